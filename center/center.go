@@ -1,0 +1,388 @@
+// Package center is the coordination centre's service: it ties the
+// registry, the store and the tally engine together behind the operations
+// the API, the pages and the CLI call. It knows no HTTP and no SQL.
+package center
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/tally"
+)
+
+// MaxBatch bounds the sheets of one batch submission.
+const MaxBatch = 1000
+
+// Config holds what a Center needs.
+type Config struct {
+	Store  sandik.Store
+	Logger *slog.Logger
+	Now    func() time.Time
+	// Poll is how often the follower reads the log when no signal woke it
+	// (another instance may have written). Zero means one second.
+	Poll time.Duration
+}
+
+// Center is the running service.
+type Center struct {
+	store  sandik.Store
+	log    *slog.Logger
+	now    func() time.Time
+	poll   time.Duration
+	engine atomic.Pointer[tally.Engine]
+
+	importMu sync.Mutex // one registry import at a time
+	users    sync.Map   // token hash → sandik.User, a cache of the store
+
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    atomic.Value // the follower's fatal error, if any
+}
+
+// Open loads the registry, rebuilds the tally from the whole log and starts
+// following the log. Close stops it.
+func Open(ctx context.Context, cfg Config) (*Center, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("center: no store")
+	}
+	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.poll <= 0 {
+		c.poll = time.Second
+	}
+	reg, err := c.store.LoadRegistry(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load registry: %w", err)
+	}
+	eng, err := c.rebuild(ctx, reg)
+	if err != nil {
+		return nil, err
+	}
+	c.engine.Store(eng)
+	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c.cancel = cancel
+	c.done = make(chan struct{})
+	go c.follow(fctx)
+	return c, nil
+}
+
+// rebuild builds a fresh engine for reg and feeds it the whole log.
+func (c *Center) rebuild(ctx context.Context, reg *sandik.Registry) (*tally.Engine, error) {
+	start := time.Now()
+	eng := tally.New(reg)
+	n, err := catchUp(ctx, c.store, eng)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild tally: %w", err)
+	}
+	c.log.Info("tally rebuilt", "submissions", n, "seq", eng.Seq(), "took", time.Since(start).Round(time.Millisecond))
+	return eng, nil
+}
+
+// catchUp applies everything in the log after the engine's position.
+func catchUp(ctx context.Context, log sandik.LogReader, eng *tally.Engine) (int, error) {
+	const page = 50_000
+	total := 0
+	for {
+		subs, err := log.Since(ctx, eng.Seq(), page)
+		if err != nil {
+			return total, err
+		}
+		if len(subs) == 0 {
+			return total, nil
+		}
+		eng.Apply(subs)
+		total += len(subs)
+		if len(subs) < page {
+			return total, nil
+		}
+	}
+}
+
+// follow keeps the engine at the head of the log until ctx ends.
+func (c *Center) follow(ctx context.Context) {
+	defer close(c.done)
+	for ctx.Err() == nil {
+		eng := c.engine.Load()
+		if _, err := catchUp(ctx, c.store, eng); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			c.log.Error("follow log", "err", err)
+		}
+		if err := c.store.WaitFor(ctx, eng.Seq(), c.poll); err != nil && ctx.Err() == nil {
+			c.log.Error("wait for log", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(c.poll):
+			}
+		}
+	}
+}
+
+// Close stops following the log. It does not close the store.
+func (c *Center) Close() error {
+	if c.cancel != nil {
+		c.cancel()
+		<-c.done
+	}
+	return nil
+}
+
+// Engine returns the current tally engine (replaced on registry import).
+func (c *Center) Engine() *tally.Engine { return c.engine.Load() }
+
+// Registry returns the registry in force.
+func (c *Center) Registry() *sandik.Registry { return c.engine.Load().Registry() }
+
+// Seq returns the log position the live totals reflect.
+func (c *Center) Seq() int64 { return c.engine.Load().Seq() }
+
+// WaitFor blocks until the totals reflect seq (read-your-writes).
+func (c *Center) WaitFor(ctx context.Context, seq int64) error {
+	return c.engine.Load().WaitFor(ctx, seq)
+}
+
+// ImportRegistry merges reg into the stored registry, all or nothing, and
+// rebuilds the live totals over the new tree. Importing the same registry
+// twice changes nothing.
+func (c *Center) ImportRegistry(ctx context.Context, reg *sandik.Registry) error {
+	c.importMu.Lock()
+	defer c.importMu.Unlock()
+	merged, err := c.Registry().Merge(reg)
+	if err != nil {
+		return err
+	}
+	if err := c.store.SaveRegistry(ctx, merged); err != nil {
+		return fmt.Errorf("save registry: %w", err)
+	}
+	eng, err := c.rebuild(ctx, merged)
+	if err != nil {
+		return err
+	}
+	c.engine.Store(eng)
+	return nil
+}
+
+// Submit validates sheets and appends them durably, all or nothing: if any
+// sheet is invalid, the error lists every problem of every sheet (fields of
+// batch items prefixed "items[i].") and nothing is written.
+func (c *Center) Submit(ctx context.Context, user sandik.User, in []sandik.SheetInput) ([]sandik.Receipt, error) {
+	if !user.Role.CanSubmit() {
+		return nil, sandik.Errorf(sandik.EForbidden, "user %q may not submit sheets", user.ID)
+	}
+	if len(in) == 0 {
+		return nil, sandik.Invalid("nothing to submit", []sandik.Problem{{Field: "items", Rule: sandik.RuleRequired, Message: "at least one sheet is required"}})
+	}
+	if len(in) > MaxBatch {
+		return nil, sandik.Errorf(sandik.ETooLarge, "a batch holds at most %d sheets (got %d)", MaxBatch, len(in))
+	}
+	return c.append(ctx, user, sandik.KindEntry, in)
+}
+
+// Adjudicate records a coordinator's decision on a box: the given sheet
+// wins over every entry. A reason is required.
+func (c *Center) Adjudicate(ctx context.Context, user sandik.User, in sandik.SheetInput) (sandik.Receipt, error) {
+	if !user.Role.CanAdjudicate() {
+		return sandik.Receipt{}, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not adjudicate; coordinators and admins may", user.ID, user.Role)
+	}
+	rs, err := c.append(ctx, user, sandik.KindAdjudication, []sandik.SheetInput{in})
+	if err != nil {
+		return sandik.Receipt{}, err
+	}
+	return rs[0], nil
+}
+
+func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind, in []sandik.SheetInput) ([]sandik.Receipt, error) {
+	reg := c.Registry()
+	now := c.now()
+	subs := make([]sandik.Submission, 0, len(in))
+	var problems []sandik.Problem
+	seen := make(map[sandik.SubmissionID]int, len(in))
+	for i := range in {
+		prefix := ""
+		if len(in) > 1 {
+			prefix = fmt.Sprintf("items[%d].", i)
+		}
+		s, err := reg.NewSubmission(&in[i], user, kind, now, prefix)
+		if err != nil {
+			problems = append(problems, sandik.ProblemsOf(err)...)
+			continue
+		}
+		if j, dup := seen[s.ID]; dup && subs[j].Hash != s.Hash {
+			problems = append(problems, sandik.Problem{Field: prefix + "id", Rule: sandik.RuleDuplicate,
+				Message: fmt.Sprintf("id %q is used by item %d with different content", s.ID, j)})
+			continue
+		}
+		seen[s.ID] = len(subs)
+		subs = append(subs, s)
+	}
+	if len(problems) > 0 {
+		msg := "the result sheet is not valid"
+		if len(in) > 1 {
+			msg = "the batch is not valid; nothing was written"
+		}
+		return nil, sandik.Invalid(msg, problems)
+	}
+	rs, err := c.store.Append(ctx, subs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		if !rs[i].Replayed {
+			rs[i].Warnings = subs[i].Warnings
+		}
+	}
+	return rs, nil
+}
+
+// Totals returns an area's totals for a race with its children's.
+func (c *Center) Totals(race sandik.RaceCode, area sandik.AreaCode) (tally.AreaTotals, error) {
+	return c.engine.Load().Totals(race, area)
+}
+
+// Conflicts lists the boxes in conflict within area (all of the race's
+// scope when area is empty), oldest first, at most limit.
+func (c *Center) Conflicts(race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
+	return c.engine.Load().Conflicts(race, area, limit)
+}
+
+// BoxDetail is everything known about one box in one race.
+type BoxDetail struct {
+	Area    sandik.Area
+	Race    *sandik.Race
+	State   tally.BoxState
+	Entries []sandik.Submission // from the log, in order
+	// Diffs lists, for every field where the counted entries disagree, each
+	// entry's value (in the order of Entries).
+	Diffs []FieldDiff
+}
+
+// FieldDiff is one field on which entries disagree.
+type FieldDiff struct {
+	Field  string  `json:"field"`
+	Values []int64 `json:"values"`
+}
+
+// Box returns one box's state, its entries from the log, and the fields on
+// which they disagree.
+func (c *Center) Box(ctx context.Context, race sandik.RaceCode, box sandik.AreaCode) (BoxDetail, error) {
+	eng := c.engine.Load()
+	st, err := eng.Box(race, box)
+	if err != nil {
+		return BoxDetail{}, err
+	}
+	reg := eng.Registry()
+	rc, _ := reg.Race(race)
+	area, _ := reg.Area(box)
+	subs, err := c.store.BoxSubmissions(ctx, race, box)
+	if err != nil {
+		return BoxDetail{}, fmt.Errorf("box %s: %w", box, err)
+	}
+	return BoxDetail{Area: area, Race: rc, State: st, Entries: subs, Diffs: diffs(rc, subs)}, nil
+}
+
+func diffs(rc *sandik.Race, subs []sandik.Submission) []FieldDiff {
+	if len(subs) < 2 {
+		return nil
+	}
+	var out []FieldDiff
+	add := func(name string, get func(*sandik.Tutanak) int64) {
+		vals := make([]int64, len(subs))
+		differ := false
+		for i := range subs {
+			vals[i] = get(&subs[i].Sheet)
+			if vals[i] != vals[0] {
+				differ = true
+			}
+		}
+		if differ {
+			out = append(out, FieldDiff{Field: name, Values: vals})
+		}
+	}
+	for _, f := range sandik.SheetFields {
+		add(f.Name, f.Get)
+	}
+	for i, ch := range rc.Choices {
+		add("votes."+string(ch.Code), func(t *sandik.Tutanak) int64 {
+			if i < len(t.Votes) {
+				return t.Votes[i]
+			}
+			return 0
+		})
+	}
+	return out
+}
+
+// HashToken is how tokens are kept in the store: only their SHA-256.
+// Tokens are 32 random bytes, so a fast hash is enough.
+func HashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// NewToken returns a fresh random API token.
+func NewToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return "sdk_" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CreateUser adds a user and returns their new API token, shown only once.
+func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) {
+	if err := u.Validate(); err != nil {
+		return "", err
+	}
+	token := NewToken()
+	if err := c.store.CreateUser(ctx, u, HashToken(token)); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// Authenticate returns the user holding token. Results are cached: tokens
+// are only ever created, and a replaced token is dropped from the cache by
+// ResetToken.
+func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, error) {
+	if token == "" {
+		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "an API token is required")
+	}
+	h := HashToken(token)
+	if u, ok := c.users.Load(h); ok {
+		return u.(sandik.User), nil
+	}
+	u, err := c.store.UserByToken(ctx, h)
+	if sandik.CodeOf(err) == sandik.ENotFound {
+		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "the API token is not valid")
+	}
+	if err != nil {
+		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	c.users.Store(h, u)
+	return u, nil
+}
+
+// ResetToken gives a user a new token; the old one stops working.
+func (c *Center) ResetToken(ctx context.Context, id sandik.UserID) (string, error) {
+	token := NewToken()
+	if err := c.store.SetToken(ctx, id, HashToken(token)); err != nil {
+		return "", err
+	}
+	c.users.Range(func(k, v any) bool {
+		if v.(sandik.User).ID == id {
+			c.users.Delete(k)
+		}
+		return true
+	})
+	return token, nil
+}

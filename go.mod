@@ -1,0 +1,3 @@
+module github.com/sandik-dev/sandik
+
+go 1.26

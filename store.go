@@ -1,0 +1,70 @@
+package sandik
+
+import (
+	"context"
+	"time"
+)
+
+// The store contract. Every method returns *Error values for expected
+// failures (ENotFound, EConflict, EInvalid) and wraps anything else; a
+// lookup that finds nothing returns ENotFound, never a zero value and nil.
+
+// RegistryStore keeps the registry.
+type RegistryStore interface {
+	// SaveRegistry replaces the stored registry with reg in one
+	// transaction. Callers build reg with Merge so that nothing stored is
+	// ever contradicted; records already stored are left as they are.
+	SaveRegistry(ctx context.Context, reg *Registry) error
+	// LoadRegistry returns the stored registry (empty on a new store).
+	LoadRegistry(ctx context.Context) (*Registry, error)
+}
+
+// LogWriter appends to the submission log.
+type LogWriter interface {
+	// Append commits subs durably as one unit and returns a receipt per
+	// submission, in order. Concurrent calls are grouped into shared
+	// commits. A submission whose ID is already in the log with the same
+	// Hash gets the original receipt with Replayed set and is not written
+	// again; with a different Hash the whole call fails with EConflict
+	// naming the id and writes nothing. An error means nothing of subs was
+	// written.
+	Append(ctx context.Context, subs []Submission) ([]Receipt, error)
+}
+
+// LogReader reads the submission log.
+type LogReader interface {
+	// Since returns up to limit submissions with Seq > after, in Seq order.
+	Since(ctx context.Context, after int64, limit int) ([]Submission, error)
+	// LastSeq returns the highest committed sequence number (0 when empty).
+	LastSeq(ctx context.Context) (int64, error)
+	// WaitFor blocks until the log holds a sequence number above after, ctx
+	// ends, or the poll interval passes (then it returns nil, so callers
+	// simply read again).
+	WaitFor(ctx context.Context, after int64, poll time.Duration) error
+	// Submission returns one submission by its client id.
+	Submission(ctx context.Context, id SubmissionID) (Submission, error)
+	// BoxSubmissions returns every submission of one box for one race, in
+	// Seq order.
+	BoxSubmissions(ctx context.Context, race RaceCode, box AreaCode) ([]Submission, error)
+}
+
+// UserStore keeps users and the hashes of their API tokens.
+type UserStore interface {
+	// CreateUser adds a user; EConflict if the id is taken.
+	CreateUser(ctx context.Context, u User, tokenHash [32]byte) error
+	// SetToken replaces a user's token; ENotFound if there is no such user.
+	SetToken(ctx context.Context, id UserID, tokenHash [32]byte) error
+	// UserByToken finds the user holding a token; ENotFound if none.
+	UserByToken(ctx context.Context, tokenHash [32]byte) (User, error)
+	// Users lists all users by id.
+	Users(ctx context.Context) ([]User, error)
+}
+
+// Store is everything a backend provides.
+type Store interface {
+	RegistryStore
+	LogWriter
+	LogReader
+	UserStore
+	Close() error
+}

@@ -1,0 +1,86 @@
+// Package tally keeps, per race, live totals for every area of the tree,
+// updated from the submission log one box change at a time. It is pure and
+// deterministic: it imports the domain only, and the same log in the same
+// order always gives the same totals.
+package tally
+
+import (
+	"time"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// Counts are summed sheet figures.
+type Counts struct {
+	Registered            int64   `json:"registered"` // as written on the sheets
+	VotedByLaw            int64   `json:"voted_by_law"`
+	Voted                 int64   `json:"voted"`
+	ValidWithoutObjection int64   `json:"valid_without_objection"`
+	ValidUponObjection    int64   `json:"valid_upon_objection"`
+	ValidTotal            int64   `json:"valid_total"`
+	Invalid               int64   `json:"invalid_total"`
+	Votes                 []int64 `json:"votes"` // in ballot order
+}
+
+// Totals are one area's figures for one race.
+type Totals struct {
+	Race  sandik.RaceCode  `json:"race"`
+	Area  sandik.AreaCode  `json:"area"`
+	Level sandik.AreaLevel `json:"level"`
+	Name  string           `json:"name"`
+
+	BoxesExpected    int   `json:"boxes_expected"`
+	BoxesReported    int   `json:"boxes_reported"` // at least one entry
+	BoxesPending     int   `json:"boxes_pending"`
+	BoxesVerified    int   `json:"boxes_verified"` // verified or adjudicated
+	BoxesConflict    int   `json:"boxes_conflict"`
+	BoxesAdjudicated int   `json:"boxes_adjudicated"`
+	Registered       int64 `json:"registered"` // registry's registered voters of the expected boxes
+
+	// Provisional sums every reported box: its settled figures when it has
+	// them, else its first entry. Verified sums only settled boxes.
+	Provisional Counts `json:"provisional"`
+	Verified    Counts `json:"verified"`
+}
+
+// AreaTotals is an area's totals with those of its direct children.
+type AreaTotals struct {
+	Seq      int64    `json:"seq"` // the log position these totals reflect
+	Totals   Totals   `json:"totals"`
+	Children []Totals `json:"children"`
+}
+
+// Entry is one counted entry of a box, as the engine holds it.
+type Entry struct {
+	Seq        int64          `json:"seq"`
+	User       sandik.UserID  `json:"user"`
+	Kind       sandik.Kind    `json:"kind"`
+	ReceivedAt time.Time      `json:"received_at"`
+	Sheet      sandik.Tutanak `json:"-"`
+	// Superseded is true when the same user entered the box again later;
+	// only a user's latest entry counts.
+	Superseded bool `json:"superseded"`
+}
+
+// BoxState is where one box stands in one race.
+type BoxState struct {
+	Race   sandik.RaceCode  `json:"race"`
+	Box    sandik.AreaCode  `json:"box"`
+	Status sandik.BoxStatus `json:"status"`
+	// Entries in log order, adjudications included.
+	Entries []Entry `json:"entries"`
+	// Provisional is the figure the box contributes to provisional totals
+	// (nil when missing); Resolved is its settled figure (nil unless
+	// verified or adjudicated).
+	Provisional *sandik.Tutanak `json:"-"`
+	Resolved    *sandik.Tutanak `json:"-"`
+}
+
+// Conflict is a box whose entries disagree, waiting for a coordinator.
+type Conflict struct {
+	Race    sandik.RaceCode `json:"race"`
+	Box     sandik.AreaCode `json:"box"`
+	Since   time.Time       `json:"since"` // when the disagreement arose
+	Seq     int64           `json:"seq"`   // the entry that caused it
+	Entries int             `json:"entries"`
+}

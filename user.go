@@ -1,0 +1,57 @@
+package sandik
+
+import "fmt"
+
+// UserID is a user's login name.
+type UserID string
+
+// Role decides what a user may do.
+type Role string
+
+const (
+	RoleObserver    Role = "observer"    // müşahit: submits sheets of boxes
+	RoleVolunteer   Role = "volunteer"   // data entry at the centre
+	RoleCoordinator Role = "coordinator" // sees everything, adjudicates conflicts
+	RoleAdmin       Role = "admin"       // also manages the registry and users
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleObserver, RoleVolunteer, RoleCoordinator, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// CanAdjudicate reports whether the role may settle conflicts.
+func (r Role) CanAdjudicate() bool { return r == RoleCoordinator || r == RoleAdmin }
+
+// CanSubmit reports whether the role may enter sheets.
+func (r Role) CanSubmit() bool { return r.Valid() }
+
+// User is a person with access to the centre. Tokens are stored only as
+// hashes, by the store.
+type User struct {
+	ID   UserID `json:"id"`
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+}
+
+// Validate checks a new user's fields.
+func (u User) Validate() error {
+	var ps problems
+	if err := ValidateCode(string(u.ID)); err != nil {
+		ps.add("id", RuleInvalidValue, "%v", err)
+	}
+	if u.Name == "" {
+		ps.add("name", RuleRequired, "is required")
+	}
+	if !u.Role.Valid() {
+		ps.add("role", RuleInvalidValue, "unknown role %q (want observer, volunteer, coordinator or admin)", u.Role)
+	}
+	if len(ps) > 0 {
+		return Invalid(fmt.Sprintf("invalid user %q", u.ID), ps)
+	}
+	return nil
+}
