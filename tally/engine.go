@@ -1,40 +1,285 @@
 package tally
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"sync"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 )
 
-// Engine holds the live totals of every race of a registry.
+// Engine holds the live totals of every race of a registry. One goroutine
+// applies the log; any number read concurrently.
 type Engine struct {
 	reg *sandik.Registry
+
+	mu      sync.RWMutex
+	races   map[sandik.RaceCode]*raceTally
+	seq     int64
+	skipped int64
+	changed chan struct{} // closed and replaced whenever seq moves
 }
 
-// New returns an engine with every race at zero.
-func New(reg *sandik.Registry) *Engine { return &Engine{reg: reg} }
+// New returns an engine with every race of reg at zero.
+func New(reg *sandik.Registry) *Engine {
+	e := &Engine{reg: reg, races: make(map[sandik.RaceCode]*raceTally, len(reg.Races)), changed: make(chan struct{})}
+	for i := range reg.Races {
+		rc := &reg.Races[i]
+		e.races[rc.Code] = newRaceTally(reg, rc)
+	}
+	return e
+}
 
 // Registry returns the registry the engine was built for.
 func (e *Engine) Registry() *sandik.Registry { return e.reg }
 
-// Apply feeds submissions in Seq order; ones at or below Seq are skipped.
-func (e *Engine) Apply(subs []sandik.Submission) { panic("todo") }
+// Apply feeds submissions in Seq order; ones at or below Seq are skipped,
+// so feeding an overlapping page twice is harmless. Submissions of races or
+// boxes the registry does not know, and official figures (compared, never
+// double-entered), leave the totals as they are.
+func (e *Engine) Apply(subs []sandik.Submission) {
+	if len(subs) == 0 {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	moved := false
+	for i := range subs {
+		s := &subs[i]
+		if s.Seq <= e.seq {
+			continue
+		}
+		e.seq, moved = s.Seq, true
+		rt, ok := e.races[s.Race]
+		if !ok || s.Source == sandik.SourceOfficial || !rt.apply(s) {
+			e.skipped++
+		}
+	}
+	if moved {
+		close(e.changed)
+		e.changed = make(chan struct{})
+	}
+}
 
-// Seq returns the last applied log position.
-func (e *Engine) Seq() int64 { panic("todo") }
+// Seq returns the last applied log position: the version of every total.
+func (e *Engine) Seq() int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.seq
+}
+
+// Skipped counts submissions that did not fit the registry.
+func (e *Engine) Skipped() int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.skipped
+}
+
+// Changed returns a channel closed at the next change of Seq, for live
+// views that want to know when to look again.
+func (e *Engine) Changed() <-chan struct{} {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.changed
+}
 
 // WaitFor blocks until Seq reaches seq or ctx ends.
-func (e *Engine) WaitFor(ctx context.Context, seq int64) error { panic("todo") }
+func (e *Engine) WaitFor(ctx context.Context, seq int64) error {
+	for {
+		e.mu.RLock()
+		done, ch := e.seq >= seq, e.changed
+		e.mu.RUnlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ch:
+		}
+	}
+}
 
-// Totals returns an area's totals for a race with its children's.
+func (e *Engine) race(code sandik.RaceCode) (*raceTally, error) {
+	rt, ok := e.races[code]
+	if !ok {
+		return nil, sandik.Errorf(sandik.ENotFound, "race %q does not exist", code)
+	}
+	return rt, nil
+}
+
+// Totals returns an area's totals for a race with its children's. The area
+// must lie within the race's scope (a box included).
 func (e *Engine) Totals(race sandik.RaceCode, area sandik.AreaCode) (AreaTotals, error) {
-	panic("todo")
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	rt, err := e.race(race)
+	if err != nil {
+		return AreaTotals{}, err
+	}
+	if bi, ok := rt.boxIdx[area]; ok {
+		return AreaTotals{Seq: e.seq, Totals: rt.boxTotals(bi), Children: []Totals{}}, nil
+	}
+	ni, ok := rt.nodeIdx[area]
+	if !ok {
+		return AreaTotals{}, sandik.Errorf(sandik.ENotFound, "area %q is not part of race %q", area, race)
+	}
+	n := &rt.nodes[ni]
+	out := AreaTotals{Seq: e.seq, Totals: rt.nodeTotals(ni), Children: make([]Totals, 0, len(n.childNodes)+len(n.childBoxes))}
+	for _, c := range n.childNodes {
+		out.Children = append(out.Children, rt.nodeTotals(c))
+	}
+	for _, c := range n.childBoxes {
+		out.Children = append(out.Children, rt.boxTotals(c))
+	}
+	return out, nil
+}
+
+func (rt *raceTally) nodeTotals(ni int32) Totals {
+	n := &rt.nodes[ni]
+	w := rt.width
+	base := int(ni) * 2 * w
+	return Totals{
+		Race: rt.race.Code, Area: n.area.Code, Level: n.area.Level, Name: n.area.Name,
+		BoxesExpected:    n.expected,
+		BoxesReported:    n.expected - n.status[sandik.StatusMissing],
+		BoxesPending:     n.status[sandik.StatusPending],
+		BoxesVerified:    n.status[sandik.StatusVerified] + n.status[sandik.StatusAdjudicated],
+		BoxesConflict:    n.status[sandik.StatusConflict],
+		BoxesAdjudicated: n.status[sandik.StatusAdjudicated],
+		Registered:       n.registered,
+		Provisional:      counts64(rt.vals[base : base+w]),
+		Verified:         counts64(rt.vals[base+w : base+2*w]),
+	}
+}
+
+func (rt *raceTally) boxTotals(bi int32) Totals {
+	b := &rt.boxes[bi]
+	t := Totals{
+		Race: rt.race.Code, Area: b.area.Code, Level: b.area.Level, Name: b.area.Name,
+		BoxesExpected: 1, Registered: b.registered,
+		Provisional: counts32(b.prov, rt.width), Verified: counts32(b.res, rt.width),
+	}
+	switch b.status {
+	case sandik.StatusMissing:
+	case sandik.StatusPending:
+		t.BoxesReported, t.BoxesPending = 1, 1
+	case sandik.StatusConflict:
+		t.BoxesReported, t.BoxesConflict = 1, 1
+	case sandik.StatusVerified:
+		t.BoxesReported, t.BoxesVerified = 1, 1
+	case sandik.StatusAdjudicated:
+		t.BoxesReported, t.BoxesVerified, t.BoxesAdjudicated = 1, 1, 1
+	}
+	return t
+}
+
+func counts64(v []int64) Counts {
+	return Counts{
+		Registered: v[0], VotedByLaw: v[1], Voted: v[2], ValidWithoutObjection: v[3],
+		ValidUponObjection: v[4], ValidTotal: v[5], Invalid: v[6],
+		Votes: slices.Clone(v[fixedFields:]),
+	}
+}
+
+func counts32(v []int32, width int) Counts {
+	w := make([]int64, width)
+	for i, x := range v {
+		w[i] = int64(x)
+	}
+	return counts64(w)
 }
 
 // Box returns one box's state in a race.
-func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error) { panic("todo") }
+func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	rt, err := e.race(race)
+	if err != nil {
+		return BoxState{}, err
+	}
+	bi, ok := rt.boxIdx[box]
+	if !ok {
+		return BoxState{}, sandik.Errorf(sandik.ENotFound, "ballot box %q is not part of race %q", box, race)
+	}
+	b := &rt.boxes[bi]
+	st := BoxState{Race: race, Box: box, Status: b.status, Entries: make([]Entry, len(b.entries))}
+	for i, en := range b.entries {
+		st.Entries[i] = Entry{Seq: en.seq, User: en.user, Kind: en.kind, ReceivedAt: time.Unix(0, en.received).UTC(),
+			Sheet: tutanak(en.sheet), Superseded: en.superseded}
+	}
+	if b.prov != nil {
+		t := tutanak(b.prov)
+		st.Provisional = &t
+	}
+	if b.res != nil {
+		t := tutanak(b.res)
+		st.Resolved = &t
+	}
+	return st, nil
+}
 
-// Conflicts lists boxes in conflict, oldest first.
+func tutanak(v []int32) sandik.Tutanak {
+	t := sandik.Tutanak{
+		Registered: int64(v[0]), VotedByLaw: int64(v[1]), Voted: int64(v[2]),
+		ValidWithoutObjection: int64(v[3]), ValidUponObjection: int64(v[4]), ValidTotal: int64(v[5]), Invalid: int64(v[6]),
+		Votes: make([]int64, len(v)-fixedFields),
+	}
+	for i, x := range v[fixedFields:] {
+		t.Votes[i] = int64(x)
+	}
+	return t
+}
+
+// Conflicts lists the boxes of a race in conflict within area (the whole
+// race when area is empty), oldest first, at most limit (all if limit ≤ 0).
 func (e *Engine) Conflicts(race sandik.RaceCode, area sandik.AreaCode, limit int) ([]Conflict, error) {
-	panic("todo")
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	rt, err := e.race(race)
+	if err != nil {
+		return nil, err
+	}
+	within := int32(-1)
+	if area != "" {
+		ni, ok := rt.nodeIdx[area]
+		if !ok {
+			return nil, sandik.Errorf(sandik.ENotFound, "area %q is not part of race %q", area, race)
+		}
+		within = ni
+	}
+	out := []Conflict{}
+	for bi, c := range rt.conflicts {
+		if within >= 0 && !rt.under(bi, within) {
+			continue
+		}
+		c.Entries = rt.counted(bi)
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b Conflict) int { return cmp.Compare(a.Seq, b.Seq) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+func (rt *raceTally) under(bi, ni int32) bool {
+	for p := rt.boxes[bi].parent; p >= 0; p = rt.nodes[p].parent {
+		if p == ni {
+			return true
+		}
+	}
+	return false
+}
+
+func (rt *raceTally) counted(bi int32) int {
+	n := 0
+	for _, e := range rt.boxes[bi].entries {
+		if e.kind == sandik.KindEntry && !e.superseded {
+			n++
+		}
+	}
+	return n
 }
