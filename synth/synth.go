@@ -27,7 +27,7 @@ type Shape struct {
 
 // National is about the size of a Turkish local election: 81 il, about
 // 200,000 boxes, 5 races.
-var National = Shape{Provinces: 81, DistrictsPerIl: 12, MahallesPerIlce: 41, BuildingsPerMah: 5, BoxesPerBuilding: 1,
+var National = Shape{Provinces: 81, DistrictsPerIl: 12, MahallesPerIlce: 42, BuildingsPerMah: 5, BoxesPerBuilding: 1,
 	Races: 5, Choices: 20, Quorum: 2, RegisteredPerBox: 350}
 
 // Boxes returns how many ballot boxes the shape has.
