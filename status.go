@@ -38,3 +38,13 @@ func ParseBoxStatus(s string) (BoxStatus, error) {
 // Resolved reports whether the box's figures are settled (verified or
 // adjudicated) and count towards verified totals.
 func (s BoxStatus) Resolved() bool { return s == StatusVerified || s == StatusAdjudicated }
+
+// UnmarshalText reads a status's name.
+func (s *BoxStatus) UnmarshalText(b []byte) error {
+	v, err := ParseBoxStatus(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}

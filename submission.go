@@ -138,3 +138,16 @@ func ValidateSubmissionID(id SubmissionID) error {
 	}
 	return nil
 }
+
+// UnmarshalText reads a kind's name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "entry":
+		*k = KindEntry
+	case "adjudication":
+		*k = KindAdjudication
+	default:
+		return fmt.Errorf("unknown kind %q (want entry or adjudication)", b)
+	}
+	return nil
+}

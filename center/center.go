@@ -45,7 +45,7 @@ type Center struct {
 
 	cancel context.CancelFunc
 	done   chan struct{}
-	err    atomic.Value // the follower's fatal error, if any
+	err    atomic.Pointer[error] // the follower's last error, nil while it keeps up
 }
 
 // Open loads the registry, rebuilds the tally from the whole log and starts
@@ -122,6 +122,10 @@ func (c *Center) follow(ctx context.Context) {
 				return
 			}
 			c.log.Error("follow log", "err", err)
+			ferr := fmt.Errorf("follow log: %w", err)
+			c.err.Store(&ferr)
+		} else {
+			c.err.Store(nil)
 		}
 		if err := c.store.WaitFor(ctx, eng.Seq(), c.poll); err != nil && ctx.Err() == nil {
 			c.log.Error("wait for log", "err", err)
@@ -237,16 +241,22 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 		}
 		return nil, sandik.Invalid(msg, problems)
 	}
-	rs, err := c.store.Append(ctx, subs)
-	if err != nil {
-		return nil, err
+	// The store's receipts carry the stored warnings, a replay's included.
+	return c.store.Append(ctx, subs)
+}
+
+// Submission returns one submission from the log by its client id.
+func (c *Center) Submission(ctx context.Context, id sandik.SubmissionID) (sandik.Submission, error) {
+	return c.store.Submission(ctx, id)
+}
+
+// Err returns why the centre stopped following the log, or nil while the
+// live totals keep up with it.
+func (c *Center) Err() error {
+	if p := c.err.Load(); p != nil {
+		return *p
 	}
-	for i := range rs {
-		if !rs[i].Replayed {
-			rs[i].Warnings = subs[i].Warnings
-		}
-	}
-	return rs, nil
+	return nil
 }
 
 // Totals returns an area's totals for a race with its children's.

@@ -1,0 +1,303 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/store/sqlite"
+	"github.com/sandik-dev/sandik/synth"
+	"github.com/sandik-dev/sandik/web"
+)
+
+// benchSubmit measures durable submissions per second over real HTTP on
+// loopback, with the load generator in the same process (so on the same
+// cores), against the baseline of calling the centre directly.
+func benchSubmit(e *env, args []string) error {
+	fs := newFlags(e, "bench submit", "bench submit [flags]")
+	duration := fs.Duration("duration", 20*time.Second, "how long the HTTP load runs")
+	workers := fs.Int("workers", 64, "concurrent connections")
+	rate := fs.Int("rate", 0, "open model: submissions per second at fixed intended send times (0: as fast as the server answers)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if *workers < 1 || *duration <= 0 || *rate < 0 {
+		return fmt.Errorf("-workers must be ≥ 1, -duration > 0 and -rate ≥ 0")
+	}
+	tmp, err := os.MkdirTemp("", "sandik-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	log := slog.New(slog.DiscardHandler)
+	st, err := sqlite.Open(e.ctx, sqlite.Options{Path: filepath.Join(tmp, "submit.db"), Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	shape := synth.Shape{Provinces: 10, DistrictsPerIl: 10, MahallesPerIlce: 20, BuildingsPerMah: 5, BoxesPerBuilding: 2,
+		Races: 5, Choices: 10, RegisteredPerBox: 350}
+	reg, err := synth.Registry(shape)
+	if err != nil {
+		return err
+	}
+	c, err := center.Open(e.ctx, center.Config{Store: st, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.ImportRegistry(e.ctx, reg); err != nil {
+		return err
+	}
+	gen := newSheetGen(reg)
+	users := make([]sandik.User, 16)
+	tokens := make([]string, len(users))
+	for i := range users {
+		users[i] = sandik.User{ID: sandik.UserID(fmt.Sprintf("bench%d", i)), Name: "Bench", Role: sandik.RoleVolunteer}
+		if tokens[i], err = c.CreateUser(e.ctx, users[i]); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; SQLite synchronous=FULL, WAL\n",
+		machine(), shape.Boxes(), shape.Races, shape.Choices)
+
+	// Baseline: the same validation and durable commit without HTTP.
+	var next atomic.Int64
+	bctx, cancel := benchContext(e, *duration/4)
+	start := time.Now()
+	var wg sync.WaitGroup
+	var baseOK atomic.Int64
+	for w := 0; w < *workers; w++ {
+		wg.Go(func() {
+			for bctx.Err() == nil {
+				i := next.Add(1)
+				in := gen.input(i)
+				if _, err := c.Submit(bctx, users[gen.user(i)], []sandik.SheetInput{in}); err == nil {
+					baseOK.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	cancel()
+	baseRate := float64(baseOK.Load()) / time.Since(start).Seconds()
+	fmt.Fprintf(e.stdout, "baseline (center.Submit, no HTTP, %d goroutines): %.0f submissions/s\n", *workers, baseRate)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := web.New(web.Config{Center: c, Logger: log}).HTTPServer(ln.Addr().String())
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String() + "/api/v1/submissions"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *workers, MaxConnsPerHost: *workers}}
+
+	res := runLoad(e, client, url, gen, tokens, next.Load(), *workers, *rate, *duration)
+	last, err := st.LastSeq(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "HTTP submit (%s): %d acknowledged in %s = %.0f submissions/s; errors %v\n",
+		res.mode, res.ok, res.took.Round(time.Millisecond), float64(res.ok)/res.took.Seconds(), res.errors)
+	fmt.Fprintf(e.stdout, "latency%s: p50 %s  p90 %s  p99 %s  max %s\n", res.from,
+		res.pct(0.50), res.pct(0.90), res.pct(0.99), res.pct(1))
+	fmt.Fprintf(e.stdout, "log holds %d submissions = baseline %d + HTTP %d: %v\n", last, baseOK.Load(), res.ok, last == baseOK.Load()+res.ok)
+	return nil
+}
+
+type loadResult struct {
+	mode, from string
+	ok         int64
+	took       time.Duration
+	errors     map[int]int64
+	lat        []time.Duration
+}
+
+func (r *loadResult) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	i := int(p * float64(len(r.lat)-1))
+	return r.lat[i].Round(10 * time.Microsecond)
+}
+
+func runLoad(e *env, client *http.Client, url string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
+	res := loadResult{mode: "closed loop, " + strconv.Itoa(workers) + " connections", errors: map[int]int64{}}
+	var next atomic.Int64
+	next.Store(first)
+	var mu sync.Mutex
+	ctx, cancel := benchContext(e, d)
+	defer cancel()
+	// Open model: a ticker hands out intended send times; latency counts
+	// from them, so a server that falls behind is not flattered.
+	var slots chan time.Time
+	if rate > 0 {
+		res.mode, res.from = fmt.Sprintf("open model, %d/s", rate), " (from intended send time)"
+		slots = make(chan time.Time, rate)
+		go func() {
+			interval := time.Second / time.Duration(rate)
+			t0 := time.Now()
+			for k := 0; ctx.Err() == nil; k++ {
+				at := t0.Add(time.Duration(k) * interval)
+				if wait := time.Until(at); wait > 0 {
+					select {
+					case <-time.After(wait):
+					case <-ctx.Done():
+					}
+				}
+				select {
+				case slots <- at:
+				case <-ctx.Done():
+				}
+			}
+			close(slots)
+		}()
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			var lat []time.Duration
+			var ok int64
+			errs := map[int]int64{}
+			for ctx.Err() == nil {
+				intended := time.Now()
+				if slots != nil {
+					var open bool
+					if intended, open = <-slots; !open {
+						break
+					}
+				}
+				i := next.Add(1)
+				buf.Reset()
+				gen.json(&buf, i)
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(buf.Bytes()))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+tokens[gen.user(i)])
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						errs[-1]++
+					}
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode/100 == 2 {
+					ok++
+					lat = append(lat, time.Since(intended))
+				} else {
+					errs[resp.StatusCode]++
+				}
+			}
+			mu.Lock()
+			res.ok += ok
+			res.lat = append(res.lat, lat...)
+			for k, v := range errs {
+				res.errors[k] += v
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.took = time.Since(start)
+	slices.Sort(res.lat)
+	return res
+}
+
+// sheetGen makes the i-th submission of a benchmark: box×race i mod N,
+// typed by user i / N, so the log fills with first then second entries.
+type sheetGen struct {
+	reg   *sandik.Registry
+	pairs []struct {
+		race sandik.RaceCode
+		box  sandik.AreaCode
+	}
+}
+
+func newSheetGen(reg *sandik.Registry) *sheetGen {
+	g := &sheetGen{reg: reg}
+	for _, rc := range reg.Races {
+		for _, b := range reg.RaceBoxes(rc.Code) {
+			g.pairs = append(g.pairs, struct {
+				race sandik.RaceCode
+				box  sandik.AreaCode
+			}{rc.Code, b})
+		}
+	}
+	return g
+}
+
+func (g *sheetGen) user(i int64) int { return int(i/int64(len(g.pairs))) % 16 }
+
+func (g *sheetGen) sheet(i int64) (sandik.RaceCode, sandik.AreaCode, sandik.Tutanak, *sandik.Race) {
+	p := g.pairs[i%int64(len(g.pairs))]
+	rc, _ := g.reg.Race(p.race)
+	// The same box always gets the same sheet, so entries agree.
+	k := i % int64(len(g.pairs))
+	t := sandik.Tutanak{Registered: 350, Voted: 300, Invalid: 10, ValidTotal: 290, ValidWithoutObjection: 290, Votes: make([]int64, len(rc.Choices))}
+	t.Votes[0] = 100 + k%50
+	t.Votes[1] = 190 - k%50
+	return p.race, p.box, t, rc
+}
+
+func (g *sheetGen) input(i int64) sandik.SheetInput {
+	race, box, t, rc := g.sheet(i)
+	in := sandik.SheetInput{ID: sandik.SubmissionID("b" + strconv.FormatInt(i, 10)), Race: race, Box: box, Source: sandik.SourceEntry,
+		Registered: &t.Registered, Voted: &t.Voted, ValidWithoutObjection: &t.ValidWithoutObjection,
+		ValidUponObjection: &t.ValidUponObjection, ValidTotal: &t.ValidTotal, Invalid: &t.Invalid,
+		Votes: make(map[sandik.ChoiceCode]*int64, len(rc.Choices))}
+	for j, ch := range rc.Choices {
+		in.Votes[ch.Code] = &t.Votes[j]
+	}
+	return in
+}
+
+// json writes the i-th submission's body by hand: the generator shares the
+// server's two cores, so it must stay cheap.
+func (g *sheetGen) json(w *bytes.Buffer, i int64) {
+	race, box, t, rc := g.sheet(i)
+	b := w.AvailableBuffer()
+	b = append(b, `{"id":"h`...)
+	b = strconv.AppendInt(b, i, 10)
+	b = append(b, `","race":"`...)
+	b = append(b, race...)
+	b = append(b, `","box":"`...)
+	b = append(b, box...)
+	b = append(b, `","source":"entry","registered":`...)
+	b = strconv.AppendInt(b, t.Registered, 10)
+	b = append(b, `,"voted":`...)
+	b = strconv.AppendInt(b, t.Voted, 10)
+	b = append(b, `,"valid_without_objection":`...)
+	b = strconv.AppendInt(b, t.ValidWithoutObjection, 10)
+	b = append(b, `,"valid_upon_objection":0,"valid_total":`...)
+	b = strconv.AppendInt(b, t.ValidTotal, 10)
+	b = append(b, `,"invalid_total":`...)
+	b = strconv.AppendInt(b, t.Invalid, 10)
+	b = append(b, `,"votes":{`...)
+	for j, ch := range rc.Choices {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, ch.Code...)
+		b = append(b, `":`...)
+		b = strconv.AppendInt(b, t.Votes[j], 10)
+	}
+	b = append(b, "}}"...)
+	w.Write(b)
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/store/sqlite"
+	"github.com/sandik-dev/sandik/synth"
+)
+
+// TestKillNineLosesNothing submits over real HTTP to a real `sandik serve`,
+// kills it with SIGKILL at a random moment, restarts it, and checks that
+// every acknowledged submission is in the log with its content, nothing
+// refused is, the database is intact and the totals equal a recount.
+// SANDIK_CRASH_CYCLES sets the number of cycles (default 100; 1,000 long).
+func TestKillNineLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills a real server")
+	}
+	cycles := 100
+	if v := os.Getenv("SANDIK_CRASH_CYCLES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("SANDIK_CRASH_CYCLES=%q: want a positive number", v)
+		}
+		cycles = n
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "sandik")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "crash.db")
+	reg, token := prepareCrashDB(t, db)
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d (cycles %d)", seed, cycles)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	acked := map[sandik.SubmissionID]string{} // id → race|box|valid total
+	refused := map[sandik.SubmissionID]bool{}
+	next := 0
+	for cycle := 0; cycle < cycles; cycle++ {
+		url, proc, ready := startServer(t, bin, db)
+		if ready > 5*time.Second {
+			t.Fatalf("cycle %d: ready after %s, want < 5 s", cycle, ready)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for w := 0; w < 8; w++ {
+			start := next + w*100_000
+			wg.Go(func() {
+				client := &http.Client{Timeout: 5 * time.Second}
+				for i := start; ctx.Err() == nil; i++ {
+					id, body, want := crashSubmission(reg, i, i%17 == 0)
+					code := post(ctx, client, url, token, body)
+					mu.Lock()
+					switch {
+					case code/100 == 2:
+						acked[id] = want
+					case code == 422:
+						refused[id] = true
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		time.AfterFunc(time.Duration(50+rng.IntN(250))*time.Millisecond, func() {
+			proc.Process.Signal(syscall.SIGKILL)
+			cancel()
+		})
+		wg.Wait()
+		proc.Wait()
+		next += 8 * 100_000
+	}
+	checkCrashDB(t, db, reg, acked, refused)
+}
+
+func prepareCrashDB(t *testing.T, db string) (*sandik.Registry, string) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: db, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := center.Open(ctx, center.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	reg, err := synth.Registry(synth.Shape{Provinces: 4, DistrictsPerIl: 5, MahallesPerIlce: 10, BuildingsPerMah: 5, BoxesPerBuilding: 4,
+		Races: 1, Choices: 4, RegisteredPerBox: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ImportRegistry(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	token, err := c.CreateUser(ctx, sandik.User{ID: "crash", Name: "Crash Test", Role: sandik.RoleVolunteer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg, token
+}
+
+// startServer starts `sandik serve` on a free port and waits until /healthz
+// answers, returning how long that took.
+func startServer(t *testing.T, bin, db string) (string, *exec.Cmd, time.Duration) {
+	start := time.Now()
+	cmd := exec.Command(bin, "serve", "-db", db, "-addr", "127.0.0.1:0", "-log-level", "warn")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("server said nothing: %v", err)
+	}
+	go io.Copy(io.Discard, out)
+	_, url, ok := strings.Cut(line, "serving ")
+	if !ok {
+		t.Fatalf("unexpected first line %q", line)
+	}
+	url, _, _ = strings.Cut(url, " ")
+	poll := time.NewTicker(10 * time.Millisecond)
+	defer poll.Stop()
+	for range poll.C {
+		resp, err := http.Get(url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return url, cmd, time.Since(start)
+			}
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("not healthy after 10 s: %v", err)
+		}
+	}
+	panic("unreachable")
+}
+
+// crashSubmission makes submission i: each goes to its own box so the
+// expected totals are a plain sum; every 17th breaks a rule on purpose.
+func crashSubmission(reg *sandik.Registry, i int, broken bool) (sandik.SubmissionID, []byte, string) {
+	boxes := reg.RaceBoxes("race1")
+	box := boxes[i%len(boxes)]
+	id := sandik.SubmissionID(fmt.Sprintf("crash-%d", i))
+	a := int64(i % 97)
+	valid := a + 150
+	if broken {
+		valid++
+	}
+	body := fmt.Sprintf(`{"id":%q,"race":"race1","box":%q,"source":"entry","registered":300,"voted":%d,`+
+		`"valid_without_objection":%d,"valid_upon_objection":0,"valid_total":%d,"invalid_total":5,`+
+		`"votes":{"P01":%d,"P02":100,"P03":30,"P04":20}}`, id, box, valid+5, valid, valid, a)
+	return id, []byte(body), fmt.Sprintf("race1|%s|%d", box, valid)
+}
+
+func post(ctx context.Context, c *http.Client, url, token string, body []byte) int {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/api/v1/submissions", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0 // unknown outcome: the server may or may not have committed it
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func checkCrashDB(t *testing.T, db string, reg *sandik.Registry, acked map[sandik.SubmissionID]string, refused map[sandik.SubmissionID]bool) {
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var integrity string
+	if err := raw.QueryRow("PRAGMA integrity_check").Scan(&integrity); err != nil || integrity != "ok" {
+		t.Fatalf("integrity_check: %q %v", integrity, err)
+	}
+	raw.Close()
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: db, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	logged := map[sandik.SubmissionID]string{}
+	for after := int64(0); ; {
+		page, err := st.Since(ctx, after, 10_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, s := range page {
+			if _, dup := logged[s.ID]; dup {
+				t.Errorf("id %s is in the log twice", s.ID)
+			}
+			logged[s.ID] = fmt.Sprintf("%s|%s|%d", s.Race, s.Box, s.Sheet.ValidTotal)
+		}
+		after = page[len(page)-1].Seq
+	}
+	lost, changed, unexpected := 0, 0, 0
+	for id, want := range acked {
+		got, ok := logged[id]
+		switch {
+		case !ok:
+			lost++
+		case got != want:
+			changed++
+		}
+	}
+	for id := range refused {
+		if _, ok := logged[id]; ok {
+			unexpected++
+		}
+	}
+	t.Logf("acknowledged %d, refused %d, in the log %d", len(acked), len(refused), len(logged))
+	if lost+changed+unexpected > 0 || len(acked) == 0 {
+		t.Fatalf("lost %d, changed %d, refused but present %d (acknowledged %d)", lost, changed, unexpected, len(acked))
+	}
+	c, err := center.Open(ctx, center.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// Boxes are reused, always by the same user, so each later entry of a
+	// box is a correction: a box counts with its latest entry.
+	latest := map[sandik.AreaCode]int64{}
+	for after := int64(0); ; {
+		page, _ := st.Since(ctx, after, 10_000)
+		if len(page) == 0 {
+			break
+		}
+		for _, s := range page {
+			latest[s.Box] = s.Sheet.ValidTotal
+		}
+		after = page[len(page)-1].Seq
+	}
+	var want int64
+	for _, v := range latest {
+		want += v
+	}
+	tot, err := c.Totals("race1", "TR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot.Totals.Provisional.ValidTotal != want || tot.Totals.BoxesReported != len(latest) {
+		t.Fatalf("totals: valid %d over %d boxes; recount: %d over %d", tot.Totals.Provisional.ValidTotal, tot.Totals.BoxesReported, want, len(latest))
+	}
+}

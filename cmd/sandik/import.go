@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/sandik-dev/sandik/registrycsv"
+)
+
+func cmdImport(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "registry" {
+		fmt.Fprintln(e.stderr, "Usage: sandik import registry [flags] DIR\n\nDIR holds any of areas.csv, elections.csv, races.csv, registrations.csv (see docs/registry-csv.md).")
+		return errUsage
+	}
+	fs := newFlags(e, "import registry", "import registry [flags] DIR")
+	var sf storeFlags
+	sf.register(fs)
+	if err := parse(e, fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	dir := fs.Arg(0)
+	log, err := sf.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "reading %s …\n", dir)
+	reg, err := registrycsv.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("nothing was imported: %w", err)
+	}
+	a, err := openApp(e.ctx, &sf, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	before := a.center.Registry()
+	if err := a.center.ImportRegistry(e.ctx, reg); err != nil {
+		return fmt.Errorf("nothing was imported: %w", err)
+	}
+	after := a.center.Registry()
+	fmt.Fprintf(e.stdout, "imported %s: areas %d → %d, elections %d → %d, races %d → %d, registered boxes %d → %d\n", dir,
+		len(before.Areas), len(after.Areas), len(before.Elections), len(after.Elections),
+		len(before.Races), len(after.Races), len(before.Registrations), len(after.Registrations))
+	return nil
+}

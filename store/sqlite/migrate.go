@@ -1,0 +1,127 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations reads NNNN_name.sql files and insists that the numbers
+// run 1, 2, 3… without gaps, because the PostgreSQL backend shares them.
+func loadMigrations(fsys fs.FS) ([]migration, error) {
+	names, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names {
+		base := path.Base(name)
+		num, rest, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || len(num) != 4 {
+			return nil, fmt.Errorf("migration %s: name must look like 0001_name.sql", base)
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: strings.TrimSuffix(rest, ".sql"), sql: string(b)})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %04d_%s: want number %04d (numbers must run from 0001 without gaps or repeats)", m.version, m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// migrate applies the pending migrations, each in its own transaction
+// together with its row in schema_migrations, so a crash leaves either the
+// whole migration or none of it.
+func migrate(ctx context.Context, c *sql.Conn, log *slog.Logger) error {
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	return applyMigrations(ctx, c, ms, log)
+}
+
+func applyMigrations(ctx context.Context, c *sql.Conn, ms []migration, log *slog.Logger) error {
+	if _, err := c.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := c.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(ms) {
+		return fmt.Errorf("database schema version %d is newer than this program knows (%d); use a newer sandik", current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		err := inTx(ctx, c, func() error {
+			var done int
+			// Another process may have applied it between the read and the lock.
+			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil || done > 0 {
+				return err
+			}
+			if _, err := c.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := c.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, time.Now().UnixNano())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+		}
+		log.Info("applied migration", "version", m.version, "name", m.name)
+	}
+	return nil
+}
+
+// inTx runs fn inside BEGIN IMMEDIATE … COMMIT on c, rolling back on error.
+// Transactions are plain statements rather than sql.Tx so that statements
+// prepared on c once are reused by every transaction.
+func inTx(ctx context.Context, c *sql.Conn, fn func() error) error {
+	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(); err != nil {
+		rollback(c)
+		return err
+	}
+	if _, err := c.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
+		rollback(c)
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// rollback ends whatever transaction is open on c. Its error is ignored:
+// after some failures SQLite has already rolled back by itself, and the
+// caller reports the failure that mattered.
+func rollback(c *sql.Conn) {
+	c.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck // see above
+}

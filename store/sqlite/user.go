@@ -1,0 +1,93 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// CreateUser implements sandik.UserStore.
+func (s *Store) CreateUser(ctx context.Context, u sandik.User, tokenHash [32]byte) error {
+	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
+			string(u.ID), u.Name, string(u.Role), tokenHash[:])
+		if isUniqueViolation(err) {
+			return fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: create user %q: %w", u.ID, err)
+	}
+	return nil
+}
+
+// userConflict says which unique key a new user collided with: the id, or
+// (astronomically unlikely, but then not the user's fault) the token.
+func (s *Store) userConflict(ctx context.Context, c *sql.Conn, id sandik.UserID) *sandik.Error {
+	var n int
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = ?`, string(id)).Scan(&n); err == nil && n == 0 {
+		return sandik.Errorf(sandik.EConflict, "the token of user %q is already in use; issue another", id)
+	}
+	return sandik.Errorf(sandik.EConflict, "user %q already exists", id)
+}
+
+// SetToken implements sandik.UserStore.
+func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]byte) error {
+	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		res, err := c.ExecContext(ctx, `UPDATE users SET token_hash = ? WHERE id = ?`, tokenHash[:], string(id))
+		if isUniqueViolation(err) {
+			return fmt.Errorf("%w: %w", sandik.Errorf(sandik.EConflict, "the new token of user %q is already in use; issue another", id), err)
+		}
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err == nil && n == 0 {
+			err = sandik.Errorf(sandik.ENotFound, "user %q not found", id)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: set token of %q: %w", id, err)
+	}
+	return nil
+}
+
+// UserByToken implements sandik.UserStore.
+func (s *Store) UserByToken(ctx context.Context, tokenHash [32]byte) (sandik.User, error) {
+	var u sandik.User
+	err := s.read.QueryRowContext(ctx, `SELECT id, name, role FROM users WHERE token_hash = ?`, tokenHash[:]).
+		Scan(&u.ID, &u.Name, &u.Role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sandik.User{}, sandik.Errorf(sandik.ENotFound, "no user holds this token")
+	}
+	if err != nil {
+		return sandik.User{}, fmt.Errorf("sqlite: find user by token: %w", err)
+	}
+	return u, nil
+}
+
+// Users implements sandik.UserStore.
+func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name, role FROM users ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list users: %w", err)
+	}
+	defer rows.Close()
+	users := []sandik.User{}
+	for rows.Next() {
+		var u sandik.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role); err != nil {
+			return nil, fmt.Errorf("sqlite: list users: %w", err)
+		}
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list users: %w", err)
+	}
+	return users, nil
+}

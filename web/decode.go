@@ -1,0 +1,436 @@
+package web
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// Request bodies are decoded in two steps. First a strict walk over the raw
+// bytes checks them against the target type's JSON shape: syntax, exact
+// field names (encoding/json would accept "Voted" for "voted"), no
+// duplicate keys (it would keep the last "voted" silently), no unknown
+// fields and the type of every value, each failure naming the field path
+// ("items[3].votes.CHP") and the line and column. Only then does
+// encoding/json fill the value, which can no longer fail.
+
+// Decoding rules, as stable keys.
+const (
+	ruleSyntax       = "syntax"
+	ruleType         = "type"
+	ruleUnknownField = "unknown_field"
+	ruleTrailingData = "trailing_data"
+	ruleEmptyBody    = "empty_body"
+)
+
+// decodeError is a body that is not the JSON expected.
+func decodeError(p sandik.Problem) error {
+	return &sandik.Error{Code: eBadRequest, Message: "the request body is not valid JSON for this request", Problems: []sandik.Problem{p}}
+}
+
+// decodeStrict checks data against sh and decodes it into v.
+func decodeStrict(data []byte, sh *shape, v any) error {
+	d := &walker{data: data}
+	d.path = d.pathBuf[:0]
+	d.skipSpace()
+	if d.pos == len(data) {
+		return decodeError(sandik.Problem{Rule: ruleEmptyBody, Message: "the body is empty; a JSON object is expected"})
+	}
+	if d.value(sh) {
+		d.skipSpace()
+		if d.pos < len(data) {
+			d.fail(ruleTrailingData, "unexpected data after the JSON object")
+		}
+	}
+	if d.problem != nil {
+		return decodeError(*d.problem)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		// The walk accepted what encoding/json refuses: a gap in the walk.
+		return decodeError(sandik.Problem{Rule: ruleSyntax, Message: err.Error()})
+	}
+	return nil
+}
+
+// walker checks JSON text against a shape; it stops at the first problem.
+type walker struct {
+	data    []byte
+	pos     int
+	problem *sandik.Problem
+	// path is where the walk is: field names and array indexes, turned
+	// into "items[3].votes.CHP" only to report a problem.
+	path    []step
+	pathBuf [8]step
+}
+
+type step struct {
+	key   []byte // a field or map key; nil for an array element
+	index int
+}
+
+func (d *walker) push(s step) { d.path = append(d.path, s) }
+func (d *walker) pop()        { d.path = d.path[:len(d.path)-1] }
+
+func (d *walker) field() string {
+	var b strings.Builder
+	for _, s := range d.path {
+		switch {
+		case s.key == nil:
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+		case b.Len() > 0:
+			b.WriteByte('.')
+			fallthrough
+		default:
+			b.Write(s.key)
+		}
+	}
+	return b.String()
+}
+
+// fail records a problem at the current position and path; it returns
+// false so that callers can return its result.
+func (d *walker) fail(rule, format string, args ...any) bool {
+	if d.problem != nil {
+		return false
+	}
+	line, col := position(d.data, d.pos)
+	msg := fmt.Sprintf(format, args...) + fmt.Sprintf(" (line %d, column %d)", line, col)
+	d.problem = &sandik.Problem{Field: d.field(), Line: line, Rule: rule, Message: msg}
+	return false
+}
+
+// position turns a byte offset into a 1-based line and column (in bytes).
+func position(data []byte, off int) (line, col int) {
+	off = min(off, len(data))
+	before := data[:off]
+	line = 1 + bytes.Count(before, []byte{'\n'})
+	return line, off - bytes.LastIndexByte(before, '\n')
+}
+
+func (d *walker) skipSpace() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next byte, or 0 at the end.
+func (d *walker) peek() byte {
+	if d.pos < len(d.data) {
+		return d.data[d.pos]
+	}
+	return 0
+}
+
+// describe names the JSON value starting at the current position.
+func (d *walker) describe() string {
+	rest := d.data[d.pos:]
+	switch c := d.peek(); {
+	case c == 0 && len(rest) == 0:
+		return "end of input"
+	case c == '{':
+		return "object"
+	case c == '[':
+		return "array"
+	case c == '"':
+		return "string"
+	case bytes.HasPrefix(rest, []byte("true")) || bytes.HasPrefix(rest, []byte("false")):
+		return "boolean"
+	case bytes.HasPrefix(rest, []byte("null")):
+		return "null"
+	case c == '-' || (c >= '0' && c <= '9'):
+		return "number"
+	default:
+		return fmt.Sprintf("%q", c)
+	}
+}
+
+var kindNames = [...]string{
+	kindObject: "an object", kindMap: "an object", kindArray: "an array", kindInt: "a whole number",
+	kindString: "a string", kindBool: "true or false", kindUnmarshaler: "a string", kindText: "a string",
+}
+
+// value checks one value of shape sh.
+func (d *walker) value(sh *shape) bool {
+	d.skipSpace()
+	c := d.peek()
+	if c == 'n' {
+		if !sh.nullable {
+			return d.fail(ruleType, "expected %s, got %s", kindNames[sh.kind], d.describe())
+		}
+		return d.literal("null")
+	}
+	switch sh.kind {
+	case kindObject, kindMap:
+		if c != '{' {
+			return d.typeError(sh)
+		}
+		return d.object(sh)
+	case kindArray:
+		if c != '[' {
+			return d.typeError(sh)
+		}
+		return d.array(sh)
+	case kindInt:
+		return d.integer()
+	case kindBool:
+		switch c {
+		case 't':
+			return d.literal("true")
+		case 'f':
+			return d.literal("false")
+		}
+		return d.typeError(sh)
+	}
+	// A string, possibly for an unmarshaler.
+	if c != '"' {
+		return d.typeError(sh)
+	}
+	start := d.pos
+	s, ok := d.str()
+	if !ok {
+		return false
+	}
+	var err error
+	switch sh.kind {
+	case kindUnmarshaler:
+		err = reflect.New(sh.typ).Interface().(json.Unmarshaler).UnmarshalJSON(d.data[start:d.pos])
+	case kindText:
+		err = reflect.New(sh.typ).Interface().(encoding.TextUnmarshaler).UnmarshalText(s)
+	}
+	if err != nil {
+		d.pos = start
+		return d.fail(ruleType, "%v", err)
+	}
+	return true
+}
+
+func (d *walker) typeError(sh *shape) bool {
+	return d.fail(ruleType, "expected %s, got %s", kindNames[sh.kind], d.describe())
+}
+
+func (d *walker) literal(word string) bool {
+	if !bytes.HasPrefix(d.data[d.pos:], []byte(word)) {
+		return d.fail(ruleSyntax, "invalid literal; expected %s", word)
+	}
+	d.pos += len(word)
+	return true
+}
+
+func (d *walker) object(sh *shape) bool {
+	d.pos++              // '{'
+	var small [16][]byte // keys seen so far, without allocating for small objects
+	seen := small[:0]
+	var seenSet map[string]bool
+	for first := true; ; first = false {
+		d.skipSpace()
+		if first && d.peek() == '}' {
+			d.pos++
+			return true
+		}
+		if d.peek() != '"' {
+			return d.fail(ruleSyntax, "expected a field name in double quotes, got %s", d.describe())
+		}
+		keyAt := d.pos
+		key, ok := d.str()
+		if !ok {
+			return false
+		}
+		d.push(step{key: key})
+		elem := sh.elem
+		if sh.kind == kindObject {
+			if elem = sh.fields[string(key)]; elem == nil {
+				d.pos = keyAt
+				return d.fail(ruleUnknownField, "unknown field%s", suggest(sh, string(key)))
+			}
+		}
+		// Duplicate keys: encoding/json would keep the last one silently.
+		dup := false
+		if seenSet != nil {
+			dup = seenSet[string(key)]
+			seenSet[string(key)] = true
+		} else {
+			for _, k := range seen {
+				dup = dup || bytes.Equal(k, key)
+			}
+			if seen = append(seen, key); len(seen) == len(small) {
+				seenSet = make(map[string]bool, 4*len(seen))
+				for _, k := range seen {
+					seenSet[string(k)] = true
+				}
+			}
+		}
+		if dup {
+			d.pos = keyAt
+			return d.fail(sandik.RuleDuplicate, "appears twice in the same object")
+		}
+		d.skipSpace()
+		if d.peek() != ':' {
+			return d.fail(ruleSyntax, "expected ':' after the field name, got %s", d.describe())
+		}
+		d.pos++
+		if !d.value(elem) {
+			return false
+		}
+		d.pop()
+		d.skipSpace()
+		switch d.peek() {
+		case ',':
+			d.pos++
+			continue
+		case '}':
+			d.pos++
+			return true
+		}
+		return d.fail(ruleSyntax, "expected ',' or '}' after field %q, got %s", key, d.describe())
+	}
+}
+
+// suggest names a field that differs from key only in case.
+func suggest(sh *shape, key string) string {
+	for name := range sh.fields {
+		if strings.EqualFold(name, key) {
+			return fmt.Sprintf(" (did you mean %q?)", name)
+		}
+	}
+	return ""
+}
+
+func (d *walker) array(sh *shape) bool {
+	d.pos++ // '['
+	for i := 0; ; i++ {
+		d.skipSpace()
+		if i == 0 && d.peek() == ']' {
+			d.pos++
+			return true
+		}
+		d.push(step{index: i})
+		if !d.value(sh.elem) {
+			return false
+		}
+		d.pop()
+		d.skipSpace()
+		switch d.peek() {
+		case ',':
+			d.pos++
+			continue
+		case ']':
+			d.pos++
+			return true
+		}
+		return d.fail(ruleSyntax, "expected ',' or ']' in the array, got %s", d.describe())
+	}
+}
+
+// integer checks a JSON number that fits an int64 without fraction or
+// exponent, as encoding/json requires for integer fields.
+func (d *walker) integer() bool {
+	start := d.pos
+	if d.peek() == '-' {
+		d.pos++
+	}
+	digits := d.pos
+	for c := d.peek(); c >= '0' && c <= '9'; c = d.peek() {
+		d.pos++
+	}
+	if d.pos == digits {
+		d.pos = start
+		return d.fail(ruleType, "expected a whole number, got %s", d.describe())
+	}
+	if d.data[digits] == '0' && d.pos-digits > 1 {
+		d.pos = start
+		return d.fail(ruleSyntax, "a number must not start with 0")
+	}
+	if c := d.peek(); c == '.' || c == 'e' || c == 'E' {
+		end := d.pos
+		for end < len(d.data) && strings.IndexByte("0123456789.eE+-", d.data[end]) >= 0 {
+			end++
+		}
+		num := string(d.data[start:end])
+		d.pos = start
+		return d.fail(ruleType, "expected a whole number, got %s", num)
+	}
+	if d.pos-digits > 18 { // may not fit: let strconv decide
+		if _, err := strconv.ParseInt(string(d.data[start:d.pos]), 10, 64); err != nil {
+			num := string(d.data[start:d.pos])
+			d.pos = start
+			return d.fail(ruleType, "number %s is out of range", num)
+		}
+	}
+	return true
+}
+
+// str checks a string at the current position and returns its value;
+// without escapes the value aliases the input.
+func (d *walker) str() ([]byte, bool) {
+	start := d.pos
+	d.pos++ // '"'
+	escaped := false
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			d.pos++
+			raw := d.data[start:d.pos]
+			if !escaped {
+				return raw[1 : len(raw)-1], true
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				d.pos = start
+				return nil, d.fail(ruleSyntax, "invalid string: %v", err)
+			}
+			return []byte(s), true
+		case c == '\\':
+			escaped = true
+			if d.pos+1 >= len(d.data) {
+				d.pos++
+				return nil, d.fail(ruleSyntax, "unterminated string")
+			}
+			switch d.data[d.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				d.pos += 2
+			case 'u':
+				if d.pos+6 > len(d.data) || !isHex4(d.data[d.pos+2:d.pos+6]) {
+					return nil, d.fail(ruleSyntax, "invalid \\u escape in string")
+				}
+				d.pos += 6
+			default:
+				return nil, d.fail(ruleSyntax, "invalid escape \\%c in string", d.data[d.pos+1])
+			}
+		case c < 0x20:
+			return nil, d.fail(ruleSyntax, "control character 0x%02x in string; escape it", c)
+		case c < utf8.RuneSelf:
+			d.pos++
+		default:
+			r, n := utf8.DecodeRune(d.data[d.pos:])
+			if r == utf8.RuneError && n == 1 {
+				return nil, d.fail(ruleSyntax, "invalid UTF-8 in string")
+			}
+			d.pos += n
+		}
+	}
+	return nil, d.fail(ruleSyntax, "unterminated string")
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}

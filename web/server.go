@@ -1,0 +1,119 @@
+// Package web is Sandık's HTTP layer: the JSON API under /api/v1, health
+// and metrics. Handlers return an error; one function turns it into a
+// status and a body (errors.go). Everything is rendered into a buffer
+// before a byte is written.
+package web
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxBodyBytes      = 1 << 20 // one sheet, an adjudication
+	DefaultMaxBatchBytes     = 8 << 20 // a batch of up to center.MaxBatch sheets
+	DefaultWaitTimeout       = 2 * time.Second
+	DefaultMaxInFlightWrites = 4096
+)
+
+// Config holds what a Server needs. Zero values mean the defaults.
+type Config struct {
+	Center *center.Center
+	Logger *slog.Logger
+
+	MaxBodyBytes  int64 // bodies of single sheets; DefaultMaxBodyBytes
+	MaxBatchBytes int64 // bodies of batches; DefaultMaxBatchBytes
+	// WaitTimeout bounds how long ?wait=1 waits for the tally to reflect a
+	// new submission; DefaultWaitTimeout.
+	WaitTimeout time.Duration
+	// MaxInFlightWrites caps concurrent write requests; beyond it the
+	// server answers 503 with Retry-After at once instead of queueing
+	// without bound. DefaultMaxInFlightWrites; negative means no cap.
+	MaxInFlightWrites int
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+
+	// Timeouts and limits of the http.Server HTTPServer builds.
+	ReadHeaderTimeout time.Duration // 5 s
+	ReadTimeout       time.Duration // 30 s
+	WriteTimeout      time.Duration // 30 s
+	IdleTimeout       time.Duration // 120 s
+	MaxHeaderBytes    int           // 64 KiB
+
+	// lookup replaces the Center's lookup of a submission by id (tests, until
+	// the Center has one).
+	lookup func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
+}
+
+// Server serves the API of one Center.
+type Server struct {
+	c        *center.Center
+	log      *slog.Logger
+	cfg      Config
+	mux      *http.ServeMux
+	metrics  *metrics
+	writes   chan struct{} // write slots; nil means no cap
+	patterns []string      // registered patterns, for tests and docs
+	// submission looks a submission up by id when the Center can.
+	submission func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
+}
+
+// New builds a Server; cfg.Center is required.
+func New(cfg Config) *Server {
+	if cfg.Center == nil {
+		panic("web: Config.Center is nil")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.MaxBodyBytes = cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	cfg.MaxBatchBytes = cmp.Or(cfg.MaxBatchBytes, DefaultMaxBatchBytes)
+	cfg.WaitTimeout = cmp.Or(cfg.WaitTimeout, DefaultWaitTimeout)
+	cfg.MaxInFlightWrites = cmp.Or(cfg.MaxInFlightWrites, DefaultMaxInFlightWrites)
+	cfg.ReadHeaderTimeout = cmp.Or(cfg.ReadHeaderTimeout, 5*time.Second)
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 30*time.Second)
+	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 30*time.Second)
+	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 120*time.Second)
+	cfg.MaxHeaderBytes = cmp.Or(cfg.MaxHeaderBytes, 64<<10)
+	s := &Server{c: cfg.Center, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux()}
+	if cfg.MaxInFlightWrites > 0 {
+		s.writes = make(chan struct{}, cfg.MaxInFlightWrites)
+	}
+	// The lookup by id lights up as soon as the Center offers it.
+	if sc, ok := any(cfg.Center).(interface {
+		Submission(context.Context, sandik.SubmissionID) (sandik.Submission, error)
+	}); ok {
+		s.submission = sc.Submission
+	}
+	if cfg.lookup != nil {
+		s.submission = cfg.lookup
+	}
+	s.metrics = newMetrics(cfg.Center)
+	s.routes()
+	return s
+}
+
+// Handler returns the handler of every route.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// HTTPServer returns an *http.Server for addr with every timeout and limit
+// set, for the caller to ListenAndServe and Shutdown.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
