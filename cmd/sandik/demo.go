@@ -238,4 +238,3 @@ var demoMessages = map[string]map[string]string{
 		"still":     "Still serving %s; Ctrl-C stops.\n",
 	},
 }
-
