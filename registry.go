@@ -243,6 +243,16 @@ func (r *Registry) Area(code AreaCode) (Area, bool) {
 	return r.Areas[i], true
 }
 
+// AreaRef returns a pointer to the registry's own record of an area, for
+// callers that keep many references (the registry never changes it).
+func (r *Registry) AreaRef(code AreaCode) (*Area, bool) {
+	i, ok := r.area[code]
+	if !ok {
+		return nil, false
+	}
+	return &r.Areas[i], true
+}
+
 // Children returns the codes of an area's direct children in registry order.
 func (r *Registry) Children(code AreaCode) []AreaCode { return r.children[code] }
 

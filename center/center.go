@@ -92,21 +92,39 @@ func (c *Center) rebuild(ctx context.Context, reg *sandik.Registry) (*tally.Engi
 	return eng, nil
 }
 
-// catchUp applies everything in the log after the engine's position.
+// catchUp applies everything in the log after the engine's position. The
+// next page is read while the engine applies the current one, so a
+// rebuild costs about the larger of reading and applying, not their sum.
 func catchUp(ctx context.Context, log sandik.LogReader, eng *tally.Engine) (int, error) {
 	const page = 50_000
+	type result struct {
+		subs []sandik.Submission
+		err  error
+	}
+	fetch := func(after int64) <-chan result {
+		ch := make(chan result, 1)
+		go func() {
+			subs, err := log.Since(ctx, after, page)
+			ch <- result{subs, err}
+		}()
+		return ch
+	}
 	total := 0
+	next := fetch(eng.Seq())
 	for {
-		subs, err := log.Since(ctx, eng.Seq(), page)
-		if err != nil {
-			return total, err
+		r := <-next
+		if r.err != nil {
+			return total, r.err
 		}
-		if len(subs) == 0 {
+		if len(r.subs) == 0 {
 			return total, nil
 		}
-		eng.Apply(subs)
-		total += len(subs)
-		if len(subs) < page {
+		if len(r.subs) == page {
+			next = fetch(r.subs[len(r.subs)-1].Seq)
+		}
+		eng.Apply(r.subs)
+		total += len(r.subs)
+		if len(r.subs) < page {
 			return total, nil
 		}
 	}

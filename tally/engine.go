@@ -3,6 +3,7 @@ package tally
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -25,9 +26,33 @@ type Engine struct {
 // New returns an engine with every race of reg at zero.
 func New(reg *sandik.Registry) *Engine {
 	e := &Engine{reg: reg, races: make(map[sandik.RaceCode]*raceTally, len(reg.Races)), changed: make(chan struct{})}
+	// Shapes are independent of each other: build them side by side.
+	shapes := map[shapeKey]*shape{}
+	var keys []shapeKey
+	for _, rc := range reg.Races {
+		k := shapeKey{rc.Election, rc.Scope}
+		if _, ok := shapes[k]; !ok {
+			shapes[k] = nil
+			keys = append(keys, k)
+		}
+	}
+	built := make([]*shape, len(keys))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, k := range keys {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			built[i] = newShape(reg, k.election, k.scope)
+		})
+	}
+	wg.Wait()
+	for i, k := range keys {
+		shapes[k] = built[i]
+	}
 	for i := range reg.Races {
 		rc := &reg.Races[i]
-		e.races[rc.Code] = newRaceTally(reg, rc)
+		e.races[rc.Code] = newRaceTally(reg, rc, shapes[shapeKey{rc.Election, rc.Scope}])
 	}
 	return e
 }
@@ -139,16 +164,17 @@ func (e *Engine) Totals(race sandik.RaceCode, area sandik.AreaCode) (AreaTotals,
 
 func (rt *raceTally) nodeTotals(ni int32) Totals {
 	n := &rt.nodes[ni]
+	st := &rt.status[ni]
 	w := rt.width
 	base := int(ni) * 2 * w
 	return Totals{
 		Race: rt.race.Code, Area: n.area.Code, Level: n.area.Level, Name: n.area.Name,
 		BoxesExpected:    n.expected,
-		BoxesReported:    n.expected - n.status[sandik.StatusMissing],
-		BoxesPending:     n.status[sandik.StatusPending],
-		BoxesVerified:    n.status[sandik.StatusVerified] + n.status[sandik.StatusAdjudicated],
-		BoxesConflict:    n.status[sandik.StatusConflict],
-		BoxesAdjudicated: n.status[sandik.StatusAdjudicated],
+		BoxesReported:    n.expected - st[sandik.StatusMissing],
+		BoxesPending:     st[sandik.StatusPending],
+		BoxesVerified:    st[sandik.StatusVerified] + st[sandik.StatusAdjudicated],
+		BoxesConflict:    st[sandik.StatusConflict],
+		BoxesAdjudicated: st[sandik.StatusAdjudicated],
 		Registered:       n.registered,
 		Provisional:      counts64(rt.vals[base : base+w]),
 		Verified:         counts64(rt.vals[base+w : base+2*w]),
@@ -156,10 +182,10 @@ func (rt *raceTally) nodeTotals(ni int32) Totals {
 }
 
 func (rt *raceTally) boxTotals(bi int32) Totals {
-	b := &rt.boxes[bi]
+	b, in := &rt.boxes[bi], &rt.info[bi]
 	t := Totals{
-		Race: rt.race.Code, Area: b.area.Code, Level: b.area.Level, Name: b.area.Name,
-		BoxesExpected: 1, Registered: b.registered,
+		Race: rt.race.Code, Area: in.area.Code, Level: in.area.Level, Name: in.area.Name,
+		BoxesExpected: 1, Registered: in.registered,
 		Provisional: counts32(b.prov, rt.width), Verified: counts32(b.res, rt.width),
 	}
 	switch b.status {
@@ -266,7 +292,7 @@ func (e *Engine) Conflicts(race sandik.RaceCode, area sandik.AreaCode, limit int
 }
 
 func (rt *raceTally) under(bi, ni int32) bool {
-	for p := rt.boxes[bi].parent; p >= 0; p = rt.nodes[p].parent {
+	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
 		if p == ni {
 			return true
 		}

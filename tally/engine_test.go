@@ -33,7 +33,7 @@ func genLog(t *rapid.T, reg *sandik.Registry, n int) []sandik.Submission {
 			Seq: int64(i + 1), ID: sandik.SubmissionID(fmt.Sprintf("s%d", i)), Race: rc.Code, Box: box,
 			User: users[rapid.IntRange(0, len(users)-1).Draw(t, "user")], Source: sandik.SourceObserver, Kind: kind,
 			ReceivedAt: t0.Add(time.Duration(i) * time.Second),
-			Sheet:      sheet(300, variant, 100+variant, 50, 20*variant),
+			Sheet:      sheet(300, variant, []int64{100 + variant, 50, 20 * variant}[:len(rc.Choices)]...),
 		})
 	}
 	return log

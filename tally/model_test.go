@@ -48,6 +48,8 @@ func testRegistry() *sandik.Registry {
 		[]sandik.Race{
 			{Code: "all", Election: "e", Name: "Country", Scope: "TR", Choices: choices},
 			{Code: "one", Election: "e", Name: "Il 1", Scope: "1", Choices: choices},
+			// Shares the tree of "all"; its counters must stay its own.
+			{Code: "council", Election: "e", Name: "Council", Scope: "TR", Choices: choices[:2]},
 		}, regs)
 	if err != nil {
 		panic(err)

@@ -17,16 +17,28 @@ type raceTally struct {
 	race   *sandik.Race
 	quorum int
 	width  int // fixedFields + choices
+	*shape
 
-	nodeIdx map[sandik.AreaCode]int32
-	nodes   []node
 	// vals holds, per node, the provisional figures then the verified
 	// ones: node i's provisional sheet is vals[i*2*width:][:width].
-	vals []int64
-
-	boxIdx    map[sandik.AreaCode]int32
+	vals      []int64
+	status    [][5]int // per node, boxes per sandik.BoxStatus
 	boxes     []box
 	conflicts map[int32]Conflict
+}
+
+// shape is the fixed structure of a race's tree. Races of the same
+// election over the same scope (mayor, council, muhtar…) share one.
+type shape struct {
+	nodeIdx map[sandik.AreaCode]int32
+	nodes   []node
+	boxIdx  map[sandik.AreaCode]int32
+	info    []boxInfo
+}
+
+type shapeKey struct {
+	election sandik.ElectionCode
+	scope    sandik.AreaCode
 }
 
 type node struct {
@@ -36,16 +48,18 @@ type node struct {
 	childBoxes []int32
 	expected   int
 	registered int64
-	status     [5]int // boxes per sandik.BoxStatus
 }
 
-type box struct {
+type boxInfo struct {
 	area       *sandik.Area
 	parent     int32
 	registered int64
-	status     sandik.BoxStatus
-	entries    []entry
-	adj        int32 // index in entries of the latest adjudication, or -1
+}
+
+type box struct {
+	status  sandik.BoxStatus
+	entries []entry
+	adj     int32 // index in entries of the latest adjudication, or -1
 	// prov and res are the figures the box now contributes to provisional
 	// and verified totals (nil for none). They alias entries' sheets.
 	prov, res []int32
@@ -62,57 +76,67 @@ type entry struct {
 	sheet []int32
 }
 
-func newRaceTally(reg *sandik.Registry, rc *sandik.Race) *raceTally {
+func newShape(reg *sandik.Registry, election sandik.ElectionCode, scope sandik.AreaCode) *shape {
+	sh := &shape{nodeIdx: map[sandik.AreaCode]int32{}, boxIdx: map[sandik.AreaCode]int32{}}
+	sh.addNode(reg, election, scope, -1)
+	return sh
+}
+
+// addNode adds area code and its subtree below parent; boxes registered for
+// the election become leaves, other boxes are not part of the race.
+func (sh *shape) addNode(reg *sandik.Registry, election sandik.ElectionCode, code sandik.AreaCode, parent int32) {
+	a, ok := reg.AreaRef(code)
+	if !ok {
+		return
+	}
+	if a.Level == sandik.LevelSandik {
+		n, ok := reg.Registered(election, code)
+		if !ok || parent < 0 {
+			return
+		}
+		bi := int32(len(sh.info))
+		sh.info = append(sh.info, boxInfo{area: a, parent: parent, registered: n})
+		sh.boxIdx[code] = bi
+		sh.nodes[parent].childBoxes = append(sh.nodes[parent].childBoxes, bi)
+		for p := parent; p >= 0; p = sh.nodes[p].parent {
+			sh.nodes[p].expected++
+			sh.nodes[p].registered += n
+		}
+		return
+	}
+	ni := int32(len(sh.nodes))
+	sh.nodes = append(sh.nodes, node{area: a, parent: parent})
+	sh.nodeIdx[code] = ni
+	if parent >= 0 {
+		sh.nodes[parent].childNodes = append(sh.nodes[parent].childNodes, ni)
+	}
+	for _, c := range reg.Children(code) {
+		sh.addNode(reg, election, c, ni)
+	}
+}
+
+func newRaceTally(reg *sandik.Registry, rc *sandik.Race, sh *shape) *raceTally {
 	el, _ := reg.Election(rc.Election)
 	rt := &raceTally{
 		race:      rc,
 		quorum:    el.Quorum,
 		width:     fixedFields + len(rc.Choices),
-		nodeIdx:   map[sandik.AreaCode]int32{},
-		boxIdx:    map[sandik.AreaCode]int32{},
+		shape:     sh,
 		conflicts: map[int32]Conflict{},
 	}
 	if rt.quorum < 1 {
 		rt.quorum = sandik.DefaultQuorum
 	}
-	rt.addNode(reg, rc.Scope, -1)
-	rt.vals = make([]int64, len(rt.nodes)*2*rt.width)
+	rt.vals = make([]int64, len(sh.nodes)*2*rt.width)
+	rt.status = make([][5]int, len(sh.nodes))
+	for i := range sh.nodes {
+		rt.status[i][sandik.StatusMissing] = sh.nodes[i].expected
+	}
+	rt.boxes = make([]box, len(sh.info))
+	for i := range rt.boxes {
+		rt.boxes[i].adj = -1
+	}
 	return rt
-}
-
-// addNode adds area code and its subtree below parent; boxes registered for
-// the race's election become leaves, other boxes are not part of the race.
-func (rt *raceTally) addNode(reg *sandik.Registry, code sandik.AreaCode, parent int32) {
-	area, ok := reg.Area(code)
-	if !ok {
-		return
-	}
-	a := &area
-	if a.Level == sandik.LevelSandik {
-		n, ok := reg.Registered(rt.race.Election, code)
-		if !ok || parent < 0 {
-			return
-		}
-		bi := int32(len(rt.boxes))
-		rt.boxes = append(rt.boxes, box{area: a, parent: parent, registered: n, adj: -1})
-		rt.boxIdx[code] = bi
-		rt.nodes[parent].childBoxes = append(rt.nodes[parent].childBoxes, bi)
-		for p := parent; p >= 0; p = rt.nodes[p].parent {
-			rt.nodes[p].expected++
-			rt.nodes[p].registered += n
-			rt.nodes[p].status[sandik.StatusMissing]++
-		}
-		return
-	}
-	ni := int32(len(rt.nodes))
-	rt.nodes = append(rt.nodes, node{area: a, parent: parent})
-	rt.nodeIdx[code] = ni
-	if parent >= 0 {
-		rt.nodes[parent].childNodes = append(rt.nodes[parent].childNodes, ni)
-	}
-	for _, c := range reg.Children(code) {
-		rt.addNode(reg, c, ni)
-	}
 }
 
 // apply records one submission and returns false if it does not belong to
@@ -243,10 +267,9 @@ func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 	b := &rt.boxes[bi]
 	status, prov, res := rt.decide(b)
 	w := rt.width
-	for p := b.parent; p >= 0; p = rt.nodes[p].parent {
-		n := &rt.nodes[p]
-		n.status[b.status]--
-		n.status[status]++
+	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
+		rt.status[p][b.status]--
+		rt.status[p][status]++
 		base := int(p) * 2 * w
 		if !same(prov, b.prov) {
 			addDelta(rt.vals[base:base+w], b.prov, prov)
@@ -257,7 +280,7 @@ func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 	}
 	switch {
 	case status == sandik.StatusConflict && b.status != sandik.StatusConflict:
-		rt.conflicts[bi] = Conflict{Race: rt.race.Code, Box: b.area.Code, Since: s.ReceivedAt, Seq: s.Seq}
+		rt.conflicts[bi] = Conflict{Race: rt.race.Code, Box: rt.info[bi].area.Code, Since: s.ReceivedAt, Seq: s.Seq}
 	case status != sandik.StatusConflict:
 		delete(rt.conflicts, bi)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -86,6 +87,7 @@ func benchTally(e *env, args []string) error {
 func benchRebuild(e *env, args []string) error {
 	fs := newFlags(e, "bench rebuild", "bench rebuild [flags]")
 	dir := fs.String("dir", "", "directory for the database (default: a temporary one, removed afterwards)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the rebuild to this file")
 	mah := fs.Int("mahalles", synth.National.MahallesPerIlce, "mahalle per ilçe (42 gives about 204,000 boxes, 2,041,200 submissions)")
 	if err := parse(e, fs, args); err != nil {
 		return err
@@ -111,9 +113,13 @@ func benchRebuild(e *env, args []string) error {
 	subs := synth.Entries(reg, 2, 7)
 	fmt.Fprintf(e.stdout, "synthetic election: %d boxes × %d races × 2 entries = %d submissions, %d choices\n",
 		shape.Boxes(), shape.Races, len(subs), shape.Choices)
-	if err := fill(e, path, log, reg, subs); err != nil {
+	if _, err := os.Stat(path); err == nil && *dir != "" {
+		fmt.Fprintf(e.stdout, "reusing the log in %s\n", path)
+	} else if err := fill(e, path, log, reg, subs); err != nil {
 		return err
 	}
+	subs = nil
+	runtime.GC()
 	st, err := sqlite.Open(e.ctx, sqlite.Options{Path: path, Logger: log})
 	if err != nil {
 		return err
@@ -134,12 +140,23 @@ func benchRebuild(e *env, args []string) error {
 	}
 	base := time.Since(start)
 	fmt.Fprintf(e.stdout, "baseline (read the whole log, no tally): %d submissions in %s\n", n, base.Round(time.Millisecond))
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	start = time.Now()
 	c, err := center.Open(e.ctx, center.Config{Store: st, Logger: log})
 	if err != nil {
 		return err
 	}
 	took := time.Since(start)
+	pprof.StopCPUProfile()
 	defer c.Close()
 	tot, err := c.Totals(reg.Races[0].Code, "TR")
 	if err != nil {
