@@ -22,9 +22,9 @@ const (
 // Options shape the demo registry.
 type Options struct {
 	// Scale in (0, 1] multiplies every district's number of boxes (at least
-	// one box is kept per district) for quick runs and tests. Each
-	// district keeps its real registered voters, so boxes grow as they
-	// become fewer. Zero means 1.
+	// one box is kept per district) for quick runs and tests. Registered
+	// voters shrink with the boxes, so a box keeps its real size (a few
+	// hundred voters) at any scale. Zero means 1.
 	Scale float64
 	// Seed chooses the synthetic split of boxes and voters.
 	Seed int64
@@ -73,7 +73,11 @@ func Istanbul(opts Options) (*sandik.Registry, error) {
 		boxes := max(1, int(math.Round(float64(d.Boxes)*scale)))
 		mahalle := min(d.Mahalle, boxes) // a scaled-down district keeps no empty mahalle
 		perMahalle := apportion(int64(boxes), weights(rng, mahalle, 0.6), 1)
-		voters := apportion(d.Registered, uniformWeights(rng, boxes, 0.8, 1.2), 0)
+		total := d.Registered
+		if boxes != d.Boxes {
+			total = int64(math.Round(float64(d.Registered) * float64(boxes) / float64(d.Boxes)))
+		}
+		voters := apportion(total, uniformWeights(rng, boxes, 0.8, 1.2), 0)
 		width := len(fmt.Sprint(mahalle))
 		next := 0 // index of the district's next box
 		for m, nb := range perMahalle {
