@@ -140,8 +140,10 @@ func NewRegistry(areas []Area, elections []Election, races []Race, regs []Regist
 		if _, ok := r.election[rc.Election]; !ok {
 			ps.add(f+".election", RuleUnknownElection, "race %q: election %q does not exist", rc.Code, rc.Election)
 		}
-		if _, ok := r.area[rc.Scope]; !ok {
+		if ai, ok := r.area[rc.Scope]; !ok {
 			ps.add(f+".scope", RuleUnknownArea, "race %q: scope area %q does not exist", rc.Code, rc.Scope)
+		} else if areas[ai].Level == LevelSandik {
+			ps.add(f+".scope", RuleInvalidValue, "race %q: scope %q is a ballot box; a race covers an area above the boxes", rc.Code, rc.Scope)
 		}
 		if len(rc.Choices) == 0 || len(rc.Choices) > MaxChoices {
 			ps.add(f+".choices", RuleInvalidValue, "race %q must have between 1 and %d choices (got %d)", rc.Code, MaxChoices, len(rc.Choices))

@@ -92,3 +92,13 @@ func TestLevelText(t *testing.T) {
 		t.Fatal("unknown level accepted")
 	}
 }
+
+func TestRaceScopeMustNotBeABox(t *testing.T) {
+	_, err := NewRegistry(
+		[]Area{{Code: "34", Level: LevelIl, Name: "İ"}, {Code: "34-1", Parent: "34", Level: LevelSandik, Name: "1"}},
+		[]Election{{Code: "e", Name: "E", Date: time.Now(), Quorum: 2}},
+		[]Race{{Code: "r", Election: "e", Name: "R", Scope: "34-1", Choices: choices("A")}}, nil)
+	if ps := ProblemsOf(err); len(ps) != 1 || ps[0].Field != "races[0].scope" {
+		t.Fatalf("a box as a race's scope: %v", err)
+	}
+}

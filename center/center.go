@@ -30,6 +30,10 @@ type Config struct {
 	// Poll is how often the follower reads the log when no signal woke it
 	// (another instance may have written). Zero means one second.
 	Poll time.Duration
+	// UserCacheTTL is how long an authenticated token is trusted without
+	// asking the store again; a token replaced by another process stops
+	// working within it. Zero means 30 seconds.
+	UserCacheTTL time.Duration
 }
 
 // Center is the running service.
@@ -38,10 +42,22 @@ type Center struct {
 	log    *slog.Logger
 	now    func() time.Time
 	poll   time.Duration
+	ttl    time.Duration
 	engine atomic.Pointer[tally.Engine]
 
 	importMu sync.Mutex // one registry import at a time
-	users    sync.Map   // token hash → sandik.User, a cache of the store
+
+	// swapped is closed and replaced whenever a registry import installs
+	// a new engine, so that waiters move to it.
+	swapMu  sync.Mutex
+	swapped chan struct{}
+
+	// users caches token hash → cachedUser. Entries expire so that a token
+	// replaced by another process (the CLI) stops working within
+	// Config.UserCacheTTL; tokenGen guards against caching a stale read that
+	// raced with ResetToken in this process.
+	users    sync.Map
+	tokenGen atomic.Int64
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -54,7 +70,7 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("center: no store")
 	}
-	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll}
+	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{})}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -63,6 +79,10 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	}
 	if c.poll <= 0 {
 		c.poll = time.Second
+	}
+	c.ttl = cfg.UserCacheTTL
+	if c.ttl <= 0 {
+		c.ttl = 30 * time.Second
 	}
 	reg, err := c.store.LoadRegistry(ctx)
 	if err != nil {
@@ -133,17 +153,30 @@ func catchUp(ctx context.Context, log sandik.LogReader, eng *tally.Engine) (int,
 // follow keeps the engine at the head of the log until ctx ends.
 func (c *Center) follow(ctx context.Context) {
 	defer close(c.done)
+	backoff := time.Duration(0)
 	for ctx.Err() == nil {
 		eng := c.engine.Load()
 		if _, err := catchUp(ctx, c.store, eng); err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			c.log.Error("follow log", "err", err)
+			// The head is out of reach, so WaitFor would return at once:
+			// back off instead of spinning, and log once per attempt.
+			backoff = min(max(2*backoff, 100*time.Millisecond), c.poll)
+			c.log.Error("follow log", "err", err, "retry_in", backoff)
 			ferr := fmt.Errorf("follow log: %w", err)
 			c.err.Store(&ferr)
-		} else {
-			c.err.Store(nil)
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			continue
+		}
+		backoff = 0
+		c.err.Store(nil)
+		// A registry import may have installed a newer engine meanwhile.
+		if c.engine.Load() != eng {
+			continue
 		}
 		if err := c.store.WaitFor(ctx, eng.Seq(), c.poll); err != nil && ctx.Err() == nil {
 			c.log.Error("wait for log", "err", err)
@@ -173,9 +206,27 @@ func (c *Center) Registry() *sandik.Registry { return c.engine.Load().Registry()
 // Seq returns the log position the live totals reflect.
 func (c *Center) Seq() int64 { return c.engine.Load().Seq() }
 
-// WaitFor blocks until the totals reflect seq (read-your-writes).
+// WaitFor blocks until the totals reflect seq (read-your-writes), across
+// registry imports that replace the engine.
 func (c *Center) WaitFor(ctx context.Context, seq int64) error {
-	return c.engine.Load().WaitFor(ctx, seq)
+	for {
+		c.swapMu.Lock()
+		eng, swapped := c.engine.Load(), c.swapped
+		c.swapMu.Unlock()
+		wctx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-swapped:
+				cancel()
+			case <-wctx.Done():
+			}
+		}()
+		err := eng.WaitFor(wctx, seq)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+	}
 }
 
 // ImportRegistry merges reg into the stored registry, all or nothing, and
@@ -188,14 +239,26 @@ func (c *Center) ImportRegistry(ctx context.Context, reg *sandik.Registry) error
 	if err != nil {
 		return err
 	}
-	if err := c.store.SaveRegistry(ctx, merged); err != nil {
-		return fmt.Errorf("save registry: %w", err)
-	}
+	// Build the new engine before saving, so that a failed rebuild leaves
+	// both the store and the running service as they were.
+	ctx = context.WithoutCancel(ctx)
 	eng, err := c.rebuild(ctx, merged)
 	if err != nil {
 		return err
 	}
+	if err := c.store.SaveRegistry(ctx, merged); err != nil {
+		return fmt.Errorf("save registry: %w", err)
+	}
+	// The old engine kept following the log during the rebuild: bring the
+	// new one at least as far before it is seen, so totals never go back.
+	if _, err := catchUp(ctx, c.store, eng); err != nil {
+		return fmt.Errorf("rebuild tally: %w", err)
+	}
+	c.swapMu.Lock()
 	c.engine.Store(eng)
+	close(c.swapped)
+	c.swapped = make(chan struct{})
+	c.swapMu.Unlock()
 	return nil
 }
 
@@ -378,17 +441,23 @@ func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) 
 	return token, nil
 }
 
-// Authenticate returns the user holding token. Results are cached: tokens
-// are only ever created, and a replaced token is dropped from the cache by
-// ResetToken.
+type cachedUser struct {
+	user    sandik.User
+	expires time.Time
+}
+
+// Authenticate returns the user holding token. Results are cached for
+// Config.UserCacheTTL; ResetToken in this process drops them at once.
 func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, error) {
 	if token == "" {
 		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "an API token is required")
 	}
 	h := HashToken(token)
-	if u, ok := c.users.Load(h); ok {
-		return u.(sandik.User), nil
+	now := time.Now()
+	if v, ok := c.users.Load(h); ok && now.Before(v.(cachedUser).expires) {
+		return v.(cachedUser).user, nil
 	}
+	gen := c.tokenGen.Load()
 	u, err := c.store.UserByToken(ctx, h)
 	if sandik.CodeOf(err) == sandik.ENotFound {
 		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "the API token is not valid")
@@ -396,7 +465,9 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 	if err != nil {
 		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	c.users.Store(h, u)
+	if c.tokenGen.Load() == gen {
+		c.users.Store(h, cachedUser{user: u, expires: now.Add(c.ttl)})
+	}
 	return u, nil
 }
 
@@ -406,8 +477,9 @@ func (c *Center) ResetToken(ctx context.Context, id sandik.UserID) (string, erro
 	if err := c.store.SetToken(ctx, id, HashToken(token)); err != nil {
 		return "", err
 	}
+	c.tokenGen.Add(1)
 	c.users.Range(func(k, v any) bool {
-		if v.(sandik.User).ID == id {
+		if v.(cachedUser).user.ID == id {
 			c.users.Delete(k)
 		}
 		return true

@@ -2,8 +2,11 @@ package center_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -299,5 +302,109 @@ func TestUnknownRaceAndAreaAreNotFound(t *testing.T) {
 	}
 	if _, err := f.c.Conflicts(storetest.Race, "nowhere", 0); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Fatal(err)
+	}
+}
+
+func TestWaitForSurvivesRegistryImport(t *testing.T) {
+	f := newCenter(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	seq := f.c.Seq()
+	done := make(chan error, 1)
+	go func() { done <- f.c.WaitFor(ctx, seq+1) }()
+	if err := f.c.ImportRegistry(ctx, storetest.Extra(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.c.Submit(ctx, ayse, []sandik.SheetInput{sheet("after-import", storetest.Box1, 1, 2, 3)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("WaitFor across an import: %v", err)
+	}
+}
+
+func TestTokenResetElsewhereExpires(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	server, err := center.Open(ctx, center.Config{Store: st, UserCacheTTL: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	cli, err := center.Open(ctx, center.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	token, err := cli.CreateUser(ctx, ayse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Authenticate(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.ResetToken(ctx, ayse.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Authenticate(ctx, token); sandik.CodeOf(err) != sandik.EUnauthorized {
+		t.Fatalf("a token replaced by another process still works after the cache lifetime: %v", err)
+	}
+}
+
+// failingLog fails every Since once armed, like a store that has lost its
+// disk.
+type failingLog struct {
+	sandik.Store
+	armed atomic.Bool
+	calls atomic.Int64
+}
+
+func (f *failingLog) Since(ctx context.Context, after int64, limit int) ([]sandik.Submission, error) {
+	if f.armed.Load() {
+		f.calls.Add(1)
+		return nil, errors.New("disk gone")
+	}
+	return f.Store.Since(ctx, after, limit)
+}
+
+func TestFollowerBacksOffWhenTheLogFails(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(t.TempDir(), "c.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fl := &failingLog{Store: st}
+	c, err := center.Open(ctx, center.Config{Store: fl, Poll: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fl.armed.Store(true)
+	// A write wakes the follower, which then cannot read the log.
+	if err := c.ImportRegistry(ctx, storetest.Registry(t)); err == nil {
+		t.Fatal("import succeeded while the log could not be read")
+	}
+	if _, err := c.Submit(ctx, coord, []sandik.SheetInput{sheet("x", storetest.Box1, 1, 2, 3)}); sandik.CodeOf(err) != sandik.EInvalid {
+		t.Fatalf("submit against the old (empty) registry: %v", err)
+	}
+	st.Append(ctx, []sandik.Submission{storetest.Sub("wake", storetest.Box1, 1, 2, 3)})
+	deadline := time.Now().Add(time.Second)
+	for c.Err() == nil && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	if c.Err() == nil {
+		t.Fatal("the follower's failure is not reported by Err")
+	}
+	start := fl.calls.Load()
+	<-time.After(500 * time.Millisecond)
+	// Without backoff this loop ran hundreds of thousands of times a second.
+	if n := fl.calls.Load() - start; n > 10 {
+		t.Fatalf("the follower read the failing log %d times in 0.5 s", n)
 	}
 }

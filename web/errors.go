@@ -86,7 +86,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
 	}
-	s.writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: sandik.MessageOf(err), Problems: sandik.ProblemsOf(err)}})
+	msg, problems := sandik.MessageOf(err), sandik.ProblemsOf(err)
+	if code == sandik.EInternal {
+		// Even an *Error marked internal may carry internals in its text.
+		msg, problems = "internal error", nil
+	}
+	s.writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: msg, Problems: problems}})
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -102,9 +102,14 @@ func cmdDemo(e *env, args []string) error {
 		},
 	})
 	if err != nil && ctx.Err() == nil {
+		// Stop serving before the deferred close of the store.
+		stop()
+		<-served
 		return fmt.Errorf("replay: %w", err)
 	}
-	if werr := a.center.WaitFor(ctx, mustSeq(a)); werr == nil {
+	wctx, cancelWait := context.WithTimeout(ctx, 30*time.Second)
+	defer cancelWait()
+	if werr := a.center.WaitFor(wctx, mustSeq(a)); werr == nil {
 		fmt.Fprintf(e.stdout, m["done"], time.Since(start).Round(time.Second), stats.Accepted, stats.Replayed, totalsLine(a.center, m))
 		conflicts, _ := a.center.Conflicts(demo.RaceMayor, "", 0)
 		fmt.Fprintf(e.stdout, m["conflicts"], len(conflicts))
