@@ -140,15 +140,9 @@ func benchRebuild(e *env, args []string) error {
 	}
 	base := time.Since(start)
 	fmt.Fprintf(e.stdout, "baseline (read the whole log, no tally): %d submissions in %s\n", n, base.Round(time.Millisecond))
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+	stopProfile, err := startProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
 	start = time.Now()
 	c, err := center.Open(e.ctx, center.Config{Store: st, Logger: log})
@@ -156,7 +150,7 @@ func benchRebuild(e *env, args []string) error {
 		return err
 	}
 	took := time.Since(start)
-	pprof.StopCPUProfile()
+	stopProfile()
 	defer c.Close()
 	tot, err := c.Totals(reg.Races[0].Code, "TR")
 	if err != nil {
@@ -191,6 +185,26 @@ func fill(e *env, path string, log *slog.Logger, reg *sandik.Registry, subs []sa
 	}
 	fmt.Fprintf(e.stderr, "\rwriting the log: %d / %d in %s\n", len(subs), len(subs), time.Since(start).Round(time.Second))
 	return nil
+}
+
+// startProfile writes a CPU profile to path until the returned function is
+// called; with an empty path it does nothing.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // benchContext bounds a benchmark by the command's context.

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -103,17 +102,11 @@ func benchSubmit(e *env, args []string) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	res := runLoad(e, ln.Addr().String(), gen, tokens, next.Load(), *workers, *rate, *duration)
 	last, err := st.LastSeq(e.ctx)
 	if err != nil {

@@ -55,6 +55,21 @@ func openApp(ctx context.Context, sf *storeFlags, log *slog.Logger) (*app, error
 	return &app{store: st, center: c}, nil
 }
 
+// withApp opens the database of sf, logging by its flags, runs fn on it
+// and closes it again.
+func withApp(e *env, sf *storeFlags, fn func(a *app) error) error {
+	log, err := sf.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(e.ctx, sf, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return fn(a)
+}
+
 func (a *app) close() {
 	a.center.Close()
 	a.store.Close()

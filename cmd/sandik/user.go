@@ -35,21 +35,14 @@ func userAdd(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	log, err := sf.logger(e.stderr)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(e.ctx, &sf, log)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	token, err := a.center.CreateUser(e.ctx, u)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "user %s (%s) added; API token (shown only once):\n%s\n", u.ID, u.Role, token)
-	return nil
+	return withApp(e, &sf, func(a *app) error {
+		token, err := a.center.CreateUser(e.ctx, u)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %s (%s) added; API token (shown only once):\n%s\n", u.ID, u.Role, token)
+		return nil
+	})
 }
 
 func userList(e *env, args []string) error {
@@ -59,25 +52,18 @@ func userList(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	log, err := sf.logger(e.stderr)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(e.ctx, &sf, log)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	users, err := a.store.Users(e.ctx)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tROLE\tNAME")
-	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.ID, u.Role, u.Name)
-	}
-	return tw.Flush()
+	return withApp(e, &sf, func(a *app) error {
+		users, err := a.store.Users(e.ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tROLE\tNAME")
+		for _, u := range users {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", u.ID, u.Role, u.Name)
+		}
+		return tw.Flush()
+	})
 }
 
 func userToken(e *env, args []string) error {
@@ -91,19 +77,12 @@ func userToken(e *env, args []string) error {
 	if *id == "" {
 		return fmt.Errorf("-id is required")
 	}
-	log, err := sf.logger(e.stderr)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(e.ctx, &sf, log)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	token, err := a.center.ResetToken(e.ctx, sandik.UserID(*id))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "new API token of %s (the old one no longer works):\n%s\n", *id, token)
-	return nil
+	return withApp(e, &sf, func(a *app) error {
+		token, err := a.center.ResetToken(e.ctx, sandik.UserID(*id))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "new API token of %s (the old one no longer works):\n%s\n", *id, token)
+		return nil
+	})
 }
