@@ -30,6 +30,24 @@ func (t Tutanak) Equal(o Tutanak) bool {
 		t.ValidTotal == o.ValidTotal && t.Invalid == o.Invalid && slices.Equal(t.Votes, o.Votes)
 }
 
+// Add adds o's figures to t, field by field and choice by choice; t's
+// votes grow to o's length when shorter (a zero Tutanak is a valid sum).
+func (t *Tutanak) Add(o Tutanak) {
+	t.Registered += o.Registered
+	t.VotedByLaw += o.VotedByLaw
+	t.Voted += o.Voted
+	t.ValidWithoutObjection += o.ValidWithoutObjection
+	t.ValidUponObjection += o.ValidUponObjection
+	t.ValidTotal += o.ValidTotal
+	t.Invalid += o.Invalid
+	for len(t.Votes) < len(o.Votes) {
+		t.Votes = append(t.Votes, 0)
+	}
+	for i, v := range o.Votes {
+		t.Votes[i] += v
+	}
+}
+
 // Clone returns a copy that shares no memory with t.
 func (t Tutanak) Clone() Tutanak {
 	t.Votes = slices.Clone(t.Votes)

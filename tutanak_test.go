@@ -103,3 +103,17 @@ func TestWarningNames(t *testing.T) {
 		t.Fatalf("no warnings should be an empty list, got %#v", got)
 	}
 }
+
+func TestTutanakAdd(t *testing.T) {
+	var sum Tutanak
+	a := Tutanak{Registered: 300, Voted: 250, ValidWithoutObjection: 240, ValidUponObjection: 5, ValidTotal: 245, Invalid: 5, Votes: []int64{145, 100}}
+	sum.Add(a)
+	sum.Add(a)
+	want := Tutanak{Registered: 600, Voted: 500, ValidWithoutObjection: 480, ValidUponObjection: 10, ValidTotal: 490, Invalid: 10, Votes: []int64{290, 200}}
+	if !sum.Equal(want) {
+		t.Fatalf("sum %+v, want %+v", sum, want)
+	}
+	if len(a.Votes) != 2 || a.Votes[0] != 145 {
+		t.Fatal("Add changed its argument")
+	}
+}

@@ -25,19 +25,7 @@ func (r Results) Total(race sandik.RaceCode) sandik.Tutanak {
 		if k.Race != race {
 			continue
 		}
-		t.Registered += s.Registered
-		t.VotedByLaw += s.VotedByLaw
-		t.Voted += s.Voted
-		t.ValidWithoutObjection += s.ValidWithoutObjection
-		t.ValidUponObjection += s.ValidUponObjection
-		t.ValidTotal += s.ValidTotal
-		t.Invalid += s.Invalid
-		if t.Votes == nil {
-			t.Votes = make([]int64, len(s.Votes))
-		}
-		for i, v := range s.Votes {
-			t.Votes[i] += v
-		}
+		t.Add(s)
 	}
 	return t
 }

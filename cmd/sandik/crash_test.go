@@ -43,11 +43,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 		}
 		cycles = n
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "sandik")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	dir, bin := buildSandik(t)
 	db := filepath.Join(dir, "crash.db")
 	reg, token := prepareCrashDB(t, db)
 	seed := uint64(time.Now().UnixNano())
@@ -91,6 +87,16 @@ func TestKillNineLosesNothing(t *testing.T) {
 		next += 8 * 100_000
 	}
 	checkCrashDB(t, db, reg, acked, refused)
+}
+
+// buildSandik builds the real binary into a fresh directory.
+func buildSandik(t *testing.T) (dir, bin string) {
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "sandik")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return dir, bin
 }
 
 func prepareCrashDB(t *testing.T, db string) (*sandik.Registry, string) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -20,11 +19,7 @@ func TestSigtermShutsDownCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and signals a real server")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "sandik")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	dir, bin := buildSandik(t)
 	db := filepath.Join(dir, "term.db")
 	reg, token := prepareCrashDB(t, db)
 	url, proc, _ := startServer(t, bin, db)
