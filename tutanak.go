@@ -158,7 +158,22 @@ const (
 	// WarnLate: the sheet was captured on the phone long before it reached
 	// the server (a flaky connection); accepted once, marked late.
 	WarnLate
+	// WarnValidSum, WarnChoicesSum and WarnVotedSum: an imported sheet
+	// breaks an identity of the tutanak. Typed sheets are refused for it;
+	// official and imported files are kept as they are and flagged, because
+	// real published figures contain such rows and hiding them would hide
+	// the evidence.
+	WarnValidSum
+	WarnChoicesSum
+	WarnVotedSum
+	// WarnPartial: the source carried only some fields (observer networks
+	// publish votes and their total, not registered or invalid counts);
+	// the missing fields are 0 and must not be read as figures.
+	WarnPartial
 )
+
+// WarnIdentity is every identity warning.
+const WarnIdentity = WarnValidSum | WarnChoicesSum | WarnVotedSum
 
 var warningNames = []struct {
 	w    Warnings
@@ -167,6 +182,10 @@ var warningNames = []struct {
 	{WarnVotedOverRegistered, "voted_over_registered"},
 	{WarnRegisteredMismatch, "registered_mismatch"},
 	{WarnLate, "late"},
+	{WarnValidSum, RuleValidSum},
+	{WarnChoicesSum, RuleChoicesSum},
+	{WarnVotedSum, RuleVotedSum},
+	{WarnPartial, "partial"},
 }
 
 // Names lists the set warnings by stable key.

@@ -13,12 +13,13 @@ const (
 	RoleVolunteer   Role = "volunteer"   // data entry at the centre
 	RoleCoordinator Role = "coordinator" // sees everything, adjudicates conflicts
 	RoleAdmin       Role = "admin"       // also manages the registry and users
+	RoleLawyer      Role = "lawyer"      // reads results, files and follows objections (itiraz)
 )
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleObserver, RoleVolunteer, RoleCoordinator, RoleAdmin:
+	case RoleObserver, RoleVolunteer, RoleCoordinator, RoleAdmin, RoleLawyer:
 		return true
 	}
 	return false
@@ -27,8 +28,17 @@ func (r Role) Valid() bool {
 // CanAdjudicate reports whether the role may settle conflicts.
 func (r Role) CanAdjudicate() bool { return r == RoleCoordinator || r == RoleAdmin }
 
-// CanSubmit reports whether the role may enter sheets.
-func (r Role) CanSubmit() bool { return r.Valid() }
+// CanSubmit reports whether the role may enter sheets: everyone but
+// lawyers, who contest figures and must not also type them.
+func (r Role) CanSubmit() bool { return r.Valid() && r != RoleLawyer }
+
+// SeesAllEntries reports whether the role may see every typing of a sheet.
+// Double entry is blind only for those who type: observers and volunteers.
+func (r Role) SeesAllEntries() bool { return r == RoleCoordinator || r == RoleAdmin || r == RoleLawyer }
+
+// CanManageCases reports whether the role may draft, file and record
+// objections.
+func (r Role) CanManageCases() bool { return r == RoleLawyer || r == RoleCoordinator || r == RoleAdmin }
 
 // User is a person with access to the centre. Tokens are stored only as
 // hashes, by the store.
@@ -48,7 +58,7 @@ func (u User) Validate() error {
 		ps.add("name", RuleRequired, "is required")
 	}
 	if !u.Role.Valid() {
-		ps.add("role", RuleInvalidValue, "unknown role %q (want observer, volunteer, coordinator or admin)", u.Role)
+		ps.add("role", RuleInvalidValue, "unknown role %q (want observer, volunteer, coordinator, admin or lawyer)", u.Role)
 	}
 	if len(ps) > 0 {
 		return Invalid(fmt.Sprintf("invalid user %q", u.ID), ps)

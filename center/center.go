@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/tally"
 )
 
@@ -34,6 +35,9 @@ type Config struct {
 	// asking the store again; a token replaced by another process stops
 	// working within it. Zero means 30 seconds.
 	UserCacheTTL time.Duration
+	// DeadlineRules are the objection deadlines per board; nil means
+	// itiraz.DefaultRules.
+	DeadlineRules []itiraz.Rule
 }
 
 // Center is the running service.
@@ -41,6 +45,7 @@ type Center struct {
 	store  sandik.Store
 	log    *slog.Logger
 	now    func() time.Time
+	rules  []itiraz.Rule
 	poll   time.Duration
 	ttl    time.Duration
 	engine atomic.Pointer[tally.Engine]
@@ -73,6 +78,13 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{})}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.rules = cfg.DeadlineRules
+	if c.rules == nil {
+		c.rules = itiraz.DefaultRules()
+	}
+	if err := itiraz.CheckRules(c.rules); err != nil {
+		return nil, err
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -154,8 +166,16 @@ func catchUp(ctx context.Context, log sandik.LogReader, eng *tally.Engine) (int,
 func (c *Center) follow(ctx context.Context) {
 	defer close(c.done)
 	backoff := time.Duration(0)
+	// Submissions an engine skips beyond those it skipped when first seen
+	// were written against a newer registry.
+	var seen *tally.Engine
+	var skipped int64
+	var reloaded time.Time
 	for ctx.Err() == nil {
 		eng := c.engine.Load()
+		if eng != seen {
+			seen, skipped = eng, eng.Skipped()
+		}
 		if _, err := catchUp(ctx, c.store, eng); err != nil {
 			if ctx.Err() != nil {
 				return
@@ -174,6 +194,13 @@ func (c *Center) follow(ctx context.Context) {
 		}
 		backoff = 0
 		c.err.Store(nil)
+		// At most one reload a second: loading a national registry takes
+		// a while, and a registry that cannot be merged would otherwise be
+		// loaded again at every page of the log.
+		if n := eng.Skipped(); n > skipped && time.Since(reloaded) >= time.Second {
+			skipped, reloaded = n, time.Now()
+			c.reloadRegistry(ctx)
+		}
 		// A registry import may have installed a newer engine meanwhile.
 		if c.engine.Load() != eng {
 			continue
@@ -249,8 +276,13 @@ func (c *Center) ImportRegistry(ctx context.Context, reg *sandik.Registry) error
 	if err := c.store.SaveRegistry(ctx, merged); err != nil {
 		return fmt.Errorf("save registry: %w", err)
 	}
-	// The old engine kept following the log during the rebuild: bring the
-	// new one at least as far before it is seen, so totals never go back.
+	return c.install(ctx, eng)
+}
+
+// install makes eng the engine in force. The old engine kept following the
+// log during the rebuild: eng is brought at least as far first, so totals
+// never go back.
+func (c *Center) install(ctx context.Context, eng *tally.Engine) error {
 	if _, err := catchUp(ctx, c.store, eng); err != nil {
 		return fmt.Errorf("rebuild tally: %w", err)
 	}

@@ -257,26 +257,10 @@ func normalizeName(s string) string {
 	s = strings.TrimSpace(strings.TrimPrefix(s, bomUTF8))
 	var b strings.Builder
 	for _, r := range s {
-		switch r {
-		case 'İ', 'I', 'ı', 'i':
-			r = 'i'
-		case 'Ç', 'ç':
-			r = 'c'
-		case 'Ğ', 'ğ':
-			r = 'g'
-		case 'Ö', 'ö':
-			r = 'o'
-		case 'Ş', 'ş':
-			r = 's'
-		case 'Ü', 'ü':
-			r = 'u'
-		case ' ', '-':
+		if r == ' ' || r == '-' {
 			r = '_'
-		default:
-			if r >= 'A' && r <= 'Z' {
-				r += 'a' - 'A'
-			}
 		}
+		r = sandik.FoldRune(r)
 		b.WriteRune(r)
 	}
 	return b.String()

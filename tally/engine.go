@@ -62,8 +62,9 @@ func (e *Engine) Registry() *sandik.Registry { return e.reg }
 
 // Apply feeds submissions in Seq order; ones at or below Seq are skipped,
 // so feeding an overlapping page twice is harmless. Submissions of races or
-// boxes the registry does not know, and official figures (compared, never
-// double-entered), leave the totals as they are.
+// boxes the registry does not know leave the totals as they are. Official
+// figures are kept beside the sheets, for comparison, and never count as an
+// entry.
 func (e *Engine) Apply(subs []sandik.Submission) {
 	if len(subs) == 0 {
 		return
@@ -78,7 +79,14 @@ func (e *Engine) Apply(subs []sandik.Submission) {
 		}
 		e.seq, moved = s.Seq, true
 		rt, ok := e.races[s.Race]
-		if !ok || s.Source == sandik.SourceOfficial || !rt.apply(s) {
+		switch {
+		case !ok:
+			e.skipped++
+		case s.Source == sandik.SourceOfficial:
+			if !rt.applyOfficial(s) {
+				e.skipped++
+			}
+		case !rt.apply(s):
 			e.skipped++
 		}
 	}
@@ -167,7 +175,7 @@ func (rt *raceTally) nodeTotals(ni int32) Totals {
 	st := &rt.status[ni]
 	w := rt.width
 	base := int(ni) * 2 * w
-	return Totals{
+	t := Totals{
 		Race: rt.race.Code, Area: n.area.Code, Level: n.area.Level, Name: n.area.Name,
 		BoxesExpected:    n.expected,
 		BoxesReported:    n.expected - st[sandik.StatusMissing],
@@ -179,6 +187,8 @@ func (rt *raceTally) nodeTotals(ni int32) Totals {
 		Provisional:      counts64(rt.vals[base : base+w]),
 		Verified:         counts64(rt.vals[base+w : base+2*w]),
 	}
+	t.Official, t.BoxesOfficial = rt.officialTotals(ni)
+	return t
 }
 
 func (rt *raceTally) boxTotals(bi int32) Totals {
@@ -187,6 +197,11 @@ func (rt *raceTally) boxTotals(bi int32) Totals {
 		Race: rt.race.Code, Area: in.area.Code, Level: in.area.Level, Name: in.area.Name,
 		BoxesExpected: 1, Registered: in.registered,
 		Provisional: counts32(b.prov, rt.width), Verified: counts32(b.res, rt.width),
+		Official: counts64(make([]int64, rt.width)),
+	}
+	if off, _, _ := rt.officialBox(bi); off != nil {
+		t.BoxesOfficial = 1
+		t.Official = countsOf(off)
 	}
 	switch b.status {
 	case sandik.StatusMissing:
@@ -244,6 +259,7 @@ func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error
 		t := tutanak(b.res)
 		st.Resolved = &t
 	}
+	st.Official, st.OfficialSeq, st.OfficialWarnings = rt.officialBox(bi)
 	return st, nil
 }
 

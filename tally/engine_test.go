@@ -25,13 +25,16 @@ func genLog(t *rapid.T, reg *sandik.Registry, n int) []sandik.Submission {
 		boxes := reg.RaceBoxes(rc.Code)
 		box := boxes[rapid.IntRange(0, min(len(boxes)-1, 5)).Draw(t, "box")]
 		variant := int64(rapid.IntRange(0, 2).Draw(t, "variant"))
-		kind := sandik.KindEntry
-		if rapid.IntRange(0, 19).Draw(t, "adj") == 0 {
+		kind, source := sandik.KindEntry, sandik.SourceObserver
+		switch rapid.IntRange(0, 19).Draw(t, "kind") {
+		case 0:
 			kind = sandik.KindAdjudication
+		case 1, 2: // official figures, sometimes corrected later
+			source = sandik.SourceOfficial
 		}
 		log = append(log, sandik.Submission{
 			Seq: int64(i + 1), ID: sandik.SubmissionID(fmt.Sprintf("s%d", i)), Race: rc.Code, Box: box,
-			User: users[rapid.IntRange(0, len(users)-1).Draw(t, "user")], Source: sandik.SourceObserver, Kind: kind,
+			User: users[rapid.IntRange(0, len(users)-1).Draw(t, "user")], Source: source, Kind: kind,
 			ReceivedAt: t0.Add(time.Duration(i) * time.Second),
 			Sheet:      sheet(300, variant, []int64{100 + variant, 50, 20 * variant}[:len(rc.Choices)]...),
 		})

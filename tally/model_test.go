@@ -77,10 +77,16 @@ func recount(reg *sandik.Registry, log []sandik.Submission) map[sandik.RaceCode]
 		byArea := map[sandik.AreaCode]Totals{}
 		for _, box := range reg.RaceBoxes(rc.Code) {
 			var subs []sandik.Submission
+			var official *sandik.Tutanak // the latest published figures win
 			for _, s := range log {
-				if s.Race == rc.Code && s.Box == box && s.Source != sandik.SourceOfficial {
-					subs = append(subs, s)
+				if s.Race != rc.Code || s.Box != box {
+					continue
 				}
+				if s.Source == sandik.SourceOfficial {
+					official = &s.Sheet
+					continue
+				}
+				subs = append(subs, s)
 			}
 			status, prov, res := naiveDecide(subs, el.Quorum)
 			n, _ := reg.Registered(rc.Election, box)
@@ -93,7 +99,7 @@ func recount(reg *sandik.Registry, log []sandik.Submission) map[sandik.RaceCode]
 				if !ok {
 					area, _ := reg.Area(a)
 					t = Totals{Race: rc.Code, Area: a, Level: area.Level, Name: area.Name,
-						Provisional: zero(len(rc.Choices)), Verified: zero(len(rc.Choices))}
+						Provisional: zero(len(rc.Choices)), Verified: zero(len(rc.Choices)), Official: zero(len(rc.Choices))}
 				}
 				t.BoxesExpected++
 				t.Registered += n
@@ -113,6 +119,10 @@ func recount(reg *sandik.Registry, log []sandik.Submission) map[sandik.RaceCode]
 				}
 				addSheet(&t.Provisional, prov)
 				addSheet(&t.Verified, res)
+				addSheet(&t.Official, official)
+				if official != nil {
+					t.BoxesOfficial++
+				}
 				byArea[a] = t
 			}
 		}

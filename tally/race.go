@@ -25,6 +25,7 @@ type raceTally struct {
 	status    [][5]int // per node, boxes per sandik.BoxStatus
 	boxes     []box
 	conflicts map[int32]Conflict
+	off       *official // nil until the race has official figures
 }
 
 // shape is the fixed structure of a race's tree. Races of the same

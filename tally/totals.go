@@ -5,6 +5,7 @@
 package tally
 
 import (
+	"slices"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -35,12 +36,22 @@ type Totals struct {
 	BoxesVerified    int   `json:"boxes_verified"` // verified or adjudicated
 	BoxesConflict    int   `json:"boxes_conflict"`
 	BoxesAdjudicated int   `json:"boxes_adjudicated"`
-	Registered       int64 `json:"registered"` // registry's registered voters of the expected boxes
+	BoxesOfficial    int   `json:"boxes_official"` // with published official figures
+	Registered       int64 `json:"registered"`     // registry's registered voters of the expected boxes
 
 	// Provisional sums every reported box: its settled figures when it has
 	// them, else its first entry. Verified sums only settled boxes.
 	Provisional Counts `json:"provisional"`
 	Verified    Counts `json:"verified"`
+	// Official sums the published figures of the boxes that have them.
+	Official Counts `json:"official"`
+}
+
+func countsOf(t *sandik.Tutanak) Counts {
+	return Counts{
+		Registered: t.Registered, VotedByLaw: t.VotedByLaw, Voted: t.Voted, ValidWithoutObjection: t.ValidWithoutObjection,
+		ValidUponObjection: t.ValidUponObjection, ValidTotal: t.ValidTotal, Invalid: t.Invalid, Votes: slices.Clone(t.Votes),
+	}
 }
 
 // AreaTotals is an area's totals with those of its direct children.
@@ -74,6 +85,11 @@ type BoxState struct {
 	// verified or adjudicated).
 	Provisional *sandik.Tutanak `json:"-"`
 	Resolved    *sandik.Tutanak `json:"-"`
+	// Official is the latest published figure of the box (nil if none),
+	// with its log position and the warnings it was imported with.
+	Official         *sandik.Tutanak `json:"-"`
+	OfficialSeq      int64           `json:"official_seq,omitempty"`
+	OfficialWarnings sandik.Warnings `json:"-"`
 }
 
 // Conflict is a box whose entries disagree, waiting for a coordinator.

@@ -80,6 +80,10 @@ type boxJSON struct {
 	// settled figures (verified or adjudicated).
 	Provisional *sheetJSON `json:"provisional"`
 	Resolved    *sheetJSON `json:"resolved"`
+	// Official is the published YSK figure of the box, when imported, with
+	// the identities it breaks.
+	Official         *sheetJSON `json:"official"`
+	OfficialWarnings []string   `json:"official_warnings"`
 	// Partial is true when the caller sees only their own entries: a
 	// data-entry volunteer or an observer must not see another person's
 	// typing of the same sheet (double entry is blind).
@@ -97,7 +101,7 @@ func (s *Server) getBox(w http.ResponseWriter, r *http.Request, u sandik.User) e
 	for _, e := range d.State.Entries {
 		superseded[e.Seq] = e.Superseded
 	}
-	seeAll := u.Role.CanAdjudicate()
+	seeAll := u.Role.SeesAllEntries()
 	out := boxJSON{
 		Race: race, Box: d.Area, Status: d.State.Status, Choices: d.Race.Choices,
 		Entries: []entryJSON{}, Diffs: []center.FieldDiff{}, Partial: !seeAll,
@@ -112,6 +116,8 @@ func (s *Server) getBox(w http.ResponseWriter, r *http.Request, u sandik.User) e
 		out.Provisional = sheetOf(d.State.Provisional, d.Race)
 	}
 	out.Resolved = sheetOf(d.State.Resolved, d.Race) // settled: no longer blind
+	out.Official = sheetOf(d.State.Official, d.Race)
+	out.OfficialWarnings = d.State.OfficialWarnings.Names()
 	s.writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -136,7 +136,7 @@ func (s *Server) getSubmission(w http.ResponseWriter, r *http.Request, u sandik.
 	if err != nil {
 		return err
 	}
-	if sub.User != u.ID && !u.Role.CanAdjudicate() {
+	if sub.User != u.ID && !u.Role.SeesAllEntries() {
 		return sandik.Errorf(sandik.ENotFound, "submission %q does not exist", id)
 	}
 	rc, ok := s.c.Registry().Race(sub.Race)

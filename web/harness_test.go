@@ -82,6 +82,7 @@ const (
 	volunteer   = "vol1"
 	coordinator = "coord"
 	admin       = "admin"
+	lawyer      = "lawyer1"
 )
 
 func newEnv(t testing.TB, adjust ...func(*Config)) *env {
@@ -111,7 +112,7 @@ func newEnvWith(t testing.TB, reg *sandik.Registry, adjust ...func(*Config)) *en
 	e := &env{t: t, center: c, store: st, logs: logs, tokens: map[string]string{}}
 	for id, role := range map[string]sandik.Role{
 		observer1: sandik.RoleObserver, observer2: sandik.RoleObserver, volunteer: sandik.RoleVolunteer,
-		coordinator: sandik.RoleCoordinator, admin: sandik.RoleAdmin,
+		coordinator: sandik.RoleCoordinator, admin: sandik.RoleAdmin, lawyer: sandik.RoleLawyer,
 	} {
 		tok, err := c.CreateUser(ctx, sandik.User{ID: sandik.UserID(id), Name: id, Role: role})
 		if err != nil {
@@ -131,6 +132,7 @@ func newEnvWith(t testing.TB, reg *sandik.Registry, adjust ...func(*Config)) *en
 	e.srv = New(cfg)
 	e.http = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.http.Close)
+	t.Cleanup(e.srv.Close) // end live streams first, or Close waits for them
 	return e
 }
 

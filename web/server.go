@@ -7,12 +7,15 @@ package web
 import (
 	"cmp"
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/broker"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/web/geo"
 )
 
 // Defaults of Config.
@@ -47,6 +50,16 @@ type Config struct {
 	IdleTimeout       time.Duration // 120 s
 	MaxHeaderBytes    int           // 64 KiB
 
+	// LiveInterval is the shortest time between two live updates of the
+	// pages; broker.DefaultInterval when zero.
+	LiveInterval time.Duration
+	// Now is the clock of the pages (time.Now when nil).
+	Now func() time.Time
+
+	// keepAlive is how often idle live streams ping; keepAlive (sse.go)
+	// when zero. Tests shorten it.
+	keepAlive time.Duration
+
 	// lookup replaces the Center's lookup of a submission by id (tests, until
 	// the Center has one).
 	lookup func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
@@ -63,6 +76,17 @@ type Server struct {
 	patterns []string      // registered patterns, for tests and docs
 	// submission looks a submission up by id when the Center can.
 	submission func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
+
+	// The pages (page.go, session.go, sse.go).
+	pages     map[string]*template.Template
+	sessions  *sessions
+	cop       *http.CrossOriginProtection
+	broker    *broker.Broker
+	live      *liveCache
+	provinces *geo.Map
+	loc       *time.Location
+	now       func() time.Time
+	keepAlive time.Duration
 }
 
 // New builds a Server; cfg.Center is required.
@@ -96,6 +120,24 @@ func New(cfg Config) *Server {
 		s.submission = cfg.lookup
 	}
 	s.metrics = newMetrics(cfg.Center)
+	s.now = cfg.Now
+	if s.now == nil {
+		s.now = cfg.Center.Now // the centre's clock, which deadlines are computed by
+	}
+	pages, err := parsePages()
+	if err != nil {
+		panic("web: " + err.Error()) // the templates are part of the binary
+	}
+	s.pages = pages
+	if s.provinces, err = geo.Provinces(800); err != nil {
+		panic("web: " + err.Error())
+	}
+	s.loc = istanbul()
+	s.sessions = newSessions(s.now)
+	s.cop = http.NewCrossOriginProtection()
+	s.broker = broker.New(cfg.Center, cfg.LiveInterval, s.now)
+	s.live = newLiveCache()
+	s.keepAlive = cmp.Or(cfg.keepAlive, keepAlive)
 	s.routes()
 	return s
 }
@@ -106,7 +148,7 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // HTTPServer returns an *http.Server for addr with every timeout and limit
 // set, for the caller to ListenAndServe and Shutdown.
 func (s *Server) HTTPServer(addr string) *http.Server {
-	return &http.Server{
+	srv := &http.Server{
 		Addr:              addr,
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
@@ -116,4 +158,15 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	// Live pages hold their streams open: end them when shutting down, or
+	// Shutdown would wait for them until its deadline.
+	srv.RegisterOnShutdown(s.broker.Close)
+	return srv
 }
+
+// Close ends the live streams; the server keeps answering other requests.
+func (s *Server) Close() { s.broker.Close() }
+
+// DroppedSubscribers counts live pages dropped for being too slow to take
+// their events (they reconnect by themselves).
+func (s *Server) DroppedSubscribers() int64 { return s.broker.Dropped() }

@@ -19,7 +19,7 @@ import (
 
 func cmdBench(e *env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: sandik bench tally|submit|rebuild [flags]")
+		fmt.Fprintln(e.stderr, "Usage: sandik bench tally|submit|rebuild|import|sse [flags]")
 		return errUsage
 	}
 	switch args[0] {
@@ -29,8 +29,12 @@ func cmdBench(e *env, args []string) error {
 		return benchSubmit(e, args[1:])
 	case "rebuild":
 		return benchRebuild(e, args[1:])
+	case "import":
+		return benchImport(e, args[1:])
+	case "sse":
+		return benchSSE(e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "sandik bench: unknown benchmark %q (want tally, submit or rebuild)\n", args[0])
+	fmt.Fprintf(e.stderr, "sandik bench: unknown benchmark %q (want tally, submit, rebuild, import or sse)\n", args[0])
 	return errUsage
 }
 

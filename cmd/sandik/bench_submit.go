@@ -15,7 +15,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
-	"github.com/sandik-dev/sandik/store/sqlite"
+	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/web"
 )
@@ -29,23 +29,37 @@ func benchSubmit(e *env, args []string) error {
 	workers := fs.Int("workers", 64, "concurrent connections")
 	rate := fs.Int("rate", 0, "open model: submissions per second at fixed intended send times (0: as fast as the server answers)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP run (server and load generator) to this file")
+	db := fs.String("db", "", "an empty PostgreSQL database (postgres:// URL) to run on; default a temporary SQLite file")
+	instances := fs.Int("instances", 1, "instances sharing the PostgreSQL database, each with its own HTTP server; connections are spread over them")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	if *workers < 1 || *duration <= 0 || *rate < 0 {
-		return fmt.Errorf("-workers must be ≥ 1, -duration > 0 and -rate ≥ 0")
+	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 {
+		return fmt.Errorf("-workers must be ≥ 1, -duration > 0, -rate ≥ 0 and -instances ≥ 1")
 	}
-	tmp, err := os.MkdirTemp("", "sandik-bench-")
-	if err != nil {
-		return err
+	if *instances > 1 && !postgres.IsURL(*db) {
+		return fmt.Errorf("-instances %d needs a shared PostgreSQL database: give -db postgres://…", *instances)
 	}
-	defer os.RemoveAll(tmp)
 	log := slog.New(slog.DiscardHandler)
-	st, err := sqlite.Open(e.ctx, sqlite.Options{Path: filepath.Join(tmp, "submit.db"), Logger: log})
+	backend := "SQLite synchronous=FULL, WAL"
+	if postgres.IsURL(*db) {
+		backend = fmt.Sprintf("PostgreSQL %s, %d instance(s)", displayDB(*db), *instances)
+	} else {
+		tmp, err := os.MkdirTemp("", "sandik-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		*db = filepath.Join(tmp, "submit.db")
+	}
+	st, err := openStore(e.ctx, *db, false, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := requireEmpty(e.ctx, st); err != nil {
+		return err
+	}
 	shape := synth.Shape{Provinces: 10, DistrictsPerIl: 10, MahallesPerIlce: 20, BuildingsPerMah: 5, BoxesPerBuilding: 2,
 		Races: 5, Choices: 10, RegisteredPerBox: 350}
 	reg, err := synth.Registry(shape)
@@ -69,8 +83,8 @@ func benchSubmit(e *env, args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; SQLite synchronous=FULL, WAL\n",
-		machine(), shape.Boxes(), shape.Races, shape.Choices)
+	fmt.Fprintf(e.stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; %s\n",
+		machine(), shape.Boxes(), shape.Races, shape.Choices, backend)
 
 	// Baseline: the same validation and durable commit without HTTP.
 	var next atomic.Int64
@@ -94,20 +108,43 @@ func benchSubmit(e *env, args []string) error {
 	baseRate := float64(baseOK.Load()) / time.Since(start).Seconds()
 	fmt.Fprintf(e.stdout, "baseline (center.Submit, no HTTP, %d goroutines): %.0f submissions/s\n", *workers, baseRate)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
+	// Each further instance opens the database after the registry is in,
+	// as a second `sandik serve` started later would.
+	centers := []*center.Center{c}
+	for range *instances - 1 {
+		sti, err := openStore(e.ctx, *db, false, log)
+		if err != nil {
+			return err
+		}
+		defer sti.Close()
+		ci, err := center.Open(e.ctx, center.Config{Store: sti, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer ci.Close()
+		centers = append(centers, ci)
 	}
-	srv := web.New(web.Config{Center: c, Logger: log}).HTTPServer(ln.Addr().String())
-	go srv.Serve(ln)
-	defer srv.Close()
+	var addrs []string
+	for _, ci := range centers {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		srv := web.New(web.Config{Center: ci, Logger: log}).HTTPServer(ln.Addr().String())
+		go srv.Serve(ln)
+		defer srv.Close()
+		addrs = append(addrs, ln.Addr().String())
+	}
 
 	stopProfile, err := startProfile(*cpuprofile)
 	if err != nil {
 		return err
 	}
 	defer stopProfile()
-	res := runLoad(e, ln.Addr().String(), gen, tokens, next.Load(), *workers, *rate, *duration)
+	if len(addrs) > 1 {
+		fmt.Fprintf(e.stdout, "HTTP load spread over %d instances sharing the database\n", len(addrs))
+	}
+	res := runLoad(e, addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
 	last, err := st.LastSeq(e.ctx)
 	if err != nil {
 		return err
@@ -140,7 +177,7 @@ func (r *loadResult) pct(p float64) time.Duration {
 	return r.lat[i].Round(10 * time.Microsecond)
 }
 
-func runLoad(e *env, addr string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
+func runLoad(e *env, addrs []string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
 	res := loadResult{mode: "closed loop, " + strconv.Itoa(workers) + " connections", errors: map[int]int64{}}
 	var next atomic.Int64
 	next.Store(first)
@@ -176,7 +213,7 @@ func runLoad(e *env, addr string, gen *sheetGen, tokens []string, first int64, w
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			client := &rawClient{addr: addr}
+			client := &rawClient{addr: addrs[w%len(addrs)]}
 			defer client.close()
 			var buf bytes.Buffer
 			var lat []time.Duration

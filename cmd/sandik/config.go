@@ -49,10 +49,12 @@ type storeFlags struct {
 	unsafe    bool
 	logLevel  string
 	logFormat string
+	// rules is a JSON file of objection deadline rules (serve only).
+	rules string
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.db, "db", "sandik.db", "SQLite database file")
+	fs.StringVar(&s.db, "db", "sandik.db", "SQLite database file, or a postgres:// URL for a database several instances share")
 	fs.BoolVar(&s.unsafe, "unsafe-durability", false, "start even if the database's durability settings are unsafe (logged)")
 	fs.StringVar(&s.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&s.logFormat, "log-format", "text", "log format: text or json")

@@ -100,12 +100,18 @@ func buildSandik(t *testing.T) (dir, bin string) {
 }
 
 func prepareCrashDB(t *testing.T, db string) (*sandik.Registry, string) {
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Options{Path: db, Logger: slog.New(slog.DiscardHandler)})
+	st, err := sqlite.Open(context.Background(), sqlite.Options{Path: db, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	return prepareStore(t, st)
+}
+
+// prepareStore imports a synthetic registry of 4,000 boxes and one race
+// into st and adds a volunteer, whose token it returns.
+func prepareStore(t *testing.T, st sandik.Store) (*sandik.Registry, string) {
+	ctx := context.Background()
 	c, err := center.Open(ctx, center.Config{Store: st})
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +203,7 @@ func post(ctx context.Context, c *http.Client, url, token string, body []byte) i
 	return resp.StatusCode
 }
 
-func checkCrashDB(t *testing.T, db string, reg *sandik.Registry, acked map[sandik.SubmissionID]string, refused map[sandik.SubmissionID]bool) {
+func checkCrashDB(t *testing.T, db string, _ *sandik.Registry, acked map[sandik.SubmissionID]string, refused map[sandik.SubmissionID]bool) {
 	ctx := context.Background()
 	raw, err := sql.Open("sqlite", db)
 	if err != nil {
@@ -213,6 +219,13 @@ func checkCrashDB(t *testing.T, db string, reg *sandik.Registry, acked map[sandi
 		t.Fatal(err)
 	}
 	defer st.Close()
+	checkStore(t, st, acked, refused)
+}
+
+// checkStore checks st's log against what the clients were told and the
+// totals of a fresh centre against a recount of the log, which it returns.
+func checkStore(t *testing.T, st sandik.Store, acked map[sandik.SubmissionID]string, refused map[sandik.SubmissionID]bool) (validTotal int64, boxes int) {
+	ctx := context.Background()
 	logged := map[sandik.SubmissionID]string{}
 	for after := int64(0); ; {
 		page, err := st.Since(ctx, after, 10_000)
@@ -278,4 +291,5 @@ func checkCrashDB(t *testing.T, db string, reg *sandik.Registry, acked map[sandi
 	if tot.Totals.Provisional.ValidTotal != want || tot.Totals.BoxesReported != len(latest) {
 		t.Fatalf("totals: valid %d over %d boxes; recount: %d over %d", tot.Totals.Provisional.ValidTotal, tot.Totals.BoxesReported, want, len(latest))
 	}
+	return want, len(latest)
 }

@@ -113,6 +113,11 @@ func cmdDemo(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, m["done"], time.Since(start).Round(time.Second), stats.Accepted, stats.Replayed, totalsLine(a.center, m))
 		conflicts, _ := a.center.Conflicts(demo.RaceMayor, "", 0)
 		fmt.Fprintf(e.stdout, m["conflicts"], len(conflicts))
+		if err := publishOfficial(e, a.center, reg, *seed, url, m); err != nil {
+			stop()
+			<-served
+			return err
+		}
 	}
 	if *exit || ctx.Err() != nil {
 		stop()
@@ -120,6 +125,39 @@ func cmdDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, m["still"], url)
 	return <-served
+}
+
+// publishOfficial loads the night's SYNTHETIC official figures, with about
+// one box in a hundred published differently from its signed sheet, and
+// creates a lawyer to follow them up.
+func publishOfficial(e *env, c *center.Center, reg *sandik.Registry, seed int64, url string, m map[string]string) error {
+	off, changed := demo.Official(demo.TrueResults(reg, seed), reg, demo.RaceMayor, 0.01, seed)
+	var batch []sandik.ImportedSheet
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := c.AppendImported(e.ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	for _, box := range reg.RaceBoxes(demo.RaceMayor) {
+		batch = append(batch, sandik.ImportedSheet{Race: demo.RaceMayor, Box: box, User: "ysk", Source: sandik.SourceOfficial, Sheet: off[box]})
+		if len(batch) == center.MaxBatch {
+			if err := flush(); err != nil {
+				return fmt.Errorf("publish official figures: %w", err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("publish official figures: %w", err)
+	}
+	token, err := c.CreateUser(e.ctx, sandik.User{ID: "avukat", Name: "Av. Demo", Role: sandik.RoleLawyer})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, m["official"], len(off), len(changed), url, demo.RaceMayor, token)
+	return nil
 }
 
 func mustSeq(a *app) int64 {
@@ -232,6 +270,7 @@ var demoMessages = map[string]map[string]string{
 		"done":      "Gece %s içinde oynatıldı: %d tutanak kabul edildi, %d tekrar tanındı ve iki kez sayılmadı.\n%s\n",
 		"conflicts": "Koordinatör kararı bekleyen çelişkili sandık: %d\n",
 		"still":     "Sunucu çalışmaya devam ediyor (%s); durdurmak için Ctrl-C.\n",
+		"official":  "SENTETİK resmî sonuçlar yayımlandı: %d sandık, %d sandıkta tutanaktan farklı.\nKarşılaştırma: %s/races/%s/areas/34/comparison\nAvukat API anahtarı (itirazlar): %s\n",
 	},
 	"en": {
 		"built":     "Demo database built: %d areas, %d ballot boxes, %d races.\n",
@@ -241,5 +280,6 @@ var demoMessages = map[string]map[string]string{
 		"done":      "Night replayed in %s: %d sheets accepted, %d repeats recognised and not counted twice.\n%s\n",
 		"conflicts": "Boxes in conflict awaiting a coordinator: %d\n",
 		"still":     "Still serving %s; Ctrl-C stops.\n",
+		"official":  "SYNTHETIC official results published: %d boxes, %d differ from their sheets.\nComparison: %s/races/%s/areas/34/comparison\nLawyer API token (objections): %s\n",
 	},
 }

@@ -6,15 +6,37 @@ import (
 	"github.com/sandik-dev/sandik/registrycsv"
 )
 
+const importUsage = `Usage: sandik import <what> [flags] FILE...
+
+  registry DIR    areas, elections, races and registered voters from CSV files
+                  (any of areas.csv, elections.csv, races.csv, registrations.csv;
+                  see docs/registry-csv.md)
+  official FILE   YSK's official per-box results (TSV/CSV in UTF-16 or UTF-8, or
+                  XLSX); creates areas, races and choices as needed
+  observer FILE…  an observer network's per-school JSON files (or a directory)
+
+Run 'sandik import <what> -h' for its flags.`
+
 func cmdImport(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "registry" {
-		fmt.Fprintln(e.stderr, "Usage: sandik import registry [flags] DIR\n\nDIR holds any of areas.csv, elections.csv, races.csv, registrations.csv (see docs/registry-csv.md).")
-		return errUsage
+	if len(args) > 0 {
+		switch args[0] {
+		case "registry":
+			return cmdImportRegistry(e, args[1:])
+		case "official":
+			return cmdImportOfficial(e, args[1:])
+		case "observer":
+			return cmdImportObserver(e, args[1:])
+		}
 	}
+	fmt.Fprintln(e.stderr, importUsage)
+	return errUsage
+}
+
+func cmdImportRegistry(e *env, args []string) error {
 	fs := newFlags(e, "import registry", "import registry [flags] DIR")
 	var sf storeFlags
 	sf.register(fs)
-	if err := parse(e, fs, args[1:]); err != nil {
+	if err := parse(e, fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/sandik-dev/sandik"
 )
@@ -29,9 +30,13 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":  {"run the coordination centre's server", cmdServe},
 		"demo":   {"build a demo İstanbul election, serve it and replay a simulated night", cmdDemo},
-		"import": {"import the registry (areas, elections, races, registered voters) from CSV files", cmdImport},
+		"import": {"import the registry from CSV, official YSK results, or observer network files", cmdImport},
+		"check":  {"check a result file and flag unusual boxes without importing it", cmdCheck},
 		"user":   {"add, list users and reset their API tokens", cmdUser},
 		"bench":  {"measure tally, submission and rebuild speed", cmdBench},
+
+		"migrate-store": {"copy a whole database between SQLite and PostgreSQL, verified by totals", cmdMigrateStore},
+		"screenshots":   {"photograph the dashboard's pages over a demo night with headless Chromium", cmdScreenshots},
 	}
 }
 
@@ -61,7 +66,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintf(stderr, "sandik %s: %v\n", args[0], err)
+	msg := err.Error()
+	var se *sandik.Error
+	if errors.As(err, &se) && len(se.Problems) > 0 {
+		// The problems follow one per line; the summary names them once.
+		msg = strings.TrimSuffix(msg, se.Error()) + se.Message
+	}
+	fmt.Fprintf(stderr, "sandik %s: %s\n", args[0], msg)
 	for _, p := range sandik.ProblemsOf(err) {
 		fmt.Fprintf(stderr, "  %s\n", p)
 	}
@@ -80,7 +91,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-13s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nEvery flag can also be set as SANDIK_<FLAG> (for example SANDIK_DB, SANDIK_ADDR).")
 	fmt.Fprintln(w, "Run 'sandik <command> -h' for a command's flags.")

@@ -1,15 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"time"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/web"
 )
@@ -19,6 +26,7 @@ func cmdServe(e *env, args []string) error {
 	var sf storeFlags
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&sf.rules, "deadline-rules", "", "JSON file of objection deadline rules (docs/itiraz.md); Law 298's by default")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -32,22 +40,26 @@ func cmdServe(e *env, args []string) error {
 	}
 	defer app.close()
 	return serveHTTP(e.ctx, log, app.center, *addr, func(url string) {
-		fmt.Fprintf(e.stdout, "Sandık is serving %s (database %s)\n", url, sf.db)
+		fmt.Fprintf(e.stdout, "Sandık is serving %s (database %s)\n", url, displayDB(sf.db))
 	})
 }
 
 // app is an open store with the centre running on it.
 type app struct {
-	store  *sqlite.Store
+	store  sandik.Store
 	center *center.Center
 }
 
 func openApp(ctx context.Context, sf *storeFlags, log *slog.Logger) (*app, error) {
-	st, err := sqlite.Open(ctx, sqlite.Options{Path: sf.db, Logger: log, Unsafe: sf.unsafe})
+	rules, err := readDeadlineRules(sf.rules)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", sf.db, err)
+		return nil, err
 	}
-	c, err := center.Open(ctx, center.Config{Store: st, Logger: log})
+	st, err := openStore(ctx, sf.db, sf.unsafe, log)
+	if err != nil {
+		return nil, err
+	}
+	c, err := center.Open(ctx, center.Config{Store: st, Logger: log, DeadlineRules: rules})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -68,6 +80,37 @@ func withApp(e *env, sf *storeFlags, fn func(a *app) error) error {
 	}
 	defer a.close()
 	return fn(a)
+}
+
+// openStore opens the database db names: a postgres:// or postgresql://
+// URL is a PostgreSQL database that several instances may share; anything
+// else is the path of an SQLite file, the default.
+func openStore(ctx context.Context, db string, unsafe bool, log *slog.Logger) (sandik.Store, error) {
+	var (
+		st  sandik.Store
+		err error
+	)
+	if postgres.IsURL(db) {
+		st, err = postgres.Open(ctx, postgres.Options{URL: db, Logger: log, Unsafe: unsafe})
+	} else {
+		st, err = sqlite.Open(ctx, sqlite.Options{Path: db, Logger: log, Unsafe: unsafe})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", displayDB(db), err)
+	}
+	return st, nil
+}
+
+// displayDB is db as it may be shown and logged: a URL loses its password.
+func displayDB(db string) string {
+	if !postgres.IsURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "(a PostgreSQL URL that cannot be parsed)"
+	}
+	return u.Redacted()
 }
 
 func (a *app) close() {
@@ -103,4 +146,29 @@ func serveHTTP(ctx context.Context, log *slog.Logger, c *center.Center, addr str
 		return err
 	}
 	return nil
+}
+
+// readDeadlineRules reads a JSON array of objection deadline rules; an
+// empty path means the defaults (nil).
+func readDeadlineRules(path string) ([]itiraz.Rule, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-deadline-rules: %w", err)
+	}
+	var rules []itiraz.Rule
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rules); err != nil {
+		return nil, fmt.Errorf("-deadline-rules %s: %w", path, err)
+	}
+	if len(rules) == 0 {
+		return nil, fmt.Errorf("-deadline-rules %s: no rules", path)
+	}
+	if err := itiraz.CheckRules(rules); err != nil {
+		return nil, fmt.Errorf("-deadline-rules %s: %w", path, err)
+	}
+	return rules, nil
 }

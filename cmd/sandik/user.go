@@ -31,7 +31,7 @@ func userAdd(e *env, args []string) error {
 	var u sandik.User
 	fs.StringVar((*string)(&u.ID), "id", "", "login name (letters, digits, '.', '-', '_')")
 	fs.StringVar(&u.Name, "name", "", "full name")
-	fs.StringVar((*string)(&u.Role), "role", "", "observer, volunteer, coordinator or admin")
+	fs.StringVar((*string)(&u.Role), "role", "", "observer, volunteer, coordinator, admin or lawyer")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}

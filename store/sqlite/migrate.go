@@ -5,53 +5,20 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	schema "github.com/sandik-dev/sandik/store/migration"
 	"io/fs"
 	"log/slog"
-	"path"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = schema.Migration
 
-// loadMigrations reads NNNN_name.sql files and insists that the numbers
-// run 1, 2, 3… without gaps, because the PostgreSQL backend shares them.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, rest, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || len(num) != 4 {
-			return nil, fmt.Errorf("migration %s: name must look like 0001_name.sql", base)
-		}
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: strings.TrimSuffix(rest, ".sql"), sql: string(b)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %04d_%s: want number %04d (numbers must run from 0001 without gaps or repeats)", m.version, m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+// loadMigrations reads the embedded migrations; the numbers match the
+// other backend's.
+func loadMigrations(fsys fs.FS) ([]migration, error) { return schema.Load(fsys) }
 
 // migrate applies the pending migrations, each in its own transaction
 // together with its row in schema_migrations, so a crash leaves either the
@@ -83,20 +50,20 @@ func applyMigrations(ctx context.Context, c *sql.Conn, ms []migration, log *slog
 		err := inTx(ctx, c, func() error {
 			var done int
 			// Another process may have applied it between the read and the lock.
-			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil || done > 0 {
+			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil || done > 0 {
 				return err
 			}
-			if _, err := c.ExecContext(ctx, m.sql); err != nil {
+			if _, err := c.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
 			_, err := c.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, time.Now().UnixNano())
+				m.Version, m.Name, time.Now().UnixNano())
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}
-		log.Info("applied migration", "version", m.version, "name", m.name)
+		log.Info("applied migration", "version", m.Version, "name", m.Name)
 	}
 	return nil
 }

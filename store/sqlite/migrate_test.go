@@ -14,7 +14,7 @@ func TestEmbeddedMigrationsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) == 0 || ms[0].version != 1 || ms[0].name != "init" {
+	if len(ms) == 0 || ms[0].Version != 1 || ms[0].Name != "init" {
 		t.Fatalf("embedded migrations = %+v, want 0001_init first", ms)
 	}
 }
@@ -51,8 +51,8 @@ func TestMigrationsApplyOnceInOrder(t *testing.T) {
 	ctx := context.Background()
 	c := conn(t, filepath.Join(t.TempDir(), "m.db"))
 	ms := []migration{
-		{1, "one", "CREATE TABLE a (x INTEGER);"},
-		{2, "two", "INSERT INTO a VALUES (1); CREATE TABLE b (y INTEGER);"},
+		{Version: 1, Name: "one", SQL: "CREATE TABLE a (x INTEGER);"},
+		{Version: 2, Name: "two", SQL: "INSERT INTO a VALUES (1); CREATE TABLE b (y INTEGER);"},
 	}
 	log := testLogger(t)
 	for range 2 {
@@ -73,8 +73,8 @@ func TestFailedMigrationLeavesNothing(t *testing.T) {
 	ctx := context.Background()
 	c := conn(t, filepath.Join(t.TempDir(), "m.db"))
 	ms := []migration{
-		{1, "one", "CREATE TABLE a (x INTEGER);"},
-		{2, "broken", "CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);"},
+		{Version: 1, Name: "one", SQL: "CREATE TABLE a (x INTEGER);"},
+		{Version: 2, Name: "broken", SQL: "CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);"},
 	}
 	err := applyMigrations(ctx, c, ms, testLogger(t))
 	if err == nil || !strings.Contains(err.Error(), "0002_broken") {

@@ -19,9 +19,10 @@ type Opener interface {
 	// closes it. The suite may close it earlier, so Close must tolerate
 	// being called twice.
 	Open(t *testing.T) sandik.Store
-	// Reopen returns a store over the same storage as s, which the suite
-	// has closed, and registers a t.Cleanup that closes it. Everything s
-	// acknowledged must be there.
+	// Reopen returns a store over the same storage as s and registers a
+	// t.Cleanup that closes it. Everything s acknowledged must be there.
+	// s may have been closed, or still be open: then the two are two
+	// instances sharing one database.
 	Reopen(t *testing.T, s sandik.Store) sandik.Store
 }
 
@@ -35,7 +36,10 @@ func Run(t *testing.T, o Opener) {
 		{"Log", logTests},
 		{"Users", userTests},
 		{"Concurrency", concurrencyTests},
+		{"Groups", groupTests},
 		{"Durability", durabilityTests},
+		{"Objections", itirazTests},
+		{"Instances", instanceTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/postgres"
+	"github.com/sandik-dev/sandik/store/postgres/pgtest"
+	"github.com/sandik-dev/sandik/tally"
+)
+
+// openPostgres opens the store at url for a test, closed when it ends.
+func openPostgres(t *testing.T, url string) *postgres.Store {
+	t.Helper()
+	st, err := postgres.Open(context.Background(), postgres.Options{URL: url, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// TestTwoInstancesAgree starts two `sandik serve` on one PostgreSQL
+// database, submits to both at once over HTTP, and checks that both show
+// the same totals, equal to the sum of what was acknowledged.
+func TestTwoInstancesAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs two real servers")
+	}
+	url := pgtest.Schema(t)
+	_, bin := buildSandik(t)
+	st := openPostgres(t, url)
+	reg, token := prepareStore(t, st)
+	urls := make([]string, 2)
+	for i := range urls {
+		u, proc, _ := startServer(t, bin, url)
+		urls[i] = u
+		t.Cleanup(func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() })
+	}
+	const workers, each = 8, 150
+	var (
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		acked  = map[sandik.SubmissionID]int64{} // id → valid total
+		failed []string
+	)
+	for w := range workers {
+		wg.Go(func() {
+			client := &http.Client{Timeout: 10 * time.Second}
+			for k := range each {
+				i := w*each + k // one box each: the expected totals are a plain sum
+				id, body, _ := crashSubmission(reg, i, false)
+				code := post(context.Background(), client, urls[(w+k)%2], token, body)
+				mu.Lock()
+				if code == http.StatusCreated {
+					acked[id] = int64(i%97) + 150
+				} else {
+					failed = append(failed, fmt.Sprintf("%s: HTTP %d", id, code))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(failed) > 0 {
+		t.Fatalf("%d submissions not acknowledged, first %s", len(failed), failed[0])
+	}
+	var want int64
+	for _, v := range acked {
+		want += v
+	}
+	head, err := st.LastSeq(context.Background())
+	if err != nil || head != int64(workers*each) {
+		t.Fatalf("log head %d (%v), want %d", head, err, workers*each)
+	}
+	a, b := totalsAt(t, urls[0], token, head), totalsAt(t, urls[1], token, head)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("the instances disagree:\n%+v\n%+v", a.Totals, b.Totals)
+	}
+	if got := a.Totals.Provisional.ValidTotal; got != want || a.Totals.BoxesReported != len(acked) {
+		t.Fatalf("totals: valid %d over %d boxes; brute-force sum %d over %d", got, a.Totals.BoxesReported, want, len(acked))
+	}
+}
+
+// totalsAt polls an instance until its totals of race1 in TR reflect the
+// log up to head, and returns them.
+func totalsAt(t *testing.T, base, token string, head int64) tally.AreaTotals {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/races/race1/totals/TR", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var at tally.AreaTotals
+		err = json.NewDecoder(resp.Body).Decode(&at)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET totals at %s: HTTP %d, %v", base, resp.StatusCode, err)
+		}
+		if at.Seq >= head {
+			return at
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: totals stuck at seq %d, log head %d", base, at.Seq, head)
+		}
+		<-tick.C
+	}
+}
+
+// TestKillOneInstance SIGKILLs one of two instances sharing PostgreSQL
+// while both take submissions. Every acknowledged submission must be in
+// the log with its content, nothing refused may be, and the survivor's
+// totals must equal a recount of the log; a restarted instance catches
+// up to the same totals.
+func TestKillOneInstance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds, runs and kills real servers")
+	}
+	url := pgtest.Schema(t)
+	_, bin := buildSandik(t)
+	st := openPostgres(t, url)
+	reg, token := prepareStore(t, st)
+	victim, vproc, _ := startServer(t, bin, url)
+	survivor, sproc, _ := startServer(t, bin, url)
+	t.Cleanup(func() { sproc.Process.Signal(syscall.SIGTERM); sproc.Wait() })
+	var (
+		mu      sync.Mutex
+		wg      sync.WaitGroup
+		acked   = map[sandik.SubmissionID]string{}
+		refused = map[sandik.SubmissionID]bool{}
+		killed  = make(chan struct{})
+		toDead  int
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for w := range 8 {
+		target := []string{victim, survivor}[w%2]
+		wg.Go(func() {
+			client := &http.Client{Timeout: 5 * time.Second}
+			for i := w * 100_000; ctx.Err() == nil; i++ {
+				id, body, want := crashSubmission(reg, i, i%17 == 0)
+				code := post(ctx, client, target, token, body)
+				mu.Lock()
+				switch {
+				case code/100 == 2:
+					acked[id] = want
+				case code == http.StatusUnprocessableEntity:
+					refused[id] = true
+				case code == 0 && target == victim:
+					toDead++
+				}
+				mu.Unlock()
+				if code == 0 && target == victim {
+					select {
+					case <-killed:
+						return // the victim is gone; its clients give up
+					default:
+					}
+				}
+			}
+		})
+	}
+	time.AfterFunc(400*time.Millisecond, func() {
+		vproc.Process.Signal(syscall.SIGKILL)
+		close(killed)
+	})
+	// The survivor keeps taking submissions after the kill.
+	time.AfterFunc(900*time.Millisecond, cancel)
+	wg.Wait()
+	vproc.Wait()
+	t.Logf("acknowledged %d, refused %d, cut off at the victim %d", len(acked), len(refused), toDead)
+	want, boxes := checkStore(t, st, acked, refused)
+	head, err := st.LastSeq(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := totalsAt(t, survivor, token, head)
+	if got.Totals.Provisional.ValidTotal != want || got.Totals.BoxesReported != boxes {
+		t.Fatalf("survivor's totals: valid %d over %d boxes; recount of the log: %d over %d",
+			got.Totals.Provisional.ValidTotal, got.Totals.BoxesReported, want, boxes)
+	}
+	restarted, rproc, _ := startServer(t, bin, url)
+	t.Cleanup(func() { rproc.Process.Signal(syscall.SIGTERM); rproc.Wait() })
+	if again := totalsAt(t, restarted, token, head); !reflect.DeepEqual(again, got) {
+		t.Fatalf("the restarted instance disagrees with the survivor:\n%+v\n%+v", again.Totals, got.Totals)
+	}
+}

@@ -1,0 +1,357 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"reflect"
+	"slices"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/store/postgres"
+)
+
+// migrateStorePage is how many submissions move per read and write.
+const migrateStorePage = 10_000
+
+// cmdMigrateStore copies a whole database — registry, users with their
+// token hashes, and the submission log with its sequence numbers — into an
+// empty one, SQLite to PostgreSQL or back, and then proves the copy: the
+// same records, the same log submission by submission, and the same
+// totals from a fresh tally of each.
+func cmdMigrateStore(e *env, args []string) error {
+	fs := newFlags(e, "migrate-store", "migrate-store -from DB -to DB [flags]")
+	from := fs.String("from", "", "database to copy: an SQLite file or a postgres:// URL")
+	to := fs.String("to", "", "empty database to copy into: an SQLite file or a postgres:// URL")
+	unsafe := fs.Bool("unsafe-durability", false, "open databases whose durability settings are unsafe (logged)")
+	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if *from == "" || *to == "" || *from == *to {
+		fmt.Fprintln(e.stderr, "sandik migrate-store: -from and -to must name two different databases")
+		return errUsage
+	}
+	if !postgres.IsURL(*from) {
+		if _, err := os.Stat(*from); err != nil {
+			return fmt.Errorf("-from %s: %w", *from, err)
+		}
+	}
+	sf := storeFlags{logLevel: *logLevel, logFormat: "text"}
+	log, err := sf.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	src, err := openStore(e.ctx, *from, *unsafe, log)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := openStore(e.ctx, *to, *unsafe, log)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	m := migration{src: src, dst: dst}
+	if err := m.copy(e.ctx); err != nil {
+		return fmt.Errorf("copy %s to %s: %w", displayDB(*from), displayDB(*to), err)
+	}
+	fmt.Fprintf(e.stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files\n",
+		displayDB(*from), displayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files)
+	races, err := verifyCopy(e.ctx, src, dst, log)
+	if err != nil {
+		return fmt.Errorf("verify the copy: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "verified: the same registry, users and log in both; totals of %d races equal\n", races)
+	return nil
+}
+
+type migration struct {
+	src, dst                        sandik.Store
+	from                            string
+	areas, races, regs, users, subs int
+	events, files                   int // objection case events and evidence files
+}
+
+func (m *migration) copy(ctx context.Context) error {
+	if err := requireEmpty(ctx, m.dst); err != nil {
+		return err
+	}
+	reg, err := m.src.LoadRegistry(ctx)
+	if err != nil {
+		return err
+	}
+	if err := m.dst.SaveRegistry(ctx, reg); err != nil {
+		return err
+	}
+	m.areas, m.races, m.regs = len(reg.Areas), len(reg.Races), len(reg.Registrations)
+	users, err := m.src.Users(ctx)
+	if err != nil {
+		return err
+	}
+	hashes, err := tokenHashes(ctx, m.src)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		h, ok := hashes[u.ID]
+		if !ok {
+			return fmt.Errorf("user %q has no token hash", u.ID)
+		}
+		if err := m.dst.CreateUser(ctx, u, h); err != nil {
+			return err
+		}
+	}
+	m.users = len(users)
+	if err := m.copyObjections(ctx); err != nil {
+		return fmt.Errorf("objections: %w", err)
+	}
+	copier, bulk := m.dst.(interface {
+		CopyLog(ctx context.Context, subs []sandik.Submission) error
+	})
+	for after := int64(0); ; {
+		page, err := m.src.Since(ctx, after, migrateStorePage)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		if bulk {
+			err = copier.CopyLog(ctx, page)
+		} else {
+			err = appendKeepingSeq(ctx, m.dst, page)
+		}
+		if err != nil {
+			return fmt.Errorf("submissions after seq %d: %w", after, err)
+		}
+		m.subs += len(page)
+		after = page[len(page)-1].Seq
+	}
+}
+
+// appendKeepingSeq appends page, whose ReceivedAt and Warnings the store
+// keeps, and insists every submission got its old sequence number back.
+func appendKeepingSeq(ctx context.Context, dst sandik.LogWriter, page []sandik.Submission) error {
+	rs, err := dst.Append(ctx, page)
+	if err != nil {
+		return err
+	}
+	for i, r := range rs {
+		if r.Replayed || r.Seq != page[i].Seq {
+			return fmt.Errorf("submission %q was seq %d and became %d (replayed %v): the source log has holes",
+				r.ID, page[i].Seq, r.Seq, r.Replayed)
+		}
+	}
+	return nil
+}
+
+func requireEmpty(ctx context.Context, st sandik.Store) error {
+	seq, err := st.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	reg, err := st.LoadRegistry(ctx)
+	if err != nil {
+		return err
+	}
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	cases := 0
+	if is, ok := st.(itiraz.Store); ok {
+		es, err := is.CaseEvents(ctx)
+		if err != nil {
+			return err
+		}
+		cases = len(es)
+	}
+	if seq > 0 || len(reg.Areas) > 0 || len(reg.Elections) > 0 || len(users) > 0 || cases > 0 {
+		return sandik.Errorf(sandik.EConflict, "the target database is not empty (%d submissions, %d areas, %d users); nothing was copied",
+			seq, len(reg.Areas), len(users))
+	}
+	return nil
+}
+
+// tokenHashes reads the users' token hashes, which the store contract does
+// not hand out; both backends offer them for this.
+func tokenHashes(ctx context.Context, st sandik.Store) (map[sandik.UserID][32]byte, error) {
+	th, ok := st.(interface {
+		TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("a %T store cannot hand out token hashes", st)
+	}
+	return th.TokenHashes(ctx)
+}
+
+// verifyCopy compares the two stores and returns how many races' totals
+// it compared.
+func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, error) {
+	ra, err := a.LoadRegistry(ctx)
+	if err != nil {
+		return 0, err
+	}
+	rb, err := b.LoadRegistry(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if !reflect.DeepEqual(ra.Areas, rb.Areas) || !reflect.DeepEqual(ra.Races, rb.Races) ||
+		!reflect.DeepEqual(ra.Registrations, rb.Registrations) || len(ra.Elections) != len(rb.Elections) {
+		return 0, errors.New("the registries differ")
+	}
+	ua, err := a.Users(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ub, err := b.Users(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if !slices.Equal(ua, ub) {
+		return 0, fmt.Errorf("the users differ (%d and %d)", len(ua), len(ub))
+	}
+	if err := sameLogs(ctx, a, b); err != nil {
+		return 0, err
+	}
+	if err := sameObjections(ctx, a, b); err != nil {
+		return 0, err
+	}
+	ca, err := center.Open(ctx, center.Config{Store: a, Logger: log})
+	if err != nil {
+		return 0, err
+	}
+	defer ca.Close()
+	cb, err := center.Open(ctx, center.Config{Store: b, Logger: log})
+	if err != nil {
+		return 0, err
+	}
+	defer cb.Close()
+	for _, rc := range ra.Races {
+		ta, err := ca.Totals(rc.Code, rc.Scope)
+		if err != nil {
+			return 0, err
+		}
+		tb, err := cb.Totals(rc.Code, rc.Scope)
+		if err != nil {
+			return 0, err
+		}
+		if !reflect.DeepEqual(ta, tb) {
+			return 0, fmt.Errorf("the totals of race %q differ", rc.Code)
+		}
+	}
+	return len(ra.Races), nil
+}
+
+// sameLogs reads both logs side by side and compares every submission.
+func sameLogs(ctx context.Context, a, b sandik.LogReader) error {
+	n := 0
+	for after := int64(0); ; {
+		pa, err := a.Since(ctx, after, migrateStorePage)
+		if err != nil {
+			return err
+		}
+		pb, err := b.Since(ctx, after, migrateStorePage)
+		if err != nil {
+			return err
+		}
+		if len(pa) != len(pb) {
+			return fmt.Errorf("after seq %d the logs hold %d and %d submissions", after, n+len(pa), n+len(pb))
+		}
+		if len(pa) == 0 {
+			return nil
+		}
+		for i := range pa {
+			if !sameSubmission(&pa[i], &pb[i]) {
+				return fmt.Errorf("submission %q (seq %d) differs from %q (seq %d)", pa[i].ID, pa[i].Seq, pb[i].ID, pb[i].Seq)
+			}
+		}
+		n += len(pa)
+		after = pa[len(pa)-1].Seq
+	}
+}
+
+func sameSubmission(x, y *sandik.Submission) bool {
+	return x.Seq == y.Seq && x.ID == y.ID && x.Race == y.Race && x.Box == y.Box && x.User == y.User &&
+		x.Source == y.Source && x.Kind == y.Kind && x.Reason == y.Reason && x.CapturedAt.Equal(y.CapturedAt) &&
+		x.ReceivedAt.Equal(y.ReceivedAt) && x.Warnings == y.Warnings && x.Hash == y.Hash &&
+		x.Sheet.Registered == y.Sheet.Registered && x.Sheet.VotedByLaw == y.Sheet.VotedByLaw &&
+		x.Sheet.Voted == y.Sheet.Voted && x.Sheet.ValidWithoutObjection == y.Sheet.ValidWithoutObjection &&
+		x.Sheet.ValidUponObjection == y.Sheet.ValidUponObjection && x.Sheet.ValidTotal == y.Sheet.ValidTotal &&
+		x.Sheet.Invalid == y.Sheet.Invalid && slices.Equal(x.Sheet.Votes, y.Sheet.Votes)
+}
+
+// copyObjections copies every case event and evidence file.
+func (m *migration) copyObjections(ctx context.Context) error {
+	src, ok1 := m.src.(itiraz.Store)
+	dst, ok2 := m.dst.(itiraz.Store)
+	if !ok1 || !ok2 {
+		return errors.New("a store does not keep objections")
+	}
+	events, err := src.CaseEvents(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if err := dst.AppendCaseEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	m.events = len(events)
+	sums, err := src.EvidenceSums(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sum := range sums {
+		data, err := src.Evidence(ctx, sum)
+		if err != nil {
+			return err
+		}
+		if got, err := dst.PutEvidence(ctx, data); err != nil || got != sum {
+			return fmt.Errorf("evidence %s: stored as %s: %w", sum, got, err)
+		}
+	}
+	m.files = len(sums)
+	return nil
+}
+
+// sameObjections compares the case events and evidence of two stores.
+func sameObjections(ctx context.Context, a, b sandik.Store) error {
+	ia, ok1 := a.(itiraz.Store)
+	ib, ok2 := b.(itiraz.Store)
+	if !ok1 || !ok2 {
+		return errors.New("a store does not keep objections")
+	}
+	ea, err := ia.CaseEvents(ctx)
+	if err != nil {
+		return err
+	}
+	eb, err := ib.CaseEvents(ctx)
+	if err != nil {
+		return err
+	}
+	ja, _ := json.Marshal(ea)
+	jb, _ := json.Marshal(eb)
+	if !bytes.Equal(ja, jb) {
+		return fmt.Errorf("the objection cases differ (%d and %d events)", len(ea), len(eb))
+	}
+	sa, err := ia.EvidenceSums(ctx)
+	if err != nil {
+		return err
+	}
+	sb, err := ib.EvidenceSums(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(sa, sb) {
+		return fmt.Errorf("the evidence files differ (%d and %d)", len(sa), len(sb))
+	}
+	return nil
+}

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/store/postgres"
+	"github.com/sandik-dev/sandik/store/postgres/pgtest"
+	"github.com/sandik-dev/sandik/store/sqlite"
+	"github.com/sandik-dev/sandik/store/storetest"
+	"github.com/sandik-dev/sandik/synth"
+)
+
+// TestMigrateStoreRoundTrip copies an SQLite database with a registry,
+// users and a log of double entries, corrections and a conflict into
+// PostgreSQL and back into a new SQLite file, and checks that the last
+// copy has the same users (tokens still valid), the same log and the same
+// totals as the first.
+func TestMigrateStoreRoundTrip(t *testing.T) {
+	url := pgtest.Schema(t)
+	dir := t.TempDir()
+	first, last := filepath.Join(dir, "first.db"), filepath.Join(dir, "last.db")
+	token := fillForMigration(t, first)
+
+	for _, step := range [][2]string{{first, url}, {url, last}} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"migrate-store", "-from", step[0], "-to", step[1]},
+			strings.NewReader(""), &out, &errb, func(string) string { return "" })
+		if code != 0 || !strings.Contains(out.String(), "verified:") {
+			t.Fatalf("migrate-store %s → %s: exit %d\n%s%s", displayDB(step[0]), displayDB(step[1]), code, out.String(), errb.String())
+		}
+		t.Log(strings.TrimSpace(out.String()))
+	}
+
+	a, b := openSQLite(t, first), openSQLite(t, last)
+	ctx := context.Background()
+	ca, err := center.Open(ctx, center.Config{Store: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ca.Close()
+	cb, err := center.Open(ctx, center.Config{Store: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	ta, _ := ca.Totals("race1", "TR")
+	tb, _ := cb.Totals("race1", "TR")
+	if ta.Totals.BoxesReported == 0 || ta.Totals.BoxesConflict == 0 || ta.Totals.BoxesVerified == 0 {
+		t.Fatalf("the fixture lacks variety: %+v", ta.Totals)
+	}
+	if !reflect.DeepEqual(ta, tb) {
+		t.Fatalf("totals after the round trip differ:\n%+v\n%+v", ta.Totals, tb.Totals)
+	}
+	if err := sameLogs(ctx, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := sameObjections(ctx, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if es, _ := b.CaseEvents(ctx); len(es) != 2 {
+		t.Fatalf("%d case events after the round trip, want 2", len(es))
+	}
+	if u, err := cb.Authenticate(ctx, token); err != nil || u.ID != "crash" {
+		t.Fatalf("the user's token after the round trip: %+v, %v", u, err)
+	}
+}
+
+func openSQLite(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), sqlite.Options{Path: path, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// fillForMigration writes the registry of prepareStore, a second user and
+// a log with agreeing double entries, a disagreeing pair and a correction.
+func fillForMigration(t *testing.T, path string) string {
+	st := openSQLite(t, path)
+	reg, token := prepareStore(t, st)
+	boxes := map[sandik.AreaCode]bool{}
+	all := reg.RaceBoxes("race1")
+	for _, b := range all[:300] {
+		boxes[b] = true
+	}
+	var subs, split []sandik.Submission
+	for _, s := range synth.Entries(reg, 2, 7) {
+		switch {
+		case boxes[s.Box]:
+			subs = append(subs, s)
+		case s.Box == all[300]:
+			split = append(split, s)
+		}
+	}
+	// Two people disagree on box 300; the first corrects herself on another.
+	bad := split[1]
+	bad.Sheet.Votes = append([]int64(nil), bad.Sheet.Votes...)
+	bad.Sheet.Votes[0], bad.Sheet.Votes[1] = bad.Sheet.Votes[1]+1, bad.Sheet.Votes[0]-1
+	bad.Hash = bad.ContentHash()
+	subs = append(subs, split[0])
+	fix := subs[2]
+	fix.ID = "correction"
+	fix.Warnings = sandik.WarnLate
+	fix.Hash = fix.ContentHash()
+	subs = append(subs, bad, fix)
+	if _, err := st.Append(context.Background(), subs); err != nil {
+		t.Fatal(err)
+	}
+	// An objection with its evidence travels too.
+	for _, e := range storetest.CaseEvents("itz-1") {
+		if err := st.AppendCaseEvent(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.PutEvidence(context.Background(), []byte("photo of the signed sheet")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+func TestDisplayDBHidesPassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"sandik.db": "sandik.db",
+		"postgres://u:s3cret@db:5432/sandik?sslmode=require": "postgres://u:xxxxx@db:5432/sandik?sslmode=require",
+		"postgresql://db/sandik":                             "postgresql://db/sandik",
+		"postgres://u:s3cret@db:port/x":                      "(a PostgreSQL URL that cannot be parsed)",
+	} {
+		if got := displayDB(in); got != want {
+			t.Errorf("displayDB(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// openStore picks the backend by the form of -db.
+func TestOpenStoreChoosesBackend(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	st, err := openStore(ctx, filepath.Join(t.TempDir(), "x.db"), false, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.(*sqlite.Store); !ok {
+		t.Errorf("a path opened %T", st)
+	}
+	st.Close()
+	st, err = openStore(ctx, pgtest.Schema(t), false, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.(*postgres.Store); !ok {
+		t.Errorf("a postgres:// URL opened %T", st)
+	}
+	st.Close()
+	_, err = openStore(ctx, "postgres://nobody:s3cret@127.0.0.1:1/none?connect_timeout=2", false, log)
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("an unreachable server: %v (the password must not show)", err)
+	}
+}
+
+// A PostgreSQL target that is not empty is refused and keeps what it had.
+func TestMigrateStoreRefusesNonEmptyPostgres(t *testing.T) {
+	url := pgtest.Schema(t)
+	st := openPostgres(t, url)
+	if err := st.CreateUser(context.Background(), sandik.User{ID: "here", Name: "Here", Role: sandik.RoleAdmin}, [32]byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "src.db")
+	fillForMigration(t, src)
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"migrate-store", "-from", src, "-to", url},
+		strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	if code != 1 || !strings.Contains(errb.String(), "not empty") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if seq, _ := st.LastSeq(context.Background()); seq != 0 {
+		t.Fatalf("the refused target holds %d submissions", seq)
+	}
+}
+
+// verifyCopy finds a copy that differs from its source, in the log, the
+// users or the registry.
+func TestVerifyCopyFindsDifferences(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	fillForMigration(t, src)
+	for _, c := range []struct {
+		name, want string
+		change     func(t *testing.T, st *sqlite.Store)
+	}{
+		{"extra submission", "logs hold", func(t *testing.T, st *sqlite.Store) {
+			subs, err := st.Since(ctx, 0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			extra := subs[0]
+			extra.ID = "extra"
+			if _, err := st.Append(ctx, []sandik.Submission{extra}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"extra user", "users differ", func(t *testing.T, st *sqlite.Store) {
+			if err := st.CreateUser(ctx, sandik.User{ID: "extra", Name: "Extra", Role: sandik.RoleObserver}, [32]byte{9}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dst := filepath.Join(t.TempDir(), "dst.db")
+			if code, out, errs := runSandik(t, "migrate-store", "-from", src, "-to", dst); code != 0 {
+				t.Fatalf("migrate-store: exit %d\n%s%s", code, out, errs)
+			}
+			a, b := openSQLite(t, src), openSQLite(t, dst)
+			c.change(t, b)
+			_, err := verifyCopy(ctx, a, b, slog.New(slog.DiscardHandler))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("verifyCopy after %s: %v, want %q", c.name, err, c.want)
+			}
+		})
+	}
+}
+
+func TestSameSubmission(t *testing.T) {
+	reg, err := synth.Registry(synth.Shape{Provinces: 1, DistrictsPerIl: 1, MahallesPerIlce: 1, BuildingsPerMah: 1,
+		BoxesPerBuilding: 1, Races: 1, Choices: 3, RegisteredPerBox: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := synth.Entries(reg, 1, 1)[0]
+	if b := a; !sameSubmission(&a, &b) {
+		t.Fatal("a submission differs from its copy")
+	}
+	for name, change := range map[string]func(s *sandik.Submission){
+		"seq": func(s *sandik.Submission) { s.Seq++ },
+		"votes": func(s *sandik.Submission) {
+			s.Sheet.Votes = append([]int64{s.Sheet.Votes[0] + 1}, s.Sheet.Votes[1:]...)
+		},
+		"received": func(s *sandik.Submission) { s.ReceivedAt = s.ReceivedAt.Add(1) },
+		"hash":     func(s *sandik.Submission) { s.Hash[0]++ },
+		"warnings": func(s *sandik.Submission) { s.Warnings ^= sandik.WarnLate },
+		"reason":   func(s *sandik.Submission) { s.Reason += "x" },
+	} {
+		b := a
+		change(&b)
+		if sameSubmission(&a, &b) {
+			t.Errorf("a change of %s goes unseen", name)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package resultfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/xuri/excelize/v2"
+)
+
+// Reader reads the boxes of a YSK per-box result table one row at a time,
+// so a national file of 200,000 boxes needs memory for one row only.
+type Reader struct {
+	l     *layout
+	src   source
+	short bool  // a row may omit trailing empty cells
+	err   error // the fatal error or io.EOF that ended reading, returned again
+}
+
+// NewReader reads the header of a text table: UTF-16 (either byte order)
+// or UTF-8, with or without a byte order mark; cells separated by tabs,
+// semicolons or commas, whichever the header uses most; lines ending in
+// CRLF or LF; cells optionally quoted. It returns an EInvalid
+// *sandik.Error whose problems name the header cells when the first line
+// is not the header of a YSK table.
+func NewReader(r io.Reader) (*Reader, error) {
+	br := decodeInput(r)
+	// The delimiter is sniffed from the header; errors are met again, and
+	// reported, when the header is read as a record.
+	head, _ := br.Peek(64 << 10)
+	return newReader(&textSource{br: br, comma: sniffComma(head)}, false)
+}
+
+func newReader(src source, short bool) (*Reader, error) {
+	cells, line, ps, err := src.next()
+	if errors.Is(err, io.EOF) {
+		return nil, sandik.Invalid("not a YSK result table", []sandik.Problem{{
+			Field: "header", Line: 1, Rule: sandik.RuleRequired,
+			Message: "the table is empty; its first line must be the header (İl, Seçim Çevresi, Sandık No, … and one column per party)"}})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) > 0 {
+		return nil, sandik.Invalid("not a YSK result table", ps)
+	}
+	l, err := parseHeader(cells, line)
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{l: l, src: src, short: short}, nil
+}
+
+// Choices returns the party (or candidate) column headers, trimmed, in
+// file order. Row.Votes has one entry per choice.
+func (r *Reader) Choices() []string { return append([]string(nil), r.l.choices...) }
+
+// Next returns the next box, skipping rows whose cells are all empty. It
+// returns io.EOF at the end. Other errors are fatal — the file cannot be
+// read further (I/O, broken encoding, a line over MaxLineBytes); a row
+// that merely breaks a rule comes back with Problems.
+func (r *Reader) Next() (Row, error) {
+	if r.err != nil {
+		return Row{}, r.err
+	}
+	cells, line, ps, err := r.src.next()
+	if err != nil {
+		// The source may stand in the middle of a record: never read on.
+		r.err = err
+		return Row{}, err
+	}
+	row := r.l.build(cells, line, r.short)
+	for i := range ps {
+		if c := columnOf(ps[i].Field); c >= 0 && c < len(r.l.header) && r.l.header[c] != "" {
+			ps[i].Field = r.l.header[c]
+		}
+	}
+	if len(ps) > 0 {
+		row.Problems = append(ps, row.Problems...)
+	}
+	return row, nil
+}
+
+// columnOf reads the 0-based column of a "column N" field, or -1.
+func columnOf(field string) int {
+	var n int
+	if _, err := fmt.Sscanf(field, "column %d", &n); err != nil || !strings.HasPrefix(field, "column ") {
+		return -1
+	}
+	return n - 1
+}
+
+// Close releases what the reader holds (an XLSX reader's temporary
+// files). It does not close the io.Reader given to NewReader.
+func (r *Reader) Close() error { return r.src.close() }
+
+// NewXLSXReader reads a result table from an XLSX workbook: the named
+// sheet, or the first when sheet is "". Rows are streamed from the sheet
+// (excelize's Rows), and a sheet larger than 16 MiB unpacked is spilled to
+// a temporary file, so memory stays bounded by the compressed workbook and
+// its shared strings. Row.Line is the sheet's row number. Close must be
+// called to remove the temporary files.
+func NewXLSXReader(r io.Reader, sheet string) (*Reader, error) {
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 16 << 20})
+	if err != nil {
+		return nil, sandik.Invalid("not an XLSX workbook", []sandik.Problem{{
+			Field: "file", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("the file cannot be opened as XLSX: %v", err)}})
+	}
+	sheets := f.GetSheetList()
+	if sheet == "" && len(sheets) > 0 {
+		sheet = sheets[0]
+	}
+	idx, err := f.GetSheetIndex(sheet)
+	if err != nil || idx < 0 {
+		_ = f.Close()
+		return nil, sandik.Invalid("no such sheet", []sandik.Problem{{
+			Field: "sheet", Rule: sandik.RuleInvalidValue,
+			Message: fmt.Sprintf("the workbook has no sheet %q (it has: %s)", sheet, strings.Join(sheets, ", "))}})
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("read sheet %q: %w", sheet, err)
+	}
+	rd, err := newReader(&xlsxSource{f: f, rows: rows}, true)
+	if err != nil {
+		_ = rows.Close()
+		_ = f.Close()
+		return nil, err
+	}
+	return rd, nil
+}
+
+type xlsxSource struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	row  int
+}
+
+func (x *xlsxSource) next() ([]string, int, []sandik.Problem, error) {
+	for x.rows.Next() {
+		x.row++
+		// Raw values: a number formatted "1.234" by a Turkish locale
+		// would otherwise read as a problem, or worse as another number.
+		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("read sheet row %d: %w", x.row, err)
+		}
+		if blank(cells) {
+			continue
+		}
+		return cells, x.row, nil, nil
+	}
+	if err := x.rows.Error(); err != nil {
+		return nil, 0, nil, fmt.Errorf("read sheet: %w", err)
+	}
+	return nil, 0, nil, io.EOF
+}
+
+func (x *xlsxSource) close() error {
+	return errors.Join(x.rows.Close(), x.f.Close())
+}

@@ -1,0 +1,153 @@
+package postgres
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// notifier wakes WaitFor callers: every change of the known head, and
+// every change of the listener's state, closes the current channel and
+// installs a fresh one.
+type notifier struct {
+	mu  sync.Mutex
+	seq int64
+	ch  chan struct{}
+}
+
+func (n *notifier) init() { n.ch = make(chan struct{}) }
+
+func (n *notifier) publish(seq int64) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if seq <= n.seq {
+		return
+	}
+	n.seq = seq
+	close(n.ch)
+	n.ch = make(chan struct{})
+}
+
+// kick wakes every waiter without news of the head: they read the log
+// again and find out for themselves.
+func (n *notifier) kick() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	close(n.ch)
+	n.ch = make(chan struct{})
+}
+
+func (n *notifier) state() (int64, <-chan struct{}) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.seq, n.ch
+}
+
+// waitFor returns nil once the head passes after, when woken by a kick,
+// or when poll passes (poll <= 0 waits without limit); ctx's error if ctx
+// ends first.
+func (n *notifier) waitFor(ctx context.Context, after int64, poll time.Duration) error {
+	var timeout <-chan time.Time
+	if poll > 0 {
+		t := time.NewTimer(poll)
+		defer t.Stop()
+		timeout = t.C
+	}
+	seq, ch := n.state()
+	if seq > after {
+		return nil
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-timeout:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// listener holds a connection of its own that LISTENs on the log's
+// channel and publishes the heads other instances commit. When the
+// connection breaks it reconnects with backoff; after each (re)connect it
+// reads the head, so that commits made while it was away are not waited
+// for until the next poll.
+type listener struct {
+	cfg     *pgx.ConnConfig
+	channel string
+	notify  *notifier
+	log     *slog.Logger
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+func startListener(cfg *pgx.ConnConfig, channel string, n *notifier, log *slog.Logger) *listener {
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &listener{cfg: cfg, channel: channel, notify: n, log: log, cancel: cancel, done: make(chan struct{})}
+	go l.run(ctx)
+	return l
+}
+
+func (l *listener) stop() {
+	l.cancel()
+	<-l.done
+}
+
+func (l *listener) run(ctx context.Context) {
+	defer close(l.done)
+	var backoff time.Duration
+	for ctx.Err() == nil {
+		connected, err := l.listen(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		l.notify.kick()
+		if connected {
+			backoff = 0
+		}
+		backoff = min(max(2*backoff, 50*time.Millisecond), 5*time.Second)
+		l.log.Warn("log listener lost its connection; reconnecting", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+	}
+}
+
+// listen connects, listens and publishes until the connection fails;
+// connected says whether it got as far as listening.
+func (l *listener) listen(ctx context.Context) (connected bool, err error) {
+	conn, err := pgx.ConnectConfig(ctx, l.cfg)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{l.channel}.Sanitize()); err != nil {
+		return false, err
+	}
+	// Listening first and reading the head second misses nothing that was
+	// committed while the connection was down.
+	var head int64
+	if err := conn.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM submissions`).Scan(&head); err != nil {
+		return false, err
+	}
+	l.notify.publish(head)
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return true, err
+		}
+		seq, err := strconv.ParseInt(n.Payload, 10, 64)
+		if err != nil {
+			l.log.Warn("ignoring a notification that is not a sequence number", "channel", n.Channel)
+			l.notify.kick()
+			continue
+		}
+		l.notify.publish(seq)
+	}
+}

@@ -1,0 +1,266 @@
+// Package postgres is Sandık's store for several `sandik serve` instances
+// sharing one PostgreSQL database. Each instance groups its concurrent
+// appends into shared commits; the log's sequence numbers are handed out
+// under one row lock held until commit, so they become visible in order;
+// and a LISTEN connection wakes every instance's follower when any
+// instance commits.
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sandik-dev/sandik"
+)
+
+// Options configure Open. Only URL is required.
+type Options struct {
+	// URL is a postgres:// connection URL. A search_path parameter selects
+	// the schema, which must exist.
+	URL string
+	// Logger receives warnings and failures; nil discards them.
+	Logger *slog.Logger
+	// Unsafe opens the store even when the server's durability settings
+	// (fsync, synchronous_commit, full_page_writes) are off; logged.
+	Unsafe bool
+	// MaxBatch bounds how many submissions one group commit gathers from
+	// waiting callers; a single larger call is still written whole.
+	// Default 2000.
+	MaxBatch int
+	// Writers is how many group commits an instance keeps in flight.
+	// Default 2.
+	Writers int
+	// MaxConns is the size of the connection pool, the writer's included.
+	// Default 8.
+	MaxConns int32
+	// Now stamps submissions that arrive without ReceivedAt. Default
+	// time.Now.
+	Now func() time.Time
+}
+
+// Store implements sandik.Store over one PostgreSQL schema.
+type Store struct {
+	url     string
+	log     *slog.Logger
+	now     func() time.Time
+	pool    *pgxpool.Pool
+	channel string // LISTEN/NOTIFY channel of this schema's log
+	schema  string
+
+	writer   *writer
+	notify   notifier
+	listener *listener
+
+	closeMu   sync.RWMutex // held shared while a request is being queued
+	closed    bool
+	closeDone chan struct{}
+}
+
+var _ sandik.Store = (*Store)(nil)
+
+// IsURL reports whether s names a PostgreSQL database rather than a file.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects, checks the server's durability settings, applies pending
+// migrations (one instance at a time), and starts the writer and the
+// listener.
+func Open(ctx context.Context, opt Options) (*Store, error) {
+	if opt.URL == "" {
+		return nil, errors.New("postgres: open: no URL given")
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 2000
+	}
+	if opt.Writers <= 0 {
+		opt.Writers = 2
+	}
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 8
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	cfg, err := pgxpool.ParseConfig(opt.URL)
+	if err != nil {
+		// The parser's message may repeat the URL, password included.
+		return nil, errors.New("postgres: open: the URL cannot be parsed")
+	}
+	cfg.MaxConns = opt.MaxConns
+	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
+	}
+	fail := func(err error) (*Store, error) {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
+	}
+	s := &Store{url: opt.URL, log: opt.Logger.With("store", "postgres"), now: opt.Now, pool: pool, closeDone: make(chan struct{})}
+	s.notify.init()
+	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&s.schema); err != nil {
+		return fail(err)
+	}
+	if s.schema == "" {
+		return fail(errors.New("no schema: the search_path names no existing schema"))
+	}
+	s.channel = channelOf(s.schema)
+	if err := checkDurability(ctx, pool, opt.Unsafe, s.log); err != nil {
+		return fail(err)
+	}
+	if err := migrate(ctx, pool, s.schema, s.log); err != nil {
+		return fail(err)
+	}
+	head, err := s.LastSeq(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	s.notify.publish(head)
+	lcfg := cfg.ConnConfig.Copy()
+	// Named apart, so that an operator looking at pg_stat_activity (or a
+	// test cutting connections) can tell it from the pool's.
+	lcfg.RuntimeParams["application_name"] = strings.TrimSpace(lcfg.RuntimeParams["application_name"] + " listener")
+	s.listener = startListener(lcfg, s.channel, &s.notify, s.log)
+	s.writer = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, s.log)
+	return s, nil
+}
+
+// channelOf names the NOTIFY channel of a schema's log. Channel names
+// are identifiers of at most 63 bytes; a long schema name is hashed.
+func channelOf(schema string) string {
+	c := "sandik_log." + schema
+	if len(c) > 63 {
+		h := sha256.Sum256([]byte(schema))
+		c = "sandik_log." + hex.EncodeToString(h[:16])
+	}
+	return c
+}
+
+// checkDurability refuses a server that could lose acknowledged commits:
+// fsync or full_page_writes off, or synchronous_commit off for this
+// session. With unsafe set the shortfall is logged instead.
+func checkDurability(ctx context.Context, pool *pgxpool.Pool, unsafe bool, log *slog.Logger) error {
+	var fsync, syncCommit, fullPages string
+	err := pool.QueryRow(ctx, `SELECT current_setting('fsync'), current_setting('synchronous_commit'),
+		current_setting('full_page_writes')`).Scan(&fsync, &syncCommit, &fullPages)
+	if err != nil {
+		return fmt.Errorf("check durability settings: %w", err)
+	}
+	var problems []string
+	if fsync != "on" {
+		problems = append(problems, "fsync is "+fsync)
+	}
+	// Every value but off flushes the local WAL before the commit returns.
+	if syncCommit == "off" {
+		problems = append(problems, "synchronous_commit is off")
+	}
+	if fullPages != "on" {
+		problems = append(problems, "full_page_writes is "+fullPages)
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	msg := strings.Join(problems, "; ")
+	if unsafe {
+		log.Warn("opening PostgreSQL without the required durability settings; acknowledged writes may be lost", "problems", msg)
+		return nil
+	}
+	return fmt.Errorf("unsafe durability settings (%s); refusing to open without the unsafe option", msg)
+}
+
+// Schema returns the schema the store works in.
+func (s *Store) Schema() string { return s.schema }
+
+// Stats describes the writer's work since Open.
+type Stats struct {
+	Commits     int64         // group commits that succeeded
+	Failed      int64         // group commits that failed
+	Requests    int64         // Append calls in the successful commits
+	Submissions int64         // receipts they returned, replays included
+	CommitTime  time.Duration // time from taking the log lock to the end of COMMIT
+}
+
+// Stats returns the writer's counters.
+func (s *Store) Stats() Stats {
+	w := &s.writer.stats
+	return Stats{Commits: w.commits.Load(), Failed: w.failed.Load(), Requests: w.requests.Load(),
+		Submissions: w.rows.Load(), CommitTime: time.Duration(w.commitNanos.Load())}
+}
+
+// Close lets the writer finish every queued request, stops the listener
+// and closes the pool. Appends after Close fail with EUnavailable; a
+// second Close waits for the first.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	first := !s.closed
+	s.closed = true
+	s.closeMu.Unlock()
+	if first {
+		s.writer.stop()
+		s.listener.stop()
+		s.pool.Close()
+		close(s.closeDone)
+	}
+	<-s.closeDone
+	return nil
+}
+
+// enqueue hands r to the writer unless the store is closed or ctx ends
+// first, then waits for the answer. Once the writer has taken r the answer
+// is awaited even if ctx ends, because only the writer knows whether r was
+// committed.
+func (s *Store) enqueue(ctx context.Context, r *request) (result, error) {
+	s.closeMu.RLock()
+	if s.closed {
+		s.closeMu.RUnlock()
+		return result{}, sandik.Errorf(sandik.EUnavailable, "the store is closed")
+	}
+	select {
+	case s.writer.reqs <- r:
+	case <-ctx.Done():
+		s.closeMu.RUnlock()
+		return result{}, ctx.Err()
+	}
+	s.closeMu.RUnlock()
+	select {
+	case res := <-r.done:
+		return res, res.err
+	case <-ctx.Done():
+		if r.abandon() {
+			return result{}, ctx.Err()
+		}
+		res := <-r.done
+		return res, res.err
+	}
+}
+
+// inTx runs fn in a transaction on a pooled connection, committed if fn
+// returns nil.
+func (s *Store) inTx(ctx context.Context, opts pgx.TxOptions, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // the first error is the one that matters
+		return err
+	}
+	if err := tx.Commit(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,372 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sandik-dev/sandik"
+)
+
+// A request is the rows of one Append call, committed all or nothing.
+type request struct {
+	ctx   context.Context
+	state atomic.Int32
+	rows  []row
+	done  chan result // buffered: the writer never waits for a caller
+}
+
+type result struct {
+	receipts []sandik.Receipt // one per row
+	local    []bool           // receipts numbered within the group, not yet shifted by the head
+	err      error
+}
+
+// shift turns the group's numbers into sequence numbers.
+func (r *result) shift(base int64) {
+	for i, l := range r.local {
+		if l {
+			r.receipts[i].Seq += base
+		}
+	}
+	r.local = nil
+}
+
+const (
+	pending int32 = iota
+	taken
+	abandoned
+)
+
+func newRequest(ctx context.Context, rows []row) *request {
+	return &request{ctx: ctx, rows: rows, done: make(chan result, 1)}
+}
+
+// abandon lets a caller whose context ended withdraw r while the writer
+// has not taken it; afterwards the caller must wait for the answer.
+func (r *request) abandon() bool { return r.state.CompareAndSwap(pending, abandoned) }
+
+// take claims r for the writer; a request whose caller has gone or whose
+// context ended while queued is answered at once and not written.
+func (r *request) take() bool {
+	if !r.state.CompareAndSwap(pending, taken) {
+		return false
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.done <- result{err: err}
+		return false
+	}
+	return true
+}
+
+// writer gathers the requests waiting and commits them in one
+// transaction. Two goroutines run it: while one group waits for its
+// COMMIT to reach the disk, the next is sent and queues on the log's lock,
+// ready to go the moment the first lets go. (One goroutine idles the
+// server between commits; two instances ran three times as fast as one.)
+type writer struct {
+	pool     *pgxpool.Pool
+	channel  string
+	reqs     chan *request
+	running  sync.WaitGroup
+	maxBatch int
+	notify   *notifier
+	log      *slog.Logger
+	stats    stats
+	// beforeInsert, when set (by tests), runs between the look-up and the
+	// insert of every attempt.
+	beforeInsert func()
+}
+
+type stats struct {
+	commits, failed, requests, rows, commitNanos atomic.Int64
+}
+
+func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *notifier, log *slog.Logger) *writer {
+	w := &writer{pool: pool, channel: channel, reqs: make(chan *request, 4096), maxBatch: maxBatch, notify: n, log: log}
+	for range goroutines {
+		w.running.Go(w.run)
+	}
+	return w
+}
+
+func (w *writer) run() {
+	for r := range w.reqs {
+		var group []*request
+		n := 0
+		if r.take() {
+			group, n = append(group, r), len(r.rows)
+		}
+	gather:
+		for n < w.maxBatch {
+			select {
+			case q, ok := <-w.reqs:
+				if !ok {
+					break gather
+				}
+				if q.take() {
+					group, n = append(group, q), n+len(q.rows)
+				}
+			default:
+				break gather
+			}
+		}
+		if len(group) > 0 {
+			w.appendGroup(group)
+		}
+	}
+}
+
+// stop lets the writer finish the queued requests and waits for it.
+func (w *writer) stop() {
+	close(w.reqs)
+	w.running.Wait()
+}
+
+// appendGroup commits the group's new rows in one transaction. A caller
+// whose rows conflict with the log is answered EConflict and its rows are
+// left out; any other failure, the COMMIT's included, fails every caller.
+func (w *writer) appendGroup(group []*request) {
+	ctx := context.Background() // callers' contexts must not interrupt a shared transaction
+	results := make([]result, len(group))
+	start := time.Now()
+	head, stage, err := w.commitGroup(ctx, group, results)
+	if err != nil {
+		w.log.Error("group commit failed; answering every caller with an error",
+			"stage", stage, "callers", len(group), "err", err)
+		w.stats.failed.Add(1)
+		err = writeFailed(stage, err)
+		for i, r := range group {
+			if results[i].err == nil {
+				results[i] = result{err: err}
+			}
+			r.done <- results[i]
+		}
+		return
+	}
+	w.stats.commitNanos.Add(int64(time.Since(start)))
+	w.notify.publish(head)
+	w.stats.commits.Add(1)
+	w.stats.requests.Add(int64(len(group)))
+	for i, r := range group {
+		w.stats.rows.Add(int64(len(results[i].receipts)))
+		r.done <- results[i]
+	}
+}
+
+type stored struct {
+	seq        int64
+	receivedAt int64
+	hash       []byte
+	warnings   int64
+}
+
+// commitGroup looks up which of the group's ids are in the log, answers
+// each caller, and commits the new rows in one round trip: BEGIN; move
+// log_head on by the number of new rows, which takes the row lock every
+// appending transaction of every instance takes and holds it to the end;
+// insert the rows with the numbers below the new head; NOTIFY (delivered
+// at commit); COMMIT. The lock is held only while the server works, never
+// across a round trip to this process. The look-up runs before the lock,
+// so another instance may add one of the ids in between: the insert then
+// meets the unique index (SQLSTATE 23505), nothing is written, and the
+// group is looked up and decided again.
+func (w *writer) commitGroup(ctx context.Context, group []*request, results []result) (head int64, stage string, err error) {
+	c, err := w.pool.Acquire(ctx)
+	if err != nil {
+		return 0, "connect", err
+	}
+	defer c.Release()
+	ids := make([]string, 0, len(group))
+	for _, r := range group {
+		for i := range r.rows {
+			ids = append(ids, string(r.rows[i].id))
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		existing, err := lookUp(ctx, c, ids)
+		if err != nil {
+			return 0, "look up", err
+		}
+		var (
+			ins   inserts
+			n     int64
+			fresh = map[sandik.SubmissionID]sandik.Receipt{}
+		)
+		for i, r := range group {
+			results[i] = decide(r.rows, existing, fresh, &n, &ins)
+		}
+		if n == 0 {
+			return 0, "", nil // only replays and conflicts: nothing to write
+		}
+		if w.beforeInsert != nil {
+			w.beforeInsert()
+		}
+		head, err = w.insert(ctx, c, &ins, n)
+		if err != nil && sqlState(err) == "" {
+			// No answer from the server: the COMMIT may have happened.
+			if h, ok := w.resolve(&ins, n); ok {
+				head, err = h, nil
+			}
+		}
+		if isUniqueViolation(err) && attempt < 3 {
+			w.log.Info("an id of the group was written by another instance meanwhile; deciding again", "err", err)
+			continue
+		}
+		if err != nil {
+			return 0, "insert and commit", err
+		}
+		for i := range results {
+			results[i].shift(head - n)
+		}
+		return head, "", nil
+	}
+}
+
+func lookUp(ctx context.Context, c *pgxpool.Conn, ids []string) (map[sandik.SubmissionID]stored, error) {
+	rows, err := c.Query(ctx, `SELECT client_id, seq, received_at, hash, warnings FROM submissions WHERE client_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	existing := map[sandik.SubmissionID]stored{}
+	var (
+		id string
+		s  stored
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &s.seq, &s.receivedAt, &s.hash, &s.warnings}, func() error {
+		existing[sandik.SubmissionID(id)] = s
+		return nil
+	})
+	return existing, err
+}
+
+// insert commits the n rows of ins and returns the new head.
+func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, err error) {
+	var b pgx.Batch
+	b.Queue("BEGIN")
+	b.Queue(`UPDATE log_head SET seq = seq + $1 RETURNING seq`, n).QueryRow(func(row pgx.Row) error { return row.Scan(&head) })
+	b.Queue(insertSubmissions, append([]any{n}, ins.args()...)...)
+	b.Queue(`SELECT pg_notify($1, (SELECT seq FROM log_head)::text)`, w.channel)
+	var tag string
+	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct.String(); return nil })
+	if err := c.SendBatch(ctx, &b).Close(); err != nil {
+		rollback(c)
+		return 0, err
+	}
+	if tag != "COMMIT" {
+		return 0, fmt.Errorf("the transaction was rolled back (%s)", tag)
+	}
+	return head, nil
+}
+
+// resolve finds out, on a fresh connection, whether a transaction whose
+// answer was lost did commit: it did if every row of ins is in the log
+// with its content and the numbers the transaction would have given it.
+// Then the callers get their receipts rather than an error for something
+// that was saved. ok is false when the rows are not there or the log
+// cannot be read (the callers then get an error, and a retry with the
+// same ids is answered from the log either way).
+func (w *writer) resolve(ins *inserts, n int64) (head int64, ok bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rows, err := w.pool.Query(ctx, `SELECT client_id, seq, hash FROM submissions WHERE client_id = ANY($1)`, ins.id)
+	if err != nil {
+		return 0, false
+	}
+	type found struct {
+		seq  int64
+		hash []byte
+	}
+	in := map[string]found{}
+	var (
+		id string
+		f  found
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &f.seq, &f.hash}, func() error { in[id] = f; return nil }); err != nil {
+		return 0, false
+	}
+	first, ok := in[ins.id[0]]
+	if !ok || int64(len(in)) != n {
+		return 0, false
+	}
+	base := first.seq - ins.seq[0]
+	for i, id := range ins.id {
+		f := in[id]
+		if f.seq != base+ins.seq[i] || string(f.hash) != string(ins.hash[i]) {
+			return 0, false
+		}
+	}
+	w.log.Warn("the answer to a group commit was lost, but the log holds it: acknowledging", "rows", n)
+	return base + n, true
+}
+
+// decide answers one caller: EConflict if any of its ids is in the log,
+// or already written by an earlier caller of the group, with another
+// hash; otherwise a replay receipt for each id in the log, and for each
+// new one the next number of the group (1, 2, …; shifted by the head once
+// it is known), whose row joins ins.
+func decide(rows []row, existing map[sandik.SubmissionID]stored, fresh map[sandik.SubmissionID]sandik.Receipt, next *int64, ins *inserts) result {
+	for i := range rows {
+		rw := &rows[i]
+		if s, ok := existing[rw.id]; ok && string(s.hash) != string(rw.hash[:]) {
+			return result{err: conflict(rw.id)}
+		}
+		if rc, ok := fresh[rw.id]; ok && ins.hashOf(rc.Seq) != rw.hash {
+			return result{err: conflict(rw.id)}
+		}
+	}
+	rs := make([]sandik.Receipt, len(rows))
+	local := make([]bool, len(rows))
+	for i := range rows {
+		rw := &rows[i]
+		if s, ok := existing[rw.id]; ok {
+			rs[i] = sandik.Receipt{Seq: s.seq, ID: rw.id, ReceivedAt: fromNanos(s.receivedAt),
+				Warnings: sandik.Warnings(s.warnings), Replayed: true}
+			continue
+		}
+		local[i] = true
+		if rc, ok := fresh[rw.id]; ok {
+			rc.Replayed = true
+			rs[i] = rc
+			continue
+		}
+		*next++
+		ins.add(*next, rw)
+		rs[i] = sandik.Receipt{Seq: *next, ID: rw.id, ReceivedAt: fromNanos(rw.receivedAt), Warnings: rw.warnings}
+		fresh[rw.id] = rs[i]
+	}
+	return result{receipts: rs, local: local}
+}
+
+func conflict(id sandik.SubmissionID) error {
+	return sandik.Errorf(sandik.EConflict, "submission id %q is already in the log with different content", id)
+}
+
+// rollback ends whatever transaction is open on c. If that fails the
+// connection is closed, so the pool never hands out one inside a
+// transaction.
+func rollback(c *pgxpool.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
+		c.Conn().Close(ctx) //nolint:errcheck // the connection is being discarded
+	}
+}
+
+// writeFailed describes a group commit that did not happen. A retry with
+// the same ids is always safe: if the commit did reach the disk before the
+// connection broke, the retry gets the original receipts.
+func writeFailed(stage string, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) || transient(err) {
+		return fmt.Errorf("%w: %s: %w", sandik.Errorf(sandik.EUnavailable,
+			"the submission log cannot be written at the moment; retry later with the same id"), stage, err)
+	}
+	return fmt.Errorf("write submission log: %s: %w", stage, err)
+}

@@ -1,0 +1,112 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+)
+
+var instanceTests = []test{
+	{"FollowersMissNothing", testFollowersMissNothing},
+}
+
+// testFollowersMissNothing runs two instances over the same storage, the
+// way several `sandik serve` share one database. Both append at once, and
+// a follower on each reads the log by sequence the way the tally does,
+// waiting with WaitFor in between. A backend that let a higher sequence
+// number become visible before a lower one would make a follower step past
+// the lower one for good: each follower must end up with exactly the log,
+// and the log with exactly what was acknowledged.
+func testFollowersMissNothing(t *testing.T, o Opener) {
+	a := o.Open(t)
+	b := o.Reopen(t, a)
+	stores := []sandik.Store{a, b}
+	const writersPer, calls = 4, 25
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		receipts = map[sandik.SubmissionID]int64{}
+	)
+	for i, s := range stores {
+		for w := range writersPer {
+			wg.Go(func() {
+				for c := range calls {
+					subs := Subs(fmt.Sprintf("i%d-w%d-c%d", i, w, c), 1+c%3)
+					rs, err := s.Append(context.Background(), subs)
+					if err != nil {
+						t.Errorf("instance %d: Append: %v", i, err)
+						return
+					}
+					mu.Lock()
+					for _, r := range rs {
+						receipts[r.ID] = r.Seq
+					}
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	seen := make([][]sandik.Submission, len(stores))
+	var fg sync.WaitGroup
+	for i, s := range stores {
+		fg.Go(func() { seen[i] = follow(t, s, done) })
+	}
+	fg.Wait()
+	want := All(t, a)
+	if len(want) != len(receipts) {
+		t.Fatalf("log holds %d submissions, %d were acknowledged", len(want), len(receipts))
+	}
+	for _, sub := range want {
+		if receipts[sub.ID] != sub.Seq {
+			t.Fatalf("log has %q at seq %d, its receipt said %d", sub.ID, sub.Seq, receipts[sub.ID])
+		}
+	}
+	for i := range stores {
+		if d := sameSubs(want, seen[i]); d != "" {
+			t.Fatalf("the follower on instance %d saw something other than the log (-want +got):\n%s", i, d)
+		}
+	}
+	if d := sameSubs(want, All(t, b)); d != "" {
+		t.Fatalf("the instances read different logs (-a +b):\n%s", d)
+	}
+}
+
+// follow reads s by sequence, as the tally does, until done is closed
+// and one more read finds nothing new.
+func follow(t *testing.T, s sandik.LogReader, done <-chan struct{}) []sandik.Submission {
+	ctx := context.Background()
+	var seen []sandik.Submission
+	for finished := false; ; {
+		select {
+		case <-done:
+			finished = true
+		default:
+		}
+		after := int64(0)
+		if len(seen) > 0 {
+			after = seen[len(seen)-1].Seq
+		}
+		page, err := s.Since(ctx, after, 7)
+		if err != nil {
+			t.Errorf("Since(%d): %v", after, err)
+			return seen
+		}
+		seen = append(seen, page...)
+		if len(page) > 0 {
+			continue
+		}
+		if finished {
+			return seen
+		}
+		if err := s.WaitFor(ctx, after, 5*time.Millisecond); err != nil {
+			t.Errorf("WaitFor: %v", err)
+			return seen
+		}
+	}
+}
