@@ -58,6 +58,11 @@ type UserStore interface {
 	UserByToken(ctx context.Context, tokenHash [32]byte) (User, error)
 	// Users lists all users by id.
 	Users(ctx context.Context) ([]User, error)
+	// SetUserAreas replaces the areas a user works in (their sorted,
+	// repeat-free set; empty for none); ENotFound if the user does not
+	// exist. CreateUser stores u.Areas the same way, and UserByToken and
+	// Users return them.
+	SetUserAreas(ctx context.Context, id UserID, areas []AreaCode) error
 }
 
 // Store is everything a backend provides.

@@ -41,11 +41,13 @@ func (r Role) SeesAllEntries() bool { return r == RoleCoordinator || r == RoleAd
 func (r Role) CanManageCases() bool { return r == RoleLawyer || r == RoleCoordinator || r == RoleAdmin }
 
 // User is a person with access to the centre. Tokens are stored only as
-// hashes, by the store.
+// hashes, by the store. Areas limit where the user works (see
+// Registry.Allow); they are kept sorted and without repeats.
 type User struct {
-	ID   UserID `json:"id"`
-	Name string `json:"name"`
-	Role Role   `json:"role"`
+	ID    UserID     `json:"id"`
+	Name  string     `json:"name"`
+	Role  Role       `json:"role"`
+	Areas []AreaCode `json:"areas,omitempty"`
 }
 
 // Validate checks a new user's fields.
@@ -60,8 +62,36 @@ func (u User) Validate() error {
 	if !u.Role.Valid() {
 		ps.add("role", RuleInvalidValue, "unknown role %q (want observer, volunteer, coordinator, admin or lawyer)", u.Role)
 	}
+	ps = append(ps, areaCodeProblems(u.Areas)...)
 	if len(ps) > 0 {
 		return Invalid(fmt.Sprintf("invalid user %q", u.ID), ps)
 	}
 	return nil
 }
+
+// MaxUserAreas bounds the areas of one user: an observer watches a few
+// boxes, a coordinator a district; thousands would be a mistake.
+const MaxUserAreas = 1000
+
+func areaCodeProblems(codes []AreaCode) problems {
+	var ps problems
+	if len(codes) > MaxUserAreas {
+		ps.add("areas", RuleInvalidValue, "at most %d areas per user (got %d)", MaxUserAreas, len(codes))
+		return ps
+	}
+	seen := make(map[AreaCode]int, len(codes))
+	for i, c := range codes {
+		field := fmt.Sprintf("areas[%d]", i)
+		if err := ValidateCode(string(c)); err != nil {
+			ps.add(field, RuleInvalidValue, "area code %v", err)
+			continue
+		}
+		if j, dup := seen[c]; dup {
+			ps.add(field, RuleDuplicate, "area %q is already given as areas[%d]", c, j)
+			continue
+		}
+		seen[c] = i
+	}
+	return ps
+}
+

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -299,7 +301,7 @@ func (c *Center) install(ctx context.Context, eng *tally.Engine) error {
 // batch items prefixed "items[i].") and nothing is written.
 func (c *Center) Submit(ctx context.Context, user sandik.User, in []sandik.SheetInput) ([]sandik.Receipt, error) {
 	if !user.Role.CanSubmit() {
-		return nil, sandik.Errorf(sandik.EForbidden, "user %q may not submit sheets", user.ID)
+		return nil, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not submit sheets", user.ID, user.Role)
 	}
 	if len(in) == 0 {
 		return nil, sandik.Invalid("nothing to submit", []sandik.Problem{{Field: "items", Rule: sandik.RuleRequired, Message: "at least one sheet is required"}})
@@ -307,7 +309,7 @@ func (c *Center) Submit(ctx context.Context, user sandik.User, in []sandik.Sheet
 	if len(in) > MaxBatch {
 		return nil, sandik.Errorf(sandik.ETooLarge, "a batch holds at most %d sheets (got %d)", MaxBatch, len(in))
 	}
-	return c.append(ctx, user, sandik.KindEntry, in)
+	return c.append(ctx, user, sandik.KindEntry, sandik.ActionSubmit, in)
 }
 
 // Adjudicate records a coordinator's decision on a box: the given sheet
@@ -316,15 +318,21 @@ func (c *Center) Adjudicate(ctx context.Context, user sandik.User, in sandik.She
 	if !user.Role.CanAdjudicate() {
 		return sandik.Receipt{}, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not adjudicate; coordinators and admins may", user.ID, user.Role)
 	}
-	rs, err := c.append(ctx, user, sandik.KindAdjudication, []sandik.SheetInput{in})
+	rs, err := c.append(ctx, user, sandik.KindAdjudication, sandik.ActionAdjudicate, []sandik.SheetInput{in})
 	if err != nil {
 		return sandik.Receipt{}, err
 	}
 	return rs[0], nil
 }
 
-func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind, in []sandik.SheetInput) ([]sandik.Receipt, error) {
+// append validates and writes sheets. Each box must lie within the
+// user's areas for act: a batch with any box outside them is refused
+// whole, before validation, so it reveals nothing about those boxes.
+func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind, act sandik.Action, in []sandik.SheetInput) ([]sandik.Receipt, error) {
 	reg := c.Registry()
+	if err := allowAll(reg, user, act, in); err != nil {
+		return nil, err
+	}
 	now := c.now()
 	subs := make([]sandik.Submission, 0, len(in))
 	var problems []sandik.Problem
@@ -358,6 +366,30 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 	return c.store.Append(ctx, subs)
 }
 
+func allowAll(reg *sandik.Registry, user sandik.User, act sandik.Action, in []sandik.SheetInput) error {
+	var outside []string
+	var first error
+	for i := range in {
+		if _, known := reg.Area(in[i].Box); !known {
+			continue // validation names the unknown box, field and all
+		}
+		if err := reg.Allow(user, act, in[i].Box); err != nil {
+			if first == nil {
+				first = err
+			}
+			outside = append(outside, fmt.Sprintf("items[%d] (%s)", i, in[i].Box))
+		}
+	}
+	switch {
+	case first == nil:
+		return nil
+	case len(in) == 1:
+		return first
+	}
+	return sandik.Errorf(sandik.EForbidden, "the batch is refused, nothing was written: %s; %d of %d sheets are outside the areas of user %q",
+		strings.Join(outside, ", "), len(outside), len(in), user.ID)
+}
+
 // Submission returns one submission from the log by its client id.
 func (c *Center) Submission(ctx context.Context, id sandik.SubmissionID) (sandik.Submission, error) {
 	return c.store.Submission(ctx, id)
@@ -381,6 +413,35 @@ func (c *Center) Totals(race sandik.RaceCode, area sandik.AreaCode) (tally.AreaT
 // scope when area is empty), oldest first, at most limit.
 func (c *Center) Conflicts(race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
 	return c.engine.Load().Conflicts(race, area, limit)
+}
+
+// ConflictsFor is Conflicts limited to the boxes u may read: a district
+// coordinator's queue holds their district's conflicts only.
+func (c *Center) ConflictsFor(u sandik.User, race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
+	return ScopedConflicts(c.engine.Load(), u, race, area, limit)
+}
+
+// ScopedConflicts is ConflictsFor on a given engine, for a caller that
+// reads several things from one snapshot.
+func ScopedConflicts(eng *tally.Engine, u sandik.User, race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
+	reg := eng.Registry()
+	if !u.Role.Valid() {
+		return nil, reg.Allow(u, sandik.ActionReadBox, area)
+	}
+	if !u.Scoped() {
+		return eng.Conflicts(race, area, limit)
+	}
+	// The queue is short beside the boxes (conflicts are a few percent of
+	// them at worst), so the whole of it is read and filtered.
+	all, err := eng.Conflicts(race, area, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(all, func(x tally.Conflict) bool { return !reg.InScope(u, x.Box) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // BoxDetail is everything known about one box in one race.
@@ -416,6 +477,14 @@ func (c *Center) Box(ctx context.Context, race sandik.RaceCode, box sandik.AreaC
 		return BoxDetail{}, fmt.Errorf("box %s: %w", box, err)
 	}
 	return BoxDetail{Area: area, Race: rc, State: st, Entries: subs, Diffs: diffs(rc, subs)}, nil
+}
+
+// BoxFor is Box for a user, who must be allowed to read the box.
+func (c *Center) BoxFor(ctx context.Context, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) (BoxDetail, error) {
+	if err := c.Registry().Allow(u, sandik.ActionReadBox, box); err != nil {
+		return BoxDetail{}, err
+	}
+	return c.Box(ctx, race, box)
 }
 
 func diffs(rc *sandik.Race, subs []sandik.Submission) []FieldDiff {
@@ -462,10 +531,14 @@ func NewToken() string {
 }
 
 // CreateUser adds a user and returns their new API token, shown only once.
+// The user's areas must be in the registry.
 func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) {
-	if err := u.Validate(); err != nil {
-		return "", err
+	// Every problem at once: the user's fields and their areas.
+	ps := append(sandik.ProblemsOf(u.Validate()), sandik.ProblemsOf(c.Registry().CheckAreas(u.Areas))...)
+	if len(ps) > 0 {
+		return "", sandik.Invalid(fmt.Sprintf("invalid user %q", u.ID), dedupe(ps))
 	}
+	u.Areas = sandik.NormalizeAreas(u.Areas)
 	token := NewToken()
 	if err := c.store.CreateUser(ctx, u, HashToken(token)); err != nil {
 		return "", err
@@ -503,12 +576,38 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 	return u, nil
 }
 
-// ResetToken gives a user a new token; the old one stops working.
-func (c *Center) ResetToken(ctx context.Context, id sandik.UserID) (string, error) {
-	token := NewToken()
-	if err := c.store.SetToken(ctx, id, HashToken(token)); err != nil {
-		return "", err
+// dedupe drops repeated problems: a malformed area code is reported by
+// the user's own check and by the registry's.
+func dedupe(ps []sandik.Problem) []sandik.Problem {
+	seen := make(map[string]bool, len(ps))
+	return slices.DeleteFunc(ps, func(p sandik.Problem) bool {
+		k := p.Field + "\x00" + p.Message
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
+}
+
+// AssignAreas replaces the areas a user works in; none leaves an observer
+// with no box and anyone else with the whole centre. Every code must be
+// in the registry. Other processes see the change once their cached
+// users expire (Config.UserCacheTTL).
+func (c *Center) AssignAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) error {
+	if err := c.Registry().CheckAreas(areas); err != nil {
+		return err
 	}
+	if err := c.store.SetUserAreas(ctx, id, sandik.NormalizeAreas(areas)); err != nil {
+		return err
+	}
+	c.forget(id)
+	return nil
+}
+
+// forget drops a user's cached authentications, so the next request reads
+// the user afresh.
+func (c *Center) forget(id sandik.UserID) {
 	c.tokenGen.Add(1)
 	c.users.Range(func(k, v any) bool {
 		if v.(cachedUser).user.ID == id {
@@ -516,5 +615,14 @@ func (c *Center) ResetToken(ctx context.Context, id sandik.UserID) (string, erro
 		}
 		return true
 	})
+}
+
+// ResetToken gives a user a new token; the old one stops working.
+func (c *Center) ResetToken(ctx context.Context, id sandik.UserID) (string, error) {
+	token := NewToken()
+	if err := c.store.SetToken(ctx, id, HashToken(token)); err != nil {
+		return "", err
+	}
+	c.forget(id)
 	return token, nil
 }

@@ -34,6 +34,42 @@ func canManage(u sandik.User) error {
 	return nil
 }
 
+// subjects are the areas a case is about: its boxes and areas, else the
+// whole scope of its race.
+func subjects(reg *sandik.Registry, race sandik.RaceCode, boxes, areas []sandik.AreaCode) []sandik.AreaCode {
+	out := append(slices.Clone(boxes), areas...)
+	if len(out) == 0 {
+		if rc, ok := reg.Race(race); ok {
+			out = append(out, rc.Scope)
+		}
+	}
+	return out
+}
+
+// mayHandle decides whether u may handle a case about these subjects:
+// every one of them must lie within the user's areas.
+func mayHandle(reg *sandik.Registry, u sandik.User, race sandik.RaceCode, boxes, areas []sandik.AreaCode) error {
+	if err := canManage(u); err != nil {
+		return err
+	}
+	for _, a := range subjects(reg, race, boxes, areas) {
+		if err := reg.Allow(u, sandik.ActionHandleCases, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sees reports whether a case touches u's areas at all, for listings.
+func sees(reg *sandik.Registry, u sandik.User, cs *itiraz.Case) bool {
+	for _, a := range subjects(reg, cs.Race, cs.Boxes, cs.Areas) {
+		if reg.Overlaps(u, a) {
+			return true
+		}
+	}
+	return false
+}
+
 // DeadlineRules returns the rules deadlines are computed by.
 func (c *Center) DeadlineRules() []itiraz.Rule { return slices.Clone(c.rules) }
 
@@ -79,6 +115,9 @@ func (c *Center) CreateCase(ctx context.Context, u sandik.User, d itiraz.Draft, 
 	reg := c.Registry()
 	if ps := d.Check(reg); len(ps) > 0 {
 		return nil, sandik.Invalid("the case is not valid", ps)
+	}
+	if err := mayHandle(reg, u, d.Race, d.Boxes, d.Areas); err != nil {
+		return nil, err
 	}
 	withClaim(reg, &d)
 	trig, dl := c.deadline(reg, d.Race, d.Board, trigger)
@@ -132,7 +171,7 @@ func (c *Center) ChangeCase(ctx context.Context, u sandik.User, id itiraz.CaseID
 	if err != nil {
 		return nil, err
 	}
-	cur, err := c.Case(ctx, id)
+	cur, err := c.CaseFor(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +192,9 @@ func (c *Center) ChangeCase(ctx context.Context, u sandik.User, id itiraz.CaseID
 		}
 		if ps := ch.Draft.Check(reg); len(ps) > 0 {
 			return nil, sandik.Invalid("the case is not valid", ps)
+		}
+		if err := mayHandle(reg, u, ch.Draft.Race, ch.Draft.Boxes, ch.Draft.Areas); err != nil {
+			return nil, err
 		}
 		withClaim(reg, ch.Draft)
 		e.Draft = ch.Draft
@@ -211,7 +253,7 @@ func (c *Center) AddEvidence(ctx context.Context, u sandik.User, id itiraz.CaseI
 	if len(ps) > 0 {
 		return nil, sandik.Invalid("the evidence is not valid", ps)
 	}
-	cur, err := c.Case(ctx, id)
+	cur, err := c.CaseFor(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
@@ -248,6 +290,42 @@ func (c *Center) Case(ctx context.Context, id itiraz.CaseID) (*itiraz.Case, erro
 		return nil, err
 	}
 	return itiraz.Fold(es)
+}
+
+// CaseFor returns one case for u to handle: EForbidden when the case is
+// about areas outside theirs, or u may not handle objections at all.
+func (c *Center) CaseFor(ctx context.Context, u sandik.User, id itiraz.CaseID) (*itiraz.Case, error) {
+	if err := canManage(u); err != nil {
+		return nil, err
+	}
+	cs, err := c.Case(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayHandle(c.Registry(), u, cs.Race, cs.Boxes, cs.Areas); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// CasesFor returns the cases of race (all races when empty) that touch
+// u's areas, by id.
+func (c *Center) CasesFor(ctx context.Context, u sandik.User, race sandik.RaceCode) ([]*itiraz.Case, error) {
+	if err := canManage(u); err != nil {
+		return nil, err
+	}
+	all, err := c.Cases(ctx, race)
+	if err != nil || !u.Scoped() {
+		return all, err
+	}
+	reg := c.Registry()
+	out := []*itiraz.Case{}
+	for _, cs := range all {
+		if sees(reg, u, cs) {
+			out = append(out, cs)
+		}
+	}
+	return out, nil
 }
 
 // Cases returns every case of race (all races when empty), by id.
@@ -351,11 +429,22 @@ func (c *Center) DraftFromDiscrepancies(ctx context.Context, u sandik.User, race
 		}
 		chosen = picked
 	}
+	// A scoped user drafts for their own boxes: named boxes outside them
+	// are refused before any case is written, and "all" means all of theirs.
+	reg := c.Registry()
+	if len(boxes) > 0 {
+		for _, b := range chosen {
+			if err := reg.Allow(u, sandik.ActionHandleCases, b.Box); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		chosen = slices.DeleteFunc(chosen, func(b verify.Box) bool { return !reg.InScope(u, b.Box) })
+	}
 	if len(chosen) == 0 {
 		return nil, sandik.Invalid("no discrepancies", []sandik.Problem{{Field: "boxes", Rule: sandik.RuleRequired,
 			Message: fmt.Sprintf("%s has no box whose official figures differ from its verified sheet", area)}})
 	}
-	reg := c.Registry()
 	rc, _ := reg.Race(race)
 	var out []*itiraz.Case
 	for _, d := range itiraz.FromDiscrepancies(reg, rc, chosen, filer) {

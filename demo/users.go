@@ -22,8 +22,8 @@ func ObserverID(box sandik.AreaCode) sandik.UserID { return sandik.UserID("obs-"
 func VolunteerID(i int) sandik.UserID { return sandik.UserID(fmt.Sprintf("gonullu-%03d", i+1)) }
 
 // Users lists the users a demo night needs, for the caller to create with
-// tokens: one observer per box taking part in a race, volunteers
-// data-entry volunteers and one coordinator.
+// tokens: one observer per box taking part in a race, assigned to that
+// box; volunteers data-entry volunteers; and one coordinator.
 func Users(reg *sandik.Registry, volunteers int) []sandik.User {
 	boxes, _ := boxRaces(reg)
 	users := make([]sandik.User, 0, len(boxes)+volunteers+1)
@@ -32,7 +32,7 @@ func Users(reg *sandik.Registry, volunteers int) []sandik.User {
 		if a, ok := reg.Area(box); ok {
 			name = a.Name + " müşahidi (" + string(box) + ")"
 		}
-		users = append(users, sandik.User{ID: ObserverID(box), Name: name, Role: sandik.RoleObserver})
+		users = append(users, sandik.User{ID: ObserverID(box), Name: name, Role: sandik.RoleObserver, Areas: []sandik.AreaCode{box}})
 	}
 	for i := range volunteers {
 		users = append(users, sandik.User{ID: VolunteerID(i), Name: fmt.Sprintf("Gönüllü %d", i+1), Role: sandik.RoleVolunteer})

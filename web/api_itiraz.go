@@ -103,7 +103,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	if err := canManage(u); err != nil {
 		return err
 	}
-	c, err := s.c.Case(r.Context(), itiraz.CaseID(r.PathValue("id")))
+	c, err := s.c.CaseFor(r.Context(), u, itiraz.CaseID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u sandik.User
 	if format != "" && format != "json" && format != "csv" {
 		return badParam("format", "must be json or csv (got %q)", format)
 	}
-	cases, err := s.c.Cases(r.Context(), sandik.RaceCode(q.Get("race")))
+	cases, err := s.c.CasesFor(r.Context(), u, sandik.RaceCode(q.Get("race")))
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (s *Server) getDeadlines(w http.ResponseWriter, r *http.Request, u sandik.U
 	if err != nil {
 		return err
 	}
-	cases, err := s.c.Cases(r.Context(), sandik.RaceCode(r.URL.Query().Get("race")))
+	cases, err := s.c.CasesFor(r.Context(), u, sandik.RaceCode(r.URL.Query().Get("race")))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/tally"
 )
 
@@ -93,7 +94,7 @@ func (s *Server) getTotals(w http.ResponseWriter, r *http.Request, _ sandik.User
 
 // listConflicts lists a race's boxes in conflict, oldest first, within
 // ?area= (the whole race when absent), at most ?limit= (100; up to 1000).
-func (s *Server) listConflicts(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+func (s *Server) listConflicts(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	eng := s.c.Engine()
 	rc, err := race(eng.Registry(), r)
 	if err != nil {
@@ -105,7 +106,7 @@ func (s *Server) listConflicts(w http.ResponseWriter, r *http.Request, _ sandik.
 	}
 	area := sandik.AreaCode(r.URL.Query().Get("area"))
 	seq := eng.Seq()
-	cs, err := eng.Conflicts(rc.Code, area, limit)
+	cs, err := center.ScopedConflicts(eng, u, rc.Code, area, limit)
 	if err != nil {
 		return err
 	}

@@ -127,16 +127,16 @@ func prefixProblems(err error, prefix string) error {
 	return &sandik.Error{Code: sandik.CodeOf(err), Message: sandik.MessageOf(err), Problems: out}
 }
 
-// getSubmission returns one submission by its client id. Coordinators and
-// admins see any; others only their own (another's is "not found", so ids
-// do not leak).
+// getSubmission returns one submission by its client id. Coordinators,
+// admins and lawyers see any within their areas; others only their own
+// (another's is "not found", so ids do not leak).
 func (s *Server) getSubmission(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	id := sandik.SubmissionID(r.PathValue("id"))
 	sub, err := s.submission(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	if sub.User != u.ID && !u.Role.SeesAllEntries() {
+	if sub.User != u.ID && (!u.Role.SeesAllEntries() || !s.c.Registry().InScope(u, sub.Box)) {
 		return sandik.Errorf(sandik.ENotFound, "submission %q does not exist", id)
 	}
 	rc, ok := s.c.Registry().Race(sub.Race)

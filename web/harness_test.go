@@ -114,7 +114,11 @@ func newEnvWith(t testing.TB, reg *sandik.Registry, adjust ...func(*Config)) *en
 		observer1: sandik.RoleObserver, observer2: sandik.RoleObserver, volunteer: sandik.RoleVolunteer,
 		coordinator: sandik.RoleCoordinator, admin: sandik.RoleAdmin, lawyer: sandik.RoleLawyer,
 	} {
-		tok, err := c.CreateUser(ctx, sandik.User{ID: sandik.UserID(id), Name: id, Role: role})
+		u := sandik.User{ID: sandik.UserID(id), Name: id, Role: role}
+		if role == sandik.RoleObserver {
+			u.Areas = reg.Roots() // observers of every box; scope_test.go narrows them
+		}
+		tok, err := c.CreateUser(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,7 +56,7 @@ func statusText(l *lang, st sandik.BoxStatus) string { return l.T("status." + st
 // boxOf builds the view of a box; blind views show only u's own entries.
 func (s *Server) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) (*boxPageView, error) {
 	l := s.langOf(r)
-	d, err := s.c.Box(r.Context(), race, box)
+	d, err := s.c.BoxFor(r.Context(), u, race, box)
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +147,11 @@ func (s *Server) boxPage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 // liveBox streams a box's status; a changed signature means new entries.
 func (s *Server) liveBox(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
+	// Renderings are shared by key, so the user's right to the box is
+	// checked here, not by whoever rendered first.
+	if err := s.c.Registry().Allow(u, sandik.ActionReadBox, box); err != nil {
+		return err
+	}
 	l := s.langOf(r)
 	// Blind views differ per user: their key names the user.
 	key := "b|" + string(race) + "|" + string(box) + "|" + l.Code + "|" + string(u.Role)
@@ -176,7 +181,7 @@ func (s *Server) adjudicatePage(w http.ResponseWriter, r *http.Request, u sandik
 	if err != nil {
 		return sandik.Invalid("no entry chosen", []sandik.Problem{{Field: "entry", Rule: sandik.RuleRequired, Message: "choose the entry to accept"}})
 	}
-	d, err := s.c.Box(r.Context(), race, box)
+	d, err := s.c.BoxFor(r.Context(), u, race, box)
 	if err != nil {
 		return err
 	}

@@ -26,8 +26,8 @@ type conflictsView struct {
 
 // conflictSig fingerprints the queue so that a live page knows when its
 // list is out of date.
-func (s *Server) conflictSig(race sandik.RaceCode) (sig string, n int, err error) {
-	cs, err := s.c.Conflicts(race, "", 0)
+func (s *Server) conflictSig(u sandik.User, race sandik.RaceCode) (sig string, n int, err error) {
+	cs, err := s.c.ConflictsFor(u, race, "", 0)
 	if err != nil {
 		return "", 0, err
 	}
@@ -47,11 +47,11 @@ func (s *Server) conflicts(w http.ResponseWriter, r *http.Request, u sandik.User
 	if !ok {
 		return sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
-	cs, err := s.c.Conflicts(race, "", conflictsShown)
+	cs, err := s.c.ConflictsFor(u, race, "", conflictsShown)
 	if err != nil {
 		return err
 	}
-	sig, n, err := s.conflictSig(race)
+	sig, n, err := s.conflictSig(u, race)
 	if err != nil {
 		return err
 	}
@@ -77,11 +77,17 @@ func (s *Server) conflicts(w http.ResponseWriter, r *http.Request, u sandik.User
 }
 
 // liveConflicts streams the queue's length and signature.
-func (s *Server) liveConflicts(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+func (s *Server) liveConflicts(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race := sandik.RaceCode(r.PathValue("race"))
 	l := s.langOf(r)
-	return s.stream(w, r, "c|"+string(race)+"|"+l.Code, func(ev broker.Event) (*livePayload, error) {
-		sig, n, err := s.conflictSig(race)
+	// Pages render once per key and version for every subscriber: a
+	// district coordinator's queue is theirs alone.
+	key := "c|" + string(race) + "|" + l.Code
+	if u.Scoped() {
+		key += "|" + string(u.ID)
+	}
+	return s.stream(w, r, key, func(ev broker.Event) (*livePayload, error) {
+		sig, n, err := s.conflictSig(u, race)
 		if err != nil {
 			return nil, err
 		}

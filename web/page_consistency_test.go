@@ -91,7 +91,7 @@ func TestEnglishFormAndHead(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser(observer1)
 	b.get("/lang/en")
-	mustContain(t, b.page("/entry", http.StatusOK), `<label for="f-valid_total">Total valid</label>`, "No box assignments yet", `data-lang="en"`)
+	mustContain(t, b.page("/entry", http.StatusOK), `<label for="f-valid_total">Total valid</label>`, "Your assigned boxes are below", `data-lang="en"`)
 	req, _ := http.NewRequestWithContext(t.Context(), "HEAD", e.http.URL+"/entry", nil)
 	if r := b.send(req); r.status != http.StatusOK || len(r.body) != 0 {
 		t.Fatalf("HEAD /entry: %d, %d bytes", r.status, len(r.body))

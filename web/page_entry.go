@@ -17,6 +17,8 @@ import (
 type entryPageView struct {
 	base
 	Data        template.JS
+	Help        string // message key of the line above the form
+	Open        bool   // the user has a race to enter
 	FieldLabels map[string]string
 }
 
@@ -24,19 +26,46 @@ type entryRace struct {
 	Code    sandik.RaceCode `json:"code"`
 	Name    string          `json:"name"`
 	Choices []sandik.Choice `json:"choices"`
+	// Assigned are the boxes of the race a scoped user may enter, to pick
+	// from; absent for a user who may pick any box.
+	Assigned []boxHit `json:"assigned,omitempty"`
 }
+
+// maxAssigned bounds the boxes listed on the form: an observer has a few,
+// a district coordinator who types sheets searches instead.
+const maxAssigned = 200
 
 func (s *Server) entryPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	reg := s.c.Registry()
-	races := make([]entryRace, len(reg.Races))
-	for i, rc := range reg.Races {
-		races[i] = entryRace{rc.Code, rc.Name, rc.Choices}
+	races := make([]entryRace, 0, len(reg.Races))
+	for i := range reg.Races {
+		rc := &reg.Races[i]
+		er := entryRace{Code: rc.Code, Name: rc.Name, Choices: rc.Choices}
+		if u.Scoped() {
+			boxes := reg.AssignedBoxes(u, rc, maxAssigned)
+			if len(boxes) == 0 {
+				continue // nothing of this race is theirs to enter
+			}
+			er.Assigned = make([]boxHit, len(boxes))
+			for j, b := range boxes {
+				n, _ := reg.Registered(rc.Election, b)
+				er.Assigned[j] = boxHit{b, boxLabel(reg, b), n}
+			}
+		}
+		races = append(races, er)
 	}
 	b, err := json.Marshal(races)
 	if err != nil {
 		return err
 	}
-	v := entryPageView{base: s.baseOf(r, u, "entry.title"), Data: template.JS(b), FieldLabels: map[string]string{
+	help := "entry.anybox"
+	switch {
+	case u.Scoped() && len(races) == 0:
+		help = "entry.unassigned"
+	case u.Scoped():
+		help = "entry.assigned"
+	}
+	v := entryPageView{base: s.baseOf(r, u, "entry.title"), Data: template.JS(b), Help: help, Open: len(races) > 0, FieldLabels: map[string]string{
 		"registered": "registered", "voted_by_law": "voted_by_law", "voted": "voted",
 		"valid_without_objection": "valid_without", "valid_upon_objection": "valid_upon",
 		"valid_total": "valid_total", "invalid_total": "invalid_total"}}
@@ -56,7 +85,7 @@ const maxBoxHits = 20
 // searchBoxes finds the race's boxes whose code or place names contain
 // every word of q, matched the Turkish way. Observers have no box
 // assignments yet, so any box of the race can be picked.
-func (s *Server) searchBoxes(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+func (s *Server) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	reg := s.c.Registry()
 	race := sandik.RaceCode(r.URL.Query().Get("race"))
 	rc, ok := reg.Race(race)
@@ -66,7 +95,11 @@ func (s *Server) searchBoxes(w http.ResponseWriter, r *http.Request, _ sandik.Us
 	words := strings.Fields(strings.ToLowerSpecial(unicode.TurkishCase, r.URL.Query().Get("q")))
 	hits := []boxHit{}
 	if len(words) > 0 {
-		for _, code := range reg.RaceBoxes(race) {
+		candidates := reg.RaceBoxes(race)
+		if u.Scoped() {
+			candidates = reg.AssignedBoxes(u, rc, len(candidates))
+		}
+		for _, code := range candidates {
 			label := boxLabel(reg, code)
 			hay := strings.ToLowerSpecial(unicode.TurkishCase, string(code)+" "+label)
 			match := true

@@ -80,7 +80,7 @@ func leftText(l *lang, d time.Duration) string {
 // casesPage is the lawyers' board: what expires soon, what expired
 // unfiled, every case, and each race's margin under its cases.
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	cases, err := s.c.Cases(r.Context(), "")
+	cases, err := s.c.CasesFor(r.Context(), u, "")
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ type evidenceRow struct{ Name, Href, Size, Sum string }
 
 // casePage shows one case with its history and the changes it allows.
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	c, err := s.c.Case(r.Context(), itiraz.CaseID(r.PathValue("id")))
+	c, err := s.c.CaseFor(r.Context(), u, itiraz.CaseID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -272,7 +272,7 @@ func (s *Server) addEvidencePage(w http.ResponseWriter, r *http.Request, u sandi
 
 // casesCSV exports every case for a spreadsheet, as the API's CSV.
 func (s *Server) casesCSV(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	cases, err := s.c.Cases(r.Context(), "")
+	cases, err := s.c.CasesFor(r.Context(), u, "")
 	if err != nil {
 		return err
 	}

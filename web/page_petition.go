@@ -50,7 +50,7 @@ func (s *Server) getPetition(w http.ResponseWriter, r *http.Request, u sandik.Us
 	if err := canManage(u); err != nil {
 		return err
 	}
-	c, err := s.c.Case(r.Context(), itiraz.CaseID(r.PathValue("id")))
+	c, err := s.c.CaseFor(r.Context(), u, itiraz.CaseID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func TestEntryFormSubmitRetryAndTurkishProblems(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser(observer1)
 	body := b.page("/entry", http.StatusOK)
-	mustContain(t, body, `id="races-data"`, `"code":"CHP"`, `<label for="f-registered">Kayıtlı seçmen</label>`, "Görev ataması henüz yok")
+	mustContain(t, body, `id="races-data"`, `"code":"CHP"`, `<label for="f-registered">Kayıtlı seçmen</label>`, "Görevli olduğunuz sandıklar aşağıda")
 	// The search finds boxes by code or place name, the Turkish way.
 	var found struct {
 		Boxes []boxHit `json:"boxes"`

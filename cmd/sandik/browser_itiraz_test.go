@@ -43,7 +43,8 @@ func objectionDB(t *testing.T, db string) (box sandik.AreaCode, lawyerToken stri
 			}
 			return in
 		}
-		for _, u := range []sandik.User{{ID: "musahit-a", Role: sandik.RoleObserver}, {ID: "musahit-b", Role: sandik.RoleObserver}} {
+		at := []sandik.AreaCode{box}
+		for _, u := range []sandik.User{{ID: "musahit-a", Role: sandik.RoleObserver, Areas: at}, {ID: "musahit-b", Role: sandik.RoleObserver, Areas: at}} {
 			if _, err := c.Submit(ctx, u, []sandik.SheetInput{sheet("e2e-" + string(u.ID))}); err != nil {
 				t.Fatal(err)
 			}

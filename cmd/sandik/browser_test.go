@@ -46,9 +46,15 @@ func requireChromium(t *testing.T) string {
 // returning the registry and their tokens.
 func browserDB(t *testing.T, db string) (*sandik.Registry, map[string]string) {
 	tokens := map[string]string{}
-	reg := demoDB(t, db, nil, func(ctx context.Context, c *center.Center, _ *sandik.Registry) {
+	reg := demoDB(t, db, nil, func(ctx context.Context, c *center.Center, reg *sandik.Registry) {
+		// Both observers stand at the first box of the mayor's race.
+		box := []sandik.AreaCode{reg.RaceBoxes(demo.RaceMayor)[0]}
 		for id, role := range map[string]sandik.Role{"koord": sandik.RoleCoordinator, "musahit-a": sandik.RoleObserver, "musahit-b": sandik.RoleObserver} {
-			tok, err := c.CreateUser(ctx, sandik.User{ID: sandik.UserID(id), Name: id, Role: role})
+			u := sandik.User{ID: sandik.UserID(id), Name: id, Role: role}
+			if role == sandik.RoleObserver {
+				u.Areas = box
+			}
+			tok, err := c.CreateUser(ctx, u)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,7 +176,7 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 // fillSheet types a sheet into the observer's form; votes in ballot order.
 func fillSheet(t *testing.T, ctx context.Context, rc *sandik.Race, box sandik.AreaCode, fields map[string]int64, votes []int64) {
 	t.Helper()
-	steps := []chromedp.Action[chromedp.Void]{chromedp.SendKeys(chromedp.CSS("#box"), string(box))}
+	steps := []chromedp.Action[chromedp.Void]{chromedp.SetValue(chromedp.CSS("#box"), string(box))}
 	for _, f := range []string{"registered", "voted", "valid_without_objection", "valid_upon_objection", "valid_total", "invalid_total"} {
 		steps = append(steps, chromedp.SendKeys(chromedp.CSS("#f-"+f), fmt.Sprint(fields[f])))
 	}
@@ -231,6 +237,10 @@ func TestBrowserEndToEnd(t *testing.T) {
 	do(t, obsA, "tab", chromedp.KeyEvent("\t"))
 	if got, err := chromedp.Run(obsA, chromedp.Evaluate[string](`document.activeElement.className`)); err != nil || got != "skip" {
 		t.Fatalf("first Tab focuses %q (%v), want the skip link", got, err)
+	}
+	// The observer's one box of the race is offered and already filled in.
+	if got, err := chromedp.Run(obsA, chromedp.Evaluate[string](`document.querySelector("#box").value + "|" + [...document.querySelectorAll("#assigned .pick")].map(b => b.dataset.box).join(",")`)); err != nil || got != string(box)+"|"+string(box) {
+		t.Fatalf("the form offers %q (%v); want the observer's box %s, filled in and as the one button", got, err, box)
 	}
 	fields := map[string]int64{"registered": 300, "voted": 250, "valid_without_objection": 240, "valid_upon_objection": 0, "valid_total": 240, "invalid_total": 10}
 	votes := make([]int64, len(rc.Choices))

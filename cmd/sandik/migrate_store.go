@@ -215,7 +215,7 @@ func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, 
 	if err != nil {
 		return 0, err
 	}
-	if !slices.Equal(ua, ub) {
+	if !reflect.DeepEqual(ua, ub) {
 		return 0, fmt.Errorf("the users differ (%d and %d)", len(ua), len(ub))
 	}
 	if err := sameLogs(ctx, a, b); err != nil {

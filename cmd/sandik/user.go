@@ -1,7 +1,9 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/sandik-dev/sandik"
@@ -9,7 +11,7 @@ import (
 
 func cmdUser(e *env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: sandik user add|list|token [flags]")
+		fmt.Fprintln(e.stderr, "Usage: sandik user add|list|token|assign [flags]")
 		return errUsage
 	}
 	switch args[0] {
@@ -19,8 +21,10 @@ func cmdUser(e *env, args []string) error {
 		return userList(e, args[1:])
 	case "token":
 		return userToken(e, args[1:])
+	case "assign":
+		return userAssign(e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "sandik user: unknown subcommand %q (want add, list or token)\n", args[0])
+	fmt.Fprintf(e.stderr, "sandik user: unknown subcommand %q (want add, list, token or assign)\n", args[0])
 	return errUsage
 }
 
@@ -32,9 +36,11 @@ func userAdd(e *env, args []string) error {
 	fs.StringVar((*string)(&u.ID), "id", "", "login name (letters, digits, '.', '-', '_')")
 	fs.StringVar(&u.Name, "name", "", "full name")
 	fs.StringVar((*string)(&u.Role), "role", "", "observer, volunteer, coordinator, admin or lawyer")
+	areas := fs.String("areas", "", "comma-separated area codes the user works in (an observer's boxes; a district coordinator's ilçe)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	u.Areas = splitAreas(*areas)
 	return withApp(e, &sf, func(a *app) error {
 		token, err := a.center.CreateUser(e.ctx, u)
 		if err != nil {
@@ -58,9 +64,9 @@ func userList(e *env, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tROLE\tNAME")
+		fmt.Fprintln(tw, "ID\tROLE\tNAME\tAREAS")
 		for _, u := range users {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", u.ID, u.Role, u.Name)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.ID, u.Role, u.Name, areaList(u))
 		}
 		return tw.Flush()
 	})
@@ -85,4 +91,63 @@ func userToken(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "new API token of %s (the old one no longer works):\n%s\n", *id, token)
 		return nil
 	})
+}
+
+func userAssign(e *env, args []string) error {
+	fs := newFlags(e, "user assign", "user assign -id ID -areas CODE[,CODE...] [flags]")
+	var sf storeFlags
+	sf.register(fs)
+	id := fs.String("id", "", "login name of the user")
+	areas := fs.String("areas", "", "comma-separated area codes that replace the user's areas; empty clears them")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if *id == "" {
+		return fmt.Errorf("-id is required")
+	}
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "areas" })
+	if !set {
+		return fmt.Errorf("-areas is required (give -areas '' to clear the user's areas)")
+	}
+	codes := splitAreas(*areas)
+	return withApp(e, &sf, func(a *app) error {
+		if err := a.center.AssignAreas(e.ctx, sandik.UserID(*id), codes); err != nil {
+			return err
+		}
+		if len(codes) == 0 {
+			fmt.Fprintf(e.stdout, "user %s has no areas now\n", *id)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "user %s works in %s\n", *id, areaList(sandik.User{Areas: sandik.NormalizeAreas(codes)}))
+		return nil
+	})
+}
+
+// splitAreas reads a comma-separated list of area codes; blanks around
+// codes are dropped, empty items kept so that validation names them.
+func splitAreas(s string) []sandik.AreaCode {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]sandik.AreaCode, len(parts))
+	for i, p := range parts {
+		out[i] = sandik.AreaCode(strings.TrimSpace(p))
+	}
+	return out
+}
+
+func areaList(u sandik.User) string {
+	switch {
+	case len(u.Areas) > 0:
+		s := make([]string, len(u.Areas))
+		for i, a := range u.Areas {
+			s[i] = string(a)
+		}
+		return strings.Join(s, ",")
+	case u.Scoped():
+		return "(none: may not submit)"
+	}
+	return "(all)"
 }

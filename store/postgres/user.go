@@ -11,8 +11,13 @@ import (
 
 // CreateUser implements sandik.UserStore.
 func (s *Store) CreateUser(ctx context.Context, u sandik.User, tokenHash [32]byte) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES ($1, $2, $3, $4)`,
-		string(u.ID), u.Name, string(u.Role), tokenHash[:])
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES ($1, $2, $3, $4)`,
+			string(u.ID), u.Name, string(u.Role), tokenHash[:]); err != nil {
+			return err
+		}
+		return insertUserAreas(ctx, tx, u.ID, u.Areas)
+	})
 	if isUniqueViolation(err) {
 		err = fmt.Errorf("%w: %w", s.userConflict(ctx, u.ID), err)
 	}
@@ -55,6 +60,9 @@ func (s *Store) UserByToken(ctx context.Context, tokenHash [32]byte) (sandik.Use
 	if errors.Is(err, pgx.ErrNoRows) {
 		return sandik.User{}, sandik.Errorf(sandik.ENotFound, "no user holds this token")
 	}
+	if err == nil {
+		u.Areas, err = s.userAreas(ctx, u.ID)
+	}
 	if err != nil {
 		return sandik.User{}, fmt.Errorf("postgres: find user by token: %w", err)
 	}
@@ -76,5 +84,73 @@ func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list users: %w", err)
 	}
+	rows, err = s.pool.Query(ctx, `SELECT user_id, area_code FROM user_areas ORDER BY user_id, area_code COLLATE "C"`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list user areas: %w", err)
+	}
+	areas := map[sandik.UserID][]sandik.AreaCode{}
+	var (
+		id   sandik.UserID
+		area sandik.AreaCode
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &area}, func() error {
+		areas[id] = append(areas[id], area)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list user areas: %w", err)
+	}
+	for i := range users {
+		users[i].Areas = areas[users[i].ID]
+	}
 	return users, nil
+}
+
+// SetUserAreas implements sandik.UserStore.
+func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Locking the user's row orders two concurrent assignments, so the
+		// later one replaces the earlier instead of merging with it.
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, string(id)).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return sandik.Errorf(sandik.ENotFound, "user %q not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM user_areas WHERE user_id = $1`, string(id)); err != nil {
+			return err
+		}
+		return insertUserAreas(ctx, tx, id, areas)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: set areas of %q: %w", id, err)
+	}
+	return nil
+}
+
+func insertUserAreas(ctx context.Context, tx pgx.Tx, id sandik.UserID, areas []sandik.AreaCode) error {
+	areas = sandik.NormalizeAreas(areas)
+	if len(areas) == 0 {
+		return nil
+	}
+	codes := make([]string, len(areas))
+	for i, a := range areas {
+		codes[i] = string(a)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO user_areas (user_id, area_code) SELECT $1, unnest($2::text[])`, string(id), codes)
+	return err
+}
+
+func (s *Store) userAreas(ctx context.Context, id sandik.UserID) ([]sandik.AreaCode, error) {
+	rows, err := s.pool.Query(ctx, `SELECT area_code FROM user_areas WHERE user_id = $1 ORDER BY area_code COLLATE "C"`, string(id))
+	if err != nil {
+		return nil, err
+	}
+	areas, err := pgx.CollectRows(rows, pgx.RowTo[sandik.AreaCode])
+	if len(areas) == 0 {
+		areas = nil // as for a user created without areas
+	}
+	return areas, err
 }

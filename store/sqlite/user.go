@@ -17,7 +17,10 @@ func (s *Store) CreateUser(ctx context.Context, u sandik.User, tokenHash [32]byt
 		if isUniqueViolation(err) {
 			return fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return insertUserAreas(ctx, c, u.ID, u.Areas)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: create user %q: %w", u.ID, err)
@@ -65,6 +68,9 @@ func (s *Store) UserByToken(ctx context.Context, tokenHash [32]byte) (sandik.Use
 	if errors.Is(err, sql.ErrNoRows) {
 		return sandik.User{}, sandik.Errorf(sandik.ENotFound, "no user holds this token")
 	}
+	if err == nil {
+		u.Areas, err = s.userAreas(ctx, u.ID)
+	}
 	if err != nil {
 		return sandik.User{}, fmt.Errorf("sqlite: find user by token: %w", err)
 	}
@@ -89,5 +95,79 @@ func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: list users: %w", err)
 	}
+	areas, err := s.allUserAreas(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list users: %w", err)
+	}
+	for i := range users {
+		users[i].Areas = areas[users[i].ID]
+	}
 	return users, nil
+}
+
+// SetUserAreas implements sandik.UserStore.
+func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) error {
+	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		var n int
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = ?`, string(id)).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return sandik.Errorf(sandik.ENotFound, "user %q not found", id)
+		}
+		if _, err := c.ExecContext(ctx, `DELETE FROM user_areas WHERE user_id = ?`, string(id)); err != nil {
+			return err
+		}
+		return insertUserAreas(ctx, c, id, areas)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: set areas of %q: %w", id, err)
+	}
+	return nil
+}
+
+func insertUserAreas(ctx context.Context, c *sql.Conn, id sandik.UserID, areas []sandik.AreaCode) error {
+	for _, a := range sandik.NormalizeAreas(areas) {
+		if _, err := c.ExecContext(ctx, `INSERT INTO user_areas (user_id, area_code) VALUES (?, ?)`, string(id), string(a)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) userAreas(ctx context.Context, id sandik.UserID) ([]sandik.AreaCode, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT area_code FROM user_areas WHERE user_id = ? ORDER BY area_code`, string(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sandik.AreaCode
+	for rows.Next() {
+		var a sandik.AreaCode
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) allUserAreas(ctx context.Context) (map[sandik.UserID][]sandik.AreaCode, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT user_id, area_code FROM user_areas ORDER BY user_id, area_code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[sandik.UserID][]sandik.AreaCode{}
+	for rows.Next() {
+		var (
+			id sandik.UserID
+			a  sandik.AreaCode
+		)
+		if err := rows.Scan(&id, &a); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], a)
+	}
+	return out, rows.Err()
 }

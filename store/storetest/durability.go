@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sandik-dev/sandik"
 )
 
@@ -20,7 +21,7 @@ func testReopen(t *testing.T, o Opener) {
 	s := o.Open(t)
 	reg := Registry(t)
 	save(t, s, reg)
-	ali := sandik.User{ID: "ali", Name: "Ali", Role: sandik.RoleObserver}
+	ali := sandik.User{ID: "ali", Name: "Ali", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{Box1, Box2}}
 	create(t, s, ali, "ali-token")
 	subs := append(Subs("before", 4), Full("full", Box2))
 	rs := mustAppend(t, s, subs...)
@@ -33,7 +34,7 @@ func testReopen(t *testing.T, o Opener) {
 	if d := SameRegistry(reg, load(t, s)); d != "" {
 		t.Errorf("registry after reopen differs (-want +got):\n%s", d)
 	}
-	if u, err := s.UserByToken(ctx, Token("ali-token")); err != nil || u != ali {
+	if u, err := s.UserByToken(ctx, Token("ali-token")); err != nil || !cmp.Equal(u, ali) {
 		t.Errorf("UserByToken after reopen = %+v, %v", u, err)
 	}
 	if d := sameSubs(want, All(t, s)); d != "" {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,6 +15,8 @@ var userTests = []test{
 	{"IDTaken", testUserIDTaken},
 	{"SetToken", testSetToken},
 	{"NotFound", testUserNotFound},
+	{"Areas", testUserAreas},
+	{"AreasRace", testUserAreasRace},
 }
 
 // Token returns the hash of a test token.
@@ -31,7 +34,7 @@ func testUsers(t *testing.T, o Opener) {
 	users := []sandik.User{
 		{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver},
 		{ID: "ali", Name: "Ali Şahin", Role: sandik.RoleAdmin},
-		{ID: "mehmet", Name: "Mehmet Öz", Role: sandik.RoleCoordinator},
+		{ID: "mehmet", Name: "Mehmet Öz", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34-kadikoy", "34-besiktas"}},
 	}
 	for _, u := range users {
 		create(t, s, u, "token-"+string(u.ID))
@@ -40,11 +43,13 @@ func testUsers(t *testing.T, o Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Areas come back sorted, whatever order they were given in.
+	users[2].Areas = []sandik.AreaCode{"34-besiktas", "34-kadikoy"}
 	if d := cmp.Diff([]sandik.User{users[1], users[2], users[0]}, got); d != "" {
 		t.Errorf("Users() not by id (-want +got):\n%s", d)
 	}
 	u, err := s.UserByToken(context.Background(), Token("token-mehmet"))
-	if err != nil || u != users[2] {
+	if err != nil || !cmp.Equal(u, users[2]) {
 		t.Errorf("UserByToken(mehmet's) = %+v, %v; want %+v", u, err, users[2])
 	}
 }
@@ -72,7 +77,7 @@ func testSetToken(t *testing.T, o Opener) {
 	}
 	_, err := s.UserByToken(context.Background(), Token("old"))
 	wantCode(t, err, sandik.ENotFound, "UserByToken(replaced token)")
-	if u, err := s.UserByToken(context.Background(), Token("new")); err != nil || u != ali {
+	if u, err := s.UserByToken(context.Background(), Token("new")); err != nil || !cmp.Equal(u, ali) {
 		t.Errorf("UserByToken(new) = %+v, %v; want %+v", u, err, ali)
 	}
 }
@@ -85,4 +90,84 @@ func testUserNotFound(t *testing.T, o Opener) {
 	if users, err := s.Users(context.Background()); err != nil || len(users) != 0 {
 		t.Errorf("Users() on a new store = %v, %v; want none", users, err)
 	}
+}
+
+func testUserAreas(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := o.Open(t)
+	ayse := sandik.User{ID: "ayse", Name: "Ayşe Demir", Role: sandik.RoleObserver}
+	create(t, s, ayse, "ayse-token")
+	create(t, s, sandik.User{ID: "can", Name: "Can", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"b9"}}, "can-token")
+	byToken := func(token string) []sandik.AreaCode {
+		t.Helper()
+		u, err := s.UserByToken(ctx, Token(token))
+		if err != nil {
+			t.Fatalf("UserByToken(%s): %v", token, err)
+		}
+		return u.Areas
+	}
+	if got := byToken("ayse-token"); got != nil {
+		t.Errorf("a user created without areas has %v", got)
+	}
+	if err := s.SetUserAreas(ctx, "ayse", []sandik.AreaCode{"b3", "b1", "b2", "b1"}); err != nil {
+		t.Fatalf("SetUserAreas: %v", err)
+	}
+	if d := cmp.Diff([]sandik.AreaCode{"b1", "b2", "b3"}, byToken("ayse-token")); d != "" {
+		t.Errorf("areas after SetUserAreas (-want +got):\n%s", d)
+	}
+	// A second assignment replaces the first rather than adding to it.
+	if err := s.SetUserAreas(ctx, "ayse", []sandik.AreaCode{"b4"}); err != nil {
+		t.Fatalf("SetUserAreas: %v", err)
+	}
+	if d := cmp.Diff([]sandik.AreaCode{"b4"}, byToken("ayse-token")); d != "" {
+		t.Errorf("areas after a second SetUserAreas (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]sandik.AreaCode{"b9"}, byToken("can-token")); d != "" {
+		t.Errorf("another user's areas changed (-want +got):\n%s", d)
+	}
+	if err := s.SetUserAreas(ctx, "ayse", nil); err != nil {
+		t.Fatalf("SetUserAreas(none): %v", err)
+	}
+	if got := byToken("ayse-token"); got != nil {
+		t.Errorf("areas after clearing = %v; want none", got)
+	}
+	wantCode(t, s.SetUserAreas(ctx, "nobody", []sandik.AreaCode{"b1"}), sandik.ENotFound, "SetUserAreas(unknown user)")
+	users, err := s.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []sandik.User{{ID: "ayse", Name: "Ayşe Demir", Role: sandik.RoleObserver},
+		{ID: "can", Name: "Can", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"b9"}}}
+	if d := cmp.Diff(want, users); d != "" {
+		t.Errorf("Users() (-want +got):\n%s", d)
+	}
+}
+
+// testUserAreasRace has eight writers assign different sets at once: the
+// user ends with exactly one of them, never a mixture.
+func testUserAreasRace(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := o.Open(t)
+	create(t, s, sandik.User{ID: "ayse", Name: "Ayşe", Role: sandik.RoleObserver}, "ayse-token")
+	sets := make([][]sandik.AreaCode, 8)
+	errs := make(chan error, len(sets))
+	for i := range sets {
+		sets[i] = []sandik.AreaCode{sandik.AreaCode(fmt.Sprintf("w%d-a", i)), sandik.AreaCode(fmt.Sprintf("w%d-b", i))}
+		go func() { errs <- s.SetUserAreas(ctx, "ayse", sets[i]) }()
+	}
+	for range sets {
+		if err := <-errs; err != nil {
+			t.Errorf("SetUserAreas: %v", err)
+		}
+	}
+	u, err := s.UserByToken(ctx, Token("ayse-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range sets {
+		if cmp.Equal(set, u.Areas) {
+			return
+		}
+	}
+	t.Errorf("after concurrent assignments the user has %v, which no writer assigned", u.Areas)
 }

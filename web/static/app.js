@@ -164,8 +164,34 @@
     let attempt = 0;
     let touched = {};
 
+    // A user bound to some boxes is offered only the races those boxes
+    // take part in; the server refuses the others anyway.
+    for (const o of [...raceSel.options]) if (!races.some(r => r.code === o.value)) o.remove();
     function race() { return races.find(r => r.code === raceSel.value) || races[0]; }
+    // showAssigned offers the user's own boxes of the race as big buttons
+    // (a phone at the box has no keyboard to spare) and in the list.
+    function showAssigned() {
+      const pick = form.querySelector("#assigned");
+      const hits = race().assigned;
+      if (!hits) { pick.hidden = true; return; }
+      const option = h => { const o = document.createElement("option"); o.value = h.code; o.label = h.label; o.textContent = h.label; return o; };
+      list.replaceChildren(...hits.map(option));
+      pick.replaceChildren(...hits.map(h => {
+        const b = document.createElement("button");
+        b.type = "button"; b.className = "pick"; b.dataset.box = h.code;
+        b.textContent = h.label + " · " + h.code;
+        b.addEventListener("click", () => {
+          boxIn.value = h.code;
+          document.getElementById("box-msg").textContent = h.label;
+          form.querySelector("#f-registered").focus();
+        });
+        return b;
+      }));
+      pick.hidden = false;
+      if (hits.length === 1 && !boxIn.value.trim()) boxIn.value = hits[0].code;
+    }
     function layoutVotes() {
+      showAssigned();
       votes.querySelectorAll(".field").forEach(n => n.remove());
       for (const c of race().choices) {
         const d = document.createElement("div");

@@ -1,0 +1,203 @@
+package sandik
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Action is something a user asks to do to an area; Allow decides it.
+type Action int
+
+const (
+	// ActionSubmit enters a box's result sheet.
+	ActionSubmit Action = iota + 1
+	// ActionReadBox reads a box's entries (blind or not is the role's
+	// business, not the scope's).
+	ActionReadBox
+	// ActionAdjudicate settles a box's conflict.
+	ActionAdjudicate
+	// ActionHandleCases drafts, files and records objections about an area.
+	ActionHandleCases
+)
+
+func (a Action) String() string {
+	switch a {
+	case ActionSubmit:
+		return "submit sheets"
+	case ActionReadBox:
+		return "read box entries"
+	case ActionAdjudicate:
+		return "adjudicate"
+	case ActionHandleCases:
+		return "handle objections"
+	}
+	return fmt.Sprintf("action %d", int(a))
+}
+
+// Allow is the one policy function: it decides whether u may do act on
+// area (a box or any area above one) and, when not, says why in an
+// EForbidden error.
+//
+// The role decides what a user may do; the user's areas (görev yeri: the
+// areas a user is assigned to) decide where. An administrator may act
+// anywhere. An observer (müşahit) stands at given boxes and may act only
+// within the areas assigned to them: without any, nowhere. Every other
+// role without areas works for the whole centre, and with areas — a
+// district coordinator, a volunteer team for one district, a lawyer for
+// one board — only within them.
+func (r *Registry) Allow(u User, act Action, area AreaCode) error {
+	var may bool
+	switch act {
+	case ActionSubmit:
+		may = u.Role.CanSubmit()
+	case ActionReadBox:
+		may = u.Role.Valid()
+	case ActionAdjudicate:
+		may = u.Role.CanAdjudicate()
+	case ActionHandleCases:
+		may = u.Role.CanManageCases()
+	}
+	if !may {
+		return Errorf(EForbidden, "user %q (%s) may not %s", u.ID, u.Role, act)
+	}
+	if r.InScope(u, area) {
+		return nil
+	}
+	if len(u.Areas) == 0 {
+		return Errorf(EForbidden, "user %q (%s) has no assigned boxes yet; an administrator assigns them with `sandik user assign`", u.ID, u.Role)
+	}
+	return Errorf(EForbidden, "%s is outside the areas of user %q (%s); they may %s only within %s",
+		area, u.ID, u.Role, act, joinCodes(u.Areas))
+}
+
+// InScope reports whether area lies within the areas u works in,
+// whatever the role may do there.
+func (r *Registry) InScope(u User, area AreaCode) bool {
+	if !u.Scoped() {
+		return true
+	}
+	for _, a := range u.Areas {
+		if r.Contains(a, area) {
+			return true
+		}
+	}
+	return false
+}
+
+// Overlaps reports whether any part of area lies within u's areas: the
+// area itself is in scope, or it holds one of them. Listings use it to
+// decide whether to show an area at all, then filter what lies inside.
+func (r *Registry) Overlaps(u User, area AreaCode) bool {
+	if r.InScope(u, area) {
+		return true
+	}
+	for _, a := range u.Areas {
+		if r.Contains(area, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scoped reports whether the user's work is limited to their areas.
+func (u User) Scoped() bool {
+	return u.Role != RoleAdmin && (u.Role == RoleObserver || len(u.Areas) > 0)
+}
+
+// ScopeWithin returns u's areas that lie within area: the parts of area a
+// scoped user may act on. It is nil for a user who is not scoped.
+func (r *Registry) ScopeWithin(u User, area AreaCode) []AreaCode {
+	if !u.Scoped() {
+		return nil
+	}
+	var out []AreaCode
+	for _, a := range u.Areas {
+		if r.Contains(area, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// CheckAreas checks area codes given for a user: each well formed, given
+// once, and an area of the registry. Problems name the field "areas[i]".
+func (r *Registry) CheckAreas(codes []AreaCode) error {
+	ps := areaCodeProblems(codes)
+	bad := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		bad[p.Field] = true
+	}
+	for i, c := range codes {
+		field := fmt.Sprintf("areas[%d]", i)
+		if _, ok := r.Area(c); !ok && !bad[field] && !bad["areas"] {
+			ps.add(field, RuleUnknownArea, "area %q is not in the registry", c)
+		}
+	}
+	if len(ps) > 0 {
+		slices.SortStableFunc(ps, func(a, b Problem) int { return fieldIndex(a.Field) - fieldIndex(b.Field) })
+		return Invalid("invalid areas", ps)
+	}
+	return nil
+}
+
+// fieldIndex is i of "areas[i]", for ordering problems as the codes were
+// given.
+func fieldIndex(field string) int {
+	var i int
+	fmt.Sscanf(field, "areas[%d]", &i)
+	return i
+}
+
+// NormalizeAreas sorts codes and drops repeats, so a user's areas compare
+// and store the same whichever order they were given in.
+func NormalizeAreas(codes []AreaCode) []AreaCode {
+	out := slices.Clone(codes)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func joinCodes(codes []AreaCode) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}
+
+// AssignedBoxes returns the boxes of rc within u's areas, in tree order,
+// at most limit: what an observer picks from. It is nil for a user who is
+// not scoped, who may pick any box.
+func (r *Registry) AssignedBoxes(u User, rc *Race, limit int) []AreaCode {
+	if !u.Scoped() {
+		return nil
+	}
+	out := []AreaCode{}
+	seen := map[AreaCode]bool{}
+	var walk func(code AreaCode) bool
+	walk = func(code AreaCode) bool {
+		a, ok := r.AreaRef(code)
+		if !ok {
+			return true
+		}
+		if a.Level == LevelSandik {
+			if !seen[code] && r.InRace(rc, code) {
+				seen[code] = true
+				out = append(out, code)
+			}
+			return len(out) < limit
+		}
+		for _, c := range r.children[code] {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, a := range u.Areas {
+		if !walk(a) {
+			break
+		}
+	}
+	return out
+}
