@@ -94,4 +94,3 @@ func areaCodeProblems(codes []AreaCode) problems {
 	}
 	return ps
 }
-
