@@ -7,8 +7,8 @@
 // # YSK tables
 //
 // NewReader reads a text table, NewXLSXReader the same columns from a
-// sheet of a workbook. The first row is the header, with the columns YSK
-// uses (any order, any case — Turkish letters included — any spacing):
+// sheet of a workbook. The header has the columns YSK uses (any order,
+// any case — Turkish letters included — any spacing):
 //
 //	IL_ID ILCE_ID MUHTARLIK_ID İl "Seçim Çevresi" "Mahalle / Köy" "Sandık No"
 //	"Sandık Seçmen Listesinde Yazılı Seçmenlerin Sayısı" ["Kanunen Oy Kullanan Seçmen Sayısı"]
@@ -26,11 +26,20 @@
 // unknown column among the sheet fields is an error naming it, since a
 // misspelt field must not silently become a party.
 //
+// The header is the first row that has every required column, looked for
+// among the first MaxHeaderLine lines (or sheet rows): the rows above it
+// are titles people add to exported sheets ("2014 Mahalli İdareler
+// Seçimi — Adana İl Genel Meclisi", a blank row) and are skipped. Line
+// numbers stay those of the file, title rows counted. When no row
+// qualifies, the error names the columns missing from the row that comes
+// closest (the one naming the most sheet fields).
+//
 // Text tables are UTF-16 (Excel's "Unicode text", which YSK publishes) or
 // UTF-8, with or without a byte order mark; cells are separated by tabs,
-// semicolons or commas, whichever the header uses most; lines end in CRLF
-// or LF; a cell may be quoted ("" inside for a quote, line breaks
-// allowed). Rows whose cells are all empty are skipped.
+// semicolons or commas, whichever splits a line into a header (title
+// lines may hold any punctuation); lines end in CRLF or LF; a cell may be
+// quoted ("" inside for a quote, line breaks allowed). Rows whose cells
+// are all empty are skipped.
 //
 // Figures must be plain non-negative whole numbers up to
 // sandik.MaxSheetNumber: YSK files have no thousands separators, so

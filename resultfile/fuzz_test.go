@@ -31,6 +31,7 @@ func FuzzReader(f *testing.F) {
 	f.Add(tsv(smallHeader, smallRow("1"), append(smallRow("2"), "x"), smallRow("3")[:4]))
 	f.Add([]byte("İl;Seçim Çevresi;\"a\nb\";x\n\"unclosed"))
 	f.Add([]byte{0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00})
+	f.Add(encodeTable(append([][]string{{"2014 Mahalli İdareler Seçimi, Adana"}, {}, {"Kaynak; YSK", ""}}, recs...), ",", "\r\n", false, encUTF8))
 	f.Fuzz(checkReader)
 }
 
@@ -46,7 +47,10 @@ func checkReader(t *testing.T, data []byte) {
 		return
 	}
 	n := len(r.Choices())
-	last := 1
+	last := r.HeaderLine()
+	if last < 1 || last > MaxHeaderLine {
+		t.Fatalf("header on line %d", last)
+	}
 	for {
 		row, err := r.Next()
 		if errors.Is(err, io.EOF) {

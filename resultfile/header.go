@@ -2,7 +2,9 @@ package resultfile
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -28,6 +30,10 @@ const (
 const (
 	MaxLineBytes = 1 << 20 // one record of a text table, after decoding to UTF-8
 	MaxColumns   = 500     // cells of the header
+	// MaxHeaderLine bounds the search for the header: title rows a person
+	// puts above it fit in a few lines, and a file with no header within
+	// this many is not a result table.
+	MaxHeaderLine = 20
 )
 
 // column identifies a fixed (non-party) column of a YSK table.
@@ -91,6 +97,86 @@ type layout struct {
 	header  []string        // trimmed header cells
 	parties []int           // indexes of the party columns, in file order
 	choices []string
+}
+
+// findHeader reads records from src until one has the required columns,
+// on a line up to MaxHeaderLine, and returns its layout and line. Records
+// before it are titles and are dropped. When there is none, the error
+// names what the closest record (the one naming the most sheet fields,
+// the first of equals) lacks, on its own line.
+func findHeader(src source, unit string) (*layout, int, error) {
+	var (
+		best      []string
+		bestLine  int
+		bestProbs []sandik.Problem
+		bestKnown = -1
+	)
+	seen := false
+	for {
+		cells, line, ps, err := src.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		seen = true
+		if line > MaxHeaderLine {
+			break
+		}
+		known, ok := recognise(cells)
+		if ok {
+			if len(ps) > 0 {
+				return nil, 0, sandik.Invalid("not a YSK result table", ps)
+			}
+			l, err := parseHeader(cells, line)
+			return l, line, err
+		}
+		if known > bestKnown {
+			// The source may reuse the slice for the next record.
+			best, bestLine, bestProbs, bestKnown = slices.Clone(cells), line, ps, known
+		}
+	}
+	if !seen {
+		return nil, 0, sandik.Invalid("not a YSK result table", []sandik.Problem{{
+			Field: "header", Line: 1, Rule: sandik.RuleRequired,
+			Message: "the table is empty; its first line must be the header (İl, Seçim Çevresi, Sandık No, … and one column per party)"}})
+	}
+	msg := fmt.Sprintf("not a YSK result table (none of the first %d %s is a header with the required columns)", MaxHeaderLine, unit)
+	if bestKnown < 0 {
+		return nil, 0, sandik.Invalid(msg, []sandik.Problem{{
+			Field: "header", Line: 1, Rule: RuleMissingColumn,
+			Message: fmt.Sprintf("the first %d %s are blank; the header must be among them", MaxHeaderLine, unit)}})
+	}
+	// Broken quoting first, since it may be why the columns were not seen.
+	ps := bestProbs
+	_, err := parseHeader(best, bestLine)
+	ps = append(ps, sandik.ProblemsOf(err)...)
+	if len(ps) == 0 {
+		// Not reached: a record that parses as a header is recognised.
+		ps = []sandik.Problem{{Field: "header", Line: bestLine, Rule: RuleMissingColumn, Message: "the line is not a header"}}
+	}
+	return nil, 0, sandik.Invalid(msg, ps)
+}
+
+// recognise counts the distinct sheet fields cells name and reports
+// whether they include every required one, which makes the record the
+// header. Only the first MaxColumns+1 cells are looked at, so a long
+// line of data costs little.
+func recognise(cells []string) (known int, header bool) {
+	var seen [numColumns]bool
+	for _, c := range cells[:min(len(cells), MaxColumns+1)] {
+		if k := lookupColumn(c); k < numColumns && !seen[k] {
+			seen[k] = true
+			known++
+		}
+	}
+	for _, k := range requiredColumns {
+		if !seen[k] {
+			return known, false
+		}
+	}
+	return known, seen[colDistrict] || seen[colConstituency]
 }
 
 // parseHeader maps a header row to a layout. The sheet fields may come in

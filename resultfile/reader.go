@@ -13,45 +13,42 @@ import (
 // Reader reads the boxes of a YSK per-box result table one row at a time,
 // so a national file of 200,000 boxes needs memory for one row only.
 type Reader struct {
-	l     *layout
-	src   source
-	short bool  // a row may omit trailing empty cells
-	err   error // the fatal error or io.EOF that ended reading, returned again
+	l      *layout
+	src    source
+	short  bool  // a row may omit trailing empty cells
+	header int   // line or row of the header
+	err    error // the fatal error or io.EOF that ended reading, returned again
 }
 
 // NewReader reads the header of a text table: UTF-16 (either byte order)
 // or UTF-8, with or without a byte order mark; cells separated by tabs,
-// semicolons or commas, whichever the header uses most; lines ending in
-// CRLF or LF; cells optionally quoted. It returns an EInvalid
-// *sandik.Error whose problems name the header cells when the first line
-// is not the header of a YSK table.
+// semicolons or commas, whichever splits the header into YSK columns;
+// lines ending in CRLF or LF; cells optionally quoted. The header is the
+// first line, among the first MaxHeaderLine, that has the required
+// columns; title lines above it are skipped. It returns an EInvalid
+// *sandik.Error whose problems name the header cells when no such line
+// is found.
 func NewReader(r io.Reader) (*Reader, error) {
 	br := decodeInput(r)
-	// The delimiter is sniffed from the header; errors are met again, and
-	// reported, when the header is read as a record.
+	// The delimiter is sniffed from the first lines; errors are met again,
+	// and reported, when those lines are read as records.
 	head, _ := br.Peek(64 << 10)
-	return newReader(&textSource{br: br, comma: sniffComma(head)}, false)
+	return newReader(&textSource{br: br, comma: sniffComma(head)}, false, "lines")
 }
 
-func newReader(src source, short bool) (*Reader, error) {
-	cells, line, ps, err := src.next()
-	if errors.Is(err, io.EOF) {
-		return nil, sandik.Invalid("not a YSK result table", []sandik.Problem{{
-			Field: "header", Line: 1, Rule: sandik.RuleRequired,
-			Message: "the table is empty; its first line must be the header (İl, Seçim Çevresi, Sandık No, … and one column per party)"}})
-	}
+// newReader finds the header among the first records of src; unit names
+// what a record is called ("lines", "rows") in the error when none is.
+func newReader(src source, short bool, unit string) (*Reader, error) {
+	l, line, err := findHeader(src, unit)
 	if err != nil {
 		return nil, err
 	}
-	if len(ps) > 0 {
-		return nil, sandik.Invalid("not a YSK result table", ps)
-	}
-	l, err := parseHeader(cells, line)
-	if err != nil {
-		return nil, err
-	}
-	return &Reader{l: l, src: src, short: short}, nil
+	return &Reader{l: l, src: src, short: short, header: line}, nil
 }
+
+// HeaderLine returns the line (or sheet row) the header was found on: 1
+// unless title or blank rows come before it.
+func (r *Reader) HeaderLine() int { return r.header }
 
 // Choices returns the party (or candidate) column headers, trimmed, in
 // file order. Row.Votes has one entry per choice.
@@ -100,7 +97,8 @@ func (r *Reader) Close() error { return r.src.close() }
 // sheet, or the first when sheet is "". Rows are streamed from the sheet
 // (excelize's Rows), and a sheet larger than 16 MiB unpacked is spilled to
 // a temporary file, so memory stays bounded by the compressed workbook and
-// its shared strings. Row.Line is the sheet's row number. Close must be
+// its shared strings. The header is found as in a text table, among the
+// first MaxHeaderLine rows. Row.Line is the sheet's row number. Close must be
 // called to remove the temporary files.
 func NewXLSXReader(r io.Reader, sheet string) (*Reader, error) {
 	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 16 << 20})
@@ -124,7 +122,7 @@ func NewXLSXReader(r io.Reader, sheet string) (*Reader, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("read sheet %q: %w", sheet, err)
 	}
-	rd, err := newReader(&xlsxSource{f: f, rows: rows}, true)
+	rd, err := newReader(&xlsxSource{f: f, rows: rows}, true, "rows")
 	if err != nil {
 		_ = rows.Close()
 		_ = f.Close()

@@ -16,8 +16,8 @@ type Place struct {
 
 // Row is one ballot box of a result table.
 type Row struct {
-	// Line is the 1-based physical line of a text table (the header is
-	// line 1) or the row number of a sheet.
+	// Line is the 1-based physical line of a text table or the row
+	// number of a sheet, counting any title rows above the header.
 	Line int
 	// Constituency is the "Seçim Çevresi"; in local elections it is the
 	// district or a town (belde) within it. When the table has only one of

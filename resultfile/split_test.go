@@ -47,7 +47,13 @@ func TestSniffComma(t *testing.T) {
 		`"a;b;c;d",e,f`:       ',',
 		"a\tb\n;;;;;;;;;;;;;": '\t',
 		"abc":                 '\t',
-		"":                    '\t',
+		// Title lines above the header may use another delimiter.
+		"Adana, İl Genel Meclisi; 2014\n\n" + strings.Join(smallHeader, "\t"): '\t',
+		"Adana\t2014\n" + strings.Join(smallHeader, ";") + "\n1;2":            ';',
+		// A header with a misspelt field still splits into the most
+		// known columns.
+		"Başlık, 2014\n" + strings.Replace(strings.Join(smallHeader, "\t"), "Sandık No", "Sandk No", 1): '\t',
+		"": '\t',
 	} {
 		if got := sniffComma([]byte(in)); got != want {
 			t.Errorf("sniffComma(%q) = %q, want %q", in, got, want)

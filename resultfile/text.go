@@ -196,16 +196,48 @@ func quotedCell(s string, i int, comma byte) (cell string, next int, msg string)
 	}
 }
 
-// sniffComma picks the delimiter the header line uses most: tab (YSK and
-// Excel's Unicode text), semicolon (a Turkish Excel's CSV) or comma.
-// Delimiters inside quotes do not count.
+// delimiters a text table may use: tab (YSK and Excel's Unicode text),
+// semicolon (a Turkish Excel's CSV) or comma.
+var delimiters = []byte{'\t', ';', ','}
+
+// sniffComma picks the delimiter from the first lines of a table. Title
+// lines above the header may hold any punctuation ("Adana, İl Genel
+// Meclisi"), so the delimiter is the one that splits a line into a
+// header, the first such line deciding; failing that, the one that
+// splits some line into the most known columns (a header with a misspelt
+// field); failing that, the one the first line uses most, outside quotes.
 func sniffComma(head []byte) byte {
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
+	lines := bytes.SplitN(head, []byte("\n"), MaxHeaderLine+1)
+	lines = lines[:min(len(lines), MaxHeaderLine)]
+	bestKnown, best := 0, byte(0)
+	for _, line := range lines {
+		line = trimEOL(line)
+		for _, c := range delimiters {
+			if bytes.IndexByte(line, c) < 0 {
+				continue
+			}
+			cells, _ := splitRecord(line, c, nil)
+			known, header := recognise(cells)
+			if header {
+				return c
+			}
+			if known > bestKnown {
+				bestKnown, best = known, c
+			}
+		}
 	}
+	if best != 0 {
+		return best
+	}
+	return mostUsed(lines[0])
+}
+
+// mostUsed returns the delimiter line holds most often outside quotes,
+// tab when it holds none.
+func mostUsed(line []byte) byte {
 	counts := map[byte]int{}
 	quoted := false
-	for _, c := range head {
+	for _, c := range line {
 		if c == '"' {
 			quoted = !quoted
 		}
@@ -213,10 +245,10 @@ func sniffComma(head []byte) byte {
 			counts[c]++
 		}
 	}
-	best, comma := 0, byte('\t')
-	for _, c := range []byte{'\t', ';', ','} {
-		if counts[c] > best {
-			best, comma = counts[c], c
+	most, comma := 0, byte('\t')
+	for _, c := range delimiters {
+		if counts[c] > most {
+			most, comma = counts[c], c
 		}
 	}
 	return comma

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
@@ -33,6 +36,11 @@ type overviewView struct {
 	Seq      int64
 	Live     string // the live stream's URL
 	Export   string // the export URL without extension
+	// ChoiceHref links each headline choice figure, by "p.c3" or "v.c3",
+	// to the children table sorted by that figure: where it comes from.
+	// Empty when the area has no children.
+	ChoiceHref map[string]string
+	Sort       *childSort // the order the table was asked for, if any
 }
 
 type crumb struct{ Name, Href string }
@@ -45,6 +53,44 @@ type choiceRow struct {
 type childRow struct {
 	Code, Name, Href string
 	Box              bool
+	Sorted           string // the figure the table is sorted by, when it is
+	t                *tally.Totals
+}
+
+// childSort is an order of the children table asked for in the URL
+// (?sort=p.c3): by one choice's votes, provisional (p) or verified (v),
+// most first, shown in a column of its own beside the area's name.
+type childSort struct {
+	Key   string // as in the URL
+	Label string // the choice
+	Sub   string // which figures, and of which data version
+}
+
+// sortKey is the URL form of a choice figure: "p.c3", "v.c0".
+func sortKey(phase string, choice int) string { return phase + ".c" + strconv.Itoa(choice) }
+
+// parseSort reads a sort key of a race with n choices. Anything else —
+// another column, a choice out of range, "p.c03" — is not an order the
+// server knows, and the table keeps its usual one: a stale or edited link
+// still shows the page.
+func parseSort(key string, n int) (phase string, choice int, ok bool) {
+	phase, idx, found := strings.Cut(key, ".c")
+	if !found || phase != "p" && phase != "v" {
+		return "", 0, false
+	}
+	i, err := strconv.Atoi(idx)
+	if err != nil || i < 0 || i >= n || strconv.Itoa(i) != idx {
+		return "", 0, false
+	}
+	return phase, i, true
+}
+
+// voteOf returns choice i's votes in c; 0 when c has none yet.
+func voteOf(c *tally.Counts, i int) int64 {
+	if i < len(c.Votes) {
+		return c.Votes[i]
+	}
+	return 0
 }
 
 type metricLink struct {
@@ -111,10 +157,7 @@ func (s *Server) overviewOf(l *lang, race sandik.RaceCode, code sandik.AreaCode,
 		k[p+".turnout"] = l.Pct(c.Voted, c.Registered)
 		k[p+".leader"], k[p+".margin"] = leadText(l, rc, c)
 		for i := range rc.Choices {
-			var n int64
-			if i < len(c.Votes) {
-				n = c.Votes[i]
-			}
+			n := voteOf(c, i)
 			is := strconv.Itoa(i)
 			k[p+".c"+is] = l.Num(n)
 			k[p+".s"+is] = l.Pct(n, c.ValidTotal)
@@ -124,7 +167,7 @@ func (s *Server) overviewOf(l *lang, race sandik.RaceCode, code sandik.AreaCode,
 	for i := range at.Children {
 		ch := &at.Children[i]
 		id := string(ch.Area)
-		v.Children = append(v.Children, childRow{id, ch.Name, areaHref(race, ch.Area, ch.Level), ch.Level == sandik.LevelSandik})
+		v.Children = append(v.Children, childRow{Code: id, Name: ch.Name, Href: areaHref(race, ch.Area, ch.Level), Box: ch.Level == sandik.LevelSandik, t: ch})
 		k[id+".rep"] = l.Int(ch.BoxesReported) + " / " + l.Int(ch.BoxesExpected)
 		k[id+".ver"] = l.Pct(int64(ch.BoxesVerified), int64(ch.BoxesExpected))
 		k[id+".conf"] = l.Int(ch.BoxesConflict)
@@ -166,6 +209,54 @@ func leadText(l *lang, rc *sandik.Race, c *tally.Counts) (leader, margin string)
 	return rc.Choices[first].Name, l.Num(gap) + " (" + l.Pct(gap, c.ValidTotal) + ")"
 }
 
+// linkChoices links every headline choice figure to the children table
+// sorted by it. Only the page needs the links, not the live stream.
+func (v *overviewView) linkChoices(rc *sandik.Race) {
+	if len(v.Children) == 0 {
+		return
+	}
+	v.ChoiceHref = map[string]string{}
+	for _, p := range []string{"p", "v"} {
+		for i := range rc.Choices {
+			q := url.Values{"m": {v.Metric}, "sort": {sortKey(p, i)}}
+			v.ChoiceHref[sortKey(p, i)] = areaHref(rc.Code, v.Area.Code, sandik.LevelIl) + "?" + q.Encode() + "#children"
+		}
+	}
+}
+
+// sortChildren orders the children table by the figure key names (see
+// parseSort), most first, children with equal figures keeping their
+// order, and fills the column that shows the figure. The column is not in
+// the live stream's texts, so its header names the data version it
+// shows; the rest of the row stays live.
+func (v *overviewView) sortChildren(l *lang, rc *sandik.Race, key string, seq int64, at string) {
+	phase, i, ok := parseSort(key, len(rc.Choices))
+	if !ok || len(v.Children) == 0 {
+		return
+	}
+	counts := func(c *childRow) *tally.Counts {
+		if phase == "v" {
+			return &c.t.Verified
+		}
+		return &c.t.Provisional
+	}
+	slices.SortStableFunc(v.Children, func(a, b childRow) int {
+		return cmp.Compare(voteOf(counts(&b), i), voteOf(counts(&a), i))
+	})
+	for j := range v.Children {
+		c := counts(&v.Children[j])
+		n := voteOf(c, i)
+		v.Children[j].Sorted = l.Num(n) + " (" + l.Pct(n, c.ValidTotal) + ")"
+	}
+	// Colouring the map another way keeps the order.
+	for j := range v.Metrics {
+		v.Metrics[j].Href += "&sort=" + sortKey(phase, i)
+	}
+	which := map[string]string{"p": "provisional", "v": "verified"}[phase]
+	v.Sort = &childSort{Key: sortKey(phase, i), Label: rc.Choices[i].Name,
+		Sub: l.T(which) + " · " + l.F("fresh", l.Num(seq), at)}
+}
+
 // overview is the page of one area of a race: totals, map and children.
 // A box has its own page.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, u sandik.User) error {
@@ -183,5 +274,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, u sandik.User)
 	v.base.Race, _ = s.c.Registry().Race(race)
 	v.Title = v.Area.Name + " · " + v.base.Race.Name
 	v.K["fresh"] = l.F("fresh", l.Num(v.Seq), l.Clock(s.now()))
+	v.linkChoices(v.base.Race)
+	v.sortChildren(l, v.base.Race, r.URL.Query().Get("sort"), v.Seq, l.Clock(s.now()))
 	return s.render(w, http.StatusOK, "overview", v)
 }
