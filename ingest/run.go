@@ -73,6 +73,7 @@ func Check(open Opener, format Format, base *sandik.Registry, opts TableOptions)
 		return nil, err
 	}
 	defer closeAll()
+	opts.HeaderLine = r.HeaderLine()
 	p, err := NewTablePlanner(base, r.Choices(), opts)
 	if err != nil {
 		return nil, err

@@ -25,7 +25,12 @@ type TableOptions struct {
 	RaceName string        // "Belediye Meclisi"; the constituency's name is added
 	User     sandik.UserID // whose figures these are: "ysk" for official files
 	Source   sandik.Source // sandik.SourceOfficial, or SourceImport for typed sheets
+	// HeaderLine is the file's line of the header row (1 when zero): title
+	// rows may stand above it (resultfile.Reader.HeaderLine).
+	HeaderLine int
 }
+
+func (o *TableOptions) headerLine() int { return max(o.HeaderLine, 1) }
 
 func (o *TableOptions) check(base *sandik.Registry) error {
 	var ps []sandik.Problem
@@ -103,7 +108,7 @@ func NewTablePlanner(base *sandik.Registry, choices []string, opts TableOptions)
 		return nil, err
 	}
 	if len(choices) == 0 {
-		return nil, sandik.Invalid("the table has no party columns", []sandik.Problem{{Field: "header", Line: 1, Rule: sandik.RuleRequired, Message: "no party columns after the result-sheet fields"}})
+		return nil, sandik.Invalid("the table has no party columns", []sandik.Problem{{Field: "header", Line: opts.headerLine(), Rule: sandik.RuleRequired, Message: "no party columns after the result-sheet fields"}})
 	}
 	p := &TablePlanner{opts: opts, base: base, header: choices, ix: newAreaIndex(base),
 		places: map[string]sandik.AreaCode{}, consts: map[sandik.AreaCode]*constituency{}, boxLine: map[sandik.AreaCode]int{}}
@@ -342,7 +347,7 @@ func (p *TablePlanner) Finish() (*Plan, error) {
 		return nil, sandik.Invalid(fmt.Sprintf("%d of %d rows cannot be imported; nothing was imported", p.rejected, p.rows), p.problems)
 	}
 	if p.rows == 0 {
-		return nil, sandik.Invalid("the table has no rows", []sandik.Problem{{Field: "rows", Line: 2, Rule: sandik.RuleRequired, Message: "no ballot boxes after the header"}})
+		return nil, sandik.Invalid("the table has no rows", []sandik.Problem{{Field: "rows", Line: p.opts.headerLine() + 1, Rule: sandik.RuleRequired, Message: "no ballot boxes after the header"}})
 	}
 	plan := &Plan{planner: p, races: map[sandik.AreaCode]raceMap{}, Rows: p.rows, Flagged: p.flagged, FlaggedRows: p.flaggedRows}
 	// Records the registry has already are carried as they are, so the
