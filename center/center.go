@@ -503,6 +503,11 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 	return u, nil
 }
 
+// Sessions returns where the pages keep their sessions: the store, so
+// that every instance on the database shares them and a restart keeps
+// them.
+func (c *Center) Sessions() sandik.SessionStore { return c.store }
+
 // ResetToken gives a user a new token; the old one stops working.
 func (c *Center) ResetToken(ctx context.Context, id sandik.UserID) (string, error) {
 	token := NewToken()
