@@ -65,11 +65,50 @@ type UserStore interface {
 	SetUserAreas(ctx context.Context, id UserID, areas []AreaCode) error
 }
 
+// Session is a signed-in browser of the pages. Only hashes are kept: the
+// SHA-256 of the random id its cookie holds, so that a copy of the
+// database cannot be replayed as a cookie, and the SHA-256 of the API
+// token the user signed in with, so that replacing the token ends the
+// session.
+type Session struct {
+	ID        [32]byte // SHA-256 of the session id in the cookie
+	TokenHash [32]byte // SHA-256 of the API token that opened it
+	User      UserID
+	Created   time.Time
+	Seen      time.Time // last use; callers refresh it only now and then
+}
+
+// SessionStore keeps page sessions where every instance sharing the
+// database finds them. When a session has expired is the caller's rule;
+// the store keeps times to the nanosecond and compares none of its own.
+type SessionStore interface {
+	// CreateSession stores a new session; EConflict if its ID is taken.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionUser returns a session and its user while the token that
+	// opened it is still that user's; ENotFound if there is no such
+	// session or the token has been replaced since.
+	SessionUser(ctx context.Context, id [32]byte) (Session, User, error)
+	// TouchSession moves a session's Seen forward to seen. It never moves
+	// it back (instances' clocks differ a little), and a session that is
+	// gone is left gone without an error.
+	TouchSession(ctx context.Context, id [32]byte, seen time.Time) error
+	// DeleteSession ends a session; one already gone is not an error.
+	DeleteSession(ctx context.Context, id [32]byte) error
+	// DeleteStaleSessions deletes up to limit sessions last seen before
+	// seenBefore, created before createdBefore, or whose token is no
+	// longer their user's, and returns how many it deleted.
+	DeleteStaleSessions(ctx context.Context, seenBefore, createdBefore time.Time, limit int) (int, error)
+	// SessionCount returns how many sessions are stored, stale ones not
+	// yet deleted included.
+	SessionCount(ctx context.Context) (int, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	RegistryStore
 	LogWriter
 	LogReader
 	UserStore
+	SessionStore
 	Close() error
 }

@@ -576,6 +576,11 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 	return u, nil
 }
 
+// Sessions returns where the pages keep their sessions: the store, so
+// that every instance on the database shares them and a restart keeps
+// them.
+func (c *Center) Sessions() sandik.SessionStore { return c.store }
+
 // dedupe drops repeated problems: a malformed area code is reported by
 // the user's own check and by the registry's.
 func dedupe(ps []sandik.Problem) []sandik.Problem {

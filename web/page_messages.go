@@ -52,7 +52,7 @@ var messages = map[string][2]string{
 	"fresh":                  {"Veri sürümü #%s · güncellendi %s", "Data version #%s · updated %s"},
 	"live.on":                {"Canlı", "Live"},
 	"live.lost":              {"Canlı bağlantı koptu — yeniden bağlanılıyor; rakamlar eski olabilir", "Live connection lost — reconnecting; figures may be out of date"},
-	"live.session":           {"Oturum sona erdi (sunucu yeniden başlamış olabilir) — başka bir sekmede yeniden giriş yapın; bu sayfa kendiliğinden canlanır", "Session ended (the server may have restarted) — sign in again in another tab; this page comes back by itself"},
+	"live.session":           {"Oturum sona erdi (çıkış yapılmış, süresi dolmuş ya da anahtar yenilenmiş olabilir) — başka bir sekmede yeniden giriş yapın; bu sayfa kendiliğinden canlanır", "Session ended (signed out, expired, or the token was replaced) — sign in again in another tab; this page comes back by itself"},
 	"export.csv":             {"CSV indir", "Download CSV"},
 	"export.xlsx":            {"Excel indir", "Download Excel"},
 	"status":                 {"Durum", "Status"},

@@ -133,7 +133,7 @@ func New(cfg Config) *Server {
 		panic("web: " + err.Error())
 	}
 	s.loc = istanbul()
-	s.sessions = newSessions(s.now)
+	s.sessions = newSessions(cfg.Center.Sessions(), s.log, s.now)
 	s.cop = http.NewCrossOriginProtection()
 	s.broker = broker.New(cfg.Center, cfg.LiveInterval, s.now)
 	s.live = newLiveCache()

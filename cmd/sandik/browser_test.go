@@ -267,24 +267,10 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Fatalf("pending sheet %q, %v", pending, err)
 	}
 	serveAt(t, bin, db, addr)
-	// The restart forgot the sessions: both pages say so and wait, the
-	// sheet still on the phone.
-	waitJS(t, obsA, "the session notice", `document.querySelector("#m-form").textContent.includes("Oturum sona erdi")`, 20*time.Second)
-	waitJS(t, coord, "the session notice", `document.querySelector(".live").textContent.includes("Oturum sona erdi")`, 20*time.Second)
-	// Signing in again in another tab brings both back without a reload.
-	for _, c := range []struct {
-		ctx   context.Context
-		token string
-	}{{obsA, tokens["musahit-a"]}, {coord, tokens["koord"]}} {
-		tab, closeTab := chromedp.NewContext(c.ctx)
-		if err := signIn(tab, base, c.token); err != nil {
-			t.Fatal(err)
-		}
-		closeTab()
-	}
-	// The new tab finds the unsent sheet and sends it too: whichever
-	// arrives first is stored, the other is recognised as a repeat.
-	waitJS(t, obsA, "the receipt", `/^Alındı|zaten alınmıştı/.test(document.querySelector("#receipt").textContent)`, 20*time.Second)
+	// Sessions live in the database, so the restart signed no one out:
+	// the form's own retry sends the sheet, and the overview reconnects,
+	// without a sign-in.
+	waitJS(t, obsA, "the receipt", `document.querySelector("#receipt").textContent.startsWith("Alındı")`, 20*time.Second)
 	if p, err := chromedp.Run(obsA, chromedp.Evaluate[string](`localStorage.getItem("sandik.pending") || ""`)); err != nil || p != "" {
 		t.Fatalf("pending sheet kept after the receipt: %q, %v", p, err)
 	}

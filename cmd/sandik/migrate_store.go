@@ -24,7 +24,9 @@ const migrateStorePage = 10_000
 // token hashes, and the submission log with its sequence numbers — into an
 // empty one, SQLite to PostgreSQL or back, and then proves the copy: the
 // same records, the same log submission by submission, and the same
-// totals from a fresh tally of each.
+// totals from a fresh tally of each. Page sessions are not copied: they
+// are ephemeral (36 hours at most), and a user signs in again on the new
+// database with the same token.
 func cmdMigrateStore(e *env, args []string) error {
 	fs := newFlags(e, "migrate-store", "migrate-store -from DB -to DB [flags]")
 	from := fs.String("from", "", "database to copy: an SQLite file or a postgres:// URL")

@@ -35,6 +35,7 @@ func Run(t *testing.T, o Opener) {
 		{"Registry", registryTests},
 		{"Log", logTests},
 		{"Users", userTests},
+		{"Sessions", sessionTests},
 		{"Concurrency", concurrencyTests},
 		{"Groups", groupTests},
 		{"Durability", durabilityTests},

@@ -44,9 +44,9 @@
       es.addEventListener("error", () => {
         setLost(true);
         // A connecting stream retries by itself. A closed one was refused:
-        // the server may have restarted and forgotten the session (they
-        // live in memory). Say so, and keep trying: signing in again in
-        // another tab brings this page back to life without a reload.
+        // the session ended (logout elsewhere, expiry, a replaced token).
+        // Say so, and keep trying: signing in again in another tab brings
+        // this page back to life without a reload.
         if (es.readyState !== EventSource.CLOSED) return;
         es.close();
         const ctl = new AbortController();
