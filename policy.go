@@ -105,21 +105,6 @@ func (u User) Scoped() bool {
 	return u.Role != RoleAdmin && (u.Role == RoleObserver || len(u.Areas) > 0)
 }
 
-// ScopeWithin returns u's areas that lie within area: the parts of area a
-// scoped user may act on. It is nil for a user who is not scoped.
-func (r *Registry) ScopeWithin(u User, area AreaCode) []AreaCode {
-	if !u.Scoped() {
-		return nil
-	}
-	var out []AreaCode
-	for _, a := range u.Areas {
-		if r.Contains(area, a) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 // CheckAreas checks area codes given for a user: each well formed, given
 // once, and an area of the registry. Problems name the field "areas[i]".
 func (r *Registry) CheckAreas(codes []AreaCode) error {
@@ -180,12 +165,15 @@ func (r *Registry) AssignedBoxes(u User, rc *Race, limit int) []AreaCode {
 		if !ok {
 			return true
 		}
+		if len(out) >= limit {
+			return false
+		}
 		if a.Level == LevelSandik {
 			if !seen[code] && r.InRace(rc, code) {
 				seen[code] = true
 				out = append(out, code)
 			}
-			return len(out) < limit
+			return true
 		}
 		for _, c := range r.children[code] {
 			if !walk(c) {
@@ -200,4 +188,27 @@ func (r *Registry) AssignedBoxes(u User, rc *Race, limit int) []AreaCode {
 		}
 	}
 	return out
+}
+
+// AllowTotals decides whether u may read area's totals, which for a box
+// are that box's figures. A box's totals are its typings, so only those
+// who see every entry read them, and only inside their areas. A user
+// limited to areas reads anything inside them and, above them, the
+// totals of districts and wider areas (aggregates of many boxes), never
+// those of a neighbourhood or box outside.
+func (r *Registry) AllowTotals(u User, area AreaCode) error {
+	if !u.Role.Valid() {
+		return Errorf(EForbidden, "user %q has no role", u.ID)
+	}
+	a, ok := r.Area(area)
+	if !ok {
+		return nil // the tally says it does not exist
+	}
+	if a.Level == LevelSandik && !u.Role.SeesAllEntries() {
+		return Errorf(EForbidden, "a box's totals are its typings, blind to user %q (%s); read the box's own entries instead", u.ID, u.Role)
+	}
+	if r.InScope(u, area) || (a.Level <= LevelIlce && r.Overlaps(u, area)) {
+		return nil
+	}
+	return Errorf(EForbidden, "%s is outside the areas of user %q (%s)", area, u.ID, u.Role)
 }

@@ -63,6 +63,9 @@ func (u User) Validate() error {
 		ps.add("role", RuleInvalidValue, "unknown role %q (want observer, volunteer, coordinator, admin or lawyer)", u.Role)
 	}
 	ps = append(ps, areaCodeProblems(u.Areas)...)
+	if u.Role == RoleAdmin && len(u.Areas) > 0 {
+		ps.add("areas", RuleInvalidValue, "an administrator works everywhere; areas would be ignored")
+	}
 	if len(ps) > 0 {
 		return Invalid(fmt.Sprintf("invalid user %q", u.ID), ps)
 	}

@@ -576,6 +576,11 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 	return u, nil
 }
 
+// UsersChanged is a counter that moves whenever this process changes a
+// user's token or areas, so that holders of a user's rights (a live
+// stream) know to read the user again.
+func (c *Center) UsersChanged() uint64 { return uint64(c.tokenGen.Load()) }
+
 // Sessions returns where the pages keep their sessions: the store, so
 // that every instance on the database shares them and a restart keeps
 // them.
@@ -597,17 +602,34 @@ func dedupe(ps []sandik.Problem) []sandik.Problem {
 
 // AssignAreas replaces the areas a user works in; none leaves an observer
 // with no box and anyone else with the whole centre. Every code must be
-// in the registry. Other processes see the change once their cached
-// users expire (Config.UserCacheTTL).
-func (c *Center) AssignAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) error {
+// in the registry. Other processes see the change on their pages and live
+// streams at once (sessions read the user from the store, streams within
+// a second) and for API tokens once their cached users expire
+// (Config.UserCacheTTL).
+//
+// It returns the user as assigned.
+func (c *Center) AssignAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) (sandik.User, error) {
 	if err := c.Registry().CheckAreas(areas); err != nil {
-		return err
+		return sandik.User{}, err
 	}
-	if err := c.store.SetUserAreas(ctx, id, sandik.NormalizeAreas(areas)); err != nil {
-		return err
+	users, err := c.store.Users(ctx)
+	if err != nil {
+		return sandik.User{}, err
+	}
+	i := slices.IndexFunc(users, func(u sandik.User) bool { return u.ID == id })
+	if i < 0 {
+		return sandik.User{}, sandik.Errorf(sandik.ENotFound, "user %q not found", id)
+	}
+	u := users[i]
+	u.Areas = sandik.NormalizeAreas(areas)
+	if err := u.Validate(); err != nil {
+		return sandik.User{}, err
+	}
+	if err := c.store.SetUserAreas(ctx, id, u.Areas); err != nil {
+		return sandik.User{}, err
 	}
 	c.forget(id)
-	return nil
+	return u, nil
 }
 
 // forget drops a user's cached authentications, so the next request reads

@@ -60,16 +60,6 @@ func mayHandle(reg *sandik.Registry, u sandik.User, race sandik.RaceCode, boxes,
 	return nil
 }
 
-// sees reports whether a case touches u's areas at all, for listings.
-func sees(reg *sandik.Registry, u sandik.User, cs *itiraz.Case) bool {
-	for _, a := range subjects(reg, cs.Race, cs.Boxes, cs.Areas) {
-		if reg.Overlaps(u, a) {
-			return true
-		}
-	}
-	return false
-}
-
 // DeadlineRules returns the rules deadlines are computed by.
 func (c *Center) DeadlineRules() []itiraz.Rule { return slices.Clone(c.rules) }
 
@@ -302,14 +292,15 @@ func (c *Center) CaseFor(ctx context.Context, u sandik.User, id itiraz.CaseID) (
 	if err != nil {
 		return nil, err
 	}
-	if err := mayHandle(c.Registry(), u, cs.Race, cs.Boxes, cs.Areas); err != nil {
-		return nil, err
+	if mayHandle(c.Registry(), u, cs.Race, cs.Boxes, cs.Areas) != nil {
+		// Naming the subject outside would tell what the case is about.
+		return nil, sandik.Errorf(sandik.EForbidden, "case %s is outside the areas of user %q (%s)", id, u.ID, u.Role)
 	}
 	return cs, nil
 }
 
-// CasesFor returns the cases of race (all races when empty) that touch
-// u's areas, by id.
+// CasesFor returns the cases of race (all races when empty) u may open,
+// by id.
 func (c *Center) CasesFor(ctx context.Context, u sandik.User, race sandik.RaceCode) ([]*itiraz.Case, error) {
 	if err := canManage(u); err != nil {
 		return nil, err
@@ -321,7 +312,8 @@ func (c *Center) CasesFor(ctx context.Context, u sandik.User, race sandik.RaceCo
 	reg := c.Registry()
 	out := []*itiraz.Case{}
 	for _, cs := range all {
-		if sees(reg, u, cs) {
+		// Listed only if it can be opened: every subject inside u's areas.
+		if mayHandle(reg, u, cs.Race, cs.Boxes, cs.Areas) == nil {
 			out = append(out, cs)
 		}
 	}
@@ -407,7 +399,17 @@ func (c *Center) DraftFromDiscrepancies(ctx context.Context, u sandik.User, race
 	if err := canManage(u); err != nil {
 		return nil, err
 	}
-	rep, _, err := c.Compare(race, area, verify.Options{Basis: verify.BasisVerified})
+	// Areas first: whether a box outside is a discrepancy is not the
+	// user's to learn from the answer.
+	reg := c.Registry()
+	for _, b := range boxes {
+		if _, known := reg.Area(b); known {
+			if err := reg.Allow(u, sandik.ActionHandleCases, b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	rep, _, err := c.CompareFor(u, race, area, verify.Options{Basis: verify.BasisVerified})
 	if err != nil {
 		return nil, err
 	}
@@ -428,18 +430,6 @@ func (c *Center) DraftFromDiscrepancies(ctx context.Context, u sandik.User, race
 			return nil, sandik.Invalid("not every box is a discrepancy", ps)
 		}
 		chosen = picked
-	}
-	// A scoped user drafts for their own boxes: named boxes outside them
-	// are refused before any case is written, and "all" means all of theirs.
-	reg := c.Registry()
-	if len(boxes) > 0 {
-		for _, b := range chosen {
-			if err := reg.Allow(u, sandik.ActionHandleCases, b.Box); err != nil {
-				return nil, err
-			}
-		}
-	} else {
-		chosen = slices.DeleteFunc(chosen, func(b verify.Box) bool { return !reg.InScope(u, b.Box) })
 	}
 	if len(chosen) == 0 {
 		return nil, sandik.Invalid("no discrepancies", []sandik.Problem{{Field: "boxes", Rule: sandik.RuleRequired,

@@ -154,19 +154,19 @@ func TestAssignAreas(t *testing.T) {
 	if got, _ := f.c.Authenticate(ctx, token); len(got.Areas) != 0 {
 		t.Fatalf("new user has areas %v", got.Areas)
 	}
-	err = f.c.AssignAreas(ctx, u.ID, []sandik.AreaCode{storetest.Box1, "34.9999"})
+	_, err = f.c.AssignAreas(ctx, u.ID, []sandik.AreaCode{storetest.Box1, "34.9999"})
 	if ps := sandik.ProblemsOf(err); len(ps) != 1 || ps[0].Field != "areas[1]" || ps[0].Rule != sandik.RuleUnknownArea {
 		t.Fatalf("assigning an unknown area: %v", err)
 	}
-	err = f.c.AssignAreas(ctx, u.ID, []sandik.AreaCode{storetest.Box1, storetest.Box1})
+	_, err = f.c.AssignAreas(ctx, u.ID, []sandik.AreaCode{storetest.Box1, storetest.Box1})
 	if ps := sandik.ProblemsOf(err); len(ps) != 1 || ps[0].Field != "areas[1]" || ps[0].Rule != sandik.RuleDuplicate {
 		t.Fatalf("assigning a box twice: %v", err)
 	}
-	if err := f.c.AssignAreas(ctx, "nobody", []sandik.AreaCode{storetest.Box1}); sandik.CodeOf(err) != sandik.ENotFound {
+	if _, err := f.c.AssignAreas(ctx, "nobody", []sandik.AreaCode{storetest.Box1}); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Fatalf("assigning to an unknown user: %v", err)
 	}
 	// The assignment takes effect at once in this process, cache or not.
-	if err := f.c.AssignAreas(ctx, u.ID, []sandik.AreaCode{storetest.Box2, storetest.Box1}); err != nil {
+	if _, err := f.c.AssignAreas(ctx, u.ID, []sandik.AreaCode{storetest.Box2, storetest.Box1}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := f.c.Authenticate(ctx, token)
@@ -174,6 +174,13 @@ func TestAssignAreas(t *testing.T) {
 		t.Fatalf("after assigning, the user has %v, %v", got.Areas, err)
 	}
 	submit(t, f, got, sheet("x2", storetest.Box2, 1, 2, 3))
+	// An administrator works everywhere: areas would only mislead.
+	if _, err := f.c.CreateUser(ctx, sandik.User{ID: "boss", Name: "Boss", Role: sandik.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.c.AssignAreas(ctx, "boss", []sandik.AreaCode{storetest.Box1}); sandik.CodeOf(err) != sandik.EInvalid {
+		t.Fatalf("areas for an administrator: %v", err)
+	}
 	if _, err := f.c.CreateUser(ctx, sandik.User{ID: "y", Name: "Y", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34.9999"}}); sandik.CodeOf(err) != sandik.EInvalid {
 		t.Fatalf("creating a user with an unknown area: %v", err)
 	}

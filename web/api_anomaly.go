@@ -83,7 +83,7 @@ func (s *Server) getAnomalies(w http.ResponseWriter, r *http.Request, u sandik.U
 		return err
 	}
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
-	flags, figs, seq, err := s.c.Anomalies(race, area, basis, th)
+	flags, figs, seq, err := s.c.AnomaliesFor(u, race, area, basis, th)
 	if err != nil {
 		return err
 	}

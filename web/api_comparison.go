@@ -80,7 +80,7 @@ func (s *Server) getComparison(w http.ResponseWriter, r *http.Request, u sandik.
 		return badParam("format", "must be json or csv (got %q)", format)
 	}
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
-	rep, seq, err := s.c.Compare(race, area, verify.Options{Basis: basis, A: sandik.ChoiceCode(q.Get("a")), B: sandik.ChoiceCode(q.Get("b"))})
+	rep, seq, err := s.c.CompareFor(u, race, area, verify.Options{Basis: basis, A: sandik.ChoiceCode(q.Get("a")), B: sandik.ChoiceCode(q.Get("b"))})
 	if err != nil {
 		return err
 	}

@@ -178,7 +178,7 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, u sandik.Us
 	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
 		return badParam("sha256", "must be 64 lower-case hex digits")
 	}
-	data, err := s.c.Evidence(r.Context(), sum)
+	data, err := s.c.EvidenceFor(r.Context(), u, sum)
 	if err != nil {
 		return err
 	}

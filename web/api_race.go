@@ -70,14 +70,14 @@ type totalsJSON struct {
 	tally.AreaTotals
 }
 
-func (s *Server) getTotals(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+func (s *Server) getTotals(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	eng := s.c.Engine() // one engine for the race and its totals
 	rc, err := race(eng.Registry(), r)
 	if err != nil {
 		return err
 	}
 	area := sandik.AreaCode(r.PathValue("area"))
-	at, err := eng.Totals(rc.Code, area)
+	at, err := center.ScopedTotals(eng, u, rc.Code, area)
 	if err != nil {
 		return err
 	}

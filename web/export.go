@@ -17,12 +17,12 @@ import (
 // exportTable is an area's results with its children's, one row each:
 // box counts, then the provisional and the verified figures with the
 // votes of every choice.
-func (s *Server) exportTable(l *lang, race sandik.RaceCode, area sandik.AreaCode) (header []string, rows [][]any, err error) {
+func (s *Server) exportTable(l *lang, u sandik.User, race sandik.RaceCode, area sandik.AreaCode) (header []string, rows [][]any, err error) {
 	rc, ok := s.c.Registry().Race(race)
 	if !ok {
 		return nil, nil, sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
-	at, err := s.c.Totals(race, area)
+	at, err := s.c.TotalsFor(u, race, area)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,10 +65,10 @@ func exportName(race sandik.RaceCode, area sandik.AreaCode, seq int64, ext strin
 // semicolons between fields, which is the list separator Excel expects
 // under a Turkish locale (where the comma is the decimal mark). Figures
 // are plain integers, never grouped, so that they stay numbers.
-func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
 	seq := s.c.Seq()
-	header, rows, err := s.exportTable(s.langOf(r), race, area)
+	header, rows, err := s.exportTable(s.langOf(r), u, race, area)
 	if err != nil {
 		return err
 	}
@@ -98,11 +98,11 @@ func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, _ sandik.User
 
 // exportXLSX writes the table as an Excel workbook with numbers as
 // numbers, a frozen header and a note that the figures are unofficial.
-func (s *Server) exportXLSX(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+func (s *Server) exportXLSX(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
 	l := s.langOf(r)
 	seq := s.c.Seq()
-	header, rows, err := s.exportTable(l, race, area)
+	header, rows, err := s.exportTable(l, u, race, area)
 	if err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func (s *Server) liveBox(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	if !u.Role.CanAdjudicate() {
 		key += "|" + string(u.ID)
 	}
-	return s.stream(w, r, key, func(ev broker.Event) (*livePayload, error) {
+	return s.stream(w, r, u, key, func(ev broker.Event) (*livePayload, error) {
 		v, err := s.boxOf(r, u, race, box)
 		if err != nil {
 			return nil, err

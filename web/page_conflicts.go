@@ -86,7 +86,7 @@ func (s *Server) liveConflicts(w http.ResponseWriter, r *http.Request, u sandik.
 	if u.Scoped() {
 		key += "|" + string(u.ID)
 	}
-	return s.stream(w, r, key, func(ev broker.Event) (*livePayload, error) {
+	return s.stream(w, r, u, key, func(ev broker.Event) (*livePayload, error) {
 		sig, n, err := s.conflictSig(u, race)
 		if err != nil {
 			return nil, err

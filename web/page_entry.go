@@ -83,8 +83,8 @@ type boxHit struct {
 const maxBoxHits = 20
 
 // searchBoxes finds the race's boxes whose code or place names contain
-// every word of q, matched the Turkish way. Observers have no box
-// assignments yet, so any box of the race can be picked.
+// every word of q, matched the Turkish way, among the boxes u may enter:
+// a scoped user's own, or any box of the race.
 func (s *Server) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	reg := s.c.Registry()
 	race := sandik.RaceCode(r.URL.Query().Get("race"))

@@ -106,13 +106,13 @@ func areaHref(race sandik.RaceCode, a sandik.AreaCode, level sandik.AreaLevel) s
 }
 
 // overviewOf builds the view of area in race, coloured by metric key.
-func (s *Server) overviewOf(l *lang, race sandik.RaceCode, code sandik.AreaCode, mkey string) (*overviewView, error) {
+func (s *Server) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sandik.AreaCode, mkey string) (*overviewView, error) {
 	reg := s.c.Registry()
 	rc, ok := reg.Race(race)
 	if !ok {
 		return nil, sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
-	at, err := s.c.Totals(race, code)
+	at, err := s.c.TotalsFor(u, race, code)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +266,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, u sandik.User)
 		return nil
 	}
 	l := s.langOf(r)
-	v, err := s.overviewOf(l, race, code, r.URL.Query().Get("m"))
+	v, err := s.overviewOf(l, u, race, code, r.URL.Query().Get("m"))
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func (s *Server) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik
 	if !ok {
 		return sandik.Errorf(sandik.ENotFound, "area %q does not exist", area)
 	}
-	rep, _, err := s.c.Compare(race, area, verify.Options{Basis: verify.BasisVerified})
+	rep, _, err := s.c.CompareFor(u, race, area, verify.Options{Basis: verify.BasisVerified})
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (s *Server) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	flags, figs, _, err := s.c.Anomalies(race, area, center.AnomalyOfficial, th)
+	flags, figs, _, err := s.c.AnomaliesFor(u, race, area, center.AnomalyOfficial, th)
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func signed(l *lang, n int64) string {
 // comparisonCSV exports an area's discrepancies like the API's CSV.
 func (s *Server) comparisonCSV(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
-	rep, _, err := s.c.Compare(race, area, verify.Options{Basis: verify.BasisVerified})
+	rep, _, err := s.c.CompareFor(u, race, area, verify.Options{Basis: verify.BasisVerified})
 	if err != nil {
 		return err
 	}

@@ -277,7 +277,7 @@ func TestReviewLiveBoxEndsWhenTheAreaIsWithdrawn(t *testing.T) {
 	defer cancel()
 	s := b.stream(ctx, "/races/"+raceIST+"/boxes/"+box2+"/live")
 	s.next(t)
-	if err := e.center.AssignAreas(t.Context(), coordAdal, []sandik.AreaCode{"34.02"}); err != nil {
+	if _, err := e.center.AssignAreas(t.Context(), coordAdal, []sandik.AreaCode{"34.02"}); err != nil {
 		t.Fatal(err)
 	}
 	if r := b.get("/races/" + raceIST + "/boxes/" + box2); r.status != http.StatusForbidden {
@@ -378,7 +378,7 @@ func TestReviewLiveConflictsFollowANewAssignment(t *testing.T) {
 	defer cancel()
 	s := b.stream(ctx, "/races/"+raceIST+"/conflicts/live")
 	s.next(t)
-	if err := e.center.AssignAreas(t.Context(), coordinator, []sandik.AreaCode{"34.01"}); err != nil {
+	if _, err := e.center.AssignAreas(t.Context(), coordinator, []sandik.AreaCode{"34.01"}); err != nil {
 		t.Fatal(err)
 	}
 	// A conflict in Beşiktaş, outside the coordinator's new area.

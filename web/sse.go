@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -76,7 +77,12 @@ const keepAlive = 15 * time.Second
 // reconnecting with Last-Event-ID simply gets a fresh snapshot. A client
 // too slow to take its events is dropped by the broker; its browser
 // reconnects by itself.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, build func(ev broker.Event) (*livePayload, error)) error {
+//
+// u is the user the stream was opened for, its key and checks chosen for
+// them. The stream ends when that user changes: a new role or new areas
+// may make the rendering it shares wrong for them, and the browser's
+// reconnection goes through the route's checks again.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, u sandik.User, key string, build func(ev broker.Event) (*livePayload, error)) error {
 	sub := s.broker.Subscribe()
 	if sub == nil {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
@@ -96,6 +102,15 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, buil
 	rc.Flush()
 	ping := time.NewTicker(s.keepAlive)
 	defer ping.Stop()
+	// still re-reads the user: on every ping, and before an event when this
+	// process changed a user since, or the last check is older than the
+	// keep-alive interval or a second (a change made by another process).
+	checked, gen := time.Now(), s.c.UsersChanged()
+	still := func() bool {
+		checked, gen = time.Now(), s.c.UsersChanged()
+		cur, ok := s.sessions.user(r, s.c)
+		return ok && cur.ID == u.ID && cur.Role == u.Role && slices.Equal(cur.Areas, u.Areas)
+	}
 	for {
 		select {
 		case <-r.Context().Done():
@@ -104,7 +119,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, buil
 			// A stream is checked against its session now and then: a
 			// logout or token reset ends it, and a wall screen that only
 			// watches keeps its session from idling out.
-			if _, ok := s.sessions.user(r, s.c); !ok {
+			if !still() {
 				return nil
 			}
 			if _, err := fmt.Fprintf(w, "event: ping\ndata: %d\n\n", time.Now().Unix()); err != nil {
@@ -114,6 +129,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, buil
 		case ev, ok := <-sub.C:
 			if !ok {
 				return nil // dropped or shutting down: the browser reconnects
+			}
+			if (s.c.UsersChanged() != gen || time.Since(checked) >= min(s.keepAlive, time.Second)) && !still() {
+				return nil
 			}
 			body, err := s.live.get(key, ev, func() ([]byte, error) {
 				p, err := build(ev)
@@ -136,13 +154,19 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, buil
 }
 
 // liveOverview streams the overview of one area.
-func (s *Server) liveOverview(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+func (s *Server) liveOverview(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, area := r.PathValue("race"), r.PathValue("area")
+	if err := s.c.Registry().AllowTotals(u, sandik.AreaCode(area)); err != nil {
+		return err
+	}
 	m := metricOf(r.URL.Query().Get("m")).Key
 	l := s.langOf(r)
 	key := "o|" + race + "|" + area + "|" + m + "|" + l.Code
-	return s.stream(w, r, key, func(ev broker.Event) (*livePayload, error) {
-		v, err := s.overviewOf(l, sandik.RaceCode(race), sandik.AreaCode(area), m)
+	if u.Scoped() {
+		key += "|" + string(u.ID) // their children only
+	}
+	return s.stream(w, r, u, key, func(ev broker.Event) (*livePayload, error) {
+		v, err := s.overviewOf(l, u, sandik.RaceCode(race), sandik.AreaCode(area), m)
 		if err != nil {
 			return nil, err
 		}

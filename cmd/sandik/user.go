@@ -112,14 +112,19 @@ func userAssign(e *env, args []string) error {
 	}
 	codes := splitAreas(*areas)
 	return withApp(e, &sf, func(a *app) error {
-		if err := a.center.AssignAreas(e.ctx, sandik.UserID(*id), codes); err != nil {
+		u, err := a.center.AssignAreas(e.ctx, sandik.UserID(*id), codes)
+		if err != nil {
 			return err
 		}
-		if len(codes) == 0 {
-			fmt.Fprintf(e.stdout, "user %s has no areas now\n", *id)
-			return nil
+		switch {
+		case len(u.Areas) > 0:
+			fmt.Fprintf(e.stdout, "user %s (%s) works in %s\n", u.ID, u.Role, areaList(u))
+		case u.Scoped():
+			fmt.Fprintf(e.stdout, "user %s (%s) has no areas now: they may enter no box\n", u.ID, u.Role)
+		default:
+			fmt.Fprintf(e.stdout, "user %s (%s) has no areas now: they work for the whole centre\n", u.ID, u.Role)
 		}
-		fmt.Fprintf(e.stdout, "user %s works in %s\n", *id, areaList(sandik.User{Areas: sandik.NormalizeAreas(codes)}))
+		fmt.Fprintln(e.stdout, "running servers apply it to pages at once and to API tokens within their user cache lifetime (30 s by default)")
 		return nil
 	})
 }
