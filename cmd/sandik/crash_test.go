@@ -35,58 +35,115 @@ func TestKillNineLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a real server")
 	}
-	cycles := 100
-	if v := os.Getenv("SANDIK_CRASH_CYCLES"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("SANDIK_CRASH_CYCLES=%q: want a positive number", v)
-		}
-		cycles = n
-	}
+	cycles := crashCycles(t, "SANDIK_CRASH_CYCLES", 100)
 	dir, bin := buildSandik(t)
 	db := filepath.Join(dir, "crash.db")
 	reg, token := prepareCrashDB(t, db)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d (cycles %d)", seed, cycles)
 	rng := rand.New(rand.NewPCG(seed, 2))
-	acked := map[sandik.SubmissionID]string{} // id → race|box|valid total
-	refused := map[sandik.SubmissionID]bool{}
-	next := 0
+	load := newCrashLoad(reg, token, 0)
 	for cycle := 0; cycle < cycles; cycle++ {
 		url, proc, ready := startServer(t, bin, db)
 		if ready > 5*time.Second {
 			t.Fatalf("cycle %d: ready after %s, want < 5 s", cycle, ready)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for w := 0; w < 8; w++ {
-			start := next + w*100_000
-			wg.Go(func() {
-				client := &http.Client{Timeout: 5 * time.Second}
-				for i := start; ctx.Err() == nil; i++ {
-					id, body, want := crashSubmission(reg, i, i%17 == 0)
-					code := post(ctx, client, url, token, body)
-					mu.Lock()
-					switch {
-					case code/100 == 2:
-						acked[id] = want
-					case code == 422:
-						refused[id] = true
-					}
-					mu.Unlock()
-				}
-			})
-		}
 		time.AfterFunc(time.Duration(50+rng.IntN(250))*time.Millisecond, func() {
 			proc.Process.Signal(syscall.SIGKILL)
 			cancel()
 		})
-		wg.Wait()
+		load.run(ctx, url)
 		proc.Wait()
-		next += 8 * 100_000
 	}
-	checkCrashDB(t, db, reg, acked, refused)
+	checkCrashDB(t, db, reg, load.acked, load.refused)
+}
+
+// crashCycles reads a number of crash cycles from the environment
+// variable name, def when it is unset.
+func crashCycles(t *testing.T, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("%s=%q: want a positive number", name, v)
+	}
+	return n
+}
+
+// crashLoad is the clients' side of a crash test: eight workers submit
+// with ids never used before, every 17th submission breaking a rule so
+// that refusals happen too, and it keeps what the server answered.
+type crashLoad struct {
+	reg   *sandik.Registry
+	token string
+	// rate is submissions per second over all workers, each worker at an
+	// even pace; at 0 a worker sends its next one on the last one's answer.
+	rate int
+
+	mu      sync.Mutex
+	acked   map[sandik.SubmissionID]string // id → race|box|valid total
+	refused map[sandik.SubmissionID]bool
+	unknown int // no answer or an error: it may or may not have been committed
+	next    int // number of the first submission of the next run
+}
+
+func newCrashLoad(reg *sandik.Registry, token string, rate int) *crashLoad {
+	return &crashLoad{reg: reg, token: token, rate: rate,
+		acked: map[sandik.SubmissionID]string{}, refused: map[sandik.SubmissionID]bool{}}
+}
+
+// run submits to url until ctx ends, and returns once every worker has
+// its last answer. Runs must not overlap.
+func (l *crashLoad) run(ctx context.Context, url string) {
+	const workers = 8
+	var wg sync.WaitGroup
+	for w := range workers {
+		start := l.next + w*100_000
+		wg.Go(func() {
+			client := &http.Client{Timeout: 5 * time.Second}
+			var pace <-chan time.Time
+			if l.rate > 0 {
+				tick := time.NewTicker(workers * time.Second / time.Duration(l.rate))
+				defer tick.Stop()
+				pace = tick.C
+			}
+			for i := start; ctx.Err() == nil; i++ {
+				if pace != nil {
+					select {
+					case <-ctx.Done():
+						return
+					case <-pace:
+					}
+				}
+				id, body, want := crashSubmission(l.reg, i, i%17 == 0)
+				code := post(ctx, client, url, l.token, body)
+				l.mu.Lock()
+				switch {
+				case code/100 == 2:
+					l.acked[id] = want
+				case code == http.StatusUnprocessableEntity:
+					l.refused[id] = true
+				default:
+					l.unknown++
+				}
+				l.mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	l.next += workers * 100_000
+}
+
+// counts returns how many submissions have been acknowledged, refused and
+// left without a clear answer so far.
+func (l *crashLoad) counts() (acked, refused, unknown int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.acked), len(l.refused), l.unknown
 }
 
 // buildSandik builds the real binary into a fresh directory.
@@ -133,21 +190,34 @@ func prepareStore(t *testing.T, st sandik.Store) (*sandik.Registry, string) {
 }
 
 // startServer starts `sandik serve` on a free port and waits until /healthz
-// answers, returning how long that took.
+// answers, returning how long that took. The server's log goes to stderr.
 func startServer(t *testing.T, bin, db string) (string, *exec.Cmd, time.Duration) {
+	return startServerLog(t, bin, db, os.Stderr)
+}
+
+// startServerLog is startServer with the server's log going to w. A server
+// still running when the test ends is killed then.
+func startServerLog(t *testing.T, bin, db string, w io.Writer) (string, *exec.Cmd, time.Duration) {
+	t.Helper()
 	start := time.Now()
 	cmd := exec.Command(bin, "serve", "-db", db, "-addr", "127.0.0.1:0", "-log-level", "warn")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = w
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Killing a process that has been waited for does nothing: the
+	// callers' own cleanups, registered later, run first.
+	t.Cleanup(func() {
+		if cmd.Process.Kill() == nil {
+			cmd.Wait()
+		}
+	})
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
-		cmd.Process.Kill()
 		t.Fatalf("server said nothing: %v", err)
 	}
 	go io.Copy(io.Discard, out)

@@ -3,19 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/sandik-dev/sandik"
 )
 
 // privateCluster is a PostgreSQL server of the test's own, which it may
@@ -107,93 +104,90 @@ func (c *privateCluster) start() {
 
 // TestPostgresCrashLosesNothing stops PostgreSQL with `pg_ctl stop -m
 // immediate` (a crash: no checkpoint, no clean shutdown) while a `sandik
-// serve` on it takes submissions, starts it again, and checks that the
-// server recovers without a restart, that every acknowledged submission is
-// in the log with its content and nothing refused is, and that the
-// server's totals equal a recount of the log (RELIABILITY.md, durability).
+// serve` on it takes submissions at a steady rate, starts it again, and
+// does so cycle after cycle. The same server process must take
+// submissions again after each crash, without a restart; at the end every
+// acknowledged submission must be in the log with its content, nothing
+// refused may be, and the server's totals must equal a recount of the log
+// (RELIABILITY.md, durability). SANDIK_PG_CRASH_CYCLES sets the number of
+// crashes (default 3).
 func TestPostgresCrashLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a PostgreSQL server of its own and crashes it")
 	}
+	cycles := crashCycles(t, "SANDIK_PG_CRASH_CYCLES", 3)
 	pg := newPrivateCluster(t)
 	_, bin := buildSandik(t)
 	st := openPostgres(t, pg.url())
 	reg, token := prepareStore(t, st)
-	url, proc, _ := startServer(t, bin, pg.url())
+	url, proc, _ := startServerLog(t, bin, pg.url(), newServerLog(t))
 	t.Cleanup(func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() })
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d, cycles %d", seed, cycles)
+	rng := rand.New(rand.NewPCG(seed, 4))
 
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		acked    = map[sandik.SubmissionID]string{}
-		refused  = map[sandik.SubmissionID]bool{}
-		failures int
-	)
+	load := newCrashLoad(reg, token, 800)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	for w := range 8 {
-		wg.Go(func() {
-			client := &http.Client{Timeout: 5 * time.Second}
-			for i := w * 100_000; ctx.Err() == nil; i++ {
-				id, body, want := crashSubmission(reg, i, i%17 == 0)
-				code := post(ctx, client, url, token, body)
-				mu.Lock()
-				switch {
-				case code/100 == 2:
-					acked[id] = want
-				case code == http.StatusUnprocessableEntity:
-					refused[id] = true
-				default:
-					failures++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	crashed := make(chan struct{})
-	time.AfterFunc(500*time.Millisecond, func() {
-		defer close(crashed)
+	loaded := make(chan struct{})
+	go func() { defer close(loaded); load.run(ctx, url) }()
+	var recovered []time.Duration
+	began := time.Now()
+	for cycle := range cycles {
+		// The crash comes after a random number of acknowledgements, so at
+		// a random point of the steady load.
+		acked, _, _ := load.counts()
+		waitAcked(t, load, acked+50+rng.IntN(300), fmt.Sprintf("cycle %d, before the crash", cycle))
+		_, _, cutBefore := load.counts()
 		if err := pg.pgctl("stop", "-m", "immediate"); err != nil {
-			t.Error("pg_ctl stop -m immediate failed")
+			t.Fatalf("cycle %d: pg_ctl stop -m immediate failed", cycle)
 		}
-	})
-	<-crashed
-	mu.Lock()
-	before := len(acked)
-	mu.Unlock()
-	pg.start()
-	// Submissions go on being taken after the database is back, by the
-	// same server process.
+		down, _, _ := load.counts()
+		pg.start()
+		back := time.Now()
+		waitAcked(t, load, down+1, fmt.Sprintf("cycle %d, after PostgreSQL started again", cycle))
+		took := time.Since(back)
+		recovered = append(recovered, took)
+		if took > 5*time.Second {
+			t.Errorf("cycle %d: first acknowledgement %s after PostgreSQL was back, want < 5 s", cycle, took)
+		}
+		if _, _, cut := load.counts(); cut == cutBefore {
+			t.Errorf("cycle %d: no request failed: the crash did not happen during the load", cycle)
+		}
+	}
+	// Some more after the last crash: the server goes on taking them.
+	acked, _, _ := load.counts()
+	waitAcked(t, load, acked+200, "after the last crash")
+	elapsed := time.Since(began)
+	cancel()
+	<-loaded
+	acked, refused, unknown := load.counts()
+	if refused == 0 {
+		t.Fatal("nothing was refused: the check that refused submissions stay out proved nothing")
+	}
+	checkServed(t, st, url, token, load)
+	p50, slowest := spread(recovered)
+	t.Logf("%d database crashes in %s at %d submissions/s: acknowledged %d, lost 0, refused %d (none in the log), "+
+		"failed or cut off %d; first acknowledgement after PostgreSQL was back p50 %s, max %s",
+		cycles, elapsed.Round(time.Millisecond), load.rate, acked, refused, unknown,
+		p50.Round(time.Millisecond), slowest.Round(time.Millisecond))
+}
+
+// waitAcked waits until load has n acknowledgements, failing the test
+// after 30 s; when names the moment in the message.
+func waitAcked(t *testing.T, load *crashLoad, n int, when string) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for {
-		mu.Lock()
-		after := len(acked)
-		mu.Unlock()
-		if after >= before+200 {
-			break
+		acked, _, unknown := load.counts()
+		if acked >= n {
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the server did not recover: %d acknowledged before the crash, %d 30 s after", before, after)
+			t.Fatalf("%s: %d acknowledged (%d failed) after 30 s, want %d: the server did not recover", when, acked, unknown, n)
 		}
 		<-tick.C
-	}
-	tick.Stop()
-	cancel()
-	wg.Wait()
-	t.Logf("acknowledged %d (%d before the crash), refused %d, failed while the database was down %d", len(acked), before, len(refused), failures)
-	if failures == 0 {
-		t.Error("no request failed: the crash did not happen during the load")
-	}
-	check := openPostgres(t, pg.url())
-	want, boxes := checkStore(t, check, acked, refused)
-	head, err := check.LastSeq(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := totalsAt(t, url, token, head)
-	if got.Totals.Provisional.ValidTotal != want || got.Totals.BoxesReported != boxes {
-		t.Fatalf("totals after the crash: valid %d over %d boxes; recount of the log: %d over %d",
-			got.Totals.Provisional.ValidTotal, got.Totals.BoxesReported, want, boxes)
 	}
 }
