@@ -63,6 +63,17 @@ type UserStore interface {
 	// exist. CreateUser stores u.Areas the same way, and UserByToken and
 	// Users return them.
 	SetUserAreas(ctx context.Context, id UserID, areas []AreaCode) error
+	// SaveUsers creates users, each with the hash of its token, and
+	// replaces the areas of existing ones (ID and Areas of each), in one
+	// transaction: all or nothing. EConflict if a new user's id or token
+	// is taken; ENotFound if a user whose areas change does not exist.
+	SaveUsers(ctx context.Context, create []NewUser, areas []User) error
+}
+
+// NewUser is a user to create with the hash of their API token.
+type NewUser struct {
+	User
+	TokenHash [32]byte
 }
 
 // Session is a signed-in browser of the pages. Only hashes are kept: the

@@ -1,17 +1,22 @@
 package main
 
 import (
+	"cmp"
+	"encoding/csv"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/registrycsv"
 )
 
 func cmdUser(e *env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: sandik user add|list|token|assign [flags]")
+		fmt.Fprintln(e.stderr, "Usage: sandik user add|list|token|assign|import [flags]")
 		return errUsage
 	}
 	switch args[0] {
@@ -23,8 +28,10 @@ func cmdUser(e *env, args []string) error {
 		return userToken(e, args[1:])
 	case "assign":
 		return userAssign(e, args[1:])
+	case "import":
+		return userImport(e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "sandik user: unknown subcommand %q (want add, list, token or assign)\n", args[0])
+	fmt.Fprintf(e.stderr, "sandik user: unknown subcommand %q (want add, list, token, assign or import)\n", args[0])
 	return errUsage
 }
 
@@ -155,4 +162,90 @@ func areaList(u sandik.User) string {
 		return "(none: may not submit)"
 	}
 	return "(all)"
+}
+
+// userImport creates and assigns users from a users file. New users' tokens
+// go to a file of their own, created for this import only and readable by
+// its owner alone: they are shown once, and a terminal's scroll-back is no
+// place for thousands of them.
+func userImport(e *env, args []string) error {
+	fs := newFlags(e, "user import", "user import [-tokens FILE] USERS.csv")
+	var sf storeFlags
+	sf.register(fs)
+	tokensPath := fs.String("tokens", "", "new file for the new users' API tokens (CSV: id,name,role,token); required when the list has new users")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("give one users file (columns id,name,role[,areas]; see docs/registry-csv.md)")
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	rows, err := registrycsv.ReadUsers(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	users := make([]sandik.User, len(rows))
+	lines := make([]int, len(rows))
+	for i, r := range rows {
+		users[i], lines[i] = r.User, r.Line
+	}
+	return withApp(e, &sf, func(a *app) error {
+		existing, err := a.store.Users(e.ctx)
+		if err != nil {
+			return err
+		}
+		known := make(map[sandik.UserID]bool, len(existing))
+		for _, u := range existing {
+			known[u.ID] = true
+		}
+		fresh := 0
+		for _, u := range users {
+			if !known[u.ID] {
+				fresh++
+			}
+		}
+		var out *os.File
+		if fresh > 0 {
+			if *tokensPath == "" {
+				return fmt.Errorf("-tokens FILE is required: %d new users get API tokens, shown only once", fresh)
+			}
+			// O_EXCL: the tokens of an earlier import are never overwritten.
+			out, err = os.OpenFile(*tokensPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return fmt.Errorf("tokens file: %w", err)
+			}
+			defer out.Close()
+		}
+		fmt.Fprintf(e.stderr, "%s: %d users, %d new\n", path, len(users), fresh)
+		issued, reassigned, err := a.center.ImportUsers(e.ctx, filepath.Base(path), users, lines)
+		if err != nil {
+			if out != nil {
+				out.Close()
+				os.Remove(*tokensPath)
+			}
+			return err
+		}
+		if out != nil {
+			w := csv.NewWriter(out)
+			w.Write([]string{"id", "name", "role", "token"})
+			for _, is := range issued {
+				w.Write([]string{string(is.User.ID), is.User.Name, string(is.User.Role), is.Token})
+			}
+			w.Flush()
+			if err := cmp.Or(w.Error(), out.Sync(), out.Close()); err != nil {
+				return fmt.Errorf("the users were saved but their tokens could not be written (reset them with sandik user token): %w", err)
+			}
+		}
+		fmt.Fprintf(e.stdout, "%d users created", len(issued))
+		if len(issued) > 0 {
+			fmt.Fprintf(e.stdout, " (tokens in %s)", *tokensPath)
+		}
+		fmt.Fprintf(e.stdout, ", %d reassigned\n", reassigned)
+		return nil
+	})
 }

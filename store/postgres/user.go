@@ -130,6 +130,47 @@ func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sand
 	return nil
 }
 
+// SaveUsers implements sandik.UserStore.
+func (s *Store) SaveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
+	var conflict sandik.UserID
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, u := range create {
+			if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES ($1, $2, $3, $4)`,
+				string(u.ID), u.Name, string(u.Role), u.TokenHash[:]); err != nil {
+				conflict = u.ID
+				return err
+			}
+			if err := insertUserAreas(ctx, tx, u.ID, u.Areas); err != nil {
+				return err
+			}
+		}
+		for _, u := range areas {
+			var one int
+			err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, string(u.ID)).Scan(&one)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return sandik.Errorf(sandik.ENotFound, "user %q not found", u.ID)
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM user_areas WHERE user_id = $1`, string(u.ID)); err != nil {
+				return err
+			}
+			if err := insertUserAreas(ctx, tx, u.ID, u.Areas); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if isUniqueViolation(err) {
+		err = fmt.Errorf("%w: %w", s.userConflict(ctx, conflict), err)
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: save %d new and %d assigned users: %w", len(create), len(areas), err)
+	}
+	return nil
+}
+
 func insertUserAreas(ctx context.Context, tx pgx.Tx, id sandik.UserID, areas []sandik.AreaCode) error {
 	areas = sandik.NormalizeAreas(areas)
 	if len(areas) == 0 {

@@ -126,6 +126,45 @@ func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sand
 	return nil
 }
 
+// SaveUsers implements sandik.UserStore.
+func (s *Store) SaveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
+	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		for _, u := range create {
+			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
+				string(u.ID), u.Name, string(u.Role), u.TokenHash[:])
+			if isUniqueViolation(err) {
+				return fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
+			}
+			if err != nil {
+				return err
+			}
+			if err := insertUserAreas(ctx, c, u.ID, u.Areas); err != nil {
+				return err
+			}
+		}
+		for _, u := range areas {
+			var n int
+			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = ?`, string(u.ID)).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return sandik.Errorf(sandik.ENotFound, "user %q not found", u.ID)
+			}
+			if _, err := c.ExecContext(ctx, `DELETE FROM user_areas WHERE user_id = ?`, string(u.ID)); err != nil {
+				return err
+			}
+			if err := insertUserAreas(ctx, c, u.ID, u.Areas); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: save %d new and %d assigned users: %w", len(create), len(areas), err)
+	}
+	return nil
+}
+
 func insertUserAreas(ctx context.Context, c *sql.Conn, id sandik.UserID, areas []sandik.AreaCode) error {
 	for _, a := range sandik.NormalizeAreas(areas) {
 		if _, err := c.ExecContext(ctx, `INSERT INTO user_areas (user_id, area_code) VALUES (?, ?)`, string(id), string(a)); err != nil {

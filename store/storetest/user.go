@@ -17,6 +17,7 @@ var userTests = []test{
 	{"NotFound", testUserNotFound},
 	{"Areas", testUserAreas},
 	{"AreasRace", testUserAreasRace},
+	{"SaveUsers", testSaveUsers},
 }
 
 // Token returns the hash of a test token.
@@ -170,4 +171,47 @@ func testUserAreasRace(t *testing.T, o Opener) {
 		}
 	}
 	t.Errorf("after concurrent assignments the user has %v, which no writer assigned", u.Areas)
+}
+
+// testSaveUsers creates and assigns users in one go, and a refusal of any
+// part leaves every user as it was.
+func testSaveUsers(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := o.Open(t)
+	old := sandik.User{ID: "eski", Name: "Eski", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"b1"}}
+	create(t, s, old, "eski-token")
+	newUser := func(id string, areas ...sandik.AreaCode) sandik.NewUser {
+		return sandik.NewUser{User: sandik.User{ID: sandik.UserID(id), Name: id, Role: sandik.RoleObserver, Areas: areas}, TokenHash: Token(id + "-token")}
+	}
+	before, err := s.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A taken id in the middle: the first new user must not stay behind.
+	err = s.SaveUsers(ctx, []sandik.NewUser{newUser("bir", "b2"), newUser("eski"), newUser("iki")}, nil)
+	wantCode(t, err, sandik.EConflict, "SaveUsers(taken id)")
+	// An unknown user to assign: the new ones must not stay behind either.
+	err = s.SaveUsers(ctx, []sandik.NewUser{newUser("bir", "b2")}, []sandik.User{{ID: "yok", Areas: []sandik.AreaCode{"b3"}}})
+	wantCode(t, err, sandik.ENotFound, "SaveUsers(unknown user to assign)")
+	if after, err := s.Users(ctx); err != nil || !cmp.Equal(before, after) {
+		t.Fatalf("refused SaveUsers changed the users: %+v, %v", after, err)
+	}
+	if err := s.SaveUsers(ctx, []sandik.NewUser{newUser("bir", "b3", "b2"), newUser("iki")}, []sandik.User{{ID: "eski", Areas: []sandik.AreaCode{"b4", "b5"}}}); err != nil {
+		t.Fatalf("SaveUsers: %v", err)
+	}
+	got, err := s.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []sandik.User{
+		{ID: "bir", Name: "bir", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"b2", "b3"}},
+		{ID: "eski", Name: "Eski", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"b4", "b5"}},
+		{ID: "iki", Name: "iki", Role: sandik.RoleObserver},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("users after SaveUsers (-want +got):\n%s", d)
+	}
+	if u, err := s.UserByToken(ctx, Token("bir-token")); err != nil || u.ID != "bir" {
+		t.Errorf("a saved user's token finds %+v, %v", u, err)
+	}
 }
