@@ -1,24 +1,39 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sandik-dev/sandik"
 )
 
-// This file is the only one of the package that speaks HTTP: the
-// simulator talks to a running server like any client would, through the
-// public API (POST /api/v1/submissions and
-// POST /api/v1/races/{race}/boxes/{box}/adjudication).
+// The simulator talks to a running server like any client would, through
+// the public API (POST /api/v1/submissions and
+// POST /api/v1/races/{race}/boxes/{box}/adjudication), over a Transport:
+// web/apiclient in the binary, anything answering like it in tests.
+
+// Transport posts a JSON body to a path of the centre's API with an API
+// token, and returns the answer's status, body and the wait a Retry-After
+// asks for; an error means no answer arrived. web/apiclient.Client is one.
+type Transport interface {
+	Post(ctx context.Context, path, token string, body []byte) (status int, answer []byte, retryAfter time.Duration, err error)
+}
+
+// The statuses the simulator tells apart (RFC 9110).
+const (
+	statusOK            = 200
+	statusCreated       = 201
+	statusUnauthorized  = 401
+	statusForbidden     = 403
+	statusConflict      = 409
+	statusUnprocessable = 422
+	statusTooMany       = 429
+	statusServerError   = 500
+)
 
 // reply is what the simulator needs from one response.
 type reply struct {
@@ -29,26 +44,12 @@ type reply struct {
 	retryAfter time.Duration // from a Retry-After header
 }
 
-type apiClient struct {
-	base string
-	http *http.Client
-}
-
-// newHTTPClient returns a client that keeps a connection per worker alive
-// between requests.
-func newHTTPClient(workers int) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = workers * 2
-	tr.MaxIdleConnsPerHost = workers * 2
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
-}
-
 // path returns where an event is sent.
-func (c *apiClient) path(ev *Event) string {
+func path(ev *Event) string {
 	if ev.Kind == sandik.KindAdjudication {
-		return c.base + "/api/v1/races/" + url.PathEscape(string(ev.Race)) + "/boxes/" + url.PathEscape(string(ev.Box)) + "/adjudication"
+		return "/api/v1/races/" + url.PathEscape(string(ev.Race)) + "/boxes/" + url.PathEscape(string(ev.Box)) + "/adjudication"
 	}
-	return c.base + "/api/v1/submissions"
+	return "/api/v1/submissions"
 }
 
 // body encodes an event as the API's sandik.SheetInput.
@@ -72,34 +73,20 @@ func body(ev *Event, id string, captured time.Time, choices []sandik.Choice) ([]
 }
 
 // post sends one request and reads the parts of the answer the simulator
-// counts. The body is always read to the end so the connection is reused.
-func (c *apiClient) post(ctx context.Context, url, token string, payload []byte) (reply, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
+// counts.
+func post(ctx context.Context, api Transport, path, token string, payload []byte) (reply, error) {
+	status, raw, wait, err := api.Post(ctx, path, token, payload)
 	if err != nil {
 		return reply{}, err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return reply{}, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return reply{}, err
-	}
-	r := reply{status: resp.StatusCode}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		r.retryAfter = time.Duration(s) * time.Second
-	}
-	if resp.StatusCode < 300 {
+	r := reply{status: status, retryAfter: wait}
+	if status < 300 {
 		var ok struct {
 			Replayed bool     `json:"replayed"`
 			Warnings []string `json:"warnings"`
 		}
 		if err := json.Unmarshal(raw, &ok); err != nil {
-			return r, fmt.Errorf("%s: undecodable answer: %w", resp.Status, err)
+			return r, fmt.Errorf("HTTP %d: undecodable answer: %w", status, err)
 		}
 		r.replayed, r.warnings = ok.Replayed, len(ok.Warnings)
 		return r, nil
@@ -116,9 +103,9 @@ func (c *apiClient) post(ctx context.Context, url, token string, payload []byte)
 		for _, p := range bad.Error.Problems {
 			parts = append(parts, p.String())
 		}
-		r.message = resp.Status + ": " + strings.Join(parts, "; ")
+		r.message = fmt.Sprintf("HTTP %d: %s", status, strings.Join(parts, "; "))
 	} else {
-		r.message = resp.Status + ": " + strings.TrimSpace(string(raw[:min(len(raw), 200)]))
+		r.message = fmt.Sprintf("HTTP %d: %s", status, strings.TrimSpace(string(raw[:min(len(raw), 200)])))
 	}
 	return r, nil
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,10 +23,12 @@ type Tokens struct {
 	Coordinator string
 }
 
-// Config is what Run needs. Registry, BaseURL and Tokens are required.
+// DefaultWorkers is how many requests Run keeps in flight unless told.
+const DefaultWorkers = 16
+
+// Config is what Run needs. API, Registry and Tokens are required.
 type Config struct {
-	BaseURL  string           // e.g. "http://127.0.0.1:8080"
-	Client   *http.Client     // nil: a keep-alive client sized for Workers
+	API      Transport        // to the running server, e.g. apiclient.New(url, Workers)
 	Registry *sandik.Registry // the registry the server holds
 	Truth    Results          // nil: TrueResults(Registry, Params.Seed)
 	Night    *Night           // nil: NewNight(Registry, Truth, Params)
@@ -42,7 +42,7 @@ type Config struct {
 	// night in a minute. Zero, negative or +Inf: as fast as the server
 	// takes it.
 	Speed   float64
-	Workers int // concurrent requests; zero means 16
+	Workers int // concurrent requests; zero means DefaultWorkers
 	// MaxAttempts bounds the sendings of one request when the server is
 	// overloaded (429, 503) or unreachable; zero means 10.
 	MaxAttempts int
@@ -78,11 +78,11 @@ type Stats struct {
 }
 
 func (c *Config) defaults() error {
-	if c.Registry == nil || c.BaseURL == "" {
-		return errors.New("demo: Run needs a Registry and a BaseURL")
+	if c.Registry == nil || c.API == nil {
+		return errors.New("demo: Run needs a Registry and an API transport")
 	}
 	if c.Workers <= 0 {
-		c.Workers = 16
+		c.Workers = DefaultWorkers
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 10
@@ -95,9 +95,6 @@ func (c *Config) defaults() error {
 	}
 	if c.Sleep == nil {
 		c.Sleep = sleep
-	}
-	if c.Client == nil {
-		c.Client = newHTTPClient(c.Workers)
 	}
 	if c.Truth == nil {
 		c.Truth = TrueResults(c.Registry, c.Params.Seed)
@@ -124,7 +121,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 // run is one night being played.
 type run struct {
 	cfg    *Config
-	api    *apiClient
 	prefix string
 	start  time.Time
 
@@ -140,7 +136,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err := cfg.defaults(); err != nil {
 		return Stats{}, err
 	}
-	r := &run{cfg: &cfg, api: &apiClient{base: strings.TrimRight(cfg.BaseURL, "/"), http: cfg.Client}, start: cfg.Now()}
+	r := &run{cfg: &cfg, start: cfg.Now()}
 	r.prefix = cfg.IDPrefix
 	if r.prefix == "" {
 		r.prefix = "d" + strconv.FormatInt(cfg.Params.Seed, 10) + "-" + strconv.FormatInt(r.start.Unix(), 36)
@@ -232,17 +228,17 @@ func (r *run) send(ctx context.Context, ev *Event) {
 		r.finish(func(s *Stats) { s.Failed++; s.LastError = err.Error() })
 		return
 	}
-	url := r.api.path(ev)
+	to := path(ev)
 	drop := ev.DropResponse
 	for attempt := 1; ; attempt++ {
-		rep, err := r.api.post(ctx, url, token, payload)
+		rep, err := post(ctx, r.cfg.API, to, token, payload)
 		r.count(func(s *Stats) { s.Sent++ })
 		if drop {
 			drop = false // the answer never reached the phone: press the button again
 			attempt--
 			continue
 		}
-		overloaded := err != nil || rep.status == http.StatusTooManyRequests || rep.status >= 500
+		overloaded := err != nil || rep.status == statusTooMany || rep.status >= statusServerError
 		if overloaded && attempt < r.cfg.MaxAttempts && ctx.Err() == nil {
 			wait := min(5*time.Second, 50*time.Millisecond<<min(attempt, 10))
 			wait = max(wait, rep.retryAfter)
@@ -262,15 +258,15 @@ func outcome(s *Stats, rep reply, err error) {
 	case err != nil:
 		s.Failed++
 		s.LastError = err.Error()
-	case rep.status == http.StatusCreated || (rep.status == http.StatusOK && !rep.replayed):
+	case rep.status == statusCreated || (rep.status == statusOK && !rep.replayed):
 		s.Accepted++
-	case rep.status == http.StatusOK:
+	case rep.status == statusOK:
 		s.Replayed++
-	case rep.status == http.StatusUnprocessableEntity:
+	case rep.status == statusUnprocessable:
 		s.Invalid++
-	case rep.status == http.StatusConflict:
+	case rep.status == statusConflict:
 		s.Conflicts++
-	case rep.status == http.StatusUnauthorized || rep.status == http.StatusForbidden:
+	case rep.status == statusUnauthorized || rep.status == statusForbidden:
 		s.Denied++
 	default:
 		s.Failed++

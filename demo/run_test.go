@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/apiclient"
 )
 
 // nightSetup builds a small registry, its users with tokens and a fake
@@ -46,7 +47,7 @@ func TestRunAgainstServer(t *testing.T) {
 	params := Params{Seed: 11, Disagree: 0.1, Never: 0.01, DropResponse: 0.05}
 	var progress []Stats
 	stats, err := Run(context.Background(), Config{
-		BaseURL: srv.URL, Registry: reg, Params: params, Tokens: tokens, IDPrefix: "t1",
+		API: apiclient.New(srv.URL, 4), Registry: reg, Params: params, Tokens: tokens, IDPrefix: "t1",
 		Workers: 8, Sleep: noSleep, ProgressEvery: -1,
 		Progress: func(s Stats) { progress = append(progress, s) },
 	})
@@ -142,7 +143,7 @@ func TestRunRetriesWhenOverloaded(t *testing.T) {
 	}
 	var waits []time.Duration
 	stats, err := Run(context.Background(), Config{
-		BaseURL: srv.URL, Registry: reg, Tokens: tokens, Workers: 1, Params: Params{Seed: 4, DropResponse: -1},
+		API: apiclient.New(srv.URL, 4), Registry: reg, Tokens: tokens, Workers: 1, Params: Params{Seed: 4, DropResponse: -1},
 		Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil },
 	})
 	if err != nil {
@@ -158,7 +159,7 @@ func TestRunRetriesWhenOverloaded(t *testing.T) {
 	}
 	// A server that never recovers: each request gives up after MaxAttempts.
 	fake.overload = func(int) bool { return true }
-	stats, _ = Run(context.Background(), Config{BaseURL: srv.URL, Registry: reg, Tokens: tokens, Sleep: noSleep, MaxAttempts: 3, Params: Params{Seed: 4, DropResponse: -1}})
+	stats, _ = Run(context.Background(), Config{API: apiclient.New(srv.URL, 4), Registry: reg, Tokens: tokens, Sleep: noSleep, MaxAttempts: 3, Params: Params{Seed: 4, DropResponse: -1}})
 	if stats.Failed != stats.Events || stats.Sent != 3*stats.Events || stats.LastError == "" {
 		t.Errorf("unrecoverable server: %+v", stats)
 	}
@@ -167,7 +168,7 @@ func TestRunRetriesWhenOverloaded(t *testing.T) {
 func TestRunLatePhoneWarned(t *testing.T) {
 	reg, _, srv, tokens := nightSetup(t, 0.005, 2)
 	stats, err := Run(context.Background(), Config{
-		BaseURL: srv.URL, Registry: reg, Tokens: tokens, Sleep: noSleep,
+		API: apiclient.New(srv.URL, 4), Registry: reg, Tokens: tokens, Sleep: noSleep,
 		Params: Params{Seed: 2, LatePhone: 1, DropResponse: -1},
 	})
 	if err != nil {
@@ -187,13 +188,13 @@ func TestRunLatePhoneWarned(t *testing.T) {
 func TestRunDeniedAndCancelled(t *testing.T) {
 	reg, _, srv, tokens := nightSetup(t, 0.005, 2)
 	tokens.Observer = func(box sandik.AreaCode) string { return "tok-" + string(ObserverID("34-3-1-1-1001")) }
-	stats, err := Run(context.Background(), Config{BaseURL: srv.URL, Registry: reg, Tokens: tokens, Sleep: noSleep, Params: Params{Seed: 1}})
+	stats, err := Run(context.Background(), Config{API: apiclient.New(srv.URL, 4), Registry: reg, Tokens: tokens, Sleep: noSleep, Params: Params{Seed: 1}})
 	if err != nil || stats.Denied == 0 || stats.LastError == "" {
 		t.Errorf("observer of another box: denied %d, last error %q, err %v", stats.Denied, stats.LastError, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, Config{BaseURL: srv.URL, Registry: reg, Tokens: tokens, Sleep: noSleep}); !errors.Is(err, context.Canceled) {
+	if _, err := Run(ctx, Config{API: apiclient.New(srv.URL, 4), Registry: reg, Tokens: tokens, Sleep: noSleep}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled run: %v", err)
 	}
 	if _, err := Run(context.Background(), Config{Registry: reg}); err == nil {
@@ -228,7 +229,7 @@ func TestRunKeepsTime(t *testing.T) {
 	night := NewNight(reg, TrueResults(reg, 3), Params{Seed: 3, Volunteers: 2, Coordinator: true, DropResponse: -1})
 	const speed = 120.0
 	stats, err := Run(context.Background(), Config{
-		BaseURL: srv.URL, Registry: reg, Tokens: tokens, Night: night, Speed: speed, Workers: 1,
+		API: apiclient.New(srv.URL, 4), Registry: reg, Tokens: tokens, Night: night, Speed: speed, Workers: 1,
 		Now: clock.Now, Sleep: clock.Sleep,
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/demo"
+	"github.com/sandik-dev/sandik/web/apiclient"
 )
 
 // cmdDemo builds a demo İstanbul election, serves it and replays a
@@ -95,7 +96,7 @@ func cmdDemo(e *env, args []string) error {
 
 	start := time.Now()
 	stats, err := demo.Run(ctx, demo.Config{
-		BaseURL: url, Registry: reg, Params: demo.Params{Seed: *seed}, Tokens: tokens, Speed: *speed,
+		API: apiclient.New(url, demo.DefaultWorkers), Registry: reg, Params: demo.Params{Seed: *seed}, Tokens: tokens, Speed: *speed,
 		ProgressEvery: 2 * time.Second,
 		Progress: func(s demo.Stats) {
 			fmt.Fprintf(e.stdout, "%s  %s\n", s, totalsLine(a.center, m))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/demo"
+	"github.com/sandik-dev/sandik/web/apiclient"
 )
 
 // cmdScreenshots builds a small demo night in a temporary database, serves
@@ -86,7 +87,7 @@ func cmdScreenshots(e *env, args []string) error {
 	// left for the coordinator (no adjudication token).
 	night := tokens
 	night.Coordinator = ""
-	if _, err := demo.Run(ctx, demo.Config{BaseURL: base, Registry: reg, Tokens: night,
+	if _, err := demo.Run(ctx, demo.Config{API: apiclient.New(base, demo.DefaultWorkers), Registry: reg, Tokens: night,
 		Params: demo.Params{Seed: *seed, Never: 0.2, Disagree: 0.08}}); err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
