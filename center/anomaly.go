@@ -182,15 +182,17 @@ func (c *Center) RaceThresholds(ctx context.Context, race sandik.RaceCode) (Elec
 	return c.Thresholds(ctx, rc.Election)
 }
 
-// mayTune says whether u may save thresholds for everyone: coordinators
-// and administrators, the roles that settle what the centre does. A
-// coordinator limited to some areas may not: the thresholds flag every box
-// of the election, far beyond those areas.
+// CanSaveThresholds reports whether u may save thresholds for everyone:
+// coordinators and administrators, the roles that settle what the centre
+// does. A coordinator limited to some areas may not: the thresholds flag
+// every box of the election, far beyond those areas.
+func CanSaveThresholds(u sandik.User) bool { return u.Role.CanAdjudicate() && !u.Scoped() }
+
 func mayTune(u sandik.User, election sandik.ElectionCode) error {
 	if !u.Role.CanAdjudicate() {
 		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not change the anomaly thresholds; coordinators and administrators may", u.ID, u.Role)
 	}
-	if u.Scoped() {
+	if !CanSaveThresholds(u) {
 		return sandik.Errorf(sandik.EForbidden, "the anomaly thresholds apply to every box of election %s; user %q works only in %d areas and may tune them for a view, not save them for everyone",
 			election, u.ID, len(u.Areas))
 	}
@@ -199,7 +201,7 @@ func mayTune(u sandik.User, election sandik.ElectionCode) error {
 
 // SaveThresholds stores th as the anomaly thresholds of an election for
 // everyone, made on version (the one the user saw; 0 for the defaults).
-// EForbidden unless u may (mayTune), EInvalid naming every bad threshold,
+// EForbidden unless CanSaveThresholds(u), EInvalid naming every bad threshold,
 // and EConflict when someone saved since that version: nothing is saved
 // then, and the user reloads and makes the change again.
 func (c *Center) SaveThresholds(ctx context.Context, u sandik.User, election sandik.ElectionCode, th anomaly.Thresholds, version int) (ElectionThresholds, error) {
