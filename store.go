@@ -2,6 +2,7 @@ package sandik
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -114,6 +115,62 @@ type SessionStore interface {
 	SessionCount(ctx context.Context) (int, error)
 }
 
+// Setting is a value the centre keeps for every instance sharing the
+// database: JSON under a key, with who saved it when. Version is 1 after
+// the first save and one more after each, so that two people saving at
+// once cannot overwrite each other unseen.
+type Setting struct {
+	Key       string
+	Value     []byte // JSON
+	Version   int
+	UpdatedBy UserID
+	UpdatedAt time.Time
+}
+
+// Bounds of a setting: a few threshold-like values, not documents.
+const (
+	MaxSettingKey   = 200
+	MaxSettingValue = 64 << 10
+)
+
+// Check returns an EInvalid *Error naming every field of s that cannot be
+// stored over version prev, or nil.
+func (s Setting) Check(prev int) error {
+	var ps problems
+	if s.Key == "" || len(s.Key) > MaxSettingKey {
+		ps.add("key", RuleInvalidValue, "must be 1 to %d bytes (got %d)", MaxSettingKey, len(s.Key))
+	}
+	if len(s.Value) > MaxSettingValue {
+		ps.add("value", RuleTooLarge, "is larger than %d bytes (got %d)", MaxSettingValue, len(s.Value))
+	} else if !json.Valid(s.Value) {
+		ps.add("value", RuleInvalidValue, "is not JSON")
+	}
+	if prev < 0 || s.Version <= prev {
+		ps.add("version", RuleInvalidValue, "must be above the version it replaces (got %d over %d)", s.Version, prev)
+	}
+	if s.UpdatedBy == "" {
+		ps.add("updated_by", RuleRequired, "is required")
+	}
+	if len(ps) > 0 {
+		return Invalid("invalid setting", ps)
+	}
+	return nil
+}
+
+// SettingStore keeps settings.
+type SettingStore interface {
+	// Setting returns the setting stored under key; ENotFound if none is.
+	Setting(ctx context.Context, key string) (Setting, error)
+	// PutSetting stores s under s.Key if the version stored there is prev
+	// (0: none is), all or nothing: EConflict naming the stored version
+	// otherwise, and EInvalid if s fails Check(prev). Of writers racing
+	// from one version exactly one succeeds. Times are kept to the
+	// nanosecond.
+	PutSetting(ctx context.Context, s Setting, prev int) error
+	// Settings returns every setting, by key.
+	Settings(ctx context.Context) ([]Setting, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	RegistryStore
@@ -121,5 +178,6 @@ type Store interface {
 	LogReader
 	UserStore
 	SessionStore
+	SettingStore
 	Close() error
 }

@@ -1,7 +1,10 @@
 package anomaly
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/sandik-dev/sandik"
 )
@@ -105,5 +108,91 @@ func (t Thresholds) Validate() error {
 	if len(ps) > 0 {
 		return sandik.Invalid("invalid anomaly thresholds", ps)
 	}
+	return nil
+}
+
+// thresholdField is one threshold by its JSON name, for the forms and
+// query parameters that carry thresholds as text. A test checks the table
+// against the struct's fields and tags.
+type thresholdField struct {
+	key   string
+	whole bool
+	get   func(*Thresholds) float64
+	set   func(*Thresholds, float64)
+}
+
+var thresholdFields = [...]thresholdField{
+	{"min_group_size", true, func(t *Thresholds) float64 { return float64(t.MinGroupSize) }, func(t *Thresholds, v float64) { t.MinGroupSize = int(v) }},
+	{"turnout_max_percent", false, func(t *Thresholds) float64 { return t.TurnoutMaxPercent }, func(t *Thresholds, v float64) { t.TurnoutMaxPercent = v }},
+	{"turnout_z", false, func(t *Thresholds) float64 { return t.TurnoutZ }, func(t *Thresholds, v float64) { t.TurnoutZ = v }},
+	{"turnout_min_points", false, func(t *Thresholds) float64 { return t.TurnoutMinPoints }, func(t *Thresholds, v float64) { t.TurnoutMinPoints = v }},
+	{"invalid_z", false, func(t *Thresholds) float64 { return t.InvalidZ }, func(t *Thresholds, v float64) { t.InvalidZ = v }},
+	{"invalid_min_points", false, func(t *Thresholds) float64 { return t.InvalidMinPoints }, func(t *Thresholds, v float64) { t.InvalidMinPoints = v }},
+	{"zero_choice_min_median_percent", false, func(t *Thresholds) float64 { return t.ZeroChoiceMinMedianPercent }, func(t *Thresholds, v float64) { t.ZeroChoiceMinMedianPercent = v }},
+	{"zero_choice_min_valid", true, func(t *Thresholds) float64 { return float64(t.ZeroChoiceMinValid) }, func(t *Thresholds, v float64) { t.ZeroChoiceMinValid = int64(v) }},
+	{"round_min_counts", true, func(t *Thresholds) float64 { return float64(t.RoundMinCounts) }, func(t *Thresholds, v float64) { t.RoundMinCounts = int(v) }},
+	{"round_max_probability", false, func(t *Thresholds) float64 { return t.RoundMaxProbability }, func(t *Thresholds, v float64) { t.RoundMaxProbability = v }},
+}
+
+func fieldOf(key string) (*thresholdField, bool) {
+	for i := range thresholdFields {
+		if thresholdFields[i].key == key {
+			return &thresholdFields[i], true
+		}
+	}
+	return nil, false
+}
+
+// ThresholdKeys returns the JSON names of the thresholds in the order of
+// the struct, the order a form lists them in.
+func ThresholdKeys() []string {
+	out := make([]string, len(thresholdFields))
+	for i, f := range thresholdFields {
+		out[i] = f.key
+	}
+	return out
+}
+
+// IsWhole reports whether the threshold named key takes whole numbers.
+func IsWhole(key string) bool {
+	f, ok := fieldOf(key)
+	return ok && f.whole
+}
+
+// Get returns the threshold named key as text, as Set reads it back; ok
+// is false for a name that is no threshold.
+func (t Thresholds) Get(key string) (text string, ok bool) {
+	f, ok := fieldOf(key)
+	if !ok {
+		return "", false
+	}
+	v := f.get(&t)
+	if f.whole {
+		return strconv.FormatInt(int64(v), 10), true
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64), true
+}
+
+// maxWhole bounds the whole-number thresholds read from text, far above
+// any Validate accepts, so that the conversion from float64 is exact.
+const maxWhole = 1 << 53
+
+// Set reads the threshold named key from text, as a form or a query
+// parameter gives it. The error says what is wrong with text in words a
+// coordinator can act on; whether the value is in range is Validate's
+// business.
+func (t *Thresholds) Set(key, text string) error {
+	f, ok := fieldOf(key)
+	if !ok {
+		return fmt.Errorf("%q is not an anomaly threshold", key)
+	}
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("must be a number (got %q)", text)
+	}
+	if f.whole && (v != math.Trunc(v) || math.Abs(v) > maxWhole) {
+		return fmt.Errorf("must be a whole number (got %q)", text)
+	}
+	f.set(t, v)
 	return nil
 }

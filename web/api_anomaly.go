@@ -2,46 +2,30 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
-	"reflect"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/anomaly"
 	"github.com/sandik-dev/sandik/center"
 )
 
-// thresholdsFrom reads the thresholds a request tunes: the defaults, with
-// any query parameter named like a threshold's JSON key replacing it.
-func thresholdsFrom(r *http.Request) (anomaly.Thresholds, error) {
-	th := anomaly.DefaultThresholds()
+// thresholdsFrom reads the thresholds a request tunes: base (those in
+// force), with any query parameter named like a threshold's JSON key
+// replacing it for this request only.
+func thresholdsFrom(r *http.Request, base anomaly.Thresholds) (anomaly.Thresholds, error) {
+	th := base
 	q := r.URL.Query()
-	t := reflect.TypeFor[anomaly.Thresholds]()
-	set := map[string]any{}
-	for f := range t.Fields() {
-		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	for _, key := range anomaly.ThresholdKeys() {
 		v := q.Get(key)
 		if v == "" {
 			continue
 		}
-		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return th, badParam(key, "must be a number (got %q)", v)
-		}
-		if f.Type.Kind() == reflect.Int || f.Type.Kind() == reflect.Int64 {
-			if n != float64(int64(n)) {
-				return th, badParam(key, "must be a whole number (got %q)", v)
-			}
-			set[key] = int64(n)
-		} else {
-			set[key] = n
-		}
-	}
-	if len(set) > 0 {
-		b, _ := json.Marshal(set)
-		if err := json.Unmarshal(b, &th); err != nil {
-			return th, badParam("thresholds", "%v", err)
+		if err := th.Set(key, v); err != nil {
+			return th, badParam(key, "%v", err)
 		}
 	}
 	return th, th.Validate()
@@ -55,7 +39,8 @@ type flagJSON struct {
 
 // getAnomalies flags the boxes of an area. Query: basis (official,
 // verified, provisional), kind (comma-separated filter), lang (tr, en), and
-// any threshold by its key (GET /api/v1/anomaly-thresholds lists them).
+// any threshold by its key (GET /api/v1/anomaly-thresholds lists them),
+// which replaces the saved one of the race's election for this request.
 func (s *Server) getAnomalies(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	q := r.URL.Query()
 	basis, err := center.ParseAnomalyBasis(q.Get("basis"))
@@ -78,11 +63,15 @@ func (s *Server) getAnomalies(w http.ResponseWriter, r *http.Request, u sandik.U
 			kinds = append(kinds, anomaly.Kind(k))
 		}
 	}
-	th, err := thresholdsFrom(r)
+	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
+	saved, err := s.c.RaceThresholds(r.Context(), race)
 	if err != nil {
 		return err
 	}
-	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
+	th, err := thresholdsFrom(r, saved.Thresholds)
+	if err != nil {
+		return err
+	}
 	flags, figs, seq, err := s.c.AnomaliesFor(u, race, area, basis, th)
 	if err != nil {
 		return err
@@ -104,20 +93,322 @@ func (s *Server) getAnomalies(w http.ResponseWriter, r *http.Request, u sandik.U
 		out = append(out, flagJSON{Flag: f, Name: names[f.Box], Message: f.Message(lang)})
 	}
 	s.writeJSON(w, http.StatusOK, struct {
-		Race       sandik.RaceCode      `json:"race"`
-		Area       sandik.AreaCode      `json:"area"`
-		Seq        int64                `json:"seq"`
-		Basis      center.AnomalyBasis  `json:"basis"`
-		Boxes      int                  `json:"boxes"`
-		Thresholds anomaly.Thresholds   `json:"thresholds"`
-		Counts     map[anomaly.Kind]int `json:"counts"`
-		Flags      []flagJSON           `json:"flags"`
-	}{race, area, seq, basis, len(figs), th, counts, out})
+		Race       sandik.RaceCode     `json:"race"`
+		Area       sandik.AreaCode     `json:"area"`
+		Seq        int64               `json:"seq"`
+		Basis      center.AnomalyBasis `json:"basis"`
+		Boxes      int                 `json:"boxes"`
+		Thresholds anomaly.Thresholds  `json:"thresholds"`
+		// ThresholdsVersion is the saved set the thresholds start from (0:
+		// the defaults); query parameters may have changed some.
+		ThresholdsVersion int                  `json:"thresholds_version"`
+		Counts            map[anomaly.Kind]int `json:"counts"`
+		Flags             []flagJSON           `json:"flags"`
+	}{race, area, seq, basis, len(figs), th, saved.Version, counts, out})
 	return nil
 }
 
-// getThresholds lists the anomaly thresholds and their defaults.
+// thresholdsJSON is an election's thresholds in force as the API shows
+// them.
+type thresholdsJSON struct {
+	Election   sandik.ElectionCode `json:"election"`
+	Thresholds anomaly.Thresholds  `json:"thresholds"`
+	Defaults   anomaly.Thresholds  `json:"defaults"`
+	Version    int                 `json:"version"`
+	UpdatedBy  sandik.UserID       `json:"updated_by,omitempty"`
+	UpdatedAt  *time.Time          `json:"updated_at,omitempty"`
+}
+
+func thresholdsOut(et center.ElectionThresholds) thresholdsJSON {
+	out := thresholdsJSON{Election: et.Election, Thresholds: et.Thresholds, Defaults: anomaly.DefaultThresholds(), Version: et.Version, UpdatedBy: et.UpdatedBy}
+	if !et.UpdatedAt.IsZero() {
+		out.UpdatedAt = &et.UpdatedAt
+	}
+	return out
+}
+
+// electionParam names the election whose thresholds a request means:
+// ?election=, or the election of ?race=, or the registry's only election.
+func (s *Server) electionParam(r *http.Request) (sandik.ElectionCode, error) {
+	q := r.URL.Query()
+	election, race := q.Get("election"), q.Get("race")
+	reg := s.c.Registry()
+	switch {
+	case election != "" && race != "":
+		return "", badParam("race", "give election or race, not both")
+	case race != "":
+		rc, ok := reg.Race(sandik.RaceCode(race))
+		if !ok {
+			return "", sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
+		}
+		return rc.Election, nil
+	case election != "":
+		return sandik.ElectionCode(election), nil
+	case len(reg.Elections) == 1:
+		return reg.Elections[0].Code, nil
+	}
+	codes := make([]string, len(reg.Elections))
+	for i, e := range reg.Elections {
+		codes[i] = string(e.Code)
+	}
+	return "", badParam("election", "is required: thresholds are kept per election, and the registry holds %d (%s)", len(codes), strings.Join(codes, ", "))
+}
+
+// getThresholds shows the anomaly thresholds in force for an election,
+// with the defaults, the version and who saved them when.
 func (s *Server) getThresholds(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
-	s.writeJSON(w, http.StatusOK, anomaly.DefaultThresholds())
+	election, err := s.electionParam(r)
+	if err != nil {
+		return err
+	}
+	et, err := s.c.Thresholds(r.Context(), election)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, thresholdsOut(et))
 	return nil
+}
+
+// thresholdsInput is the body that saves an election's thresholds: the
+// whole set, and the version it was made on.
+type thresholdsInput struct {
+	Version    int                `json:"version"`
+	Thresholds anomaly.Thresholds `json:"thresholds"`
+}
+
+// putThresholds saves an election's thresholds for everyone.
+func (s *Server) putThresholds(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	election, err := s.electionParam(r)
+	if err != nil {
+		return err
+	}
+	var in thresholdsInput
+	if err := s.readThresholds(w, r, &in); err != nil {
+		return err
+	}
+	et, err := s.c.SaveThresholds(r.Context(), u, election, in.Thresholds, in.Version)
+	if err != nil {
+		return underThresholds(err)
+	}
+	s.writeJSON(w, http.StatusOK, thresholdsOut(et))
+	return nil
+}
+
+// underThresholds names the thresholds' problems by their place in the
+// body ("thresholds.turnout_z").
+func underThresholds(err error) error {
+	e, ok := errors.AsType[*sandik.Error](err)
+	if !ok || e.Code != sandik.EInvalid {
+		return err
+	}
+	out := *e
+	out.Problems = make([]sandik.Problem, len(e.Problems))
+	for i, p := range e.Problems {
+		if _, ok := anomaly.DefaultThresholds().Get(p.Field); ok {
+			p.Field = "thresholds." + p.Field
+		}
+		out.Problems[i] = p
+	}
+	return &out
+}
+
+// maxThresholdsBody bounds a thresholds body: ten numbers and a version.
+const maxThresholdsBody = 4 << 10
+
+// readThresholds reads and strictly decodes a thresholds body.
+func (s *Server) readThresholds(w http.ResponseWriter, r *http.Request, in *thresholdsInput) error {
+	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+		return err
+	}
+	if r.ContentLength > maxThresholdsBody {
+		return tooLarge(maxThresholdsBody)
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxThresholdsBody)); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return tooLarge(maxThresholdsBody)
+		}
+		return sandik.Errorf(eBadRequest, "could not read the request body: %v", err)
+	}
+	return decodeThresholds(buf.Bytes(), in)
+}
+
+// decodeThresholds checks a thresholds body the way decodeStrict checks
+// the others — exact field names, no duplicates, no unknown fields, the
+// type of every value, nothing after the object, each failure naming the
+// field and its line and column — and then fills in. It has its own walk
+// because the shapes of decodeStrict know whole numbers only, and
+// thresholds have fractions. Every field is required: a save replaces the
+// whole set, and a threshold left out must not silently become 0.
+func decodeThresholds(data []byte, in *thresholdsInput) error {
+	d := &walker{data: data}
+	d.path = d.pathBuf[:0]
+	d.skipSpace()
+	if d.pos == len(data) {
+		return decodeError(sandik.Problem{Rule: ruleEmptyBody, Message: "the body is empty; a JSON object is expected"})
+	}
+	var inner map[string]bool
+	fields := map[string]func() bool{
+		"thresholds": func() bool {
+			want := map[string]func() bool{}
+			for _, key := range anomaly.ThresholdKeys() {
+				if anomaly.IsWhole(key) {
+					want[key] = d.integer
+				} else {
+					want[key] = d.number
+				}
+			}
+			var ok bool
+			inner, ok = d.fields(want)
+			return ok
+		},
+		"version": d.integer,
+	}
+	outer, ok := d.fields(fields)
+	if ok {
+		d.skipSpace()
+		if d.pos < len(data) {
+			d.fail(ruleTrailingData, "unexpected data after the JSON object")
+		}
+	}
+	if d.problem != nil {
+		return decodeError(*d.problem)
+	}
+	var ps []sandik.Problem
+	for _, key := range []string{"version", "thresholds"} {
+		if !outer[key] {
+			ps = append(ps, sandik.Problem{Field: key, Rule: sandik.RuleRequired, Message: "is required"})
+		}
+	}
+	if outer["thresholds"] {
+		for _, key := range anomaly.ThresholdKeys() {
+			if !inner[key] {
+				ps = append(ps, sandik.Problem{Field: "thresholds." + key, Rule: sandik.RuleRequired, Message: "is required: a save replaces every threshold"})
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return sandik.Invalid("the thresholds are incomplete", ps)
+	}
+	if err := json.Unmarshal(data, in); err != nil {
+		// The walk accepted what encoding/json refuses: a gap in the walk.
+		return decodeError(sandik.Problem{Rule: ruleSyntax, Message: err.Error()})
+	}
+	return nil
+}
+
+// fields checks an object whose fields are exactly those of want, each
+// value checked by its function, and returns the names it held.
+func (d *walker) fields(want map[string]func() bool) (map[string]bool, bool) {
+	d.skipSpace()
+	if d.peek() != '{' {
+		return nil, d.fail(ruleType, "expected an object, got %s", d.describe())
+	}
+	d.pos++
+	seen := map[string]bool{}
+	for first := true; ; first = false {
+		d.skipSpace()
+		if first && d.peek() == '}' {
+			d.pos++
+			return seen, true
+		}
+		if d.peek() != '"' {
+			return nil, d.fail(ruleSyntax, "expected a field name in double quotes, got %s", d.describe())
+		}
+		keyAt := d.pos
+		key, ok := d.str()
+		if !ok {
+			return nil, false
+		}
+		d.push(step{key: key})
+		check, known := want[string(key)]
+		if !known {
+			d.pos = keyAt
+			hint := ""
+			for name := range want {
+				if strings.EqualFold(name, string(key)) {
+					hint = fmt.Sprintf(" (did you mean %q?)", name)
+				}
+			}
+			return nil, d.fail(ruleUnknownField, "unknown field%s", hint)
+		}
+		if seen[string(key)] {
+			d.pos = keyAt
+			return nil, d.fail(sandik.RuleDuplicate, "appears twice in the same object")
+		}
+		seen[string(key)] = true
+		d.skipSpace()
+		if d.peek() != ':' {
+			return nil, d.fail(ruleSyntax, "expected ':' after the field name, got %s", d.describe())
+		}
+		d.pos++
+		d.skipSpace()
+		if !check() {
+			return nil, false
+		}
+		d.pop()
+		d.skipSpace()
+		switch d.peek() {
+		case ',':
+			d.pos++
+			continue
+		case '}':
+			d.pos++
+			return seen, true
+		}
+		return nil, d.fail(ruleSyntax, "expected ',' or '}' after field %q, got %s", key, d.describe())
+	}
+}
+
+// number checks a JSON number, fractions and exponents allowed, that fits
+// a float64.
+func (d *walker) number() bool {
+	start := d.pos
+	digits := func() int {
+		n := 0
+		for c := d.peek(); c >= '0' && c <= '9'; c = d.peek() {
+			d.pos++
+			n++
+		}
+		return n
+	}
+	bad := func() bool {
+		d.pos = start
+		return d.fail(ruleType, "expected a number, got %s", d.describe())
+	}
+	if d.peek() == '-' {
+		d.pos++
+	}
+	intAt := d.pos
+	n := digits()
+	if n == 0 {
+		return bad()
+	}
+	if d.data[intAt] == '0' && n > 1 {
+		d.pos = start
+		return d.fail(ruleSyntax, "a number must not start with 0")
+	}
+	if d.peek() == '.' {
+		d.pos++
+		if digits() == 0 {
+			return d.fail(ruleSyntax, "expected a digit after the decimal point")
+		}
+	}
+	if c := d.peek(); c == 'e' || c == 'E' {
+		d.pos++
+		if c := d.peek(); c == '+' || c == '-' {
+			d.pos++
+		}
+		if digits() == 0 {
+			return d.fail(ruleSyntax, "expected a digit in the exponent")
+		}
+	}
+	var f float64
+	if err := json.Unmarshal(d.data[start:d.pos], &f); err != nil {
+		num := string(d.data[start:d.pos])
+		d.pos = start
+		return d.fail(ruleType, "number %s is out of range", num)
+	}
+	return true
 }

@@ -47,6 +47,7 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/races/{race}/comparison/{area}":         allRoles, // verified basis; provisional is tested apart
 	"GET /api/v1/races/{race}/anomalies/{area}":          allRoles, // official basis; provisional is tested apart
 	"GET /api/v1/anomaly-thresholds":                     allRoles,
+	"PUT /api/v1/anomaly-thresholds":                     {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /api/v1/races/{race}/margins":                   caseRoles,
 	"POST /api/v1/races/{race}/cases/from-discrepancies": caseRoles,
 	"GET /api/v1/cases":                                  caseRoles,
@@ -105,6 +106,8 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			switch {
 			case body != nil:
+			case p == "PUT /api/v1/anomaly-thresholds":
+				body = thresholdsBody(e) // on the version saved so far
 			case strings.HasSuffix(path, "/batch"):
 				body = map[string]any{"items": []any{sheet("mb-"+user, raceIST, box2, 100, 90, 10)}}
 			case strings.HasSuffix(path, "/adjudication"):

@@ -218,6 +218,8 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"POST /itiraz/{id}/evidence":                    caseRoles,
 	"GET /itiraz/{id}/petition":                     caseRoles,
 	"GET /evidence/{sha256}":                        caseRoles,
+
+	"POST /races/{race}/areas/{area}/comparison/thresholds": {sandik.RoleCoordinator, sandik.RoleAdmin},
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -263,6 +265,8 @@ func TestPageAuthMatrix(t *testing.T) {
 				r = b.post("/itiraz/"+string(c.ID), url.Values{"version": {"1"}, "kind": {"filed"}})
 			case p == "POST /itiraz/{id}/evidence":
 				r = b.upload(path, fx.version(), "ek.txt", "text/plain", "matrix")
+			case p == "POST /races/{race}/areas/{area}/comparison/thresholds":
+				r = b.post(path, thresholdsForm(e)) // on the version saved so far
 			case p == "POST /races/{race}/areas/{area}/cases":
 				r = b.post(path, url.Values{"box": {box3}, "filer": {"matrix"}})
 			case path == "/entry" && method == "POST":

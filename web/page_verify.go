@@ -2,15 +2,13 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/anomaly"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/verify"
 )
@@ -67,7 +65,7 @@ type comparisonView struct {
 	CanCase                  bool
 	Filer                    string
 	Sorts                    []sortLink
-	Thresholds               []thresholdField
+	Tune                     thresholdForm
 }
 
 type sortLink struct {
@@ -75,13 +73,16 @@ type sortLink struct {
 	Current     bool
 }
 
-// thresholdField is one anomaly threshold on the page's tuning form.
-type thresholdField struct{ Key, Value string }
-
 // comparisonPage shows where the official figures differ from the verified
 // sheets in an area, box by box, with the effect on the margin of the two
 // leaders, the areas below, and the unusual boxes.
 func (s *Server) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	return s.comparison(w, r, u, http.StatusOK, nil)
+}
+
+// comparison renders the comparison page; edit, when not nil, is a save of
+// the thresholds that was refused, shown in the tuning form.
+func (s *Server) comparison(w http.ResponseWriter, r *http.Request, u sandik.User, status int, edit *thresholdEdit) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
 	reg := s.c.Registry()
 	rc, ok := reg.Race(race)
@@ -129,10 +130,20 @@ func (s *Server) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik
 	if err != nil {
 		return err
 	}
-	th, err := thresholdsFrom(r)
+	saved, err := s.c.RaceThresholds(r.Context(), race)
 	if err != nil {
 		return err
 	}
+	th := saved.Thresholds
+	if edit == nil {
+		// This view's own tuning; a refused save shows the saved flags.
+		if th, err = thresholdsFrom(r, saved.Thresholds); err != nil {
+			return err
+		}
+	} else {
+		v.Path = v.Self // the language switch comes back to the page, not the post
+	}
+	v.Tune = s.tuneForm(r, u, v.L, v.Self, saved, th, edit)
 	for _, k := range []struct {
 		key   verify.SortKey
 		label string
@@ -165,12 +176,6 @@ func (s *Server) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik
 	if err != nil {
 		return err
 	}
-	tb, _ := json.Marshal(th)
-	var tm map[string]any
-	json.Unmarshal(tb, &tm)
-	for _, k := range slices.Sorted(maps.Keys(tm)) {
-		v.Thresholds = append(v.Thresholds, thresholdField{Key: k, Value: fmt.Sprint(tm[k])})
-	}
 	names := map[sandik.AreaCode]string{}
 	for i := range figs {
 		names[figs[i].Box] = figs[i].Name
@@ -182,7 +187,7 @@ func (s *Server) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik
 		v.Flags = append(v.Flags, flagRow{Box: string(f.Box), Name: names[f.Box], Href: areaHref(race, f.Box, sandik.LevelSandik),
 			Kind: string(f.Kind), Message: f.Message(l.Code)})
 	}
-	return s.render(w, http.StatusOK, "comparison", v)
+	return s.render(w, status, "comparison", v)
 }
 
 // fieldKey maps a sheet field to its message key.
@@ -253,4 +258,143 @@ func (s *Server) draftCases(w http.ResponseWriter, r *http.Request, u sandik.Use
 	}
 	http.Redirect(w, r, "/itiraz?made="+strconv.Itoa(len(cases)), http.StatusSeeOther)
 	return nil
+}
+
+// thresholdForm is the comparison page's form that tunes the anomaly
+// thresholds: for the view alone (a GET with the thresholds as query
+// parameters), or saved for everyone (a POST to Action, made on Version).
+type thresholdForm struct {
+	Fields     []thresholdField
+	Action     string
+	Version    int
+	Saved      string // which thresholds hold for the election, saved by whom
+	CanSave    bool
+	Overridden bool   // the view's thresholds are not the saved ones
+	Notice     string // a save went through
+	Problem    string // why a save was refused
+	Open       bool   // the form is shown unfolded
+}
+
+// thresholdField is one anomaly threshold on the form. Mode is the
+// keyboard a phone shows: digits, a decimal point, or letters too for a
+// value written with an exponent (1e-05).
+type thresholdField struct{ Key, Label, Value, Default, Problem, Mode string }
+
+// thresholdEdit is a refused save: the values sent, what is wrong with
+// each, and why.
+type thresholdEdit struct {
+	values   url.Values        // nil: the saved thresholds
+	problems map[string]string // by key, in the page's language
+	banner   string
+}
+
+func (s *Server) tuneForm(r *http.Request, u sandik.User, l *lang, self string, saved center.ElectionThresholds, th anomaly.Thresholds, edit *thresholdEdit) thresholdForm {
+	f := thresholdForm{Action: self + "/thresholds", Version: saved.Version, CanSave: center.CanSaveThresholds(u), Overridden: th != saved.Thresholds}
+	name := string(saved.Election)
+	if e, ok := s.c.Registry().Election(saved.Election); ok {
+		name = e.Name
+	}
+	if saved.Version == 0 {
+		f.Saved = l.F("anom.stored.none", name)
+	} else {
+		f.Saved = l.F("anom.stored.by", name, saved.Version, saved.UpdatedBy, l.Time(saved.UpdatedAt))
+	}
+	if r.URL.Query().Get("saved") == "1" {
+		f.Notice = l.T("anom.saved")
+	}
+	def := anomaly.DefaultThresholds()
+	for _, key := range anomaly.ThresholdKeys() {
+		value, _ := th.Get(key)
+		dv, _ := def.Get(key)
+		fd := thresholdField{Key: key, Label: l.T("th." + key), Value: value, Default: l.F("anom.default.of", dv), Mode: "decimal"}
+		switch {
+		case anomaly.IsWhole(key):
+			fd.Mode = "numeric"
+		case strings.ContainsAny(value+dv, "eE"):
+			fd.Mode = "text"
+		}
+		if edit != nil {
+			if edit.values != nil {
+				fd.Value = edit.values.Get(key)
+			}
+			fd.Problem = edit.problems[key]
+		}
+		f.Fields = append(f.Fields, fd)
+	}
+	if edit != nil {
+		f.Problem, f.Open, f.Overridden = edit.banner, true, false
+	}
+	f.Open = f.Open || f.Overridden || f.Notice != ""
+	return f
+}
+
+// saveThresholdsPage saves the tuning form's thresholds for everyone (or
+// the defaults, with reset), on the version the form was made on. A
+// refused save shows the page again with the values sent and what is
+// wrong; a save made meanwhile by someone else is named.
+func (s *Server) saveThresholdsPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return sandik.Errorf(eBadRequest, "unreadable form: %v", err)
+	}
+	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
+	rc, ok := s.c.Registry().Race(race)
+	if !ok {
+		return sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
+	}
+	version, err := strconv.Atoi(r.PostForm.Get("version"))
+	if err != nil || version < 0 {
+		return badParam("version", "must be the version of the thresholds the form was made on (got %q)", r.PostForm.Get("version"))
+	}
+	saved, err := s.c.RaceThresholds(r.Context(), race)
+	if err != nil {
+		return err
+	}
+	l := s.langOf(r)
+	edit := &thresholdEdit{values: r.PostForm, problems: map[string]string{}}
+	th := anomaly.DefaultThresholds()
+	if r.PostForm.Has("reset") {
+		edit.values = nil
+	} else {
+		th = saved.Thresholds
+		for _, key := range anomaly.ThresholdKeys() {
+			v := strings.TrimSpace(r.PostForm.Get(key))
+			if v == "" {
+				edit.problems[key] = l.T("anom.required")
+			} else if err := th.Set(key, v); err != nil {
+				edit.problems[key] = l.F("anom.bad", err.Error())
+			}
+		}
+		// Every field wrong at once, not one reload per field.
+		for _, p := range sandik.ProblemsOf(th.Validate()) {
+			if _, ok := edit.problems[p.Field]; !ok {
+				edit.problems[p.Field] = l.F("anom.bad", p.Message)
+			}
+		}
+	}
+	status := http.StatusUnprocessableEntity
+	if len(edit.problems) == 0 {
+		_, err := s.c.SaveThresholds(r.Context(), u, rc.Election, th, version)
+		switch sandik.CodeOf(err) {
+		case "":
+			http.Redirect(w, r, "/races/"+url.PathEscape(string(race))+"/areas/"+url.PathEscape(string(area))+"/comparison?saved=1", http.StatusSeeOther)
+			return nil
+		case sandik.EInvalid:
+			for _, p := range sandik.ProblemsOf(err) {
+				edit.problems[p.Field] = l.F("anom.bad", p.Message)
+			}
+		case sandik.EConflict:
+			cur, rerr := s.c.RaceThresholds(r.Context(), race)
+			if rerr != nil {
+				return err
+			}
+			status, edit.banner = http.StatusConflict, l.F("anom.stale", cur.UpdatedBy, cur.Version, l.Time(cur.UpdatedAt))
+		default:
+			return err
+		}
+	}
+	if edit.banner == "" {
+		edit.banner = l.T("anom.invalid")
+	}
+	return s.comparison(w, r, u, status, edit)
 }

@@ -23,6 +23,7 @@ func (s *Server) routes() {
 
 	s.handle("GET /api/v1/races/{race}/anomalies/{area}", s.user(s.getAnomalies), http.StatusOK)
 	s.handle("GET /api/v1/anomaly-thresholds", s.user(s.getThresholds), http.StatusOK)
+	s.handle("PUT /api/v1/anomaly-thresholds", s.user(s.write(s.putThresholds)), http.StatusOK)
 	s.handle("GET /api/v1/races/{race}/margins", s.user(s.getMargins), http.StatusOK)
 	s.handle("POST /api/v1/races/{race}/cases/from-discrepancies", s.user(s.write(s.casesFromDiscrepancies)), http.StatusCreated)
 
@@ -61,6 +62,7 @@ func (s *Server) routes() {
 	s.handle("GET /races/{race}/conflicts/live", s.page(coord(s.liveConflicts)), http.StatusOK)
 	s.handle("GET /races/{race}/areas/{area}/comparison", s.page(seesAll(s.comparisonPage)), http.StatusOK)
 	s.handle("GET /races/{race}/areas/{area}/comparison.csv", s.page(seesAll(s.comparisonCSV)), http.StatusOK)
+	s.handle("POST /races/{race}/areas/{area}/comparison/thresholds", s.page(coord(s.write(s.saveThresholdsPage))), http.StatusSeeOther, http.StatusUnprocessableEntity, http.StatusConflict)
 	s.handle("POST /races/{race}/areas/{area}/cases", s.page(managesCases(s.write(s.draftCases))), http.StatusSeeOther)
 	s.handle("GET /itiraz", s.page(managesCases(s.casesPage)), http.StatusOK)
 	s.handle("GET /itiraz.csv", s.page(managesCases(s.casesCSV)), http.StatusOK)

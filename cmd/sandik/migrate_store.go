@@ -21,10 +21,12 @@ import (
 const migrateStorePage = 10_000
 
 // cmdMigrateStore copies a whole database — registry, users with their
-// token hashes, and the submission log with its sequence numbers — into an
-// empty one, SQLite to PostgreSQL or back, and then proves the copy: the
-// same records, the same log submission by submission, and the same
-// totals from a fresh tally of each. Page sessions are not copied: they
+// token hashes, objections, settings (such as the saved anomaly
+// thresholds, with their versions and authors), and the submission log
+// with its sequence numbers — into an empty one, SQLite to PostgreSQL or
+// back, and then proves the copy: the same records, the same log
+// submission by submission, and the same totals from a fresh tally of
+// each. Page sessions are not copied: they
 // are ephemeral (36 hours at most), and a user signs in again on the new
 // database with the same token.
 func cmdMigrateStore(e *env, args []string) error {
@@ -64,13 +66,13 @@ func cmdMigrateStore(e *env, args []string) error {
 	if err := m.copy(e.ctx); err != nil {
 		return fmt.Errorf("copy %s to %s: %w", displayDB(*from), displayDB(*to), err)
 	}
-	fmt.Fprintf(e.stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files\n",
-		displayDB(*from), displayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files)
+	fmt.Fprintf(e.stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files, %d settings\n",
+		displayDB(*from), displayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files, m.settings)
 	races, err := verifyCopy(e.ctx, src, dst, log)
 	if err != nil {
 		return fmt.Errorf("verify the copy: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "verified: the same registry, users and log in both; totals of %d races equal\n", races)
+	fmt.Fprintf(e.stdout, "verified: the same registry, users and log in both, and the same objections and settings; totals of %d races equal\n", races)
 	return nil
 }
 
@@ -79,6 +81,7 @@ type migration struct {
 	from                            string
 	areas, races, regs, users, subs int
 	events, files                   int // objection case events and evidence files
+	settings                        int
 }
 
 func (m *migration) copy(ctx context.Context) error {
@@ -113,6 +116,9 @@ func (m *migration) copy(ctx context.Context) error {
 	m.users = len(users)
 	if err := m.copyObjections(ctx); err != nil {
 		return fmt.Errorf("objections: %w", err)
+	}
+	if err := m.copySettings(ctx); err != nil {
+		return fmt.Errorf("settings: %w", err)
 	}
 	copier, bulk := m.dst.(interface {
 		CopyLog(ctx context.Context, subs []sandik.Submission) error
@@ -175,9 +181,13 @@ func requireEmpty(ctx context.Context, st sandik.Store) error {
 		}
 		cases = len(es)
 	}
-	if seq > 0 || len(reg.Areas) > 0 || len(reg.Elections) > 0 || len(users) > 0 || cases > 0 {
-		return sandik.Errorf(sandik.EConflict, "the target database is not empty (%d submissions, %d areas, %d users); nothing was copied",
-			seq, len(reg.Areas), len(users))
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if seq > 0 || len(reg.Areas) > 0 || len(reg.Elections) > 0 || len(users) > 0 || cases > 0 || len(settings) > 0 {
+		return sandik.Errorf(sandik.EConflict, "the target database is not empty (%d submissions, %d areas, %d users, %d settings); nothing was copied",
+			seq, len(reg.Areas), len(users), len(settings))
 	}
 	return nil
 }
@@ -224,6 +234,9 @@ func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, 
 		return 0, err
 	}
 	if err := sameObjections(ctx, a, b); err != nil {
+		return 0, err
+	}
+	if err := sameSettings(ctx, a, b); err != nil {
 		return 0, err
 	}
 	ca, err := center.Open(ctx, center.Config{Store: a, Logger: log})
@@ -354,6 +367,46 @@ func sameObjections(ctx context.Context, a, b sandik.Store) error {
 	}
 	if !slices.Equal(sa, sb) {
 		return fmt.Errorf("the evidence files differ (%d and %d)", len(sa), len(sb))
+	}
+	return nil
+}
+
+// copySettings copies every setting as it is: value, version, who saved
+// it and when, so that a save made on the old database's version still
+// meets the same version on the new one.
+func (m *migration) copySettings(ctx context.Context) error {
+	settings, err := m.src.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range settings {
+		if err := m.dst.PutSetting(ctx, st, 0); err != nil {
+			return err
+		}
+	}
+	m.settings = len(settings)
+	return nil
+}
+
+// sameSettings compares the settings of two stores field by field; the
+// values byte for byte.
+func sameSettings(ctx context.Context, a, b sandik.SettingStore) error {
+	sa, err := a.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	sb, err := b.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if len(sa) != len(sb) {
+		return fmt.Errorf("the settings differ (%d and %d)", len(sa), len(sb))
+	}
+	for i := range sa {
+		x, y := &sa[i], &sb[i]
+		if x.Key != y.Key || !bytes.Equal(x.Value, y.Value) || x.Version != y.Version || x.UpdatedBy != y.UpdatedBy || !x.UpdatedAt.Equal(y.UpdatedAt) {
+			return fmt.Errorf("setting %q (version %d) differs from %q (version %d)", x.Key, x.Version, y.Key, y.Version)
+		}
 	}
 	return nil
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, o Opener) {
 		{"Log", logTests},
 		{"Users", userTests},
 		{"Sessions", sessionTests},
+		{"Settings", settingTests},
 		{"Concurrency", concurrencyTests},
 		{"Groups", groupTests},
 		{"Durability", durabilityTests},
