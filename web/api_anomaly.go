@@ -1,10 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -231,184 +230,10 @@ func (s *Server) readThresholds(w http.ResponseWriter, r *http.Request, in *thre
 		}
 		return sandik.Errorf(eBadRequest, "could not read the request body: %v", err)
 	}
-	return decodeThresholds(buf.Bytes(), in)
+	return decodeStrict(buf.Bytes(), thresholdsShape, in)
 }
 
-// decodeThresholds checks a thresholds body the way decodeStrict checks
-// the others — exact field names, no duplicates, no unknown fields, the
-// type of every value, nothing after the object, each failure naming the
-// field and its line and column — and then fills in. It has its own walk
-// because the shapes of decodeStrict know whole numbers only, and
-// thresholds have fractions. Every field is required: a save replaces the
-// whole set, and a threshold left out must not silently become 0.
-func decodeThresholds(data []byte, in *thresholdsInput) error {
-	d := &walker{data: data}
-	d.path = d.pathBuf[:0]
-	d.skipSpace()
-	if d.pos == len(data) {
-		return decodeError(sandik.Problem{Rule: ruleEmptyBody, Message: "the body is empty; a JSON object is expected"})
-	}
-	var inner map[string]bool
-	fields := map[string]func() bool{
-		"thresholds": func() bool {
-			want := map[string]func() bool{}
-			for _, key := range anomaly.ThresholdKeys() {
-				if anomaly.IsWhole(key) {
-					want[key] = d.integer
-				} else {
-					want[key] = d.number
-				}
-			}
-			var ok bool
-			inner, ok = d.fields(want)
-			return ok
-		},
-		"version": d.integer,
-	}
-	outer, ok := d.fields(fields)
-	if ok {
-		d.skipSpace()
-		if d.pos < len(data) {
-			d.fail(ruleTrailingData, "unexpected data after the JSON object")
-		}
-	}
-	if d.problem != nil {
-		return decodeError(*d.problem)
-	}
-	var ps []sandik.Problem
-	for _, key := range []string{"version", "thresholds"} {
-		if !outer[key] {
-			ps = append(ps, sandik.Problem{Field: key, Rule: sandik.RuleRequired, Message: "is required"})
-		}
-	}
-	if outer["thresholds"] {
-		for _, key := range anomaly.ThresholdKeys() {
-			if !inner[key] {
-				ps = append(ps, sandik.Problem{Field: "thresholds." + key, Rule: sandik.RuleRequired, Message: "is required: a save replaces every threshold"})
-			}
-		}
-	}
-	if len(ps) > 0 {
-		return sandik.Invalid("the thresholds are incomplete", ps)
-	}
-	if err := json.Unmarshal(data, in); err != nil {
-		// The walk accepted what encoding/json refuses: a gap in the walk.
-		return decodeError(sandik.Problem{Rule: ruleSyntax, Message: err.Error()})
-	}
-	return nil
-}
-
-// fields checks an object whose fields are exactly those of want, each
-// value checked by its function, and returns the names it held.
-func (d *walker) fields(want map[string]func() bool) (map[string]bool, bool) {
-	d.skipSpace()
-	if d.peek() != '{' {
-		return nil, d.fail(ruleType, "expected an object, got %s", d.describe())
-	}
-	d.pos++
-	seen := map[string]bool{}
-	for first := true; ; first = false {
-		d.skipSpace()
-		if first && d.peek() == '}' {
-			d.pos++
-			return seen, true
-		}
-		if d.peek() != '"' {
-			return nil, d.fail(ruleSyntax, "expected a field name in double quotes, got %s", d.describe())
-		}
-		keyAt := d.pos
-		key, ok := d.str()
-		if !ok {
-			return nil, false
-		}
-		d.push(step{key: key})
-		check, known := want[string(key)]
-		if !known {
-			d.pos = keyAt
-			hint := ""
-			for name := range want {
-				if strings.EqualFold(name, string(key)) {
-					hint = fmt.Sprintf(" (did you mean %q?)", name)
-				}
-			}
-			return nil, d.fail(ruleUnknownField, "unknown field%s", hint)
-		}
-		if seen[string(key)] {
-			d.pos = keyAt
-			return nil, d.fail(sandik.RuleDuplicate, "appears twice in the same object")
-		}
-		seen[string(key)] = true
-		d.skipSpace()
-		if d.peek() != ':' {
-			return nil, d.fail(ruleSyntax, "expected ':' after the field name, got %s", d.describe())
-		}
-		d.pos++
-		d.skipSpace()
-		if !check() {
-			return nil, false
-		}
-		d.pop()
-		d.skipSpace()
-		switch d.peek() {
-		case ',':
-			d.pos++
-			continue
-		case '}':
-			d.pos++
-			return seen, true
-		}
-		return nil, d.fail(ruleSyntax, "expected ',' or '}' after field %q, got %s", key, d.describe())
-	}
-}
-
-// number checks a JSON number, fractions and exponents allowed, that fits
-// a float64.
-func (d *walker) number() bool {
-	start := d.pos
-	digits := func() int {
-		n := 0
-		for c := d.peek(); c >= '0' && c <= '9'; c = d.peek() {
-			d.pos++
-			n++
-		}
-		return n
-	}
-	bad := func() bool {
-		d.pos = start
-		return d.fail(ruleType, "expected a number, got %s", d.describe())
-	}
-	if d.peek() == '-' {
-		d.pos++
-	}
-	intAt := d.pos
-	n := digits()
-	if n == 0 {
-		return bad()
-	}
-	if d.data[intAt] == '0' && n > 1 {
-		d.pos = start
-		return d.fail(ruleSyntax, "a number must not start with 0")
-	}
-	if d.peek() == '.' {
-		d.pos++
-		if digits() == 0 {
-			return d.fail(ruleSyntax, "expected a digit after the decimal point")
-		}
-	}
-	if c := d.peek(); c == 'e' || c == 'E' {
-		d.pos++
-		if c := d.peek(); c == '+' || c == '-' {
-			d.pos++
-		}
-		if digits() == 0 {
-			return d.fail(ruleSyntax, "expected a digit in the exponent")
-		}
-	}
-	var f float64
-	if err := json.Unmarshal(d.data[start:d.pos], &f); err != nil {
-		num := string(d.data[start:d.pos])
-		d.pos = start
-		return d.fail(ruleType, "number %s is out of range", num)
-	}
-	return true
-}
+// thresholdsShape is a thresholds body: every field required, since a
+// save replaces the whole set and a threshold left out must not silently
+// become 0; fractions where a threshold takes them.
+var thresholdsShape = requireAll(shapeOf(reflect.TypeFor[thresholdsInput]()))

@@ -5,7 +5,9 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -52,6 +54,13 @@ func decodeStrict(data []byte, sh *shape, v any) error {
 	if d.problem != nil {
 		return decodeError(*d.problem)
 	}
+	if len(d.missing) > 0 {
+		ps := make([]sandik.Problem, len(d.missing))
+		for i, f := range d.missing {
+			ps[i] = sandik.Problem{Field: f, Rule: sandik.RuleRequired, Message: "is required"}
+		}
+		return sandik.Invalid("required fields are missing", ps)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -70,6 +79,9 @@ type walker struct {
 	// into "items[3].votes.CHP" only to report a problem.
 	path    []step
 	pathBuf [8]step
+	// missing are the fields required objects lacked, by path: reported
+	// all at once after a walk that found nothing worse.
+	missing []string
 }
 
 type step struct {
@@ -159,7 +171,7 @@ func (d *walker) describe() string {
 }
 
 var kindNames = [...]string{
-	kindObject: "an object", kindMap: "an object", kindArray: "an array", kindInt: "a whole number",
+	kindObject: "an object", kindMap: "an object", kindArray: "an array", kindInt: "a whole number", kindFloat: "a number",
 	kindString: "a string", kindBool: "true or false", kindUnmarshaler: "a string", kindText: "a string",
 }
 
@@ -186,6 +198,8 @@ func (d *walker) value(sh *shape) bool {
 		return d.array(sh)
 	case kindInt:
 		return d.integer()
+	case kindFloat:
+		return d.number()
 	case kindBool:
 		switch c {
 		case 't':
@@ -235,11 +249,22 @@ func (d *walker) object(sh *shape) bool {
 	var small [16][]byte // keys seen so far, without allocating for small objects
 	seen := small[:0]
 	var seenSet map[string]bool
+	closed := func() bool {
+		d.pos++ // '}'
+		if sh.required {
+			d.missingOf(sh, func(name string) bool {
+				if seenSet != nil {
+					return seenSet[name]
+				}
+				return slices.ContainsFunc(seen, func(k []byte) bool { return string(k) == name })
+			})
+		}
+		return true
+	}
 	for first := true; ; first = false {
 		d.skipSpace()
 		if first && d.peek() == '}' {
-			d.pos++
-			return true
+			return closed()
 		}
 		if d.peek() != '"' {
 			return d.fail(ruleSyntax, "expected a field name in double quotes, got %s", d.describe())
@@ -292,10 +317,24 @@ func (d *walker) object(sh *shape) bool {
 			d.pos++
 			continue
 		case '}':
-			d.pos++
-			return true
+			return closed()
 		}
 		return d.fail(ruleSyntax, "expected ',' or '}' after field %q, got %s", key, d.describe())
+	}
+}
+
+// missingOf records the fields of a required object that were not given,
+// by their full path, in name order.
+func (d *walker) missingOf(sh *shape, given func(string) bool) {
+	prefix := d.field()
+	if prefix != "" {
+		prefix += "."
+	}
+	names := slices.Sorted(maps.Keys(sh.fields))
+	for _, name := range names {
+		if !given(name) {
+			d.missing = append(d.missing, prefix+name)
+		}
 	}
 }
 
@@ -333,6 +372,58 @@ func (d *walker) array(sh *shape) bool {
 		}
 		return d.fail(ruleSyntax, "expected ',' or ']' in the array, got %s", d.describe())
 	}
+}
+
+// number checks a JSON number, fractions and exponents allowed, that fits
+// a float64.
+func (d *walker) number() bool {
+	start := d.pos
+	digits := func() int {
+		n := 0
+		for c := d.peek(); c >= '0' && c <= '9'; c = d.peek() {
+			d.pos++
+			n++
+		}
+		return n
+	}
+	bad := func() bool {
+		d.pos = start
+		return d.fail(ruleType, "expected a number, got %s", d.describe())
+	}
+	if d.peek() == '-' {
+		d.pos++
+	}
+	intAt := d.pos
+	n := digits()
+	if n == 0 {
+		return bad()
+	}
+	if d.data[intAt] == '0' && n > 1 {
+		d.pos = start
+		return d.fail(ruleSyntax, "a number must not start with 0")
+	}
+	if d.peek() == '.' {
+		d.pos++
+		if digits() == 0 {
+			return d.fail(ruleSyntax, "expected a digit after the decimal point")
+		}
+	}
+	if c := d.peek(); c == 'e' || c == 'E' {
+		d.pos++
+		if c := d.peek(); c == '+' || c == '-' {
+			d.pos++
+		}
+		if digits() == 0 {
+			return d.fail(ruleSyntax, "expected a digit in the exponent")
+		}
+	}
+	var f float64
+	if err := json.Unmarshal(d.data[start:d.pos], &f); err != nil {
+		num := string(d.data[start:d.pos])
+		d.pos = start
+		return d.fail(ruleType, "number %s is out of range", num)
+	}
+	return true
 }
 
 // integer checks a JSON number that fits an int64 without fraction or

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/anomaly"
 )
 
 const validSheet = `{
@@ -174,4 +175,44 @@ func BenchmarkDecodeSheet(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzDecodeThresholds walks the thresholds body: fractions, exponents and
+// required fields. What the walk refuses is a 400 with a position or a 422
+// naming each missing field; what it accepts, encoding/json decodes alike.
+func FuzzDecodeThresholds(f *testing.F) {
+	full, err := json.Marshal(thresholdsInput{Version: 3, Thresholds: anomaly.DefaultThresholds()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(full)
+	f.Add([]byte(`{"version":1,"thresholds":{"turnout_z":1e-3,"turnout_z":2}}`))
+	f.Add([]byte(`{"version":1,"thresholds":{}}`))
+	f.Add([]byte(`{"thresholds":{"turnout_z":-0.5E+2}}`))
+	f.Add([]byte(`{"version":01}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var in thresholdsInput
+		err := decodeStrict(data, thresholdsShape, &in)
+		if err != nil {
+			switch ps := sandik.ProblemsOf(err); sandik.CodeOf(err) {
+			case eBadRequest:
+				if len(ps) != 1 || (ps[0].Line == 0 && ps[0].Rule != ruleEmptyBody) {
+					t.Fatalf("problem without a position: %+v", ps)
+				}
+			case sandik.EInvalid:
+				for _, p := range ps {
+					if p.Rule != sandik.RuleRequired || p.Field == "" {
+						t.Fatalf("a 422 that is not a missing field: %+v", p)
+					}
+				}
+			default:
+				t.Fatalf("code %s: %v", sandik.CodeOf(err), err)
+			}
+			return
+		}
+		var plain thresholdsInput
+		if err := json.Unmarshal(data, &plain); err != nil || plain != in {
+			t.Fatalf("accepted %q, which encoding/json reads as %+v, %v (walk: %+v)", data, plain, err, in)
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 type shape struct {
 	kind     shapeKind
 	nullable bool
+	required bool              // kindObject: every field must be given
 	fields   map[string]*shape // kindObject: JSON name → shape
 	elem     *shape            // kindMap value, kindArray element
 	typ      reflect.Type      // kindUnmarshaler, kindText
@@ -26,6 +27,7 @@ const (
 	kindMap
 	kindArray
 	kindInt
+	kindFloat
 	kindString
 	kindBool
 	kindUnmarshaler // a json.Unmarshaler such as time.Time
@@ -74,12 +76,27 @@ func shapeOf(t reflect.Type) *shape {
 		return &shape{kind: kindArray, nullable: true, elem: shapeOf(t.Elem())}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return &shape{kind: kindInt}
+	case reflect.Float32, reflect.Float64:
+		return &shape{kind: kindFloat}
 	case reflect.String:
 		return &shape{kind: kindString}
 	case reflect.Bool:
 		return &shape{kind: kindBool}
 	}
 	panic(fmt.Sprintf("web: cannot decode %s", t))
+}
+
+// requireAll makes every field of sh's objects required, at any depth:
+// for a body that replaces a whole set, where a field left out must not
+// silently become 0.
+func requireAll(sh *shape) *shape {
+	if sh.kind == kindObject {
+		sh.required = true
+		for _, f := range sh.fields {
+			requireAll(f)
+		}
+	}
+	return sh
 }
 
 // Shapes of the request bodies.
