@@ -20,24 +20,6 @@ import (
 	"github.com/sandik-dev/sandik/itiraz"
 )
 
-// reviewScopedEnv is newScopedEnv with a tuned configuration.
-func reviewScopedEnv(t *testing.T, adjust ...func(*Config)) *env {
-	t.Helper()
-	e := newEnv(t, adjust...)
-	for _, u := range []sandik.User{
-		{ID: obsBox1, Name: "Müşahit 1001", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{box1}},
-		{ID: coordAdal, Name: "Adalar koordinatörü", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34.01"}},
-		{ID: lawyerAdal, Name: "Adalar avukatı", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34.01"}},
-	} {
-		tok, err := e.center.CreateUser(t.Context(), u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[string(u.ID)] = tok
-	}
-	return e
-}
-
 // reviewDiscrepancyAtBox3 gives box3 (Beşiktaş, outside every scoped user
 // of newScopedEnv) a verified sheet and official figures that differ from
 // it, and box2 (Adalar) a pending first entry.
@@ -271,7 +253,7 @@ func TestReviewDraftFromDiscrepanciesRevealsNothingOutsideAreas(t *testing.T) {
 // changes: it must end (as it does when the session ends), or at least
 // send nothing more.
 func TestReviewLiveBoxEndsWhenTheAreaIsWithdrawn(t *testing.T) {
-	e := reviewScopedEnv(t, func(c *Config) { c.LiveInterval = 10 * time.Millisecond; c.keepAlive = 20 * time.Millisecond })
+	e := newScopedEnv(t, func(c *Config) { c.LiveInterval = 10 * time.Millisecond; c.keepAlive = 20 * time.Millisecond })
 	b := e.browser(coordAdal)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -372,7 +354,7 @@ func TestReviewOverviewAndExportsOmitBoxesOutsideAreas(t *testing.T) {
 // included. The stream must end, switch to the user's own queue, or at
 // least fall silent.
 func TestReviewLiveConflictsFollowANewAssignment(t *testing.T) {
-	e := reviewScopedEnv(t, func(c *Config) { c.LiveInterval = 10 * time.Millisecond; c.keepAlive = 20 * time.Millisecond })
+	e := newScopedEnv(t, func(c *Config) { c.LiveInterval = 10 * time.Millisecond; c.keepAlive = 20 * time.Millisecond })
 	b := e.browser(coordinator)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()

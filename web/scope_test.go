@@ -18,9 +18,9 @@ const (
 	lawyerAdal = "lawyer-adalar"
 )
 
-func newScopedEnv(t *testing.T) *env {
+func newScopedEnv(t *testing.T, adjust ...func(*Config)) *env {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnv(t, adjust...)
 	for _, u := range []sandik.User{
 		{ID: obsBox1, Name: "Müşahit 1001", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{box1}},
 		{ID: coordAdal, Name: "Adalar koordinatörü", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34.01"}},
