@@ -5,9 +5,7 @@
 package verify
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
@@ -128,16 +126,15 @@ func MarginEffect(delta []int64, a, b int) int64 {
 // Leaders returns the indexes of the two choices with the most votes (ties
 // go to ballot order); b is -1 when there is only one choice.
 func Leaders(votes []int64) (a, b int) {
-	idx := make([]int, len(votes))
-	for i := range idx {
-		idx[i] = i
+	// One pass, no allocation: pages call it for every row they draw.
+	a, b = -1, -1
+	for i, v := range votes {
+		switch {
+		case a < 0 || v > votes[a]:
+			a, b = i, a
+		case b < 0 || v > votes[b]:
+			b = i
+		}
 	}
-	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(votes[y], votes[x]) })
-	switch len(idx) {
-	case 0:
-		return -1, -1
-	case 1:
-		return idx[0], -1
-	}
-	return idx[0], idx[1]
+	return a, b
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
+	"github.com/sandik-dev/sandik/verify"
 	"github.com/sandik-dev/sandik/web/geo"
 )
 
@@ -44,33 +45,19 @@ func metricOf(key string) metric {
 	return mapMetrics[0]
 }
 
-// leaders returns the first and second choice by votes (-1 when none).
-func leaders(votes []int64) (first, second int) {
-	first, second = -1, -1
-	for i, v := range votes {
-		switch {
-		case first < 0 || v > votes[first]:
-			first, second = i, first
-		case second < 0 || v > votes[second]:
-			second = i
-		}
-	}
-	return first, second
-}
-
 // fill is the colour of one area under m.
 func (m metric) fill(t *tally.Totals) string {
 	c := &t.Provisional
 	var pct float64
 	switch m.Key {
 	case "leader":
-		first, _ := leaders(c.Votes)
+		first, _ := verify.Leaders(c.Votes)
 		if first < 0 || c.ValidTotal == 0 {
 			return noData
 		}
 		return choicePalette[first%len(choicePalette)]
 	case "margin":
-		first, second := leaders(c.Votes)
+		first, second := verify.Leaders(c.Votes)
 		if first < 0 || second < 0 || c.ValidTotal == 0 {
 			return noData
 		}

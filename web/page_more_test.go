@@ -13,6 +13,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
+	"github.com/sandik-dev/sandik/verify"
 )
 
 // Area and choice names come from registry files: the pages must escape
@@ -127,10 +128,10 @@ func TestMapColours(t *testing.T) {
 			t.Errorf("%s fill of %+v = %s, want %s", c.metric, c.t.Provisional, got, c.want)
 		}
 	}
-	if f, s := leaders([]int64{5, 9, 9, 1}); f != 1 || s != 2 {
+	if f, s := verify.Leaders([]int64{5, 9, 9, 1}); f != 1 || s != 2 {
 		t.Errorf("leaders of a tie: %d, %d (the earlier ballot position leads)", f, s)
 	}
-	if f, s := leaders(nil); f != -1 || s != -1 {
+	if f, s := verify.Leaders(nil); f != -1 || s != -1 {
 		t.Errorf("leaders of nothing: %d, %d", f, s)
 	}
 	rc := &sandik.Race{Choices: []sandik.Choice{{Code: "A", Name: "Ayşe"}, {Code: "B", Name: "Bora"}}}

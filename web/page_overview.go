@@ -11,6 +11,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
+	"github.com/sandik-dev/sandik/verify"
 )
 
 // overviewView is everything the overview of one area shows. The figures
@@ -198,7 +199,7 @@ func ratio(part, whole int64) float64 {
 
 // leadText names the leading choice and its margin over the second.
 func leadText(l *lang, rc *sandik.Race, c *tally.Counts) (leader, margin string) {
-	first, second := leaders(c.Votes)
+	first, second := verify.Leaders(c.Votes)
 	if first < 0 || c.ValidTotal == 0 {
 		return "–", "–"
 	}

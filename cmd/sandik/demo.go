@@ -11,6 +11,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/demo"
+	"github.com/sandik-dev/sandik/verify"
 	"github.com/sandik-dev/sandik/web/apiclient"
 )
 
@@ -216,7 +217,7 @@ func totalsLine(c *center.Center, m map[string]string) string {
 		return err.Error()
 	}
 	rc, _ := c.Registry().Race(demo.RaceMayor)
-	lead, second := leaders(t.Totals.Provisional.Votes)
+	lead, second := verify.Leaders(t.Totals.Provisional.Votes)
 	margin := int64(0)
 	if second >= 0 {
 		margin = t.Totals.Provisional.Votes[lead] - t.Totals.Provisional.Votes[second]
@@ -227,19 +228,6 @@ func totalsLine(c *center.Center, m map[string]string) string {
 	}
 	return fmt.Sprintf(m["totals"], t.Totals.BoxesReported, t.Totals.BoxesExpected, t.Totals.BoxesVerified,
 		t.Totals.BoxesConflict, name, groupDigits(margin))
-}
-
-func leaders(votes []int64) (first, second int) {
-	first, second = -1, -1
-	for i, v := range votes {
-		switch {
-		case first < 0 || v > votes[first]:
-			first, second = i, first
-		case second < 0 || v > votes[second]:
-			second = i
-		}
-	}
-	return first, second
 }
 
 // groupDigits writes n the Turkish way: 1.234.567.
