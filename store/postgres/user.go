@@ -11,17 +11,7 @@ import (
 
 // CreateUser implements sandik.UserStore.
 func (s *Store) CreateUser(ctx context.Context, u sandik.User, tokenHash [32]byte) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES ($1, $2, $3, $4)`,
-			string(u.ID), u.Name, string(u.Role), tokenHash[:]); err != nil {
-			return err
-		}
-		return insertUserAreas(ctx, tx, u.ID, u.Areas)
-	})
-	if isUniqueViolation(err) {
-		err = fmt.Errorf("%w: %w", s.userConflict(ctx, u.ID), err)
-	}
-	if err != nil {
+	if err := s.saveUsers(ctx, []sandik.NewUser{{User: u, TokenHash: tokenHash}}, nil); err != nil {
 		return fmt.Errorf("postgres: create user %q: %w", u.ID, err)
 	}
 	return nil
@@ -108,23 +98,7 @@ func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
 
 // SetUserAreas implements sandik.UserStore.
 func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// Locking the user's row orders two concurrent assignments, so the
-		// later one replaces the earlier instead of merging with it.
-		var one int
-		err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, string(id)).Scan(&one)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return sandik.Errorf(sandik.ENotFound, "user %q not found", id)
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM user_areas WHERE user_id = $1`, string(id)); err != nil {
-			return err
-		}
-		return insertUserAreas(ctx, tx, id, areas)
-	})
-	if err != nil {
+	if err := s.saveUsers(ctx, nil, []sandik.User{{ID: id, Areas: areas}}); err != nil {
 		return fmt.Errorf("postgres: set areas of %q: %w", id, err)
 	}
 	return nil
@@ -132,6 +106,17 @@ func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sand
 
 // SaveUsers implements sandik.UserStore.
 func (s *Store) SaveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
+	if err := s.saveUsers(ctx, create, areas); err != nil {
+		return fmt.Errorf("postgres: save %d new and %d assigned users: %w", len(create), len(areas), err)
+	}
+	return nil
+}
+
+// saveUsers is the one transaction that creates users and replaces areas,
+// for SaveUsers, CreateUser and SetUserAreas alike. Locking a user's row
+// orders two concurrent assignments, so the later one replaces the earlier
+// instead of merging with it.
+func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
 	var conflict sandik.UserID
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, u := range create {
@@ -165,10 +150,7 @@ func (s *Store) SaveUsers(ctx context.Context, create []sandik.NewUser, areas []
 	if isUniqueViolation(err) {
 		err = fmt.Errorf("%w: %w", s.userConflict(ctx, conflict), err)
 	}
-	if err != nil {
-		return fmt.Errorf("postgres: save %d new and %d assigned users: %w", len(create), len(areas), err)
-	}
-	return nil
+	return err
 }
 
 func insertUserAreas(ctx context.Context, tx pgx.Tx, id sandik.UserID, areas []sandik.AreaCode) error {

@@ -11,18 +11,7 @@ import (
 
 // CreateUser implements sandik.UserStore.
 func (s *Store) CreateUser(ctx context.Context, u sandik.User, tokenHash [32]byte) error {
-	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
-		_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
-			string(u.ID), u.Name, string(u.Role), tokenHash[:])
-		if isUniqueViolation(err) {
-			return fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
-		}
-		if err != nil {
-			return err
-		}
-		return insertUserAreas(ctx, c, u.ID, u.Areas)
-	})
-	if err != nil {
+	if err := s.saveUsers(ctx, []sandik.NewUser{{User: u, TokenHash: tokenHash}}, nil); err != nil {
 		return fmt.Errorf("sqlite: create user %q: %w", u.ID, err)
 	}
 	return nil
@@ -107,20 +96,7 @@ func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
 
 // SetUserAreas implements sandik.UserStore.
 func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) error {
-	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
-		var n int
-		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = ?`, string(id)).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return sandik.Errorf(sandik.ENotFound, "user %q not found", id)
-		}
-		if _, err := c.ExecContext(ctx, `DELETE FROM user_areas WHERE user_id = ?`, string(id)); err != nil {
-			return err
-		}
-		return insertUserAreas(ctx, c, id, areas)
-	})
-	if err != nil {
+	if err := s.saveUsers(ctx, nil, []sandik.User{{ID: id, Areas: areas}}); err != nil {
 		return fmt.Errorf("sqlite: set areas of %q: %w", id, err)
 	}
 	return nil
@@ -128,7 +104,16 @@ func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sand
 
 // SaveUsers implements sandik.UserStore.
 func (s *Store) SaveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
-	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+	if err := s.saveUsers(ctx, create, areas); err != nil {
+		return fmt.Errorf("sqlite: save %d new and %d assigned users: %w", len(create), len(areas), err)
+	}
+	return nil
+}
+
+// saveUsers is the one transaction that creates users and replaces areas,
+// for SaveUsers, CreateUser and SetUserAreas alike.
+func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
+	return s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
 		for _, u := range create {
 			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
 				string(u.ID), u.Name, string(u.Role), u.TokenHash[:])
@@ -159,10 +144,6 @@ func (s *Store) SaveUsers(ctx context.Context, create []sandik.NewUser, areas []
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("sqlite: save %d new and %d assigned users: %w", len(create), len(areas), err)
-	}
-	return nil
 }
 
 func insertUserAreas(ctx context.Context, c *sql.Conn, id sandik.UserID, areas []sandik.AreaCode) error {
