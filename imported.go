@@ -2,6 +2,7 @@ package sandik
 
 import (
 	"encoding/hex"
+	"fmt"
 	"time"
 )
 
@@ -36,9 +37,9 @@ func ImportID(in *ImportedSheet) SubmissionID {
 	if in.Partial {
 		h[0] ^= 1 // a partial row differs from a full one with zeros
 	}
-	prefix := "imp:"
+	prefix := ImportIDPrefix
 	if in.Source == SourceOfficial {
-		prefix = "ysk:"
+		prefix = OfficialIDPrefix
 	}
 	sum := hex.EncodeToString(h[:12])
 	if id := prefix + string(in.Race) + ":" + string(in.Box) + ":" + sum; len(id) <= 128 && printable(id) {
@@ -113,6 +114,12 @@ func (r *Registry) NewImported(in *ImportedSheet, now time.Time, prefix string) 
 	}
 	if err := ValidateSubmissionID(id); err != nil {
 		return Submission{}, Invalid("the imported row cannot be stored", []Problem{{Field: prefix + "id", Rule: RuleInvalidValue, Message: "submission id " + err.Error()}})
+	}
+	if !ImportedID(id) {
+		// An import id outside the kept namespace could be taken first by a
+		// client, and the import would then stop on it forever.
+		return Submission{}, Invalid("the imported row cannot be stored", []Problem{{Field: prefix + "id", Rule: RuleInvalidValue,
+			Message: fmt.Sprintf("an imported row's id must begin with %q or %q (got %q)", ImportIDPrefix, OfficialIDPrefix, id)}})
 	}
 	s := Submission{
 		ID: id, Race: in.Race, Box: in.Box, User: in.User, Source: in.Source, Kind: KindEntry,

@@ -41,6 +41,8 @@ func (r *Registry) NewSubmission(in *SheetInput, user User, kind Kind, now time.
 	var ps problems
 	if err := ValidateSubmissionID(in.ID); err != nil {
 		ps.add(prefix+"id", RuleRequired, "submission id %v", err)
+	} else if ImportedID(in.ID) {
+		ps.add(prefix+"id", RuleInvalidValue, "submission id may not begin with %q or %q: those are kept for imported files", ImportIDPrefix, OfficialIDPrefix)
 	}
 	src := in.Source
 	switch {

@@ -49,6 +49,8 @@ func TestNewSubmissionRules(t *testing.T) {
 	}{
 		{"valid", func(*SheetInput) {}, KindEntry, nil},
 		{"missing id", func(in *SheetInput) { in.ID = "" }, KindEntry, []string{"id required"}},
+		{"an official import's id", func(in *SheetInput) { in.ID = "ysk:ibb:34-3-1-1001:00ff" }, KindEntry, []string{"id invalid_value"}},
+		{"an observer import's id", func(in *SheetInput) { in.ID = "imp:ovo-ibb-7" }, KindEntry, []string{"id invalid_value"}},
 		{"unknown race", func(in *SheetInput) { in.Race = "nope" }, KindEntry, []string{"race unknown_race"}},
 		{"unknown box", func(in *SheetInput) { in.Box = "34-9" }, KindEntry, []string{"box unknown_box"}},
 		{"an area that is not a box", func(in *SheetInput) { in.Box = "34-3-1" }, KindEntry, []string{"box unknown_box"}},

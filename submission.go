@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -120,6 +121,20 @@ type Receipt struct {
 	// Replayed is true when the id was already in the log with the same
 	// content: nothing was written and the original receipt is returned.
 	Replayed bool `json:"replayed"`
+}
+
+// Prefixes of the ids that imports give their rows. Clients may not use
+// them: were a client id allowed to equal an import id, an observer who
+// computed the id of their own box's official row from the public file
+// could submit first and make every later import of that file stop.
+const (
+	ImportIDPrefix   = "imp:"
+	OfficialIDPrefix = "ysk:"
+)
+
+// ImportedID reports whether id lies in the namespace kept for imports.
+func ImportedID(id SubmissionID) bool {
+	return strings.HasPrefix(string(id), ImportIDPrefix) || strings.HasPrefix(string(id), OfficialIDPrefix)
 }
 
 // ValidateSubmissionID checks a client-generated id: 1–128 printable ASCII

@@ -199,7 +199,7 @@ func PlanObserver(base *sandik.Registry, boxes []resultfile.ObserverBox, opts Ob
 			in := sandik.ImportedSheet{Race: or.Code, Box: box, User: opts.User, Source: sandik.SourceImport, Partial: true,
 				Sheet: sandik.Tutanak{ValidWithoutObjection: r.TotalVote, ValidTotal: r.TotalVote, Votes: votes}}
 			if r.SubmissionID > 0 {
-				in.ID = sandik.SubmissionID(fmt.Sprintf("%s-%s-%d", opts.User, r.Race, r.SubmissionID))
+				in.ID = sandik.SubmissionID(fmt.Sprintf("%s%s-%s-%d", sandik.ImportIDPrefix, opts.User, r.Race, r.SubmissionID))
 			}
 			var sum int64
 			for _, v := range votes {
