@@ -33,7 +33,9 @@
 // whichever the header line uses (or an Excel "sep=;" first line names);
 // lines end in LF or CRLF; fields may be
 // quoted and are trimmed of spaces. Rows whose fields are all empty are
-// skipped.
+// skipped. A line longer than MaxLineBytes (a quoted field's newlines
+// included) stops the reading with an error naming the file and the line;
+// a field longer than MaxFieldBytes is a problem of its row.
 //
 // Reading is all or nothing. Every problem is collected — up to MaxProblems,
 // then one saying how many more — and returned together as one EInvalid

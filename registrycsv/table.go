@@ -25,6 +25,7 @@ const (
 	RuleUnknownFile   = "unknown_file"      // a file name that is not one of the four
 	RuleInconsistent  = "inconsistent"      // rows of one race disagree on its name, scope or election
 	RuleTooMany       = "too_many_problems" // the last problem of a capped list
+	RuleTooLong       = "too_long"          // a line over MaxLineBytes or a field over MaxFieldBytes
 )
 
 // columns describes the header of one kind of file.
@@ -81,13 +82,14 @@ func openTable(file string, src io.Reader, cols columns, ps *collector) (*table,
 	if sepLine {
 		t.comma = rune(head[4])
 	}
-	t.r = csv.NewReader(br)
+	// Spaces before a quoted field (`a, "b"`) are common in files typed by
+	// hand; with tabs as delimiter this would swallow empty fields.
+	trim := t.comma != '\t'
+	t.r = csv.NewReader(newLineLimiter(br, file, byte(t.comma), trim))
 	t.r.Comma = t.comma
 	t.r.FieldsPerRecord = -1 // checked here, to say which delimiter the row seems to use
 	t.r.ReuseRecord = true
-	// Spaces before a quoted field (`a, "b"`) are common in files typed by
-	// hand; with tabs as delimiter this would swallow empty fields.
-	t.r.TrimLeadingSpace = t.comma != '\t'
+	t.r.TrimLeadingSpace = trim
 	if sepLine {
 		_, _ = t.r.Read() // read through the csv.Reader so that line numbers stay physical
 	}
@@ -179,13 +181,21 @@ func (t *table) next() ([]string, int, error) {
 		line, _ := t.r.FieldPos(0)
 		empty := true
 		valid := true
+		long := -1
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
 			empty = empty && rec[i] == ""
 			valid = valid && utf8.ValidString(rec[i])
+			if len(rec[i]) > MaxFieldBytes && long < 0 {
+				long = i
+			}
 		}
 		switch {
 		case empty:
+			continue
+		case long >= 0:
+			t.ps.add(t.file, line, "", RuleTooLong, "field %d is %d bytes; a field is at most 64 KiB (%d bytes)", long+1, len(rec[long]), MaxFieldBytes)
+			t.skipped = true
 			continue
 		case !valid:
 			t.ps.add(t.file, line, "", RuleEncoding, "the row is not valid UTF-8; save the file as \"CSV UTF-8\"")
@@ -228,7 +238,11 @@ func delimName(r rune) string {
 // error (the file could not be read at all).
 func (t *table) parseError(err error) error {
 	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
+	var invalid *sandik.Error
+	switch {
+	case errors.As(err, &invalid):
+		return invalid // the line limit: it names the file already
+	case !errors.As(err, &pe):
 		return fmt.Errorf("read %s: %w", t.file, err)
 	}
 	t.ps.add(t.file, pe.Line, "", RuleSyntax, "CSV syntax error at column %d: %v (a field with quotes must be quoted as a whole, and a quote inside it doubled: \"\")", pe.Column, pe.Err)

@@ -7,7 +7,10 @@
 // # YSK tables
 //
 // NewReader reads a text table, NewXLSXReader the same columns from a
-// sheet of a workbook. The header has the columns YSK uses (any order,
+// sheet of a workbook. A workbook is refused, before anything is unpacked,
+// when it is over MaxXLSXFileBytes packed or MaxXLSXBytes unpacked, or a
+// worksheet in it over MaxXLSXSheetBytes or another part over
+// MaxXLSXPartBytes: a national table comes as text, which has no size limit. The header has the columns YSK uses (any order,
 // any case — Turkish letters included — any spacing):
 //
 //	IL_ID ILCE_ID MUHTARLIK_ID İl "Seçim Çevresi" "Mahalle / Köy" "Sandık No"

@@ -202,3 +202,51 @@ func TestReadError(t *testing.T) {
 type failing struct{ err error }
 
 func (f *failing) Read([]byte) (int, error) { return 0, f.err }
+
+// A 100 MB line, in UTF-8 or UTF-16, is refused having read little more
+// than MaxLineBytes of it: the text reader holds one record at most, so
+// the bytes read stand for the memory used.
+func TestLongLineStreamed(t *testing.T) {
+	for _, enc := range []encoding{encUTF8, encUTF16LE} {
+		head := encodeText(string(tsv(smallHeader, smallRow("1001"))), enc)
+		fill := byte('9')
+		src := &countingReader{n: 100 << 20, fill: fill}
+		var body io.Reader = src
+		if enc == encUTF16LE {
+			body = &interleave{r: src} // '9', 0, '9', 0, …
+		}
+		r, err := NewReader(io.MultiReader(bytes.NewReader(head), body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Next()
+		if ps := headerProblems(t, err); !hasProblem(ps, "line", 3, RuleTooLong) {
+			t.Fatalf("encoding %d: %v", enc, err)
+		}
+		if src.read > 2*MaxLineBytes+256<<10 {
+			t.Fatalf("encoding %d: read %d bytes of a 100 MB line", enc, src.read)
+		}
+	}
+}
+
+// interleave doubles each byte of r with a zero after it: ASCII as
+// UTF-16LE.
+type interleave struct {
+	r   io.Reader
+	buf []byte
+}
+
+func (u *interleave) Read(p []byte) (int, error) {
+	if len(p) < 2 {
+		return 0, io.ErrShortBuffer
+	}
+	u.buf = slices.Grow(u.buf[:0], len(p)/2)[:len(p)/2]
+	n, err := u.r.Read(u.buf)
+	for i, c := range u.buf[:n] {
+		p[2*i], p[2*i+1] = c, 0
+	}
+	return 2 * n, err
+}

@@ -19,7 +19,7 @@ const (
 	RuleFieldCount    = "field_count"    // a row with more or fewer cells than the header
 	RuleSyntax        = "syntax"         // broken quoting in a comma or semicolon table
 	RuleEncoding      = "encoding"       // bytes that are not the file's encoding
-	RuleTooLong       = "too_long"       // a line over MaxLineBytes
+	RuleTooLong       = "too_long"       // a line over MaxLineBytes, a file or workbook part over its limit
 	RuleTooMany       = "too_many"       // a header over MaxColumns cells
 	RuleUnknownField  = "unknown_field"  // a JSON key this format does not have
 	RuleWrongType     = "wrong_type"     // a JSON value of the wrong type

@@ -1,8 +1,12 @@
 package tally
 
 import (
+	"fmt"
+	"runtime"
+	"slices"
 	"testing"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/synth"
 )
 
@@ -33,4 +37,67 @@ func BenchmarkApply(b *testing.B) {
 		applied++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "changes/s")
+}
+
+// BenchmarkBoxFlood measures one more entry of a box that one person has
+// already entered prior times, with a thousand different sheets, beside one
+// honest entry: the cost must not grow with prior. "rebuild" applies the
+// flood of 429,000 rows in pages of 1,000, as a restart does.
+func BenchmarkBoxFlood(b *testing.B) {
+	shape := synth.Shape{Provinces: 2, DistrictsPerIl: 2, MahallesPerIlce: 2, BuildingsPerMah: 2, BoxesPerBuilding: 2,
+		Races: 1, Choices: 20, RegisteredPerBox: 350}
+	reg, err := synth.Registry(shape)
+	if err != nil {
+		b.Fatal(err)
+	}
+	honest := synth.Entries(reg, 1, 1)[0]
+	honest.Seq = 1
+	// floodLog returns the attacker's entries from the from-th, n of them.
+	floodLog := func(from, n int) []sandik.Submission {
+		log := make([]sandik.Submission, n)
+		for i := range log {
+			s := honest
+			s.Seq, s.User, s.ID = int64(from+i+2), "attacker", sandik.SubmissionID(fmt.Sprint(from+i))
+			s.Sheet.Votes = slices.Clone(s.Sheet.Votes)
+			s.Sheet.Votes[0] = int64((from + i) % 1000)
+			log[i] = s
+		}
+		return log
+	}
+	for _, prior := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("prior=%d", prior), func(b *testing.B) {
+			e := New(reg)
+			e.Apply([]sandik.Submission{honest})
+			for i := 0; i < prior; i += 1000 {
+				e.Apply(floodLog(i, 1000))
+			}
+			next := floodLog(prior, 1000)
+			seq := next[0].Seq
+			runtime.GC() // the prior pages are garbage: not a heap to scan
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				s := &next[i%len(next)]
+				s.Seq = seq
+				seq++
+				e.Apply(next[i%len(next) : i%len(next)+1])
+			}
+			st, err := e.Box(honest.Race, honest.Box)
+			if err != nil || len(st.Entries) != 2 {
+				b.Fatalf("box lists %d entries (%v), want the honest one and the attacker's", len(st.Entries), err)
+			}
+			rt := e.races[honest.Race]
+			b.ReportMetric(float64(len(rt.boxes[rt.boxIdx[honest.Box]].entries)), "held")
+		})
+	}
+	b.Run("rebuild=429000", func(b *testing.B) {
+		log := append([]sandik.Submission{honest}, floodLog(0, 429_000)...)
+		b.ReportAllocs()
+		for b.Loop() {
+			e := New(reg)
+			for i := 0; i < len(log); i += 1000 {
+				e.Apply(log[i:min(len(log), i+1000)])
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(log)), "ns/entry")
+	})
 }

@@ -246,10 +246,15 @@ func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error
 		return BoxState{}, sandik.Errorf(sandik.ENotFound, "ballot box %q is not part of race %q", box, race)
 	}
 	b := &rt.boxes[bi]
-	st := BoxState{Race: race, Box: box, Status: b.status, Entries: make([]Entry, len(b.entries))}
-	for i, en := range b.entries {
-		st.Entries[i] = Entry{Seq: en.seq, User: en.user, Kind: en.kind, ReceivedAt: time.Unix(0, en.received).UTC(),
-			Sheet: tutanak(en.sheet), Superseded: en.superseded}
+	st := BoxState{Race: race, Box: box, Status: b.status, Entries: make([]Entry, 0, len(b.entries)+1)}
+	for _, en := range b.entries {
+		st.Entries = append(st.Entries, entryOf(&en))
+	}
+	if b.adj != nil {
+		// Entries are in log order: the adjudication goes before the
+		// entries that came after it.
+		i, _ := slices.BinarySearchFunc(st.Entries, b.adj.seq, func(e Entry, seq int64) int { return cmp.Compare(e.Seq, seq) })
+		st.Entries = slices.Insert(st.Entries, i, entryOf(b.adj))
 	}
 	if b.prov != nil {
 		t := tutanak(b.prov)
@@ -261,6 +266,10 @@ func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error
 	}
 	st.Official, st.OfficialSeq, st.OfficialWarnings = rt.officialBox(bi)
 	return st, nil
+}
+
+func entryOf(en *entry) Entry {
+	return Entry{Seq: en.seq, User: en.user, Kind: en.kind, ReceivedAt: time.Unix(0, en.received).UTC(), Sheet: tutanak(en.sheet)}
 }
 
 func tutanak(v []int32) sandik.Tutanak {
@@ -297,7 +306,7 @@ func (e *Engine) Conflicts(race sandik.RaceCode, area sandik.AreaCode, limit int
 		if within >= 0 && !rt.under(bi, within) {
 			continue
 		}
-		c.Entries = rt.counted(bi)
+		c.Entries = len(rt.boxes[bi].entries)
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b Conflict) int { return cmp.Compare(a.Seq, b.Seq) })
@@ -314,14 +323,4 @@ func (rt *raceTally) under(bi, ni int32) bool {
 		}
 	}
 	return false
-}
-
-func (rt *raceTally) counted(bi int32) int {
-	n := 0
-	for _, e := range rt.boxes[bi].entries {
-		if e.kind == sandik.KindEntry && !e.superseded {
-			n++
-		}
-	}
-	return n
 }

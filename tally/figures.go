@@ -69,9 +69,7 @@ func (rt *raceTally) figures(bi int32) BoxFigures {
 		f.Provisional = &t
 	}
 	for _, en := range b.entries {
-		if en.kind == sandik.KindEntry && !en.superseded {
-			f.Entries = append(f.Entries, tutanak(en.sheet))
-		}
+		f.Entries = append(f.Entries, tutanak(en.sheet))
 	}
 	f.Official, _, f.OfficialWarnings = rt.officialBox(bi)
 	return f

@@ -1,6 +1,8 @@
 package tally
 
 import (
+	"slices"
+
 	"github.com/sandik-dev/sandik"
 )
 
@@ -33,7 +35,7 @@ func (rt *raceTally) applyOfficial(s *sandik.Submission) bool {
 		}
 	}
 	o := rt.off
-	sheet := rt.intern(&box{}, &s.Sheet)
+	sheet := slices.Clone(rt.layout(&s.Sheet))
 	old := o.sheets[bi]
 	w := rt.width
 	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {

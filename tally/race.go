@@ -26,6 +26,7 @@ type raceTally struct {
 	boxes     []box
 	conflicts map[int32]Conflict
 	off       *official // nil until the race has official figures
+	scratch   []int32   // a sheet being applied, before it is kept
 }
 
 // shape is the fixed structure of a race's tree. Races of the same
@@ -55,26 +56,6 @@ type boxInfo struct {
 	area       *sandik.Area
 	parent     int32
 	registered int64
-}
-
-type box struct {
-	status  sandik.BoxStatus
-	entries []entry
-	adj     int32 // index in entries of the latest adjudication, or -1
-	// prov and res are the figures the box now contributes to provisional
-	// and verified totals (nil for none). They alias entries' sheets.
-	prov, res []int32
-}
-
-type entry struct {
-	seq        int64
-	received   int64 // unix nanoseconds
-	user       sandik.UserID
-	kind       sandik.Kind
-	superseded bool
-	// sheet is shared by equal entries of the box, so that agreement is a
-	// pointer comparison.
-	sheet []int32
 }
 
 func newShape(reg *sandik.Registry, election sandik.ElectionCode, scope sandik.AreaCode) *shape {
@@ -134,139 +115,49 @@ func newRaceTally(reg *sandik.Registry, rc *sandik.Race, sh *shape) *raceTally {
 		rt.status[i][sandik.StatusMissing] = sh.nodes[i].expected
 	}
 	rt.boxes = make([]box, len(sh.info))
-	for i := range rt.boxes {
-		rt.boxes[i].adj = -1
-	}
+	rt.scratch = make([]int32, rt.width)
 	return rt
 }
 
 // apply records one submission and returns false if it does not belong to
-// this race's tree (a box unknown to the registry in force).
+// this race's tree (a box unknown to the registry in force). Its cost
+// grows with the number of people who entered the box, not with the
+// number of entries the box has had.
 func (rt *raceTally) apply(s *sandik.Submission) bool {
 	bi, ok := rt.boxIdx[s.Box]
 	if !ok || len(s.Sheet.Votes) != rt.width-fixedFields {
 		return false
 	}
 	b := &rt.boxes[bi]
-	sheet := rt.intern(b, &s.Sheet)
-	if s.Kind == sandik.KindEntry {
-		for i := range b.entries {
-			e := &b.entries[i]
-			if e.kind == sandik.KindEntry && e.user == s.User {
-				e.superseded = true
-			}
-		}
-	}
-	b.entries = append(b.entries, entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: s.User, kind: s.Kind, sheet: sheet})
-	if s.Kind == sandik.KindAdjudication {
-		b.adj = int32(len(b.entries) - 1)
+	en := entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: s.User, kind: s.Kind}
+	switch s.Kind {
+	case sandik.KindEntry:
+		b.enter(en, rt.layout(&s.Sheet))
+	case sandik.KindAdjudication:
+		b.adjudicate(en, rt.layout(&s.Sheet))
 	}
 	rt.settle(bi, s)
 	return true
 }
 
-// intern returns a sheet equal to t, shared with an existing entry of the
-// box when one is equal.
-func (rt *raceTally) intern(b *box, t *sandik.Tutanak) []int32 {
-	sheet := make([]int32, rt.width)
+// layout writes t in the engine's layout to rt.scratch and returns it; it
+// is valid until the next call.
+func (rt *raceTally) layout(t *sandik.Tutanak) []int32 {
+	sheet := rt.scratch
 	sheet[0], sheet[1], sheet[2] = int32(t.Registered), int32(t.VotedByLaw), int32(t.Voted)
 	sheet[3], sheet[4], sheet[5] = int32(t.ValidWithoutObjection), int32(t.ValidUponObjection), int32(t.ValidTotal)
 	sheet[6] = int32(t.Invalid)
 	for i, v := range t.Votes {
 		sheet[fixedFields+i] = int32(v)
 	}
-	for i := range b.entries {
-		if equal(b.entries[i].sheet, sheet) {
-			return b.entries[i].sheet
-		}
-	}
 	return sheet
-}
-
-func equal(a, b []int32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// same reports whether two interned sheets are the same sheet.
-func same(a, b []int32) bool {
-	return len(a) > 0 && len(b) > 0 && &a[0] == &b[0]
-}
-
-// decide applies the double-entry rule to a box: the latest adjudication
-// wins; otherwise, counting only each user's latest entry, a group of equal
-// sheets of at least quorum size that outnumbers every other group is
-// verified; agreement below quorum is pending; anything else is a conflict.
-// Provisional figures are the settled ones, else the earliest counted entry.
-func (rt *raceTally) decide(b *box) (status sandik.BoxStatus, prov, res []int32) {
-	if b.adj >= 0 {
-		s := b.entries[b.adj].sheet
-		return sandik.StatusAdjudicated, s, s
-	}
-	var (
-		first, best                      []int32
-		counted, groups, bestCount, ties int
-	)
-	for i := range b.entries {
-		e := &b.entries[i]
-		if e.kind != sandik.KindEntry || e.superseded {
-			continue
-		}
-		counted++
-		if first == nil {
-			first = e.sheet
-		}
-		// Count the group of e once, at its first member.
-		dup := false
-		for j := 0; j < i; j++ {
-			o := &b.entries[j]
-			if o.kind == sandik.KindEntry && !o.superseded && same(o.sheet, e.sheet) {
-				dup = true
-				break
-			}
-		}
-		if dup {
-			continue
-		}
-		groups++
-		n := 0
-		for j := i; j < len(b.entries); j++ {
-			o := &b.entries[j]
-			if o.kind == sandik.KindEntry && !o.superseded && same(o.sheet, e.sheet) {
-				n++
-			}
-		}
-		switch {
-		case n > bestCount:
-			best, bestCount, ties = e.sheet, n, 1
-		case n == bestCount:
-			ties++
-		}
-	}
-	switch {
-	case counted == 0:
-		return sandik.StatusMissing, nil, nil
-	case bestCount >= rt.quorum && ties == 1:
-		return sandik.StatusVerified, best, best
-	case groups == 1:
-		return sandik.StatusPending, first, nil
-	default:
-		return sandik.StatusConflict, first, nil
-	}
 }
 
 // settle recomputes a box's status after a submission and carries the
 // change of its contribution up the tree.
 func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 	b := &rt.boxes[bi]
-	status, prov, res := rt.decide(b)
+	status, prov, res := b.decide(rt.quorum)
 	w := rt.width
 	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
 		rt.status[p][b.status]--

@@ -61,15 +61,18 @@ type AreaTotals struct {
 	Children []Totals `json:"children"`
 }
 
-// Entry is one counted entry of a box, as the engine holds it.
+// Entry is one counted entry of a box, or its latest adjudication, as the
+// engine holds it.
 type Entry struct {
 	Seq        int64          `json:"seq"`
 	User       sandik.UserID  `json:"user"`
 	Kind       sandik.Kind    `json:"kind"`
 	ReceivedAt time.Time      `json:"received_at"`
 	Sheet      sandik.Tutanak `json:"-"`
-	// Superseded is true when the same user entered the box again later;
-	// only a user's latest entry counts.
+	// Superseded is always false: the engine keeps only each person's
+	// latest entry, so it never lists a superseded one.
+	//
+	// Deprecated: ask BoxState.Superseded about an entry of the log.
 	Superseded bool `json:"superseded"`
 }
 
@@ -78,7 +81,9 @@ type BoxState struct {
 	Race   sandik.RaceCode  `json:"race"`
 	Box    sandik.AreaCode  `json:"box"`
 	Status sandik.BoxStatus `json:"status"`
-	// Entries in log order, adjudications included.
+	// Entries holds, in log order, each person's latest entry and the
+	// latest adjudication: what the status is decided from, at most one
+	// per person who entered the box. A box's full history is the log's.
 	Entries []Entry `json:"entries"`
 	// Provisional is the figure the box contributes to provisional totals
 	// (nil when missing); Resolved is its settled figure (nil unless
@@ -90,6 +95,22 @@ type BoxState struct {
 	Official         *sandik.Tutanak `json:"-"`
 	OfficialSeq      int64           `json:"official_seq,omitempty"`
 	OfficialWarnings sandik.Warnings `json:"-"`
+}
+
+// Superseded reports whether s, an entry of the box from the log, was
+// replaced by a later entry of the same person, as far as the state knows:
+// only a person's latest entry counts. Official figures and adjudications
+// are never superseded.
+func (st *BoxState) Superseded(s *sandik.Submission) bool {
+	if s.Kind != sandik.KindEntry || s.Source == sandik.SourceOfficial {
+		return false
+	}
+	for i := range st.Entries {
+		if e := &st.Entries[i]; e.Kind == sandik.KindEntry && e.User == s.User {
+			return e.Seq > s.Seq
+		}
+	}
+	return false
 }
 
 // Conflict is a box whose entries disagree, waiting for a coordinator.
