@@ -71,7 +71,7 @@ func (s *Server) getAnomalies(w http.ResponseWriter, r *http.Request, u sandik.U
 	if err != nil {
 		return err
 	}
-	flags, figs, seq, err := s.c.AnomaliesFor(u, race, area, basis, th)
+	flags, figs, seq, err := s.c.View(u).Anomalies(race, area, basis, th)
 	if err != nil {
 		return err
 	}

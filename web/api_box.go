@@ -93,7 +93,7 @@ type boxJSON struct {
 // getBox shows a box's status, its entries and where they disagree.
 func (s *Server) getBox(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
-	d, err := s.c.BoxFor(r.Context(), u, race, box)
+	d, err := s.c.View(u).Box(r.Context(), race, box)
 	if err != nil {
 		return err
 	}

@@ -80,11 +80,12 @@ func (s *Server) getComparison(w http.ResponseWriter, r *http.Request, u sandik.
 		return badParam("format", "must be json or csv (got %q)", format)
 	}
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
-	rep, seq, err := s.c.CompareFor(u, race, area, verify.Options{Basis: basis, A: sandik.ChoiceCode(q.Get("a")), B: sandik.ChoiceCode(q.Get("b"))})
+	v := s.c.View(u)
+	rep, seq, err := v.Compare(race, area, verify.Options{Basis: basis, A: sandik.ChoiceCode(q.Get("a")), B: sandik.ChoiceCode(q.Get("b"))})
 	if err != nil {
 		return err
 	}
-	rc, _ := s.c.Registry().Race(race)
+	rc, _ := v.Registry().Race(race)
 	boxes := verify.Filter(rep.Boxes, keep...)
 	verify.Sort(boxes, key)
 	if format == "csv" {

@@ -103,7 +103,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	if err := canManage(u); err != nil {
 		return err
 	}
-	c, err := s.c.CaseFor(r.Context(), u, itiraz.CaseID(r.PathValue("id")))
+	c, err := s.c.View(u).Case(r.Context(), itiraz.CaseID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, u sandik.Us
 	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
 		return badParam("sha256", "must be 64 lower-case hex digits")
 	}
-	data, err := s.c.EvidenceFor(r.Context(), u, sum)
+	data, err := s.c.View(u).Evidence(r.Context(), sum)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u sandik.User
 	if format != "" && format != "json" && format != "csv" {
 		return badParam("format", "must be json or csv (got %q)", format)
 	}
-	cases, err := s.c.CasesFor(r.Context(), u, sandik.RaceCode(q.Get("race")))
+	cases, err := s.c.View(u).Cases(r.Context(), sandik.RaceCode(q.Get("race")))
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func (s *Server) getMargins(w http.ResponseWriter, r *http.Request, u sandik.Use
 		return err
 	}
 	q := r.URL.Query()
-	m, err := s.c.Margins(r.Context(), sandik.RaceCode(r.PathValue("race")), sandik.ChoiceCode(q.Get("a")), sandik.ChoiceCode(q.Get("b")))
+	m, err := s.c.View(u).Margins(r.Context(), sandik.RaceCode(r.PathValue("race")), sandik.ChoiceCode(q.Get("a")), sandik.ChoiceCode(q.Get("b")))
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (s *Server) getDeadlines(w http.ResponseWriter, r *http.Request, u sandik.U
 	if err != nil {
 		return err
 	}
-	cases, err := s.c.CasesFor(r.Context(), u, sandik.RaceCode(r.URL.Query().Get("race")))
+	cases, err := s.c.View(u).Cases(r.Context(), sandik.RaceCode(r.URL.Query().Get("race")))
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (f *caseFixture) request(pattern string) (string, any, []string) {
 	_, path, _ := strings.Cut(pattern, " ")
 	path = strings.NewReplacer("{id}", string(f.id), "{sha256}", f.evidence, "{race}", raceIST).Replace(path)
 	version := func() int {
-		c, err := f.e.center.Case(f.e.t.Context(), f.id)
+		c, err := f.e.center.View(operator).Case(f.e.t.Context(), f.id)
 		if err != nil {
 			f.e.t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func (f *caseFixture) draft() *itiraz.Case {
 
 // version is the fixture case's current version.
 func (f *caseFixture) version() int {
-	c, err := f.e.center.Case(f.e.t.Context(), f.id)
+	c, err := f.e.center.View(operator).Case(f.e.t.Context(), f.id)
 	if err != nil {
 		f.e.t.Fatal(err)
 	}

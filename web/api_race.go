@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/tally"
 )
 
@@ -71,13 +70,13 @@ type totalsJSON struct {
 }
 
 func (s *Server) getTotals(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	eng := s.c.Engine() // one engine for the race and its totals
-	rc, err := race(eng.Registry(), r)
+	v := s.c.View(u)
+	rc, err := race(v.Registry(), r)
 	if err != nil {
 		return err
 	}
 	area := sandik.AreaCode(r.PathValue("area"))
-	at, err := center.ScopedTotals(eng, u, rc.Code, area)
+	at, err := v.Totals(rc.Code, area)
 	if err != nil {
 		return err
 	}
@@ -95,8 +94,8 @@ func (s *Server) getTotals(w http.ResponseWriter, r *http.Request, u sandik.User
 // listConflicts lists a race's boxes in conflict, oldest first, within
 // ?area= (the whole race when absent), at most ?limit= (100; up to 1000).
 func (s *Server) listConflicts(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	eng := s.c.Engine()
-	rc, err := race(eng.Registry(), r)
+	v := s.c.View(u)
+	rc, err := race(v.Registry(), r)
 	if err != nil {
 		return err
 	}
@@ -105,8 +104,8 @@ func (s *Server) listConflicts(w http.ResponseWriter, r *http.Request, u sandik.
 		return err
 	}
 	area := sandik.AreaCode(r.URL.Query().Get("area"))
-	seq := eng.Seq()
-	cs, err := center.ScopedConflicts(eng, u, rc.Code, area, limit)
+	seq := v.Seq()
+	cs, err := v.Conflicts(rc.Code, area, limit)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, u sandik.User) e
 	}
 	out := receiptOf(rs[0])
 	if wait {
-		out.Status = s.waitStatus(r.Context(), out.Seq, in.Race, in.Box)
+		out.Status = s.waitStatus(r.Context(), u, out.Seq, in.Race, in.Box)
 	}
 	return s.writeReceipt(w, out)
 }
@@ -65,17 +65,17 @@ func (s *Server) writeReceipt(w http.ResponseWriter, out receiptJSON) error {
 
 // waitStatus waits, within WaitTimeout, until the tally reflects seq and
 // returns the box's status then; nil if it did not happen in time.
-func (s *Server) waitStatus(ctx context.Context, seq int64, race sandik.RaceCode, box sandik.AreaCode) *sandik.BoxStatus {
+func (s *Server) waitStatus(ctx context.Context, u sandik.User, seq int64, race sandik.RaceCode, box sandik.AreaCode) *sandik.BoxStatus {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.WaitTimeout)
 	defer cancel()
 	if err := s.c.WaitFor(ctx, seq); err != nil {
 		return nil
 	}
-	st, err := s.c.Engine().Box(race, box)
+	st, err := s.c.View(u).Status(race, box)
 	if err != nil {
 		return nil
 	}
-	return &st.Status
+	return &st
 }
 
 // submitBatch takes up to center.MaxBatch sheets, all or nothing.
@@ -132,14 +132,12 @@ func prefixProblems(err error, prefix string) error {
 // (another's is "not found", so ids do not leak).
 func (s *Server) getSubmission(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	id := sandik.SubmissionID(r.PathValue("id"))
-	sub, err := s.submission(r.Context(), id)
+	v := s.c.View(u)
+	sub, err := v.Submission(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	if sub.User != u.ID && (!u.Role.SeesAllEntries() || !s.c.Registry().InScope(u, sub.Box)) {
-		return sandik.Errorf(sandik.ENotFound, "submission %q does not exist", id)
-	}
-	rc, ok := s.c.Registry().Race(sub.Race)
+	rc, ok := v.Registry().Race(sub.Race)
 	if !ok {
 		return sandik.Errorf(sandik.EInternal, "submission %q names unknown race %q", id, sub.Race)
 	}

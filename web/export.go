@@ -18,11 +18,12 @@ import (
 // box counts, then the provisional and the verified figures with the
 // votes of every choice.
 func (s *Server) exportTable(l *lang, u sandik.User, race sandik.RaceCode, area sandik.AreaCode) (header []string, rows [][]any, err error) {
-	rc, ok := s.c.Registry().Race(race)
+	v := s.c.View(u)
+	rc, ok := v.Registry().Race(race)
 	if !ok {
 		return nil, nil, sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
-	at, err := s.c.TotalsFor(u, race, area)
+	at, err := v.Totals(race, area)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -85,6 +85,9 @@ const (
 	lawyer      = "lawyer1"
 )
 
+// operator reads the centre whole in checks made beside the HTTP answers.
+var operator = sandik.User{ID: admin, Name: admin, Role: sandik.RoleAdmin}
+
 func newEnv(t testing.TB, adjust ...func(*Config)) *env {
 	t.Helper()
 	return newEnvWith(t, testRegistry(t), adjust...)
@@ -125,11 +128,6 @@ func newEnvWith(t testing.TB, reg *sandik.Registry, adjust ...func(*Config)) *en
 		e.tokens[id] = tok
 	}
 	cfg := Config{Center: c, Logger: log}
-	if _, ok := any(c).(interface {
-		Submission(context.Context, sandik.SubmissionID) (sandik.Submission, error)
-	}); !ok {
-		cfg.lookup = st.Submission // until the Center offers the lookup
-	}
 	for _, f := range adjust {
 		f(&cfg)
 	}

@@ -56,11 +56,12 @@ func statusText(l *lang, st sandik.BoxStatus) string { return l.T("status." + st
 // boxOf builds the view of a box; blind views show only u's own entries.
 func (s *Server) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) (*boxPageView, error) {
 	l := s.langOf(r)
-	d, err := s.c.BoxFor(r.Context(), u, race, box)
+	view := s.c.View(u)
+	d, err := view.Box(r.Context(), race, box)
 	if err != nil {
 		return nil, err
 	}
-	reg := s.c.Registry()
+	reg := view.Registry()
 	v := &boxPageView{Area: d.Area, Href: areaHref(race, box, sandik.LevelSandik), Status: statusText(l, d.State.Status), Blind: !u.Role.CanAdjudicate(),
 		Live: "/races/" + url.PathEscape(string(race)) + "/boxes/" + url.PathEscape(string(box)) + "/live"}
 	for _, a := range reg.Ancestors(box) {
@@ -181,7 +182,7 @@ func (s *Server) adjudicatePage(w http.ResponseWriter, r *http.Request, u sandik
 	if err != nil {
 		return sandik.Invalid("no entry chosen", []sandik.Problem{{Field: "entry", Rule: sandik.RuleRequired, Message: "choose the entry to accept"}})
 	}
-	d, err := s.c.BoxFor(r.Context(), u, race, box)
+	d, err := s.c.View(u).Box(r.Context(), race, box)
 	if err != nil {
 		return err
 	}

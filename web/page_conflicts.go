@@ -27,7 +27,7 @@ type conflictsView struct {
 // conflictSig fingerprints the queue so that a live page knows when its
 // list is out of date.
 func (s *Server) conflictSig(u sandik.User, race sandik.RaceCode) (sig string, n int, err error) {
-	cs, err := s.c.ConflictsFor(u, race, "", 0)
+	cs, err := s.c.View(u).Conflicts(race, "", 0)
 	if err != nil {
 		return "", 0, err
 	}
@@ -47,7 +47,7 @@ func (s *Server) conflicts(w http.ResponseWriter, r *http.Request, u sandik.User
 	if !ok {
 		return sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
-	cs, err := s.c.ConflictsFor(u, race, "", conflictsShown)
+	cs, err := s.c.View(u).Conflicts(race, "", conflictsShown)
 	if err != nil {
 		return err
 	}

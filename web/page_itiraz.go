@@ -80,7 +80,8 @@ func leftText(l *lang, d time.Duration) string {
 // casesPage is the lawyers' board: what expires soon, what expired
 // unfiled, every case, and each race's margin under its cases.
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	cases, err := s.c.CasesFor(r.Context(), u, "")
+	view := s.c.View(u)
+	cases, err := view.Cases(r.Context(), "")
 	if err != nil {
 		return err
 	}
@@ -106,9 +107,9 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User
 			races = append(races, c.Race)
 		}
 	}
-	reg := s.c.Registry()
+	reg := view.Registry()
 	for _, race := range races {
-		m, err := s.c.Margins(r.Context(), race, "", "")
+		m, err := view.Margins(r.Context(), race, "", "")
 		if err != nil || m.A == "" || m.B == "" {
 			continue // a race of one choice has no margin
 		}
@@ -144,7 +145,7 @@ type evidenceRow struct{ Name, Href, Size, Sum string }
 
 // casePage shows one case with its history and the changes it allows.
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	c, err := s.c.CaseFor(r.Context(), u, itiraz.CaseID(r.PathValue("id")))
+	c, err := s.c.View(u).Case(r.Context(), itiraz.CaseID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -272,7 +273,7 @@ func (s *Server) addEvidencePage(w http.ResponseWriter, r *http.Request, u sandi
 
 // casesCSV exports every case for a spreadsheet, as the API's CSV.
 func (s *Server) casesCSV(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	cases, err := s.c.CasesFor(r.Context(), u, "")
+	cases, err := s.c.View(u).Cases(r.Context(), "")
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func TestComparisonAndCasePages(t *testing.T) {
 			t.Fatalf("%s: %d %s", f.Get("kind"), r.status, r.body)
 		}
 	}
-	c, err := e.center.Case(t.Context(), fx.id)
+	c, err := e.center.View(operator).Case(t.Context(), fx.id)
 	if err != nil || c.Status != itiraz.StatusAppealed || c.Board != itiraz.BoardIl || c.Granted[0] != 4 || c.Reference != "" ||
 		c.FiledAt.IsZero() {
 		t.Fatalf("case after the forms: %v %+v", err, c)

@@ -108,12 +108,13 @@ func areaHref(race sandik.RaceCode, a sandik.AreaCode, level sandik.AreaLevel) s
 
 // overviewOf builds the view of area in race, coloured by metric key.
 func (s *Server) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sandik.AreaCode, mkey string) (*overviewView, error) {
-	reg := s.c.Registry()
+	view := s.c.View(u)
+	reg := view.Registry()
 	rc, ok := reg.Race(race)
 	if !ok {
 		return nil, sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
-	at, err := s.c.TotalsFor(u, race, code)
+	at, err := view.Totals(race, code)
 	if err != nil {
 		return nil, err
 	}

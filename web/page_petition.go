@@ -50,11 +50,12 @@ func (s *Server) getPetition(w http.ResponseWriter, r *http.Request, u sandik.Us
 	if err := canManage(u); err != nil {
 		return err
 	}
-	c, err := s.c.CaseFor(r.Context(), u, itiraz.CaseID(r.PathValue("id")))
+	view := s.c.View(u)
+	c, err := view.Case(r.Context(), itiraz.CaseID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
-	reg := s.c.Registry()
+	reg := view.Registry()
 	rc, ok := reg.Race(c.Race)
 	if !ok {
 		return sandik.Errorf(sandik.ENotFound, "race %q of case %s no longer exists", c.Race, c.ID)
@@ -90,7 +91,7 @@ func (s *Server) getPetition(w http.ResponseWriter, r *http.Request, u sandik.Us
 			data.More = len(c.Boxes) - i
 			break
 		}
-		d, err := s.c.Box(r.Context(), c.Race, b)
+		d, err := view.Box(r.Context(), c.Race, b)
 		if err != nil {
 			return err
 		}

@@ -84,7 +84,8 @@ func (s *Server) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik
 // the thresholds that was refused, shown in the tuning form.
 func (s *Server) comparison(w http.ResponseWriter, r *http.Request, u sandik.User, status int, edit *thresholdEdit) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
-	reg := s.c.Registry()
+	view := s.c.View(u)
+	reg := view.Registry()
 	rc, ok := reg.Race(race)
 	if !ok {
 		return sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
@@ -93,7 +94,7 @@ func (s *Server) comparison(w http.ResponseWriter, r *http.Request, u sandik.Use
 	if !ok {
 		return sandik.Errorf(sandik.ENotFound, "area %q does not exist", area)
 	}
-	rep, _, err := s.c.CompareFor(u, race, area, verify.Options{Basis: verify.BasisVerified})
+	rep, _, err := view.Compare(race, area, verify.Options{Basis: verify.BasisVerified})
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (s *Server) comparison(w http.ResponseWriter, r *http.Request, u sandik.Use
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	flags, figs, _, err := s.c.AnomaliesFor(u, race, area, center.AnomalyOfficial, th)
+	flags, figs, _, err := view.Anomalies(race, area, center.AnomalyOfficial, th)
 	if err != nil {
 		return err
 	}
@@ -215,11 +216,12 @@ func signed(l *lang, n int64) string {
 // comparisonCSV exports an area's discrepancies like the API's CSV.
 func (s *Server) comparisonCSV(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
-	rep, _, err := s.c.CompareFor(u, race, area, verify.Options{Basis: verify.BasisVerified})
+	view := s.c.View(u)
+	rep, _, err := view.Compare(race, area, verify.Options{Basis: verify.BasisVerified})
 	if err != nil {
 		return err
 	}
-	rc, _ := s.c.Registry().Race(race)
+	rc, _ := view.Registry().Race(race)
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	if err := verify.WriteCSV(&buf, rc, verify.Filter(rep.Boxes, verify.Discrepancy), s.langOf(r).Code); err != nil {

@@ -85,8 +85,8 @@ func TestConflictQueueAndAdjudication(t *testing.T) {
 	if n := e.lastSeq(); n != r2.Seq+1 {
 		t.Fatalf("log at %d after adjudication and its repeat, want %d", n, r2.Seq+1)
 	}
-	st, err := e.center.Engine().Box(raceIST, box3)
-	if err != nil || st.Status.String() != "adjudicated" || st.Resolved.Votes[1] != 80 {
+	d, err := e.center.View(operator).Box(t.Context(), raceIST, box3)
+	if st := d.State; err != nil || st.Status.String() != "adjudicated" || st.Resolved.Votes[1] != 80 {
 		t.Fatalf("box after adjudication: %+v, %v", st, err)
 	}
 	mustContain(t, b.page("/races/"+raceIST+"/conflicts?done=1", http.StatusOK), "Bekleyen çelişki yok.", "Karar kaydedildi.")

@@ -9,9 +9,7 @@ import "net/http"
 func (s *Server) routes() {
 	s.handle("POST /api/v1/submissions", s.user(s.write(s.submit)), http.StatusCreated, http.StatusOK)
 	s.handle("POST /api/v1/submissions/batch", s.user(s.write(s.submitBatch)), http.StatusCreated)
-	if s.submission != nil {
-		s.handle("GET /api/v1/submissions/{id}", s.user(s.getSubmission), http.StatusOK)
-	}
+	s.handle("GET /api/v1/submissions/{id}", s.user(s.getSubmission), http.StatusOK)
 
 	s.handle("GET /api/v1/races", s.user(s.listRaces), http.StatusOK)
 	s.handle("GET /api/v1/races/{race}", s.user(s.getRace), http.StatusOK)

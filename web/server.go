@@ -6,13 +6,11 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/broker"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/geo"
@@ -59,10 +57,6 @@ type Config struct {
 	// keepAlive is how often idle live streams ping; keepAlive (sse.go)
 	// when zero. Tests shorten it.
 	keepAlive time.Duration
-
-	// lookup replaces the Center's lookup of a submission by id (tests, until
-	// the Center has one).
-	lookup func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
 }
 
 // Server serves the API of one Center.
@@ -74,8 +68,6 @@ type Server struct {
 	metrics  *metrics
 	writes   chan struct{} // write slots; nil means no cap
 	patterns []string      // registered patterns, for tests and docs
-	// submission looks a submission up by id when the Center can.
-	submission func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
 
 	// The pages (page.go, session.go, sse.go).
 	pages     map[string]*template.Template
@@ -109,15 +101,6 @@ func New(cfg Config) *Server {
 	s := &Server{c: cfg.Center, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux()}
 	if cfg.MaxInFlightWrites > 0 {
 		s.writes = make(chan struct{}, cfg.MaxInFlightWrites)
-	}
-	// The lookup by id lights up as soon as the Center offers it.
-	if sc, ok := any(cfg.Center).(interface {
-		Submission(context.Context, sandik.SubmissionID) (sandik.Submission, error)
-	}); ok {
-		s.submission = sc.Submission
-	}
-	if cfg.lookup != nil {
-		s.submission = cfg.lookup
 	}
 	s.metrics = newMetrics(cfg.Center)
 	s.now = cfg.Now
