@@ -10,6 +10,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/anomaly"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/web/strict"
 )
 
 // thresholdsFrom reads the thresholds a request tunes: base (those in
@@ -230,10 +231,10 @@ func (s *Server) readThresholds(w http.ResponseWriter, r *http.Request, in *thre
 		}
 		return sandik.Errorf(eBadRequest, "could not read the request body: %v", err)
 	}
-	return decodeStrict(buf.Bytes(), thresholdsShape, in)
+	return strict.Decode(buf.Bytes(), thresholdsShape, in)
 }
 
 // thresholdsShape is a thresholds body: every field required, since a
 // save replaces the whole set and a threshold left out must not silently
 // become 0; fractions where a threshold takes them.
-var thresholdsShape = requireAll(shapeOf(reflect.TypeFor[thresholdsInput]()))
+var thresholdsShape = strict.RequireAll(strict.ShapeOf(reflect.TypeFor[thresholdsInput]()))

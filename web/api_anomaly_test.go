@@ -13,6 +13,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/anomaly"
+	"github.com/sandik-dev/sandik/web/strict"
 )
 
 func TestAnomalies(t *testing.T) {
@@ -97,9 +98,9 @@ func thresholdsForm(e *env) url.Values {
 	return f
 }
 
-// strict returns thresholds other than the defaults in every field; a
+// tight returns thresholds other than the defaults in every field; a
 // highest turnout of 50% flags every fixture box with 67% or more.
-func strict() anomaly.Thresholds {
+func tight() anomaly.Thresholds {
 	return anomaly.Thresholds{MinGroupSize: 3, TurnoutMaxPercent: 50, TurnoutZ: 3, TurnoutMinPoints: 5, InvalidZ: 4, InvalidMinPoints: 2,
 		ZeroChoiceMinMedianPercent: 10, ZeroChoiceMinValid: 20, RoundMinCounts: 3, RoundMaxProbability: 1e-3}
 }
@@ -126,8 +127,8 @@ func TestThresholdsSavedForEveryone(t *testing.T) {
 		t.Fatalf("before a save: %+v", got)
 	}
 	var saved thresholdsJSON
-	e.do("PUT", "/api/v1/anomaly-thresholds", coordinator, map[string]any{"version": 0, "thresholds": strict()}).decode(t, http.StatusOK, &saved)
-	if saved.Election != "2019-YEREL" || saved.Thresholds != strict() || saved.Defaults != anomaly.DefaultThresholds() || saved.Version != 1 ||
+	e.do("PUT", "/api/v1/anomaly-thresholds", coordinator, map[string]any{"version": 0, "thresholds": tight()}).decode(t, http.StatusOK, &saved)
+	if saved.Election != "2019-YEREL" || saved.Thresholds != tight() || saved.Defaults != anomaly.DefaultThresholds() || saved.Version != 1 ||
 		saved.UpdatedBy != coordinator || saved.UpdatedAt == nil || !saved.UpdatedAt.Equal(testNow) {
 		t.Fatalf("PUT answered %+v", saved)
 	}
@@ -135,21 +136,21 @@ func TestThresholdsSavedForEveryone(t *testing.T) {
 	for _, q := range []string{"", "?election=2019-YEREL", "?race=" + raceIlce} {
 		var got thresholdsJSON
 		e.do("GET", "/api/v1/anomaly-thresholds"+q, observer1, nil).decode(t, http.StatusOK, &got)
-		if got.Thresholds != strict() || got.Version != 1 || got.UpdatedBy != coordinator {
+		if got.Thresholds != tight() || got.Version != 1 || got.UpdatedBy != coordinator {
 			t.Errorf("GET%s after the save: %+v", q, got)
 		}
 	}
-	if got := anomalies(""); got.Counts[anomaly.KindTurnoutOver100] != 1 || got.Version != 1 || got.Thresholds != strict() {
+	if got := anomalies(""); got.Counts[anomaly.KindTurnoutOver100] != 1 || got.Version != 1 || got.Thresholds != tight() {
 		t.Fatalf("after the save: %+v", got)
 	}
 	// A query parameter replaces one saved threshold for one request.
 	got := anomalies("?turnout_max_percent=100")
-	want := strict()
+	want := tight()
 	want.TurnoutMaxPercent = 100
 	if got.Counts[anomaly.KindTurnoutOver100] != 0 || got.Thresholds != want || got.Version != 1 {
 		t.Fatalf("tuned over the saved: %+v", got)
 	}
-	if got := anomalies(""); got.Thresholds != strict() {
+	if got := anomalies(""); got.Thresholds != tight() {
 		t.Fatalf("a tuned request changed the saved thresholds: %+v", got)
 	}
 	// An administrator saves over version 1.
@@ -162,7 +163,7 @@ func TestThresholdsSavedForEveryone(t *testing.T) {
 
 func TestThresholdsStaleSave(t *testing.T) {
 	e := newEnv(t)
-	e.do("PUT", "/api/v1/anomaly-thresholds", coordinator, map[string]any{"version": 0, "thresholds": strict()}).decode(t, http.StatusOK, nil)
+	e.do("PUT", "/api/v1/anomaly-thresholds", coordinator, map[string]any{"version": 0, "thresholds": tight()}).decode(t, http.StatusOK, nil)
 	for _, v := range []int{0, 2} {
 		d := e.do("PUT", "/api/v1/anomaly-thresholds", admin, map[string]any{"version": v, "thresholds": anomaly.DefaultThresholds()}).
 			apiError(t, http.StatusConflict)
@@ -171,7 +172,7 @@ func TestThresholdsStaleSave(t *testing.T) {
 			t.Errorf("a save on version %d: %+v", v, d)
 		}
 	}
-	if cur := currentThresholds(e); cur.Version != 1 || cur.Thresholds != strict() || cur.UpdatedBy != coordinator {
+	if cur := currentThresholds(e); cur.Version != 1 || cur.Thresholds != tight() || cur.UpdatedBy != coordinator {
 		t.Fatalf("after stale saves: %+v", cur)
 	}
 }
@@ -185,7 +186,7 @@ func TestThresholdsConcurrentSaves(t *testing.T) {
 	status := make([]int, n)
 	for i := range n {
 		wg.Go(func() {
-			th := strict()
+			th := tight()
 			th.MinGroupSize = 10 + i
 			user := coordinator
 			if i%2 == 1 {
@@ -224,7 +225,7 @@ func TestThresholdsSaveForbidden(t *testing.T) {
 	}
 	e.tokens["ilce-koord"] = tok
 	for _, user := range []string{observer1, volunteer, lawyer, "ilce-koord"} {
-		d := e.do("PUT", "/api/v1/anomaly-thresholds", user, map[string]any{"version": 0, "thresholds": strict()}).apiError(t, http.StatusForbidden)
+		d := e.do("PUT", "/api/v1/anomaly-thresholds", user, map[string]any{"version": 0, "thresholds": tight()}).apiError(t, http.StatusForbidden)
 		if d.Code != sandik.EForbidden {
 			t.Errorf("%s: %+v", user, d)
 		}
@@ -257,18 +258,18 @@ func TestThresholdsBodyStrict(t *testing.T) {
 		field, rule string
 		contentType string
 	}{
-		{"an unknown threshold", full(func(_, th map[string]any) { th["turnout_zz"] = 4 }), 400, "thresholds.turnout_zz", ruleUnknownField, ""},
-		{"an unknown field", `{"version": 0, "thresholds": {}, "comment": "x"}`, 400, "comment", ruleUnknownField, ""},
-		{"a field in the wrong case", `{"Version": 0}`, 400, "Version", ruleUnknownField, ""},
+		{"an unknown threshold", full(func(_, th map[string]any) { th["turnout_zz"] = 4 }), 400, "thresholds.turnout_zz", strict.RuleUnknownField, ""},
+		{"an unknown field", `{"version": 0, "thresholds": {}, "comment": "x"}`, 400, "comment", strict.RuleUnknownField, ""},
+		{"a field in the wrong case", `{"Version": 0}`, 400, "Version", strict.RuleUnknownField, ""},
 		{"a duplicate", `{"version": 0, "version": 1}`, 400, "version", sandik.RuleDuplicate, ""},
-		{"a string for a number", full(func(_, th map[string]any) { th["turnout_z"] = "5" }), 400, "thresholds.turnout_z", ruleType, ""},
-		{"a fraction for a whole number", full(func(_, th map[string]any) { th["min_group_size"] = 8.5 }), 400, "thresholds.min_group_size", ruleType, ""},
-		{"null", full(func(_, th map[string]any) { th["invalid_z"] = nil }), 400, "thresholds.invalid_z", ruleType, ""},
-		{"a number too large", strings.Replace(full(func(_, _ map[string]any) {}), `"turnout_z":5`, `"turnout_z":1e999`, 1), 400, "thresholds.turnout_z", ruleType, ""},
-		{"a fractional version", `{"version": 0.5}`, 400, "version", ruleType, ""},
-		{"thresholds not an object", `{"version": 0, "thresholds": [1]}`, 400, "thresholds", ruleType, ""},
-		{"trailing data", full(func(_, _ map[string]any) {}) + ` {}`, 400, "", ruleTrailingData, ""},
-		{"an empty body", ``, 400, "", ruleEmptyBody, ""},
+		{"a string for a number", full(func(_, th map[string]any) { th["turnout_z"] = "5" }), 400, "thresholds.turnout_z", strict.RuleType, ""},
+		{"a fraction for a whole number", full(func(_, th map[string]any) { th["min_group_size"] = 8.5 }), 400, "thresholds.min_group_size", strict.RuleType, ""},
+		{"null", full(func(_, th map[string]any) { th["invalid_z"] = nil }), 400, "thresholds.invalid_z", strict.RuleType, ""},
+		{"a number too large", strings.Replace(full(func(_, _ map[string]any) {}), `"turnout_z":5`, `"turnout_z":1e999`, 1), 400, "thresholds.turnout_z", strict.RuleType, ""},
+		{"a fractional version", `{"version": 0.5}`, 400, "version", strict.RuleType, ""},
+		{"thresholds not an object", `{"version": 0, "thresholds": [1]}`, 400, "thresholds", strict.RuleType, ""},
+		{"trailing data", full(func(_, _ map[string]any) {}) + ` {}`, 400, "", strict.RuleTrailingData, ""},
+		{"an empty body", ``, 400, "", strict.RuleEmptyBody, ""},
 		{"a missing threshold", full(func(_, th map[string]any) { delete(th, "invalid_z") }), 422, "thresholds.invalid_z", sandik.RuleRequired, ""},
 		{"a missing version", full(func(body, _ map[string]any) { delete(body, "version") }), 422, "version", sandik.RuleRequired, ""},
 		{"a threshold out of range", full(func(_, th map[string]any) { th["min_group_size"] = 2 }), 422, "thresholds.min_group_size", sandik.RuleInvalidValue, ""},
@@ -326,15 +327,55 @@ func TestThresholdsElectionParameter(t *testing.T) {
 	if !strings.Contains(d.Problems[0].Message, "2019-YEREL, 2019-YENILEME") {
 		t.Errorf("the problem does not list the elections: %+v", d.Problems)
 	}
-	e.do("PUT", "/api/v1/anomaly-thresholds", coordinator, map[string]any{"version": 0, "thresholds": strict()}).apiError(t, http.StatusBadRequest)
+	e.do("PUT", "/api/v1/anomaly-thresholds", coordinator, map[string]any{"version": 0, "thresholds": tight()}).apiError(t, http.StatusBadRequest)
 	e.do("GET", "/api/v1/anomaly-thresholds?election=2019-YEREL&race=IST-BB-2", observer1, nil).apiError(t, http.StatusBadRequest)
 	e.do("GET", "/api/v1/anomaly-thresholds?election=nope", observer1, nil).apiError(t, http.StatusNotFound)
 	e.do("GET", "/api/v1/anomaly-thresholds?race=nope", observer1, nil).apiError(t, http.StatusNotFound)
-	e.do("PUT", "/api/v1/anomaly-thresholds?race=IST-BB-2", coordinator, map[string]any{"version": 0, "thresholds": strict()}).decode(t, http.StatusOK, nil)
+	e.do("PUT", "/api/v1/anomaly-thresholds?race=IST-BB-2", coordinator, map[string]any{"version": 0, "thresholds": tight()}).decode(t, http.StatusOK, nil)
 	var a, b thresholdsJSON
 	e.do("GET", "/api/v1/anomaly-thresholds?election=2019-YENILEME", observer1, nil).decode(t, http.StatusOK, &b)
 	e.do("GET", "/api/v1/anomaly-thresholds?race="+raceIST, observer1, nil).decode(t, http.StatusOK, &a)
-	if b.Thresholds != strict() || b.Version != 1 || a.Thresholds != anomaly.DefaultThresholds() || a.Version != 0 {
+	if b.Thresholds != tight() || b.Version != 1 || a.Thresholds != anomaly.DefaultThresholds() || a.Version != 0 {
 		t.Fatalf("per election: 2019-YENILEME %+v, 2019-YEREL %+v", b, a)
 	}
+}
+
+// FuzzDecodeThresholds walks the thresholds body: fractions, exponents and
+// required fields. What the walk refuses is a 400 with a position or a 422
+// naming each missing field; what it accepts, encoding/json decodes alike.
+func FuzzDecodeThresholds(f *testing.F) {
+	full, err := json.Marshal(thresholdsInput{Version: 3, Thresholds: anomaly.DefaultThresholds()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(full)
+	f.Add([]byte(`{"version":1,"thresholds":{"turnout_z":1e-3,"turnout_z":2}}`))
+	f.Add([]byte(`{"version":1,"thresholds":{}}`))
+	f.Add([]byte(`{"thresholds":{"turnout_z":-0.5E+2}}`))
+	f.Add([]byte(`{"version":01}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var in thresholdsInput
+		err := strict.Decode(data, thresholdsShape, &in)
+		if err != nil {
+			switch ps := sandik.ProblemsOf(err); sandik.CodeOf(err) {
+			case eBadRequest:
+				if len(ps) != 1 || (ps[0].Line == 0 && ps[0].Rule != strict.RuleEmptyBody) {
+					t.Fatalf("problem without a position: %+v", ps)
+				}
+			case sandik.EInvalid:
+				for _, p := range ps {
+					if p.Rule != sandik.RuleRequired || p.Field == "" {
+						t.Fatalf("a 422 that is not a missing field: %+v", p)
+					}
+				}
+			default:
+				t.Fatalf("code %s: %v", sandik.CodeOf(err), err)
+			}
+			return
+		}
+		var plain thresholdsInput
+		if err := json.Unmarshal(data, &plain); err != nil || plain != in {
+			t.Fatalf("accepted %q, which encoding/json reads as %+v, %v (walk: %+v)", data, plain, err, in)
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/web/strict"
 )
 
 // caseInput is the body that drafts a case.
@@ -60,9 +61,9 @@ type fromDiscrepanciesInput struct {
 }
 
 var (
-	caseShape     = shapeOf(reflect.TypeFor[caseInput]())
-	changeShape   = shapeOf(reflect.TypeFor[changeInput]())
-	fromDiscShape = shapeOf(reflect.TypeFor[fromDiscrepanciesInput]())
+	caseShape     = strict.ShapeOf(reflect.TypeFor[caseInput]())
+	changeShape   = strict.ShapeOf(reflect.TypeFor[changeInput]())
+	fromDiscShape = strict.ShapeOf(reflect.TypeFor[fromDiscrepanciesInput]())
 )
 
 func canManage(u sandik.User) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/strict"
 )
 
 func TestSubmitReceipt(t *testing.T) {
@@ -136,18 +137,18 @@ func TestSubmitMalformedBody(t *testing.T) {
 	tests := []struct {
 		name, body, field, rule string
 	}{
-		{"unknown field", strings.Replace(valid, `"voted":`, `"turnout":1,"voted":`, 1), "turnout", ruleUnknownField},
-		{"field in wrong case", strings.Replace(valid, `"voted":`, `"Voted":`, 1), "Voted", ruleUnknownField},
+		{"unknown field", strings.Replace(valid, `"voted":`, `"turnout":1,"voted":`, 1), "turnout", strict.RuleUnknownField},
+		{"field in wrong case", strings.Replace(valid, `"voted":`, `"Voted":`, 1), "Voted", strict.RuleUnknownField},
 		{"duplicate field", strings.Replace(valid, `"voted":203`, `"voted":203,"voted":204`, 1), "voted", sandik.RuleDuplicate},
 		{"duplicate choice", strings.Replace(valid, `"SP":10`, `"SP":10,"SP":11`, 1), "votes.SP", sandik.RuleDuplicate},
-		{"string for a number", strings.Replace(valid, `"CHP":100`, `"CHP":"100"`, 1), "votes.CHP", ruleType},
-		{"fraction", strings.Replace(valid, `"voted":203`, `"voted":203.5`, 1), "voted", ruleType},
-		{"number for a string", strings.Replace(valid, `"m-1"`, `7`, 1), "id", ruleType},
-		{"bad time", strings.Replace(valid, `"id"`, `"captured_at":"yesterday","id"`, 1), "captured_at", ruleType},
-		{"array body", `[` + valid + `]`, "", ruleType},
-		{"trailing data", valid + `{}`, "", ruleTrailingData},
-		{"truncated", valid[:40], "box", ruleSyntax},
-		{"empty", ``, "", ruleEmptyBody},
+		{"string for a number", strings.Replace(valid, `"CHP":100`, `"CHP":"100"`, 1), "votes.CHP", strict.RuleType},
+		{"fraction", strings.Replace(valid, `"voted":203`, `"voted":203.5`, 1), "voted", strict.RuleType},
+		{"number for a string", strings.Replace(valid, `"m-1"`, `7`, 1), "id", strict.RuleType},
+		{"bad time", strings.Replace(valid, `"id"`, `"captured_at":"yesterday","id"`, 1), "captured_at", strict.RuleType},
+		{"array body", `[` + valid + `]`, "", strict.RuleType},
+		{"trailing data", valid + `{}`, "", strict.RuleTrailingData},
+		{"truncated", valid[:40], "box", strict.RuleSyntax},
+		{"empty", ``, "", strict.RuleEmptyBody},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +157,7 @@ func TestSubmitMalformedBody(t *testing.T) {
 				t.Errorf("code = %s", d.Code)
 			}
 			hasProblem(t, d, tt.field, tt.rule)
-			if tt.rule != ruleEmptyBody && !strings.Contains(d.Problems[0].Message, "line 1, column") {
+			if tt.rule != strict.RuleEmptyBody && !strings.Contains(d.Problems[0].Message, "line 1, column") {
 				t.Errorf("message does not say where: %q", d.Problems[0].Message)
 			}
 		})
@@ -238,7 +239,7 @@ func TestSubmitBatch(t *testing.T) {
 
 	// A decoding problem names the item too.
 	raw := `{"items":[{"id":"x"},{"id":"y","votes":{"CHP":"many"}}]}`
-	hasProblem(t, e.do("POST", "/api/v1/submissions/batch", volunteer, raw).apiError(t, http.StatusBadRequest), "items[1].votes.CHP", ruleType)
+	hasProblem(t, e.do("POST", "/api/v1/submissions/batch", volunteer, raw).apiError(t, http.StatusBadRequest), "items[1].votes.CHP", strict.RuleType)
 	// So does a rule broken by the only item.
 	one := map[string]any{"items": []map[string]any{bad}}
 	hasProblem(t, e.do("POST", "/api/v1/submissions/batch", volunteer, one).apiError(t, http.StatusUnprocessableEntity), "items[0].voted", sandik.RuleVotedSum)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/synth"
+	"github.com/sandik-dev/sandik/web/strict"
 )
 
 // benchLoad is a synthetic election (20,000 boxes, 10 choices) and a
@@ -123,7 +124,7 @@ func BenchmarkSubmitCenter(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			var in sandik.SheetInput
-			if err := decodeStrict(load.body(next.Add(1)), sheetShape, &in); err != nil {
+			if err := strict.Decode(load.body(next.Add(1)), sheetShape, &in); err != nil {
 				b.Fatal(err)
 			}
 			if _, err := e.center.Submit(b.Context(), u, []sandik.SheetInput{in}); err != nil {

@@ -10,12 +10,13 @@ import (
 	"sync"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/strict"
 )
 
 // Error codes of the HTTP layer alone, beside the domain's. Codes are
 // stable: clients switch on them.
 const (
-	eBadRequest       sandik.ErrorCode = "bad_request"            // the body or a parameter is malformed
+	eBadRequest                        = strict.EBadRequest       // the body or a parameter is malformed
 	eUnsupportedMedia sandik.ErrorCode = "unsupported_media_type" // the body is not application/json
 	eMethodNotAllowed sandik.ErrorCode = "method_not_allowed"
 )

@@ -101,13 +101,13 @@ func TestComparisonThresholdsStale(t *testing.T) {
 	b := e.browser(coordinator)
 	stale := thresholdsForm(e) // version 0
 	stale.Set("turnout_z", "7")
-	e.do("PUT", "/api/v1/anomaly-thresholds", admin, map[string]any{"version": 0, "thresholds": strict()}).decode(t, http.StatusOK, nil)
+	e.do("PUT", "/api/v1/anomaly-thresholds", admin, map[string]any{"version": 0, "thresholds": tight()}).decode(t, http.StatusOK, nil)
 	r := b.post(comparisonPath+"/thresholds", stale)
 	if r.status != http.StatusConflict {
 		t.Fatalf("stale save: %d %.300s", r.status, r.body)
 	}
 	mustContain(t, string(r.body), "Siz düzenlerken eşikleri admin değiştirdi (sürüm 1", `name="turnout_z" value="7"`, `name="version" value="1"`)
-	if cur := currentThresholds(e); cur.Thresholds != strict() || cur.Version != 1 {
+	if cur := currentThresholds(e); cur.Thresholds != tight() || cur.Version != 1 {
 		t.Fatalf("a stale save was stored: %+v", cur)
 	}
 }

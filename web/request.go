@@ -5,15 +5,28 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/strict"
 )
+
+// Shapes of the request bodies.
+var (
+	sheetShape = strict.ShapeOf(reflect.TypeFor[sandik.SheetInput]())
+	batchShape = strict.ShapeOf(reflect.TypeFor[batchInput]())
+)
+
+// batchInput is the body of a batch submission.
+type batchInput struct {
+	Items []sandik.SheetInput `json:"items"`
+}
 
 // readJSON reads a JSON body of at most limit bytes and decodes it
 // strictly into v, which must have shape sh.
-func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, limit int64, sh *shape, v any) error {
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, limit int64, sh *strict.Shape, v any) error {
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
 		return err
 	}
@@ -28,7 +41,7 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, limit int64, s
 		}
 		return sandik.Errorf(eBadRequest, "could not read the request body: %v", err)
 	}
-	return decodeStrict(buf.Bytes(), sh, v)
+	return strict.Decode(buf.Bytes(), sh, v)
 }
 
 func tooLarge(limit int64) error {

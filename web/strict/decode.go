@@ -1,4 +1,15 @@
-package web
+// Package strict decodes JSON request bodies strictly, in two steps.
+// First a walk over the raw bytes checks them against the target type's
+// JSON shape: syntax, exact field names (encoding/json would accept
+// "Voted" for "voted"), no duplicate keys (it would keep the last "voted"
+// silently), no unknown fields, no trailing data, required fields where a
+// shape asks for them, and the type of every value, each failure naming
+// the field path ("items[3].votes.CHP") and the line and column. Only then
+// does encoding/json fill the value, which can no longer fail.
+//
+// It knows no HTTP: a failure is a sandik.Error whose code the HTTP layer
+// turns into a status.
+package strict
 
 import (
 	"bytes"
@@ -10,45 +21,42 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sandik-dev/sandik"
 )
 
-// Request bodies are decoded in two steps. First a strict walk over the raw
-// bytes checks them against the target type's JSON shape: syntax, exact
-// field names (encoding/json would accept "Voted" for "voted"), no
-// duplicate keys (it would keep the last "voted" silently), no unknown
-// fields and the type of every value, each failure naming the field path
-// ("items[3].votes.CHP") and the line and column. Only then does
-// encoding/json fill the value, which can no longer fail.
+// EBadRequest is the code of a body that is not the JSON expected; the
+// HTTP layer answers it with 400. A body that is JSON of the right shape
+// but lacks required fields is sandik.EInvalid instead, like any other
+// invalid value.
+const EBadRequest sandik.ErrorCode = "bad_request"
 
 // Decoding rules, as stable keys.
 const (
-	ruleSyntax       = "syntax"
-	ruleType         = "type"
-	ruleUnknownField = "unknown_field"
-	ruleTrailingData = "trailing_data"
-	ruleEmptyBody    = "empty_body"
+	RuleSyntax       = "syntax"
+	RuleType         = "type"
+	RuleUnknownField = "unknown_field"
+	RuleTrailingData = "trailing_data"
+	RuleEmptyBody    = "empty_body"
 )
 
 // decodeError is a body that is not the JSON expected.
 func decodeError(p sandik.Problem) error {
-	return &sandik.Error{Code: eBadRequest, Message: "the request body is not valid JSON for this request", Problems: []sandik.Problem{p}}
+	return &sandik.Error{Code: EBadRequest, Message: "the request body is not valid JSON for this request", Problems: []sandik.Problem{p}}
 }
 
-// decodeStrict checks data against sh and decodes it into v.
-func decodeStrict(data []byte, sh *shape, v any) error {
+// Decode checks data against sh and decodes it into v.
+func Decode(data []byte, sh *Shape, v any) error {
 	d := &walker{data: data}
 	d.path = d.pathBuf[:0]
 	d.skipSpace()
 	if d.pos == len(data) {
-		return decodeError(sandik.Problem{Rule: ruleEmptyBody, Message: "the body is empty; a JSON object is expected"})
+		return decodeError(sandik.Problem{Rule: RuleEmptyBody, Message: "the body is empty; a JSON object is expected"})
 	}
 	if d.value(sh) {
 		d.skipSpace()
 		if d.pos < len(data) {
-			d.fail(ruleTrailingData, "unexpected data after the JSON object")
+			d.fail(RuleTrailingData, "unexpected data after the JSON object")
 		}
 	}
 	if d.problem != nil {
@@ -65,7 +73,7 @@ func decodeStrict(data []byte, sh *shape, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		// The walk accepted what encoding/json refuses: a gap in the walk.
-		return decodeError(sandik.Problem{Rule: ruleSyntax, Message: err.Error()})
+		return decodeError(sandik.Problem{Rule: RuleSyntax, Message: err.Error()})
 	}
 	return nil
 }
@@ -176,12 +184,12 @@ var kindNames = [...]string{
 }
 
 // value checks one value of shape sh.
-func (d *walker) value(sh *shape) bool {
+func (d *walker) value(sh *Shape) bool {
 	d.skipSpace()
 	c := d.peek()
 	if c == 'n' {
 		if !sh.nullable {
-			return d.fail(ruleType, "expected %s, got %s", kindNames[sh.kind], d.describe())
+			return d.fail(RuleType, "expected %s, got %s", kindNames[sh.kind], d.describe())
 		}
 		return d.literal("null")
 	}
@@ -227,24 +235,24 @@ func (d *walker) value(sh *shape) bool {
 	}
 	if err != nil {
 		d.pos = start
-		return d.fail(ruleType, "%v", err)
+		return d.fail(RuleType, "%v", err)
 	}
 	return true
 }
 
-func (d *walker) typeError(sh *shape) bool {
-	return d.fail(ruleType, "expected %s, got %s", kindNames[sh.kind], d.describe())
+func (d *walker) typeError(sh *Shape) bool {
+	return d.fail(RuleType, "expected %s, got %s", kindNames[sh.kind], d.describe())
 }
 
 func (d *walker) literal(word string) bool {
 	if !bytes.HasPrefix(d.data[d.pos:], []byte(word)) {
-		return d.fail(ruleSyntax, "invalid literal; expected %s", word)
+		return d.fail(RuleSyntax, "invalid literal; expected %s", word)
 	}
 	d.pos += len(word)
 	return true
 }
 
-func (d *walker) object(sh *shape) bool {
+func (d *walker) object(sh *Shape) bool {
 	d.pos++              // '{'
 	var small [16][]byte // keys seen so far, without allocating for small objects
 	seen := small[:0]
@@ -267,7 +275,7 @@ func (d *walker) object(sh *shape) bool {
 			return closed()
 		}
 		if d.peek() != '"' {
-			return d.fail(ruleSyntax, "expected a field name in double quotes, got %s", d.describe())
+			return d.fail(RuleSyntax, "expected a field name in double quotes, got %s", d.describe())
 		}
 		keyAt := d.pos
 		key, ok := d.str()
@@ -279,7 +287,7 @@ func (d *walker) object(sh *shape) bool {
 		if sh.kind == kindObject {
 			if elem = sh.fields[string(key)]; elem == nil {
 				d.pos = keyAt
-				return d.fail(ruleUnknownField, "unknown field%s", suggest(sh, string(key)))
+				return d.fail(RuleUnknownField, "unknown field%s", suggest(sh, string(key)))
 			}
 		}
 		// Duplicate keys: encoding/json would keep the last one silently.
@@ -304,7 +312,7 @@ func (d *walker) object(sh *shape) bool {
 		}
 		d.skipSpace()
 		if d.peek() != ':' {
-			return d.fail(ruleSyntax, "expected ':' after the field name, got %s", d.describe())
+			return d.fail(RuleSyntax, "expected ':' after the field name, got %s", d.describe())
 		}
 		d.pos++
 		if !d.value(elem) {
@@ -319,13 +327,13 @@ func (d *walker) object(sh *shape) bool {
 		case '}':
 			return closed()
 		}
-		return d.fail(ruleSyntax, "expected ',' or '}' after field %q, got %s", key, d.describe())
+		return d.fail(RuleSyntax, "expected ',' or '}' after field %q, got %s", key, d.describe())
 	}
 }
 
 // missingOf records the fields of a required object that were not given,
 // by their full path, in name order.
-func (d *walker) missingOf(sh *shape, given func(string) bool) {
+func (d *walker) missingOf(sh *Shape, given func(string) bool) {
 	prefix := d.field()
 	if prefix != "" {
 		prefix += "."
@@ -339,7 +347,7 @@ func (d *walker) missingOf(sh *shape, given func(string) bool) {
 }
 
 // suggest names a field that differs from key only in case.
-func suggest(sh *shape, key string) string {
+func suggest(sh *Shape, key string) string {
 	for name := range sh.fields {
 		if strings.EqualFold(name, key) {
 			return fmt.Sprintf(" (did you mean %q?)", name)
@@ -348,7 +356,7 @@ func suggest(sh *shape, key string) string {
 	return ""
 }
 
-func (d *walker) array(sh *shape) bool {
+func (d *walker) array(sh *Shape) bool {
 	d.pos++ // '['
 	for i := 0; ; i++ {
 		d.skipSpace()
@@ -370,158 +378,6 @@ func (d *walker) array(sh *shape) bool {
 			d.pos++
 			return true
 		}
-		return d.fail(ruleSyntax, "expected ',' or ']' in the array, got %s", d.describe())
+		return d.fail(RuleSyntax, "expected ',' or ']' in the array, got %s", d.describe())
 	}
-}
-
-// number checks a JSON number, fractions and exponents allowed, that fits
-// a float64.
-func (d *walker) number() bool {
-	start := d.pos
-	digits := func() int {
-		n := 0
-		for c := d.peek(); c >= '0' && c <= '9'; c = d.peek() {
-			d.pos++
-			n++
-		}
-		return n
-	}
-	bad := func() bool {
-		d.pos = start
-		return d.fail(ruleType, "expected a number, got %s", d.describe())
-	}
-	if d.peek() == '-' {
-		d.pos++
-	}
-	intAt := d.pos
-	n := digits()
-	if n == 0 {
-		return bad()
-	}
-	if d.data[intAt] == '0' && n > 1 {
-		d.pos = start
-		return d.fail(ruleSyntax, "a number must not start with 0")
-	}
-	if d.peek() == '.' {
-		d.pos++
-		if digits() == 0 {
-			return d.fail(ruleSyntax, "expected a digit after the decimal point")
-		}
-	}
-	if c := d.peek(); c == 'e' || c == 'E' {
-		d.pos++
-		if c := d.peek(); c == '+' || c == '-' {
-			d.pos++
-		}
-		if digits() == 0 {
-			return d.fail(ruleSyntax, "expected a digit in the exponent")
-		}
-	}
-	var f float64
-	if err := json.Unmarshal(d.data[start:d.pos], &f); err != nil {
-		num := string(d.data[start:d.pos])
-		d.pos = start
-		return d.fail(ruleType, "number %s is out of range", num)
-	}
-	return true
-}
-
-// integer checks a JSON number that fits an int64 without fraction or
-// exponent, as encoding/json requires for integer fields.
-func (d *walker) integer() bool {
-	start := d.pos
-	if d.peek() == '-' {
-		d.pos++
-	}
-	digits := d.pos
-	for c := d.peek(); c >= '0' && c <= '9'; c = d.peek() {
-		d.pos++
-	}
-	if d.pos == digits {
-		d.pos = start
-		return d.fail(ruleType, "expected a whole number, got %s", d.describe())
-	}
-	if d.data[digits] == '0' && d.pos-digits > 1 {
-		d.pos = start
-		return d.fail(ruleSyntax, "a number must not start with 0")
-	}
-	if c := d.peek(); c == '.' || c == 'e' || c == 'E' {
-		end := d.pos
-		for end < len(d.data) && strings.IndexByte("0123456789.eE+-", d.data[end]) >= 0 {
-			end++
-		}
-		num := string(d.data[start:end])
-		d.pos = start
-		return d.fail(ruleType, "expected a whole number, got %s", num)
-	}
-	if d.pos-digits > 18 { // may not fit: let strconv decide
-		if _, err := strconv.ParseInt(string(d.data[start:d.pos]), 10, 64); err != nil {
-			num := string(d.data[start:d.pos])
-			d.pos = start
-			return d.fail(ruleType, "number %s is out of range", num)
-		}
-	}
-	return true
-}
-
-// str checks a string at the current position and returns its value;
-// without escapes the value aliases the input.
-func (d *walker) str() ([]byte, bool) {
-	start := d.pos
-	d.pos++ // '"'
-	escaped := false
-	for d.pos < len(d.data) {
-		c := d.data[d.pos]
-		switch {
-		case c == '"':
-			d.pos++
-			raw := d.data[start:d.pos]
-			if !escaped {
-				return raw[1 : len(raw)-1], true
-			}
-			var s string
-			if err := json.Unmarshal(raw, &s); err != nil {
-				d.pos = start
-				return nil, d.fail(ruleSyntax, "invalid string: %v", err)
-			}
-			return []byte(s), true
-		case c == '\\':
-			escaped = true
-			if d.pos+1 >= len(d.data) {
-				d.pos++
-				return nil, d.fail(ruleSyntax, "unterminated string")
-			}
-			switch d.data[d.pos+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				d.pos += 2
-			case 'u':
-				if d.pos+6 > len(d.data) || !isHex4(d.data[d.pos+2:d.pos+6]) {
-					return nil, d.fail(ruleSyntax, "invalid \\u escape in string")
-				}
-				d.pos += 6
-			default:
-				return nil, d.fail(ruleSyntax, "invalid escape \\%c in string", d.data[d.pos+1])
-			}
-		case c < 0x20:
-			return nil, d.fail(ruleSyntax, "control character 0x%02x in string; escape it", c)
-		case c < utf8.RuneSelf:
-			d.pos++
-		default:
-			r, n := utf8.DecodeRune(d.data[d.pos:])
-			if r == utf8.RuneError && n == 1 {
-				return nil, d.fail(ruleSyntax, "invalid UTF-8 in string")
-			}
-			d.pos += n
-		}
-	}
-	return nil, d.fail(ruleSyntax, "unterminated string")
-}
-
-func isHex4(b []byte) bool {
-	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }

@@ -1,4 +1,4 @@
-package web
+package strict
 
 import (
 	"encoding"
@@ -6,17 +6,16 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-
-	"github.com/sandik-dev/sandik"
 )
 
-// shape is the JSON shape of a Go type.
-type shape struct {
+// Shape is the JSON shape of a Go type. Make one per request type, once,
+// with ShapeOf.
+type Shape struct {
 	kind     shapeKind
 	nullable bool
 	required bool              // kindObject: every field must be given
-	fields   map[string]*shape // kindObject: JSON name → shape
-	elem     *shape            // kindMap value, kindArray element
+	fields   map[string]*Shape // kindObject: JSON name → shape
+	elem     *Shape            // kindMap value, kindArray element
 	typ      reflect.Type      // kindUnmarshaler, kindText
 }
 
@@ -39,73 +38,62 @@ var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// shapeOf describes t. It panics on a type it cannot describe: the
+// ShapeOf describes t. It panics on a type it cannot describe: the
 // request types are fixed, so a test catches that at once.
-func shapeOf(t reflect.Type) *shape {
+func ShapeOf(t reflect.Type) *Shape {
 	if t.Kind() == reflect.Pointer {
-		s := *shapeOf(t.Elem())
+		s := *ShapeOf(t.Elem())
 		s.nullable = true
 		return &s
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
-		return &shape{kind: kindUnmarshaler, typ: t}
+		return &Shape{kind: kindUnmarshaler, typ: t}
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
-		return &shape{kind: kindText, typ: t}
+		return &Shape{kind: kindText, typ: t}
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		s := &shape{kind: kindObject, fields: map[string]*shape{}}
+		s := &Shape{kind: kindObject, fields: map[string]*Shape{}}
 		for f := range t.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if !f.IsExported() || name == "-" {
 				continue
 			}
 			if f.Anonymous || name == "" {
-				panic(fmt.Sprintf("web: field %s.%s needs a json name", t, f.Name))
+				panic(fmt.Sprintf("strict: field %s.%s needs a json name", t, f.Name))
 			}
-			s.fields[name] = shapeOf(f.Type)
+			s.fields[name] = ShapeOf(f.Type)
 		}
 		return s
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
-			panic(fmt.Sprintf("web: map key of %s is not a string", t))
+			panic(fmt.Sprintf("strict: map key of %s is not a string", t))
 		}
-		return &shape{kind: kindMap, nullable: true, elem: shapeOf(t.Elem())}
+		return &Shape{kind: kindMap, nullable: true, elem: ShapeOf(t.Elem())}
 	case reflect.Slice:
-		return &shape{kind: kindArray, nullable: true, elem: shapeOf(t.Elem())}
+		return &Shape{kind: kindArray, nullable: true, elem: ShapeOf(t.Elem())}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return &shape{kind: kindInt}
+		return &Shape{kind: kindInt}
 	case reflect.Float32, reflect.Float64:
-		return &shape{kind: kindFloat}
+		return &Shape{kind: kindFloat}
 	case reflect.String:
-		return &shape{kind: kindString}
+		return &Shape{kind: kindString}
 	case reflect.Bool:
-		return &shape{kind: kindBool}
+		return &Shape{kind: kindBool}
 	}
-	panic(fmt.Sprintf("web: cannot decode %s", t))
+	panic(fmt.Sprintf("strict: cannot decode %s", t))
 }
 
-// requireAll makes every field of sh's objects required, at any depth:
+// RequireAll makes every field of sh's objects required, at any depth:
 // for a body that replaces a whole set, where a field left out must not
 // silently become 0.
-func requireAll(sh *shape) *shape {
+func RequireAll(sh *Shape) *Shape {
 	if sh.kind == kindObject {
 		sh.required = true
 		for _, f := range sh.fields {
-			requireAll(f)
+			RequireAll(f)
 		}
 	}
 	return sh
-}
-
-// Shapes of the request bodies.
-var (
-	sheetShape = shapeOf(reflect.TypeFor[sandik.SheetInput]())
-	batchShape = shapeOf(reflect.TypeFor[batchInput]())
-)
-
-// batchInput is the body of a batch submission.
-type batchInput struct {
-	Items []sandik.SheetInput `json:"items"`
 }
