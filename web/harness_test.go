@@ -1,9 +1,13 @@
 package web
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"testing"
 
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
@@ -39,7 +43,7 @@ type env struct {
 func newEnv(t testing.TB, adjust ...func(*Config)) *env {
 	t.Helper()
 	e := &env{}
-	e.Env = webtest.Start(t, webtest.Registry(t), func(w *webtest.Env) (http.Handler, func()) {
+	e.Env = webtest.Start(t, webtest.Registry(t), openStore, func(w *webtest.Env) (http.Handler, func()) {
 		cfg := Config{Center: w.Center, Logger: w.Logger}
 		for _, f := range adjust {
 			f(&cfg)
@@ -72,4 +76,9 @@ func next(t testing.TB, s *webtest.Stream) struct{ Seq int64 } {
 	var p struct{ Seq int64 }
 	s.Next(t, &p)
 	return p
+}
+
+// openStore opens the SQLite store the tests run on.
+func openStore(ctx context.Context, path string, log *slog.Logger) (sandik.Store, error) {
+	return sqlite.Open(ctx, sqlite.Options{Path: path, Logger: log})
 }

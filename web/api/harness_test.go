@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
@@ -69,7 +72,7 @@ func newEnvWith(t testing.TB, reg *sandik.Registry, adjust ...func(*Config)) *en
 		t.Fatal(err)
 	}
 	e := &env{}
-	e.Env = webtest.Start(t, reg, func(w *webtest.Env) (http.Handler, func()) {
+	e.Env = webtest.Start(t, reg, openStore, func(w *webtest.Env) (http.Handler, func()) {
 		cfg := Config{MaxBodyBytes: 1 << 20, MaxBatchBytes: 8 << 20, WaitTimeout: 2 * time.Second, OpenAPI: spec}
 		for _, f := range adjust {
 			f(&cfg)
@@ -107,3 +110,8 @@ type (
 		Kind string `json:"kind"`
 	}
 )
+
+// openStore opens the SQLite store the tests run on.
+func openStore(ctx context.Context, path string, log *slog.Logger) (sandik.Store, error) {
+	return sqlite.Open(ctx, sqlite.Options{Path: path, Logger: log})
+}

@@ -1,10 +1,13 @@
 package pages
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"testing"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
@@ -65,7 +68,7 @@ func newScopedEnv(t testing.TB, adjust ...func(*Config)) *env {
 func newEnvWith(t testing.TB, reg *sandik.Registry, adjust ...func(*Config)) *env {
 	t.Helper()
 	e := &env{}
-	e.Env = webtest.Start(t, reg, e.mount(adjust...))
+	e.Env = webtest.Start(t, reg, openStore, e.mount(adjust...))
 	return e
 }
 
@@ -90,4 +93,9 @@ func next(t testing.TB, s *webtest.Stream) livePayload {
 	var p livePayload
 	s.Next(t, &p)
 	return p
+}
+
+// openStore opens the SQLite store the tests run on.
+func openStore(ctx context.Context, path string, log *slog.Logger) (sandik.Store, error) {
+	return sqlite.Open(ctx, sqlite.Options{Path: path, Logger: log})
 }

@@ -23,7 +23,8 @@ import (
 
 // Config holds what the pages need beside the Center.
 type Config struct {
-	// MaxBodyBytes bounds a sheet sent from the entry form.
+	// MaxBodyBytes bounds a sheet sent from the entry form; required (web.New
+	// sets it, as for the API).
 	MaxBodyBytes int64
 	// LiveInterval is the shortest time between two live updates of the
 	// pages; broker.DefaultInterval when zero.

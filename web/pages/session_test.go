@@ -275,7 +275,7 @@ func TestDatabaseHoldsNoRawSessionID(t *testing.T) {
 		ids = append(ids, sessionCookie(a.Browser(u)), sessionCookie(b.Browser(u)))
 	}
 	var data []byte
-	for _, p := range []string{a.Store.Path(), a.Store.Path() + "-wal"} {
+	for _, p := range []string{a.Path, a.Path + "-wal"} {
 		d, err := os.ReadFile(p)
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)

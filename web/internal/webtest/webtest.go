@@ -23,7 +23,6 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
-	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/web/handler"
 )
 
@@ -31,23 +30,29 @@ import (
 type Env struct {
 	T      testing.TB
 	Center *center.Center
-	Store  *sqlite.Store
+	Store  sandik.Store
+	Path   string // the store's database file
 	Logger *slog.Logger
 	Logs   *SyncBuffer       // what Logger wrote, as JSON lines
 	Tokens map[string]string // user id → API token
 	HTTP   *httptest.Server
+	open   Opener
 }
+
+// Opener opens the store an Env runs on, in the file at path. The tests
+// pass SQLite's, so that this package depends on no concrete store.
+type Opener func(ctx context.Context, path string, log *slog.Logger) (sandik.Store, error)
 
 // Mount builds the handler an Env serves over e.Center, and what to close
 // before the server closes (live streams), if anything.
 type Mount func(e *Env) (http.Handler, func())
 
-// Start opens a Center over reg with a user of every role, then serves
-// what mount builds.
-func Start(t testing.TB, reg *sandik.Registry, mount Mount) *Env {
+// Start opens a store and a Center over reg with a user of every role,
+// then serves what mount builds.
+func Start(t testing.TB, reg *sandik.Registry, open Opener, mount Mount) *Env {
 	t.Helper()
 	ctx := t.Context()
-	e := open(t, filepath.Join(t.TempDir(), "sandik.db"), map[string]string{})
+	e := start(t, open, filepath.Join(t.TempDir(), "sandik.db"), map[string]string{})
 	if err := e.Center.ImportRegistry(ctx, reg); err != nil {
 		t.Fatal(err)
 	}
@@ -69,16 +74,16 @@ func Start(t testing.TB, reg *sandik.Registry, mount Mount) *Env {
 // users and tokens: the way several `sandik serve` share one database.
 func (e *Env) Second(t testing.TB, mount Mount) *Env {
 	t.Helper()
-	f := open(t, e.Store.Path(), e.Tokens)
+	f := start(t, e.open, e.Path, e.Tokens)
 	f.serve(mount)
 	return f
 }
 
-func open(t testing.TB, path string, tokens map[string]string) *Env {
+func start(t testing.TB, open Opener, path string, tokens map[string]string) *Env {
 	t.Helper()
 	logs := &SyncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st, err := sqlite.Open(t.Context(), sqlite.Options{Path: path, Logger: log})
+	st, err := open(t.Context(), path, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +93,7 @@ func open(t testing.TB, path string, tokens map[string]string) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return &Env{T: t, Center: c, Store: st, Logger: log, Logs: logs, Tokens: tokens}
+	return &Env{T: t, Center: c, Store: st, Path: path, Logger: log, Logs: logs, Tokens: tokens, open: open}
 }
 
 func (e *Env) serve(mount Mount) {

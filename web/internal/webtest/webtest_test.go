@@ -1,16 +1,21 @@
 package webtest
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"testing"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/sqlite"
 )
 
 // The fixture's sheets are valid for its races, its users hold working
 // tokens, and its case fixture leaves a discrepancy and a case to open.
 func TestFixture(t *testing.T) {
-	e := Start(t, Registry(t), func(*Env) (http.Handler, func()) { return http.NotFoundHandler(), nil })
+	e := Start(t, Registry(t), func(ctx context.Context, path string, log *slog.Logger) (sandik.Store, error) {
+		return sqlite.Open(ctx, sqlite.Options{Path: path, Logger: log})
+	}, func(*Env) (http.Handler, func()) { return http.NotFoundHandler(), nil })
 	e.AddScoped()
 	for _, id := range []string{Observer1, Observer2, Volunteer, Coordinator, Admin, Lawyer, ObsBox1, CoordAdal, LawyerAdal} {
 		if u := e.User(id); string(u.ID) != id {
