@@ -23,7 +23,7 @@ import (
 type Config struct {
 	Logger *slog.Logger
 	// Authenticate returns the user holding an API token
-	// (center.Center.Authenticate).
+	// (center.Center.Authenticate); routes wrapped in User need it.
 	Authenticate func(ctx context.Context, token string) (sandik.User, error)
 	// Seq is the log position the live totals reflect, for the metrics
 	// (center.Center.Seq).
