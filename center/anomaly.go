@@ -32,14 +32,14 @@ func ParseAnomalyBasis(s string) (AnomalyBasis, error) {
 		Message: fmt.Sprintf("basis %q is not official, verified or provisional", s)}})
 }
 
-// Anomalies flags the boxes of a race's area on basis under thresholds th.
-// A box is compared with the other boxes of its neighbourhood, or of its
-// district when the neighbourhood has fewer than th.MinGroupSize boxes.
-func (c *Center) Anomalies(race sandik.RaceCode, area sandik.AreaCode, basis AnomalyBasis, th anomaly.Thresholds) ([]anomaly.Flag, []tally.BoxFigures, int64, error) {
+// anomalies flags the boxes of a race's area on basis under thresholds th,
+// for everyone. A box is compared with the other boxes of its
+// neighbourhood, or of its district when the neighbourhood has fewer than
+// th.MinGroupSize boxes.
+func anomalies(eng *tally.Engine, race sandik.RaceCode, area sandik.AreaCode, basis AnomalyBasis, th anomaly.Thresholds) ([]anomaly.Flag, []tally.BoxFigures, int64, error) {
 	if err := th.Validate(); err != nil {
 		return nil, nil, 0, err
 	}
-	eng := c.Engine()
 	reg := eng.Registry()
 	rc, ok := reg.Race(race)
 	if !ok {

@@ -226,9 +226,6 @@ func (c *Center) Close() error {
 	return nil
 }
 
-// Engine returns the current tally engine (replaced on registry import).
-func (c *Center) Engine() *tally.Engine { return c.engine.Load() }
-
 // Registry returns the registry in force.
 func (c *Center) Registry() *sandik.Registry { return c.engine.Load().Registry() }
 
@@ -390,11 +387,6 @@ func allowAll(reg *sandik.Registry, user sandik.User, act sandik.Action, in []sa
 		strings.Join(outside, ", "), len(outside), len(in), user.ID)
 }
 
-// Submission returns one submission from the log by its client id.
-func (c *Center) Submission(ctx context.Context, id sandik.SubmissionID) (sandik.Submission, error) {
-	return c.store.Submission(ctx, id)
-}
-
 // Err returns why the centre stopped following the log, or nil while the
 // live totals keep up with it.
 func (c *Center) Err() error {
@@ -402,121 +394,6 @@ func (c *Center) Err() error {
 		return *p
 	}
 	return nil
-}
-
-// Totals returns an area's totals for a race with its children's.
-func (c *Center) Totals(race sandik.RaceCode, area sandik.AreaCode) (tally.AreaTotals, error) {
-	return c.engine.Load().Totals(race, area)
-}
-
-// Conflicts lists the boxes in conflict within area (all of the race's
-// scope when area is empty), oldest first, at most limit.
-func (c *Center) Conflicts(race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
-	return c.engine.Load().Conflicts(race, area, limit)
-}
-
-// ConflictsFor is Conflicts limited to the boxes u may read: a district
-// coordinator's queue holds their district's conflicts only.
-func (c *Center) ConflictsFor(u sandik.User, race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
-	return ScopedConflicts(c.engine.Load(), u, race, area, limit)
-}
-
-// ScopedConflicts is ConflictsFor on a given engine, for a caller that
-// reads several things from one snapshot.
-func ScopedConflicts(eng *tally.Engine, u sandik.User, race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
-	reg := eng.Registry()
-	if !u.Role.Valid() {
-		return nil, reg.Allow(u, sandik.ActionReadBox, area)
-	}
-	if !u.Scoped() {
-		return eng.Conflicts(race, area, limit)
-	}
-	// The queue is short beside the boxes (conflicts are a few percent of
-	// them at worst), so the whole of it is read and filtered.
-	all, err := eng.Conflicts(race, area, 0)
-	if err != nil {
-		return nil, err
-	}
-	out := slices.DeleteFunc(all, func(x tally.Conflict) bool { return !reg.InScope(u, x.Box) })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
-}
-
-// BoxDetail is everything known about one box in one race.
-type BoxDetail struct {
-	Area    sandik.Area
-	Race    *sandik.Race
-	State   tally.BoxState
-	Entries []sandik.Submission // from the log, in order
-	// Diffs lists, for every field where the counted entries disagree, each
-	// entry's value (in the order of Entries).
-	Diffs []FieldDiff
-}
-
-// FieldDiff is one field on which entries disagree.
-type FieldDiff struct {
-	Field  string  `json:"field"`
-	Values []int64 `json:"values"`
-}
-
-// Box returns one box's state, its entries from the log, and the fields on
-// which they disagree.
-func (c *Center) Box(ctx context.Context, race sandik.RaceCode, box sandik.AreaCode) (BoxDetail, error) {
-	eng := c.engine.Load()
-	st, err := eng.Box(race, box)
-	if err != nil {
-		return BoxDetail{}, err
-	}
-	reg := eng.Registry()
-	rc, _ := reg.Race(race)
-	area, _ := reg.Area(box)
-	subs, err := c.store.BoxSubmissions(ctx, race, box)
-	if err != nil {
-		return BoxDetail{}, fmt.Errorf("box %s: %w", box, err)
-	}
-	return BoxDetail{Area: area, Race: rc, State: st, Entries: subs, Diffs: diffs(rc, subs)}, nil
-}
-
-// BoxFor is Box for a user, who must be allowed to read the box.
-func (c *Center) BoxFor(ctx context.Context, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) (BoxDetail, error) {
-	if err := c.Registry().Allow(u, sandik.ActionReadBox, box); err != nil {
-		return BoxDetail{}, err
-	}
-	return c.Box(ctx, race, box)
-}
-
-func diffs(rc *sandik.Race, subs []sandik.Submission) []FieldDiff {
-	if len(subs) < 2 {
-		return nil
-	}
-	var out []FieldDiff
-	add := func(name string, get func(*sandik.Tutanak) int64) {
-		vals := make([]int64, len(subs))
-		differ := false
-		for i := range subs {
-			vals[i] = get(&subs[i].Sheet)
-			if vals[i] != vals[0] {
-				differ = true
-			}
-		}
-		if differ {
-			out = append(out, FieldDiff{Field: name, Values: vals})
-		}
-	}
-	for _, f := range sandik.SheetFields {
-		add(f.Name, f.Get)
-	}
-	for i, ch := range rc.Choices {
-		add("votes."+string(ch.Code), func(t *sandik.Tutanak) int64 {
-			if i < len(t.Votes) {
-				return t.Votes[i]
-			}
-			return 0
-		})
-	}
-	return out
 }
 
 // HashToken is how tokens are kept in the store: only their SHA-256.

@@ -89,7 +89,7 @@ func TestVerifiedTotalsSurviveRestart(t *testing.T) {
 	submit(t, f, ayse, sheet("a1", storetest.Box1, 10, 200, 100))
 	submit(t, f, mehm, sheet("m1", storetest.Box1, 10, 200, 100))
 	submit(t, f, ayse, sheet("a2", storetest.Box2, 5, 100, 150))
-	before, err := f.c.Totals(storetest.Race, "34")
+	before, err := f.c.View(admin).Totals(storetest.Race, "34")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestVerifiedTotalsSurviveRestart(t *testing.T) {
 	}
 	f.close()
 	g := open(t, f.path)
-	after, err := g.c.Totals(storetest.Race, "34")
+	after, err := g.c.View(admin).Totals(storetest.Race, "34")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,11 +159,11 @@ func TestRetryIsRecognised(t *testing.T) {
 	if seq, _ := f.store.LastSeq(context.Background()); seq != 1 {
 		t.Fatalf("log holds %d submissions, want 1", seq)
 	}
-	got, err := f.c.Submission(context.Background(), "r1")
+	got, err := f.c.View(admin).Submission(context.Background(), "r1")
 	if err != nil || got.Seq != first.Seq || got.User != "ayse" {
 		t.Fatalf("lookup: %+v %v", got, err)
 	}
-	if _, err := f.c.Submission(context.Background(), "nope"); sandik.CodeOf(err) != sandik.ENotFound {
+	if _, err := f.c.View(admin).Submission(context.Background(), "nope"); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Fatalf("unknown id: %v", err)
 	}
 }
@@ -185,7 +185,7 @@ func TestConflictAndAdjudication(t *testing.T) {
 	ctx := context.Background()
 	submit(t, f, ayse, sheet("a", storetest.Box1, 10, 200, 100))
 	submit(t, f, mehm, sheet("m", storetest.Box1, 10, 201, 99))
-	d, err := f.c.Box(ctx, storetest.Race, storetest.Box1)
+	d, err := f.c.View(admin).Box(ctx, storetest.Race, storetest.Box1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestConflictAndAdjudication(t *testing.T) {
 	if diff := cmp.Diff(want, d.Diffs); diff != "" {
 		t.Fatalf("diffs:\n%s", diff)
 	}
-	cs, _ := f.c.Conflicts(storetest.Race, "", 0)
+	cs, _ := f.c.View(admin).Conflicts(storetest.Race, "", 0)
 	if len(cs) != 1 || cs[0].Box != storetest.Box1 {
 		t.Fatalf("conflicts %+v", cs)
 	}
@@ -213,11 +213,11 @@ func TestConflictAndAdjudication(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.c.WaitFor(ctx, r.Seq)
-	d, _ = f.c.Box(ctx, storetest.Race, storetest.Box1)
+	d, _ = f.c.View(admin).Box(ctx, storetest.Race, storetest.Box1)
 	if d.State.Status != sandik.StatusAdjudicated || !slices.Equal(d.State.Resolved.Votes, []int64{10, 200, 100}) {
 		t.Fatalf("after adjudication: %s %v", d.State.Status, d.State.Resolved)
 	}
-	if cs, _ := f.c.Conflicts(storetest.Race, "", 0); len(cs) != 0 {
+	if cs, _ := f.c.View(admin).Conflicts(storetest.Race, "", 0); len(cs) != 0 {
 		t.Fatalf("conflict still listed: %+v", cs)
 	}
 }
@@ -283,7 +283,7 @@ func TestImportRegistryIsIdempotentAndAtomic(t *testing.T) {
 		t.Fatalf("a rejected import changed the stored registry")
 	}
 	// A rebuild after import keeps what was counted.
-	tot, _ := f.c.Totals(storetest.Race, "34")
+	tot, _ := f.c.View(admin).Totals(storetest.Race, "34")
 	if tot.Totals.BoxesReported != 1 || tot.Seq != 1 {
 		t.Fatalf("totals after import: %+v", tot.Totals)
 	}
@@ -295,13 +295,13 @@ func TestImportRegistryIsIdempotentAndAtomic(t *testing.T) {
 func TestUnknownRaceAndAreaAreNotFound(t *testing.T) {
 	f := newCenter(t)
 	ctx := context.Background()
-	if _, err := f.c.Totals("nope", "34"); sandik.CodeOf(err) != sandik.ENotFound {
+	if _, err := f.c.View(admin).Totals("nope", "34"); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Fatal(err)
 	}
-	if _, err := f.c.Box(ctx, storetest.Race, "nowhere"); sandik.CodeOf(err) != sandik.ENotFound {
+	if _, err := f.c.View(admin).Box(ctx, storetest.Race, "nowhere"); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Fatal(err)
 	}
-	if _, err := f.c.Conflicts(storetest.Race, "nowhere", 0); sandik.CodeOf(err) != sandik.ENotFound {
+	if _, err := f.c.View(admin).Conflicts(storetest.Race, "nowhere", 0); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Fatal(err)
 	}
 }

@@ -161,7 +161,7 @@ func (c *Center) ChangeCase(ctx context.Context, u sandik.User, id itiraz.CaseID
 	if err != nil {
 		return nil, err
 	}
-	cur, err := c.CaseFor(ctx, u, id)
+	cur, err := c.View(u).Case(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func (c *Center) AddEvidence(ctx context.Context, u sandik.User, id itiraz.CaseI
 	if len(ps) > 0 {
 		return nil, sandik.Invalid("the evidence is not valid", ps)
 	}
-	cur, err := c.CaseFor(ctx, u, id)
+	cur, err := c.View(u).Case(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -260,8 +260,8 @@ func (c *Center) AddEvidence(ctx context.Context, u sandik.User, id itiraz.CaseI
 	return record(ctx, is, cur, e)
 }
 
-// Evidence returns a stored document by its checksum, verified.
-func (c *Center) Evidence(ctx context.Context, sum string) ([]byte, error) {
+// evidence returns a stored document by its checksum, verified.
+func (c *Center) evidence(ctx context.Context, sum string) ([]byte, error) {
 	is, err := c.cases()
 	if err != nil {
 		return nil, err
@@ -269,8 +269,8 @@ func (c *Center) Evidence(ctx context.Context, sum string) ([]byte, error) {
 	return is.Evidence(ctx, sum)
 }
 
-// Case returns one case as its events made it.
-func (c *Center) Case(ctx context.Context, id itiraz.CaseID) (*itiraz.Case, error) {
+// loadCase returns one case as its events made it, whoever asks.
+func (c *Center) loadCase(ctx context.Context, id itiraz.CaseID) (*itiraz.Case, error) {
 	is, err := c.cases()
 	if err != nil {
 		return nil, err
@@ -282,46 +282,9 @@ func (c *Center) Case(ctx context.Context, id itiraz.CaseID) (*itiraz.Case, erro
 	return itiraz.Fold(es)
 }
 
-// CaseFor returns one case for u to handle: EForbidden when the case is
-// about areas outside theirs, or u may not handle objections at all.
-func (c *Center) CaseFor(ctx context.Context, u sandik.User, id itiraz.CaseID) (*itiraz.Case, error) {
-	if err := canManage(u); err != nil {
-		return nil, err
-	}
-	cs, err := c.Case(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if mayHandle(c.Registry(), u, cs.Race, cs.Boxes, cs.Areas) != nil {
-		// Naming the subject outside would tell what the case is about.
-		return nil, sandik.Errorf(sandik.EForbidden, "case %s is outside the areas of user %q (%s)", id, u.ID, u.Role)
-	}
-	return cs, nil
-}
-
-// CasesFor returns the cases of race (all races when empty) u may open,
-// by id.
-func (c *Center) CasesFor(ctx context.Context, u sandik.User, race sandik.RaceCode) ([]*itiraz.Case, error) {
-	if err := canManage(u); err != nil {
-		return nil, err
-	}
-	all, err := c.Cases(ctx, race)
-	if err != nil || !u.Scoped() {
-		return all, err
-	}
-	reg := c.Registry()
-	out := []*itiraz.Case{}
-	for _, cs := range all {
-		// Listed only if it can be opened: every subject inside u's areas.
-		if mayHandle(reg, u, cs.Race, cs.Boxes, cs.Areas) == nil {
-			out = append(out, cs)
-		}
-	}
-	return out, nil
-}
-
-// Cases returns every case of race (all races when empty), by id.
-func (c *Center) Cases(ctx context.Context, race sandik.RaceCode) ([]*itiraz.Case, error) {
+// allCases returns every case of race (all races when empty), by id,
+// whoever asks.
+func (c *Center) allCases(ctx context.Context, race sandik.RaceCode) ([]*itiraz.Case, error) {
 	is, err := c.cases()
 	if err != nil {
 		return nil, err
@@ -348,50 +311,6 @@ func (c *Center) Cases(ctx context.Context, race sandik.RaceCode) ([]*itiraz.Cas
 	return out, nil
 }
 
-// Margins returns a race's margin of a over b (choice codes; the two
-// leaders when empty) as counted and under its cases. Counted figures are
-// the official ones where published, else the verified sheets.
-func (c *Center) Margins(ctx context.Context, race sandik.RaceCode, a, b sandik.ChoiceCode) (itiraz.Margins, error) {
-	eng := c.Engine()
-	reg := eng.Registry()
-	rc, ok := reg.Race(race)
-	if !ok {
-		return itiraz.Margins{}, sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
-	}
-	if len(rc.Choices) < 2 {
-		return itiraz.Margins{}, sandik.Invalid("no margin", []sandik.Problem{{Field: "race", Rule: sandik.RuleInvalidValue,
-			Message: fmt.Sprintf("race %q has one choice: it has no margin", race)}})
-	}
-	// Official results arrive box by box: each box counts with its
-	// published figures where there are some, else its verified sheet.
-	figs, err := eng.Figures(race, rc.Scope)
-	if err != nil {
-		return itiraz.Margins{}, err
-	}
-	counted := make([]int64, len(rc.Choices))
-	for i := range figs {
-		t := figs[i].Official
-		if t == nil {
-			t = figs[i].Resolved
-		}
-		if t == nil {
-			continue
-		}
-		for j, v := range t.Votes {
-			counted[j] += v
-		}
-	}
-	ia, ib, err := verify.Pair(rc, counted, a, b)
-	if err != nil {
-		return itiraz.Margins{}, err
-	}
-	cases, err := c.Cases(ctx, race)
-	if err != nil {
-		return itiraz.Margins{}, err
-	}
-	return itiraz.ComputeMargins(rc, counted, ia, ib, cases), nil
-}
-
 // DraftFromDiscrepancies turns the discrepancies of an area (the boxes
 // given, or all when none) into draft cases, one per district board, with
 // the vote effect filled in.
@@ -409,7 +328,7 @@ func (c *Center) DraftFromDiscrepancies(ctx context.Context, u sandik.User, race
 			}
 		}
 	}
-	rep, _, err := c.CompareFor(u, race, area, verify.Options{Basis: verify.BasisVerified})
+	rep, _, err := c.View(u).Compare(race, area, verify.Options{Basis: verify.BasisVerified})
 	if err != nil {
 		return nil, err
 	}

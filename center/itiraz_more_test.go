@@ -25,7 +25,7 @@ func TestMarginsCountOfficialWherePublished(t *testing.T) {
 	if err := f.c.WaitFor(ctx, f.c.Seq()); err != nil {
 		t.Fatal(err)
 	}
-	m, err := f.c.Margins(ctx, storetest.Race, "CHP", "AKP")
+	m, err := f.c.View(admin).Margins(ctx, storetest.Race, "CHP", "AKP")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestMarginOfTheRunnerUp(t *testing.T) {
 	if err := f.c.WaitFor(ctx, f.c.Seq()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.c.Margins(ctx, storetest.Race, "AKP", ""); err != nil {
+	if _, err := f.c.View(admin).Margins(ctx, storetest.Race, "AKP", ""); err != nil {
 		t.Errorf("margin of AKP over the leader: %v", err)
 	}
 }

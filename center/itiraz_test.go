@@ -64,7 +64,7 @@ func TestObjectionFromDiscrepancyToDecision(t *testing.T) {
 		t.Errorf("deadline %s, want %s", cs.Deadline, want)
 	}
 
-	m, err := f.c.Margins(ctx, storetest.Race, "CHP", "AKP")
+	m, err := f.c.View(admin).Margins(ctx, storetest.Race, "CHP", "AKP")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestObjectionFromDiscrepancyToDecision(t *testing.T) {
 	if ev := withEv.Evidence; len(ev) != 1 || ev[0].SHA256 != itiraz.Checksum(photo) || ev[0].Size != int64(len(photo)) {
 		t.Errorf("evidence %+v", ev)
 	}
-	back, err := f.c.Evidence(ctx, withEv.Evidence[0].SHA256)
+	back, err := f.c.View(admin).Evidence(ctx, withEv.Evidence[0].SHA256)
 	if err != nil || !bytes.Equal(back, photo) {
 		t.Errorf("evidence back: %v", err)
 	}
@@ -102,7 +102,7 @@ func TestObjectionFromDiscrepancyToDecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ = f.c.Margins(ctx, storetest.Race, "", "")
+	m, _ = f.c.View(admin).Margins(ctx, storetest.Race, "", "")
 	if m.A != "CHP" || m.B != "AKP" || m.AsDecided != 36 || m.IfFiledUpheld != 26 || m.Cases[itiraz.StatusPartly] != 1 {
 		t.Errorf("margins after decision %+v", m)
 	}
@@ -115,14 +115,14 @@ func TestObjectionFromDiscrepancyToDecision(t *testing.T) {
 	if appealed.Board != itiraz.BoardIl || appealed.Deadline.IsZero() || appealed.Deadline.Hour() != 17 {
 		t.Errorf("appeal %+v", appealed)
 	}
-	all, err := f.c.Cases(ctx, "")
+	all, err := f.c.View(admin).Cases(ctx, "")
 	if err != nil || len(all) != 1 || all[0].Version != appealed.Version || len(all[0].History) != appealed.Version {
 		t.Errorf("cases %v %+v", err, all)
 	}
 	// Survives a restart.
 	f.close()
 	g := open(t, f.path)
-	again, err := g.c.Case(ctx, cs.ID)
+	again, err := g.c.View(admin).Case(ctx, cs.ID)
 	if err != nil || again.Status != itiraz.StatusAppealed || again.Board != itiraz.BoardIl {
 		t.Errorf("after restart: %v %+v", err, again)
 	}
@@ -140,7 +140,7 @@ func TestCreateCaseValidates(t *testing.T) {
 		Remedy: itiraz.RemedyAnnulment, Board: itiraz.BoardYSK, Filer: "Genel Merkez", Title: "İptal"}, time.Date(2024, 4, 7, 17, 0, 0, 0, itiraz.Istanbul())); err != nil {
 		t.Fatal(err)
 	}
-	cs, _ := f.c.Cases(ctx, storetest.Race)
+	cs, _ := f.c.View(admin).Cases(ctx, storetest.Race)
 	if len(cs) != 1 || !cs[0].Deadline.Equal(time.Date(2024, 4, 10, 17, 0, 0, 0, itiraz.Istanbul())) || len(cs[0].Claim) != 3 {
 		t.Errorf("YSK case %+v", cs)
 	}

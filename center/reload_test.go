@@ -43,16 +43,18 @@ func TestFollowerReloadsANewerRegistry(t *testing.T) {
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	for {
+		changed, replaced := running.Moved()
 		if err := running.WaitFor(wctx, rs[0].Seq); err != nil {
 			t.Fatalf("the running centre never reached seq %d: %v", rs[0].Seq, err)
 		}
-		if tot, err := running.Totals(storetest.Race, "34"); err == nil && tot.Totals.BoxesReported == 1 {
+		if tot, err := running.View(admin).Totals(storetest.Race, "34"); err == nil && tot.Totals.BoxesReported == 1 {
 			break
 		}
 		select {
 		case <-wctx.Done():
 			t.Fatal("the running centre never counted the submission of the newer registry")
-		case <-running.Engine().Changed():
+		case <-changed:
+		case <-replaced:
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -66,23 +66,23 @@ func TestDistrictCoordinatorActsInTheirArea(t *testing.T) {
 		r := submit(t, f, mehm, sheet("m"+string(box), box, 10, 201, 99))
 		f.c.WaitFor(ctx, r[0].Seq)
 	}
-	all, err := f.c.ConflictsFor(coord, storetest.Race, "", 0)
+	all, err := f.c.View(coord).Conflicts(storetest.Race, "", 0)
 	if err != nil || len(all) != 2 {
 		t.Fatalf("an unscoped coordinator's queue: %+v, %v", all, err)
 	}
 	ilce := sandik.User{ID: "ilce-koord", Name: "İlçe", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{storetest.Box1, mahalle}}
 	// Nested areas (a mahalle and a box in it) list each conflict once,
 	// oldest first, as the whole queue does.
-	got, err := f.c.ConflictsFor(ilce, storetest.Race, "", 0)
+	got, err := f.c.View(ilce).Conflicts(storetest.Race, "", 0)
 	if err != nil || !reflect.DeepEqual(got, all) {
 		t.Fatalf("queue of a coordinator of the whole mahalle = %+v, %v; want %+v", got, err, all)
 	}
 	one := sandik.User{ID: "box-koord", Name: "Sandık", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{storetest.Box1}}
-	got, err = f.c.ConflictsFor(one, storetest.Race, "", 0)
+	got, err = f.c.View(one).Conflicts(storetest.Race, "", 0)
 	if err != nil || len(got) != 1 || got[0].Box != storetest.Box1 {
 		t.Fatalf("queue of a coordinator of Box1 = %+v, %v", got, err)
 	}
-	if got, err := f.c.ConflictsFor(one, storetest.Race, mahalle, 1); err != nil || len(got) != 1 || got[0].Box != storetest.Box1 {
+	if got, err := f.c.View(one).Conflicts(storetest.Race, mahalle, 1); err != nil || len(got) != 1 || got[0].Box != storetest.Box1 {
 		t.Fatalf("the mahalle's queue, one at most, for a coordinator of Box1 = %+v, %v", got, err)
 	}
 	decision := sheet("adj", storetest.Box2, 10, 200, 100)
@@ -116,11 +116,11 @@ func TestScopedLawyerHandlesOnlyTheirCases(t *testing.T) {
 	if _, err := f.c.CreateCase(ctx, scoped, draft(storetest.Box1, storetest.Box2), time.Time{}); sandik.CodeOf(err) != sandik.EForbidden {
 		t.Fatalf("a case reaching outside the lawyer's boxes: %v", err)
 	}
-	cs, err := f.c.CasesFor(ctx, scoped, "")
+	cs, err := f.c.View(scoped).Cases(ctx, "")
 	if err != nil || len(cs) != 1 || cs[0].ID != c1.ID {
 		t.Fatalf("cases a scoped lawyer sees: %+v, %v; want only %s", cs, err, c1.ID)
 	}
-	if _, err := f.c.CaseFor(ctx, scoped, c2.ID); sandik.CodeOf(err) != sandik.EForbidden {
+	if _, err := f.c.View(scoped).Case(ctx, c2.ID); sandik.CodeOf(err) != sandik.EForbidden {
 		t.Fatalf("reading a case outside: %v", err)
 	}
 	if _, err := f.c.ChangeCase(ctx, scoped, c2.ID, filing(c2.Version)); sandik.CodeOf(err) != sandik.EForbidden {
@@ -134,7 +134,7 @@ func TestScopedLawyerHandlesOnlyTheirCases(t *testing.T) {
 	if _, err := f.c.ChangeCase(ctx, scoped, c1.ID, filing(c1.Version)); err != nil {
 		t.Fatalf("filing a case inside: %v", err)
 	}
-	if cs, err := f.c.CasesFor(ctx, ayse, ""); sandik.CodeOf(err) != sandik.EForbidden {
+	if cs, err := f.c.View(ayse).Cases(ctx, ""); sandik.CodeOf(err) != sandik.EForbidden {
 		t.Fatalf("an observer listing cases: %d, %v", len(cs), err)
 	}
 }

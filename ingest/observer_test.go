@@ -122,7 +122,7 @@ func TestImportObserverFiles(t *testing.T) {
 	if err := c.WaitFor(ctx, res.LastSeq); err != nil {
 		t.Fatal(err)
 	}
-	tot, err := c.Totals("2023-genel.cb", "01")
+	tot, err := c.View(admin).Totals("2023-genel.cb", "01")
 	if err != nil {
 		t.Fatal(err)
 	}

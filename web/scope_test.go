@@ -1,194 +1,145 @@
 package web
 
+// Tests of user areas across the two rooms: a case, its evidence and its
+// petition, the case list and drafts from discrepancies, reached through
+// the API and the pages alike, must reveal nothing outside the user's
+// areas. Each checks a control first, so that it fails for the reason it
+// names.
+
 import (
-	"encoding/json"
 	"net/http"
-	"slices"
+	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/web/casefile"
+	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
 
-// Scoped users of the fixture: an observer at box1, a coordinator and a
-// lawyer of Adalar (box1, box2). box3 (Beşiktaş) is outside all three.
-const (
-	obsBox1    = "obs-box1"
-	coordAdal  = "coord-adalar"
-	lawyerAdal = "lawyer-adalar"
-)
-
-func newScopedEnv(t *testing.T, adjust ...func(*Config)) *env {
-	t.Helper()
-	e := newEnv(t, adjust...)
-	for _, u := range []sandik.User{
-		{ID: obsBox1, Name: "Müşahit 1001", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{box1}},
-		{ID: coordAdal, Name: "Adalar koordinatörü", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34.01"}},
-		{ID: lawyerAdal, Name: "Adalar avukatı", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34.01"}},
-	} {
-		tok, err := e.center.CreateUser(t.Context(), u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[string(u.ID)] = tok
+// Evidence is served by checksum to anyone who may handle objections. The
+// case it belongs to (about box3) is refused to an Adalar lawyer; its
+// documents must be too.
+func TestReviewEvidenceOfACaseOutsideAreas(t *testing.T) {
+	e := newScopedEnv(t)
+	fx := webtest.NewCaseFixture(e.Env)
+	if r := e.Do("GET", "/api/v1/cases/"+string(fx.ID), lawyerAdal, nil); r.Status != http.StatusForbidden {
+		t.Fatalf("control: the box3 case for the Adalar lawyer: %d, want 403", r.Status)
 	}
-	return e
+	if r := e.Do("GET", "/api/v1/evidence/"+fx.Evidence, lawyerAdal, nil); r.Status == http.StatusOK {
+		t.Errorf("the Adalar lawyer downloads the evidence of a Beşiktaş case (%q)", r.Body)
+	}
+	if r := e.Browser(coordAdal).Get("/evidence/" + fx.Evidence); r.Status == http.StatusOK {
+		t.Errorf("the Adalar coordinator downloads the evidence of a Beşiktaş case from the page route (%q)", r.Body)
+	}
 }
 
-// TestScopeMatrix is the authorisation matrix's second axis: each route
-// that names a box or case, for each scoped user, with an object inside
-// their areas and one outside.
-func TestScopeMatrix(t *testing.T) {
+// A case list must hold only cases the user may open. Cases about Adalar
+// and Beşiktaş together, or about all of İstanbul, are refused to an
+// Adalar lawyer by GET /cases/{id}, yet listed with all their content
+// (title, body, claim, evidence checksums) by GET /cases, the deadline
+// board and the CSV.
+func TestReviewCaseListHoldsOnlyCasesTheUserMayOpen(t *testing.T) {
 	e := newScopedEnv(t)
-	// Conflicts in box2 (Adalar) and box3 (Beşiktaş).
-	for _, b := range []string{box2, box3} {
-		e.submit(observer1, sheet("c1-"+b, raceIST, b, 10, 20, 1))
-		e.settle(e.submit(volunteer, sheet("c2-"+b, raceIST, b, 11, 19, 1)).Seq)
-	}
-	cases := map[string]string{}
-	for _, b := range []string{box2, box3} {
-		var c caseJSON
-		e.do("POST", "/api/v1/cases", lawyer, map[string]any{"race": raceIST, "boxes": []string{b}, "ground": "procedure",
-			"remedy": "recount", "board": "ilce", "filer": "İl Başkanlığı", "title": "Sayım " + b}).decode(t, http.StatusCreated, &c)
-		cases[b] = string(c.ID)
-	}
-	adjudication := func(id, b string) map[string]any {
-		s := sheet(id, raceIST, b, 10, 20, 1)
-		s["reason"] = "fotoğraf incelendi"
-		return s
-	}
-	type check struct {
-		user, method, path string
-		body               any
-		want               int
-	}
-	checks := []check{
-		{obsBox1, "POST", "/api/v1/submissions", sheet("in", raceIST, box1, 1, 2, 3), http.StatusCreated},
-		{obsBox1, "POST", "/api/v1/submissions", sheet("out", raceIST, box2, 1, 2, 3), http.StatusForbidden},
-		{obsBox1, "GET", "/api/v1/races/" + raceIST + "/boxes/" + box1, nil, http.StatusOK},
-		{obsBox1, "GET", "/api/v1/races/" + raceIST + "/boxes/" + box2, nil, http.StatusForbidden},
-		{coordAdal, "GET", "/api/v1/races/" + raceIST + "/boxes/" + box2, nil, http.StatusOK},
-		{coordAdal, "GET", "/api/v1/races/" + raceIST + "/boxes/" + box3, nil, http.StatusForbidden},
-		{coordAdal, "POST", "/api/v1/races/" + raceIST + "/boxes/" + box3 + "/adjudication", adjudication("adj3", box3), http.StatusForbidden},
-		{coordAdal, "POST", "/api/v1/races/" + raceIST + "/boxes/" + box2 + "/adjudication", adjudication("adj2", box2), http.StatusCreated},
-		{lawyerAdal, "GET", "/api/v1/cases/" + cases[box2], nil, http.StatusOK},
-		{lawyerAdal, "GET", "/api/v1/cases/" + cases[box3], nil, http.StatusForbidden},
-		{lawyerAdal, "GET", "/api/v1/cases/" + cases[box3] + "/petition", nil, http.StatusForbidden},
-		{lawyerAdal, "POST", "/api/v1/cases", map[string]any{"race": raceIST, "boxes": []string{box3}, "ground": "procedure",
-			"remedy": "recount", "board": "ilce", "filer": "x", "title": "dışarı"}, http.StatusForbidden},
-		{lawyerAdal, "POST", "/api/v1/cases/" + cases[box3] + "/changes", map[string]any{"version": 1, "kind": "filed", "reference": "1"}, http.StatusForbidden},
-		{lawyerAdal, "POST", "/api/v1/cases/" + cases[box2] + "/changes", map[string]any{"version": 1, "kind": "filed", "reference": "1"}, http.StatusOK},
-	}
-	for _, c := range checks {
-		r := e.do(c.method, c.path, c.user, c.body)
-		if r.status != c.want {
-			t.Errorf("%s %s %s: %d, want %d; %s", c.user, c.method, c.path, r.status, c.want, r.body)
+	fx := webtest.NewCaseFixture(e.Env) // about box3 only, with evidence
+	made := map[string]itiraz.CaseID{"box3": fx.ID}
+	for name, subject := range map[string]map[string]any{
+		"box2+box3": {"boxes": []string{box2, box3}},
+		"İstanbul":  {"areas": []string{"34"}},
+	} {
+		body := map[string]any{"race": raceIST, "ground": "procedure", "remedy": "recount", "board": "il", "filer": "İl", "title": "Dava " + name}
+		for k, v := range subject {
+			body[k] = v
 		}
-		if c.want == http.StatusForbidden && !strings.Contains(string(r.body), "outside the areas") {
-			t.Errorf("%s %s %s: the refusal does not say why: %s", c.user, c.method, c.path, r.body)
-		}
-	}
-
-	// Lists hold only what lies inside: the queue and the cases.
-	var q struct {
-		Conflicts []struct {
-			Box string `json:"box"`
-		} `json:"conflicts"`
-	}
-	e.do("GET", "/api/v1/races/"+raceIST+"/conflicts", coordAdal, nil).decode(t, http.StatusOK, &q)
-	for _, c := range q.Conflicts {
-		if c.Box != box2 {
-			t.Errorf("the Adalar coordinator's queue lists %s", c.Box)
-		}
-	}
-	e.do("GET", "/api/v1/races/"+raceIST+"/conflicts", coordinator, nil).decode(t, http.StatusOK, &q)
-	if len(q.Conflicts) != 1 || q.Conflicts[0].Box != box3 { // box2 was adjudicated above
-		t.Errorf("the centre's queue = %+v; want box3 only", q.Conflicts)
+		var c casefile.Case
+		e.Do("POST", "/api/v1/cases", lawyer, body).Decode(t, http.StatusCreated, &c)
+		made[name] = c.ID
 	}
 	var list struct {
-		Cases []caseJSON `json:"cases"`
+		Cases []casefile.Case `json:"cases"`
 	}
-	e.do("GET", "/api/v1/cases", lawyerAdal, nil).decode(t, http.StatusOK, &list)
-	if len(list.Cases) != 1 || string(list.Cases[0].ID) != cases[box2] {
-		t.Errorf("the Adalar lawyer's cases = %+v; want %s only", list.Cases, cases[box2])
-	}
-
-	// A coordinator of Adalar does not read another district's typing by id.
-	e.do("GET", "/api/v1/submissions/c1-"+box3, coordAdal, nil).apiError(t, http.StatusNotFound)
-	e.do("GET", "/api/v1/submissions/c1-"+box2, coordAdal, nil).decode(t, http.StatusOK, nil)
-}
-
-// TestEntryFormOffersAssignedBoxes: the observer's form lists their own
-// boxes and only the races those boxes take part in; the box search finds
-// nothing outside; an observer without boxes is told to ask for them.
-func TestEntryFormOffersAssignedBoxes(t *testing.T) {
-	e := newScopedEnv(t)
-	page := e.browser(obsBox1).get("/entry")
-	if page.status != http.StatusOK {
-		t.Fatalf("entry page: %d", page.status)
-	}
-	body := string(page.body)
-	start := strings.Index(body, `id="races-data">`)
-	end := strings.Index(body[start:], "</script>")
-	if start < 0 || end < 0 {
-		t.Fatalf("no races data in the page:\n%s", body)
-	}
-	var races []entryRace
-	if err := json.Unmarshal([]byte(body[start+len(`id="races-data">`):start+end]), &races); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, rc := range races {
-		for _, b := range rc.Assigned {
-			got = append(got, string(rc.Code)+"/"+string(b.Code))
+	e.Do("GET", "/api/v1/cases", lawyerAdal, nil).Decode(t, http.StatusOK, &list)
+	for _, c := range list.Cases {
+		if r := e.Do("GET", "/api/v1/cases/"+string(c.ID), lawyerAdal, nil); r.Status != http.StatusOK {
+			t.Errorf("GET /cases lists %s (%q, boxes %v, evidence %d) to the Adalar lawyer, but opening it answers %d",
+				c.ID, c.Title, c.Boxes, len(c.Evidence), r.Status)
 		}
 	}
-	slices.Sort(got)
-	if want := []string{raceIlce + "/" + box1, raceIST + "/" + box1}; !slices.Equal(got, want) {
-		t.Errorf("assigned boxes on the form = %v; want %v", got, want)
+	var board struct {
+		Soon    []casefile.Case `json:"soon"`
+		Expired []casefile.Case `json:"expired"`
 	}
-	if !strings.Contains(body, "Görevli olduğunuz sandıklar") {
-		t.Error("the form does not say the boxes are the observer's own")
+	e.Do("GET", "/api/v1/deadlines?hours=720", lawyerAdal, nil).Decode(t, http.StatusOK, &board)
+	for _, c := range append(board.Soon, board.Expired...) {
+		if r := e.Do("GET", "/api/v1/cases/"+string(c.ID), lawyerAdal, nil); r.Status != http.StatusOK {
+			t.Errorf("the deadline board shows %s to the Adalar lawyer, who may not open it (%d)", c.ID, r.Status)
+		}
 	}
-
-	var hits struct {
-		Boxes []boxHit `json:"boxes"`
-	}
-	r := e.browser(obsBox1).get("/entry/boxes?race=" + raceIST + "&q=34")
-	if err := json.Unmarshal(r.body, &hits); err != nil || len(hits.Boxes) != 1 || hits.Boxes[0].Code != box1 {
-		t.Errorf("box search of a scoped observer = %s (%v); want box1 only", r.body, err)
-	}
-
-	tok, err := e.center.CreateUser(t.Context(), sandik.User{ID: "yeni", Name: "Yeni müşahit", Role: sandik.RoleObserver})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.tokens["yeni"] = tok
-	page = e.browser("yeni").get("/entry")
-	if !strings.Contains(string(page.body), "Size henüz sandık atanmadı") || strings.Contains(string(page.body), `id="sheet"`) {
-		t.Errorf("an observer without boxes gets a form or no explanation:\n%s", page.body)
+	csv := e.Browser(lawyerAdal).Get("/itiraz.csv")
+	for name, id := range made {
+		if !strings.Contains(string(csv.Body), string(id)) {
+			continue
+		}
+		if r := e.Do("GET", "/api/v1/cases/"+string(id), lawyerAdal, nil); r.Status != http.StatusOK {
+			t.Errorf("/itiraz.csv lists the %s case %s, which the Adalar lawyer may not open (%d)", name, id, r.Status)
+		}
 	}
 }
 
-// TestScopedPages: the box page and the live box stream refuse a box
-// outside, and the conflict page lists only the district's boxes.
-func TestScopedPages(t *testing.T) {
+// Drafting from discrepancies checks whether a named box is a discrepancy
+// before it checks the user's areas, so the answer for a box outside them
+// says whether its official figures differ from its sheet: 422 "not a
+// discrepancy" before YSK publishes a different figure, 403 after. Both
+// must be the same refusal, and an area wholly outside the user's must be
+// refused rather than reported as having no discrepancy.
+func TestReviewDraftFromDiscrepanciesRevealsNothingOutsideAreas(t *testing.T) {
 	e := newScopedEnv(t)
-	for _, b := range []string{box2, box3} {
-		e.submit(observer1, sheet("c1-"+b, raceIST, b, 10, 20, 1))
-		e.settle(e.submit(volunteer, sheet("c2-"+b, raceIST, b, 11, 19, 1)).Seq)
+	path := "/api/v1/races/" + raceIST + "/cases/from-discrepancies"
+	body := map[string]any{"area": "34", "boxes": []string{box3}}
+
+	// box3 verified, no official figures yet: not a discrepancy.
+	e.submit(observer2, sheet("dd-1", raceIST, box3, 70, 60, 1))
+	e.Settle(e.submit(volunteer, sheet("dd-2", raceIST, box3, 70, 60, 1)).Seq)
+	before := e.Do("POST", path, lawyerAdal, body)
+	wholeBefore := e.Do("POST", path, lawyerAdal, map[string]any{"area": "34.02"})
+	// The comparison page's form takes the same path.
+	page := e.Browser(lawyerAdal).Post("/races/"+raceIST+"/areas/34.02.01/cases", url.Values{"box": {box3}})
+
+	e.Official(box3, 60, 70, 1) // now it is one
+	after := e.Do("POST", path, lawyerAdal, body)
+	wholeAfter := e.Do("POST", path, lawyerAdal, map[string]any{"area": "34.02"})
+
+	if before.Status != http.StatusForbidden || after.Status != http.StatusForbidden {
+		t.Errorf("naming box3 (outside the user's areas): %d before YSK's figures, %d after; want 403 both times, so that the answer does not say whether box3 is a discrepancy.\nbefore: %s\nafter: %s",
+			before.Status, after.Status, before.Body, after.Body)
 	}
-	br := e.browser(coordAdal)
-	if r := br.get("/races/" + raceIST + "/boxes/" + box2); r.status != http.StatusOK {
-		t.Errorf("box page inside: %d", r.status)
+	if wholeBefore.Status != http.StatusForbidden || wholeAfter.Status != http.StatusForbidden {
+		t.Errorf("drafting for Beşiktaş (outside the user's areas): %d, then %d; want 403, not \"no discrepancies\".\nafter: %s",
+			wholeBefore.Status, wholeAfter.Status, wholeAfter.Body)
 	}
-	for _, p := range []string{"/races/" + raceIST + "/boxes/" + box3, "/races/" + raceIST + "/boxes/" + box3 + "/live"} {
-		if r := br.get(p); r.status != http.StatusForbidden {
-			t.Errorf("%s outside: %d, want 403", p, r.status)
+	if page.Status != http.StatusForbidden {
+		t.Errorf("the comparison page's form drafting on box3 for the Adalar lawyer: %d, want 403", page.Status)
+	}
+}
+
+// A refusal of a case names the first of its subjects outside the user's
+// areas. The user gave only an opaque case id, so the refusal tells them
+// which box or area the case is about. It should say the case is outside
+// their areas without naming what it is about.
+func TestReviewCaseRefusalDoesNotNameItsSubjects(t *testing.T) {
+	e := newScopedEnv(t)
+	fx := webtest.NewCaseFixture(e.Env)
+	for _, p := range []string{"/api/v1/cases/" + string(fx.ID), "/api/v1/cases/" + string(fx.ID) + "/petition"} {
+		r := e.Do("GET", p, lawyerAdal, nil)
+		if r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
+			t.Fatalf("%s for the Adalar lawyer: %d", p, r.Status)
+		}
+		if strings.Contains(string(r.Body), box3) {
+			t.Errorf("%s: the refusal names the case's box: %s", p, r.Body)
 		}
 	}
-	r := br.get("/races/" + raceIST + "/conflicts")
-	if r.status != http.StatusOK || !strings.Contains(string(r.body), box2) || strings.Contains(string(r.body), box3) {
-		t.Errorf("conflict page of the Adalar coordinator (%d) should list box2 and not box3:\n%s", r.status, r.body)
+	r := e.Browser(lawyerAdal).Get("/itiraz/" + string(fx.ID))
+	if strings.Contains(string(r.Body), box3) {
+		t.Errorf("case page refusal (%d) names the case's box", r.Status)
 	}
 }

@@ -1,21 +1,22 @@
-// Package web is Sandık's HTTP layer: the JSON API under /api/v1, health
-// and metrics. Handlers return an error; one function turns it into a
-// status and a body (errors.go). Everything is rendered into a buffer
-// before a byte is written.
+// Package web is Sandık's HTTP layer put together: the JSON API
+// (web/api) and the HTML pages (web/pages) over one shared base for
+// handling, errors and metrics (web/handler), on one mux, with /metrics
+// and one answer for every path no route matches. The strict JSON decoder
+// is web/strict; the documents of an objection case, served by both, are
+// web/casefile.
 package web
 
 import (
 	"cmp"
-	"context"
-	"html/template"
+	_ "embed"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/broker"
 	"github.com/sandik-dev/sandik/center"
-	"github.com/sandik-dev/sandik/web/geo"
+	"github.com/sandik-dev/sandik/web/api"
+	"github.com/sandik-dev/sandik/web/handler"
+	"github.com/sandik-dev/sandik/web/pages"
 )
 
 // Defaults of Config.
@@ -36,9 +37,10 @@ type Config struct {
 	// WaitTimeout bounds how long ?wait=1 waits for the tally to reflect a
 	// new submission; DefaultWaitTimeout.
 	WaitTimeout time.Duration
-	// MaxInFlightWrites caps concurrent write requests; beyond it the
-	// server answers 503 with Retry-After at once instead of queueing
-	// without bound. DefaultMaxInFlightWrites; negative means no cap.
+	// MaxInFlightWrites caps concurrent write requests, API and pages
+	// together; beyond it the server answers 503 with Retry-After at once
+	// instead of queueing without bound. DefaultMaxInFlightWrites; negative
+	// means no cap.
 	MaxInFlightWrites int
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
@@ -53,40 +55,20 @@ type Config struct {
 	// LiveInterval is the shortest time between two live updates of the
 	// pages; broker.DefaultInterval when zero.
 	LiveInterval time.Duration
-	// Now is the clock of the pages (time.Now when nil).
+	// Now is the clock of the pages and of deadlines (the Center's when
+	// nil).
 	Now func() time.Time
-
-	// keepAlive is how often idle live streams ping; keepAlive (sse.go)
-	// when zero. Tests shorten it.
-	keepAlive time.Duration
-
-	// lookup replaces the Center's lookup of a submission by id (tests, until
-	// the Center has one).
-	lookup func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
 }
 
-// Server serves the API of one Center.
-type Server struct {
-	c        *center.Center
-	log      *slog.Logger
-	cfg      Config
-	mux      *http.ServeMux
-	metrics  *metrics
-	writes   chan struct{} // write slots; nil means no cap
-	patterns []string      // registered patterns, for tests and docs
-	// submission looks a submission up by id when the Center can.
-	submission func(context.Context, sandik.SubmissionID) (sandik.Submission, error)
+//go:embed openapi.yaml
+var openAPISpec []byte
 
-	// The pages (page.go, session.go, sse.go).
-	pages     map[string]*template.Template
-	sessions  *sessions
-	cop       *http.CrossOriginProtection
-	broker    *broker.Broker
-	live      *liveCache
-	provinces *geo.Map
-	loc       *time.Location
-	now       func() time.Time
-	keepAlive time.Duration
+// Server serves the API and the pages of one Center.
+type Server struct {
+	log   *slog.Logger
+	cfg   Config
+	base  *handler.Base
+	pages *pages.Pages
 }
 
 // New builds a Server; cfg.Center is required.
@@ -106,44 +88,19 @@ func New(cfg Config) *Server {
 	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 30*time.Second)
 	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 120*time.Second)
 	cfg.MaxHeaderBytes = cmp.Or(cfg.MaxHeaderBytes, 64<<10)
-	s := &Server{c: cfg.Center, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux()}
-	if cfg.MaxInFlightWrites > 0 {
-		s.writes = make(chan struct{}, cfg.MaxInFlightWrites)
-	}
-	// The lookup by id lights up as soon as the Center offers it.
-	if sc, ok := any(cfg.Center).(interface {
-		Submission(context.Context, sandik.SubmissionID) (sandik.Submission, error)
-	}); ok {
-		s.submission = sc.Submission
-	}
-	if cfg.lookup != nil {
-		s.submission = cfg.lookup
-	}
-	s.metrics = newMetrics(cfg.Center)
-	s.now = cfg.Now
-	if s.now == nil {
-		s.now = cfg.Center.Now // the centre's clock, which deadlines are computed by
-	}
-	pages, err := parsePages()
-	if err != nil {
-		panic("web: " + err.Error()) // the templates are part of the binary
-	}
-	s.pages = pages
-	if s.provinces, err = geo.Provinces(800); err != nil {
-		panic("web: " + err.Error())
-	}
-	s.loc = istanbul()
-	s.sessions = newSessions(cfg.Center.Sessions(), s.log, s.now)
-	s.cop = http.NewCrossOriginProtection()
-	s.broker = broker.New(cfg.Center, cfg.LiveInterval, s.now)
-	s.live = newLiveCache()
-	s.keepAlive = cmp.Or(cfg.keepAlive, keepAlive)
-	s.routes()
-	return s
+	c := cfg.Center
+	b := handler.New(handler.Config{Logger: cfg.Logger, Authenticate: c.Authenticate, Seq: c.Seq,
+		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken})
+	api.Mount(b, c, api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxBatchBytes: cfg.MaxBatchBytes,
+		WaitTimeout: cfg.WaitTimeout, Now: cfg.Now, OpenAPI: openAPISpec})
+	p := pages.Mount(b, c, pages.Config{MaxBodyBytes: cfg.MaxBodyBytes, LiveInterval: cfg.LiveInterval, Now: cfg.Now})
+	b.Handle("GET /metrics", b.ServeMetrics, http.StatusOK)
+	b.Handle("/", b.NotFound)
+	return &Server{log: cfg.Logger, cfg: cfg, base: b, pages: p}
 }
 
 // Handler returns the handler of every route.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.base.Handler() }
 
 // HTTPServer returns an *http.Server for addr with every timeout and limit
 // set, for the caller to ListenAndServe and Shutdown.
@@ -160,13 +117,13 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 	// Live pages hold their streams open: end them when shutting down, or
 	// Shutdown would wait for them until its deadline.
-	srv.RegisterOnShutdown(s.broker.Close)
+	srv.RegisterOnShutdown(s.pages.Close)
 	return srv
 }
 
 // Close ends the live streams; the server keeps answering other requests.
-func (s *Server) Close() { s.broker.Close() }
+func (s *Server) Close() { s.pages.Close() }
 
 // DroppedSubscribers counts live pages dropped for being too slow to take
 // their events (they reconnect by themselves).
-func (s *Server) DroppedSubscribers() int64 { return s.broker.Dropped() }
+func (s *Server) DroppedSubscribers() int64 { return s.pages.DroppedSubscribers() }

@@ -156,7 +156,7 @@ func benchRebuild(e *env, args []string) error {
 	took := time.Since(start)
 	stopProfile()
 	defer c.Close()
-	tot, err := c.Totals(reg.Races[0].Code, "TR")
+	tot, err := c.View(operator()).Totals(reg.Races[0].Code, "TR")
 	if err != nil {
 		return err
 	}

@@ -354,7 +354,7 @@ func checkStore(t *testing.T, st sandik.Store, acked map[sandik.SubmissionID]str
 	for _, v := range latest {
 		want += v
 	}
-	tot, err := c.Totals("race1", "TR")
+	tot, err := c.View(operator()).Totals("race1", "TR")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,7 +113,7 @@ func cmdDemo(e *env, args []string) error {
 	defer cancelWait()
 	if werr := a.center.WaitFor(wctx, mustSeq(a)); werr == nil {
 		fmt.Fprintf(e.stdout, m["done"], time.Since(start).Round(time.Second), stats.Accepted, stats.Replayed, totalsLine(a.center, m))
-		conflicts, _ := a.center.Conflicts(demo.RaceMayor, "", 0)
+		conflicts, _ := a.center.View(operator()).Conflicts(demo.RaceMayor, "", 0)
 		fmt.Fprintf(e.stdout, m["conflicts"], len(conflicts))
 		if err := publishOfficial(e, a.center, reg, *seed, url, m); err != nil {
 			stop()
@@ -212,7 +212,7 @@ func createDemoUsers(e *env, c *center.Center, reg *sandik.Registry, volunteers 
 
 // totalsLine is the province-wide state of the mayoral race.
 func totalsLine(c *center.Center, m map[string]string) string {
-	t, err := c.Totals(demo.RaceMayor, "34")
+	t, err := c.View(operator()).Totals(demo.RaceMayor, "34")
 	if err != nil {
 		return err.Error()
 	}

@@ -250,11 +250,11 @@ func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, 
 	}
 	defer cb.Close()
 	for _, rc := range ra.Races {
-		ta, err := ca.Totals(rc.Code, rc.Scope)
+		ta, err := ca.View(operator()).Totals(rc.Code, rc.Scope)
 		if err != nil {
 			return 0, err
 		}
-		tb, err := cb.Totals(rc.Code, rc.Scope)
+		tb, err := cb.View(operator()).Totals(rc.Code, rc.Scope)
 		if err != nil {
 			return 0, err
 		}

@@ -51,8 +51,8 @@ func TestMigrateStoreRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cb.Close()
-	ta, _ := ca.Totals("race1", "TR")
-	tb, _ := cb.Totals("race1", "TR")
+	ta, _ := ca.View(operator()).Totals("race1", "TR")
+	tb, _ := cb.View(operator()).Totals("race1", "TR")
 	if ta.Totals.BoxesReported == 0 || ta.Totals.BoxesConflict == 0 || ta.Totals.BoxesVerified == 0 {
 		t.Fatalf("the fixture lacks variety: %+v", ta.Totals)
 	}

@@ -123,7 +123,7 @@ func cmdScreenshots(e *env, args []string) error {
 	rc, _ := reg.Race(race)
 	district := reg.Children(rc.Scope)[0]
 	var box sandik.AreaCode
-	if cs, err := a.center.Conflicts(race, "", 1); err == nil && len(cs) > 0 {
+	if cs, err := a.center.View(operator()).Conflicts(race, "", 1); err == nil && len(cs) > 0 {
 		box = cs[0].Box
 	} else {
 		box = reg.RaceBoxes(race)[0]

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/internal/webtest"
+)
+
+func TestAuthRequired(t *testing.T) {
+	e := newEnv(t)
+	for _, p := range e.base.Patterns() {
+		method, path, ok := strings.Cut(p, " ")
+		if !ok || !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.yaml" {
+			continue
+		}
+		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "x").Replace(path)
+		for _, auth := range []string{"", "Bearer", "Bearer ", "Basic b2JzMTpzZWNyZXQ=", "Bearer sdk_not-a-token"} {
+			r := e.Do(method, path, "", sheet("auth-1", raceIST, box1, 100, 90, 10), "Authorization", auth)
+			d := r.APIError(t, http.StatusUnauthorized)
+			if d.Code != sandik.EUnauthorized || !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("%s with %q: code %s, WWW-Authenticate %q", p, auth, d.Code, r.Header.Get("WWW-Authenticate"))
+			}
+		}
+	}
+	if n := e.LastSeq(); n != 0 {
+		t.Errorf("unauthenticated requests wrote %d submissions", n)
+	}
+	// The scheme is case-insensitive (RFC 7235).
+	e.Do("GET", "/api/v1/races", "", nil, "Authorization", "bearer "+e.Tokens[observer1]).Decode(t, http.StatusOK, nil)
+}
+
+// authMatrix says, for every route of the API, which roles may use it
+// (with a valid request). A route missing here fails the test; the pages
+// have their own (web/pages).
+var authMatrix = map[string][]sandik.Role{
+	"POST /api/v1/submissions":                           submitters,
+	"POST /api/v1/submissions/batch":                     submitters,
+	"GET /api/v1/submissions/{id}":                       allRoles,
+	"GET /api/v1/races":                                  allRoles,
+	"GET /api/v1/races/{race}":                           allRoles,
+	"GET /api/v1/races/{race}/totals/{area}":             allRoles,
+	"GET /api/v1/races/{race}/conflicts":                 allRoles,
+	"GET /api/v1/races/{race}/boxes/{box}":               allRoles,
+	"POST /api/v1/races/{race}/boxes/{box}/adjudication": {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /api/v1/races/{race}/comparison/{area}":         allRoles, // verified basis; provisional is tested apart
+	"GET /api/v1/races/{race}/anomalies/{area}":          allRoles, // official basis; provisional is tested apart
+	"GET /api/v1/anomaly-thresholds":                     allRoles,
+	"PUT /api/v1/anomaly-thresholds":                     {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /api/v1/races/{race}/margins":                   caseRoles,
+	"POST /api/v1/races/{race}/cases/from-discrepancies": caseRoles,
+	"GET /api/v1/cases":                                  caseRoles,
+	"POST /api/v1/cases":                                 caseRoles,
+	"GET /api/v1/cases/{id}":                             caseRoles,
+	"POST /api/v1/cases/{id}/changes":                    caseRoles,
+	"POST /api/v1/cases/{id}/evidence":                   caseRoles,
+	"GET /api/v1/cases/{id}/petition":                    caseRoles,
+	"GET /api/v1/evidence/{sha256}":                      caseRoles,
+	"GET /api/v1/deadlines":                              caseRoles,
+	"GET /api/v1/areas":                                  allRoles,
+	"GET /api/v1/areas/{code}":                           allRoles,
+	"GET /api/v1/openapi.yaml":                           nil, // public
+	"GET /healthz":                                       nil,
+	"/":                                                  nil,
+}
+
+func TestAuthMatrix(t *testing.T) {
+	e := newEnv(t)
+	users := map[sandik.Role]string{sandik.RoleObserver: observer1, sandik.RoleVolunteer: volunteer, sandik.RoleCoordinator: coordinator,
+		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
+	fx := webtest.NewCaseFixture(e.Env)
+	n := 0
+	for _, p := range e.base.Patterns() {
+		allowed, ok := authMatrix[p]
+		if !ok {
+			t.Errorf("route %s has no entry in the authorisation matrix", p)
+			continue
+		}
+		method, path, ok := strings.Cut(p, " ")
+		if !ok || allowed == nil {
+			continue
+		}
+		for _, role := range allRoles {
+			n++
+			user := users[role]
+			owner := user
+			if role == sandik.RoleLawyer {
+				owner = coordinator // lawyers enter no sheets of their own
+			}
+			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "m-"+owner).Replace(path)
+			var body any
+			var header []string
+			if strings.Contains(p, "/cases") || strings.Contains(p, "/evidence/") {
+				path, body, header = caseRequest(fx, p)
+			}
+			switch {
+			case body != nil:
+			case p == "PUT /api/v1/anomaly-thresholds":
+				body = thresholdsBody(e) // on the version saved so far
+			case strings.HasSuffix(path, "/batch"):
+				body = map[string]any{"items": []any{sheet("mb-"+user, raceIST, box2, 100, 90, 10)}}
+			case strings.HasSuffix(path, "/adjudication"):
+				b := sheet("ma-"+user, raceIST, box1, 100, 90, 10)
+				b["reason"] = "matrix"
+				body = b
+			case method == "POST":
+				body = sheet("m-"+user, raceIST, box1, 100, 90, 10)
+			}
+			r := e.Do(method, path, user, body, header...)
+			want := slices.Contains(allowed, role)
+			if got := r.Status < 300; got != want {
+				t.Errorf("%s as %s: status %d, allowed %v: %s", p, role, r.Status, want, r.Body)
+			}
+			if !want && r.Status != http.StatusForbidden {
+				t.Errorf("%s as %s: status %d, want 403", p, role, r.Status)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no route checked")
+	}
+}
+
+// Logs carry the route and the user but never a token.
+func TestLogsHoldNoToken(t *testing.T) {
+	e := newEnv(t)
+	e.submit(observer1, sheet("l-1", raceIST, box1, 100, 90, 10))
+	e.Do("GET", "/api/v1/races", "", nil, "Authorization", "Bearer sdk_secret-guess")
+	logs := e.Logs.String()
+	if !strings.Contains(logs, `"route":"POST /api/v1/submissions"`) || !strings.Contains(logs, `"user":"obs1"`) || !strings.Contains(logs, `"status":201`) {
+		t.Errorf("request log missing fields:\n%s", logs)
+	}
+	for _, secret := range []string{e.Tokens[observer1], "sdk_secret-guess", "Bearer"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+}
+
+// An infrastructure failure answers 500 without its details and is logged.
+func TestInternalErrorDoesNotLeak(t *testing.T) {
+	e := newEnv(t)
+	e.Store.Close()
+	d := e.Do("POST", "/api/v1/submissions", observer1, sheet("i-1", raceIST, box1, 100, 90, 10)).APIError(t, http.StatusInternalServerError)
+	if d.Code != sandik.EInternal || d.Message != "internal error" || len(d.Problems) != 0 {
+		t.Errorf("internal error answered %+v", d)
+	}
+	if !strings.Contains(e.Logs.String(), `"msg":"request failed"`) {
+		t.Errorf("internal error not logged")
+	}
+}

@@ -1,0 +1,123 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/tally"
+	"github.com/sandik-dev/sandik/web/handler"
+)
+
+// raceJSON is a race with its election, scope and choices in ballot order.
+type raceJSON struct {
+	Code     sandik.RaceCode `json:"code"`
+	Name     string          `json:"name"`
+	Election sandik.Election `json:"election"`
+	Scope    sandik.Area     `json:"scope"`
+	Choices  []sandik.Choice `json:"choices"`
+	Boxes    int             `json:"boxes"` // boxes taking part
+}
+
+func raceOf(reg *sandik.Registry, rc *sandik.Race) raceJSON {
+	e, _ := reg.Election(rc.Election)
+	scope, _ := reg.Area(rc.Scope)
+	return raceJSON{Code: rc.Code, Name: rc.Name, Election: e, Scope: scope, Choices: rc.Choices, Boxes: len(reg.RaceBoxes(rc.Code))}
+}
+
+// race looks up the race named in the URL.
+func race(reg *sandik.Registry, r *http.Request) (*sandik.Race, error) {
+	code := sandik.RaceCode(r.PathValue("race"))
+	rc, ok := reg.Race(code)
+	if !ok {
+		return nil, sandik.Errorf(sandik.ENotFound, "race %q does not exist", code)
+	}
+	return rc, nil
+}
+
+func (a *API) listRaces(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+	reg := a.c.Registry()
+	out := struct {
+		Races []raceJSON `json:"races"`
+	}{make([]raceJSON, 0, len(reg.Races))}
+	for i := range reg.Races {
+		out.Races = append(out.Races, raceOf(reg, &reg.Races[i]))
+	}
+	a.b.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) getRace(w http.ResponseWriter, r *http.Request, _ sandik.User) error {
+	reg := a.c.Registry()
+	rc, err := race(reg, r)
+	if err != nil {
+		return err
+	}
+	a.b.WriteJSON(w, http.StatusOK, raceOf(reg, rc))
+	return nil
+}
+
+// totalsJSON is an area's live totals. Every one says it is unofficial
+// and how many boxes are verified: Sandık adds up observers' copies of the
+// sheets; only YSK's figures are official.
+type totalsJSON struct {
+	Unofficial    bool            `json:"unofficial"`
+	Notice        string          `json:"notice"`
+	Race          sandik.RaceCode `json:"race"`
+	Choices       []sandik.Choice `json:"choices"` // label the vote arrays
+	BoxesVerified int             `json:"boxes_verified"`
+	BoxesExpected int             `json:"boxes_expected"`
+	tally.AreaTotals
+}
+
+func (a *API) getTotals(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	v := a.c.View(u)
+	rc, err := race(v.Registry(), r)
+	if err != nil {
+		return err
+	}
+	area := sandik.AreaCode(r.PathValue("area"))
+	at, err := v.Totals(rc.Code, area)
+	if err != nil {
+		return err
+	}
+	t := &at.Totals
+	a.b.WriteJSON(w, http.StatusOK, totalsJSON{
+		Unofficial: true,
+		Notice: fmt.Sprintf("Unofficial: added up from observers' copies of the result sheets; %d of %d boxes verified. Only the YSK's results are official.",
+			t.BoxesVerified, t.BoxesExpected),
+		Race: rc.Code, Choices: rc.Choices, BoxesVerified: t.BoxesVerified, BoxesExpected: t.BoxesExpected,
+		AreaTotals: at,
+	})
+	return nil
+}
+
+// listConflicts lists a race's boxes in conflict, oldest first, within
+// ?area= (the whole race when absent), at most ?limit= (100; up to 1000).
+func (a *API) listConflicts(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	v := a.c.View(u)
+	rc, err := race(v.Registry(), r)
+	if err != nil {
+		return err
+	}
+	limit, err := handler.IntParam(r, "limit", 100, 1, 1000)
+	if err != nil {
+		return err
+	}
+	area := sandik.AreaCode(r.URL.Query().Get("area"))
+	seq := v.Seq()
+	cs, err := v.Conflicts(rc.Code, area, limit)
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []tally.Conflict{}
+	}
+	out := struct {
+		Race      sandik.RaceCode  `json:"race"`
+		Seq       int64            `json:"seq"`
+		Conflicts []tally.Conflict `json:"conflicts"`
+	}{rc.Code, seq, cs}
+	a.b.WriteJSON(w, http.StatusOK, out)
+	return nil
+}

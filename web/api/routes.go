@@ -1,0 +1,49 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/sandik-dev/sandik/web/casefile"
+)
+
+// routes is the API's whole route table. a.b.User wraps a route that
+// needs a bearer token; a.b.Write takes one of the bounded write slots.
+// Roles and areas are decided by the Center. The statuses after a
+// handler are the ones its metrics are resolved for at start.
+func (a *API) routes() {
+	user, write := a.b.User, a.b.Write
+	handle := a.b.Handle
+
+	handle("POST /api/v1/submissions", user(write(a.submit)), http.StatusCreated, http.StatusOK)
+	handle("POST /api/v1/submissions/batch", user(write(a.submitBatch)), http.StatusCreated)
+	handle("GET /api/v1/submissions/{id}", user(a.getSubmission), http.StatusOK)
+
+	handle("GET /api/v1/races", user(a.listRaces), http.StatusOK)
+	handle("GET /api/v1/races/{race}", user(a.getRace), http.StatusOK)
+	handle("GET /api/v1/races/{race}/totals/{area}", user(a.getTotals), http.StatusOK)
+	handle("GET /api/v1/races/{race}/conflicts", user(a.listConflicts), http.StatusOK)
+	handle("GET /api/v1/races/{race}/boxes/{box}", user(a.getBox), http.StatusOK)
+	handle("POST /api/v1/races/{race}/boxes/{box}/adjudication", user(write(a.adjudicate)), http.StatusCreated)
+	handle("GET /api/v1/races/{race}/comparison/{area}", user(a.getComparison), http.StatusOK)
+
+	handle("GET /api/v1/races/{race}/anomalies/{area}", user(a.getAnomalies), http.StatusOK)
+	handle("GET /api/v1/anomaly-thresholds", user(a.getThresholds), http.StatusOK)
+	handle("PUT /api/v1/anomaly-thresholds", user(write(a.putThresholds)), http.StatusOK)
+	handle("GET /api/v1/races/{race}/margins", user(a.getMargins), http.StatusOK)
+	handle("POST /api/v1/races/{race}/cases/from-discrepancies", user(write(a.casesFromDiscrepancies)), http.StatusCreated)
+
+	handle("GET /api/v1/cases", user(a.listCases), http.StatusOK)
+	handle("POST /api/v1/cases", user(write(a.createCase)), http.StatusCreated)
+	handle("GET /api/v1/cases/{id}", user(a.getCase), http.StatusOK)
+	handle("POST /api/v1/cases/{id}/changes", user(write(a.changeCase)), http.StatusOK)
+	handle("POST /api/v1/cases/{id}/evidence", user(write(a.addEvidence)), http.StatusCreated)
+	handle("GET /api/v1/cases/{id}/petition", user(casefile.Petition(a.c, a.now)), http.StatusOK)
+	handle("GET /api/v1/evidence/{sha256}", user(casefile.Evidence(a.c)), http.StatusOK)
+	handle("GET /api/v1/deadlines", user(a.getDeadlines), http.StatusOK)
+
+	handle("GET /api/v1/areas", user(a.listAreas), http.StatusOK)
+	handle("GET /api/v1/areas/{code}", user(a.getArea), http.StatusOK)
+
+	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
+	handle("GET /healthz", a.healthz, http.StatusOK)
+}

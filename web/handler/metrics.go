@@ -1,0 +1,139 @@
+package handler
+
+import (
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// metrics are a Base's Prometheus metrics, in a registry of its own so
+// that several servers (tests) never collide.
+type metrics struct {
+	reg      *prometheus.Registry
+	handler  http.Handler
+	requests *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+	// sheets counts sheets by kind (entry, adjudication) and result.
+	sheets [2][numResults]prometheus.Counter
+}
+
+// Results of a submitted sheet.
+type result int
+
+const (
+	resultAccepted result = iota // written
+	resultReplayed               // a retry: the original receipt was returned
+	resultRejected               // refused: invalid, conflicting, forbidden…
+	resultFailed                 // a server-side failure
+	numResults
+)
+
+var resultNames = [numResults]string{"accepted", "replayed", "rejected", "failed"}
+
+func newMetrics(tallySeq func() int64) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "sandik_http_request_duration_seconds",
+		Help:    "HTTP requests by route pattern and status code, and how long they took.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route", "code"})
+	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "sandik_http_requests_in_flight",
+		Help: "HTTP requests being served.",
+	})
+	sheets := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sandik_submissions_total",
+		Help: "Result sheets received over HTTP by kind and result (accepted, replayed, rejected, failed).",
+	}, []string{"kind", "result"})
+	for k, kind := range []sandik.Kind{sandik.KindEntry, sandik.KindAdjudication} {
+		for r, name := range resultNames {
+			m.sheets[k][r] = sheets.WithLabelValues(kind.String(), name)
+		}
+	}
+	seq := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "sandik_tally_seq",
+		Help: "The log sequence number the live totals reflect.",
+	}, func() float64 { return float64(tallySeq()) })
+	m.reg.MustRegister(m.requests, m.inFlight, sheets, seq,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return m
+}
+
+// CountSheets records the outcome of n sheets of one kind, as the
+// submissions metric counts them.
+func (b *Base) CountSheets(kind sandik.Kind, n int, rs []sandik.Receipt, err error) {
+	b.metrics.countSheets(kind, n, rs, err)
+}
+
+func (m *metrics) countSheets(kind sandik.Kind, n int, rs []sandik.Receipt, err error) {
+	k := 0
+	if kind == sandik.KindAdjudication {
+		k = 1
+	}
+	switch code := sandik.CodeOf(err); {
+	case err == nil:
+		replayed := 0
+		for i := range rs {
+			if rs[i].Replayed {
+				replayed++
+			}
+		}
+		m.sheets[k][resultReplayed].Add(float64(replayed))
+		m.sheets[k][resultAccepted].Add(float64(len(rs) - replayed))
+	case code == sandik.EInternal || code == sandik.EUnavailable:
+		m.sheets[k][resultFailed].Add(float64(max(n, 1)))
+	default:
+		m.sheets[k][resultRejected].Add(float64(max(n, 1)))
+	}
+}
+
+// routeMetrics holds one route's histograms by status code, resolved once:
+// the expected statuses at start, any other at its first use.
+type routeMetrics struct {
+	label  string
+	vec    *prometheus.HistogramVec
+	byCode [500]atomic.Pointer[observer] // status 100–599
+}
+
+type observer struct{ prometheus.Observer }
+
+func (m *metrics) route(pattern string, statuses ...int) *routeMetrics {
+	label := pattern
+	if pattern == "/" {
+		label = "unmatched"
+	}
+	rm := &routeMetrics{label: label, vec: m.requests}
+	for _, code := range statuses {
+		rm.resolve(code)
+	}
+	return rm
+}
+
+func (rm *routeMetrics) resolve(code int) *observer {
+	o := &observer{rm.vec.WithLabelValues(rm.label, strconv.Itoa(code))}
+	rm.byCode[code-100].Store(o)
+	return o
+}
+
+// observe records one request; status 0 means nothing was written (200).
+func (rm *routeMetrics) observe(status int, d time.Duration) {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if status < 100 || status > 599 {
+		return
+	}
+	o := rm.byCode[status-100].Load()
+	if o == nil {
+		o = rm.resolve(status)
+	}
+	o.Observe(d.Seconds())
+}

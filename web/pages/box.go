@@ -1,0 +1,227 @@
+package pages
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/broker"
+	"github.com/sandik-dev/sandik/web/handler"
+)
+
+// boxPageView is one box of one race: every entry side by side, field by
+// field, with the fields where they disagree marked.
+type boxPageView struct {
+	base
+	Area    sandik.Area
+	Crumbs  []crumb
+	Status  string
+	Entries []entryCol
+	Rows    []fieldRow
+	Blind   bool
+	Diffs   int
+	Live    string
+	Sig     string
+	AdjID   string // client id of an adjudication made from this page
+	Back    string
+	Done    bool
+	Fresh   string
+	Heading bool   // in the conflict queue: name the box above its table
+	Href    string // the box's own page
+}
+
+type entryCol struct {
+	Seq                           int64
+	User, Source, Kind, Reason    string
+	Received, Captured, Warnings  string
+	Superseded, Official, Counted bool
+}
+
+type fieldRow struct {
+	Label  string
+	Values []string
+	Differ bool
+	Res    string // the settled figure
+}
+
+// sheetRows lists the figures of a sheet in paper order with labels.
+var sheetLabels = []string{"registered", "voted_by_law", "voted", "valid_without", "valid_upon", "valid_total", "invalid_total"}
+
+func statusText(l *lang, st sandik.BoxStatus) string { return l.T("status." + st.String()) }
+
+// boxOf builds the view of a box; blind views show only u's own entries.
+func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) (*boxPageView, error) {
+	l := p.langOf(r)
+	view := p.c.View(u)
+	d, err := view.Box(r.Context(), race, box)
+	if err != nil {
+		return nil, err
+	}
+	reg := view.Registry()
+	v := &boxPageView{Area: d.Area, Href: areaHref(race, box, sandik.LevelSandik), Status: statusText(l, d.State.Status), Blind: !u.Role.CanAdjudicate(),
+		Live: "/races/" + url.PathEscape(string(race)) + "/boxes/" + url.PathEscape(string(box)) + "/live"}
+	for _, a := range reg.Ancestors(box) {
+		if !reg.Contains(d.Race.Scope, a) {
+			break
+		}
+		an, _ := reg.Area(a)
+		v.Crumbs = append([]crumb{{an.Name, areaHref(race, a, an.Level)}}, v.Crumbs...)
+	}
+	superseded := map[int64]bool{}
+	for _, e := range d.State.Entries {
+		superseded[e.Seq] = e.Superseded
+	}
+	var shown []*sandik.Submission
+	for i := range d.Entries {
+		e := &d.Entries[i]
+		if v.Blind && e.User != u.ID {
+			continue
+		}
+		shown = append(shown, e)
+		col := entryCol{Seq: e.Seq, User: string(e.User), Source: l.T("source." + string(e.Source)), Kind: l.T("kind." + e.Kind.String()), Reason: e.Reason,
+			Received: l.Time(e.ReceivedAt), Captured: l.Time(e.CapturedAt), Warnings: strings.Join(e.Warnings.Names(), ", "),
+			Superseded: superseded[e.Seq], Official: e.Source == sandik.SourceOfficial}
+		col.Counted = e.Kind == sandik.KindEntry && !col.Superseded && !col.Official
+		v.Entries = append(v.Entries, col)
+	}
+	v.Sig = fmt.Sprintf("%d:%s", len(d.Entries), d.State.Status)
+	add := func(label string, get func(*sandik.Tutanak) int64) {
+		row := fieldRow{Label: label}
+		for i, e := range shown {
+			n := get(&e.Sheet)
+			row.Values = append(row.Values, l.Num(n))
+			if i > 0 && n != get(&shown[0].Sheet) && !v.Entries[i].Official && !v.Entries[0].Official {
+				row.Differ = true
+			}
+		}
+		if d.State.Resolved != nil {
+			row.Res = l.Num(get(d.State.Resolved))
+		}
+		if row.Differ {
+			v.Diffs++
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for i, f := range sandik.SheetFields {
+		add(l.T(sheetLabels[i]), f.Get)
+	}
+	for i, c := range d.Race.Choices {
+		add(c.Name, func(t *sandik.Tutanak) int64 {
+			if i < len(t.Votes) {
+				return t.Votes[i]
+			}
+			return 0
+		})
+	}
+	return v, nil
+}
+
+// newClientID returns a random id for a submission made from a page.
+func newClientID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return "web-" + hex.EncodeToString(b)
+}
+
+// boxPage shows one box in one race.
+func (p *Pages) boxPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
+	v, err := p.boxOf(r, u, race, box)
+	if err != nil {
+		return err
+	}
+	v.base = p.baseOf(r, u, "boxes")
+	v.base.Race, _ = p.c.Registry().Race(race)
+	v.Title = v.Area.Name + " · " + v.base.Race.Name
+	v.AdjID = newClientID()
+	v.Back = r.URL.Path
+	v.Done = r.URL.Query().Get("done") == "1"
+	l := v.base.L
+	v.Fresh = l.F("fresh", l.Num(p.c.Seq()), l.Clock(p.now()))
+	return p.render(w, http.StatusOK, "box", v)
+}
+
+// liveBox streams a box's status; a changed signature means new entries.
+func (p *Pages) liveBox(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
+	// Renderings are shared by key, so the user's right to the box is
+	// checked here, not by whoever rendered first.
+	if err := p.c.Registry().Allow(u, sandik.ActionReadBox, box); err != nil {
+		return err
+	}
+	l := p.langOf(r)
+	// Blind views differ per user: their key names the user.
+	key := "b|" + string(race) + "|" + string(box) + "|" + l.Code + "|" + string(u.Role)
+	if !u.Role.CanAdjudicate() {
+		key += "|" + string(u.ID)
+	}
+	return p.stream(w, r, u, key, func(ev broker.Event) (*livePayload, error) {
+		v, err := p.boxOf(r, u, race, box)
+		if err != nil {
+			return nil, err
+		}
+		return &livePayload{Seq: ev.Seq, Sig: v.Sig, Time: l.Clock(ev.At),
+			K: map[string]string{"status": v.Status, "fresh": l.F("fresh", l.Num(ev.Seq), l.Clock(ev.At))}}, nil
+	})
+}
+
+// adjudicate records a coordinator's choice of one entry as the box's
+// figures, with a reason. The form carries a client id made when the page
+// was drawn, so a double click or a resent form counts once.
+func (p *Pages) adjudicate(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return sandik.Errorf(handler.EBadRequest, "could not read the form: %v", err)
+	}
+	seq, err := strconv.ParseInt(r.PostFormValue("entry"), 10, 64)
+	if err != nil {
+		return sandik.Invalid("no entry chosen", []sandik.Problem{{Field: "entry", Rule: sandik.RuleRequired, Message: "choose the entry to accept"}})
+	}
+	d, err := p.c.View(u).Box(r.Context(), race, box)
+	if err != nil {
+		return err
+	}
+	var chosen *sandik.Submission
+	for i := range d.Entries {
+		if d.Entries[i].Seq == seq {
+			chosen = &d.Entries[i]
+		}
+	}
+	if chosen == nil {
+		return sandik.Invalid("unknown entry", []sandik.Problem{{Field: "entry", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("box %s has no entry #%d", box, seq)}})
+	}
+	in := inputOf(chosen, d.Race)
+	in.ID = sandik.SubmissionID(r.PostFormValue("id"))
+	in.Reason = strings.TrimSpace(r.PostFormValue("reason"))
+	if _, err := p.c.Adjudicate(r.Context(), u, in); err != nil {
+		return err
+	}
+	back := localPath(r.PostFormValue("back"))
+	sep := "?"
+	if strings.Contains(back, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, back+sep+"done=1", http.StatusSeeOther)
+	return nil
+}
+
+// inputOf turns a stored entry back into a sheet to submit.
+func inputOf(e *sandik.Submission, rc *sandik.Race) sandik.SheetInput {
+	t := e.Sheet.Clone()
+	in := sandik.SheetInput{Race: e.Race, Box: e.Box, Source: sandik.SourceEntry,
+		Registered: &t.Registered, VotedByLaw: &t.VotedByLaw, Voted: &t.Voted,
+		ValidWithoutObjection: &t.ValidWithoutObjection, ValidUponObjection: &t.ValidUponObjection,
+		ValidTotal: &t.ValidTotal, Invalid: &t.Invalid, Votes: map[sandik.ChoiceCode]*int64{}}
+	for i, c := range rc.Choices {
+		if i < len(t.Votes) {
+			in.Votes[c.Code] = &t.Votes[i]
+		}
+	}
+	return in
+}

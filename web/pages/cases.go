@@ -1,0 +1,287 @@
+package pages
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/web/casefile"
+	"github.com/sandik-dev/sandik/web/handler"
+)
+
+// caseRow is a case as lists show it.
+type caseRow struct {
+	ID, Href, Title, Race, Board, Status, Deadline, Left string
+	Boxes                                                int
+	Late                                                 bool
+}
+
+type marginRow struct {
+	Race, Pair                          string
+	Counted, IfOpen, IfFiled, AsDecided string
+}
+
+type casesView struct {
+	base
+	Made          string
+	Soon, Expired []caseRow
+	All           []caseRow
+	Margins       []marginRow
+}
+
+func (p *Pages) caseRow(l *lang, c *itiraz.Case, now time.Time) caseRow {
+	reg := p.c.Registry()
+	row := caseRow{ID: string(c.ID), Href: "/itiraz/" + url.PathEscape(string(c.ID)), Title: c.Title, Race: string(c.Race),
+		Board: l.T("board." + string(c.Board)), Status: l.T("status." + string(c.Status)), Boxes: len(c.Boxes), Late: c.Late(now)}
+	if rc, ok := reg.Race(c.Race); ok {
+		row.Race = rc.Name
+	}
+	if !c.Deadline.IsZero() {
+		row.Deadline = l.Time(c.Deadline)
+		if c.Status == itiraz.StatusDraft {
+			row.Left = leftText(l, c.Deadline.Sub(now))
+		}
+	}
+	return row
+}
+
+// leftText says how long is left, or how long ago it passed: hours and
+// minutes within two days, days beyond.
+func leftText(l *lang, d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	var s string
+	switch h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute); {
+	case h >= 48 && l.Code == "en":
+		s = l.Num(h/24) + " days"
+	case h >= 48:
+		s = l.Num(h/24) + " gün"
+	case l.Code == "en":
+		s = strconv.FormatInt(h, 10) + " h " + strconv.FormatInt(m, 10) + " min"
+	default:
+		s = strconv.FormatInt(h, 10) + " sa " + strconv.FormatInt(m, 10) + " dk"
+	}
+	switch {
+	case neg && l.Code == "en":
+		return s + " ago"
+	case neg:
+		return s + " önce"
+	}
+	return s
+}
+
+// casesPage is the lawyers' board: what expires soon, what expired
+// unfiled, every case, and each race's margin under its cases.
+func (p *Pages) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	view := p.c.View(u)
+	cases, err := view.Cases(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	v := &casesView{base: p.baseOf(r, u, "cases.title")}
+	l := v.L
+	now := p.now()
+	if n := r.URL.Query().Get("made"); n != "" {
+		if k, err := strconv.Atoi(n); err == nil {
+			v.Made = l.F("cases.made", l.Int(k))
+		}
+	}
+	soon, expired := itiraz.DeadlineBoard(cases, now, 48*time.Hour)
+	for _, d := range soon {
+		v.Soon = append(v.Soon, p.caseRow(l, d.Case, now))
+	}
+	for _, d := range expired {
+		v.Expired = append(v.Expired, p.caseRow(l, d.Case, now))
+	}
+	var races []sandik.RaceCode
+	for _, c := range cases {
+		v.All = append(v.All, p.caseRow(l, c, now))
+		if !slices.Contains(races, c.Race) {
+			races = append(races, c.Race)
+		}
+	}
+	reg := view.Registry()
+	for _, race := range races {
+		m, err := view.Margins(r.Context(), race, "", "")
+		if err != nil || m.A == "" || m.B == "" {
+			continue // a race of one choice has no margin
+		}
+		rc, _ := reg.Race(race)
+		name := func(c sandik.ChoiceCode) string { return rc.Choices[rc.ChoiceIndex(c)].Name }
+		v.Margins = append(v.Margins, marginRow{Race: rc.Name, Pair: name(m.A) + " − " + name(m.B),
+			Counted: signed(l, m.Counted), IfOpen: signed(l, m.IfOpenUpheld), IfFiled: signed(l, m.IfFiledUpheld), AsDecided: signed(l, m.AsDecided)})
+	}
+	return p.render(w, http.StatusOK, "cases", v)
+}
+
+type caseView struct {
+	base
+	Case                          *itiraz.Case
+	Row                           caseRow
+	Ground, Remedy, Created       string
+	Boxes                         []flagRow
+	Claim                         []claimRow
+	History                       []historyRow
+	Evidence                      []evidenceRow
+	Petition, Action, Upload      string
+	Version                       int
+	CanFile, CanDecide, CanAppeal bool
+	CanWithdraw                   bool
+	Choices                       []claimRow
+}
+
+type claimRow struct{ Name, Claim, Granted, Input string }
+
+type historyRow struct{ When, User, What string }
+
+type evidenceRow struct{ Name, Href, Size, Sum string }
+
+// casePage shows one case with its history and the changes it allows.
+func (p *Pages) casePage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	c, err := p.c.View(u).Case(r.Context(), itiraz.CaseID(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	v := &caseView{base: p.baseOf(r, u, "nav.cases"), Case: c, Version: c.Version}
+	l := v.L
+	v.Title = c.Title
+	v.Row = p.caseRow(l, c, p.now())
+	v.Ground, v.Remedy = l.T("ground."+string(c.Ground)), l.T("remedy."+string(c.Remedy))
+	v.Created = l.Time(c.CreatedAt) + " · " + string(c.CreatedBy)
+	esc := url.PathEscape(string(c.ID))
+	v.Petition, v.Action, v.Upload = "/itiraz/"+esc+"/petition", "/itiraz/"+esc, "/itiraz/"+esc+"/evidence"
+	v.CanFile = c.Status == itiraz.StatusDraft
+	v.CanDecide = c.Status == itiraz.StatusFiled || c.Status == itiraz.StatusAppealed
+	_, hasNext := c.Board.Next()
+	v.CanAppeal = hasNext && (c.Status == itiraz.StatusRejected || c.Status == itiraz.StatusPartly)
+	v.CanWithdraw = c.Status.Open()
+	reg := p.c.Registry()
+	if rc, ok := reg.Race(c.Race); ok {
+		v.Race = rc
+		for i, ch := range rc.Choices {
+			row := claimRow{Name: ch.Name, Input: "granted" + strconv.Itoa(i)}
+			if i < len(c.Claim) {
+				row.Claim = signed(l, c.Claim[i])
+			}
+			if i < len(c.Granted) {
+				row.Granted = signed(l, c.Granted[i])
+			}
+			v.Claim = append(v.Claim, row)
+		}
+	}
+	for _, b := range c.Boxes {
+		name := string(b)
+		if a, ok := reg.Area(b); ok {
+			name = a.Name
+		}
+		v.Boxes = append(v.Boxes, flagRow{Box: string(b), Name: name, Href: areaHref(c.Race, b, sandik.LevelSandik)})
+	}
+	for _, e := range c.History {
+		what := string(e.Kind)
+		switch e.Kind {
+		case itiraz.EventDecided:
+			what += ": " + l.T("status."+string(e.Outcome))
+		case itiraz.EventEvidence:
+			if e.Evidence != nil {
+				what += ": " + e.Evidence.Name
+			}
+		case itiraz.EventWithdraw:
+			what += ": " + e.Reason
+		}
+		v.History = append(v.History, historyRow{When: l.Time(e.At), User: string(e.User), What: what})
+	}
+	for _, ev := range c.Evidence {
+		v.Evidence = append(v.Evidence, evidenceRow{Name: ev.Name, Href: "/evidence/" + ev.SHA256, Size: l.Num(ev.Size), Sum: ev.SHA256})
+	}
+	return p.render(w, http.StatusOK, "case", v)
+}
+
+// changeCase records a change from the case page's forms.
+func (p *Pages) changeCase(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	if err := r.ParseForm(); err != nil {
+		return sandik.Errorf(handler.EBadRequest, "unreadable form: %v", err)
+	}
+	f := r.PostForm
+	version, err := strconv.Atoi(f.Get("version"))
+	if err != nil {
+		return sandik.Invalid("the form has no version", []sandik.Problem{{Field: "version", Rule: sandik.RuleRequired, Message: "reload the page"}})
+	}
+	ch := center.Change{Version: version, Kind: itiraz.EventKind(f.Get("kind")), Reference: strings.TrimSpace(f.Get("reference")),
+		Outcome: itiraz.Status(f.Get("outcome")), Decision: f.Get("decision"), Reason: f.Get("reason")}
+	if when := strings.TrimSpace(f.Get("when")); when != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", when, itiraz.Istanbul())
+		if err != nil {
+			return sandik.Invalid("bad time", []sandik.Problem{{Field: "when", Rule: sandik.RuleInvalidValue, Message: "give the time as YYYY-MM-DDTHH:MM"}})
+		}
+		ch.When = t
+	}
+	if ch.Outcome == itiraz.StatusPartly {
+		for i := 0; f.Has("granted" + strconv.Itoa(i)); i++ {
+			n, err := strconv.ParseInt(strings.TrimSpace(f.Get("granted"+strconv.Itoa(i))), 10, 64)
+			if err != nil {
+				return sandik.Invalid("bad number", []sandik.Problem{{Field: "granted" + strconv.Itoa(i), Rule: sandik.RuleInvalidValue, Message: "a whole number of votes"}})
+			}
+			ch.Granted = append(ch.Granted, n)
+		}
+	}
+	c, err := p.c.ChangeCase(r.Context(), u, itiraz.CaseID(r.PathValue("id")), ch)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/itiraz/"+url.PathEscape(string(c.ID)), http.StatusSeeOther)
+	return nil
+}
+
+// addEvidence takes one file from the case page's upload form.
+func (p *Pages) addEvidence(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	r.Body = http.MaxBytesReader(w, r.Body, itiraz.MaxEvidenceBytes+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return sandik.Errorf(sandik.ETooLarge, "the upload could not be read (at most %d bytes): %v", itiraz.MaxEvidenceBytes, err)
+	}
+	defer r.MultipartForm.RemoveAll()
+	version, err := strconv.Atoi(r.FormValue("version"))
+	if err != nil {
+		return sandik.Invalid("the form has no version", []sandik.Problem{{Field: "version", Rule: sandik.RuleRequired, Message: "reload the page"}})
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return sandik.Invalid("no file", []sandik.Problem{{Field: "file", Rule: sandik.RuleRequired, Message: "choose a file"}})
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, itiraz.MaxEvidenceBytes+1))
+	if err != nil {
+		return err
+	}
+	mt := hdr.Header.Get("Content-Type")
+	if mt == "" {
+		mt = "application/octet-stream"
+	}
+	c, err := p.c.AddEvidence(r.Context(), u, itiraz.CaseID(r.PathValue("id")), version, hdr.Filename, mt, data)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/itiraz/"+url.PathEscape(string(c.ID)), http.StatusSeeOther)
+	return nil
+}
+
+// casesCSV exports every case for a spreadsheet, as the API's CSV.
+func (p *Pages) casesCSV(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	cases, err := p.c.View(u).Cases(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	out := make([]casefile.Case, len(cases))
+	for i, c := range cases {
+		out[i] = casefile.At(c, p.now())
+	}
+	return casefile.WriteCSV(w, out)
+}

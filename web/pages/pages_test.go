@@ -1,0 +1,205 @@
+package pages
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/internal/webtest"
+)
+
+// isPageRoute tells the pages' routes from the catch-all and the API's.
+func isPageRoute(pattern string) bool {
+	_, path, _ := strings.Cut(pattern, " ")
+	return pattern != "/" && !strings.HasPrefix(path, "/api/") && path != "/healthz" && path != "/metrics"
+}
+
+func TestLoginSetsStrictSessionCookie(t *testing.T) {
+	e := newEnv(t)
+	b := e.Browser("")
+	r := b.Get("/races/" + raceIST + "/areas/34")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login?next=") {
+		t.Fatalf("anonymous overview: %d to %q", r.Status, r.Header.Get("Location"))
+	}
+	webtest.MustContain(t, b.Page("/login", http.StatusOK), `type="password"`, `<label for="token">API anahtarı</label>`)
+	r = b.Post("/login", url.Values{"token": {"sdk_wrong"}})
+	if r.Status != http.StatusUnauthorized {
+		t.Fatalf("bad token: %d", r.Status)
+	}
+	webtest.MustContain(t, string(r.Body), "Anahtar geçerli değil.")
+	r = b.Post("/login", url.Values{"token": {e.Tokens[coordinator]}, "next": {"//evil.example/x"}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+		t.Fatalf("login: %d to %q (an off-site next must become /)", r.Status, r.Header.Get("Location"))
+	}
+	ck := r.Header.Get("Set-Cookie")
+	for _, want := range []string{"sandik_session=", "HttpOnly", "SameSite=Strict", "Path=/"} {
+		if !strings.Contains(ck, want) {
+			t.Fatalf("cookie %q lacks %s", ck, want)
+		}
+	}
+	if strings.Contains(ck, e.Tokens[coordinator]) {
+		t.Fatal("the cookie carries the API token")
+	}
+	if e.pages.sessions.count() != 1 {
+		t.Fatalf("%d sessions, want 1", e.pages.sessions.count())
+	}
+	// Home sends a coordinator to the first race's overview.
+	if r := b.Get("/"); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/races/IST-BB/areas/34" {
+		t.Fatalf("home: %d to %q", r.Status, r.Header.Get("Location"))
+	}
+	// Logout ends the session on the server: the old cookie no longer works.
+	old := b.Client.Jar.Cookies(webtest.MustURL(t, e.HTTP.URL))
+	if r := b.Post("/logout", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", r.Status)
+	}
+	if e.pages.sessions.count() != 0 {
+		t.Fatal("session kept after logout")
+	}
+	b.Client.Jar.SetCookies(webtest.MustURL(t, e.HTTP.URL), old)
+	if r := b.Get("/entry"); r.Status != http.StatusSeeOther {
+		t.Fatalf("old cookie after logout: %d", r.Status)
+	}
+}
+
+func TestTokenResetEndsSessions(t *testing.T) {
+	e := newEnv(t)
+	b := e.Browser(observer1)
+	b.Page("/entry", http.StatusOK)
+	if _, err := e.Center.ResetToken(t.Context(), observer1); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.Get("/entry"); r.Status != http.StatusSeeOther {
+		t.Fatalf("after token reset: %d, want a redirect to login", r.Status)
+	}
+}
+
+func TestCrossOriginPostsRefused(t *testing.T) {
+	e := newEnv(t)
+	b := e.Browser(coordinator)
+	for _, path := range []string{"/login", "/logout", "/entry", "/races/" + raceIST + "/boxes/" + box1 + "/adjudicate"} {
+		r := b.Post(path, url.Values{"token": {e.Tokens[coordinator]}}, "Sec-Fetch-Site", "cross-site")
+		if r.Status != http.StatusForbidden {
+			t.Errorf("cross-site POST %s: %d, want 403", path, r.Status)
+		}
+	}
+	if e.pages.sessions.count() != 1 {
+		t.Fatal("a cross-site login or logout changed the sessions")
+	}
+}
+
+// pageAuthMatrix: who may open each page (nil: anyone, signed in or not).
+var pageAuthMatrix = map[string][]sandik.Role{
+	"GET /login":                          nil,
+	"POST /login":                         nil,
+	"POST /logout":                        nil,
+	"GET /lang/{lang}":                    nil,
+	"GET /static/":                        nil,
+	"GET /{$}":                            allRoles,
+	"GET /races/{race}/areas/{area}":      {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /races/{race}/areas/{area}/live": {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /races/{race}/areas/{area}/export.csv":  {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /races/{race}/areas/{area}/export.xlsx": {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /races/{race}/boxes/{box}":              allRoles,
+	"GET /races/{race}/boxes/{box}/live":         allRoles,
+	"POST /races/{race}/boxes/{box}/adjudicate":  {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /races/{race}/conflicts":                {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /races/{race}/conflicts/live":           {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /entry":                                 allRoles,
+	"GET /entry/boxes":                           allRoles,
+	"POST /entry":                                submitters,
+
+	"GET /races/{race}/areas/{area}/comparison":     {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /races/{race}/areas/{area}/comparison.csv": {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"POST /races/{race}/areas/{area}/cases":         caseRoles,
+	"GET /itiraz":                                   caseRoles,
+	"GET /itiraz.csv":                               caseRoles,
+	"GET /itiraz/{id}":                              caseRoles,
+	"POST /itiraz/{id}":                             caseRoles,
+	"POST /itiraz/{id}/evidence":                    caseRoles,
+	"GET /itiraz/{id}/petition":                     caseRoles,
+	"GET /evidence/{sha256}":                        caseRoles,
+
+	"POST /races/{race}/areas/{area}/comparison/thresholds": {sandik.RoleCoordinator, sandik.RoleAdmin},
+}
+
+func TestPageAuthMatrix(t *testing.T) {
+	e := newEnv(t)
+	e.Settle(e.Submit(observer1, sheet("pm-1", raceIST, box1, 100, 90, 10)).Seq)
+	users := map[sandik.Role]string{sandik.RoleObserver: observer2, sandik.RoleVolunteer: volunteer, sandik.RoleCoordinator: coordinator,
+		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
+	fx := webtest.NewCaseFixture(e.Env)
+	anon := e.Browser("")
+	checked := 0
+	for _, p := range e.base.Patterns() {
+		if !isPageRoute(p) {
+			continue
+		}
+		allowed, ok := pageAuthMatrix[p]
+		if !ok {
+			t.Errorf("page %s has no entry in pageAuthMatrix", p)
+			continue
+		}
+		if allowed == nil {
+			continue
+		}
+		method, path, _ := strings.Cut(p, " ")
+		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{$}", "", "{id}", string(fx.ID), "{sha256}", fx.Evidence).Replace(path)
+		if strings.HasSuffix(path, "/live") {
+			continue // streams: TestLiveOverview
+		}
+		if path == "/entry/boxes" {
+			path += "?race=" + raceIST + "&q=1001"
+		}
+		// Without a session every protected page sends to the login page.
+		if r := anonRequest(anon, method, path); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+			t.Errorf("%s anonymous: %d to %q", p, r.Status, r.Header.Get("Location"))
+		}
+		for role, user := range users {
+			checked++
+			b := e.Browser(user)
+			var r webtest.Response
+			switch {
+			case p == "POST /itiraz/{id}":
+				// A fresh draft per user, so that each may file it.
+				c := fx.Draft()
+				r = b.Post("/itiraz/"+string(c.ID), url.Values{"version": {"1"}, "kind": {"filed"}})
+			case p == "POST /itiraz/{id}/evidence":
+				r = b.Upload(path, fx.Version(), "ek.txt", "text/plain", "matrix")
+			case p == "POST /races/{race}/areas/{area}/comparison/thresholds":
+				r = b.Post(path, e.ThresholdsForm()) // on the version saved so far
+			case p == "POST /races/{race}/areas/{area}/cases":
+				r = b.Post(path, url.Values{"box": {box3}, "filer": {"matrix"}})
+			case path == "/entry" && method == "POST":
+				r = b.PostJSON(path, sheet("pm-"+user, raceIST, box2, 100, 90, 10))
+			case method == "POST":
+				r = b.Post(path, url.Values{"entry": {"1"}, "reason": {"matrix"}, "id": {"pm-adj-" + user}, "back": {"/"}})
+			default:
+				r = b.Get(path)
+			}
+			want := slices.Contains(allowed, role)
+			if got := r.Status < 400; got != want {
+				t.Errorf("%s as %s: %d, allowed %v: %.200s", p, role, r.Status, want, r.Body)
+			}
+			if !want && r.Status != http.StatusForbidden {
+				t.Errorf("%s as %s: %d, want 403", p, role, r.Status)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no page checked")
+	}
+}
+
+func anonRequest(b *webtest.Browser, method, path string) webtest.Response {
+	if method == "POST" {
+		return b.Post(path, url.Values{})
+	}
+	return b.Get(path)
+}
+
+func sandikProblem(rule string, want, got *int64) sandik.Problem {
+	return sandik.Problem{Field: "x", Rule: rule, Want: want, Got: got}
+}

@@ -1,0 +1,50 @@
+package pages
+
+import (
+	"net/http"
+
+	"github.com/sandik-dev/sandik/web/casefile"
+)
+
+// routes is the pages' whole route table. p.page needs a session (else
+// the login page) and refuses cross-origin posts; coord, seesAll and
+// managesCases limit a page by role; p.b.Write takes one of the bounded
+// write slots the API shares. The statuses after a handler are the ones
+// its metrics are resolved for at start.
+func (p *Pages) routes() {
+	page, write, handle := p.page, p.b.Write, p.b.Handle
+	handle("GET /login", p.loginPage, http.StatusOK)
+	handle("POST /login", p.login, http.StatusSeeOther, http.StatusUnauthorized)
+	handle("POST /logout", p.logout, http.StatusSeeOther)
+	handle("GET /lang/{lang}", p.setLang, http.StatusSeeOther)
+	handle("GET /static/", p.static(), http.StatusOK)
+	handle("GET /{$}", page(p.home), http.StatusSeeOther)
+
+	handle("GET /races/{race}/areas/{area}", page(coord(p.overview)), http.StatusOK)
+	handle("GET /races/{race}/areas/{area}/live", page(coord(p.liveOverview)), http.StatusOK)
+	handle("GET /races/{race}/areas/{area}/export.csv", page(coord(p.exportCSV)), http.StatusOK)
+	handle("GET /races/{race}/areas/{area}/export.xlsx", page(coord(p.exportXLSX)), http.StatusOK)
+	handle("GET /races/{race}/boxes/{box}", page(p.boxPage), http.StatusOK)
+	handle("GET /races/{race}/boxes/{box}/live", page(p.liveBox), http.StatusOK)
+	handle("POST /races/{race}/boxes/{box}/adjudicate", page(coord(p.adjudicate)), http.StatusSeeOther)
+	handle("GET /races/{race}/conflicts", page(coord(p.conflicts)), http.StatusOK)
+	handle("GET /races/{race}/conflicts/live", page(coord(p.liveConflicts)), http.StatusOK)
+
+	handle("GET /races/{race}/areas/{area}/comparison", page(seesAll(p.comparisonPage)), http.StatusOK)
+	handle("GET /races/{race}/areas/{area}/comparison.csv", page(seesAll(p.comparisonCSV)), http.StatusOK)
+	handle("POST /races/{race}/areas/{area}/comparison/thresholds", page(coord(write(p.saveThresholds))),
+		http.StatusSeeOther, http.StatusUnprocessableEntity, http.StatusConflict)
+	handle("POST /races/{race}/areas/{area}/cases", page(managesCases(write(p.draftCases))), http.StatusSeeOther)
+
+	handle("GET /itiraz", page(managesCases(p.casesPage)), http.StatusOK)
+	handle("GET /itiraz.csv", page(managesCases(p.casesCSV)), http.StatusOK)
+	handle("GET /itiraz/{id}", page(managesCases(p.casePage)), http.StatusOK)
+	handle("POST /itiraz/{id}", page(managesCases(write(p.changeCase))), http.StatusSeeOther)
+	handle("POST /itiraz/{id}/evidence", page(managesCases(write(p.addEvidence))), http.StatusSeeOther)
+	handle("GET /itiraz/{id}/petition", page(managesCases(casefile.Petition(p.c, p.now))), http.StatusOK)
+	handle("GET /evidence/{sha256}", page(managesCases(casefile.Evidence(p.c))), http.StatusOK)
+
+	handle("GET /entry", page(p.entryPage), http.StatusOK)
+	handle("GET /entry/boxes", page(p.searchBoxes), http.StatusOK)
+	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
+}

@@ -1,0 +1,168 @@
+package pages
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+)
+
+// Sessions of the pages. A user signs in with the API token the
+// administrator issued; the browser then holds a random session id in an
+// HttpOnly cookie, a fresh one at every sign-in. The store keeps only the
+// SHA-256 of that id, so a copy of the database or a log cannot be
+// replayed as a cookie, beside the SHA-256 of the token that opened it.
+// Sessions live in the store, not in memory: a restart signs no one out,
+// and every `sandik serve` sharing a PostgreSQL database knows every
+// session, so a wall screen behind a load balancer stays signed in
+// whichever instance answers. Logout deletes the row, which ends the
+// session on every instance at once. The store answers a session only
+// while its user still holds the token that opened it, so a token reset
+// with `sandik user` ends the sessions it opened, also at once.
+//
+// Sessions end after sessionIdle without use and sessionAbsolute after
+// sign-in however busy; an expired session is refused whatever the store
+// still holds, and each sign-in deletes a bounded number of expired rows.
+// The last-seen time is written only when it is more than sessionTouch
+// old, so that a page view costs a read, not a write.
+type sessions struct {
+	store sandik.SessionStore
+	log   *slog.Logger
+	now   func() time.Time
+	idle  time.Duration
+	limit time.Duration
+}
+
+// Session lifetimes: an election night lasts 30 hours at the centre.
+const (
+	sessionIdle     = 12 * time.Hour
+	sessionAbsolute = 36 * time.Hour
+	// sessionTouch is how stale the stored last-seen time may grow; idle
+	// expiry is therefore exact to within it.
+	sessionTouch = time.Minute
+	// sessionSweep bounds the expired sessions one sign-in deletes.
+	sessionSweep = 100
+)
+
+func newSessions(store sandik.SessionStore, log *slog.Logger, now func() time.Time) *sessions {
+	return &sessions{store: store, log: log, now: now, idle: sessionIdle, limit: sessionAbsolute}
+}
+
+// cookieName is __Host- prefixed over TLS, which pins the cookie to this
+// host and path "/" with Secure; plain HTTP (a laptop on a local network)
+// cannot use the prefix.
+func cookieName(r *http.Request) string {
+	if r.TLS != nil {
+		return "__Host-sandik_session"
+	}
+	return "sandik_session"
+}
+
+// sessionIDLen is the length of a session id: 32 random bytes in
+// unpadded base64url.
+const sessionIDLen = 43
+
+// sessionKey returns the hash under which r's session is stored. A cookie
+// that cannot be one the server issued costs no look-up.
+func sessionKey(r *http.Request) ([32]byte, bool) {
+	ck, err := r.Cookie(cookieName(r))
+	if err != nil || len(ck.Value) != sessionIDLen {
+		return [32]byte{}, false
+	}
+	if _, err := base64.RawURLEncoding.DecodeString(ck.Value); err != nil {
+		return [32]byte{}, false
+	}
+	return sha256.Sum256([]byte(ck.Value)), true
+}
+
+// start opens a new session for u, who signed in with token, and sets its
+// cookie. A fresh id every time: a session id is never carried over a
+// login.
+func (ss *sessions) start(w http.ResponseWriter, r *http.Request, u sandik.User, token string) error {
+	b := make([]byte, 32)
+	rand.Read(b)
+	id := base64.RawURLEncoding.EncodeToString(b)
+	now := ss.now()
+	err := ss.store.CreateSession(r.Context(), sandik.Session{ID: sha256.Sum256([]byte(id)),
+		TokenHash: center.HashToken(token), User: u.ID, Created: now, Seen: now})
+	if err != nil {
+		return fmt.Errorf("open a session: %w", err)
+	}
+	ss.sweep(r.Context(), now)
+	http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: id, Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionAbsolute / time.Second)})
+	return nil
+}
+
+// sweep deletes some expired sessions. They are refused anyway; this only
+// keeps the table small, so a failure is logged and the sign-in goes on.
+func (ss *sessions) sweep(ctx context.Context, now time.Time) {
+	if _, err := ss.store.DeleteStaleSessions(ctx, now.Add(-ss.idle), now.Add(-ss.limit), sessionSweep); err != nil {
+		ss.log.Warn("deleting expired sessions failed", "err", err)
+	}
+}
+
+func (ss *sessions) expired(s sandik.Session, now time.Time) bool {
+	return now.Sub(s.Seen) > ss.idle || now.Sub(s.Created) > ss.limit
+}
+
+// user returns the signed-in user of r, if the session is live and its
+// token still the user's. A store that cannot be read signs no one in.
+func (ss *sessions) user(r *http.Request) (sandik.User, bool) {
+	key, ok := sessionKey(r)
+	if !ok {
+		return sandik.User{}, false
+	}
+	ctx := r.Context()
+	s, u, err := ss.store.SessionUser(ctx, key)
+	if err != nil {
+		if sandik.CodeOf(err) != sandik.ENotFound && ctx.Err() == nil {
+			ss.log.Warn("reading a session failed", "err", err)
+		}
+		return sandik.User{}, false
+	}
+	now := ss.now()
+	if ss.expired(s, now) {
+		if err := ss.store.DeleteSession(ctx, key); err != nil {
+			ss.log.Warn("deleting an expired session failed", "err", err)
+		}
+		return sandik.User{}, false
+	}
+	if now.Sub(s.Seen) > sessionTouch {
+		// The session is live either way; a lost touch only brings its idle
+		// expiry closer by a minute.
+		if err := ss.store.TouchSession(ctx, key, now); err != nil && ctx.Err() == nil {
+			ss.log.Warn("recording a session's use failed", "err", err)
+		}
+	}
+	return u, true
+}
+
+// end deletes r's session, on every instance.
+func (ss *sessions) end(r *http.Request) error {
+	key, ok := sessionKey(r)
+	if !ok {
+		return nil
+	}
+	if err := ss.store.DeleteSession(r.Context(), key); err != nil {
+		return fmt.Errorf("end the session: %w", err)
+	}
+	return nil
+}
+
+// count returns the number of stored sessions, for tests (-1 if the store
+// cannot say).
+func (ss *sessions) count() int {
+	n, err := ss.store.SessionCount(context.Background())
+	if err != nil {
+		return -1
+	}
+	return n
+}
