@@ -69,11 +69,6 @@ type Entry struct {
 	Kind       sandik.Kind    `json:"kind"`
 	ReceivedAt time.Time      `json:"received_at"`
 	Sheet      sandik.Tutanak `json:"-"`
-	// Superseded is always false: the engine keeps only each person's
-	// latest entry, so it never lists a superseded one.
-	//
-	// Deprecated: ask BoxState.Superseded about an entry of the log.
-	Superseded bool `json:"superseded"`
 }
 
 // BoxState is where one box stands in one race.

@@ -98,10 +98,6 @@ func (a *API) getBox(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 	if err != nil {
 		return err
 	}
-	superseded := make(map[int64]bool, len(d.State.Entries))
-	for _, e := range d.State.Entries {
-		superseded[e.Seq] = e.Superseded
-	}
 	seeAll := u.Role.SeesAllEntries()
 	out := boxJSON{
 		Race: race, Box: d.Area, Status: d.State.Status, Choices: d.Race.Choices,
@@ -109,7 +105,7 @@ func (a *API) getBox(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 	}
 	for i := range d.Entries {
 		if seeAll || d.Entries[i].User == u.ID {
-			out.Entries = append(out.Entries, entryOf(&d.Entries[i], d.Race, superseded[d.Entries[i].Seq]))
+			out.Entries = append(out.Entries, entryOf(&d.Entries[i], d.Race, d.State.Superseded(&d.Entries[i])))
 		}
 	}
 	if seeAll {

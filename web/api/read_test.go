@@ -185,3 +185,19 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("healthz = %+v", h)
 	}
 }
+
+// A person who enters a box again corrects their own entry: the box lists
+// both, and only the later one counts.
+func TestCorrectionSupersedesOwnEntry(t *testing.T) {
+	e := newEnv(t)
+	e.submit(observer1, sheet("s-1", raceIST, box1, 100, 90, 10))
+	last := e.submit(observer1, sheet("s-2", raceIST, box1, 101, 89, 10))
+	e.Settle(last.Seq)
+	for _, who := range []string{observer1, coordinator} {
+		var box boxView
+		e.Do("GET", "/api/v1/races/"+raceIST+"/boxes/"+box1, who, nil).Decode(t, http.StatusOK, &box)
+		if len(box.Entries) != 2 || box.Entries[0].ID != "s-1" || !box.Entries[0].Superseded || box.Entries[1].Superseded {
+			t.Errorf("%s sees entries %+v, want s-1 superseded by s-2", who, box.Entries)
+		}
+	}
+}

@@ -72,10 +72,6 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		an, _ := reg.Area(a)
 		v.Crumbs = append([]crumb{{an.Name, areaHref(race, a, an.Level)}}, v.Crumbs...)
 	}
-	superseded := map[int64]bool{}
-	for _, e := range d.State.Entries {
-		superseded[e.Seq] = e.Superseded
-	}
 	var shown []*sandik.Submission
 	for i := range d.Entries {
 		e := &d.Entries[i]
@@ -85,7 +81,7 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		shown = append(shown, e)
 		col := entryCol{Seq: e.Seq, User: string(e.User), Source: l.T("source." + string(e.Source)), Kind: l.T("kind." + e.Kind.String()), Reason: e.Reason,
 			Received: l.Time(e.ReceivedAt), Captured: l.Time(e.CapturedAt), Warnings: strings.Join(e.Warnings.Names(), ", "),
-			Superseded: superseded[e.Seq], Official: e.Source == sandik.SourceOfficial}
+			Superseded: d.State.Superseded(e), Official: e.Source == sandik.SourceOfficial}
 		col.Counted = e.Kind == sandik.KindEntry && !col.Superseded && !col.Official
 		v.Entries = append(v.Entries, col)
 	}
