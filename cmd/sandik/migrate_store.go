@@ -79,7 +79,6 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 
 type migration struct {
 	src, dst                        sandik.Store
-	from                            string
 	areas, races, regs, users, subs int
 	events, files                   int // objection case events and evidence files
 	settings                        int
