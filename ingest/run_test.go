@@ -34,7 +34,10 @@ func TestInterruptedImportCompletesOnRetry(t *testing.T) {
 	ctx := context.Background()
 	c := newCenter(t)
 	shape := synth.National
-	shape.Provinces, shape.DistrictsPerIl, shape.MahallesPerIlce = 1, 3, 100 // 1,500 boxes: two batches
+	// 2,000 boxes: two full batches. The appender sends them at once, so
+	// either may be the one the sink takes; both the same size keeps what
+	// the first attempt stored independent of which one that is.
+	shape.Provinces, shape.DistrictsPerIl, shape.MahallesPerIlce = 1, 4, 100
 	var buf bytes.Buffer
 	rows, err := synth.WriteYSKTable(&buf, shape, 9)
 	if err != nil {
@@ -46,6 +49,9 @@ func TestInterruptedImportCompletesOnRetry(t *testing.T) {
 	_, first, err := ingest.ImportTable(ctx, sink, bytesOpener(file), ingest.FormatText, officialOpts(), nil)
 	if !errors.Is(err, errGone) {
 		t.Fatalf("err %v, want the sink's", err)
+	}
+	if rows != 2*ingest.BatchSize {
+		t.Fatalf("%d rows, want two full batches of %d", rows, ingest.BatchSize)
 	}
 	if first.Written != ingest.BatchSize {
 		t.Errorf("first attempt stored %d, want one batch of %d", first.Written, ingest.BatchSize)

@@ -181,14 +181,10 @@ func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 
 // addDelta adds new − old to dst; nil stands for zeros.
 func addDelta(dst []int64, old, new []int32) {
-	if old != nil {
-		for i, v := range old {
-			dst[i] -= int64(v)
-		}
+	for i, v := range old {
+		dst[i] -= int64(v)
 	}
-	if new != nil {
-		for i, v := range new {
-			dst[i] += int64(v)
-		}
+	for i, v := range new {
+		dst[i] += int64(v)
 	}
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/chromium"
+	"github.com/sandik-dev/sandik/cmd/internal/chromium/chromiumtest"
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/itiraz"
 )
@@ -67,7 +69,7 @@ func objectionDB(t *testing.T, db string) (box sandik.AreaCode, lawyerToken stri
 // İstanbul, drafts a case from the discrepancy, sees it on the deadline
 // board, files it and prints its petition.
 func TestBrowserObjectionFromDiscrepancy(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := chromiumtest.Require(t)
 	dir, bin := buildSandik(t)
 	db := filepath.Join(dir, "itiraz.db")
 	box, token := objectionDB(t, db)
@@ -77,9 +79,9 @@ func TestBrowserObjectionFromDiscrepancy(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	tab, closeBrowser := newChromium(ctx, chrome, filepath.Join(dir, "chromium"), 1280, 900)
+	tab, closeBrowser := chromium.Start(ctx, chrome, filepath.Join(dir, "chromium"), 1280, 900)
 	defer closeBrowser()
-	if err := signIn(tab, base, token); err != nil {
+	if err := chromium.SignIn(tab, base, token); err != nil {
 		t.Fatal(err)
 	}
 	do(t, tab, "open the comparison", chromedp.Navigate(base+"/races/"+string(demo.RaceMayor)+"/areas/34/comparison"),

@@ -23,24 +23,11 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/chromium"
+	"github.com/sandik-dev/sandik/cmd/internal/chromium/chromiumtest"
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/store/sqlite"
 )
-
-// The browser tests drive Debian's headless Chromium against the real
-// binary. Without Chromium they skip, unless SANDIK_REQUIRE_BROWSER=1
-// (set by CI), when they fail.
-func requireChromium(t *testing.T) string {
-	t.Helper()
-	p, err := chromiumPath()
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	return p
-}
 
 // browserDB fills db with a small demo İstanbul and the users of the test,
 // returning the registry and their tokens.
@@ -187,7 +174,7 @@ func fillSheet(t *testing.T, ctx context.Context, rc *sandik.Race, box sandik.Ar
 }
 
 func TestBrowserEndToEnd(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := chromiumtest.Require(t)
 	dir, bin := buildSandik(t)
 	db := filepath.Join(dir, "e2e.db")
 	reg, tokens := browserDB(t, db)
@@ -197,7 +184,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	coord, closeBrowser := newChromium(ctx, chrome, filepath.Join(dir, "chromium"), 1280, 900)
+	coord, closeBrowser := chromium.Start(ctx, chrome, filepath.Join(dir, "chromium"), 1280, 900)
 	defer closeBrowser()
 
 	race := demo.RaceMayor
@@ -206,7 +193,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	boxes := len(reg.RaceBoxes(race))
 
 	// The coordinator watches İstanbul's overview.
-	if err := signIn(coord, base, tokens["koord"]); err != nil {
+	if err := chromium.SignIn(coord, base, tokens["koord"]); err != nil {
 		t.Fatal(err)
 	}
 	// Each observer has a browser context of their own: their own cookies.
@@ -224,7 +211,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	do(t, coord, "mark the page", chromedp.Evaluate[chromedp.Void](`window.sandikMarker = 1`))
 
 	// Observer A types a sheet with the votes 12 short of the valid total.
-	if err := signIn(obsA, base, tokens["musahit-a"]); err != nil {
+	if err := chromium.SignIn(obsA, base, tokens["musahit-a"]); err != nil {
 		t.Fatal(err)
 	}
 	do(t, obsA, "open the form", chromedp.Navigate(base+"/entry"), chromedp.WaitVisible(chromedp.CSS("#votes .field")))
@@ -284,7 +271,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 
 	// Observer B types the same box differently: a conflict. The overview
 	// learns of it within a second of the receipt.
-	if err := signIn(obsB, base, tokens["musahit-b"]); err != nil {
+	if err := chromium.SignIn(obsB, base, tokens["musahit-b"]); err != nil {
 		t.Fatal(err)
 	}
 	do(t, obsB, "open the form", chromedp.Navigate(base+"/entry"), chromedp.WaitVisible(chromedp.CSS("#votes .field")))

@@ -9,23 +9,24 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/anomaly"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/ingest"
 )
 
 // cmdCheck runs an import's checks and the anomaly flags on files without
 // storing anything.
-func cmdCheck(e *env, args []string) error {
-	fs := newFlags(e, "check", "check [flags] FILE…")
+func cmdCheck(e *cli.Env, args []string) error {
+	fs := e.Flags("check", "check [flags] FILE…")
 	lang := fs.String("lang", "tr", "language of the summary: tr or en")
 	limit := fs.Int("max", 50, "most flags printed (all are counted)")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 || (*lang != "tr" && *lang != "en") || *limit < 0 {
 		fs.Usage()
-		return errUsage
+		return cli.ErrUsage
 	}
-	p := checkPrinter{w: e.stdout, lang: *lang, limit: *limit}
+	p := checkPrinter{w: e.Stdout, lang: *lang, limit: *limit}
 	files, err := observerFiles(fs.Args())
 	if err != nil {
 		return err

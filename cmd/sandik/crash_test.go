@@ -22,6 +22,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/synth"
 )
@@ -354,7 +355,7 @@ func checkStore(t *testing.T, st sandik.Store, acked map[sandik.SubmissionID]str
 	for _, v := range latest {
 		want += v
 	}
-	tot, err := c.View(operator()).Totals("race1", "TR")
+	tot, err := c.View(cli.Operator()).Totals("race1", "TR")
 	if err != nil {
 		t.Fatal(err)
 	}

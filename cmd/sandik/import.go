@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/registrycsv"
 )
 
@@ -17,7 +18,7 @@ const importUsage = `Usage: sandik import <what> [flags] FILE...
 
 Run 'sandik import <what> -h' for its flags.`
 
-func cmdImport(e *env, args []string) error {
+func cmdImport(e *cli.Env, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "registry":
@@ -28,42 +29,42 @@ func cmdImport(e *env, args []string) error {
 			return cmdImportObserver(e, args[1:])
 		}
 	}
-	fmt.Fprintln(e.stderr, importUsage)
-	return errUsage
+	fmt.Fprintln(e.Stderr, importUsage)
+	return cli.ErrUsage
 }
 
-func cmdImportRegistry(e *env, args []string) error {
-	fs := newFlags(e, "import registry", "import registry [flags] DIR")
-	var sf storeFlags
-	sf.register(fs)
-	if err := parse(e, fs, args); err != nil {
+func cmdImportRegistry(e *cli.Env, args []string) error {
+	fs := e.Flags("import registry", "import registry [flags] DIR")
+	var sf cli.StoreFlags
+	sf.Register(fs)
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
-		return errUsage
+		return cli.ErrUsage
 	}
 	dir := fs.Arg(0)
-	log, err := sf.logger(e.stderr)
+	log, err := sf.Logger(e.Stderr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "reading %s …\n", dir)
+	fmt.Fprintf(e.Stdout, "reading %s …\n", dir)
 	reg, err := registrycsv.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %w", err)
 	}
-	a, err := openApp(e.ctx, &sf, log)
+	a, err := cli.OpenApp(e.Ctx, &sf, log)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	before := a.center.Registry()
-	if err := a.center.ImportRegistry(e.ctx, reg); err != nil {
+	defer a.Close()
+	before := a.Center.Registry()
+	if err := a.Center.ImportRegistry(e.Ctx, reg); err != nil {
 		return fmt.Errorf("nothing was imported: %w", err)
 	}
-	after := a.center.Registry()
-	fmt.Fprintf(e.stdout, "imported %s: areas %d → %d, elections %d → %d, races %d → %d, registered boxes %d → %d\n", dir,
+	after := a.Center.Registry()
+	fmt.Fprintf(e.Stdout, "imported %s: areas %d → %d, elections %d → %d, races %d → %d, registered boxes %d → %d\n", dir,
 		len(before.Areas), len(after.Areas), len(before.Elections), len(after.Elections),
 		len(before.Races), len(after.Races), len(before.Registrations), len(after.Registrations))
 	return nil

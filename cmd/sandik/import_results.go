@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/ingest"
 	"github.com/sandik-dev/sandik/resultfile"
 )
@@ -42,37 +43,22 @@ func (f *electionFlags) parse() (time.Time, error) {
 	return d, nil
 }
 
-// progressPrinter prints a line at most every 10% of the work.
-func progressPrinter(w io.Writer, what string) ingest.Progress {
-	last := -1
-	return func(done, total int) {
-		if total <= 0 {
-			return
-		}
-		step := done * 10 / total
-		if step != last || done == total {
-			last = step
-			fmt.Fprintf(w, "  %s: %d / %d\n", what, done, total)
-		}
-	}
-}
-
-func cmdImportOfficial(e *env, args []string) error {
-	fs := newFlags(e, "import official", "import official [flags] FILE")
-	var sf storeFlags
-	sf.register(fs)
+func cmdImportOfficial(e *cli.Env, args []string) error {
+	fs := e.Flags("import official", "import official [flags] FILE")
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	var ef electionFlags
 	ef.register(fs)
 	race := fs.String("race", "meclis", "race kind, a code fragment: one race per constituency is made as ELECTION.KIND.CONSTITUENCY")
 	raceName := fs.String("race-name", "Belediye Meclisi", "the race's name; the constituency's is added")
 	source := fs.String("source", "official", "official (YSK's published figures) or import (sheets typed into the same columns)")
 	user := fs.String("as", "ysk", "whose figures these are (a user code)")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
-		return errUsage
+		return cli.ErrUsage
 	}
 	date, err := ef.parse()
 	if err != nil {
@@ -81,19 +67,19 @@ func cmdImportOfficial(e *env, args []string) error {
 	path := fs.Arg(0)
 	opts := ingest.TableOptions{Election: sandik.ElectionCode(ef.code), ElectionName: ef.name, Date: date, Quorum: ef.quorum,
 		Race: *race, RaceName: *raceName, User: sandik.UserID(*user), Source: sandik.Source(*source)}
-	return withApp(e, &sf, func(a *app) error {
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
 		start := time.Now()
-		fmt.Fprintf(e.stdout, "checking %s …\n", path)
-		plan, res, err := ingest.ImportTable(e.ctx, a.center, fileOpener(path), ingest.FormatOf(path), opts, progressPrinter(e.stdout, "stored"))
+		fmt.Fprintf(e.Stdout, "checking %s …\n", path)
+		plan, res, err := ingest.ImportTable(e.Ctx, a.Center, fileOpener(path), ingest.FormatOf(path), opts, cli.ProgressPrinter(e.Stdout, "stored"))
 		if err != nil {
 			if plan == nil {
 				return fmt.Errorf("nothing was imported: %w", err)
 			}
 			return fmt.Errorf("stopped after %d rows; importing the file again completes it: %w", res.Written+res.Replayed, err)
 		}
-		fmt.Fprintf(e.stdout, "imported %s in %s: %d rows, %d boxes in %d races; %d new, %d already stored; %d new areas\n",
+		fmt.Fprintf(e.Stdout, "imported %s in %s: %d rows, %d boxes in %d races; %d new, %d already stored; %d new areas\n",
 			path, time.Since(start).Round(time.Millisecond), plan.Rows, plan.Boxes, plan.Races, res.Written, res.Replayed, plan.NewAreas)
-		printFlagged(e.stdout, plan.Flagged, plan.FlaggedRows)
+		printFlagged(e.Stdout, plan.Flagged, plan.FlaggedRows)
 		return nil
 	})
 }
@@ -152,10 +138,10 @@ func (c choicesFlag) Set(v string) error {
 	return nil
 }
 
-func cmdImportObserver(e *env, args []string) error {
-	fs := newFlags(e, "import observer", "import observer [flags] FILE|DIR…")
-	var sf storeFlags
-	sf.register(fs)
+func cmdImportObserver(e *cli.Env, args []string) error {
+	fs := e.Flags("import observer", "import observer [flags] FILE|DIR…")
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	var ef electionFlags
 	ef.register(fs)
 	province := fs.String("province", "", "code of the il the files are from (required), e.g. 01")
@@ -165,13 +151,13 @@ func cmdImportObserver(e *env, args []string) error {
 	choices := choicesFlag{}
 	fs.Var(&races, "race", "KEY=CODE:NAME: the race a result key is (repeatable), e.g. cm=2023-genel.cb:Cumhurbaşkanı")
 	fs.Var(choices, "choices", "KEY=code:Name;code:Name…: the ballot of a race in order; without it choices are named by ballot position")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 || len(races) == 0 || *province == "" {
-		fmt.Fprintln(e.stderr, "sandik import observer: give -province, at least one -race, and the files")
+		fmt.Fprintln(e.Stderr, "sandik import observer: give -province, at least one -race, and the files")
 		fs.Usage()
-		return errUsage
+		return cli.ErrUsage
 	}
 	date, err := ef.parse()
 	if err != nil {
@@ -190,18 +176,18 @@ func cmdImportObserver(e *env, args []string) error {
 	}
 	opts := ingest.ObserverOptions{Election: sandik.ElectionCode(ef.code), ElectionName: ef.name, Date: date, Quorum: ef.quorum,
 		Province: sandik.AreaCode(*province), ProvinceName: *provinceName, Races: races, User: sandik.UserID(*user)}
-	return withApp(e, &sf, func(a *app) error {
-		plan, err := ingest.PlanObserver(a.center.Registry(), boxes, opts)
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		plan, err := ingest.PlanObserver(a.Center.Registry(), boxes, opts)
 		if err != nil {
 			return fmt.Errorf("nothing was imported: %w", err)
 		}
-		res, err := ingest.ImportObserver(e.ctx, a.center, plan, progressPrinter(e.stdout, "stored"))
+		res, err := ingest.ImportObserver(e.Ctx, a.Center, plan, cli.ProgressPrinter(e.Stdout, "stored"))
 		if err != nil {
 			return fmt.Errorf("stopped after %d sheets; importing the files again completes it: %w", res.Written+res.Replayed, err)
 		}
-		fmt.Fprintf(e.stdout, "imported %d files: %d boxes, %d sheets; %d new, %d already stored; %d new areas\n",
+		fmt.Fprintf(e.Stdout, "imported %d files: %d boxes, %d sheets; %d new, %d already stored; %d new areas\n",
 			len(files), plan.Boxes, len(plan.Sheets), res.Written, res.Replayed, plan.NewAreas)
-		printFlagged(e.stdout, plan.Flagged, plan.FlaggedRows)
+		printFlagged(e.Stdout, plan.Flagged, plan.FlaggedRows)
 		return nil
 	})
 }

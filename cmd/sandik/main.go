@@ -1,5 +1,6 @@
 // Command sandik runs an election coordination centre: the server, the
-// demo election night, registry imports, users and benchmarks.
+// demo election night, registry imports and users. Benchmarks and
+// screenshots are sandik-bench's.
 package main
 
 import (

@@ -11,6 +11,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/anomaly"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 )
 
@@ -59,7 +60,7 @@ func TestMigrateStoreCopiesSettings(t *testing.T) {
 	for _, step := range [][2]string{{first, url}, {url, last}} {
 		code, out := migrateStore(t, step[0], step[1])
 		if code != 0 || !strings.Contains(out, ", 2 settings\n") || !strings.Contains(out, "the same objections and settings") {
-			t.Fatalf("migrate-store %s → %s: exit %d\n%s", displayDB(step[0]), displayDB(step[1]), code, out)
+			t.Fatalf("migrate-store %s → %s: exit %d\n%s", cli.DisplayDB(step[0]), cli.DisplayDB(step[1]), code, out)
 		}
 	}
 	a, b := openSQLite(t, first), openSQLite(t, last)

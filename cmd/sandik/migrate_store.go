@@ -13,6 +13,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/store/postgres"
 )
@@ -29,63 +30,62 @@ const migrateStorePage = 10_000
 // each. Page sessions are not copied: they
 // are ephemeral (36 hours at most), and a user signs in again on the new
 // database with the same token.
-func cmdMigrateStore(e *env, args []string) error {
-	fs := newFlags(e, "migrate-store", "migrate-store -from DB -to DB [flags]")
+func cmdMigrateStore(e *cli.Env, args []string) error {
+	fs := e.Flags("migrate-store", "migrate-store -from DB -to DB [flags]")
 	from := fs.String("from", "", "database to copy: an SQLite file or a postgres:// URL")
 	to := fs.String("to", "", "empty database to copy into: an SQLite file or a postgres:// URL")
 	unsafe := fs.Bool("unsafe-durability", false, "open databases whose durability settings are unsafe (logged)")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *from == "" || *to == "" || *from == *to {
-		fmt.Fprintln(e.stderr, "sandik migrate-store: -from and -to must name two different databases")
-		return errUsage
+		fmt.Fprintln(e.Stderr, "sandik migrate-store: -from and -to must name two different databases")
+		return cli.ErrUsage
 	}
 	if !postgres.IsURL(*from) {
 		if _, err := os.Stat(*from); err != nil {
 			return fmt.Errorf("-from %s: %w", *from, err)
 		}
 	}
-	sf := storeFlags{logLevel: *logLevel, logFormat: "text"}
-	log, err := sf.logger(e.stderr)
+	sf := cli.StoreFlags{LogLevel: *logLevel, LogFormat: "text"}
+	log, err := sf.Logger(e.Stderr)
 	if err != nil {
 		return err
 	}
-	src, err := openStore(e.ctx, *from, *unsafe, log)
+	src, err := cli.OpenStore(e.Ctx, *from, *unsafe, log)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := openStore(e.ctx, *to, *unsafe, log)
+	dst, err := cli.OpenStore(e.Ctx, *to, *unsafe, log)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
 	m := migration{src: src, dst: dst}
-	if err := m.copy(e.ctx); err != nil {
-		return fmt.Errorf("copy %s to %s: %w", displayDB(*from), displayDB(*to), err)
+	if err := m.copy(e.Ctx); err != nil {
+		return fmt.Errorf("copy %s to %s: %w", cli.DisplayDB(*from), cli.DisplayDB(*to), err)
 	}
-	fmt.Fprintf(e.stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files, %d settings\n",
-		displayDB(*from), displayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files, m.settings)
-	races, err := verifyCopy(e.ctx, src, dst, log)
+	fmt.Fprintf(e.Stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files, %d settings\n",
+		cli.DisplayDB(*from), cli.DisplayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files, m.settings)
+	races, err := verifyCopy(e.Ctx, src, dst, log)
 	if err != nil {
 		return fmt.Errorf("verify the copy: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "verified: the same registry, users and log in both, and the same objections and settings; totals of %d races equal\n", races)
+	fmt.Fprintf(e.Stdout, "verified: the same registry, users and log in both, and the same objections and settings; totals of %d races equal\n", races)
 	return nil
 }
 
 type migration struct {
 	src, dst                        sandik.Store
-	from                            string
 	areas, races, regs, users, subs int
 	events, files                   int // objection case events and evidence files
 	settings                        int
 }
 
 func (m *migration) copy(ctx context.Context) error {
-	if err := requireEmpty(ctx, m.dst); err != nil {
+	if err := cli.RequireEmpty(ctx, m.dst); err != nil {
 		return err
 	}
 	reg, err := m.src.LoadRegistry(ctx)
@@ -160,38 +160,6 @@ func appendKeepingSeq(ctx context.Context, dst sandik.LogWriter, page []sandik.S
 	return nil
 }
 
-func requireEmpty(ctx context.Context, st sandik.Store) error {
-	seq, err := st.LastSeq(ctx)
-	if err != nil {
-		return err
-	}
-	reg, err := st.LoadRegistry(ctx)
-	if err != nil {
-		return err
-	}
-	users, err := st.Users(ctx)
-	if err != nil {
-		return err
-	}
-	cases := 0
-	if is, ok := st.(itiraz.Store); ok {
-		es, err := is.CaseEvents(ctx)
-		if err != nil {
-			return err
-		}
-		cases = len(es)
-	}
-	settings, err := st.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	if seq > 0 || len(reg.Areas) > 0 || len(reg.Elections) > 0 || len(users) > 0 || cases > 0 || len(settings) > 0 {
-		return sandik.Errorf(sandik.EConflict, "the target database is not empty (%d submissions, %d areas, %d users, %d settings); nothing was copied",
-			seq, len(reg.Areas), len(users), len(settings))
-	}
-	return nil
-}
-
 // tokenHashes reads the users' token hashes, which the store contract does
 // not hand out; both backends offer them for this.
 func tokenHashes(ctx context.Context, st sandik.Store) (map[sandik.UserID][32]byte, error) {
@@ -250,11 +218,11 @@ func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, 
 	}
 	defer cb.Close()
 	for _, rc := range ra.Races {
-		ta, err := ca.View(operator()).Totals(rc.Code, rc.Scope)
+		ta, err := ca.View(cli.Operator()).Totals(rc.Code, rc.Scope)
 		if err != nil {
 			return 0, err
 		}
-		tb, err := cb.View(operator()).Totals(rc.Code, rc.Scope)
+		tb, err := cb.View(cli.Operator()).Totals(rc.Code, rc.Scope)
 		if err != nil {
 			return 0, err
 		}

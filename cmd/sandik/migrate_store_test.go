@@ -11,6 +11,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/store/sqlite"
@@ -34,7 +35,7 @@ func TestMigrateStoreRoundTrip(t *testing.T) {
 		code := run(context.Background(), []string{"migrate-store", "-from", step[0], "-to", step[1]},
 			strings.NewReader(""), &out, &errb, func(string) string { return "" })
 		if code != 0 || !strings.Contains(out.String(), "verified:") {
-			t.Fatalf("migrate-store %s → %s: exit %d\n%s%s", displayDB(step[0]), displayDB(step[1]), code, out.String(), errb.String())
+			t.Fatalf("migrate-store %s → %s: exit %d\n%s%s", cli.DisplayDB(step[0]), cli.DisplayDB(step[1]), code, out.String(), errb.String())
 		}
 		t.Log(strings.TrimSpace(out.String()))
 	}
@@ -51,8 +52,8 @@ func TestMigrateStoreRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cb.Close()
-	ta, _ := ca.View(operator()).Totals("race1", "TR")
-	tb, _ := cb.View(operator()).Totals("race1", "TR")
+	ta, _ := ca.View(cli.Operator()).Totals("race1", "TR")
+	tb, _ := cb.View(cli.Operator()).Totals("race1", "TR")
 	if ta.Totals.BoxesReported == 0 || ta.Totals.BoxesConflict == 0 || ta.Totals.BoxesVerified == 0 {
 		t.Fatalf("the fixture lacks variety: %+v", ta.Totals)
 	}
@@ -138,8 +139,8 @@ func TestDisplayDBHidesPassword(t *testing.T) {
 		"postgresql://db/sandik":                             "postgresql://db/sandik",
 		"postgres://u:s3cret@db:port/x":                      "(a PostgreSQL URL that cannot be parsed)",
 	} {
-		if got := displayDB(in); got != want {
-			t.Errorf("displayDB(%q) = %q, want %q", in, got, want)
+		if got := cli.DisplayDB(in); got != want {
+			t.Errorf("cli.DisplayDB(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -148,7 +149,7 @@ func TestDisplayDBHidesPassword(t *testing.T) {
 func TestOpenStoreChoosesBackend(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	st, err := openStore(ctx, filepath.Join(t.TempDir(), "x.db"), false, log)
+	st, err := cli.OpenStore(ctx, filepath.Join(t.TempDir(), "x.db"), false, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestOpenStoreChoosesBackend(t *testing.T) {
 		t.Errorf("a path opened %T", st)
 	}
 	st.Close()
-	st, err = openStore(ctx, pgtest.Schema(t), false, log)
+	st, err = cli.OpenStore(ctx, pgtest.Schema(t), false, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestOpenStoreChoosesBackend(t *testing.T) {
 		t.Errorf("a postgres:// URL opened %T", st)
 	}
 	st.Close()
-	_, err = openStore(ctx, "postgres://nobody:s3cret@127.0.0.1:1/none?connect_timeout=2", false, log)
+	_, err = cli.OpenStore(ctx, "postgres://nobody:s3cret@127.0.0.1:1/none?connect_timeout=2", false, log)
 	if err == nil || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("an unreachable server: %v (the password must not show)", err)
 	}

@@ -11,13 +11,14 @@ import (
 	"text/tabwriter"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/registrycsv"
 )
 
-func cmdUser(e *env, args []string) error {
+func cmdUser(e *cli.Env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: sandik user add|list|token|assign|import [flags]")
-		return errUsage
+		fmt.Fprintln(e.Stderr, "Usage: sandik user add|list|token|assign|import [flags]")
+		return cli.ErrUsage
 	}
 	switch args[0] {
 	case "add":
@@ -31,46 +32,46 @@ func cmdUser(e *env, args []string) error {
 	case "import":
 		return userImport(e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "sandik user: unknown subcommand %q (want add, list, token, assign or import)\n", args[0])
-	return errUsage
+	fmt.Fprintf(e.Stderr, "sandik user: unknown subcommand %q (want add, list, token, assign or import)\n", args[0])
+	return cli.ErrUsage
 }
 
-func userAdd(e *env, args []string) error {
-	fs := newFlags(e, "user add", "user add -id ID -name NAME -role ROLE [flags]")
-	var sf storeFlags
-	sf.register(fs)
+func userAdd(e *cli.Env, args []string) error {
+	fs := e.Flags("user add", "user add -id ID -name NAME -role ROLE [flags]")
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	var u sandik.User
 	fs.StringVar((*string)(&u.ID), "id", "", "login name (letters, digits, '.', '-', '_')")
 	fs.StringVar(&u.Name, "name", "", "full name")
 	fs.StringVar((*string)(&u.Role), "role", "", "observer, volunteer, coordinator, admin or lawyer")
 	areas := fs.String("areas", "", "comma-separated area codes the user works in (an observer's boxes; a district coordinator's ilçe)")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	u.Areas = splitAreas(*areas)
-	return withApp(e, &sf, func(a *app) error {
-		token, err := a.center.CreateUser(e.ctx, u)
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		token, err := a.Center.CreateUser(e.Ctx, u)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "user %s (%s) added; API token (shown only once):\n%s\n", u.ID, u.Role, token)
+		fmt.Fprintf(e.Stdout, "user %s (%s) added; API token (shown only once):\n%s\n", u.ID, u.Role, token)
 		return nil
 	})
 }
 
-func userList(e *env, args []string) error {
-	fs := newFlags(e, "user list", "user list [flags]")
-	var sf storeFlags
-	sf.register(fs)
-	if err := parse(e, fs, args); err != nil {
+func userList(e *cli.Env, args []string) error {
+	fs := e.Flags("user list", "user list [flags]")
+	var sf cli.StoreFlags
+	sf.Register(fs)
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
-	return withApp(e, &sf, func(a *app) error {
-		users, err := a.store.Users(e.ctx)
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		users, err := a.Store.Users(e.Ctx)
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tROLE\tNAME\tAREAS")
 		for _, u := range users {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.ID, u.Role, u.Name, areaList(u))
@@ -79,34 +80,34 @@ func userList(e *env, args []string) error {
 	})
 }
 
-func userToken(e *env, args []string) error {
-	fs := newFlags(e, "user token", "user token -id ID [flags]")
-	var sf storeFlags
-	sf.register(fs)
+func userToken(e *cli.Env, args []string) error {
+	fs := e.Flags("user token", "user token -id ID [flags]")
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	id := fs.String("id", "", "login name of the user whose token is replaced")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *id == "" {
 		return fmt.Errorf("-id is required")
 	}
-	return withApp(e, &sf, func(a *app) error {
-		token, err := a.center.ResetToken(e.ctx, sandik.UserID(*id))
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		token, err := a.Center.ResetToken(e.Ctx, sandik.UserID(*id))
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "new API token of %s (the old one no longer works):\n%s\n", *id, token)
+		fmt.Fprintf(e.Stdout, "new API token of %s (the old one no longer works):\n%s\n", *id, token)
 		return nil
 	})
 }
 
-func userAssign(e *env, args []string) error {
-	fs := newFlags(e, "user assign", "user assign -id ID -areas CODE[,CODE...] [flags]")
-	var sf storeFlags
-	sf.register(fs)
+func userAssign(e *cli.Env, args []string) error {
+	fs := e.Flags("user assign", "user assign -id ID -areas CODE[,CODE...] [flags]")
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	id := fs.String("id", "", "login name of the user")
 	areas := fs.String("areas", "", "comma-separated area codes that replace the user's areas; empty clears them")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *id == "" {
@@ -118,20 +119,20 @@ func userAssign(e *env, args []string) error {
 		return fmt.Errorf("-areas is required (give -areas '' to clear the user's areas)")
 	}
 	codes := splitAreas(*areas)
-	return withApp(e, &sf, func(a *app) error {
-		u, err := a.center.AssignAreas(e.ctx, sandik.UserID(*id), codes)
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		u, err := a.Center.AssignAreas(e.Ctx, sandik.UserID(*id), codes)
 		if err != nil {
 			return err
 		}
 		switch {
 		case len(u.Areas) > 0:
-			fmt.Fprintf(e.stdout, "user %s (%s) works in %s\n", u.ID, u.Role, areaList(u))
+			fmt.Fprintf(e.Stdout, "user %s (%s) works in %s\n", u.ID, u.Role, areaList(u))
 		case u.Scoped():
-			fmt.Fprintf(e.stdout, "user %s (%s) has no areas now: they may enter no box\n", u.ID, u.Role)
+			fmt.Fprintf(e.Stdout, "user %s (%s) has no areas now: they may enter no box\n", u.ID, u.Role)
 		default:
-			fmt.Fprintf(e.stdout, "user %s (%s) has no areas now: they work for the whole centre\n", u.ID, u.Role)
+			fmt.Fprintf(e.Stdout, "user %s (%s) has no areas now: they work for the whole centre\n", u.ID, u.Role)
 		}
-		fmt.Fprintln(e.stdout, "running servers apply it to pages at once and to API tokens within their user cache lifetime (30 s by default)")
+		fmt.Fprintln(e.Stdout, "running servers apply it to pages at once and to API tokens within their user cache lifetime (30 s by default)")
 		return nil
 	})
 }
@@ -168,12 +169,12 @@ func areaList(u sandik.User) string {
 // go to a file of their own, created for this import only and readable by
 // its owner alone: they are shown once, and a terminal's scroll-back is no
 // place for thousands of them.
-func userImport(e *env, args []string) error {
-	fs := newFlags(e, "user import", "user import [-tokens FILE] USERS.csv")
-	var sf storeFlags
-	sf.register(fs)
+func userImport(e *cli.Env, args []string) error {
+	fs := e.Flags("user import", "user import [-tokens FILE] USERS.csv")
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	tokensPath := fs.String("tokens", "", "new file for the new users' API tokens (CSV: id,name,role,token); required when the list has new users")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -194,8 +195,8 @@ func userImport(e *env, args []string) error {
 	for i, r := range rows {
 		users[i], lines[i] = r.User, r.Line
 	}
-	return withApp(e, &sf, func(a *app) error {
-		existing, err := a.store.Users(e.ctx)
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		existing, err := a.Store.Users(e.Ctx)
 		if err != nil {
 			return err
 		}
@@ -221,8 +222,8 @@ func userImport(e *env, args []string) error {
 			}
 			defer out.Close()
 		}
-		fmt.Fprintf(e.stderr, "%s: %d users, %d new\n", path, len(users), fresh)
-		issued, reassigned, err := a.center.ImportUsers(e.ctx, filepath.Base(path), users, lines)
+		fmt.Fprintf(e.Stderr, "%s: %d users, %d new\n", path, len(users), fresh)
+		issued, reassigned, err := a.Center.ImportUsers(e.Ctx, filepath.Base(path), users, lines)
 		if err != nil {
 			if out != nil {
 				out.Close()
@@ -241,11 +242,11 @@ func userImport(e *env, args []string) error {
 				return fmt.Errorf("the users were saved but their tokens could not be written (reset them with sandik user token): %w", err)
 			}
 		}
-		fmt.Fprintf(e.stdout, "%d users created", len(issued))
+		fmt.Fprintf(e.Stdout, "%d users created", len(issued))
 		if len(issued) > 0 {
-			fmt.Fprintf(e.stdout, " (tokens in %s)", *tokensPath)
+			fmt.Fprintf(e.Stdout, " (tokens in %s)", *tokensPath)
 		}
-		fmt.Fprintf(e.stdout, ", %d reassigned\n", reassigned)
+		fmt.Fprintf(e.Stdout, ", %d reassigned\n", reassigned)
 		return nil
 	})
 }

@@ -1,26 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 )
 
-func runSandik(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	return code, out.String(), errb.String()
-}
-
-// bench submit runs against two instances sharing PostgreSQL and loses
+// submit runs against two instances sharing PostgreSQL and loses
 // nothing (tiny sizes; the figures are not checked here).
 func TestBenchSubmitTwoInstances(t *testing.T) {
 	url := pgtest.Schema(t)
-	code, out, errs := runSandik(t, "bench", "submit", "-duration", "1s", "-workers", "4", "-instances", "2", "-db", url)
+	code, out, errs := runBench(t, "submit", "-duration", "1s", "-workers", "4", "-instances", "2", "-db", url)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
@@ -30,18 +21,18 @@ func TestBenchSubmitTwoInstances(t *testing.T) {
 		}
 	}
 	// The database now holds a log: a second run is refused.
-	code, _, errs = runSandik(t, "bench", "submit", "-duration", "1s", "-workers", "4", "-db", url)
+	code, _, errs = runBench(t, "submit", "-duration", "1s", "-workers", "4", "-db", url)
 	if code != 1 || !strings.Contains(errs, "not empty") {
 		t.Fatalf("second run on the same database: exit %d, %s", code, errs)
 	}
 }
 
 func TestBenchSubmitInstancesNeedPostgres(t *testing.T) {
-	code, _, errs := runSandik(t, "bench", "submit", "-instances", "2")
+	code, _, errs := runBench(t, "submit", "-instances", "2")
 	if code != 1 || !strings.Contains(errs, "shared PostgreSQL database") {
 		t.Fatalf("exit %d, %s", code, errs)
 	}
-	code, _, errs = runSandik(t, "bench", "submit", "-instances", "0")
+	code, _, errs = runBench(t, "submit", "-instances", "0")
 	if code != 1 || !strings.Contains(errs, "-instances ≥ 1") {
 		t.Fatalf("exit %d, %s", code, errs)
 	}

@@ -12,32 +12,13 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/tally"
 )
 
-func cmdBench(e *env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: sandik bench tally|submit|rebuild|import|sse [flags]")
-		return errUsage
-	}
-	switch args[0] {
-	case "tally":
-		return benchTally(e, args[1:])
-	case "submit":
-		return benchSubmit(e, args[1:])
-	case "rebuild":
-		return benchRebuild(e, args[1:])
-	case "import":
-		return benchImport(e, args[1:])
-	case "sse":
-		return benchSSE(e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "sandik bench: unknown benchmark %q (want tally, submit, rebuild, import or sse)\n", args[0])
-	return errUsage
-}
-
+// machine names what a benchmark ran on, printed above its figures.
 func machine() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s, %d CPUs (GOMAXPROCS %d), %s/%s, %s", host, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version())
@@ -46,10 +27,10 @@ func machine() string {
 // benchTally measures box changes per second applied to the tree, on one
 // goroutine, against the baseline of building the same sheets' deltas in a
 // flat array (the least any tally can do).
-func benchTally(e *env, args []string) error {
-	fs := newFlags(e, "bench tally", "bench tally [flags]")
+func benchTally(e *cli.Env, args []string) error {
+	fs := e.Flags("tally", "tally [flags]")
 	choices := fs.Int("choices", 20, "choices per race")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	shape := synth.Shape{Provinces: 20, DistrictsPerIl: 10, MahallesPerIlce: 20, BuildingsPerMah: 5, BoxesPerBuilding: 2,
@@ -62,7 +43,7 @@ func benchTally(e *env, args []string) error {
 	for i := range subs {
 		subs[i].Seq = int64(i + 1)
 	}
-	fmt.Fprintf(e.stdout, "machine: %s\ntree: 5 levels above %d boxes, %d choices; %d submissions (two agreeing entries per box)\n",
+	fmt.Fprintf(e.Stdout, "machine: %s\ntree: 5 levels above %d boxes, %d choices; %d submissions (two agreeing entries per box)\n",
 		machine(), shape.Boxes(), *choices, len(subs))
 	start := time.Now()
 	flat := make([]int64, 7+*choices)
@@ -80,20 +61,20 @@ func benchTally(e *env, args []string) error {
 		eng.Apply(subs[i : i+1])
 	}
 	took := time.Since(start)
-	fmt.Fprintf(e.stdout, "baseline (flat sum, no tree, no double entry): %s, %.0f sheets/s\n", base.Round(time.Microsecond), float64(len(subs))/base.Seconds())
-	fmt.Fprintf(e.stdout, "tally engine: %s, %.0f box changes/s\n", took.Round(time.Millisecond), float64(len(subs))/took.Seconds())
+	fmt.Fprintf(e.Stdout, "baseline (flat sum, no tree, no double entry): %s, %.0f sheets/s\n", base.Round(time.Microsecond), float64(len(subs))/base.Seconds())
+	fmt.Fprintf(e.Stdout, "tally engine: %s, %.0f box changes/s\n", took.Round(time.Millisecond), float64(len(subs))/took.Seconds())
 	return nil
 }
 
 // benchRebuild fills a fresh SQLite database with a synthetic national
 // election (about 2,000,000 submissions) and measures the start-up
 // rebuild, against the baseline of only reading the log.
-func benchRebuild(e *env, args []string) error {
-	fs := newFlags(e, "bench rebuild", "bench rebuild [flags]")
+func benchRebuild(e *cli.Env, args []string) error {
+	fs := e.Flags("rebuild", "rebuild [flags]")
 	dir := fs.String("dir", "", "directory for the database (default: a temporary one, removed afterwards)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the rebuild to this file")
 	mah := fs.Int("mahalles", synth.National.MahallesPerIlce, "mahalle per ilçe (42 gives about 204,000 boxes, 2,041,200 submissions)")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	shape := synth.National
@@ -109,22 +90,22 @@ func benchRebuild(e *env, args []string) error {
 	}
 	log := slog.New(slog.DiscardHandler)
 	path := filepath.Join(work, "rebuild.db")
-	fmt.Fprintf(e.stdout, "machine: %s\n", machine())
+	fmt.Fprintf(e.Stdout, "machine: %s\n", machine())
 	reg, err := synth.Registry(shape)
 	if err != nil {
 		return err
 	}
 	subs := synth.Entries(reg, 2, 7)
-	fmt.Fprintf(e.stdout, "synthetic election: %d boxes × %d races × 2 entries = %d submissions, %d choices\n",
+	fmt.Fprintf(e.Stdout, "synthetic election: %d boxes × %d races × 2 entries = %d submissions, %d choices\n",
 		shape.Boxes(), shape.Races, len(subs), shape.Choices)
 	if _, err := os.Stat(path); err == nil && *dir != "" {
-		fmt.Fprintf(e.stdout, "reusing the log in %s\n", path)
+		fmt.Fprintf(e.Stdout, "reusing the log in %s\n", path)
 	} else if err := fill(e, path, log, reg, subs); err != nil {
 		return err
 	}
 	subs = nil
 	runtime.GC()
-	st, err := sqlite.Open(e.ctx, sqlite.Options{Path: path, Logger: log})
+	st, err := sqlite.Open(e.Ctx, sqlite.Options{Path: path, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -132,7 +113,7 @@ func benchRebuild(e *env, args []string) error {
 	start := time.Now()
 	n, after := 0, int64(0)
 	for {
-		page, err := st.Since(e.ctx, after, 50_000)
+		page, err := st.Since(e.Ctx, after, 50_000)
 		if err != nil {
 			return err
 		}
@@ -143,51 +124,51 @@ func benchRebuild(e *env, args []string) error {
 		after = page[len(page)-1].Seq
 	}
 	base := time.Since(start)
-	fmt.Fprintf(e.stdout, "baseline (read the whole log, no tally): %d submissions in %s\n", n, base.Round(time.Millisecond))
+	fmt.Fprintf(e.Stdout, "baseline (read the whole log, no tally): %d submissions in %s\n", n, base.Round(time.Millisecond))
 	stopProfile, err := startProfile(*cpuprofile)
 	if err != nil {
 		return err
 	}
 	start = time.Now()
-	c, err := center.Open(e.ctx, center.Config{Store: st, Logger: log})
+	c, err := center.Open(e.Ctx, center.Config{Store: st, Logger: log})
 	if err != nil {
 		return err
 	}
 	took := time.Since(start)
 	stopProfile()
 	defer c.Close()
-	tot, err := c.View(operator()).Totals(reg.Races[0].Code, "TR")
+	tot, err := c.View(cli.Operator()).Totals(reg.Races[0].Code, "TR")
 	if err != nil {
 		return err
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(e.stdout, "rebuild (load registry + read log + tally): %s; race1 has %d of %d boxes verified; heap in use %d MiB\n",
+	fmt.Fprintf(e.Stdout, "rebuild (load registry + read log + tally): %s; race1 has %d of %d boxes verified; heap in use %d MiB\n",
 		took.Round(time.Millisecond), tot.Totals.BoxesVerified, tot.Totals.BoxesExpected, ms.HeapInuse>>20)
 	return nil
 }
 
 // fill writes the registry and the submissions, showing progress.
-func fill(e *env, path string, log *slog.Logger, reg *sandik.Registry, subs []sandik.Submission) error {
-	st, err := sqlite.Open(e.ctx, sqlite.Options{Path: path, Logger: log})
+func fill(e *cli.Env, path string, log *slog.Logger, reg *sandik.Registry, subs []sandik.Submission) error {
+	st, err := sqlite.Open(e.Ctx, sqlite.Options{Path: path, Logger: log})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.SaveRegistry(e.ctx, reg); err != nil {
+	if err := st.SaveRegistry(e.Ctx, reg); err != nil {
 		return err
 	}
 	start := time.Now()
 	const batch = 5000
 	for i := 0; i < len(subs); i += batch {
-		if _, err := st.Append(e.ctx, subs[i:min(i+batch, len(subs))]); err != nil {
+		if _, err := st.Append(e.Ctx, subs[i:min(i+batch, len(subs))]); err != nil {
 			return err
 		}
 		if (i/batch)%40 == 0 {
-			fmt.Fprintf(e.stderr, "\rwriting the log: %d / %d", i, len(subs))
+			fmt.Fprintf(e.Stderr, "\rwriting the log: %d / %d", i, len(subs))
 		}
 	}
-	fmt.Fprintf(e.stderr, "\rwriting the log: %d / %d in %s\n", len(subs), len(subs), time.Since(start).Round(time.Second))
+	fmt.Fprintf(e.Stderr, "\rwriting the log: %d / %d in %s\n", len(subs), len(subs), time.Since(start).Round(time.Second))
 	return nil
 }
 
@@ -212,6 +193,6 @@ func startProfile(path string) (func(), error) {
 }
 
 // benchContext bounds a benchmark by the command's context.
-func benchContext(e *env, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(e.ctx, d)
+func benchContext(e *cli.Env, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(e.Ctx, d)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/chromium"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/web/apiclient"
 )
@@ -19,15 +21,15 @@ import (
 // it, and photographs the dashboard's pages with headless Chromium: the
 // overview, a district's drill-down, a box in conflict, the conflict
 // queue and the observer's form (also at a phone's size).
-func cmdScreenshots(e *env, args []string) error {
-	fs := newFlags(e, "screenshots", "screenshots [flags]")
+func cmdScreenshots(e *cli.Env, args []string) error {
+	fs := e.Flags("screenshots", "screenshots [flags]")
 	out := fs.String("out", "screenshots", "directory to write the PNG files to")
 	scale := fs.Float64("scale", 0.05, "share of İstanbul's ballot boxes in the demo, 0 < scale ≤ 1")
 	seed := fs.Int64("seed", 2019, "random seed of the synthetic night")
 	width := fs.Int("width", 1400, "browser window width in pixels")
 	height := fs.Int("height", 1000, "browser window height in pixels")
 	lang := fs.String("lang", "tr", "page language: tr or en")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *scale <= 0 || *scale > 1 {
@@ -36,7 +38,7 @@ func cmdScreenshots(e *env, args []string) error {
 	if *lang != "tr" && *lang != "en" {
 		return fmt.Errorf("-lang %q: want tr or en", *lang)
 	}
-	chrome, err := chromiumPath()
+	chrome, err := chromium.Path()
 	if err != nil {
 		return err
 	}
@@ -49,8 +51,8 @@ func cmdScreenshots(e *env, args []string) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	sf := storeFlags{db: filepath.Join(tmp, "demo.db"), logLevel: "warn", logFormat: "text"}
-	log, err := sf.logger(e.stderr)
+	sf := cli.StoreFlags{DB: filepath.Join(tmp, "demo.db"), LogLevel: "warn", LogFormat: "text"}
+	log, err := sf.Logger(e.Stderr)
 	if err != nil {
 		return err
 	}
@@ -58,23 +60,23 @@ func cmdScreenshots(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(e.ctx, &sf, log)
+	a, err := cli.OpenApp(e.Ctx, &sf, log)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	if err := a.center.ImportRegistry(e.ctx, reg); err != nil {
+	defer a.Close()
+	if err := a.Center.ImportRegistry(e.Ctx, reg); err != nil {
 		return err
 	}
-	tokens, coordinator, err := createDemoUsers(e, a.center, reg, 10, demoMessages["en"])
+	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, 10, cli.DemoMessages["en"])
 	if err != nil {
 		return err
 	}
-	ctx, stop := context.WithCancel(e.ctx)
+	ctx, stop := context.WithCancel(e.Ctx)
 	defer stop()
 	urlc := make(chan string, 1)
 	served := make(chan error, 1)
-	go func() { served <- serveHTTP(ctx, log, a.center, "127.0.0.1:0", func(url string) { urlc <- url }) }()
+	go func() { served <- cli.Serve(ctx, log, a.Center, "127.0.0.1:0", func(url string) { urlc <- url }) }()
 	var base string
 	select {
 	case base = <-urlc:
@@ -91,30 +93,30 @@ func cmdScreenshots(e *env, args []string) error {
 		Params: demo.Params{Seed: *seed, Never: 0.2, Disagree: 0.08}}); err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
-	seq, err := a.store.LastSeq(ctx)
+	seq, err := a.Store.LastSeq(ctx)
 	if err != nil {
 		return err
 	}
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := a.center.WaitFor(wctx, seq); err != nil {
+	if err := a.Center.WaitFor(wctx, seq); err != nil {
 		return err
 	}
 
 	// The official figures arrive, some differing from the sheets, and
 	// the coordinator drafts objections from them.
 	quiet := *e
-	quiet.stdout = io.Discard
-	if err := publishOfficial(&quiet, a.center, reg, *seed, base, demoMessages["en"]); err != nil {
+	quiet.Stdout = io.Discard
+	if err := cli.PublishOfficial(&quiet, a.Center, reg, *seed, base, cli.DemoMessages["en"]); err != nil {
 		return err
 	}
-	if seq, err = a.store.LastSeq(ctx); err != nil {
+	if seq, err = a.Store.LastSeq(ctx); err != nil {
 		return err
 	}
-	if err := a.center.WaitFor(wctx, seq); err != nil {
+	if err := a.Center.WaitFor(wctx, seq); err != nil {
 		return err
 	}
-	if _, err := a.center.DraftFromDiscrepancies(ctx, sandik.User{ID: "koord", Name: "Koordinatör", Role: sandik.RoleCoordinator},
+	if _, err := a.Center.DraftFromDiscrepancies(ctx, sandik.User{ID: "koord", Name: "Koordinatör", Role: sandik.RoleCoordinator},
 		demo.RaceMayor, "34", nil, "İl Başkanlığı"); err != nil && sandik.CodeOf(err) != sandik.EInvalid {
 		return err
 	}
@@ -123,13 +125,13 @@ func cmdScreenshots(e *env, args []string) error {
 	rc, _ := reg.Race(race)
 	district := reg.Children(rc.Scope)[0]
 	var box sandik.AreaCode
-	if cs, err := a.center.View(operator()).Conflicts(race, "", 1); err == nil && len(cs) > 0 {
+	if cs, err := a.Center.View(cli.Operator()).Conflicts(race, "", 1); err == nil && len(cs) > 0 {
 		box = cs[0].Box
 	} else {
 		box = reg.RaceBoxes(race)[0]
 	}
 
-	bctx, closeBrowser := newChromium(ctx, chrome, filepath.Join(tmp, "chromium"), *width, *height)
+	bctx, closeBrowser := chromium.Start(ctx, chrome, filepath.Join(tmp, "chromium"), *width, *height)
 	defer closeBrowser()
 	shots := []struct{ file, path, wait string }{
 		{"overview.png", fmt.Sprintf("/races/%s/areas/%s", race, rc.Scope), ".map"},
@@ -142,14 +144,14 @@ func cmdScreenshots(e *env, args []string) error {
 	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/lang/"+*lang+"?next=/login")); err != nil {
 		return fmt.Errorf("chromium: %w", err)
 	}
-	if err := signIn(bctx, base, coordinator); err != nil {
+	if err := chromium.SignIn(bctx, base, coordinator); err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}
 	for _, s := range shots {
 		if err := shoot(bctx, base+s.path, s.wait, filepath.Join(*out, s.file)); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(*out, s.file))
+		fmt.Fprintf(e.Stdout, "wrote %s\n", filepath.Join(*out, s.file))
 	}
 	// The observer's form, signed in as the box's observer.
 	octx, closeTab := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
@@ -157,14 +159,14 @@ func cmdScreenshots(e *env, args []string) error {
 	if err := chromedp.Do(octx, chromedp.Navigate(base+"/lang/"+*lang+"?next=/login")); err != nil {
 		return err
 	}
-	if err := signIn(octx, base, tokens.Observer(box)); err != nil {
+	if err := chromium.SignIn(octx, base, tokens.Observer(box)); err != nil {
 		return fmt.Errorf("sign in as observer: %w", err)
 	}
 	file := filepath.Join(*out, "entry.png")
 	if err := shoot(octx, base+"/entry", "#votes .field", file); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s\n", file)
+	fmt.Fprintf(e.Stdout, "wrote %s\n", file)
 	// The same form and the overview as a phone shows them.
 	if err := chromedp.Do(octx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
 		return fmt.Errorf("phone viewport: %w", err)
@@ -173,7 +175,7 @@ func cmdScreenshots(e *env, args []string) error {
 	if err := shoot(octx, base+"/entry", "#votes .field", file); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s\n", file)
+	fmt.Fprintf(e.Stdout, "wrote %s\n", file)
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/ingest"
 	"github.com/sandik-dev/sandik/resultfile"
 	"github.com/sandik-dev/sandik/store/sqlite"
@@ -23,12 +24,12 @@ import (
 // benchImport writes a synthetic national YSK table and imports it into a
 // fresh database, reporting rows/s and peak memory; reading the file alone
 // is measured first, in the same run, as the baseline.
-func benchImport(e *env, args []string) error {
-	fs := newFlags(e, "bench import", "bench import [flags]")
+func benchImport(e *cli.Env, args []string) error {
+	fs := e.Flags("import", "import [flags]")
 	dir := fs.String("dir", "", "directory for the table and the database (a temporary one when empty)")
 	provinces := fs.Int("provinces", synth.National.Provinces, "synthetic provinces (81 make 204,120 boxes)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *provinces < 1 || *provinces > 200 {
@@ -57,7 +58,7 @@ func benchImport(e *env, args []string) error {
 		return fmt.Errorf("write table: %w", err)
 	}
 	st, _ := os.Stat(path)
-	fmt.Fprintf(e.stdout, "machine: %s\nsynthetic YSK table: %d rows × %d parties, %.1f MiB\n", machine(), rows, shape.Choices, float64(st.Size())/(1<<20))
+	fmt.Fprintf(e.Stdout, "machine: %s\nsynthetic YSK table: %d rows × %d parties, %.1f MiB\n", machine(), rows, shape.Choices, float64(st.Size())/(1<<20))
 
 	// Baseline: the reader alone.
 	start := time.Now()
@@ -66,15 +67,15 @@ func benchImport(e *env, args []string) error {
 		return err
 	}
 	read := time.Since(start)
-	fmt.Fprintf(e.stdout, "read only:   %d rows in %s = %.0f rows/s\n", n, read.Round(time.Millisecond), float64(n)/read.Seconds())
+	fmt.Fprintf(e.Stdout, "read only:   %d rows in %s = %.0f rows/s\n", n, read.Round(time.Millisecond), float64(n)/read.Seconds())
 
-	log, _ := (&storeFlags{logLevel: "warn", logFormat: "text"}).logger(e.stderr)
-	store, err := sqlite.Open(e.ctx, sqlite.Options{Path: filepath.Join(*dir, "bench.db"), Logger: log})
+	log, _ := (&cli.StoreFlags{LogLevel: "warn", LogFormat: "text"}).Logger(e.Stderr)
+	store, err := sqlite.Open(e.Ctx, sqlite.Options{Path: filepath.Join(*dir, "bench.db"), Logger: log})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	c, err := center.Open(e.ctx, center.Config{Store: store, Logger: log})
+	c, err := center.Open(e.Ctx, center.Config{Store: store, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -88,17 +89,17 @@ func benchImport(e *env, args []string) error {
 	start = time.Now()
 	opts := ingest.TableOptions{Election: "synth-2029", ElectionName: "Sentetik seçim 2029", Race: "meclis", RaceName: "Sentetik Meclis",
 		User: "ysk", Source: sandik.SourceOfficial}
-	plan, res, err := ingest.ImportTable(e.ctx, c, func() (io.ReadCloser, error) { return os.Open(path) }, ingest.FormatText, opts,
-		progressPrinter(e.stdout, "stored"))
+	plan, res, err := ingest.ImportTable(e.Ctx, c, func() (io.ReadCloser, error) { return os.Open(path) }, ingest.FormatText, opts,
+		cli.ProgressPrinter(e.Stdout, "stored"))
 	took := time.Since(start)
 	stopProfile()
 	heap, rss := peak()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "import:      %d rows (%d boxes, %d races, %d new areas) in %s = %.0f rows/s; %d written\n",
+	fmt.Fprintf(e.Stdout, "import:      %d rows (%d boxes, %d races, %d new areas) in %s = %.0f rows/s; %d written\n",
 		plan.Rows, plan.Boxes, plan.Races, plan.NewAreas, took.Round(time.Millisecond), float64(plan.Rows)/took.Seconds(), res.Written)
-	fmt.Fprintf(e.stdout, "peak memory: Go heap in use %.0f MiB, process RSS %s\n", float64(heap)/(1<<20), rss)
+	fmt.Fprintf(e.Stdout, "peak memory: Go heap in use %.0f MiB, process RSS %s\n", float64(heap)/(1<<20), rss)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/web"
@@ -23,15 +24,15 @@ import (
 // benchSubmit measures durable submissions per second over real HTTP on
 // loopback, with the load generator in the same process (so on the same
 // cores), against the baseline of calling the centre directly.
-func benchSubmit(e *env, args []string) error {
-	fs := newFlags(e, "bench submit", "bench submit [flags]")
+func benchSubmit(e *cli.Env, args []string) error {
+	fs := e.Flags("submit", "submit [flags]")
 	duration := fs.Duration("duration", 20*time.Second, "how long the HTTP load runs")
 	workers := fs.Int("workers", 64, "concurrent connections")
 	rate := fs.Int("rate", 0, "open model: submissions per second at fixed intended send times (0: as fast as the server answers)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP run (server and load generator) to this file")
 	db := fs.String("db", "", "an empty PostgreSQL database (postgres:// URL) to run on; default a temporary SQLite file")
 	instances := fs.Int("instances", 1, "instances sharing the PostgreSQL database, each with its own HTTP server; connections are spread over them")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 {
@@ -43,7 +44,7 @@ func benchSubmit(e *env, args []string) error {
 	log := slog.New(slog.DiscardHandler)
 	backend := "SQLite synchronous=FULL, WAL"
 	if postgres.IsURL(*db) {
-		backend = fmt.Sprintf("PostgreSQL %s, %d instance(s)", displayDB(*db), *instances)
+		backend = fmt.Sprintf("PostgreSQL %s, %d instance(s)", cli.DisplayDB(*db), *instances)
 	} else {
 		tmp, err := os.MkdirTemp("", "sandik-bench-")
 		if err != nil {
@@ -52,12 +53,12 @@ func benchSubmit(e *env, args []string) error {
 		defer os.RemoveAll(tmp)
 		*db = filepath.Join(tmp, "submit.db")
 	}
-	st, err := openStore(e.ctx, *db, false, log)
+	st, err := cli.OpenStore(e.Ctx, *db, false, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := requireEmpty(e.ctx, st); err != nil {
+	if err := cli.RequireEmpty(e.Ctx, st); err != nil {
 		return err
 	}
 	shape := synth.Shape{Provinces: 10, DistrictsPerIl: 10, MahallesPerIlce: 20, BuildingsPerMah: 5, BoxesPerBuilding: 2,
@@ -66,12 +67,12 @@ func benchSubmit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := center.Open(e.ctx, center.Config{Store: st, Logger: log})
+	c, err := center.Open(e.Ctx, center.Config{Store: st, Logger: log})
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if err := c.ImportRegistry(e.ctx, reg); err != nil {
+	if err := c.ImportRegistry(e.Ctx, reg); err != nil {
 		return err
 	}
 	gen := newSheetGen(reg)
@@ -79,11 +80,11 @@ func benchSubmit(e *env, args []string) error {
 	tokens := make([]string, len(users))
 	for i := range users {
 		users[i] = sandik.User{ID: sandik.UserID(fmt.Sprintf("bench%d", i)), Name: "Bench", Role: sandik.RoleVolunteer}
-		if tokens[i], err = c.CreateUser(e.ctx, users[i]); err != nil {
+		if tokens[i], err = c.CreateUser(e.Ctx, users[i]); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; %s\n",
+	fmt.Fprintf(e.Stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; %s\n",
 		machine(), shape.Boxes(), shape.Races, shape.Choices, backend)
 
 	// Baseline: the same validation and durable commit without HTTP.
@@ -106,18 +107,18 @@ func benchSubmit(e *env, args []string) error {
 	wg.Wait()
 	cancel()
 	baseRate := float64(baseOK.Load()) / time.Since(start).Seconds()
-	fmt.Fprintf(e.stdout, "baseline (center.Submit, no HTTP, %d goroutines): %.0f submissions/s\n", *workers, baseRate)
+	fmt.Fprintf(e.Stdout, "baseline (center.Submit, no HTTP, %d goroutines): %.0f submissions/s\n", *workers, baseRate)
 
 	// Each further instance opens the database after the registry is in,
 	// as a second `sandik serve` started later would.
 	centers := []*center.Center{c}
 	for range *instances - 1 {
-		sti, err := openStore(e.ctx, *db, false, log)
+		sti, err := cli.OpenStore(e.Ctx, *db, false, log)
 		if err != nil {
 			return err
 		}
 		defer sti.Close()
-		ci, err := center.Open(e.ctx, center.Config{Store: sti, Logger: log})
+		ci, err := center.Open(e.Ctx, center.Config{Store: sti, Logger: log})
 		if err != nil {
 			return err
 		}
@@ -142,21 +143,21 @@ func benchSubmit(e *env, args []string) error {
 	}
 	defer stopProfile()
 	if len(addrs) > 1 {
-		fmt.Fprintf(e.stdout, "HTTP load spread over %d instances sharing the database\n", len(addrs))
+		fmt.Fprintf(e.Stdout, "HTTP load spread over %d instances sharing the database\n", len(addrs))
 	}
 	res := runLoad(e, addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
-	last, err := st.LastSeq(e.ctx)
+	last, err := st.LastSeq(e.Ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "HTTP submit (%s): %d acknowledged in %s = %.0f submissions/s; errors %v\n",
+	fmt.Fprintf(e.Stdout, "HTTP submit (%s): %d acknowledged in %s = %.0f submissions/s; errors %v\n",
 		res.mode, res.ok, res.took.Round(time.Millisecond), float64(res.ok)/res.took.Seconds(), res.errors)
-	fmt.Fprintf(e.stdout, "latency%s: p50 %s  p90 %s  p99 %s  max %s\n", res.from,
+	fmt.Fprintf(e.Stdout, "latency%s: p50 %s  p90 %s  p99 %s  max %s\n", res.from,
 		res.pct(0.50), res.pct(0.90), res.pct(0.99), res.pct(1))
 	// Requests cut off by the end of a run may be committed unanswered, so
 	// the log may hold more than was acknowledged, never less.
 	acked := baseOK.Load() + res.ok
-	fmt.Fprintf(e.stdout, "log holds %d submissions; acknowledged %d (baseline %d + HTTP %d); lost %d\n",
+	fmt.Fprintf(e.Stdout, "log holds %d submissions; acknowledged %d (baseline %d + HTTP %d); lost %d\n",
 		last, acked, baseOK.Load(), res.ok, max(0, acked-last))
 	return nil
 }
@@ -177,7 +178,7 @@ func (r *loadResult) pct(p float64) time.Duration {
 	return r.lat[i].Round(10 * time.Microsecond)
 }
 
-func runLoad(e *env, addrs []string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
+func runLoad(e *cli.Env, addrs []string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
 	res := loadResult{mode: "closed loop, " + strconv.Itoa(workers) + " connections", errors: map[int]int64{}}
 	var next atomic.Int64
 	next.Store(first)

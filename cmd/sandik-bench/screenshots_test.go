@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sandik-dev/sandik/cmd/internal/chromium/chromiumtest"
 )
 
 // The documented screenshot command writes a real PNG of every page.
 func TestScreenshotsCommand(t *testing.T) {
-	requireChromium(t)
+	chromiumtest.Require(t)
 	out := filepath.Join(t.TempDir(), "shots")
 	var stdout, stderr bytes.Buffer
 	code := run(t.Context(), []string{"screenshots", "-out", out, "-scale", "0.01", "-width", "900", "-height", "700"},
@@ -46,7 +48,7 @@ func TestScreenshotsFlagsChecked(t *testing.T) {
 // submission, none is dropped.
 func TestBenchSSESmall(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := run(t.Context(), []string{"bench", "sse", "-clients", "20", "-rate", "200", "-duration", "1s", "-workers", "8"},
+	code := run(t.Context(), []string{"sse", "-clients", "20", "-rate", "200", "-duration", "1s", "-workers", "8"},
 		strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
@@ -57,7 +59,7 @@ func TestBenchSSESmall(t *testing.T) {
 		}
 	}
 	var stderr2 bytes.Buffer
-	if code := run(t.Context(), []string{"bench", "sse", "-clients", "0"}, strings.NewReader(""), &stdout, &stderr2, func(string) string { return "" }); code != 1 {
+	if code := run(t.Context(), []string{"sse", "-clients", "0"}, strings.NewReader(""), &stdout, &stderr2, func(string) string { return "" }); code != 1 {
 		t.Fatalf("-clients 0: exit %d", code)
 	}
 }

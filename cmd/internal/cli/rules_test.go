@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -14,7 +14,7 @@ import (
 func TestReadDeadlineRules(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rules.json")
 	os.WriteFile(path, []byte(`[{"board": "ilce", "trigger": "voting_day", "days": 1, "at": "17:00", "source": "YSK calendar 2023"}]`), 0o600)
-	rules, err := readDeadlineRules(path)
+	rules, err := ReadDeadlineRules(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestReadDeadlineRules(t *testing.T) {
 	if !ok || !r.Deadline(time.Date(2023, 5, 14, 0, 0, 0, 0, ist), ist).Equal(time.Date(2023, 5, 15, 17, 0, 0, 0, ist)) {
 		t.Errorf("rules %+v", rules)
 	}
-	if rules, err := readDeadlineRules(""); rules != nil || err != nil {
+	if rules, err := ReadDeadlineRules(""); rules != nil || err != nil {
 		t.Errorf("no file: %v %v", rules, err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/web"
@@ -31,13 +32,13 @@ import (
 // client, the delay runs from the submission's intended send time to the
 // arrival of the first event whose version includes it. Server, clients
 // and load generator share the machine.
-func benchSSE(e *env, args []string) error {
-	fs := newFlags(e, "bench sse", "bench sse [flags]")
+func benchSSE(e *cli.Env, args []string) error {
+	fs := e.Flags("sse", "sse [flags]")
 	clients := fs.Int("clients", 1000, "live pages holding an event stream open")
 	rate := fs.Int("rate", 2000, "submissions per second (open model)")
 	duration := fs.Duration("duration", 20*time.Second, "how long submissions flow")
 	workers := fs.Int("workers", 64, "connections of the load generator")
-	if err := parse(e, fs, args); err != nil {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *clients < 1 || *rate < 1 || *duration <= 0 || *workers < 1 {
@@ -49,7 +50,7 @@ func benchSSE(e *env, args []string) error {
 	}
 	defer os.RemoveAll(tmp)
 	log := slog.New(slog.DiscardHandler)
-	st, err := sqlite.Open(e.ctx, sqlite.Options{Path: filepath.Join(tmp, "sse.db"), Logger: log})
+	st, err := sqlite.Open(e.Ctx, sqlite.Options{Path: filepath.Join(tmp, "sse.db"), Logger: log})
 	if err != nil {
 		return err
 	}
@@ -60,22 +61,22 @@ func benchSSE(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := center.Open(e.ctx, center.Config{Store: st, Logger: log})
+	c, err := center.Open(e.Ctx, center.Config{Store: st, Logger: log})
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if err := c.ImportRegistry(e.ctx, reg); err != nil {
+	if err := c.ImportRegistry(e.Ctx, reg); err != nil {
 		return err
 	}
 	tokens := make([]string, 16)
 	for i := range tokens {
 		u := sandik.User{ID: sandik.UserID(fmt.Sprintf("bench%d", i)), Name: "Bench", Role: sandik.RoleVolunteer}
-		if tokens[i], err = c.CreateUser(e.ctx, u); err != nil {
+		if tokens[i], err = c.CreateUser(e.Ctx, u); err != nil {
 			return err
 		}
 	}
-	coordToken, err := c.CreateUser(e.ctx, sandik.User{ID: "watcher", Name: "Watcher", Role: sandik.RoleCoordinator})
+	coordToken, err := c.CreateUser(e.Ctx, sandik.User{ID: "watcher", Name: "Watcher", Role: sandik.RoleCoordinator})
 	if err != nil {
 		return err
 	}
@@ -89,14 +90,14 @@ func benchSSE(e *env, args []string) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 	defer ws.Close()
-	fmt.Fprintf(e.stdout, "machine: %s\nsynthetic registry: %d boxes × %d races; %d live clients on the overview of race1, country level; %d submissions/s for %s\n",
+	fmt.Fprintf(e.Stdout, "machine: %s\nsynthetic registry: %d boxes × %d races; %d live clients on the overview of race1, country level; %d submissions/s for %s\n",
 		machine(), shape.Boxes(), shape.Races, *clients, *rate, *duration)
 
 	cookie, err := benchLogin(addr, coordToken)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(e.ctx)
+	ctx, cancel := context.WithCancel(e.Ctx)
 	defer cancel()
 	streams := make([]*sseClient, *clients)
 	var ready sync.WaitGroup
@@ -119,7 +120,7 @@ func benchSSE(e *env, args []string) error {
 	gen := newSheetGen(reg)
 	sends := submitAtRate(e, addr, gen, tokens, *workers, *rate, *duration)
 	// Let the last events arrive, then stop the clients.
-	last, err := st.LastSeq(e.ctx)
+	last, err := st.LastSeq(e.Ctx)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func benchSSE(e *env, args []string) error {
 	// Map each acknowledged submission to its log position.
 	sentAt := make(map[int64]time.Time, len(sends.at))
 	for after := int64(0); ; {
-		page, err := st.Since(e.ctx, after, 50_000)
+		page, err := st.Since(e.Ctx, after, 50_000)
 		if err != nil {
 			return err
 		}
@@ -180,11 +181,11 @@ func benchSSE(e *env, args []string) error {
 	for _, s := range streams {
 		events += len(s.events)
 	}
-	fmt.Fprintf(e.stdout, "submissions: %d acknowledged in %s = %.0f/s; errors %v; submit latency p99 %s\n",
+	fmt.Fprintf(e.Stdout, "submissions: %d acknowledged in %s = %.0f/s; errors %v; submit latency p99 %s\n",
 		len(sends.at), sends.took.Round(time.Millisecond), float64(len(sends.at))/sends.took.Seconds(), sends.errors, sends.p99.Round(time.Millisecond))
-	fmt.Fprintf(e.stdout, "events: %d received by %d clients (%.1f per client per second); dropped as slow by the server: %d; streams cut: %d\n",
+	fmt.Fprintf(e.Stdout, "events: %d received by %d clients (%.1f per client per second); dropped as slow by the server: %d; streams cut: %d\n",
 		events, *clients, float64(events)/float64(*clients)/sends.took.Seconds(), ws.DroppedSubscribers(), cutStreams(streams))
-	fmt.Fprintf(e.stdout, "submit → event delay over %d (submission, client) pairs: p50 %s  p90 %s  p99 %s  max %s; never delivered %d\n",
+	fmt.Fprintf(e.Stdout, "submit → event delay over %d (submission, client) pairs: p50 %s  p90 %s  p99 %s  max %s; never delivered %d\n",
 		len(delays), pct(0.5), pct(0.9), pct(0.99), pct(1), missed)
 	return nil
 }
@@ -301,7 +302,7 @@ type sendResult struct {
 // submitAtRate sends sheets at a constant rate (open model) with the
 // bench's minimal HTTP client and records when each acknowledged one was
 // meant to be sent.
-func submitAtRate(e *env, addr string, gen *sheetGen, tokens []string, workers, rate int, d time.Duration) sendResult {
+func submitAtRate(e *cli.Env, addr string, gen *sheetGen, tokens []string, workers, rate int, d time.Duration) sendResult {
 	res := sendResult{at: map[int64]time.Time{}, errors: map[int]int{}}
 	ctx, cancel := benchContext(e, d)
 	defer cancel()

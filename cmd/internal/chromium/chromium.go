@@ -1,4 +1,6 @@
-package main
+// Package chromium drives Debian's headless Chromium: for the screenshots
+// of sandik-bench and for the browser tests of sandik.
+package chromium
 
 import (
 	"context"
@@ -8,8 +10,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPath finds a Chromium to drive: Debian's `chromium` first.
-func chromiumPath() (string, error) {
+// Path finds a Chromium to drive: Debian's `chromium` first.
+func Path() (string, error) {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
@@ -18,11 +20,11 @@ func chromiumPath() (string, error) {
 	return "", errors.New("no chromium found; install it with: apt-get install -y chromium")
 }
 
-// newChromium starts a headless Chromium with a fresh profile in dir and
+// Start starts a headless Chromium with a fresh profile in dir and
 // returns a context for its first tab. The flags keep it offline except
 // for the page under test: no first-run screens, no background updates,
 // no sync, no QUIC; --no-sandbox because tests run as root in containers.
-func newChromium(parent context.Context, path, dir string, width, height int) (context.Context, context.CancelFunc) {
+func Start(parent context.Context, path, dir string, width, height int) (context.Context, context.CancelFunc) {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -42,8 +44,8 @@ func newChromium(parent context.Context, path, dir string, width, height int) (c
 	return ctx, func() { cancelTab(); cancelAlloc() }
 }
 
-// signIn opens the login page in ctx's tab and signs in with token.
-func signIn(ctx context.Context, base, token string) error {
+// SignIn opens the login page in ctx's tab and signs in with token.
+func SignIn(ctx context.Context, base, token string) error {
 	return chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.CSS("#token"), token),

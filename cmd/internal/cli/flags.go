@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// Flags returns a flag set for the subcommand name whose output goes to
+// stderr.
+func (e *Env) Flags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(e.Prog+" "+name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.Stderr, "Usage: %s %s\n\nFlags (each also as SANDIK_<NAME>, for example SANDIK_DB):\n", e.Prog, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// Parse fills a flag set from SANDIK_* variables first and the command
+// line second, so a flag given on the command line wins.
+func (e *Env) Parse(fs *flag.FlagSet, args []string) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "SANDIK_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := e.Getenv(name); v != "" && err == nil {
+			if serr := fs.Set(f.Name, v); serr != nil {
+				err = fmt.Errorf("%s=%q: %v", name, v, serr)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return ErrUsage
+	}
+	return nil
+}
+
+// StoreFlags are the settings every command that opens the database shares.
+type StoreFlags struct {
+	DB        string
+	Unsafe    bool
+	LogLevel  string
+	LogFormat string
+	// Rules is a JSON file of objection deadline rules (serve only).
+	Rules string
+}
+
+func (s *StoreFlags) Register(fs *flag.FlagSet) {
+	fs.StringVar(&s.DB, "db", "sandik.db", "SQLite database file, or a postgres:// URL for a database several instances share")
+	fs.BoolVar(&s.Unsafe, "unsafe-durability", false, "start even if the database's durability settings are unsafe (logged)")
+	fs.StringVar(&s.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&s.LogFormat, "log-format", "text", "log format: text or json")
+}
+
+func (s *StoreFlags) Logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(s.LogLevel)); err != nil {
+		return nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", s.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch s.LogFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("-log-format %q: want text or json", s.LogFormat)
+}
