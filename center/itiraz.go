@@ -437,7 +437,7 @@ func (c *Center) DraftFromDiscrepancies(ctx context.Context, u sandik.User, race
 	}
 	rc, _ := reg.Race(race)
 	var out []*itiraz.Case
-	for _, d := range itiraz.FromDiscrepancies(reg, rc, chosen, filer) {
+	for _, d := range draftsFromDiscrepancies(reg, rc, chosen, filer) {
 		cs, err := c.CreateCase(ctx, u, d, time.Time{})
 		if err != nil {
 			return out, err
