@@ -13,7 +13,6 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
-	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/store/postgres"
 )
 
@@ -173,19 +172,15 @@ func requireEmpty(ctx context.Context, st sandik.Store) error {
 	if err != nil {
 		return err
 	}
-	cases := 0
-	if is, ok := st.(itiraz.Store); ok {
-		es, err := is.CaseEvents(ctx)
-		if err != nil {
-			return err
-		}
-		cases = len(es)
+	cases, err := st.CaseEvents(ctx)
+	if err != nil {
+		return err
 	}
 	settings, err := st.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	if seq > 0 || len(reg.Areas) > 0 || len(reg.Elections) > 0 || len(users) > 0 || cases > 0 || len(settings) > 0 {
+	if seq > 0 || len(reg.Areas) > 0 || len(reg.Elections) > 0 || len(users) > 0 || len(cases) > 0 || len(settings) > 0 {
 		return sandik.Errorf(sandik.EConflict, "the target database is not empty (%d submissions, %d areas, %d users, %d settings); nothing was copied",
 			seq, len(reg.Areas), len(users), len(settings))
 	}
@@ -305,11 +300,7 @@ func sameSubmission(x, y *sandik.Submission) bool {
 
 // copyObjections copies every case event and evidence file.
 func (m *migration) copyObjections(ctx context.Context) error {
-	src, ok1 := m.src.(itiraz.Store)
-	dst, ok2 := m.dst.(itiraz.Store)
-	if !ok1 || !ok2 {
-		return errors.New("a store does not keep objections")
-	}
+	src, dst := m.src, m.dst
 	events, err := src.CaseEvents(ctx)
 	if err != nil {
 		return err
@@ -338,17 +329,12 @@ func (m *migration) copyObjections(ctx context.Context) error {
 }
 
 // sameObjections compares the case events and evidence of two stores.
-func sameObjections(ctx context.Context, a, b sandik.Store) error {
-	ia, ok1 := a.(itiraz.Store)
-	ib, ok2 := b.(itiraz.Store)
-	if !ok1 || !ok2 {
-		return errors.New("a store does not keep objections")
-	}
-	ea, err := ia.CaseEvents(ctx)
+func sameObjections(ctx context.Context, a, b sandik.CaseStore) error {
+	ea, err := a.CaseEvents(ctx)
 	if err != nil {
 		return err
 	}
-	eb, err := ib.CaseEvents(ctx)
+	eb, err := b.CaseEvents(ctx)
 	if err != nil {
 		return err
 	}
@@ -357,11 +343,11 @@ func sameObjections(ctx context.Context, a, b sandik.Store) error {
 	if !bytes.Equal(ja, jb) {
 		return fmt.Errorf("the objection cases differ (%d and %d events)", len(ea), len(eb))
 	}
-	sa, err := ia.EvidenceSums(ctx)
+	sa, err := a.EvidenceSums(ctx)
 	if err != nil {
 		return err
 	}
-	sb, err := ib.EvidenceSums(ctx)
+	sb, err := b.EvidenceSums(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,13 +8,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/itiraz"
 )
 
-var _ itiraz.Store = (*Store)(nil)
-
-// AppendCaseEvent implements itiraz.Store.
-func (s *Store) AppendCaseEvent(ctx context.Context, e itiraz.Event) error {
+// AppendCaseEvent implements sandik.CaseStore.
+func (s *Store) AppendCaseEvent(ctx context.Context, e sandik.CaseEvent) error {
 	payload, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("postgres: encode event of case %s: %w", e.Case, err)
@@ -30,13 +27,13 @@ func (s *Store) AppendCaseEvent(ctx context.Context, e itiraz.Event) error {
 	return nil
 }
 
-// CaseEvents implements itiraz.Store.
-func (s *Store) CaseEvents(ctx context.Context) ([]itiraz.Event, error) {
+// CaseEvents implements sandik.CaseStore.
+func (s *Store) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
 	return s.caseEvents(ctx, `SELECT payload FROM case_events ORDER BY case_id COLLATE "C", version`)
 }
 
-// CaseEventsOf implements itiraz.Store.
-func (s *Store) CaseEventsOf(ctx context.Context, id itiraz.CaseID) ([]itiraz.Event, error) {
+// CaseEventsOf implements sandik.CaseStore.
+func (s *Store) CaseEventsOf(ctx context.Context, id sandik.CaseID) ([]sandik.CaseEvent, error) {
 	es, err := s.caseEvents(ctx, `SELECT payload FROM case_events WHERE case_id = $1 ORDER BY version`, string(id))
 	if err == nil && len(es) == 0 {
 		return nil, sandik.Errorf(sandik.ENotFound, "case %s does not exist", id)
@@ -44,19 +41,19 @@ func (s *Store) CaseEventsOf(ctx context.Context, id itiraz.CaseID) ([]itiraz.Ev
 	return es, err
 }
 
-func (s *Store) caseEvents(ctx context.Context, query string, args ...any) ([]itiraz.Event, error) {
+func (s *Store) caseEvents(ctx context.Context, query string, args ...any) ([]sandik.CaseEvent, error) {
 	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read case events: %w", err)
 	}
 	defer rows.Close()
-	out := []itiraz.Event{}
+	out := []sandik.CaseEvent{}
 	for rows.Next() {
 		var payload []byte
 		if err := rows.Scan(&payload); err != nil {
 			return nil, fmt.Errorf("postgres: read case events: %w", err)
 		}
-		var e itiraz.Event
+		var e sandik.CaseEvent
 		if err := json.Unmarshal(payload, &e); err != nil {
 			return nil, fmt.Errorf("postgres: decode case event: %w", err)
 		}
@@ -68,22 +65,22 @@ func (s *Store) caseEvents(ctx context.Context, query string, args ...any) ([]it
 	return out, nil
 }
 
-// PutEvidence implements itiraz.Store.
+// PutEvidence implements sandik.CaseStore.
 func (s *Store) PutEvidence(ctx context.Context, data []byte) (string, error) {
 	if len(data) == 0 {
 		return "", sandik.Invalid("empty evidence", []sandik.Problem{{Field: "file", Rule: sandik.RuleRequired, Message: "the evidence file is empty"}})
 	}
-	if len(data) > itiraz.MaxEvidenceBytes {
-		return "", sandik.Errorf(sandik.ETooLarge, "an evidence file holds at most %d bytes (got %d)", itiraz.MaxEvidenceBytes, len(data))
+	if len(data) > sandik.MaxEvidenceBytes {
+		return "", sandik.Errorf(sandik.ETooLarge, "an evidence file holds at most %d bytes (got %d)", sandik.MaxEvidenceBytes, len(data))
 	}
-	sum := itiraz.Checksum(data)
+	sum := sandik.EvidenceChecksum(data)
 	if _, err := s.pool.Exec(ctx, `INSERT INTO evidence (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`, sum, len(data), data); err != nil {
 		return "", fmt.Errorf("postgres: store evidence %s: %w", sum, err)
 	}
 	return sum, nil
 }
 
-// Evidence implements itiraz.Store.
+// Evidence implements sandik.CaseStore.
 func (s *Store) Evidence(ctx context.Context, sum string) ([]byte, error) {
 	var data []byte
 	err := s.pool.QueryRow(ctx, `SELECT data FROM evidence WHERE sha256 = $1`, sum).Scan(&data)
@@ -93,13 +90,13 @@ func (s *Store) Evidence(ctx context.Context, sum string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read evidence %s: %w", sum, err)
 	}
-	if got := itiraz.Checksum(data); got != sum {
+	if got := sandik.EvidenceChecksum(data); got != sum {
 		return nil, fmt.Errorf("postgres: evidence %s is damaged: its bytes hash to %s", sum, got)
 	}
 	return data, nil
 }
 
-// EvidenceSums implements itiraz.Store.
+// EvidenceSums implements sandik.CaseStore.
 func (s *Store) EvidenceSums(ctx context.Context) ([]string, error) {
 	rows, err := s.pool.Query(ctx, `SELECT sha256 FROM evidence ORDER BY sha256 COLLATE "C"`)
 	if err != nil {

@@ -8,13 +8,10 @@ import (
 	"fmt"
 
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/itiraz"
 )
 
-var _ itiraz.Store = (*Store)(nil)
-
-// AppendCaseEvent implements itiraz.Store.
-func (s *Store) AppendCaseEvent(ctx context.Context, e itiraz.Event) error {
+// AppendCaseEvent implements sandik.CaseStore.
+func (s *Store) AppendCaseEvent(ctx context.Context, e sandik.CaseEvent) error {
 	payload, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode event of case %s: %w", e.Case, err)
@@ -33,13 +30,13 @@ func (s *Store) AppendCaseEvent(ctx context.Context, e itiraz.Event) error {
 	return nil
 }
 
-// CaseEvents implements itiraz.Store.
-func (s *Store) CaseEvents(ctx context.Context) ([]itiraz.Event, error) {
+// CaseEvents implements sandik.CaseStore.
+func (s *Store) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
 	return s.caseEvents(ctx, `SELECT payload FROM case_events ORDER BY case_id, version`)
 }
 
-// CaseEventsOf implements itiraz.Store.
-func (s *Store) CaseEventsOf(ctx context.Context, id itiraz.CaseID) ([]itiraz.Event, error) {
+// CaseEventsOf implements sandik.CaseStore.
+func (s *Store) CaseEventsOf(ctx context.Context, id sandik.CaseID) ([]sandik.CaseEvent, error) {
 	es, err := s.caseEvents(ctx, `SELECT payload FROM case_events WHERE case_id = ? ORDER BY version`, string(id))
 	if err == nil && len(es) == 0 {
 		return nil, sandik.Errorf(sandik.ENotFound, "case %s does not exist", id)
@@ -47,19 +44,19 @@ func (s *Store) CaseEventsOf(ctx context.Context, id itiraz.CaseID) ([]itiraz.Ev
 	return es, err
 }
 
-func (s *Store) caseEvents(ctx context.Context, query string, args ...any) ([]itiraz.Event, error) {
+func (s *Store) caseEvents(ctx context.Context, query string, args ...any) ([]sandik.CaseEvent, error) {
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: read case events: %w", err)
 	}
 	defer rows.Close()
-	out := []itiraz.Event{}
+	out := []sandik.CaseEvent{}
 	for rows.Next() {
 		var payload string
 		if err := rows.Scan(&payload); err != nil {
 			return nil, fmt.Errorf("sqlite: read case events: %w", err)
 		}
-		var e itiraz.Event
+		var e sandik.CaseEvent
 		if err := json.Unmarshal([]byte(payload), &e); err != nil {
 			return nil, fmt.Errorf("sqlite: decode case event: %w", err)
 		}
@@ -71,15 +68,15 @@ func (s *Store) caseEvents(ctx context.Context, query string, args ...any) ([]it
 	return out, nil
 }
 
-// PutEvidence implements itiraz.Store.
+// PutEvidence implements sandik.CaseStore.
 func (s *Store) PutEvidence(ctx context.Context, data []byte) (string, error) {
 	if len(data) == 0 {
 		return "", sandik.Invalid("empty evidence", []sandik.Problem{{Field: "file", Rule: sandik.RuleRequired, Message: "the evidence file is empty"}})
 	}
-	if len(data) > itiraz.MaxEvidenceBytes {
-		return "", sandik.Errorf(sandik.ETooLarge, "an evidence file holds at most %d bytes (got %d)", itiraz.MaxEvidenceBytes, len(data))
+	if len(data) > sandik.MaxEvidenceBytes {
+		return "", sandik.Errorf(sandik.ETooLarge, "an evidence file holds at most %d bytes (got %d)", sandik.MaxEvidenceBytes, len(data))
 	}
-	sum := itiraz.Checksum(data)
+	sum := sandik.EvidenceChecksum(data)
 	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
 		_, err := c.ExecContext(ctx, `INSERT INTO evidence (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sum, len(data), data)
 		return err
@@ -90,7 +87,7 @@ func (s *Store) PutEvidence(ctx context.Context, data []byte) (string, error) {
 	return sum, nil
 }
 
-// Evidence implements itiraz.Store.
+// Evidence implements sandik.CaseStore.
 func (s *Store) Evidence(ctx context.Context, sum string) ([]byte, error) {
 	var data []byte
 	err := s.read.QueryRowContext(ctx, `SELECT data FROM evidence WHERE sha256 = ?`, sum).Scan(&data)
@@ -100,13 +97,13 @@ func (s *Store) Evidence(ctx context.Context, sum string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: read evidence %s: %w", sum, err)
 	}
-	if got := itiraz.Checksum(data); got != sum {
+	if got := sandik.EvidenceChecksum(data); got != sum {
 		return nil, fmt.Errorf("sqlite: evidence %s is damaged: its bytes hash to %s", sum, got)
 	}
 	return data, nil
 }
 
-// EvidenceSums implements itiraz.Store.
+// EvidenceSums implements sandik.CaseStore.
 func (s *Store) EvidenceSums(ctx context.Context) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT sha256 FROM evidence ORDER BY sha256`)
 	if err != nil {
