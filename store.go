@@ -69,6 +69,9 @@ type UserStore interface {
 	// transaction: all or nothing. EConflict if a new user's id or token
 	// is taken; ENotFound if a user whose areas change does not exist.
 	SaveUsers(ctx context.Context, create []NewUser, areas []User) error
+	// TokenHashes returns every user's token hash, for moving users to
+	// another store with their tokens still valid.
+	TokenHashes(ctx context.Context) (map[UserID][32]byte, error)
 }
 
 // NewUser is a user to create with the hash of their API token.

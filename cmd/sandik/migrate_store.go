@@ -56,12 +56,12 @@ func cmdMigrateStore(e *env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	dst, err := openStore(e.ctx, *to, *unsafe, log)
+	dst, copyLog, err := openCopyTarget(e.ctx, *to, *unsafe, log)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
-	m := migration{src: src, dst: dst}
+	m := migration{src: src, dst: dst, copyLog: copyLog}
 	if err := m.copy(e.ctx); err != nil {
 		return fmt.Errorf("copy %s to %s: %w", displayDB(*from), displayDB(*to), err)
 	}
@@ -75,8 +75,25 @@ func cmdMigrateStore(e *env, args []string) error {
 	return nil
 }
 
+// openCopyTarget opens the database a copy goes into, with how a page of
+// the source's log is written there: PostgreSQL takes it by COPY with its
+// sequence numbers; elsewhere it is appended, each number checked.
+func openCopyTarget(ctx context.Context, db string, unsafe bool, log *slog.Logger) (sandik.Store, func(context.Context, []sandik.Submission) error, error) {
+	if !postgres.IsURL(db) {
+		st, err := openStore(ctx, db, unsafe, log)
+		copyLog := func(ctx context.Context, page []sandik.Submission) error { return appendKeepingSeq(ctx, st, page) }
+		return st, copyLog, err
+	}
+	pg, err := postgres.Open(ctx, postgres.Options{URL: db, Logger: log, Unsafe: unsafe})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database %s: %w", displayDB(db), err)
+	}
+	return pg, pg.CopyLog, nil
+}
+
 type migration struct {
 	src, dst                        sandik.Store
+	copyLog                         func(context.Context, []sandik.Submission) error
 	from                            string
 	areas, races, regs, users, subs int
 	events, files                   int // objection case events and evidence files
@@ -99,7 +116,7 @@ func (m *migration) copy(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	hashes, err := tokenHashes(ctx, m.src)
+	hashes, err := m.src.TokenHashes(ctx)
 	if err != nil {
 		return err
 	}
@@ -119,9 +136,6 @@ func (m *migration) copy(ctx context.Context) error {
 	if err := m.copySettings(ctx); err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
-	copier, bulk := m.dst.(interface {
-		CopyLog(ctx context.Context, subs []sandik.Submission) error
-	})
 	for after := int64(0); ; {
 		page, err := m.src.Since(ctx, after, migrateStorePage)
 		if err != nil {
@@ -130,12 +144,7 @@ func (m *migration) copy(ctx context.Context) error {
 		if len(page) == 0 {
 			return nil
 		}
-		if bulk {
-			err = copier.CopyLog(ctx, page)
-		} else {
-			err = appendKeepingSeq(ctx, m.dst, page)
-		}
-		if err != nil {
+		if err := m.copyLog(ctx, page); err != nil {
 			return fmt.Errorf("submissions after seq %d: %w", after, err)
 		}
 		m.subs += len(page)
@@ -185,18 +194,6 @@ func requireEmpty(ctx context.Context, st sandik.Store) error {
 			seq, len(reg.Areas), len(users), len(settings))
 	}
 	return nil
-}
-
-// tokenHashes reads the users' token hashes, which the store contract does
-// not hand out; both backends offer them for this.
-func tokenHashes(ctx context.Context, st sandik.Store) (map[sandik.UserID][32]byte, error) {
-	th, ok := st.(interface {
-		TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("a %T store cannot hand out token hashes", st)
-	}
-	return th.TokenHashes(ctx)
 }
 
 // verifyCopy compares the two stores and returns how many races' totals
