@@ -70,15 +70,13 @@ func (s *Store) Append(ctx context.Context, subs []sandik.Submission) ([]sandik.
 		index[i] = len(rows)
 		rows = append(rows, newRow(sub, now))
 	}
-	r := newRequest(ctx)
-	r.rows = rows
-	res, err := s.enqueue(ctx, r)
+	rs, err := s.queue.Do(ctx, work{rows: rows})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: append: %w", err)
 	}
 	out := make([]sandik.Receipt, len(subs))
 	for i, j := range index {
-		out[i] = res.receipts[j]
+		out[i] = rs[j]
 	}
 	return out, nil
 }
@@ -92,7 +90,7 @@ func (s *Store) Since(ctx context.Context, after int64, limit int) ([]sandik.Sub
 	}
 	// The committed head bounds how many rows can come back; it saves
 	// growing a large page step by step.
-	head, _ := s.notify.state()
+	head := s.notify.Head()
 	hint := min(int64(limit), max(head-after, 0))
 	subs, err := s.query(ctx, int(hint), selectSubmission+`WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
@@ -136,7 +134,7 @@ func (s *Store) LastSeq(ctx context.Context) (int64, error) {
 // the writer; the poll interval bounds the wait for commits made by
 // another process.
 func (s *Store) WaitFor(ctx context.Context, after int64, poll time.Duration) error {
-	return s.notify.waitFor(ctx, after, poll)
+	return s.notify.Wait(ctx, after, poll)
 }
 
 func (s *Store) query(ctx context.Context, sizeHint int, query string, args ...any) ([]sandik.Submission, error) {
