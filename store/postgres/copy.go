@@ -67,7 +67,7 @@ func (s *Store) CopyLog(ctx context.Context, subs []sandik.Submission) error {
 	if err != nil {
 		return fmt.Errorf("postgres: copy log: %w", err)
 	}
-	s.notify.publish(last)
+	s.notify.Publish(last)
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/commitq"
 )
 
 // Options configure Open. Only URL is required.
@@ -58,12 +59,10 @@ type Store struct {
 	schema  string
 
 	writer   *writer
-	notify   notifier
+	queue    *commitq.Queue[[]row]
+	notify   commitq.Notifier
 	listener *listener
-
-	closeMu   sync.RWMutex // held shared while a request is being queued
-	closed    bool
-	closeDone chan struct{}
+	close    func() error
 }
 
 var _ sandik.Store = (*Store)(nil)
@@ -110,8 +109,8 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
 	}
-	s := &Store{url: opt.URL, log: opt.Logger.With("store", "postgres"), now: opt.Now, pool: pool, closeDone: make(chan struct{})}
-	s.notify.init()
+	s := &Store{url: opt.URL, log: opt.Logger.With("store", "postgres"), now: opt.Now, pool: pool}
+	s.close = sync.OnceValue(s.shutdown)
 	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&s.schema); err != nil {
 		return fail(err)
 	}
@@ -129,13 +128,13 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	if err != nil {
 		return fail(err)
 	}
-	s.notify.publish(head)
+	s.notify.Publish(head)
 	lcfg := cfg.ConnConfig.Copy()
 	// Named apart, so that an operator looking at pg_stat_activity (or a
 	// test cutting connections) can tell it from the pool's.
 	lcfg.RuntimeParams["application_name"] = strings.TrimSpace(lcfg.RuntimeParams["application_name"] + " listener")
 	s.listener = startListener(lcfg, s.channel, &s.notify, s.log)
-	s.writer = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, s.log)
+	s.writer, s.queue = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, s.log)
 	return s, nil
 }
 
@@ -185,67 +184,23 @@ func checkDurability(ctx context.Context, pool *pgxpool.Pool, unsafe bool, log *
 // Schema returns the schema the store works in.
 func (s *Store) Schema() string { return s.schema }
 
-// Stats describes the writer's work since Open.
-type Stats struct {
-	Commits     int64         // group commits that succeeded
-	Failed      int64         // group commits that failed
-	Requests    int64         // Append calls in the successful commits
-	Submissions int64         // receipts they returned, replays included
-	CommitTime  time.Duration // time from taking the log lock to the end of COMMIT
-}
+// Stats describes the writer's work since Open; CommitTime runs from
+// taking the log lock to the end of COMMIT.
+type Stats = commitq.Stats
 
 // Stats returns the writer's counters.
-func (s *Store) Stats() Stats {
-	w := &s.writer.stats
-	return Stats{Commits: w.commits.Load(), Failed: w.failed.Load(), Requests: w.requests.Load(),
-		Submissions: w.rows.Load(), CommitTime: time.Duration(w.commitNanos.Load())}
-}
+func (s *Store) Stats() Stats { return s.queue.Stats() }
 
 // Close lets the writer finish every queued request, stops the listener
 // and closes the pool. Appends after Close fail with EUnavailable; a
 // second Close waits for the first.
-func (s *Store) Close() error {
-	s.closeMu.Lock()
-	first := !s.closed
-	s.closed = true
-	s.closeMu.Unlock()
-	if first {
-		s.writer.stop()
-		s.listener.stop()
-		s.pool.Close()
-		close(s.closeDone)
-	}
-	<-s.closeDone
-	return nil
-}
+func (s *Store) Close() error { return s.close() }
 
-// enqueue hands r to the writer unless the store is closed or ctx ends
-// first, then waits for the answer. Once the writer has taken r the answer
-// is awaited even if ctx ends, because only the writer knows whether r was
-// committed.
-func (s *Store) enqueue(ctx context.Context, r *request) (result, error) {
-	s.closeMu.RLock()
-	if s.closed {
-		s.closeMu.RUnlock()
-		return result{}, sandik.Errorf(sandik.EUnavailable, "the store is closed")
-	}
-	select {
-	case s.writer.reqs <- r:
-	case <-ctx.Done():
-		s.closeMu.RUnlock()
-		return result{}, ctx.Err()
-	}
-	s.closeMu.RUnlock()
-	select {
-	case res := <-r.done:
-		return res, res.err
-	case <-ctx.Done():
-		if r.abandon() {
-			return result{}, ctx.Err()
-		}
-		res := <-r.done
-		return res, res.err
-	}
+func (s *Store) shutdown() error {
+	s.queue.Close()
+	s.listener.stop()
+	s.pool.Close()
+	return nil
 }
 
 // inTx runs fn in a transaction on a pooled connection, committed if fn

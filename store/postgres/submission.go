@@ -147,13 +147,13 @@ func (s *Store) Append(ctx context.Context, subs []sandik.Submission) ([]sandik.
 		}
 		rows = append(rows, row{id: sub.ID, hash: sub.Hash, receivedAt: recv.UnixNano(), warnings: sub.Warnings, sub: sub})
 	}
-	res, err := s.enqueue(ctx, newRequest(ctx, rows))
+	rs, err := s.queue.Do(ctx, rows)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: append: %w", err)
 	}
 	out := make([]sandik.Receipt, len(subs))
 	for i, j := range index {
-		out[i] = res.receipts[j]
+		out[i] = rs[j]
 	}
 	return out, nil
 }
@@ -167,7 +167,7 @@ func (s *Store) Since(ctx context.Context, after int64, limit int) ([]sandik.Sub
 	if limit <= 0 {
 		return []sandik.Submission{}, nil
 	}
-	head, _ := s.notify.state()
+	head := s.notify.Head()
 	hint := min(int64(limit), max(head-after, 0))
 	subs, err := s.query(ctx, int(hint), selectSubmission+`WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
 	if err != nil {
@@ -212,7 +212,7 @@ func (s *Store) LastSeq(ctx context.Context) (int64, error) {
 // regaining its connection, because the caller then reads the log by
 // sequence and misses nothing.
 func (s *Store) WaitFor(ctx context.Context, after int64, poll time.Duration) error {
-	return s.notify.waitFor(ctx, after, poll)
+	return s.notify.Wait(ctx, after, poll)
 }
 
 func (s *Store) query(ctx context.Context, sizeHint int, query string, args ...any) ([]sandik.Submission, error) {

@@ -1,11 +1,8 @@
 package postgres
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -85,47 +82,6 @@ func TestDecideGroup(t *testing.T) {
 	if next != 9 || len(ins.seq) != 2 || ins.id[0] != "a" || ins.id[1] != "c" {
 		t.Errorf("rows to insert: %v %v, head %d; want a at 8 and c at 9", ins.seq, ins.id, next)
 	}
-}
-
-// The notifier wakes a waiter when the head passes it or on a kick, and
-// otherwise only when the poll interval passes.
-func TestNotifier(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var n notifier
-		n.init()
-		n.publish(5)
-		if err := n.waitFor(context.Background(), 4, 0); err != nil {
-			t.Fatalf("waitFor below the head: %v", err)
-		}
-		woke := make(chan error, 1)
-		go func() { woke <- n.waitFor(context.Background(), 5, 0) }()
-		synctest.Wait()
-		select {
-		case err := <-woke:
-			t.Fatalf("waitFor at the head returned %v without news", err)
-		default:
-		}
-		n.publish(3) // an older head changes nothing
-		synctest.Wait()
-		if len(woke) != 0 {
-			t.Fatal("an older head woke the waiter")
-		}
-		n.kick()
-		if err := <-woke; err != nil {
-			t.Fatalf("kicked waiter: %v", err)
-		}
-		start := time.Now()
-		if err := n.waitFor(context.Background(), 5, time.Second); err != nil || time.Since(start) != time.Second {
-			t.Fatalf("poll: %v after %v", err, time.Since(start))
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() { woke <- n.waitFor(ctx, 5, time.Hour) }()
-		synctest.Wait()
-		cancel()
-		if err := <-woke; !errors.Is(err, context.Canceled) {
-			t.Fatalf("canceled waiter: %v", err)
-		}
-	})
 }
 
 func TestChannelOf(t *testing.T) {
