@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // Options configure Open. Only URL is required.
@@ -55,8 +56,15 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	pool    *pgxpool.Pool
-	channel string // LISTEN/NOTIFY channel of this schema's log
+	db      sqlstore.DB // reads from pool
+	channel string      // LISTEN/NOTIFY channel of this schema's log
 	schema  string
+
+	// The dialect-free methods, over this store's statements: Since,
+	// Submission… read columns through query; CreateUser, SetUserAreas
+	// and SaveUsers go through saveUsers.
+	logReads
+	userWrites
 
 	writer   *writer
 	queue    *commitq.Queue[[]row]
@@ -110,6 +118,9 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
 	}
 	s := &Store{url: opt.URL, log: opt.Logger.With("store", "postgres"), now: opt.Now, pool: pool}
+	s.db = sqlstore.DB{Name: "postgres", Query: queryOn(pool)}
+	s.userWrites = sqlstore.NewUserWrites("postgres", s.saveUsers)
+	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
 	s.close = sync.OnceValue(s.shutdown)
 	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&s.schema); err != nil {
 		return fail(err)
@@ -170,15 +181,7 @@ func checkDurability(ctx context.Context, pool *pgxpool.Pool, unsafe bool, log *
 	if fullPages != "on" {
 		problems = append(problems, "full_page_writes is "+fullPages)
 	}
-	if len(problems) == 0 {
-		return nil
-	}
-	msg := strings.Join(problems, "; ")
-	if unsafe {
-		log.Warn("opening PostgreSQL without the required durability settings; acknowledged writes may be lost", "problems", msg)
-		return nil
-	}
-	return fmt.Errorf("unsafe durability settings (%s); refusing to open without the unsafe option", msg)
+	return sqlstore.Durability("PostgreSQL", problems, unsafe, log)
 }
 
 // Schema returns the schema the store works in.
@@ -203,6 +206,12 @@ func (s *Store) shutdown() error {
 	return nil
 }
 
+// exec runs one statement on a pooled connection.
+func (s *Store) exec(ctx context.Context, query string, args ...any) error {
+	_, err := s.pool.Exec(ctx, query, args...)
+	return err
+}
+
 // inTx runs fn in a transaction on a pooled connection, committed if fn
 // returns nil.
 func (s *Store) inTx(ctx context.Context, opts pgx.TxOptions, fn func(tx pgx.Tx) error) error {
@@ -218,4 +227,13 @@ func (s *Store) inTx(ctx context.Context, opts pgx.TxOptions, fn func(tx pgx.Tx)
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// queryOn adapts the pool or a transaction to sqlstore's reads.
+func queryOn(q interface {
+	Query(ctx context.Context, query string, args ...any) (pgx.Rows, error)
+}) sqlstore.Query {
+	return func(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+		return q.Query(ctx, query, args...)
+	}
 }

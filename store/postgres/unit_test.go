@@ -3,39 +3,14 @@ package postgres
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
 
-func TestVoteLiteral(t *testing.T) {
-	for _, c := range []struct {
-		votes []int64
-		want  string
-	}{
-		{nil, "{}"},
-		{[]int64{0}, "{0}"},
-		{[]int64{12, -3, 1_000_000}, "{12,-3,1000000}"},
-	} {
-		if got := voteLiteral(c.votes); got != c.want {
-			t.Errorf("voteLiteral(%v) = %q, want %q", c.votes, got, c.want)
-		}
-	}
-}
-
-func TestNanosKeepZeroTime(t *testing.T) {
-	if nanos(time.Time{}) != 0 || !fromNanos(0).IsZero() {
-		t.Fatal("the zero time does not survive a round trip")
-	}
-	at := time.Date(2024, 3, 31, 17, 1, 2, 987654321, time.FixedZone("+03", 3*3600))
-	if got := fromNanos(nanos(at)); !got.Equal(at) || got.Location() != time.UTC {
-		t.Fatalf("round trip of %v gave %v", at, got)
-	}
-}
-
 func rowOf(s sandik.Submission) row {
-	return row{id: s.ID, hash: s.Hash, receivedAt: s.ReceivedAt.UnixNano(), warnings: s.Warnings, sub: &s}
+	return row{Pending: sqlstore.Pending{ID: s.ID, Hash: s.Hash, ReceivedAt: s.ReceivedAt.UnixNano(), Warnings: s.Warnings}, sub: &s}
 }
 
 // decide answers each caller of a group by itself: one caller's conflict
@@ -81,6 +56,21 @@ func TestDecideGroup(t *testing.T) {
 	}
 	if next != 9 || len(ins.seq) != 2 || ins.id[0] != "a" || ins.id[1] != "c" {
 		t.Errorf("rows to insert: %v %v, head %d; want a at 8 and c at 9", ins.seq, ins.id, next)
+	}
+}
+
+func TestVoteLiteral(t *testing.T) {
+	for _, c := range []struct {
+		votes []int64
+		want  string
+	}{
+		{nil, "{}"},
+		{[]int64{0}, "{0}"},
+		{[]int64{12, -3, 1_000_000}, "{12,-3,1000000}"},
+	} {
+		if got := voteLiteral(c.votes); got != c.want {
+			t.Errorf("voteLiteral(%v) = %q, want %q", c.votes, got, c.want)
+		}
 	}
 }
 

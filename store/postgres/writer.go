@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // A request is the rows of one Append call, committed all or nothing.
@@ -107,7 +108,7 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 	ids := make([]string, 0, len(group))
 	for _, r := range group {
 		for i := range r.Work {
-			ids = append(ids, string(r.Work[i].id))
+			ids = append(ids, string(r.Work[i].ID))
 		}
 	}
 	for attempt := 1; ; attempt++ {
@@ -235,38 +236,33 @@ func (w *writer) resolve(ins *inserts, n int64) (head int64, ok bool) {
 func decide(rows []row, existing map[sandik.SubmissionID]stored, fresh map[sandik.SubmissionID]sandik.Receipt, next *int64, ins *inserts) result {
 	for i := range rows {
 		rw := &rows[i]
-		if s, ok := existing[rw.id]; ok && string(s.hash) != string(rw.hash[:]) {
-			return result{err: conflict(rw.id)}
+		if s, ok := existing[rw.ID]; ok && string(s.hash) != string(rw.Hash[:]) {
+			return result{err: sqlstore.Conflict(rw.ID)}
 		}
-		if rc, ok := fresh[rw.id]; ok && ins.hashOf(rc.Seq) != rw.hash {
-			return result{err: conflict(rw.id)}
+		if rc, ok := fresh[rw.ID]; ok && ins.hashOf(rc.Seq) != rw.Hash {
+			return result{err: sqlstore.Conflict(rw.ID)}
 		}
 	}
 	rs := make([]sandik.Receipt, len(rows))
 	local := make([]bool, len(rows))
 	for i := range rows {
 		rw := &rows[i]
-		if s, ok := existing[rw.id]; ok {
-			rs[i] = sandik.Receipt{Seq: s.seq, ID: rw.id, ReceivedAt: fromNanos(s.receivedAt),
-				Warnings: sandik.Warnings(s.warnings), Replayed: true}
+		if s, ok := existing[rw.ID]; ok {
+			rs[i] = rw.Replayed(s.seq, s.receivedAt, s.warnings)
 			continue
 		}
 		local[i] = true
-		if rc, ok := fresh[rw.id]; ok {
+		if rc, ok := fresh[rw.ID]; ok {
 			rc.Replayed = true
 			rs[i] = rc
 			continue
 		}
 		*next++
 		ins.add(*next, rw)
-		rs[i] = sandik.Receipt{Seq: *next, ID: rw.id, ReceivedAt: fromNanos(rw.receivedAt), Warnings: rw.warnings}
-		fresh[rw.id] = rs[i]
+		rs[i] = rw.Receipt(*next)
+		fresh[rw.ID] = rs[i]
 	}
 	return result{receipts: rs, local: local}
-}
-
-func conflict(id sandik.SubmissionID) error {
-	return sandik.Errorf(sandik.EConflict, "submission id %q is already in the log with different content", id)
 }
 
 // rollback ends whatever transaction is open on c. If that fails the

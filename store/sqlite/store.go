@@ -19,6 +19,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -58,11 +59,15 @@ type Store struct {
 	log  *slog.Logger
 	now  func() time.Time
 
-	read   *sql.DB // query_only pool
-	writer *writer
-	queue  *commitq.Queue[work]
-	notify commitq.Notifier
-	close  func() error
+	read     *sql.DB     // query_only pool
+	db       sqlstore.DB // reads from it
+	logReads             // Since, Submission…: packed copies, through query
+
+	writer     *writer
+	queue      *commitq.Queue[work]
+	notify     commitq.Notifier
+	userWrites // CreateUser, SetUserAreas, SaveUsers: through saveUsers
+	close      func() error
 }
 
 var _ sandik.Store = (*Store)(nil)
@@ -97,6 +102,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	}
 	s := &Store{path: path, log: opt.Logger.With("store", "sqlite"), now: opt.Now}
 	s.close = sync.OnceValue(s.shutdown)
+	s.userWrites = sqlstore.NewUserWrites("sqlite", s.saveUsers)
 
 	wdb, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, 0, false))
 	if err != nil {
@@ -129,6 +135,8 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	if err != nil {
 		return fail(err)
 	}
+	s.db = sqlstore.DB{Name: "sqlite", Query: queryOn(s.read)}
+	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
 	s.read.SetMaxOpenConns(opt.Readers)
 	s.read.SetMaxIdleConns(opt.Readers)
 	if err := s.read.PingContext(ctx); err != nil {
@@ -191,9 +199,37 @@ func (s *Store) shutdown() error {
 	return nil
 }
 
+// exec runs one statement on the writer's connection, in a transaction of
+// its own.
+func (s *Store) exec(ctx context.Context, query string, args ...any) error {
+	return s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		_, err := c.ExecContext(ctx, query, args...)
+		return err
+	})
+}
+
 // write runs fn on the writer's connection inside one transaction,
 // committed if fn returns nil.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) error) error {
 	_, err := s.queue.Do(ctx, work{job: fn})
 	return err
 }
+
+// queryOn adapts a pool or a connection to sqlstore's reads.
+func queryOn(q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}) sqlstore.Query {
+	return func(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		return sqlRows{rows}, nil
+	}
+}
+
+// sqlRows drops the error of Close: once Next has said false, Err holds
+// whatever went wrong.
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // work is one caller's unit for the writer: either the rows of one Append
@@ -168,40 +169,33 @@ func (w *writer) writeGroup(ctx context.Context, group []*request, answers []com
 func (w *writer) writeRows(ctx context.Context, rows []row) ([]sandik.Receipt, error) {
 	rs := make([]sandik.Receipt, len(rows))
 	var (
-		hash     []byte
-		recv     int64
-		warnings int64
+		hash                []byte
+		seq, recv, warnings int64
 	)
 	for i := range rows {
 		rw := &rows[i]
 		res, err := w.insert.ExecContext(ctx, rw.args...)
 		if err != nil {
-			return nil, fmt.Errorf("insert submission %q: %w", rw.id, err)
+			return nil, fmt.Errorf("insert submission %q: %w", rw.ID, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return nil, err
 		} else if n == 1 {
-			seq, err := res.LastInsertId()
-			if err != nil {
+			if seq, err = res.LastInsertId(); err != nil {
 				return nil, err
 			}
-			rs[i] = sandik.Receipt{Seq: seq, ID: rw.id, ReceivedAt: fromNanos(rw.receivedAt), Warnings: rw.warnings}
+			rs[i] = rw.Receipt(seq)
 			continue
 		}
-		rc := &rs[i]
-		if err := w.lookup.QueryRowContext(ctx, string(rw.id)).Scan(&rc.Seq, &recv, &hash, &warnings); err != nil {
-			return nil, fmt.Errorf("look up submission %q: %w", rw.id, err)
+		if err := w.lookup.QueryRowContext(ctx, string(rw.ID)).Scan(&seq, &recv, &hash, &warnings); err != nil {
+			return nil, fmt.Errorf("look up submission %q: %w", rw.ID, err)
 		}
-		if string(hash) != string(rw.hash[:]) {
-			return nil, conflict(rw.id)
+		if string(hash) != string(rw.Hash[:]) {
+			return nil, sqlstore.Conflict(rw.ID)
 		}
-		rc.ID, rc.ReceivedAt, rc.Warnings, rc.Replayed = rw.id, fromNanos(recv), sandik.Warnings(warnings), true
+		rs[i] = rw.Replayed(seq, recv, warnings)
 	}
 	return rs, nil
-}
-
-func conflict(id sandik.SubmissionID) error {
-	return sandik.Errorf(sandik.EConflict, "submission id %q is already in the log with different content", id)
 }
 
 // closeConn closes the writer's connection after stop. Closed last, it
