@@ -101,6 +101,23 @@ func goDo(ctx context.Context, q *Queue[work], w work) <-chan reply {
 	return ch
 }
 
+// inOrder queues each work from its own caller, one after the other.
+func inOrder(ctx context.Context, q *Queue[work], ws ...work) []<-chan reply {
+	var chs []<-chan reply
+	for _, w := range ws {
+		chs = append(chs, goDo(ctx, q, w))
+		synctest.Wait()
+	}
+	return chs
+}
+
+// busy puts q's writer inside the commit of w, held there until release,
+// so that what is queued meanwhile waits for the next group.
+func (f *fakeWriter) busy(ctx context.Context, q *Queue[work], w work) (first <-chan reply, release func()) {
+	release = f.holdNext()
+	return inOrder(ctx, q, w)[0], release
+}
+
 func one(name string) work { return work{names: []string{name}} }
 
 // Callers that queue while a commit is under way are committed together
@@ -111,14 +128,8 @@ func TestQueueGroupsWaitingCallers(t *testing.T) {
 		var n Notifier
 		q := f.start(&n, 100)
 		defer q.Close()
-		release := f.holdNext()
-		first := goDo(t.Context(), q, one("a"))
-		synctest.Wait()
-		var later []<-chan reply
-		for _, name := range []string{"b", "c", "d"} {
-			later = append(later, goDo(t.Context(), q, one(name)))
-			synctest.Wait() // queue in this order
-		}
+		first, release := f.busy(t.Context(), q, one("a"))
+		later := inOrder(t.Context(), q, one("b"), one("c"), one("d"))
 		if q.Queued() != 3 {
 			t.Fatalf("%d requests queued behind the commit, want 3", q.Queued())
 		}
@@ -134,11 +145,8 @@ func TestQueueGroupsWaitingCallers(t *testing.T) {
 		if want := [][]string{{"a"}, {"b", "c", "d"}}; !slices.EqualFunc(f.groups, want, slices.Equal) {
 			t.Errorf("groups %v, want %v", f.groups, want)
 		}
-		if st := q.Stats(); st.Commits != 2 || st.Requests != 4 || st.Submissions != 4 || st.Failed != 0 {
-			t.Errorf("stats %+v", st)
-		}
-		if n.Head() != 4 {
-			t.Errorf("notifier head %d, want 4", n.Head())
+		if st, want := q.Stats(), (Stats{Commits: 2, Requests: 4, Submissions: 4}); st != want || n.Head() != 4 {
+			t.Errorf("stats %+v and head %d, want %+v and 4", st, n.Head(), want)
 		}
 	})
 }
@@ -151,18 +159,11 @@ func TestQueueBatchLimitAndAloneWork(t *testing.T) {
 		var f fakeWriter
 		q := f.start(nil, 3)
 		defer q.Close()
-		release := f.holdNext()
-		goDo(t.Context(), q, one("x"))
-		synctest.Wait()
-		var replies []<-chan reply
-		for _, w := range []work{
-			{names: []string{"a", "b"}}, one("c"), one("d"), // a+b+c reach the limit
-			{names: []string{"job"}, job: true},
-			{names: []string{"e", "f", "g", "h"}}, one("i"),
-		} {
-			replies = append(replies, goDo(t.Context(), q, w))
-			synctest.Wait() // queue in this order
-		}
+		_, release := f.busy(t.Context(), q, one("x"))
+		replies := inOrder(t.Context(), q,
+			work{names: []string{"a", "b"}}, one("c"), one("d"), // a+b+c reach the limit
+			work{names: []string{"job"}, job: true},
+			work{names: []string{"e", "f", "g", "h"}}, one("i"))
 		release()
 		for _, ch := range replies {
 			if r := <-ch; r.err != nil {
@@ -187,13 +188,10 @@ func TestQueueAbandonOnlyBeforeTaken(t *testing.T) {
 		var f fakeWriter
 		q := f.start(nil, 100)
 		defer q.Close()
-		release := f.holdNext()
 		takenCtx, cancelTaken := context.WithCancel(t.Context())
-		taken := goDo(takenCtx, q, one("taken"))
-		synctest.Wait()
+		taken, release := f.busy(takenCtx, q, one("taken"))
 		waitingCtx, cancelWaiting := context.WithCancel(t.Context())
-		waiting := goDo(waitingCtx, q, one("waiting"))
-		synctest.Wait()
+		waiting := inOrder(waitingCtx, q, one("waiting"))[0]
 		cancelWaiting()
 		if r := <-waiting; !errors.Is(r.err, context.Canceled) {
 			t.Fatalf("abandoned caller: %+v, want context.Canceled", r)
@@ -226,9 +224,7 @@ func TestQueueSkipsWorkWhoseContextEnded(t *testing.T) {
 		var f fakeWriter
 		q := f.start(nil, 100)
 		defer q.Close()
-		release := f.holdNext()
-		goDo(t.Context(), q, one("first"))
-		synctest.Wait()
+		_, release := f.busy(t.Context(), q, one("first"))
 		ctx, cancel := context.WithCancel(t.Context())
 		r := &Request[work]{Work: one("late"), ctx: ctx, done: make(chan Answer, 1)}
 		q.reqs <- r // queued as Do does, by a caller that never looks back
@@ -253,14 +249,12 @@ func TestQueueFailedCommitFailsTheGroup(t *testing.T) {
 		var n Notifier
 		q := f.start(&n, 100)
 		defer q.Close()
-		release := f.holdNext()
-		goDo(t.Context(), q, one("first"))
-		synctest.Wait()
+		_, release := f.busy(t.Context(), q, one("first"))
 		f.mu.Lock()
 		f.fail = errors.New("disk full")
 		f.mu.Unlock()
-		a, dup := goDo(t.Context(), q, one("a")), goDo(t.Context(), q, one("dup"))
-		synctest.Wait()
+		replies := inOrder(t.Context(), q, one("a"), one("dup"))
+		a, dup := replies[0], replies[1]
 		release()
 		if r := <-a; r.err == nil || r.err.Error() != "failed at commit: disk full" || r.rs != nil {
 			t.Errorf("caller of a failed group: %+v", r)
@@ -268,11 +262,8 @@ func TestQueueFailedCommitFailsTheGroup(t *testing.T) {
 		if r := <-dup; sandik.CodeOf(r.err) != sandik.EConflict {
 			t.Errorf("refused caller: %+v, want its own conflict", r)
 		}
-		if st := q.Stats(); st.Failed != 1 || st.Commits != 1 {
-			t.Errorf("stats %+v", st)
-		}
-		if n.Head() != 1 {
-			t.Errorf("head %d after a failed commit, want 1", n.Head())
+		if st, want := q.Stats(), (Stats{Commits: 1, Failed: 1, Requests: 1, Submissions: 1}); st != want || n.Head() != 1 {
+			t.Errorf("stats %+v and head %d after a failed commit, want %+v and 1", st, n.Head(), want)
 		}
 	})
 }
@@ -283,9 +274,8 @@ func TestQueueCloseDrains(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var f fakeWriter
 		q := f.start(nil, 100)
-		release := f.holdNext()
-		first, second := goDo(t.Context(), q, one("a")), goDo(t.Context(), q, one("b"))
-		synctest.Wait()
+		first, release := f.busy(t.Context(), q, one("a"))
+		second := inOrder(t.Context(), q, one("b"))[0]
 		closed := make(chan struct{})
 		go func() { q.Close(); close(closed) }()
 		synctest.Wait()
