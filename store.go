@@ -69,6 +69,9 @@ type UserStore interface {
 	// transaction: all or nothing. EConflict if a new user's id or token
 	// is taken; ENotFound if a user whose areas change does not exist.
 	SaveUsers(ctx context.Context, create []NewUser, areas []User) error
+	// TokenHashes returns every user's token hash, for moving users to
+	// another store with their tokens still valid.
+	TokenHashes(ctx context.Context) (map[UserID][32]byte, error)
 }
 
 // NewUser is a user to create with the hash of their API token.
@@ -171,6 +174,29 @@ type SettingStore interface {
 	Settings(ctx context.Context) ([]Setting, error)
 }
 
+// CaseStore keeps objection cases as the events that made them,
+// append-only, and evidence files by their checksum.
+type CaseStore interface {
+	// AppendCaseEvent stores e. It fails with EConflict when the case
+	// already has an event of e.Version: someone changed the case meanwhile.
+	AppendCaseEvent(ctx context.Context, e CaseEvent) error
+	// CaseEvents returns every event of every case, by case then version.
+	CaseEvents(ctx context.Context) ([]CaseEvent, error)
+	// CaseEventsOf returns one case's events by version; ENotFound if the
+	// case has none.
+	CaseEventsOf(ctx context.Context, id CaseID) ([]CaseEvent, error)
+	// PutEvidence stores data under its SHA-256 and returns the checksum
+	// in hex; the same bytes stored twice are kept once. An empty file is
+	// EInvalid, one over MaxEvidenceBytes ETooLarge.
+	PutEvidence(ctx context.Context, data []byte) (string, error)
+	// Evidence returns the bytes stored under a checksum, checked against
+	// it on the way out; ENotFound if there are none.
+	Evidence(ctx context.Context, sum string) ([]byte, error)
+	// EvidenceSums lists the checksums of every stored file, sorted (for
+	// copying a database whole).
+	EvidenceSums(ctx context.Context) ([]string, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	RegistryStore
@@ -179,5 +205,6 @@ type Store interface {
 	UserStore
 	SessionStore
 	SettingStore
+	CaseStore
 	Close() error
 }

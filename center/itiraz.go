@@ -19,13 +19,7 @@ import (
 // read: a centre files hundreds of cases, not millions, and reading them
 // from the store keeps every instance sharing it in agreement.
 
-func (c *Center) cases() (itiraz.Store, error) {
-	is, ok := c.store.(itiraz.Store)
-	if !ok {
-		return nil, sandik.Errorf(sandik.EUnavailable, "this database does not keep objections")
-	}
-	return is, nil
-}
+func (c *Center) cases() (itiraz.Store, error) { return c.store, nil }
 
 func canManage(u sandik.User) error {
 	if !u.Role.CanManageCases() {
@@ -356,7 +350,7 @@ func (c *Center) DraftFromDiscrepancies(ctx context.Context, u sandik.User, race
 	}
 	rc, _ := reg.Race(race)
 	var out []*itiraz.Case
-	for _, d := range itiraz.FromDiscrepancies(reg, rc, chosen, filer) {
+	for _, d := range draftsFromDiscrepancies(reg, rc, chosen, filer) {
 		cs, err := c.CreateCase(ctx, u, d, time.Time{})
 		if err != nil {
 			return out, err

@@ -7,101 +7,56 @@ package itiraz
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/sandik-dev/sandik"
 )
 
-// CaseID identifies a case; the centre makes it.
-type CaseID string
-
-// Board is an election board (seçim kurulu) a case is filed with; each
-// decides objections against the one below (Law 298 art. 111).
-type Board string
-
-const (
-	BoardSandik Board = "sandik" // sandık kurulu: the box board
-	BoardIlce   Board = "ilce"   // ilçe seçim kurulu: district board
-	BoardIl     Board = "il"     // il seçim kurulu: provincial board
-	BoardYSK    Board = "ysk"    // Yüksek Seçim Kurulu: final
+// The types a store keeps are declared in the root package, whose store
+// contract needs them; these names keep the objection code reading as
+// its own.
+type (
+	CaseID   = sandik.CaseID
+	Board    = sandik.Board
+	Ground   = sandik.CaseGround
+	Remedy   = sandik.CaseRemedy
+	Status   = sandik.CaseStatus
+	Evidence = sandik.CaseEvidence
 )
 
-// Boards lists the boards from the bottom up.
-var Boards = []Board{BoardSandik, BoardIlce, BoardIl, BoardYSK}
-
-// Valid reports whether b is a known board.
-func (b Board) Valid() bool { return slices.Contains(Boards, b) }
-
-// Next returns the board an appeal goes to; false for YSK, which is final.
-func (b Board) Next() (Board, bool) {
-	i := slices.Index(Boards, b)
-	if i < 0 || i == len(Boards)-1 {
-		return "", false
-	}
-	return Boards[i+1], true
-}
-
-// Ground is why a case is brought.
-type Ground string
-
 const (
-	GroundDiscrepancy  Ground = "discrepancy"   // official figures differ from the signed sheet
-	GroundInvalidVotes Ground = "invalid_votes" // invalid votes to be reviewed
-	GroundProcedure    Ground = "procedure"     // a procedural irregularity
-	GroundOther        Ground = "other"
+	BoardSandik = sandik.BoardSandik
+	BoardIlce   = sandik.BoardIlce
+	BoardIl     = sandik.BoardIl
+	BoardYSK    = sandik.BoardYSK
+
+	GroundDiscrepancy  = sandik.GroundDiscrepancy
+	GroundInvalidVotes = sandik.GroundInvalidVotes
+	GroundProcedure    = sandik.GroundProcedure
+	GroundOther        = sandik.GroundOther
+
+	RemedyRecount       = sandik.RemedyRecount
+	RemedyInvalidReview = sandik.RemedyInvalidReview
+	RemedyCorrection    = sandik.RemedyCorrection
+	RemedyAnnulment     = sandik.RemedyAnnulment
+
+	StatusDraft     = sandik.CaseStatusDraft
+	StatusFiled     = sandik.CaseStatusFiled
+	StatusAccepted  = sandik.CaseStatusAccepted
+	StatusPartly    = sandik.CaseStatusPartly
+	StatusRejected  = sandik.CaseStatusRejected
+	StatusAppealed  = sandik.CaseStatusAppealed
+	StatusWithdrawn = sandik.CaseStatusWithdrawn
 )
 
-// Grounds lists every ground.
-var Grounds = []Ground{GroundDiscrepancy, GroundInvalidVotes, GroundProcedure, GroundOther}
-
-// Remedy is what a case asks for.
-type Remedy string
-
-const (
-	RemedyRecount       Remedy = "recount"        // yeniden sayım
-	RemedyInvalidReview Remedy = "invalid_review" // review of the invalid ballots
-	RemedyCorrection    Remedy = "correction"     // correction of the record
-	RemedyAnnulment     Remedy = "annulment"      // iptal
+// The lists of every board (from the bottom up), ground, remedy and
+// status (in the order of the flow).
+var (
+	Boards   = sandik.Boards
+	Grounds  = sandik.CaseGrounds
+	Remedies = sandik.CaseRemedies
+	Statuses = sandik.CaseStatuses
 )
-
-// Remedies lists every remedy.
-var Remedies = []Remedy{RemedyRecount, RemedyInvalidReview, RemedyCorrection, RemedyAnnulment}
-
-// Status is where a case stands.
-type Status string
-
-const (
-	StatusDraft     Status = "draft"
-	StatusFiled     Status = "filed"
-	StatusAccepted  Status = "accepted"
-	StatusPartly    Status = "partly_accepted"
-	StatusRejected  Status = "rejected"
-	StatusAppealed  Status = "appealed" // filed with the next board
-	StatusWithdrawn Status = "withdrawn"
-)
-
-// Statuses lists every status in the order of the flow.
-var Statuses = []Status{StatusDraft, StatusFiled, StatusAppealed, StatusAccepted, StatusPartly, StatusRejected, StatusWithdrawn}
-
-// Open reports whether the case still waits for a filing or a decision.
-func (s Status) Open() bool { return s == StatusDraft || s == StatusFiled || s == StatusAppealed }
-
-// Decided reports whether a board has decided the case.
-func (s Status) Decided() bool {
-	return s == StatusAccepted || s == StatusPartly || s == StatusRejected
-}
-
-// Evidence is a document of a case (a sheet photo, a minute), kept with
-// its SHA-256 so that what is filed can be shown unchanged.
-type Evidence struct {
-	Name      string        `json:"name"`
-	MediaType string        `json:"media_type"`
-	Size      int64         `json:"size"`
-	SHA256    string        `json:"sha256"` // hex
-	AddedBy   sandik.UserID `json:"added_by"`
-	AddedAt   time.Time     `json:"added_at"`
-}
 
 // Case is an objection as its events have made it.
 type Case struct {

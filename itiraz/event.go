@@ -6,134 +6,35 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sandik-dev/sandik"
 )
 
-// EventKind names what happened to a case.
-type EventKind string
-
-const (
-	EventCreated  EventKind = "created"  // a draft with its facts
-	EventEdited   EventKind = "edited"   // the draft's facts changed
-	EventFiled    EventKind = "filed"    // handed to the board
-	EventDecided  EventKind = "decided"  // the board's decision
-	EventAppealed EventKind = "appealed" // filed with the next board
-	EventWithdraw EventKind = "withdrawn"
-	EventEvidence EventKind = "evidence" // a document added
+// An Event is one change of a case and a Draft what a user writes into
+// it before it is filed; the root package declares both for the store.
+type (
+	EventKind = sandik.CaseEventKind
+	Event     = sandik.CaseEvent
+	Draft     = sandik.CaseDraft
 )
 
-// Event is one change of a case, recorded with who made it and when. The
-// fields a kind does not use stay empty.
-type Event struct {
-	Case    CaseID        `json:"case"`
-	Version int           `json:"version"` // 1 for created, then one more per event
-	Kind    EventKind     `json:"kind"`
-	User    sandik.UserID `json:"user"`
-	At      time.Time     `json:"at"`
-
-	Draft     *Draft    `json:"draft,omitempty"`     // created, edited
-	When      time.Time `json:"when,omitzero"`       // filed, decided, appealed: when it happened at the board
-	Reference string    `json:"reference,omitempty"` // filed, appealed
-	Outcome   Status    `json:"outcome,omitempty"`   // decided: accepted, partly_accepted or rejected
-	Decision  string    `json:"decision,omitempty"`  // decided: the board's reasoning, summarised
-	Granted   []int64   `json:"granted,omitempty"`   // decided partly: the change granted per choice
-	// Deadline is set by the centre from the rules on created and appealed.
-	Trigger  time.Time `json:"trigger,omitzero"`
-	Deadline time.Time `json:"deadline,omitzero"`
-	Reason   string    `json:"reason,omitempty"` // withdrawn
-	Evidence *Evidence `json:"evidence,omitempty"`
-}
-
-// Draft is what a user writes into a case before it is filed.
-type Draft struct {
-	Race   sandik.RaceCode   `json:"race"`
-	Boxes  []sandik.AreaCode `json:"boxes"`
-	Areas  []sandik.AreaCode `json:"areas"`
-	Ground Ground            `json:"ground"`
-	Remedy Remedy            `json:"remedy"`
-	Board  Board             `json:"board"`
-	Filer  string            `json:"filer"`
-	Title  string            `json:"title"`
-	Body   string            `json:"body"`
-	Claim  []int64           `json:"claim"`
-}
+const (
+	EventCreated  = sandik.CaseCreated
+	EventEdited   = sandik.CaseEdited
+	EventFiled    = sandik.CaseFiled
+	EventDecided  = sandik.CaseDecided
+	EventAppealed = sandik.CaseAppealed
+	EventWithdraw = sandik.CaseWithdrawn
+	EventEvidence = sandik.CaseEvidenceAdded
+)
 
 // Limits of the text of a case.
 const (
-	MaxTitle   = 300
-	MaxBody    = 20000
-	MaxTargets = 5000 // boxes and areas of one case
-	// MaxClaim bounds a claim per choice: more than Türkiye's whole
-	// electorate, so any real claim fits and sums of claims cannot overflow.
-	MaxClaim = 100_000_000
+	MaxTitle   = sandik.MaxCaseTitle
+	MaxBody    = sandik.MaxCaseBody
+	MaxTargets = sandik.MaxCaseTargets
+	MaxClaim   = sandik.MaxCaseClaim
 )
-
-// Check validates a draft against the registry, returning every problem.
-func (d *Draft) Check(reg *sandik.Registry) []sandik.Problem {
-	var ps []sandik.Problem
-	add := func(field, rule, format string, args ...any) {
-		ps = append(ps, sandik.Problem{Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
-	}
-	rc, ok := reg.Race(d.Race)
-	if !ok {
-		add("race", sandik.RuleUnknownRace, "race %q does not exist", d.Race)
-	}
-	if len(d.Boxes)+len(d.Areas) == 0 {
-		add("boxes", sandik.RuleRequired, "a case concerns at least one box or area")
-	}
-	if len(d.Boxes)+len(d.Areas) > MaxTargets {
-		add("boxes", sandik.RuleTooLarge, "a case concerns at most %d boxes and areas", MaxTargets)
-	}
-	for i, b := range d.Boxes {
-		a, found := reg.Area(b)
-		switch {
-		case !found || a.Level != sandik.LevelSandik:
-			add(fmt.Sprintf("boxes[%d]", i), sandik.RuleUnknownBox, "ballot box %q does not exist", b)
-		case ok && !reg.InRace(rc, b):
-			add(fmt.Sprintf("boxes[%d]", i), sandik.RuleBoxNotInRace, "ballot box %q does not take part in race %q", b, d.Race)
-		}
-	}
-	for i, a := range d.Areas {
-		if _, found := reg.Area(a); !found {
-			add(fmt.Sprintf("areas[%d]", i), sandik.RuleUnknownArea, "area %q does not exist", a)
-		} else if ok && !reg.Contains(rc.Scope, a) {
-			add(fmt.Sprintf("areas[%d]", i), sandik.RuleInvalidValue, "area %q is outside race %q", a, d.Race)
-		}
-	}
-	if !slices.Contains(Grounds, d.Ground) {
-		add("ground", sandik.RuleInvalidValue, "ground %q is not one of %s", d.Ground, join(Grounds))
-	}
-	if !slices.Contains(Remedies, d.Remedy) {
-		add("remedy", sandik.RuleInvalidValue, "remedy %q is not one of %s", d.Remedy, join(Remedies))
-	}
-	if !d.Board.Valid() {
-		add("board", sandik.RuleInvalidValue, "board %q is not one of %s", d.Board, join(Boards))
-	}
-	text := func(field, v string, max int, required bool) {
-		switch {
-		case required && strings.TrimSpace(v) == "":
-			add(field, sandik.RuleRequired, "is required")
-		case len(v) > max:
-			add(field, sandik.RuleTooLarge, "is longer than %d bytes", max)
-		case !utf8.ValidString(v):
-			add(field, sandik.RuleInvalidValue, "is not valid UTF-8")
-		}
-	}
-	text("filer", d.Filer, MaxTitle, true)
-	text("title", d.Title, MaxTitle, true)
-	text("body", d.Body, MaxBody, false)
-	if ok && d.Claim != nil && len(d.Claim) != len(rc.Choices) {
-		add("claim", sandik.RuleInvalidValue, "the claim has %d numbers; race %q has %d choices", len(d.Claim), d.Race, len(rc.Choices))
-	}
-	for i, v := range d.Claim {
-		if v > MaxClaim || v < -MaxClaim {
-			add(fmt.Sprintf("claim[%d]", i), sandik.RuleTooLarge, "%d votes is more than an electorate holds (at most %d either way)", v, MaxClaim)
-		}
-	}
-	return ps
-}
 
 func join[T ~string](vs []T) string {
 	s := make([]string, len(vs))

@@ -14,7 +14,6 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
-	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/store/postgres"
 )
 
@@ -58,12 +57,12 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	dst, err := cli.OpenStore(e.Ctx, *to, *unsafe, log)
+	dst, copyLog, err := openCopyTarget(e.Ctx, *to, *unsafe, log)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
-	m := migration{src: src, dst: dst}
+	m := migration{src: src, dst: dst, copyLog: copyLog}
 	if err := m.copy(e.Ctx); err != nil {
 		return fmt.Errorf("copy %s to %s: %w", cli.DisplayDB(*from), cli.DisplayDB(*to), err)
 	}
@@ -77,8 +76,25 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 	return nil
 }
 
+// openCopyTarget opens the database a copy goes into, with how a page of
+// the source's log is written there: PostgreSQL takes it by COPY with its
+// sequence numbers; elsewhere it is appended, each number checked.
+func openCopyTarget(ctx context.Context, db string, unsafe bool, log *slog.Logger) (sandik.Store, func(context.Context, []sandik.Submission) error, error) {
+	if !postgres.IsURL(db) {
+		st, err := cli.OpenStore(ctx, db, unsafe, log)
+		copyLog := func(ctx context.Context, page []sandik.Submission) error { return appendKeepingSeq(ctx, st, page) }
+		return st, copyLog, err
+	}
+	pg, err := postgres.Open(ctx, postgres.Options{URL: db, Logger: log, Unsafe: unsafe})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database %s: %w", cli.DisplayDB(db), err)
+	}
+	return pg, pg.CopyLog, nil
+}
+
 type migration struct {
 	src, dst                        sandik.Store
+	copyLog                         func(context.Context, []sandik.Submission) error
 	areas, races, regs, users, subs int
 	events, files                   int // objection case events and evidence files
 	settings                        int
@@ -100,7 +116,7 @@ func (m *migration) copy(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	hashes, err := tokenHashes(ctx, m.src)
+	hashes, err := m.src.TokenHashes(ctx)
 	if err != nil {
 		return err
 	}
@@ -120,9 +136,6 @@ func (m *migration) copy(ctx context.Context) error {
 	if err := m.copySettings(ctx); err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
-	copier, bulk := m.dst.(interface {
-		CopyLog(ctx context.Context, subs []sandik.Submission) error
-	})
 	for after := int64(0); ; {
 		page, err := m.src.Since(ctx, after, migrateStorePage)
 		if err != nil {
@@ -131,12 +144,7 @@ func (m *migration) copy(ctx context.Context) error {
 		if len(page) == 0 {
 			return nil
 		}
-		if bulk {
-			err = copier.CopyLog(ctx, page)
-		} else {
-			err = appendKeepingSeq(ctx, m.dst, page)
-		}
-		if err != nil {
+		if err := m.copyLog(ctx, page); err != nil {
 			return fmt.Errorf("submissions after seq %d: %w", after, err)
 		}
 		m.subs += len(page)
@@ -158,18 +166,6 @@ func appendKeepingSeq(ctx context.Context, dst sandik.LogWriter, page []sandik.S
 		}
 	}
 	return nil
-}
-
-// tokenHashes reads the users' token hashes, which the store contract does
-// not hand out; both backends offer them for this.
-func tokenHashes(ctx context.Context, st sandik.Store) (map[sandik.UserID][32]byte, error) {
-	th, ok := st.(interface {
-		TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("a %T store cannot hand out token hashes", st)
-	}
-	return th.TokenHashes(ctx)
 }
 
 // verifyCopy compares the two stores and returns how many races' totals
@@ -273,11 +269,7 @@ func sameSubmission(x, y *sandik.Submission) bool {
 
 // copyObjections copies every case event and evidence file.
 func (m *migration) copyObjections(ctx context.Context) error {
-	src, ok1 := m.src.(itiraz.Store)
-	dst, ok2 := m.dst.(itiraz.Store)
-	if !ok1 || !ok2 {
-		return errors.New("a store does not keep objections")
-	}
+	src, dst := m.src, m.dst
 	events, err := src.CaseEvents(ctx)
 	if err != nil {
 		return err
@@ -306,17 +298,12 @@ func (m *migration) copyObjections(ctx context.Context) error {
 }
 
 // sameObjections compares the case events and evidence of two stores.
-func sameObjections(ctx context.Context, a, b sandik.Store) error {
-	ia, ok1 := a.(itiraz.Store)
-	ib, ok2 := b.(itiraz.Store)
-	if !ok1 || !ok2 {
-		return errors.New("a store does not keep objections")
-	}
-	ea, err := ia.CaseEvents(ctx)
+func sameObjections(ctx context.Context, a, b sandik.CaseStore) error {
+	ea, err := a.CaseEvents(ctx)
 	if err != nil {
 		return err
 	}
-	eb, err := ib.CaseEvents(ctx)
+	eb, err := b.CaseEvents(ctx)
 	if err != nil {
 		return err
 	}
@@ -325,11 +312,11 @@ func sameObjections(ctx context.Context, a, b sandik.Store) error {
 	if !bytes.Equal(ja, jb) {
 		return fmt.Errorf("the objection cases differ (%d and %d events)", len(ea), len(eb))
 	}
-	sa, err := ia.EvidenceSums(ctx)
+	sa, err := a.EvidenceSums(ctx)
 	if err != nil {
 		return err
 	}
-	sb, err := ib.EvidenceSums(ctx)
+	sb, err := b.EvidenceSums(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,13 @@
-// Package migration reads a backend's embedded schema migrations. Both
-// backends number theirs alike (0001_init.sql, 0002_itiraz.sql…), so a
-// schema version means the same change in SQLite and PostgreSQL.
+// Package migration reads a backend's embedded schema migrations and
+// applies the pending ones. Both backends number theirs alike
+// (0001_init.sql, 0002_itiraz.sql…), so a schema version means the same
+// change in SQLite and PostgreSQL.
 package migration
 
 import (
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"slices"
 	"strconv"
@@ -47,4 +49,22 @@ func Load(fsys fs.FS) ([]Migration, error) {
 		}
 	}
 	return ms, nil
+}
+
+// Apply applies the migrations of ms after version current, in order,
+// each with apply, which runs it and records it in one transaction (and
+// may find it applied meanwhile by another process). A database at a
+// version ms does not reach is refused: this program does not know it.
+// Each migration applied is logged with attrs.
+func Apply(ms []Migration, current int, apply func(Migration) error, log *slog.Logger, attrs ...any) error {
+	if current > len(ms) {
+		return fmt.Errorf("database schema version %d is newer than this program knows (%d); use a newer sandik", current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		if err := apply(m); err != nil {
+			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+		log.Info("applied migration", append([]any{"version", m.Version, "name", m.Name}, attrs...)...)
+	}
+	return nil
 }

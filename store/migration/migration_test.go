@@ -1,6 +1,11 @@
 package migration
 
 import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -26,5 +31,50 @@ func TestLoad(t *testing.T) {
 		if _, err := Load(files); err == nil {
 			t.Errorf("%s: Load accepted it", name)
 		}
+	}
+}
+
+func TestApplyRunsThePendingInOrder(t *testing.T) {
+	ms := []Migration{{Version: 1, Name: "a"}, {Version: 2, Name: "b"}, {Version: 3, Name: "c"}}
+	var ran []string
+	var logs bytes.Buffer
+	err := Apply(ms, 1, func(m Migration) error {
+		ran = append(ran, m.Name)
+		return nil
+	}, slog.New(slog.NewTextHandler(&logs, nil)), "schema", "s1")
+	if err != nil || !slices.Equal(ran, []string{"b", "c"}) {
+		t.Fatalf("Apply from version 1 ran %v (%v), want b and c", ran, err)
+	}
+	if n := strings.Count(logs.String(), "applied migration"); n != 2 || !strings.Contains(logs.String(), "schema=s1") {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
+
+func TestApplyStopsAtAFailure(t *testing.T) {
+	ms := []Migration{{Version: 1, Name: "a"}, {Version: 2, Name: "broken"}, {Version: 3, Name: "c"}}
+	boom := errors.New("boom")
+	var ran []string
+	err := Apply(ms, 0, func(m Migration) error {
+		ran = append(ran, m.Name)
+		if m.Name == "broken" {
+			return boom
+		}
+		return nil
+	}, slog.New(slog.DiscardHandler))
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "0002_broken") || !slices.Equal(ran, []string{"a", "broken"}) {
+		t.Fatalf("Apply = %v after %v; want the failure of 0002_broken and nothing after it", err, ran)
+	}
+}
+
+func TestApplyRefusesANewerDatabase(t *testing.T) {
+	err := Apply([]Migration{{Version: 1, Name: "a"}}, 2, func(Migration) error {
+		t.Fatal("applied a migration to a newer database")
+		return nil
+	}, slog.New(slog.DiscardHandler))
+	if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
+		t.Fatalf("Apply on version 2 of 1: %v", err)
+	}
+	if err := Apply(nil, 0, nil, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("Apply with nothing to do: %v", err)
 	}
 }

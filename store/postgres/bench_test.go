@@ -1,11 +1,9 @@
 package postgres
 
 import (
-	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
@@ -22,23 +20,10 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 			s := openAt(b, pgtest.Schema(b))
 			var next atomic.Int64
 			b.SetParallelism(callers)
-			before := s.Stats()
-			start := time.Now()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					i := next.Add(1)
-					sub := storetest.Sub(fmt.Sprintf("bench-%d", i), storetest.Box1, i%100, 50)
-					if _, err := s.Append(context.Background(), []sandik.Submission{sub}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
+			storetest.AppendParallel(b, s, s.Stats, func() sandik.Submission {
+				i := next.Add(1)
+				return storetest.Sub(fmt.Sprintf("bench-%d", i), storetest.Box1, i%100, 50)
 			})
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "subs/s")
-			after := s.Stats()
-			commits := float64(after.Commits - before.Commits)
-			b.ReportMetric(float64(after.Requests-before.Requests)/commits, "calls/commit")
-			b.ReportMetric(float64((after.CommitTime-before.CommitTime).Microseconds())/commits, "µs/commit")
 		})
 	}
 }
@@ -52,29 +37,5 @@ func BenchmarkSaveRegistry(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d areas, %d races, %d registrations", len(reg.Areas), len(reg.Races), len(reg.Registrations))
-	ctx := context.Background()
-	for b.Loop() {
-		b.StopTimer()
-		s := openAt(b, pgtest.Schema(b))
-		b.StartTimer()
-		start := time.Now()
-		if err := s.SaveRegistry(ctx, reg); err != nil {
-			b.Fatal(err)
-		}
-		first := time.Since(start)
-		start = time.Now()
-		if err := s.SaveRegistry(ctx, reg); err != nil {
-			b.Fatal(err)
-		}
-		again := time.Since(start)
-		start = time.Now()
-		got, err := s.LoadRegistry(ctx)
-		if err != nil || len(got.Areas) != len(reg.Areas) {
-			b.Fatalf("LoadRegistry: %d areas, %v", len(got.Areas), err)
-		}
-		b.ReportMetric(first.Seconds(), "s/first-save")
-		b.ReportMetric(again.Seconds(), "s/save-again")
-		b.ReportMetric(time.Since(start).Seconds(), "s/load")
-	}
+	storetest.SaveRegistry(b, reg, func(tb testing.TB) sandik.RegistryStore { return openAt(tb, pgtest.Schema(tb)) })
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // CopyLog writes submissions that come from another store's log with
@@ -45,7 +46,7 @@ func (s *Store) CopyLog(ctx context.Context, subs []sandik.Submission) error {
 				votes = []int64{}
 			}
 			return []any{sub.Seq, string(sub.ID), string(sub.Race), string(sub.Box), string(sub.User), string(sub.Source),
-				int32(sub.Kind), sub.Reason, nanos(sub.CapturedAt), nanos(sub.ReceivedAt), t.Registered, t.VotedByLaw,
+				int32(sub.Kind), sub.Reason, sqlstore.Nanos(sub.CapturedAt), sqlstore.Nanos(sub.ReceivedAt), t.Registered, t.VotedByLaw,
 				t.Voted, t.ValidWithoutObjection, t.ValidUponObjection, t.ValidTotal, t.Invalid, votes, sub.Hash[:],
 				int64(sub.Warnings)}, nil
 		})
@@ -67,31 +68,6 @@ func (s *Store) CopyLog(ctx context.Context, subs []sandik.Submission) error {
 	if err != nil {
 		return fmt.Errorf("postgres: copy log: %w", err)
 	}
-	s.notify.publish(last)
+	s.notify.Publish(last)
 	return nil
-}
-
-// TokenHashes returns every user's token hash, for moving users to
-// another store with their tokens still valid.
-func (s *Store) TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, token_hash FROM users`)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read token hashes: %w", err)
-	}
-	out := map[sandik.UserID][32]byte{}
-	var (
-		id   string
-		hash []byte
-	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &hash}, func() error {
-		if len(hash) != 32 {
-			return fmt.Errorf("user %q: token hash of %d bytes", id, len(hash))
-		}
-		out[sandik.UserID(id)] = [32]byte(hash)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read token hashes: %w", err)
-	}
-	return out, nil
 }

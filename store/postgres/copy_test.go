@@ -65,31 +65,6 @@ func TestCopyLogRefusals(t *testing.T) {
 	}
 }
 
-func TestTokenHashes(t *testing.T) {
-	s := openAt(t, pgtest.Schema(t))
-	ctx := context.Background()
-	for _, id := range []sandik.UserID{"ali", "ayse"} {
-		if err := s.CreateUser(ctx, sandik.User{ID: id, Name: string(id), Role: sandik.RoleObserver}, storetest.Token(string(id))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := s.TokenHashes(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[sandik.UserID][32]byte{"ali": storetest.Token("ali"), "ayse": storetest.Token("ayse")}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Fatalf("TokenHashes (-want +got):\n%s", d)
-	}
-	err = s.CreateUser(ctx, sandik.User{ID: "other", Name: "Other", Role: sandik.RoleObserver}, storetest.Token("ali"))
-	if sandik.CodeOf(err) != sandik.EConflict || !strings.Contains(err.Error(), "token") {
-		t.Fatalf("a new user with a token in use: %v, want EConflict about the token", err)
-	}
-	if err := s.SetToken(ctx, "ayse", storetest.Token("ali")); sandik.CodeOf(err) != sandik.EConflict {
-		t.Fatalf("SetToken to a token in use: %v, want EConflict", err)
-	}
-}
-
 // A registry record written behind the store's back, differently, makes
 // the next save a conflict, and nothing of it is written.
 func TestRegistryWrittenBehindTheBackIsConflict(t *testing.T) {

@@ -64,7 +64,7 @@ func TestListenerReconnects(t *testing.T) {
 	waitListening(t, a, 2)
 	rs := mustAppend(t, b, storetest.Sub("after-cut", storetest.Box1, 1))
 	for {
-		if seq, _ := a.notify.state(); seq >= rs[0].Seq {
+		if a.notify.Head() >= rs[0].Seq {
 			break
 		}
 		if err := a.WaitFor(ctx, rs[0].Seq-1, 0); err != nil {

@@ -2,120 +2,40 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
-var _ itiraz.Store = (*Store)(nil)
-
-// AppendCaseEvent implements itiraz.Store.
-func (s *Store) AppendCaseEvent(ctx context.Context, e itiraz.Event) error {
-	payload, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("postgres: encode event of case %s: %w", e.Case, err)
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO case_events (case_id, version, kind, user_id, at, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
-		string(e.Case), e.Version, string(e.Kind), string(e.User), e.At.UnixNano(), payload)
-	if isUniqueViolation(err) {
-		err = fmt.Errorf("%w: %w", sandik.Errorf(sandik.EConflict, "case %s was changed meanwhile (version %d exists); reload it", e.Case, e.Version), err)
-	}
-	if err != nil {
-		return fmt.Errorf("postgres: append event %d of case %s: %w", e.Version, e.Case, err)
-	}
-	return nil
+// AppendCaseEvent implements sandik.CaseStore.
+func (s *Store) AppendCaseEvent(ctx context.Context, e sandik.CaseEvent) error {
+	return sqlstore.AppendCaseEvent(ctx, "postgres", e, isUniqueViolation, func(ctx context.Context, r sqlstore.CaseEventRow) error {
+		return s.exec(ctx, `INSERT INTO case_events (case_id, version, kind, user_id, at, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
+			r.Case, r.Version, r.Kind, r.User, r.At, r.Payload)
+	})
 }
 
-// CaseEvents implements itiraz.Store.
-func (s *Store) CaseEvents(ctx context.Context) ([]itiraz.Event, error) {
-	return s.caseEvents(ctx, `SELECT payload FROM case_events ORDER BY case_id COLLATE "C", version`)
+// CaseEvents implements sandik.CaseStore.
+func (s *Store) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
+	return sqlstore.CaseEvents(ctx, s.db, `SELECT payload FROM case_events ORDER BY case_id COLLATE "C", version`)
 }
 
-// CaseEventsOf implements itiraz.Store.
-func (s *Store) CaseEventsOf(ctx context.Context, id itiraz.CaseID) ([]itiraz.Event, error) {
-	es, err := s.caseEvents(ctx, `SELECT payload FROM case_events WHERE case_id = $1 ORDER BY version`, string(id))
-	if err == nil && len(es) == 0 {
-		return nil, sandik.Errorf(sandik.ENotFound, "case %s does not exist", id)
-	}
-	return es, err
+// CaseEventsOf implements sandik.CaseStore.
+func (s *Store) CaseEventsOf(ctx context.Context, id sandik.CaseID) ([]sandik.CaseEvent, error) {
+	return sqlstore.CaseEventsOf(ctx, s.db, `SELECT payload FROM case_events WHERE case_id = $1 ORDER BY version`, id)
 }
 
-func (s *Store) caseEvents(ctx context.Context, query string, args ...any) ([]itiraz.Event, error) {
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read case events: %w", err)
-	}
-	defer rows.Close()
-	out := []itiraz.Event{}
-	for rows.Next() {
-		var payload []byte
-		if err := rows.Scan(&payload); err != nil {
-			return nil, fmt.Errorf("postgres: read case events: %w", err)
-		}
-		var e itiraz.Event
-		if err := json.Unmarshal(payload, &e); err != nil {
-			return nil, fmt.Errorf("postgres: decode case event: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: read case events: %w", err)
-	}
-	return out, nil
-}
-
-// PutEvidence implements itiraz.Store.
+// PutEvidence implements sandik.CaseStore.
 func (s *Store) PutEvidence(ctx context.Context, data []byte) (string, error) {
-	if len(data) == 0 {
-		return "", sandik.Invalid("empty evidence", []sandik.Problem{{Field: "file", Rule: sandik.RuleRequired, Message: "the evidence file is empty"}})
-	}
-	if len(data) > itiraz.MaxEvidenceBytes {
-		return "", sandik.Errorf(sandik.ETooLarge, "an evidence file holds at most %d bytes (got %d)", itiraz.MaxEvidenceBytes, len(data))
-	}
-	sum := itiraz.Checksum(data)
-	if _, err := s.pool.Exec(ctx, `INSERT INTO evidence (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`, sum, len(data), data); err != nil {
-		return "", fmt.Errorf("postgres: store evidence %s: %w", sum, err)
-	}
-	return sum, nil
+	return sqlstore.PutEvidence(ctx, "postgres", data, s.exec, `INSERT INTO evidence (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`)
 }
 
-// Evidence implements itiraz.Store.
+// Evidence implements sandik.CaseStore.
 func (s *Store) Evidence(ctx context.Context, sum string) ([]byte, error) {
-	var data []byte
-	err := s.pool.QueryRow(ctx, `SELECT data FROM evidence WHERE sha256 = $1`, sum).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, sandik.Errorf(sandik.ENotFound, "no evidence with checksum %s", sum)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read evidence %s: %w", sum, err)
-	}
-	if got := itiraz.Checksum(data); got != sum {
-		return nil, fmt.Errorf("postgres: evidence %s is damaged: its bytes hash to %s", sum, got)
-	}
-	return data, nil
+	return sqlstore.Evidence(ctx, s.db, `SELECT data FROM evidence WHERE sha256 = $1`, sum)
 }
 
-// EvidenceSums implements itiraz.Store.
+// EvidenceSums implements sandik.CaseStore.
 func (s *Store) EvidenceSums(ctx context.Context) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT sha256 FROM evidence ORDER BY sha256 COLLATE "C"`)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list evidence: %w", err)
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var sum string
-		if err := rows.Scan(&sum); err != nil {
-			return nil, fmt.Errorf("postgres: list evidence: %w", err)
-		}
-		out = append(out, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: list evidence: %w", err)
-	}
-	return out, nil
+	return sqlstore.EvidenceSums(ctx, s.db, `SELECT sha256 FROM evidence ORDER BY sha256 COLLATE "C"`)
 }

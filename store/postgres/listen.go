@@ -4,72 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/sandik-dev/sandik/store/internal/commitq"
 )
-
-// notifier wakes WaitFor callers: every change of the known head, and
-// every change of the listener's state, closes the current channel and
-// installs a fresh one.
-type notifier struct {
-	mu  sync.Mutex
-	seq int64
-	ch  chan struct{}
-}
-
-func (n *notifier) init() { n.ch = make(chan struct{}) }
-
-func (n *notifier) publish(seq int64) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if seq <= n.seq {
-		return
-	}
-	n.seq = seq
-	close(n.ch)
-	n.ch = make(chan struct{})
-}
-
-// kick wakes every waiter without news of the head: they read the log
-// again and find out for themselves.
-func (n *notifier) kick() {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	close(n.ch)
-	n.ch = make(chan struct{})
-}
-
-func (n *notifier) state() (int64, <-chan struct{}) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.seq, n.ch
-}
-
-// waitFor returns nil once the head passes after, when woken by a kick,
-// or when poll passes (poll <= 0 waits without limit); ctx's error if ctx
-// ends first.
-func (n *notifier) waitFor(ctx context.Context, after int64, poll time.Duration) error {
-	var timeout <-chan time.Time
-	if poll > 0 {
-		t := time.NewTimer(poll)
-		defer t.Stop()
-		timeout = t.C
-	}
-	seq, ch := n.state()
-	if seq > after {
-		return nil
-	}
-	select {
-	case <-ch:
-		return nil
-	case <-timeout:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // listener holds a connection of its own that LISTENs on the log's
 // channel and publishes the heads other instances commit. When the
@@ -79,13 +18,13 @@ func (n *notifier) waitFor(ctx context.Context, after int64, poll time.Duration)
 type listener struct {
 	cfg     *pgx.ConnConfig
 	channel string
-	notify  *notifier
+	notify  *commitq.Notifier
 	log     *slog.Logger
 	cancel  context.CancelFunc
 	done    chan struct{}
 }
 
-func startListener(cfg *pgx.ConnConfig, channel string, n *notifier, log *slog.Logger) *listener {
+func startListener(cfg *pgx.ConnConfig, channel string, n *commitq.Notifier, log *slog.Logger) *listener {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &listener{cfg: cfg, channel: channel, notify: n, log: log, cancel: cancel, done: make(chan struct{})}
 	go l.run(ctx)
@@ -105,7 +44,7 @@ func (l *listener) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		l.notify.kick()
+		l.notify.Kick()
 		if connected {
 			backoff = 0
 		}
@@ -136,7 +75,7 @@ func (l *listener) listen(ctx context.Context) (connected bool, err error) {
 	if err := conn.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM submissions`).Scan(&head); err != nil {
 		return false, err
 	}
-	l.notify.publish(head)
+	l.notify.Publish(head)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -145,9 +84,9 @@ func (l *listener) listen(ctx context.Context) (connected bool, err error) {
 		seq, err := strconv.ParseInt(n.Payload, 10, 64)
 		if err != nil {
 			l.log.Warn("ignoring a notification that is not a sequence number", "channel", n.Channel)
-			l.notify.kick()
+			l.notify.Kick()
 			continue
 		}
-		l.notify.publish(seq)
+		l.notify.Publish(seq)
 	}
 }

@@ -4,42 +4,35 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	schema "github.com/sandik-dev/sandik/store/migration"
-	"io/fs"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	schema "github.com/sandik-dev/sandik/store/migration"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-type migration = schema.Migration
-
-// loadMigrations reads the embedded migrations; the numbers match the
-// other backend's.
-func loadMigrations(fsys fs.FS) ([]migration, error) { return schema.Load(fsys) }
-
-func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, log *slog.Logger) error {
-	ms, err := loadMigrations(migrationFiles)
+func migrate(ctx context.Context, pool *pgxpool.Pool, schemaName string, log *slog.Logger) error {
+	ms, err := schema.Load(migrationFiles)
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
-	return applyMigrations(ctx, pool, schema, ms, log)
+	return applyMigrations(ctx, pool, schemaName, ms, log)
 }
 
 // applyMigrations applies the pending migrations, each in one transaction
 // with its row in schema_migrations. Instances starting together queue on
 // a session advisory lock of the schema: the first migrates, the others
 // wait and then find nothing left to do.
-func applyMigrations(ctx context.Context, pool *pgxpool.Pool, schema string, ms []migration, log *slog.Logger) error {
+func applyMigrations(ctx context.Context, pool *pgxpool.Pool, schemaName string, ms []schema.Migration, log *slog.Logger) error {
 	c, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Release()
-	key := "sandik.migrate." + schema
+	key := "sandik.migrate." + schemaName
 	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock(hashtext($1))`, key); err != nil {
 		return fmt.Errorf("lock for migration: %w", err)
 	}
@@ -61,11 +54,8 @@ func applyMigrations(ctx context.Context, pool *pgxpool.Pool, schema string, ms 
 	if err := c.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("database schema version %d is newer than this program knows (%d); use a newer sandik", current, len(ms))
-	}
-	for _, m := range ms[current:] {
-		err := pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
+	return schema.Apply(ms, current, func(m schema.Migration) error {
+		return pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
 			// Without arguments pgx sends the simple protocol, which runs
 			// a file of several statements.
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
@@ -74,10 +64,5 @@ func applyMigrations(ctx context.Context, pool *pgxpool.Pool, schema string, ms 
 			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
 			return err
 		})
-		if err != nil {
-			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
-		}
-		log.Info("applied migration", "version", m.Version, "name", m.Name, "schema", schema)
-	}
-	return nil
+	}, log, "schema", schemaName)
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // Options configure Open. Only URL is required.
@@ -54,16 +56,21 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	pool    *pgxpool.Pool
-	channel string // LISTEN/NOTIFY channel of this schema's log
+	db      sqlstore.DB // reads from pool
+	channel string      // LISTEN/NOTIFY channel of this schema's log
 	schema  string
 
-	writer   *writer
-	notify   notifier
-	listener *listener
+	// The dialect-free methods, over this store's statements: Since,
+	// Submission… read columns through query; CreateUser, SetUserAreas
+	// and SaveUsers go through saveUsers.
+	logReads
+	userWrites
 
-	closeMu   sync.RWMutex // held shared while a request is being queued
-	closed    bool
-	closeDone chan struct{}
+	writer   *writer
+	queue    *commitq.Queue[[]row]
+	notify   commitq.Notifier
+	listener *listener
+	close    func() error
 }
 
 var _ sandik.Store = (*Store)(nil)
@@ -110,8 +117,11 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
 	}
-	s := &Store{url: opt.URL, log: opt.Logger.With("store", "postgres"), now: opt.Now, pool: pool, closeDone: make(chan struct{})}
-	s.notify.init()
+	s := &Store{url: opt.URL, log: opt.Logger.With("store", "postgres"), now: opt.Now, pool: pool}
+	s.db = sqlstore.DB{Name: "postgres", Query: queryOn(pool)}
+	s.userWrites = sqlstore.NewUserWrites("postgres", s.saveUsers)
+	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
+	s.close = sync.OnceValue(s.shutdown)
 	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&s.schema); err != nil {
 		return fail(err)
 	}
@@ -129,13 +139,13 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	if err != nil {
 		return fail(err)
 	}
-	s.notify.publish(head)
+	s.notify.Publish(head)
 	lcfg := cfg.ConnConfig.Copy()
 	// Named apart, so that an operator looking at pg_stat_activity (or a
 	// test cutting connections) can tell it from the pool's.
 	lcfg.RuntimeParams["application_name"] = strings.TrimSpace(lcfg.RuntimeParams["application_name"] + " listener")
 	s.listener = startListener(lcfg, s.channel, &s.notify, s.log)
-	s.writer = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, s.log)
+	s.writer, s.queue = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, s.log)
 	return s, nil
 }
 
@@ -171,81 +181,35 @@ func checkDurability(ctx context.Context, pool *pgxpool.Pool, unsafe bool, log *
 	if fullPages != "on" {
 		problems = append(problems, "full_page_writes is "+fullPages)
 	}
-	if len(problems) == 0 {
-		return nil
-	}
-	msg := strings.Join(problems, "; ")
-	if unsafe {
-		log.Warn("opening PostgreSQL without the required durability settings; acknowledged writes may be lost", "problems", msg)
-		return nil
-	}
-	return fmt.Errorf("unsafe durability settings (%s); refusing to open without the unsafe option", msg)
+	return sqlstore.Durability("PostgreSQL", problems, unsafe, log)
 }
 
 // Schema returns the schema the store works in.
 func (s *Store) Schema() string { return s.schema }
 
-// Stats describes the writer's work since Open.
-type Stats struct {
-	Commits     int64         // group commits that succeeded
-	Failed      int64         // group commits that failed
-	Requests    int64         // Append calls in the successful commits
-	Submissions int64         // receipts they returned, replays included
-	CommitTime  time.Duration // time from taking the log lock to the end of COMMIT
-}
+// Stats describes the writer's work since Open; CommitTime runs from
+// taking the log lock to the end of COMMIT.
+type Stats = commitq.Stats
 
 // Stats returns the writer's counters.
-func (s *Store) Stats() Stats {
-	w := &s.writer.stats
-	return Stats{Commits: w.commits.Load(), Failed: w.failed.Load(), Requests: w.requests.Load(),
-		Submissions: w.rows.Load(), CommitTime: time.Duration(w.commitNanos.Load())}
-}
+func (s *Store) Stats() Stats { return s.queue.Stats() }
 
 // Close lets the writer finish every queued request, stops the listener
 // and closes the pool. Appends after Close fail with EUnavailable; a
 // second Close waits for the first.
-func (s *Store) Close() error {
-	s.closeMu.Lock()
-	first := !s.closed
-	s.closed = true
-	s.closeMu.Unlock()
-	if first {
-		s.writer.stop()
-		s.listener.stop()
-		s.pool.Close()
-		close(s.closeDone)
-	}
-	<-s.closeDone
+func (s *Store) Close() error { return s.close() }
+
+func (s *Store) shutdown() error {
+	s.queue.Close()
+	s.listener.stop()
+	s.pool.Close()
 	return nil
 }
 
-// enqueue hands r to the writer unless the store is closed or ctx ends
-// first, then waits for the answer. Once the writer has taken r the answer
-// is awaited even if ctx ends, because only the writer knows whether r was
-// committed.
-func (s *Store) enqueue(ctx context.Context, r *request) (result, error) {
-	s.closeMu.RLock()
-	if s.closed {
-		s.closeMu.RUnlock()
-		return result{}, sandik.Errorf(sandik.EUnavailable, "the store is closed")
-	}
-	select {
-	case s.writer.reqs <- r:
-	case <-ctx.Done():
-		s.closeMu.RUnlock()
-		return result{}, ctx.Err()
-	}
-	s.closeMu.RUnlock()
-	select {
-	case res := <-r.done:
-		return res, res.err
-	case <-ctx.Done():
-		if r.abandon() {
-			return result{}, ctx.Err()
-		}
-		res := <-r.done
-		return res, res.err
-	}
+// exec runs one statement on a pooled connection.
+func (s *Store) exec(ctx context.Context, query string, args ...any) error {
+	_, err := s.pool.Exec(ctx, query, args...)
+	return err
 }
 
 // inTx runs fn in a transaction on a pooled connection, committed if fn
@@ -263,4 +227,13 @@ func (s *Store) inTx(ctx context.Context, opts pgx.TxOptions, fn func(tx pgx.Tx)
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// queryOn adapts the pool or a transaction to sqlstore's reads.
+func queryOn(q interface {
+	Query(ctx context.Context, query string, args ...any) (pgx.Rows, error)
+}) sqlstore.Query {
+	return func(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+		return q.Query(ctx, query, args...)
+	}
 }

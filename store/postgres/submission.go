@@ -4,20 +4,17 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // row is a submission ready for the writer, prepared in the caller's
 // goroutine.
 type row struct {
-	id         sandik.SubmissionID
-	hash       [32]byte
-	receivedAt int64
-	warnings   sandik.Warnings
-	sub        *sandik.Submission
+	sqlstore.Pending
+	sub *sandik.Submission
 }
 
 // inserts gathers a group's new rows column by column: the INSERT sends
@@ -63,8 +60,8 @@ func (in *inserts) add(seq int64, r *row) {
 	in.source = append(in.source, string(s.Source))
 	in.kind = append(in.kind, int64(s.Kind))
 	in.reason = append(in.reason, s.Reason)
-	in.captured = append(in.captured, nanos(s.CapturedAt))
-	in.received = append(in.received, r.receivedAt)
+	in.captured = append(in.captured, sqlstore.Nanos(s.CapturedAt))
+	in.received = append(in.received, r.ReceivedAt)
 	in.registered = append(in.registered, t.Registered)
 	in.byLaw = append(in.byLaw, t.VotedByLaw)
 	in.voted = append(in.voted, t.Voted)
@@ -73,7 +70,7 @@ func (in *inserts) add(seq int64, r *row) {
 	in.valid = append(in.valid, t.ValidTotal)
 	in.invalid = append(in.invalid, t.Invalid)
 	in.votes = append(in.votes, voteLiteral(t.Votes))
-	in.hash = append(in.hash, r.hash[:])
+	in.hash = append(in.hash, r.Hash[:])
 	in.warnings = append(in.warnings, int64(s.Warnings))
 }
 
@@ -101,119 +98,28 @@ func voteLiteral(votes []int64) string {
 	return string(append(b, '}'))
 }
 
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
-}
-
-// Append implements sandik.LogWriter. The submissions travel to the writer
-// as one request, so they commit together or not at all. An id given twice
-// in one call with the same hash is written once and both receipts are the
-// same; with different hashes the call fails with EConflict.
+// Append implements sandik.LogWriter: a call's rows travel to the writer
+// as one request.
 func (s *Store) Append(ctx context.Context, subs []sandik.Submission) ([]sandik.Receipt, error) {
-	if len(subs) == 0 {
-		return []sandik.Receipt{}, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: append: %w", err)
-	}
-	now := s.now().UTC()
-	index := make([]int, len(subs)) // receipt i is the answer for rows[index[i]]
-	rows := make([]row, 0, len(subs))
-	first := make(map[sandik.SubmissionID]int, len(subs))
-	for i := range subs {
-		sub := &subs[i]
-		if j, dup := first[sub.ID]; dup {
-			if rows[j].hash != sub.Hash {
-				return nil, fmt.Errorf("postgres: append: %w", conflict(sub.ID))
-			}
-			index[i] = j
-			continue
-		}
-		first[sub.ID] = len(rows)
-		index[i] = len(rows)
-		recv := sub.ReceivedAt
-		if recv.IsZero() {
-			recv = now
-		}
-		rows = append(rows, row{id: sub.ID, hash: sub.Hash, receivedAt: recv.UnixNano(), warnings: sub.Warnings, sub: sub})
-	}
-	res, err := s.enqueue(ctx, newRequest(ctx, rows))
-	if err != nil {
-		return nil, fmt.Errorf("postgres: append: %w", err)
-	}
-	out := make([]sandik.Receipt, len(subs))
-	for i, j := range index {
-		out[i] = res.receipts[j]
-	}
-	return out, nil
+	return sqlstore.Append(ctx, "postgres", subs, s.now, func(sub *sandik.Submission, p sqlstore.Pending) row {
+		return row{Pending: p, sub: sub}
+	}, s.queue.Do)
+}
+
+// logReads are the methods of sandik.LogReader, over logQueries.
+type logReads = sqlstore.LogReads
+
+// logQueries read the log through query, column by column.
+var logQueries = sqlstore.LogQueries{
+	Since: selectSubmission + `WHERE seq > $1 ORDER BY seq LIMIT $2`,
+	ByID:  selectSubmission + `WHERE client_id = $1`,
+	ByBox: selectSubmission + `WHERE race = $1 AND box = $2 ORDER BY seq`,
+	Head:  `SELECT coalesce(max(seq), 0) FROM submissions`,
 }
 
 const selectSubmission = `SELECT seq, client_id, race, box, user_id, source, kind, reason, captured_at, received_at,
 	registered, voted_by_law, voted, valid_without_objection, valid_upon_objection, valid_total, invalid_total,
 	votes, hash, warnings FROM submissions `
-
-// Since implements sandik.LogReader.
-func (s *Store) Since(ctx context.Context, after int64, limit int) ([]sandik.Submission, error) {
-	if limit <= 0 {
-		return []sandik.Submission{}, nil
-	}
-	head, _ := s.notify.state()
-	hint := min(int64(limit), max(head-after, 0))
-	subs, err := s.query(ctx, int(hint), selectSubmission+`WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read log after %d: %w", after, err)
-	}
-	return subs, nil
-}
-
-// Submission implements sandik.LogReader.
-func (s *Store) Submission(ctx context.Context, id sandik.SubmissionID) (sandik.Submission, error) {
-	subs, err := s.query(ctx, 1, selectSubmission+`WHERE client_id = $1`, string(id))
-	if err != nil {
-		return sandik.Submission{}, fmt.Errorf("postgres: read submission %q: %w", id, err)
-	}
-	if len(subs) == 0 {
-		return sandik.Submission{}, sandik.Errorf(sandik.ENotFound, "submission %q not found", id)
-	}
-	return subs[0], nil
-}
-
-// BoxSubmissions implements sandik.LogReader.
-func (s *Store) BoxSubmissions(ctx context.Context, race sandik.RaceCode, box sandik.AreaCode) ([]sandik.Submission, error) {
-	subs, err := s.query(ctx, 4, selectSubmission+`WHERE race = $1 AND box = $2 ORDER BY seq`, string(race), string(box))
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read submissions of box %q race %q: %w", box, race, err)
-	}
-	return subs, nil
-}
-
-// LastSeq implements sandik.LogReader; it asks the database, so it sees
-// every instance's commits.
-func (s *Store) LastSeq(ctx context.Context) (int64, error) {
-	var seq int64
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM submissions`).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("postgres: read last seq: %w", err)
-	}
-	return seq, nil
-}
-
-// WaitFor implements sandik.LogReader. This instance's commits and the
-// NOTIFY of every instance's wake it; so does the listener losing or
-// regaining its connection, because the caller then reads the log by
-// sequence and misses nothing.
-func (s *Store) WaitFor(ctx context.Context, after int64, poll time.Duration) error {
-	return s.notify.waitFor(ctx, after, poll)
-}
 
 func (s *Store) query(ctx context.Context, sizeHint int, query string, args ...any) ([]sandik.Submission, error) {
 	rows, err := s.pool.Query(ctx, query, args...)
@@ -262,7 +168,7 @@ func (sc *scanner) scan(rows pgx.Rows) (sandik.Submission, error) {
 	}
 	s.Race, s.Source = sandik.RaceCode(sc.interned(race)), sandik.Source(sc.interned(source))
 	s.Kind, s.Warnings = sandik.Kind(kind), sandik.Warnings(warnings)
-	s.CapturedAt, s.ReceivedAt = fromNanos(captured), fromNanos(received)
+	s.CapturedAt, s.ReceivedAt = sqlstore.Time(captured), sqlstore.Time(received)
 	return s, nil
 }
 

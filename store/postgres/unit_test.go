@@ -1,44 +1,16 @@
 package postgres
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
-	"testing/synctest"
-	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
 
-func TestVoteLiteral(t *testing.T) {
-	for _, c := range []struct {
-		votes []int64
-		want  string
-	}{
-		{nil, "{}"},
-		{[]int64{0}, "{0}"},
-		{[]int64{12, -3, 1_000_000}, "{12,-3,1000000}"},
-	} {
-		if got := voteLiteral(c.votes); got != c.want {
-			t.Errorf("voteLiteral(%v) = %q, want %q", c.votes, got, c.want)
-		}
-	}
-}
-
-func TestNanosKeepZeroTime(t *testing.T) {
-	if nanos(time.Time{}) != 0 || !fromNanos(0).IsZero() {
-		t.Fatal("the zero time does not survive a round trip")
-	}
-	at := time.Date(2024, 3, 31, 17, 1, 2, 987654321, time.FixedZone("+03", 3*3600))
-	if got := fromNanos(nanos(at)); !got.Equal(at) || got.Location() != time.UTC {
-		t.Fatalf("round trip of %v gave %v", at, got)
-	}
-}
-
 func rowOf(s sandik.Submission) row {
-	return row{id: s.ID, hash: s.Hash, receivedAt: s.ReceivedAt.UnixNano(), warnings: s.Warnings, sub: &s}
+	return row{Pending: sqlstore.Pending{ID: s.ID, Hash: s.Hash, ReceivedAt: s.ReceivedAt.UnixNano(), Warnings: s.Warnings}, sub: &s}
 }
 
 // decide answers each caller of a group by itself: one caller's conflict
@@ -87,45 +59,19 @@ func TestDecideGroup(t *testing.T) {
 	}
 }
 
-// The notifier wakes a waiter when the head passes it or on a kick, and
-// otherwise only when the poll interval passes.
-func TestNotifier(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var n notifier
-		n.init()
-		n.publish(5)
-		if err := n.waitFor(context.Background(), 4, 0); err != nil {
-			t.Fatalf("waitFor below the head: %v", err)
+func TestVoteLiteral(t *testing.T) {
+	for _, c := range []struct {
+		votes []int64
+		want  string
+	}{
+		{nil, "{}"},
+		{[]int64{0}, "{0}"},
+		{[]int64{12, -3, 1_000_000}, "{12,-3,1000000}"},
+	} {
+		if got := voteLiteral(c.votes); got != c.want {
+			t.Errorf("voteLiteral(%v) = %q, want %q", c.votes, got, c.want)
 		}
-		woke := make(chan error, 1)
-		go func() { woke <- n.waitFor(context.Background(), 5, 0) }()
-		synctest.Wait()
-		select {
-		case err := <-woke:
-			t.Fatalf("waitFor at the head returned %v without news", err)
-		default:
-		}
-		n.publish(3) // an older head changes nothing
-		synctest.Wait()
-		if len(woke) != 0 {
-			t.Fatal("an older head woke the waiter")
-		}
-		n.kick()
-		if err := <-woke; err != nil {
-			t.Fatalf("kicked waiter: %v", err)
-		}
-		start := time.Now()
-		if err := n.waitFor(context.Background(), 5, time.Second); err != nil || time.Since(start) != time.Second {
-			t.Fatalf("poll: %v after %v", err, time.Since(start))
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() { woke <- n.waitFor(ctx, 5, time.Hour) }()
-		synctest.Wait()
-		cancel()
-		if err := <-woke; !errors.Is(err, context.Canceled) {
-			t.Fatalf("canceled waiter: %v", err)
-		}
-	})
+	}
 }
 
 func TestChannelOf(t *testing.T) {

@@ -7,24 +7,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
-// CreateUser implements sandik.UserStore.
-func (s *Store) CreateUser(ctx context.Context, u sandik.User, tokenHash [32]byte) error {
-	if err := s.saveUsers(ctx, []sandik.NewUser{{User: u, TokenHash: tokenHash}}, nil); err != nil {
-		return fmt.Errorf("postgres: create user %q: %w", u.ID, err)
-	}
-	return nil
-}
-
-// userConflict says which unique key a new user collided with: the id, or
-// (astronomically unlikely, and then not the user's fault) the token.
+// userConflict says which unique key a new user collided with.
 func (s *Store) userConflict(ctx context.Context, id sandik.UserID) *sandik.Error {
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE id = $1`, string(id)).Scan(&n); err == nil && n == 0 {
-		return sandik.Errorf(sandik.EConflict, "the token of user %q is already in use; issue another", id)
-	}
-	return sandik.Errorf(sandik.EConflict, "user %q already exists", id)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE id = $1`, string(id)).Scan(&n)
+	return sqlstore.UserTaken(id, err != nil || n > 0)
 }
 
 // SetToken implements sandik.UserStore.
@@ -32,9 +22,9 @@ func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]by
 	tag, err := s.pool.Exec(ctx, `UPDATE users SET token_hash = $1 WHERE id = $2`, tokenHash[:], string(id))
 	switch {
 	case isUniqueViolation(err):
-		err = fmt.Errorf("%w: %w", sandik.Errorf(sandik.EConflict, "the new token of user %q is already in use; issue another", id), err)
+		err = fmt.Errorf("%w: %w", sqlstore.TokenTaken(id), err)
 	case err == nil && tag.RowsAffected() == 0:
-		err = sandik.Errorf(sandik.ENotFound, "user %q not found", id)
+		err = sqlstore.NoUser(id)
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: set token of %q: %w", id, err)
@@ -44,72 +34,27 @@ func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]by
 
 // UserByToken implements sandik.UserStore.
 func (s *Store) UserByToken(ctx context.Context, tokenHash [32]byte) (sandik.User, error) {
-	var u sandik.User
-	err := s.pool.QueryRow(ctx, `SELECT id, name, role FROM users WHERE token_hash = $1`, tokenHash[:]).
-		Scan(&u.ID, &u.Name, &u.Role)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return sandik.User{}, sandik.Errorf(sandik.ENotFound, "no user holds this token")
-	}
-	if err == nil {
-		u.Areas, err = s.userAreas(ctx, u.ID)
-	}
-	if err != nil {
-		return sandik.User{}, fmt.Errorf("postgres: find user by token: %w", err)
-	}
-	return u, nil
+	return sqlstore.UserByToken(ctx, s.db, `SELECT id, name, role FROM users WHERE token_hash = $1`, userAreas, tokenHash)
 }
 
 // Users implements sandik.UserStore.
 func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, name, role FROM users ORDER BY id COLLATE "C"`)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list users: %w", err)
-	}
-	users := []sandik.User{}
-	var u sandik.User
-	_, err = pgx.ForEachRow(rows, []any{&u.ID, &u.Name, &u.Role}, func() error {
-		users = append(users, u)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list users: %w", err)
-	}
-	rows, err = s.pool.Query(ctx, `SELECT user_id, area_code FROM user_areas ORDER BY user_id, area_code COLLATE "C"`)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list user areas: %w", err)
-	}
-	areas := map[sandik.UserID][]sandik.AreaCode{}
-	var (
-		id   sandik.UserID
-		area sandik.AreaCode
-	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &area}, func() error {
-		areas[id] = append(areas[id], area)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list user areas: %w", err)
-	}
-	for i := range users {
-		users[i].Areas = areas[users[i].ID]
-	}
-	return users, nil
+	return sqlstore.Users(ctx, s.db, `SELECT id, name, role FROM users ORDER BY id COLLATE "C"`, userAreas)
 }
 
-// SetUserAreas implements sandik.UserStore.
-func (s *Store) SetUserAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) error {
-	if err := s.saveUsers(ctx, nil, []sandik.User{{ID: id, Areas: areas}}); err != nil {
-		return fmt.Errorf("postgres: set areas of %q: %w", id, err)
-	}
-	return nil
+// userWrites are CreateUser, SetUserAreas and SaveUsers, all through
+// saveUsers.
+type userWrites = sqlstore.UserWrites
+
+// userAreas select the areas users work in, sorted.
+var userAreas = sqlstore.UserQueries{
+	Of:  `SELECT area_code FROM user_areas WHERE user_id = $1 ORDER BY area_code COLLATE "C"`,
+	All: `SELECT user_id, area_code FROM user_areas ORDER BY user_id, area_code COLLATE "C"`,
 }
 
-// SaveUsers implements sandik.UserStore.
-func (s *Store) SaveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
-	if err := s.saveUsers(ctx, create, areas); err != nil {
-		return fmt.Errorf("postgres: save %d new and %d assigned users: %w", len(create), len(areas), err)
-	}
-	return nil
+// TokenHashes implements sandik.UserStore.
+func (s *Store) TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error) {
+	return sqlstore.TokenHashes(ctx, s.db, `SELECT id, token_hash FROM users`)
 }
 
 // saveUsers is the one transaction that creates users and replaces areas,
@@ -133,7 +78,7 @@ func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []
 			var one int
 			err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, string(u.ID)).Scan(&one)
 			if errors.Is(err, pgx.ErrNoRows) {
-				return sandik.Errorf(sandik.ENotFound, "user %q not found", u.ID)
+				return sqlstore.NoUser(u.ID)
 			}
 			if err != nil {
 				return err
@@ -164,16 +109,4 @@ func insertUserAreas(ctx context.Context, tx pgx.Tx, id sandik.UserID, areas []s
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO user_areas (user_id, area_code) SELECT $1, unnest($2::text[])`, string(id), codes)
 	return err
-}
-
-func (s *Store) userAreas(ctx context.Context, id sandik.UserID) ([]sandik.AreaCode, error) {
-	rows, err := s.pool.Query(ctx, `SELECT area_code FROM user_areas WHERE user_id = $1 ORDER BY area_code COLLATE "C"`, string(id))
-	if err != nil {
-		return nil, err
-	}
-	areas, err := pgx.CollectRows(rows, pgx.RowTo[sandik.AreaCode])
-	if len(areas) == 0 {
-		areas = nil // as for a user created without areas
-	}
-	return areas, err
 }

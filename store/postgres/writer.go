@@ -5,24 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // A request is the rows of one Append call, committed all or nothing.
-type request struct {
-	ctx   context.Context
-	state atomic.Int32
-	rows  []row
-	done  chan result // buffered: the writer never waits for a caller
-}
+type request = commitq.Request[[]row]
 
+// result is a caller's answer while its group is decided.
 type result struct {
 	receipts []sandik.Receipt // one per row
 	local    []bool           // receipts numbered within the group, not yet shifted by the head
@@ -39,126 +35,51 @@ func (r *result) shift(base int64) {
 	r.local = nil
 }
 
-const (
-	pending int32 = iota
-	taken
-	abandoned
-)
-
-func newRequest(ctx context.Context, rows []row) *request {
-	return &request{ctx: ctx, rows: rows, done: make(chan result, 1)}
-}
-
-// abandon lets a caller whose context ended withdraw r while the writer
-// has not taken it; afterwards the caller must wait for the answer.
-func (r *request) abandon() bool { return r.state.CompareAndSwap(pending, abandoned) }
-
-// take claims r for the writer; a request whose caller has gone or whose
-// context ended while queued is answered at once and not written.
-func (r *request) take() bool {
-	if !r.state.CompareAndSwap(pending, taken) {
-		return false
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.done <- result{err: err}
-		return false
-	}
-	return true
-}
-
-// writer gathers the requests waiting and commits them in one
-// transaction. Two goroutines run it: while one group waits for its
-// COMMIT to reach the disk, the next is sent and queues on the log's lock,
-// ready to go the moment the first lets go. (One goroutine idles the
-// server between commits; two instances ran three times as fast as one.)
+// writer commits the groups the commit queue gathers, each in one
+// transaction. Two goroutines of the queue run it: while one group waits
+// for its COMMIT to reach the disk, the next is sent and queues on the
+// log's lock, ready to go the moment the first lets go. (One goroutine
+// idles the server between commits; two instances ran three times as fast
+// as one.)
 type writer struct {
-	pool     *pgxpool.Pool
-	channel  string
-	reqs     chan *request
-	running  sync.WaitGroup
-	maxBatch int
-	notify   *notifier
-	log      *slog.Logger
-	stats    stats
+	pool    *pgxpool.Pool
+	channel string
+	log     *slog.Logger
 	// beforeInsert, when set (by tests), runs between the look-up and the
 	// insert of every attempt.
 	beforeInsert func()
 }
 
-type stats struct {
-	commits, failed, requests, rows, commitNanos atomic.Int64
+func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
+	w := &writer{pool: pool, channel: channel, log: log}
+	q := commitq.Start(commitq.Options[[]row]{
+		Commit:   w.commit,
+		Failed:   writeFailed,
+		Size:     func(rows []row) int { return len(rows) },
+		MaxBatch: maxBatch,
+		Writers:  goroutines,
+		Notify:   n,
+		Log:      log,
+	})
+	return w, q
 }
 
-func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *notifier, log *slog.Logger) *writer {
-	w := &writer{pool: pool, channel: channel, reqs: make(chan *request, 4096), maxBatch: maxBatch, notify: n, log: log}
-	for range goroutines {
-		w.running.Go(w.run)
-	}
-	return w
-}
-
-func (w *writer) run() {
-	for r := range w.reqs {
-		var group []*request
-		n := 0
-		if r.take() {
-			group, n = append(group, r), len(r.rows)
-		}
-	gather:
-		for n < w.maxBatch {
-			select {
-			case q, ok := <-w.reqs:
-				if !ok {
-					break gather
-				}
-				if q.take() {
-					group, n = append(group, q), n+len(q.rows)
-				}
-			default:
-				break gather
-			}
-		}
-		if len(group) > 0 {
-			w.appendGroup(group)
-		}
-	}
-}
-
-// stop lets the writer finish the queued requests and waits for it.
-func (w *writer) stop() {
-	close(w.reqs)
-	w.running.Wait()
-}
-
-// appendGroup commits the group's new rows in one transaction. A caller
+// commit commits the group's new rows in one transaction. A caller
 // whose rows conflict with the log is answered EConflict and its rows are
 // left out; any other failure, the COMMIT's included, fails every caller.
-func (w *writer) appendGroup(group []*request) {
+func (w *writer) commit(group []*request) commitq.Outcome {
 	ctx := context.Background() // callers' contexts must not interrupt a shared transaction
 	results := make([]result, len(group))
 	start := time.Now()
 	head, stage, err := w.commitGroup(ctx, group, results)
-	if err != nil {
-		w.log.Error("group commit failed; answering every caller with an error",
-			"stage", stage, "callers", len(group), "err", err)
-		w.stats.failed.Add(1)
-		err = writeFailed(stage, err)
-		for i, r := range group {
-			if results[i].err == nil {
-				results[i] = result{err: err}
-			}
-			r.done <- results[i]
-		}
-		return
+	o := commitq.Outcome{Answers: make([]commitq.Answer, len(group)), Head: head, Stage: stage, Err: err}
+	for i, r := range results {
+		o.Answers[i] = commitq.Answer{Receipts: r.receipts, Err: r.err}
 	}
-	w.stats.commitNanos.Add(int64(time.Since(start)))
-	w.notify.publish(head)
-	w.stats.commits.Add(1)
-	w.stats.requests.Add(int64(len(group)))
-	for i, r := range group {
-		w.stats.rows.Add(int64(len(results[i].receipts)))
-		r.done <- results[i]
+	if err == nil {
+		o.CommitTime = time.Since(start)
 	}
+	return o
 }
 
 type stored struct {
@@ -186,8 +107,8 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 	defer c.Release()
 	ids := make([]string, 0, len(group))
 	for _, r := range group {
-		for i := range r.rows {
-			ids = append(ids, string(r.rows[i].id))
+		for i := range r.Work {
+			ids = append(ids, string(r.Work[i].ID))
 		}
 	}
 	for attempt := 1; ; attempt++ {
@@ -201,7 +122,7 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 			fresh = map[sandik.SubmissionID]sandik.Receipt{}
 		)
 		for i, r := range group {
-			results[i] = decide(r.rows, existing, fresh, &n, &ins)
+			results[i] = decide(r.Work, existing, fresh, &n, &ins)
 		}
 		if n == 0 {
 			return 0, "", nil // only replays and conflicts: nothing to write
@@ -315,38 +236,33 @@ func (w *writer) resolve(ins *inserts, n int64) (head int64, ok bool) {
 func decide(rows []row, existing map[sandik.SubmissionID]stored, fresh map[sandik.SubmissionID]sandik.Receipt, next *int64, ins *inserts) result {
 	for i := range rows {
 		rw := &rows[i]
-		if s, ok := existing[rw.id]; ok && string(s.hash) != string(rw.hash[:]) {
-			return result{err: conflict(rw.id)}
+		if s, ok := existing[rw.ID]; ok && string(s.hash) != string(rw.Hash[:]) {
+			return result{err: sqlstore.Conflict(rw.ID)}
 		}
-		if rc, ok := fresh[rw.id]; ok && ins.hashOf(rc.Seq) != rw.hash {
-			return result{err: conflict(rw.id)}
+		if rc, ok := fresh[rw.ID]; ok && ins.hashOf(rc.Seq) != rw.Hash {
+			return result{err: sqlstore.Conflict(rw.ID)}
 		}
 	}
 	rs := make([]sandik.Receipt, len(rows))
 	local := make([]bool, len(rows))
 	for i := range rows {
 		rw := &rows[i]
-		if s, ok := existing[rw.id]; ok {
-			rs[i] = sandik.Receipt{Seq: s.seq, ID: rw.id, ReceivedAt: fromNanos(s.receivedAt),
-				Warnings: sandik.Warnings(s.warnings), Replayed: true}
+		if s, ok := existing[rw.ID]; ok {
+			rs[i] = rw.Replayed(s.seq, s.receivedAt, s.warnings)
 			continue
 		}
 		local[i] = true
-		if rc, ok := fresh[rw.id]; ok {
+		if rc, ok := fresh[rw.ID]; ok {
 			rc.Replayed = true
 			rs[i] = rc
 			continue
 		}
 		*next++
 		ins.add(*next, rw)
-		rs[i] = sandik.Receipt{Seq: *next, ID: rw.id, ReceivedAt: fromNanos(rw.receivedAt), Warnings: rw.warnings}
-		fresh[rw.id] = rs[i]
+		rs[i] = rw.Receipt(*next)
+		fresh[rw.ID] = rs[i]
 	}
 	return result{receipts: rs, local: local}
-}
-
-func conflict(id sandik.SubmissionID) error {
-	return sandik.Errorf(sandik.EConflict, "submission id %q is already in the log with different content", id)
 }
 
 // rollback ends whatever transaction is open on c. If that fails the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/storetest"
 )
 
 // benchSub is a realistic submission: a box of a district race with five
@@ -54,7 +55,7 @@ func orderedID(i int) sandik.SubmissionID {
 	return sandik.SubmissionID(fmt.Sprintf("%08x-%04x-7%x-a%x-%x", i>>16, i&0xffff, h[6:8], h[8:10], h[10:16])[:36])
 }
 
-func benchStore(b *testing.B) *Store {
+func benchStore(b testing.TB) *Store {
 	b.Helper()
 	s, err := Open(context.Background(), Options{Path: filepath.Join(b.TempDir(), "bench.db")})
 	if err != nil {
@@ -80,7 +81,7 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 				b.SetParallelism(callers)
 				b.ReportAllocs()
 				b.ResetTimer()
-				appendParallel(b, s, func() sandik.Submission {
+				storetest.AppendParallel(b, s, s.Stats, func() sandik.Submission {
 					i := int(next.Add(1))
 					return benchSubID(i, ids.fn(i))
 				})
@@ -108,32 +109,12 @@ func BenchmarkAppendLargeLog(b *testing.B) {
 			next.Store(int64(n) + int64(len(ids.name))<<40) // fresh ids in every run
 			b.SetParallelism(128)
 			b.ResetTimer()
-			appendParallel(b, s, func() sandik.Submission {
+			storetest.AppendParallel(b, s, s.Stats, func() sandik.Submission {
 				i := int(next.Add(1))
 				return benchSubID(i, ids.fn(i))
 			})
 		})
 	}
-}
-
-// appendParallel appends one submission per operation from parallel
-// callers and reports throughput and how the writer grouped them.
-func appendParallel(b *testing.B, s *Store, next func() sandik.Submission) {
-	before := s.Stats()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if _, err := s.Append(context.Background(), []sandik.Submission{next()}); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "subs/s")
-	after := s.Stats()
-	commits := float64(after.Commits - before.Commits)
-	b.ReportMetric(float64(after.Requests-before.Requests)/commits, "calls/commit")
-	b.ReportMetric(float64((after.CommitTime-before.CommitTime).Microseconds())/commits, "µs/commit")
 }
 
 // BenchmarkAppendBatch is an import: one caller, 1,000 submissions a call.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // Check verifies the database file: SQLite's own integrity and foreign key
@@ -77,7 +78,7 @@ func (s *Store) checkPacked(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		c.Kind, c.Warnings = sandik.Kind(kind), sandik.Warnings(warns)
-		c.CapturedAt, c.ReceivedAt = fromNanos(captured), fromNanos(recv)
+		c.CapturedAt, c.ReceivedAt = sqlstore.Time(captured), sqlstore.Time(recv)
 		copy(c.Hash[:], hash)
 		p := sandik.Submission{Seq: c.Seq}
 		if err := u.unpack(packed, &p); err != nil {

@@ -3,9 +3,9 @@ package sqlite
 import (
 	"encoding/binary"
 	"fmt"
-	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // Every submission row carries, besides its typed columns, a packed copy
@@ -45,7 +45,7 @@ func pack(s *sandik.Submission, receivedAt int64) []byte {
 	b = append(b, s.Source...)
 	b = binary.AppendUvarint(b, uint64(s.Kind))
 	b = binary.AppendUvarint(b, uint64(s.Warnings))
-	b = binary.AppendVarint(b, nanos(s.CapturedAt))
+	b = binary.AppendVarint(b, sqlstore.Nanos(s.CapturedAt))
 	b = binary.AppendVarint(b, receivedAt)
 	for _, v := range [...]int64{t.Registered, t.VotedByLaw, t.Voted, t.ValidWithoutObjection, t.ValidUponObjection, t.ValidTotal, t.Invalid} {
 		b = binary.AppendVarint(b, v)
@@ -96,8 +96,8 @@ func (u *unpacker) unpack(b []byte, s *sandik.Submission) error {
 	s.Source = sandik.Source(u.interned(d.take(lens[4])))
 	s.Kind = sandik.Kind(d.uvarint())
 	s.Warnings = sandik.Warnings(d.uvarint())
-	s.CapturedAt = fromNanos(d.varint())
-	s.ReceivedAt = fromNanos(d.varint())
+	s.CapturedAt = sqlstore.Time(d.varint())
+	s.ReceivedAt = sqlstore.Time(d.varint())
 	t := &s.Sheet
 	for _, p := range [...]*int64{&t.Registered, &t.VotedByLaw, &t.Voted, &t.ValidWithoutObjection, &t.ValidUponObjection, &t.ValidTotal, &t.Invalid} {
 		*p = d.varint()
@@ -188,20 +188,4 @@ func appendVotes(dst []byte, votes []int64) []byte {
 		dst = binary.AppendVarint(dst, v)
 	}
 	return dst
-}
-
-// Times are Unix nanoseconds in UTC; 0 stands for the zero time, which a
-// sheet's capture time may be.
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
 
@@ -15,7 +16,7 @@ func TestPackRoundTrip(t *testing.T) {
 	for _, s := range []sandik.Submission{storetest.Full("full", storetest.Box2), storetest.Sub("novotes", storetest.Box1), empty, negative} {
 		var u unpacker
 		var got sandik.Submission
-		if err := u.unpack(pack(&s, nanos(s.ReceivedAt)), &got); err != nil {
+		if err := u.unpack(pack(&s, sqlstore.Nanos(s.ReceivedAt)), &got); err != nil {
 			t.Fatalf("unpack(pack(%s)): %v", s.ID, err)
 		}
 		if d := cmp.Diff(s, got); d != "" {
@@ -37,7 +38,7 @@ func TestUnpackRejectsDamage(t *testing.T) {
 
 func FuzzUnpack(f *testing.F) {
 	for _, s := range []sandik.Submission{storetest.Full("full", storetest.Box2), storetest.Sub("a", storetest.Box1, 1, 2, 3)} {
-		f.Add(pack(&s, nanos(s.ReceivedAt)))
+		f.Add(pack(&s, sqlstore.Nanos(s.ReceivedAt)))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var u unpacker
@@ -47,7 +48,7 @@ func FuzzUnpack(f *testing.F) {
 		}
 		// Whatever decodes must survive another round trip unchanged.
 		var again sandik.Submission
-		if err := u.unpack(pack(&s, nanos(s.ReceivedAt)), &again); err != nil {
+		if err := u.unpack(pack(&s, sqlstore.Nanos(s.ReceivedAt)), &again); err != nil {
 			t.Fatalf("unpack(pack(unpack(%x))): %v", b, err)
 		}
 		if d := cmp.Diff(s, again); d != "" {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // The first SQLite release with the fix for the WAL-reset bug that could
@@ -28,15 +30,7 @@ func checkDurability(ctx context.Context, c sqlQuerier, unsafe bool, log *slog.L
 	if err != nil {
 		return fmt.Errorf("check durability settings: %w", err)
 	}
-	if len(problems) == 0 {
-		return nil
-	}
-	msg := strings.Join(problems, "; ")
-	if unsafe {
-		log.Warn("opening SQLite without the required durability settings; acknowledged writes may be lost", "problems", msg)
-		return nil
-	}
-	return fmt.Errorf("unsafe durability settings (%s); refusing to open without the unsafe option", msg)
+	return sqlstore.Durability("SQLite", problems, unsafe, log)
 }
 
 func durabilityProblems(ctx context.Context, c sqlQuerier) ([]string, error) {

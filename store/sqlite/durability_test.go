@@ -103,9 +103,9 @@ func blockWriter(t *testing.T, s *Store) (release func()) {
 func waitQueued(t *testing.T, s *Store, n int) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for len(s.writer.reqs) < n {
+	for s.queue.Queued() < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d requests queued, want %d", len(s.writer.reqs), n)
+			t.Fatalf("%d requests queued, want %d", s.queue.Queued(), n)
 		}
 		runtime.Gosched()
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
 
@@ -49,7 +49,7 @@ func TestEvidenceDamageDetected(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("damaged evidence read back: %v", err)
 	}
-	if got := itiraz.Checksum([]byte("signed result sheet")); got != sum {
+	if got := sandik.EvidenceChecksum([]byte("signed result sheet")); got != sum {
 		t.Fatalf("checksum %s, stored under %s", got, sum)
 	}
 }

@@ -5,33 +5,27 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	schema "github.com/sandik-dev/sandik/store/migration"
-	"io/fs"
 	"log/slog"
 	"time"
+
+	schema "github.com/sandik-dev/sandik/store/migration"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-type migration = schema.Migration
-
-// loadMigrations reads the embedded migrations; the numbers match the
-// other backend's.
-func loadMigrations(fsys fs.FS) ([]migration, error) { return schema.Load(fsys) }
-
 // migrate applies the pending migrations, each in its own transaction
 // together with its row in schema_migrations, so a crash leaves either the
 // whole migration or none of it.
 func migrate(ctx context.Context, c *sql.Conn, log *slog.Logger) error {
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := schema.Load(migrationFiles)
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
 	return applyMigrations(ctx, c, ms, log)
 }
 
-func applyMigrations(ctx context.Context, c *sql.Conn, ms []migration, log *slog.Logger) error {
+func applyMigrations(ctx context.Context, c *sql.Conn, ms []schema.Migration, log *slog.Logger) error {
 	if _, err := c.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT    NOT NULL,
@@ -43,11 +37,8 @@ func applyMigrations(ctx context.Context, c *sql.Conn, ms []migration, log *slog
 	if err := c.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("database schema version %d is newer than this program knows (%d); use a newer sandik", current, len(ms))
-	}
-	for _, m := range ms[current:] {
-		err := inTx(ctx, c, func() error {
+	return schema.Apply(ms, current, func(m schema.Migration) error {
+		return inTx(ctx, c, func() error {
 			var done int
 			// Another process may have applied it between the read and the lock.
 			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil || done > 0 {
@@ -60,12 +51,7 @@ func applyMigrations(ctx context.Context, c *sql.Conn, ms []migration, log *slog
 				m.Version, m.Name, time.Now().UnixNano())
 			return err
 		})
-		if err != nil {
-			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
-		}
-		log.Info("applied migration", "version", m.Version, "name", m.Name)
-	}
-	return nil
+	}, log)
 }
 
 // inTx runs fn inside BEGIN IMMEDIATE … COMMIT on c, rolling back on error.

@@ -6,29 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
+
+	schema "github.com/sandik-dev/sandik/store/migration"
 )
 
 func TestEmbeddedMigrationsLoad(t *testing.T) {
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := schema.Load(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ms) == 0 || ms[0].Version != 1 || ms[0].Name != "init" {
 		t.Fatalf("embedded migrations = %+v, want 0001_init first", ms)
-	}
-}
-
-func TestMigrationNamesChecked(t *testing.T) {
-	for name, files := range map[string]fstest.MapFS{
-		"gap":       {"migrations/0001_a.sql": {}, "migrations/0003_c.sql": {}},
-		"repeat":    {"migrations/0001_a.sql": {}, "migrations/0001_b.sql": {}},
-		"bad name":  {"migrations/1_a.sql": {}},
-		"no number": {"migrations/init.sql": {}},
-	} {
-		if _, err := loadMigrations(files); err == nil {
-			t.Errorf("%s: loadMigrations accepted %v", name, files)
-		}
 	}
 }
 
@@ -50,7 +38,7 @@ func conn(t *testing.T, path string) *sql.Conn {
 func TestMigrationsApplyOnceInOrder(t *testing.T) {
 	ctx := context.Background()
 	c := conn(t, filepath.Join(t.TempDir(), "m.db"))
-	ms := []migration{
+	ms := []schema.Migration{
 		{Version: 1, Name: "one", SQL: "CREATE TABLE a (x INTEGER);"},
 		{Version: 2, Name: "two", SQL: "INSERT INTO a VALUES (1); CREATE TABLE b (y INTEGER);"},
 	}
@@ -72,7 +60,7 @@ func TestMigrationsApplyOnceInOrder(t *testing.T) {
 func TestFailedMigrationLeavesNothing(t *testing.T) {
 	ctx := context.Background()
 	c := conn(t, filepath.Join(t.TempDir(), "m.db"))
-	ms := []migration{
+	ms := []schema.Migration{
 		{Version: 1, Name: "one", SQL: "CREATE TABLE a (x INTEGER);"},
 		{Version: 2, Name: "broken", SQL: "CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);"},
 	}

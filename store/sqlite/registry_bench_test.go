@@ -1,12 +1,12 @@
 package sqlite
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/storetest"
 )
 
 // bigRegistry is Türkiye's size: 81 il, ~970 ilçe, ~32,000 mahalle and
@@ -51,30 +51,5 @@ func bigRegistry(tb testing.TB) *sandik.Registry {
 // BenchmarkSaveRegistry is an import of the whole country: the first save,
 // a save of the same registry again, and loading it back.
 func BenchmarkSaveRegistry(b *testing.B) {
-	reg := bigRegistry(b)
-	b.Logf("%d areas, %d races, %d registrations", len(reg.Areas), len(reg.Races), len(reg.Registrations))
-	ctx := context.Background()
-	for b.Loop() {
-		b.StopTimer()
-		s := benchStore(b)
-		b.StartTimer()
-		start := time.Now()
-		if err := s.SaveRegistry(ctx, reg); err != nil {
-			b.Fatal(err)
-		}
-		first := time.Since(start)
-		start = time.Now()
-		if err := s.SaveRegistry(ctx, reg); err != nil {
-			b.Fatal(err)
-		}
-		again := time.Since(start)
-		start = time.Now()
-		got, err := s.LoadRegistry(ctx)
-		if err != nil || len(got.Areas) != len(reg.Areas) {
-			b.Fatalf("LoadRegistry: %d areas, %v", len(got.Areas), err)
-		}
-		b.ReportMetric(first.Seconds(), "s/first-save")
-		b.ReportMetric(again.Seconds(), "s/save-again")
-		b.ReportMetric(time.Since(start).Seconds(), "s/load")
-	}
+	storetest.SaveRegistry(b, bigRegistry(b), func(tb testing.TB) sandik.RegistryStore { return benchStore(tb) })
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -57,14 +59,15 @@ type Store struct {
 	log  *slog.Logger
 	now  func() time.Time
 
-	read   *sql.DB // query_only pool
-	writer *writer
-	notify notifier
+	read     *sql.DB     // query_only pool
+	db       sqlstore.DB // reads from it
+	logReads             // Since, Submission…: packed copies, through query
 
-	closeMu   sync.RWMutex // held shared while a request is being queued
-	closed    bool
-	closeDone chan struct{} // closed when the first Close has finished
-	closeErr  error
+	writer     *writer
+	queue      *commitq.Queue[work]
+	notify     commitq.Notifier
+	userWrites // CreateUser, SetUserAreas, SaveUsers: through saveUsers
+	close      func() error
 }
 
 var _ sandik.Store = (*Store)(nil)
@@ -97,8 +100,9 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	if opt.MmapSize == 0 {
 		opt.MmapSize = 4 << 30
 	}
-	s := &Store{path: path, log: opt.Logger.With("store", "sqlite"), now: opt.Now, closeDone: make(chan struct{})}
-	s.notify.init()
+	s := &Store{path: path, log: opt.Logger.With("store", "sqlite"), now: opt.Now}
+	s.close = sync.OnceValue(s.shutdown)
+	s.userWrites = sqlstore.NewUserWrites("sqlite", s.saveUsers)
 
 	wdb, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, 0, false))
 	if err != nil {
@@ -125,19 +129,21 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM submissions`).Scan(&last); err != nil {
 		return fail(fmt.Errorf("read last seq: %w", err))
 	}
-	s.notify.publish(last)
+	s.notify.Publish(last)
 
 	s.read, err = sql.Open("sqlite", dsn(path, opt.BusyTimeout, max(opt.MmapSize, 0), true))
 	if err != nil {
 		return fail(err)
 	}
+	s.db = sqlstore.DB{Name: "sqlite", Query: queryOn(s.read)}
+	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
 	s.read.SetMaxOpenConns(opt.Readers)
 	s.read.SetMaxIdleConns(opt.Readers)
 	if err := s.read.PingContext(ctx); err != nil {
 		s.read.Close()
 		return fail(err)
 	}
-	s.writer, err = startWriter(ctx, wdb, conn, opt.MaxBatch, &s.notify, s.log)
+	s.writer, s.queue, err = startWriter(ctx, wdb, conn, opt.MaxBatch, &s.notify, s.log)
 	if err != nil {
 		s.read.Close()
 		return fail(err)
@@ -168,21 +174,12 @@ func dsn(path string, busy time.Duration, mmap int64, readOnly bool) string {
 	return "file:" + u.EscapedPath() + "?" + q.Encode()
 }
 
-// Stats describes the writer's work since Open, for metrics and tuning.
-type Stats struct {
-	Commits     int64         // group commits that succeeded
-	Failed      int64         // group commits that failed (every caller got an error)
-	Requests    int64         // Append calls in the successful commits
-	Submissions int64         // receipts they returned, replays included
-	CommitTime  time.Duration // time spent in COMMIT (writing the WAL and fsync)
-}
+// Stats describes the writer's work since Open, for metrics and tuning;
+// CommitTime is the time spent in COMMIT (writing the WAL and fsync).
+type Stats = commitq.Stats
 
 // Stats returns the writer's counters.
-func (s *Store) Stats() Stats {
-	w := &s.writer.stats
-	return Stats{Commits: w.commits.Load(), Failed: w.failed.Load(), Requests: w.requests.Load(),
-		Submissions: w.rows.Load(), CommitTime: time.Duration(w.commitNanos.Load())}
-}
+func (s *Store) Stats() Stats { return s.queue.Stats() }
 
 // Path returns the absolute path of the database file.
 func (s *Store) Path() string { return s.path }
@@ -190,60 +187,49 @@ func (s *Store) Path() string { return s.path }
 // Close lets the writer finish every request already queued, then closes
 // the connections. Appends arriving after Close fail with EUnavailable.
 // Calling Close again waits for the first call and returns its result.
-func (s *Store) Close() error {
-	s.closeMu.Lock()
-	first := !s.closed
-	s.closed = true
-	s.closeMu.Unlock()
-	if first {
-		s.writer.stop()
-		rerr := s.read.Close()
-		werr := s.writer.closeConn()
-		if err := errors.Join(rerr, werr); err != nil {
-			s.closeErr = fmt.Errorf("sqlite: close: %w", err)
-		}
-		close(s.closeDone)
+func (s *Store) Close() error { return s.close() }
+
+func (s *Store) shutdown() error {
+	s.queue.Close()
+	rerr := s.read.Close()
+	werr := s.writer.closeConn()
+	if err := errors.Join(rerr, werr); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
 	}
-	<-s.closeDone
-	return s.closeErr
+	return nil
+}
+
+// exec runs one statement on the writer's connection, in a transaction of
+// its own.
+func (s *Store) exec(ctx context.Context, query string, args ...any) error {
+	return s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		_, err := c.ExecContext(ctx, query, args...)
+		return err
+	})
 }
 
 // write runs fn on the writer's connection inside one transaction,
 // committed if fn returns nil.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) error) error {
-	r := newRequest(ctx)
-	r.job = fn
-	_, err := s.enqueue(ctx, r)
+	_, err := s.queue.Do(ctx, work{job: fn})
 	return err
 }
 
-// enqueue hands r to the writer unless the store is closed or ctx ends
-// first, then waits for the answer. Once the writer has taken r the answer
-// is awaited even if ctx ends, because only the writer knows whether r was
-// committed.
-func (s *Store) enqueue(ctx context.Context, r *request) (result, error) {
-	s.closeMu.RLock()
-	if s.closed {
-		s.closeMu.RUnlock()
-		return result{}, errClosed()
-	}
-	select {
-	case s.writer.reqs <- r:
-	case <-ctx.Done():
-		s.closeMu.RUnlock()
-		return result{}, ctx.Err()
-	}
-	s.closeMu.RUnlock()
-	select {
-	case res := <-r.done:
-		return res, res.err
-	case <-ctx.Done():
-		if r.abandon() {
-			return result{}, ctx.Err()
+// queryOn adapts a pool or a connection to sqlstore's reads.
+func queryOn(q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}) sqlstore.Query {
+	return func(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
 		}
-		res := <-r.done
-		return res, res.err
+		return sqlRows{rows}, nil
 	}
 }
 
-func errClosed() error { return sandik.Errorf(sandik.EUnavailable, "the store is closed") }
+// sqlRows drops the error of Close: once Next has said false, Err holds
+// whatever went wrong.
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }

@@ -20,15 +20,6 @@ var itirazTests = []test{
 	{"Evidence", testEvidence},
 }
 
-func objections(t *testing.T, s sandik.Store) itiraz.Store {
-	t.Helper()
-	is, ok := s.(itiraz.Store)
-	if !ok {
-		t.Fatalf("%T does not keep objections (itiraz.Store)", s)
-	}
-	return is
-}
-
 // CaseEvents returns a case's first events: created, then filed.
 func CaseEvents(id itiraz.CaseID) []itiraz.Event {
 	at := time.Date(2024, 4, 1, 9, 30, 0, 123456789, time.UTC)
@@ -44,16 +35,15 @@ func CaseEvents(id itiraz.CaseID) []itiraz.Event {
 func testCaseEventsRoundTrip(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := o.Open(t)
-	is := objections(t, s)
 	want := append(CaseEvents("c-2"), CaseEvents("c-1")...)
 	for _, e := range want {
-		if err := is.AppendCaseEvent(ctx, e); err != nil {
+		if err := s.AppendCaseEvent(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.Close()
-	is = objections(t, o.Reopen(t, s))
-	got, err := is.CaseEvents(ctx)
+	s = o.Reopen(t, s)
+	got, err := s.CaseEvents(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,25 +62,25 @@ func testCaseEventsRoundTrip(t *testing.T, o Opener) {
 	if err != nil || c.Status != itiraz.StatusFiled || !slices.Equal(c.Claim, []int64{12, -12}) || c.Title != "Çatalca 1001" {
 		t.Errorf("folded case: %v %+v", err, c)
 	}
-	one, err := is.CaseEventsOf(ctx, "c-2")
+	one, err := s.CaseEventsOf(ctx, "c-2")
 	if err != nil || len(one) != 2 || one[0].Case != "c-2" {
 		t.Errorf("events of c-2: %v %+v", err, one)
 	}
-	_, err = is.CaseEventsOf(ctx, "c-9")
+	_, err = s.CaseEventsOf(ctx, "c-9")
 	wantCode(t, err, sandik.ENotFound, "events of a missing case")
 }
 
 func testCaseVersionConflict(t *testing.T, o Opener) {
 	ctx := context.Background()
-	is := objections(t, o.Open(t))
+	s := o.Open(t)
 	es := CaseEvents("c-1")
-	if err := is.AppendCaseEvent(ctx, es[0]); err != nil {
+	if err := s.AppendCaseEvent(ctx, es[0]); err != nil {
 		t.Fatal(err)
 	}
 	dup := es[0]
 	dup.User = "someone-else"
-	wantCode(t, is.AppendCaseEvent(ctx, dup), sandik.EConflict, "a second version 1")
-	got, err := is.CaseEventsOf(ctx, "c-1")
+	wantCode(t, s.AppendCaseEvent(ctx, dup), sandik.EConflict, "a second version 1")
+	got, err := s.CaseEventsOf(ctx, "c-1")
 	if err != nil || len(got) != 1 || got[0].User != "avukat" {
 		t.Errorf("after a conflict: %v %+v", err, got)
 	}
@@ -100,8 +90,8 @@ func testCaseVersionConflict(t *testing.T, o Opener) {
 // change is stored.
 func testCaseConcurrentChanges(t *testing.T, o Opener) {
 	ctx := context.Background()
-	is := objections(t, o.Open(t))
-	if err := is.AppendCaseEvent(ctx, CaseEvents("c-1")[0]); err != nil {
+	s := o.Open(t)
+	if err := s.AppendCaseEvent(ctx, CaseEvents("c-1")[0]); err != nil {
 		t.Fatal(err)
 	}
 	const n = 8
@@ -111,7 +101,7 @@ func testCaseConcurrentChanges(t *testing.T, o Opener) {
 		wg.Go(func() {
 			e := CaseEvents("c-1")[1]
 			e.Reference = fmt.Sprintf("ref-%d", i)
-			errs[i] = is.AppendCaseEvent(ctx, e)
+			errs[i] = s.AppendCaseEvent(ctx, e)
 		})
 	}
 	wg.Wait()
@@ -125,7 +115,7 @@ func testCaseConcurrentChanges(t *testing.T, o Opener) {
 			t.Errorf("unexpected error: %v", err)
 		}
 	}
-	got, _ := is.CaseEventsOf(ctx, "c-1")
+	got, _ := s.CaseEventsOf(ctx, "c-1")
 	if ok != 1 || len(got) != 2 {
 		t.Errorf("%d writers succeeded, %d events stored; want 1 and 2", ok, len(got))
 	}
@@ -134,36 +124,35 @@ func testCaseConcurrentChanges(t *testing.T, o Opener) {
 func testEvidence(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := o.Open(t)
-	is := objections(t, s)
 	photo := bytes.Repeat([]byte{0xff, 0xd8, 0x00, 0x42}, 10000)
-	sum, err := is.PutEvidence(ctx, photo)
+	sum, err := s.PutEvidence(ctx, photo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum != itiraz.Checksum(photo) || len(sum) != 64 {
+	if sum != sandik.EvidenceChecksum(photo) || len(sum) != 64 {
 		t.Fatalf("checksum %q", sum)
 	}
-	again, err := is.PutEvidence(ctx, slices.Clone(photo))
+	again, err := s.PutEvidence(ctx, slices.Clone(photo))
 	if err != nil || again != sum {
 		t.Fatalf("the same file again: %v %q", err, again)
 	}
-	_, err = is.PutEvidence(ctx, nil)
+	_, err = s.PutEvidence(ctx, nil)
 	wantCode(t, err, sandik.EInvalid, "an empty file")
-	_, err = is.PutEvidence(ctx, make([]byte, itiraz.MaxEvidenceBytes+1))
+	_, err = s.PutEvidence(ctx, make([]byte, sandik.MaxEvidenceBytes+1))
 	wantCode(t, err, sandik.ETooLarge, "a file over the limit")
 	s.Close()
-	is = objections(t, o.Reopen(t, s))
-	got, err := is.Evidence(ctx, sum)
+	s = o.Reopen(t, s)
+	got, err := s.Evidence(ctx, sum)
 	if err != nil || !bytes.Equal(got, photo) {
 		t.Fatalf("read back: %v, %d bytes", err, len(got))
 	}
-	_, err = is.Evidence(ctx, itiraz.Checksum([]byte("never stored")))
+	_, err = s.Evidence(ctx, sandik.EvidenceChecksum([]byte("never stored")))
 	wantCode(t, err, sandik.ENotFound, "a checksum never stored")
-	other, err := is.PutEvidence(ctx, []byte("decision of the board"))
+	other, err := s.PutEvidence(ctx, []byte("decision of the board"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sums, err := is.EvidenceSums(ctx)
+	sums, err := s.EvidenceSums(ctx)
 	want := []string{sum, other}
 	slices.Sort(want)
 	if err != nil || !slices.Equal(sums, want) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,6 +19,7 @@ var userTests = []test{
 	{"Areas", testUserAreas},
 	{"AreasRace", testUserAreasRace},
 	{"SaveUsers", testSaveUsers},
+	{"TokenHashes", testTokenHashes},
 }
 
 // Token returns the hash of a test token.
@@ -214,4 +216,27 @@ func testSaveUsers(t *testing.T, o Opener) {
 	if u, err := s.UserByToken(ctx, Token("bir-token")); err != nil || u.ID != "bir" {
 		t.Errorf("a saved user's token finds %+v, %v", u, err)
 	}
+}
+
+func testTokenHashes(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	if got, err := s.TokenHashes(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("TokenHashes of a new store = %v, %v", got, err)
+	}
+	for _, id := range []sandik.UserID{"ali", "ayse"} {
+		create(t, s, sandik.User{ID: id, Name: string(id), Role: sandik.RoleObserver}, string(id))
+	}
+	got, err := s.TokenHashes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[sandik.UserID][32]byte{"ali": Token("ali"), "ayse": Token("ayse")}, got); d != "" {
+		t.Fatalf("TokenHashes (-want +got):\n%s", d)
+	}
+	err = s.CreateUser(ctx, sandik.User{ID: "other", Name: "Other", Role: sandik.RoleObserver}, Token("ali"))
+	if sandik.CodeOf(err) != sandik.EConflict || !strings.Contains(err.Error(), "token") {
+		t.Fatalf("a new user with a token in use: %v, want EConflict about the token", err)
+	}
+	wantCode(t, s.SetToken(ctx, "ayse", Token("ali")), sandik.EConflict, "SetToken to a token in use")
 }

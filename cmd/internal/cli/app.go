@@ -130,14 +130,11 @@ func RequireEmpty(ctx context.Context, st sandik.Store) error {
 	if err != nil {
 		return err
 	}
-	cases := 0
-	if is, ok := st.(itiraz.Store); ok {
-		es, err := is.CaseEvents(ctx)
-		if err != nil {
-			return err
-		}
-		cases = len(es)
+	events, err := st.CaseEvents(ctx)
+	if err != nil {
+		return err
 	}
+	cases := len(events)
 	settings, err := st.Settings(ctx)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package itiraz
+package center
 
 import (
 	"cmp"
@@ -7,16 +7,21 @@ import (
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/verify"
 )
 
-// FromDiscrepancies turns boxes of a comparison into draft cases, one per
+// Drafting cases from a comparison lives here, beside the comparison,
+// rather than in package itiraz: the objection rules then need nothing
+// of verification, and neither does a store that keeps cases.
+
+// draftsFromDiscrepancies turns boxes of a comparison into draft cases, one per
 // board that must hear them: the ilçe seçim kurulu of each box's district
 // (Law 298 art. 128 puts objections to the count and the drawing-up of
 // sheets there). Each draft's claim is the sheets' figures minus the
 // official ones, summed over its boxes: what the case gains if upheld.
 // Boxes that are not discrepancies are skipped.
-func FromDiscrepancies(reg *sandik.Registry, rc *sandik.Race, boxes []verify.Box, filer string) []Draft {
+func draftsFromDiscrepancies(reg *sandik.Registry, rc *sandik.Race, boxes []verify.Box, filer string) []itiraz.Draft {
 	groups := map[sandik.AreaCode][]verify.Box{}
 	for _, b := range boxes {
 		if b.Outcome != verify.Discrepancy {
@@ -30,11 +35,11 @@ func FromDiscrepancies(reg *sandik.Registry, rc *sandik.Race, boxes []verify.Box
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var out []Draft
+	var out []itiraz.Draft
 	for _, k := range keys {
 		bs := groups[k]
 		slices.SortFunc(bs, func(a, b verify.Box) int { return cmp.Compare(a.Box, b.Box) })
-		d := Draft{Race: rc.Code, Ground: GroundDiscrepancy, Remedy: RemedyCorrection, Board: BoardIlce, Filer: filer,
+		d := itiraz.Draft{Race: rc.Code, Ground: itiraz.GroundDiscrepancy, Remedy: itiraz.RemedyCorrection, Board: itiraz.BoardIlce, Filer: filer,
 			Claim: make([]int64, len(rc.Choices))}
 		name := string(k)
 		if a, ok := reg.Area(k); ok {
