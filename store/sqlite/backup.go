@@ -53,7 +53,10 @@ func Backup(ctx context.Context, src, dst string, opt BackupOptions) (size int64
 	}
 	sfi, err := os.Stat(src)
 	if err != nil {
-		return 0, fmt.Errorf("database: %w", withoutPath(err))
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			err = pe.Err
+		}
+		return 0, fmt.Errorf("the database: %w", err)
 	}
 	if err := mayWrite(sfi, dst, opt.Force); err != nil {
 		return 0, err
