@@ -103,6 +103,9 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	s := &Store{path: path, log: opt.Logger.With("store", "sqlite"), now: opt.Now}
 	s.close = sync.OnceValue(s.shutdown)
 	s.userWrites = sqlstore.NewUserWrites("sqlite", s.saveUsers)
+	if err := createPrivate(path, s.log); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 
 	wdb, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, 0, false))
 	if err != nil {
