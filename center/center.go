@@ -40,17 +40,23 @@ type Config struct {
 	// DeadlineRules are the objection deadlines per board; nil means
 	// itiraz.DefaultRules.
 	DeadlineRules []itiraz.Rule
+	// BlindMinBoxes is the least number of boxes of an area whose totals
+	// those who type sheets may read (Registry.AllowTotalsOf). Zero means
+	// sandik.DefaultBlindMinBoxes.
+	BlindMinBoxes int
 }
 
 // Center is the running service.
 type Center struct {
-	store  sandik.Store
-	log    *slog.Logger
-	now    func() time.Time
-	rules  []itiraz.Rule
-	poll   time.Duration
-	ttl    time.Duration
-	engine atomic.Pointer[tally.Engine]
+	store sandik.Store
+	log   *slog.Logger
+	now   func() time.Time
+	rules []itiraz.Rule
+	poll  time.Duration
+	ttl   time.Duration
+	// blindMin is Config.BlindMinBoxes.
+	blindMin int
+	engine   atomic.Pointer[tally.Engine]
 
 	importMu sync.Mutex // one registry import at a time
 
@@ -93,6 +99,10 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	}
 	if c.poll <= 0 {
 		c.poll = time.Second
+	}
+	c.blindMin = cfg.BlindMinBoxes
+	if c.blindMin <= 0 {
+		c.blindMin = sandik.DefaultBlindMinBoxes
 	}
 	c.ttl = cfg.UserCacheTTL
 	if c.ttl <= 0 {

@@ -51,6 +51,7 @@ type storeFlags struct {
 	logFormat string
 	// rules is a JSON file of objection deadline rules (serve only).
 	rules string
+	blindMin int // -blind-min-boxes (serve only): center.Config.BlindMinBoxes
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {

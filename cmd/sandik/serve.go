@@ -27,6 +27,7 @@ func cmdServe(e *env, args []string) error {
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&sf.rules, "deadline-rules", "", "JSON file of objection deadline rules (docs/itiraz.md); Law 298's by default")
+	fs.IntVar(&sf.blindMin, "blind-min-boxes", sandik.DefaultBlindMinBoxes, "least boxes of an area whose verified totals observers and volunteers may read")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func openApp(ctx context.Context, sf *storeFlags, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	c, err := center.Open(ctx, center.Config{Store: st, Logger: log, DeadlineRules: rules})
+	c, err := center.Open(ctx, center.Config{Store: st, Logger: log, DeadlineRules: rules, BlindMinBoxes: sf.blindMin})
 	if err != nil {
 		st.Close()
 		return nil, err
