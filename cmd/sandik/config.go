@@ -51,7 +51,9 @@ type storeFlags struct {
 	logFormat string
 	// rules is a JSON file of objection deadline rules (serve only).
 	rules string
-	blindMin int // -blind-min-boxes (serve only): center.Config.BlindMinBoxes
+
+	// blindMin is -blind-min-boxes (serve only): center.Config.BlindMinBoxes.
+	blindMin int
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {
