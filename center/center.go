@@ -4,6 +4,7 @@
 package center
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -40,6 +41,12 @@ type Config struct {
 	// those who type sheets may read (Registry.AllowTotalsOf). Zero means
 	// sandik.DefaultBlindMinBoxes.
 	BlindMinBoxes int
+	// MaxEntriesPerPerson bounds how often one person enters one box of
+	// one race, corrections included; MaxPeoplePerBox how many people
+	// enter it. Zero means sandik.DefaultMaxEntriesPerPerson and
+	// sandik.DefaultMaxPeoplePerBox.
+	MaxEntriesPerPerson int
+	MaxPeoplePerBox     int
 }
 
 // Center is the running service.
@@ -51,7 +58,9 @@ type Center struct {
 	poll  time.Duration
 	// blindMin is Config.BlindMinBoxes.
 	blindMin int
-	engine   atomic.Pointer[tally.Engine]
+	// maxPerPerson and maxPeople are the entry quotas (Config).
+	maxPerPerson, maxPeople int
+	engine                  atomic.Pointer[tally.Engine]
 
 	importMu sync.Mutex // one registry import at a time
 
@@ -91,6 +100,8 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	if c.poll <= 0 {
 		c.poll = time.Second
 	}
+	c.maxPerPerson = cmp.Or(max(cfg.MaxEntriesPerPerson, 0), sandik.DefaultMaxEntriesPerPerson)
+	c.maxPeople = cmp.Or(max(cfg.MaxPeoplePerBox, 0), sandik.DefaultMaxPeoplePerBox)
 	c.blindMin = cfg.BlindMinBoxes
 	if c.blindMin <= 0 {
 		c.blindMin = sandik.DefaultBlindMinBoxes
@@ -323,7 +334,8 @@ func (c *Center) Adjudicate(ctx context.Context, user sandik.User, in sandik.She
 // user's areas for act: a batch with any box outside them is refused
 // whole, before validation, so it reveals nothing about those boxes.
 func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind, act sandik.Action, in []sandik.SheetInput) ([]sandik.Receipt, error) {
-	reg := c.Registry()
+	eng := c.engine.Load()
+	reg := eng.Registry()
 	if err := allowAll(reg, user, act, in); err != nil {
 		return nil, err
 	}
@@ -331,6 +343,7 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 	subs := make([]sandik.Submission, 0, len(in))
 	var problems []sandik.Problem
 	seen := make(map[sandik.SubmissionID]int, len(in))
+	items := make([]int, 0, len(in)) // items[j]: the index in in of subs[j]
 	for i := range in {
 		prefix := ""
 		if len(in) > 1 {
@@ -348,6 +361,7 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 		}
 		seen[s.ID] = len(subs)
 		subs = append(subs, s)
+		items = append(items, i)
 	}
 	if len(problems) > 0 {
 		msg := "the result sheet is not valid"
@@ -355,6 +369,11 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 			msg = "the batch is not valid; nothing was written"
 		}
 		return nil, sandik.Invalid(msg, problems)
+	}
+	if kind == sandik.KindEntry {
+		if err := c.checkQuotas(ctx, eng, user, subs, items); err != nil {
+			return nil, err
+		}
 	}
 	// The store's receipts carry the stored warnings, a replay's included.
 	return c.store.Append(ctx, subs)
