@@ -212,3 +212,85 @@ func (r *Registry) AllowTotals(u User, area AreaCode) error {
 	}
 	return Errorf(EForbidden, "%s is outside the areas of user %q (%s)", area, u.ID, u.Role)
 }
+
+// DefaultBlindMinBoxes is the least number of boxes an area must hold for
+// those who type sheets to read its totals: one box's figures among
+// twenty cannot be told apart, nor copied as an "independent" entry.
+const DefaultBlindMinBoxes = 20
+
+// TotalsAccess is what AllowTotalsOf grants of an area's totals.
+type TotalsAccess struct {
+	// Pending: figures and counts made from entries not yet verified
+	// (provisional totals; boxes reported, pending or in conflict) may be
+	// read. Only those who see every entry read them: a typist reading a
+	// mahalle of one box, or one district just before and after another
+	// person's entry, would read that entry.
+	Pending bool
+	// MinBoxes is the least number of boxes of an area, the one read and
+	// each child listed, whose figures may be read; 0 for any.
+	MinBoxes int
+}
+
+// AllowTotalsOf decides what u may read of area's totals: AllowTotals
+// decides whether at all, the role what. Those who type sheets (blind
+// double entry) read verified totals only, of areas of at least minBlind
+// boxes.
+func (r *Registry) AllowTotalsOf(u User, area AreaCode, minBlind int) (TotalsAccess, error) {
+	if err := r.AllowTotals(u, area); err != nil {
+		return TotalsAccess{}, err
+	}
+	if u.Role.SeesAllEntries() {
+		return TotalsAccess{Pending: true}, nil
+	}
+	return TotalsAccess{MinBoxes: max(minBlind, 1)}, nil
+}
+
+// Allows reports whether an area of boxes boxes may be read.
+func (a TotalsAccess) Allows(boxes int) bool { return boxes >= a.MinBoxes }
+
+// Children decides which children of an area of total boxes may be
+// listed, given each child's boxes. A child below MinBoxes is left out,
+// and so is the smallest listed child while those left out hold fewer
+// than MinBoxes boxes together, for the area less its listed children
+// is itself a total: a district of 25 boxes listing its mahalle of 24
+// would give away the one box of the other by subtraction. Areas form a
+// tree, so every total that can be made from the areas listed anywhere
+// is then a union of parts of MinBoxes boxes or more.
+func (a TotalsAccess) Children(total int, boxes []int) []bool {
+	show := make([]bool, len(boxes))
+	if a.MinBoxes <= 1 {
+		for i := range show {
+			show[i] = true
+		}
+		return show
+	}
+	hidden := total
+	var order []int
+	for i, n := range boxes {
+		if n >= a.MinBoxes {
+			show[i] = true
+			hidden -= n
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return boxes[x] - boxes[y] })
+	for _, i := range order {
+		if hidden == 0 || hidden >= a.MinBoxes {
+			break
+		}
+		show[i] = false
+		hidden += boxes[i]
+	}
+	return show
+}
+
+// AllowPending decides whether u may read what unverified entries make:
+// the conflict queue, anomaly flags and comparisons of sheets with
+// official figures. Each names or measures a box's pending typings, which
+// those who type must not see (double entry is blind).
+func AllowPending(u User) error {
+	if u.Role.SeesAllEntries() {
+		return nil
+	}
+	return Errorf(EForbidden, "user %q (%s) types sheets, so does not see what others typed: conflicts, anomaly flags and comparisons are for coordinators and lawyers", u.ID, u.Role)
+}

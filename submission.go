@@ -123,6 +123,18 @@ type Receipt struct {
 	Replayed bool `json:"replayed"`
 }
 
+// RuleOverQuota is the rule a sheet breaks when its box has had as many
+// entries as a person, or as many people, as it may take.
+const RuleOverQuota = "over_quota"
+
+// Default entry quotas per box and race (center.Config): a person enters a
+// box once and corrects it a few times; a box is typed by its observers
+// and a few volunteers, never by crowds.
+const (
+	DefaultMaxEntriesPerPerson = 10
+	DefaultMaxPeoplePerBox     = 30
+)
+
 // Prefixes of the ids that imports give their rows. Clients may not use
 // them: were a client id allowed to equal an import id, an observer who
 // computed the id of their own box's official row from the public file

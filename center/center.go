@@ -4,6 +4,7 @@
 package center
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -33,24 +34,33 @@ type Config struct {
 	// Poll is how often the follower reads the log when no signal woke it
 	// (another instance may have written). Zero means one second.
 	Poll time.Duration
-	// UserCacheTTL is how long an authenticated token is trusted without
-	// asking the store again; a token replaced by another process stops
-	// working within it. Zero means 30 seconds.
-	UserCacheTTL time.Duration
 	// DeadlineRules are the objection deadlines per board; nil means
 	// itiraz.DefaultRules.
 	DeadlineRules []itiraz.Rule
+	// BlindMinBoxes is the least number of boxes of an area whose totals
+	// those who type sheets may read (Registry.AllowTotalsOf). Zero means
+	// sandik.DefaultBlindMinBoxes.
+	BlindMinBoxes int
+	// MaxEntriesPerPerson bounds how often one person enters one box of
+	// one race, corrections included; MaxPeoplePerBox how many people
+	// enter it. Zero means sandik.DefaultMaxEntriesPerPerson and
+	// sandik.DefaultMaxPeoplePerBox.
+	MaxEntriesPerPerson int
+	MaxPeoplePerBox     int
 }
 
 // Center is the running service.
 type Center struct {
-	store  sandik.Store
-	log    *slog.Logger
-	now    func() time.Time
-	rules  []itiraz.Rule
-	poll   time.Duration
-	ttl    time.Duration
-	engine atomic.Pointer[tally.Engine]
+	store sandik.Store
+	log   *slog.Logger
+	now   func() time.Time
+	rules []itiraz.Rule
+	poll  time.Duration
+	// blindMin is Config.BlindMinBoxes.
+	blindMin int
+	// maxPerPerson and maxPeople are the entry quotas (Config).
+	maxPerPerson, maxPeople int
+	engine                  atomic.Pointer[tally.Engine]
 
 	importMu sync.Mutex // one registry import at a time
 
@@ -59,11 +69,7 @@ type Center struct {
 	swapMu  sync.Mutex
 	swapped chan struct{}
 
-	// users caches token hash → cachedUser. Entries expire so that a token
-	// replaced by another process (the CLI) stops working within
-	// Config.UserCacheTTL; tokenGen guards against caching a stale read that
-	// raced with ResetToken in this process.
-	users    sync.Map
+	// tokenGen moves whenever this process changes a user (UsersChanged).
 	tokenGen atomic.Int64
 
 	cancel context.CancelFunc
@@ -94,9 +100,11 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	if c.poll <= 0 {
 		c.poll = time.Second
 	}
-	c.ttl = cfg.UserCacheTTL
-	if c.ttl <= 0 {
-		c.ttl = 30 * time.Second
+	c.maxPerPerson = cmp.Or(max(cfg.MaxEntriesPerPerson, 0), sandik.DefaultMaxEntriesPerPerson)
+	c.maxPeople = cmp.Or(max(cfg.MaxPeoplePerBox, 0), sandik.DefaultMaxPeoplePerBox)
+	c.blindMin = cfg.BlindMinBoxes
+	if c.blindMin <= 0 {
+		c.blindMin = sandik.DefaultBlindMinBoxes
 	}
 	reg, err := c.store.LoadRegistry(ctx)
 	if err != nil {
@@ -326,7 +334,8 @@ func (c *Center) Adjudicate(ctx context.Context, user sandik.User, in sandik.She
 // user's areas for act: a batch with any box outside them is refused
 // whole, before validation, so it reveals nothing about those boxes.
 func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind, act sandik.Action, in []sandik.SheetInput) ([]sandik.Receipt, error) {
-	reg := c.Registry()
+	eng := c.engine.Load()
+	reg := eng.Registry()
 	if err := allowAll(reg, user, act, in); err != nil {
 		return nil, err
 	}
@@ -334,6 +343,7 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 	subs := make([]sandik.Submission, 0, len(in))
 	var problems []sandik.Problem
 	seen := make(map[sandik.SubmissionID]int, len(in))
+	items := make([]int, 0, len(in)) // items[j]: the index in in of subs[j]
 	for i := range in {
 		prefix := ""
 		if len(in) > 1 {
@@ -351,6 +361,7 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 		}
 		seen[s.ID] = len(subs)
 		subs = append(subs, s)
+		items = append(items, i)
 	}
 	if len(problems) > 0 {
 		msg := "the result sheet is not valid"
@@ -358,6 +369,11 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 			msg = "the batch is not valid; nothing was written"
 		}
 		return nil, sandik.Invalid(msg, problems)
+	}
+	if kind == sandik.KindEntry {
+		if err := c.checkQuotas(ctx, eng, user, subs, items); err != nil {
+			return nil, err
+		}
 	}
 	// The store's receipts carry the stored warnings, a replay's included.
 	return c.store.Append(ctx, subs)
@@ -423,32 +439,21 @@ func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) 
 	return token, nil
 }
 
-type cachedUser struct {
-	user    sandik.User
-	expires time.Time
-}
-
-// Authenticate returns the user holding token. Results are cached for
-// Config.UserCacheTTL; ResetToken in this process drops them at once.
+// Authenticate returns the user holding token, read from the store at
+// every call: a token reset or areas changed by any process on the
+// database (another instance, `sandik user reset`) take effect at the
+// next request. It is one read by an indexed hash; a cache would let a
+// revoked token work on every instance until it expired.
 func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, error) {
 	if token == "" {
 		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "an API token is required")
 	}
-	h := HashToken(token)
-	now := time.Now()
-	if v, ok := c.users.Load(h); ok && now.Before(v.(cachedUser).expires) {
-		return v.(cachedUser).user, nil
-	}
-	gen := c.tokenGen.Load()
-	u, err := c.store.UserByToken(ctx, h)
+	u, err := c.store.UserByToken(ctx, HashToken(token))
 	if sandik.CodeOf(err) == sandik.ENotFound {
 		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "the API token is not valid")
 	}
 	if err != nil {
 		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
-	}
-	if c.tokenGen.Load() == gen {
-		c.users.Store(h, cachedUser{user: u, expires: now.Add(c.ttl)})
 	}
 	return u, nil
 }
@@ -479,10 +484,9 @@ func dedupe(ps []sandik.Problem) []sandik.Problem {
 
 // AssignAreas replaces the areas a user works in; none leaves an observer
 // with no box and anyone else with the whole centre. Every code must be
-// in the registry. Other processes see the change on their pages and live
-// streams at once (sessions read the user from the store, streams within
-// a second) and for API tokens once their cached users expire
-// (Config.UserCacheTTL).
+// in the registry. Every process sees the change at its next request
+// (Authenticate and sessions read the user from the store) and on live
+// streams within a second.
 //
 // It returns the user as assigned.
 func (c *Center) AssignAreas(ctx context.Context, id sandik.UserID, areas []sandik.AreaCode) (sandik.User, error) {
@@ -509,17 +513,9 @@ func (c *Center) AssignAreas(ctx context.Context, id sandik.UserID, areas []sand
 	return u, nil
 }
 
-// forget drops a user's cached authentications, so the next request reads
-// the user afresh.
-func (c *Center) forget(id sandik.UserID) {
-	c.tokenGen.Add(1)
-	c.users.Range(func(k, v any) bool {
-		if v.(cachedUser).user.ID == id {
-			c.users.Delete(k)
-		}
-		return true
-	})
-}
+// forget tells this process's holders of a user's rights (live streams,
+// UsersChanged) that the user changed.
+func (c *Center) forget(sandik.UserID) { c.tokenGen.Add(1) }
 
 // ResetToken gives a user a new token; the old one stops working.
 func (c *Center) ResetToken(ctx context.Context, id sandik.UserID) (string, error) {

@@ -324,7 +324,10 @@ func TestWaitForSurvivesRegistryImport(t *testing.T) {
 	}
 }
 
-func TestTokenResetElsewhereExpires(t *testing.T) {
+// A token reset or areas changed by one process (another instance, the
+// CLI) take effect at once on every other: no instance trusts a token it
+// read earlier.
+func TestTokenResetElsewhereRefusedAtOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, sqlite.Options{Path: path})
@@ -332,28 +335,41 @@ func TestTokenResetElsewhereExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	server, err := center.Open(ctx, center.Config{Store: st, UserCacheTTL: time.Nanosecond})
+	server, err := center.Open(ctx, center.Config{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer server.Close()
+	if err := server.ImportRegistry(ctx, storetest.Registry(t)); err != nil {
+		t.Fatal(err)
+	}
 	cli, err := center.Open(ctx, center.Config{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cli.Close()
-	token, err := cli.CreateUser(ctx, sandik.User{ID: ayse.ID, Name: ayse.Name, Role: ayse.Role}) // no registry here: no areas
+	token, err := cli.CreateUser(ctx, ayse)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := server.Authenticate(ctx, token); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cli.ResetToken(ctx, ayse.ID); err != nil {
+	if _, err := cli.AssignAreas(ctx, ayse.ID, []sandik.AreaCode{storetest.Box1}); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := server.Authenticate(ctx, token); err != nil || !slices.Equal(u.Areas, []sandik.AreaCode{storetest.Box1}) {
+		t.Fatalf("areas changed elsewhere: %+v, %v", u, err)
+	}
+	fresh, err := cli.ResetToken(ctx, ayse.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := server.Authenticate(ctx, token); sandik.CodeOf(err) != sandik.EUnauthorized {
-		t.Fatalf("a token replaced by another process still works after the cache lifetime: %v", err)
+		t.Fatalf("a token replaced by another process still works: %v", err)
+	}
+	if _, err := server.Authenticate(ctx, fresh); err != nil {
+		t.Fatalf("the new token: %v", err)
 	}
 }
 

@@ -123,3 +123,29 @@ func TestEditToAnotherBoardTakesItsDeadline(t *testing.T) {
 		t.Errorf("il deadline %s, want %s", ed.Deadline, want)
 	}
 }
+
+// A lawyer of one box counts only the cases they may open in the margin
+// "if open cases are upheld": the others' claims are not theirs to read.
+func TestMarginsCountOnlyCasesInScope(t *testing.T) {
+	ctx := context.Background()
+	f := newCenter(t)
+	submit(t, f, ayse, sheet("a1", storetest.Box1, 10, 200, 100))
+	submit(t, f, mehm, sheet("m1", storetest.Box1, 10, 200, 100))
+	d := itiraz.Draft{Race: storetest.Race, Boxes: []sandik.AreaCode{storetest.Box2}, Ground: itiraz.GroundDiscrepancy,
+		Remedy: itiraz.RemedyRecount, Board: itiraz.BoardIlce, Filer: "x", Title: "box 2", Claim: []int64{0, 12, -12}}
+	if _, err := f.c.CreateCase(ctx, lawyer, d, now); err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.c.View(lawyer).Margins(ctx, storetest.Race, "CHP", "AKP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	box1 := sandik.User{ID: "avukat-1001", Name: "Av. 1001", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{storetest.Box1}}
+	mine, err := f.c.View(box1).Margins(ctx, storetest.Race, "CHP", "AKP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.IfOpenUpheld != all.Counted+24 || mine.Counted != all.Counted || mine.IfOpenUpheld != mine.Counted || mine.Cases[itiraz.StatusDraft] != 0 {
+		t.Errorf("whole centre %+v; lawyer of box 1 %+v, want no case of box 2", all, mine)
+	}
+}

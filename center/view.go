@@ -44,27 +44,61 @@ func (v *View) Registry() *sandik.Registry { return v.reg }
 func (v *View) Seq() int64 { return v.eng.Seq() }
 
 // Totals returns an area's totals for a race, with only the children the
-// user may read (Registry.AllowTotals).
+// user may read (Registry.AllowTotalsOf). For those who type sheets it
+// holds verified and official figures only, of areas of at least
+// Config.BlindMinBoxes boxes: nothing in it moves when another person
+// types a sheet, until two agree.
 func (v *View) Totals(race sandik.RaceCode, area sandik.AreaCode) (tally.AreaTotals, error) {
-	if err := v.reg.AllowTotals(v.user, area); err != nil {
+	acc, err := v.reg.AllowTotalsOf(v.user, area, v.c.blindMin)
+	if err != nil {
 		return tally.AreaTotals{}, err
 	}
 	at, err := v.eng.Totals(race, area)
 	if err != nil {
 		return at, err
 	}
+	if !acc.Allows(at.Totals.BoxesExpected) {
+		return tally.AreaTotals{}, sandik.Errorf(sandik.EForbidden,
+			"%s has %d boxes in race %s; user %q (%s) types sheets, so reads the totals of areas of at least %d boxes only, where no one's entry can be read off",
+			area, at.Totals.BoxesExpected, race, v.user.ID, v.user.Role, acc.MinBoxes)
+	}
 	at.Children = slices.DeleteFunc(at.Children, func(t tally.Totals) bool { return v.reg.AllowTotals(v.user, t.Area) != nil })
+	if acc.Pending {
+		return at, nil
+	}
+	boxes := make([]int, len(at.Children))
+	for i := range at.Children {
+		boxes[i] = at.Children[i].BoxesExpected
+	}
+	show := acc.Children(at.Totals.BoxesExpected, boxes)
+	kept := at.Children[:0]
+	for i, t := range at.Children {
+		if show[i] {
+			kept = append(kept, settledOnly(t))
+		}
+	}
+	at.Totals, at.Children = settledOnly(at.Totals), kept
 	return at, nil
+}
+
+// settledOnly clears what entries not yet verified make of t.
+func settledOnly(t tally.Totals) tally.Totals {
+	t.BoxesReported, t.BoxesPending, t.BoxesConflict = 0, 0, 0
+	t.Provisional = tally.Counts{Votes: make([]int64, len(t.Provisional.Votes))}
+	return t
 }
 
 // Conflicts lists the boxes in conflict within area (all of the race's
 // scope when area is empty) that the user may read, oldest first, at most
 // limit (0: all): a district coordinator's queue holds their district's
-// conflicts only.
+// conflicts only. Those who type sheets have no queue (AllowPending).
 func (v *View) Conflicts(race sandik.RaceCode, area sandik.AreaCode, limit int) ([]tally.Conflict, error) {
 	u := v.user
 	if !u.Role.Valid() {
 		return nil, v.reg.Allow(u, sandik.ActionReadBox, area)
+	}
+	if err := sandik.AllowPending(u); err != nil {
+		return nil, err
 	}
 	if !u.Scoped() {
 		return v.eng.Conflicts(race, area, limit)
@@ -100,9 +134,13 @@ type FieldDiff struct {
 }
 
 // Box returns one box's state, its entries from the log, and the fields on
-// which they disagree; the user must be allowed to read the box. Whether
-// the user may see another person's entries is the caller's to decide by
-// role: double entry is blind.
+// which they disagree; the user must be allowed to read the box. For those
+// who type sheets (double entry is blind) it holds their own entries only,
+// no disagreements, and no figures of the box but the published official
+// ones: its status says whether others agree, never what they typed.
+//
+// The whole history of the box is read from the log: entry quotas
+// (Config.MaxEntriesPerPerson, Config.MaxPeoplePerBox) bound it.
 func (v *View) Box(ctx context.Context, race sandik.RaceCode, box sandik.AreaCode) (BoxDetail, error) {
 	if err := v.reg.Allow(v.user, sandik.ActionReadBox, box); err != nil {
 		return BoxDetail{}, err
@@ -117,7 +155,16 @@ func (v *View) Box(ctx context.Context, race sandik.RaceCode, box sandik.AreaCod
 	if err != nil {
 		return BoxDetail{}, fmt.Errorf("box %s: %w", box, err)
 	}
-	return BoxDetail{Area: area, Race: rc, State: st, Entries: subs, Diffs: diffs(rc, subs)}, nil
+	if v.user.Role.SeesAllEntries() {
+		return BoxDetail{Area: area, Race: rc, State: st, Entries: subs, Diffs: diffs(rc, subs)}, nil
+	}
+	own := func(id sandik.UserID) bool { return id == v.user.ID }
+	subs = slices.DeleteFunc(subs, func(s sandik.Submission) bool { return !own(s.User) })
+	st.Entries = slices.DeleteFunc(st.Entries, func(e tally.Entry) bool { return !own(e.User) })
+	// A box is an area of one box: its settled figures are as blind as its
+	// totals (a third typist would copy them).
+	st.Provisional, st.Resolved = nil, nil
+	return BoxDetail{Area: area, Race: rc, State: st, Entries: subs}, nil
 }
 
 // Status returns a box's status without reading its entries from the log:
@@ -191,6 +238,9 @@ func (v *View) Compare(race sandik.RaceCode, area sandik.AreaCode, opts verify.O
 	if area == "" {
 		area = rc.Scope
 	}
+	if err := sandik.AllowPending(v.user); err != nil {
+		return verify.Report{}, 0, err
+	}
 	if err := v.overlap(area); err != nil {
 		return verify.Report{}, 0, err
 	}
@@ -211,6 +261,9 @@ func (v *View) Compare(race sandik.RaceCode, area sandik.AreaCode, opts verify.O
 func (v *View) Anomalies(race sandik.RaceCode, area sandik.AreaCode, basis AnomalyBasis, th anomaly.Thresholds) ([]anomaly.Flag, []tally.BoxFigures, int64, error) {
 	if rc, ok := v.reg.Race(race); ok && area == "" {
 		area = rc.Scope
+	}
+	if err := sandik.AllowPending(v.user); err != nil {
+		return nil, nil, 0, err
 	}
 	if err := v.overlap(area); err != nil {
 		return nil, nil, 0, err

@@ -75,9 +75,11 @@ func (v *View) Evidence(ctx context.Context, sum string) ([]byte, error) {
 // leaders when empty) as counted and under its cases. Counted figures are
 // the official ones where published, else the verified sheets.
 //
-// A margin belongs to the whole race: it is counted over every box and
-// every case of the race, whatever the user's areas, as a district's
-// totals are for a coordinator of one of its neighbourhoods.
+// The counted margin belongs to the whole race: it is counted over every
+// box, whatever the user's areas, as a district's totals are for a
+// coordinator of one of its neighbourhoods. The cases are those the user
+// may open (View.Cases): a claim outside their areas, added to a margin
+// they also read without it, would tell what that case claims.
 func (v *View) Margins(ctx context.Context, race sandik.RaceCode, a, b sandik.ChoiceCode) (itiraz.Margins, error) {
 	if err := canManage(v.user); err != nil {
 		return itiraz.Margins{}, err
@@ -113,7 +115,7 @@ func (v *View) Margins(ctx context.Context, race sandik.RaceCode, a, b sandik.Ch
 	if err != nil {
 		return itiraz.Margins{}, err
 	}
-	cases, err := v.c.allCases(ctx, race)
+	cases, err := v.Cases(ctx, race)
 	if err != nil {
 		return itiraz.Margins{}, err
 	}

@@ -29,6 +29,9 @@ type entry struct {
 	received int64 // unix nanoseconds
 	user     sandik.UserID
 	kind     sandik.Kind
+	// entered counts the person's entries of the box, the replaced ones
+	// included: what entry quotas are counted from.
+	entered int32
 	// sheet is shared by equal entries of the box (their group's), so that
 	// agreement is a pointer comparison.
 	sheet []int32
@@ -44,7 +47,9 @@ type group struct {
 // earlier one. sheet holds en's figures and is copied if kept.
 func (b *box) enter(en entry, sheet []int32) {
 	en.sheet = b.join(sheet)
+	en.entered = 1
 	if i := slices.IndexFunc(b.entries, func(o entry) bool { return o.user == en.user }); i >= 0 {
+		en.entered = b.entries[i].entered + 1
 		b.leave(b.entries[i].sheet)
 		b.entries = slices.Delete(b.entries, i, i+1)
 	}

@@ -46,6 +46,13 @@ func TestFloodKeepsOneEntryPerPerson(t *testing.T) {
 			t.Fatalf("entry %d is %s's, want %s's: %+v", i, st.Entries[i].User, want, st.Entries)
 		}
 	}
+	entered := map[sandik.UserID]int{}
+	for _, en := range st.Entries {
+		entered[en.User] = en.Entered
+	}
+	if want := map[sandik.UserID]int{"a": 1, "m1": 33_334, "m2": 33_333, "m3": 33_333}; !cmp.Equal(entered, want) {
+		t.Fatalf("entries per person %v, want %v (what quotas count)", entered, want)
+	}
 	rt := e.races["all"]
 	b := &rt.boxes[rt.boxIdx[box]]
 	if len(b.entries) != 4 || cap(b.entries) > 8 || len(b.groups) > 4 {

@@ -269,7 +269,7 @@ func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error
 }
 
 func entryOf(en *entry) Entry {
-	return Entry{Seq: en.seq, User: en.user, Kind: en.kind, ReceivedAt: time.Unix(0, en.received).UTC(), Sheet: tutanak(en.sheet)}
+	return Entry{Seq: en.seq, User: en.user, Kind: en.kind, ReceivedAt: time.Unix(0, en.received).UTC(), Sheet: tutanak(en.sheet), Entered: max(int(en.entered), 1)}
 }
 
 func tutanak(v []int32) sandik.Tutanak {

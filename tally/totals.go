@@ -69,6 +69,9 @@ type Entry struct {
 	Kind       sandik.Kind    `json:"kind"`
 	ReceivedAt time.Time      `json:"received_at"`
 	Sheet      sandik.Tutanak `json:"-"`
+	// Entered counts the person's entries of the box so far, this one and
+	// those it replaced (1 for an adjudication).
+	Entered int `json:"entered"`
 }
 
 // BoxState is where one box stands in one race.

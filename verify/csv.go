@@ -1,12 +1,12 @@
 package verify
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/csvcell"
 )
 
 var csvHeads = map[string][]string{
@@ -22,7 +22,7 @@ func WriteCSV(w io.Writer, rc *sandik.Race, boxes []Box, lang string) error {
 	if !ok {
 		h = csvHeads["tr"]
 	}
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w) // area and choice names are anyone's text
 	head := append([]string{}, h[:7]...)
 	for _, c := range rc.Choices {
 		head = append(head, c.Name+" "+h[7], c.Name+" "+h[8], c.Name+" "+h[9])

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 )
 
@@ -12,6 +13,7 @@ func cmdServe(e *cli.Env, args []string) error {
 	sf.Register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&sf.Rules, "deadline-rules", "", "JSON file of objection deadline rules (docs/itiraz.md); Law 298's by default")
+	fs.IntVar(&sf.BlindMin, "blind-min-boxes", sandik.DefaultBlindMinBoxes, "least boxes of an area whose verified totals observers and volunteers may read")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}

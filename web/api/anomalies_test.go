@@ -30,7 +30,7 @@ func TestAnomalies(t *testing.T) {
 		Flags  []flagJSON           `json:"flags"`
 		Thresh anomaly.Thresholds   `json:"thresholds"`
 	}
-	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34", observer1, nil).Decode(t, http.StatusOK, &got)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34", lawyer, nil).Decode(t, http.StatusOK, &got)
 	if got.Basis != "official" || got.Boxes != 3 || got.Counts[anomaly.KindTransposed] != 1 {
 		t.Fatalf("basis %s boxes %d counts %v flags %+v", got.Basis, got.Boxes, got.Counts, got.Flags)
 	}
@@ -43,19 +43,19 @@ func TestAnomalies(t *testing.T) {
 	if transposed == nil || transposed.Box != box1 || transposed.Name != "Sandık 1001" || !strings.Contains(transposed.Message, "135") {
 		t.Errorf("transposed flag %+v", transposed)
 	}
-	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?kind=transposed_digits&lang=en", observer1, nil).Decode(t, http.StatusOK, &got)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?kind=transposed_digits&lang=en", lawyer, nil).Decode(t, http.StatusOK, &got)
 	if len(got.Flags) != 1 || !strings.Contains(strings.ToLower(got.Flags[0].Message), "135") {
 		t.Errorf("filtered flags %+v", got.Flags)
 	}
 	// A tuned threshold is used and echoed.
-	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?min_group_size=3&turnout_z=4.5", observer1, nil).Decode(t, http.StatusOK, &got)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?min_group_size=3&turnout_z=4.5", lawyer, nil).Decode(t, http.StatusOK, &got)
 	if got.Thresh.MinGroupSize != 3 || got.Thresh.TurnoutZ != 4.5 {
 		t.Errorf("thresholds %+v", got.Thresh)
 	}
 	for _, bad := range []string{"turnout_z=abc", "min_group_size=2.5", "kind=odd", "lang=de"} {
 		e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?"+bad, observer1, nil).APIError(t, http.StatusBadRequest)
 	}
-	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?turnout_z=-1", observer1, nil).APIError(t, http.StatusUnprocessableEntity)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?turnout_z=-1", lawyer, nil).APIError(t, http.StatusUnprocessableEntity)
 	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?basis=provisional", observer1, nil).APIError(t, http.StatusForbidden)
 	e.Do("GET", "/api/v1/races/"+raceIST+"/anomalies/34?basis=provisional", coordinator, nil).Decode(t, http.StatusOK, &got)
 	// Until someone saves, the defaults hold, at version 0, saved by no one.

@@ -42,12 +42,12 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/submissions/{id}":                       allRoles,
 	"GET /api/v1/races":                                  allRoles,
 	"GET /api/v1/races/{race}":                           allRoles,
-	"GET /api/v1/races/{race}/totals/{area}":             allRoles,
-	"GET /api/v1/races/{race}/conflicts":                 allRoles,
+	"GET /api/v1/races/{race}/totals/{area}":             caseRoles, // typists read areas of 20 boxes or more (blind_test.go)
+	"GET /api/v1/races/{race}/conflicts":                 caseRoles, // those who see every entry
 	"GET /api/v1/races/{race}/boxes/{box}":               allRoles,
 	"POST /api/v1/races/{race}/boxes/{box}/adjudication": {sandik.RoleCoordinator, sandik.RoleAdmin},
-	"GET /api/v1/races/{race}/comparison/{area}":         allRoles, // verified basis; provisional is tested apart
-	"GET /api/v1/races/{race}/anomalies/{area}":          allRoles, // official basis; provisional is tested apart
+	"GET /api/v1/races/{race}/comparison/{area}":         caseRoles, // verified basis; provisional is tested apart
+	"GET /api/v1/races/{race}/anomalies/{area}":          caseRoles, // official basis; provisional is tested apart
 	"GET /api/v1/anomaly-thresholds":                     allRoles,
 	"PUT /api/v1/anomaly-thresholds":                     {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /api/v1/races/{race}/margins":                   caseRoles,

@@ -112,7 +112,7 @@ func (a *API) getBox(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 		out.Diffs = append(out.Diffs, d.Diffs...)
 		out.Provisional = sheetOf(d.State.Provisional, d.Race)
 	}
-	out.Resolved = sheetOf(d.State.Resolved, d.Race) // settled: no longer blind
+	out.Resolved = sheetOf(d.State.Resolved, d.Race) // nil for typists (View.Box)
 	out.Official = sheetOf(d.State.Official, d.Race)
 	out.OfficialWarnings = d.State.OfficialWarnings.Names()
 	a.b.WriteJSON(w, http.StatusOK, out)

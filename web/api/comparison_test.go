@@ -19,7 +19,7 @@ func TestComparison(t *testing.T) {
 	e.Settle(e.submit(observer2, sheet("c4", raceIST, box3, 70, 60, 1)).Seq)
 
 	var got comparisonJSON
-	e.Do("GET", "/api/v1/races/"+raceIST+"/comparison/34?a=CHP&b=AKP", observer1, nil).Decode(t, http.StatusOK, &got)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/comparison/34?a=CHP&b=AKP", lawyer, nil).Decode(t, http.StatusOK, &got)
 	if got.Summary.Boxes["discrepancy"] != 1 || got.Summary.Boxes["sheet_missing"] != 1 || got.Summary.Boxes["no_figures"] != 1 {
 		t.Errorf("summary %v", got.Summary.Boxes)
 	}
@@ -34,7 +34,7 @@ func TestComparison(t *testing.T) {
 		t.Errorf("children %+v", got.Children)
 	}
 	// The default pair is the leading two; the filter and paging work.
-	e.Do("GET", "/api/v1/races/"+raceIST+"/comparison/34?outcome=discrepancy,sheet_missing&limit=1&offset=1", observer1, nil).Decode(t, http.StatusOK, &got)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/comparison/34?outcome=discrepancy,sheet_missing&limit=1&offset=1", lawyer, nil).Decode(t, http.StatusOK, &got)
 	if got.A != "CHP" || got.B != "AKP" || got.Total != 2 || len(got.Boxes) != 1 || got.Boxes[0].Box.Box != box2 {
 		t.Errorf("a %s b %s total %d boxes %+v", got.A, got.B, got.Total, got.Boxes)
 	}

@@ -84,12 +84,20 @@ func (a *API) getTotals(w http.ResponseWriter, r *http.Request, u sandik.User) e
 	t := &at.Totals
 	a.b.WriteJSON(w, http.StatusOK, totalsJSON{
 		Unofficial: true,
-		Notice: fmt.Sprintf("Unofficial: added up from observers' copies of the result sheets; %d of %d boxes verified. Only the YSK's results are official.",
-			t.BoxesVerified, t.BoxesExpected),
+		Notice: fmt.Sprintf("Unofficial: added up from observers' copies of the result sheets; %d of %d boxes verified. Only the YSK's results are official.%s",
+			t.BoxesVerified, t.BoxesExpected, blindNote(u)),
 		Race: rc.Code, Choices: rc.Choices, BoxesVerified: t.BoxesVerified, BoxesExpected: t.BoxesExpected,
 		AreaTotals: at,
 	})
 	return nil
+}
+
+// blindNote tells those who type sheets why provisional figures read zero.
+func blindNote(u sandik.User) string {
+	if u.Role.SeesAllEntries() {
+		return ""
+	}
+	return " Double entry is blind: provisional figures and boxes pending or in conflict are not shown to those who type sheets."
 }
 
 // listConflicts lists a race's boxes in conflict, oldest first, within

@@ -73,7 +73,7 @@ func TestTotalsVerified(t *testing.T) {
 	e.Settle(last.Seq)
 
 	var got totalsJSON
-	e.Do("GET", "/api/v1/races/"+raceIST+"/totals/34", observer1, nil).Decode(t, http.StatusOK, &got)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/totals/34", coordinator, nil).Decode(t, http.StatusOK, &got)
 	if !got.Unofficial || !strings.Contains(got.Notice, "1 of 3 boxes verified") || got.BoxesVerified != 1 || got.BoxesExpected != 3 {
 		t.Errorf("unofficial %v, notice %q, verified %d of %d", got.Unofficial, got.Notice, got.BoxesVerified, got.BoxesExpected)
 	}
@@ -87,8 +87,11 @@ func TestTotalsVerified(t *testing.T) {
 	if len(got.Children) != 2 || got.Children[0].Area != "34.01" || got.Children[0].BoxesVerified != 1 || got.Children[1].BoxesVerified != 0 {
 		t.Errorf("children = %+v", got.Children)
 	}
-	e.Do("GET", "/api/v1/races/"+raceIlce+"/totals/34.02", observer1, nil).APIError(t, http.StatusNotFound)
-	e.Do("GET", "/api/v1/races/NOPE/totals/34", observer1, nil).APIError(t, http.StatusNotFound)
+	e.Do("GET", "/api/v1/races/"+raceIlce+"/totals/34.02", coordinator, nil).APIError(t, http.StatusNotFound)
+	e.Do("GET", "/api/v1/races/NOPE/totals/34", coordinator, nil).APIError(t, http.StatusNotFound)
+	// Three boxes are too few for those who type: their difference over
+	// an entry would be the entry (blind_test.go).
+	e.Do("GET", "/api/v1/races/"+raceIST+"/totals/34", observer1, nil).APIError(t, http.StatusForbidden)
 }
 
 // Disagreeing entries are listed as a conflict, oldest first, and a
@@ -106,16 +109,18 @@ func TestConflictAndAdjudication(t *testing.T) {
 		Seq       int64
 		Conflicts []tally.Conflict
 	}
-	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts", observer1, nil).Decode(t, http.StatusOK, &list)
+	// Those who type have no queue: it names whom they disagree with.
+	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts", observer1, nil).APIError(t, http.StatusForbidden)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts", coordinator, nil).Decode(t, http.StatusOK, &list)
 	if len(list.Conflicts) != 2 || list.Conflicts[0].Box != box1 || list.Conflicts[1].Box != box3 || list.Seq != last.Seq {
 		t.Fatalf("conflicts = %+v", list)
 	}
-	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?area=34.02&limit=5", observer1, nil).Decode(t, http.StatusOK, &list)
+	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?area=34.02&limit=5", coordinator, nil).Decode(t, http.StatusOK, &list)
 	if len(list.Conflicts) != 1 || list.Conflicts[0].Box != box3 {
 		t.Fatalf("conflicts in 34.02 = %+v", list.Conflicts)
 	}
-	webtest.HasProblem(t, e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?limit=0", observer1, nil).APIError(t, http.StatusBadRequest), "limit", "")
-	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?area=34.99", observer1, nil).APIError(t, http.StatusNotFound)
+	webtest.HasProblem(t, e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?limit=0", coordinator, nil).APIError(t, http.StatusBadRequest), "limit", "")
+	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?area=34.99", coordinator, nil).APIError(t, http.StatusNotFound)
 
 	// The coordinator sees both entries and where they differ.
 	var box boxView
@@ -162,6 +167,12 @@ func TestConflictAndAdjudication(t *testing.T) {
 		t.Errorf("conflicts after adjudication = %+v", list.Conflicts)
 	}
 	e.Do("GET", "/api/v1/races/"+raceIST+"/boxes/"+box1, observer2, nil).Decode(t, http.StatusOK, &box)
+	// A box is an area of one box: an observer learns it was settled,
+	// not to what (a third typist would copy it).
+	if box.Status != "adjudicated" || box.Resolved != nil || len(box.Entries) != 1 {
+		t.Errorf("observer's box after adjudication = %+v", box)
+	}
+	e.Do("GET", "/api/v1/races/"+raceIST+"/boxes/"+box1, lawyer, nil).Decode(t, http.StatusOK, &box)
 	if box.Status != "adjudicated" || box.Resolved == nil || box.Resolved.Votes["CHP"] != 95 {
 		t.Errorf("box after adjudication = %+v", box)
 	}

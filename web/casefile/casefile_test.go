@@ -9,10 +9,17 @@ import (
 	"github.com/sandik-dev/sandik/itiraz"
 )
 
-func TestTextCellDefusesFormulas(t *testing.T) {
-	for in, want := range map[string]string{"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1", "@a": "'@a", "Maltepe": "Maltepe", "": ""} {
-		if got := textCell(in); got != want {
-			t.Errorf("textCell(%q) = %q, want %q", in, got, want)
+// Every text field of a case reaches the spreadsheet as text.
+func TestCSVDefusesFormulas(t *testing.T) {
+	rec := httptest.NewRecorder()
+	cs := Case{Case: &itiraz.Case{ID: "C1", Title: "=HYPERLINK(\"http://x\")", Filer: "@SUM(A1)", Reference: "+cmd|' /C calc'!A0", Claim: []int64{-12, 12}}}
+	if err := WriteCSV(rec, []Case{cs}); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{`"'=HYPERLINK(""http://x"")"`, "'@SUM(A1)", "'+cmd|' /C calc'!A0", ",'-12 12"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("csv lacks %s:\n%s", want, body)
 		}
 	}
 }

@@ -2,12 +2,12 @@ package casefile
 
 import (
 	"bytes"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sandik-dev/sandik/csvcell"
 	"github.com/sandik-dev/sandik/itiraz"
 )
 
@@ -16,7 +16,7 @@ import (
 func WriteCSV(w http.ResponseWriter, cases []Case) error {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
+	cw := csvcell.NewWriter(&buf) // case fields are anyone's text
 	loc := itiraz.Istanbul()
 	stamp := func(t time.Time) string {
 		if t.IsZero() {
@@ -32,7 +32,7 @@ func WriteCSV(w http.ResponseWriter, cases []Case) error {
 			claim[i] = strconv.FormatInt(v, 10)
 		}
 		cw.Write([]string{string(c.ID), string(c.Race), string(c.Board), string(c.Status), string(c.Ground), string(c.Remedy),
-			strconv.Itoa(len(c.Boxes)), strconv.Itoa(len(c.Areas)), textCell(c.Title), textCell(c.Filer), stamp(c.Deadline), stamp(c.FiledAt), stamp(c.DecidedAt),
+			strconv.Itoa(len(c.Boxes)), strconv.Itoa(len(c.Areas)), c.Title, c.Filer, stamp(c.Deadline), stamp(c.FiledAt), stamp(c.DecidedAt),
 			c.Reference, strconv.FormatBool(c.Late), strings.Join(claim, " ")})
 	}
 	cw.Flush()
@@ -46,13 +46,4 @@ func WriteCSV(w http.ResponseWriter, cases []Case) error {
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
 	return nil
-}
-
-// textCell keeps user text a spreadsheet would run as a formula (a cell
-// beginning with = + - @) as text.
-func textCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }

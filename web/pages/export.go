@@ -2,7 +2,6 @@ package pages
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/csvcell"
 	"github.com/sandik-dev/sandik/tally"
 )
 
@@ -75,7 +75,7 @@ func (p *Pages) exportCSV(w http.ResponseWriter, r *http.Request, u sandik.User)
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
+	cw := csvcell.NewWriter(&buf) // area and choice names are anyone's text
 	cw.Comma = ';'
 	cw.Write(header)
 	for _, row := range rows {

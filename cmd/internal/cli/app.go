@@ -31,7 +31,7 @@ func OpenApp(ctx context.Context, sf *StoreFlags, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	c, err := center.Open(ctx, center.Config{Store: st, Logger: log, DeadlineRules: rules})
+	c, err := center.Open(ctx, center.Config{Store: st, Logger: log, DeadlineRules: rules, BlindMinBoxes: sf.BlindMin})
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -52,6 +52,9 @@ type StoreFlags struct {
 	LogFormat string
 	// Rules is a JSON file of objection deadline rules (serve only).
 	Rules string
+
+	// BlindMin is -blind-min-boxes (serve only): center.Config.BlindMinBoxes.
+	BlindMin int
 }
 
 func (s *StoreFlags) Register(fs *flag.FlagSet) {
