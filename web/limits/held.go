@@ -71,9 +71,9 @@ func NewBudget(perKey, total int64) *Budget {
 type Over int
 
 const (
-	Within   Over = iota // reserved
-	OverKey              // the key's own cap: the client should slow down
-	OverTotal            // the cap of all keys: the server is busy
+	Within    Over = iota // reserved
+	OverKey               // the key's own cap: the client should slow down
+	OverTotal             // the cap of all keys: the server is busy
 )
 
 // Reserve takes n bytes for key, or nothing if that would break a cap.
