@@ -50,7 +50,7 @@ type Base struct {
 	metrics  *metrics
 	writes   chan struct{} // write slots; nil means no cap
 	guards   guards
-	patterns []string      // registered patterns, for tests and docs
+	patterns []string // registered patterns, for tests and docs
 }
 
 // Func is a handler that returns its error instead of writing it.
