@@ -124,19 +124,15 @@ func SetRetryAfter(w http.ResponseWriter, err error) {
 func (b *Base) Write(h UserFunc) UserFunc {
 	return func(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 		uid := string(u.ID)
-		if ok, wait := b.guards.userWrites.Allow(uid); !ok {
-			return TooMany(wait, "too many writes from this user; retry after the time in Retry-After")
-		}
-		if ok, wait := b.guards.addrWrites.Allow(b.addrKey(r)); !ok {
-			return TooMany(wait, "too many writes from this address; retry after the time in Retry-After")
-		}
-		if !b.guards.writesInFlight.Acquire(uid) {
-			return TooMany(time.Second, "this user has %d writes in flight already; wait for their answers", b.cfg.Limits.WritesPerUser)
-		}
-		defer b.guards.writesInFlight.Release(uid)
-		release, err := b.readBody(w, r, uid)
+		release, err := b.admitWrite(w, r, uid)
 		defer release()
 		if err != nil {
+			if r.ContentLength != 0 {
+				// The body was not read whole: the server would otherwise
+				// wait to discard the rest before it answered, so a slow
+				// sender would hold the refusal as long as it liked.
+				w.Header().Set("Connection", "close")
+			}
 			return err
 		}
 		if b.writes != nil {
@@ -149,6 +145,23 @@ func (b *Base) Write(h UserFunc) UserFunc {
 		}
 		return h(w, r, u)
 	}
+}
+
+// admitWrite applies the bounds of a write before its handler runs, and
+// reads its body; release gives back what it holds.
+func (b *Base) admitWrite(w http.ResponseWriter, r *http.Request, uid string) (release func(), err error) {
+	nothing := func() {}
+	if ok, wait := b.guards.userWrites.Allow(uid); !ok {
+		return nothing, TooMany(wait, "too many writes from this user; retry after the time in Retry-After")
+	}
+	if ok, wait := b.guards.addrWrites.Allow(b.addrKey(r)); !ok {
+		return nothing, TooMany(wait, "too many writes from this address; retry after the time in Retry-After")
+	}
+	if !b.guards.writesInFlight.Acquire(uid) {
+		return nothing, TooMany(time.Second, "this user has %d writes in flight already; wait for their answers", b.cfg.Limits.WritesPerUser)
+	}
+	readRelease, err := b.readBody(w, r, uid)
+	return func() { readRelease(); b.guards.writesInFlight.Release(uid) }, err
 }
 
 // chunk is how much of a body of unknown length is reserved at a time.
