@@ -19,6 +19,7 @@ import (
 	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/web"
+	"github.com/sandik-dev/sandik/web/limits"
 )
 
 func cmdServe(e *env, args []string) error {
@@ -27,7 +28,13 @@ func cmdServe(e *env, args []string) error {
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&sf.rules, "deadline-rules", "", "JSON file of objection deadline rules (docs/itiraz.md); Law 298's by default")
+	var srv serveFlags
+	srv.register(fs)
 	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	cfg, err := srv.config()
+	if err != nil {
 		return err
 	}
 	log, err := sf.logger(e.stderr)
@@ -39,9 +46,32 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer app.close()
-	return serveHTTP(e.ctx, log, app.center, *addr, func(url string) {
+	raiseOpenFiles(log, srv.maxConns)
+	opts := serveOptions{web: cfg, tlsCert: srv.tlsCert, tlsKey: srv.tlsKey, maxConns: srv.maxConns}
+	return serveWith(e.ctx, log, app.center, *addr, opts, func(url string) {
 		fmt.Fprintf(e.stdout, "Sandık is serving %s (database %s)\n", url, displayDB(sf.db))
 	})
+}
+
+// raiseOpenFiles lifts the open-files limit as far as it goes: every
+// connection and live stream holds a file descriptor.
+func raiseOpenFiles(log *slog.Logger, maxConns int) {
+	soft, hard, err := limits.RaiseOpenFiles()
+	if err != nil {
+		log.Warn("could not raise the open-files limit", "soft", soft, "hard", hard, "err", err)
+		return
+	}
+	log.Info("open-files limit", "soft", soft, "hard", hard)
+	if maxConns > 0 && soft < uint64(maxConns)+256 {
+		log.Warn("the open-files limit is below -max-conns; connections past it will fail to be accepted", "limit", soft, "max_conns", maxConns)
+	}
+}
+
+// serveOptions are how serveWith listens and what web server it builds.
+type serveOptions struct {
+	web             web.Config
+	tlsCert, tlsKey string // HTTPS when set
+	maxConns        int    // connections at once; 0 is no cap
 }
 
 // app is an open store with the centre running on it.
@@ -122,14 +152,28 @@ func (a *app) close() {
 // accepting, lets requests in flight finish (their submissions are
 // committed before they are answered) and returns.
 func serveHTTP(ctx context.Context, log *slog.Logger, c *center.Center, addr string, ready func(url string)) error {
+	return serveWith(ctx, log, c, addr, serveOptions{}, ready)
+}
+
+// serveWith is serveHTTP with the options of `sandik serve`.
+func serveWith(ctx context.Context, log *slog.Logger, c *center.Center, addr string, opts serveOptions, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := web.New(web.Config{Center: c, Logger: log}).HTTPServer(addr)
+	ln = limits.Listener(ln, opts.maxConns)
+	cfg := opts.web
+	cfg.Center, cfg.Logger = c, log
+	srv := web.New(cfg).HTTPServer(addr)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	ready("http://" + ln.Addr().String())
+	scheme := "http://"
+	if opts.tlsCert != "" {
+		scheme = "https://"
+		go func() { errc <- srv.ServeTLS(ln, opts.tlsCert, opts.tlsKey) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	ready(scheme + ln.Addr().String())
 	log.Info("serving", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:
