@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -290,4 +291,37 @@ func TestBadTokensThrottled(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Every request's log line names its client: the peer, or the address a
+// trusted proxy forwarded.
+func TestClientAddrInLog(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	proxies, _ := ParseProxies("127.0.0.0/8, ::1")
+	_, ts := serve(t, Config{TrustedProxies: proxies, Logger: slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil))}, nil)
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", ts.URL+"/healthz", nil)
+	req.Header.Set("X-Forwarded-For", "192.0.2.1, 198.51.100.4, 127.0.0.2")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	ts.Close() // the log line is written when the handler returns
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), `"client":"198.51.100.4"`) {
+		t.Fatalf("log %s does not name the client behind the proxy", logs.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
