@@ -23,6 +23,7 @@ import (
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/web"
+	"github.com/sandik-dev/sandik/web/handler"
 )
 
 // benchSSE measures how fast live pages learn of submissions: many
@@ -84,7 +85,7 @@ func benchSSE(e *env, args []string) error {
 		return err
 	}
 	addr := ln.Addr().String()
-	ws := web.New(web.Config{Center: c, Logger: log})
+	ws := web.New(web.Config{Center: c, Logger: log, Limits: benchLimits()})
 	srv := ws.HTTPServer(addr)
 	go srv.Serve(ln)
 	defer srv.Close()
@@ -367,3 +368,7 @@ func submitAtRate(e *env, addr string, gen *sheetGen, tokens []string, workers, 
 	}
 	return res
 }
+
+// benchLimits are none: a benchmark's few synthetic clients stand for
+// thousands of users, and it measures the server, not one user's share.
+func benchLimits() *handler.Limits { return &handler.Limits{} }
