@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/sandik-dev/sandik/center"
@@ -44,6 +45,13 @@ type Config struct {
 	MaxInFlightWrites int
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Limits bound what one user, session or address may hold or do;
+	// handler.DefaultLimits when nil.
+	Limits *handler.Limits
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (the client's address for the limits
+	// and the logs, and https for cookies and HSTS); none by default.
+	TrustedProxies []netip.Prefix
 
 	// Timeouts and limits of the http.Server HTTPServer builds.
 	ReadHeaderTimeout time.Duration // 5 s
@@ -88,9 +96,14 @@ func New(cfg Config) *Server {
 	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 30*time.Second)
 	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 120*time.Second)
 	cfg.MaxHeaderBytes = cmp.Or(cfg.MaxHeaderBytes, 64<<10)
+	if cfg.Limits == nil {
+		l := handler.DefaultLimits()
+		cfg.Limits = &l
+	}
 	c := cfg.Center
 	b := handler.New(handler.Config{Logger: cfg.Logger, Authenticate: c.Authenticate, Seq: c.Seq,
-		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken})
+		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken,
+		Limits: *cfg.Limits, TrustedProxies: cfg.TrustedProxies})
 	api.Mount(b, c, api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxBatchBytes: cfg.MaxBatchBytes,
 		WaitTimeout: cfg.WaitTimeout, Now: cfg.Now, OpenAPI: openAPISpec})
 	p := pages.Mount(b, c, pages.Config{MaxBodyBytes: cfg.MaxBodyBytes, LiveInterval: cfg.LiveInterval, Now: cfg.Now})

@@ -131,7 +131,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		srv := web.New(web.Config{Center: ci, Logger: log}).HTTPServer(ln.Addr().String())
+		srv := web.New(web.Config{Center: ci, Logger: log, Limits: benchLimits()}).HTTPServer(ln.Addr().String())
 		go srv.Serve(ln)
 		defer srv.Close()
 		addrs = append(addrs, ln.Addr().String())

@@ -203,7 +203,10 @@ func startServer(t *testing.T, bin, db string) (string, *exec.Cmd, time.Duration
 func startServerLog(t *testing.T, bin, db string, w io.Writer) (string, *exec.Cmd, time.Duration) {
 	t.Helper()
 	start := time.Now()
-	cmd := exec.Command(bin, "serve", "-db", db, "-addr", "127.0.0.1:0", "-log-level", "warn")
+	// One token stands for a whole network of observers here: no per-user
+	// or per-address rate.
+	cmd := exec.Command(bin, "serve", "-db", db, "-addr", "127.0.0.1:0", "-log-level", "warn",
+		"-user-write-rate", "off", "-addr-write-rate", "off")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,13 @@ func cmdServe(e *cli.Env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&sf.Rules, "deadline-rules", "", "JSON file of objection deadline rules (docs/itiraz.md); Law 298's by default")
 	fs.IntVar(&sf.BlindMin, "blind-min-boxes", sandik.DefaultBlindMinBoxes, "least boxes of an area whose verified totals observers and volunteers may read")
+	var srv cli.ServeFlags
+	srv.Register(fs)
 	if err := e.Parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := srv.Config()
+	if err != nil {
 		return err
 	}
 	log, err := sf.Logger(e.Stderr)
@@ -26,7 +32,9 @@ func cmdServe(e *cli.Env, args []string) error {
 		return err
 	}
 	defer app.Close()
-	return cli.Serve(e.Ctx, log, app.Center, *addr, func(url string) {
+	cli.RaiseOpenFiles(log, srv.MaxConns)
+	opts := cli.ServeOptions{Web: cfg, TLSCert: srv.TLSCert, TLSKey: srv.TLSKey, MaxConns: srv.MaxConns}
+	return cli.ServeWith(e.Ctx, log, app.Center, *addr, opts, func(url string) {
 		fmt.Fprintf(e.Stdout, "Sandık is serving %s (database %s)\n", url, cli.DisplayDB(sf.DB))
 	})
 }

@@ -15,30 +15,18 @@ func (b *Base) User(h UserFunc) Func {
 		if !ok {
 			return sandik.Errorf(sandik.EUnauthorized, "an API token is required: send Authorization: Bearer <token>")
 		}
+		if err := b.CheckLogin(r); err != nil {
+			return err
+		}
 		u, err := b.cfg.Authenticate(r.Context(), token)
 		if err != nil {
+			if sandik.CodeOf(err) == sandik.EUnauthorized {
+				b.LoginFailed(r)
+			}
 			return err
 		}
 		SetUser(w, u.ID)
 		return h(w, r, u)
-	}
-}
-
-// Write wraps h so that at most MaxInFlightWrites run at once; beyond
-// that the answer is a fast 503 rather than an unbounded queue. It runs
-// after authentication, so that anonymous requests cannot take the slots.
-func (b *Base) Write(h UserFunc) UserFunc {
-	if b.writes == nil {
-		return h
-	}
-	return func(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-		select {
-		case b.writes <- struct{}{}:
-			defer func() { <-b.writes }()
-			return h(w, r, u)
-		default:
-			return sandik.Errorf(sandik.EUnavailable, "the server is busy; retry shortly with the same submission id")
-		}
 	}
 }
 

@@ -15,6 +15,8 @@ const (
 	EBadRequest                        = strict.EBadRequest       // the body or a parameter is malformed
 	EUnsupportedMedia sandik.ErrorCode = "unsupported_media_type" // the body is not application/json
 	EMethodNotAllowed sandik.ErrorCode = "method_not_allowed"
+	ETooManyRequests  sandik.ErrorCode = "too_many_requests" // over a limit of this client; see Retry-After
+	ETimeout          sandik.ErrorCode = "request_timeout"   // the body did not arrive in time
 )
 
 // StatusFor is the one place where an error becomes an HTTP status.
@@ -40,6 +42,10 @@ func StatusFor(code sandik.ErrorCode) int {
 		return http.StatusUnsupportedMediaType
 	case EMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case ETooManyRequests:
+		return http.StatusTooManyRequests
+	case ETimeout:
+		return http.StatusRequestTimeout
 	}
 	return http.StatusInternalServerError
 }
@@ -82,8 +88,8 @@ func (b *Base) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		} else {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sandik"`)
 		}
-	case http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", "1")
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		SetRetryAfter(w, err)
 	}
 	msg, problems := sandik.MessageOf(err), sandik.ProblemsOf(err)
 	if code == sandik.EInternal {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -33,6 +34,12 @@ type Config struct {
 	MaxInFlightWrites int
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Limits bound what one user, session or address can hold or do; the
+	// zero value limits nothing.
+	Limits Limits
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; from anyone else they are ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Base is the shared mux with what every route gets.
@@ -42,7 +49,8 @@ type Base struct {
 	mux      *http.ServeMux
 	metrics  *metrics
 	writes   chan struct{} // write slots; nil means no cap
-	patterns []string      // registered patterns, for tests and docs
+	guards   guards
+	patterns []string // registered patterns, for tests and docs
 }
 
 // Func is a handler that returns its error instead of writing it.
@@ -59,7 +67,7 @@ func New(cfg Config) *Base {
 	if cfg.Seq == nil {
 		cfg.Seq = func() int64 { return 0 }
 	}
-	b := &Base{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), metrics: newMetrics(cfg.Seq)}
+	b := &Base{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), metrics: newMetrics(cfg.Seq), guards: newGuards(cfg.Limits)}
 	if cfg.MaxInFlightWrites > 0 {
 		b.writes = make(chan struct{}, cfg.MaxInFlightWrites)
 	}
@@ -86,6 +94,9 @@ func (b *Base) Handle(pattern string, h Func, statuses ...int) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		setSecurityHeaders(w.Header())
+		if b.Secure(r) {
+			w.Header()["Strict-Transport-Security"] = hsts
+		}
 		b.metrics.inFlight.Inc()
 		defer func() {
 			if v := recover(); v != nil {
@@ -127,6 +138,7 @@ func (b *Base) logRequest(r *http.Request, route string, sw *statusWriter, d tim
 		slog.Int64("bytes", sw.bytes),
 		slog.Duration("took", d),
 		slog.String("user", string(sw.user)),
+		slog.String("client", b.ClientAddr(r).String()),
 	)
 }
 

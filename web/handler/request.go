@@ -22,6 +22,10 @@ func ReadJSON(w http.ResponseWriter, r *http.Request, limit int64, sh *strict.Sh
 	if r.ContentLength > limit {
 		return TooLarge(limit)
 	}
+	if rb, ok := r.Body.(*readBody); ok {
+		// Write has read it already, within the budgets.
+		return strict.Decode(rb.b, sh, v)
+	}
 	buf := GetBuffer()
 	defer PutBuffer(buf)
 	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {

@@ -49,6 +49,8 @@ type env struct {
 	*webtest.Env
 	base  *handler.Base
 	pages *Pages
+	// baseConfig adjusts the base's Config, if set.
+	baseConfig func(*handler.Config)
 }
 
 // newEnv serves the fixture registry; adjust changes the pages' Config.
@@ -72,6 +74,15 @@ func newEnvWith(t testing.TB, reg *sandik.Registry, adjust ...func(*Config)) *en
 	return e
 }
 
+// newBaseEnv is newEnv with the shared base's Config adjusted (limits,
+// trusted proxies).
+func newBaseEnv(t testing.TB, base func(*handler.Config), adjust ...func(*Config)) *env {
+	t.Helper()
+	e := &env{baseConfig: base}
+	e.Env = webtest.Start(t, webtest.Registry(t), openStore, e.mount(adjust...))
+	return e
+}
+
 // mount serves the pages on a base of their own, as web.New does beside
 // the API.
 func (e *env) mount(adjust ...func(*Config)) webtest.Mount {
@@ -80,7 +91,11 @@ func (e *env) mount(adjust ...func(*Config)) webtest.Mount {
 		for _, f := range adjust {
 			f(&cfg)
 		}
-		e.base = handler.New(handler.Config{Logger: w.Logger, Authenticate: w.Center.Authenticate, Seq: w.Center.Seq, MaxInFlightWrites: 4096})
+		hc := handler.Config{Logger: w.Logger, Authenticate: w.Center.Authenticate, Seq: w.Center.Seq, MaxInFlightWrites: 4096}
+		if e.baseConfig != nil {
+			e.baseConfig(&hc)
+		}
+		e.base = handler.New(hc)
 		e.pages = Mount(e.base, w.Center, cfg)
 		e.base.Handle("/", e.base.NotFound)
 		return e.base.Handler(), e.pages.Close

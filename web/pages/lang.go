@@ -122,7 +122,7 @@ func (p *Pages) setLang(w http.ResponseWriter, r *http.Request) error {
 		code = "tr"
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.b.Secure(r)})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 	return nil
 }

@@ -29,6 +29,9 @@ func (p *Pages) login(w http.ResponseWriter, r *http.Request) error {
 	if err := p.cop.Check(r); err != nil {
 		return p.errorPage(w, r, sandik.User{}, sandik.Errorf(sandik.EForbidden, "cross-origin request refused"))
 	}
+	if err := p.b.CheckLogin(r); err != nil {
+		return p.errorPage(w, r, sandik.User{}, err)
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	token := r.PostFormValue("token")
 	u, err := p.c.Authenticate(r.Context(), token)
@@ -36,7 +39,11 @@ func (p *Pages) login(w http.ResponseWriter, r *http.Request) error {
 		if sandik.CodeOf(err) != sandik.EUnauthorized {
 			return p.errorPage(w, r, sandik.User{}, err)
 		}
+		p.b.LoginFailed(r)
 		return p.renderLogin(w, r, http.StatusUnauthorized, p.langOf(r).T("login.bad"))
+	}
+	if err := p.b.SignIn(u.ID); err != nil {
+		return p.errorPage(w, r, sandik.User{}, err)
 	}
 	if err := p.sessions.end(r); err != nil {
 		return p.errorPage(w, r, sandik.User{}, err)
@@ -58,8 +65,8 @@ func (p *Pages) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := p.sessions.end(r); err != nil {
 		return p.errorPage(w, r, sandik.User{}, err)
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: p.sessions.cookieName(r), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: p.b.Secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }

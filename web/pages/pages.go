@@ -68,7 +68,7 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 		panic("pages: " + err.Error())
 	}
 	p.loc = istanbul()
-	p.sessions = newSessions(c.Sessions(), b.Log(), p.now)
+	p.sessions = newSessions(c.Sessions(), b.Log(), p.now, b.Secure)
 	p.cop = http.NewCrossOriginProtection()
 	p.broker = broker.New(c, cfg.LiveInterval, p.now)
 	p.live = newLiveCache()

@@ -177,6 +177,7 @@ func (p *Pages) errorPage(w http.ResponseWriter, r *http.Request, u sandik.User,
 		Message  string
 		Problems []string
 	}{p.baseOf(r, u, "error"), handler.StatusFor(code), msg, problems}
+	handler.SetRetryAfter(w, err)
 	return p.render(w, handler.StatusFor(code), "error", data)
 }
 

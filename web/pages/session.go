@@ -38,6 +38,9 @@ type sessions struct {
 	now   func() time.Time
 	idle  time.Duration
 	limit time.Duration
+	// secure says whether a request came over TLS, directly or through a
+	// trusted proxy (handler.Base.Secure).
+	secure func(*http.Request) bool
 }
 
 // Session lifetimes: an election night lasts 30 hours at the centre.
@@ -51,15 +54,16 @@ const (
 	sessionSweep = 100
 )
 
-func newSessions(store sandik.SessionStore, log *slog.Logger, now func() time.Time) *sessions {
-	return &sessions{store: store, log: log, now: now, idle: sessionIdle, limit: sessionAbsolute}
+func newSessions(store sandik.SessionStore, log *slog.Logger, now func() time.Time, secure func(*http.Request) bool) *sessions {
+	return &sessions{store: store, log: log, now: now, idle: sessionIdle, limit: sessionAbsolute, secure: secure}
 }
 
-// cookieName is __Host- prefixed over TLS, which pins the cookie to this
+// cookieName is __Host- prefixed over TLS (served with -tls-cert, or
+// behind a trusted proxy that says https), which pins the cookie to this
 // host and path "/" with Secure; plain HTTP (a laptop on a local network)
 // cannot use the prefix.
-func cookieName(r *http.Request) string {
-	if r.TLS != nil {
+func (ss *sessions) cookieName(r *http.Request) string {
+	if ss.secure(r) {
 		return "__Host-sandik_session"
 	}
 	return "sandik_session"
@@ -71,8 +75,8 @@ const sessionIDLen = 43
 
 // sessionKey returns the hash under which r's session is stored. A cookie
 // that cannot be one the server issued costs no look-up.
-func sessionKey(r *http.Request) ([32]byte, bool) {
-	ck, err := r.Cookie(cookieName(r))
+func (ss *sessions) key(r *http.Request) ([32]byte, bool) {
+	ck, err := r.Cookie(ss.cookieName(r))
 	if err != nil || len(ck.Value) != sessionIDLen {
 		return [32]byte{}, false
 	}
@@ -96,8 +100,8 @@ func (ss *sessions) start(w http.ResponseWriter, r *http.Request, u sandik.User,
 		return fmt.Errorf("open a session: %w", err)
 	}
 	ss.sweep(r.Context(), now)
-	http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: id, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionAbsolute / time.Second)})
+	http.SetCookie(w, &http.Cookie{Name: ss.cookieName(r), Value: id, Path: "/", HttpOnly: true,
+		Secure: ss.secure(r), SameSite: http.SameSiteStrictMode, MaxAge: int(sessionAbsolute / time.Second)})
 	return nil
 }
 
@@ -116,7 +120,7 @@ func (ss *sessions) expired(s sandik.Session, now time.Time) bool {
 // user returns the signed-in user of r, if the session is live and its
 // token still the user's. A store that cannot be read signs no one in.
 func (ss *sessions) user(r *http.Request) (sandik.User, bool) {
-	key, ok := sessionKey(r)
+	key, ok := ss.key(r)
 	if !ok {
 		return sandik.User{}, false
 	}
@@ -147,7 +151,7 @@ func (ss *sessions) user(r *http.Request) (sandik.User, bool) {
 
 // end deletes r's session, on every instance.
 func (ss *sessions) end(r *http.Request) error {
-	key, ok := sessionKey(r)
+	key, ok := ss.key(r)
 	if !ok {
 		return nil
 	}

@@ -83,6 +83,14 @@ const keepAlive = 15 * time.Second
 // may make the rendering it shares wrong for them, and the browser's
 // reconnection goes through the route's checks again.
 func (p *Pages) stream(w http.ResponseWriter, r *http.Request, u sandik.User, key string, build func(ev broker.Event) (*livePayload, error)) error {
+	// Each stream holds a connection, and so a file descriptor, for hours:
+	// one session or one user may hold only a few.
+	session, _ := p.sessions.key(r)
+	release, err := p.b.OpenStream(u.ID, string(session[:]))
+	if err != nil {
+		return err
+	}
+	defer release()
 	sub := p.broker.Subscribe()
 	if sub == nil {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)

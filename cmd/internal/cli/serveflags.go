@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"github.com/sandik-dev/sandik/web"
+	"github.com/sandik-dev/sandik/web/handler"
+	"github.com/sandik-dev/sandik/web/limits"
+)
+
+// ServeFlags are the settings of `sandik serve` beyond the database: the
+// transport, and the bounds one client is held to.
+type ServeFlags struct {
+	TLSCert, TLSKey string
+	trustedProxies  string
+	metricsToken    string
+	MaxConns        int
+	maxWrites       int
+	limits          handler.Limits
+	userBodyMiB     int64
+	totalBodyMiB    int64
+}
+
+func (s *ServeFlags) Register(fs *flag.FlagSet) {
+	s.limits = handler.DefaultLimits()
+	l := &s.limits
+	fs.StringVar(&s.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs -tls-key")
+	fs.StringVar(&s.TLSKey, "tls-key", "", "PEM private key of -tls-cert")
+	fs.StringVar(&s.trustedProxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default")
+	fs.StringVar(&s.metricsToken, "metrics-token", "", "bearer token /metrics requires; open when empty")
+	fs.IntVar(&s.MaxConns, "max-conns", 20000, "connections open at once; more wait to be accepted (0: no cap)")
+	fs.IntVar(&s.maxWrites, "max-writes", web.DefaultMaxInFlightWrites, "write requests served at once by everyone, past which 503 (-1: no cap)")
+	fs.IntVar(&l.WritesPerUser, "user-writes", l.WritesPerUser, "write requests one user may have in flight, bodies being read included; more get 429")
+	s.userBodyMiB, s.totalBodyMiB = l.BodyBytesPerUser>>20, l.BodyBytesTotal>>20
+	fs.Int64Var(&s.userBodyMiB, "user-body-mib", s.userBodyMiB, "MiB of request bodies one user may have in memory at once; more get 429")
+	fs.Int64Var(&s.totalBodyMiB, "body-mib", s.totalBodyMiB, "MiB of request bodies everyone may have in memory at once; more get 503")
+	fs.DurationVar(&l.BodyTimeout, "body-timeout", l.BodyTimeout, "time to receive a write's body")
+	fs.Var(&l.UserWrites, "user-write-rate", "writes per user: RATE/s or RATE/m, then the burst (or off)")
+	fs.Var(&l.AddrWrites, "addr-write-rate", "writes per client address: RATE/s or RATE/m, then the burst (or off)")
+	fs.Var(&l.LoginFailures, "login-fail-rate", "failed sign-ins and bad API tokens per client address before it must wait (or off)")
+	fs.Var(&l.SignIns, "sign-in-rate", "sign-ins (new sessions) per account (or off)")
+	fs.IntVar(&l.StreamsPerSession, "session-streams", l.StreamsPerSession, "live streams one browser session may hold open; more get 429")
+	fs.IntVar(&l.StreamsPerUser, "user-streams", l.StreamsPerUser, "live streams one user may hold open; more get 429")
+}
+
+// Config checks the flags and builds the web server's settings from them.
+func (s *ServeFlags) Config() (web.Config, error) {
+	var cfg web.Config
+	if (s.TLSCert == "") != (s.TLSKey == "") {
+		return cfg, fmt.Errorf("-tls-cert and -tls-key go together")
+	}
+	if s.TLSCert != "" {
+		// Read now, so that a bad pair stops the start with its reason.
+		if _, err := tls.LoadX509KeyPair(s.TLSCert, s.TLSKey); err != nil {
+			return cfg, fmt.Errorf("-tls-cert, -tls-key: %w", err)
+		}
+	}
+	proxies, err := handler.ParseProxies(s.trustedProxies)
+	if err != nil {
+		return cfg, fmt.Errorf("-trusted-proxies: %w", err)
+	}
+	if s.userBodyMiB < 1 || s.totalBodyMiB < s.userBodyMiB {
+		return cfg, fmt.Errorf("-user-body-mib must be at least 1 and -body-mib at least -user-body-mib")
+	}
+	l := s.limits
+	l.BodyBytesPerUser, l.BodyBytesTotal = s.userBodyMiB<<20, s.totalBodyMiB<<20
+	cfg.Limits, cfg.TrustedProxies, cfg.MetricsToken, cfg.MaxInFlightWrites = &l, proxies, s.metricsToken, s.maxWrites
+	return cfg, nil
+}
+
+// RaiseOpenFiles lifts the open-files limit as far as it goes: every
+// connection and live stream holds a file descriptor.
+func RaiseOpenFiles(log *slog.Logger, maxConns int) {
+	soft, hard, err := limits.RaiseOpenFiles()
+	if err != nil {
+		log.Warn("could not raise the open-files limit", "soft", soft, "hard", hard, "err", err)
+		return
+	}
+	log.Info("open-files limit", "soft", soft, "hard", hard)
+	if maxConns > 0 && soft < uint64(maxConns)+256 {
+		log.Warn("the open-files limit is below -max-conns; connections past it will fail to be accepted", "limit", soft, "max_conns", maxConns)
+	}
+}
