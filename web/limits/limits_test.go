@@ -80,8 +80,10 @@ func TestBucketsForget(t *testing.T) {
 
 func TestCounts(t *testing.T) {
 	c := NewCounts(2)
-	if !c.Acquire("a") || !c.Acquire("a") || c.Acquire("a") {
-		t.Fatal("cap of 2 not kept")
+	for i, want := range []bool{true, true, false} {
+		if got := c.Acquire("a"); got != want {
+			t.Fatalf("acquire %d of a cap of 2: %v, want %v", i+1, got, want)
+		}
 	}
 	if !c.Acquire("b") {
 		t.Fatal("another key refused")
