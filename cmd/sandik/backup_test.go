@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/store/sqlite"
 )
 
@@ -21,7 +22,7 @@ func TestBackupDuringAppends(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	live := openSQLite(t, filepath.Join(dir, "live.db"))
-	reg, _ := prepareStore(t, live)
+	reg, _ := proctest.PrepareStore(t, live)
 
 	var (
 		mu      sync.Mutex
@@ -121,7 +122,7 @@ func TestBackupDuringAppends(t *testing.T) {
 		}
 		after = want[len(want)-1].Seq
 	}
-	checkStore(t, backup, acks, nil)
+	proctest.CheckStore(t, backup, acks, nil)
 }
 
 // backupSubmission is submission i of one volunteer, each box in turn, so
@@ -144,7 +145,7 @@ func backupSubmission(reg *sandik.Registry, i int) sandik.Submission {
 func TestVerifyBackupCounts(t *testing.T) {
 	dir := t.TempDir()
 	st := openSQLite(t, filepath.Join(dir, "a.db"))
-	reg, _ := prepareStore(t, st)
+	reg, _ := proctest.PrepareStore(t, st)
 	if _, err := st.Append(context.Background(), []sandik.Submission{backupSubmission(reg, 0), backupSubmission(reg, 1)}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/chromium"
 	"github.com/sandik-dev/sandik/cmd/internal/chromium/chromiumtest"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/itiraz"
 )
@@ -70,7 +71,7 @@ func objectionDB(t *testing.T, db string) (box sandik.AreaCode, lawyerToken stri
 // board, files it and prints its petition.
 func TestBrowserObjectionFromDiscrepancy(t *testing.T) {
 	chrome := chromiumtest.Require(t)
-	dir, bin := buildSandik(t)
+	dir, bin := proctest.BuildSandik(t)
 	db := filepath.Join(dir, "itiraz.db")
 	box, token := objectionDB(t, db)
 	addr := freeAddr(t)

@@ -12,6 +12,7 @@ import (
 	"github.com/sandik-dev/sandik/anomaly"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 )
 
@@ -32,7 +33,7 @@ func TestMigrateStoreCopiesSettings(t *testing.T) {
 	first, last := filepath.Join(dir, "first.db"), filepath.Join(dir, "last.db")
 	ctx := context.Background()
 	st := openSQLite(t, first)
-	reg, _ := prepareStore(t, st)
+	reg, _ := proctest.PrepareStore(t, st)
 	election := reg.Elections[0].Code
 	at := time.Date(2024, 3, 31, 22, 0, 0, 123456789, time.UTC)
 	c, err := center.Open(ctx, center.Config{Store: st, Now: func() time.Time { return at }})

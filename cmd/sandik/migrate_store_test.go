@@ -12,6 +12,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/store/sqlite"
@@ -84,11 +85,11 @@ func openSQLite(t *testing.T, path string) *sqlite.Store {
 	return st
 }
 
-// fillForMigration writes the registry of prepareStore, a second user and
+// fillForMigration writes the registry of proctest.PrepareStore, a second user and
 // a log with agreeing double entries, a disagreeing pair and a correction.
 func fillForMigration(t *testing.T, path string) string {
 	st := openSQLite(t, path)
-	reg, token := prepareStore(t, st)
+	reg, token := proctest.PrepareStore(t, st)
 	boxes := map[sandik.AreaCode]bool{}
 	all := reg.RaceBoxes("race1")
 	for _, b := range all[:300] {
@@ -174,7 +175,7 @@ func TestOpenStoreChoosesBackend(t *testing.T) {
 // A PostgreSQL target that is not empty is refused and keeps what it had.
 func TestMigrateStoreRefusesNonEmptyPostgres(t *testing.T) {
 	url := pgtest.Schema(t)
-	st := openPostgres(t, url)
+	st := proctest.OpenPostgres(t, url)
 	if err := st.CreateUser(context.Background(), sandik.User{ID: "here", Name: "Here", Role: sandik.RoleAdmin}, [32]byte{1}); err != nil {
 		t.Fatal(err)
 	}

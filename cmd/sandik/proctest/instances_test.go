@@ -1,10 +1,9 @@
-package main
+package proctest
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"reflect"
 	"sync"
@@ -13,21 +12,10 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/store/postgres"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/tally"
 )
-
-// openPostgres opens the store at url for a test, closed when it ends.
-func openPostgres(t *testing.T, url string) *postgres.Store {
-	t.Helper()
-	st, err := postgres.Open(context.Background(), postgres.Options{URL: url, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 // TestTwoInstancesAgree starts two `sandik serve` on one PostgreSQL
 // database, submits to both at once over HTTP, and checks that both show
@@ -37,9 +25,9 @@ func TestTwoInstancesAgree(t *testing.T) {
 		t.Skip("builds and runs two real servers")
 	}
 	url := pgtest.Schema(t)
-	_, bin := buildSandik(t)
-	st := openPostgres(t, url)
-	reg, token := prepareStore(t, st)
+	_, bin := proctest.BuildSandik(t)
+	st := proctest.OpenPostgres(t, url)
+	reg, token := proctest.PrepareStore(t, st)
 	urls := make([]string, 2)
 	for i := range urls {
 		u, proc, _ := startServer(t, bin, url)
@@ -131,9 +119,9 @@ func TestKillOneInstance(t *testing.T) {
 		t.Skip("builds, runs and kills real servers")
 	}
 	url := pgtest.Schema(t)
-	_, bin := buildSandik(t)
-	st := openPostgres(t, url)
-	reg, token := prepareStore(t, st)
+	_, bin := proctest.BuildSandik(t)
+	st := proctest.OpenPostgres(t, url)
+	reg, token := proctest.PrepareStore(t, st)
 	victim, vproc, _ := startServer(t, bin, url)
 	survivor, sproc, _ := startServer(t, bin, url)
 	t.Cleanup(func() { sproc.Process.Signal(syscall.SIGTERM); sproc.Wait() })
@@ -193,7 +181,7 @@ func TestKillOneInstance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, boxes := checkStore(t, st, acked, refused)
+		want, boxes := proctest.CheckStore(t, st, acked, refused)
 		got := totalsAt(t, survivor, token, head)
 		again := totalsAt(t, restarted, token, head)
 		after, err := st.LastSeq(context.Background())

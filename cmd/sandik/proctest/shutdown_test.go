@@ -1,4 +1,4 @@
-package main
+package proctest
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 )
 
 // TestSigtermShutsDownCleanly: under load, SIGTERM makes `sandik serve`
@@ -19,7 +20,7 @@ func TestSigtermShutsDownCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and signals a real server")
 	}
-	dir, bin := buildSandik(t)
+	dir, bin := proctest.BuildSandik(t)
 	db := filepath.Join(dir, "term.db")
 	reg, token := prepareCrashDB(t, db)
 	url, proc, _ := startServer(t, bin, db)

@@ -1,4 +1,4 @@
-package main
+package proctest
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 )
 
 // privateCluster is a PostgreSQL server of the test's own, which it may
@@ -117,9 +119,9 @@ func TestPostgresCrashLosesNothing(t *testing.T) {
 	}
 	cycles := crashCycles(t, "SANDIK_PG_CRASH_CYCLES", 3)
 	pg := newPrivateCluster(t)
-	_, bin := buildSandik(t)
-	st := openPostgres(t, pg.url())
-	reg, token := prepareStore(t, st)
+	_, bin := proctest.BuildSandik(t)
+	st := proctest.OpenPostgres(t, pg.url())
+	reg, token := proctest.PrepareStore(t, st)
 	url, proc, _ := startServerLog(t, bin, pg.url(), newServerLog(t))
 	t.Cleanup(func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() })
 	seed := uint64(time.Now().UnixNano())

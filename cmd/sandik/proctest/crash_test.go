@@ -1,4 +1,4 @@
-package main
+package proctest
 
 import (
 	"bufio"
@@ -21,10 +21,8 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/center"
-	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/store/sqlite"
-	"github.com/sandik-dev/sandik/synth"
 )
 
 // TestKillNineLosesNothing submits over real HTTP to a real `sandik serve`,
@@ -37,7 +35,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 		t.Skip("builds and kills a real server")
 	}
 	cycles := crashCycles(t, "SANDIK_CRASH_CYCLES", 100)
-	dir, bin := buildSandik(t)
+	dir, bin := proctest.BuildSandik(t)
 	db := filepath.Join(dir, "crash.db")
 	reg, token := prepareCrashDB(t, db)
 	seed := uint64(time.Now().UnixNano())
@@ -147,49 +145,13 @@ func (l *crashLoad) counts() (acked, refused, unknown int) {
 	return len(l.acked), len(l.refused), l.unknown
 }
 
-// buildSandik builds the real binary into a fresh directory.
-func buildSandik(t *testing.T) (dir, bin string) {
-	dir = t.TempDir()
-	bin = filepath.Join(dir, "sandik")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return dir, bin
-}
-
 func prepareCrashDB(t *testing.T, db string) (*sandik.Registry, string) {
 	st, err := sqlite.Open(context.Background(), sqlite.Options{Path: db, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	return prepareStore(t, st)
-}
-
-// prepareStore imports a synthetic registry of 4,000 boxes and one race
-// into st and adds a volunteer, whose token it returns.
-func prepareStore(t *testing.T, st sandik.Store) (*sandik.Registry, string) {
-	ctx := context.Background()
-	c, err := center.Open(ctx, center.Config{Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	reg, err := synth.Registry(synth.Shape{Provinces: 4, DistrictsPerIl: 5, MahallesPerIlce: 10, BuildingsPerMah: 5, BoxesPerBuilding: 4,
-		Races: 1, Choices: 4, RegisteredPerBox: 300})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.ImportRegistry(ctx, reg); err != nil {
-		t.Fatal(err)
-	}
-	// A coordinator: the checks read provisional totals, which double
-	// entry keeps from those who only type.
-	token, err := c.CreateUser(ctx, sandik.User{ID: "crash", Name: "Crash Test", Role: sandik.RoleCoordinator})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reg, token
+	return proctest.PrepareStore(t, st)
 }
 
 // startServer starts `sandik serve` on a free port and waits until /healthz
@@ -295,77 +257,5 @@ func checkCrashDB(t *testing.T, db string, _ *sandik.Registry, acked map[sandik.
 		t.Fatal(err)
 	}
 	defer st.Close()
-	checkStore(t, st, acked, refused)
-}
-
-// checkStore checks st's log against what the clients were told and the
-// totals of a fresh centre against a recount of the log, which it returns.
-func checkStore(t *testing.T, st sandik.Store, acked map[sandik.SubmissionID]string, refused map[sandik.SubmissionID]bool) (validTotal int64, boxes int) {
-	ctx := context.Background()
-	logged := map[sandik.SubmissionID]string{}
-	for after := int64(0); ; {
-		page, err := st.Since(ctx, after, 10_000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(page) == 0 {
-			break
-		}
-		for _, s := range page {
-			if _, dup := logged[s.ID]; dup {
-				t.Errorf("id %s is in the log twice", s.ID)
-			}
-			logged[s.ID] = fmt.Sprintf("%s|%s|%d", s.Race, s.Box, s.Sheet.ValidTotal)
-		}
-		after = page[len(page)-1].Seq
-	}
-	lost, changed, unexpected := 0, 0, 0
-	for id, want := range acked {
-		got, ok := logged[id]
-		switch {
-		case !ok:
-			lost++
-		case got != want:
-			changed++
-		}
-	}
-	for id := range refused {
-		if _, ok := logged[id]; ok {
-			unexpected++
-		}
-	}
-	t.Logf("acknowledged %d, refused %d, in the log %d", len(acked), len(refused), len(logged))
-	if lost+changed+unexpected > 0 || len(acked) == 0 {
-		t.Fatalf("lost %d, changed %d, refused but present %d (acknowledged %d)", lost, changed, unexpected, len(acked))
-	}
-	c, err := center.Open(ctx, center.Config{Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	// Boxes are reused, always by the same user, so each later entry of a
-	// box is a correction: a box counts with its latest entry.
-	latest := map[sandik.AreaCode]int64{}
-	for after := int64(0); ; {
-		page, _ := st.Since(ctx, after, 10_000)
-		if len(page) == 0 {
-			break
-		}
-		for _, s := range page {
-			latest[s.Box] = s.Sheet.ValidTotal
-		}
-		after = page[len(page)-1].Seq
-	}
-	var want int64
-	for _, v := range latest {
-		want += v
-	}
-	tot, err := c.View(cli.Operator()).Totals("race1", "TR")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tot.Totals.Provisional.ValidTotal != want || tot.Totals.BoxesReported != len(latest) {
-		t.Fatalf("totals: valid %d over %d boxes; recount: %d over %d", tot.Totals.Provisional.ValidTotal, tot.Totals.BoxesReported, want, len(latest))
-	}
-	return want, len(latest)
+	proctest.CheckStore(t, st, acked, refused)
 }

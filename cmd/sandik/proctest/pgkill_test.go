@@ -1,4 +1,4 @@
-package main
+package proctest
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 )
 
@@ -28,9 +29,9 @@ func TestPostgresKillNineLosesNothing(t *testing.T) {
 	}
 	cycles := crashCycles(t, "SANDIK_CRASH_CYCLES", 40)
 	db := pgtest.Schema(t)
-	_, bin := buildSandik(t)
-	st := openPostgres(t, db)
-	reg, token := prepareStore(t, st)
+	_, bin := proctest.BuildSandik(t)
+	st := proctest.OpenPostgres(t, db)
+	reg, token := proctest.PrepareStore(t, st)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d, cycles %d", seed, cycles)
 	rng := rand.New(rand.NewPCG(seed, 3))
@@ -76,7 +77,7 @@ func TestPostgresKillNineLosesNothing(t *testing.T) {
 }
 
 // checkServed checks the log against what the clients were told
-// (checkStore), and the totals the server at url gives against a recount
+// (proctest.CheckStore), and the totals the server at url gives against a recount
 // of the log. A killed server's PostgreSQL backend may still commit the
 // batch it was sent, and a request whose client gave up may still be
 // committed, so the log can grow while it is read: the comparison counts
@@ -90,7 +91,7 @@ func checkServed(t *testing.T, st sandik.Store, url, token string, load *crashLo
 			t.Fatal(err)
 		}
 		got := totalsAt(t, url, token, head)
-		want, boxes := checkStore(t, st, load.acked, load.refused)
+		want, boxes := proctest.CheckStore(t, st, load.acked, load.refused)
 		after, err := st.LastSeq(ctx)
 		if err != nil {
 			t.Fatal(err)
