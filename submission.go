@@ -121,6 +121,10 @@ type Receipt struct {
 	// Replayed is true when the id was already in the log with the same
 	// content: nothing was written and the original receipt is returned.
 	Replayed bool `json:"replayed"`
+	// LeafIndex is the submission's leaf in the ledger (LedgerStore), or
+	// -1 when the ledger holds none for it (a log written before it had
+	// one).
+	LeafIndex int64 `json:"-"`
 }
 
 // Prefixes of the ids that imports give their rows. Clients may not use
