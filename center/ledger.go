@@ -33,6 +33,8 @@ type notary struct {
 	mu     sync.Mutex
 	signed chan struct{} // closed and replaced at every new checkpoint
 	saved  int64         // size of the last checkpoint saved
+	saving sync.Mutex    // held while a checkpoint is being saved
+	cache  *hashCache
 }
 
 // CheckpointFile is where the server keeps the latest checkpoint it
@@ -60,7 +62,7 @@ func openSigner(path, origin string, log interface{ Info(string, ...any) }) (*le
 
 func newNotary(store sandik.LedgerStore, signer *ledger.Signer, keyPath string, every time.Duration, now func() time.Time) *notary {
 	return &notary{store: store, signer: signer, file: CheckpointFile(keyPath), every: every, now: now,
-		wake: make(chan struct{}, 1), signed: make(chan struct{}), saved: -1}
+		wake: make(chan struct{}, 1), signed: make(chan struct{}), saved: -1, cache: newHashCache(store)}
 }
 
 // hashes reads the store's stored hashes for package ledger.
@@ -78,10 +80,14 @@ func hashes(ctx context.Context, s sandik.LedgerStore) tlog.HashReader {
 	})
 }
 
-// run signs until ctx ends.
+// run signs until ctx ends. Saving goes through the store's writer and
+// an fsync, so it runs beside the signing loop, not in it: callers
+// waiting for a signature never wait for a save.
 func (n *notary) run(ctx context.Context, onErr func(error)) {
 	t := time.NewTicker(n.every)
 	defer t.Stop()
+	var saves sync.WaitGroup
+	defer saves.Wait()
 	for {
 		save := false
 		select {
@@ -91,21 +97,37 @@ func (n *notary) run(ctx context.Context, onErr func(error)) {
 			save = true
 		case <-n.wake:
 		}
-		if err := n.sign(ctx, save); err != nil && ctx.Err() == nil {
+		if err := n.sign(ctx); err != nil && ctx.Err() == nil {
 			onErr(err)
+			continue
+		}
+		if save && n.saving.TryLock() {
+			saves.Go(func() {
+				defer n.saving.Unlock()
+				if err := n.save(ctx); err != nil && ctx.Err() == nil {
+					onErr(err)
+				}
+			})
 		}
 	}
 }
 
-// sign signs the ledger's current head if it grew, and saves it when asked.
-func (n *notary) sign(ctx context.Context, save bool) error {
+// sign signs the ledger's current head if it grew.
+func (n *notary) sign(ctx context.Context) error {
 	size, err := n.store.LedgerSize(ctx)
 	if err != nil {
 		return err
 	}
 	cur := n.latest.Load()
 	if cur == nil || size > cur.Size {
-		head, err := ledger.Tree{Size: size, Hashes: hashes(ctx, n.store)}.Head()
+		var from int64
+		if cur != nil {
+			from = cur.Size
+		}
+		if err := n.cache.grow(ctx, from, size); err != nil {
+			return err
+		}
+		head, err := ledger.Tree{Size: size, Hashes: n.cache.reader(ctx)}.Head()
 		if err != nil {
 			return err
 		}
@@ -120,7 +142,14 @@ func (n *notary) sign(ctx context.Context, save bool) error {
 		n.signed = make(chan struct{})
 		n.mu.Unlock()
 	}
-	if !save || cur.Size == n.saved {
+	return nil
+}
+
+// save keeps the latest checkpoint in the store and in the file beside
+// the key, unless it is kept already. The caller holds n.saving.
+func (n *notary) save(ctx context.Context) error {
+	cur := n.latest.Load()
+	if cur == nil || cur.Size == n.saved {
 		return nil
 	}
 	if err := n.store.SaveCheckpoint(ctx, *cur); err != nil {
@@ -168,7 +197,7 @@ func (n *notary) prove(ctx context.Context, rs []sandik.Receipt) ([]ledger.Recei
 	if err != nil {
 		return nil, err
 	}
-	tree := ledger.Tree{Size: cp.Size, Hashes: hashes(ctx, n.store)}
+	tree := ledger.Tree{Size: cp.Size, Hashes: n.cache.reader(ctx)}
 	out := make([]ledger.Receipt, len(rs))
 	for i, r := range rs {
 		leaf, err := tree.LeafHash(r.LeafIndex)
@@ -228,7 +257,9 @@ func (c *Center) openNotary(ctx context.Context, cfg Config) error {
 		return err
 	}
 	n := newNotary(c.store, signer, cfg.LedgerKey, every, c.now)
-	if err := n.sign(ctx, true); err != nil {
+	n.saving.Lock()
+	defer n.saving.Unlock()
+	if err := errors.Join(n.sign(ctx), n.save(ctx)); err != nil {
 		return fmt.Errorf("sign the first ledger checkpoint: %w", err)
 	}
 	c.notary = n
