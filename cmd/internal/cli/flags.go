@@ -52,6 +52,32 @@ type StoreFlags struct {
 	LogFormat string
 	// Rules is a JSON file of objection deadline rules (serve only).
 	Rules string
+	// LedgerKey is the file of the key that signs the ledger (serve, log
+	// verify); empty means beside the database (LedgerKeyPath).
+	LedgerKey string
+	// Serve is set by the commands that serve: they verify the ledger at
+	// start and sign it.
+	Serve bool
+	// Unverified is the reason to serve a ledger that does not verify
+	// (serve only); empty refuses to.
+	Unverified string
+}
+
+// RegisterLedger adds the flag of the ledger's key.
+func (s *StoreFlags) RegisterLedger(fs *flag.FlagSet) {
+	fs.StringVar(&s.LedgerKey, "ledger-key", "", "file of the Ed25519 key that signs the ledger's checkpoints, generated (mode 0600) if missing; default DB.ledger.key beside an SQLite file, sandik-ledger.key for PostgreSQL")
+}
+
+// LedgerKeyPath is the ledger key's file: the flag's, or one beside the
+// database.
+func (s *StoreFlags) LedgerKeyPath() string {
+	switch {
+	case s.LedgerKey != "":
+		return s.LedgerKey
+	case strings.HasPrefix(s.DB, "postgres://") || strings.HasPrefix(s.DB, "postgresql://"):
+		return "sandik-ledger.key"
+	}
+	return s.DB + ".ledger.key"
 }
 
 func (s *StoreFlags) Register(fs *flag.FlagSet) {
