@@ -139,8 +139,7 @@ func TestVerifyEditedStore(t *testing.T) {
 	wantFault(t, Verify(recs[:900], short, signed, vkey), 900, "stored tree shorter than the checkpoint")
 	wantFault(t, Verify(recs[:999], m.Tree(), sign(t, s, m, 990), vkey), 999, "records shorter than the stored tree")
 
-	var bad Record
-	bad = recs[5]
+	bad := recs[5]
 	bad.Kind = 0
 	wantFault(t, Verify(append(slices.Clone(recs[:5]), bad), m.Tree(), sign(t, s, m, 4), vkey), 5, "invalid record")
 
