@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
@@ -66,15 +69,67 @@ func (w *writer) appendLeaves(ctx context.Context, group []*request, answers []c
 	if err != nil {
 		return ledger.Edge{}, err
 	}
-	for k, rec := range lv.Records {
-		if _, err := w.insertLeaf.ExecContext(ctx, lv.First+int64(k), int64(rec.Kind), rec.ID, rec.Seq, rec.ContentHash[:]); err != nil {
-			return ledger.Edge{}, err
-		}
-	}
-	for k, h := range lv.Hashes {
-		if _, err := w.insertHash.ExecContext(ctx, lv.HashFrom+int64(k), h[:]); err != nil {
-			return ledger.Edge{}, err
-		}
+	if err := w.insertLeaves(ctx, lv); err != nil {
+		return ledger.Edge{}, err
 	}
 	return edge, nil
+}
+
+// leafChunk is how many rows one INSERT of ledger rows carries: a
+// statement per row cost the writer about as much as the submission's
+// own insert.
+const leafChunk = 128
+
+// insertLeaves writes lv's records and stored hashes, many rows per
+// statement.
+func (w *writer) insertLeaves(ctx context.Context, lv sqlstore.Leaves) error {
+	args := make([]any, 0, 5*leafChunk)
+	for from := 0; from < len(lv.Records); from += leafChunk {
+		recs := lv.Records[from:min(from+leafChunk, len(lv.Records))]
+		args = args[:0]
+		for k, r := range recs {
+			args = append(args, lv.First+int64(from+k), int64(r.Kind), r.ID, r.Seq, r.ContentHash[:])
+		}
+		if err := w.execRows(ctx, "INSERT INTO ledger_records (idx, kind, ref, seq, content_hash) VALUES ", "(?, ?, ?, ?, ?)", len(recs), args); err != nil {
+			return err
+		}
+	}
+	for from := 0; from < len(lv.Hashes); from += leafChunk {
+		hs := lv.Hashes[from:min(from+leafChunk, len(lv.Hashes))]
+		args = args[:0]
+		for k := range hs {
+			args = append(args, lv.HashFrom+int64(from+k), hs[k][:])
+		}
+		if err := w.execRows(ctx, "INSERT INTO ledger_hashes (idx, hash) VALUES ", "(?, ?)", len(hs), args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execRows runs an INSERT of n rows, preparing each statement (by its
+// text and n) once.
+func (w *writer) execRows(ctx context.Context, head, row string, n int, args []any) error {
+	key := head + strconv.Itoa(n)
+	st, ok := w.rowStmts[key]
+	if !ok {
+		var b strings.Builder
+		b.WriteString(head)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+		}
+		var err error
+		if st, err = w.conn.PrepareContext(ctx, b.String()); err != nil {
+			return err
+		}
+		if w.rowStmts == nil {
+			w.rowStmts = map[string]*sql.Stmt{}
+		}
+		w.rowStmts[key] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return err
 }

@@ -31,7 +31,8 @@ type writer struct {
 
 	begin, commit, savepoint, release, rollbackTo *sql.Stmt
 	insert, lookup                                *sql.Stmt
-	leafCount, insertLeaf, insertHash             *sql.Stmt
+	leafCount                                     *sql.Stmt
+	rowStmts                                      map[string]*sql.Stmt // by text and rows: see execRows
 
 	edges sqlstore.EdgeCache
 }
@@ -63,8 +64,6 @@ func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, 
 		{&w.insert, insertSubmission},
 		{&w.lookup, lookupSubmission},
 		{&w.leafCount, ledgerQueries.Size},
-		{&w.insertLeaf, `INSERT INTO ledger_records (idx, kind, ref, seq, content_hash) VALUES (?, ?, ?, ?, ?)`},
-		{&w.insertHash, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`},
 	} {
 		s, err := conn.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -232,9 +231,12 @@ func (w *writer) closeConn() error {
 }
 
 func (w *writer) closeStmts() {
-	for _, s := range []*sql.Stmt{w.begin, w.commit, w.savepoint, w.release, w.rollbackTo, w.insert, w.lookup, w.leafCount, w.insertLeaf, w.insertHash} {
+	for _, s := range []*sql.Stmt{w.begin, w.commit, w.savepoint, w.release, w.rollbackTo, w.insert, w.lookup, w.leafCount} {
 		if s != nil {
 			s.Close()
 		}
+	}
+	for _, s := range w.rowStmts {
+		s.Close()
 	}
 }
