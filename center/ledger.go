@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,6 +47,9 @@ func CheckpointFile(keyPath string) string { return keyPath + ".checkpoint" }
 // not exist.
 func openSigner(path, origin string, log interface{ Info(string, ...any) }) (*ledger.Signer, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
 		vkey, err := ledger.GenerateKey(path, origin)
 		if err != nil {
 			return nil, err

@@ -61,14 +61,16 @@ func verifyAtStart(ctx context.Context, st sandik.Store, sf *StoreFlags, log *sl
 	key := sf.LedgerKeyPath()
 	var err error
 	if _, serr := os.Stat(key); errors.Is(serr, fs.ErrNotExist) {
-		// A first start: the key is made next, and the ledger must be
-		// empty, or its leaves were signed by a key now lost.
-		size, lerr := st.LedgerSize(ctx)
-		switch {
-		case lerr != nil:
-			err = lerr
-		case size > 0:
-			err = fmt.Errorf("the ledger holds %d records but its key %s is missing, so no checkpoint can be checked", size, key)
+		// A first start: the key is made next. Commands that do not serve
+		// (imports) may have written leaves, unsigned: they are checked
+		// against the stored hashes. A checkpoint signed before means the
+		// key that signed it is lost, and nothing can be checked.
+		if _, cerr := st.LatestCheckpoint(ctx); cerr == nil {
+			err = fmt.Errorf("the ledger has signed checkpoints but its key %s is missing", key)
+		} else if sandik.CodeOf(cerr) != sandik.ENotFound {
+			err = cerr
+		} else {
+			err = audit.Run(ctx, st, "", audit.Options{})
 		}
 	} else {
 		err = VerifyLedger(ctx, st, key, "", func(format string, args ...any) {

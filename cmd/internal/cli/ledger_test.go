@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,8 +37,8 @@ func TestVerifyAtStart(t *testing.T) {
 	if _, err := st.Append(ctx, storetest.Subs("a", 5)); err != nil {
 		t.Fatal(err)
 	}
-	if err := verifyAtStart(ctx, st, sf, log); err == nil || !strings.Contains(err.Error(), "key") {
-		t.Fatalf("leaves without a key: %v", err)
+	if err := verifyAtStart(ctx, st, sf, log); err != nil {
+		t.Fatalf("unsigned leaves (an import before the first start): %v", err)
 	}
 	c, err := center.Open(ctx, center.Config{Store: st, LedgerKey: sf.LedgerKeyPath()})
 	if err != nil {
@@ -70,5 +71,13 @@ func TestVerifyAtStart(t *testing.T) {
 	sf.Unverified = "the auditor has a copy"
 	if err := verifyAtStart(ctx, st, sf, log); err != nil {
 		t.Fatalf("with a reason: %v", err)
+	}
+	sf.Unverified = ""
+	// Checkpoints were signed, and the key is gone.
+	if err := os.Rename(sf.LedgerKeyPath(), sf.LedgerKeyPath()+".lost"); err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyAtStart(ctx, st, sf, log); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("a lost key: %v", err)
 	}
 }
