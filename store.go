@@ -206,5 +206,6 @@ type Store interface {
 	SessionStore
 	SettingStore
 	CaseStore
+	LedgerStore
 	Close() error
 }

@@ -121,6 +121,10 @@ type Receipt struct {
 	// Replayed is true when the id was already in the log with the same
 	// content: nothing was written and the original receipt is returned.
 	Replayed bool `json:"replayed"`
+	// LeafIndex is the submission's leaf in the ledger (LedgerStore), or
+	// -1 when the ledger holds none for it (a log written before it had
+	// one).
+	LeafIndex int64 `json:"-"`
 }
 
 // RuleOverQuota is the rule a sheet breaks when its box has had as many

@@ -47,6 +47,17 @@ type Config struct {
 	// sandik.DefaultMaxPeoplePerBox.
 	MaxEntriesPerPerson int
 	MaxPeoplePerBox     int
+	// LedgerKey is the file of the key that signs the ledger's
+	// checkpoints, generated (mode 0600) if it does not exist; the latest
+	// saved checkpoint is kept beside it (CheckpointFile). Empty: no
+	// checkpoints are signed and answers carry no ledger receipts.
+	LedgerKey string
+	// LedgerOrigin names the log in a key generated now. Default
+	// "sandik.local/ledger".
+	LedgerOrigin string
+	// CheckpointEvery is how often a checkpoint is signed and saved when
+	// the ledger grew. Zero means one second.
+	CheckpointEvery time.Duration
 }
 
 // Center is the running service.
@@ -74,6 +85,8 @@ type Center struct {
 
 	cancel context.CancelFunc
 	done   chan struct{}
+	signer chan struct{} // closed when the notary has stopped
+	notary *notary
 	err    atomic.Pointer[error] // the follower's last error, nil while it keeps up
 }
 
@@ -115,10 +128,20 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 		return nil, err
 	}
 	c.engine.Store(eng)
+	if err := c.openNotary(ctx, cfg); err != nil {
+		return nil, err
+	}
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c.cancel = cancel
 	c.done = make(chan struct{})
 	go c.follow(fctx)
+	c.signer = make(chan struct{})
+	go func() {
+		defer close(c.signer)
+		if c.notary != nil {
+			c.notary.run(fctx, func(err error) { c.log.Error("sign ledger checkpoint", "err", err) })
+		}
+	}()
 	return c, nil
 }
 
@@ -230,6 +253,7 @@ func (c *Center) Close() error {
 	if c.cancel != nil {
 		c.cancel()
 		<-c.done
+		<-c.signer
 	}
 	return nil
 }

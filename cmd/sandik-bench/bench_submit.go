@@ -31,6 +31,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 	rate := fs.Int("rate", 0, "open model: submissions per second at fixed intended send times (0: as fast as the server answers)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP run (server and load generator) to this file")
 	db := fs.String("db", "", "an empty PostgreSQL database (postgres:// URL) to run on; default a temporary SQLite file")
+	receipts := fs.Bool("receipts", true, "sign ledger checkpoints and answer every submission with its ledger receipt (key in a temporary directory)")
 	instances := fs.Int("instances", 1, "instances sharing the PostgreSQL database, each with its own HTTP server; connections are spread over them")
 	if err := e.Parse(fs, args); err != nil {
 		return err
@@ -67,7 +68,18 @@ func benchSubmit(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := center.Open(e.Ctx, center.Config{Store: st, Logger: log})
+	keyDir, err := os.MkdirTemp("", "sandik-bench-key-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(keyDir)
+	ledgerKey := func() string {
+		if !*receipts {
+			return ""
+		}
+		return filepath.Join(keyDir, "ledger.key")
+	}
+	c, err := center.Open(e.Ctx, center.Config{Store: st, Logger: log, LedgerKey: ledgerKey()})
 	if err != nil {
 		return err
 	}
@@ -118,7 +130,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 			return err
 		}
 		defer sti.Close()
-		ci, err := center.Open(e.Ctx, center.Config{Store: sti, Logger: log})
+		ci, err := center.Open(e.Ctx, center.Config{Store: sti, Logger: log, LedgerKey: ledgerKey()})
 		if err != nil {
 			return err
 		}

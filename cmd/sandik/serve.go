@@ -11,6 +11,9 @@ func cmdServe(e *cli.Env, args []string) error {
 	fs := e.Flags("serve", "serve [flags]")
 	var sf cli.StoreFlags
 	sf.Register(fs)
+	sf.RegisterLedger(fs)
+	sf.Serve = true
+	fs.StringVar(&sf.Unverified, "serve-unverified-log", "", "serve even if the ledger does not verify at start, for this reason (logged with the fault)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&sf.Rules, "deadline-rules", "", "JSON file of objection deadline rules (docs/itiraz.md); Law 298's by default")
 	fs.IntVar(&sf.BlindMin, "blind-min-boxes", sandik.DefaultBlindMinBoxes, "least boxes of an area whose verified totals observers and volunteers may read")

@@ -64,6 +64,7 @@ type Store struct {
 	// Submission… read columns through query; CreateUser, SetUserAreas
 	// and SaveUsers go through saveUsers.
 	logReads
+	ledgerReads
 	userWrites
 
 	writer   *writer
@@ -121,6 +122,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	s.db = sqlstore.DB{Name: "postgres", Query: queryOn(pool)}
 	s.userWrites = sqlstore.NewUserWrites("postgres", s.saveUsers)
 	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
+	s.ledgerReads = sqlstore.NewLedgerReads(s.db, s.exec, ledgerQueries)
 	s.close = sync.OnceValue(s.shutdown)
 	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&s.schema); err != nil {
 		return fail(err)

@@ -29,6 +29,7 @@ type inserts struct {
 	invalid                                        []int64
 	hash                                           [][]byte
 	firstSeq                                       int64
+	rows                                           []*row // for their ledger records
 }
 
 // insertSubmissions numbers the rows below the head its transaction has
@@ -53,6 +54,7 @@ func (in *inserts) add(seq int64, r *row) {
 	s := r.sub
 	t := &s.Sheet
 	in.seq = append(in.seq, seq)
+	in.rows = append(in.rows, r)
 	in.id = append(in.id, string(s.ID))
 	in.race = append(in.race, string(s.Race))
 	in.box = append(in.box, string(s.Box))

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
@@ -23,6 +24,15 @@ type result struct {
 	receipts []sandik.Receipt // one per row
 	local    []bool           // receipts numbered within the group, not yet shifted by the head
 	err      error
+}
+
+// setLeaves sets the leaf of every receipt whose row the group wrote.
+func (r *result) setLeaves(leaves map[sandik.SubmissionID]int64) {
+	for i := range r.receipts {
+		if leaf, ok := leaves[r.receipts[i].ID]; ok {
+			r.receipts[i].LeafIndex = leaf
+		}
+	}
 }
 
 // shift turns the group's numbers into sequence numbers.
@@ -48,6 +58,7 @@ type writer struct {
 	// beforeInsert, when set (by tests), runs between the look-up and the
 	// insert of every attempt.
 	beforeInsert func()
+	edges        sqlstore.EdgeCache
 }
 
 func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
@@ -87,6 +98,7 @@ type stored struct {
 	receivedAt int64
 	hash       []byte
 	warnings   int64
+	leaf       int64
 }
 
 // commitGroup looks up which of the group's ids are in the log, answers
@@ -130,7 +142,8 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 		if w.beforeInsert != nil {
 			w.beforeInsert()
 		}
-		head, err = w.insert(ctx, c, &ins, n)
+		var leaves map[sandik.SubmissionID]int64
+		head, leaves, err = w.insert(ctx, c, &ins, n)
 		if err != nil && sqlState(err) == "" {
 			// No answer from the server: the COMMIT may have happened.
 			if h, ok := w.resolve(&ins, n); ok {
@@ -146,13 +159,16 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 		}
 		for i := range results {
 			results[i].shift(head - n)
+			results[i].setLeaves(leaves)
 		}
 		return head, "", nil
 	}
 }
 
 func lookUp(ctx context.Context, c *pgxpool.Conn, ids []string) (map[sandik.SubmissionID]stored, error) {
-	rows, err := c.Query(ctx, `SELECT client_id, seq, received_at, hash, warnings FROM submissions WHERE client_id = ANY($1)`, ids)
+	rows, err := c.Query(ctx, `SELECT client_id, seq, received_at, hash, warnings,
+	coalesce((SELECT idx FROM ledger_records l WHERE l.seq = s.seq AND l.ref = s.client_id), -1)
+FROM submissions s WHERE client_id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -161,30 +177,67 @@ func lookUp(ctx context.Context, c *pgxpool.Conn, ids []string) (map[sandik.Subm
 		id string
 		s  stored
 	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &s.seq, &s.receivedAt, &s.hash, &s.warnings}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&id, &s.seq, &s.receivedAt, &s.hash, &s.warnings, &s.leaf}, func() error {
 		existing[sandik.SubmissionID(id)] = s
 		return nil
 	})
 	return existing, err
 }
 
-// insert commits the n rows of ins and returns the new head.
-func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, err error) {
+// insert commits the n rows of ins, with their leaves in the ledger, and
+// returns the new head and each row's leaf.
+//
+// Two round trips: the first begins, moves log_head on (taking its lock)
+// and reads the ledger's size; the second inserts the rows, the ledger
+// records and their stored hashes, notifies and commits. The leaves'
+// hashes depend on the seqs and the ledger's edge, known only once the
+// lock is held, so the lock is held across one round trip to this
+// process (two when the cached edge is stale, as after another instance
+// wrote): that is what the ledger costs in PostgreSQL, where before the
+// lock was held only while the server worked. Every instance takes the
+// same lock, so leaves follow the log's one total order by seq.
+func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
 	var b pgx.Batch
+	var size int64
 	b.Queue("BEGIN")
 	b.Queue(`UPDATE log_head SET seq = seq + $1 RETURNING seq`, n).QueryRow(func(row pgx.Row) error { return row.Scan(&head) })
+	b.Queue(ledgerQueries.Size).QueryRow(func(row pgx.Row) error { return row.Scan(&size) })
+	if err := c.SendBatch(ctx, &b).Close(); err != nil {
+		rollback(c)
+		return 0, nil, err
+	}
+	db := sqlstore.DB{Name: "postgres", Query: queryOn(c)}
+	edge, err := w.edges.At(size, sqlstore.HashReader(ctx, db, ledgerQueries))
+	if err != nil {
+		rollback(c)
+		return 0, nil, err
+	}
+	recs := make([]ledger.Record, len(ins.seq))
+	leaves = make(map[sandik.SubmissionID]int64, len(ins.seq))
+	for i := range ins.seq {
+		recs[i] = ins.rows[i].Record(head - n + ins.seq[i])
+		leaves[ins.rows[i].ID] = size + int64(i)
+	}
+	lv, err := sqlstore.AppendLeaves(&edge, recs)
+	if err != nil {
+		rollback(c)
+		return 0, nil, err
+	}
+	b = pgx.Batch{}
 	b.Queue(insertSubmissions, append([]any{n}, ins.args()...)...)
+	queueLeaves(&b, lv)
 	b.Queue(`SELECT pg_notify($1, (SELECT seq FROM log_head)::text)`, w.channel)
 	var tag string
 	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct.String(); return nil })
 	if err := c.SendBatch(ctx, &b).Close(); err != nil {
 		rollback(c)
-		return 0, err
+		return 0, nil, err
 	}
 	if tag != "COMMIT" {
-		return 0, fmt.Errorf("the transaction was rolled back (%s)", tag)
+		return 0, nil, fmt.Errorf("the transaction was rolled back (%s)", tag)
 	}
-	return head, nil
+	w.edges.Committed(edge)
+	return head, leaves, nil
 }
 
 // resolve finds out, on a fresh connection, whether a transaction whose
@@ -248,7 +301,7 @@ func decide(rows []row, existing map[sandik.SubmissionID]stored, fresh map[sandi
 	for i := range rows {
 		rw := &rows[i]
 		if s, ok := existing[rw.ID]; ok {
-			rs[i] = rw.Replayed(s.seq, s.receivedAt, s.warnings)
+			rs[i] = rw.Replayed(s.seq, s.receivedAt, s.warnings, s.leaf)
 			continue
 		}
 		local[i] = true

@@ -59,9 +59,10 @@ type Store struct {
 	log  *slog.Logger
 	now  func() time.Time
 
-	read     *sql.DB     // query_only pool
-	db       sqlstore.DB // reads from it
-	logReads             // Since, Submission…: packed copies, through query
+	read        *sql.DB     // query_only pool
+	db          sqlstore.DB // reads from it
+	logReads                // Since, Submission…: packed copies, through query
+	ledgerReads             // LedgerSize, LedgerRecords…
 
 	writer     *writer
 	queue      *commitq.Queue[work]
@@ -140,6 +141,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	}
 	s.db = sqlstore.DB{Name: "sqlite", Query: queryOn(s.read)}
 	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
+	s.ledgerReads = sqlstore.NewLedgerReads(s.db, s.exec, ledgerQueries)
 	s.read.SetMaxOpenConns(opt.Readers)
 	s.read.SetMaxIdleConns(opt.Readers)
 	if err := s.read.PingContext(ctx); err != nil {

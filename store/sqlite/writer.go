@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
@@ -30,6 +31,10 @@ type writer struct {
 
 	begin, commit, savepoint, release, rollbackTo *sql.Stmt
 	insert, lookup                                *sql.Stmt
+	leafCount                                     *sql.Stmt
+	rowStmts                                      map[string]*sql.Stmt // by text and rows: see execRows
+
+	edges sqlstore.EdgeCache
 }
 
 const (
@@ -38,7 +43,9 @@ const (
 	valid_upon_objection, valid_total, invalid_total, votes, hash, warnings, packed)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (client_id) DO NOTHING`
-	lookupSubmission = `SELECT seq, received_at, hash, warnings FROM submissions WHERE client_id = ?`
+	lookupSubmission = `SELECT seq, received_at, hash, warnings,
+	coalesce((SELECT idx FROM ledger_records l WHERE l.seq = s.seq AND l.ref = s.client_id), -1)
+FROM submissions s WHERE client_id = ?`
 )
 
 // startWriter prepares the writer's statements and starts the queue that
@@ -56,6 +63,7 @@ func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, 
 		{&w.rollbackTo, "ROLLBACK TO caller"},
 		{&w.insert, insertSubmission},
 		{&w.lookup, lookupSubmission},
+		{&w.leafCount, ledgerQueries.Size},
 	} {
 		s, err := conn.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -88,11 +96,11 @@ func (w *writer) runJob(r *request) error {
 func (w *writer) commitGroup(group []*request) commitq.Outcome {
 	ctx := context.Background() // callers' contexts must not interrupt a shared transaction
 	answers := make([]commitq.Answer, len(group))
-	last, stage, err := w.writeGroup(ctx, group, answers, len(group))
+	last, edge, stage, err := w.writeGroup(ctx, group, answers, len(group))
 	var redo redoFrom
 	if errors.As(err, &redo) {
 		rollback(w.conn)
-		last, stage, err = w.writeGroup(ctx, group, answers, int(redo))
+		last, edge, stage, err = w.writeGroup(ctx, group, answers, int(redo))
 	}
 	var took time.Duration
 	if err == nil {
@@ -101,6 +109,9 @@ func (w *writer) commitGroup(group []*request) commitq.Outcome {
 			stage = "commit"
 		}
 		took = time.Since(start)
+		if err == nil {
+			w.edges.Committed(edge)
+		}
 	}
 	if err != nil {
 		rollback(w.conn)
@@ -122,7 +133,19 @@ func (r redoFrom) Error() string {
 // them: at the first conflict it records it and returns redoFrom, and the
 // second pass puts a savepoint around each later request so that a
 // conflict there undoes only that caller's rows.
-func (w *writer) writeGroup(ctx context.Context, group []*request, answers []commitq.Answer, savepointsFrom int) (last int64, stage string, err error) {
+func (w *writer) writeGroup(ctx context.Context, group []*request, answers []commitq.Answer, savepointsFrom int) (last int64, edge ledger.Edge, stage string, err error) {
+	last, stage, err = w.writeRequests(ctx, group, answers, savepointsFrom)
+	if err != nil {
+		return 0, edge, stage, err
+	}
+	edge, err = w.appendLeaves(ctx, group, answers)
+	if err != nil {
+		return 0, edge, "ledger", err
+	}
+	return last, edge, "", nil
+}
+
+func (w *writer) writeRequests(ctx context.Context, group []*request, answers []commitq.Answer, savepointsFrom int) (last int64, stage string, err error) {
 	if _, err := w.begin.ExecContext(ctx); err != nil {
 		return 0, "begin", err
 	}
@@ -169,8 +192,8 @@ func (w *writer) writeGroup(ctx context.Context, group []*request, answers []com
 func (w *writer) writeRows(ctx context.Context, rows []row) ([]sandik.Receipt, error) {
 	rs := make([]sandik.Receipt, len(rows))
 	var (
-		hash                []byte
-		seq, recv, warnings int64
+		hash                      []byte
+		seq, recv, warnings, leaf int64
 	)
 	for i := range rows {
 		rw := &rows[i]
@@ -187,13 +210,13 @@ func (w *writer) writeRows(ctx context.Context, rows []row) ([]sandik.Receipt, e
 			rs[i] = rw.Receipt(seq)
 			continue
 		}
-		if err := w.lookup.QueryRowContext(ctx, string(rw.ID)).Scan(&seq, &recv, &hash, &warnings); err != nil {
+		if err := w.lookup.QueryRowContext(ctx, string(rw.ID)).Scan(&seq, &recv, &hash, &warnings, &leaf); err != nil {
 			return nil, fmt.Errorf("look up submission %q: %w", rw.ID, err)
 		}
 		if string(hash) != string(rw.Hash[:]) {
 			return nil, sqlstore.Conflict(rw.ID)
 		}
-		rs[i] = rw.Replayed(seq, recv, warnings)
+		rs[i] = rw.Replayed(seq, recv, warnings, leaf)
 	}
 	return rs, nil
 }
@@ -208,9 +231,12 @@ func (w *writer) closeConn() error {
 }
 
 func (w *writer) closeStmts() {
-	for _, s := range []*sql.Stmt{w.begin, w.commit, w.savepoint, w.release, w.rollbackTo, w.insert, w.lookup} {
+	for _, s := range []*sql.Stmt{w.begin, w.commit, w.savepoint, w.release, w.rollbackTo, w.insert, w.lookup, w.leafCount} {
 		if s != nil {
 			s.Close()
 		}
+	}
+	for _, s := range w.rowStmts {
+		s.Close()
 	}
 }

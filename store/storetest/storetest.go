@@ -42,6 +42,7 @@ func Run(t *testing.T, o Opener) {
 		{"Durability", durabilityTests},
 		{"Objections", itirazTests},
 		{"Instances", instanceTests},
+		{"Ledger", ledgerTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -60,6 +60,8 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/cases/{id}/petition":                    caseRoles,
 	"GET /api/v1/evidence/{sha256}":                      caseRoles,
 	"GET /api/v1/deadlines":                              caseRoles,
+	"GET /api/v1/log/checkpoint":                         allRoles,
+	"GET /api/v1/log/proof":                              allRoles,
 	"GET /api/v1/areas":                                  allRoles,
 	"GET /api/v1/areas/{code}":                           allRoles,
 	"GET /api/v1/openapi.yaml":                           nil, // public
@@ -93,6 +95,9 @@ func TestAuthMatrix(t *testing.T) {
 			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "m-"+owner).Replace(path)
 			var body any
 			var header []string
+			if p == "GET /api/v1/log/proof" {
+				path += "?from=1&to=1"
+			}
 			if strings.Contains(p, "/cases") || strings.Contains(p, "/evidence/") {
 				path, body, header = caseRequest(fx, p)
 			}

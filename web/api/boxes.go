@@ -149,5 +149,11 @@ func (a *API) adjudicate(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	if err != nil {
 		return err
 	}
-	return a.b.WriteReceipt(w, handler.ReceiptOf(rec))
+	proofs, err := a.c.Prove(r.Context(), []sandik.Receipt{rec})
+	if err != nil {
+		return err
+	}
+	out := handler.ReceiptOf(rec)
+	out.Ledger = proofOf(proofs, 0)
+	return a.b.WriteReceipt(w, out)
 }

@@ -41,6 +41,9 @@ func (a *API) routes() {
 	handle("GET /api/v1/evidence/{sha256}", user(casefile.Evidence(a.c)), http.StatusOK)
 	handle("GET /api/v1/deadlines", user(a.getDeadlines), http.StatusOK)
 
+	handle("GET /api/v1/log/checkpoint", user(a.getCheckpoint), http.StatusOK)
+	handle("GET /api/v1/log/proof", user(a.getProof), http.StatusOK)
+
 	handle("GET /api/v1/areas", user(a.listAreas), http.StatusOK)
 	handle("GET /api/v1/areas/{code}", user(a.getArea), http.StatusOK)
 

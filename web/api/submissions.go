@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/strict"
 )
@@ -28,7 +29,12 @@ func (a *API) submit(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 	if err != nil {
 		return err
 	}
+	proofs, err := a.c.Prove(r.Context(), rs)
+	if err != nil {
+		return err
+	}
 	out := handler.ReceiptOf(rs[0])
+	out.Ledger = proofOf(proofs, 0)
 	if wait {
 		out.Status = a.waitStatus(r.Context(), u, out.Seq, in.Race, in.Box)
 	}
@@ -65,12 +71,17 @@ func (a *API) submitBatch(w http.ResponseWriter, r *http.Request, u sandik.User)
 		}
 		return err
 	}
+	proofs, err := a.c.Prove(r.Context(), rs)
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Receipts []handler.Receipt `json:"receipts"`
 	}{make([]handler.Receipt, len(rs))}
 	status := http.StatusOK
 	for i := range rs {
 		out.Receipts[i] = handler.ReceiptOf(rs[i])
+		out.Receipts[i].Ledger = proofOf(proofs, i)
 		if !rs[i].Replayed {
 			status = http.StatusCreated
 		}
@@ -80,6 +91,14 @@ func (a *API) submitBatch(w http.ResponseWriter, r *http.Request, u sandik.User)
 	}
 	a.b.WriteJSON(w, status, out)
 	return nil
+}
+
+// proofOf is the i-th ledger receipt, nil when the server signs none.
+func proofOf(proofs []ledger.Receipt, i int) *ledger.Receipt {
+	if proofs == nil {
+		return nil
+	}
+	return &proofs[i]
 }
 
 // prefixProblems names the fields of a one-item batch as items[0].…, as

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/web/strict"
 )
 
@@ -26,6 +27,10 @@ type Receipt struct {
 	// Status is the box's status in the race once the tally reflects the
 	// submission; only with ?wait=1, and only if that happened in time.
 	Status *sandik.BoxStatus `json:"status,omitempty"`
+	// Ledger proves the submission is a leaf of the signed log: its leaf,
+	// a signed checkpoint covering it and the inclusion proof. Absent
+	// when the server signs no ledger.
+	Ledger *ledger.Receipt `json:"receipt,omitempty"`
 }
 
 // ReceiptOf is r as it is answered.

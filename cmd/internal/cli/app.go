@@ -31,7 +31,15 @@ func OpenApp(ctx context.Context, sf *StoreFlags, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	c, err := center.Open(ctx, center.Config{Store: st, Logger: log, DeadlineRules: rules, BlindMinBoxes: sf.BlindMin})
+	var key string
+	if sf.Serve {
+		if err := verifyAtStart(ctx, st, sf, log); err != nil {
+			st.Close()
+			return nil, err
+		}
+		key = sf.LedgerKeyPath()
+	}
+	c, err := center.Open(ctx, center.Config{Store: st, Logger: log, DeadlineRules: rules, LedgerKey: key, BlindMinBoxes: sf.BlindMin})
 	if err != nil {
 		st.Close()
 		return nil, err

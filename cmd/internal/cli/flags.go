@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -55,6 +59,39 @@ type StoreFlags struct {
 
 	// BlindMin is -blind-min-boxes (serve only): center.Config.BlindMinBoxes.
 	BlindMin int
+	// LedgerKey is the file of the key that signs the ledger (serve, log
+	// verify); empty means beside the database (LedgerKeyPath).
+	LedgerKey string
+	// Serve is set by the commands that serve: they verify the ledger at
+	// start and sign it.
+	Serve bool
+	// Unverified is the reason to serve a ledger that does not verify
+	// (serve only); empty refuses to.
+	Unverified string
+}
+
+// RegisterLedger adds the flag of the ledger's key.
+func (s *StoreFlags) RegisterLedger(fs *flag.FlagSet) {
+	fs.StringVar(&s.LedgerKey, "ledger-key", "", "file of the Ed25519 key that signs the ledger's checkpoints, generated (mode 0600) if missing; default DB.ledger.key beside an SQLite file; for PostgreSQL, one named after the URL in the user's configuration directory")
+}
+
+// LedgerKeyPath is the ledger key's file: the flag's, or one beside the
+// database.
+func (s *StoreFlags) LedgerKeyPath() string {
+	switch {
+	case s.LedgerKey != "":
+		return s.LedgerKey
+	case strings.HasPrefix(s.DB, "postgres://") || strings.HasPrefix(s.DB, "postgresql://"):
+		// One key per database, found again by every instance of this
+		// user that serves it: named after the URL without its password.
+		sum := sha256.Sum256([]byte(DisplayDB(s.DB)))
+		name := "sandik-ledger-" + hex.EncodeToString(sum[:6]) + ".key"
+		if dir, err := os.UserConfigDir(); err == nil {
+			return filepath.Join(dir, "sandik", name)
+		}
+		return name
+	}
+	return s.DB + ".ledger.key"
 }
 
 func (s *StoreFlags) Register(fs *flag.FlagSet) {

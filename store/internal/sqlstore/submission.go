@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
 )
 
 // Pending is a submission on its way to a writer, with what the writer
@@ -15,17 +16,18 @@ type Pending struct {
 	Hash       [32]byte
 	ReceivedAt int64 // Unix nanoseconds, stamped when the submission had none
 	Warnings   sandik.Warnings
+	LeafKind   ledger.Kind // of the record the submission makes
 }
 
 // Receipt is the answer for p written at seq.
 func (p *Pending) Receipt(seq int64) sandik.Receipt {
-	return sandik.Receipt{Seq: seq, ID: p.ID, ReceivedAt: Time(p.ReceivedAt), Warnings: p.Warnings}
+	return sandik.Receipt{Seq: seq, ID: p.ID, ReceivedAt: Time(p.ReceivedAt), Warnings: p.Warnings, LeafIndex: -1}
 }
 
 // Replayed is the answer for p when the log already holds it, the same,
-// at seq: the receipt it got then.
-func (p *Pending) Replayed(seq, receivedAt, warnings int64) sandik.Receipt {
-	return sandik.Receipt{Seq: seq, ID: p.ID, ReceivedAt: Time(receivedAt), Warnings: sandik.Warnings(warnings), Replayed: true}
+// at seq with the given leaf (-1 for none): the receipt it got then.
+func (p *Pending) Replayed(seq, receivedAt, warnings, leaf int64) sandik.Receipt {
+	return sandik.Receipt{Seq: seq, ID: p.ID, ReceivedAt: Time(receivedAt), Warnings: sandik.Warnings(warnings), Replayed: true, LeafIndex: leaf}
 }
 
 // Append implements sandik.LogWriter's Append for a store called name
@@ -55,7 +57,8 @@ func Append[R any](ctx context.Context, name string, subs []sandik.Submission, n
 			recv = stamp
 		}
 		sub := &subs[j]
-		rows[i] = row(sub, Pending{ID: sub.ID, Hash: sub.Hash, ReceivedAt: recv.UnixNano(), Warnings: sub.Warnings})
+		rows[i] = row(sub, Pending{ID: sub.ID, Hash: sub.Hash, ReceivedAt: recv.UnixNano(), Warnings: sub.Warnings,
+			LeafKind: ledger.SubmissionKind(sub)})
 	}
 	rs, err := do(ctx, rows)
 	if err != nil {
@@ -99,4 +102,9 @@ func distinct(subs []sandik.Submission) (firsts, index []int, err error) {
 // Conflict is the answer to an id already in the log with other content.
 func Conflict(id sandik.SubmissionID) error {
 	return sandik.Errorf(sandik.EConflict, "submission id %q is already in the log with different content", id)
+}
+
+// Record is the ledger record of p written at seq.
+func (p *Pending) Record(seq int64) ledger.Record {
+	return ledger.Record{Kind: p.LeafKind, ID: string(p.ID), Seq: seq, ContentHash: p.Hash}
 }

@@ -73,10 +73,10 @@ func TestAppend(t *testing.T) {
 
 func TestPendingReceipts(t *testing.T) {
 	p := Pending{ID: "x", ReceivedAt: 5e9, Warnings: sandik.WarnLate}
-	if r := p.Receipt(7); r != (sandik.Receipt{Seq: 7, ID: "x", ReceivedAt: time.Unix(5, 0).UTC(), Warnings: sandik.WarnLate}) {
+	if r := p.Receipt(7); r != (sandik.Receipt{Seq: 7, ID: "x", ReceivedAt: time.Unix(5, 0).UTC(), Warnings: sandik.WarnLate, LeafIndex: -1}) {
 		t.Errorf("Receipt: %+v", r)
 	}
-	if r := p.Replayed(3, 4e9, 0); r != (sandik.Receipt{Seq: 3, ID: "x", ReceivedAt: time.Unix(4, 0).UTC(), Replayed: true}) {
+	if r := p.Replayed(3, 4e9, 0, 2); r != (sandik.Receipt{Seq: 3, ID: "x", ReceivedAt: time.Unix(4, 0).UTC(), Replayed: true, LeafIndex: 2}) {
 		t.Errorf("Replayed: %+v", r)
 	}
 }

@@ -88,7 +88,10 @@ func start(t testing.TB, open Opener, path string, tokens map[string]string) *En
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	c, err := center.Open(t.Context(), center.Config{Store: st, Logger: log, Now: func() time.Time { return Now }})
+	// Every answer carries a ledger receipt, as a server's does; a second
+	// instance over the same database shares the key.
+	c, err := center.Open(t.Context(), center.Config{Store: st, Logger: log, Now: func() time.Time { return Now },
+		LedgerKey: path + ".ledger.key", LedgerOrigin: "sandik.test/ledger"})
 	if err != nil {
 		t.Fatal(err)
 	}

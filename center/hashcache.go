@@ -1,0 +1,110 @@
+package center
+
+import (
+	"context"
+	"sync"
+
+	"github.com/sandik-dev/sandik"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// hashCache keeps stored hashes of the ledger in memory for the proofs of
+// receipts. Stored hashes never change, so nothing is invalidated: the
+// notary appends the hashes of every leaf it signs (one ranged read per
+// checkpoint), so a proof of a fresh leaf reads no database; the older
+// hashes proofs need (roots of the large subtrees on the left, the same
+// for every proof) are kept as they are read, up to a bound.
+type hashCache struct {
+	store sandik.LedgerStore
+
+	mu   sync.RWMutex
+	base int64       // stored index of tail[0]
+	tail []tlog.Hash // contiguous stored hashes from base
+	old  map[int64]tlog.Hash
+}
+
+const (
+	maxTail = 1 << 21 // 64 MiB of hashes: about a million leaves
+	maxOld  = 1 << 16
+)
+
+func newHashCache(s sandik.LedgerStore) *hashCache {
+	return &hashCache{store: s, old: map[int64]tlog.Hash{}}
+}
+
+func (c *hashCache) reader(ctx context.Context) tlog.HashReader {
+	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return c.read(ctx, idx) })
+}
+
+func (c *hashCache) read(ctx context.Context, idx []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(idx))
+	var miss []int64
+	var at []int
+	c.mu.RLock()
+	for i, x := range idx {
+		if k := x - c.base; k >= 0 && k < int64(len(c.tail)) {
+			out[i] = c.tail[k]
+		} else if h, ok := c.old[x]; ok {
+			out[i] = h
+		} else {
+			miss, at = append(miss, x), append(at, i)
+		}
+	}
+	c.mu.RUnlock()
+	if len(miss) == 0 {
+		return out, nil
+	}
+	hs, err := c.store.LedgerHashes(ctx, miss)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.old)+len(hs) > maxOld {
+		clear(c.old)
+	}
+	for k, h := range hs {
+		out[at[k]] = tlog.Hash(h)
+		c.old[miss[k]] = tlog.Hash(h)
+	}
+	c.mu.Unlock()
+	return out, nil
+}
+
+// grow reads the stored hashes of leaves [from, to) into the tail.
+func (c *hashCache) grow(ctx context.Context, from, to int64) error {
+	lo, hi := tlog.StoredHashCount(from), tlog.StoredHashCount(to)
+	c.mu.RLock()
+	end := c.base + int64(len(c.tail))
+	c.mu.RUnlock()
+	if len(c.tail) > 0 && lo > end {
+		lo = end // fill the gap so the tail stays contiguous
+	}
+	if len(c.tail) > 0 && lo < end {
+		lo = end
+	}
+	if hi <= lo {
+		return nil
+	}
+	idx := make([]int64, hi-lo)
+	for i := range idx {
+		idx[i] = lo + int64(i)
+	}
+	hs, err := c.store.LedgerHashes(ctx, idx)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.tail) == 0 || c.base+int64(len(c.tail)) != lo {
+		c.base, c.tail = lo, c.tail[:0]
+	}
+	for _, h := range hs {
+		c.tail = append(c.tail, tlog.Hash(h))
+	}
+	if len(c.tail) > maxTail {
+		drop := len(c.tail) - maxTail/2
+		c.base += int64(drop)
+		c.tail = append([]tlog.Hash(nil), c.tail[drop:]...)
+	}
+	return nil
+}

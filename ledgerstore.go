@@ -1,0 +1,46 @@
+package sandik
+
+import (
+	"context"
+	"time"
+)
+
+// LedgerRecord is one leaf of the tamper-evident log as a store keeps it:
+// what package ledger hashes (its Record), at its index. Kind holds
+// ledger.Kind's number; the root package does not compute hashes, so the
+// types here are plain.
+type LedgerRecord struct {
+	Index       int64
+	Kind        uint8
+	ID          string // the id of the write: a submission id, …
+	Seq         int64
+	ContentHash [32]byte
+}
+
+// SignedCheckpoint is a signed tree head of the ledger, as package ledger
+// writes it (a signed note), with the number of leaves it covers.
+type SignedCheckpoint struct {
+	Size   int64
+	Signed []byte
+	Time   time.Time
+}
+
+// LedgerStore keeps the tamper-evident log of every write. Writers append
+// its records and stored hashes in the transaction of the write itself;
+// only checkpoints are saved on their own.
+type LedgerStore interface {
+	// LedgerSize returns the number of leaves committed.
+	LedgerSize(ctx context.Context) (int64, error)
+	// LedgerHashes returns the stored hashes at the given indexes (tlog's
+	// layout), in order; ENotFound if one is not stored.
+	LedgerHashes(ctx context.Context, indexes []int64) ([][32]byte, error)
+	// LedgerRecords returns up to limit records from index from on, in
+	// index order.
+	LedgerRecords(ctx context.Context, from int64, limit int) ([]LedgerRecord, error)
+	// SaveCheckpoint keeps a signed checkpoint; one of a size already kept
+	// is left as it is.
+	SaveCheckpoint(ctx context.Context, c SignedCheckpoint) error
+	// LatestCheckpoint returns the checkpoint of the largest size kept;
+	// ENotFound if none is.
+	LatestCheckpoint(ctx context.Context) (SignedCheckpoint, error)
+}

@@ -1,0 +1,206 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// LedgerQueries are the statements LedgerReads runs. Hashes selects idx
+// and hash of the stored hashes whose indexes the one argument HashesArg
+// makes of a list holds; Records selects idx, kind, ref, seq and
+// content_hash from idx $1 on, up to $2 rows; Latest selects size, signed
+// and signed_at of the largest checkpoint; Save inserts size, signed and
+// signed_at, leaving a stored size as it is.
+type LedgerQueries struct {
+	Size, Hashes, Records, Latest, Save string
+	HashesArg                           func([]int64) any
+}
+
+// LedgerReads implement sandik.LedgerStore over a dialect's statements.
+type LedgerReads struct {
+	db   DB
+	exec Exec
+	q    LedgerQueries
+}
+
+// NewLedgerReads returns the ledger reads of a store; exec runs the
+// checkpoint insert on the store's writer.
+func NewLedgerReads(db DB, exec Exec, q LedgerQueries) LedgerReads {
+	return LedgerReads{db: db, exec: exec, q: q}
+}
+
+// LedgerSize implements sandik.LedgerStore.
+func (l LedgerReads) LedgerSize(ctx context.Context) (int64, error) {
+	n, _, err := One(ctx, l.db, "read ledger size", func(row Row) (int64, error) {
+		var n int64
+		err := row.Scan(&n)
+		return n, err
+	}, l.q.Size)
+	return n, err
+}
+
+// LedgerHashes implements sandik.LedgerStore.
+func (l LedgerReads) LedgerHashes(ctx context.Context, indexes []int64) ([][32]byte, error) {
+	return ReadLedgerHashes(ctx, l.db, l.q, indexes)
+}
+
+// ReadLedgerHashes reads stored hashes through db, which may be a
+// writer's transaction.
+func ReadLedgerHashes(ctx context.Context, db DB, q LedgerQueries, indexes []int64) ([][32]byte, error) {
+	if len(indexes) == 0 {
+		return [][32]byte{}, nil
+	}
+	got := make(map[int64][32]byte, len(indexes))
+	err := Each(ctx, db.Query, func(row Row) error {
+		var (
+			idx int64
+			h   []byte
+		)
+		if err := row.Scan(&idx, &h); err != nil {
+			return err
+		}
+		if len(h) != 32 {
+			return fmt.Errorf("stored hash %d has %d bytes", idx, len(h))
+		}
+		got[idx] = [32]byte(h)
+		return nil
+	}, q.Hashes, q.HashesArg(indexes))
+	if err != nil {
+		return nil, db.fail("read ledger hashes", err)
+	}
+	out := make([][32]byte, len(indexes))
+	for i, x := range indexes {
+		h, ok := got[x]
+		if !ok {
+			return nil, sandik.Errorf(sandik.ENotFound, "ledger hash %d is not stored", x)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// LedgerRecords implements sandik.LedgerStore.
+func (l LedgerReads) LedgerRecords(ctx context.Context, from int64, limit int) ([]sandik.LedgerRecord, error) {
+	if limit <= 0 {
+		return []sandik.LedgerRecord{}, nil
+	}
+	return All(ctx, l.db, fmt.Sprintf("read ledger records from %d", from), func(row Row) (sandik.LedgerRecord, error) {
+		var (
+			r    sandik.LedgerRecord
+			kind int64
+			h    []byte
+		)
+		if err := row.Scan(&r.Index, &kind, &r.ID, &r.Seq, &h); err != nil {
+			return r, err
+		}
+		if len(h) != 32 || kind < 0 || kind > 255 {
+			return r, fmt.Errorf("ledger record %d: kind %d, content hash of %d bytes", r.Index, kind, len(h))
+		}
+		r.Kind, r.ContentHash = uint8(kind), [32]byte(h)
+		return r, nil
+	}, l.q.Records, from, limit)
+}
+
+// SaveCheckpoint implements sandik.LedgerStore.
+func (l LedgerReads) SaveCheckpoint(ctx context.Context, c sandik.SignedCheckpoint) error {
+	if err := l.exec(ctx, l.q.Save, c.Size, string(c.Signed), Nanos(c.Time)); err != nil {
+		return fmt.Errorf("%s: save checkpoint of %d leaves: %w", l.db.Name, c.Size, err)
+	}
+	return nil
+}
+
+// LatestCheckpoint implements sandik.LedgerStore.
+func (l LedgerReads) LatestCheckpoint(ctx context.Context) (sandik.SignedCheckpoint, error) {
+	c, found, err := One(ctx, l.db, "read latest checkpoint", func(row Row) (sandik.SignedCheckpoint, error) {
+		var (
+			c      sandik.SignedCheckpoint
+			signed string
+			at     int64
+		)
+		err := row.Scan(&c.Size, &signed, &at)
+		c.Signed, c.Time = []byte(signed), Time(at)
+		return c, err
+	}, l.q.Latest)
+	if err == nil && !found {
+		return c, sandik.Errorf(sandik.ENotFound, "no ledger checkpoint is stored")
+	}
+	return c, err
+}
+
+// HashReader reads stored hashes through db for package ledger.
+func HashReader(ctx context.Context, db DB, q LedgerQueries) tlog.HashReader {
+	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		hs, err := ReadLedgerHashes(ctx, db, q, indexes)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]tlog.Hash, len(hs))
+		for i, h := range hs {
+			out[i] = tlog.Hash(h)
+		}
+		return out, nil
+	})
+}
+
+// EdgeCache is a writer's copy of the ledger's right edge, so that adding
+// leaves reads nothing. It only ever holds an edge whose leaves were
+// committed: the ledger is append-only, so a committed tree of a given
+// size is the only one of that size, and the writer, which sees the
+// committed size inside its transaction once it holds the log's lock,
+// can trust a cached edge of that size without reading a hash.
+type EdgeCache struct {
+	mu   sync.Mutex
+	edge ledger.Edge
+}
+
+// At returns the edge of the tree of size leaves: the cached one when it
+// has that size, otherwise the one read through r.
+func (c *EdgeCache) At(size int64, r tlog.HashReader) (ledger.Edge, error) {
+	c.mu.Lock()
+	e := c.edge
+	c.mu.Unlock()
+	if e.Size() == size {
+		return e, nil
+	}
+	return ledger.LoadEdge(size, r)
+}
+
+// Committed keeps e, whose transaction has committed, unless a larger
+// one is kept already.
+func (c *EdgeCache) Committed(e ledger.Edge) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.Size() > c.edge.Size() {
+		c.edge = e
+	}
+}
+
+// Leaves are the rows a transaction adds to the ledger: its records, the
+// first leaf's index, and the stored hashes from stored index HashFrom on.
+type Leaves struct {
+	Records  []ledger.Record
+	First    int64
+	HashFrom int64
+	Hashes   [][32]byte
+}
+
+// AppendLeaves appends recs to e and returns their rows.
+func AppendLeaves(e *ledger.Edge, recs []ledger.Record) (Leaves, error) {
+	lv := Leaves{Records: recs, First: e.Size(), HashFrom: tlog.StoredHashCount(e.Size())}
+	lv.Hashes = make([][32]byte, 0, 2*len(recs)+1)
+	for _, r := range recs {
+		_, hs, err := e.Append(r)
+		if err != nil {
+			return Leaves{}, err
+		}
+		for _, h := range hs {
+			lv.Hashes = append(lv.Hashes, [32]byte(h))
+		}
+	}
+	return lv, nil
+}

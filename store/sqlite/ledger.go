@@ -1,0 +1,135 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/sandik-dev/sandik/ledger"
+	"github.com/sandik-dev/sandik/store/internal/commitq"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
+)
+
+// ledgerReads are the methods of sandik.LedgerStore, over ledgerQueries.
+type ledgerReads = sqlstore.LedgerReads
+
+var ledgerQueries = sqlstore.LedgerQueries{
+	Size:    `SELECT coalesce(max(idx) + 1, 0) FROM ledger_records`,
+	Hashes:  `SELECT idx, hash FROM ledger_hashes WHERE idx IN (SELECT value FROM json_each(?))`,
+	Records: `SELECT idx, kind, ref, seq, content_hash FROM ledger_records WHERE idx >= ? ORDER BY idx LIMIT ?`,
+	Latest:  `SELECT size, signed, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1`,
+	Save:    `INSERT INTO ledger_checkpoints (size, signed, signed_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`,
+	// SQLite binds no arrays; a JSON array of the indexes is one argument.
+	HashesArg: func(idx []int64) any { b, _ := json.Marshal(idx); return string(b) },
+}
+
+// appendLeaves adds a leaf for every submission the group wrote, in seq
+// order, with its stored hashes, and sets each receipt's leaf. It returns
+// the edge of the tree the transaction leaves, for the cache once it
+// commits.
+func (w *writer) appendLeaves(ctx context.Context, group []*request, answers []commitq.Answer) (ledger.Edge, error) {
+	var size int64
+	if err := w.leafCount.QueryRowContext(ctx).Scan(&size); err != nil {
+		return ledger.Edge{}, err
+	}
+	db := sqlstore.DB{Name: "sqlite", Query: queryOn(w.conn)}
+	edge, err := w.edges.At(size, sqlstore.HashReader(ctx, db, ledgerQueries))
+	if err != nil {
+		return ledger.Edge{}, err
+	}
+	var recs []ledger.Record
+	leafOf := map[int64]int64{} // seq → leaf, for replays within the group
+	for i, r := range group {
+		a := &answers[i]
+		if a.Err != nil {
+			continue
+		}
+		for k := range a.Receipts {
+			rc := &a.Receipts[k]
+			if rc.Replayed {
+				continue
+			}
+			rc.LeafIndex = edge.Size() + int64(len(recs))
+			leafOf[rc.Seq] = rc.LeafIndex
+			recs = append(recs, r.Work.rows[k].Record(rc.Seq))
+		}
+	}
+	for i := range answers {
+		for k := range answers[i].Receipts {
+			if rc := &answers[i].Receipts[k]; rc.Replayed && rc.LeafIndex < 0 {
+				if leaf, ok := leafOf[rc.Seq]; ok {
+					rc.LeafIndex = leaf
+				}
+			}
+		}
+	}
+	lv, err := sqlstore.AppendLeaves(&edge, recs)
+	if err != nil {
+		return ledger.Edge{}, err
+	}
+	if err := w.insertLeaves(ctx, lv); err != nil {
+		return ledger.Edge{}, err
+	}
+	return edge, nil
+}
+
+// leafChunk is how many rows one INSERT of ledger rows carries: a
+// statement per row cost the writer about as much as the submission's
+// own insert.
+const leafChunk = 128
+
+// insertLeaves writes lv's records and stored hashes, many rows per
+// statement.
+func (w *writer) insertLeaves(ctx context.Context, lv sqlstore.Leaves) error {
+	args := make([]any, 0, 5*leafChunk)
+	for from := 0; from < len(lv.Records); from += leafChunk {
+		recs := lv.Records[from:min(from+leafChunk, len(lv.Records))]
+		args = args[:0]
+		for k, r := range recs {
+			args = append(args, lv.First+int64(from+k), int64(r.Kind), r.ID, r.Seq, r.ContentHash[:])
+		}
+		if err := w.execRows(ctx, "INSERT INTO ledger_records (idx, kind, ref, seq, content_hash) VALUES ", "(?, ?, ?, ?, ?)", len(recs), args); err != nil {
+			return err
+		}
+	}
+	for from := 0; from < len(lv.Hashes); from += leafChunk {
+		hs := lv.Hashes[from:min(from+leafChunk, len(lv.Hashes))]
+		args = args[:0]
+		for k := range hs {
+			args = append(args, lv.HashFrom+int64(from+k), hs[k][:])
+		}
+		if err := w.execRows(ctx, "INSERT INTO ledger_hashes (idx, hash) VALUES ", "(?, ?)", len(hs), args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execRows runs an INSERT of n rows, preparing each statement (by its
+// text and n) once.
+func (w *writer) execRows(ctx context.Context, head, row string, n int, args []any) error {
+	key := head + strconv.Itoa(n)
+	st, ok := w.rowStmts[key]
+	if !ok {
+		var b strings.Builder
+		b.WriteString(head)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+		}
+		var err error
+		if st, err = w.conn.PrepareContext(ctx, b.String()); err != nil {
+			return err
+		}
+		if w.rowStmts == nil {
+			w.rowStmts = map[string]*sql.Stmt{}
+		}
+		w.rowStmts[key] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return err
+}
