@@ -147,6 +147,14 @@ func comparable(t *testing.T, body []byte) any {
 		switch x := v.(type) {
 		case map[string]any:
 			delete(x, "seq")
+			if _, isCheckpoint := x["verifier_key"]; isCheckpoint {
+				// The ledger's size and root are a log position too: the
+				// root commits to every entry but, each leaf hashing the
+				// entry's random client id, lets no one recover or confirm
+				// a sheet from it.
+				delete(x, "size")
+				delete(x, "checkpoint")
+			}
 			if _, isBox := x["partial"]; isBox {
 				delete(x, "status")
 			}
