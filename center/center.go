@@ -79,7 +79,7 @@ type Center struct {
 	users   sync.Map // [32]byte → cachedUser
 	userTTL time.Duration
 	rules   []itiraz.Rule
-	poll  time.Duration
+	poll    time.Duration
 	// blindMin is Config.BlindMinBoxes.
 	blindMin int
 	// maxPerPerson and maxPeople are the entry quotas (Config).
