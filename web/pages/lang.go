@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sandik-dev/sandik/msg"
 )
 
 // lang is the language of one page: its messages and how it writes
@@ -45,14 +47,7 @@ func (p *Pages) langOf(r *http.Request) *lang {
 // T returns the message for key in the page's language; an unknown key
 // shows itself, so a missing translation is visible rather than blank.
 func (l *lang) T(key string) string {
-	m, ok := messages[key]
-	if !ok {
-		return key
-	}
-	if l.Code == "en" {
-		return m[1]
-	}
-	return m[0]
+	return msg.T(msg.Of(l.Code), key)
 }
 
 // F formats the message for key with args.

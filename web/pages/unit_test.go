@@ -56,14 +56,6 @@ func TestLangFormatsTheTurkishWay(t *testing.T) {
 	}
 }
 
-func TestEveryMessageHasBothLanguages(t *testing.T) {
-	for k, m := range messages {
-		if m[0] == "" || m[1] == "" {
-			t.Errorf("message %q lacks a language: %q", k, m)
-		}
-	}
-}
-
 func TestLocalPathKeepsRedirectsOnSite(t *testing.T) {
 	for in, want := range map[string]string{
 		"/races/ibb/areas/34?m=turnout": "/races/ibb/areas/34?m=turnout",

@@ -1,7 +1,8 @@
-package pages
+package msg
 
-// messages holds every text of the pages: key → {Turkish, English}.
-var messages = map[string][2]string{
+// pageMessages are the texts of the night's pages as they stood before the
+// catalogue was split by owner: key → {Turkish, English}.
+var pageMessages = map[string][2]string{
 	"app":                    {"Sandık", "Sandık"},
 	"tagline":                {"Seçim gecesi koordinasyon merkezi", "Election-night coordination centre"},
 	"login":                  {"Giriş", "Sign in"},
