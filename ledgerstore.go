@@ -29,6 +29,20 @@ type SignedCheckpoint struct {
 // its records and stored hashes in the transaction of the write itself;
 // only checkpoints are saved on their own.
 type LedgerStore interface {
+	LedgerReader
+	// SaveCheckpoint keeps a signed checkpoint; one of a size already kept
+	// is left as it is.
+	SaveCheckpoint(ctx context.Context, c SignedCheckpoint) error
+	// WatchLedger has fn called after each of this process's transactions
+	// that added leaves commits, in commit order, with the tree it left:
+	// a signer then needs no read to sign it. fn runs on the writer, so
+	// it must not block. Leaves other processes add (several servers on
+	// one PostgreSQL) are not reported; the next growth shows the gap.
+	WatchLedger(fn func(LedgerGrowth))
+}
+
+// LedgerReader reads the ledger, for an audit as for the signer.
+type LedgerReader interface {
 	// LedgerSize returns the number of leaves committed.
 	LedgerSize(ctx context.Context) (int64, error)
 	// LedgerHashes returns the stored hashes at the given indexes (tlog's
@@ -37,10 +51,17 @@ type LedgerStore interface {
 	// LedgerRecords returns up to limit records from index from on, in
 	// index order.
 	LedgerRecords(ctx context.Context, from int64, limit int) ([]LedgerRecord, error)
-	// SaveCheckpoint keeps a signed checkpoint; one of a size already kept
-	// is left as it is.
-	SaveCheckpoint(ctx context.Context, c SignedCheckpoint) error
 	// LatestCheckpoint returns the checkpoint of the largest size kept;
 	// ENotFound if none is.
 	LatestCheckpoint(ctx context.Context) (SignedCheckpoint, error)
+}
+
+// LedgerGrowth is a committed tree of the ledger as its writer left it:
+// its size and root, and the stored hashes its transaction added, which
+// sit at stored indexes HashFrom onwards.
+type LedgerGrowth struct {
+	Size     int64
+	Root     [32]byte
+	HashFrom int64
+	Hashes   [][32]byte
 }

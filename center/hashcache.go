@@ -101,10 +101,32 @@ func (c *hashCache) grow(ctx context.Context, from, to int64) error {
 	for _, h := range hs {
 		c.tail = append(c.tail, tlog.Hash(h))
 	}
+	c.trim()
+	return nil
+}
+
+// add keeps hashes that sit at stored indexes from onwards, when they
+// continue the tail; after a gap (leaves another server added) it keeps
+// nothing, and the next grow reads the gap and them.
+func (c *hashCache) add(from int64, hs [][32]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	end := c.base + int64(len(c.tail))
+	if from > end {
+		return
+	}
+	for i := end - from; i < int64(len(hs)); i++ {
+		c.tail = append(c.tail, tlog.Hash(hs[i]))
+	}
+	c.trim()
+}
+
+// trim drops the older half of the tail once it is too long. The caller
+// holds c.mu.
+func (c *hashCache) trim() {
 	if len(c.tail) > maxTail {
 		drop := len(c.tail) - maxTail/2
 		c.base += int64(drop)
 		c.tail = append([]tlog.Hash(nil), c.tail[drop:]...)
 	}
-	return nil
 }

@@ -30,6 +30,8 @@ type notary struct {
 	now    func() time.Time
 
 	latest atomic.Pointer[sandik.SignedCheckpoint]
+	grown  atomic.Pointer[sandik.LedgerGrowth] // the writer's latest commit
+	want   atomic.Int64                        // the largest size a caller waits for
 	wake   chan struct{}
 	mu     sync.Mutex
 	signed chan struct{} // closed and replaced at every new checkpoint
@@ -101,7 +103,7 @@ func (n *notary) run(ctx context.Context, onErr func(error)) {
 			save = true
 		case <-n.wake:
 		}
-		if err := n.sign(ctx); err != nil && ctx.Err() == nil {
+		if err := n.sign(ctx, save); err != nil && ctx.Err() == nil {
 			onErr(err)
 			continue
 		}
@@ -116,36 +118,74 @@ func (n *notary) run(ctx context.Context, onErr func(error)) {
 	}
 }
 
-// sign signs the ledger's current head if it grew.
-func (n *notary) sign(ctx context.Context) error {
+// grew is the store's commit hook: it keeps the hashes the commit
+// added for proofs and wakes the signer, which signs the writer's own
+// root without reading the database.
+func (n *notary) grew(g sandik.LedgerGrowth) {
+	n.cache.add(g.HashFrom, g.Hashes)
+	g.Hashes = nil
+	for {
+		cur := n.grown.Load()
+		if cur != nil && cur.Size >= g.Size {
+			break
+		}
+		if n.grown.CompareAndSwap(cur, &g) {
+			break
+		}
+	}
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
+
+// sign signs the tree the writer last committed if it is newer than the
+// latest checkpoint; then, on a tick or when a caller waits for more
+// (leaves another server added), the head read from the store.
+func (n *notary) sign(ctx context.Context, fromStore bool) error {
+	cur := n.latest.Load()
+	if g := n.grown.Load(); g != nil && (cur == nil || g.Size > cur.Size) {
+		if err := n.publish(tlog.Tree{N: g.Size, Hash: tlog.Hash(g.Root)}); err != nil {
+			return err
+		}
+		cur = n.latest.Load()
+	}
+	if !fromStore && cur != nil && cur.Size >= n.want.Load() {
+		return nil
+	}
 	size, err := n.store.LedgerSize(ctx)
 	if err != nil {
 		return err
 	}
-	cur := n.latest.Load()
-	if cur == nil || size > cur.Size {
-		var from int64
-		if cur != nil {
-			from = cur.Size
-		}
-		if err := n.cache.grow(ctx, from, size); err != nil {
-			return err
-		}
-		head, err := ledger.Tree{Size: size, Hashes: n.cache.reader(ctx)}.Head()
-		if err != nil {
-			return err
-		}
-		signed, err := n.signer.Sign(head)
-		if err != nil {
-			return err
-		}
-		cur = &sandik.SignedCheckpoint{Size: size, Signed: signed, Time: n.now().UTC()}
-		n.latest.Store(cur)
-		n.mu.Lock()
-		close(n.signed)
-		n.signed = make(chan struct{})
-		n.mu.Unlock()
+	if cur != nil && size <= cur.Size {
+		return nil
 	}
+	var from int64
+	if cur != nil {
+		from = cur.Size
+	}
+	if err := n.cache.grow(ctx, from, size); err != nil {
+		return err
+	}
+	head, err := ledger.Tree{Size: size, Hashes: n.cache.reader(ctx)}.Head()
+	if err != nil {
+		return err
+	}
+	return n.publish(head)
+}
+
+// publish signs head and makes it the latest checkpoint, waking the
+// callers that wait for one.
+func (n *notary) publish(head tlog.Tree) error {
+	signed, err := n.signer.Sign(head)
+	if err != nil {
+		return err
+	}
+	n.latest.Store(&sandik.SignedCheckpoint{Size: head.N, Signed: signed, Time: n.now().UTC()})
+	n.mu.Lock()
+	close(n.signed)
+	n.signed = make(chan struct{})
+	n.mu.Unlock()
 	return nil
 }
 
@@ -175,6 +215,8 @@ func (n *notary) covering(ctx context.Context, size int64) (*sandik.SignedCheckp
 		n.mu.Unlock()
 		if cp := n.latest.Load(); cp != nil && cp.Size >= size {
 			return cp, nil
+		}
+		for w := n.want.Load(); w < size && !n.want.CompareAndSwap(w, size); w = n.want.Load() {
 		}
 		select {
 		case n.wake <- struct{}{}:
@@ -263,9 +305,10 @@ func (c *Center) openNotary(ctx context.Context, cfg Config) error {
 	n := newNotary(c.store, signer, cfg.LedgerKey, every, c.now)
 	n.saving.Lock()
 	defer n.saving.Unlock()
-	if err := errors.Join(n.sign(ctx), n.save(ctx)); err != nil {
+	if err := errors.Join(n.sign(ctx, true), n.save(ctx)); err != nil {
 		return fmt.Errorf("sign the first ledger checkpoint: %w", err)
 	}
+	c.store.WatchLedger(n.grew)
 	c.notary = n
 	return nil
 }

@@ -37,7 +37,7 @@ func (f *Fault) Error() string {
 // Store is what an audit reads.
 type Store interface {
 	sandik.LogReader
-	sandik.LedgerStore
+	sandik.LedgerReader
 }
 
 // Options tune Run.
@@ -230,7 +230,7 @@ func selfSigned(tree ledger.Tree) (string, [][]byte, error) {
 	return vkey, [][]byte{cp}, err
 }
 
-func hashReader(ctx context.Context, s sandik.LedgerStore) tlog.HashReader {
+func hashReader(ctx context.Context, s sandik.LedgerReader) tlog.HashReader {
 	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		hs, err := s.LedgerHashes(ctx, idx)
 		if err != nil {

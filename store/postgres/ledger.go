@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"github.com/jackc/pgx/v5"
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
@@ -38,3 +39,6 @@ SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5:
 	}
 	b.Queue(`INSERT INTO ledger_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, hidx, hashes)
 }
+
+// WatchLedger implements sandik.LedgerStore.
+func (s *Store) WatchLedger(fn func(sandik.LedgerGrowth)) { s.writer.edges.Watch(fn) }

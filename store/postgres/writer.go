@@ -236,7 +236,7 @@ func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n in
 	if tag != "COMMIT" {
 		return 0, nil, fmt.Errorf("the transaction was rolled back (%s)", tag)
 	}
-	w.edges.Committed(edge)
+	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
 	return head, leaves, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
@@ -27,17 +28,11 @@ var ledgerQueries = sqlstore.LedgerQueries{
 
 // appendLeaves adds a leaf for every submission the group wrote, in seq
 // order, with its stored hashes, and sets each receipt's leaf. It returns
-// the edge of the tree the transaction leaves, for the cache once it
-// commits.
-func (w *writer) appendLeaves(ctx context.Context, group []*request, answers []commitq.Answer) (ledger.Edge, error) {
-	var size int64
-	if err := w.leafCount.QueryRowContext(ctx).Scan(&size); err != nil {
-		return ledger.Edge{}, err
-	}
-	db := sqlstore.DB{Name: "sqlite", Query: queryOn(w.conn)}
-	edge, err := w.edges.At(size, sqlstore.HashReader(ctx, db, ledgerQueries))
+// what the transaction adds to the ledger, for the cache once it commits.
+func (w *writer) appendLeaves(ctx context.Context, group []*request, answers []commitq.Answer) (sqlstore.Grown, error) {
+	size, err := w.ledgerSize(ctx)
 	if err != nil {
-		return ledger.Edge{}, err
+		return sqlstore.Grown{}, err
 	}
 	var recs []ledger.Record
 	leafOf := map[int64]int64{} // seq → leaf, for replays within the group
@@ -51,7 +46,7 @@ func (w *writer) appendLeaves(ctx context.Context, group []*request, answers []c
 			if rc.Replayed {
 				continue
 			}
-			rc.LeafIndex = edge.Size() + int64(len(recs))
+			rc.LeafIndex = size + int64(len(recs))
 			leafOf[rc.Seq] = rc.LeafIndex
 			recs = append(recs, r.Work.rows[k].Record(rc.Seq))
 		}
@@ -65,14 +60,31 @@ func (w *writer) appendLeaves(ctx context.Context, group []*request, answers []c
 			}
 		}
 	}
+	return w.addLeaves(ctx, size, recs)
+}
+
+func (w *writer) ledgerSize(ctx context.Context) (int64, error) {
+	var size int64
+	err := w.leafCount.QueryRowContext(ctx).Scan(&size)
+	return size, err
+}
+
+// addLeaves appends recs to the ledger of size leaves inside the
+// writer's open transaction.
+func (w *writer) addLeaves(ctx context.Context, size int64, recs []ledger.Record) (sqlstore.Grown, error) {
+	db := sqlstore.DB{Name: "sqlite", Query: queryOn(w.conn)}
+	edge, err := w.edges.At(size, sqlstore.HashReader(ctx, db, ledgerQueries))
+	if err != nil {
+		return sqlstore.Grown{}, err
+	}
 	lv, err := sqlstore.AppendLeaves(&edge, recs)
 	if err != nil {
-		return ledger.Edge{}, err
+		return sqlstore.Grown{}, err
 	}
 	if err := w.insertLeaves(ctx, lv); err != nil {
-		return ledger.Edge{}, err
+		return sqlstore.Grown{}, err
 	}
-	return edge, nil
+	return sqlstore.Grown{Edge: edge, Leaves: lv}, nil
 }
 
 // leafChunk is how many rows one INSERT of ledger rows carries: a
@@ -133,3 +145,6 @@ func (w *writer) execRows(ctx context.Context, head, row string, n int, args []a
 	_, err := st.ExecContext(ctx, args...)
 	return err
 }
+
+// WatchLedger implements sandik.LedgerStore.
+func (s *Store) WatchLedger(fn func(sandik.LedgerGrowth)) { s.writer.edges.Watch(fn) }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
@@ -96,11 +95,11 @@ func (w *writer) runJob(r *request) error {
 func (w *writer) commitGroup(group []*request) commitq.Outcome {
 	ctx := context.Background() // callers' contexts must not interrupt a shared transaction
 	answers := make([]commitq.Answer, len(group))
-	last, edge, stage, err := w.writeGroup(ctx, group, answers, len(group))
+	last, grown, stage, err := w.writeGroup(ctx, group, answers, len(group))
 	var redo redoFrom
 	if errors.As(err, &redo) {
 		rollback(w.conn)
-		last, edge, stage, err = w.writeGroup(ctx, group, answers, int(redo))
+		last, grown, stage, err = w.writeGroup(ctx, group, answers, int(redo))
 	}
 	var took time.Duration
 	if err == nil {
@@ -110,7 +109,7 @@ func (w *writer) commitGroup(group []*request) commitq.Outcome {
 		}
 		took = time.Since(start)
 		if err == nil {
-			w.edges.Committed(edge)
+			w.edges.Committed(grown)
 		}
 	}
 	if err != nil {
@@ -133,16 +132,16 @@ func (r redoFrom) Error() string {
 // them: at the first conflict it records it and returns redoFrom, and the
 // second pass puts a savepoint around each later request so that a
 // conflict there undoes only that caller's rows.
-func (w *writer) writeGroup(ctx context.Context, group []*request, answers []commitq.Answer, savepointsFrom int) (last int64, edge ledger.Edge, stage string, err error) {
+func (w *writer) writeGroup(ctx context.Context, group []*request, answers []commitq.Answer, savepointsFrom int) (last int64, grown sqlstore.Grown, stage string, err error) {
 	last, stage, err = w.writeRequests(ctx, group, answers, savepointsFrom)
 	if err != nil {
-		return 0, edge, stage, err
+		return 0, grown, stage, err
 	}
-	edge, err = w.appendLeaves(ctx, group, answers)
+	grown, err = w.appendLeaves(ctx, group, answers)
 	if err != nil {
-		return 0, edge, "ledger", err
+		return 0, grown, "ledger", err
 	}
-	return last, edge, "", nil
+	return last, grown, "", nil
 }
 
 func (w *writer) writeRequests(ctx context.Context, group []*request, answers []commitq.Answer, savepointsFrom int) (last int64, stage string, err error) {

@@ -154,8 +154,16 @@ func HashReader(ctx context.Context, db DB, q LedgerQueries) tlog.HashReader {
 // committed size inside its transaction once it holds the log's lock,
 // can trust a cached edge of that size without reading a hash.
 type EdgeCache struct {
-	mu   sync.Mutex
-	edge ledger.Edge
+	mu    sync.Mutex
+	edge  ledger.Edge
+	watch func(sandik.LedgerGrowth)
+}
+
+// Watch has fn told of every committed growth from now on.
+func (c *EdgeCache) Watch(fn func(sandik.LedgerGrowth)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watch = fn
 }
 
 // At returns the edge of the tree of size leaves: the cached one when it
@@ -170,14 +178,31 @@ func (c *EdgeCache) At(size int64, r tlog.HashReader) (ledger.Edge, error) {
 	return ledger.LoadEdge(size, r)
 }
 
-// Committed keeps e, whose transaction has committed, unless a larger
-// one is kept already.
-func (c *EdgeCache) Committed(e ledger.Edge) {
+// Grown is what a transaction did to the ledger: the edge it left and
+// the rows it added.
+type Grown struct {
+	Edge   ledger.Edge
+	Leaves Leaves
+}
+
+// Committed keeps g's edge, whose transaction has committed, unless a
+// larger one is kept already, and tells the watcher.
+func (c *EdgeCache) Committed(g Grown) {
+	e, lv := g.Edge, g.Leaves
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if e.Size() > c.edge.Size() {
 		c.edge = e
 	}
+	watch := c.watch
+	c.mu.Unlock()
+	if watch == nil || len(lv.Records) == 0 {
+		return
+	}
+	head, err := e.Head()
+	if err != nil {
+		return // an empty tree: nothing grew
+	}
+	watch(sandik.LedgerGrowth{Size: head.N, Root: head.Hash, HashFrom: lv.HashFrom, Hashes: lv.Hashes})
 }
 
 // Leaves are the rows a transaction adds to the ledger: its records, the
