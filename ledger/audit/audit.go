@@ -38,6 +38,7 @@ func (f *Fault) Error() string {
 type Store interface {
 	sandik.LogReader
 	sandik.LedgerReader
+	Writes
 }
 
 // Options tune Run.
@@ -144,6 +145,10 @@ func storedRecords(ctx context.Context, s Store, size int64, progress func(done,
 func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord) ([]ledger.Record, *Fault, error) {
 	recs := make([]ledger.Record, 0, len(stored))
 	subs := submissions{s: s}
+	o, err := loadOthers(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
 	for i, st := range stored {
 		fail := func(format string, args ...any) ([]ledger.Record, *Fault, error) {
 			return recs, &Fault{Index: int64(i), Kind: ledger.Kind(st.Kind), ID: st.ID, Reason: fmt.Sprintf(format, args...)}, nil
@@ -151,7 +156,12 @@ func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord) ([]le
 		switch ledger.Kind(st.Kind) {
 		case ledger.KindSubmission, ledger.KindAdjudication, ledger.KindImport:
 		default:
-			return fail("a record of kind %d, which no write of this store makes", st.Kind)
+			rec, bad := o.check(int64(i), st)
+			if bad != "" {
+				return fail("%s", bad)
+			}
+			recs = append(recs, rec)
+			continue
 		}
 		sub, err := subs.next(ctx)
 		if err != nil {
@@ -182,6 +192,9 @@ func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord) ([]le
 	if sub != nil {
 		return recs, &Fault{Index: int64(len(stored)), Kind: ledger.SubmissionKind(sub), ID: string(sub.ID),
 			Reason: fmt.Sprintf("submission %q (seq %d) has no record in the ledger", sub.ID, sub.Seq)}, nil
+	}
+	if f := o.finish(stored); f != nil {
+		return recs[:min(int64(len(recs)), f.Index)], f, nil
 	}
 	return recs, nil, nil
 }

@@ -3,15 +3,25 @@ package postgres
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/sandik-dev/sandik/ledger"
+
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // AppendCaseEvent implements sandik.CaseStore.
 func (s *Store) AppendCaseEvent(ctx context.Context, e sandik.CaseEvent) error {
+	rec, err := ledger.CaseEventRecord(e)
+	if err != nil {
+		return err
+	}
 	return sqlstore.AppendCaseEvent(ctx, "postgres", e, isUniqueViolation, func(ctx context.Context, r sqlstore.CaseEventRow) error {
-		return s.exec(ctx, `INSERT INTO case_events (case_id, version, kind, user_id, at, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
-			r.Case, r.Version, r.Kind, r.User, r.At, r.Payload)
+		return s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+			_, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, version, kind, user_id, at, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
+				r.Case, r.Version, r.Kind, r.User, r.At, r.Payload)
+			return []ledger.Record{rec}, err
+		})
 	})
 }
 

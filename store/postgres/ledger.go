@@ -1,8 +1,12 @@
 package postgres
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
@@ -42,3 +46,44 @@ SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5:
 
 // WatchLedger implements sandik.LedgerStore.
 func (s *Store) WatchLedger(fn func(sandik.LedgerGrowth)) { s.writer.edges.Watch(fn) }
+
+// inTxLogged runs fn in a transaction and appends the ledger records it
+// returns before the commit. It takes log_head's lock first, as the
+// submission writer does, so that leaves of every kind and every
+// instance follow one order.
+func (s *Store) inTxLogged(ctx context.Context, fn func(tx pgx.Tx) ([]ledger.Record, error)) error {
+	var grown sqlstore.Grown
+	err := s.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		recs, err := fn(tx)
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		var head, size int64
+		if err := tx.QueryRow(ctx, `SELECT seq FROM log_head FOR UPDATE`).Scan(&head); err != nil {
+			return fmt.Errorf("lock the log: %w", err)
+		}
+		if err := tx.QueryRow(ctx, ledgerQueries.Size).Scan(&size); err != nil {
+			return fmt.Errorf("read ledger size: %w", err)
+		}
+		db := sqlstore.DB{Name: "postgres", Query: queryOn(tx)}
+		edge, err := s.writer.edges.At(size, sqlstore.HashReader(ctx, db, ledgerQueries))
+		if err != nil {
+			return err
+		}
+		lv, err := sqlstore.AppendLeaves(&edge, recs)
+		if err != nil {
+			return err
+		}
+		var b pgx.Batch
+		queueLeaves(&b, lv)
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return fmt.Errorf("append ledger records: %w", err)
+		}
+		grown = sqlstore.Grown{Edge: edge, Leaves: lv}
+		return nil
+	})
+	if err == nil {
+		s.writer.edges.Committed(grown)
+	}
+	return err
+}

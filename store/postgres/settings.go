@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sandik-dev/sandik/ledger"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
@@ -25,11 +26,23 @@ func (s *Store) PutSetting(ctx context.Context, st sandik.Setting, prev int) err
 		query, args = `INSERT INTO settings (value, version, updated_by, updated_at, key) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (key) DO NOTHING`, args[:5]
 	}
-	tag, err := s.pool.Exec(ctx, query, args...)
+	saved := false
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		tag, err := tx.Exec(ctx, query, args...)
+		if err != nil || tag.RowsAffected() != 1 {
+			return nil, err
+		}
+		saved = true
+		// The leaf hashes the value as it reads back: jsonb keeps its
+		// own form of the JSON, not the bytes sent.
+		db := sqlstore.DB{Name: "postgres", Query: queryOn(tx)}
+		back, err := sqlstore.Setting(ctx, db, `SELECT key, value::text, version, updated_by, updated_at FROM settings WHERE key = $1`, st.Key)
+		return []ledger.Record{ledger.SettingRecord(back)}, err
+	})
 	if err != nil {
 		return fmt.Errorf("postgres: save setting %q: %w", st.Key, err)
 	}
-	if tag.RowsAffected() == 1 {
+	if saved {
 		return nil
 	}
 	var cur int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sandik-dev/sandik/ledger"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
@@ -19,13 +20,19 @@ func (s *Store) userConflict(ctx context.Context, id sandik.UserID) *sandik.Erro
 
 // SetToken implements sandik.UserStore.
 func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]byte) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE users SET token_hash = $1 WHERE id = $2`, tokenHash[:], string(id))
-	switch {
-	case isUniqueViolation(err):
-		err = fmt.Errorf("%w: %w", sqlstore.TokenTaken(id), err)
-	case err == nil && tag.RowsAffected() == 0:
-		err = sqlstore.NoUser(id)
-	}
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		tag, err := tx.Exec(ctx, `UPDATE users SET token_hash = $1 WHERE id = $2`, tokenHash[:], string(id))
+		switch {
+		case isUniqueViolation(err):
+			return nil, fmt.Errorf("%w: %w", sqlstore.TokenTaken(id), err)
+		case err == nil && tag.RowsAffected() == 0:
+			return nil, sqlstore.NoUser(id)
+		case err != nil:
+			return nil, err
+		}
+		rec, err := userRecord(ctx, tx, id)
+		return []ledger.Record{rec}, err
+	})
 	if err != nil {
 		return fmt.Errorf("postgres: set token of %q: %w", id, err)
 	}
@@ -63,34 +70,45 @@ func (s *Store) TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, er
 // instead of merging with it.
 func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
 	var conflict sandik.UserID
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		var changed []sandik.UserID
 		for _, u := range create {
 			if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES ($1, $2, $3, $4)`,
 				string(u.ID), u.Name, string(u.Role), u.TokenHash[:]); err != nil {
 				conflict = u.ID
-				return err
+				return nil, err
 			}
 			if err := insertUserAreas(ctx, tx, u.ID, u.Areas); err != nil {
-				return err
+				return nil, err
 			}
+			changed = append(changed, u.ID)
 		}
 		for _, u := range areas {
 			var one int
 			err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, string(u.ID)).Scan(&one)
 			if errors.Is(err, pgx.ErrNoRows) {
-				return sqlstore.NoUser(u.ID)
+				return nil, sqlstore.NoUser(u.ID)
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if _, err := tx.Exec(ctx, `DELETE FROM user_areas WHERE user_id = $1`, string(u.ID)); err != nil {
-				return err
+				return nil, err
 			}
 			if err := insertUserAreas(ctx, tx, u.ID, u.Areas); err != nil {
-				return err
+				return nil, err
 			}
+			changed = append(changed, u.ID)
 		}
-		return nil
+		recs := make([]ledger.Record, 0, len(changed))
+		for _, id := range changed {
+			rec, err := userRecord(ctx, tx, id)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, rec)
+		}
+		return recs, nil
 	})
 	if isUniqueViolation(err) {
 		err = fmt.Errorf("%w: %w", s.userConflict(ctx, conflict), err)
@@ -109,4 +127,10 @@ func insertUserAreas(ctx context.Context, tx pgx.Tx, id sandik.UserID, areas []s
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO user_areas (user_id, area_code) SELECT $1, unnest($2::text[])`, string(id), codes)
 	return err
+}
+
+// userRecord is the leaf of user id as tx now holds them.
+func userRecord(ctx context.Context, tx pgx.Tx, id sandik.UserID) (ledger.Record, error) {
+	db := sqlstore.DB{Name: "postgres", Query: queryOn(tx)}
+	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash FROM users WHERE id = $1`, userAreas, id)
 }

@@ -2,6 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+
+	"github.com/sandik-dev/sandik/ledger"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
@@ -9,9 +12,16 @@ import (
 
 // AppendCaseEvent implements sandik.CaseStore.
 func (s *Store) AppendCaseEvent(ctx context.Context, e sandik.CaseEvent) error {
+	rec, err := ledger.CaseEventRecord(e)
+	if err != nil {
+		return err
+	}
 	return sqlstore.AppendCaseEvent(ctx, "sqlite", e, isUniqueViolation, func(ctx context.Context, r sqlstore.CaseEventRow) error {
-		return s.exec(ctx, `INSERT INTO case_events (case_id, version, kind, user_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)`,
-			r.Case, r.Version, r.Kind, r.User, r.At, string(r.Payload))
+		return s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+			_, err := c.ExecContext(ctx, `INSERT INTO case_events (case_id, version, kind, user_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)`,
+				r.Case, r.Version, r.Kind, r.User, r.At, string(r.Payload))
+			return []ledger.Record{rec}, err
+		})
 	})
 }
 

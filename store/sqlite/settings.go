@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/sandik-dev/sandik/ledger"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
@@ -17,7 +18,7 @@ func (s *Store) PutSetting(ctx context.Context, st sandik.Setting, prev int) err
 	if err := st.Check(prev); err != nil {
 		return fmt.Errorf("sqlite: save setting %q: %w", st.Key, err)
 	}
-	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		var res sql.Result
 		var err error
 		if prev == 0 {
@@ -28,16 +29,16 @@ ON CONFLICT (key) DO NOTHING`, st.Key, string(st.Value), st.Version, string(st.U
 				string(st.Value), st.Version, string(st.UpdatedBy), sqlstore.Nanos(st.UpdatedAt), st.Key, prev)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
+			return []ledger.Record{ledger.SettingRecord(st)}, err
 		}
 		var cur int
 		if err := c.QueryRowContext(ctx, `SELECT version FROM settings WHERE key = ?`, st.Key).Scan(&cur); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return nil, err
 		}
-		return sqlstore.SettingMoved(st.Key, cur, prev)
+		return nil, sqlstore.SettingMoved(st.Key, cur, prev)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: save setting %q: %w", st.Key, err)

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/sandik-dev/sandik/ledger"
 	"io"
 	"log/slog"
 	"net/url"
@@ -217,6 +218,13 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) error {
 // committed if fn returns nil.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) error) error {
 	_, err := s.queue.Do(ctx, work{job: fn})
+	return err
+}
+
+// writeLogged runs fn like write, and appends the ledger records it
+// returns in the same transaction.
+func (s *Store) writeLogged(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)) error {
+	_, err := s.queue.Do(ctx, work{logged: fn})
 	return err
 }
 

@@ -28,6 +28,27 @@ var tamperTrials = flag.Int("tamper.trials", 1000, "mutations TestTamperIsDetect
 type txStore struct {
 	sqlstore.LogReads
 	sqlstore.LedgerReads
+	txWrites
+}
+
+// txWrites reads the objection events, users and settings in the
+// transaction.
+type txWrites struct{ db sqlstore.DB }
+
+func (w txWrites) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
+	return sqlstore.CaseEvents(ctx, w.db, `SELECT payload FROM case_events ORDER BY case_id, version`)
+}
+
+func (w txWrites) Users(ctx context.Context) ([]sandik.User, error) {
+	return sqlstore.Users(ctx, w.db, `SELECT id, name, role FROM users ORDER BY id`, userAreas)
+}
+
+func (w txWrites) TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error) {
+	return sqlstore.TokenHashes(ctx, w.db, `SELECT id, token_hash FROM users`)
+}
+
+func (w txWrites) Settings(ctx context.Context) ([]sandik.Setting, error) {
+	return sqlstore.Settings(ctx, w.db, `SELECT key, value, version, updated_by, updated_at FROM settings ORDER BY key`)
 }
 
 func newTxStore(tx *sql.Tx) txStore {
@@ -56,6 +77,7 @@ func newTxStore(tx *sql.Tx) txStore {
 	return txStore{
 		LogReads:    sqlstore.NewLogReads(db, logQueries, read, &commitq.Notifier{}),
 		LedgerReads: sqlstore.NewLedgerReads(db, nil, ledgerQueries),
+		txWrites:    txWrites{db},
 	}
 }
 

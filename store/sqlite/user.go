@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/sandik-dev/sandik/ledger"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
@@ -18,19 +19,23 @@ func (s *Store) userConflict(ctx context.Context, c *sql.Conn, id sandik.UserID)
 
 // SetToken implements sandik.UserStore.
 func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]byte) error {
-	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		res, err := c.ExecContext(ctx, `UPDATE users SET token_hash = ? WHERE id = ?`, tokenHash[:], string(id))
 		if isUniqueViolation(err) {
-			return fmt.Errorf("%w: %w", sqlstore.TokenTaken(id), err)
+			return nil, fmt.Errorf("%w: %w", sqlstore.TokenTaken(id), err)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		n, err := res.RowsAffected()
 		if err == nil && n == 0 {
 			err = sqlstore.NoUser(id)
 		}
-		return err
+		if err != nil {
+			return nil, err
+		}
+		rec, err := userRecord(ctx, c, id)
+		return []ledger.Record{rec}, err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: set token of %q: %w", id, err)
@@ -66,36 +71,47 @@ func (s *Store) TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, er
 // saveUsers is the one transaction that creates users and replaces areas,
 // for SaveUsers, CreateUser and SetUserAreas alike.
 func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
-	return s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+	return s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		var changed []sandik.UserID
 		for _, u := range create {
 			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
 				string(u.ID), u.Name, string(u.Role), u.TokenHash[:])
 			if isUniqueViolation(err) {
-				return fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
+				return nil, fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if err := insertUserAreas(ctx, c, u.ID, u.Areas); err != nil {
-				return err
+				return nil, err
 			}
+			changed = append(changed, u.ID)
 		}
 		for _, u := range areas {
 			var n int
 			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = ?`, string(u.ID)).Scan(&n); err != nil {
-				return err
+				return nil, err
 			}
 			if n == 0 {
-				return sqlstore.NoUser(u.ID)
+				return nil, sqlstore.NoUser(u.ID)
 			}
 			if _, err := c.ExecContext(ctx, `DELETE FROM user_areas WHERE user_id = ?`, string(u.ID)); err != nil {
-				return err
+				return nil, err
 			}
 			if err := insertUserAreas(ctx, c, u.ID, u.Areas); err != nil {
-				return err
+				return nil, err
 			}
+			changed = append(changed, u.ID)
 		}
-		return nil
+		recs := make([]ledger.Record, 0, len(changed))
+		for _, id := range changed {
+			rec, err := userRecord(ctx, c, id)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, rec)
+		}
+		return recs, nil
 	})
 }
 
@@ -106,4 +122,11 @@ func insertUserAreas(ctx context.Context, c *sql.Conn, id sandik.UserID, areas [
 		}
 	}
 	return nil
+}
+
+// userRecord is the leaf of user id as the writer's transaction on c now
+// holds them.
+func userRecord(ctx context.Context, c *sql.Conn, id sandik.UserID) (ledger.Record, error) {
+	db := sqlstore.DB{Name: "sqlite", Query: queryOn(c)}
+	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash FROM users WHERE id = ?`, userAreas, id)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/sandik-dev/sandik/ledger"
 	"log/slog"
 	"time"
 
@@ -18,6 +19,9 @@ import (
 type work struct {
 	rows []row
 	job  func(ctx context.Context, c *sql.Conn) error
+	// logged is a job whose writes are leaves of the ledger: it returns
+	// their records, appended in its transaction.
+	logged func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)
 }
 
 type request = commitq.Request[work]
@@ -74,7 +78,7 @@ func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, 
 	q := commitq.Start(commitq.Options[work]{
 		Commit:   w.commitGroup,
 		Failed:   writeFailed,
-		Alone:    func(wk work) bool { return wk.job != nil },
+		Alone:    func(wk work) bool { return wk.job != nil || wk.logged != nil },
 		RunAlone: w.runJob,
 		Size:     func(wk work) int { return len(wk.rows) },
 		MaxBatch: maxBatch,
@@ -86,7 +90,26 @@ func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, 
 
 func (w *writer) runJob(r *request) error {
 	ctx := r.Context()
-	return inTx(ctx, w.conn, func() error { return r.Work.job(ctx, w.conn) })
+	if r.Work.logged == nil {
+		return inTx(ctx, w.conn, func() error { return r.Work.job(ctx, w.conn) })
+	}
+	var grown sqlstore.Grown
+	err := inTx(ctx, w.conn, func() error {
+		recs, err := r.Work.logged(ctx, w.conn)
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		size, err := w.ledgerSize(ctx)
+		if err != nil {
+			return err
+		}
+		grown, err = w.addLeaves(ctx, size, recs)
+		return err
+	})
+	if err == nil {
+		w.edges.Committed(grown)
+	}
+	return err
 }
 
 // commitGroup writes every request of the group in one transaction and

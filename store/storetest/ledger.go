@@ -19,6 +19,7 @@ var ledgerTests = []test{
 	{"Concurrent", testLedgerConcurrent},
 	{"Reopened", testLedgerReopened},
 	{"Checkpoints", testLedgerCheckpoints},
+	{"OtherWritesAreLeaves", testLedgerOtherWrites},
 }
 
 // kinds returns submissions of every kind of record a submission makes.

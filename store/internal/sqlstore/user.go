@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
 )
 
 // Users are selected as id, name and role; their areas apart, by
@@ -154,4 +155,32 @@ func (w UserWrites) SaveUsers(ctx context.Context, create []sandik.NewUser, area
 		return fmt.Errorf("%s: save %d new and %d assigned users: %w", w.name, len(create), len(areas), err)
 	}
 	return nil
+}
+
+// UserRecord reads a user through db (the writer's transaction that just
+// changed them) and returns their leaf as they now stand. byID selects
+// name, role and token_hash of the user whose id is its argument.
+func UserRecord(ctx context.Context, db DB, byID string, areas UserQueries, id sandik.UserID) (ledger.Record, error) {
+	type row struct {
+		u     sandik.User
+		token []byte
+	}
+	r, found, err := One(ctx, db, "read user "+string(id), func(rw Row) (row, error) {
+		var r row
+		err := rw.Scan(&r.u.Name, &r.u.Role, &r.token)
+		return r, err
+	}, byID, string(id))
+	switch {
+	case err != nil:
+		return ledger.Record{}, err
+	case !found:
+		return ledger.Record{}, NoUser(id)
+	case len(r.token) != 32:
+		return ledger.Record{}, fmt.Errorf("%s: user %q has a token hash of %d bytes", db.Name, id, len(r.token))
+	}
+	r.u.ID = id
+	if r.u.Areas, err = areasOf(ctx, db, areas, id); err != nil {
+		return ledger.Record{}, err
+	}
+	return ledger.UserRecord(r.u, [32]byte(r.token)), nil
 }

@@ -1,0 +1,147 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
+)
+
+// Writes is what an audit reads besides the log of submissions: the
+// objection events, the users and the settings, each of whose changes is
+// a leaf.
+type Writes interface {
+	CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error)
+	Users(ctx context.Context) ([]sandik.User, error)
+	TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error)
+	Settings(ctx context.Context) ([]sandik.Setting, error)
+}
+
+// others checks the leaves that are not submissions. Objection events
+// are append-only, so each leaf is recomputed from its event; users and
+// settings change in place, so the last leaf of each must be the row as
+// it stands (the older ones are held by the signed tree), and a row with
+// no leaf was written past the log.
+type others struct {
+	events   map[string]sandik.CaseEvent // by record id
+	seen     map[string]bool
+	users    map[string]ledger.Record // the current rows' records
+	settings map[string]ledger.Record
+	last     map[ledger.Kind]map[string]int64 // kind → id → index of its latest leaf
+}
+
+func loadOthers(ctx context.Context, w Writes) (*others, error) {
+	o := &others{events: map[string]sandik.CaseEvent{}, seen: map[string]bool{},
+		users: map[string]ledger.Record{}, settings: map[string]ledger.Record{},
+		last: map[ledger.Kind]map[string]int64{ledger.KindUser: {}, ledger.KindThreshold: {}}}
+	events, err := w.CaseEvents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read objection events: %w", err)
+	}
+	for _, e := range events {
+		rec, err := ledger.CaseEventRecord(e)
+		if err != nil {
+			return nil, err
+		}
+		o.events[rec.ID] = e
+	}
+	users, err := w.Users(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read users: %w", err)
+	}
+	tokens, err := w.TokenHashes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read users' token hashes: %w", err)
+	}
+	for _, u := range users {
+		o.users[string(u.ID)] = ledger.UserRecord(u, tokens[u.ID])
+	}
+	settings, err := w.Settings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+	for _, st := range settings {
+		o.settings[st.Key] = ledger.SettingRecord(st)
+	}
+	return o, nil
+}
+
+// check recomputes stored record i of a kind other than a submission;
+// it returns the record to hash, or why it cannot be one.
+func (o *others) check(i int64, st sandik.LedgerRecord) (ledger.Record, string) {
+	stored := ledger.Record{Kind: ledger.Kind(st.Kind), ID: st.ID, Seq: st.Seq, ContentHash: st.ContentHash}
+	switch stored.Kind {
+	case ledger.KindObjection:
+		e, ok := o.events[st.ID]
+		if !ok {
+			return stored, fmt.Sprintf("objection event %s is not in the database", st.ID)
+		}
+		if o.seen[st.ID] {
+			return stored, fmt.Sprintf("objection event %s has a second leaf", st.ID)
+		}
+		o.seen[st.ID] = true
+		rec, err := ledger.CaseEventRecord(e)
+		if err != nil {
+			return stored, err.Error()
+		}
+		if rec != stored {
+			return rec, fmt.Sprintf("objection event %s is not what the log recorded", st.ID)
+		}
+		return rec, ""
+	case ledger.KindUser, ledger.KindThreshold:
+		// Checked against the row once the last leaf of its id is known.
+		o.last[stored.Kind][st.ID] = i
+		return stored, ""
+	}
+	return stored, fmt.Sprintf("a record of kind %d, which no write of this store makes", st.Kind)
+}
+
+// finish returns the first fault among the rows checked at the end: an
+// event, user or setting with no leaf, or a user or setting whose row is
+// not what its latest leaf recorded.
+func (o *others) finish(stored []sandik.LedgerRecord) *Fault {
+	var faults []*Fault
+	for id, e := range o.events {
+		if !o.seen[id] {
+			faults = append(faults, &Fault{Index: int64(len(stored)), Kind: ledger.KindObjection, ID: id,
+				Reason: fmt.Sprintf("objection event %d of case %s has no record in the ledger", e.Version, e.Case)})
+		}
+	}
+	for _, set := range []struct {
+		kind ledger.Kind
+		what string
+		rows map[string]ledger.Record
+	}{{ledger.KindUser, "user", o.users}, {ledger.KindThreshold, "setting", o.settings}} {
+		for id, want := range set.rows {
+			i, ok := o.last[set.kind][id]
+			if !ok {
+				faults = append(faults, &Fault{Index: int64(len(stored)), Kind: set.kind, ID: id,
+					Reason: fmt.Sprintf("%s %q has no record in the ledger", set.what, id)})
+				continue
+			}
+			st := stored[i]
+			if st.ContentHash != want.ContentHash || st.Seq != want.Seq {
+				faults = append(faults, &Fault{Index: i, Kind: set.kind, ID: id,
+					Reason: fmt.Sprintf("%s %q is not what its latest record in the log says", set.what, id)})
+			}
+		}
+		for id, i := range o.last[set.kind] {
+			if _, ok := set.rows[id]; !ok {
+				faults = append(faults, &Fault{Index: i, Kind: set.kind, ID: id,
+					Reason: fmt.Sprintf("%s %q is in the log but not in the database", set.what, id)})
+			}
+		}
+	}
+	if len(faults) == 0 {
+		return nil
+	}
+	return slices.MinFunc(faults, func(a, b *Fault) int {
+		if a.Index != b.Index {
+			return int(a.Index - b.Index)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
