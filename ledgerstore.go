@@ -39,6 +39,11 @@ type LedgerStore interface {
 	// it must not block. Leaves other processes add (several servers on
 	// one PostgreSQL) are not reported; the next growth shows the gap.
 	WatchLedger(fn func(LedgerGrowth))
+	// AdoptLedgerRecords appends recs in one transaction: the leaves of
+	// writes made before the ledger existed (a database from before it,
+	// a copy made by COPY), which an operator adopts as they stand.
+	// Every other leaf is appended by the transaction of its write.
+	AdoptLedgerRecords(ctx context.Context, recs []LedgerRecord) error
 }
 
 // LedgerReader reads the ledger, for an audit as for the signer.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/ledger"
+	"github.com/sandik-dev/sandik/ledger/audit"
 )
 
 func cmdLog(e *cli.Env, args []string) error {
@@ -21,9 +22,11 @@ func cmdLog(e *cli.Env, args []string) error {
 			return logVerify(e, args[1:])
 		case "verify-receipt":
 			return logVerifyReceipt(e, args[1:])
+		case "adopt":
+			return logAdopt(e, args[1:])
 		}
 	}
-	fmt.Fprintln(e.Stderr, "Usage: sandik log verify|verify-receipt [flags]")
+	fmt.Fprintln(e.Stderr, "Usage: sandik log verify|verify-receipt|adopt [flags]")
 	return cli.ErrUsage
 }
 
@@ -54,6 +57,60 @@ func logVerify(e *cli.Env, args []string) error {
 	return cli.VerifyLedger(e.Ctx, st, sf.LedgerKeyPath(), *vkey, func(format string, args ...any) {
 		fmt.Fprintf(e.Stderr, format, args...)
 	}, e.Stdout)
+}
+
+// logAdopt appends leaves for the writes the ledger lacks — a database
+// from before the ledger, a copy made by COPY — after the operator has
+// said why, and lists them. Run it with the server stopped.
+func logAdopt(e *cli.Env, args []string) error {
+	fs := e.Flags("log adopt", "log adopt -reason TEXT [-db DB] [-dry-run]")
+	var sf cli.StoreFlags
+	sf.Register(fs)
+	reason := fs.String("reason", "", "why these writes are trusted as they stand (required; logged)")
+	dry := fs.Bool("dry-run", false, "list what would be adopted and write nothing")
+	if err := e.Parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || (strings.TrimSpace(*reason) == "" && !*dry) {
+		fmt.Fprintln(e.Stderr, "sandik log adopt: -reason is required: adopting writes vouches for them as they stand")
+		return cli.ErrUsage
+	}
+	log, err := sf.Logger(e.Stderr)
+	if err != nil {
+		return err
+	}
+	st, err := cli.OpenStore(e.Ctx, sf.DB, sf.Unsafe, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var recs []ledger.Record
+	if *dry {
+		recs, err = audit.Unlogged(e.Ctx, st)
+	} else {
+		recs, err = audit.Adopt(e.Ctx, st)
+	}
+	counts := map[ledger.Kind]int{}
+	for _, r := range recs {
+		counts[r.Kind]++
+		if len(recs) <= 50 {
+			fmt.Fprintf(e.Stdout, "  %s\n", r)
+		}
+	}
+	verb := "adopted"
+	if *dry {
+		verb = "would adopt"
+	}
+	fmt.Fprintf(e.Stdout, "%s %d records: %d submissions, %d objection events, %d users, %d settings\n", verb, len(recs),
+		counts[ledger.KindSubmission]+counts[ledger.KindAdjudication]+counts[ledger.KindImport],
+		counts[ledger.KindObjection], counts[ledger.KindUser], counts[ledger.KindThreshold])
+	if err != nil {
+		return err
+	}
+	if !*dry && len(recs) > 0 {
+		log.Warn("ledger records adopted", "records", len(recs), "reason", *reason)
+	}
+	return nil
 }
 
 // logVerifyReceipt checks a receipt offline: against its own checkpoint,

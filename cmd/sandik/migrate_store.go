@@ -14,6 +14,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/ledger/audit"
 	"github.com/sandik-dev/sandik/store/postgres"
 )
 
@@ -73,6 +74,22 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 		return fmt.Errorf("verify the copy: %w", err)
 	}
 	fmt.Fprintf(e.Stdout, "verified: the same registry, users and log in both, and the same objections and settings; totals of %d races equal\n", races)
+	// The copy's ledger is a new one: its writes come in another order
+	// than the source's, and COPY writes no leaves. What the copy holds
+	// has just been proved equal to the source, so it is adopted as it
+	// stands, and the new ledger checked.
+	adopted, err := audit.Adopt(e.Ctx, dst)
+	if err != nil {
+		return fmt.Errorf("start the copy's ledger: %w", err)
+	}
+	if err := audit.Run(e.Ctx, dst, "", audit.Options{}); err != nil {
+		return fmt.Errorf("the copy's ledger: %w", err)
+	}
+	size, err := dst.LedgerSize(e.Ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "the copy's ledger verifies: %d records (%d adopted after COPY); serve it with a ledger key of its own\n", size, len(adopted))
 	return nil
 }
 

@@ -35,7 +35,7 @@ func TestMigrateStoreRoundTrip(t *testing.T) {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), []string{"migrate-store", "-from", step[0], "-to", step[1]},
 			strings.NewReader(""), &out, &errb, func(string) string { return "" })
-		if code != 0 || !strings.Contains(out.String(), "verified:") {
+		if code != 0 || !strings.Contains(out.String(), "verified:") || !strings.Contains(out.String(), "the copy's ledger verifies") {
 			t.Fatalf("migrate-store %s → %s: exit %d\n%s%s", cli.DisplayDB(step[0]), cli.DisplayDB(step[1]), code, out.String(), errb.String())
 		}
 		t.Log(strings.TrimSpace(out.String()))

@@ -87,3 +87,15 @@ func (s *Store) inTxLogged(ctx context.Context, fn func(tx pgx.Tx) ([]ledger.Rec
 	}
 	return err
 }
+
+// AdoptLedgerRecords implements sandik.LedgerStore.
+func (s *Store) AdoptLedgerRecords(ctx context.Context, recs []sandik.LedgerRecord) error {
+	lr, err := sqlstore.AdoptedRecords(recs)
+	if err != nil {
+		return err
+	}
+	if err := s.inTxLogged(ctx, func(pgx.Tx) ([]ledger.Record, error) { return lr, nil }); err != nil {
+		return fmt.Errorf("postgres: adopt %d ledger records: %w", len(recs), err)
+	}
+	return nil
+}

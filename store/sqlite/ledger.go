@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -148,3 +149,15 @@ func (w *writer) execRows(ctx context.Context, head, row string, n int, args []a
 
 // WatchLedger implements sandik.LedgerStore.
 func (s *Store) WatchLedger(fn func(sandik.LedgerGrowth)) { s.writer.edges.Watch(fn) }
+
+// AdoptLedgerRecords implements sandik.LedgerStore.
+func (s *Store) AdoptLedgerRecords(ctx context.Context, recs []sandik.LedgerRecord) error {
+	lr, err := sqlstore.AdoptedRecords(recs)
+	if err != nil {
+		return err
+	}
+	if err := s.writeLogged(ctx, func(context.Context, *sql.Conn) ([]ledger.Record, error) { return lr, nil }); err != nil {
+		return fmt.Errorf("sqlite: adopt %d ledger records: %w", len(recs), err)
+	}
+	return nil
+}

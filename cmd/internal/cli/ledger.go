@@ -85,5 +85,5 @@ func verifyAtStart(ctx context.Context, st sandik.Store, sf *StoreFlags, log *sl
 		log.Error("serving a ledger that does not verify, as -serve-unverified-log asks", "reason", sf.Unverified, "err", err)
 		return nil
 	}
-	return fmt.Errorf("%w; the server will not serve it (to serve it anyway, give -serve-unverified-log with your reason)", err)
+	return fmt.Errorf("%w; the server will not serve it (a database from before the ledger needs `sandik log adopt -reason TEXT` once; to serve it anyway, give -serve-unverified-log with your reason)", err)
 }

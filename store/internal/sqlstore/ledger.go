@@ -229,3 +229,15 @@ func AppendLeaves(e *ledger.Edge, recs []ledger.Record) (Leaves, error) {
 	}
 	return lv, nil
 }
+
+// AdoptedRecords checks records to adopt and makes them ledger records.
+func AdoptedRecords(recs []sandik.LedgerRecord) ([]ledger.Record, error) {
+	out := make([]ledger.Record, len(recs))
+	for i, r := range recs {
+		out[i] = ledger.Record{Kind: ledger.Kind(r.Kind), ID: r.ID, Seq: r.Seq, ContentHash: r.ContentHash}
+		if err := out[i].Validate(); err != nil {
+			return nil, sandik.Errorf(sandik.EInvalid, "adopt record %d: %v", i, err)
+		}
+	}
+	return out, nil
+}
