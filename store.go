@@ -72,6 +72,10 @@ type UserStore interface {
 	// TokenHashes returns every user's token hash, for moving users to
 	// another store with their tokens still valid.
 	TokenHashes(ctx context.Context) (map[UserID][32]byte, error)
+	// UserGeneration returns a counter that every change of any user, by
+	// any process on the database, moves: a cache of users is good only
+	// while it stands still.
+	UserGeneration(ctx context.Context) (int64, error)
 }
 
 // NewUser is a user to create with the hash of their API token.

@@ -59,12 +59,11 @@ type Config struct {
 	// the ledger grew. Zero means one second.
 	CheckpointEvery time.Duration
 	// UserCacheTTL is how long a token's user, once read, is trusted
-	// without reading it again. Changes made by this process take effect
-	// at once; those made elsewhere (another instance, `sandik user`)
-	// within the TTL. Zero means one second; negative, no cache. Reading
-	// the user on every request costs about two thirds of the HTTP
-	// submit throughput on SQLite (BENCHMARKS.md), hence a short cache
-	// rather than none.
+	// without reading it again — and only while no user changed
+	// anywhere (the store's user generation), so a revocation by any
+	// process takes effect at the next request. Zero means one second;
+	// negative, no cache. Reading the user on every request costs about
+	// two thirds of the HTTP submit throughput on SQLite (BENCHMARKS.md).
 	UserCacheTTL time.Duration
 }
 
@@ -482,19 +481,30 @@ func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) 
 	return token, nil
 }
 
-// Authenticate returns the user holding token, read from the store at
-// every call: a token reset or areas changed by any process on the
-// database (another instance, `sandik user reset`) take effect at the
-// next request. It is one read by an indexed hash; a cache would let a
-// revoked token work on every instance until it expired.
+// Authenticate returns the user holding token. A user once read is
+// trusted for the cache's TTL only while the store's user generation
+// stands still: any change of any user by any process on the database
+// (a token revoked by `sandik user reset`, areas changed on another
+// instance) moves it, and the next request reads the user again. The
+// generation is one read of a one-row table on SQLite, and a value the
+// notifications keep on PostgreSQL.
 func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, error) {
 	if token == "" {
 		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "an API token is required")
 	}
 	h := HashToken(token)
 	now := c.now()
-	if v, ok := c.users.Load(h); ok && now.Before(v.(cachedUser).expires) {
-		return v.(cachedUser).user, nil
+	var storeGen int64
+	if c.userTTL > 0 {
+		var err error
+		if storeGen, err = c.store.UserGeneration(ctx); err != nil {
+			return sandik.User{}, fmt.Errorf("authenticate: %w", err)
+		}
+		if v, ok := c.users.Load(h); ok {
+			if cu := v.(cachedUser); now.Before(cu.expires) && cu.gen == storeGen {
+				return cu.user, nil
+			}
+		}
 	}
 	gen := c.tokenGen.Load()
 	u, err := c.store.UserByToken(ctx, h)
@@ -507,7 +517,7 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if c.userTTL > 0 && c.tokenGen.Load() == gen {
-		c.users.Store(h, cachedUser{user: u, expires: now.Add(c.userTTL)})
+		c.users.Store(h, cachedUser{user: u, expires: now.Add(c.userTTL), gen: storeGen})
 	}
 	return u, nil
 }
@@ -515,6 +525,7 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 type cachedUser struct {
 	user    sandik.User
 	expires time.Time
+	gen     int64 // the store's user generation when read
 }
 
 // UsersChanged is a counter that moves whenever this process changes a

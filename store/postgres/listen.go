@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,14 +22,28 @@ type listener struct {
 	cfg     *pgx.ConnConfig
 	channel string
 	notify  *commitq.Notifier
+	users   *userGen
 	log     *slog.Logger
 	cancel  context.CancelFunc
 	done    chan struct{}
 }
 
-func startListener(cfg *pgx.ConnConfig, channel string, n *commitq.Notifier, log *slog.Logger) *listener {
+// userGen is the user generation as the notifications tell it, trusted
+// only while the listener listens.
+type userGen struct {
+	gen  atomic.Int64
+	live atomic.Bool
+}
+
+// saw moves the generation to g unless it is already past it.
+func (u *userGen) saw(g int64) {
+	for cur := u.gen.Load(); cur < g && !u.gen.CompareAndSwap(cur, g); cur = u.gen.Load() {
+	}
+}
+
+func startListener(cfg *pgx.ConnConfig, channel string, n *commitq.Notifier, users *userGen, log *slog.Logger) *listener {
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &listener{cfg: cfg, channel: channel, notify: n, log: log, cancel: cancel, done: make(chan struct{})}
+	l := &listener{cfg: cfg, channel: channel, notify: n, users: users, log: log, cancel: cancel, done: make(chan struct{})}
 	go l.run(ctx)
 	return l
 }
@@ -41,6 +58,7 @@ func (l *listener) run(ctx context.Context) {
 	var backoff time.Duration
 	for ctx.Err() == nil {
 		connected, err := l.listen(ctx)
+		l.users.live.Store(false)
 		if ctx.Err() != nil {
 			return
 		}
@@ -76,10 +94,25 @@ func (l *listener) listen(ctx context.Context) (connected bool, err error) {
 		return false, err
 	}
 	l.notify.Publish(head)
+	var gen int64
+	if err := conn.QueryRow(ctx, `SELECT gen FROM user_generation`).Scan(&gen); err != nil {
+		return false, err
+	}
+	l.users.saw(gen)
+	l.users.live.Store(true)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return true, err
+		}
+		if g, ok := strings.CutPrefix(n.Payload, "u"); ok {
+			gen, err := strconv.ParseInt(g, 10, 64)
+			if err != nil {
+				// Unreadable: stop trusting the cache until reconnected.
+				return true, fmt.Errorf("a user notification that is not a generation: %q", n.Payload)
+			}
+			l.users.saw(gen)
+			continue
 		}
 		seq, err := strconv.ParseInt(n.Payload, 10, 64)
 		if err != nil {

@@ -58,6 +58,7 @@ type Store struct {
 	pool    *pgxpool.Pool
 	db      sqlstore.DB // reads from pool
 	channel string      // LISTEN/NOTIFY channel of this schema's log
+	users   userGen     // the user generation, from the listener
 	schema  string
 
 	// The dialect-free methods, over this store's statements: Since,
@@ -146,7 +147,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	// Named apart, so that an operator looking at pg_stat_activity (or a
 	// test cutting connections) can tell it from the pool's.
 	lcfg.RuntimeParams["application_name"] = strings.TrimSpace(lcfg.RuntimeParams["application_name"] + " listener")
-	s.listener = startListener(lcfg, s.channel, &s.notify, s.log)
+	s.listener = startListener(lcfg, s.channel, &s.notify, &s.users, s.log)
 	s.writer, s.queue = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, s.log)
 	return s, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/sandik-dev/sandik/ledger"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
@@ -28,6 +29,9 @@ func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]by
 		case err == nil && tag.RowsAffected() == 0:
 			return nil, sqlstore.NoUser(id)
 		case err != nil:
+			return nil, err
+		}
+		if err := s.bumpUserGeneration(ctx, tx); err != nil {
 			return nil, err
 		}
 		rec, err := userRecord(ctx, tx, id)
@@ -100,6 +104,9 @@ func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []
 			}
 			changed = append(changed, u.ID)
 		}
+		if err := s.bumpUserGeneration(ctx, tx); err != nil {
+			return nil, err
+		}
 		recs := make([]ledger.Record, 0, len(changed))
 		for _, id := range changed {
 			rec, err := userRecord(ctx, tx, id)
@@ -133,4 +140,29 @@ func insertUserAreas(ctx context.Context, tx pgx.Tx, id sandik.UserID, areas []s
 func userRecord(ctx context.Context, tx pgx.Tx, id sandik.UserID) (ledger.Record, error) {
 	db := sqlstore.DB{Name: "postgres", Query: queryOn(tx)}
 	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash FROM users WHERE id = $1`, userAreas, id)
+}
+
+// bumpUserGeneration moves the user generation in tx and notifies every
+// instance when tx commits (PostgreSQL sends notifications at commit).
+func (s *Store) bumpUserGeneration(ctx context.Context, tx pgx.Tx) error {
+	var gen int64
+	if err := tx.QueryRow(ctx, `UPDATE user_generation SET gen = gen + 1 RETURNING gen`).Scan(&gen); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, "u"+strconv.FormatInt(gen, 10))
+	return err
+}
+
+// UserGeneration implements sandik.UserStore: from the notifications
+// while the listener listens, from the table otherwise.
+func (s *Store) UserGeneration(ctx context.Context) (int64, error) {
+	if s.users.live.Load() {
+		return s.users.gen.Load(), nil
+	}
+	var gen int64
+	if err := s.pool.QueryRow(ctx, `SELECT gen FROM user_generation`).Scan(&gen); err != nil {
+		return 0, fmt.Errorf("postgres: read user generation: %w", err)
+	}
+	s.users.saw(gen)
+	return gen, nil
 }

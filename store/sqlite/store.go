@@ -69,6 +69,7 @@ type Store struct {
 	queue      *commitq.Queue[work]
 	notify     commitq.Notifier
 	userWrites // CreateUser, SetUserAreas, SaveUsers: through saveUsers
+	userGen    *sql.Stmt // reads user_generation, once per authenticated request
 	close      func() error
 }
 
@@ -149,6 +150,10 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		s.read.Close()
 		return fail(err)
 	}
+	if s.userGen, err = s.read.PrepareContext(ctx, `SELECT gen FROM user_generation`); err != nil {
+		s.read.Close()
+		return fail(err)
+	}
 	s.writer, s.queue, err = startWriter(ctx, wdb, conn, opt.MaxBatch, &s.notify, s.log)
 	if err != nil {
 		s.read.Close()
@@ -197,6 +202,7 @@ func (s *Store) Close() error { return s.close() }
 
 func (s *Store) shutdown() error {
 	s.queue.Close()
+	s.userGen.Close()
 	rerr := s.read.Close()
 	werr := s.writer.closeConn()
 	if err := errors.Join(rerr, werr); err != nil {

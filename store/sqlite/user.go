@@ -34,6 +34,9 @@ func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]by
 		if err != nil {
 			return nil, err
 		}
+		if err := bumpUserGeneration(ctx, c); err != nil {
+			return nil, err
+		}
 		rec, err := userRecord(ctx, c, id)
 		return []ledger.Record{rec}, err
 	})
@@ -103,6 +106,9 @@ func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []
 			}
 			changed = append(changed, u.ID)
 		}
+		if err := bumpUserGeneration(ctx, c); err != nil {
+			return nil, err
+		}
 		recs := make([]ledger.Record, 0, len(changed))
 		for _, id := range changed {
 			rec, err := userRecord(ctx, c, id)
@@ -129,4 +135,18 @@ func insertUserAreas(ctx context.Context, c *sql.Conn, id sandik.UserID, areas [
 func userRecord(ctx context.Context, c *sql.Conn, id sandik.UserID) (ledger.Record, error) {
 	db := sqlstore.DB{Name: "sqlite", Query: queryOn(c)}
 	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash FROM users WHERE id = ?`, userAreas, id)
+}
+
+func bumpUserGeneration(ctx context.Context, c *sql.Conn) error {
+	_, err := c.ExecContext(ctx, `UPDATE user_generation SET gen = gen + 1`)
+	return err
+}
+
+// UserGeneration implements sandik.UserStore.
+func (s *Store) UserGeneration(ctx context.Context) (int64, error) {
+	var gen int64
+	if err := s.userGen.QueryRowContext(ctx).Scan(&gen); err != nil {
+		return 0, fmt.Errorf("sqlite: read user generation: %w", err)
+	}
+	return gen, nil
 }

@@ -12,6 +12,55 @@ import (
 
 var instanceTests = []test{
 	{"FollowersMissNothing", testFollowersMissNothing},
+	{"UserChangesSeenEverywhere", testUserGenerationAcrossInstances},
+}
+
+// testUserGenerationAcrossInstances: a change of a user on one instance
+// moves the user generation every instance reads, promptly (at once on
+// SQLite, where it is read from the file; at the notification on
+// PostgreSQL), so that no instance keeps trusting a revoked token.
+func testUserGenerationAcrossInstances(t *testing.T, o Opener) {
+	ctx := context.Background()
+	a := o.Open(t)
+	b := o.Reopen(t, a)
+	if err := a.CreateUser(ctx, sandik.User{ID: "tek", Name: "Tek", Role: sandik.RoleObserver}, [32]byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	for i, change := range []func() error{
+		func() error { return b.SetToken(ctx, "tek", [32]byte{2}) },
+		func() error { return b.SetUserAreas(ctx, "tek", []sandik.AreaCode{Box1}) },
+		func() error { return a.SetToken(ctx, "tek", [32]byte{3}) },
+	} {
+		before := [2]int64{}
+		for k, s := range []sandik.Store{a, b} {
+			g, err := s.UserGeneration(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before[k] = g
+		}
+		if err := change(); err != nil {
+			t.Fatal(err)
+		}
+		for k, s := range []sandik.Store{a, b} {
+			start := time.Now()
+			tick := time.NewTicker(time.Millisecond)
+			for {
+				g, err := s.UserGeneration(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g > before[k] {
+					break
+				}
+				if time.Since(start) > 2*time.Second {
+					t.Fatalf("change %d: instance %d still reads generation %d after 2 s", i, k, g)
+				}
+				<-tick.C
+			}
+			tick.Stop()
+		}
+	}
 }
 
 // testFollowersMissNothing runs two instances over the same storage, the
