@@ -101,3 +101,15 @@ func ParseReceipt(data []byte) (Receipt, error) {
 	}
 	return r, nil
 }
+
+// ParseReceiptOrAnswer reads a receipt, or the answer to a submission
+// that holds one under "receipt" (what an observer saves).
+func ParseReceiptOrAnswer(data []byte) (Receipt, error) {
+	var answer struct {
+		Receipt json.RawMessage `json:"receipt"`
+	}
+	if json.Unmarshal(data, &answer) == nil && len(answer.Receipt) > 0 {
+		data = answer.Receipt
+	}
+	return ParseReceipt(data)
+}

@@ -133,7 +133,7 @@ func logVerifyReceipt(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := parseReceipt(data)
+	r, err := ledger.ParseReceiptOrAnswer(data)
 	if err != nil {
 		return err
 	}
@@ -169,18 +169,6 @@ func logVerifyReceipt(e *cli.Env, args []string) error {
 	lc, _ := ledger.OpenCheckpoint(cpData, *vkey)
 	fmt.Fprintf(e.Stdout, "the later checkpoint of %d leaves extends it: leaf %d is still where the receipt put it\n", lc.Size, r.LeafIndex)
 	return nil
-}
-
-// parseReceipt reads a ledger receipt, or a submission's answer holding
-// one under "receipt".
-func parseReceipt(data []byte) (ledger.Receipt, error) {
-	var answer struct {
-		Receipt json.RawMessage `json:"receipt"`
-	}
-	if json.Unmarshal(data, &answer) == nil && len(answer.Receipt) > 0 {
-		data = answer.Receipt
-	}
-	return ledger.ParseReceipt(data)
 }
 
 // fetch reads a file, or GETs an http(s) URL with the bearer token.

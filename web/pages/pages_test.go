@@ -110,6 +110,8 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /entry":                                 allRoles,
 	"GET /entry/boxes":                           allRoles,
 	"POST /entry":                                submitters,
+	"GET /makbuz":                                allRoles,
+	"POST /makbuz":                               allRoles,
 
 	"GET /races/{race}/areas/{area}/comparison":     {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
 	"GET /races/{race}/areas/{area}/comparison.csv": {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
@@ -172,6 +174,11 @@ func TestPageAuthMatrix(t *testing.T) {
 				r = b.Post(path, e.ThresholdsForm()) // on the version saved so far
 			case p == "POST /races/{race}/areas/{area}/cases":
 				r = b.Post(path, url.Values{"box": {box3}, "filer": {"matrix"}})
+			case p == "POST /makbuz":
+				r = b.Post(path, url.Values{"receipt": {"{}"}}) // refused as a receipt (422), but let in
+				if r.Status == http.StatusUnprocessableEntity {
+					r.Status = http.StatusOK
+				}
 			case path == "/entry" && method == "POST":
 				r = b.PostJSON(path, sheet("pm-"+user, raceIST, box2, 100, 90, 10))
 			case method == "POST":

@@ -47,4 +47,7 @@ func (p *Pages) routes() {
 	handle("GET /entry", page(p.entryPage), http.StatusOK)
 	handle("GET /entry/boxes", page(p.searchBoxes), http.StatusOK)
 	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
+
+	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
+	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
 }
