@@ -17,12 +17,35 @@ var number = regexp.MustCompile(`^[-+]?[0-9]+([.,][0-9]+)*%?$`)
 
 // Cell returns s as a spreadsheet should read it: prefixed with a single
 // quote when it starts with a character that would start a formula (=, +,
-// -, @, tab or carriage return), unless it is a plain number.
+// -, @, tab or carriage return), unless it is a plain number. A text that
+// already begins with the quote and a guarded text gets one more quote,
+// so that Uncell gives every text back as it was.
 func Cell(s string) string {
-	if s == "" || !formulaStart(s[0]) || number.MatchString(s) {
-		return s
+	if guarded(s) {
+		return "'" + s
 	}
-	return "'" + s
+	return s
+}
+
+func guarded(s string) bool {
+	switch {
+	case s == "":
+		return false
+	case formulaStart(s[0]):
+		return !number.MatchString(s)
+	case s[0] == '\'':
+		return guarded(s[1:])
+	}
+	return false
+}
+
+// Uncell undoes Cell, for files Sandık writes and reads back (the
+// registry): Uncell(Cell(s)) == s for every s.
+func Uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && guarded(s[1:]) {
+		return s[1:]
+	}
+	return s
 }
 
 func formulaStart(c byte) bool {

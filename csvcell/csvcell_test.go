@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"slices"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 func TestCell(t *testing.T) {
@@ -48,4 +50,16 @@ func TestWriterGuardsEveryCell(t *testing.T) {
 	if !slices.Equal(got[0], []string{"'=1+1", "-3", "x"}) || !slices.Equal(got[1], []string{"'@a", "b", "'+c"}) {
 		t.Errorf("records %q", got)
 	}
+}
+
+func TestUncellUndoesCell(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := rapid.OneOf(rapid.String(), rapid.StringMatching(`['=+@-]{0,3}[0-9a-zçğıöşü ]{0,6}`)).Draw(t, "s")
+		if got := Uncell(Cell(s)); got != s {
+			t.Fatalf("Uncell(Cell(%q)) = %q (Cell gave %q)", s, got, Cell(s))
+		}
+		if c := Cell(s); c != "" && formulaStart(c[0]) && !number.MatchString(c) {
+			t.Fatalf("Cell(%q) = %q still starts a formula", s, c)
+		}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/csvcell"
 )
 
 // Rules this package adds to the domain's (sandik.Rule*): stable keys the
@@ -183,7 +184,7 @@ func (t *table) next() ([]string, int, error) {
 		valid := true
 		long := -1
 		for i := range rec {
-			rec[i] = strings.TrimSpace(rec[i])
+			rec[i] = csvcell.Uncell(strings.TrimSpace(rec[i]))
 			empty = empty && rec[i] == ""
 			valid = valid && utf8.ValidString(rec[i])
 			if len(rec[i]) > MaxFieldBytes && long < 0 {

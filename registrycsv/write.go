@@ -2,7 +2,6 @@ package registrycsv
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/csvcell"
 )
 
 // WriteDir writes the four files of reg into dir (created if missing):
@@ -54,7 +54,7 @@ func writeFile(path, name string, reg *sandik.Registry) (err error) {
 
 // Write writes one of the four files (by name) of reg to w.
 func Write(w io.Writer, name string, reg *sandik.Registry) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w) // read back through csvcell.Uncell
 	var rows func(emit func(...string))
 	var head columns
 	switch name {

@@ -18,7 +18,9 @@ import (
 // nameGen makes names with the characters that trouble CSV and Turkish
 // text: delimiters, quotes, newlines, dotted and dotless i.
 func nameGen() *rapid.Generator[string] {
-	chars := []rune("abcçğıİiIöşüÇĞÖŞÜ 0123,;\"'\t\n-.()")
+	// = + - @ and ' as first characters: names a spreadsheet would read as
+	// formulas are written guarded and must read back as they were.
+	chars := []rune("abcçğıİiIöşüÇĞÖŞÜ 0123,;\"'\t\n-.()=+@")
 	return rapid.Custom(func(t *rapid.T) string {
 		s := strings.TrimSpace(rapid.StringOfN(rapid.RuneFrom(chars), 1, 20, -1).Draw(t, "name"))
 		if s == "" {
@@ -167,5 +169,31 @@ func TestReadDirErrors(t *testing.T) {
 	}
 	if _, err := ReadFiles(filepath.Join(dir, AreasFile), filepath.Join(dir, ".", AreasFile)); sandik.CodeOf(err) != sandik.EInvalid {
 		t.Errorf("same name twice: %v", err)
+	}
+}
+
+// TestWriteGuardsFormulas: a name a spreadsheet would run is written as
+// text, and reads back unchanged.
+func TestWriteGuardsFormulas(t *testing.T) {
+	reg, err := readStrings(base())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.Areas[1].Name = `=HYPERLINK("http://evil.example","Kadıköy")`
+	var buf bytes.Buffer
+	if err := Write(&buf, AreasFile, reg); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), `,=HYPERLINK`) || strings.Contains(buf.String(), `"=HYPERLINK`) {
+		t.Fatalf("a formula cell reached the file:\n%s", buf.String())
+	}
+	files := base()
+	files[AreasFile] = buf.String()
+	back, err := readStrings(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Areas[1].Name != reg.Areas[1].Name {
+		t.Errorf("read back %q", back.Areas[1].Name)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/csvcell"
 	"github.com/sandik-dev/sandik/registrycsv"
 )
 
@@ -232,7 +232,7 @@ func userImport(e *cli.Env, args []string) error {
 			return err
 		}
 		if out != nil {
-			w := csv.NewWriter(out)
+			w := csvcell.NewWriter(out)
 			w.Write([]string{"id", "name", "role", "token"})
 			for _, is := range issued {
 				w.Write([]string{string(is.User.ID), is.User.Name, string(is.User.Role), is.Token})
