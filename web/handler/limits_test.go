@@ -325,3 +325,43 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// A body that stops arriving is given up after BodyTimeout with 408, the
+// user's write slot and body bytes given back: the same user's next write
+// goes through.
+func TestStalledBodyTimesOut(t *testing.T) {
+	ws := newWriteServer(t, Config{Limits: Limits{WritesPerUser: 1, BodyTimeout: 300 * time.Millisecond}})
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", ws.URL+"/w", pr)
+	req.ContentLength = 1 << 20
+	req.Header.Set("Authorization", "Bearer a")
+	answered := make(chan *http.Response, 1)
+	go func() {
+		resp, err := (&http.Transport{}).RoundTrip(req)
+		if err != nil {
+			answered <- nil
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		answered <- resp
+	}()
+	go pw.Write([]byte(`{"x":`)) // a few bytes, then nothing
+	start := time.Now()
+	var resp *http.Response
+	select {
+	case resp = <-answered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a stalled body was never given up")
+	}
+	if resp == nil || resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("a stalled body: %+v, want 408", resp)
+	}
+	if took := time.Since(start); took < 250*time.Millisecond {
+		t.Errorf("given up after %v, before the timeout", took)
+	}
+	if resp := ws.post(t, "a"); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the same user's next write: %d; the slot was not given back", resp.StatusCode)
+	}
+}
