@@ -30,9 +30,11 @@
       for (const [k, v] of Object.entries(p.f || {})) {
         root.querySelectorAll('[data-f="' + CSS.escape(k) + '"]').forEach(el => { el.setAttribute("fill", v); });
       }
-      if (p.sig && root.dataset.sig && p.sig !== root.dataset.sig) {
+      if (p.sig && root.dataset.sig) {
+        // The notice goes away by itself when the list is as drawn again
+        // (a box came and went), not only on a reload.
         const c = root.querySelector(".changed");
-        if (c) c.hidden = false;
+        if (c) c.hidden = p.sig === root.dataset.sig;
       }
       root.dataset.seq = p.seq;
     }
