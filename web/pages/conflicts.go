@@ -105,7 +105,7 @@ func (p *Pages) conflicts(w http.ResponseWriter, r *http.Request, u sandik.User)
 	self := queueHref(race, pg.District, pg.Page)
 	liveQ := url.Values{"ilce": {string(pg.District)}, "page": {strconv.Itoa(pg.Page)}}
 	v := &conflictsView{base: p.baseOf(r, u, "conflicts.title"), Sig: pageSig(pg), Self: self,
-		Live: "/races/" + url.PathEscape(string(race)) + "/conflicts/live?" + liveQ.Encode(),
+		Live:     "/races/" + url.PathEscape(string(race)) + "/conflicts/live?" + liveQ.Encode(),
 		District: string(pg.District), Filtered: pg.District != ""}
 	v.Race = rc
 	l := v.L
