@@ -71,6 +71,11 @@ func Text(lang msg.Lang, p sandik.Problem) string {
 		return msg.F(lang, key, Num(lang, got), Num(lang, want), moreLess(lang, got-want))
 	}
 	if line, col, ok := position(p.Message); ok {
+		if p.Rule == sandik.RuleDuplicate {
+			// The decoder's duplicate is a key written twice, not a
+			// submission id used again: only the former has a position.
+			key = "rule.duplicate_key"
+		}
 		return msg.T(lang, key) + " " + msg.F(lang, "rule.at", Num(lang, int64(line)), Num(lang, int64(col)))
 	}
 	return msg.T(lang, key)

@@ -20,8 +20,8 @@ type entryPageView struct {
 	base
 	Data        template.JS
 	Texts       template.JS // the form's messages, from the catalogue
-	Help        string // message key of the line above the form
-	Open        bool   // the user has a race to enter
+	Help        string      // message key of the line above the form
+	Open        bool        // the user has a race to enter
 	FieldLabels map[string]string
 }
 
