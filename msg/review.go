@@ -61,6 +61,7 @@ var reviewMessages = map[string][2]string{
 	"rule.unknown_field":    {"Bilinmeyen bir alan gönderildi.", "An unknown field was sent."},
 	"rule.trailing_data":    {"JSON'dan sonra fazladan veri var.", "There is data after the JSON."},
 	"rule.duplicate_key":    {"Bu alan aynı nesnede iki kez yazılmış.", "This field appears twice in the same object."},
+	"rule.too_long":         {"Bu değer çok uzun.", "This value is too long."},
 	"rule.empty_body":       {"Gövde boş.", "The body is empty."},
 	"rule.at":               {"(satır %s, sütun %s)", "(line %s, column %s)"},
 	"diff.more":             {"%s fazla", "%s more"},

@@ -180,6 +180,10 @@ func newClientID() string {
 
 // boxPage shows one box in one race.
 func (p *Pages) boxPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	return p.told(r, p.boxPageOf(w, r, u))
+}
+
+func (p *Pages) boxPageOf(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
 	v, err := p.boxOf(r, u, race, box)
 	if err != nil {
@@ -224,6 +228,10 @@ func (p *Pages) liveBox(w http.ResponseWriter, r *http.Request, u sandik.User) e
 // figures, with a reason. The form carries a client id made when the page
 // was drawn, so a double click or a resent form counts once.
 func (p *Pages) adjudicate(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	return p.told(r, p.decide(w, r, u))
+}
+
+func (p *Pages) decide(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {

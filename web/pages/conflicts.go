@@ -93,6 +93,10 @@ func queueRange(l *lang, pg queue.Page) string {
 // oldest first, a page at a time, optionally within one district, each
 // with its entries side by side and one-click adjudication.
 func (p *Pages) conflicts(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	return p.told(r, p.conflictsPage(w, r, u))
+}
+
+func (p *Pages) conflictsPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race := sandik.RaceCode(r.PathValue("race"))
 	rc, ok := p.c.Registry().Race(race)
 	if !ok {

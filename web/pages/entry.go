@@ -2,6 +2,7 @@ package pages
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -143,8 +144,14 @@ type boxHit struct {
 	Sent int64 `json:"sent,omitempty"`
 }
 
-// maxBoxHits bounds the answers of one search.
-const maxBoxHits = 20
+// ruleTooLong is a value over its length, as the file readers name it.
+const ruleTooLong = "too_long"
+
+// maxBoxHits bounds the answers of one search; maxSearchBytes its words.
+const (
+	maxBoxHits     = 20
+	maxSearchBytes = 200
+)
 
 // searchBoxes finds the race's boxes whose code or place names contain
 // every word of q, among the boxes u may enter: a scoped user's own, or
@@ -159,9 +166,11 @@ func (p *Pages) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.Use
 		return sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
 	q := r.URL.Query().Get("q")
-	if len(q) > 200 {
-		return sandik.Invalid("search too long", []sandik.Problem{{Field: "q", Rule: sandik.RuleInvalidValue,
-			Message: "a search is at most 200 bytes"}})
+	if len(q) > maxSearchBytes {
+		// The form's script reads the answer: JSON, in the page's language.
+		p.writeRefusal(w, r, sandik.Invalid("search too long", []sandik.Problem{{Field: "q", Rule: ruleTooLong,
+			Message: fmt.Sprintf("a search is at most %d bytes", maxSearchBytes)}}))
+		return nil
 	}
 	words := strings.Fields(fold(q))
 	hits := []boxHit{}
@@ -218,11 +227,18 @@ func (p *Pages) submitEntry(w http.ResponseWriter, r *http.Request, u sandik.Use
 		}
 	}
 	// Answer in JSON, whatever went wrong: the form reads it.
+	p.writeRefusal(w, r, err)
+	return nil
+}
+
+// writeRefusal answers a script's request that was refused in JSON, with
+// the reason and each problem in the page's language.
+func (p *Pages) writeRefusal(w http.ResponseWriter, r *http.Request, err error) {
 	l := p.langOf(r)
 	code := sandik.CodeOf(err)
 	if code == sandik.EInternal || code == "" {
 		p.b.WriteError(w, r, err)
-		return nil
+		return
 	}
 	ps := sandik.ProblemsOf(err)
 	for i := range ps {
@@ -233,7 +249,15 @@ func (p *Pages) submitEntry(w http.ResponseWriter, r *http.Request, u sandik.Use
 		message = sandik.MessageOf(err)
 	}
 	p.b.WriteJSON(w, handler.StatusFor(code), handler.ErrorBody{Error: handler.ErrorDetail{Code: code, Message: message, Problems: ps}})
-	return nil
+}
+
+// told puts a refusal of one of the review pages (queue, box, form) in
+// the page's language before the error page shows it.
+func (p *Pages) told(r *http.Request, err error) error {
+	if err == nil || p.langOf(r).Code == "en" {
+		return err
+	}
+	return refusal.Localize(msg.TR, err)
 }
 
 // problemText says what is wrong with a field in the page's language,

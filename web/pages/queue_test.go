@@ -88,8 +88,9 @@ func TestConflictQueuePagesAndFilters(t *testing.T) {
 	// Wrong parameters are refused, naming the field.
 	for _, bad := range []string{"?ilce=34.99", "?ilce=34.03.01", "?page=0", "?page=iki"} {
 		r := b.Get("/races/" + raceIST + "/conflicts" + bad)
-		if r.Status != http.StatusUnprocessableEntity {
-			t.Errorf("%s: %d", bad, r.Status)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "Gönderilen veri geçerli değil") ||
+			strings.Contains(string(r.Body), "not valid") {
+			t.Errorf("%s: %d, not refused in Turkish: %.200s", bad, r.Status, r.Body)
 		}
 	}
 }
