@@ -141,7 +141,7 @@ func TestEntryFormRefusalInBrowser(t *testing.T) {
 	run(retype("box", "kadikoy"))
 	poll("no box of another district", `Array.from(document.querySelectorAll("#assigned .pick")).every(b => b.hidden) && document.querySelector("#hits").textContent === "Bu aramaya uyan sandık yok."`)
 	run(retype("box", "a"))
-	run(chromedp.Click(chromedp.CSS(`#assigned .pick[data-box="`+qBox(1, 1)+`"]`)))
+	run(chromedp.Click(chromedp.CSS(`#assigned .pick[data-box="` + qBox(1, 1) + `"]`)))
 	poll("the chosen box and its races not sent", focused+` === "f-registered" && document.querySelector("#box-msg").textContent.startsWith("Avcılar › Avcılar Merkez") && !document.querySelector("#sent").hidden && document.querySelectorAll("#sent li.notsent").length === 2`)
 
 	// A sheet whose votes do not add up: 100 + 90 + 10 = 200, valid total 212.
