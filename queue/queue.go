@@ -123,9 +123,14 @@ func Build(reg *sandik.Registry, all []tally.Conflict, req Request, now time.Tim
 
 // DistrictOf is the district a box lies in; "" for a box above any.
 func DistrictOf(reg *sandik.Registry, box sandik.AreaCode) sandik.AreaCode {
-	for _, up := range reg.Ancestors(box) {
-		if a, _ := reg.Area(up); a.Level == sandik.LevelIlce {
-			return up
+	// Walked by hand rather than through Ancestors: a whole queue is
+	// walked per page, and the list Ancestors builds is not needed.
+	for a, ok := reg.Area(box); ok; a, ok = reg.Area(a.Parent) {
+		if a.Level == sandik.LevelIlce {
+			return a.Code
+		}
+		if a.Parent == "" {
+			break
 		}
 	}
 	return ""

@@ -20,7 +20,7 @@ var districtNames = []string{"Avcılar", "Bayrampaşa", "Bağcılar", "Sarıyer"
 
 // testRegistry is İstanbul with the districts above, each with one
 // mahalle, one school and boxes boxes.
-func testRegistry(t *testing.T, boxes int) *sandik.Registry {
+func testRegistry(t testing.TB, boxes int) *sandik.Registry {
 	t.Helper()
 	areas := []sandik.Area{{Code: "TR", Level: sandik.LevelCountry, Name: "Türkiye"}, {Code: "34", Parent: "TR", Level: sandik.LevelIl, Name: "İstanbul"}}
 	for i, name := range districtNames {
@@ -191,5 +191,15 @@ func TestAge(t *testing.T) {
 		if got := Age(msg.EN, c.d); got != c.en {
 			t.Errorf("Age(en, %v) = %q, want %q", c.d, got, c.en)
 		}
+	}
+}
+
+// BenchmarkBuild lays out a page of a night's worst queue: 10.000 boxes
+// in conflict, filtered to one district.
+func BenchmarkBuild(b *testing.B) {
+	reg := testRegistry(b, 2000)
+	all := conflicts(10000, 2000)
+	for b.Loop() {
+		Build(reg, all, Request{District: "34.03", Page: 7}, t0)
 	}
 }

@@ -147,3 +147,16 @@ func TestConflictQueueLiveSignatureIsThePages(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConflictQueuePage draws one page of 50 of a queue of 300,
+// filtered by district, each box with its entries read from SQLite.
+func BenchmarkConflictQueuePage(b *testing.B) {
+	e := newQueueEnv(b)
+	queueConflicts(b, e)
+	br := e.Browser(coordinator)
+	for b.Loop() {
+		if r := br.Get("/races/" + raceIST + "/conflicts?ilce=" + qKadikoy + "&page=2"); r.Status != http.StatusOK {
+			b.Fatal(r.Status)
+		}
+	}
+}

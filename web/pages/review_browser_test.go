@@ -96,6 +96,20 @@ func TestConflictQueueInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`article.conflict button[name="entry"]`)))
 	poll("the confirmation naming the box", `((document.querySelector("#decided") || {}).textContent || "").startsWith("Karar kaydedildi: Kadıköy › Kadıköy Merkez › Kadıköy Atatürk İlkokulu › Sandık 3") && document.querySelector("#decided").textContent.endsWith("(`+first+`).")`)
 	poll("the shorter queue", `document.querySelector("[data-k=count]").textContent === "Bekleyen çelişki: 299 (en eskisi önce)" && document.querySelector("#queue-range").textContent.endsWith("toplam 119 çelişki") && !`+boxes+`.includes("`+first+`")`)
+
+	// A conflict in another district leaves this page as drawn: no notice.
+	// One that lands on this page brings the notice; following it shows
+	// the box, and the notice is gone.
+	conflict := func(box string) {
+		e.Submit(observer1, sheet("qn-a-"+box, raceIST, box, 100, 90, 10))
+		e.Settle(e.Submit(observer2, sheet("qn-b-"+box, raceIST, box, 100, 80, 20)).Seq)
+	}
+	conflict(qBox(1, 120))
+	poll("the count of the whole queue, and no notice", `document.querySelector("[data-k=count]").textContent === "Bekleyen çelişki: 300 (en eskisi önce)" && document.querySelector(".changed").hidden`)
+	conflict(qBox(3, 121))
+	poll("the notice", `!document.querySelector(".changed").hidden && document.querySelector("[data-k=count]").textContent === "Bekleyen çelişki: 301 (en eskisi önce)"`)
+	run(chromedp.Click(chromedp.CSS(".changed a")))
+	poll("the refreshed page without the notice", boxes+`.includes("`+qBox(3, 121)+`") && document.querySelector(".live-text").textContent === "Canlı" && document.querySelector(".changed").hidden && !document.querySelector("#decided")`)
 }
 
 // An observer's refused send puts the focus on the first wrong field,
