@@ -84,8 +84,12 @@ func queueCount(l *lang, pg queue.Page) string {
 	return l.F("conflicts.count", l.Int(pg.Total))
 }
 
-// queueRange says which of them the page shows.
+// queueRange says which of them the page shows; nothing when there are
+// none (the page says so in words).
 func queueRange(l *lang, pg queue.Page) string {
+	if pg.Matching == 0 {
+		return ""
+	}
 	return l.F("queue.range", l.Int(pg.First), l.Int(pg.Last), l.Int(pg.Matching))
 }
 
