@@ -367,7 +367,9 @@
           // The browser's own list matches letters exactly; the answers
           // are shown as buttons too, so a folded match is seen.
           const exact = data.boxes.find(h => h.code === q);
-          hitsEl.replaceChildren(...(exact ? [] : data.boxes.map(pickButton)));
+          // The user's own boxes already have their buttons, filtered above.
+          const own = new Set((race().assigned || []).map(h => h.code));
+          hitsEl.replaceChildren(...(exact ? [] : data.boxes.filter(h => !own.has(h.code)).map(pickButton)));
           if (!exact && data.boxes.length === 0) { const p = document.createElement("p"); p.className = "help"; p.textContent = tx("form.nohit"); hitsEl.append(p); }
           hitsEl.hidden = !!exact;
           boxMsg.textContent = exact ? exact.label : "";
