@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/refusal"
 	"github.com/sandik-dev/sandik/web/handler"
 )
@@ -19,7 +20,7 @@ func told(h handler.UserFunc) handler.UserFunc {
 			return nil
 		}
 		lang := refusal.LangOf(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
-		if lang != "tr" {
+		if lang != msg.TR {
 			return err
 		}
 		return refusal.Localize(lang, err)
