@@ -7,23 +7,24 @@ import (
 )
 
 // routes is the API's whole route table. a.b.User wraps a route that
-// needs a bearer token; a.b.Write takes one of the bounded write slots.
+// needs a bearer token; a.b.Write takes one of the bounded write slots; told answers refused
+// sheets and boxes in the reader's language.
 // Roles and areas are decided by the Center. The statuses after a
 // handler are the ones its metrics are resolved for at start.
 func (a *API) routes() {
 	user, write := a.b.User, a.b.Write
 	handle := a.b.Handle
 
-	handle("POST /api/v1/submissions", user(write(a.submit)), http.StatusCreated, http.StatusOK)
-	handle("POST /api/v1/submissions/batch", user(write(a.submitBatch)), http.StatusCreated)
-	handle("GET /api/v1/submissions/{id}", user(a.getSubmission), http.StatusOK)
+	handle("POST /api/v1/submissions", user(write(told(a.submit))), http.StatusCreated, http.StatusOK)
+	handle("POST /api/v1/submissions/batch", user(write(told(a.submitBatch))), http.StatusCreated)
+	handle("GET /api/v1/submissions/{id}", user(told(a.getSubmission)), http.StatusOK)
 
 	handle("GET /api/v1/races", user(a.listRaces), http.StatusOK)
 	handle("GET /api/v1/races/{race}", user(a.getRace), http.StatusOK)
 	handle("GET /api/v1/races/{race}/totals/{area}", user(a.getTotals), http.StatusOK)
 	handle("GET /api/v1/races/{race}/conflicts", user(a.listConflicts), http.StatusOK)
-	handle("GET /api/v1/races/{race}/boxes/{box}", user(a.getBox), http.StatusOK)
-	handle("POST /api/v1/races/{race}/boxes/{box}/adjudication", user(write(a.adjudicate)), http.StatusCreated)
+	handle("GET /api/v1/races/{race}/boxes/{box}", user(told(a.getBox)), http.StatusOK)
+	handle("POST /api/v1/races/{race}/boxes/{box}/adjudication", user(write(told(a.adjudicate))), http.StatusCreated)
 	handle("GET /api/v1/races/{race}/comparison/{area}", user(a.getComparison), http.StatusOK)
 
 	handle("GET /api/v1/races/{race}/anomalies/{area}", user(a.getAnomalies), http.StatusOK)

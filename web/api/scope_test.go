@@ -60,7 +60,7 @@ func TestScopeMatrix(t *testing.T) {
 		{lawyerAdal, "POST", "/api/v1/cases/" + cases[box2] + "/changes", map[string]any{"version": 1, "kind": "filed", "reference": "1"}, http.StatusOK},
 	}
 	for _, c := range checks {
-		r := e.Do(c.method, c.path, c.user, c.body)
+		r := e.Do(c.method, c.path, c.user, c.body, "Accept-Language", "en-GB,en;q=0.9")
 		if r.Status != c.want {
 			t.Errorf("%s %s %s: %d, want %d; %s", c.user, c.method, c.path, r.Status, c.want, r.Body)
 		}

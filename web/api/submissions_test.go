@@ -159,8 +159,12 @@ func TestSubmitMalformedBody(t *testing.T) {
 				t.Errorf("code = %s", d.Code)
 			}
 			webtest.HasProblem(t, d, tt.field, tt.rule)
-			if tt.rule != strict.RuleEmptyBody && !strings.Contains(d.Problems[0].Message, "line 1, column") {
-				t.Errorf("message does not say where: %q", d.Problems[0].Message)
+			if tt.rule != strict.RuleEmptyBody && !strings.Contains(d.Problems[0].Message, "satır 1, sütun") {
+				t.Errorf("message does not say where in Turkish: %q", d.Problems[0].Message)
+			}
+			en := e.Do("POST", "/api/v1/submissions?lang=en", observer1, tt.body).APIError(t, http.StatusBadRequest)
+			if tt.rule != strict.RuleEmptyBody && !strings.Contains(en.Problems[0].Message, "line 1, column") {
+				t.Errorf("message does not say where: %q", en.Problems[0].Message)
 			}
 		})
 	}

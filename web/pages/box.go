@@ -11,6 +11,10 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/broker"
+	"github.com/sandik-dev/sandik/msg"
+	"github.com/sandik-dev/sandik/queue"
+	"github.com/sandik-dev/sandik/refusal"
+	"github.com/sandik-dev/sandik/tally"
 	"github.com/sandik-dev/sandik/web/handler"
 )
 
@@ -29,10 +33,14 @@ type boxPageView struct {
 	Sig     string
 	AdjID   string // client id of an adjudication made from this page
 	Back    string
-	Done    bool
+	Done    string // the confirmation of a decision just recorded
 	Fresh   string
 	Heading bool   // in the conflict queue: name the box above its table
 	Href    string // the box's own page
+	Label   string // the box with its district, mahalle and school
+	// OfficialDiff lists, when the published figures differ from the
+	// box's sheet, each field that differs with both figures.
+	OfficialDiff []string
 }
 
 type entryCol struct {
@@ -80,10 +88,15 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		}
 		shown = append(shown, e)
 		col := entryCol{Seq: e.Seq, User: string(e.User), Source: l.T("source." + string(e.Source)), Kind: l.T("kind." + e.Kind.String()), Reason: e.Reason,
-			Received: l.Time(e.ReceivedAt), Captured: l.Time(e.CapturedAt), Warnings: strings.Join(e.Warnings.Names(), ", "),
+			Received: l.Time(e.ReceivedAt), Captured: l.Time(e.CapturedAt), Warnings: strings.Join(refusal.Warnings(msg.Of(l.Code), e.Warnings), ", "),
 			Superseded: d.State.Superseded(e), Official: e.Source == sandik.SourceOfficial}
 		col.Counted = e.Kind == sandik.KindEntry && !col.Superseded && !col.Official
 		v.Entries = append(v.Entries, col)
+	}
+	v.Label = queue.Label(reg, box)
+	v.OfficialDiff = officialDiff(l, d.Race, &d.State)
+	if len(v.OfficialDiff) > 0 {
+		v.Status = l.F("box.status.and", v.Status, l.T("box.official.diff"))
 	}
 	v.Sig = fmt.Sprintf("%d:%s", len(d.Entries), d.State.Status)
 	add := func(label string, get func(*sandik.Tutanak) int64) {
@@ -117,6 +130,47 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 	return v, nil
 }
 
+// officialDiff compares a box's published figures with its sheet: the
+// settled one, or the first entry while the box waits (nil for those who
+// type sheets: they see no sheet but their own). Each field that differs
+// is named with both figures; nothing when either is missing. A partial
+// official source is compared on the votes and their total only, the
+// fields it carries.
+func officialDiff(l *lang, rc *sandik.Race, st *tally.BoxState) []string {
+	sheet := st.Resolved
+	if sheet == nil {
+		sheet = st.Provisional
+	}
+	off := st.Official
+	if sheet == nil || off == nil {
+		return nil
+	}
+	partial := st.OfficialWarnings&sandik.WarnPartial != 0
+	var out []string
+	row := func(label string, o, s int64) {
+		if o != s {
+			out = append(out, l.F("box.official.row", label, l.Num(o), l.Num(s)))
+		}
+	}
+	for i, f := range sandik.SheetFields {
+		if partial && f.Name != "valid_total" {
+			continue
+		}
+		row(l.T(sheetLabels[i]), f.Get(off), f.Get(sheet))
+	}
+	for i, c := range rc.Choices {
+		var o, s int64
+		if i < len(off.Votes) {
+			o = off.Votes[i]
+		}
+		if i < len(sheet.Votes) {
+			s = sheet.Votes[i]
+		}
+		row(c.Name, o, s)
+	}
+	return out
+}
+
 // newClientID returns a random id for a submission made from a page.
 func newClientID() string {
 	b := make([]byte, 16)
@@ -126,6 +180,10 @@ func newClientID() string {
 
 // boxPage shows one box in one race.
 func (p *Pages) boxPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	return p.told(r, p.boxPageOf(w, r, u))
+}
+
+func (p *Pages) boxPageOf(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
 	v, err := p.boxOf(r, u, race, box)
 	if err != nil {
@@ -136,7 +194,7 @@ func (p *Pages) boxPage(w http.ResponseWriter, r *http.Request, u sandik.User) e
 	v.Title = v.Area.Name + " · " + v.base.Race.Name
 	v.AdjID = newClientID()
 	v.Back = r.URL.Path
-	v.Done = r.URL.Query().Get("done") == "1"
+	v.Done = p.decided(r, u)
 	l := v.base.L
 	v.Fresh = l.F("fresh", l.Num(p.c.Seq()), l.Clock(p.now()))
 	return p.render(w, http.StatusOK, "box", v)
@@ -170,6 +228,10 @@ func (p *Pages) liveBox(w http.ResponseWriter, r *http.Request, u sandik.User) e
 // figures, with a reason. The form carries a client id made when the page
 // was drawn, so a double click or a resent form counts once.
 func (p *Pages) adjudicate(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	return p.told(r, p.decide(w, r, u))
+}
+
+func (p *Pages) decide(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
@@ -203,7 +265,9 @@ func (p *Pages) adjudicate(w http.ResponseWriter, r *http.Request, u sandik.User
 	if strings.Contains(back, "?") {
 		sep = "&"
 	}
-	http.Redirect(w, r, back+sep+"done=1", http.StatusSeeOther)
+	// The page it goes back to names the box decided: in a queue of
+	// hundreds, "recorded" alone does not say which.
+	http.Redirect(w, r, back+sep+"done="+url.QueryEscape(string(box)), http.StatusSeeOther)
 	return nil
 }
 

@@ -53,7 +53,7 @@ func TestAdjudicationRedirectStaysOnSite(t *testing.T) {
 	e.Settle(e.Submit(observer2, sheet("ar-2", raceIST, box3, 100, 80, 20)).Seq)
 	r := e.Browser(coordinator).Post("/races/"+raceIST+"/boxes/"+box3+"/adjudicate",
 		url.Values{"entry": {"1"}, "id": {"ar-adj"}, "reason": {"photo"}, "back": {"//evil.example/x"}})
-	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/?done=1" {
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/?done="+box3 {
 		t.Fatalf("redirect to %q (%d)", r.Header.Get("Location"), r.Status)
 	}
 }

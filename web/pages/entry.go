@@ -6,9 +6,11 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
-	"unicode"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/msg"
+	"github.com/sandik-dev/sandik/queue"
+	"github.com/sandik-dev/sandik/refusal"
 	"github.com/sandik-dev/sandik/web/handler"
 )
 
@@ -18,8 +20,9 @@ import (
 type entryPageView struct {
 	base
 	Data        template.JS
-	Help        string // message key of the line above the form
-	Open        bool   // the user has a race to enter
+	Texts       template.JS // the form's messages, from the catalogue
+	Help        string      // message key of the line above the form
+	Open        bool        // the user has a race to enter
 	FieldLabels map[string]string
 }
 
@@ -30,6 +33,56 @@ type entryRace struct {
 	// Assigned are the boxes of the race a scoped user may enter, to pick
 	// from; absent for a user who may pick any box.
 	Assigned []boxHit `json:"assigned,omitempty"`
+}
+
+// maxSentLookups bounds the boxes whose entries are read to tell the user
+// which races of a box they have already sent: an observer has a few
+// boxes; a coordinator with a district sees no such list.
+const maxSentLookups = 40
+
+// markSent records, on each assigned box, the log position of the user's
+// latest entry for that race, when the user has few enough boxes.
+func (p *Pages) markSent(r *http.Request, u sandik.User, races []entryRace) error {
+	n := 0
+	for _, er := range races {
+		n += len(er.Assigned)
+	}
+	if n == 0 || n > maxSentLookups {
+		return nil
+	}
+	view := p.c.View(u)
+	for _, er := range races {
+		for j := range er.Assigned {
+			d, err := view.Box(r.Context(), er.Code, er.Assigned[j].Code)
+			if err != nil {
+				return err
+			}
+			for _, e := range d.Entries {
+				if e.User == u.ID && e.Kind == sandik.KindEntry {
+					er.Assigned[j].Sent = e.Seq
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// formTexts are the messages the form's script shows, in the page's
+// language: the script holds no text of its own.
+func formTexts(l *lang) map[string]string {
+	out := map[string]string{}
+	for _, k := range []string{"form.digits", "form.over_reg", "form.reg_list", "form.pick_box", "form.sending", "form.retry",
+		"form.pending", "form.ok", "form.ok.warn", "form.replayed", "form.fix", "form.refused", "form.session", "form.sent.title",
+		"form.sent", "form.notsent", "form.nohit", "login", "rule.required", "rule.too_large", "diff.more", "diff.less"} {
+		out[k] = l.T(k)
+	}
+	for _, k := range []string{sandik.RuleValidSum, sandik.RuleChoicesSum, sandik.RuleVotedSum} {
+		out["rule."+k] = l.T("rule." + k)
+	}
+	for _, w := range (^sandik.Warnings(0)).Names() {
+		out["warning."+w] = l.T("warning." + w)
+	}
+	return out
 }
 
 // maxAssigned bounds the boxes listed on the form: an observer has a few,
@@ -50,10 +103,13 @@ func (p *Pages) entryPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 			er.Assigned = make([]boxHit, len(boxes))
 			for j, b := range boxes {
 				n, _ := reg.Registered(rc.Election, b)
-				er.Assigned[j] = boxHit{b, boxLabel(reg, b), n}
+				er.Assigned[j] = boxHit{Code: b, Label: boxLabel(reg, b), Registered: n}
 			}
 		}
 		races = append(races, er)
+	}
+	if err := p.markSent(r, u, races); err != nil {
+		return err
 	}
 	b, err := json.Marshal(races)
 	if err != nil {
@@ -70,6 +126,11 @@ func (p *Pages) entryPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 		"registered": "registered", "voted_by_law": "voted_by_law", "voted": "voted",
 		"valid_without_objection": "valid_without", "valid_upon_objection": "valid_upon",
 		"valid_total": "valid_total", "invalid_total": "invalid_total"}}
+	texts, err := json.Marshal(formTexts(v.L))
+	if err != nil {
+		return err
+	}
+	v.Texts = template.JS(texts)
 	return p.render(w, http.StatusOK, "entry", v)
 }
 
@@ -78,14 +139,25 @@ type boxHit struct {
 	Code       sandik.AreaCode `json:"code"`
 	Label      string          `json:"label"`
 	Registered int64           `json:"registered"`
+	// Sent is the log position of the user's latest entry of the box in
+	// this race; absent when none (or not looked up).
+	Sent int64 `json:"sent,omitempty"`
 }
 
-// maxBoxHits bounds the answers of one search.
-const maxBoxHits = 20
+// ruleTooLong is a value over its length, as the file readers name it.
+const ruleTooLong = "too_long"
+
+// maxBoxHits bounds the answers of one search; maxSearchBytes its words.
+const (
+	maxBoxHits     = 20
+	maxSearchBytes = 200
+)
 
 // searchBoxes finds the race's boxes whose code or place names contain
-// every word of q, matched the Turkish way, among the boxes u may enter:
-// a scoped user's own, or any box of the race.
+// every word of q, among the boxes u may enter: a scoped user's own, or
+// any box of the race. Turkish letters match their plain forms both ways:
+// "avcilar" finds Avcılar and "KADIKÖY" finds Kadıköy, as a phone without
+// a Turkish keyboard types them.
 func (p *Pages) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	reg := p.c.Registry()
 	race := sandik.RaceCode(r.URL.Query().Get("race"))
@@ -93,7 +165,14 @@ func (p *Pages) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.Use
 	if !ok {
 		return sandik.Errorf(sandik.ENotFound, "race %q does not exist", race)
 	}
-	words := strings.Fields(strings.ToLowerSpecial(unicode.TurkishCase, r.URL.Query().Get("q")))
+	q := r.URL.Query().Get("q")
+	if len(q) > maxSearchBytes {
+		// The form's script reads the answer: JSON, in the page's language.
+		p.writeRefusal(w, r, sandik.Invalid("search too long", []sandik.Problem{{Field: "q", Rule: ruleTooLong,
+			Message: fmt.Sprintf("a search is at most %d bytes", maxSearchBytes)}}))
+		return nil
+	}
+	words := strings.Fields(fold(q))
 	hits := []boxHit{}
 	if len(words) > 0 {
 		candidates := reg.RaceBoxes(race)
@@ -102,7 +181,7 @@ func (p *Pages) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.Use
 		}
 		for _, code := range candidates {
 			label := boxLabel(reg, code)
-			hay := strings.ToLowerSpecial(unicode.TurkishCase, string(code)+" "+label)
+			hay := fold(string(code) + " " + label)
 			match := true
 			for _, wd := range words {
 				if !strings.Contains(hay, wd) {
@@ -112,7 +191,7 @@ func (p *Pages) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.Use
 			}
 			if match {
 				n, _ := reg.Registered(rc.Election, code)
-				hits = append(hits, boxHit{code, label, n})
+				hits = append(hits, boxHit{Code: code, Label: label, Registered: n})
 				if len(hits) == maxBoxHits {
 					break
 				}
@@ -125,21 +204,13 @@ func (p *Pages) searchBoxes(w http.ResponseWriter, r *http.Request, u sandik.Use
 	return nil
 }
 
+// fold reads a name as it is searched: lower case, Turkish letters as
+// their plain Latin ones (sandik.FoldRune).
+func fold(s string) string { return strings.Map(sandik.FoldRune, s) }
+
 // boxLabel names a box with its places below the province: "Adalar ›
 // Burgazada › Sandık 1001".
-func boxLabel(reg *sandik.Registry, code sandik.AreaCode) string {
-	var parts []string
-	a, _ := reg.Area(code)
-	parts = append(parts, a.Name)
-	for _, up := range reg.Ancestors(code) {
-		p, _ := reg.Area(up)
-		if p.Level <= sandik.LevelIl {
-			break
-		}
-		parts = append([]string{p.Name}, parts...)
-	}
-	return strings.Join(parts, " › ")
-}
+func boxLabel(reg *sandik.Registry, code sandik.AreaCode) string { return queue.Label(reg, code) }
 
 // submitEntry takes a sheet from the form: the same JSON and the same
 // rules as the API, with the user from the session. Problems come back
@@ -156,59 +227,45 @@ func (p *Pages) submitEntry(w http.ResponseWriter, r *http.Request, u sandik.Use
 		}
 	}
 	// Answer in JSON, whatever went wrong: the form reads it.
+	p.writeRefusal(w, r, err)
+	return nil
+}
+
+// writeRefusal answers a script's request that was refused in JSON, with
+// the reason and each problem in the page's language.
+func (p *Pages) writeRefusal(w http.ResponseWriter, r *http.Request, err error) {
 	l := p.langOf(r)
 	code := sandik.CodeOf(err)
 	if code == sandik.EInternal || code == "" {
 		p.b.WriteError(w, r, err)
-		return nil
+		return
 	}
 	ps := sandik.ProblemsOf(err)
 	for i := range ps {
 		ps[i].Message = problemText(l, ps[i])
 	}
-	p.b.WriteJSON(w, handler.StatusFor(code), handler.ErrorBody{Error: handler.ErrorDetail{Code: code, Message: sandik.MessageOf(err), Problems: ps}})
-	return nil
+	message := sandik.MessageOf(refusal.Localize(msg.TR, err))
+	if l.Code == "en" {
+		message = sandik.MessageOf(err)
+	}
+	p.b.WriteJSON(w, handler.StatusFor(code), handler.ErrorBody{Error: handler.ErrorDetail{Code: code, Message: message, Problems: ps}})
+}
+
+// told puts a refusal of one of the review pages (queue, box, form) in
+// the page's language before the error page shows it.
+func (p *Pages) told(r *http.Request, err error) error {
+	if err == nil || p.langOf(r).Code == "en" {
+		return err
+	}
+	return refusal.Localize(msg.TR, err)
 }
 
 // problemText says what is wrong with a field in the page's language,
 // with the figures: "Geçerli oy toplamı partilerin toplamından 12 fazla".
+// English keeps the domain's own wording, as the API does.
 func problemText(l *lang, p sandik.Problem) string {
 	if l.Code == "en" {
 		return p.Message
 	}
-	var want, got int64
-	if p.Want != nil && p.Got != nil {
-		want, got = *p.Want, *p.Got
-	}
-	moreLess := func(d int64) string {
-		if d > 0 {
-			return fmt.Sprintf("%s fazla", l.Num(d))
-		}
-		return fmt.Sprintf("%s eksik", l.Num(-d))
-	}
-	switch p.Rule {
-	case sandik.RuleRequired:
-		return "Bu alan boş bırakılamaz."
-	case sandik.RuleMissingChoice:
-		return "Bu adayın/partinin oyu yazılmamış (oy yoksa 0 yazın)."
-	case sandik.RuleNegative:
-		return "Eksi bir sayı olamaz."
-	case sandik.RuleTooLarge:
-		return fmt.Sprintf("%s'dan büyük olamaz; yazım hatası olabilir.", l.Num(sandik.MaxSheetNumber))
-	case sandik.RuleValidSum:
-		return fmt.Sprintf("İtirazsız ve itirazlı geçerli oyların toplamı %s, ama geçerli oy toplamı %s yazılmış (%s).", l.Num(got), l.Num(want), moreLess(want-got))
-	case sandik.RuleChoicesSum:
-		return fmt.Sprintf("Geçerli oy toplamı partilerin toplamından %s.", moreLess(want-got))
-	case sandik.RuleVotedSum:
-		return fmt.Sprintf("Geçerli ve geçersiz oyların toplamı (%s) oy kullanan seçmen sayısından (%s) %s.", l.Num(got), l.Num(want), moreLess(got-want))
-	case sandik.RuleUnknownBox:
-		return "Böyle bir sandık yok."
-	case sandik.RuleBoxNotInRace:
-		return "Bu sandık bu seçime katılmıyor."
-	case sandik.RuleUnknownRace:
-		return "Böyle bir seçim yok."
-	case sandik.RuleDuplicate:
-		return "Bu gönderim kimliği başka bir tutanak için kullanılmış."
-	}
-	return p.Message
+	return refusal.Text(msg.TR, p)
 }

@@ -77,7 +77,7 @@ func TestConflictQueueAndAdjudication(t *testing.T) {
 	}
 	form := url.Values{"entry": {"2"}, "id": {"adj-1"}, "reason": {"tutanak fotoğrafı"}, "back": {"/races/IST-BB/conflicts"}}
 	r = b.Post("/races/"+raceIST+"/boxes/"+box3+"/adjudicate", form)
-	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/races/IST-BB/conflicts?done=1" {
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/races/IST-BB/conflicts?done="+box3 {
 		t.Fatalf("adjudicate: %d to %q: %s", r.Status, r.Header.Get("Location"), r.Body)
 	}
 	// A double click sends the same id: counted once.
@@ -90,7 +90,9 @@ func TestConflictQueueAndAdjudication(t *testing.T) {
 	if st := d.State; err != nil || st.Status.String() != "adjudicated" || st.Resolved.Votes[1] != 80 {
 		t.Fatalf("box after adjudication: %+v, %v", st, err)
 	}
-	webtest.MustContain(t, b.Page("/races/"+raceIST+"/conflicts?done=1", http.StatusOK), "Bekleyen çelişki yok.", "Karar kaydedildi.")
+	// The confirmation names the box decided, with its places.
+	webtest.MustContain(t, b.Page("/races/"+raceIST+"/conflicts?done="+box3, http.StatusOK), "Bekleyen çelişki yok.",
+		"Karar kaydedildi: Beşiktaş › Levent › Sandık 2001 (34.02.01.01).")
 	// An entry the box does not have is refused.
 	r = b.Post("/races/"+raceIST+"/boxes/"+box3+"/adjudicate", url.Values{"entry": {"99"}, "id": {"adj-2"}, "reason": {"x"}})
 	if r.Status != http.StatusUnprocessableEntity {

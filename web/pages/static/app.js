@@ -30,9 +30,11 @@
       for (const [k, v] of Object.entries(p.f || {})) {
         root.querySelectorAll('[data-f="' + CSS.escape(k) + '"]').forEach(el => { el.setAttribute("fill", v); });
       }
-      if (p.sig && root.dataset.sig && p.sig !== root.dataset.sig) {
+      if (p.sig && root.dataset.sig) {
+        // The notice goes away by itself when the list is as drawn again
+        // (a box came and went), not only on a reload.
         const c = root.querySelector(".changed");
-        if (c) c.hidden = false;
+        if (c) c.hidden = p.sig === root.dataset.sig;
       }
       root.dataset.seq = p.seq;
     }
@@ -92,47 +94,24 @@
   }
 
   // ---- Observer's sheet form ----------------------------------------
-  const T = {
-    tr: {
-      required: "Bu alan boş bırakılamaz.",
-      digits: "Yalnızca rakam yazın.",
-      large: "1.000.000'dan büyük olamaz; yazım hatası olabilir.",
-      validSum: (a, b, c, d) => "İtirazsız (" + f(a) + ") ve itirazlı (" + f(b) + ") geçerli oyların toplamı " + f(c) + ", ama geçerli oy toplamı " + f(d) + " yazılmış.",
-      choices: (d) => "Geçerli oy toplamı partilerin toplamından " + f(Math.abs(d)) + (d > 0 ? " fazla." : " eksik."),
-      voted: (g, v, d) => "Geçerli ve geçersiz oyların toplamı (" + f(g) + ") oy kullanan seçmen sayısından (" + f(v) + ") " + f(Math.abs(d)) + (d > 0 ? " fazla." : " eksik."),
-      overReg: "Uyarı: oy kullanan seçmen kayıtlı seçmenden fazla (kanunen oy kullananlar olabilir); tutanağı kontrol edin.",
-      pickBox: "Listeden bir sandık seçin.",
-      sending: "Gönderiliyor…",
-      retry: (s) => "Bağlantı yok; aynı kimlikle " + s + " sn sonra yeniden denenecek. Tutanak iki kez sayılmaz.",
-      pending: "Gönderilmemiş bir tutanak bulundu; yeniden gönderiliyor.",
-      ok: (seq, w) => "Alındı (kayıt #" + seq + ")." + (w ? " " + w : ""),
-      replayed: (seq) => "Bu tutanak zaten alınmıştı (kayıt #" + seq + "); iki kez sayılmadı.",
-      fix: "Tutanakta düzeltilmesi gereken yerler var.",
-      refused: "Sunucu tutanağı reddetti: ",
-      session: "Oturum sona erdi. Tutanak telefonda saklandı; yeniden giriş yapınca kendiliğinden gönderilecek.",
-      login: "Giriş yap",
-    },
-    en: {
-      required: "This field is required.",
-      digits: "Digits only.",
-      large: "Cannot be over 1,000,000; check for a typing error.",
-      validSum: (a, b, c, d) => "Valid without objection (" + f(a) + ") + upon objection (" + f(b) + ") = " + f(c) + ", but total valid is " + f(d) + ".",
-      choices: (d) => "Total valid is " + f(Math.abs(d)) + (d > 0 ? " more" : " fewer") + " than the votes per choice add up to.",
-      voted: (g, v, d) => "Valid + invalid (" + f(g) + ") is " + f(Math.abs(d)) + (d > 0 ? " more" : " fewer") + " than voters who voted (" + f(v) + ").",
-      overReg: "Warning: more voted than registered (officials vote by law at the box); check the sheet.",
-      pickBox: "Pick a box from the list.",
-      sending: "Sending…",
-      retry: (s) => "No connection; retrying in " + s + " s with the same id. The sheet will not be counted twice.",
-      pending: "An unsent sheet was found; sending it again.",
-      ok: (seq, w) => "Received (record #" + seq + ")." + (w ? " " + w : ""),
-      replayed: (seq) => "This sheet had already arrived (record #" + seq + "); not counted twice.",
-      fix: "The sheet has fields to correct.",
-      refused: "The server refused the sheet: ",
-      session: "Your session ended. The sheet is kept on this phone and will be sent once you sign in again.",
-      login: "Sign in",
-    },
-  }[lang];
+  // Its texts come from the page (the server's one catalogue), in the
+  // page's language; tx fills each %s (or %[n]s) with the next argument.
+  let TX = {};
+  function tx(key, ...args) {
+    let i = 0;
+    return (TX[key] || key).replace(/%(?:\[(\d+)\])?s/g, (_, n) => String(n ? args[n - 1] : args[i++]));
+  }
   function f(n) { return n.toLocaleString(lang === "en" ? "en-GB" : "tr-TR"); }
+  function moreLess(d) { return d > 0 ? tx("diff.more", f(d)) : tx("diff.less", f(-d)); }
+  // fold reads a name as the server's search does (sandik.FoldRune): lower
+  // case, Turkish letters as their plain ones, so "avcilar" finds Avcılar.
+  const FOLD = { "İ": "i", "I": "i", "ı": "i", "Î": "i", "î": "i", "Ç": "c", "ç": "c", "Ğ": "g", "ğ": "g", "Ö": "o", "ö": "o",
+    "Ş": "s", "ş": "s", "Ü": "u", "ü": "u", "Û": "u", "û": "u", "Â": "a", "â": "a" };
+  function fold(s) { return Array.from(s, c => FOLD[c] || (c >= "A" && c <= "Z" ? c.toLowerCase() : c)).join(""); }
+  function matches(q, text) {
+    const hay = fold(text);
+    return fold(q).split(/\s+/).filter(Boolean).every(w => hay.includes(w));
+  }
 
   // uuidv7: a millisecond timestamp then random bits, so ids sort by time.
   function uuidv7() {
@@ -151,9 +130,13 @@
 
   function sheetForm(form) {
     const races = JSON.parse(document.getElementById("races-data").textContent);
+    TX = JSON.parse(document.getElementById("form-texts").textContent);
     const raceSel = form.querySelector("#race");
     const boxIn = form.querySelector("#box");
     const list = form.querySelector("#box-list");
+    const boxMsg = form.querySelector("#box-msg");
+    const hitsEl = form.querySelector("#hits");
+    const sentEl = form.querySelector("#sent");
     const votes = form.querySelector("#votes");
     const send = form.querySelector("#send");
     const formMsg = form.querySelector("#m-form");
@@ -163,11 +146,43 @@
     let inFlight = false;
     let attempt = 0;
     let touched = {};
+    let regAck = "";     // "box/registered" the observer confirmed against the voter list
+    let regWarned = "";  // the same, as last refused on send
+    const known = {};    // box code → {label, registered}, from the page and the search
 
+    for (const r of races) for (const h of r.assigned || []) known[h.code] = h;
     // A user bound to some boxes is offered only the races those boxes
     // take part in; the server refuses the others anyway.
     for (const o of [...raceSel.options]) if (!races.some(r => r.code === o.value)) o.remove();
     function race() { return races.find(r => r.code === raceSel.value) || races[0]; }
+    function pickButton(h) {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "pick"; b.dataset.box = h.code;
+      b.textContent = h.label + " · " + h.code;
+      b.addEventListener("click", () => { choose(h.code); form.querySelector("#f-registered").focus(); });
+      return b;
+    }
+    // choose takes a box: its name under the field, and which races of it
+    // this observer has already sent.
+    function choose(code) {
+      boxIn.value = code;
+      setMsg("box", "");
+      boxMsg.textContent = known[code] ? known[code].label : "";
+      showSent();
+      check(false);
+    }
+    function showSent() {
+      const code = boxIn.value.trim();
+      const rows = races.filter(r => (r.assigned || []).some(h => h.code === code)).map(r => {
+        const h = r.assigned.find(x => x.code === code);
+        const li = document.createElement("li");
+        li.className = h.sent ? "sent" : "notsent";
+        li.textContent = h.sent ? tx("form.sent", r.name) : tx("form.notsent", r.name);
+        return li;
+      });
+      sentEl.hidden = rows.length === 0;
+      sentEl.querySelector("ul").replaceChildren(...rows);
+    }
     // showAssigned offers the user's own boxes of the race as big buttons
     // (a phone at the box has no keyboard to spare) and in the list.
     function showAssigned() {
@@ -176,22 +191,11 @@
       if (!hits) { pick.hidden = true; return; }
       const option = h => { const o = document.createElement("option"); o.value = h.code; o.label = h.label; o.textContent = h.label; return o; };
       list.replaceChildren(...hits.map(option));
-      pick.replaceChildren(...hits.map(h => {
-        const b = document.createElement("button");
-        b.type = "button"; b.className = "pick"; b.dataset.box = h.code;
-        b.textContent = h.label + " · " + h.code;
-        b.addEventListener("click", () => {
-          boxIn.value = h.code;
-          document.getElementById("box-msg").textContent = h.label;
-          form.querySelector("#f-registered").focus();
-        });
-        return b;
-      }));
+      pick.replaceChildren(...hits.map(pickButton));
       pick.hidden = false;
-      if (hits.length === 1 && !boxIn.value.trim()) boxIn.value = hits[0].code;
+      if (hits.length === 1 && !boxIn.value.trim()) choose(hits[0].code);
     }
     function layoutVotes() {
-      showAssigned();
       votes.querySelectorAll(".field").forEach(n => n.remove());
       for (const c of race().choices) {
         const d = document.createElement("div");
@@ -200,19 +204,25 @@
         l.htmlFor = "v-" + c.code; l.textContent = c.name;
         const i = document.createElement("input");
         i.id = "v-" + c.code; i.name = "votes." + c.code; i.inputMode = "numeric"; i.pattern = "[0-9]*";
-        i.autocomplete = "off"; i.required = true; i.setAttribute("aria-describedby", "m-votes." + c.code);
+        i.autocomplete = "off"; i.required = true; i.setAttribute("aria-describedby", "m-votes." + c.code + " m-votes");
         const m = document.createElement("p");
         m.id = "m-votes." + c.code; m.className = "problem"; m.setAttribute("aria-live", "polite");
         d.append(l, i, m);
         votes.appendChild(d);
       }
+      showAssigned();
     }
     function input(name) { return form.querySelector('[name="' + CSS.escape(name) + '"]'); }
-    function msg(field, text) {
-      const el = document.getElementById("m-" + field);
-      const inp = input(field);
+    // setMsg writes a field's problem under it and marks the field invalid,
+    // or clears both. The sum of the votes belongs to every vote field.
+    function setMsg(field, text) {
+      const el = field === "box" ? boxMsg : document.getElementById("m-" + field);
       if (el) el.textContent = text || "";
-      if (inp) { if (text) inp.setAttribute("aria-invalid", "true"); else inp.removeAttribute("aria-invalid"); }
+      const inps = field === "votes" ? Array.from(votes.querySelectorAll("input")) : [input(field)].filter(Boolean);
+      for (const inp of inps) {
+        if (text) inp.setAttribute("aria-invalid", "true");
+        else if (field !== "votes" || !document.getElementById("m-" + inp.name).textContent) inp.removeAttribute("aria-invalid");
+      }
       return !text;
     }
     function value(name) {
@@ -222,35 +232,53 @@
       return parseInt(v, 10);
     }
     // check mirrors sandik.Tutanak.Check: field by field, then the three
-    // identities once every figure is there. all=true also flags empty
-    // fields (on send); while typing only what is wrong so far.
+    // identities once every figure is there, then the voter list. all=true
+    // also flags empty fields (on send); while typing only what is wrong so
+    // far.
     function check(all) {
       let ok = true;
       const vals = {};
       const names = FIXED.concat(race().choices.map(c => "votes." + c.code));
+      setMsg("votes", "");
       for (const n of names) {
         const v = value(n);
         vals[n] = v;
         let m = "";
-        if (v === null) { if (n !== "voted_by_law" && (all || touched[n])) m = T.required; }
-        else if (isNaN(v)) m = T.digits;
-        else if (v > 1000000) m = T.large;
+        if (v === null) { if (n !== "voted_by_law" && (all || touched[n])) m = tx("rule.required"); }
+        else if (isNaN(v)) m = tx("form.digits");
+        else if (v > 1000000) m = tx("rule.too_large", f(1000000));
         if (m) ok = false;
-        msg(n, m);
+        setMsg(n, m);
       }
-      msg("votes", "");
       if (!ok) return false;
-      const g = n => vals[n] === null ? null : vals[n];
+      const g = n => vals[n];
       const a = g("valid_without_objection"), b = g("valid_upon_objection"), vt = g("valid_total"), inv = g("invalid_total"), voted = g("voted"), reg = g("registered");
-      if (a !== null && b !== null && vt !== null && a + b !== vt) { msg("valid_total", T.validSum(a, b, a + b, vt)); ok = false; }
+      if (a !== null && b !== null && vt !== null && a + b !== vt) { setMsg("valid_total", tx("rule.valid_sum", f(a + b), f(vt), moreLess(vt - a - b))); ok = false; }
       const cv = race().choices.map(c => vals["votes." + c.code]);
       if (vt !== null && cv.every(x => x !== null)) {
         const sum = cv.reduce((x, y) => x + y, 0);
-        if (sum !== vt) { msg("votes", T.choices(vt - sum)); ok = false; }
+        if (sum !== vt) { setMsg("votes", tx("rule.choices_sum", moreLess(vt - sum))); ok = false; }
       }
-      if (vt !== null && inv !== null && voted !== null && vt + inv !== voted) { msg("voted", T.voted(vt + inv, voted, vt + inv - voted)); ok = false; }
-      else if (ok && reg !== null && voted !== null && voted > reg) { msg("voted", T.overReg); }
+      if (vt !== null && inv !== null && voted !== null && vt + inv !== voted) { setMsg("voted", tx("rule.voted_sum", f(vt + inv), f(voted), moreLess(vt + inv - voted))); ok = false; }
+      else if (ok && reg !== null && voted !== null && voted > reg) { setMsg("voted", tx("form.over_reg")); input("voted").removeAttribute("aria-invalid"); }
+      // The page holds the voter list's figure of each box it knows: a
+      // different one is a typing error more often than not. The observer
+      // may confirm it by sending again (the sheet is what counts).
+      const box = known[boxIn.value.trim()];
+      const key = boxIn.value.trim() + "/" + reg;
+      if (box && reg !== null && box.registered > 0 && reg !== box.registered && regAck !== key) {
+        setMsg("registered", tx("form.reg_list", f(box.registered), f(reg)));
+        if (all) regWarned = key;
+        ok = false;
+      }
       return ok;
+    }
+    // focusFirst puts the cursor in the first field marked wrong, in the
+    // order of the paper, so a keyboard or screen reader lands on it.
+    function focusFirst() {
+      const bad = form.querySelector('[aria-invalid="true"]');
+      if (bad) bad.focus();
+      return bad;
     }
     function body() {
       const b = { id: id, race: raceSel.value, box: boxIn.value.trim(), source: "observer", captured_at: capturedAt, votes: {} };
@@ -265,7 +293,7 @@
     }
     async function deliver(b) {
       inFlight = true; send.disabled = true;
-      formMsg.textContent = ""; receipt.textContent = T.sending;
+      formMsg.textContent = ""; receipt.textContent = tx("form.sending");
       let res;
       try {
         res = await fetch("/entry", { method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(b), credentials: "same-origin", redirect: "manual" });
@@ -276,7 +304,7 @@
         // Not acknowledged: keep the sheet and its id, and try again.
         const wait = Math.min(30, 2 ** Math.min(attempt, 5));
         attempt++;
-        receipt.textContent = T.retry(wait);
+        receipt.textContent = tx("form.retry", wait);
         setTimeout(() => deliver(b), wait * 1000);
         return;
       }
@@ -285,9 +313,9 @@
         // stays on the phone with its id; sending resumes by itself once
         // the observer signs in again, here or in another tab.
         receipt.textContent = "";
-        formMsg.replaceChildren(T.session + " ");
+        formMsg.replaceChildren(tx("form.session") + " ");
         const a = document.createElement("a");
-        a.href = "/login?next=/entry"; a.target = "_blank"; a.textContent = T.login;
+        a.href = "/login?next=/entry"; a.target = "_blank"; a.textContent = tx("login");
         formMsg.appendChild(a);
         setTimeout(() => deliver(b), 3000);
         return;
@@ -297,8 +325,12 @@
       try { data = await res.json(); } catch (e) { data = null; }
       if ((res.status === 200 || res.status === 201) && data && data.id === b.id) {
         localStorage.removeItem(STORE);
-        receipt.textContent = data.replayed ? T.replayed(data.seq) : T.ok(data.seq, (data.warnings || []).join(", "));
+        const warns = (data.warnings || []).map(w => tx("warning." + w)).join(", ");
+        receipt.textContent = data.replayed ? tx("form.replayed", data.seq) : warns ? tx("form.ok.warn", data.seq, warns) : tx("form.ok", data.seq);
         form.dataset.acked = data.id;
+        const r = races.find(x => x.code === b.race);
+        const h = r && (r.assigned || []).find(x => x.code === b.box);
+        if (h) { h.sent = data.seq; showSent(); }
         id = null; // the next sheet gets a new id
         return;
       }
@@ -308,47 +340,61 @@
       localStorage.removeItem(STORE);
       receipt.textContent = "";
       const err = data.error || {};
-      formMsg.textContent = (err.problems && err.problems.length ? T.fix : T.refused + (err.message || res.status));
+      formMsg.textContent = err.problems && err.problems.length ? tx("form.fix") : tx("form.refused", err.message || res.status);
       for (const p of err.problems || []) {
-        const field = p.field === "box" || p.field === "race" ? p.field : p.field;
-        if (document.getElementById("m-" + field)) msg(field, p.message);
-        else if (field === "box") document.getElementById("box-msg").textContent = p.message;
+        if (p.field === "box" || document.getElementById("m-" + p.field)) setMsg(p.field, p.message);
         else formMsg.textContent += " " + p.message;
       }
+      focusFirst();
     }
 
     let timer = null;
     boxIn.addEventListener("input", () => {
+      setMsg("box", "");
       clearTimeout(timer);
+      const q = boxIn.value.trim();
+      // Own boxes are filtered here, the Turkish letters folded.
+      form.querySelectorAll("#assigned .pick").forEach(b => { b.hidden = q !== "" && !matches(q, b.textContent); });
+      boxMsg.textContent = known[q] ? known[q].label : "";
+      showSent();
       timer = setTimeout(async () => {
-        const q = boxIn.value.trim();
-        if (q.length < 1) return;
+        if (q.length < 1) { hitsEl.replaceChildren(); hitsEl.hidden = true; return; }
         try {
           const res = await fetch("/entry/boxes?race=" + encodeURIComponent(raceSel.value) + "&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } });
           const data = await res.json();
+          for (const h of data.boxes) known[h.code] = known[h.code] || h;
           list.replaceChildren(...data.boxes.map(h => { const o = document.createElement("option"); o.value = h.code; o.label = h.label; o.textContent = h.label; return o; }));
+          // The browser's own list matches letters exactly; the answers
+          // are shown as buttons too, so a folded match is seen.
           const exact = data.boxes.find(h => h.code === q);
-          document.getElementById("box-msg").textContent = exact ? exact.label : "";
-          form.querySelector("#box-help").textContent = exact ? "" : form.querySelector("#box-help").textContent;
+          // The user's own boxes already have their buttons, filtered above.
+          const own = new Set((race().assigned || []).map(h => h.code));
+          hitsEl.replaceChildren(...(exact ? [] : data.boxes.filter(h => !own.has(h.code)).map(pickButton)));
+          if (!exact && data.boxes.length === 0) { const p = document.createElement("p"); p.className = "help"; p.textContent = tx("form.nohit"); hitsEl.append(p); }
+          hitsEl.hidden = !!exact;
+          boxMsg.textContent = exact ? exact.label : "";
         } catch (e) { /* offline: the code typed is sent as is */ }
       }, 200);
     });
-    raceSel.addEventListener("change", () => { layoutVotes(); check(false); });
+    raceSel.addEventListener("change", () => { layoutVotes(); showSent(); check(false); });
     form.addEventListener("input", (e) => {
       if (e.target.name) touched[e.target.name] = true;
       if (!id) { id = uuidv7(); capturedAt = new Date().toISOString(); }
       receipt.textContent = "";
+      // The error line goes once the sheet is right again.
       check(false);
+      if (!form.querySelector('[aria-invalid="true"]')) formMsg.textContent = "";
     });
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (inFlight) return;
       formMsg.textContent = "";
-      if (!boxIn.value.trim()) { document.getElementById("box-msg").textContent = T.pickBox; boxIn.focus(); return; }
+      if (!boxIn.value.trim()) { setMsg("box", tx("form.pick_box")); boxIn.focus(); return; }
+      // A second send of the figure the voter list disagrees with confirms it.
+      if (regWarned === boxIn.value.trim() + "/" + value("registered")) regAck = regWarned;
       if (!check(true)) {
-        formMsg.textContent = T.fix;
-        const bad = form.querySelector('[aria-invalid="true"]');
-        if (bad) bad.focus();
+        formMsg.textContent = tx("form.fix");
+        focusFirst();
         return;
       }
       if (!id) { id = uuidv7(); capturedAt = new Date().toISOString(); }
@@ -358,9 +404,11 @@
     });
     form.querySelector("#new-sheet").addEventListener("click", () => {
       if (inFlight) return;
-      form.reset(); layoutVotes(); id = null; touched = {};
+      form.reset(); layoutVotes(); id = null; touched = {}; regAck = "";
       form.querySelectorAll(".problem").forEach(p => p.textContent = "");
-      receipt.textContent = ""; boxIn.focus();
+      form.querySelectorAll('[aria-invalid="true"]').forEach(i => i.removeAttribute("aria-invalid"));
+      hitsEl.replaceChildren(); hitsEl.hidden = true; showSent();
+      receipt.textContent = ""; formMsg.textContent = ""; boxIn.focus();
     });
 
     layoutVotes();
@@ -368,7 +416,7 @@
     if (saved) {
       try {
         const b = JSON.parse(saved);
-        fill(b); id = b.id; capturedAt = b.captured_at; formMsg.textContent = T.pending; deliver(b);
+        fill(b); id = b.id; capturedAt = b.captured_at; formMsg.textContent = tx("form.pending"); deliver(b);
       } catch (e) { localStorage.removeItem(STORE); }
     }
   }
