@@ -19,6 +19,7 @@ var documentMessages = map[string][2]string{
 	"doc.no":          {"hayır", "no"},
 	"doc.code":        {"%s (kod)", "%s (code)"},
 	"doc.level":       {"Düzey", "Level"},
+	"xlsx.sheet":      {"Sonuçlar", "Results"},
 	"level.country":   {"ülke", "country"},
 	"level.il":        {"il", "province"},
 	"level.ilce":      {"ilçe", "district"},

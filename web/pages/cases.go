@@ -100,6 +100,9 @@ func (p *Pages) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 	if n := r.URL.Query().Get("made"); n != "" {
 		if k, err := strconv.Atoi(n); err == nil {
 			v.Made = l.F("cases.made", l.Int(k))
+			if k == 0 {
+				v.Made = l.T("cases.none.made")
+			}
 		}
 	}
 	if err := p.heldRows(r, view, v); err != nil {
