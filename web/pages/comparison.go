@@ -12,8 +12,8 @@ import (
 	"github.com/sandik-dev/sandik/collation"
 	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/msg"
-	"github.com/sandik-dev/sandik/web/comparefile"
 	"github.com/sandik-dev/sandik/verify"
+	"github.com/sandik-dev/sandik/web/comparefile"
 	"github.com/sandik-dev/sandik/web/handler"
 )
 
