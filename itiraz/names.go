@@ -56,12 +56,14 @@ func titleWord(w string) string {
 // "1120" for "Sandık 1120", "sandık no 1120" or "1120"; "" when the name
 // holds no such number (a named box abroad, "Gümrük Kapısı").
 func BoxNumber(name string) string {
-	// Small letters by Turkish rules, so "SANDIK" reads as "sandık";
-	// the number after the word is the same in either case.
-	s := strings.ToLowerSpecial(unicode.TurkishCase, strings.TrimSpace(name))
+	// The word is matched in small letters by Turkish rules, so that
+	// "SANDIK" reads as "sandık"; Turkish casing maps each letter to one
+	// letter, so the number is cut from the name as written ("12A").
+	s := strings.TrimSpace(name)
+	lower := []rune(strings.ToLowerSpecial(unicode.TurkishCase, s))
 	for _, prefix := range []string{"sandık no:", "sandık no.", "sandık no", "sandık"} {
-		if rest, ok := strings.CutPrefix(s, prefix); ok {
-			s = strings.TrimSpace(rest)
+		if p := []rune(prefix); len(lower) >= len(p) && string(lower[:len(p)]) == prefix {
+			s = strings.TrimSpace(string([]rune(s)[len(p):]))
 			break
 		}
 	}
@@ -90,9 +92,8 @@ func SeatLevel(b Board) (sandik.AreaLevel, bool) {
 }
 
 // Seat returns the area of the board that hears c: the ilçe (or il, or
-// box) above its first box or area. A tree without that level (schools
-// of an observer file hang under the il) falls back to the nearest area
-// above the subject, and ok is false when there is nothing to name.
+// box) above its first box or area; ok is false when the registry has no
+// area of that level above it.
 func Seat(reg *sandik.Registry, c *Case) (sandik.Area, bool) {
 	want, named := SeatLevel(c.Board)
 	if !named {
@@ -111,16 +112,10 @@ func Seat(reg *sandik.Registry, c *Case) (sandik.Area, bool) {
 		}
 		subject = rc.Scope
 	}
-	chain := append([]sandik.AreaCode{subject}, reg.Ancestors(subject)...)
-	for _, code := range chain {
+	// A tree without that level (schools of an observer file hang under
+	// the il) has no seat to name: a school is not a board's seat.
+	for _, code := range append([]sandik.AreaCode{subject}, reg.Ancestors(subject)...) {
 		if a, ok := reg.Area(code); ok && a.Level == want {
-			return a, true
-		}
-	}
-	// No area of that level: the nearest one above the subject that is
-	// not a box stands for the seat.
-	for _, code := range chain {
-		if a, ok := reg.Area(code); ok && a.Level != sandik.LevelSandik && a.Level != sandik.LevelCountry {
 			return a, true
 		}
 	}
@@ -167,7 +162,9 @@ func seated(reg *sandik.Registry, c *Case, lang msg.Lang, prefix string) string 
 	}
 	a, ok := Seat(reg, c)
 	if !ok {
-		return msg.T(lang, "board."+string(c.Board))
+		// The board unnamed, in the same words: "İlçe Seçim Kurulu
+		// Başkanlığına".
+		return strings.Join(strings.Fields(msg.F(lang, prefix+string(c.Board), "")), " ")
 	}
 	name := TitleCase(a.Name)
 	if a.Level == sandik.LevelSandik {

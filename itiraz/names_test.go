@@ -1,0 +1,135 @@
+package itiraz
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/msg"
+)
+
+func TestTitleCase(t *testing.T) {
+	for in, want := range map[string]string{
+		"BEŞİKTAŞ":         "Beşiktaş",
+		"İSTANBUL":         "İstanbul",
+		"KÜÇÜKÇEKMECE":     "Küçükçekmece",
+		"ışıklar":          "Işıklar",
+		"ILGIN":            "Ilgın",
+		"iğdır":            "İğdır",
+		"ALİ-PAŞA":         "Ali-Paşa",
+		"İSTANBUL'UN":      "İstanbul'un",
+		"BAHÇELİEVLER  2A": "Bahçelievler 2A",
+		"Beşiktaş":         "Beşiktaş",
+	} {
+		if got := TitleCase(in); got != want {
+			t.Errorf("TitleCase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBoxLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"Sandık 1120":   "1120 No.lu Sandık",
+		"SANDIK 1120":   "1120 No.lu Sandık",
+		"sandık no 7":   "7 No.lu Sandık",
+		"1120":          "1120 No.lu Sandık",
+		"1120E":         "1120E No.lu Sandık",
+		"SANDIK NO 12A": "12A No.lu Sandık",
+		"Gümrük Kapısı": "Gümrük Kapısı",
+		"Sandık":        "Sandık",
+	} {
+		if got := BoxLabel(in, msg.TR); got != want {
+			t.Errorf("BoxLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := BoxLabel("Sandık 1120", msg.EN); got != "Ballot box no. 1120" {
+		t.Errorf("English label %q", got)
+	}
+}
+
+// The rules the centre ships with have their legal ground in Turkish for
+// Turkish readers; a rule a lawyer set keeps the text they wrote.
+func TestLegalGround(t *testing.T) {
+	for _, r := range DefaultRules() {
+		tr, en := LegalGround(r, msg.TR), LegalGround(r, msg.EN)
+		if !strings.HasPrefix(tr, "298 sayılı Kanun") || strings.Contains(tr, "Law") {
+			t.Errorf("%s in Turkish: %q", r.Board, tr)
+		}
+		if en != r.Source {
+			t.Errorf("%s in English: %q, want the rule's own %q", r.Board, en, r.Source)
+		}
+	}
+	custom := Rule{Board: BoardIlce, Source: "YSK takvimi, 2024/123 sayılı karar"}
+	if got := LegalGround(custom, msg.TR); !strings.Contains(got, "YSK takvimi, 2024/123 sayılı karar") {
+		t.Errorf("a configured source: %q", got)
+	}
+}
+
+// Each case is listed once, drafts by urgency, the rest by deadline and
+// then by title in Turkish order, the same on every read.
+func TestListShowsEachCaseOnceInOrder(t *testing.T) {
+	now := time.Date(2019, 3, 31, 20, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return now.Add(time.Duration(h) * time.Hour) }
+	cases := []*Case{
+		{ID: "c1", Title: "Üsküdar", Status: StatusFiled, Deadline: at(5)},
+		{ID: "c2", Title: "Şişli", Status: StatusFiled, Deadline: at(5)},
+		{ID: "c3", Title: "Bayrampaşa", Status: StatusDraft, Deadline: at(10)},
+		{ID: "c4", Title: "Bağcılar", Status: StatusAccepted, Deadline: at(5)},
+		{ID: "c5", Title: "Çatalca", Status: StatusDraft, Deadline: at(-3)},
+		{ID: "c6", Title: "Adalar", Status: StatusFiled},
+		{ID: "c7", Title: "Zeytinburnu", Status: StatusDraft, Deadline: at(100)},
+		{ID: "c8", Title: "Sarıyer", Status: StatusFiled, Deadline: at(1)},
+	}
+	l := List(cases, now, 48*time.Hour)
+	ids := func(cs []*Case) string {
+		var s []string
+		for _, c := range cs {
+			s = append(s, string(c.ID))
+		}
+		return strings.Join(s, ",")
+	}
+	if got := ids(l.Soon); got != "c3" {
+		t.Errorf("soon %s", got)
+	}
+	if got := ids(l.Expired); got != "c5" {
+		t.Errorf("expired %s", got)
+	}
+	// Sarıyer first (soonest), then three at the same hour in Turkish
+	// order (Bağcılar, Şişli, Üsküdar), the distant draft, none last.
+	if got := ids(l.Rest); got != "c8,c4,c2,c1,c7,c6" {
+		t.Errorf("rest %s", got)
+	}
+	for i := range 5 {
+		shuffled := append(cases[i:len(cases):len(cases)], cases[:i]...)
+		if again := List(shuffled, now, 48*time.Hour); ids(again.Rest) != ids(l.Rest) {
+			t.Fatalf("the order depends on the input's: %s", ids(again.Rest))
+		}
+	}
+}
+
+func TestSeatWithoutDistrict(t *testing.T) {
+	reg, err := sandik.NewRegistry([]sandik.Area{
+		{Code: "35", Level: sandik.LevelIl, Name: "İZMİR"},
+		{Code: "35.s", Parent: "35", Level: sandik.LevelBuilding, Name: "ATATÜRK LİSESİ"},
+		{Code: "35.s.1", Parent: "35.s", Level: sandik.LevelSandik, Name: "1"},
+	}, []sandik.Election{{Code: "e", Name: "e", Quorum: 2}},
+		[]sandik.Race{{Code: "r", Election: "e", Name: "r", Scope: "35", Choices: []sandik.Choice{{Code: "A", Name: "A"}}}},
+		[]sandik.Registration{{Election: "e", Box: "35.s.1", Registered: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Case{Race: "r", Board: BoardIlce, Boxes: []sandik.AreaCode{"35.s.1"}}
+	// A school is no board's seat: the board stays unnamed rather than
+	// misnamed.
+	if got := Address(reg, c, msg.TR); got != "İlçe Seçim Kurulu Başkanlığına" {
+		t.Errorf("a tree without an ilçe: %q", got)
+	}
+	if got := Address(reg, c, msg.EN); got != "To the Chair of the District Election Board" {
+		t.Errorf("a tree without an ilçe, in English: %q", got)
+	}
+	c.Board = BoardIl
+	if got := BoardName(reg, c, msg.TR); got != "İzmir İl Seçim Kurulu" {
+		t.Errorf("il board %q", got)
+	}
+}
