@@ -26,8 +26,6 @@ var documentMessages = map[string][2]string{
 	"level.mahalle":   {"mahalle / köy", "neighbourhood / village"},
 	"level.building":  {"okul / bina", "school / building"},
 	"level.sandik":    {"sandık", "ballot box"},
-	"doc.more":        {"… ve %s sandık daha", "… and %s more boxes"},
-	"doc.and":         {" ve ", " and "},
 	"doc.list.sep":    {", ", ", "},
 	"doc.rule.custom": {"Seçim kurulunun ilan ettiği takvim: %s", "The calendar published by the board: %s"},
 
@@ -133,7 +131,6 @@ var documentMessages = map[string][2]string{
 	"ccsv.official":  {"%s resmî", "%s official"},
 	"ccsv.delta":     {"%s resmî − tutanak", "%s official − sheet"},
 	"ccsv.case":      {"Açık dosya", "Open case"},
-	"ccsv.sheet.fix": {"tutanak", "sheet"},
 
 	// The cases CSV.
 	"kcsv.id":       {"Dosya", "Case"},
