@@ -116,6 +116,8 @@ var documentMessages = map[string][2]string{
 	"cmp.net.for":     {"Resmî rakamlar tutanaklara göre %[1]s lehine, %[2]s aleyhine toplam %[3]s oy fark yaratıyor.", "Against the sheets, the official figures move %[3]s votes in favour of %[1]s and against %[2]s."},
 	"cmp.net.none":    {"Resmî rakamlar, tutanaklara göre iki aday arasındaki farkı değiştirmiyor.", "Against the sheets, the official figures do not change the margin between the two."},
 	"cmp.held":        {"%s dosyasında", "in case %s"},
+	"cmp.pick":        {"Hiçbir sandık seçilmedi: itiraz taslağına girecek sandıkları işaretleyin.", "No box is ticked: tick the boxes the draft objections should hold."},
+	"cmp.stale":       {"Taslak oluşturulmadı: seçilen sandıklardan %s tanesi artık resmî sonuçtan farklı görünmüyor (rakamlar bu sayfa açıldıktan sonra değişti). Güncel listeden yeniden seçin.", "No draft was made: %s of the ticked boxes no longer differ from the official results (the figures changed since this page was drawn). Tick them again from the list below."},
 	"cmp.held.note":   {"Açık bir dosyada olan sandıklar işaretlenmez; yeni dosyaya alınmazlar.", "Boxes already in an open case are not ticked and are left out of new cases."},
 
 	// The comparison CSV.

@@ -44,6 +44,7 @@ type comparisonView struct {
 	Counts                   []string
 	Net, Pair, NetHelp, Self string
 	HeldNote                 string
+	Problem                  string // why a draft from the page was refused
 	Action                   string // where the draft form posts
 	Children                 []cmpChild
 	Rows                     []cmpRow
@@ -64,12 +65,13 @@ type sortLink struct {
 // sheets in an area, box by box, with the effect on the margin of the two
 // leaders, the areas below, and the unusual boxes.
 func (p *Pages) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	return p.comparison(w, r, u, http.StatusOK, nil)
+	return p.comparison(w, r, u, http.StatusOK, nil, "")
 }
 
 // comparison renders the comparison page; edit, when not nil, is a save of
-// the thresholds that was refused, shown in the tuning form.
-func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User, status int, edit *thresholdEdit) error {
+// the thresholds that was refused, shown in the tuning form, and problem
+// says why a draft from the page was refused.
+func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User, status int, edit *thresholdEdit, problem string) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
 	view := p.c.View(u)
 	reg := view.Registry()
@@ -90,6 +92,10 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 		Action: "/races/" + url.PathEscape(string(race)) + "/areas/" + url.PathEscape(string(area)) + "/cases"}
 	v.Race = rc
 	l := v.L
+	if problem != "" {
+		v.Problem = problem
+		v.Path = v.Self // the language switch comes back to the page, not the post
+	}
 	name := func(c sandik.ChoiceCode) string {
 		if i := rc.ChoiceIndex(c); i >= 0 {
 			return rc.Choices[i].Name
@@ -258,14 +264,20 @@ func (p *Pages) draftCases(w http.ResponseWriter, r *http.Request, u sandik.User
 	for _, b := range r.PostForm["box"] {
 		boxes = append(boxes, sandik.AreaCode(b))
 	}
+	l := p.langOf(r)
 	if len(boxes) == 0 {
-		return sandik.Invalid("no box selected", []sandik.Problem{{Field: "box", Rule: sandik.RuleRequired, Message: "select at least one box"}})
+		return p.comparison(w, r, u, http.StatusUnprocessableEntity, nil, l.T("cmp.pick"))
 	}
 	filer := r.PostForm.Get("filer")
 	if filer == "" {
 		filer = u.Name
 	}
 	d, err := p.c.DraftCases(r.Context(), u, race, area, boxes, filer)
+	if sandik.CodeOf(err) == sandik.EInvalid && len(d.Cases) == 0 {
+		// The figures changed since the page was drawn: a ticked box is
+		// no longer a discrepancy. The page drawn again shows why.
+		return p.comparison(w, r, u, http.StatusUnprocessableEntity, nil, l.F("cmp.stale", l.Int(len(sandik.ProblemsOf(err)))))
+	}
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,16 @@ func TestComparisonInWords(t *testing.T) {
 		t.Errorf("csv rows %q", rows[:2])
 	}
 
+	// A refused draft draws the page again and says why, in Turkish.
+	r = b.Post("/races/"+raceIST+"/areas/34/cases", map[string][]string{"filer": {"x"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "Hiçbir sandık seçilmedi") || !strings.Contains(string(r.Body), `id="draft"`) {
+		t.Errorf("a draft of no box: %d %.300s", r.Status, r.Body)
+	}
+	r = b.Post("/races/"+raceIST+"/areas/34/cases", map[string][]string{"box": {box1, "34.99"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "1 tanesi artık resmî sonuçtan farklı görünmüyor") {
+		t.Errorf("a draft of a box that is no discrepancy: %d %.300s", r.Status, r.Body)
+	}
+
 	// Box1 goes into a case; the page then leaves it unticked and names
 	// the case, and so does the CSV.
 	if r := b.Post("/races/"+raceIST+"/areas/34/cases", map[string][]string{"box": {box1}}); r.Status != http.StatusSeeOther {
