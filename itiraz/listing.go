@@ -33,6 +33,10 @@ func List(cases []*Case, now time.Time, window time.Duration) Listing {
 			l.Rest, on[c.ID] = append(l.Rest, c), true
 		}
 	}
+	// Equal deadlines (a draft per district, made at once) come in the
+	// Turkish order of their titles, as the rest do.
+	SortByDeadline(l.Soon)
+	sortBy(l.Expired, func(a, b *Case) int { return b.Deadline.Compare(a.Deadline) }) // the one just missed first
 	SortByDeadline(l.Rest)
 	return l
 }
@@ -40,10 +44,7 @@ func List(cases []*Case, now time.Time, window time.Duration) Listing {
 // SortByDeadline orders cases by deadline (none last), then title in
 // Turkish order, then id.
 func SortByDeadline(cases []*Case) {
-	collation.Sort(cases, func(c *Case) string { return string(c.ID) })
-	collation.Sort(cases, func(c *Case) string { return c.Title })
-	// A stable sort by deadline keeps the title order among equals.
-	slices.SortStableFunc(cases, func(a, b *Case) int {
+	sortBy(cases, func(a, b *Case) int {
 		switch {
 		case a.Deadline.IsZero() && b.Deadline.IsZero():
 			return 0
@@ -54,4 +55,12 @@ func SortByDeadline(cases []*Case) {
 		}
 		return a.Deadline.Compare(b.Deadline)
 	})
+}
+
+// sortBy orders cases by cmp, then by title in Turkish order, then by id.
+func sortBy(cases []*Case, cmp func(a, b *Case) int) {
+	collation.Sort(cases, func(c *Case) string { return string(c.ID) })
+	collation.Sort(cases, func(c *Case) string { return c.Title })
+	// Stable, so the title order holds among equals.
+	slices.SortStableFunc(cases, cmp)
 }
