@@ -195,7 +195,7 @@ func draftsFromDiscrepancies(reg *sandik.Registry, rc *sandik.Race, boxes []veri
 			for _, f := range b.Fields {
 				figs = append(figs, msg.F(tr, "draft.figure", fieldName(f.Field), number(f.Sheet), number(f.Official)))
 			}
-			fmt.Fprintf(&body, "- %s: %s.\n", boxPlace(reg, b.Box, b.Name), strings.Join(figs, "; "))
+			fmt.Fprintf(&body, "- %s: %s.\n", itiraz.BoxName(reg, b.Box, tr), strings.Join(figs, "; "))
 		}
 		body.WriteString("\n")
 		body.WriteString(msg.T(tr, "draft.ask"))
@@ -203,19 +203,6 @@ func draftsFromDiscrepancies(reg *sandik.Registry, rc *sandik.Race, boxes []veri
 		out = append(out, d)
 	}
 	return out
-}
-
-// boxPlace names a box with the neighbourhood it stands in: "Levent,
-// 2001 No.lu Sandık". The box code stays out of the text; the petition's
-// table carries it.
-func boxPlace(reg *sandik.Registry, box sandik.AreaCode, name string) string {
-	label := itiraz.BoxLabel(name, msg.TR)
-	if a, ok := reg.Area(box); ok {
-		if p, ok := reg.Area(a.Parent); ok && p.Level != sandik.LevelIlce && p.Level != sandik.LevelIl {
-			return itiraz.TitleCase(p.Name) + ", " + label
-		}
-	}
-	return label
 }
 
 func areaName(reg *sandik.Registry, code sandik.AreaCode) string {
@@ -226,22 +213,7 @@ func areaName(reg *sandik.Registry, code sandik.AreaCode) string {
 }
 
 // number groups thousands the Turkish way, as the text is Turkish.
-func number(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteByte(s[i])
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func number(n int64) string { return itiraz.Number(msg.TR, n) }
 
 // districtOf returns the ilçe above a box, or its nearest ancestor below
 // the il when the tree has no ilçe (schools of observer files).

@@ -1,6 +1,7 @@
 package itiraz
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -187,4 +188,43 @@ func LegalGround(r Rule, lang msg.Lang) string {
 		return ""
 	}
 	return msg.F(lang, "doc.rule.custom", r.Source)
+}
+
+// Number writes v as a legal text in lang does: 1.234.567 in Turkish,
+// 1,234,567 in English. Documents print it; spreadsheets keep plain
+// integers so that they stay numbers.
+func Number(lang msg.Lang, v int64) string {
+	sep := byte('.')
+	if lang == msg.EN {
+		sep = ','
+	}
+	s := strconv.FormatInt(v, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(sep)
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// BoxName names a box with the neighbourhood (or school) it stands in,
+// as a board reads it: "Levent, 2001 No.lu Sandık". The code stays out;
+// tables carry it beside the name.
+func BoxName(reg *sandik.Registry, box sandik.AreaCode, lang msg.Lang) string {
+	a, ok := reg.Area(box)
+	if !ok {
+		return string(box)
+	}
+	name := BoxLabel(a.Name, lang)
+	if p, ok := reg.Area(a.Parent); ok && p.Level != sandik.LevelIlce && p.Level != sandik.LevelIl && p.Level != sandik.LevelCountry {
+		name = TitleCase(p.Name) + ", " + name
+	}
+	return name
 }

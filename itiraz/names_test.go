@@ -90,3 +90,34 @@ func TestSeatWithoutDistrict(t *testing.T) {
 		t.Errorf("il board %q", got)
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1.000", 1234567: "1.234.567", -1234: "-1.234", -100: "-100"} {
+		if got := Number(msg.TR, n); got != want {
+			t.Errorf("Number(tr, %d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := Number(msg.EN, -1234567); got != "-1,234,567" {
+		t.Errorf("Number(en) = %q", got)
+	}
+}
+
+func TestBoxName(t *testing.T) {
+	reg, err := sandik.NewRegistry([]sandik.Area{
+		{Code: "34", Level: sandik.LevelIl, Name: "İSTANBUL"},
+		{Code: "34.1", Parent: "34", Level: sandik.LevelIlce, Name: "BEŞİKTAŞ"},
+		{Code: "34.1.1", Parent: "34.1", Level: sandik.LevelMahalle, Name: "LEVENT"},
+		{Code: "34.1.1.1", Parent: "34.1.1", Level: sandik.LevelSandik, Name: "Sandık 2001"},
+		{Code: "34.1.2", Parent: "34.1", Level: sandik.LevelSandik, Name: "2002"},
+	}, []sandik.Election{{Code: "e", Name: "e", Quorum: 2}},
+		[]sandik.Race{{Code: "r", Election: "e", Name: "r", Scope: "34", Choices: []sandik.Choice{{Code: "A", Name: "A"}}}},
+		[]sandik.Registration{{Election: "e", Box: "34.1.1.1", Registered: 10}, {Election: "e", Box: "34.1.2", Registered: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[sandik.AreaCode]string{"34.1.1.1": "Levent, 2001 No.lu Sandık", "34.1.2": "2002 No.lu Sandık", "nowhere": "nowhere"} {
+		if got := BoxName(reg, code, msg.TR); got != want {
+			t.Errorf("BoxName(%s) = %q, want %q", code, got, want)
+		}
+	}
+}

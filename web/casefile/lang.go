@@ -3,9 +3,9 @@ package casefile
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/msg"
 )
 
@@ -27,26 +27,7 @@ func LangOf(r *http.Request) msg.Lang {
 
 // Number groups thousands as lang writes them: 1.234.567 in Turkish,
 // 1,234,567 in English.
-func Number(lang msg.Lang, v int64) string {
-	sep := byte('.')
-	if lang == msg.EN {
-		sep = ','
-	}
-	s := strconv.FormatInt(v, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(sep)
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+func Number(lang msg.Lang, v int64) string { return itiraz.Number(lang, v) }
 
 var (
 	trMonths = []string{"Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"}

@@ -33,26 +33,7 @@ func FieldName(lang msg.Lang, field string) string {
 }
 
 // Number groups thousands as lang writes them.
-func Number(lang msg.Lang, v int64) string {
-	sep := byte('.')
-	if lang == msg.EN {
-		sep = ','
-	}
-	s := strconv.FormatInt(v, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteString("−")
-	}
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(sep)
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+func Number(lang msg.Lang, v int64) string { return itiraz.Number(lang, v) }
 
 // Fields says which fields of b differ, with the sheet's figure and the
 // official one: "Ekrem İmamoğlu 150 → 138, Geçersiz oy 3 → 9". The votes

@@ -309,18 +309,9 @@ func (p *Pages) casesCSV(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	return casefile.WriteCSVIn(w, out, p.c.Registry(), msg.Of(p.langOf(r).Code))
 }
 
-// boxName names a box with the neighbourhood it stands in, as a board
-// reads it: "Levent, 2001 No.lu Sandık".
+// boxName names a box as a board reads it: "Levent, 2001 No.lu Sandık".
 func boxName(reg *sandik.Registry, box sandik.AreaCode, l *lang) string {
-	a, ok := reg.Area(box)
-	if !ok {
-		return string(box)
-	}
-	name := itiraz.BoxLabel(a.Name, msg.Of(l.Code))
-	if pa, ok := reg.Area(a.Parent); ok && pa.Level != sandik.LevelIlce && pa.Level != sandik.LevelIl {
-		name = itiraz.TitleCase(pa.Name) + ", " + name
-	}
-	return name
+	return itiraz.BoxName(reg, box, msg.Of(l.Code))
 }
 
 // heldRows lists the boxes a draft just left out (?held=, with ?race=)
