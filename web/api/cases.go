@@ -10,6 +10,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/web/casefile"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/strict"
@@ -179,7 +180,11 @@ func (a *API) listCases(w http.ResponseWriter, r *http.Request, u sandik.User) e
 		}
 	}
 	if format == "csv" {
-		return casefile.WriteCSV(w, out)
+		lang := q.Get("lang")
+		if lang != "" && lang != "tr" && lang != "en" {
+			return handler.BadParam("lang", "must be tr or en (got %q)", lang)
+		}
+		return casefile.WriteCSVIn(w, out, a.c.Registry(), msg.Of(lang))
 	}
 	a.b.WriteJSON(w, http.StatusOK, struct {
 		Cases []casefile.Case `json:"cases"`

@@ -124,9 +124,13 @@ func TestObjectionsAPI(t *testing.T) {
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff")))
 	cr.Comma = ';'
 	rows, err := cr.ReadAll()
-	if err != nil || len(rows) != 3 || rows[0][0] != "Dosya" {
+	if err != nil || len(rows) != 3 || rows[0][0] != "Dosya" || !strings.Contains(rows[1][2]+rows[2][2], "Beşiktaş İlçe Seçim Kurulu") {
 		t.Errorf("cases csv %v %v", err, rows)
 	}
+	if r := e.Do("GET", "/api/v1/cases?format=csv&lang=en", lawyer, nil); !strings.Contains(string(r.Body), "Beşiktaş District Election Board") {
+		t.Errorf("cases csv in English:\n%s", r.Body)
+	}
+	e.Do("GET", "/api/v1/cases?format=csv&lang=de", lawyer, nil).APIError(t, http.StatusBadRequest)
 	var list struct {
 		Cases []casefile.Case `json:"cases"`
 	}
