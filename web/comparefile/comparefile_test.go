@@ -117,7 +117,7 @@ func TestCSV(t *testing.T) {
 func TestEveryCodeHasWords(t *testing.T) {
 	var keys []string
 	for _, k := range anomaly.Kinds() {
-		keys = append(keys, "anomaly."+string(k))
+		keys = append(keys, "doc.anomaly."+string(k))
 	}
 	for _, o := range verify.Outcomes {
 		keys = append(keys, "out."+string(o))
@@ -126,7 +126,7 @@ func TestEveryCodeHasWords(t *testing.T) {
 		keys = append(keys, "status."+s.String())
 	}
 	for _, l := range []sandik.AreaLevel{sandik.LevelCountry, sandik.LevelIl, sandik.LevelIlce, sandik.LevelMahalle, sandik.LevelBuilding, sandik.LevelSandik} {
-		keys = append(keys, "level."+l.String())
+		keys = append(keys, "doc.level."+l.String())
 	}
 	for _, b := range itiraz.Boards {
 		keys = append(keys, "board."+string(b), "seat."+string(b), "address."+string(b), "rule."+string(b))

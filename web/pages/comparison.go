@@ -185,7 +185,7 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 			break
 		}
 		v.Flags = append(v.Flags, flagRow{Box: string(f.Box), Name: names[f.Box], Href: areaHref(race, f.Box, sandik.LevelSandik),
-			Kind: l.T("anomaly." + string(f.Kind)), Message: f.Message(l.Code)})
+			Kind: l.T("doc.anomaly." + string(f.Kind)), Message: f.Message(l.Code)})
 	}
 	return p.render(w, status, "comparison", v)
 }

@@ -37,7 +37,7 @@ func (p *Pages) exportTable(l *lang, u sandik.User, race sandik.RaceCode, area s
 		}
 	}
 	row := func(t *tally.Totals) []any {
-		r := []any{string(t.Area), t.Name, l.T("level." + t.Level.String()), t.BoxesExpected, t.BoxesReported, t.BoxesVerified, t.BoxesConflict, t.Registered}
+		r := []any{string(t.Area), t.Name, l.T("doc.level." + t.Level.String()), t.BoxesExpected, t.BoxesReported, t.BoxesVerified, t.BoxesConflict, t.Registered}
 		for _, c := range []*tally.Counts{&t.Provisional, &t.Verified} {
 			r = append(r, c.Voted, c.ValidTotal, c.Invalid)
 			for i := range rc.Choices {
