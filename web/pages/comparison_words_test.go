@@ -35,6 +35,12 @@ func TestComparisonInWords(t *testing.T) {
 		t.Errorf("%d empty cells: the fields that differ are missing", n)
 	}
 
+	en := b.Page("/races/"+raceIST+"/areas/34/comparison?lang=en", http.StatusOK)
+	webtest.MustContain(t, en, "20 votes in favour of Binali Yıldırım, against Ekrem İmamoğlu", "10 fewer", "10 more", "Ballot box no. 1001")
+	if strings.Contains(en, "lehine") || strings.Contains(en, "No.lu") {
+		t.Error("Turkish words on the English page")
+	}
+
 	r := b.Get("/races/" + raceIST + "/areas/34/comparison.csv?sort=box")
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff")))
 	cr.Comma = ';'
