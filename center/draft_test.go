@@ -3,6 +3,7 @@ package center
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/itiraz"
@@ -39,19 +40,43 @@ func TestDraftsFromDiscrepancies(t *testing.T) {
 	if len(ds) != 2 {
 		t.Fatalf("%d drafts, want one per district board", len(ds))
 	}
-	if ds[0].Board != itiraz.BoardIlce || len(ds[0].Boxes) != 2 || ds[0].Boxes[0] != "34.1.1001" || ds[0].Claim[0] != 12 || ds[0].Claim[1] != -12 {
-		t.Errorf("Maltepe draft %+v", ds[0])
+	// Districts in Turkish order, named as a board writes them.
+	adalar, maltepe := ds[0], ds[1]
+	if maltepe.Board != itiraz.BoardIlce || len(maltepe.Boxes) != 2 || maltepe.Boxes[0] != "34.1.1001" || maltepe.Claim[0] != 12 || maltepe.Claim[1] != -12 {
+		t.Errorf("Maltepe draft %+v", maltepe)
 	}
-	if !strings.Contains(ds[0].Title, "MALTEPE: 2 sandıkta") || !strings.Contains(ds[0].Body, "geçersiz oy tutanakta 3, resmî 9") ||
-		!strings.Contains(ds[0].Body, "İmamoğlu tutanakta 150, resmî 138") {
-		t.Errorf("Maltepe text:\n%s\n%s", ds[0].Title, ds[0].Body)
+	wantBody := "İBB Başkanı seçiminde aşağıdaki sandıkların resmî sonuçları, imzalı sandık sonuç tutanaklarından farklıdır:\n\n" +
+		"- 1001 No.lu Sandık: geçersiz oy tutanakta 3, resmî sonuçta 9.\n" +
+		"- 1002 No.lu Sandık: İmamoğlu tutanakta 150, resmî sonuçta 138; Yıldırım tutanakta 100, resmî sonuçta 112.\n\n" +
+		"Sonuçların imzalı tutanaklara göre düzeltilmesini talep ederiz."
+	if maltepe.Title != "Maltepe: 2 sandıkta resmî sonuç ile tutanak farkı" || maltepe.Body != wantBody {
+		t.Errorf("Maltepe text:\n%s\n%s\nwant body:\n%s", maltepe.Title, maltepe.Body, wantBody)
 	}
-	if ds[1].Claim[0] != 10 || ds[1].Claim[1] != -10 {
-		t.Errorf("Adalar claim %v", ds[1].Claim)
+	if strings.Contains(maltepe.Body, "Sandık Sandık") || strings.Contains(maltepe.Body, "34.1.") {
+		t.Errorf("a box is named twice or by its code:\n%s", maltepe.Body)
+	}
+	if adalar.Title != "Adalar: 1 sandıkta resmî sonuç ile tutanak farkı" || adalar.Claim[0] != 10 || adalar.Claim[1] != -10 {
+		t.Errorf("Adalar draft %+v", adalar)
 	}
 	for _, d := range ds {
 		if ps := d.Check(reg); len(ps) != 0 {
 			t.Errorf("a generated draft is invalid: %v", ps)
 		}
+	}
+}
+
+func TestHolders(t *testing.T) {
+	dl := func(day int) time.Time { return time.Date(2019, 4, day, 15, 0, 0, 0, time.UTC) }
+	cases := []*itiraz.Case{
+		{ID: "c-late", Boxes: []sandik.AreaCode{"b1", "b2"}, Deadline: dl(3), Status: itiraz.StatusDraft},
+		{ID: "c-gone", Boxes: []sandik.AreaCode{"b3"}, Deadline: dl(1), Status: itiraz.StatusWithdrawn},
+		{ID: "c-early", Boxes: []sandik.AreaCode{"b2"}, Deadline: dl(2), Status: itiraz.StatusRejected},
+	}
+	h := Holders(cases)
+	if len(h) != 2 || h["b1"].ID != "c-late" || h["b2"].ID != "c-early" {
+		t.Errorf("holders %v", h)
+	}
+	if _, ok := h["b3"]; ok {
+		t.Error("a withdrawn case still holds its box")
 	}
 }

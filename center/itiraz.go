@@ -12,7 +12,6 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/itiraz"
-	"github.com/sandik-dev/sandik/verify"
 )
 
 // Objections (itiraz) are kept as events in the store and folded on every
@@ -301,61 +300,6 @@ func (c *Center) allCases(ctx context.Context, race sandik.RaceCode) ([]*itiraz.
 			out = append(out, cs)
 		}
 		i = j
-	}
-	return out, nil
-}
-
-// DraftFromDiscrepancies turns the discrepancies of an area (the boxes
-// given, or all when none) into draft cases, one per district board, with
-// the vote effect filled in.
-func (c *Center) DraftFromDiscrepancies(ctx context.Context, u sandik.User, race sandik.RaceCode, area sandik.AreaCode, boxes []sandik.AreaCode, filer string) ([]*itiraz.Case, error) {
-	if err := canManage(u); err != nil {
-		return nil, err
-	}
-	// Areas first: whether a box outside is a discrepancy is not the
-	// user's to learn from the answer.
-	reg := c.Registry()
-	for _, b := range boxes {
-		if _, known := reg.Area(b); known {
-			if err := reg.Allow(u, sandik.ActionHandleCases, b); err != nil {
-				return nil, err
-			}
-		}
-	}
-	rep, _, err := c.View(u).Compare(race, area, verify.Options{Basis: verify.BasisVerified})
-	if err != nil {
-		return nil, err
-	}
-	chosen := verify.Filter(rep.Boxes, verify.Discrepancy)
-	if len(boxes) > 0 {
-		var picked []verify.Box
-		var ps []sandik.Problem
-		for i, b := range boxes {
-			j := slices.IndexFunc(chosen, func(x verify.Box) bool { return x.Box == b })
-			if j < 0 {
-				ps = append(ps, sandik.Problem{Field: fmt.Sprintf("boxes[%d]", i), Rule: sandik.RuleInvalidValue,
-					Message: fmt.Sprintf("box %q is not a discrepancy of %s in race %s", b, area, race)})
-				continue
-			}
-			picked = append(picked, chosen[j])
-		}
-		if len(ps) > 0 {
-			return nil, sandik.Invalid("not every box is a discrepancy", ps)
-		}
-		chosen = picked
-	}
-	if len(chosen) == 0 {
-		return nil, sandik.Invalid("no discrepancies", []sandik.Problem{{Field: "boxes", Rule: sandik.RuleRequired,
-			Message: fmt.Sprintf("%s has no box whose official figures differ from its verified sheet", area)}})
-	}
-	rc, _ := reg.Race(race)
-	var out []*itiraz.Case
-	for _, d := range draftsFromDiscrepancies(reg, rc, chosen, filer) {
-		cs, err := c.CreateCase(ctx, u, d, time.Time{})
-		if err != nil {
-			return out, err
-		}
-		out = append(out, cs)
 	}
 	return out, nil
 }

@@ -96,7 +96,7 @@ func TestBrowserObjectionFromDiscrepancy(t *testing.T) {
 	mustHave(t, text(t, tab, "main .ok"), "1 taslak oluşturuldu.")
 	soon := text(t, tab, "#soon")
 	mustHave(t, soon, "1 sandıkta resmî sonuç ile tutanak farkı")
-	mustHave(t, soon, "İlçe seçim kurulu")
+	mustHave(t, soon, "İlçe Seçim Kurulu")
 	mustHave(t, soon, "taslak")
 	if strings.Contains(text(t, tab, "#expired"), "farkı") {
 		t.Fatal("a fresh draft is listed as expired")
@@ -113,6 +113,6 @@ func TestBrowserObjectionFromDiscrepancy(t *testing.T) {
 	mustHave(t, text(t, tab, "main"), "2026/117")
 
 	do(t, tab, "print the petition", chromedp.Click(chromedp.CSS(`a[href$="/petition"]`)), chromedp.WaitVisible(chromedp.CSS("h1")))
-	mustHave(t, text(t, tab, "h1"), "İLÇE SEÇİM KURULU BAŞKANLIĞINA")
+	mustHave(t, text(t, tab, "h1"), "İlçe Seçim Kurulu Başkanlığına")
 	mustHave(t, text(t, tab, "body"), "düzeltilmesine karar verilmesini")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/web/casefile"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/strict"
@@ -179,7 +180,11 @@ func (a *API) listCases(w http.ResponseWriter, r *http.Request, u sandik.User) e
 		}
 	}
 	if format == "csv" {
-		return casefile.WriteCSV(w, out)
+		lang := q.Get("lang")
+		if lang != "" && lang != "tr" && lang != "en" {
+			return handler.BadParam("lang", "must be tr or en (got %q)", lang)
+		}
+		return casefile.WriteCSVIn(w, out, a.c.Registry(), msg.Of(lang))
 	}
 	a.b.WriteJSON(w, http.StatusOK, struct {
 		Cases []casefile.Case `json:"cases"`
@@ -199,17 +204,24 @@ func (a *API) casesFromDiscrepancies(w http.ResponseWriter, r *http.Request, u s
 	if filer == "" {
 		filer = u.Name
 	}
-	cases, err := a.c.DraftFromDiscrepancies(r.Context(), u, sandik.RaceCode(r.PathValue("race")), in.Area, in.Boxes, filer)
+	d, err := a.c.DraftCases(r.Context(), u, sandik.RaceCode(r.PathValue("race")), in.Area, in.Boxes, filer)
 	if err != nil {
 		return err
 	}
-	out := make([]casefile.Case, len(cases))
-	for i, c := range cases {
+	out := make([]casefile.Case, len(d.Cases))
+	for i, c := range d.Cases {
 		out[i] = a.caseOut(c)
 	}
-	a.b.WriteJSON(w, http.StatusCreated, struct {
+	// Boxes already in an open case of the race are left out and named
+	// in held; with nothing new made the answer is 200, not 201.
+	status := http.StatusCreated
+	if len(out) == 0 {
+		status = http.StatusOK
+	}
+	a.b.WriteJSON(w, status, struct {
 		Cases []casefile.Case `json:"cases"`
-	}{out})
+		Held  []center.Held   `json:"held"`
+	}{out, d.Held})
 	return nil
 }
 

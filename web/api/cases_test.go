@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/web/casefile"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
@@ -45,7 +46,18 @@ func TestObjectionsAPI(t *testing.T) {
 	fx := webtest.NewCaseFixture(e.Env)
 	var drafts struct {
 		Cases []casefile.Case `json:"cases"`
+		Held  []center.Held   `json:"held"`
 	}
+	// Box3 is in the fixture's open case: no second case is made, and
+	// the answer names the case that holds it.
+	e.Do("POST", "/api/v1/races/"+raceIST+"/cases/from-discrepancies", lawyer, map[string]any{"area": "34", "boxes": []string{box3}}).
+		Decode(t, http.StatusOK, &drafts)
+	if len(drafts.Cases) != 0 || len(drafts.Held) != 1 || drafts.Held[0].Box != box3 || drafts.Held[0].Case != fx.ID {
+		t.Fatalf("drafting a held box: %+v", drafts)
+	}
+	// Withdrawn, the fixture's case frees the box.
+	e.Do("POST", "/api/v1/cases/"+string(fx.ID)+"/changes", lawyer, map[string]any{"version": fx.Version(), "kind": "withdrawn", "reason": "yeni dosya"}).
+		Decode(t, http.StatusOK, new(casefile.Case))
 	e.Do("POST", "/api/v1/races/"+raceIST+"/cases/from-discrepancies", lawyer, map[string]any{"area": "34", "boxes": []string{box3}}).
 		Decode(t, http.StatusCreated, &drafts)
 	if len(drafts.Cases) != 1 || drafts.Cases[0].Claim[0] != 10 || drafts.Cases[0].Claim[1] != -10 || drafts.Cases[0].Board != itiraz.BoardIlce {
@@ -56,13 +68,13 @@ func TestObjectionsAPI(t *testing.T) {
 	if want := time.Date(2019, 4, 2, 15, 0, 0, 0, itiraz.Istanbul()); !drafts.Cases[0].Deadline.Equal(want) {
 		t.Errorf("deadline %s, want %s", drafts.Cases[0].Deadline, want)
 	}
-	// testNow is 31 March 23:00 in İstanbul: both drafts are due within 48 hours.
+	// testNow is 31 March 23:00 in İstanbul: the draft is due within 48 hours.
 	var board struct {
 		Soon    []casefile.Case `json:"soon"`
 		Expired []casefile.Case `json:"expired"`
 	}
 	e.Do("GET", "/api/v1/deadlines?hours=48", lawyer, nil).Decode(t, http.StatusOK, &board)
-	if len(board.Soon) != 2 || len(board.Expired) != 0 {
+	if len(board.Soon) != 1 || len(board.Expired) != 0 {
 		t.Errorf("deadline board: %d soon, %d expired", len(board.Soon), len(board.Expired))
 	}
 	e.Do("GET", "/api/v1/deadlines?hours=1", lawyer, nil).Decode(t, http.StatusOK, &board)
@@ -94,7 +106,7 @@ func TestObjectionsAPI(t *testing.T) {
 	r := e.Do("GET", "/api/v1/cases/"+string(fx.ID)+"/petition", lawyer, nil)
 	page := string(r.Body)
 	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") ||
-		!strings.Contains(page, "BEŞİKTAŞ İLÇE SEÇİM KURULU BAŞKANLIĞINA") || !strings.Contains(page, "Law 298 art. 128") ||
+		!strings.Contains(page, "Beşiktaş İlçe Seçim Kurulu Başkanlığına") || !strings.Contains(page, "298 sayılı Kanun m. 128") ||
 		!strings.Contains(page, "tutanak.jpg") || !strings.Contains(page, "yeniden sayılmasına") {
 		t.Errorf("petition %d:\n%s", r.Status, page)
 	}
@@ -109,10 +121,16 @@ func TestObjectionsAPI(t *testing.T) {
 
 	// CSV of the cases.
 	r = e.Do("GET", "/api/v1/cases?format=csv", lawyer, nil)
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != 3 || rows[0][0] != "dosya" {
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff")))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
+	if err != nil || len(rows) != 3 || rows[0][0] != "Dosya" || !strings.Contains(rows[1][2]+rows[2][2], "Beşiktaş İlçe Seçim Kurulu") {
 		t.Errorf("cases csv %v %v", err, rows)
 	}
+	if r := e.Do("GET", "/api/v1/cases?format=csv&lang=en", lawyer, nil); !strings.Contains(string(r.Body), "Beşiktaş District Election Board") {
+		t.Errorf("cases csv in English:\n%s", r.Body)
+	}
+	e.Do("GET", "/api/v1/cases?format=csv&lang=de", lawyer, nil).APIError(t, http.StatusBadRequest)
 	var list struct {
 		Cases []casefile.Case `json:"cases"`
 	}
@@ -131,6 +149,6 @@ func TestObjectionsAPI(t *testing.T) {
 		t.Errorf("unknown field: %+v", d)
 	}
 	e.Do("POST", "/api/v1/cases/"+string(fx.ID)+"/evidence?name=x.jpg", lawyer, "JPEG", "Content-Type", "image/jpeg").APIError(t, http.StatusBadRequest)
-	e.Do("POST", "/api/v1/cases/"+string(fx.ID)+"/evidence?version=2&name=x.jpg", lawyer, "", "Content-Type", "image/jpeg").
+	e.Do("POST", "/api/v1/cases/"+string(fx.ID)+"/evidence?version=3&name=x.jpg", lawyer, "", "Content-Type", "image/jpeg").
 		APIError(t, http.StatusUnprocessableEntity)
 }

@@ -1,14 +1,16 @@
 package api
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/verify"
+	"github.com/sandik-dev/sandik/web/comparefile"
 	"github.com/sandik-dev/sandik/web/handler"
 )
 
@@ -94,17 +96,32 @@ func (a *API) getComparison(w http.ResponseWriter, r *http.Request, u sandik.Use
 		if lang != "" && lang != "tr" && lang != "en" {
 			return handler.BadParam("lang", "must be tr or en (got %q)", lang)
 		}
-		var buf bytes.Buffer
-		buf.WriteString("\ufeff") // spreadsheets then read the file as UTF-8
-		if err := verify.WriteCSV(&buf, rc, boxes, lang); err != nil {
+		// The same spreadsheet as the comparison page's: semicolons, words
+		// in the reader's language, the case holding each box.
+		name := func(c sandik.ChoiceCode) string {
+			if i := rc.ChoiceIndex(c); i >= 0 {
+				return rc.Choices[i].Name
+			}
+			return string(c)
+		}
+		sheet := comparefile.Sheet{Race: rc, A: name(rep.A), B: name(rep.B)}
+		if u.Role.CanManageCases() {
+			cases, err := v.Cases(r.Context(), race)
+			if err != nil {
+				return err
+			}
+			sheet.Holders = center.Holders(cases)
+		}
+		data, err := sheet.CSV(msg.Of(lang), boxes)
+		if err != nil {
 			return err
 		}
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8")
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="comparison-%s-%s.csv"`, handler.SafeName(string(race)), handler.SafeName(string(area))))
-		h.Set("Content-Length", strconv.Itoa(buf.Len()))
+		h.Set("Content-Length", strconv.Itoa(len(data)))
 		w.WriteHeader(http.StatusOK)
-		w.Write(buf.Bytes())
+		w.Write(data)
 		return nil
 	}
 	out := comparisonJSON{Unofficial: true, Race: race, Area: area, Seq: seq, Basis: basis, A: rep.A, B: rep.B, Choices: rc.Choices,

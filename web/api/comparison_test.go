@@ -57,11 +57,13 @@ func TestComparison(t *testing.T) {
 		!strings.Contains(r.Header.Get("Content-Disposition"), "comparison-IST-BB-34.csv") {
 		t.Fatalf("csv: %d %v", r.Status, r.Header)
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff"))).ReadAll()
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff")))
+	cr.Comma = ';' // as the results export and the comparison page's CSV
+	rows, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[0][0] != "box" || rows[1][0] != box1 || rows[1][5] != "-24" {
+	if len(rows) != 2 || rows[0][0] != "Box (code)" || rows[1][0] != box1 || rows[1][5] != "-24" || rows[1][3] != "Discrepancy" {
 		t.Errorf("csv rows %v", rows)
 	}
 

@@ -9,11 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/web/handler"
 )
 
@@ -26,29 +26,37 @@ var petitionTemplate = template.Must(template.New("petition").Parse(petitionHTML
 // rest are referred to an annex.
 const MaxPetitionBoxes = 200
 
-var boardTitles = map[itiraz.Board]string{
-	itiraz.BoardSandik: "%s SANDIK KURULU BAŞKANLIĞINA",
-	itiraz.BoardIlce:   "%s İLÇE SEÇİM KURULU BAŞKANLIĞINA",
-	itiraz.BoardIl:     "%s İL SEÇİM KURULU BAŞKANLIĞINA",
-	itiraz.BoardYSK:    "YÜKSEK SEÇİM KURULU BAŞKANLIĞINA%s",
-}
-
-var remedyText = map[itiraz.Remedy]string{
-	itiraz.RemedyRecount:       "Yukarıda belirtilen sandıklardaki oyların yeniden sayılmasına karar verilmesini saygılarımızla arz ve talep ederiz.",
-	itiraz.RemedyInvalidReview: "Yukarıda belirtilen sandıklarda geçersiz sayılan oy pusulalarının yeniden incelenmesine karar verilmesini saygılarımızla arz ve talep ederiz.",
-	itiraz.RemedyCorrection:    "Yukarıda belirtilen sandıkların sonuçlarının imzalı sandık sonuç tutanaklarına göre düzeltilmesine karar verilmesini saygılarımızla arz ve talep ederiz.",
-	itiraz.RemedyAnnulment:     "Yukarıda açıklanan nedenlerle seçimin iptaline karar verilmesini saygılarımızla arz ve talep ederiz.",
+// cell is a figure of the petition's table; Diff marks an official
+// figure that differs from the signed sheet, the one a board must see.
+type cell struct {
+	Text string
+	Diff bool
 }
 
 type petitionBox struct {
-	Code                          sandik.AreaCode
-	Name                          string
-	Sheet, Official               []string
-	SheetInvalid, OfficialInvalid string
+	Code            sandik.AreaCode
+	Label, Place    string
+	Sheet, Official []cell // votes per choice, then invalid votes
+}
+
+// petitionText holds the petition's fixed words in its language.
+type petitionText struct {
+	Title, Print, PrintNote, Filer, Subject, Election, Deadline, Reference, Facts, Box, Source, Sheet, Official,
+	Invalid, DiffNote, Legal, Evidence, NoEvidence, Request, Sign string
+}
+
+func petitionWords(lang msg.Lang, title string) petitionText {
+	t := func(k string) string { return msg.T(lang, k) }
+	return petitionText{Title: msg.F(lang, "pet.title", title), Print: t("pet.print"), PrintNote: t("pet.printnote"), Filer: t("pet.filer"),
+		Subject: t("pet.subject"), Election: t("pet.election"), Deadline: t("pet.deadline"), Reference: t("pet.reference"), Facts: t("pet.facts"),
+		Box: t("pet.box"), Source: t("pet.source"), Sheet: t("pet.sheet"), Official: t("pet.official"), Invalid: t("pet.invalid"),
+		DiffNote: t("pet.diffnote"), Legal: t("pet.legal"), Evidence: t("pet.evidence"), NoEvidence: t("pet.evidence.no"),
+		Request: t("pet.request"), Sign: t("pet.sign")}
 }
 
 // Petition renders a case's petition (dilekçe) as a print-ready page,
-// dated by now.
+// dated by now, in the reader's language (Turkish unless they chose
+// English).
 func Petition(c *center.Center, now func() time.Time) handler.UserFunc {
 	return func(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 		return petition(c, now(), w, r, u)
@@ -70,43 +78,39 @@ func petition(ctr *center.Center, now time.Time, w http.ResponseWriter, r *http.
 		return sandik.Errorf(sandik.ENotFound, "race %q of case %s no longer exists", c.Race, c.ID)
 	}
 	el, _ := reg.Election(rc.Election)
+	lang := LangOf(r)
 	loc := itiraz.Istanbul()
 	data := struct {
-		Case                                       *itiraz.Case
-		Race                                       *sandik.Race
-		Election                                   sandik.Election
-		BoardTitle, Deadline, Legal, Remedy, Today string
-		Boxes                                      []petitionBox
-		More                                       int
-	}{Case: c, Race: rc, Election: el, Remedy: remedyText[c.Remedy], Today: petitionDate(now.In(loc))}
-	place := ""
-	if len(c.Boxes) > 0 {
-		place = placeName(reg, c.Boxes[0], c.Board)
-	} else if len(c.Areas) > 0 {
-		place = placeName(reg, c.Areas[0], c.Board)
-	}
-	if c.Board == itiraz.BoardYSK {
-		place = ""
-	}
-	data.BoardTitle = fmt.Sprintf(boardTitles[c.Board], strings.ToUpperSpecial(unicode.TurkishCase, place))
+		Lang                                    msg.Lang
+		T                                       petitionText
+		Case                                    *itiraz.Case
+		Race                                    *sandik.Race
+		Election                                sandik.Election
+		Address, Deadline, Legal, Remedy, Today string
+		More, Footer                            string
+		Paragraphs                              []string
+		Boxes                                   []petitionBox
+	}{Lang: lang, T: petitionWords(lang, c.Title), Case: c, Race: rc, Election: el, Address: itiraz.Address(reg, c, lang),
+		Remedy: msg.T(lang, "pet.remedy."+string(c.Remedy)), Today: Date(lang, now.In(loc)), Paragraphs: Paragraphs(c.Body),
+		Footer: msg.F(lang, "pet.footer", c.ID, c.Version)}
 	if !c.Deadline.IsZero() {
-		data.Deadline = petitionDate(c.Deadline.In(loc)) + " saat " + c.Deadline.In(loc).Format("15:04")
+		d := c.Deadline.In(loc)
+		data.Deadline = msg.F(lang, "pet.at", Date(lang, d), d.Format("15:04"))
 	}
 	if rule, ok := itiraz.RuleFor(ctr.DeadlineRules(), c.Board); ok {
-		data.Legal = rule.Source
+		data.Legal = itiraz.LegalGround(rule, lang)
 	}
 	for i, b := range c.Boxes {
 		if i == MaxPetitionBoxes {
-			data.More = len(c.Boxes) - i
+			data.More = msg.F(lang, "pet.more", Number(lang, int64(len(c.Boxes)-i)))
 			break
 		}
 		d, err := view.Box(r.Context(), c.Race, b)
 		if err != nil {
 			return err
 		}
-		pb := petitionBox{Code: b, Name: d.Area.Name}
-		pb.Sheet, pb.SheetInvalid = figures(d.State.Resolved, len(rc.Choices))
-		pb.Official, pb.OfficialInvalid = figures(d.State.Official, len(rc.Choices))
+		pb := petitionBox{Code: b, Label: itiraz.BoxLabel(d.Area.Name, lang), Place: place(reg, b)}
+		pb.Sheet, pb.Official = figures(lang, d.State.Resolved, d.State.Official, len(rc.Choices))
 		data.Boxes = append(data.Boxes, pb)
 	}
 	var buf bytes.Buffer
@@ -122,59 +126,60 @@ func petition(ctr *center.Center, now time.Time, w http.ResponseWriter, r *http.
 	return nil
 }
 
-func figures(t *sandik.Tutanak, n int) ([]string, string) {
-	out := make([]string, n)
-	if t == nil {
-		for i := range out {
-			out[i] = "—"
+// figures lays out a box's sheet and official figures side by side:
+// votes per choice, then invalid votes. An official figure is marked
+// when it differs from the sheet's, and only then.
+func figures(lang msg.Lang, sheet, official *sandik.Tutanak, n int) (s, o []cell) {
+	row := func(t *sandik.Tutanak) []int64 {
+		if t == nil {
+			return nil
 		}
-		return out, "—"
+		v := make([]int64, 0, n+1)
+		for i := range n {
+			var x int64
+			if i < len(t.Votes) {
+				x = t.Votes[i]
+			}
+			v = append(v, x)
+		}
+		return append(v, t.Invalid)
 	}
-	for i := range out {
-		out[i] = petitionNumber(t.Votes[i])
+	sv, ov := row(sheet), row(official)
+	for i := range n + 1 {
+		sc, oc := cell{Text: "—"}, cell{Text: "—"}
+		if sv != nil {
+			sc.Text = Number(lang, sv[i])
+		}
+		if ov != nil {
+			oc.Text = Number(lang, ov[i])
+			oc.Diff = sv != nil && sv[i] != ov[i]
+		}
+		s, o = append(s, sc), append(o, oc)
 	}
-	return out, petitionNumber(t.Invalid)
+	return s, o
 }
 
-// placeName names the board's seat: the ilçe or il above an area.
-func placeName(reg *sandik.Registry, code sandik.AreaCode, board itiraz.Board) string {
-	want := sandik.LevelIlce
-	if board == itiraz.BoardIl {
-		want = sandik.LevelIl
-	}
-	for _, a := range append([]sandik.AreaCode{code}, reg.Ancestors(code)...) {
-		if ar, ok := reg.Area(a); ok && ar.Level == want {
-			return ar.Name
+// place names where a box stands, below its district: "Levent".
+func place(reg *sandik.Registry, box sandik.AreaCode) string {
+	var parts []string
+	for _, code := range reg.Ancestors(box) {
+		a, ok := reg.Area(code)
+		if !ok || a.Level == sandik.LevelIl || a.Level == sandik.LevelCountry {
+			break
 		}
+		parts = append(parts, itiraz.TitleCase(a.Name))
 	}
-	if a, ok := reg.Area(code); ok {
-		return a.Name
-	}
-	return string(code)
+	return strings.Join(parts, ", ")
 }
 
-var trMonths = []string{"Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"}
-
-// petitionDate writes a date the Turkish way: 2 Nisan 2024.
-func petitionDate(t time.Time) string {
-	y, m, d := t.Date()
-	return fmt.Sprintf("%d %s %d", d, trMonths[m-1], y)
-}
-
-// petitionNumber groups thousands with dots, as Turkish writes 1.234.567.
-func petitionNumber(v int64) string {
-	s := strconv.FormatInt(v, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
+// Paragraphs splits a case's text at its blank lines; the lines inside a
+// paragraph stay as written (the page keeps them with white-space).
+func Paragraphs(body string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
+		if p = strings.Trim(p, "\n"); strings.TrimSpace(p) != "" {
+			out = append(out, p)
 		}
-		b.WriteRune(r)
 	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return out
 }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/collation"
 	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/web/casefile"
 	"github.com/sandik-dev/sandik/web/handler"
 )
@@ -31,15 +33,20 @@ type marginRow struct {
 type casesView struct {
 	base
 	Made          string
+	Held          []heldRow
+	HeldNote      string
 	Soon, Expired []caseRow
-	All           []caseRow
+	Rest          []caseRow // every other case: each case is listed once
 	Margins       []marginRow
 }
+
+// heldRow is a box a draft left out, with the case that holds it.
+type heldRow struct{ Box, Href, Text string }
 
 func (p *Pages) caseRow(l *lang, c *itiraz.Case, now time.Time) caseRow {
 	reg := p.c.Registry()
 	row := caseRow{ID: string(c.ID), Href: "/itiraz/" + url.PathEscape(string(c.ID)), Title: c.Title, Race: string(c.Race),
-		Board: l.T("board." + string(c.Board)), Status: l.T("status." + string(c.Status)), Boxes: len(c.Boxes), Late: c.Late(now)}
+		Board: itiraz.BoardName(reg, c, msg.Of(l.Code)), Status: l.T("status." + string(c.Status)), Boxes: len(c.Boxes), Late: c.Late(now)}
 	if rc, ok := reg.Race(c.Race); ok {
 		row.Race = rc.Name
 	}
@@ -93,23 +100,37 @@ func (p *Pages) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 	if n := r.URL.Query().Get("made"); n != "" {
 		if k, err := strconv.Atoi(n); err == nil {
 			v.Made = l.F("cases.made", l.Int(k))
+			if k == 0 {
+				v.Made = l.T("cases.none.made")
+			}
 		}
 	}
-	soon, expired := itiraz.DeadlineBoard(cases, now, 48*time.Hour)
-	for _, d := range soon {
-		v.Soon = append(v.Soon, p.caseRow(l, d.Case, now))
+	if err := p.heldRows(r, view, v); err != nil {
+		return err
 	}
-	for _, d := range expired {
-		v.Expired = append(v.Expired, p.caseRow(l, d.Case, now))
+	board := itiraz.List(cases, now, 48*time.Hour)
+	for _, c := range board.Soon {
+		v.Soon = append(v.Soon, p.caseRow(l, c, now))
 	}
+	for _, c := range board.Expired {
+		v.Expired = append(v.Expired, p.caseRow(l, c, now))
+	}
+	for _, c := range board.Rest {
+		v.Rest = append(v.Rest, p.caseRow(l, c, now))
+	}
+	reg := view.Registry()
 	var races []sandik.RaceCode
 	for _, c := range cases {
-		v.All = append(v.All, p.caseRow(l, c, now))
 		if !slices.Contains(races, c.Race) {
 			races = append(races, c.Race)
 		}
 	}
-	reg := view.Registry()
+	collation.Sort(races, func(rc sandik.RaceCode) string {
+		if x, ok := reg.Race(rc); ok {
+			return x.Name
+		}
+		return string(rc)
+	})
 	for _, race := range races {
 		m, err := view.Margins(r.Context(), race, "", "")
 		if err != nil || m.A == "" || m.B == "" {
@@ -126,6 +147,7 @@ func (p *Pages) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 type caseView struct {
 	base
 	Case                          *itiraz.Case
+	Paragraphs                    []string
 	Row                           caseRow
 	Ground, Remedy, Created       string
 	Boxes                         []flagRow
@@ -154,6 +176,7 @@ func (p *Pages) casePage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	v := &caseView{base: p.baseOf(r, u, "nav.cases"), Case: c, Version: c.Version}
 	l := v.L
 	v.Title = c.Title
+	v.Paragraphs = casefile.Paragraphs(c.Body)
 	v.Row = p.caseRow(l, c, p.now())
 	v.Ground, v.Remedy = l.T("ground."+string(c.Ground)), l.T("remedy."+string(c.Remedy))
 	v.Created = l.Time(c.CreatedAt) + " · " + string(c.CreatedBy)
@@ -179,14 +202,10 @@ func (p *Pages) casePage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 		}
 	}
 	for _, b := range c.Boxes {
-		name := string(b)
-		if a, ok := reg.Area(b); ok {
-			name = a.Name
-		}
-		v.Boxes = append(v.Boxes, flagRow{Box: string(b), Name: name, Href: areaHref(c.Race, b, sandik.LevelSandik)})
+		v.Boxes = append(v.Boxes, flagRow{Box: string(b), Name: boxName(reg, b, l), Href: areaHref(c.Race, b, sandik.LevelSandik)})
 	}
 	for _, e := range c.History {
-		what := string(e.Kind)
+		what := l.T("event." + string(e.Kind))
 		switch e.Kind {
 		case itiraz.EventDecided:
 			what += ": " + l.T("status."+string(e.Outcome))
@@ -279,9 +298,55 @@ func (p *Pages) casesCSV(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	if err != nil {
 		return err
 	}
-	out := make([]casefile.Case, len(cases))
-	for i, c := range cases {
-		out[i] = casefile.At(c, p.now())
+	now := p.now()
+	board := itiraz.List(cases, now, 48*time.Hour)
+	var out []casefile.Case
+	for _, part := range [][]*itiraz.Case{board.Soon, board.Expired, board.Rest} {
+		for _, c := range part {
+			out = append(out, casefile.At(c, now))
+		}
 	}
-	return casefile.WriteCSV(w, out)
+	return casefile.WriteCSVIn(w, out, p.c.Registry(), msg.Of(p.langOf(r).Code))
 }
+
+// boxName names a box as a board reads it: "Levent, 2001 No.lu Sandık".
+func boxName(reg *sandik.Registry, box sandik.AreaCode, l *lang) string {
+	return itiraz.BoxName(reg, box, msg.Of(l.Code))
+}
+
+// heldRows lists the boxes a draft just left out (?held=, with ?race=)
+// and the case that holds each now.
+func (p *Pages) heldRows(r *http.Request, view *center.View, v *casesView) error {
+	q := r.URL.Query()
+	if q.Get("held") == "" {
+		return nil
+	}
+	race := sandik.RaceCode(q.Get("race"))
+	cases, err := view.Cases(r.Context(), race)
+	if err != nil {
+		return err
+	}
+	holders := center.Holders(cases)
+	reg := view.Registry()
+	l := v.L
+	codes := strings.Split(q.Get("held"), " ")
+	if len(codes) > maxHeldShown {
+		codes = codes[:maxHeldShown]
+	}
+	for _, code := range codes {
+		b := sandik.AreaCode(code)
+		h, ok := holders[b]
+		if !ok {
+			continue // withdrawn meanwhile, or outside the user's cases
+		}
+		v.Held = append(v.Held, heldRow{Box: code, Href: "/itiraz/" + url.PathEscape(string(h.ID)),
+			Text: l.F("cases.held.one", boxName(reg, b, l), h.ID)})
+	}
+	n, _ := strconv.Atoi(q.Get("nheld"))
+	v.HeldNote = l.F("cases.held", l.Int(max(n, len(v.Held))))
+	return nil
+}
+
+// maxHeldShown bounds the left-out boxes named on the board, which come
+// in the address of the page.
+const maxHeldShown = 100

@@ -25,10 +25,15 @@ func TestComparisonAndCasePages(t *testing.T) {
 	if r := b.Post("/races/"+raceIST+"/areas/34/cases", url.Values{"box": {box1}}); r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("draft from an equal box: %d", r.Status)
 	}
-	if r := b.Post("/races/"+raceIST+"/areas/34/cases", url.Values{"box": {box3}, "filer": {"İl Başkanlığı"}}); r.Status != http.StatusSeeOther ||
-		r.Header.Get("Location") != "/itiraz?made=1" {
-		t.Fatalf("draft: %d %v", r.Status, r.Header)
+	// Box3 is already in the fixture's case: no second case holds it, and
+	// the board says which case does.
+	r = b.Post("/races/"+raceIST+"/areas/34/cases", url.Values{"box": {box3}, "filer": {"İl Başkanlığı"}})
+	want := "/itiraz?" + (url.Values{"made": {"0"}, "held": {box3}, "nheld": {"1"}, "race": {raceIST}}).Encode()
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
+		t.Fatalf("draft: %d %v, want %s", r.Status, r.Header, want)
 	}
+	webtest.MustContain(t, b.Page(r.Header.Get("Location"), http.StatusOK), "Yeni dosya oluşturulmadı.",
+		"1 sandık yeni dosyaya alınmadı", "Levent, 2001 No.lu Sandık — "+string(fx.ID)+" dosyasında")
 	// Sorting and tuning on the page.
 	webtest.MustContain(t, b.Page("/races/"+raceIST+"/areas/34/comparison?sort=box&min_group_size=5", http.StatusOK),
 		`<strong aria-current="true">sandık kodu</strong>`, `name="min_group_size" value="5"`)
@@ -39,8 +44,8 @@ func TestComparisonAndCasePages(t *testing.T) {
 		t.Errorf("bad threshold: %d", r.Status)
 	}
 	board := b.Page("/itiraz?made=1", http.StatusOK)
-	webtest.MustContain(t, board, "1 taslak oluşturuldu.", "Süresi yaklaşanlar", "İlçe seçim kurulu", "Sonuca etkisi", `href="/itiraz.csv"`)
-	if r := b.Get("/itiraz.csv"); r.Status != http.StatusOK || !strings.Contains(string(r.Body), "dosya") {
+	webtest.MustContain(t, board, "1 taslak oluşturuldu.", "Süresi yaklaşanlar", "Beşiktaş İlçe Seçim Kurulu", "Sonuca etkisi", `href="/itiraz.csv"`)
+	if r := b.Get("/itiraz.csv"); r.Status != http.StatusOK || !strings.Contains(string(r.Body), "Dosya;Seçim;Kurul") {
 		t.Errorf("cases csv: %d", r.Status)
 	}
 
@@ -75,10 +80,10 @@ func TestComparisonAndCasePages(t *testing.T) {
 		t.Fatalf("upload: %d %s", r.Status, r.Body)
 	}
 	casePage := b.Page("/itiraz/"+id, http.StatusOK)
-	webtest.MustContain(t, casePage, "üst kurulda", "İl seçim kurulu", "karar.pdf", "tutanak.jpg", "&#43;4", "Kararla verilen")
+	webtest.MustContain(t, casePage, "üst kurulda", "İstanbul İl Seçim Kurulu", "karar.pdf", "tutanak.jpg", "&#43;4", "Kararla verilen")
 	en := b.Page("/lang/en?next=/itiraz/"+id, http.StatusSeeOther)
 	_ = en
-	webtest.MustContain(t, b.Page("/itiraz/"+id, http.StatusOK), "Provincial election board", "appealed")
+	webtest.MustContain(t, b.Page("/itiraz/"+id, http.StatusOK), "İstanbul Provincial Election Board", "appealed")
 }
 
 func TestLeftText(t *testing.T) {

@@ -1,14 +1,19 @@
 package pages
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/collation"
+	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/verify"
+	"github.com/sandik-dev/sandik/web/comparefile"
 	"github.com/sandik-dev/sandik/web/handler"
 )
 
@@ -17,8 +22,11 @@ import (
 const comparisonShown = 500
 
 type cmpRow struct {
-	Box, Name, Href, Outcome, Fields, Margin string
-	Deltas                                   []string
+	Box, Name, Href, Outcome, Fields, Margin, Effect string
+	Deltas                                           []string
+	// HeldBy is the open case that already holds the box: it is not
+	// ticked, and a new draft leaves it out.
+	HeldBy, HeldHref string
 }
 
 type cmpChild struct {
@@ -35,6 +43,8 @@ type comparisonView struct {
 	Outcomes                 []string // headings, in verify.Outcomes order
 	Counts                   []string
 	Net, Pair, NetHelp, Self string
+	HeldNote                 string
+	Problem                  string // why a draft from the page was refused
 	Action                   string // where the draft form posts
 	Children                 []cmpChild
 	Rows                     []cmpRow
@@ -55,12 +65,13 @@ type sortLink struct {
 // sheets in an area, box by box, with the effect on the margin of the two
 // leaders, the areas below, and the unusual boxes.
 func (p *Pages) comparisonPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	return p.comparison(w, r, u, http.StatusOK, nil)
+	return p.comparison(w, r, u, http.StatusOK, nil, "")
 }
 
 // comparison renders the comparison page; edit, when not nil, is a save of
-// the thresholds that was refused, shown in the tuning form.
-func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User, status int, edit *thresholdEdit) error {
+// the thresholds that was refused, shown in the tuning form, and problem
+// says why a draft from the page was refused.
+func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User, status int, edit *thresholdEdit, problem string) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
 	view := p.c.View(u)
 	reg := view.Registry()
@@ -81,15 +92,25 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 		Action: "/races/" + url.PathEscape(string(race)) + "/areas/" + url.PathEscape(string(area)) + "/cases"}
 	v.Race = rc
 	l := v.L
+	if problem != "" {
+		v.Problem = problem
+		v.Path = v.Self // the language switch comes back to the page, not the post
+	}
 	name := func(c sandik.ChoiceCode) string {
 		if i := rc.ChoiceIndex(c); i >= 0 {
 			return rc.Choices[i].Name
 		}
 		return string(c)
 	}
-	v.Pair = l.F("cmp.pair", name(rep.A), name(rep.B))
-	v.NetHelp = l.F("cmp.net.help", name(rep.A))
+	lg := msg.Of(l.Code)
+	an, bn := name(rep.A), name(rep.B)
+	v.Pair = l.F("cmp.pair", an, bn)
+	v.NetHelp = comparefile.Net(lg, an, bn, rep.Summary.NetMarginEffect)
 	v.Net = signed(l, rep.Summary.NetMarginEffect)
+	holders, err := p.holders(r, view, u, race)
+	if err != nil {
+		return err
+	}
 	for _, c := range rc.Choices {
 		v.Choices = append(v.Choices, c.Name)
 	}
@@ -97,7 +118,9 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 		v.Outcomes = append(v.Outcomes, l.T("out."+string(o)))
 		v.Counts = append(v.Counts, l.Int(rep.Summary.Boxes[o]))
 	}
-	for _, c := range rep.Children {
+	children := slices.Clone(rep.Children)
+	collation.Sort(children, func(c verify.Summary) string { return c.Name })
+	for _, c := range children {
 		ch := cmpChild{Href: "/races/" + url.PathEscape(string(race)) + "/areas/" + url.PathEscape(string(c.Area)) + "/comparison",
 			Name: c.Name, Net: signed(l, c.NetMarginEffect)}
 		for _, o := range verify.Outcomes {
@@ -138,16 +161,14 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 			v.More = len(diffs) - i
 			break
 		}
-		row := cmpRow{Box: string(b.Box), Name: b.Name, Href: areaHref(race, b.Box, sandik.LevelSandik), Outcome: l.T("out." + string(b.Outcome)),
-			Margin: signed(l, b.MarginEffect)}
-		for _, f := range b.Fields {
-			if row.Fields != "" {
-				row.Fields += ", "
-			}
-			row.Fields += l.T(fieldKey(f.Field)) + " " + l.Num(f.Sheet) + " → " + l.Num(f.Official)
-		}
+		row := cmpRow{Box: string(b.Box), Name: boxName(reg, b.Box, l), Href: areaHref(race, b.Box, sandik.LevelSandik), Outcome: l.T("out." + string(b.Outcome)),
+			Margin: signed(l, b.MarginEffect), Effect: comparefile.Effect(lg, an, bn, b.MarginEffect), Fields: comparefile.Fields(lg, rc, &b)}
 		for _, d := range b.VoteDelta {
-			row.Deltas = append(row.Deltas, signed(l, d))
+			row.Deltas = append(row.Deltas, comparefile.Delta(lg, d))
+		}
+		if h, ok := holders[b.Box]; ok {
+			row.HeldBy, row.HeldHref = l.F("cmp.held", h.ID), "/itiraz/"+url.PathEscape(string(h.ID))
+			v.HeldNote = l.T("cmp.held.note")
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -164,20 +185,9 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 			break
 		}
 		v.Flags = append(v.Flags, flagRow{Box: string(f.Box), Name: names[f.Box], Href: areaHref(race, f.Box, sandik.LevelSandik),
-			Kind: string(f.Kind), Message: f.Message(l.Code)})
+			Kind: l.T("doc.anomaly." + string(f.Kind)), Message: f.Message(l.Code)})
 	}
 	return p.render(w, status, "comparison", v)
-}
-
-// fieldKey maps a sheet field to its message key.
-func fieldKey(f string) string {
-	switch f {
-	case "valid_without_objection":
-		return "valid_without"
-	case "valid_upon_objection":
-		return "valid_upon"
-	}
-	return f
 }
 
 // signed writes a number with its sign, Turkish style: +1.234, −56.
@@ -191,7 +201,8 @@ func signed(l *lang, n int64) string {
 	return "0"
 }
 
-// comparisonCSV exports an area's discrepancies like the API's CSV.
+// comparisonCSV exports an area's discrepancies in the reader's language,
+// semicolon-separated like the results export, in the page's order.
 func (p *Pages) comparisonCSV(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	race, area := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("area"))
 	view := p.c.View(u)
@@ -199,19 +210,47 @@ func (p *Pages) comparisonCSV(w http.ResponseWriter, r *http.Request, u sandik.U
 	if err != nil {
 		return err
 	}
+	key, err := verify.ParseSort(r.URL.Query().Get("sort"))
+	if err != nil {
+		return err
+	}
 	rc, _ := view.Registry().Race(race)
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	if err := verify.WriteCSV(&buf, rc, verify.Filter(rep.Boxes, verify.Discrepancy), p.langOf(r).Code); err != nil {
+	holders, err := p.holders(r, view, u, race)
+	if err != nil {
+		return err
+	}
+	name := func(c sandik.ChoiceCode) string {
+		if i := rc.ChoiceIndex(c); i >= 0 {
+			return rc.Choices[i].Name
+		}
+		return string(c)
+	}
+	diffs := verify.Filter(rep.Boxes, verify.Discrepancy)
+	verify.Sort(diffs, key)
+	data, err := comparefile.Sheet{Race: rc, A: name(rep.A), B: name(rep.B), Holders: holders}.CSV(msg.Of(p.langOf(r).Code), diffs)
+	if err != nil {
 		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="comparison-`+handler.SafeName(string(race))+"-"+handler.SafeName(string(area))+`.csv"`)
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	w.Write(data)
 	return nil
+}
+
+// holders maps the boxes of race to the open case holding each, for
+// those who handle cases; others see no cases and get none.
+func (p *Pages) holders(r *http.Request, view *center.View, u sandik.User, race sandik.RaceCode) (map[sandik.AreaCode]*itiraz.Case, error) {
+	if !u.Role.CanManageCases() {
+		return nil, nil
+	}
+	cases, err := view.Cases(r.Context(), race)
+	if err != nil {
+		return nil, err
+	}
+	return center.Holders(cases), nil
 }
 
 // draftCases turns the boxes ticked on the comparison page into draft
@@ -225,17 +264,34 @@ func (p *Pages) draftCases(w http.ResponseWriter, r *http.Request, u sandik.User
 	for _, b := range r.PostForm["box"] {
 		boxes = append(boxes, sandik.AreaCode(b))
 	}
+	l := p.langOf(r)
 	if len(boxes) == 0 {
-		return sandik.Invalid("no box selected", []sandik.Problem{{Field: "box", Rule: sandik.RuleRequired, Message: "select at least one box"}})
+		return p.comparison(w, r, u, http.StatusUnprocessableEntity, nil, l.T("cmp.pick"))
 	}
 	filer := r.PostForm.Get("filer")
 	if filer == "" {
 		filer = u.Name
 	}
-	cases, err := p.c.DraftFromDiscrepancies(r.Context(), u, race, area, boxes, filer)
+	d, err := p.c.DraftCases(r.Context(), u, race, area, boxes, filer)
+	if sandik.CodeOf(err) == sandik.EInvalid && len(d.Cases) == 0 {
+		// The figures changed since the page was drawn: a ticked box is
+		// no longer a discrepancy. The page drawn again shows why.
+		return p.comparison(w, r, u, http.StatusUnprocessableEntity, nil, l.F("cmp.stale", l.Int(len(sandik.ProblemsOf(err)))))
+	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/itiraz?made="+strconv.Itoa(len(cases)), http.StatusSeeOther)
+	q := url.Values{"made": {strconv.Itoa(len(d.Cases))}}
+	if len(d.Held) > 0 {
+		// The board names the boxes left out and the case holding each.
+		codes := make([]string, 0, min(len(d.Held), maxHeldShown))
+		for _, h := range d.Held[:min(len(d.Held), maxHeldShown)] {
+			codes = append(codes, string(h.Box))
+		}
+		q.Set("race", string(race))
+		q.Set("held", strings.Join(codes, " "))
+		q.Set("nheld", strconv.Itoa(len(d.Held)))
+	}
+	http.Redirect(w, r, "/itiraz?"+q.Encode(), http.StatusSeeOther)
 	return nil
 }

@@ -33,7 +33,7 @@ func TestComparisonSavesThresholds(t *testing.T) {
 	}
 	page = coord.Page(comparisonPath+"?saved=1", http.StatusOK)
 	webtest.MustContain(t, page, "Eşikler herkes için kaydedildi.", "Yerel seçimler 2019 için kayıtlı eşikler: sürüm 1, kaydeden coord",
-		`name="turnout_max_percent" value="50"`, `name="turnout_z" value="4.5"`, `name="version" value="1"`, "turnout_over_100")
+		`name="turnout_max_percent" value="50"`, `name="turnout_z" value="4.5"`, `name="version" value="1"`, "(katılım %100")
 	cur := currentThresholds(e)
 	want := anomaly.DefaultThresholds()
 	want.TurnoutMaxPercent, want.TurnoutZ = 50, 4.5
@@ -44,7 +44,7 @@ func TestComparisonSavesThresholds(t *testing.T) {
 	// view, but has no save button.
 	law := e.Browser(lawyer)
 	page = law.Page(comparisonPath, http.StatusOK)
-	webtest.MustContain(t, page, `name="turnout_max_percent" value="50"`, "turnout_over_100", "yalnız bu görünüm için")
+	webtest.MustContain(t, page, `name="turnout_max_percent" value="50"`, "(katılım %100", "yalnız bu görünüm için")
 	if strings.Contains(page, "Kaydet — herkes için") || strings.Contains(page, `name="version"`) {
 		t.Error("a lawyer's page offers to save")
 	}

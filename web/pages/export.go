@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/collation"
 	"github.com/sandik-dev/sandik/csvcell"
 	"github.com/sandik-dev/sandik/tally"
 )
@@ -27,7 +27,7 @@ func (p *Pages) exportTable(l *lang, u sandik.User, race sandik.RaceCode, area s
 	if err != nil {
 		return nil, nil, err
 	}
-	header = []string{l.T("area") + " (kod)", l.T("area"), "level", l.T("boxes"), l.T("reporting"), l.T("verified.pct"),
+	header = []string{l.F("doc.code", l.T("area")), l.T("area"), l.T("doc.level"), l.T("boxes"), l.T("reporting"), l.T("verified.pct"),
 		l.T("conflict.boxes"), l.T("registered")}
 	for _, phase := range []string{"provisional", "verified"} {
 		pre := l.T(phase) + ": "
@@ -37,7 +37,7 @@ func (p *Pages) exportTable(l *lang, u sandik.User, race sandik.RaceCode, area s
 		}
 	}
 	row := func(t *tally.Totals) []any {
-		r := []any{string(t.Area), t.Name, t.Level.String(), t.BoxesExpected, t.BoxesReported, t.BoxesVerified, t.BoxesConflict, t.Registered}
+		r := []any{string(t.Area), t.Name, l.T("doc.level." + t.Level.String()), t.BoxesExpected, t.BoxesReported, t.BoxesVerified, t.BoxesConflict, t.Registered}
 		for _, c := range []*tally.Counts{&t.Provisional, &t.Verified} {
 			r = append(r, c.Voted, c.ValidTotal, c.Invalid)
 			for i := range rc.Choices {
@@ -51,8 +51,13 @@ func (p *Pages) exportTable(l *lang, u sandik.User, race sandik.RaceCode, area s
 		return r
 	}
 	rows = append(rows, row(&at.Totals))
+	children := make([]*tally.Totals, len(at.Children))
 	for i := range at.Children {
-		rows = append(rows, row(&at.Children[i]))
+		children[i] = &at.Children[i]
+	}
+	collation.Sort(children, func(t *tally.Totals) string { return t.Name })
+	for _, c := range children {
+		rows = append(rows, row(c))
 	}
 	return header, rows, nil
 }
@@ -109,8 +114,15 @@ func (p *Pages) exportXLSX(w http.ResponseWriter, r *http.Request, u sandik.User
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "Sheet1"
-	note := fmt.Sprintf("%s · %s · v%d · %s", l.T("unofficial"), race, seq, l.Time(time.Now()))
+	sheet := l.T("xlsx.sheet")
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return fmt.Errorf("export xlsx: %w", err)
+	}
+	raceName := string(race)
+	if rc, ok := p.c.Registry().Race(race); ok {
+		raceName = rc.Name
+	}
+	note := fmt.Sprintf("%s · %s · v%d · %s", l.T("unofficial"), raceName, seq, l.Time(p.now()))
 	if err := f.SetSheetRow(sheet, "A1", &[]any{note}); err != nil {
 		return fmt.Errorf("export xlsx: %w", err)
 	}

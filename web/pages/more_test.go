@@ -214,7 +214,7 @@ func TestExportsInEnglish(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("csv: %d", r.Status)
 	}
-	webtest.MustContain(t, string(r.Body), "Provisional (first entries): Ekrem İmamoğlu", "34.01.01;Burgazada;mahalle;2;0;0;0;600")
+	webtest.MustContain(t, string(r.Body), "Provisional (first entries): Ekrem İmamoğlu", "34.01.01;Burgazada;neighbourhood / village;2;0;0;0;600")
 	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Fatalf("content type %q", ct)
 	}
@@ -254,7 +254,7 @@ func TestExportOfABoxAndWorkbookLayout(t *testing.T) {
 		t.Fatalf("box export: %d", r.Status)
 	}
 	lines := strings.Split(strings.TrimSpace(string(r.Body)), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[1], box1+";Sandık 1001;sandik;1;1;0;0;300;27;24;3;7;8;9;0;0;0;0;0;0") {
+	if len(lines) != 2 || !strings.HasPrefix(lines[1], box1+";Sandık 1001;sandık;1;1;0;0;300;27;24;3;7;8;9;0;0;0;0;0;0") {
 		t.Fatalf("box export lines %q", lines)
 	}
 	r = b.Get("/races/" + raceIST + "/areas/34/export.xlsx")
@@ -263,11 +263,11 @@ func TestExportOfABoxAndWorkbookLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	panes, err := f.GetPanes("Sheet1")
+	panes, err := f.GetPanes("Sonuçlar")
 	if err != nil || !panes.Freeze || panes.YSplit != 2 {
 		t.Fatalf("panes %+v, %v: the header must stay in view", panes, err)
 	}
-	if v, _ := f.GetCellValue("Sheet1", "A2"); v != "Bölge (kod)" {
+	if v, _ := f.GetCellValue("Sonuçlar", "A2"); v != "Bölge (kod)" {
 		t.Fatalf("header A2 = %q", v)
 	}
 	if !strings.Contains(r.Header.Get("Content-Disposition"), ".xlsx") || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/vnd.openxmlformats") {

@@ -148,5 +148,5 @@ func (p *Pages) saveThresholds(w http.ResponseWriter, r *http.Request, u sandik.
 	if edit.banner == "" {
 		edit.banner = l.T("anom.invalid")
 	}
-	return p.comparison(w, r, u, status, edit)
+	return p.comparison(w, r, u, status, edit, "")
 }

@@ -168,7 +168,7 @@ func TestExports(t *testing.T) {
 	}
 	webtest.MustContain(t, lines[0], "Geçici (ilk girişler): Ekrem İmamoğlu", "Doğrulanmış (çift giriş): Binali Yıldırım")
 	webtest.MustContain(t, lines[1], "34;İstanbul;il;3;1;1;0;900;2113;2110;3;1200;900;10;2113;2110;3;1200;900;10")
-	webtest.MustContain(t, lines[3], "34.02;Beşiktaş;ilce;1;0;0;0;300;0;0;0;0;0;0")
+	webtest.MustContain(t, lines[3], "34.02;Beşiktaş;ilçe;1;0;0;0;300;0;0;0;0;0;0")
 
 	r = b.Get("/races/" + raceIST + "/areas/34/export.xlsx")
 	if r.Status != http.StatusOK {
@@ -179,7 +179,7 @@ func TestExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows("Sheet1")
+	rows, err := f.GetRows("Sonuçlar")
 	if err != nil || len(rows) != 5 {
 		t.Fatalf("xlsx rows %d, %v", len(rows), err)
 	}
@@ -187,7 +187,7 @@ func TestExports(t *testing.T) {
 	if rows[2][1] != "İstanbul" || rows[2][11] != "1200" {
 		t.Fatalf("xlsx İstanbul row: %q", rows[2])
 	}
-	if typ, _ := f.GetCellType("Sheet1", "L3"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+	if typ, _ := f.GetCellType("Sonuçlar", "L3"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		t.Fatal("votes stored as text, not numbers")
 	}
 	b.Page("/races/"+raceIST+"/areas/nowhere/export.csv", http.StatusNotFound)
