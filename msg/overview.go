@@ -26,6 +26,7 @@ var overviewMessages = map[string][2]string{
 	"late.last":         {"Son gelen", "Latest arrival"},
 	"late.boxes":        {"Gelmeyen sandıklar", "Boxes not in"},
 	"late.more":         {"ve %s sandık daha", "and %s more"},
+	"late.areas.more":   {"Eksik sandığı olan %s bölge daha: alt bölgeler tablosunda", "%s more areas with boxes missing: in the table of areas below"},
 	"late.none":         {"Bütün sandıklar geldi.", "Every box is in."},
 	"late.phone":        {"Müşahit telefonu", "Observer's phone"},
 	"arrivals":          {"Zamana göre gelen sandıklar", "Boxes in over time"},

@@ -50,6 +50,7 @@ type overviewView struct {
 	// beside the sheets.
 	Official bool
 	Late     []lateRow     // the areas below that miss boxes, the latest first
+	LateMore int           // late areas beyond those listed
 	Chart    template.HTML // arrivals over time
 	Arrivals []arrivalRow  // the chart as a table
 }
@@ -391,9 +392,11 @@ func (p *Pages) overview(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	return p.render(w, http.StatusOK, "overview", v)
 }
 
-// Boxes listed per late area: more for the latest few, which the
-// coordinator phones first, a handful for the others.
+// The late areas listed, and their boxes: more for the latest few, which
+// the coordinator phones first, a handful for the others. The rest are in
+// the table of areas below, sorted by the share of boxes in.
 const (
+	lateAreas      = 10
 	lateFirst      = 3
 	lateFirstBoxes = 10
 	lateBoxes      = 3
@@ -432,7 +435,9 @@ func (p *Pages) lateOf(l *lang, view *center.View, rc *sandik.Race, v *overviewV
 		}
 		areas = append(areas, a)
 	}
-	for i, a := range arrivals.Late(areas) {
+	late := arrivals.Late(areas)
+	v.LateMore = max(0, len(late)-lateAreas)
+	for i, a := range late[:min(len(late), lateAreas)] {
 		row := lateRow{Code: a.Code, Name: a.Name, Href: areaHref(rc.Code, sandik.AreaCode(a.Code), sandik.LevelIl)}
 		if len(a.Missing) == 1 && a.Missing[0] == a.Code {
 			row.Href = areaHref(rc.Code, sandik.AreaCode(a.Code), sandik.LevelSandik)
