@@ -12,6 +12,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/collation"
 	"github.com/sandik-dev/sandik/tally"
 	"github.com/sandik-dev/sandik/verify"
 	"github.com/sandik-dev/sandik/web/pages/arrivals"
@@ -150,6 +151,9 @@ func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sa
 		return nil, err
 	}
 	area, _ := reg.Area(code)
+	// The areas below in Turkish order (Bağcılar before Bayrampaşa,
+	// Mahalle 2 before Mahalle 10), whatever order the registry has.
+	collation.Sort(at.Children, func(t tally.Totals) string { return t.Name })
 	m := metricOf(mkey)
 	v := &overviewView{
 		Area: area, Totals: at.Totals, Seq: at.Seq, Metric: m.Key,
