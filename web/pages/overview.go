@@ -266,16 +266,19 @@ func leadOf(l *lang, rc *sandik.Race, c *tally.Counts) lead {
 	if first < 0 || c.ValidTotal == 0 {
 		return lead{"–", "–", "–", "–", "–", 1}
 	}
-	dec := shareDecimals(c.Votes, c.ValidTotal)
-	ld := lead{leader: rc.Choices[first].Name, second: "–", sshare: "–", dec: dec,
-		lshare: pctDec(l, c.Votes[first], c.ValidTotal, dec)}
 	gap := c.Votes[first]
 	if second >= 0 {
 		gap -= c.Votes[second]
+	}
+	// The shares take the margin's decimals, so that they differ by it.
+	dec := max(shareDecimals(c.Votes, c.ValidTotal), marginDecimals(gap, c.ValidTotal))
+	ld := lead{leader: rc.Choices[first].Name, second: "–", sshare: "–", dec: dec,
+		lshare: pctDec(l, c.Votes[first], c.ValidTotal, dec)}
+	if second >= 0 {
 		ld.second = rc.Choices[second].Name
 		ld.sshare = pctDec(l, c.Votes[second], c.ValidTotal, dec)
 	}
-	ld.margin = l.Num(gap) + " (" + pctDec(l, gap, c.ValidTotal, max(dec, marginDecimals(gap, c.ValidTotal))) + ")"
+	ld.margin = l.Num(gap) + " (" + pctDec(l, gap, c.ValidTotal, dec) + ")"
 	return ld
 }
 
@@ -301,14 +304,14 @@ func shareDecimals(votes []int64, total int64) int {
 	return 3
 }
 
-// marginDecimals is the fewest decimals, 1 to 3, at which a gap of votes
-// out of total does not read as zero.
+// marginDecimals gives a margin under a point two significant digits
+// (%0,16, %0,015), up to three decimals; a wider one needs one.
 func marginDecimals(gap, total int64) int {
-	pct := float64(gap) * 100 / float64(total)
-	for dec, least := 1, 0.05; dec < 3; dec, least = dec+1, least/10 {
-		if gap == 0 || pct >= least {
-			return dec
-		}
+	switch pct := float64(gap) * 100 / float64(total); {
+	case gap == 0 || pct >= 1:
+		return 1
+	case pct >= 0.1:
+		return 2
 	}
 	return 3
 }

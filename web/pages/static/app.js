@@ -389,10 +389,12 @@
   const en = document.documentElement.lang === "en";
   function left(ms) {
     const neg = ms < 0;
-    const m = Math.floor(Math.abs(ms) / 60000), h = Math.floor(m / 60);
+    const sec = Math.floor(Math.abs(ms) / 1000), m = Math.floor(sec / 60), h = Math.floor(m / 60);
     let s;
     if (h >= 48) s = Math.floor(h / 24).toLocaleString(en ? "en-GB" : "tr-TR") + (en ? " days" : " gün");
     else s = h + (en ? " h " : " sa ") + (m % 60) + (en ? " min" : " dk");
+    // The last two days count down by the second, ahead of the deadline.
+    if (!neg && h < 48) s += " " + String(sec % 60).padStart(2, "0") + (en ? " s" : " sn");
     return neg ? s + (en ? " ago" : " önce") : s;
   }
   function tick() {
@@ -406,6 +408,6 @@
     if (s) location.href = s.getAttribute("data-href");
   });
   document.addEventListener("DOMContentLoaded", () => {
-    if (document.querySelector("[data-deadline]")) { tick(); setInterval(tick, 10000); }
+    if (document.querySelector("[data-deadline]")) { tick(); setInterval(tick, 1000); }
   });
 })();
