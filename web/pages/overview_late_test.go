@@ -274,7 +274,9 @@ func districtCode(e *env, name string) string {
 	return ""
 }
 
-func jsString(s string) string { return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"` }
+func jsString(s string) string {
+	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
+}
 
 func mustTime(t *testing.T, s string) time.Time {
 	t.Helper()
