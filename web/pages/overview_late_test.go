@@ -286,3 +286,50 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return at
 }
+
+// A district coordinator reading the province sees their district's late
+// boxes only: no box of another district is named, and no arrival of one
+// counts in the chart. Those who type sheets read no arrivals at all.
+func TestLateListIsScoped(t *testing.T) {
+	e := newScopedEnv(t)
+	e.Settle(e.Submit(observer1, sheet("sc-3", raceIST, box3, 10, 20, 3)).Seq)
+	body := e.Browser(coordAdal).Page("/races/"+raceIST+"/areas/34", http.StatusOK)
+	sec := lateSection.FindString(body)
+	if !strings.Contains(sec, "Adalar") || !strings.Contains(sec, "Sandık 1001") || strings.Contains(sec, "Beşiktaş") || strings.Contains(sec, "Sandık 2001") {
+		t.Fatalf("the scoped late list:\n%s", sec)
+	}
+	if strings.Contains(body, `class="arrivals"`) {
+		t.Fatal("Beşiktaş's arrival is charted for Adalar's coordinator")
+	}
+	whole := lateSection.FindString(e.Browser(coordinator).Page("/races/"+raceIST+"/areas/34", http.StatusOK))
+	if !strings.Contains(whole, "Adalar") || strings.Contains(whole, "Beşiktaş") {
+		t.Fatalf("the whole late list (Beşiktaş is in):\n%s", whole)
+	}
+	if _, err := e.Center.View(e.User(volunteer)).Progress(raceIST, "34"); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Fatalf("a volunteer reads arrivals: %v", err)
+	}
+}
+
+// Once official figures are published for some box, the overview shows
+// them beside the sheets: in the headline, the verified card and the
+// table of areas below; before, no official column at all.
+func TestOverviewShowsOfficialFiguresBesideTheSheets(t *testing.T) {
+	e := newEnv(t)
+	b := e.Browser(coordinator)
+	before := b.Page("/races/"+raceIST+"/areas/34", http.StatusOK)
+	if strings.Contains(before, ">Resmî sonuç<") || strings.Contains(before, `data-k="o.c0"`) {
+		t.Fatal("an official column before any official figure")
+	}
+	e.DiscrepancyAtBox3() // Box3: sheets 70/60/1, official 60/70/1
+	body := b.Page("/races/"+raceIST+"/areas/34", http.StatusOK)
+	for _, want := range []string{
+		`data-k="official.of">1 / 3 sandığın resmî sonucu yayımlandı<`,
+		`<th scope="col" class="num">Resmî sonuç</th>`,
+		`data-k="o.c0">60<`, `data-k="o.c1">70<`, `data-k="v.c0">70<`,
+		`data-k="34.02.off">1/1<`, `data-k="34.01.off">0/2<`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("overview lacks %s", want)
+		}
+	}
+}
