@@ -110,7 +110,9 @@ func Chart(buckets []Bucket, label string, clock func(time.Time) string) templat
 	for _, b := range buckets {
 		most = max(most, b.N)
 	}
-	w := len(buckets) * (barW + gap)
+	// A few bars keep the width of a dozen, so they do not shrink to a
+	// sliver with their labels cut.
+	w := max(len(buckets), 12) * (barW + gap)
 	var s strings.Builder
 	esc := template.HTMLEscapeString
 	fmt.Fprintf(&s, `<svg class="arrivals" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`, w, h+axis, 2*w, 2*(h+axis), esc(label))
@@ -118,13 +120,19 @@ func Chart(buckets []Bucket, label string, clock func(time.Time) string) templat
 		bh := float64(b.N) * (h - 12) / float64(most)
 		fmt.Fprintf(&s, `<rect x="%d" y="%.1f" width="%d" height="%.1f" fill="#0b5cad"/>`, i*(barW+gap), h-bh, barW, bh)
 		if b.N == most {
-			fmt.Fprintf(&s, `<text x="%d" y="%.1f" font-size="9" text-anchor="middle" aria-hidden="true">%d</text>`, i*(barW+gap)+barW/2, h-bh-2, b.N)
+			// Anchored at the bar's edge away from the picture's nearer
+			// side, the count stays inside it above the first or last bar.
+			x, anchor := i*(barW+gap), "start"
+			if 2*i >= len(buckets) {
+				x, anchor = x+barW, "end"
+			}
+			fmt.Fprintf(&s, `<text x="%d" y="%.1f" font-size="9" text-anchor="%s" aria-hidden="true">%d</text>`, x, h-bh-2, anchor, b.N)
 		}
 	}
-	fmt.Fprintf(&s, `<line x1="0" y1="%d" x2="%d" y2="%d" stroke="#555"/>`, h, w, h)
+	fmt.Fprintf(&s, `<line x1="0" y1="%d" x2="%d" y2="%d" stroke="#555"/>`, h, len(buckets)*(barW+gap), h)
 	fmt.Fprintf(&s, `<text x="0" y="%d" font-size="9" aria-hidden="true">%s</text>`, h+12, esc(clock(buckets[0].Start)))
 	if len(buckets) > 3 {
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="9" text-anchor="end" aria-hidden="true">%s</text>`, w, h+12, esc(clock(buckets[len(buckets)-1].Start)))
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="9" text-anchor="end" aria-hidden="true">%s</text>`, len(buckets)*(barW+gap), h+12, esc(clock(buckets[len(buckets)-1].Start)))
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String())
