@@ -39,7 +39,9 @@ func (p *Pages) lateOf(l *lang, view *center.View, rc *sandik.Race, v *overviewV
 		byCode[pr.Children[i].Area] = &pr.Children[i]
 	}
 	var areas []arrivals.Area
+	hrefs := map[string]string{}
 	for _, c := range v.Children {
+		hrefs[c.Code] = c.Href
 		cp, ok := byCode[sandik.AreaCode(c.Code)]
 		if !ok {
 			continue
@@ -57,9 +59,10 @@ func (p *Pages) lateOf(l *lang, view *center.View, rc *sandik.Race, v *overviewV
 	late := arrivals.Late(areas)
 	v.LateMore = max(0, len(late)-lateAreas)
 	for i, a := range late[:min(len(late), lateAreas)] {
-		row := lateRow{Code: a.Code, Name: a.Name, Href: areaHref(rc.Code, sandik.AreaCode(a.Code), sandik.LevelIl)}
+		row := lateRow{Code: a.Code, Name: a.Name, Href: hrefs[a.Code]}
 		if len(a.Missing) == 1 && a.Missing[0] == a.Code {
-			row.Href = areaHref(rc.Code, sandik.AreaCode(a.Code), sandik.LevelSandik)
+			v.Late = append(v.Late, row) // a box: its row names it already
+			continue
 		}
 		n := lateBoxes
 		if i < lateFirst {

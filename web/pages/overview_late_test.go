@@ -333,3 +333,15 @@ func TestOverviewShowsOfficialFiguresBesideTheSheets(t *testing.T) {
 		}
 	}
 }
+
+// Below a mahalle the areas are the boxes themselves: each late row is
+// the box, linking to its page, with no list of itself inside.
+func TestLateBoxesBelowAMahalle(t *testing.T) {
+	e := newEnv(t)
+	e.Settle(e.Submit(observer1, sheet("lb-1", raceIST, box1, 10, 20, 3)).Seq)
+	sec := lateSection.FindString(e.Browser(coordinator).Page("/races/"+raceIST+"/areas/34.01.01", http.StatusOK))
+	rows := lateRowName.FindAllStringSubmatch(sec, -1)
+	if len(rows) != 1 || rows[0][1] != "/races/"+raceIST+"/boxes/"+box2 || rows[0][2] != "Sandık 1002" || strings.Contains(sec, "<li>") {
+		t.Fatalf("late boxes of Burgazada:\n%s", sec)
+	}
+}
