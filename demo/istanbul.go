@@ -28,6 +28,10 @@ type Options struct {
 	Scale float64
 	// Seed chooses the synthetic split of boxes and voters.
 	Seed int64
+	// Day is the election day (its date in İstanbul counts). Zero means
+	// 31 March 2019; a live demo passes LiveDay(now), so that the night
+	// and the objection deadlines are running while it plays.
+	Day time.Time
 }
 
 func (o Options) scale() (float64, error) {
@@ -98,10 +102,7 @@ func Istanbul(opts Options) (*sandik.Registry, error) {
 			}
 		}
 	}
-	elections := []sandik.Election{{
-		Code: ElectionCode, Name: "31 Mart 2019 Mahalli İdareler Seçimi",
-		Date: time.Date(2019, 3, 31, 0, 0, 0, 0, istanbul()), Quorum: 2,
-	}}
+	elections := []sandik.Election{electionOn(opts.Day)}
 	races := []sandik.Race{
 		{Code: RaceMayor, Election: ElectionCode, Name: "İstanbul Büyükşehir Belediye Başkanı", Scope: "34", Choices: []sandik.Choice{
 			{Code: "CHP", Name: "Ekrem İmamoğlu (CHP)"},

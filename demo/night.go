@@ -209,7 +209,7 @@ func pollsClose(reg *sandik.Registry) time.Time {
 	if len(reg.Elections) > 0 {
 		day = reg.Elections[0].Date.In(istanbul())
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), 17, 0, 0, 0, istanbul())
+	return time.Date(day.Year(), day.Month(), day.Day(), pollsCloseAt, 0, 0, 0, istanbul())
 }
 
 // boxRaces lists every box taking part in some race, in registry order,

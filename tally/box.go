@@ -19,6 +19,10 @@ type box struct {
 	// groups counts entries per distinct sheet; every group has n ≥ 1.
 	groups []group
 	adj    *entry // the latest adjudication, or nil
+	// first is when the box's first entry or adjudication arrived (unix
+	// nanoseconds, 0 for none): the box's arrival, which a person
+	// replacing their entry later does not move.
+	first int64
 	// prov and res are the figures the box now contributes to provisional
 	// and verified totals (nil for none). They alias entries' sheets.
 	prov, res []int32

@@ -130,6 +130,9 @@ func (rt *raceTally) apply(s *sandik.Submission) bool {
 	}
 	b := &rt.boxes[bi]
 	en := entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: s.User, kind: s.Kind}
+	if b.first == 0 {
+		b.first = en.received
+	}
 	switch s.Kind {
 	case sandik.KindEntry:
 		b.enter(en, rt.layout(&s.Sheet))

@@ -60,7 +60,8 @@ func cmdDemo(e *cli.Env, args []string) error {
 	}
 
 	fmt.Fprintln(e.Stdout, demo.Notice)
-	reg, err := demo.Istanbul(demo.Options{Scale: *scale, Seed: *seed})
+	// The election is placed so that its night and deadlines are live now.
+	reg, err := demo.Istanbul(demo.Options{Scale: *scale, Seed: *seed, Day: demo.LiveDay(time.Now())})
 	if err != nil {
 		return err
 	}

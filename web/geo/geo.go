@@ -17,10 +17,24 @@ import (
 //go:embed tr-provinces.geojson
 var provincesJSON []byte
 
+//go:embed istanbul-districts.geojson
+var istanbulJSON []byte
+
 // Map is a set of named outlines in one SVG coordinate system.
 type Map struct {
 	Width, Height float64
 	paths         map[string]string // normalised name → path data
+	anchors       map[string]Anchor // normalised name → where a label fits
+}
+
+// Anchor is where a shape's label goes: the middle of its largest ring's
+// bounding box, and how wide and high that box is.
+type Anchor struct{ X, Y, W, H float64 }
+
+// Anchor returns where the label of the area named name fits.
+func (m *Map) Anchor(name string) (Anchor, bool) {
+	a, ok := m.anchors[Key(name)]
+	return a, ok
 }
 
 // Path returns the SVG path data of the area named name, matching names
@@ -44,7 +58,9 @@ func (m *Map) Names() []string {
 func (m *Map) Len() int { return len(m.paths) }
 
 // aliases map the registry's official names to the file's short ones.
-var aliases = map[string]string{"afyonkarahisar": "afyon", "hakkâri": "hakkari"}
+// Eyüp has been Eyüpsultan since 2017; registries of older elections use
+// the old name.
+var aliases = map[string]string{"afyonkarahisar": "afyon", "hakkâri": "hakkari", "eyüp": "eyüpsultan"}
 
 // Key normalises a place name for matching: Turkish lower case, circumflex
 // accents dropped, aliases resolved.
@@ -69,9 +85,16 @@ type featureCollection struct {
 }
 
 // Provinces builds the map of Türkiye's provinces, width units wide.
-func Provinces(width float64) (*Map, error) { return build(provincesJSON, width) }
+func Provinces(width float64) (*Map, error) { return build(provincesJSON, width, false) }
 
-func build(data []byte, width float64) (*Map, error) {
+// IstanbulDistricts builds the map of İstanbul's 39 districts, width units
+// wide (see SOURCE.md), in compact paths: a whole unit of tolerance and
+// whole relative steps, which keep an 800-unit map under a third of the
+// size of half-unit absolute coordinates. The map is drawn inline on
+// every overview of İstanbul.
+func IstanbulDistricts(width float64) (*Map, error) { return build(istanbulJSON, width, true) }
+
+func build(data []byte, width float64, compact bool) (*Map, error) {
 	var fc featureCollection
 	if err := json.Unmarshal(data, &fc); err != nil {
 		return nil, fmt.Errorf("geo: %w", err)
@@ -114,11 +137,16 @@ func build(data []byte, width float64) (*Map, error) {
 		return nil, fmt.Errorf("geo: no features")
 	}
 	scale := width / (maxX - minX)
-	m := &Map{Width: width, Height: math.Ceil((maxY - minY) * scale), paths: map[string]string{}}
+	m := &Map{Width: width, Height: math.Ceil((maxY - minY) * scale), paths: map[string]string{}, anchors: map[string]Anchor{}}
 	// Half a unit of tolerance: finer detail than that is lost on screen.
-	const tolerance = 0.5
+	tolerance := 0.5
+	if compact {
+		tolerance = 1
+	}
 	for _, sh := range shapes {
 		var b strings.Builder
+		var best Anchor
+		bestArea := 0.0
 		for _, p := range sh.polys {
 			for _, ring := range p {
 				pts := make([][2]float64, len(ring))
@@ -126,8 +154,16 @@ func build(data []byte, width float64) (*Map, error) {
 					pts[j] = [2]float64{(pt[0] - minX) * scale, (pt[1] - minY) * scale}
 				}
 				pts = simplify(pts, tolerance)
-				if len(pts) < 3 || area(pts) < 1 {
+				a := area(pts)
+				if len(pts) < 3 || a < 1 {
 					continue // islets smaller than a unit square vanish
+				}
+				if a > bestArea {
+					bestArea, best = a, anchorOf(pts)
+				}
+				if compact {
+					writeRelative(&b, pts)
+					continue
 				}
 				for j, pt := range pts {
 					if j == 0 {
@@ -143,8 +179,18 @@ func build(data []byte, width float64) (*Map, error) {
 			}
 		}
 		m.paths[Key(sh.name)] = b.String()
+		m.anchors[Key(sh.name)] = best
 	}
 	return m, nil
+}
+
+func anchorOf(pts [][2]float64) Anchor {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range pts {
+		x0, x1 = math.Min(x0, p[0]), math.Max(x1, p[0])
+		y0, y1 = math.Min(y0, p[1]), math.Max(y1, p[1])
+	}
+	return Anchor{X: (x0 + x1) / 2, Y: (y0 + y1) / 2, W: x1 - x0, H: y1 - y0}
 }
 
 // project is an equirectangular projection centred on Türkiye's middle
@@ -207,4 +253,36 @@ func area(pts [][2]float64) float64 {
 		s += pts[i][0]*pts[j][1] - pts[j][0]*pts[i][1]
 	}
 	return math.Abs(s) / 2
+}
+
+// writeRelative writes a ring as whole units: the first point absolute,
+// then each step from the previous rounded point, so rounding never
+// drifts; steps that round to nothing are dropped.
+func writeRelative(b *strings.Builder, pts [][2]float64) {
+	var px, py int
+	lined := false
+	for j, pt := range pts {
+		x, y := int(math.Round(pt[0])), int(math.Round(pt[1]))
+		switch {
+		case j == 0:
+			fmt.Fprintf(b, "M%d %d", x, y)
+		case x == px && y == py:
+			continue
+		case !lined:
+			fmt.Fprintf(b, "l%d %d", x-px, y-py)
+			lined = true
+		default:
+			// A minus sign separates numbers by itself.
+			if x-px >= 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Itoa(x - px))
+			if y-py >= 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Itoa(y - py))
+		}
+		px, py = x, y
+	}
+	b.WriteByte('z')
 }

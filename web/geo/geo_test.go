@@ -56,7 +56,7 @@ func TestSimplifyKeepsCornersDropsNoise(t *testing.T) {
 
 func TestBuildRejectsBadInput(t *testing.T) {
 	for _, in := range []string{`nope`, `{"features":[]}`, `{"features":[{"properties":{"name":"X"},"geometry":{"type":"Point","coordinates":[1,2]}}]}`} {
-		if _, err := build([]byte(in), 100); err == nil {
+		if _, err := build([]byte(in), 100, false); err == nil {
 			t.Errorf("build(%s) succeeded", in)
 		}
 	}
@@ -65,7 +65,7 @@ func TestBuildRejectsBadInput(t *testing.T) {
 func TestNamesSortedAndPolygonsAccepted(t *testing.T) {
 	m, err := build([]byte(`{"features":[
 		{"properties":{"name":"Zeta"},"geometry":{"type":"Polygon","coordinates":[[[30,40],[31,40],[31,41],[30,41],[30,40]]]}},
-		{"properties":{"name":"Alfa"},"geometry":{"type":"Polygon","coordinates":[[[32,40],[33,40],[33,41],[32,41],[32,40]]]}}]}`), 300)
+		{"properties":{"name":"Alfa"},"geometry":{"type":"Polygon","coordinates":[[[32,40],[33,40],[33,41],[32,41],[32,40]]]}}]}`), 300, false)
 	if err != nil {
 		t.Fatal(err)
 	}

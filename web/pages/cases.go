@@ -21,6 +21,7 @@ import (
 // caseRow is a case as lists show it.
 type caseRow struct {
 	ID, Href, Title, Race, Board, Status, Deadline, Left string
+	Due                                                  string // a draft's deadline (RFC 3339), which the page counts down to
 	Boxes                                                int
 	Late                                                 bool
 }
@@ -54,6 +55,7 @@ func (p *Pages) caseRow(l *lang, c *itiraz.Case, now time.Time) caseRow {
 		row.Deadline = l.Time(c.Deadline)
 		if c.Status == itiraz.StatusDraft {
 			row.Left = leftText(l, c.Deadline.Sub(now))
+			row.Due = c.Deadline.UTC().Format(time.RFC3339)
 		}
 	}
 	return row

@@ -3,13 +3,14 @@ package pages
 import (
 	"fmt"
 	"html/template"
-	"math"
+	"net/http"
 	"strings"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
 	"github.com/sandik-dev/sandik/verify"
 	"github.com/sandik-dev/sandik/web/geo"
+	"github.com/sandik-dev/sandik/web/pages/mapdraw"
 )
 
 // Colours are chosen for readers with colour-blindness: choices take the
@@ -19,21 +20,30 @@ import (
 // beside the map), so no value is told by colour alone.
 var choicePalette = [...]string{"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"}
 
-var ramp = [...]string{"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"}
+// viridis is the ramp at eight evenly spaced points; a measure with fewer
+// bands takes evenly spaced ones of them.
+var viridis = [...]string{"#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"}
 
 const noData = "#e4e4e4"
 
-// metric is a way to colour the map.
+// metric is a way to colour the map: by the leader, or in bands of a
+// percentage whose upper bounds are listed.
 type metric struct {
 	Key    string
-	bounds [4]float64 // upper bounds of the first four ramp steps, in percent
+	bounds []float64
+	// votes: the colour comes from the votes, so an area takes it only
+	// once enough of its boxes are in (mapdraw.Enough).
+	votes bool
 }
 
+// The bands are fine where the night is decided: reporting in 5-point
+// steps above 80 %, so that at 85 % reported the districts still differ,
+// and margins of 1 and 2 points apart from a landslide.
 var mapMetrics = []metric{
-	{Key: "leader"},
-	{Key: "margin", bounds: [4]float64{2, 5, 10, 20}},
-	{Key: "turnout", bounds: [4]float64{60, 70, 80, 90}},
-	{Key: "reporting", bounds: [4]float64{20, 40, 60, 80}},
+	{Key: "leader", votes: true},
+	{Key: "margin", bounds: []float64{1, 2, 5, 10, 20}, votes: true},
+	{Key: "turnout", bounds: []float64{60, 70, 75, 80, 85, 90}, votes: true},
+	{Key: "reporting", bounds: []float64{50, 70, 80, 85, 90, 95, 100}},
 }
 
 func metricOf(key string) metric {
@@ -45,8 +55,20 @@ func metricOf(key string) metric {
 	return mapMetrics[0]
 }
 
+// band returns the colour of band i of m.
+func (m metric) band(i int) string {
+	n := len(m.bounds) + 1
+	return viridis[(i*(len(viridis)-1)+(n-1)/2)/(n-1)]
+}
+
 // fill is the colour of one area under m.
 func (m metric) fill(t *tally.Totals) string {
+	if m.votes && !mapdraw.Enough(t.BoxesReported, t.BoxesExpected) {
+		if t.BoxesReported == 0 {
+			return noData
+		}
+		return mapdraw.FewFill
+	}
 	c := &t.Provisional
 	var pct float64
 	switch m.Key {
@@ -75,10 +97,10 @@ func (m metric) fill(t *tally.Totals) string {
 	}
 	for i, b := range m.bounds {
 		if pct < b {
-			return ramp[i]
+			return m.band(i)
 		}
 	}
-	return ramp[len(ramp)-1]
+	return m.band(len(m.bounds))
 }
 
 // legendItem is one swatch of the map's legend.
@@ -93,103 +115,96 @@ func (m metric) legend(l *lang, rc *sandik.Race) []legendItem {
 			out = append(out, legendItem{choicePalette[i%len(choicePalette)], c.Name})
 		}
 	} else {
-		lo := "0"
+		lo := 0.0
 		for i, b := range m.bounds {
-			out = append(out, legendItem{ramp[i], fmt.Sprintf("%s–%g %%", lo, b)})
-			lo = fmt.Sprint(b)
+			out = append(out, legendItem{m.band(i), l.F("map.band", l.Float(lo), l.Float(b))})
+			lo = b
 		}
-		out = append(out, legendItem{ramp[len(ramp)-1], "≥ " + lo + " %"})
+		last := l.F("map.band.top", l.Float(lo))
+		if lo == 100 {
+			last = l.T("map.band.all")
+		}
+		out = append(out, legendItem{m.band(len(m.bounds)), last})
+	}
+	if m.votes {
+		out = append(out, legendItem{mapdraw.FewFill, l.T("map.few")})
 	}
 	return append(out, legendItem{noData, l.T("map.nodata")})
 }
 
-// drawMap draws the children of an area: their real outlines when the
-// embedded boundaries know every one of them (the provinces), else a tile
-// map with one labelled square per child. Each shape has an id-like
-// data-f key so that live updates can recolour it.
-func drawMap(provinces *geo.Map, rc *sandik.Race, children []tally.Totals, m metric, l *lang, href func(*tally.Totals) string) (svg template.HTML, tiles bool) {
-	var b strings.Builder
-	outlines := provinces != nil && len(children) > 0
-	for i := range children {
-		if _, ok := provinces.Path(children[i].Name); !ok || children[i].Level != sandik.LevelIl {
-			outlines = false
-			break
-		}
-	}
-	label := func(t *tally.Totals) string {
-		return t.Name + ": " + l.T("reporting") + " " + l.Int(t.BoxesReported) + "/" + l.Int(t.BoxesExpected)
-	}
-	esc := template.HTMLEscapeString
-	if outlines {
-		fmt.Fprintf(&b, `<svg class="map" width="%g" height="%g" viewBox="0 0 %g %g" role="img" aria-label="%s">`,
-			2*provinces.Width, 2*provinces.Height, provinces.Width, provinces.Height, esc(l.T("map")))
-		for i := range children {
-			t := &children[i]
-			p, _ := provinces.Path(t.Name)
-			fmt.Fprintf(&b, `<a href="%s"><path d="%s" fill="%s" data-f="%s" stroke="#fff" stroke-width="0.7"><title>%s</title></path></a>`,
-				esc(href(t)), p, m.fill(t), esc(string(t.Area)), esc(label(t)))
-		}
-		b.WriteString(`</svg>`)
-		return template.HTML(b.String()), false
-	}
-	n := len(children)
-	cols := int(math.Ceil(math.Sqrt(float64(n) * 1.6)))
-	if cols < 1 {
-		cols = 1
-	}
-	rows := (n + cols - 1) / cols
-	const size, gap = 60, 4
-	// Drawn at twice its units at most, so that a handful of tiles do not
-	// fill the screen.
-	w, h := cols*(size+gap), max(rows, 1)*(size+gap)
-	fmt.Fprintf(&b, `<svg class="map tiles" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`, 2*w, 2*h, w, h, esc(l.T("map")))
+// mapOf draws the children of an area: their real outlines when the
+// embedded boundaries know every one of them (Türkiye's provinces,
+// İstanbul's districts), else a tile map with one labelled square per
+// child. The map is a picture, not a control: it takes no tab stop, and
+// the table of the areas below is its accessible form, each row a link.
+// A pointer may still follow a shape (data-href, app.js).
+func (p *Pages) mapOf(rc *sandik.Race, children []tally.Totals, m metric, l *lang) (svg template.HTML, source string) {
+	shapes := make([]mapdraw.Shape, len(children))
 	for i := range children {
 		t := &children[i]
-		x, y := (i%cols)*(size+gap), (i/cols)*(size+gap)
-		short := tileLabel(t.Name)
-		fmt.Fprintf(&b, `<a href="%s"><rect x="%d" y="%d" width="%d" height="%d" rx="4" fill="%s" data-f="%s"><title>%s</title></rect>`+
-			`<text x="%d" y="%d" text-anchor="middle" font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3" fill="#000">%s</text></a>`,
-			esc(href(t)), x, y, size, size, m.fill(t), esc(string(t.Area)), esc(label(t)), x+size/2, y+size/2+4, esc(short))
+		shapes[i] = mapdraw.Shape{Key: string(t.Area), Name: t.Name, Fill: m.fill(t),
+			Href:  areaHref(rc.Code, t.Area, t.Level),
+			Title: t.Name + ": " + l.T("reporting") + " " + l.Int(t.BoxesReported) + "/" + l.Int(t.BoxesExpected)}
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String()), true
+	label := l.T("map.label")
+	switch {
+	case allAt(children, sandik.LevelIl) && mapdraw.Knows(p.provinces, shapes):
+		return mapdraw.Outlines(p.provinces, shapes, label, false), l.T("overview.map.tr")
+	case allAt(children, sandik.LevelIlce) && mapdraw.Knows(p.istanbul, shapes):
+		return mapdraw.Outlines(p.istanbul, shapes, label, true), l.T("overview.map.ist")
+	}
+	return mapdraw.Tiles(shapes, label), l.T("map.tiles")
 }
 
-// drawLocator draws Türkiye's provinces in grey with one of them
-// highlighted: where the area in view lies, for levels whose own children
-// have no outlines.
-func drawLocator(provinces *geo.Map, name string, l *lang) template.HTML {
-	if provinces == nil {
-		return ""
-	}
-	if _, ok := provinces.Path(name); !ok {
-		return ""
-	}
-	var b strings.Builder
-	esc := template.HTMLEscapeString
-	fmt.Fprintf(&b, `<svg class="locator" viewBox="0 0 %g %g" role="img" aria-label="%s">`, provinces.Width, provinces.Height, esc(name))
-	for _, n := range provinces.Names() {
-		p, _ := provinces.Path(n)
-		fill, stroke := "#d9d9d9", "#fff"
-		if geo.Key(n) == geo.Key(name) {
-			fill, stroke = "#0072B2", "#000"
+func allAt(children []tally.Totals, level sandik.AreaLevel) bool {
+	for i := range children {
+		if children[i].Level != level {
+			return false
 		}
-		fmt.Fprintf(&b, `<path d="%s" fill="%s" stroke="%s" stroke-width="0.7"/>`, p, fill, stroke)
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return len(children) > 0
 }
 
-// tileLabel shortens a name to fit a tile. Names that end in a number
-// ("Sandık 1009", "Mahalle 6 / Okul 2") keep the number, which is what
-// tells siblings apart.
-func tileLabel(name string) string {
-	r := []rune(name)
-	if len(r) <= 9 {
-		return name
+// locatorOf shows where an area drawn as tiles lies: an İstanbul district
+// among İstanbul's, another province in Türkiye. The grey background is
+// one cached picture (mapImage); only the highlighted outline is inline.
+func (p *Pages) locatorOf(reg *sandik.Registry, code sandik.AreaCode, l *lang) (svg template.HTML, source string) {
+	chain := append([]sandik.AreaCode{code}, reg.Ancestors(code)...)
+	for i, a := range chain {
+		an, _ := reg.Area(a)
+		if an.Level == sandik.LevelIlce && i+1 < len(chain) {
+			if il, _ := reg.Area(chain[i+1]); geo.Key(il.Name) == geo.Key("İstanbul") {
+				if s := mapdraw.Locator(p.istanbul, "/map/istanbul.svg", an.Name); s != "" {
+					return s, l.T("overview.map.ist")
+				}
+			}
+		}
+		if an.Level == sandik.LevelIl {
+			return mapdraw.Locator(p.provinces, "/map/tr.svg", an.Name), l.T("overview.map.tr")
+		}
 	}
-	if f := strings.Fields(name); len(f) > 1 && strings.ContainsAny(f[len(f)-1], "0123456789") && len([]rune(f[len(f)-1])) <= 5 {
-		return string(r[:3]) + "…" + f[len(f)-1]
+	return "", ""
+}
+
+// mapImage serves the grey background of the locators, drawn once: every
+// overview below a province shares it from the browser's cache instead of
+// carrying Türkiye inline.
+func (p *Pages) mapImage(w http.ResponseWriter, r *http.Request) error {
+	svg, ok := p.mapImages[r.PathValue("map")]
+	if !ok {
+		return sandik.Errorf(sandik.ENotFound, "no map %q", r.PathValue("map"))
 	}
-	return string(r[:8]) + "…"
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, err := strings.NewReader(svg).WriteTo(w)
+	return err
+}
+
+// Float writes a band bound: 85, 2,5.
+func (l *lang) Float(f float64) string {
+	s := fmt.Sprint(f)
+	if l.Code != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/sandik-dev/sandik/verify"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
+	"github.com/sandik-dev/sandik/web/pages/mapdraw"
 )
 
 // Area and choice names come from registry files: the pages must escape
@@ -107,28 +108,51 @@ func TestMapColours(t *testing.T) {
 	counts := func(reg, voted, valid int64, votes ...int64) tally.Counts {
 		return tally.Counts{Registered: reg, Voted: voted, ValidTotal: valid, Votes: votes}
 	}
+	in := func(c tally.Counts) tally.Totals {
+		return tally.Totals{BoxesExpected: 10, BoxesReported: 10, Provisional: c}
+	}
+	m := metricOf("margin")
 	cases := []struct {
 		metric string
 		t      tally.Totals
 		want   string
 	}{
-		{"leader", tally.Totals{Provisional: counts(100, 80, 80, 30, 50)}, choicePalette[1]},
-		{"leader", tally.Totals{Provisional: counts(100, 0, 0, 0, 0)}, noData},
-		{"margin", tally.Totals{Provisional: counts(100, 80, 100, 51, 49)}, ramp[1]}, // 2 %
-		{"margin", tally.Totals{Provisional: counts(100, 80, 100, 90, 10)}, ramp[4]}, // 80 %
-		{"margin", tally.Totals{Provisional: counts(100, 80, 100, 100)}, noData},     // one choice
-		{"turnout", tally.Totals{Provisional: counts(100, 59, 59, 59)}, ramp[0]},
-		{"turnout", tally.Totals{Provisional: counts(100, 95, 95, 95)}, ramp[4]},
+		{"leader", in(counts(100, 80, 80, 30, 50)), choicePalette[1]},
+		{"leader", in(counts(100, 0, 0, 0, 0)), noData},
+		{"margin", in(counts(100, 80, 100, 51, 49)), m.band(2)},      // 2 %
+		{"margin", in(counts(1000, 800, 1000, 505, 495)), m.band(1)}, // 1 %: a band of its own
+		{"margin", in(counts(100, 80, 100, 90, 10)), m.band(5)},      // 80 %
+		{"margin", in(counts(100, 80, 100, 100)), noData},            // one choice
+		{"turnout", in(counts(100, 59, 59, 59)), viridis[0]},
+		{"turnout", in(counts(100, 95, 95, 95)), viridis[7]},
 		{"turnout", tally.Totals{}, noData},
-		{"reporting", tally.Totals{BoxesExpected: 10, BoxesReported: 5}, ramp[2]},
-		{"reporting", tally.Totals{BoxesExpected: 10, BoxesReported: 10}, ramp[4]},
+		{"reporting", tally.Totals{BoxesExpected: 10, BoxesReported: 5}, viridis[1]},
+		{"reporting", tally.Totals{BoxesExpected: 10, BoxesReported: 10}, viridis[7]},
 		{"reporting", tally.Totals{}, noData},
-		{"nonsense", tally.Totals{Provisional: counts(100, 80, 80, 80, 0)}, choicePalette[0]}, // falls back to leader
+		{"nonsense", in(counts(100, 80, 80, 80, 0)), choicePalette[0]}, // falls back to leader
+		// 1 box of 45 in: the leader of one box says nothing of the area.
+		{"leader", tally.Totals{BoxesExpected: 45, BoxesReported: 1, Provisional: counts(100, 80, 80, 30, 50)}, mapdraw.FewFill},
+		{"leader", tally.Totals{BoxesExpected: 45, BoxesReported: 4, Provisional: counts(100, 80, 80, 30, 50)}, mapdraw.FewFill},
+		{"leader", tally.Totals{BoxesExpected: 45, BoxesReported: 5, Provisional: counts(100, 80, 80, 30, 50)}, choicePalette[1]},
+		{"leader", tally.Totals{BoxesExpected: 2, BoxesReported: 2, Provisional: counts(100, 80, 80, 30, 50)}, choicePalette[1]},
+		{"margin", tally.Totals{BoxesExpected: 45, BoxesReported: 0}, noData},
+		// Reporting needs no votes: 1 of 45 is what it shows.
+		{"reporting", tally.Totals{BoxesExpected: 45, BoxesReported: 1}, viridis[0]},
 	}
 	for _, c := range cases {
 		if got := metricOf(c.metric).fill(&c.t); got != c.want {
-			t.Errorf("%s fill of %+v = %s, want %s", c.metric, c.t.Provisional, got, c.want)
+			t.Errorf("%s fill of %d/%d %+v = %s, want %s", c.metric, c.t.BoxesReported, c.t.BoxesExpected, c.t.Provisional, got, c.want)
 		}
+	}
+	// At 85 % reported the districts differ: 80, 86, 91, 96 and 100 %
+	// fall in five different bands.
+	rep := metricOf("reporting")
+	seen := map[string]bool{}
+	for _, n := range []int{80, 86, 91, 96, 100} {
+		seen[rep.fill(&tally.Totals{BoxesExpected: 100, BoxesReported: n})] = true
+	}
+	if len(seen) != 5 {
+		t.Errorf("reporting 80–100 %% takes %d colours, want 5", len(seen))
 	}
 	if f, s := verify.Leaders([]int64{5, 9, 9, 1}); f != 1 || s != 2 {
 		t.Errorf("leaders of a tie: %d, %d (the earlier ballot position leads)", f, s)
@@ -138,12 +162,20 @@ func TestMapColours(t *testing.T) {
 	}
 	rc := &sandik.Race{Choices: []sandik.Choice{{Code: "A", Name: "Ayşe"}, {Code: "B", Name: "Bora"}}}
 	l := &lang{Code: "tr"}
-	if len(metricOf("leader").legend(l, rc)) != 3 || len(metricOf("turnout").legend(l, rc)) != 6 {
-		t.Error("legend sizes")
+	// Leader: one swatch per choice, too few, no data. Turnout: seven
+	// bands, too few, no data. Reporting has no "too few".
+	if n := len(metricOf("leader").legend(l, rc)); n != 4 {
+		t.Errorf("leader legend: %d items", n)
 	}
-	lead, margin := leadText(l, rc, &tally.Counts{ValidTotal: 2000, Votes: []int64{800, 1200}})
-	if lead != "Bora" || margin != "400 (%20,0)" {
-		t.Errorf("leadText = %q, %q", lead, margin)
+	if n := len(metricOf("turnout").legend(l, rc)); n != 9 {
+		t.Errorf("turnout legend: %d items", n)
+	}
+	if n := len(metricOf("reporting").legend(l, rc)); n != 9 {
+		t.Errorf("reporting legend: %d items", n)
+	}
+	ld := leadOf(l, rc, &tally.Counts{ValidTotal: 2000, Votes: []int64{800, 1200}})
+	if ld.leader != "Bora" || ld.margin != "400 (%20,0)" || ld.second != "Ayşe" || ld.lshare != "%60,0" {
+		t.Errorf("leadOf = %+v", ld)
 	}
 }
 

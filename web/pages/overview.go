@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/collation"
 	"github.com/sandik-dev/sandik/tally"
 	"github.com/sandik-dev/sandik/verify"
+	"github.com/sandik-dev/sandik/web/pages/percent"
 )
 
 // overviewView is everything the overview of one area shows. The figures
@@ -29,8 +31,9 @@ type overviewView struct {
 	Meter    map[string]float64
 	Fill     map[string]string
 	Map      template.HTML
-	Locator  template.HTML // where the area lies in Türkiye, beside a tile map
-	Tiles    bool
+	Locator  template.HTML // where the area lies, beside a tile map
+	MapNote  string        // what the map is drawn from, with the attribution its data needs
+	LocNote  string        // the same for the locator
 	Metric   string
 	Metrics  []metricLink
 	Legend   []legendItem
@@ -42,7 +45,34 @@ type overviewView struct {
 	// Empty when the area has no children.
 	ChoiceHref map[string]string
 	Sort       *childSort // the order the table was asked for, if any
+	// Official: published figures exist for some box of the area, shown
+	// beside the sheets.
+	Official bool
+	Late     []lateRow     // the areas below that miss boxes, the latest first
+	LateMore int           // late areas beyond those listed
+	Chart    template.HTML // arrivals over time
+	Arrivals []arrivalRow  // the chart as a table
 }
+
+// lateRow is an area below that still misses boxes; its figures are live
+// texts (K) under its code.
+type lateRow struct {
+	Code, Name, Href string
+	Boxes            []missingBox // the first of its missing boxes
+	More             int          // its missing boxes not listed
+}
+
+// missingBox is a box with no entry yet.
+type missingBox struct {
+	Name, Where, Href string
+	// Phone is the phone of the box's observer. The organisation's
+	// records of observers will fill it (observerPhone); until then it is
+	// empty and the page shows no phone column.
+	Phone string
+}
+
+// arrivalRow is one bar of the arrivals chart.
+type arrivalRow struct{ From, To, N, Total string }
 
 type crumb struct{ Name, Href string }
 
@@ -119,6 +149,9 @@ func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sa
 		return nil, err
 	}
 	area, _ := reg.Area(code)
+	// The areas below in Turkish order (Bağcılar before Bayrampaşa,
+	// Mahalle 2 before Mahalle 10), whatever order the registry has.
+	collation.Sort(at.Children, func(t tally.Totals) string { return t.Name })
 	m := metricOf(mkey)
 	v := &overviewView{
 		Area: area, Totals: at.Totals, Seq: at.Seq, Metric: m.Key,
@@ -152,17 +185,27 @@ func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sa
 	k["registered"] = l.Num(t.Registered)
 	v.Meter["rep"] = ratio(int64(t.BoxesReported), int64(t.BoxesExpected))
 	v.Meter["ver"] = ratio(int64(t.BoxesVerified), int64(t.BoxesExpected))
-	for phase, c := range map[string]*tally.Counts{"p": &t.Provisional, "v": &t.Verified} {
+	v.Official = t.BoxesOfficial > 0
+	phases := map[string]*tally.Counts{"p": &t.Provisional, "v": &t.Verified}
+	if v.Official {
+		phases["o"] = &t.Official
+		k["official.of"] = l.F("official.of", l.Int(t.BoxesOfficial), l.Int(t.BoxesExpected))
+	}
+	for phase, c := range phases {
 		k[phase+".voted"] = l.Num(c.Voted)
 		k[phase+".valid"] = l.Num(c.ValidTotal)
 		k[phase+".invalid"] = l.Num(c.Invalid)
 		k[phase+".turnout"] = l.Pct(c.Voted, c.Registered)
-		k[phase+".leader"], k[phase+".margin"] = leadText(l, rc, c)
+		ld := leadOf(l, rc, c)
+		k[phase+".leader"], k[phase+".margin"] = ld.leader, ld.margin
+		if phase == "p" { // the headline's
+			k["p.second"], k["p.lshare"], k["p.sshare"] = ld.second, ld.lshare, ld.sshare
+		}
 		for i := range rc.Choices {
 			n := voteOf(c, i)
 			is := strconv.Itoa(i)
 			k[phase+".c"+is] = l.Num(n)
-			k[phase+".s"+is] = l.Pct(n, c.ValidTotal)
+			k[phase+".s"+is] = pctDec(l, n, c.ValidTotal, ld.dec)
 			v.Meter[phase+".s"+is] = ratio(n, c.ValidTotal)
 		}
 	}
@@ -170,23 +213,33 @@ func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sa
 		ch := &at.Children[i]
 		id := string(ch.Area)
 		v.Children = append(v.Children, childRow{Code: id, Name: ch.Name, Href: areaHref(race, ch.Area, ch.Level), Box: ch.Level == sandik.LevelSandik, t: ch})
-		k[id+".rep"] = l.Int(ch.BoxesReported) + " / " + l.Int(ch.BoxesExpected)
+		// The share first: the table sorts this column by it.
+		k[id+".rep"] = l.Pct(int64(ch.BoxesReported), int64(ch.BoxesExpected)) + " (" + l.Int(ch.BoxesReported) + "/" + l.Int(ch.BoxesExpected) + ")"
 		k[id+".ver"] = l.Pct(int64(ch.BoxesVerified), int64(ch.BoxesExpected))
 		k[id+".conf"] = l.Int(ch.BoxesConflict)
 		k[id+".turnout"] = l.Pct(ch.Provisional.Voted, ch.Provisional.Registered)
 		k[id+".valid"] = l.Num(ch.Provisional.ValidTotal)
-		k[id+".leader"], k[id+".margin"] = leadText(l, rc, &ch.Provisional)
+		ld := leadOf(l, rc, &ch.Provisional)
+		k[id+".leader"], k[id+".margin"] = ld.leader, ld.margin
+		// Only a late area has a row of missing boxes to keep live; one
+		// that completes keeps its row until the page is reloaded.
+		if ch.BoxesReported < ch.BoxesExpected {
+			k[id+".miss"] = l.Int(ch.BoxesExpected - ch.BoxesReported)
+		}
+		k[id+".last"] = "–"
+		if v.Official {
+			k[id+".off"] = l.Int(ch.BoxesOfficial) + "/" + l.Int(ch.BoxesExpected)
+		}
 		v.Fill[id] = m.fill(ch)
 	}
-	v.Map, v.Tiles = drawMap(p.provinces, rc, at.Children, m, l, func(t *tally.Totals) string { return areaHref(race, t.Area, t.Level) })
-	if v.Tiles {
-		// The nearest province above (or the area itself) locates the tiles.
-		for _, a := range append([]sandik.AreaCode{code}, reg.Ancestors(code)...) {
-			if an, _ := reg.Area(a); an.Level == sandik.LevelIl {
-				v.Locator = drawLocator(p.provinces, an.Name, l)
-				break
-			}
+	if len(at.Children) > 0 {
+		v.Map, v.MapNote = p.mapOf(rc, at.Children, m, l)
+		if !strings.Contains(string(v.Map), "outlines") {
+			v.Locator, v.LocNote = p.locatorOf(reg, code, l)
 		}
+	}
+	if err := p.lateOf(l, view, rc, v); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -198,17 +251,39 @@ func ratio(part, whole int64) float64 {
 	return float64(part) / float64(whole)
 }
 
-// leadText names the leading choice and its margin over the second.
-func leadText(l *lang, rc *sandik.Race, c *tally.Counts) (leader, margin string) {
+// lead is who leads a count and by how much, written with as many
+// decimals as the race needs: a close race never reads "%0,0".
+type lead struct {
+	leader, second, margin string
+	lshare, sshare         string
+	dec                    int // decimals of the shares
+}
+
+func leadOf(l *lang, rc *sandik.Race, c *tally.Counts) lead {
 	first, second := verify.Leaders(c.Votes)
 	if first < 0 || c.ValidTotal == 0 {
-		return "–", "–"
+		return lead{"–", "–", "–", "–", "–", 1}
 	}
 	gap := c.Votes[first]
 	if second >= 0 {
 		gap -= c.Votes[second]
 	}
-	return rc.Choices[first].Name, l.Num(gap) + " (" + l.Pct(gap, c.ValidTotal) + ")"
+	// The shares take the margin's decimals, so that they differ by it.
+	dec := max(percent.Decimals(c.Votes, c.ValidTotal), percent.MarginDecimals(gap, c.ValidTotal))
+	ld := lead{leader: rc.Choices[first].Name, second: "–", sshare: "–", dec: dec,
+		lshare: pctDec(l, c.Votes[first], c.ValidTotal, dec)}
+	if second >= 0 {
+		ld.second = rc.Choices[second].Name
+		ld.sshare = pctDec(l, c.Votes[second], c.ValidTotal, dec)
+	}
+	ld.margin = l.Num(gap) + " (" + pctDec(l, gap, c.ValidTotal, dec) + ")"
+	return ld
+}
+
+// pctDec writes part/whole as a percentage with dec decimals, the way
+// lang.Pct does with one.
+func pctDec(l *lang, part, whole int64, dec int) string {
+	return percent.Format(part, whole, dec, l.Code == "en")
 }
 
 // linkChoices links every headline choice figure to the children table
@@ -256,7 +331,7 @@ func (v *overviewView) sortChildren(l *lang, rc *sandik.Race, key string, seq in
 	}
 	which := map[string]string{"p": "provisional", "v": "verified"}[phase]
 	v.Sort = &childSort{Key: sortKey(phase, i), Label: rc.Choices[i].Name,
-		Sub: l.T(which) + " · " + l.F("fresh", l.Num(seq), at)}
+		Sub: l.T(which) + " · " + l.F("overview.updated", at)}
 }
 
 // overview is the page of one area of a race: totals, map and children.
@@ -275,7 +350,7 @@ func (p *Pages) overview(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	v.base = p.baseOf(r, u, "nav.overview")
 	v.base.Race, _ = p.c.Registry().Race(race)
 	v.Title = v.Area.Name + " · " + v.base.Race.Name
-	v.K["fresh"] = l.F("fresh", l.Num(v.Seq), l.Clock(p.now()))
+	v.K["fresh"] = l.F("overview.updated", l.Clock(p.now()))
 	v.linkChoices(v.base.Race)
 	v.sortChildren(l, v.base.Race, r.URL.Query().Get("sort"), v.Seq, l.Clock(p.now()))
 	return p.render(w, http.StatusOK, "overview", v)

@@ -171,8 +171,8 @@ func TestOverviewChoiceFiguresLinkToSortedChildren(t *testing.T) {
 	// Every column, the sorted one included, keeps its sort button, and
 	// colouring the map another way keeps the order.
 	page := b.Page(overview+"?sort=v.c1", http.StatusOK)
-	if n := strings.Count(page, `<button type="button" data-sort=`); n != 9 {
-		t.Fatalf("%d sort buttons, want 9", n)
+	if n := strings.Count(page, `<button type="button" data-sort=`); n != 10 {
+		t.Fatalf("%d sort buttons, want 10", n)
 	}
 	webtest.MustContain(t, page, `href="`+overview+`?m=turnout&amp;sort=v.c1"`)
 }

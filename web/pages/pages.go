@@ -19,6 +19,7 @@ import (
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/geo"
 	"github.com/sandik-dev/sandik/web/handler"
+	"github.com/sandik-dev/sandik/web/pages/mapdraw"
 )
 
 // Config holds what the pages need beside the Center.
@@ -48,6 +49,8 @@ type Pages struct {
 	broker    *broker.Broker
 	live      *liveCache
 	provinces *geo.Map
+	istanbul  *geo.Map          // İstanbul's districts
+	mapImages map[string]string // the locators' backgrounds, by file name
 	loc       *time.Location
 	now       func() time.Time
 	keepAlive time.Duration
@@ -67,6 +70,10 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 	if p.provinces, err = geo.Provinces(800); err != nil {
 		panic("pages: " + err.Error())
 	}
+	if p.istanbul, err = geo.IstanbulDistricts(800); err != nil {
+		panic("pages: " + err.Error())
+	}
+	p.mapImages = map[string]string{"tr.svg": mapdraw.Background(p.provinces), "istanbul.svg": mapdraw.Background(p.istanbul)}
 	p.loc = istanbul()
 	p.sessions = newSessions(c.Sessions(), b.Log(), p.now, b.Secure)
 	p.cop = http.NewCrossOriginProtection()

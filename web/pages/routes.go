@@ -18,6 +18,7 @@ func (p *Pages) routes() {
 	handle("POST /logout", p.logout, http.StatusSeeOther)
 	handle("GET /lang/{lang}", p.setLang, http.StatusSeeOther)
 	handle("GET /static/", p.static(), http.StatusOK)
+	handle("GET /map/{map}", p.mapImage, http.StatusOK)
 	handle("GET /{$}", page(p.home), http.StatusSeeOther)
 
 	handle("GET /races/{race}/areas/{area}", page(coord(p.overview)), http.StatusOK)

@@ -178,7 +178,7 @@ func (p *Pages) liveOverview(w http.ResponseWriter, r *http.Request, u sandik.Us
 		if err != nil {
 			return nil, err
 		}
-		v.K["fresh"] = l.F("fresh", l.Num(v.Seq), l.Clock(ev.At))
+		v.K["fresh"] = l.F("overview.updated", l.Clock(ev.At))
 		return &livePayload{Seq: v.Seq, K: v.K, M: v.Meter, F: v.Fill, Time: l.Clock(ev.At)}, nil
 	})
 }

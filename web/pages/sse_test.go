@@ -64,7 +64,7 @@ func TestManyStreamsShareOneRendering(t *testing.T) {
 		for p.Seq < rec.Seq {
 			p = next(t, s)
 		}
-		if p.K["34.01.rep"] != "1 / 2" {
+		if p.K["34.01.rep"] != "%50,0 (1/2)" {
 			t.Fatalf("stream saw %+v", p.K)
 		}
 	}

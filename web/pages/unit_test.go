@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/broker"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
+	"github.com/sandik-dev/sandik/web/pages/mapdraw"
 )
 
 func TestLangFormatsTheTurkishWay(t *testing.T) {
@@ -171,8 +173,8 @@ func TestEveryInputHasALabel(t *testing.T) {
 		}
 	}
 	// The sort controls are buttons (reachable by keyboard), not bare headers.
-	if n := strings.Count(pages["/races/IST-BB/areas/34"], `<button type="button" data-sort=`); n != 8 {
-		t.Errorf("%d sort buttons, want one per column (8)", n)
+	if n := strings.Count(pages["/races/IST-BB/areas/34"], `<button type="button" data-sort=`); n != 9 {
+		t.Errorf("%d sort buttons, want one per column (9)", n)
 	}
 }
 
@@ -189,14 +191,28 @@ func TestStaticAssetsEmbeddedAndCached(t *testing.T) {
 	}
 }
 
+// The locator carries one outline inline; Türkiye's grey provinces are
+// one cached picture, served once for every page.
 func TestLocatorHighlightsTheProvince(t *testing.T) {
 	e := newEnv(t)
-	svg := string(drawLocator(e.pages.provinces, "İstanbul", &lang{Code: "tr"}))
-	if strings.Count(svg, "<path") != 81 || strings.Count(svg, `fill="#0072B2"`) != 1 {
-		t.Fatalf("locator: %d provinces, %d highlighted", strings.Count(svg, "<path"), strings.Count(svg, `fill="#0072B2"`))
+	svg := string(mapdraw.Locator(e.pages.provinces, "/map/tr.svg", "İstanbul"))
+	if strings.Count(svg, "<path") != 1 || strings.Count(svg, `fill="#0072B2"`) != 1 || !strings.Contains(svg, `<image href="/map/tr.svg"`) {
+		t.Fatalf("locator: %s", svg)
 	}
-	if drawLocator(e.pages.provinces, "Atlantis", &lang{}) != "" {
+	if len(svg) > 3000 {
+		t.Fatalf("locator of %d bytes inline", len(svg))
+	}
+	if mapdraw.Locator(e.pages.provinces, "/map/tr.svg", "Atlantis") != "" {
 		t.Fatal("a locator for an unknown province")
+	}
+	for _, name := range []string{"tr.svg", "istanbul.svg"} {
+		r := e.Do("GET", "/map/"+name, "", nil)
+		if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "image/svg+xml" || r.Header.Get("Cache-Control") != "public, max-age=86400" || !strings.HasPrefix(string(r.Body), "<svg") {
+			t.Errorf("%s: %d %q %q", name, r.Status, r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"))
+		}
+	}
+	if r := e.Do("GET", "/map/atlantis.svg", "", nil); r.Status != http.StatusNotFound {
+		t.Errorf("unknown map: %d", r.Status)
 	}
 }
 
@@ -225,17 +241,19 @@ func TestCountryMapDrawsProvinceOutlines(t *testing.T) {
 	}
 }
 
+// Tile labels are never cut: a long name goes on two lines or in
+// smaller type.
 func TestTileLabels(t *testing.T) {
-	for in, want := range map[string]string{
-		"Adalar":              "Adalar",
-		"Küçükçekmece":        "Küçükçek…",
-		"Sandık 1009":         "San…1009",
-		"Mahalle 6 / Okul 2":  "Mah…2",
-		"Mahalle 12":          "Mah…12",
-		"Büyükçekmece Merkez": "Büyükçek…",
+	for in, want := range map[string][]string{
+		"Adalar":              {"Adalar"},
+		"Küçükçekmece":        {"Küçükçekmece"},
+		"Sandık 1009":         {"Sandık 1009"},
+		"Mahalle 6 / Okul 2":  {"Mahalle 6", "Okul 2"},
+		"Mahalle 12":          {"Mahalle 12"},
+		"Büyükçekmece Merkez": {"Büyükçekmece", "Merkez"},
 	} {
-		if got := tileLabel(in); got != want {
-			t.Errorf("tileLabel(%q) = %q, want %q", in, got, want)
+		if got := mapdraw.TileLines(in); !slices.Equal(got, want) {
+			t.Errorf("TileLines(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

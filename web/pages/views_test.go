@@ -13,6 +13,7 @@ import (
 
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
+	"github.com/sandik-dev/sandik/web/pages/mapdraw"
 )
 
 func TestOverviewSaysUnofficialAndVerifiedCount(t *testing.T) {
@@ -20,7 +21,7 @@ func TestOverviewSaysUnofficialAndVerifiedCount(t *testing.T) {
 	b := e.Browser(coordinator)
 	body := b.Page("/races/"+raceIST+"/areas/34", http.StatusOK)
 	webtest.MustContain(t, body, `lang="tr"`, "resmî olmayan", "0 / 3 sandık doğrulandı", "0 / 3 sandık geldi", "Adalar", "Beşiktaş",
-		`href="/races/IST-BB/areas/34.01"`, "Bu düzey için sınır verisi yok")
+		`href="/races/IST-BB/areas/34.01"`, "İlçe sınırları: © OpenStreetMap katkıcıları, ODbL")
 	// Two agreeing entries verify a box; a third, big one shows grouping.
 	e.Submit(observer1, sheet("ov-1", raceIST, box1, 1200, 900, 10))
 	e.Settle(e.Submit(observer2, sheet("ov-2", raceIST, box1, 1200, 900, 10)).Seq)
@@ -209,7 +210,7 @@ func TestLiveOverviewSnapshotThenChanges(t *testing.T) {
 	for p.Seq < rec.Seq {
 		p = next(t, s)
 	}
-	if p.K["verified.of"] != "1 / 3 sandık doğrulandı" || p.K["34.01.rep"] != "1 / 2" || p.F["34.01"] != ramp[1] || !strings.Contains(p.K["fresh"], "#2") {
+	if p.K["verified.of"] != "1 / 3 sandık doğrulandı" || p.K["34.01.rep"] != "%50,0 (1/2)" || p.F["34.01"] != mapdraw.FewFill || !strings.HasPrefix(p.K["fresh"], "son güncelleme ") {
 		t.Fatalf("after two entries: %+v", p)
 	}
 	// Other views stream too: the box and the conflict queue.

@@ -428,3 +428,34 @@
     if (form) sheetForm(form);
   });
 })();
+
+// ---- Maps and deadlines ---------------------------------------------
+// A map is a picture: a pointer may follow a shape to its area, while the
+// keyboard and screen readers use the table of areas below, each row a
+// link. A deadline counts down without a reload.
+(function () {
+  const en = document.documentElement.lang === "en";
+  function left(ms) {
+    const neg = ms < 0;
+    const sec = Math.floor(Math.abs(ms) / 1000), m = Math.floor(sec / 60), h = Math.floor(m / 60);
+    let s;
+    if (h >= 48) s = Math.floor(h / 24).toLocaleString(en ? "en-GB" : "tr-TR") + (en ? " days" : " gün");
+    else s = h + (en ? " h " : " sa ") + (m % 60) + (en ? " min" : " dk");
+    // The last two days count down by the second, ahead of the deadline.
+    if (!neg && h < 48) s += " " + String(sec % 60).padStart(2, "0") + (en ? " s" : " sn");
+    return neg ? s + (en ? " ago" : " önce") : s;
+  }
+  function tick() {
+    document.querySelectorAll("[data-deadline]").forEach(el => {
+      const at = Date.parse(el.dataset.deadline);
+      if (!isNaN(at)) el.textContent = left(at - Date.now());
+    });
+  }
+  document.addEventListener("click", e => {
+    const s = e.target.closest && e.target.closest("svg.map [data-href]");
+    if (s) location.href = s.getAttribute("data-href");
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    if (document.querySelector("[data-deadline]")) { tick(); setInterval(tick, 1000); }
+  });
+})();

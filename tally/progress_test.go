@@ -1,0 +1,97 @@
+package tally
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// Progress agrees with a naive reading of the log: a box arrived when its
+// first entry or adjudication did (official figures are no arrival, and a
+// person's later entry does not move it), and is missing until then.
+func TestProgressMatchesTheLog(t *testing.T) {
+	reg := testRegistry()
+	rapid.Check(t, func(t *rapid.T) {
+		log := genLog(t, reg, rapid.IntRange(0, 60).Draw(t, "n"))
+		// Arrival times out of log order: a box's arrival is its first
+		// submission's, not its earliest time.
+		for i := range log {
+			log[i].ReceivedAt = t0.Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "at")) * time.Second)
+		}
+		e := New(reg)
+		e.Apply(log)
+		for _, rc := range reg.Races {
+			first := map[sandik.AreaCode]time.Time{}
+			for _, s := range log {
+				if _, seen := first[s.Box]; !seen && s.Race == rc.Code && s.Source != sandik.SourceOfficial {
+					first[s.Box] = s.ReceivedAt
+				}
+			}
+			p, err := e.Progress(rc.Code, rc.Scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at, _ := e.Totals(rc.Code, rc.Scope)
+			if len(p.Children) != len(at.Children) || p.Seq != at.Seq {
+				t.Fatalf("%s: %d children, totals have %d", rc.Code, len(p.Children), len(at.Children))
+			}
+			for i, c := range p.Children {
+				if c.Area != at.Children[i].Area {
+					t.Fatalf("%s: child %d is %s, totals have %s", rc.Code, i, c.Area, at.Children[i].Area)
+				}
+				var want []time.Time
+				var missing []sandik.AreaCode
+				for _, box := range reg.RaceBoxes(rc.Code) {
+					if box != c.Area && !slices.Contains(reg.Ancestors(box), c.Area) {
+						continue
+					}
+					if at, ok := first[box]; ok {
+						want = append(want, at.UTC())
+					} else {
+						missing = append(missing, box)
+					}
+				}
+				slices.SortFunc(want, func(a, b time.Time) int { return a.Compare(b) })
+				if !slices.EqualFunc(c.Arrived, want, time.Time.Equal) {
+					t.Fatalf("%s/%s: arrived %v, want %v", rc.Code, c.Area, c.Arrived, want)
+				}
+				slices.Sort(missing)
+				got := slices.Sorted(slices.Values(c.Missing))
+				if !slices.Equal(got, missing) {
+					t.Fatalf("%s/%s: missing %v, want %v", rc.Code, c.Area, got, missing)
+				}
+				if len(c.Missing) != at.Children[i].BoxesExpected-at.Children[i].BoxesReported {
+					t.Fatalf("%s/%s: %d missing, totals say %d", rc.Code, c.Area, len(c.Missing), at.Children[i].BoxesExpected-at.Children[i].BoxesReported)
+				}
+				if len(want) > 0 && !c.Last().Equal(want[len(want)-1]) {
+					t.Fatalf("%s/%s: last %v", rc.Code, c.Area, c.Last())
+				}
+			}
+		}
+	})
+}
+
+func TestProgressOfABoxAndOfNothing(t *testing.T) {
+	reg := testRegistry()
+	e := New(reg)
+	box := reg.RaceBoxes("all")[0]
+	e.Apply([]sandik.Submission{ent(1, "ayse", box, sheet(300, 1, 100, 50, 20))})
+	p, err := e.Progress("all", box)
+	if err != nil || len(p.Children) != 1 || len(p.Children[0].Arrived) != 1 || len(p.Children[0].Missing) != 0 {
+		t.Fatalf("a box's progress: %+v, %v", p, err)
+	}
+	if _, err := e.Progress("all", "nowhere"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Fatalf("unknown area: %v", err)
+	}
+	if _, err := e.Progress("nope", "TR"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Fatalf("unknown race: %v", err)
+	}
+	var none ChildProgress
+	if !none.Last().IsZero() {
+		t.Fatal("no arrival has a time")
+	}
+}
