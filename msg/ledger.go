@@ -4,6 +4,7 @@ package msg
 // receipt check. key → {Turkish, English}.
 var ledgerMessages = map[string][2]string{
 	"receipt.title":     {"Makbuz doğrulama", "Check a receipt"},
+	"receipt.save":      {"Makbuzu kaydet", "Save the receipt"},
 	"receipt.help":      {"Tutanak gönderdiğinizde aldığınız makbuzu (ya da gönderimin yanıtını) buraya yapıştırın. Makbuz, tutanağınızın değiştirilemez kayıt defterine eklendiğini kanıtlar; burada defterin bugünkü imzalı durumunun hâlâ onu içerdiği denetlenir.", "Paste the receipt you got when you sent a sheet (or the answer to the send). The receipt proves your sheet was added to the tamper-evident log; here it is checked that the log's latest signed state still holds it."},
 	"receipt.label":     {"Makbuz (JSON)", "Receipt (JSON)"},
 	"receipt.check":     {"Doğrula", "Check"},

@@ -223,7 +223,15 @@ func (p *Pages) submitEntry(w http.ResponseWriter, r *http.Request, u sandik.Use
 		rs, err = p.c.Submit(r.Context(), u, []sandik.SheetInput{in})
 		p.b.CountSheets(sandik.KindEntry, 1, rs, err)
 		if err == nil {
-			return p.b.WriteReceipt(w, handler.ReceiptOf(rs[0]))
+			out := handler.ReceiptOf(rs[0])
+			proofs, err := p.c.Prove(r.Context(), rs)
+			if err != nil {
+				return err
+			}
+			if proofs != nil {
+				out.Ledger = &proofs[0]
+			}
+			return p.b.WriteReceipt(w, out)
 		}
 	}
 	// Answer in JSON, whatever went wrong: the form reads it.

@@ -64,3 +64,27 @@ func TestReceiptPage(t *testing.T) {
 		t.Errorf("an oversized form: %d", res.Status)
 	}
 }
+
+// TestEntryAnswerCarriesTheReceipt: the observer's form gets the ledger
+// receipt with its answer, offers it to keep, and the receipt page takes
+// the saved answer as it is.
+func TestEntryAnswerCarriesTheReceipt(t *testing.T) {
+	e := newEnv(t)
+	b := e.Browser(observer1)
+	webtest.MustContain(t, b.Page("/entry", http.StatusOK), `id="proof-save"`, `href="/makbuz"`)
+	res := b.PostJSON("/entry", sheet("f-1", raceIST, box1, 100, 90, 10))
+	if res.Status != http.StatusCreated {
+		t.Fatalf("entry: %d %s", res.Status, res.Body)
+	}
+	var answer struct {
+		Receipt *json.RawMessage `json:"receipt"`
+	}
+	if err := json.Unmarshal(res.Body, &answer); err != nil || answer.Receipt == nil {
+		t.Fatalf("the answer holds no receipt: %s", res.Body)
+	}
+	check := b.Post("/makbuz", url.Values{"receipt": {string(res.Body)}})
+	if check.Status != http.StatusOK {
+		t.Fatalf("the saved answer as a receipt: %d", check.Status)
+	}
+	webtest.MustContain(t, string(check.Body), "Makbuz doğrulandı")
+}

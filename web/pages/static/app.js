@@ -141,6 +141,8 @@
     const send = form.querySelector("#send");
     const formMsg = form.querySelector("#m-form");
     const receipt = form.querySelector("#receipt");
+    const proof = form.querySelector("#proof");
+    const proofSave = form.querySelector("#proof-save");
     let id = null;       // the client id of the sheet being typed, until acknowledged
     let capturedAt = null; // when typing of this sheet began: the time it was read
     let inFlight = false;
@@ -293,7 +295,7 @@
     }
     async function deliver(b) {
       inFlight = true; send.disabled = true;
-      formMsg.textContent = ""; receipt.textContent = tx("form.sending");
+      formMsg.textContent = ""; receipt.textContent = tx("form.sending"); if (proof) proof.hidden = true;
       let res;
       try {
         res = await fetch("/entry", { method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(b), credentials: "same-origin", redirect: "manual" });
@@ -328,6 +330,14 @@
         const warns = (data.warnings || []).map(w => tx("warning." + w)).join(", ");
         receipt.textContent = data.replayed ? tx("form.replayed", data.seq) : warns ? tx("form.ok.warn", data.seq, warns) : tx("form.ok", data.seq);
         form.dataset.acked = data.id;
+        // The ledger's receipt, for the observer to keep: it proves the
+        // sheet is in the log, and /makbuz checks it later.
+        if (proof && data.receipt) {
+          if (proofSave.href.startsWith("blob:")) URL.revokeObjectURL(proofSave.href);
+          proofSave.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], {type: "application/json"}));
+          proofSave.download = "makbuz-" + data.id + ".json";
+          proof.hidden = false;
+        }
         const r = races.find(x => x.code === b.race);
         const h = r && (r.assigned || []).find(x => x.code === b.box);
         if (h) { h.sent = data.seq; showSent(); }
