@@ -4,11 +4,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/sandik-dev/sandik/ledger"
 	"io"
 	"log/slog"
 	"net/url"
@@ -16,7 +16,10 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/sandik-dev/sandik/ledger"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
@@ -52,6 +55,11 @@ type Options struct {
 	// while reading a mapped page stops the process instead of failing the
 	// query. Default 4 GiB; negative disables.
 	MmapSize int64
+	// UserPoll is how often the user generation is read, to see changes
+	// of users made by another process on the file (`sandik user reset`
+	// beside a running server); this process's own are seen at once.
+	// Default 20ms.
+	UserPoll time.Duration
 }
 
 // Store implements sandik.Store over one SQLite file.
@@ -68,8 +76,10 @@ type Store struct {
 	writer     *writer
 	queue      *commitq.Queue[work]
 	notify     commitq.Notifier
-	userWrites // CreateUser, SetUserAreas, SaveUsers: through saveUsers
-	userGen    *sql.Stmt // reads user_generation, once per authenticated request
+	userWrites              // CreateUser, SetUserAreas, SaveUsers: through saveUsers
+	userGen    *sql.Stmt    // reads user_generation
+	users      atomic.Int64 // the user generation last read
+	stopPoll   func()
 	close      func() error
 }
 
@@ -154,6 +164,12 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		s.read.Close()
 		return fail(err)
 	}
+	if err := s.readUserGeneration(ctx); err != nil {
+		s.userGen.Close()
+		s.read.Close()
+		return fail(err)
+	}
+	s.stopPoll = s.pollUserGeneration(cmp.Or(opt.UserPoll, 20*time.Millisecond))
 	s.writer, s.queue, err = startWriter(ctx, wdb, conn, opt.MaxBatch, &s.notify, s.log)
 	if err != nil {
 		s.read.Close()
@@ -202,6 +218,7 @@ func (s *Store) Close() error { return s.close() }
 
 func (s *Store) shutdown() error {
 	s.queue.Close()
+	s.stopPoll()
 	s.userGen.Close()
 	rerr := s.read.Close()
 	werr := s.writer.closeConn()

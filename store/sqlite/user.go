@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
+
 	"github.com/sandik-dev/sandik/ledger"
 
 	"github.com/sandik-dev/sandik"
@@ -19,7 +21,7 @@ func (s *Store) userConflict(ctx context.Context, c *sql.Conn, id sandik.UserID)
 
 // SetToken implements sandik.UserStore.
 func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]byte) error {
-	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+	err := s.writeUsers(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		res, err := c.ExecContext(ctx, `UPDATE users SET token_hash = ? WHERE id = ?`, tokenHash[:], string(id))
 		if isUniqueViolation(err) {
 			return nil, fmt.Errorf("%w: %w", sqlstore.TokenTaken(id), err)
@@ -74,7 +76,7 @@ func (s *Store) TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, er
 // saveUsers is the one transaction that creates users and replaces areas,
 // for SaveUsers, CreateUser and SetUserAreas alike.
 func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []sandik.User) error {
-	return s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+	return s.writeUsers(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		var changed []sandik.UserID
 		for _, u := range create {
 			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
@@ -137,16 +139,54 @@ func userRecord(ctx context.Context, c *sql.Conn, id sandik.UserID) (ledger.Reco
 	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash FROM users WHERE id = ?`, userAreas, id)
 }
 
+// writeUsers is writeLogged for a change of users: once it commits, the
+// generation is read again, so this process trusts no cached user at its
+// next request.
+func (s *Store) writeUsers(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)) error {
+	if err := s.writeLogged(ctx, fn); err != nil {
+		return err
+	}
+	return s.readUserGeneration(context.WithoutCancel(ctx))
+}
+
 func bumpUserGeneration(ctx context.Context, c *sql.Conn) error {
 	_, err := c.ExecContext(ctx, `UPDATE user_generation SET gen = gen + 1`)
 	return err
 }
 
-// UserGeneration implements sandik.UserStore.
-func (s *Store) UserGeneration(ctx context.Context) (int64, error) {
+// UserGeneration implements sandik.UserStore: the value read after this
+// process's last change of a user, or by the poll since, so that a
+// request pays no read for it.
+func (s *Store) UserGeneration(context.Context) (int64, error) { return s.users.Load(), nil }
+
+// readUserGeneration reads the generation from the file.
+func (s *Store) readUserGeneration(ctx context.Context) error {
 	var gen int64
 	if err := s.userGen.QueryRowContext(ctx).Scan(&gen); err != nil {
-		return 0, fmt.Errorf("sqlite: read user generation: %w", err)
+		return fmt.Errorf("sqlite: read user generation: %w", err)
 	}
-	return gen, nil
+	s.users.Store(gen)
+	return nil
+}
+
+// pollUserGeneration reads the generation every interval until stopped.
+func (s *Store) pollUserGeneration(every time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := s.readUserGeneration(ctx); err != nil && ctx.Err() == nil {
+					s.log.Warn("user generation not read; cached users are kept until it is", "err", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
