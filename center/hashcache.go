@@ -95,11 +95,15 @@ func (c *hashCache) grow(ctx context.Context, from, to int64) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.tail) == 0 || c.base+int64(len(c.tail)) != lo {
-		c.base, c.tail = lo, c.tail[:0]
+	// The writer's commits may have added to the tail meanwhile (add):
+	// only what lies past its end now is appended. A tail that stops
+	// short of lo cannot be continued and starts again at lo.
+	cur := c.base + int64(len(c.tail))
+	if len(c.tail) == 0 || cur < lo {
+		c.base, c.tail, cur = lo, c.tail[:0], lo
 	}
-	for _, h := range hs {
-		c.tail = append(c.tail, tlog.Hash(h))
+	for i := cur - lo; i < int64(len(hs)); i++ {
+		c.tail = append(c.tail, tlog.Hash(hs[i]))
 	}
 	c.trim()
 	return nil

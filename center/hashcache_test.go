@@ -1,0 +1,91 @@
+package center
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"testing"
+
+	"github.com/sandik-dev/sandik"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// hashStore serves stored hash i as sha256(i); during calls it can run
+// a commit's add, as the writer does concurrently.
+type hashStore struct {
+	sandik.LedgerStore
+	reads  int
+	during func()
+}
+
+func storedHash(i int64) [32]byte { return sha256.Sum256(binary.BigEndian.AppendUint64(nil, uint64(i))) }
+
+func (s *hashStore) LedgerHashes(_ context.Context, idx []int64) ([][32]byte, error) {
+	s.reads++
+	if s.during != nil {
+		f := s.during
+		s.during = nil
+		f()
+	}
+	out := make([][32]byte, len(idx))
+	for i, x := range idx {
+		out[i] = storedHash(x)
+	}
+	return out, nil
+}
+
+func hashesFrom(from, to int64) [][32]byte {
+	var hs [][32]byte
+	for i := from; i < to; i++ {
+		hs = append(hs, storedHash(i))
+	}
+	return hs
+}
+
+// TestHashCacheKeepsItsTailWhenCommitsRace: a signing round reads the
+// hashes past the tail while commits append to it. The tail must stay
+// whole; dropping it (as once happened at every tick under load) sent
+// every proof back to the database.
+func TestHashCacheKeepsItsTailWhenCommitsRace(t *testing.T) {
+	st := &hashStore{}
+	c := newHashCache(st)
+	ctx := context.Background()
+	c.add(0, hashesFrom(0, tlog.StoredHashCount(100)))
+	// The round reads from the tail's end to the tree of 150 leaves;
+	// meanwhile a commit adds the hashes of leaves 100 to 120.
+	st.during = func() { c.add(tlog.StoredHashCount(100), hashesFrom(tlog.StoredHashCount(100), tlog.StoredHashCount(120))) }
+	if err := c.grow(ctx, 100, 150); err != nil {
+		t.Fatal(err)
+	}
+	// A commit after the round continues the tail.
+	c.add(tlog.StoredHashCount(150), hashesFrom(tlog.StoredHashCount(150), tlog.StoredHashCount(160)))
+	reads := st.reads
+	all := make([]int64, tlog.StoredHashCount(160))
+	for i := range all {
+		all[i] = int64(i)
+	}
+	got, err := c.read(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range got {
+		if h != tlog.Hash(storedHash(int64(i))) {
+			t.Fatalf("stored hash %d is wrong in the cache", i)
+		}
+	}
+	if st.reads != reads {
+		t.Errorf("reading the %d hashes of 160 leaves went to the store %d times; the tail was dropped", len(all), st.reads-reads)
+	}
+	// A commit past a gap (another server's leaves in between) is not
+	// kept, and the next grow fills the gap and continues.
+	c.add(tlog.StoredHashCount(170), hashesFrom(tlog.StoredHashCount(170), tlog.StoredHashCount(175)))
+	if end := c.base + int64(len(c.tail)); end != tlog.StoredHashCount(160) {
+		t.Errorf("after a gap the tail ends at %d, want %d", end, tlog.StoredHashCount(160))
+	}
+	if err := c.grow(ctx, 160, 180); err != nil {
+		t.Fatal(err)
+	}
+	if end := c.base + int64(len(c.tail)); c.base != 0 || end != tlog.StoredHashCount(180) {
+		t.Errorf("tail [%d, %d), want [0, %d)", c.base, end, tlog.StoredHashCount(180))
+	}
+}
