@@ -50,7 +50,6 @@ var pageMessages = map[string][2]string{
 	"map.source":             {"İl sınırları: cihadturhan/tr-geojson (OpenStreetMap katkıcıları, ODbL)", "Province outlines: cihadturhan/tr-geojson (© OpenStreetMap contributors, ODbL)"},
 	"map.nodata":             {"veri yok", "no data"},
 	"sort.by":                {"Bu sütuna göre sırala", "Sort by this column"},
-	"fresh":                  {"Veri sürümü #%s · güncellendi %s", "Data version #%s · updated %s"},
 	"live.on":                {"Canlı", "Live"},
 	"live.lost":              {"Canlı bağlantı koptu — yeniden bağlanılıyor; rakamlar eski olabilir", "Live connection lost — reconnecting; figures may be out of date"},
 	"live.session":           {"Oturum sona erdi (çıkış yapılmış, süresi dolmuş ya da anahtar yenilenmiş olabilir) — başka bir sekmede yeniden giriş yapın; bu sayfa kendiliğinden canlanır", "Session ended (signed out, expired, or the token was replaced) — sign in again in another tab; this page comes back by itself"},

@@ -196,7 +196,7 @@ func (p *Pages) boxPageOf(w http.ResponseWriter, r *http.Request, u sandik.User)
 	v.Back = r.URL.Path
 	v.Done = p.decided(r, u)
 	l := v.base.L
-	v.Fresh = l.F("fresh", l.Num(p.c.Seq()), l.Clock(p.now()))
+	v.Fresh = l.F("overview.updated", l.Clock(p.now()))
 	return p.render(w, http.StatusOK, "box", v)
 }
 
@@ -220,7 +220,7 @@ func (p *Pages) liveBox(w http.ResponseWriter, r *http.Request, u sandik.User) e
 			return nil, err
 		}
 		return &livePayload{Seq: ev.Seq, Sig: v.Sig, Time: l.Clock(ev.At),
-			K: map[string]string{"status": v.Status, "fresh": l.F("fresh", l.Num(ev.Seq), l.Clock(ev.At))}}, nil
+			K: map[string]string{"status": v.Status, "fresh": l.F("overview.updated", l.Clock(ev.At))}}, nil
 	})
 }
 

@@ -130,7 +130,7 @@ func (p *Pages) conflictsPage(w http.ResponseWriter, r *http.Request, u sandik.U
 	for _, d := range pg.Districts {
 		v.Districts = append(v.Districts, districtOption{Code: string(d.Code), Text: l.F("queue.district.n", d.Name, l.Int(d.Count)), Selected: d.Code == pg.District})
 	}
-	v.Fresh = l.F("fresh", l.Num(p.c.Seq()), l.Clock(p.now()))
+	v.Fresh = l.F("overview.updated", l.Clock(p.now()))
 	v.Done = p.decided(r, u)
 	for _, it := range pg.Items {
 		bv, err := p.boxOf(r, u, race, it.Box)
@@ -187,6 +187,6 @@ func (p *Pages) liveConflicts(w http.ResponseWriter, r *http.Request, u sandik.U
 			return nil, err
 		}
 		return &livePayload{Seq: ev.Seq, Sig: pageSig(pg), Time: l.Clock(ev.At), K: map[string]string{
-			"count": queueCount(l, pg), "range": queueRange(l, pg), "fresh": l.F("fresh", l.Num(ev.Seq), l.Clock(ev.At))}}, nil
+			"count": queueCount(l, pg), "range": queueRange(l, pg), "fresh": l.F("overview.updated", l.Clock(ev.At))}}, nil
 	})
 }
