@@ -7,7 +7,7 @@ var pageMessages = map[string][2]string{
 	"tagline":                {"Seçim gecesi koordinasyon merkezi", "Election-night coordination centre"},
 	"login":                  {"Giriş", "Sign in"},
 	"login.token":            {"API anahtarı", "API token"},
-	"login.help":             {"Anahtarınızı yöneticiniz `sandik user add` ile verir.", "Your administrator issues your token with `sandik user add`."},
+	"login.help":             {"Anahtarınızı yöneticiniz şu komutla verir:", "Your administrator issues your token with:"},
 	"login.bad":              {"Anahtar geçerli değil.", "The token is not valid."},
 	"logout":                 {"Çıkış", "Sign out"},
 	"lang.other":             {"English", "Türkçe"},
@@ -217,4 +217,22 @@ var pageMessages = map[string][2]string{
 	"anom.required":                     {"Boş bırakılamaz.", "Required."},
 	"anom.bad":                          {"Kabul edilmedi: %s.", "Not accepted: %s."},
 	"anom.stale":                        {"Siz düzenlerken eşikleri %s değiştirdi (sürüm %d, %s). Sizin değerleriniz aşağıda duruyor; yeniden kaydederseniz onlarınkinin yerine geçer.", "%s changed the thresholds while you edited them (version %d, %s). Your values are kept below; saving again replaces theirs."},
+
+	// The layout's skip link, and the error page's sentence for each error
+	// code (sandik.ErrorCode and web/handler's): an error's own detail is
+	// English and shows in English only.
+	"skip":                         {"İçeriğe geç", "Skip to content"},
+	"error.invalid":                {"Gönderilen bilgiler kurallara uymuyor.", "What was sent breaks a rule."},
+	"error.not_found":              {"Aradığınız sayfa ya da kayıt bulunamadı.", "The page or record you asked for was not found."},
+	"error.conflict":               {"Bu kayıt başka biri tarafından değiştirildi; sayfayı yenileyip yeniden deneyin.", "Someone else changed this record; reload the page and try again."},
+	"error.unauthorized":           {"Oturumunuz sona erdi; yeniden giriş yapın.", "Your session has ended; sign in again."},
+	"error.forbidden":              {"Bu sayfa ya da işlem için yetkiniz yok.", "You may not see this page or do this."},
+	"error.too_large":              {"Gönderilen dosya ya da form izin verilen boyutu aşıyor.", "What was sent is over its size limit."},
+	"error.unavailable":            {"Sunucu şu anda yoğun; biraz sonra yeniden deneyin.", "The server is busy; try again shortly."},
+	"error.internal":               {"Sunucuda bir hata oluştu; yöneticinize haber verin.", "The server failed; tell your administrator."},
+	"error.bad_request":            {"İstek okunamadı.", "The request could not be read."},
+	"error.unsupported_media_type": {"Bu biçim kabul edilmiyor.", "This format is not accepted."},
+	"error.method_not_allowed":     {"Bu adres bu işlemi kabul etmiyor.", "This address does not take this action."},
+	"error.too_many_requests":      {"Çok sık istek gönderildi; biraz bekleyip yeniden deneyin.", "Too many requests; wait a little and try again."},
+	"error.request_timeout":        {"İstek zamanında tamamlanmadı; yeniden deneyin.", "The request did not arrive in time; try again."},
 }

@@ -34,6 +34,7 @@ func commands() map[string]cli.Command {
 		"import":      {Summary: "rows per second and peak memory of a national YSK table import", Run: benchImport},
 		"sse":         {Summary: "delay from a submission to the live pages' event, many clients", Run: benchSSE},
 		"screenshots": {Summary: "photograph the dashboard's pages over a demo night with headless Chromium", Run: cmdScreenshots},
+		"audit":       {Summary: "Lighthouse (mobile) and axe-core over every page of a demo night in Chromium", Run: cmdAudit},
 	}
 }
 

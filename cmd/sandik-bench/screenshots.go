@@ -3,40 +3,43 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/chromium"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
-	"github.com/sandik-dev/sandik/demo"
-	"github.com/sandik-dev/sandik/web/apiclient"
+	"github.com/sandik-dev/sandik/cmd/internal/night"
 )
 
-// cmdScreenshots builds a small demo night in a temporary database, serves
-// it, and photographs the dashboard's pages with headless Chromium: the
-// overview, a district's drill-down, a box in conflict, the conflict
-// queue and the observer's form (also at a phone's size).
+// cmdScreenshots serves a demo night (cmd/internal/night: some boxes
+// silent, some in conflict, official figures published and objections
+// drafted) and photographs every page of it with headless Chromium, each
+// signed in as the role that reads it, at a wall screen's width and at a
+// phone's: NAME-WIDTH.png for every page the audit also checks.
 func cmdScreenshots(e *cli.Env, args []string) error {
 	fs := e.Flags("screenshots", "screenshots [flags]")
 	out := fs.String("out", "screenshots", "directory to write the PNG files to")
 	scale := fs.Float64("scale", 0.05, "share of İstanbul's ballot boxes in the demo, 0 < scale ≤ 1")
 	seed := fs.Int64("seed", 2019, "random seed of the synthetic night")
-	width := fs.Int("width", 1400, "browser window width in pixels")
-	height := fs.Int("height", 1000, "browser window height in pixels")
+	width := fs.Int("width", 1400, "wide browser window width in pixels")
+	height := fs.Int("height", 1000, "wide browser window height in pixels")
+	phone := fs.Int("phone-width", 390, "phone viewport width in pixels (0: no phone shots)")
 	lang := fs.String("lang", "tr", "page language: tr or en")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
-	if *scale <= 0 || *scale > 1 {
+	switch {
+	case *scale <= 0 || *scale > 1:
 		return fmt.Errorf("-scale %g: want 0 < scale ≤ 1", *scale)
-	}
-	if *lang != "tr" && *lang != "en" {
+	case *lang != "tr" && *lang != "en":
 		return fmt.Errorf("-lang %q: want tr or en", *lang)
+	case *width < 320 || *height < 320:
+		return fmt.Errorf("-width %d -height %d: want at least 320 each", *width, *height)
+	case *phone != 0 && (*phone < 320 || *phone > 800):
+		return fmt.Errorf("-phone-width %d: want 320 to 800, or 0", *phone)
 	}
 	chrome, err := chromium.Path()
 	if err != nil {
@@ -50,142 +53,84 @@ func cmdScreenshots(e *cli.Env, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-
-	sf := cli.StoreFlags{DB: filepath.Join(tmp, "demo.db"), LogLevel: "warn", LogFormat: "text"}
-	log, err := sf.Logger(e.Stderr)
+	n, err := night.Start(e.Ctx, tmp, night.Options{Scale: *scale, Seed: *seed, Stderr: e.Stderr})
 	if err != nil {
 		return err
 	}
-	reg, err := demo.Istanbul(demo.Options{Scale: *scale, Seed: *seed})
-	if err != nil {
-		return err
-	}
-	a, err := cli.OpenApp(e.Ctx, &sf, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if err := a.Center.ImportRegistry(e.Ctx, reg); err != nil {
-		return err
-	}
-	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, 10, cli.DemoMessages["en"])
-	if err != nil {
-		return err
-	}
-	ctx, stop := context.WithCancel(e.Ctx)
-	defer stop()
-	urlc := make(chan string, 1)
-	served := make(chan error, 1)
-	go func() { served <- cli.Serve(ctx, log, a.Center, "127.0.0.1:0", func(url string) { urlc <- url }) }()
-	var base string
-	select {
-	case base = <-urlc:
-	case err := <-served:
-		return err
-	}
-	defer func() { stop(); <-served }()
+	defer n.Close()
 
-	// A night still in progress: some boxes silent, some in conflict and
-	// left for the coordinator (no adjudication token).
-	night := tokens
-	night.Coordinator = ""
-	if _, err := demo.Run(ctx, demo.Config{API: apiclient.New(base, demo.DefaultWorkers), Registry: reg, Tokens: night,
-		Params: demo.Params{Seed: *seed, Never: 0.2, Disagree: 0.08}}); err != nil {
-		return fmt.Errorf("replay: %w", err)
-	}
-	seq, err := a.Store.LastSeq(ctx)
-	if err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := a.Center.WaitFor(wctx, seq); err != nil {
-		return err
-	}
-
-	// The official figures arrive, some differing from the sheets, and
-	// the coordinator drafts objections from them.
-	quiet := *e
-	quiet.Stdout = io.Discard
-	if err := cli.PublishOfficial(&quiet, a.Center, reg, *seed, base, cli.DemoMessages["en"]); err != nil {
-		return err
-	}
-	if seq, err = a.Store.LastSeq(ctx); err != nil {
-		return err
-	}
-	if err := a.Center.WaitFor(wctx, seq); err != nil {
-		return err
-	}
-	if _, err := a.Center.DraftFromDiscrepancies(ctx, sandik.User{ID: "koord", Name: "Koordinatör", Role: sandik.RoleCoordinator},
-		demo.RaceMayor, "34", nil, "İl Başkanlığı"); err != nil && sandik.CodeOf(err) != sandik.EInvalid {
-		return err
-	}
-
-	race := demo.RaceMayor
-	rc, _ := reg.Race(race)
-	district := reg.Children(rc.Scope)[0]
-	var box sandik.AreaCode
-	if cs, err := a.Center.View(cli.Operator()).Conflicts(race, "", 1); err == nil && len(cs) > 0 {
-		box = cs[0].Box
-	} else {
-		box = reg.RaceBoxes(race)[0]
-	}
-
-	bctx, closeBrowser := chromium.Start(ctx, chrome, filepath.Join(tmp, "chromium"), *width, *height)
+	bctx, closeBrowser := chromium.Start(e.Ctx, chrome, filepath.Join(tmp, "chromium"), *width, *height)
 	defer closeBrowser()
-	shots := []struct{ file, path, wait string }{
-		{"overview.png", fmt.Sprintf("/races/%s/areas/%s", race, rc.Scope), ".map"},
-		{"drilldown.png", fmt.Sprintf("/races/%s/areas/%s", race, district), ".map"},
-		{"box.png", fmt.Sprintf("/races/%s/boxes/%s", race, box), "table.entries"},
-		{"conflicts.png", fmt.Sprintf("/races/%s/conflicts", race), "h1"},
-		{"comparison.png", fmt.Sprintf("/races/%s/areas/%s/comparison", race, rc.Scope), "h1"},
-		{"objections.png", "/itiraz", "#soon"},
-	}
-	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/lang/"+*lang+"?next=/login")); err != nil {
+	// The browser starts with its first tab; contexts of their own come
+	// after.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
 		return fmt.Errorf("chromium: %w", err)
 	}
-	if err := chromium.SignIn(bctx, base, coordinator); err != nil {
-		return fmt.Errorf("sign in: %w", err)
-	}
-	for _, s := range shots {
-		if err := shoot(bctx, base+s.path, s.wait, filepath.Join(*out, s.file)); err != nil {
-			return err
+	// One browser context per role, signed in once: its session cookie
+	// stays apart from the others'.
+	tabs := map[night.Role]context.Context{}
+	var closeTabs []context.CancelFunc
+	defer func() {
+		for _, c := range closeTabs {
+			c()
 		}
-		fmt.Fprintf(e.Stdout, "wrote %s\n", filepath.Join(*out, s.file))
+	}()
+	tab := func(role night.Role) (context.Context, error) {
+		if ctx, ok := tabs[role]; ok {
+			return ctx, nil
+		}
+		ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+		closeTabs = append(closeTabs, cancel)
+		if err := chromedp.Do(ctx, chromedp.Navigate(n.URL+"/lang/"+*lang+"?next=/login")); err != nil {
+			return nil, err
+		}
+		if role != night.Anonymous {
+			if err := chromium.SignIn(ctx, n.URL, n.Tokens[role]); err != nil {
+				return nil, fmt.Errorf("sign in as %s: %w", role, err)
+			}
+		}
+		tabs[role] = ctx
+		return ctx, nil
 	}
-	// The observer's form, signed in as the box's observer.
-	octx, closeTab := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
-	defer closeTab()
-	if err := chromedp.Do(octx, chromedp.Navigate(base+"/lang/"+*lang+"?next=/login")); err != nil {
-		return err
+	sizes := []struct {
+		width, height int
+		phone         bool
+	}{{*width, *height, false}}
+	if *phone != 0 {
+		sizes = append(sizes, struct {
+			width, height int
+			phone         bool
+		}{*phone, 844, true})
 	}
-	if err := chromium.SignIn(octx, base, tokens.Observer(box)); err != nil {
-		return fmt.Errorf("sign in as observer: %w", err)
+	for _, size := range sizes {
+		for _, p := range n.Pages {
+			ctx, err := tab(p.Role)
+			if err != nil {
+				return err
+			}
+			vp := chromedp.EmulateViewport(int64(size.width), int64(size.height))
+			if size.phone {
+				vp = chromedp.EmulateViewport(int64(size.width), int64(size.height), chromedp.EmulateScale(2), chromedp.EmulateMobile)
+			}
+			if err := chromedp.Do(ctx, vp); err != nil {
+				return fmt.Errorf("viewport %d: %w", size.width, err)
+			}
+			file := filepath.Join(*out, fmt.Sprintf("%s-%d.png", p.Name, size.width))
+			if err := shoot(ctx, n.URL+p.Path, file); err != nil {
+				return fmt.Errorf("%s as %s: %w", p.Name, p.Role, err)
+			}
+			fmt.Fprintf(e.Stdout, "wrote %s\n", file)
+		}
 	}
-	file := filepath.Join(*out, "entry.png")
-	if err := shoot(octx, base+"/entry", "#votes .field", file); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "wrote %s\n", file)
-	// The same form and the overview as a phone shows them.
-	if err := chromedp.Do(octx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
-		return fmt.Errorf("phone viewport: %w", err)
-	}
-	file = filepath.Join(*out, "entry-phone.png")
-	if err := shoot(octx, base+"/entry", "#votes .field", file); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "wrote %s\n", file)
 	return nil
 }
 
-// shoot opens url, waits for sel and the first live update, and writes a
-// full-page PNG to file.
-func shoot(ctx context.Context, url, sel, file string) error {
-	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+// shoot opens url, waits for its body and, on a live page, for the
+// stream's first snapshot, and writes a full-page PNG to file.
+func shoot(ctx context.Context, url, file string) error {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
 		return fmt.Errorf("open %s: %w", url, err)
 	}
-	// Pages with a live stream: wait until its snapshot has arrived.
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector("[data-live]") || !!document.querySelector("[data-live]").dataset.seq`,
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		return fmt.Errorf("live update on %s: %w", url, err)

@@ -20,7 +20,11 @@ func TestScreenshotsCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
-	for _, name := range []string{"overview.png", "drilldown.png", "box.png", "conflicts.png", "comparison.png", "objections.png", "entry.png", "entry-phone.png"} {
+	var names []string
+	for _, page := range []string{"overview", "drilldown", "box", "conflicts", "entry", "cases", "case", "petition", "comparison", "thresholds", "login", "error"} {
+		names = append(names, page+"-900.png", page+"-390.png")
+	}
+	for _, name := range names {
 		data, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)
@@ -35,7 +39,7 @@ func TestScreenshotsCommand(t *testing.T) {
 }
 
 func TestScreenshotsFlagsChecked(t *testing.T) {
-	for _, args := range [][]string{{"-scale", "0"}, {"-scale", "2"}, {"-lang", "de"}} {
+	for _, args := range [][]string{{"-scale", "0"}, {"-scale", "2"}, {"-lang", "de"}, {"-width", "100"}, {"-phone-width", "2000"}} {
 		var stdout, stderr bytes.Buffer
 		code := run(t.Context(), append([]string{"screenshots"}, args...), strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
 		if code != 1 || !strings.Contains(stderr.String(), args[0]) {

@@ -84,15 +84,16 @@ func (b *Base) Patterns() []string { return b.patterns }
 func (b *Base) Log() *slog.Logger { return b.log }
 
 // Handle registers h for pattern with everything every route gets: the
-// security headers, panic recovery, the error writer, metrics by route
-// pattern and status, and one log line. The metrics of the expected
-// statuses are resolved here, once.
+// security headers, panic recovery, the error writer, compression
+// (gzip.go), metrics by route pattern and status, and one log line. The
+// metrics of the expected statuses are resolved here, once.
 func (b *Base) Handle(pattern string, h Func, statuses ...int) {
 	route := b.metrics.route(pattern, statuses...)
 	b.patterns = append(b.patterns, pattern)
 	b.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		gz := newGzipWriter(w, r)
+		sw := &statusWriter{ResponseWriter: gz}
 		setSecurityHeaders(w.Header())
 		if b.Secure(r) {
 			w.Header()["Strict-Transport-Security"] = hsts
@@ -108,6 +109,7 @@ func (b *Base) Handle(pattern string, h Func, statuses ...int) {
 					b.WriteError(sw, r, fmt.Errorf("panic: %v", v))
 				}
 			}
+			gz.close()
 			d := time.Since(start)
 			b.metrics.inFlight.Dec()
 			route.observe(sw.status, d)

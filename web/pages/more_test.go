@@ -259,15 +259,19 @@ func TestErrorPagesAndLanguageChoice(t *testing.T) {
 	if r.Status != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("unknown race: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
-	webtest.MustContain(t, string(r.Body), "Hata 404", `race &#34;nope&#34; does not exist`)
+	// In Turkish the code's sentence, not the English detail.
+	webtest.MustContain(t, string(r.Body), "Hata 404", "Aradığınız sayfa ya da kayıt bulunamadı.")
+	if strings.Contains(string(r.Body), "does not exist") {
+		t.Errorf("English detail on a Turkish error page")
+	}
 	// ?lang= wins over the cookie for one page.
-	webtest.MustContain(t, b.Page("/races/nope/areas/34?lang=en", http.StatusNotFound), "Error 404", `lang="en"`)
+	webtest.MustContain(t, b.Page("/races/nope/areas/34?lang=en", http.StatusNotFound), "Error 404", `lang="en"`, `race &#34;nope&#34; does not exist`)
 	// An observer is told the page is for coordinators, in a page.
 	r = e.Browser(observer1).Get("/races/" + raceIST + "/conflicts")
 	if r.Status != http.StatusForbidden {
 		t.Fatalf("observer on the queue: %d", r.Status)
 	}
-	webtest.MustContain(t, string(r.Body), "this page is for coordinators")
+	webtest.MustContain(t, string(r.Body), "Bu sayfa ya da işlem için yetkiniz yok.")
 	// An unknown metric falls back to the leader.
 	webtest.MustContain(t, b.Page("/races/"+raceIST+"/areas/34?m=nonsense", http.StatusOK), `<strong aria-current="true">önde olan</strong>`, "live?m=leader")
 	// A language other than tr or en is Turkish.

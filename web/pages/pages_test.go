@@ -24,7 +24,8 @@ func TestLoginSetsStrictSessionCookie(t *testing.T) {
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login?next=") {
 		t.Fatalf("anonymous overview: %d to %q", r.Status, r.Header.Get("Location"))
 	}
-	webtest.MustContain(t, b.Page("/login", http.StatusOK), `type="password"`, `<label for="token">API anahtarı</label>`)
+	webtest.MustContain(t, b.Page("/login", http.StatusOK), `type="password"`, `<label for="token">API anahtarı</label>`,
+		"Anahtarınızı yöneticiniz şu komutla verir: <code>sandik user add</code>")
 	r = b.Post("/login", url.Values{"token": {"sdk_wrong"}})
 	if r.Status != http.StatusUnauthorized {
 		t.Fatalf("bad token: %d", r.Status)

@@ -165,18 +165,33 @@ func (p *Pages) errorPage(w http.ResponseWriter, r *http.Request, u sandik.User,
 		p.b.Log().Error("page failed", "path", r.URL.Path, "err", err)
 		code, msg = sandik.EInternal, "internal error"
 	}
+	// The sentence for the code is in the reader's language. The error's
+	// own detail and problems are written in English by the domain: a
+	// Turkish page shows them only where they tell how to put the input
+	// right, marked as English, until the domain's errors are catalogued.
+	l := p.langOf(r)
+	sentence := l.T("error." + string(code))
+	if sentence == "error."+string(code) {
+		sentence = l.T("error.invalid")
+	}
 	var problems []string
-	if code != sandik.EInternal {
+	switch {
+	case code == sandik.EInternal:
+		msg = ""
+	case l.Code == "en" || code == sandik.EInvalid || code == sandik.EConflict || code == sandik.ETooLarge || code == handler.EBadRequest:
 		for _, p := range sandik.ProblemsOf(err) {
 			problems = append(problems, p.Message)
 		}
+	default:
+		msg = ""
 	}
 	data := struct {
 		base
 		Status   int
+		Sentence string
 		Message  string
 		Problems []string
-	}{p.baseOf(r, u, "error"), handler.StatusFor(code), msg, problems}
+	}{p.baseOf(r, u, "error"), handler.StatusFor(code), sentence, msg, problems}
 	handler.SetRetryAfter(w, err)
 	return p.render(w, handler.StatusFor(code), "error", data)
 }

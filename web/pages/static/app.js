@@ -469,3 +469,54 @@
     if (document.querySelector("[data-deadline]")) { tick(); setInterval(tick, 1000); }
   });
 })();
+
+// ---- Wide tables, reachable by keyboard ---------------------------
+// A table wider than the screen scrolls inside its .scroll box, which a
+// keyboard can scroll only when the box takes focus: a box that scrolls
+// becomes a focusable region named after its table's caption or the
+// heading above it, and gives that up when it no longer scrolls (the
+// window grew, a live update narrowed the table).
+(function () {
+  // A box is named after its table's caption or the nearest heading
+  // above it; boxes that would share a name (two cards of boxes that bear
+  // the same number in different districts) are numbered, so that each
+  // region's name is its own.
+  const used = new Map();
+  function name(box) {
+    let n = document.title;
+    const cap = box.querySelector("caption");
+    if (cap && cap.textContent.trim()) n = cap.textContent.trim();
+    else {
+      search: for (let el = box; el && el !== document.body; el = el.parentElement) {
+        for (let s = el.previousElementSibling; s; s = s.previousElementSibling) {
+          if (/^H[1-6]$/.test(s.tagName)) { n = s.textContent.trim().replace(/\s+/g, " "); break search; }
+        }
+      }
+    }
+    const k = (used.get(n) || 0) + 1;
+    used.set(n, k);
+    return k > 1 ? n + " (" + k + ")" : n;
+  }
+  function fit(box) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", name(box));
+      box.dataset.scrollFocus = "1";
+    } else if (!scrolls && box.dataset.scrollFocus) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      delete box.dataset.scrollFocus;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    const boxes = document.querySelectorAll(".scroll");
+    boxes.forEach(fit);
+    if (window.ResizeObserver) {
+      const ro = new ResizeObserver((entries) => entries.forEach((e) => fit(e.target.closest(".scroll") || e.target)));
+      boxes.forEach((b) => { ro.observe(b); if (b.firstElementChild) ro.observe(b.firstElementChild); });
+    }
+  });
+})();

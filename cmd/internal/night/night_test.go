@@ -1,0 +1,62 @@
+package night
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// The night serves every page it names to the role it names, and each
+// role's page is closed to a browser that has not signed in.
+func TestNightPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and replays a demo night")
+	}
+	n, err := Start(t.Context(), t.TempDir(), Options{Scale: 0.01, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if len(n.Pages) != 12 || len(n.Downloads) != 4 {
+		t.Fatalf("%d pages, %d downloads", len(n.Pages), len(n.Downloads))
+	}
+	anon, err := n.Client(t.Context(), Anonymous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for _, p := range append(n.Pages, n.Downloads...) {
+		c, err := n.Client(t.Context(), p.Role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Role != Anonymous && len(n.Cookies(c)) == 0 {
+			t.Errorf("%s: the %s's client holds no session cookie", p.Name, p.Role)
+		}
+		resp, err := c.Get(n.URL + p.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != p.Status {
+			t.Errorf("%s as %s: %s, want %d", p.Name, p.Role, resp.Status, p.Status)
+		}
+		if p.Role == Anonymous {
+			continue
+		}
+		resp, err = anon.Get(n.URL + p.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("%s without a session: %s to %q", p.Name, resp.Status, resp.Header.Get("Location"))
+		}
+	}
+	if _, err := n.Client(t.Context(), Role("king")); err == nil {
+		t.Error("a client for a role the night does not have")
+	}
+	if _, err := Start(t.Context(), t.TempDir(), Options{Scale: 0}); err == nil {
+		t.Error("scale 0 accepted")
+	}
+}
