@@ -54,6 +54,9 @@ type comparisonView struct {
 	Filer                    string
 	Sorts                    []sortLink
 	Tune                     thresholdForm
+	// EffectSort and BoxSort are the aria-sort of the effect and the box
+	// columns: the rows follow the chosen sort, not the boxes' names.
+	EffectSort, BoxSort string
 }
 
 type sortLink struct {
@@ -153,6 +156,13 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 		q := r.URL.Query()
 		q.Set("sort", string(k.key))
 		v.Sorts = append(v.Sorts, sortLink{Label: l.T(k.label), Href: v.Self + "?" + q.Encode(), Current: k.key == key})
+	}
+	v.EffectSort, v.BoxSort = "other", "none"
+	switch key {
+	case verify.SortBox:
+		v.EffectSort, v.BoxSort = "none", "ascending"
+	case verify.SortMargin:
+		v.EffectSort = "descending"
 	}
 	diffs := verify.Filter(rep.Boxes, verify.Discrepancy)
 	verify.Sort(diffs, key)

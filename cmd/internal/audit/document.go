@@ -136,6 +136,8 @@ func table(n *html.Node, i int) Table {
 							t.SortedBy = len(cells)
 						case "descending":
 							t.SortedBy, t.Desc = len(cells), true
+						case "other": // sorted by this column in an order of its own
+							t.SortedBy = len(cells)
 						}
 					}
 					cells = append(cells, text(td))

@@ -91,6 +91,10 @@ func TextFindings(where, text string) []Finding {
 		if inCode(w) {
 			continue
 		}
+		// "No." is Turkish too: "1012 No.lu Sandık", "No. 5".
+		if text[w[0]:w[1]] == "No" && w[1] < len(text) && text[w[1]] == '.' {
+			continue
+		}
 		// A word in capitals or capitalised is tested lowercased: "Law",
 		// "LEVEL". Turkish lowercasing would turn I into ı; English words
 		// are ASCII, so strings.ToLower is the right one here.

@@ -19,6 +19,7 @@ func TestTextFindings(t *testing.T) {
 		{"VERIFIED", "english", "VERIFIED"},
 		{`ballot box "yok" is not part of race "ibb"`, "english", "ballot box is not of race"},
 		{"Sandık Sandık 1120 · Bağcılar", "repeat", "Sandık Sandık"},
+		{"No box was found", "english", "No box was"},
 	}
 	for _, c := range caught {
 		fs := TextFindings("p", c.text)
@@ -40,6 +41,7 @@ func TestTextFindings(t *testing.T) {
 		"İçeriğe geç",
 		"demo.csv", // a file name is no sentence
 		"Oylar tek tek sayıldı; Sandık 1120, Sandık 1121",
+		"Mahalle 9 / Okul 1, 1012 No.lu Sandık",
 	} {
 		if fs := TextFindings("p", ok); len(fs) > 0 {
 			t.Errorf("%q: %v, want nothing", ok, fs)
