@@ -34,7 +34,7 @@ type others struct {
 	seen     map[string]bool
 	users    map[string]ledger.Record // the current rows' records
 	settings map[string]ledger.Record
-	org      map[string]ledger.Record // units, people, kinds and terms, by record id
+	org      map[string]ledger.Record         // units, people, kinds and terms, by record id
 	last     map[ledger.Kind]map[string]int64 // kind → id → index of its latest leaf
 }
 
