@@ -228,6 +228,8 @@ type OrgStore interface {
 	People(ctx context.Context, f PeopleFilter) ([]Person, error)
 	// Person returns one person; ENotFound if none has the id.
 	Person(ctx context.Context, id PersonID) (Person, error)
+	// Position returns one term; ENotFound if none has the id.
+	Position(ctx context.Context, id PositionID) (Position, error)
 	// Positions returns the terms f selects, by id.
 	Positions(ctx context.Context, f PositionFilter) ([]Position, error)
 }

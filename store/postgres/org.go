@@ -90,6 +90,11 @@ func (s *Store) Person(ctx context.Context, id sandik.PersonID) (sandik.Person, 
 	return s.org().Person(ctx, id)
 }
 
+// Position implements sandik.OrgStore.
+func (s *Store) Position(ctx context.Context, id sandik.PositionID) (sandik.Position, error) {
+	return s.org().Position(ctx, id)
+}
+
 // Positions implements sandik.OrgStore.
 func (s *Store) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error) {
 	return s.org().Positions(ctx, f)

@@ -121,6 +121,15 @@ func (o Org) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person
 	return All(ctx, o.DB, "read people", scanPerson, o.q(selectPerson+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
 }
 
+// Position implements sandik.OrgStore.
+func (o Org) Position(ctx context.Context, id sandik.PositionID) (sandik.Position, error) {
+	p, found, err := One(ctx, o.DB, "read position "+string(id), scanPosition, o.q(selectPosition+` WHERE id = ?`), string(id))
+	if err == nil && !found {
+		err = sandik.Errorf(sandik.ENotFound, "no position %q", id)
+	}
+	return p, err
+}
+
 // Positions implements sandik.OrgStore.
 func (o Org) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error) {
 	var w where

@@ -212,12 +212,10 @@ func (t OrgTx) free(ctx context.Context, field string, p sandik.Position, names 
 
 // End closes the open term id on end for reason and returns its leaf.
 func (t OrgTx) End(ctx context.Context, id sandik.PositionID, end sandik.Date, reason string) ([]ledger.Record, error) {
-	p, found, err := One(ctx, t.DB, "read position "+string(id), scanPosition, t.q(selectPosition+` WHERE id = ?`), string(id))
+	p, err := t.Position(ctx, id)
 	switch {
 	case err != nil:
 		return nil, err
-	case !found:
-		return nil, sandik.Errorf(sandik.ENotFound, "no position %q", id)
 	case p.End != "":
 		return nil, sandik.Errorf(sandik.EConflict, "position %q ended already on %s", id, p.End)
 	}
