@@ -250,8 +250,13 @@ func (p Person) Validate() error {
 	if err := ValidateCode(string(p.Home)); err != nil {
 		ps.add("home", RuleInvalidValue, "home unit %v", err)
 	}
-	if !utf8.ValidString(p.Note) || utf8.RuneCountInString(p.Note) > MaxOrgNote {
+	switch {
+	case !utf8.ValidString(p.Note) || utf8.RuneCountInString(p.Note) > MaxOrgNote:
 		ps.add("note", RuleTooLarge, "must be UTF-8 of at most %d characters", MaxOrgNote)
+	case p.Note != strings.TrimSpace(p.Note):
+		ps.add("note", RuleInvalidValue, "begins or ends with a space")
+	case strings.ContainsFunc(p.Note, func(r rune) bool { return r < ' ' && r != '\n' || r == 0x7f }):
+		ps.add("note", RuleInvalidValue, "holds a control character other than a line break")
 	}
 	nameProblems(&ps, "purpose", p.Purpose, true)
 	if _, err := ParseDate(string(p.Consent)); err != nil {
