@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/msg"
 )
 
 // The organisation's files, with Turkish headers, read by the rules of
@@ -30,13 +31,22 @@ func OrgFileNames() []string {
 	return []string{OrgKindsFile, OrgUnitsFile, OrgPeopleFile, OrgPositionsFile}
 }
 
-// The headers as written; a reader folds them (normalizeName).
+// The headers as written, from the catalogue's Turkish; a reader folds
+// them (normalizeName).
 var (
-	orgKindHead     = []string{"kod", "ad", "tek_kişi"}
-	orgUnitHead     = []string{"kod", "tür", "ad", "üst_birim", "bölge"}
-	orgPersonHead   = []string{"kimlik", "ad_soyad", "birim", "amaç", "rıza_tarihi", "telefonlar", "e_posta", "not"}
-	orgPositionHead = []string{"kimlik", "görev", "birim", "kişi", "başlangıç", "kaynak", "bitiş", "bitiş_nedeni"}
+	orgKindHead     = orgHead("code", "name", "one_holder")
+	orgUnitHead     = orgHead("code", "kind", "name", "parent", "area")
+	orgPersonHead   = orgHead("id", "full_name", "home", "purpose", "consent", "phones", "email", "note")
+	orgPositionHead = orgHead("id", "position", "unit", "person", "start", "source", "end", "end_reason")
 )
+
+func orgHead(keys ...string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = msg.T(msg.TR, "org.col."+k)
+	}
+	return out
+}
 
 // folded is a header folded as a reader reads it.
 func folded(head []string) []string {

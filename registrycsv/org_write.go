@@ -9,6 +9,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/csvcell"
+	"github.com/sandik-dev/sandik/msg"
 )
 
 // WriteOrgDir writes the organisation into dir (created if missing), the
@@ -63,9 +64,9 @@ func WriteOrg(w io.Writer, name string, c sandik.OrgChange) error {
 	case OrgKindsFile:
 		emit(orgKindHead...)
 		for _, k := range c.Kinds {
-			one := "hayır"
+			one := msg.T(msg.TR, "org.no")
 			if k.OneHolder {
-				one = "evet"
+				one = msg.T(msg.TR, "org.yes")
 			}
 			emit(string(k.Code), k.Name, one)
 		}
