@@ -44,15 +44,23 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		oneHolder[k.Code] = k.OneHolder
 		recs = append(recs, ledger.PositionKindRecord(k))
 	}
-	units, err := t.saveUnits(ctx, c.Units)
+	unitRecs, err := t.saveUnits(ctx, c.Units)
 	if err != nil {
 		return nil, err
 	}
-	recs = append(recs, units...)
+	recs = append(recs, unitRecs...)
+	// Records of this change, and stored ones already looked up, need no
+	// second look: an import of a whole organisation refers to the same
+	// units a million times.
+	units := make(map[string]bool, len(c.Units))
+	for _, u := range c.Units {
+		units[string(u.Code)] = true
+	}
+	people := make(map[string]bool, len(c.People))
 	names := make(map[sandik.PersonID]string, len(c.People))
 	for i, p := range c.People {
 		field := fmt.Sprintf("people[%d]", i)
-		if err := t.exists(ctx, "org_units", "code", string(p.Home), field+".home", "unit"); err != nil {
+		if err := t.exists(ctx, units, "org_units", "code", string(p.Home), field+".home", "unit"); err != nil {
 			return nil, err
 		}
 		err := t.Exec(ctx, t.q(`INSERT INTO org_people (id, name, phones, email, home, note, purpose, consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -64,6 +72,7 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 			return nil, err
 		}
 		names[p.ID] = p.Name
+		people[string(p.ID)] = true
 		recs = append(recs, ledger.PersonRecord(p))
 	}
 	for i, p := range c.Positions {
@@ -73,10 +82,10 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 			return nil, sandik.Invalid("invalid change of the organisation", []sandik.Problem{{Field: field + ".kind",
 				Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("no kind of position %q", p.Kind)}})
 		}
-		if err := t.exists(ctx, "org_units", "code", string(p.Unit), field+".unit", "unit"); err != nil {
+		if err := t.exists(ctx, units, "org_units", "code", string(p.Unit), field+".unit", "unit"); err != nil {
 			return nil, err
 		}
-		if err := t.exists(ctx, "org_people", "id", string(p.Person), field+".person", "person"); err != nil {
+		if err := t.exists(ctx, people, "org_people", "id", string(p.Person), field+".person", "person"); err != nil {
 			return nil, err
 		}
 		if one {
@@ -176,11 +185,18 @@ func (t OrgTx) saveUnits(ctx context.Context, units []sandik.Unit) ([]ledger.Rec
 	return recs, nil
 }
 
-// exists fails with EInvalid naming field unless table holds key.
-func (t OrgTx) exists(ctx context.Context, table, col, key, field, what string) error {
+// exists fails with EInvalid naming field unless key is known or table
+// holds it; a key found is known from then on.
+func (t OrgTx) exists(ctx context.Context, known map[string]bool, table, col, key, field, what string) error {
+	if known[key] {
+		return nil
+	}
 	_, found, err := One(ctx, t.DB, "look up "+what+" "+key, scanString, t.q(`SELECT `+col+` FROM `+table+` WHERE `+col+` = ?`), key)
 	if err == nil && !found {
 		err = invalidField(field, "no %s %q", what, key)
+	}
+	if err == nil {
+		known[key] = true
 	}
 	return err
 }
