@@ -170,6 +170,13 @@ func testOrgRoundTrip(t *testing.T, o Opener) {
 	if err != nil || !slices.Equal(p.Phones, c.People[0].Phones) || p.Email != c.People[0].Email {
 		t.Errorf("Person(k-1) = %+v, %v; want %+v", p, err, c.People[0])
 	}
+	g, err := s.Position(ctx, "g-1")
+	if err != nil || g != c.Positions[0] {
+		t.Errorf("Position(g-1) = %+v, %v; want %+v", g, err, c.Positions[0])
+	}
+	if _, err := s.Position(ctx, "g-99"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("Position(g-99) error %v, want not_found", err)
+	}
 	if _, err := s.Unit(ctx, "35"); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Errorf("Unit(35) error %v, want not_found", err)
 	}
