@@ -468,9 +468,11 @@ type PositionFilter struct {
 	Limit  int
 }
 
-// PeopleFilter selects people by home unit (empty: all), paged by id.
+// PeopleFilter selects people by home unit (empty: all) and, when IDs
+// is given, among those ids only; paged by id.
 type PeopleFilter struct {
 	Home  UnitCode
+	IDs   []PersonID
 	After PersonID
 	Limit int
 }

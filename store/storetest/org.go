@@ -383,6 +383,10 @@ func testOrgFilters(t *testing.T, o Opener) {
 	if err != nil || len(people) != 1 || people[0].ID != "k-3" {
 		t.Errorf("People(home 34.0135, 1) = %+v, %v; want k-3", people, err)
 	}
+	people, err = s.People(ctx, sandik.PeopleFilter{IDs: []sandik.PersonID{"k-4", "k-1", "k-9"}})
+	if err != nil || len(people) != 2 || people[0].ID != "k-1" || people[1].ID != "k-4" {
+		t.Errorf("People(ids k-4 k-1 k-9) = %+v, %v; want k-1 and k-4", people, err)
+	}
 	people, err = s.People(ctx, sandik.PeopleFilter{After: "k-3"})
 	if err != nil || len(people) != 1 || people[0].ID != "k-4" {
 		t.Errorf("People(after k-3) = %+v, %v; want k-4", people, err)

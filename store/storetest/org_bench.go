@@ -116,14 +116,20 @@ func ImportOrg(b *testing.B, shape OrgShape, open func(testing.TB) sandik.Store)
 		if err != nil {
 			b.Fatal(err)
 		}
-		names := map[sandik.PersonID]string{}
+		var ids []sandik.PersonID
 		for _, p := range terms {
 			if p.HeldOn(at) {
-				person, err := s.Person(ctx, p.Person)
-				if err != nil {
-					b.Fatal(err)
-				}
-				names[p.Person] = person.Name
+				ids = append(ids, p.Person)
+			}
+		}
+		names := map[sandik.PersonID]string{}
+		if len(ids) > 0 {
+			people, err := s.People(ctx, sandik.PeopleFilter{IDs: ids})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, p := range people {
+				names[p.ID] = p.Name
 			}
 		}
 		chart := org.ChartOf(u, at, kinds, terms, func(id sandik.PersonID) string { return names[id] })

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -140,16 +141,9 @@ func (a *API) getUnit(w http.ResponseWriter, r *http.Request, u sandik.User) err
 	if err != nil {
 		return err
 	}
-	names := map[sandik.PersonID]string{}
-	for _, p := range terms {
-		if _, ok := names[p.Person]; ok || !p.HeldOn(at) {
-			continue
-		}
-		person, err := a.c.Org().Person(ctx, p.Person)
-		if err != nil {
-			return err
-		}
-		names[p.Person] = person.Name
+	names, err := holderNames(ctx, a.c.Org(), terms, at)
+	if err != nil {
+		return err
 	}
 	all, err := a.c.Org().Units(ctx)
 	if err != nil {
@@ -331,6 +325,29 @@ func (a *API) endPosition(w http.ResponseWriter, r *http.Request, u sandik.User)
 	}
 	a.b.WriteJSON(w, http.StatusOK, p)
 	return nil
+}
+
+// holderNames reads, in one query, the names of those holding terms on
+// day at.
+func holderNames(ctx context.Context, s sandik.OrgStore, terms []sandik.Position, at sandik.Date) (map[sandik.PersonID]string, error) {
+	var ids []sandik.PersonID
+	for _, p := range terms {
+		if p.HeldOn(at) {
+			ids = append(ids, p.Person)
+		}
+	}
+	names := make(map[sandik.PersonID]string, len(ids))
+	// A chunk keeps a statement's parameters well under the drivers' limits.
+	for chunk := range slices.Chunk(ids, 500) {
+		people, err := s.People(ctx, sandik.PeopleFilter{IDs: chunk})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range people {
+			names[p.ID] = p.Name
+		}
+	}
+	return names, nil
 }
 
 // alone names the problems of a one-record change by the body's own

@@ -117,6 +117,13 @@ func (o Org) Person(ctx context.Context, id sandik.PersonID) (sandik.Person, err
 func (o Org) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error) {
 	var w where
 	w.eq("home", string(f.Home))
+	if len(f.IDs) > 0 {
+		args := make([]any, len(f.IDs))
+		for i, id := range f.IDs {
+			args[i] = string(id)
+		}
+		w.add("id IN ("+strings.Repeat("?, ", len(args)-1)+"?)", args...)
+	}
 	w.after("id", string(f.After))
 	return All(ctx, o.DB, "read people", scanPerson, o.q(selectPerson+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
 }
