@@ -152,4 +152,3 @@ func testOrgEndPosition(t *testing.T, o Opener) {
 		t.Errorf("audit after an end: %v", err)
 	}
 }
-
