@@ -61,6 +61,11 @@ func (s *Store) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, 
 // Units implements sandik.OrgStore.
 func (s *Store) Units(ctx context.Context) ([]sandik.Unit, error) { return s.org().Units(ctx) }
 
+// Children implements sandik.OrgStore.
+func (s *Store) Children(ctx context.Context, code sandik.UnitCode) ([]sandik.Unit, error) {
+	return s.org().Children(ctx, code)
+}
+
 // Unit implements sandik.OrgStore.
 func (s *Store) Unit(ctx context.Context, code sandik.UnitCode) (sandik.Unit, error) {
 	return s.org().Unit(ctx, code)

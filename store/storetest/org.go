@@ -170,6 +170,13 @@ func testOrgRoundTrip(t *testing.T, o Opener) {
 	if err != nil || !slices.Equal(p.Phones, c.People[0].Phones) || p.Email != c.People[0].Email {
 		t.Errorf("Person(k-1) = %+v, %v; want %+v", p, err, c.People[0])
 	}
+	kids, err := s.Children(ctx, "34.0135")
+	if err != nil || len(kids) != 2 || kids[0].Code != "34.0135-kadin" || kids[1].Code != "34.0135.144920" {
+		t.Errorf("Children(34.0135) = %+v, %v; want the women's branch and the mahalle, by code", kids, err)
+	}
+	if kids, err := s.Children(ctx, "34.0135.144920"); err != nil || len(kids) != 0 {
+		t.Errorf("Children of a mahalle = %+v, %v; want none", kids, err)
+	}
 	g, err := s.Position(ctx, "g-1")
 	if err != nil || g != c.Positions[0] {
 		t.Errorf("Position(g-1) = %+v, %v; want %+v", g, err, c.Positions[0])

@@ -145,13 +145,13 @@ func (a *API) getUnit(w http.ResponseWriter, r *http.Request, u sandik.User) err
 	if err != nil {
 		return err
 	}
-	all, err := a.c.Org().Units(ctx)
+	all, err := a.c.Org().Children(ctx, un.Code)
 	if err != nil {
 		return err
 	}
 	children := []sandik.Unit{}
 	for _, c := range all {
-		if c.Parent == un.Code && a.sees(u, c.Area) {
+		if a.sees(u, c.Area) {
 			children = append(children, c)
 		}
 	}

@@ -90,6 +90,14 @@ func TestUnitChart(t *testing.T) {
 	if s := seat(""); !s.Vacant { // webtest's now is in 2019: before the term
 		t.Errorf("today (%s): %+v, want vacant", sandik.DateOf(testNow), s)
 	}
+	var il struct {
+		Unit     sandik.Unit
+		Children []sandik.Unit
+	}
+	e.Do("GET", "/api/v1/units/34", observer1, nil).Decode(t, http.StatusOK, &il)
+	if il.Unit.Code != "34" || len(il.Children) != 2 || il.Children[0].Code != "34.01" || il.Children[1].Code != "34.02" {
+		t.Errorf("unit 34: %+v, want its two ilçe as children", il)
+	}
 	d := e.Do("GET", "/api/v1/units/34.01?at=2024-02-30", observer1, nil).APIError(t, http.StatusBadRequest)
 	webtest.HasProblem(t, d, "at", "")
 	e.Do("GET", "/api/v1/units/35", observer1, nil).APIError(t, http.StatusNotFound)

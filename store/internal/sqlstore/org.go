@@ -95,6 +95,11 @@ func (o Org) Units(ctx context.Context) ([]sandik.Unit, error) {
 	return All(ctx, o.DB, "read units", scanUnit, selectUnit+` ORDER BY code`)
 }
 
+// Children implements sandik.OrgStore.
+func (o Org) Children(ctx context.Context, code sandik.UnitCode) ([]sandik.Unit, error) {
+	return All(ctx, o.DB, "read units under "+string(code), scanUnit, o.q(selectUnit+` WHERE parent = ? ORDER BY code`), string(code))
+}
+
 // Unit implements sandik.OrgStore.
 func (o Org) Unit(ctx context.Context, code sandik.UnitCode) (sandik.Unit, error) {
 	u, found, err := One(ctx, o.DB, "read unit "+string(code), scanUnit, o.q(selectUnit+` WHERE code = ?`), string(code))
