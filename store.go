@@ -201,6 +201,41 @@ type CaseStore interface {
 	EvidenceSums(ctx context.Context) ([]string, error)
 }
 
+// OrgStore keeps the organisation: kinds of position added to the
+// defaults, units, people and the terms of positions. Every write is a
+// leaf of the ledger.
+type OrgStore interface {
+	// SaveOrg stores c all or nothing: EInvalid naming the field of any
+	// record that fails its Validate, or refers to a unit, person or kind
+	// neither stored nor in c; EConflict if an id is taken, and EConflict
+	// naming the holder when a term of a one-holder kind overlaps another
+	// term of that kind and unit. Whether areas exist in the registry is
+	// the caller's check (package org).
+	SaveOrg(ctx context.Context, c OrgChange) error
+	// EndPosition closes an open term on end (a day at or after its
+	// start) for reason; ENotFound if there is no such term, EConflict if
+	// it has ended already.
+	EndPosition(ctx context.Context, id PositionID, end Date, reason string) error
+	// PositionKinds returns the default kinds and those added, by code.
+	PositionKinds(ctx context.Context) ([]PositionKind, error)
+	// AddedPositionKinds returns only the kinds added, by code.
+	AddedPositionKinds(ctx context.Context) ([]PositionKind, error)
+	// Units returns every unit, by code.
+	Units(ctx context.Context) ([]Unit, error)
+	// Children returns the units whose parent is code, by code.
+	Children(ctx context.Context, code UnitCode) ([]Unit, error)
+	// Unit returns one unit; ENotFound if none has the code.
+	Unit(ctx context.Context, code UnitCode) (Unit, error)
+	// People returns the people f selects, by id.
+	People(ctx context.Context, f PeopleFilter) ([]Person, error)
+	// Person returns one person; ENotFound if none has the id.
+	Person(ctx context.Context, id PersonID) (Person, error)
+	// Position returns one term; ENotFound if none has the id.
+	Position(ctx context.Context, id PositionID) (Position, error)
+	// Positions returns the terms f selects, by id.
+	Positions(ctx context.Context, f PositionFilter) ([]Position, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	RegistryStore
@@ -211,5 +246,6 @@ type Store interface {
 	SettingStore
 	CaseStore
 	LedgerStore
+	OrgStore
 	Close() error
 }

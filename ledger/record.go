@@ -20,6 +20,7 @@ const (
 	KindObjection    Kind = 4 // an event of an objection (itiraz)
 	KindUser         Kind = 5 // a user added or changed: role, areas
 	KindThreshold    Kind = 6 // an anomaly threshold changed
+	KindOrg          Kind = 7 // a unit, person, kind of position or term of the organisation
 )
 
 var kindNames = map[Kind]string{
@@ -29,6 +30,7 @@ var kindNames = map[Kind]string{
 	KindObjection:    "objection",
 	KindUser:         "user",
 	KindThreshold:    "threshold",
+	KindOrg:          "org",
 }
 
 func (k Kind) String() string {

@@ -16,6 +16,7 @@ func commands() map[string]cli.Command {
 		"import": {Summary: "import the registry from CSV, official YSK results, or observer network files", Run: cmdImport},
 		"check":  {Summary: "check a result file and flag unusual boxes without importing it", Run: cmdCheck},
 		"user":   {Summary: "add, list users and reset their API tokens", Run: cmdUser},
+		"org":    {Summary: "import or export the organisation: units, people, positions (CSV)", Run: cmdOrg},
 		"backup": {Summary: "copy the SQLite database, while the server runs, into a checked backup file", Run: cmdBackup},
 		"log":    {Summary: "verify the tamper-evident log of every write, or a receipt from it", Run: cmdLog},
 

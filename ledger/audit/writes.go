@@ -18,6 +18,10 @@ type Writes interface {
 	Users(ctx context.Context) ([]sandik.User, error)
 	TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error)
 	Settings(ctx context.Context) ([]sandik.Setting, error)
+	AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error)
+	Units(ctx context.Context) ([]sandik.Unit, error)
+	People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error)
+	Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -30,13 +34,14 @@ type others struct {
 	seen     map[string]bool
 	users    map[string]ledger.Record // the current rows' records
 	settings map[string]ledger.Record
+	org      map[string]ledger.Record         // units, people, kinds and terms, by record id
 	last     map[ledger.Kind]map[string]int64 // kind → id → index of its latest leaf
 }
 
 func loadOthers(ctx context.Context, w Writes) (*others, error) {
 	o := &others{events: map[string]sandik.CaseEvent{}, seen: map[string]bool{},
-		users: map[string]ledger.Record{}, settings: map[string]ledger.Record{},
-		last: map[ledger.Kind]map[string]int64{ledger.KindUser: {}, ledger.KindThreshold: {}}}
+		users: map[string]ledger.Record{}, settings: map[string]ledger.Record{}, org: map[string]ledger.Record{},
+		last: map[ledger.Kind]map[string]int64{ledger.KindUser: {}, ledger.KindThreshold: {}, ledger.KindOrg: {}}}
 	events, err := w.CaseEvents(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read objection events: %w", err)
@@ -66,6 +71,9 @@ func loadOthers(ctx context.Context, w Writes) (*others, error) {
 	for _, st := range settings {
 		o.settings[st.Key] = ledger.SettingRecord(st)
 	}
+	if err := o.loadOrg(ctx, w); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
@@ -91,7 +99,7 @@ func (o *others) check(i int64, st sandik.LedgerRecord) (ledger.Record, string) 
 			return rec, fmt.Sprintf("objection event %s is not what the log recorded", st.ID)
 		}
 		return rec, ""
-	case ledger.KindUser, ledger.KindThreshold:
+	case ledger.KindUser, ledger.KindThreshold, ledger.KindOrg:
 		// Checked against the row once the last leaf of its id is known.
 		o.last[stored.Kind][st.ID] = i
 		return stored, ""
@@ -114,7 +122,7 @@ func (o *others) finish(stored []sandik.LedgerRecord) *Fault {
 		kind ledger.Kind
 		what string
 		rows map[string]ledger.Record
-	}{{ledger.KindUser, "user", o.users}, {ledger.KindThreshold, "setting", o.settings}} {
+	}{{ledger.KindUser, "user", o.users}, {ledger.KindThreshold, "setting", o.settings}, {ledger.KindOrg, "organisation record", o.org}} {
 		for id, want := range set.rows {
 			i, ok := o.last[set.kind][id]
 			if !ok {
@@ -144,4 +152,38 @@ func (o *others) finish(stored []sandik.LedgerRecord) *Fault {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+}
+
+// loadOrg recomputes the record of every row of the organisation.
+func (o *others) loadOrg(ctx context.Context, w Writes) error {
+	kinds, err := w.AddedPositionKinds(ctx)
+	if err != nil {
+		return fmt.Errorf("read kinds of position: %w", err)
+	}
+	units, err := w.Units(ctx)
+	if err != nil {
+		return fmt.Errorf("read units: %w", err)
+	}
+	people, err := w.People(ctx, sandik.PeopleFilter{})
+	if err != nil {
+		return fmt.Errorf("read people: %w", err)
+	}
+	terms, err := w.Positions(ctx, sandik.PositionFilter{})
+	if err != nil {
+		return fmt.Errorf("read positions: %w", err)
+	}
+	add := func(r ledger.Record) { o.org[r.ID] = r }
+	for _, k := range kinds {
+		add(ledger.PositionKindRecord(k))
+	}
+	for _, u := range units {
+		add(ledger.UnitRecord(u))
+	}
+	for _, p := range people {
+		add(ledger.PersonRecord(p))
+	}
+	for _, p := range terms {
+		add(ledger.PositionRecord(p))
+	}
+	return nil
 }

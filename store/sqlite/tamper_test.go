@@ -31,9 +31,25 @@ type txStore struct {
 	txWrites
 }
 
-// txWrites reads the objection events, users and settings in the
-// transaction.
+// txWrites reads the objection events, users, settings and the
+// organisation in the transaction.
 type txWrites struct{ db sqlstore.DB }
+
+func (w txWrites) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
+	return sqlstore.Org{DB: w.db}.AddedPositionKinds(ctx)
+}
+
+func (w txWrites) Units(ctx context.Context) ([]sandik.Unit, error) {
+	return sqlstore.Org{DB: w.db}.Units(ctx)
+}
+
+func (w txWrites) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error) {
+	return sqlstore.Org{DB: w.db}.People(ctx, f)
+}
+
+func (w txWrites) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error) {
+	return sqlstore.Org{DB: w.db}.Positions(ctx, f)
+}
 
 func (w txWrites) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
 	return sqlstore.CaseEvents(ctx, w.db, `SELECT payload FROM case_events ORDER BY case_id, version`)

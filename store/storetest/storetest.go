@@ -43,6 +43,7 @@ func Run(t *testing.T, o Opener) {
 		{"Objections", itirazTests},
 		{"Instances", instanceTests},
 		{"Ledger", ledgerTests},
+		{"Org", orgTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

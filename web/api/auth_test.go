@@ -64,6 +64,15 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/log/proof":                              allRoles,
 	"GET /api/v1/areas":                                  allRoles,
 	"GET /api/v1/areas/{code}":                           allRoles,
+	"GET /api/v1/units":                                  allRoles,
+	"POST /api/v1/units":                                 orgWriters,
+	"GET /api/v1/units/{code}":                           allRoles,
+	"GET /api/v1/people":                                 allRoles,
+	"POST /api/v1/people":                                orgWriters,
+	"GET /api/v1/people/{id}":                            allRoles,
+	"GET /api/v1/positions":                              allRoles,
+	"POST /api/v1/positions":                             orgWriters,
+	"POST /api/v1/positions/{id}/end":                    orgWriters,
 	"GET /api/v1/openapi.yaml":                           nil, // public
 	"GET /healthz":                                       nil,
 	"/":                                                  nil,
@@ -74,6 +83,7 @@ func TestAuthMatrix(t *testing.T) {
 	users := map[sandik.Role]string{sandik.RoleObserver: observer1, sandik.RoleVolunteer: volunteer, sandik.RoleCoordinator: coordinator,
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
+	orgFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -100,6 +110,9 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			if strings.Contains(p, "/cases") || strings.Contains(p, "/evidence/") {
 				path, body, header = caseRequest(fx, p)
+			}
+			if b, ok := orgRequest(p, user); ok {
+				body = b
 			}
 			switch {
 			case body != nil:

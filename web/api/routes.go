@@ -48,6 +48,16 @@ func (a *API) routes() {
 	handle("GET /api/v1/areas", user(a.listAreas), http.StatusOK)
 	handle("GET /api/v1/areas/{code}", user(a.getArea), http.StatusOK)
 
+	handle("GET /api/v1/units", user(a.listUnits), http.StatusOK)
+	handle("POST /api/v1/units", user(write(a.createUnit)), http.StatusCreated)
+	handle("GET /api/v1/units/{code}", user(a.getUnit), http.StatusOK)
+	handle("GET /api/v1/people", user(a.listPeople), http.StatusOK)
+	handle("POST /api/v1/people", user(write(a.createPerson)), http.StatusCreated)
+	handle("GET /api/v1/people/{id}", user(a.getPerson), http.StatusOK)
+	handle("GET /api/v1/positions", user(a.listPositions), http.StatusOK)
+	handle("POST /api/v1/positions", user(write(a.createPosition)), http.StatusCreated)
+	handle("POST /api/v1/positions/{id}/end", user(write(a.endPosition)), http.StatusOK)
+
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
 }

@@ -1,0 +1,89 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// The organisation's records are one kind, told apart by the prefix of
+// their id ("unit/34", "person/k-1", "kind/avukat", "position/g-9").
+// Units, people and kinds are written once; a term changes in place when
+// it ends, so, like a user, the latest leaf of each id must hash the row
+// as it stands.
+
+// Prefixes of the ids of the organisation's records.
+const (
+	OrgUnitPrefix     = "unit/"
+	OrgPersonPrefix   = "person/"
+	OrgKindPrefix     = "kind/"
+	OrgPositionPrefix = "position/"
+)
+
+// orgHash hashes length-prefixed fields after a tag naming the record
+// and its layout.
+type orgHash struct{ h hash.Hash }
+
+func newOrgHash(tag string) orgHash {
+	o := orgHash{sha256.New()}
+	o.field(tag)
+	return o
+}
+
+func (o orgHash) field(s string) {
+	o.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(s))))
+	o.h.Write([]byte(s))
+}
+
+func (o orgHash) record(id string) Record {
+	return Record{Kind: KindOrg, ID: id, ContentHash: [32]byte(o.h.Sum(nil))}
+}
+
+// UnitRecord is the leaf of a unit.
+func UnitRecord(u sandik.Unit) Record {
+	h := newOrgHash("unit/1")
+	for _, f := range []string{string(u.Code), string(u.Kind), u.Name, string(u.Parent), string(u.Area)} {
+		h.field(f)
+	}
+	return h.record(OrgUnitPrefix + string(u.Code))
+}
+
+// PersonRecord is the leaf of a person: the content hash only, so that
+// the log holds none of their data and an erased person leaves a hash
+// nothing can be read from.
+func PersonRecord(p sandik.Person) Record {
+	h := newOrgHash("person/1")
+	for _, f := range []string{string(p.ID), p.Name, p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent)} {
+		h.field(f)
+	}
+	h.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p.Phones))))
+	for _, ph := range p.Phones {
+		h.field(ph)
+	}
+	return h.record(OrgPersonPrefix + string(p.ID))
+}
+
+// PositionKindRecord is the leaf of a kind of position added.
+func PositionKindRecord(k sandik.PositionKind) Record {
+	h := newOrgHash("kind/1")
+	h.field(string(k.Code))
+	h.field(k.Name)
+	if k.OneHolder {
+		h.field("1")
+	} else {
+		h.field("0")
+	}
+	return h.record(OrgKindPrefix + string(k.Code))
+}
+
+// PositionRecord is the leaf of a term as it stands: a new one, or one
+// ended.
+func PositionRecord(p sandik.Position) Record {
+	h := newOrgHash("position/1")
+	for _, f := range []string{string(p.ID), string(p.Kind), string(p.Unit), string(p.Person), string(p.Start), string(p.End), string(p.Source), p.EndReason} {
+		h.field(f)
+	}
+	return h.record(OrgPositionPrefix + string(p.ID))
+}

@@ -1,0 +1,193 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// Org is the organisation's half of a store over a dialect's statements.
+// The statements are written once with ? placeholders; Rebind turns them
+// into the dialect's.
+type Org struct {
+	DB     DB
+	Rebind func(string) string
+}
+
+func (o Org) q(s string) string {
+	if o.Rebind == nil {
+		return s
+	}
+	return o.Rebind(s)
+}
+
+// Dollars rewrites ? placeholders as $1, $2, … (PostgreSQL's). The
+// organisation's statements hold no ? inside literals.
+func Dollars(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+const (
+	selectUnit     = `SELECT code, kind, name, COALESCE(parent, ''), area_code FROM org_units`
+	selectPerson   = `SELECT id, name, phones, email, home, note, purpose, consent FROM org_people`
+	selectPosition = `SELECT id, kind, unit, person, start_day, COALESCE(end_day, ''), source, end_reason FROM org_positions`
+)
+
+func scanUnit(row Row) (sandik.Unit, error) {
+	var u sandik.Unit
+	err := row.Scan(&u.Code, &u.Kind, &u.Name, &u.Parent, &u.Area)
+	return u, err
+}
+
+func scanPerson(row Row) (sandik.Person, error) {
+	var p sandik.Person
+	var phones string
+	err := row.Scan(&p.ID, &p.Name, &phones, &p.Email, &p.Home, &p.Note, &p.Purpose, &p.Consent)
+	if phones != "" {
+		p.Phones = strings.Split(phones, "\n")
+	}
+	return p, err
+}
+
+func scanPosition(row Row) (sandik.Position, error) {
+	var p sandik.Position
+	err := row.Scan(&p.ID, &p.Kind, &p.Unit, &p.Person, &p.Start, &p.End, &p.Source, &p.EndReason)
+	return p, err
+}
+
+func scanKind(row Row) (sandik.PositionKind, error) {
+	var k sandik.PositionKind
+	err := row.Scan(&k.Code, &k.Name, &k.OneHolder)
+	return k, err
+}
+
+// AddedPositionKinds implements sandik.OrgStore.
+func (o Org) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
+	return All(ctx, o.DB, "read kinds of position", scanKind, `SELECT code, name, one_holder FROM org_kinds ORDER BY code`)
+}
+
+// PositionKinds implements sandik.OrgStore.
+func (o Org) PositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
+	added, err := o.AddedPositionKinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all := append(sandik.DefaultPositionKinds(), added...)
+	slices.SortFunc(all, func(a, b sandik.PositionKind) int { return strings.Compare(string(a.Code), string(b.Code)) })
+	return all, nil
+}
+
+// Units implements sandik.OrgStore.
+func (o Org) Units(ctx context.Context) ([]sandik.Unit, error) {
+	return All(ctx, o.DB, "read units", scanUnit, selectUnit+` ORDER BY code`)
+}
+
+// Children implements sandik.OrgStore.
+func (o Org) Children(ctx context.Context, code sandik.UnitCode) ([]sandik.Unit, error) {
+	return All(ctx, o.DB, "read units under "+string(code), scanUnit, o.q(selectUnit+` WHERE parent = ? ORDER BY code`), string(code))
+}
+
+// Unit implements sandik.OrgStore.
+func (o Org) Unit(ctx context.Context, code sandik.UnitCode) (sandik.Unit, error) {
+	u, found, err := One(ctx, o.DB, "read unit "+string(code), scanUnit, o.q(selectUnit+` WHERE code = ?`), string(code))
+	if err == nil && !found {
+		err = sandik.Errorf(sandik.ENotFound, "no unit %q", code)
+	}
+	return u, err
+}
+
+// Person implements sandik.OrgStore.
+func (o Org) Person(ctx context.Context, id sandik.PersonID) (sandik.Person, error) {
+	p, found, err := One(ctx, o.DB, "read person "+string(id), scanPerson, o.q(selectPerson+` WHERE id = ?`), string(id))
+	if err == nil && !found {
+		err = sandik.Errorf(sandik.ENotFound, "no person %q", id)
+	}
+	return p, err
+}
+
+// People implements sandik.OrgStore.
+func (o Org) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error) {
+	var w where
+	w.eq("home", string(f.Home))
+	if len(f.IDs) > 0 {
+		args := make([]any, len(f.IDs))
+		for i, id := range f.IDs {
+			args[i] = string(id)
+		}
+		w.add("id IN ("+strings.Repeat("?, ", len(args)-1)+"?)", args...)
+	}
+	w.after("id", string(f.After))
+	return All(ctx, o.DB, "read people", scanPerson, o.q(selectPerson+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
+}
+
+// Position implements sandik.OrgStore.
+func (o Org) Position(ctx context.Context, id sandik.PositionID) (sandik.Position, error) {
+	p, found, err := One(ctx, o.DB, "read position "+string(id), scanPosition, o.q(selectPosition+` WHERE id = ?`), string(id))
+	if err == nil && !found {
+		err = sandik.Errorf(sandik.ENotFound, "no position %q", id)
+	}
+	return p, err
+}
+
+// Positions implements sandik.OrgStore.
+func (o Org) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error) {
+	var w where
+	w.eq("unit", string(f.Unit))
+	w.eq("kind", string(f.Kind))
+	w.eq("person", string(f.Person))
+	if f.At != "" {
+		w.add("start_day <= ? AND (end_day IS NULL OR end_day >= ?)", string(f.At), string(f.At))
+	}
+	w.after("id", string(f.After))
+	return All(ctx, o.DB, "read positions", scanPosition, o.q(selectPosition+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
+}
+
+// where builds the conditions of a filtered read.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) eq(col, v string) {
+	if v != "" {
+		w.add(col+" = ?", v)
+	}
+}
+
+func (w *where) after(col, v string) {
+	if v != "" {
+		w.add(col+" > ?", v)
+	}
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+func limit(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" LIMIT %d", n)
+}

@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
+)
+
+// org reads the organisation from the pool.
+func (s *Store) org() sqlstore.Org { return sqlstore.Org{DB: s.db, Rebind: sqlstore.Dollars} }
+
+// orgTx writes the organisation in tx. The table lock makes writers of
+// the organisation take turns, so that a holder checked is a holder
+// committed over; readers are not held up. It is taken before the log's
+// lock, which other writers take alone, so no two wait on each other.
+func orgTx(ctx context.Context, tx pgx.Tx) (sqlstore.OrgTx, error) {
+	if _, err := tx.Exec(ctx, `LOCK TABLE org_positions IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return sqlstore.OrgTx{}, fmt.Errorf("lock the organisation: %w", err)
+	}
+	return sqlstore.OrgTx{
+		Org: sqlstore.Org{DB: sqlstore.DB{Name: "postgres", Query: queryOn(tx)}, Rebind: sqlstore.Dollars},
+		Exec: func(ctx context.Context, query string, args ...any) error {
+			_, err := tx.Exec(ctx, query, args...)
+			return err
+		},
+		Unique: isUniqueViolation,
+	}, nil
+}
+
+// SaveOrg implements sandik.OrgStore.
+func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.Save(ctx, ch)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: save %d units, %d people, %d positions: %w", len(ch.Units), len(ch.People), len(ch.Positions), err)
+	}
+	return nil
+}
+
+// EndPosition implements sandik.OrgStore.
+func (s *Store) EndPosition(ctx context.Context, id sandik.PositionID, end sandik.Date, reason string) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.End(ctx, id, end, reason)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: end position %q: %w", id, err)
+	}
+	return nil
+}
+
+// PositionKinds implements sandik.OrgStore.
+func (s *Store) PositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
+	return s.org().PositionKinds(ctx)
+}
+
+// AddedPositionKinds implements sandik.OrgStore.
+func (s *Store) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
+	return s.org().AddedPositionKinds(ctx)
+}
+
+// Units implements sandik.OrgStore.
+func (s *Store) Units(ctx context.Context) ([]sandik.Unit, error) { return s.org().Units(ctx) }
+
+// Children implements sandik.OrgStore.
+func (s *Store) Children(ctx context.Context, code sandik.UnitCode) ([]sandik.Unit, error) {
+	return s.org().Children(ctx, code)
+}
+
+// Unit implements sandik.OrgStore.
+func (s *Store) Unit(ctx context.Context, code sandik.UnitCode) (sandik.Unit, error) {
+	return s.org().Unit(ctx, code)
+}
+
+// People implements sandik.OrgStore.
+func (s *Store) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error) {
+	return s.org().People(ctx, f)
+}
+
+// Person implements sandik.OrgStore.
+func (s *Store) Person(ctx context.Context, id sandik.PersonID) (sandik.Person, error) {
+	return s.org().Person(ctx, id)
+}
+
+// Position implements sandik.OrgStore.
+func (s *Store) Position(ctx context.Context, id sandik.PositionID) (sandik.Position, error) {
+	return s.org().Position(ctx, id)
+}
+
+// Positions implements sandik.OrgStore.
+func (s *Store) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error) {
+	return s.org().Positions(ctx, f)
+}

@@ -1,0 +1,88 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/sandik-dev/sandik/ledger"
+	"github.com/sandik-dev/sandik/ledger/audit"
+	"github.com/sandik-dev/sandik/store/storetest"
+)
+
+// TestTamperWithOrgIsDetected: units, people, kinds and terms are leaves;
+// an edit of any behind the store's back (a term reopened, a chair
+// handed to someone else, a phone number changed) is named by the audit
+// at the latest leaf of the record it breaks.
+func TestTamperWithOrgIsDetected(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "o.db")
+	s, err := Open(ctx, Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EndPosition(ctx, "g-2", "2025-03-31", "istifa"); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.LedgerRecords(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	leaf := func(id string) int64 {
+		last := int64(-1)
+		for _, r := range recs {
+			if ledger.Kind(r.Kind) == ledger.KindOrg && r.ID == id {
+				last = r.Index
+			}
+		}
+		if last < 0 {
+			t.Fatalf("no leaf for %q", id)
+		}
+		return last
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	end := int64(len(recs))
+	for _, c := range []struct {
+		what string
+		sql  string
+		want int64
+	}{
+		{"nothing", `SELECT 1`, -1},
+		{"an ended term reopened", `UPDATE org_positions SET end_day = NULL, end_reason = '' WHERE id = 'g-2'`, leaf("position/g-2")},
+		{"a chair handed over", `UPDATE org_positions SET person = 'k-3' WHERE id = 'g-1'`, leaf("position/g-1")},
+		{"a term deleted", `DELETE FROM org_positions WHERE id = 'g-6'`, leaf("position/g-6")},
+		{"a term inserted", `INSERT INTO org_positions SELECT 'g-9', kind, unit, person, start_day, end_day, source, end_reason FROM org_positions WHERE id = 'g-4'`, end},
+		{"a phone changed", `UPDATE org_people SET phones = '+905329999999' WHERE id = 'k-1'`, leaf("person/k-1")},
+		{"a consent day moved", `UPDATE org_people SET consent = '2018-01-01' WHERE id = 'k-3'`, leaf("person/k-3")},
+		{"a unit moved", `UPDATE org_units SET area_code = '35' WHERE code = '34'`, leaf("unit/34")},
+		{"a kind made many-holder", `UPDATE org_kinds SET one_holder = 0`, leaf("kind/basin_sozcusu")},
+	} {
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(c.sql); err != nil {
+			t.Fatalf("%s: %v", c.what, err)
+		}
+		err = audit.Run(ctx, newTxStore(tx), "", audit.Options{})
+		var f *audit.Fault
+		switch {
+		case c.want < 0 && err != nil:
+			t.Errorf("%s: %v", c.what, err)
+		case c.want >= 0 && (!errors.As(err, &f) || f.Index != c.want):
+			t.Errorf("%s: audit says %v, want a fault at record %d", c.what, err, c.want)
+		}
+		tx.Rollback()
+	}
+}
