@@ -18,7 +18,9 @@ type hashStore struct {
 	during func()
 }
 
-func storedHash(i int64) [32]byte { return sha256.Sum256(binary.BigEndian.AppendUint64(nil, uint64(i))) }
+func storedHash(i int64) [32]byte {
+	return sha256.Sum256(binary.BigEndian.AppendUint64(nil, uint64(i)))
+}
 
 func (s *hashStore) LedgerHashes(_ context.Context, idx []int64) ([][32]byte, error) {
 	s.reads++
@@ -53,7 +55,9 @@ func TestHashCacheKeepsItsTailWhenCommitsRace(t *testing.T) {
 	c.add(0, hashesFrom(0, tlog.StoredHashCount(100)))
 	// The round reads from the tail's end to the tree of 150 leaves;
 	// meanwhile a commit adds the hashes of leaves 100 to 120.
-	st.during = func() { c.add(tlog.StoredHashCount(100), hashesFrom(tlog.StoredHashCount(100), tlog.StoredHashCount(120))) }
+	st.during = func() {
+		c.add(tlog.StoredHashCount(100), hashesFrom(tlog.StoredHashCount(100), tlog.StoredHashCount(120)))
+	}
 	if err := c.grow(ctx, 100, 150); err != nil {
 		t.Fatal(err)
 	}
