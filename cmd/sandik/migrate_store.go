@@ -69,6 +69,7 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files, %d settings\n",
 		cli.DisplayDB(*from), cli.DisplayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files, m.settings)
+	fmt.Fprintf(e.Stdout, "copied the organisation: %d records (units, people, added position kinds, terms)\n", m.org)
 	races, err := verifyCopy(e.Ctx, src, dst, log)
 	if err != nil {
 		return fmt.Errorf("verify the copy: %w", err)
@@ -115,6 +116,7 @@ type migration struct {
 	areas, races, regs, users, subs int
 	events, files                   int // objection case events and evidence files
 	settings                        int
+	org                             int // units, people, added kinds and terms
 }
 
 func (m *migration) copy(ctx context.Context) error {
@@ -152,6 +154,9 @@ func (m *migration) copy(ctx context.Context) error {
 	}
 	if err := m.copySettings(ctx); err != nil {
 		return fmt.Errorf("settings: %w", err)
+	}
+	if err := m.copyOrg(ctx); err != nil {
+		return fmt.Errorf("organisation: %w", err)
 	}
 	for after := int64(0); ; {
 		page, err := m.src.Since(ctx, after, migrateStorePage)
@@ -199,6 +204,17 @@ func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, 
 	if !reflect.DeepEqual(ra.Areas, rb.Areas) || !reflect.DeepEqual(ra.Races, rb.Races) ||
 		!reflect.DeepEqual(ra.Registrations, rb.Registrations) || len(ra.Elections) != len(rb.Elections) {
 		return 0, errors.New("the registries differ")
+	}
+	oa, err := orgOf(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	ob, err := orgOf(ctx, b)
+	if err != nil {
+		return 0, err
+	}
+	if !reflect.DeepEqual(oa, ob) {
+		return 0, errors.New("the organisations differ")
 	}
 	ua, err := a.Users(ctx)
 	if err != nil {
@@ -381,4 +397,62 @@ func sameSettings(ctx context.Context, a, b sandik.SettingStore) error {
 		}
 	}
 	return nil
+}
+
+// copyOrg copies the organisation in one change, so that the copy holds
+// it whole or not at all: the kinds added, the units, the people and
+// every term, ended ones included.
+func (m *migration) copyOrg(ctx context.Context) error {
+	var c sandik.OrgChange
+	var err error
+	if c.Kinds, err = m.src.AddedPositionKinds(ctx); err != nil {
+		return err
+	}
+	if c.Units, err = m.src.Units(ctx); err != nil {
+		return err
+	}
+	for f := (sandik.PeopleFilter{Limit: migrateStorePage}); ; {
+		page, err := m.src.People(ctx, f)
+		if err != nil {
+			return err
+		}
+		c.People = append(c.People, page...)
+		if len(page) < f.Limit {
+			break
+		}
+		f.After = page[len(page)-1].ID
+	}
+	for f := (sandik.PositionFilter{Limit: migrateStorePage}); ; {
+		page, err := m.src.Positions(ctx, f)
+		if err != nil {
+			return err
+		}
+		c.Positions = append(c.Positions, page...)
+		if len(page) < f.Limit {
+			break
+		}
+		f.After = page[len(page)-1].ID
+	}
+	m.org = len(c.Kinds) + len(c.Units) + len(c.People) + len(c.Positions)
+	if m.org == 0 {
+		return nil
+	}
+	return m.dst.SaveOrg(ctx, c)
+}
+
+// orgOf reads a store's whole organisation, for comparing two.
+func orgOf(ctx context.Context, s sandik.Store) (sandik.OrgChange, error) {
+	var c sandik.OrgChange
+	var err error
+	if c.Kinds, err = s.PositionKinds(ctx); err != nil {
+		return c, err
+	}
+	if c.Units, err = s.Units(ctx); err != nil {
+		return c, err
+	}
+	if c.People, err = s.People(ctx, sandik.PeopleFilter{}); err != nil {
+		return c, err
+	}
+	c.Positions, err = s.Positions(ctx, sandik.PositionFilter{})
+	return c, err
 }
