@@ -102,7 +102,7 @@ func Localize(lang msg.Lang, err error) error {
 		return err
 	}
 	out := &sandik.Error{Code: code, Message: sandik.MessageOf(err)}
-	if key := "error." + string(code); msg.Has(key) {
+	if key := "refusal." + string(code); msg.Has(key) {
 		out.Message = msg.T(lang, key)
 	}
 	for _, p := range sandik.ProblemsOf(err) {

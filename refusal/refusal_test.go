@@ -86,7 +86,7 @@ func TestLocalizeKeepsTheContract(t *testing.T) {
 		{Field: "votes", Rule: sandik.RuleChoicesSum, Message: "votes per choice add up to 6, but valid total is 5", Want: &w, Got: &g},
 		{Field: "box", Rule: sandik.RuleUnknownBox, Message: `box "x" does not exist`}})
 	out := Localize(msg.TR, in)
-	if sandik.CodeOf(out) != sandik.EInvalid || sandik.MessageOf(out) != msg.T(msg.TR, "error.invalid") {
+	if sandik.CodeOf(out) != sandik.EInvalid || sandik.MessageOf(out) != msg.T(msg.TR, "refusal.invalid") {
 		t.Fatalf("localized: %v", out)
 	}
 	ps := sandik.ProblemsOf(out)

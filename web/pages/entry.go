@@ -24,6 +24,9 @@ type entryPageView struct {
 	Help        string      // message key of the line above the form
 	Open        bool        // the user has a race to enter
 	FieldLabels map[string]string
+	// Picks are the first race's own boxes, drawn with the page as the
+	// script would draw them, so that nothing below moves when it runs.
+	Picks []boxHit
 }
 
 type entryRace struct {
@@ -126,6 +129,9 @@ func (p *Pages) entryPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 		"registered": "registered", "voted_by_law": "voted_by_law", "voted": "voted",
 		"valid_without_objection": "valid_without", "valid_upon_objection": "valid_upon",
 		"valid_total": "valid_total", "invalid_total": "invalid_total"}}
+	if len(races) > 0 {
+		v.Picks = races[0].Assigned
+	}
 	texts, err := json.Marshal(formTexts(v.L))
 	if err != nil {
 		return err
