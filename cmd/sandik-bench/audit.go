@@ -9,6 +9,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/sandik-dev/sandik/demo"
 
 	"github.com/sandik-dev/sandik/cmd/internal/chromium"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
@@ -71,7 +74,7 @@ func cmdAudit(e *cli.Env, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	n, err := night.Start(e.Ctx, tmp, night.Options{Scale: *scale, Seed: *seed, Stderr: e.Stderr})
+	n, err := night.Start(e.Ctx, tmp, night.Options{Scale: *scale, Seed: *seed, Stderr: e.Stderr, Day: demo.LiveDay(time.Now())})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sandik-dev/sandik/demo"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/sandik-dev/sandik/cmd/internal/chromium"
@@ -53,7 +55,7 @@ func cmdScreenshots(e *cli.Env, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	n, err := night.Start(e.Ctx, tmp, night.Options{Scale: *scale, Seed: *seed, Stderr: e.Stderr})
+	n, err := night.Start(e.Ctx, tmp, night.Options{Scale: *scale, Seed: *seed, Stderr: e.Stderr, Day: demo.LiveDay(time.Now())})
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,9 @@ type Options struct {
 	Scale  float64 // share of İstanbul's boxes, 0 < Scale ≤ 1
 	Seed   int64
 	Stderr io.Writer // the server's warnings; discarded when nil
+	// Day is the election day; zero keeps the demo's own (2019). Pages
+	// shown to people use demo.LiveDay(now), so that deadlines are live.
+	Day time.Time
 }
 
 // Start builds the night in dir, replays it against its own server over
@@ -82,7 +85,7 @@ func Start(ctx context.Context, dir string, o Options) (*Night, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg, err := demo.Istanbul(demo.Options{Scale: o.Scale, Seed: o.Seed})
+	reg, err := demo.Istanbul(demo.Options{Scale: o.Scale, Seed: o.Seed, Day: o.Day})
 	if err != nil {
 		return nil, err
 	}
