@@ -66,6 +66,7 @@ type Store struct {
 	// and SaveUsers go through saveUsers.
 	logReads
 	ledgerReads
+	orgReads // Units, People, Positions…: the organisation's reads
 	userWrites
 
 	writer   *writer
@@ -124,6 +125,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	s.userWrites = sqlstore.NewUserWrites("postgres", s.saveUsers)
 	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
 	s.ledgerReads = sqlstore.NewLedgerReads(s.db, s.exec, ledgerQueries)
+	s.orgReads = sqlstore.NewOrg(s.db, sqlstore.Dollars)
 	s.close = sync.OnceValue(s.shutdown)
 	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&s.schema); err != nil {
 		return fail(err)

@@ -11,13 +11,12 @@ import (
 )
 
 // org reads the organisation from the pool of readers.
-func (s *Store) org() sqlstore.Org { return sqlstore.Org{DB: s.db} }
 
 // orgTx writes the organisation on the writer's connection, whose queue
 // makes every check and write one at a time.
 func orgTx(c *sql.Conn) sqlstore.OrgTx {
 	return sqlstore.OrgTx{
-		Org: sqlstore.Org{DB: sqlstore.DB{Name: "sqlite", Query: queryOn(c)}},
+		Org: sqlstore.NewOrg(sqlstore.DB{Name: "sqlite", Query: queryOn(c)}, nil),
 		Exec: func(ctx context.Context, query string, args ...any) error {
 			_, err := c.ExecContext(ctx, query, args...)
 			return err
@@ -48,45 +47,5 @@ func (s *Store) EndPosition(ctx context.Context, id sandik.PositionID, end sandi
 	return nil
 }
 
-// PositionKinds implements sandik.OrgStore.
-func (s *Store) PositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
-	return s.org().PositionKinds(ctx)
-}
-
-// AddedPositionKinds implements sandik.OrgStore.
-func (s *Store) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
-	return s.org().AddedPositionKinds(ctx)
-}
-
-// Units implements sandik.OrgStore.
-func (s *Store) Units(ctx context.Context) ([]sandik.Unit, error) { return s.org().Units(ctx) }
-
-// Children implements sandik.OrgStore.
-func (s *Store) Children(ctx context.Context, code sandik.UnitCode) ([]sandik.Unit, error) {
-	return s.org().Children(ctx, code)
-}
-
-// Unit implements sandik.OrgStore.
-func (s *Store) Unit(ctx context.Context, code sandik.UnitCode) (sandik.Unit, error) {
-	return s.org().Unit(ctx, code)
-}
-
-// People implements sandik.OrgStore.
-func (s *Store) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error) {
-	return s.org().People(ctx, f)
-}
-
-// Person implements sandik.OrgStore.
-func (s *Store) Person(ctx context.Context, id sandik.PersonID) (sandik.Person, error) {
-	return s.org().Person(ctx, id)
-}
-
-// Position implements sandik.OrgStore.
-func (s *Store) Position(ctx context.Context, id sandik.PositionID) (sandik.Position, error) {
-	return s.org().Position(ctx, id)
-}
-
-// Positions implements sandik.OrgStore.
-func (s *Store) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error) {
-	return s.org().Positions(ctx, f)
-}
+// orgReads are the organisation's reads of sandik.OrgStore.
+type orgReads = sqlstore.Org

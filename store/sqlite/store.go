@@ -72,6 +72,7 @@ type Store struct {
 	db          sqlstore.DB // reads from it
 	logReads                // Since, Submission…: packed copies, through query
 	ledgerReads             // LedgerSize, LedgerRecords…
+	orgReads                // Units, People, Positions…: the organisation's reads
 
 	writer     *writer
 	queue      *commitq.Queue[work]
@@ -154,6 +155,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	s.db = sqlstore.DB{Name: "sqlite", Query: queryOn(s.read)}
 	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
 	s.ledgerReads = sqlstore.NewLedgerReads(s.db, s.exec, ledgerQueries)
+	s.orgReads = sqlstore.NewOrg(s.db, nil)
 	s.read.SetMaxOpenConns(opt.Readers)
 	s.read.SetMaxIdleConns(opt.Readers)
 	if err := s.read.PingContext(ctx); err != nil {

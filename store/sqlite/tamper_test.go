@@ -36,19 +36,19 @@ type txStore struct {
 type txWrites struct{ db sqlstore.DB }
 
 func (w txWrites) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
-	return sqlstore.Org{DB: w.db}.AddedPositionKinds(ctx)
+	return sqlstore.NewOrg(w.db, nil).AddedPositionKinds(ctx)
 }
 
 func (w txWrites) Units(ctx context.Context) ([]sandik.Unit, error) {
-	return sqlstore.Org{DB: w.db}.Units(ctx)
+	return sqlstore.NewOrg(w.db, nil).Units(ctx)
 }
 
 func (w txWrites) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error) {
-	return sqlstore.Org{DB: w.db}.People(ctx, f)
+	return sqlstore.NewOrg(w.db, nil).People(ctx, f)
 }
 
 func (w txWrites) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error) {
-	return sqlstore.Org{DB: w.db}.Positions(ctx, f)
+	return sqlstore.NewOrg(w.db, nil).Positions(ctx, f)
 }
 
 func (w txWrites) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {

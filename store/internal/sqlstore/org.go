@@ -9,19 +9,24 @@ import (
 	"github.com/sandik-dev/sandik"
 )
 
-// Org is the organisation's half of a store over a dialect's statements.
-// The statements are written once with ? placeholders; Rebind turns them
+// Org is the organisation's half of a store over a dialect's statements:
+// the reads of sandik.OrgStore, which a store gets by embedding it. The
+// statements are written once with ? placeholders; rebind turns them
 // into the dialect's.
 type Org struct {
-	DB     DB
-	Rebind func(string) string
+	db     DB
+	rebind func(string) string
 }
 
+// NewOrg reads the organisation through db; rebind (nil for none) turns
+// ? placeholders into the dialect's.
+func NewOrg(db DB, rebind func(string) string) Org { return Org{db: db, rebind: rebind} }
+
 func (o Org) q(s string) string {
-	if o.Rebind == nil {
+	if o.rebind == nil {
 		return s
 	}
-	return o.Rebind(s)
+	return o.rebind(s)
 }
 
 // Dollars rewrites ? placeholders as $1, $2, … (PostgreSQL's). The
@@ -76,7 +81,7 @@ func scanKind(row Row) (sandik.PositionKind, error) {
 
 // AddedPositionKinds implements sandik.OrgStore.
 func (o Org) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
-	return All(ctx, o.DB, "read kinds of position", scanKind, `SELECT code, name, one_holder FROM org_kinds ORDER BY code`)
+	return All(ctx, o.db, "read kinds of position", scanKind, `SELECT code, name, one_holder FROM org_kinds ORDER BY code`)
 }
 
 // PositionKinds implements sandik.OrgStore.
@@ -92,17 +97,17 @@ func (o Org) PositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
 
 // Units implements sandik.OrgStore.
 func (o Org) Units(ctx context.Context) ([]sandik.Unit, error) {
-	return All(ctx, o.DB, "read units", scanUnit, selectUnit+` ORDER BY code`)
+	return All(ctx, o.db, "read units", scanUnit, selectUnit+` ORDER BY code`)
 }
 
 // Children implements sandik.OrgStore.
 func (o Org) Children(ctx context.Context, code sandik.UnitCode) ([]sandik.Unit, error) {
-	return All(ctx, o.DB, "read units under "+string(code), scanUnit, o.q(selectUnit+` WHERE parent = ? ORDER BY code`), string(code))
+	return All(ctx, o.db, "read units under "+string(code), scanUnit, o.q(selectUnit+` WHERE parent = ? ORDER BY code`), string(code))
 }
 
 // Unit implements sandik.OrgStore.
 func (o Org) Unit(ctx context.Context, code sandik.UnitCode) (sandik.Unit, error) {
-	u, found, err := One(ctx, o.DB, "read unit "+string(code), scanUnit, o.q(selectUnit+` WHERE code = ?`), string(code))
+	u, found, err := One(ctx, o.db, "read unit "+string(code), scanUnit, o.q(selectUnit+` WHERE code = ?`), string(code))
 	if err == nil && !found {
 		err = sandik.Errorf(sandik.ENotFound, "no unit %q", code)
 	}
@@ -111,7 +116,7 @@ func (o Org) Unit(ctx context.Context, code sandik.UnitCode) (sandik.Unit, error
 
 // Person implements sandik.OrgStore.
 func (o Org) Person(ctx context.Context, id sandik.PersonID) (sandik.Person, error) {
-	p, found, err := One(ctx, o.DB, "read person "+string(id), scanPerson, o.q(selectPerson+` WHERE id = ?`), string(id))
+	p, found, err := One(ctx, o.db, "read person "+string(id), scanPerson, o.q(selectPerson+` WHERE id = ?`), string(id))
 	if err == nil && !found {
 		err = sandik.Errorf(sandik.ENotFound, "no person %q", id)
 	}
@@ -130,12 +135,12 @@ func (o Org) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person
 		w.add("id IN ("+strings.Repeat("?, ", len(args)-1)+"?)", args...)
 	}
 	w.after("id", string(f.After))
-	return All(ctx, o.DB, "read people", scanPerson, o.q(selectPerson+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
+	return All(ctx, o.db, "read people", scanPerson, o.q(selectPerson+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
 }
 
 // Position implements sandik.OrgStore.
 func (o Org) Position(ctx context.Context, id sandik.PositionID) (sandik.Position, error) {
-	p, found, err := One(ctx, o.DB, "read position "+string(id), scanPosition, o.q(selectPosition+` WHERE id = ?`), string(id))
+	p, found, err := One(ctx, o.db, "read position "+string(id), scanPosition, o.q(selectPosition+` WHERE id = ?`), string(id))
 	if err == nil && !found {
 		err = sandik.Errorf(sandik.ENotFound, "no position %q", id)
 	}
@@ -152,7 +157,7 @@ func (o Org) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.P
 		w.add("start_day <= ? AND (end_day IS NULL OR end_day >= ?)", string(f.At), string(f.At))
 	}
 	w.after("id", string(f.After))
-	return All(ctx, o.DB, "read positions", scanPosition, o.q(selectPosition+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
+	return All(ctx, o.db, "read positions", scanPosition, o.q(selectPosition+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
 }
 
 // where builds the conditions of a filtered read.

@@ -191,7 +191,7 @@ func (t OrgTx) exists(ctx context.Context, known map[string]bool, table, col, ke
 	if known[key] {
 		return nil
 	}
-	_, found, err := One(ctx, t.DB, "look up "+what+" "+key, scanString, t.q(`SELECT `+col+` FROM `+table+` WHERE `+col+` = ?`), key)
+	_, found, err := One(ctx, t.db, "look up "+what+" "+key, scanString, t.q(`SELECT `+col+` FROM `+table+` WHERE `+col+` = ?`), key)
 	if err == nil && !found {
 		err = invalidField(field, "no %s %q", what, key)
 	}
@@ -209,7 +209,7 @@ func (t OrgTx) free(ctx context.Context, field string, p sandik.Position, names 
 	if last == "" {
 		last = "9999-12-31"
 	}
-	held, found, err := One(ctx, t.DB, "look up holders of "+string(p.Kind)+" in "+string(p.Unit), scanPosition,
+	held, found, err := One(ctx, t.db, "look up holders of "+string(p.Kind)+" in "+string(p.Unit), scanPosition,
 		t.q(selectPosition+` WHERE unit = ? AND kind = ? AND start_day <= ? AND (end_day IS NULL OR end_day >= ?) ORDER BY start_day LIMIT 1`),
 		string(p.Unit), string(p.Kind), string(last), string(p.Start))
 	if err != nil || !found {
