@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/broker"
@@ -257,9 +259,17 @@ func (p *Pages) decide(w http.ResponseWriter, r *http.Request, u sandik.User) er
 	in := inputOf(chosen, d.Race)
 	in.ID = sandik.SubmissionID(r.PostFormValue("id"))
 	in.Reason = strings.TrimSpace(r.PostFormValue("reason"))
-	if _, err := p.c.Adjudicate(r.Context(), u, in); err != nil {
+	rec, err := p.c.Adjudicate(r.Context(), u, in)
+	if err != nil {
 		return err
 	}
+	// The page it goes back to is drawn from the tally: wait (briefly)
+	// until the tally holds the decision, so that the queue no longer
+	// lists the box just decided. Past the wait the page still comes,
+	// and its live stream brings the change.
+	wctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	_ = p.c.WaitFor(wctx, rec.Seq)
+	cancel()
 	back := localPath(r.PostFormValue("back"))
 	sep := "?"
 	if strings.Contains(back, "?") {

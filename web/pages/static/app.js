@@ -372,6 +372,7 @@
         try {
           const res = await fetch("/entry/boxes?race=" + encodeURIComponent(raceSel.value) + "&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } });
           const data = await res.json();
+          if (boxIn.value.trim() !== q) return; // typed on since: a newer search answers
           for (const h of data.boxes) known[h.code] = known[h.code] || h;
           list.replaceChildren(...data.boxes.map(h => { const o = document.createElement("option"); o.value = h.code; o.label = h.label; o.textContent = h.label; return o; }));
           // The browser's own list matches letters exactly; the answers
@@ -382,7 +383,9 @@
           hitsEl.replaceChildren(...(exact ? [] : data.boxes.filter(h => !own.has(h.code)).map(pickButton)));
           if (!exact && data.boxes.length === 0) { const p = document.createElement("p"); p.className = "help"; p.textContent = tx("form.nohit"); hitsEl.append(p); }
           hitsEl.hidden = !!exact;
-          boxMsg.textContent = exact ? exact.label : "";
+          // An answer that comes late must not wipe what a refusal said
+          // of the box meanwhile.
+          if (boxIn.getAttribute("aria-invalid") !== "true") boxMsg.textContent = exact ? exact.label : "";
         } catch (e) { /* offline: the code typed is sent as is */ }
       }, 200);
     });
