@@ -11,6 +11,7 @@ var reviewMessages = map[string][2]string{
 	"queue.filter":       {"Süz", "Filter"},
 	"queue.range":        {"%s–%s arası gösteriliyor, toplam %s çelişki", "Showing %s–%s of %s conflicts"},
 	"queue.pages":        {"Kuyruğun sayfaları", "Pages of the queue"},
+	"queue.pages.end":    {"Kuyruğun sayfaları, sayfa sonu", "Pages of the queue, end of page"},
 	"queue.page":         {"Sayfa %s / %s", "Page %s of %s"},
 	"queue.prev":         {"‹ Önceki sayfa", "‹ Previous page"},
 	"queue.next":         {"Sonraki sayfa ›", "Next page ›"},
