@@ -500,25 +500,31 @@
     used.set(n, k);
     return k > 1 ? n + " (" + k + ")" : n;
   }
-  function fit(box) {
-    const scrolls = box.scrollWidth > box.clientWidth + 1;
-    if (scrolls && !box.hasAttribute("tabindex")) {
-      box.tabIndex = 0;
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", name(box));
-      box.dataset.scrollFocus = "1";
-    } else if (!scrolls && box.dataset.scrollFocus) {
-      box.removeAttribute("tabindex");
-      box.removeAttribute("role");
-      box.removeAttribute("aria-label");
-      delete box.dataset.scrollFocus;
-    }
+  // Every box is measured before any is changed: measuring one after
+  // another was changed would lay the whole page out again each time
+  // (fifty cases of the conflict queue cost a slow phone a third of a
+  // second).
+  function fit(boxes) {
+    const scrolls = boxes.map((box) => box.scrollWidth > box.clientWidth + 1);
+    boxes.forEach((box, i) => {
+      if (scrolls[i] && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", name(box));
+        box.dataset.scrollFocus = "1";
+      } else if (!scrolls[i] && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrollFocus;
+      }
+    });
   }
   document.addEventListener("DOMContentLoaded", () => {
-    const boxes = document.querySelectorAll(".scroll");
-    boxes.forEach(fit);
+    const boxes = Array.from(document.querySelectorAll(".scroll"));
+    fit(boxes);
     if (window.ResizeObserver) {
-      const ro = new ResizeObserver((entries) => entries.forEach((e) => fit(e.target.closest(".scroll") || e.target)));
+      const ro = new ResizeObserver((entries) => fit(Array.from(new Set(entries.map((e) => e.target.closest(".scroll") || e.target)))));
       boxes.forEach((b) => { ro.observe(b); if (b.firstElementChild) ro.observe(b.firstElementChild); });
     }
   });
