@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
@@ -165,6 +167,18 @@ func TestOpenAPI(t *testing.T) {
 	r := e.Do("GET", "/api/v1/openapi.yaml", "", nil)
 	if r.Status != http.StatusOK || !strings.HasPrefix(string(r.Body), "openapi: 3.1") || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/yaml") {
 		t.Fatalf("openapi: %d %s %.40s", r.Status, r.Header.Get("Content-Type"), r.Body)
+	}
+	// The file is YAML a client generator can read: a misplaced line once
+	// left it unreadable while every route was still named in it.
+	var doc struct {
+		OpenAPI string         `yaml:"openapi"`
+		Paths   map[string]any `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(r.Body, &doc); err != nil {
+		t.Fatalf("openapi.yaml is not valid YAML: %v", err)
+	}
+	if doc.OpenAPI == "" || len(doc.Paths) == 0 {
+		t.Fatalf("openapi.yaml parsed to %q with %d paths", doc.OpenAPI, len(doc.Paths))
 	}
 	// Every route is documented, with its method.
 	spec := string(r.Body)
