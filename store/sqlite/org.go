@@ -22,6 +22,17 @@ func orgTx(c *sql.Conn) sqlstore.OrgTx {
 			return err
 		},
 		Unique: isUniqueViolation,
+		Prepare: func(ctx context.Context, query string) (func(args ...any) error, func(), error) {
+			st, err := c.PrepareContext(ctx, query)
+			if err != nil {
+				return nil, nil, err
+			}
+			exec := func(args ...any) error {
+				_, err := st.ExecContext(ctx, args...)
+				return err
+			}
+			return exec, func() { st.Close() }, nil
+		},
 	}
 }
 

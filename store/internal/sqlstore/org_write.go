@@ -18,6 +18,11 @@ type OrgTx struct {
 	Org
 	Exec   Exec
 	Unique func(error) bool // reports a unique key violated
+	// Prepare, when set, readies query once for many executions; bulk
+	// inserts then go a row per execution of it. SQLite sets it: a
+	// statement of many rows costs it a statement journal, a prepared
+	// one-row statement neither that nor parsing again.
+	Prepare func(ctx context.Context, query string) (exec func(args ...any) error, done func(), err error)
 }
 
 // Save writes c and returns a leaf for every record written.
@@ -58,23 +63,28 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 	}
 	people := make(map[string]bool, len(c.People))
 	names := make(map[sandik.PersonID]string, len(c.People))
+	personRows := make([][]any, len(c.People))
 	for i, p := range c.People {
-		field := fmt.Sprintf("people[%d]", i)
-		if err := t.exists(ctx, units, "org_units", "code", string(p.Home), field+".home", "unit"); err != nil {
-			return nil, err
-		}
-		err := t.Exec(ctx, t.q(`INSERT INTO org_people (id, name, phones, email, home, note, purpose, consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent))
-		if t.Unique(err) {
-			return nil, fmt.Errorf("%w: %w", conflict(field+".id", "person %q exists already", p.ID), err)
-		}
-		if err != nil {
+		if err := t.exists(ctx, units, "org_units", "code", string(p.Home), fmt.Sprintf("people[%d].home", i), "unit"); err != nil {
 			return nil, err
 		}
 		names[p.ID] = p.Name
 		people[string(p.ID)] = true
+		personRows[i] = []any{string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent)}
 		recs = append(recs, ledger.PersonRecord(p))
 	}
+	if err := t.insertNew(ctx, "org_people", "id", "people", "person", personRows,
+		[]string{"id", "name", "phones", "email", "home", "note", "purpose", "consent"}); err != nil {
+		return nil, err
+	}
+	// Units of this change have no stored terms; units holds stored ones
+	// too once looked up.
+	newUnits := make(map[string]bool, len(c.Units))
+	for _, u := range c.Units {
+		newUnits[string(u.Code)] = true
+	}
+	seats := make(map[seat][]sandik.Position)
+	positionRows := make([][]any, len(c.Positions))
 	for i, p := range c.Positions {
 		field := fmt.Sprintf("positions[%d]", i)
 		one, known := oneHolder[p.Kind]
@@ -89,7 +99,7 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 			return nil, err
 		}
 		if one {
-			if err := t.free(ctx, field, p, names); err != nil {
+			if err := t.free(ctx, field, p, seats, newUnits, names); err != nil {
 				return nil, err
 			}
 		}
@@ -97,15 +107,12 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		if p.End != "" {
 			end = string(p.End)
 		}
-		err := t.Exec(ctx, t.q(`INSERT INTO org_positions (id, kind, unit, person, start_day, end_day, source, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			string(p.ID), string(p.Kind), string(p.Unit), string(p.Person), string(p.Start), end, string(p.Source), p.EndReason)
-		if t.Unique(err) {
-			return nil, fmt.Errorf("%w: %w", conflict(field+".id", "position %q exists already", p.ID), err)
-		}
-		if err != nil {
-			return nil, err
-		}
+		positionRows[i] = []any{string(p.ID), string(p.Kind), string(p.Unit), string(p.Person), string(p.Start), end, string(p.Source), p.EndReason}
 		recs = append(recs, ledger.PositionRecord(p))
+	}
+	if err := t.insertNew(ctx, "org_positions", "id", "positions", "position", positionRows,
+		[]string{"id", "kind", "unit", "person", "start_day", "end_day", "source", "end_reason"}); err != nil {
+		return nil, err
 	}
 	return recs, nil
 }
@@ -166,21 +173,27 @@ func (t OrgTx) saveUnits(ctx context.Context, units []sandik.Unit) ([]ledger.Rec
 		}
 	}
 	recs := make([]ledger.Record, 0, len(units))
-	for _, i := range order {
+	rows := make([][]any, len(order))
+	for j, i := range order {
 		u := units[i]
 		var parent any
 		if u.Parent != "" {
 			parent = string(u.Parent)
 		}
-		err := t.Exec(ctx, t.q(`INSERT INTO org_units (code, kind, name, parent, area_code) VALUES (?, ?, ?, ?, ?)`),
-			string(u.Code), string(u.Kind), u.Name, parent, string(u.Area))
-		if t.Unique(err) {
-			return nil, fmt.Errorf("%w: %w", conflict(fmt.Sprintf("units[%d].code", i), "unit %q exists already", u.Code), err)
-		}
-		if err != nil {
-			return nil, err
-		}
+		rows[j] = []any{string(u.Code), string(u.Kind), u.Name, parent, string(u.Area)}
 		recs = append(recs, ledger.UnitRecord(u))
+	}
+	// Rows go in parents first, as placed; a taken code is named by its
+	// place in the change as given.
+	given := make([][]any, len(units))
+	for j, i := range order {
+		given[i] = rows[j]
+	}
+	if err := t.refuseTaken(ctx, "org_units", "code", "units", "unit", given); err != nil {
+		return nil, err
+	}
+	if err := t.insertRows(ctx, "org_units", []string{"code", "kind", "name", "parent", "area_code"}, rows); err != nil {
+		return nil, err
 	}
 	return recs, nil
 }
@@ -201,19 +214,37 @@ func (t OrgTx) exists(ctx context.Context, known map[string]bool, table, col, ke
 	return err
 }
 
-// free fails with EConflict naming the holder when a stored term of p's
-// one-holder kind and unit shares a day with p. Terms of this change are
-// stored before the next is checked, so they count too.
-func (t OrgTx) free(ctx context.Context, field string, p sandik.Position, names map[sandik.PersonID]string) error {
-	last := p.End
-	if last == "" {
-		last = "9999-12-31"
+// seat is a kind of position in a unit, the place a one-holder term
+// holds.
+type seat struct {
+	unit sandik.UnitCode
+	kind sandik.KindCode
+}
+
+// free fails with EConflict naming the holder when a term of p's
+// one-holder kind and unit shares a day with p: a stored one, or one
+// given before p in this change. seats keeps the terms known per seat,
+// read from the store once (never for a unit of this change, which has
+// none stored) and grown by each term checked.
+func (t OrgTx) free(ctx context.Context, field string, p sandik.Position, seats map[seat][]sandik.Position, newUnits map[string]bool, names map[sandik.PersonID]string) error {
+	s := seat{p.Unit, p.Kind}
+	terms, read := seats[s]
+	if !read && !newUnits[string(p.Unit)] {
+		stored, err := t.Positions(ctx, sandik.PositionFilter{Unit: p.Unit, Kind: p.Kind})
+		if err != nil {
+			return err
+		}
+		terms = stored
 	}
-	held, found, err := One(ctx, t.db, "look up holders of "+string(p.Kind)+" in "+string(p.Unit), scanPosition,
-		t.q(selectPosition+` WHERE unit = ? AND kind = ? AND start_day <= ? AND (end_day IS NULL OR end_day >= ?) ORDER BY start_day LIMIT 1`),
-		string(p.Unit), string(p.Kind), string(last), string(p.Start))
-	if err != nil || !found {
-		return err
+	var held *sandik.Position
+	for i := range terms {
+		if terms[i].Overlaps(p) && (held == nil || terms[i].Start < held.Start) {
+			held = &terms[i]
+		}
+	}
+	if held == nil {
+		seats[s] = append(terms, p)
+		return nil
 	}
 	name, ok := names[held.Person]
 	if !ok {
@@ -223,7 +254,103 @@ func (t OrgTx) free(ctx context.Context, field string, p sandik.Position, names 
 		}
 		name = holder.Name
 	}
-	return sandik.HeldBy(field+".start", p, held, name)
+	return sandik.HeldBy(field+".start", p, *held, name)
+}
+
+// rowsPerInsert bounds the rows of one INSERT: a statement per row spent
+// most of a national import parsing the same SQL again (a million
+// people), and 500 rows of 8 columns stay far below either dialect's
+// limit on parameters.
+const rowsPerInsert = 500
+
+// insertRows inserts rows (each a value per column of cols) in
+// statements of up to rowsPerInsert rows.
+func (t OrgTx) insertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	if t.Prepare != nil && len(rows) > 1 {
+		exec, done, err := t.Prepare(ctx, t.q(head+one))
+		if err != nil {
+			return fmt.Errorf("prepare the insert into %s: %w", table, err)
+		}
+		defer done()
+		for _, r := range rows {
+			if err := exec(r...); err != nil {
+				return fmt.Errorf("insert into %s: %w", table, err)
+			}
+		}
+		return nil
+	}
+	var full string
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerInsert)
+		var query string
+		if n == rowsPerInsert && full != "" {
+			query = full
+		} else {
+			query = t.q(head + strings.TrimSuffix(strings.Repeat(one+", ", n), ", "))
+			if n == rowsPerInsert {
+				full = query
+			}
+		}
+		args := make([]any, 0, n*len(cols))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if err := t.Exec(ctx, query, args...); err != nil {
+			return fmt.Errorf("insert %d rows into %s: %w", n, table, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// insertNew refuses with EConflict, naming the field "list[i].id", the
+// first row whose key (its first value) is stored already, then inserts
+// them all.
+func (t OrgTx) insertNew(ctx context.Context, table, key, list, what string, rows [][]any, cols []string) error {
+	if err := t.refuseTaken(ctx, table, key, list, what, rows); err != nil {
+		return err
+	}
+	return t.insertRows(ctx, table, cols, rows)
+}
+
+// refuseTaken looks the keys of rows up in table rowsPerInsert at a time
+// and refuses the first stored already.
+func (t OrgTx) refuseTaken(ctx context.Context, table, key, list, what string, rows [][]any) error {
+	for from := 0; from < len(rows); from += rowsPerInsert {
+		chunk := rows[from:min(len(rows), from+rowsPerInsert)]
+		keys := make([]any, len(chunk))
+		for i, r := range chunk {
+			keys[i] = r[0]
+		}
+		taken, err := All(ctx, t.db, "look up "+what+" ids", scanString,
+			t.q(`SELECT `+key+` FROM `+table+` WHERE `+key+` IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ")+`)`), keys...)
+		if err != nil {
+			return err
+		}
+		if len(taken) == 0 {
+			continue
+		}
+		stored := make(map[string]bool, len(taken))
+		for _, k := range taken {
+			stored[k] = true
+		}
+		for i, r := range chunk {
+			if k := r[0].(string); stored[k] {
+				return conflict(fmt.Sprintf("%s[%d].%s", list, from+i, idField(list)), "%s %q exists already", what, k)
+			}
+		}
+	}
+	return nil
+}
+
+// idField is the name of the key field in the records of list.
+func idField(list string) string {
+	if list == "units" {
+		return "code"
+	}
+	return "id"
 }
 
 // End closes the open term id on end for reason and returns its leaf.
