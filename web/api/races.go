@@ -2,7 +2,9 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/http"
+	"slices"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
@@ -112,11 +114,24 @@ func (a *API) listConflicts(w http.ResponseWriter, r *http.Request, u sandik.Use
 	if err != nil {
 		return err
 	}
-	area := sandik.AreaCode(r.URL.Query().Get("area"))
-	seq := v.Seq()
-	cs, err := v.Conflicts(rc.Code, area, limit)
+	after, err := handler.IntParam(r, "after", 0, 0, math.MaxInt64)
 	if err != nil {
 		return err
+	}
+	area := sandik.AreaCode(r.URL.Query().Get("area"))
+	seq := v.Seq()
+	// The queue is ordered by the entry that raised each conflict, so a
+	// page goes on after the last one's seq even while earlier ones are
+	// settled.
+	cs, err := v.Conflicts(rc.Code, area, 0)
+	if err != nil {
+		return err
+	}
+	cs = slices.DeleteFunc(cs, func(c tally.Conflict) bool { return c.Seq <= int64(after) })
+	var next *int64
+	if len(cs) > limit {
+		cs = cs[:limit]
+		next = &cs[limit-1].Seq
 	}
 	if cs == nil {
 		cs = []tally.Conflict{}
@@ -125,7 +140,9 @@ func (a *API) listConflicts(w http.ResponseWriter, r *http.Request, u sandik.Use
 		Race      sandik.RaceCode  `json:"race"`
 		Seq       int64            `json:"seq"`
 		Conflicts []tally.Conflict `json:"conflicts"`
-	}{rc.Code, seq, cs}
+		// Next is the after= of the next page; absent on the last.
+		Next *int64 `json:"next_after,omitempty"`
+	}{rc.Code, seq, cs, next}
 	a.b.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -120,6 +121,29 @@ func TestConflictAndAdjudication(t *testing.T) {
 		t.Fatalf("conflicts in 34.02 = %+v", list.Conflicts)
 	}
 	webtest.HasProblem(t, e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?limit=0", coordinator, nil).APIError(t, http.StatusBadRequest), "limit", "")
+	webtest.HasProblem(t, e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?after=-1", coordinator, nil).APIError(t, http.StatusBadRequest), "after", "")
+
+	// Pages of one: the first says where the next begins, the last does
+	// not, and together they are the queue.
+	var paged struct {
+		Conflicts []tally.Conflict
+		Next      *int64 `json:"next_after"`
+	}
+	var boxes []sandik.AreaCode
+	for after, n := int64(0), 0; ; n++ {
+		paged.Next = nil
+		e.Do("GET", fmt.Sprintf("/api/v1/races/%s/conflicts?limit=1&after=%d", raceIST, after), coordinator, nil).Decode(t, http.StatusOK, &paged)
+		for _, c := range paged.Conflicts {
+			boxes = append(boxes, c.Box)
+		}
+		if paged.Next == nil || n > 3 {
+			break
+		}
+		after = *paged.Next
+	}
+	if !slices.Equal(boxes, []sandik.AreaCode{box1, box3}) {
+		t.Errorf("paged by one: %v, want [%s %s]", boxes, box1, box3)
+	}
 	e.Do("GET", "/api/v1/races/"+raceIST+"/conflicts?area=34.99", coordinator, nil).APIError(t, http.StatusNotFound)
 
 	// The coordinator sees both entries and where they differ.
