@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -33,11 +34,16 @@ func benchSubmit(e *cli.Env, args []string) error {
 	db := fs.String("db", "", "an empty PostgreSQL database (postgres:// URL) to run on; default a temporary SQLite file")
 	receipts := fs.Bool("receipts", true, "sign ledger checkpoints and answer every submission with its ledger receipt (key in a temporary directory)")
 	instances := fs.Int("instances", 1, "instances sharing the PostgreSQL database, each with its own HTTP server; connections are spread over them")
+	orgSize := fs.String("org", "none", "a synthetic organisation imported before the run, whose units' charts are read during it: none, tenth or national (81 il, 973 ilçe, 32,000 mahalle units, 1,000,000 people, 2,000,000 terms)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 {
 		return fmt.Errorf("-workers must be ≥ 1, -duration > 0, -rate ≥ 0 and -instances ≥ 1")
+	}
+	orgShape, withOrg := orgShapes[*orgSize]
+	if !withOrg && *orgSize != "none" {
+		return fmt.Errorf("-org %q: want none, tenth or national", *orgSize)
 	}
 	if *instances > 1 && !postgres.IsURL(*db) {
 		return fmt.Errorf("-instances %d needs a shared PostgreSQL database: give -db postgres://…", *instances)
@@ -98,6 +104,37 @@ func benchSubmit(e *cli.Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; %s\n",
 		machine(), shape.Boxes(), shape.Races, shape.Choices, backend)
+	var units []sandik.Unit
+	var adminToken string
+	if withOrg {
+		ch := synth.Org(orgShape, 1)
+		units = ch.Units
+		fmt.Fprintf(e.Stderr, "importing a synthetic organisation: %d units, %d people, %d terms…\n", len(ch.Units), len(ch.People), len(ch.Positions))
+		t0 := time.Now()
+		if err := st.SaveOrg(e.Ctx, ch); err != nil {
+			return fmt.Errorf("import the organisation: %w", err)
+		}
+		fmt.Fprintf(e.Stdout, "organisation: %d units, %d people, %d terms imported in one change in %s\n",
+			len(ch.Units), len(ch.People), len(ch.Positions), time.Since(t0).Round(time.Millisecond))
+		// A second instance starting on the database as it now stands:
+		// what `sandik serve` does before it answers.
+		t0 = time.Now()
+		st2, err := cli.OpenStore(e.Ctx, *db, false, log)
+		if err != nil {
+			return err
+		}
+		c2, err := center.Open(e.Ctx, center.Config{Store: st2, Logger: log})
+		if err != nil {
+			st2.Close()
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "an instance starts on the database with the organisation in %s\n", time.Since(t0).Round(time.Millisecond))
+		c2.Close()
+		st2.Close()
+		if adminToken, err = c.CreateUser(e.Ctx, sandik.User{ID: "bench-admin", Name: "Bench", Role: sandik.RoleAdmin}); err != nil {
+			return err
+		}
+	}
 
 	// Baseline: the same validation and durable commit without HTTP.
 	var next atomic.Int64
@@ -157,7 +194,20 @@ func benchSubmit(e *cli.Env, args []string) error {
 	if len(addrs) > 1 {
 		fmt.Fprintf(e.Stdout, "HTTP load spread over %d instances sharing the database\n", len(addrs))
 	}
+	var charts *probe
+	probeDone := make(chan struct{})
+	probeCtx, stopProbe := context.WithCancel(e.Ctx)
+	if withOrg {
+		go func() {
+			charts = probeCharts(probeCtx, addrs[0], adminToken, units, 20*time.Millisecond)
+			close(probeDone)
+		}()
+	} else {
+		close(probeDone)
+	}
 	res := runLoad(e, addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
+	stopProbe()
+	<-probeDone
 	last, err := st.LastSeq(e.Ctx)
 	if err != nil {
 		return err
@@ -166,6 +216,10 @@ func benchSubmit(e *cli.Env, args []string) error {
 		res.mode, res.ok, res.took.Round(time.Millisecond), float64(res.ok)/res.took.Seconds(), res.errors)
 	fmt.Fprintf(e.Stdout, "latency%s: p50 %s  p90 %s  p99 %s  max %s\n", res.from,
 		res.pct(0.50), res.pct(0.90), res.pct(0.99), res.pct(1))
+	if charts != nil {
+		fmt.Fprintf(e.Stdout, "chart of a unit as of a day, under the load (GET /api/v1/units/{code}?at=, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
+			len(charts.lat), charts.pct(0.5), charts.pct(0.99), charts.pct(1), charts.errs)
+	}
 	// Requests cut off by the end of a run may be committed unanswered, so
 	// the log may hold more than was acknowledged, never less.
 	acked := baseOK.Load() + res.ok

@@ -10,7 +10,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/registrycsv"
-	"github.com/sandik-dev/sandik/store/storetest"
+	"github.com/sandik-dev/sandik/synth"
 	"pgregory.net/rapid"
 )
 
@@ -38,12 +38,12 @@ func registryFor(t *rapid.T, c sandik.OrgChange) *sandik.Registry {
 // bytes; and the export holds what was imported.
 func TestOrgImportExportRoundTrip(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		shape := storetest.OrgShape{Il: rapid.IntRange(1, 3).Draw(rt, "il"), Ilce: rapid.IntRange(0, 4).Draw(rt, "ilce"),
+		shape := synth.OrgShape{Il: rapid.IntRange(1, 3).Draw(rt, "il"), Ilce: rapid.IntRange(0, 4).Draw(rt, "ilce"),
 			Mahalle: rapid.IntRange(0, 6).Draw(rt, "mahalle"), People: rapid.IntRange(0, 12).Draw(rt, "people"), Positions: rapid.IntRange(0, 40).Draw(rt, "positions")}
 		if shape.Ilce == 0 {
 			shape.Mahalle = 0
 		}
-		c := storetest.SyntheticOrg(shape, rapid.Uint64().Draw(rt, "seed"))
+		c := synth.Org(shape, rapid.Uint64().Draw(rt, "seed"))
 		c.Kinds = []sandik.PositionKind{{Code: "sozcu", Name: "Sözcü", OneHolder: rapid.Bool().Draw(rt, "one")}}
 		dir := t.TempDir()
 		if err := registrycsv.WriteDir(filepath.Join(dir, "reg"), registryFor(rt, c)); err != nil {

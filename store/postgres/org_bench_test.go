@@ -7,6 +7,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/store/storetest"
+	"github.com/sandik-dev/sandik/synth"
 )
 
 // BenchmarkOrgImport is the SQLite benchmark of the same name on
@@ -14,9 +15,9 @@ import (
 // days. SANDIK_BENCH_ORG=national runs the size; by default a
 // hundredth of it.
 func BenchmarkOrgImport(b *testing.B) {
-	shape := storetest.OrgShape{Il: 81, Ilce: 97, Mahalle: 320, People: 10_000, Positions: 20_000}
+	shape := synth.OrgShape{Il: 81, Ilce: 97, Mahalle: 320, People: 10_000, Positions: 20_000}
 	if os.Getenv("SANDIK_BENCH_ORG") == "national" {
-		shape = storetest.NationalOrg
+		shape = synth.NationalOrg
 	}
 	storetest.ImportOrg(b, shape, func(tb testing.TB) sandik.Store { return openAt(tb, pgtest.Schema(tb)) })
 }

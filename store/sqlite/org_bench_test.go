@@ -7,6 +7,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/storetest"
+	"github.com/sandik-dev/sandik/synth"
 )
 
 // BenchmarkOrgImport imports a synthetic organisation in one change and
@@ -14,9 +15,9 @@ import (
 // issue's size (81 il, 973 ilçe, 32,000 mahalle units, a million people,
 // two million terms); by default a tenth of it.
 func BenchmarkOrgImport(b *testing.B) {
-	shape := storetest.OrgShape{Il: 81, Ilce: 973, Mahalle: 3200, People: 100_000, Positions: 200_000}
+	shape := synth.OrgShape{Il: 81, Ilce: 973, Mahalle: 3200, People: 100_000, Positions: 200_000}
 	if os.Getenv("SANDIK_BENCH_ORG") == "national" {
-		shape = storetest.NationalOrg
+		shape = synth.NationalOrg
 	}
 	storetest.ImportOrg(b, shape, func(tb testing.TB) sandik.Store { return openAt(tb, filepath.Join(b.TempDir(), "org.db")) })
 }
