@@ -39,7 +39,17 @@ func orgTx(c *sql.Conn) sqlstore.OrgTx {
 // SaveOrg implements sandik.OrgStore.
 func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
-		return orgTx(c).Save(ctx, ch)
+		if len(ch.People)+len(ch.Positions) < bulkRows {
+			return orgTx(c).Save(ctx, ch)
+		}
+		var recs []ledger.Record
+		// The checks of a change read people and terms by their keys and
+		// seats by org_positions_unit, which stays.
+		err := bulkLoad(ctx, c, len(ch.People)+len(ch.Positions), []string{"org_people_home", "org_positions_person"}, func() (err error) {
+			recs, err = orgTx(c).Save(ctx, ch)
+			return err
+		})
+		return recs, err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: save %d units, %d people, %d positions: %w", len(ch.Units), len(ch.People), len(ch.Positions), err)
