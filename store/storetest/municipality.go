@@ -281,3 +281,73 @@ func testMuniAudited(t *testing.T, o Opener) {
 		t.Fatalf("audit of an honest store: %v", err)
 	}
 }
+
+// MayoralElection is the election of MayoralRegistry.
+const MayoralElection sandik.ElectionCode = "2024-yerel"
+
+// MayoralRegistry is a small local election: İstanbul with Kadıköy
+// (two boxes) and Üsküdar (two boxes), and three mayoral races — the
+// metropolitan mayor over both, each district's mayor — beside a
+// council race, which is not a mayor's. Synthetic.
+func MayoralRegistry(t testing.TB) *sandik.Registry {
+	t.Helper()
+	areas := []sandik.Area{
+		{Code: "TR", Level: sandik.LevelCountry, Name: "Türkiye"},
+		{Code: "34", Parent: "TR", Level: sandik.LevelIl, Name: "İstanbul"},
+		{Code: "34.0135", Parent: "34", Level: sandik.LevelIlce, Name: "Kadıköy"},
+		{Code: "34.0135.1", Parent: "34.0135", Level: sandik.LevelMahalle, Name: "Caferağa"},
+		{Code: "34.0135.1.1001", Parent: "34.0135.1", Level: sandik.LevelSandik, Name: "Sandık 1001"},
+		{Code: "34.0135.1.1002", Parent: "34.0135.1", Level: sandik.LevelSandik, Name: "Sandık 1002"},
+		{Code: "34.0136", Parent: "34", Level: sandik.LevelIlce, Name: "Üsküdar"},
+		{Code: "34.0136.1", Parent: "34.0136", Level: sandik.LevelMahalle, Name: "Mimar Sinan"},
+		{Code: "34.0136.1.1001", Parent: "34.0136.1", Level: sandik.LevelSandik, Name: "Sandık 1001"},
+		{Code: "34.0136.1.1002", Parent: "34.0136.1", Level: sandik.LevelSandik, Name: "Sandık 1002"},
+	}
+	choices := []sandik.Choice{{Code: "CHP", Name: "Aday A (CHP)"}, {Code: "AKP", Name: "Aday B (AK PARTİ)"}, {Code: "DIGER", Name: "Diğer"}}
+	races := []sandik.Race{
+		{Code: "bb", Election: MayoralElection, Name: "İstanbul Büyükşehir Belediye Başkanı", Scope: "34", Choices: choices},
+		{Code: "kadikoy", Election: MayoralElection, Name: "Kadıköy Belediye Başkanı", Scope: "34.0135", Choices: choices},
+		{Code: "uskudar", Election: MayoralElection, Name: "Üsküdar Belediye Başkanı", Scope: "34.0136", Choices: choices},
+		{Code: "meclis", Election: MayoralElection, Name: "Kadıköy Belediye Meclisi", Scope: "34.0135", Choices: choices},
+	}
+	var regs []sandik.Registration
+	for _, a := range areas {
+		if a.Level == sandik.LevelSandik {
+			regs = append(regs, sandik.Registration{Election: MayoralElection, Box: a.Code, Registered: 400})
+		}
+	}
+	day := time.Date(2024, 3, 31, 0, 0, 0, 0, sandik.Istanbul())
+	reg, err := sandik.NewRegistry(areas, []sandik.Election{{Code: MayoralElection, Name: "31 Mart 2024 Mahalli İdareler", Date: day, Quorum: 2}}, races, regs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+// MayoralOfficial is the official figures of MayoralRegistry's mayoral
+// races: Kadıköy's boxes give CHP 200+150 and AKP 100+120 (CHP wins by
+// 130 votes, 21.31 points of 610 valid); Üsküdar's give each 150+100, a
+// tie. The metropolitan race is the four boxes summed likewise.
+func MayoralOfficial() []sandik.ImportedSheet {
+	sheet := func(chp, akp, other int64) sandik.Tutanak {
+		valid := chp + akp + other
+		return sandik.Tutanak{Registered: 400, Voted: valid + 5, ValidWithoutObjection: valid, ValidTotal: valid, Invalid: 5, Votes: []int64{chp, akp, other}}
+	}
+	figures := map[sandik.AreaCode]sandik.Tutanak{
+		"34.0135.1.1001": sheet(200, 100, 20), "34.0135.1.1002": sheet(150, 120, 20),
+		"34.0136.1.1001": sheet(150, 100, 10), "34.0136.1.1002": sheet(100, 150, 10),
+	}
+	var out []sandik.ImportedSheet
+	for _, rc := range []struct {
+		race  sandik.RaceCode
+		scope string
+	}{{"bb", ""}, {"kadikoy", "34.0135"}, {"uskudar", "34.0136"}} {
+		for _, box := range []sandik.AreaCode{"34.0135.1.1001", "34.0135.1.1002", "34.0136.1.1001", "34.0136.1.1002"} {
+			if rc.scope != "" && string(box[:len(rc.scope)]) != rc.scope {
+				continue
+			}
+			out = append(out, sandik.ImportedSheet{Race: rc.race, Box: box, User: "ysk", Source: sandik.SourceOfficial, Sheet: figures[box]})
+		}
+	}
+	return out
+}
