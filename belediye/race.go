@@ -126,14 +126,17 @@ func Winner(votes []int64, valid int64) (Win, error) {
 
 // Candidate splits a ballot choice into the mayor's name and party: a
 // choice named "Ekrem İmamoğlu (CHP)" with code "CHP" is Ekrem İmamoğlu
-// of CHP; a code beginning "BAGIMSIZ" is an independent. A choice that
+// of CHP; a code beginning "BAGIMSIZ" is an independent. Party codes
+// are upper case in Turkish (a file's "ak-parti" is "AK-PARTİ"). A choice
+// named for a party only, as in YSK's per-box tables, gives the party's
+// name as the mayor's, to be corrected by hand. A choice that
 // names no person ("Diğer", the others summed) cannot be a mayor.
 func Candidate(c sandik.Choice) (string, sandik.PartyCode, error) {
 	code := strings.ToUpperSpecial(unicode.TurkishCase, string(c.Code))
 	if code == "DIGER" || code == "DİGER" {
 		return "", "", fmt.Errorf("choice %q sums other candidates and names no mayor", c.Code)
 	}
-	party := sandik.PartyCode(c.Code)
+	party := sandik.PartyCode(code) // files slug party names in lower case ("ak-parti"); ballots write them upper
 	if strings.HasPrefix(code, string(sandik.PartyIndependent)) {
 		party = sandik.PartyIndependent
 	}

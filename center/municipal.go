@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/belediye"
@@ -39,13 +41,15 @@ func (c *Center) OurParty(ctx context.Context) (sandik.PartyCode, int, error) {
 	return p, st.Version, nil
 }
 
-// SetOurParty stores the organisation's party code over version (the
-// one read; 0 when none was set): administrators only, EConflict when
+// SetOurParty stores the organisation's party code, in Turkish upper
+// case as Candidate writes parties, over version (the one read; 0 when
+// none was set): administrators only, EConflict when
 // someone saved since.
 func (c *Center) SetOurParty(ctx context.Context, u sandik.User, party sandik.PartyCode, version int) error {
 	if u.Role != sandik.RoleAdmin {
 		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not set the organisation's party; administrators may", u.ID, u.Role)
 	}
+	party = sandik.PartyCode(strings.ToUpperSpecial(unicode.TurkishCase, string(party)))
 	if err := sandik.ValidateCode(string(party)); err != nil || party == sandik.PartyIndependent {
 		return sandik.Invalid("invalid party", []sandik.Problem{{Field: "party", Rule: sandik.RuleInvalidValue,
 			Message: fmt.Sprintf("a party code as the ballots write it, such as CHP (got %q)", party)}})
