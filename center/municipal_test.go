@@ -11,7 +11,6 @@ import (
 	"github.com/sandik-dev/sandik/store/storetest"
 )
 
-
 func mayoralCenter(t *testing.T, official bool) *fixture {
 	t.Helper()
 	f := open(t, filepath.Join(t.TempDir(), "m.db"))
