@@ -241,7 +241,9 @@ func (c *Center) FillMunicipalities(ctx context.Context, u sandik.User, election
 		t := sandik.MunicipalTerm{Municipality: m.Code, Election: election, Day: day, Version: 1, Mayor: mayor, Party: party,
 			MarginVotes: win.MarginVotes, MarginPoints: win.MarginPoints, Source: sandik.TermOfficial, Race: rc.Code}
 		if cur, ok := current[m.Code]; ok {
-			t.Version = cur.Version + 1
+			// The day stored stays: a registry placed on another day (a
+			// demo replayed tonight) does not move an election's term.
+			t.Version, t.Day = cur.Version+1, cur.Day
 			t.Council, t.MayorPerson = cur.Council, cur.MayorPerson // filled by hand; the figures say nothing of them
 			switch {
 			case cur.Source == sandik.TermByHand:
