@@ -10,7 +10,7 @@ var municipalMessages = map[string][2]string{
 	"muni.party.none":      {"Partimiz henüz tanımlanmadı (sandik org party KOD); kazanılan ve kaybedilen sayılamıyor.", "Our party is not set yet (sandik org party CODE); nothing is counted as won or lost."},
 	"muni.elections":       {"Seçim", "Election"},
 	"muni.none":            {"Bu seçim için kayıtlı belediye yok.", "No municipality is recorded for this election."},
-	"muni.summary.caption": {"%s seçiminde partimizin belediyeleri", "Our party's municipalities at election %s"},
+	"muni.summary.caption": {"Partimizin belediyeleri, %s", "Our party's municipalities, %s"},
 	"muni.count":           {"Belediye", "Municipalities"},
 	"muni.won":             {"Kazanılan", "Held"},
 	"muni.kept":            {"Korunan", "Kept"},

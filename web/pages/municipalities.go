@@ -40,10 +40,11 @@ type muniElection struct {
 
 type municipalitiesView struct {
 	base
-	Election  string
-	Party     string
-	Elections []muniElection
-	Provinces []muniProvince
+	Election      string
+	ElectionLabel string
+	Party         string
+	Elections     []muniElection
+	Provinces     []muniProvince
 }
 
 func (p *Pages) municipalitiesPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
@@ -57,6 +58,7 @@ func (p *Pages) municipalitiesPage(w http.ResponseWriter, r *http.Request, u san
 	b := p.baseOf(r, u, "muni.title")
 	l := b.L
 	v := municipalitiesView{base: b, Election: string(rep.Election), Party: string(rep.Party)}
+	reg := p.c.Registry()
 	// Every election with a term, newest first, to choose from.
 	all, err := p.c.Municipal().MunicipalTerms(ctx, sandik.MunicipalFilter{Province: il})
 	if err != nil {
@@ -78,9 +80,9 @@ func (p *Pages) municipalitiesPage(w http.ResponseWriter, r *http.Request, u san
 		if il != "" {
 			qs.Set("il", string(il))
 		}
-		v.Elections = append(v.Elections, muniElection{Label: string(e) + " (" + string(days[e]) + ")", Href: "/belediyeler?" + qs.Encode(), Current: e == rep.Election})
+		v.Elections = append(v.Elections, muniElection{Label: electionLabel(reg, e, days[e]), Href: "/belediyeler?" + qs.Encode(), Current: e == rep.Election})
 	}
-	reg := p.c.Registry()
+	v.ElectionLabel = electionLabel(reg, rep.Election, days[rep.Election])
 	by := map[sandik.AreaCode][]belediye.Result{}
 	for _, res := range rep.Results {
 		by[res.Municipality.Province] = append(by[res.Municipality.Province], res)
@@ -193,4 +195,17 @@ func boolRank(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// electionLabel names an election by its registry name, or by its day
+// when the registry does not hold it (an earlier election's terms) or
+// holds it on another day (a demo replaying 2019 tonight).
+func electionLabel(reg *sandik.Registry, e sandik.ElectionCode, day sandik.Date) string {
+	if el, ok := reg.Election(e); ok && el.Name != "" && sandik.DateOf(el.Date) == day {
+		return el.Name
+	}
+	if string(e) == string(day) || day == "" {
+		return string(e)
+	}
+	return string(e) + " (" + string(day) + ")"
 }

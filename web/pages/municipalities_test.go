@@ -39,7 +39,8 @@ func TestMunicipalitiesPage(t *testing.T) {
 	for _, want := range []string{
 		"<h1>Belediyeler</h1>", "Partimiz: CHP", `<a href="/belediyeler">Belediyeler</a>`,
 		// held 2, kept 1, gained 1, lost 1, held before 2 of 5
-		`<td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">2</td>`,
+		`<dt>Belediye</dt><dd>5</dd></div>`, `<dt>Kazanılan</dt><dd>2</dd>`, `<dt>Korunan</dt><dd>1</dd>`, `<dt>Alınan</dt><dd>1</dd>`,
+		`<dt>Kaybedilen</dt><dd>1</dd>`, `<dt>Önceki dönem</dt><dd>2</dd>`, "Partimizin belediyeleri, Yerel seçimler 2019",
 		"Başkan Beşiktaş (sentetik)", "Kaybedildi", "Korundu", "Alındı", "Bağımsız", "13.729", "0,16",
 		`role="img" aria-label="İlçe belediyeleri, kazanan partiye göre"`, "CHP (1 belediye)", "AKP (1 belediye)",
 		`<title>Beşiktaş: Başkan Beşiktaş (sentetik) (AKP)</title>`,
