@@ -16,7 +16,12 @@ func TestWinner(t *testing.T) {
 		err   error
 	}{
 		{"two", []int64{400, 600}, 1000, Win{Choice: 1, RunnerUp: 0, MarginVotes: 200, MarginPoints: 20}, nil},
+		// Real figures, as YSK announced them (shared/data/README.md): the
+		// metropolitan race of 31 March 2019, later annulled (the valid
+		// total is not given there; 8,570,000 is near it), and its rerun
+		// of 23 June 2019.
 		{"İstanbul 31 March 2019", []int64{4169765, 4156036}, 8570000, Win{Choice: 0, RunnerUp: 1, MarginVotes: 13729, MarginPoints: 0.16}, nil},
+		{"İstanbul 23 June 2019", []int64{4742082, 3936068, 68416}, 8746566, Win{Choice: 0, RunnerUp: 1, MarginVotes: 806014, MarginPoints: 9.22}, nil},
 		{"leader last", []int64{1, 2, 3}, 6, Win{Choice: 2, RunnerUp: 1, MarginVotes: 1, MarginPoints: 16.67}, nil},
 		{"one choice", []int64{5}, 5, Win{Choice: 0, RunnerUp: -1, MarginVotes: 5, MarginPoints: 100}, nil},
 		{"valid below the sum", []int64{30, 10}, 0, Win{Choice: 0, RunnerUp: 1, MarginVotes: 20, MarginPoints: 50}, nil},
