@@ -257,7 +257,15 @@ func (c *Center) FillMunicipalities(ctx context.Context, u sandik.User, election
 			}
 		}
 		r.Outcome, r.Term = FillWritten, t
-		ch.Municipalities = append(ch.Municipalities, m)
+		// A municipality added by hand before keeps its name.
+		switch stored, err := c.store.Municipality(ctx, m.Code); {
+		case err == nil:
+			r.Municipality = stored
+		case sandik.CodeOf(err) == sandik.ENotFound:
+			ch.Municipalities = append(ch.Municipalities, m)
+		default:
+			return nil, err
+		}
 		ch.Terms = append(ch.Terms, t)
 		out = append(out, r)
 	}

@@ -137,9 +137,6 @@ func TestFillRefusals(t *testing.T) {
 func TestOurPartyAndReport(t *testing.T) {
 	f := mayoralCenter(t, true)
 	ctx := context.Background()
-	if _, err := f.c.FillMunicipalities(ctx, admin, storetest.MayoralElection, false); err != nil {
-		t.Fatal(err)
-	}
 	// Üsküdar tied: entered by hand, as decided by lot; its previous term
 	// (2019, AKP) too.
 	for _, e := range []struct {
@@ -156,6 +153,22 @@ func TestOurPartyAndReport(t *testing.T) {
 	if err := f.c.SaveMunicipalities(ctx, admin, sandik.MunicipalChange{Municipalities: []sandik.Municipality{
 		{Code: "34.0136", Kind: sandik.MuniIlce, Name: "Üsküdar Belediyesi", Area: "34.0136"}}}); err != nil {
 		t.Fatal(err)
+	}
+	// Kadıköy's municipality added by hand under another name before a
+	// fill: the fill keeps it.
+	if err := f.c.SaveMunicipalities(ctx, admin, sandik.MunicipalChange{Municipalities: []sandik.Municipality{
+		{Code: "34.0135", Kind: sandik.MuniIlce, Name: "Kadıköy Belediye Başkanlığı", Area: "34.0135"}}}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := f.c.FillMunicipalities(ctx, admin, storetest.MayoralElection, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := byRace(rs)["kadikoy"]; r.Outcome != center.FillWritten || r.Municipality.Name != "Kadıköy Belediye Başkanlığı" {
+		t.Errorf("a fill over a municipality added by hand: %+v", r)
+	}
+	if m, _ := f.store.Municipality(ctx, "34.0135"); m.Name != "Kadıköy Belediye Başkanlığı" {
+		t.Errorf("the fill renamed a municipality: %+v", m)
 	}
 	if _, err := f.c.EditTerm(ctx, admin, "34.0136", "2019-yerel", center.TermEdit{Mayor: "Eski", Party: "AKP", Reason: "arşiv"}); sandik.CodeOf(err) != sandik.EInvalid {
 		t.Errorf("an election outside the registry without its day: %v", err)

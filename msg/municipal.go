@@ -33,6 +33,7 @@ var municipalMessages = map[string][2]string{
 	"muni.outcome":         {"Sonuç", "Outcome"},
 	"muni.source":          {"Kaynak", "Source"},
 	"muni.version":         {"(%d. sürüm)", "(version %d)"},
+	"muni.council":         {"Meclis üyeleri", "Council members"},
 	"muni.independent":     {"Bağımsız", "Independent"},
 
 	"muni.kind.buyuksehir": {"Büyükşehir", "Metropolitan"},

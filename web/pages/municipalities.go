@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/belediye"
@@ -21,12 +22,14 @@ import (
 
 type muniRow struct {
 	ID, Name, Kind, Mayor, Party, Previous, Outcome, Source, Margin, Points string
+	Council                                                                 string // members by party: "CHP 12 · AKP 8"
 	Ours, Changed                                                           bool
 }
 
 type muniProvince struct {
 	Code, Name, Heading string
 	Summary             belediye.Summary
+	HasCouncil          bool
 	Rows                []muniRow
 	Map                 template.HTML
 	Legend              []legendItem
@@ -100,7 +103,9 @@ func (p *Pages) municipalitiesPage(w http.ResponseWriter, r *http.Request, u san
 			return cmp.Compare(kindRank(a.Municipality.Kind), kindRank(b.Municipality.Kind))
 		})
 		for _, res := range results {
-			pr.Rows = append(pr.Rows, p.muniRow(l, res, rep.Party))
+			row := p.muniRow(l, res, rep.Party)
+			pr.HasCouncil = pr.HasCouncil || row.Council != ""
+			pr.Rows = append(pr.Rows, row)
 		}
 		pr.Map, pr.Legend, pr.MapNote = p.muniMap(l, reg, results, rep.Party)
 		v.Provinces = append(v.Provinces, pr)
@@ -125,6 +130,7 @@ func (p *Pages) muniRow(l *lang, res belediye.Result, ours sandik.PartyCode) mun
 	if t.Version > 1 {
 		row.Source += " " + l.F("muni.version", t.Version)
 	}
+	row.Council = councilText(l, t.Council)
 	row.Previous = "—"
 	if res.Previous != nil {
 		row.Previous = partyName(l, res.Previous.Party)
@@ -208,4 +214,22 @@ func electionLabel(reg *sandik.Registry, e sandik.ElectionCode, day sandik.Date)
 		return string(e)
 	}
 	return string(e) + " (" + string(day) + ")"
+}
+
+// councilText counts a council's members by party, the largest first.
+func councilText(l *lang, members []sandik.CouncilMember) string {
+	count := map[sandik.PartyCode]int{}
+	var parties []sandik.PartyCode
+	for _, m := range members {
+		if count[m.Party] == 0 {
+			parties = append(parties, m.Party)
+		}
+		count[m.Party]++
+	}
+	slices.SortStableFunc(parties, func(a, b sandik.PartyCode) int { return cmp.Or(count[b]-count[a], cmp.Compare(a, b)) })
+	parts := make([]string, len(parties))
+	for i, p := range parties {
+		parts[i] = partyName(l, p) + " " + l.Int(count[p])
+	}
+	return strings.Join(parts, " · ")
 }

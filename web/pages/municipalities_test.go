@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
 
@@ -62,6 +63,21 @@ func TestMunicipalitiesPage(t *testing.T) {
 	// their rows.
 	if !strings.Contains(body, `fill="`+choicePalette[0]+`" data-f="34.01" data-href="#m-34.01"`) {
 		t.Errorf("Adalar (ours) is not drawn in the first colour")
+	}
+
+	if strings.Contains(body, "Meclis üyeleri") {
+		t.Error("a council column with no council recorded")
+	}
+	// A council recorded is counted by party, the largest first.
+	if _, err := e.Center.EditTerm(t.Context(), sandik.User{ID: "setup", Role: sandik.RoleAdmin}, "34.02", webtest.Election, center.TermEdit{
+		Mayor: "Başkan Beşiktaş (sentetik)", Party: "AKP", Reason: "meclis eklendi", Replaces: 1, MarginVotes: 40, MarginPoints: 0.05,
+		Council: []sandik.CouncilMember{{Name: "Üye 1 (sentetik)", Party: "AKP"}, {Name: "Üye 2 (sentetik)", Party: "CHP"}, {Name: "Üye 3 (sentetik)", Party: "CHP"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	body = string(e.Browser(observer1).Get("/belediyeler").Body)
+	if !strings.Contains(body, `<th scope="col" class="opt">Meclis üyeleri</th>`) || !strings.Contains(body, "CHP 2 · AKP 1") || !strings.Contains(body, "Elle girildi: meclis eklendi (2. sürüm)") {
+		t.Errorf("the council is not shown")
 	}
 
 	en := string(e.Browser(observer1).Get("/belediyeler?lang=en").Body)
