@@ -116,14 +116,23 @@ type TermEdit struct {
 }
 
 // EditTerm stores e as the next version of code's term at election,
-// entered by hand, and returns it. The day is the election's in the
-// registry, or e.Day for an election the registry does not hold (an
-// earlier one); EConflict when the stored version is not e.Replaces.
+// entered by hand, and returns it. The day is the one recorded with the
+// term corrected, else the election's in the registry, else e.Day (an
+// earlier election the registry does not hold); EConflict when the
+// stored version is not e.Replaces.
 func (c *Center) EditTerm(ctx context.Context, u sandik.User, code sandik.MunicipalityCode, election sandik.ElectionCode, e TermEdit) (sandik.MunicipalTerm, error) {
 	day := e.Day
-	if el, ok := c.Registry().Election(election); ok {
+	stored, err := c.store.MunicipalTerms(ctx, sandik.MunicipalFilter{Municipality: code, Election: election})
+	if err != nil {
+		return sandik.MunicipalTerm{}, err
+	}
+	if el, ok := c.Registry().Election(election); ok && len(stored) == 0 {
 		day = sandik.DateOf(el.Date)
-	} else if day == "" {
+	}
+	if len(stored) > 0 && day == "" {
+		day = stored[0].Day // a correction keeps the day recorded
+	}
+	if day == "" {
 		return sandik.MunicipalTerm{}, sandik.Invalid("invalid term", []sandik.Problem{{Field: "day", Rule: sandik.RuleRequired,
 			Message: fmt.Sprintf("election %q is not in the registry; give the day it was held", election)}})
 	}

@@ -148,6 +148,7 @@ func municipalitiesEdit(e *cli.Env, args []string) error {
 	day := fs.String("day", "", "the election day, for an election not in the registry")
 	fs.StringVar(&in.Reason, "reason", "", "why the term is entered by hand (required)")
 	fs.IntVar(&in.Replaces, "replaces", 0, "the version corrected (0: a new term)")
+	council := fs.String("council", "", "council members, NAME:PARTY[:PERSON] separated by ';'")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -155,6 +156,11 @@ func municipalitiesEdit(e *cli.Env, args []string) error {
 		return fmt.Errorf("-code and -election are required")
 	}
 	in.MayorPerson, in.Party, in.Day = sandik.PersonID(*person), sandik.PartyCode(*party), sandik.Date(*day)
+	members, err := councilFlag(*council)
+	if err != nil {
+		return fmt.Errorf("-council: %w", err)
+	}
+	in.Council = members
 	return cli.WithApp(e, &sf, func(a *cli.App) error {
 		t, err := a.Center.EditTerm(e.Ctx, cli.Operator(), sandik.MunicipalityCode(*code), sandik.ElectionCode(*election), in)
 		if err != nil {
@@ -194,4 +200,24 @@ func municipalitiesAdd(e *cli.Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "municipality %s added\n", m.Code)
 		return nil
 	})
+}
+
+// councilFlag reads NAME:PARTY[:PERSON];… into council members.
+func councilFlag(v string) ([]sandik.CouncilMember, error) {
+	var out []sandik.CouncilMember
+	for i, item := range strings.Split(v, ";") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		parts := strings.Split(item, ":")
+		if len(parts) < 2 || len(parts) > 3 {
+			return nil, fmt.Errorf("member %d %q: want NAME:PARTY or NAME:PARTY:PERSON", i+1, item)
+		}
+		m := sandik.CouncilMember{Name: strings.TrimSpace(parts[0]), Party: sandik.PartyCode(strings.TrimSpace(parts[1]))}
+		if len(parts) == 3 {
+			m.Person = sandik.PersonID(strings.TrimSpace(parts[2]))
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
