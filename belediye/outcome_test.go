@@ -1,6 +1,8 @@
 package belediye
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/sandik-dev/sandik"
@@ -73,5 +75,77 @@ func TestCompareWithoutOurParty(t *testing.T) {
 	}
 	if rs := Compare(sandik.PartyIndependent, "2024", []sandik.Municipality{{Code: "a"}}, []sandik.MunicipalTerm{term("a", "2024", "2024-03-31", sandik.PartyIndependent, 1)}); rs[0].Outcome != Other {
 		t.Errorf("independents are no party: got %q", rs[0].Outcome)
+	}
+}
+
+// Over random terms, the summary agrees with counts made another way:
+// held now, held before, held both times, each counted directly.
+func TestSummaryAgreesWithDirectCounts(t *testing.T) {
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 17))
+		parties := []sandik.PartyCode{"CHP", "AKP", "MHP", sandik.PartyIndependent}
+		days := []sandik.Date{"2014-03-30", "2019-03-31", "2024-03-31"}
+		var munis []sandik.Municipality
+		var terms []sandik.MunicipalTerm
+		for i := range 30 {
+			m := sandik.Municipality{Code: sandik.MunicipalityCode(fmt.Sprint(i)), Province: sandik.AreaCode(fmt.Sprint(i % 3))}
+			munis = append(munis, m)
+			for _, d := range days {
+				if rng.IntN(4) > 0 {
+					terms = append(terms, term(m.Code, sandik.ElectionCode(d), d, parties[rng.IntN(len(parties))], 1))
+				}
+			}
+		}
+		rng.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
+		for _, e := range days {
+			want := map[sandik.AreaCode]*Summary{}
+			for _, m := range munis {
+				var cur, prev *sandik.MunicipalTerm
+				for k := range terms {
+					tm := &terms[k]
+					switch {
+					case tm.Municipality != m.Code:
+					case tm.Day == e:
+						cur = tm
+					case tm.Day < e && (prev == nil || tm.Day > prev.Day):
+						prev = tm
+					}
+				}
+				if cur == nil {
+					continue
+				}
+				s := want[m.Province]
+				if s == nil {
+					s = &Summary{Province: m.Province}
+					want[m.Province] = s
+				}
+				s.Municipalities++
+				now, before := cur.Party == "CHP", prev != nil && prev.Party == "CHP"
+				if now {
+					s.Won++
+				}
+				if before {
+					s.Before++
+				}
+				if now && before {
+					s.Kept++
+				}
+				if now && prev != nil && !before {
+					s.Gained++
+				}
+				if before && !now {
+					s.Lost++
+				}
+			}
+			got := Summarize(Compare("CHP", sandik.ElectionCode(e), munis, terms))
+			if len(got) != len(want) {
+				t.Fatalf("seed %d, %s: %d provinces, want %d", seed, e, len(got), len(want))
+			}
+			for _, s := range got {
+				if *want[s.Province] != s {
+					t.Fatalf("seed %d, %s: got %+v, want %+v", seed, e, s, *want[s.Province])
+				}
+			}
+		}
 	}
 }
