@@ -3,7 +3,9 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
+	"strconv"
 
 	"github.com/sandik-dev/sandik"
 )
@@ -86,4 +88,38 @@ func PositionRecord(p sandik.Position) Record {
 		h.field(f)
 	}
 	return h.record(OrgPositionPrefix + string(p.ID))
+}
+
+// Prefixes of the ids of municipalities and the versions of their terms
+// ("municipality/34", "municipal-term/34/2024-03-31/2"). A version is
+// written once and never changed: a correction is the next version.
+const (
+	MunicipalityPrefix  = "municipality/"
+	MunicipalTermPrefix = "municipal-term/"
+)
+
+// MunicipalityRecord is the leaf of a municipality.
+func MunicipalityRecord(m sandik.Municipality) Record {
+	h := newOrgHash("municipality/1")
+	for _, f := range []string{string(m.Code), string(m.Kind), m.Name, string(m.Area), string(m.Province)} {
+		h.field(f)
+	}
+	return h.record(MunicipalityPrefix + string(m.Code))
+}
+
+// MunicipalTermRecord is the leaf of one version of a term.
+func MunicipalTermRecord(t sandik.MunicipalTerm) Record {
+	h := newOrgHash("municipal-term/1")
+	for _, f := range []string{string(t.Municipality), string(t.Election), strconv.Itoa(t.Version), string(t.Day), t.Mayor,
+		string(t.MayorPerson), string(t.Party), strconv.FormatInt(t.MarginVotes, 10), strconv.FormatFloat(t.MarginPoints, 'g', -1, 64),
+		string(t.Source), string(t.Race), t.Reason, string(t.SavedBy), strconv.FormatInt(t.SavedAt.UnixNano(), 10)} {
+		h.field(f)
+	}
+	h.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(t.Council))))
+	for _, c := range t.Council {
+		h.field(c.Name)
+		h.field(string(c.Person))
+		h.field(string(c.Party))
+	}
+	return h.record(fmt.Sprintf("%s%s/%s/%d", MunicipalTermPrefix, t.Municipality, t.Election, t.Version))
 }

@@ -120,6 +120,18 @@ func cmdDemo(e *cli.Env, args []string) error {
 			<-served
 			return err
 		}
+		if err := a.Center.WaitFor(wctx, mustSeq(a)); err != nil {
+			stop()
+			<-served
+			return fmt.Errorf("official figures: %w", err)
+		}
+		held, err := cli.SeedMunicipalities(e.Ctx, a.Center, *seed)
+		if err != nil {
+			stop()
+			<-served
+			return err
+		}
+		fmt.Fprintf(e.Stdout, m["municipal"], held, url)
 	}
 	if *exit || ctx.Err() != nil {
 		stop()

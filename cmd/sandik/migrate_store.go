@@ -158,6 +158,9 @@ func (m *migration) copy(ctx context.Context) error {
 	if err := m.copyOrg(ctx); err != nil {
 		return fmt.Errorf("organisation: %w", err)
 	}
+	if err := m.copyMunicipalities(ctx); err != nil {
+		return fmt.Errorf("municipalities: %w", err)
+	}
 	for after := int64(0); ; {
 		page, err := m.src.Since(ctx, after, migrateStorePage)
 		if err != nil {
@@ -438,6 +441,39 @@ func (m *migration) copyOrg(ctx context.Context) error {
 		return nil
 	}
 	return m.dst.SaveOrg(ctx, c)
+}
+
+// copyMunicipalities copies the municipalities and every version of
+// their terms: the first versions with the municipalities, then each
+// later version in a change of its own, since a version follows the one
+// stored before it.
+func (m *migration) copyMunicipalities(ctx context.Context) error {
+	munis, err := m.src.Municipalities(ctx, sandik.MunicipalFilter{})
+	if err != nil {
+		return err
+	}
+	terms, err := m.src.MunicipalTerms(ctx, sandik.MunicipalFilter{History: true})
+	if err != nil {
+		return err
+	}
+	m.org += len(munis) + len(terms)
+	top := 0
+	for _, t := range terms {
+		top = max(top, t.Version)
+	}
+	c := sandik.MunicipalChange{Municipalities: munis}
+	for v := 1; v <= top || len(c.Municipalities) > 0; v++ {
+		for _, t := range terms {
+			if t.Version == v {
+				c.Terms = append(c.Terms, t)
+			}
+		}
+		if err := m.dst.SaveMunicipalities(ctx, c); err != nil {
+			return err
+		}
+		c = sandik.MunicipalChange{}
+	}
+	return nil
 }
 
 // orgOf reads a store's whole organisation, for comparing two.

@@ -70,6 +70,16 @@ func TestMigrateStoreRoundTrip(t *testing.T) {
 	if es, _ := b.CaseEvents(ctx); len(es) != 2 {
 		t.Fatalf("%d case events after the round trip, want 2", len(es))
 	}
+	ma, _ := a.MunicipalTerms(ctx, sandik.MunicipalFilter{History: true})
+	mb, _ := b.MunicipalTerms(ctx, sandik.MunicipalFilter{History: true})
+	if len(ma) != 5 || len(mb) != len(ma) {
+		t.Fatalf("%d versions of terms after the round trip, want %d", len(mb), len(ma))
+	}
+	for i := range ma {
+		if !ma[i].SameResult(mb[i]) || ma[i].Version != mb[i].Version || !ma[i].SavedAt.Equal(mb[i].SavedAt) {
+			t.Errorf("term %d after the round trip: %+v, want %+v", i, mb[i], ma[i])
+		}
+	}
 	if u, err := cb.Authenticate(ctx, token); err != nil || u.ID != "crash" {
 		t.Fatalf("the user's token after the round trip: %+v, %v", u, err)
 	}
@@ -125,6 +135,19 @@ func fillForMigration(t *testing.T, path string) string {
 		}
 	}
 	if _, err := st.PutEvidence(context.Background(), []byte("photo of the signed sheet")); err != nil {
+		t.Fatal(err)
+	}
+	// Municipalities travel with every version of their terms.
+	if err := st.SaveOrg(context.Background(), storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	mc := storetest.MuniFixture()
+	if err := st.SaveMunicipalities(context.Background(), mc); err != nil {
+		t.Fatal(err)
+	}
+	fix2 := mc.Terms[1]
+	fix2.Version, fix2.Source, fix2.Race, fix2.Reason = 2, sandik.TermByHand, "", "düzeltme"
+	if err := st.SaveMunicipalities(context.Background(), sandik.MunicipalChange{Terms: []sandik.MunicipalTerm{fix2}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {

@@ -22,6 +22,8 @@ type Writes interface {
 	Units(ctx context.Context) ([]sandik.Unit, error)
 	People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error)
 	Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error)
+	Municipalities(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.Municipality, error)
+	MunicipalTerms(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.MunicipalTerm, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -184,6 +186,20 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 	}
 	for _, p := range terms {
 		add(ledger.PositionRecord(p))
+	}
+	munis, err := w.Municipalities(ctx, sandik.MunicipalFilter{})
+	if err != nil {
+		return fmt.Errorf("read municipalities: %w", err)
+	}
+	for _, m := range munis {
+		add(ledger.MunicipalityRecord(m))
+	}
+	versions, err := w.MunicipalTerms(ctx, sandik.MunicipalFilter{History: true})
+	if err != nil {
+		return fmt.Errorf("read terms of municipalities: %w", err)
+	}
+	for _, t := range versions {
+		add(ledger.MunicipalTermRecord(t))
 	}
 	return nil
 }

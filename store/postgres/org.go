@@ -63,3 +63,18 @@ func (s *Store) EndPosition(ctx context.Context, id sandik.PositionID, end sandi
 
 // orgReads are the organisation's reads of sandik.OrgStore.
 type orgReads = sqlstore.Org
+
+// SaveMunicipalities implements sandik.MunicipalStore.
+func (s *Store) SaveMunicipalities(ctx context.Context, ch sandik.MunicipalChange) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.SaveMunicipalities(ctx, ch)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: save %d municipalities, %d terms: %w", len(ch.Municipalities), len(ch.Terms), err)
+	}
+	return nil
+}

@@ -70,3 +70,14 @@ func (s *Store) EndPosition(ctx context.Context, id sandik.PositionID, end sandi
 
 // orgReads are the organisation's reads of sandik.OrgStore.
 type orgReads = sqlstore.Org
+
+// SaveMunicipalities implements sandik.MunicipalStore.
+func (s *Store) SaveMunicipalities(ctx context.Context, ch sandik.MunicipalChange) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return orgTx(c).SaveMunicipalities(ctx, ch)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: save %d municipalities, %d terms: %w", len(ch.Municipalities), len(ch.Terms), err)
+	}
+	return nil
+}

@@ -29,6 +29,9 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 	if err := s.EndPosition(ctx, "g-2", "2025-03-31", "istifa"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.SaveMunicipalities(ctx, storetest.MuniFixture()); err != nil {
+		t.Fatal(err)
+	}
 	recs, err := s.LedgerRecords(ctx, 0, 100)
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +69,10 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 		{"a phone changed", `UPDATE org_people SET phones = '+905329999999' WHERE id = 'k-1'`, leaf("person/k-1")},
 		{"a consent day moved", `UPDATE org_people SET consent = '2018-01-01' WHERE id = 'k-3'`, leaf("person/k-3")},
 		{"a unit moved", `UPDATE org_units SET area_code = '35' WHERE code = '34'`, leaf("unit/34")},
+		{"a mayor's party changed", `UPDATE municipal_terms SET party = 'AKP' WHERE municipality = '34.0135' AND election = '2024-03-31'`, leaf("municipal-term/34.0135/2024-03-31/1")},
+		{"a margin moved", `UPDATE municipal_terms SET margin_points = 0.15 WHERE municipality = '34' AND election = '2019-03-31'`, leaf("municipal-term/34/2019-03-31/1")},
+		{"a term's version deleted", `DELETE FROM municipal_terms WHERE municipality = '34' AND election = '2024-03-31'`, leaf("municipal-term/34/2024-03-31/1")},
+		{"a municipality renamed", `UPDATE municipalities SET name = 'X' WHERE code = '34'`, leaf("municipality/34")},
 		{"a kind made many-holder", `UPDATE org_kinds SET one_holder = 0`, leaf("kind/basin_sozcusu")},
 	} {
 		tx, err := db.Begin()

@@ -51,6 +51,14 @@ func (w txWrites) Positions(ctx context.Context, f sandik.PositionFilter) ([]san
 	return sqlstore.NewOrg(w.db, nil).Positions(ctx, f)
 }
 
+func (w txWrites) Municipalities(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.Municipality, error) {
+	return sqlstore.NewOrg(w.db, nil).Municipalities(ctx, f)
+}
+
+func (w txWrites) MunicipalTerms(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.MunicipalTerm, error) {
+	return sqlstore.NewOrg(w.db, nil).MunicipalTerms(ctx, f)
+}
+
 func (w txWrites) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
 	return sqlstore.CaseEvents(ctx, w.db, `SELECT payload FROM case_events ORDER BY case_id, version`)
 }

@@ -73,6 +73,13 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/positions":                              allRoles,
 	"POST /api/v1/positions":                             orgWriters,
 	"POST /api/v1/positions/{id}/end":                    orgWriters,
+	"GET /api/v1/municipalities":                         allRoles,
+	"GET /api/v1/municipalities/summary":                 allRoles,
+	"POST /api/v1/municipalities/fill":                   orgWriters,
+	"GET /api/v1/municipalities/{code}":                  allRoles,
+	"PUT /api/v1/municipalities/{code}/terms/{election}": orgWriters,
+	"GET /api/v1/org/party":                              allRoles,
+	"PUT /api/v1/org/party":                              {sandik.RoleAdmin},
 	"GET /api/v1/openapi.yaml":                           nil, // public
 	"GET /healthz":                                       nil,
 	"/":                                                  nil,
@@ -84,6 +91,7 @@ func TestAuthMatrix(t *testing.T) {
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
 	orgFixture(t, e.Env)
+	e.MunicipalFixture()
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -112,6 +120,10 @@ func TestAuthMatrix(t *testing.T) {
 				path, body, header = caseRequest(fx, p)
 			}
 			if b, ok := orgRequest(p, user); ok {
+				body = b
+			}
+			if b, ok := municipalRequest(e.Env, p, user); ok {
+				path = strings.ReplaceAll(path, "{election}", "m-"+user)
 				body = b
 			}
 			switch {

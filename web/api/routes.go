@@ -58,6 +58,14 @@ func (a *API) routes() {
 	handle("POST /api/v1/positions", user(write(a.createPosition)), http.StatusCreated)
 	handle("POST /api/v1/positions/{id}/end", user(write(a.endPosition)), http.StatusOK)
 
+	handle("GET /api/v1/municipalities", user(a.listMunicipalities), http.StatusOK)
+	handle("GET /api/v1/municipalities/summary", user(a.municipalSummary), http.StatusOK)
+	handle("POST /api/v1/municipalities/fill", user(write(a.fillMunicipalities)), http.StatusOK)
+	handle("GET /api/v1/municipalities/{code}", user(a.getMunicipality), http.StatusOK)
+	handle("PUT /api/v1/municipalities/{code}/terms/{election}", user(write(a.putMunicipalTerm)), http.StatusOK)
+	handle("GET /api/v1/org/party", user(a.getParty), http.StatusOK)
+	handle("PUT /api/v1/org/party", user(write(a.putParty)), http.StatusOK)
+
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
 }

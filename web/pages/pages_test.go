@@ -113,6 +113,7 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /entry/boxes":                           allRoles,
 	"POST /entry":                                submitters,
 	"GET /makbuz":                                allRoles,
+	"GET /belediyeler":                           allRoles,
 	"POST /makbuz":                               allRoles,
 
 	"GET /races/{race}/areas/{area}/comparison":     {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},

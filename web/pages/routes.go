@@ -49,6 +49,8 @@ func (p *Pages) routes() {
 	handle("GET /entry/boxes", page(p.searchBoxes), http.StatusOK)
 	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
 
+	handle("GET /belediyeler", page(p.municipalitiesPage), http.StatusOK)
+
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
 }

@@ -93,6 +93,7 @@ var DemoMessages = map[string]map[string]string{
 		"conflicts": "Koordinatör kararı bekleyen çelişkili sandık: %d\n",
 		"still":     "Sunucu çalışmaya devam ediyor (%s); durdurmak için Ctrl-C.\n",
 		"official":  "SENTETİK resmî sonuçlar yayımlandı: %d sandık, %d sandıkta tutanaktan farklı.\nKarşılaştırma: %s/races/%s/areas/34/comparison\nAvukat API anahtarı (itirazlar): %s\n",
+		"municipal": "SENTETİK belediyeler: İBB ve 39 ilçe belediyesi, 2019 ve 2024 dönemleri; partimiz %d ilçe belediyesinde. %s/belediyeler\n",
 	},
 	"en": {
 		"built":     "Demo database built: %d areas, %d ballot boxes, %d races.\n",
@@ -103,5 +104,6 @@ var DemoMessages = map[string]map[string]string{
 		"conflicts": "Boxes in conflict awaiting a coordinator: %d\n",
 		"still":     "Still serving %s; Ctrl-C stops.\n",
 		"official":  "SYNTHETIC official results published: %d boxes, %d differ from their sheets.\nComparison: %s/races/%s/areas/34/comparison\nLawyer API token (objections): %s\n",
+		"municipal": "SYNTHETIC municipalities: İstanbul's metropolitan and 39 district municipalities, 2019 and 2024 terms; our party holds %d districts. %s/belediyeler\n",
 	},
 }

@@ -140,6 +140,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if err := caughtUp(ctx, a); err != nil {
 		return err
 	}
+	if _, err := cli.SeedMunicipalities(ctx, a.Center, seed); err != nil {
+		return err
+	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
 	if err != nil {
@@ -181,6 +184,7 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"box", races + "/boxes/" + string(box), Coordinator, 200},
 		{"conflicts", races + "/conflicts", Coordinator, 200},
 		{"entry", "/entry", Observer, 200},
+		{"municipalities", "/belediyeler", Coordinator, 200},
 		{"cases", "/itiraz", Lawyer, 200},
 		{"case", "/itiraz/" + id, Lawyer, 200},
 		{"petition", "/itiraz/" + id + "/petition", Lawyer, 200},
