@@ -23,6 +23,11 @@ type Person struct {
 	Note    string   `json:"note,omitempty"`
 	Purpose string   `json:"purpose"`
 	Consent Date     `json:"consent"`
+	// Erased is the day the person's data was erased (ErasePerson), and
+	// EraseReason why; an erased record has no name, phones, e-mail or
+	// note left. Only erasure sets them.
+	Erased      Date   `json:"erased,omitempty"`
+	EraseReason string `json:"erase_reason,omitempty"`
 }
 
 // NormalPhone returns a phone number without the spaces, dashes, dots
@@ -85,6 +90,9 @@ func (p Person) Validate() error {
 		ps.add("note", RuleInvalidValue, "holds a control character other than a line break")
 	}
 	nameProblems(&ps, "purpose", p.Purpose, true)
+	if p.Erased != "" || p.EraseReason != "" {
+		ps.add("erased", RuleInvalidValue, "is set by erasure only")
+	}
 	if _, err := ParseDate(string(p.Consent)); err != nil {
 		ps.add("consent", RuleInvalidValue, "the day consent was recorded: %v", err)
 	}

@@ -247,5 +247,6 @@ type Store interface {
 	CaseStore
 	LedgerStore
 	OrgStore
+	ContactStore
 	Close() error
 }

@@ -22,6 +22,7 @@ type Writes interface {
 	Units(ctx context.Context) ([]sandik.Unit, error)
 	People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error)
 	Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error)
+	ContactViews(ctx context.Context, f sandik.ContactViewFilter) ([]sandik.ContactView, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -180,10 +181,20 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 		add(ledger.UnitRecord(u))
 	}
 	for _, p := range people {
-		add(ledger.PersonRecord(p))
+		add(ledger.PersonLeaf(p)) // an erased person's latest leaf is the erased record
+
 	}
 	for _, p := range terms {
 		add(ledger.PositionRecord(p))
+	}
+	// Views of contacts are written once; each row must have its leaf,
+	// so a view deleted to hide who looked is a fault.
+	views, err := w.ContactViews(ctx, sandik.ContactViewFilter{})
+	if err != nil {
+		return fmt.Errorf("read contact views: %w", err)
+	}
+	for _, v := range views {
+		add(ledger.ContactViewRecord(v))
 	}
 	return nil
 }
