@@ -10,7 +10,7 @@ import (
 
 func cmdOrg(e *cli.Env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.Stderr, "Usage: sandik org import|export [flags] DIR")
+		fmt.Fprintln(e.Stderr, "Usage: sandik org import|export [flags] DIR\n       sandik org views [flags]\n       sandik org person export|erase ID [flags]")
 		return cli.ErrUsage
 	}
 	switch args[0] {
@@ -18,8 +18,12 @@ func cmdOrg(e *cli.Env, args []string) error {
 		return orgImport(e, args[1:])
 	case "export":
 		return orgExport(e, args[1:])
+	case "views":
+		return orgViews(e, args[1:])
+	case "person":
+		return orgPerson(e, args[1:])
 	}
-	fmt.Fprintf(e.Stderr, "sandik org: unknown subcommand %q (want import or export)\n", args[0])
+	fmt.Fprintf(e.Stderr, "sandik org: unknown subcommand %q (want import, export, views or person)\n", args[0])
 	return cli.ErrUsage
 }
 
