@@ -86,8 +86,6 @@ func TestContactMatrix(t *testing.T) {
 	e.Do("GET", "/api/v1/contact-views", coordinator, nil).APIError(t, http.StatusForbidden)
 }
 
-
-
 // TestContactLimit: past K contacts a minute, a person's page is refused
 // with 429 and Retry-After and nothing more is logged; a list still
 // answers, without contacts, saying why.

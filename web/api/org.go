@@ -63,7 +63,6 @@ func (a *API) sees(u sandik.User, area sandik.AreaCode) bool {
 	return a.c.OrgAllow(u, area, false) == nil
 }
 
-
 // page reads ?after and ?limit.
 func page(r *http.Request) (string, int, error) {
 	q := r.URL.Query()
