@@ -89,7 +89,7 @@ type Center struct {
 	maxPerPerson, maxPeople int
 	// viewsPerMinute is Config.ContactViewsPerMinute.
 	viewsPerMinute int
-	engine                  atomic.Pointer[tally.Engine]
+	engine         atomic.Pointer[tally.Engine]
 
 	importMu sync.Mutex // one registry import at a time
 
