@@ -36,8 +36,10 @@ func (s *Store) LogContactViews(ctx context.Context, vs []sandik.ContactView, pe
 // checkpointed into the file and truncated, and the file is searched for
 // what was erased: a copy left in free space by a write before (a page
 // split copies cells and frees nothing with zeros) is removed by a
-// VACUUM, which rebuilds the file. Backups made before are untouched:
-// see docs/org.md.
+// VACUUM, which rebuilds the file. Only the checkpoint and the VACUUM
+// hold the writer; the search reads the file beside it, for what is
+// written meanwhile cannot bring the erased texts back. Backups made
+// before are untouched: see docs/org.md.
 func (s *Store) ErasePerson(ctx context.Context, id sandik.PersonID, day sandik.Date, reason string) error {
 	var was sandik.Person
 	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
@@ -48,17 +50,15 @@ func (s *Store) ErasePerson(ctx context.Context, id sandik.PersonID, day sandik.
 		was = p
 		return recs, err
 	})
-	// Off again whatever happened, and only then is the log emptied.
-	cerr := s.queueBare(ctx, func(ctx context.Context, c *sql.Conn) error {
-		if _, err := c.ExecContext(ctx, "PRAGMA secure_delete = OFF"); err != nil {
-			return fmt.Errorf("secure delete off: %w", err)
-		}
-		if err != nil {
-			return nil
-		}
-		return s.scrub(ctx, c, needles(was))
+	// Off again whatever happened; only an erasure done goes on.
+	off := s.queueBare(ctx, func(ctx context.Context, c *sql.Conn) error {
+		_, err := c.ExecContext(ctx, "PRAGMA secure_delete = OFF")
+		return err
 	})
-	if err = errors.Join(err, cerr); err != nil {
+	if err == nil && off == nil {
+		err = s.scrub(ctx, needles(was))
+	}
+	if err = errors.Join(err, off); err != nil {
 		return fmt.Errorf("sqlite: erase person %q: %w", id, err)
 	}
 	return nil
@@ -85,18 +85,26 @@ func needles(p sandik.Person) [][]byte {
 // for any needle; if one is found it rebuilds the file with VACUUM and
 // empties the log again. A needle found after that is held by another
 // record (two people of the same name), which is logged, not refused.
-func (s *Store) scrub(ctx context.Context, c *sql.Conn, needles [][]byte) error {
-	if err := checkpointTruncate(ctx, c); err != nil {
+func (s *Store) scrub(ctx context.Context, needles [][]byte) error {
+	checkpoint := func(vacuum bool) error {
+		return s.queueBare(ctx, func(ctx context.Context, c *sql.Conn) error {
+			if vacuum {
+				if _, err := c.ExecContext(ctx, "VACUUM"); err != nil {
+					return fmt.Errorf("vacuum: %w", err)
+				}
+			}
+			return checkpointTruncate(ctx, c)
+		})
+	}
+	if err := checkpoint(false); err != nil {
 		return err
 	}
 	found, err := fileHolds(s.path, needles)
 	if err != nil || !found {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, "VACUUM"); err != nil {
-		return fmt.Errorf("vacuum: %w", err)
-	}
-	if err := checkpointTruncate(ctx, c); err != nil {
+	s.log.Info("erased text found in free space of the database file; rebuilding it with VACUUM")
+	if err := checkpoint(true); err != nil {
 		return err
 	}
 	if found, err = fileHolds(s.path, needles); err == nil && found {
