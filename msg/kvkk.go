@@ -4,6 +4,8 @@ package msg
 // data under KVKK: the list of people, a person's page, the contacts
 // shown and logged, export and erasure. key → {Turkish, English}.
 var kvkkMessages = map[string][2]string{
+	"org.col.erased":       {"silinme_tarihi", "erased"},
+	"org.col.erase_reason": {"silinme_nedeni", "erase_reason"},
 	"nav.people":           {"Kişiler", "People"},
 	"people.title":         {"Kişiler", "People"},
 	"people.help":          {"Görebildiğiniz birimlerin kişileri, ada göre.", "The people of the units you may see, by name."},

@@ -438,22 +438,8 @@ func (m *migration) copyOrg(ctx context.Context) error {
 	if m.org == 0 {
 		return nil
 	}
-	// An erased person is written as a removed person and erased again,
-	// so that the copy holds the same emptied record.
-	var erased []sandik.Person
-	for i, p := range c.People {
-		if p.Erased != "" {
-			erased = append(erased, p)
-			c.People[i] = sandik.Person{ID: p.ID, Name: sandik.RemovedPerson, Home: p.Home, Purpose: p.Purpose, Consent: p.Consent}
-		}
-	}
 	if err := m.dst.SaveOrg(ctx, c); err != nil {
 		return err
-	}
-	for _, p := range erased {
-		if err := m.dst.ErasePerson(ctx, p.ID, p.Erased, p.EraseReason); err != nil {
-			return err
-		}
 	}
 	return m.copyContactViews(ctx)
 }

@@ -20,6 +20,7 @@ var contactTests = []test{
 	{"Erase", testContactErase},
 	{"EraseTwiceOrMissing", testContactEraseRefused},
 	{"ErasedAudited", testContactErasedAudited},
+	{"ErasedCopied", testContactErasedCopied},
 }
 
 func view(u sandik.UserID, p sandik.PersonID, at time.Time, fs ...sandik.ContactField) sandik.ContactView {
@@ -211,5 +212,32 @@ func testContactErasedAudited(t *testing.T, o Opener) {
 	}
 	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
 		t.Fatalf("audit after an erasure: %v", err)
+	}
+}
+
+// testContactErasedCopied: an erased record, as an export or a copy of
+// the database holds it, is saved as it is and audits; one that still
+// holds data is refused.
+func testContactErasedCopied(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	c := OrgFixture()
+	c.People[1] = sandik.Person{ID: "k-2", Home: "34", Purpose: "örgüt üyeliği", Consent: "2023-06-01", Erased: "2025-03-01", EraseReason: "talep"}
+	bad := c
+	bad.People = append([]sandik.Person(nil), c.People...)
+	bad.People[1].Note = "left behind"
+	if err := s.SaveOrg(ctx, bad); sandik.CodeOf(err) != sandik.EInvalid {
+		t.Errorf("an erased record holding a note: %v, want invalid", err)
+	}
+	saveOrg(t, s, c)
+	p, err := s.Person(ctx, "k-2")
+	if err != nil || fmt.Sprint(p) != fmt.Sprint(c.People[1]) {
+		t.Errorf("erased record = %+v, %v; want %+v", p, err, c.People[1])
+	}
+	if err := s.ErasePerson(ctx, "k-2", "2025-03-02", "again"); sandik.CodeOf(err) != sandik.EConflict {
+		t.Errorf("erasing a copied erased record: %v, want conflict", err)
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit: %v", err)
 	}
 }

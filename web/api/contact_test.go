@@ -224,6 +224,9 @@ func TestExport(t *testing.T) {
 		t.Errorf("export: %+v", x)
 	}
 	e.Do("GET", "/api/v1/people/nobody/export", admin, nil).APIError(t, http.StatusNotFound)
+	d := e.Do("POST", "/api/v1/people", admin, map[string]any{"id": "k-sahte", "home": "34", "purpose": "p", "consent": "2024-01-01",
+		"erased": "2024-02-01", "erase_reason": "made up"}).APIError(t, http.StatusUnprocessableEntity)
+	webtest.HasProblem(t, d, "erased", "")
 }
 
 func filesHold(t *testing.T, path string, needles [][]byte) bool {

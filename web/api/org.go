@@ -295,6 +295,9 @@ func (a *API) createPerson(w http.ResponseWriter, r *http.Request, u sandik.User
 	if in.ID == "" {
 		in.ID = sandik.PersonID("k-" + randomID())
 	}
+	if in.Erased != "" || in.EraseReason != "" {
+		return sandik.Invalid("invalid person", []sandik.Problem{{Field: "erased", Rule: sandik.RuleInvalidValue, Message: "is set by erasure only (DELETE /api/v1/people/{id})"}})
+	}
 	if err := a.c.SaveOrg(r.Context(), u, sandik.OrgChange{People: []sandik.Person{in}}); err != nil {
 		return alone(err, "people[0].")
 	}

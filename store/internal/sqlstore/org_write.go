@@ -63,8 +63,12 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		if err := t.exists(ctx, units, "org_units", "code", string(p.Home), field+".home", "unit"); err != nil {
 			return nil, err
 		}
-		err := t.Exec(ctx, t.q(`INSERT INTO org_people (id, name, phones, email, home, note, purpose, consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent))
+		var erased any // NULL while not erased
+		if p.Erased != "" {
+			erased = string(p.Erased)
+		}
+		err := t.Exec(ctx, t.q(`INSERT INTO org_people (id, name, phones, email, home, note, purpose, consent, erased, erase_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent), erased, p.EraseReason)
 		if t.Unique(err) {
 			return nil, fmt.Errorf("%w: %w", conflict(field+".id", "person %q exists already", p.ID), err)
 		}
@@ -73,7 +77,7 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		}
 		names[p.ID] = p.Name
 		people[string(p.ID)] = true
-		recs = append(recs, ledger.PersonRecord(p))
+		recs = append(recs, ledger.PersonLeaf(p))
 	}
 	for i, p := range c.Positions {
 		field := fmt.Sprintf("positions[%d]", i)
