@@ -12,6 +12,7 @@ var kvkkMessages = map[string][2]string{
 	"people.unit":          {"Birim", "Unit"},
 	"people.all_units":     {"Bütün birimler", "All units"},
 	"people.show":          {"Göster", "Show"},
+	"people.too_many":      {"Görebildiğiniz birimlerde %s kişiden fazlası var; listelemek için bir birim seçin.", "The units you may see hold more than %s people; choose a unit to list."},
 	"people.none":          {"Bu seçimde kişi yok.", "Nobody in this selection."},
 	"people.count":         {"%s kişi", "%s people"},
 	"people.pages":         {"Sayfalar", "Pages"},

@@ -19,8 +19,12 @@ import (
 // and a person's page, whose phones, e-mail and note go through the
 // centre's ShowContact (the table of who sees them, and the log).
 
-// peoplePage is how many people one page of the list shows.
-const peoplePage = 50
+// peoplePage is how many people one page of the list shows; maxListed
+// how many one list sorts, past which a unit must be chosen.
+const (
+	peoplePage = 50
+	maxListed  = 20_000
+)
 
 type unitOption struct {
 	Code     string
@@ -44,6 +48,7 @@ type peopleView struct {
 	Page, Pages int
 	PageOf      string
 	Prev, Next  string
+	TooMany     string
 }
 
 // visibleUnits are the units whose area u may read, by code.
@@ -91,6 +96,12 @@ func (p *Pages) peopleList(w http.ResponseWriter, r *http.Request, u sandik.User
 			if _, ok := units[pe.Home]; ok {
 				people = append(people, pe.HideContact())
 			}
+		}
+		if len(people) > maxListed {
+			// Sorting a province's members on every request would be the
+			// page's whole cost; one unit at a time is what a reader reads.
+			v.TooMany = v.L.F("people.too_many", v.L.Num(maxListed))
+			return p.render(w, http.StatusOK, "people", v)
 		}
 		if len(batch) < f.Limit {
 			break

@@ -168,3 +168,24 @@ func TestPersonErasePage(t *testing.T) {
 		t.Error("the erased person's page still shows their data")
 	}
 }
+
+// TestPeopleListTooMany: past maxListed people the list asks for a unit
+// instead of sorting them all; one unit's list still answers.
+func TestPeopleListTooMany(t *testing.T) {
+	e := newScopedEnv(t)
+	peopleFixture(t, e)
+	var many []sandik.Person
+	for i := range maxListed + 1 {
+		many = append(many, sandik.Person{ID: sandik.PersonID(fmt.Sprintf("k-m%06d", i)), Name: fmt.Sprintf("Üye %06d", i), Home: "34", Purpose: "örgüt üyeliği", Consent: "2024-01-01"})
+	}
+	if err := e.Center.SaveOrg(context.Background(), sandik.User{ID: "setup", Role: sandik.RoleAdmin}, sandik.OrgChange{People: many}); err != nil {
+		t.Fatal(err)
+	}
+	body := e.Browser(admin).Page("/kisiler", http.StatusOK)
+	if !strings.Contains(body, "bir birim seçin") || rowName.MatchString(body) {
+		t.Error("a list past the bound is not refused in favour of a unit")
+	}
+	if got := rowName.FindAllStringSubmatch(e.Browser(admin).Page("/kisiler?birim=34.01", http.StatusOK), -1); len(got) != 5 {
+		t.Errorf("Adalar's list: %d people, want 5", len(got))
+	}
+}
