@@ -71,8 +71,14 @@ func PersonRecord(p sandik.Person) Record {
 // of its own (PersonRecord hashes a record never erased, as before).
 func ErasedPersonRecord(p sandik.Person) Record {
 	h := newOrgHash("person/erased/1")
-	for _, f := range []string{string(p.ID), string(p.Home), p.Purpose, string(p.Consent), string(p.Erased), p.EraseReason} {
+	// Every field, the emptied ones too, so that data put back into an
+	// erased record is a fault of the audit.
+	for _, f := range []string{string(p.ID), p.Name, p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent), string(p.Erased), p.EraseReason} {
 		h.field(f)
+	}
+	h.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p.Phones))))
+	for _, ph := range p.Phones {
+		h.field(ph)
 	}
 	return h.record(OrgPersonPrefix + string(p.ID))
 }
