@@ -30,15 +30,15 @@ func (c *Center) ShowContact(ctx context.Context, u sandik.User, p sandik.Person
 func (c *Center) ShowContacts(ctx context.Context, u sandik.User, people []sandik.Person, areaOf func(sandik.UnitCode) sandik.AreaCode) ([]sandik.Person, error) {
 	reg := c.Registry()
 	out := make([]sandik.Person, len(people))
+	allowed := make([]bool, len(people))
 	var views []sandik.ContactView
 	at := c.now()
 	for i, p := range people {
 		out[i] = p.HideContact()
-		if reg.AllowContact(u, areaOf(p.Home)) != nil {
+		if allowed[i] = reg.AllowContact(u, areaOf(p.Home)) == nil; !allowed[i] {
 			continue
 		}
-		fields := p.ContactFields()
-		if sandik.Logged(fields) {
+		if fields := p.ContactFields(); sandik.Logged(fields) {
 			views = append(views, sandik.ContactView{User: u.ID, Person: p.ID, At: at, Fields: fields})
 		}
 	}
@@ -48,7 +48,7 @@ func (c *Center) ShowContacts(ctx context.Context, u sandik.User, people []sandi
 		}
 	}
 	for i, p := range people {
-		if reg.AllowContact(u, areaOf(p.Home)) == nil {
+		if allowed[i] {
 			out[i] = p
 		}
 	}
