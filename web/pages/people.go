@@ -177,7 +177,8 @@ type personView struct {
 	HomeHref string
 	Terms    []termRow
 	Phones   []phoneLink
-	Shown    bool   // contacts shown (and logged)
+	MaySee   bool   // the table lets the user see the contacts
+	Logged   bool   // a phone or e-mail was shown, so logged
 	Limited  bool   // over the minute's limit
 	Erased   string // the erasure, said
 	Admin    bool
@@ -217,7 +218,8 @@ func (p *Pages) personView(r *http.Request, u sandik.User) (personView, error) {
 	case err != nil:
 		return v, err
 	default:
-		v.Shown = len(shown.ContactFields()) > 0 && p.c.Registry().AllowContact(u, v.Home.Area) == nil
+		v.MaySee = p.c.Registry().AllowContact(u, v.Home.Area) == nil
+		v.Logged = v.MaySee && sandik.Logged(shown.ContactFields())
 		pe = shown
 	}
 	v.Person, v.Name, v.Title = pe, p.shownName(v.L, pe), p.shownName(v.L, pe)

@@ -128,6 +128,12 @@ func TestPersonPage(t *testing.T) {
 	if n := views(lawyerAdal); n != 0 {
 		t.Errorf("%d views logged for a lawyer who saw nothing", n)
 	}
+	if !strings.Contains(body, "yalnızca kişinin biriminin bölgesindeki koordinatörlere") {
+		t.Error("the lawyer is not told why the contacts are hidden")
+	}
+	if body := e.Browser(coordAdal).Page("/kisiler/k-c1", http.StatusOK); !strings.Contains(body, "Kayıtlı telefon ya da e-posta yok.") {
+		t.Error("a person with no contacts is not said to have none")
+	}
 	e.Browser(coordAdal).Page("/kisiler/k-bes", http.StatusForbidden)
 	body = e.Browser(admin).Page("/kisiler/k-ada", http.StatusOK)
 	if !strings.Contains(body, `href="/kisiler/k-ada/export.json"`) || !strings.Contains(body, `action="/kisiler/k-ada/sil"`) {
