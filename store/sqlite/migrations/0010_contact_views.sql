@@ -1,4 +1,4 @@
--- 0009: personal data under KVKK. Every showing of a person's phones or
+-- 0010: personal data under KVKK. Every showing of a person's phones or
 -- e-mail to a user is logged: who (user_id), whose (person_id), when
 -- (at, Unix nanoseconds UTC) and what (fields, joined by commas). The
 -- log holds ids only, never a copy of what was shown, so erasing a
