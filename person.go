@@ -23,6 +23,12 @@ type Person struct {
 	Note    string   `json:"note,omitempty"`
 	Purpose string   `json:"purpose"`
 	Consent Date     `json:"consent"`
+	// Erased is the day the person's data was erased (ErasePerson), and
+	// EraseReason why; an erased record has no name, phones, e-mail or
+	// note left. Only erasure sets them, and copies of an erased record
+	// (an import of an export, a copy of the database) carry them.
+	Erased      Date   `json:"erased,omitempty"`
+	EraseReason string `json:"erase_reason,omitempty"`
 }
 
 // NormalPhone returns a phone number without the spaces, dashes, dots
@@ -54,7 +60,11 @@ func (p Person) Validate() error {
 	if err := ValidateCode(string(p.ID)); err != nil {
 		ps.add("id", RuleInvalidValue, "%v", err)
 	}
-	nameProblems(&ps, "name", p.Name, true)
+	if p.Erased != "" || p.EraseReason != "" {
+		p.erasedProblems(&ps)
+	} else {
+		nameProblems(&ps, "name", p.Name, true)
+	}
 	if len(p.Phones) > MaxPhones {
 		ps.add("phones", RuleTooLarge, "at most %d phone numbers (got %d)", MaxPhones, len(p.Phones))
 	}
@@ -92,4 +102,19 @@ func (p Person) Validate() error {
 		return Invalid(fmt.Sprintf("invalid person %q", p.ID), ps)
 	}
 	return nil
+}
+
+// erasedProblems checks a record given as erased, as an export or a copy
+// of the database holds it: nothing of the person's data, the day of the
+// erasure and its reason.
+func (p Person) erasedProblems(ps *problems) {
+	if p.Name != "" || len(p.Phones) > 0 || p.Email != "" || p.Note != "" {
+		ps.add("erased", RuleInvalidValue, "an erased person has no name, phones, e-mail or note")
+	}
+	if _, err := ParseDate(string(p.Erased)); err != nil {
+		ps.add("erased", RuleInvalidValue, "the day of erasure: %v", err)
+	}
+	for _, pr := range ProblemsOf(CheckEraseReason(p.EraseReason)) {
+		ps.add("erase_reason", pr.Rule, "%s", pr.Message)
+	}
 }

@@ -248,5 +248,6 @@ type Store interface {
 	LedgerStore
 	OrgStore
 	MunicipalStore
+	ContactStore
 	Close() error
 }

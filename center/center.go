@@ -65,6 +65,10 @@ type Config struct {
 	// negative, no cache. Reading the user on every request costs about
 	// two thirds of the HTTP submit throughput on SQLite (BENCHMARKS.md).
 	UserCacheTTL time.Duration
+	// ContactViewsPerMinute is the most contacts (phones, e-mail) one
+	// user is shown in any minute. Zero means
+	// sandik.DefaultContactViewsPerMinute.
+	ContactViewsPerMinute int
 }
 
 // Center is the running service.
@@ -83,7 +87,9 @@ type Center struct {
 	blindMin int
 	// maxPerPerson and maxPeople are the entry quotas (Config).
 	maxPerPerson, maxPeople int
-	engine                  atomic.Pointer[tally.Engine]
+	// viewsPerMinute is Config.ContactViewsPerMinute.
+	viewsPerMinute int
+	engine         atomic.Pointer[tally.Engine]
 
 	importMu sync.Mutex // one registry import at a time
 
@@ -133,6 +139,7 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	}
 	c.maxPerPerson = cmp.Or(max(cfg.MaxEntriesPerPerson, 0), sandik.DefaultMaxEntriesPerPerson)
 	c.maxPeople = cmp.Or(max(cfg.MaxPeoplePerBox, 0), sandik.DefaultMaxPeoplePerBox)
+	c.viewsPerMinute = cmp.Or(max(cfg.ContactViewsPerMinute, 0), sandik.DefaultContactViewsPerMinute)
 	c.blindMin = cfg.BlindMinBoxes
 	if c.blindMin <= 0 {
 		c.blindMin = sandik.DefaultBlindMinBoxes

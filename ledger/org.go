@@ -67,6 +67,50 @@ func PersonRecord(p sandik.Person) Record {
 	return h.record(OrgPersonPrefix + string(p.ID))
 }
 
+// ErasedPersonRecord is the leaf of a person erased: the record as it
+// stands after erasure, which holds none of their data, under a layout
+// of its own (PersonRecord hashes a record never erased, as before).
+func ErasedPersonRecord(p sandik.Person) Record {
+	h := newOrgHash("person/erased/1")
+	// Every field, the emptied ones too, so that data put back into an
+	// erased record is a fault of the audit.
+	for _, f := range []string{string(p.ID), p.Name, p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent), string(p.Erased), p.EraseReason} {
+		h.field(f)
+	}
+	h.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p.Phones))))
+	for _, ph := range p.Phones {
+		h.field(ph)
+	}
+	return h.record(OrgPersonPrefix + string(p.ID))
+}
+
+// PersonLeaf is the leaf of p as it stands, erased or not.
+func PersonLeaf(p sandik.Person) Record {
+	if p.Erased != "" {
+		return ErasedPersonRecord(p)
+	}
+	return PersonRecord(p)
+}
+
+// ContactViewPrefix begins the id of a view of a person's contacts.
+const ContactViewPrefix = "view/"
+
+// ContactViewRecord is the leaf of a view of a person's contacts,
+// written once: who, whose, when, which fields.
+func ContactViewRecord(v sandik.ContactView) Record {
+	h := newOrgHash("view/1")
+	h.field(string(v.User))
+	h.field(string(v.Person))
+	h.h.Write(binary.BigEndian.AppendUint64(nil, uint64(v.At.UnixNano())))
+	h.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(v.Fields))))
+	for _, f := range v.Fields {
+		h.field(string(f))
+	}
+	r := h.record(ContactViewPrefix + strconv.FormatInt(v.Seq, 10))
+	r.Seq = v.Seq
+	return r
+}
+
 // PositionKindRecord is the leaf of a kind of position added.
 func PositionKindRecord(k sandik.PositionKind) Record {
 	h := newOrgHash("kind/1")

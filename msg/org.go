@@ -36,7 +36,7 @@ var orgMessages = map[string][2]string{
 	"org.rule.area":    {"Birimin bölgesi seçmen kütüğünde yok: %s", "The unit's area is not in the registry: %s"},
 	"org.kvkk.purpose": {"İşleme amacı", "Purpose of processing"},
 	"org.kvkk.consent": {"Açık rıza tarihi", "Date consent was recorded"},
-	"org.kvkk.hidden":  {"Telefon ve e-posta yalnızca yöneticilere gösterilir.", "Phones and e-mail are shown to administrators only."},
+	"org.kvkk.hidden":  {"Telefon ve e-posta yalnızca kişinin bölgesindeki koordinatörlere ve yöneticilere gösterilir.", "Phones and e-mail are shown only to coordinators of the person's area and to administrators."},
 
 	"org.col.code":       {"kod", "code"},
 	"org.col.kind":       {"tür", "kind"},

@@ -36,7 +36,7 @@ func OrgFileNames() []string {
 var (
 	orgKindHead     = orgHead("code", "name", "one_holder")
 	orgUnitHead     = orgHead("code", "kind", "name", "parent", "area")
-	orgPersonHead   = orgHead("id", "full_name", "home", "purpose", "consent", "phones", "email", "note")
+	orgPersonHead   = orgHead("id", "full_name", "home", "purpose", "consent", "phones", "email", "note", "erased", "erase_reason")
 	orgPositionHead = orgHead("id", "position", "unit", "person", "start", "source", "end", "end_reason")
 )
 
@@ -68,7 +68,7 @@ func columnsOf(head []string, n int) columns {
 var (
 	kindFields     = map[string]string{"code": "kod", "name": "ad"}
 	unitFields     = map[string]string{"code": "kod", "kind": "tur", "name": "ad", "parent": "ust_birim", "area": "bolge"}
-	personFields   = map[string]string{"id": "kimlik", "name": "ad_soyad", "phones": "telefonlar", "email": "e_posta", "home": "birim", "note": "not", "purpose": "amac", "consent": "riza_tarihi"}
+	personFields   = map[string]string{"id": "kimlik", "name": "ad_soyad", "phones": "telefonlar", "email": "e_posta", "home": "birim", "note": "not", "purpose": "amac", "consent": "riza_tarihi", "erased": "silinme_tarihi", "erase_reason": "silinme_nedeni"}
 	positionFields = map[string]string{"id": "kimlik", "kind": "gorev", "unit": "birim", "person": "kisi", "start": "baslangic", "end": "bitis", "source": "kaynak", "end_reason": "bitis_nedeni"}
 )
 
@@ -181,7 +181,8 @@ func ReadOrg(files map[string]io.Reader) (sandik.OrgChange, OrgLines, error) {
 		}},
 		{OrgPeopleFile, orgPersonHead, 5, func(rec []string, col func(string) int, line int) {
 			p := sandik.Person{ID: sandik.PersonID(get(rec, col, "kimlik")), Name: get(rec, col, "ad_soyad"), Email: get(rec, col, "e_posta"),
-				Home: sandik.UnitCode(get(rec, col, "birim")), Note: get(rec, col, "not"), Purpose: get(rec, col, "amac"), Consent: sandik.Date(get(rec, col, "riza_tarihi"))}
+				Home: sandik.UnitCode(get(rec, col, "birim")), Note: get(rec, col, "not"), Purpose: get(rec, col, "amac"), Consent: sandik.Date(get(rec, col, "riza_tarihi")),
+				Erased: sandik.Date(get(rec, col, "silinme_tarihi")), EraseReason: get(rec, col, "silinme_nedeni")}
 			for _, ph := range strings.Split(get(rec, col, "telefonlar"), "|") {
 				if ph = strings.TrimSpace(ph); ph != "" {
 					if n, err := sandik.NormalPhone(ph); err == nil {

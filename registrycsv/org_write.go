@@ -76,9 +76,17 @@ func WriteOrg(w io.Writer, name string, c sandik.OrgChange) error {
 			emit(string(u.Code), string(u.Kind), u.Name, string(u.Parent), string(u.Area))
 		}
 	case OrgPeopleFile:
-		emit(orgPersonHead...)
+		// The columns of erasure are written only when someone is erased,
+		// so that a file without them reads as it always has.
+		cols := len(orgPersonHead) - 2
 		for _, p := range c.People {
-			emit(string(p.ID), p.Name, string(p.Home), p.Purpose, string(p.Consent), strings.Join(p.Phones, "|"), p.Email, p.Note)
+			if p.Erased != "" {
+				cols = len(orgPersonHead)
+			}
+		}
+		emit(orgPersonHead[:cols]...)
+		for _, p := range c.People {
+			emit([]string{string(p.ID), p.Name, string(p.Home), p.Purpose, string(p.Consent), strings.Join(p.Phones, "|"), p.Email, p.Note, string(p.Erased), p.EraseReason}[:cols]...)
 		}
 	case OrgPositionsFile:
 		emit(orgPositionHead...)

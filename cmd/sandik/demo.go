@@ -79,6 +79,9 @@ func cmdDemo(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := seedDemoPeople(e, a, reg); err != nil {
+		return err
+	}
 
 	ctx, stop := context.WithCancel(e.Ctx)
 	defer stop()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -440,7 +441,35 @@ func (m *migration) copyOrg(ctx context.Context) error {
 	if m.org == 0 {
 		return nil
 	}
-	return m.dst.SaveOrg(ctx, c)
+	if err := m.dst.SaveOrg(ctx, c); err != nil {
+		return err
+	}
+	return m.copyContactViews(ctx)
+}
+
+// copyContactViews copies the log of contact views in its order, a run
+// of one user's views per write, with no limit per minute.
+func (m *migration) copyContactViews(ctx context.Context) error {
+	for f := (sandik.ContactViewFilter{Limit: migrateStorePage}); ; {
+		page, err := m.src.ContactViews(ctx, f)
+		if err != nil {
+			return err
+		}
+		for start := 0; start < len(page); {
+			end := start + 1
+			for end < len(page) && page[end].User == page[start].User {
+				end++
+			}
+			if _, err := m.dst.LogContactViews(ctx, page[start:end], math.MaxInt32); err != nil {
+				return fmt.Errorf("contact views after seq %d: %w", f.After, err)
+			}
+			start = end
+		}
+		if len(page) < f.Limit {
+			return nil
+		}
+		f.After = page[len(page)-1].Seq
+	}
 }
 
 // copyMunicipalities copies the municipalities and every version of

@@ -10,7 +10,7 @@ import (
 
 func cmdOrg(e *cli.Env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.Stderr, "Usage: sandik org import|export [flags] DIR\n       sandik org party [flags] [CODE]\n       sandik org municipalities fill|list|add|edit [flags]")
+		fmt.Fprintln(e.Stderr, "Usage: sandik org import|export [flags] DIR\n       sandik org party [flags] [CODE]\n       sandik org municipalities fill|list|add|edit [flags]\n       sandik org views [flags]\n       sandik org person export|erase ID [flags]")
 		return cli.ErrUsage
 	}
 	switch args[0] {
@@ -22,8 +22,12 @@ func cmdOrg(e *cli.Env, args []string) error {
 		return orgParty(e, args[1:])
 	case "municipalities", "belediyeler":
 		return orgMunicipalities(e, args[1:])
+	case "views":
+		return orgViews(e, args[1:])
+	case "person":
+		return orgPerson(e, args[1:])
 	}
-	fmt.Fprintf(e.Stderr, "sandik org: unknown subcommand %q (want import, export, party or municipalities)\n", args[0])
+	fmt.Fprintf(e.Stderr, "sandik org: unknown subcommand %q (want import, export, party, municipalities, views or person)\n", args[0])
 	return cli.ErrUsage
 }
 

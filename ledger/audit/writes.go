@@ -24,6 +24,7 @@ type Writes interface {
 	Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.Position, error)
 	Municipalities(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.Municipality, error)
 	MunicipalTerms(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.MunicipalTerm, error)
+	ContactViews(ctx context.Context, f sandik.ContactViewFilter) ([]sandik.ContactView, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -182,7 +183,8 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 		add(ledger.UnitRecord(u))
 	}
 	for _, p := range people {
-		add(ledger.PersonRecord(p))
+		add(ledger.PersonLeaf(p)) // an erased person's latest leaf is the erased record
+
 	}
 	for _, p := range terms {
 		add(ledger.PositionRecord(p))
@@ -200,6 +202,15 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 	}
 	for _, t := range versions {
 		add(ledger.MunicipalTermRecord(t))
+	}
+	// Views of contacts are written once; each row must have its leaf,
+	// so a view deleted to hide who looked is a fault.
+	views, err := w.ContactViews(ctx, sandik.ContactViewFilter{})
+	if err != nil {
+		return fmt.Errorf("read contact views: %w", err)
+	}
+	for _, v := range views {
+		add(ledger.ContactViewRecord(v))
 	}
 	return nil
 }

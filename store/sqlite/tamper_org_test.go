@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/ledger/audit"
 	"github.com/sandik-dev/sandik/store/storetest"
@@ -14,8 +15,9 @@ import (
 
 // TestTamperWithOrgIsDetected: units, people, kinds and terms are leaves;
 // an edit of any behind the store's back (a term reopened, a chair
-// handed to someone else, a phone number changed) is named by the audit
-// at the latest leaf of the record it breaks.
+// handed to someone else, a phone number changed, an erasure undone, a
+// view of a phone deleted) is named by the audit at the latest leaf of
+// the record it breaks.
 func TestTamperWithOrgIsDetected(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "o.db")
@@ -30,6 +32,12 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := s.SaveMunicipalities(ctx, storetest.MuniFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogContactViews(ctx, []sandik.ContactView{{User: "ayse", Person: "k-3", At: storetest.Received(), Fields: []sandik.ContactField{sandik.FieldPhones}}}, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ErasePerson(ctx, "k-4", "2025-03-01", "talep"); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := s.LedgerRecords(ctx, 0, 100)
@@ -74,6 +82,10 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 		{"a term's version deleted", `DELETE FROM municipal_terms WHERE municipality = '34' AND election = '2024-03-31'`, leaf("municipal-term/34/2024-03-31/1")},
 		{"a municipality renamed", `UPDATE municipalities SET name = 'X' WHERE code = '34'`, leaf("municipality/34")},
 		{"a kind made many-holder", `UPDATE org_kinds SET one_holder = 0`, leaf("kind/basin_sozcusu")},
+		{"an erased person's name put back", `UPDATE org_people SET name = 'İbrahim Işık' WHERE id = 'k-4'`, leaf("person/k-4")},
+		{"an erasure undone", `UPDATE org_people SET erased = NULL, erase_reason = '' WHERE id = 'k-4'`, leaf("person/k-4")},
+		{"a view of a phone hidden", `DROP TRIGGER contact_views_no_delete; DELETE FROM contact_views`, leaf("view/1")},
+		{"a view given to someone else", `DROP TRIGGER contact_views_no_update; UPDATE contact_views SET user_id = 'mehmet'`, leaf("view/1")},
 	} {
 		tx, err := db.Begin()
 		if err != nil {

@@ -35,6 +35,10 @@ type txStore struct {
 // organisation in the transaction.
 type txWrites struct{ db sqlstore.DB }
 
+func (w txWrites) ContactViews(ctx context.Context, f sandik.ContactViewFilter) ([]sandik.ContactView, error) {
+	return sqlstore.NewOrg(w.db, nil).ContactViews(ctx, f)
+}
+
 func (w txWrites) AddedPositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
 	return sqlstore.NewOrg(w.db, nil).AddedPositionKinds(ctx)
 }

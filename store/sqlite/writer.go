@@ -22,6 +22,9 @@ type work struct {
 	// logged is a job whose writes are leaves of the ledger: it returns
 	// their records, appended in its transaction.
 	logged func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)
+	// bare is a job run outside any transaction, for what SQLite refuses
+	// inside one (VACUUM, a checkpoint that empties the log).
+	bare func(ctx context.Context, c *sql.Conn) error
 }
 
 type request = commitq.Request[work]
@@ -78,7 +81,7 @@ func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, 
 	q := commitq.Start(commitq.Options[work]{
 		Commit:   w.commitGroup,
 		Failed:   writeFailed,
-		Alone:    func(wk work) bool { return wk.job != nil || wk.logged != nil },
+		Alone:    func(wk work) bool { return wk.job != nil || wk.logged != nil || wk.bare != nil },
 		RunAlone: w.runJob,
 		Size:     func(wk work) int { return len(wk.rows) },
 		MaxBatch: maxBatch,
@@ -90,6 +93,9 @@ func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, 
 
 func (w *writer) runJob(r *request) error {
 	ctx := r.Context()
+	if r.Work.bare != nil {
+		return r.Work.bare(ctx, w.conn)
+	}
 	if r.Work.logged == nil {
 		return inTx(ctx, w.conn, func() error { return r.Work.job(ctx, w.conn) })
 	}

@@ -45,6 +45,7 @@ func Run(t *testing.T, o Opener) {
 		{"Ledger", ledgerTests},
 		{"Org", orgTests},
 		{"Municipalities", municipalTests},
+		{"Contacts", contactTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

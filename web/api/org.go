@@ -19,8 +19,8 @@ import (
 
 // The organisation's routes. A unit is read by whoever's areas reach its
 // area, a person by their home unit's, a term by its unit's. Phones,
-// e-mail and notes are shown to administrators only until the table of
-// who needs them is built (KVKK).
+// e-mail and notes are shown as sandik.MaySeeContact allows, each
+// showing logged (contact.go).
 
 // maxOrgBody bounds the body of one unit, person or term.
 const maxOrgBody = 16 << 10
@@ -61,14 +61,6 @@ func (a *API) unitAreas(ctx context.Context) (unitAreas, error) {
 
 func (a *API) sees(u sandik.User, area sandik.AreaCode) bool {
 	return a.c.OrgAllow(u, area, false) == nil
-}
-
-// shown is p as u may see it.
-func shown(u sandik.User, p sandik.Person) sandik.Person {
-	if u.Role != sandik.RoleAdmin {
-		p.Phones, p.Email, p.Note = nil, "", ""
-	}
-	return p
 }
 
 // page reads ?after and ?limit.
@@ -192,7 +184,7 @@ func (a *API) listPeople(w http.ResponseWriter, r *http.Request, u sandik.User) 
 		}
 		for _, p := range batch {
 			if len(out) < n && a.sees(u, areas[p.Home]) {
-				out = append(out, shown(u, p))
+				out = append(out, p)
 			}
 		}
 		if len(batch) < n {
@@ -200,9 +192,20 @@ func (a *API) listPeople(w http.ResponseWriter, r *http.Request, u sandik.User) 
 		}
 		after = string(batch[len(batch)-1].ID)
 	}
+	// Over the minute's limit of contacts the list still answers,
+	// without them, and says why.
+	out, err = a.c.ShowContacts(ctx, u, out, func(c sandik.UnitCode) sandik.AreaCode { return areas[c] })
+	withheld := ""
+	if sandik.CodeOf(err) == sandik.ETooMany {
+		withheld, err = sandik.MessageOf(err), nil
+	}
+	if err != nil {
+		return err
+	}
 	a.b.WriteJSON(w, http.StatusOK, struct {
-		People []sandik.Person `json:"people"`
-	}{out})
+		People   []sandik.Person `json:"people"`
+		Withheld string          `json:"contacts_withheld,omitempty"`
+	}{out, withheld})
 	return nil
 }
 
@@ -223,10 +226,13 @@ func (a *API) getPerson(w http.ResponseWriter, r *http.Request, u sandik.User) e
 	if err != nil {
 		return err
 	}
+	if p, err = a.c.ShowContact(ctx, u, p, home.Area); err != nil {
+		return throttled(err)
+	}
 	a.b.WriteJSON(w, http.StatusOK, struct {
 		Person    sandik.Person     `json:"person"`
 		Positions []sandik.Position `json:"positions"`
-	}{shown(u, p), terms})
+	}{p, terms})
 	return nil
 }
 
@@ -289,10 +295,18 @@ func (a *API) createPerson(w http.ResponseWriter, r *http.Request, u sandik.User
 	if in.ID == "" {
 		in.ID = sandik.PersonID("k-" + randomID())
 	}
+	if in.Erased != "" || in.EraseReason != "" {
+		return sandik.Invalid("invalid person", []sandik.Problem{{Field: "erased", Rule: sandik.RuleInvalidValue, Message: "is set by erasure only (DELETE /api/v1/people/{id})"}})
+	}
 	if err := a.c.SaveOrg(r.Context(), u, sandik.OrgChange{People: []sandik.Person{in}}); err != nil {
 		return alone(err, "people[0].")
 	}
-	a.b.WriteJSON(w, http.StatusCreated, shown(u, in))
+	// Echoing what the writer sent is no view of anything stored; it is
+	// answered whole to administrators, as before the table.
+	if u.Role != sandik.RoleAdmin {
+		in = in.HideContact()
+	}
+	a.b.WriteJSON(w, http.StatusCreated, in)
 	return nil
 }
 
@@ -344,7 +358,7 @@ func holderNames(ctx context.Context, s sandik.OrgStore, terms []sandik.Position
 			return nil, err
 		}
 		for _, p := range people {
-			names[p.ID] = p.Name
+			names[p.ID] = p.ShownName() // an erased person: a removed person
 		}
 	}
 	return names, nil

@@ -15,8 +15,8 @@ const (
 	EBadRequest                        = strict.EBadRequest       // the body or a parameter is malformed
 	EUnsupportedMedia sandik.ErrorCode = "unsupported_media_type" // the body is not application/json
 	EMethodNotAllowed sandik.ErrorCode = "method_not_allowed"
-	ETooManyRequests  sandik.ErrorCode = "too_many_requests" // over a limit of this client; see Retry-After
-	ETimeout          sandik.ErrorCode = "request_timeout"   // the body did not arrive in time
+	ETooManyRequests                   = sandik.ETooMany   // over a limit of this client; see Retry-After
+	ETimeout          sandik.ErrorCode = "request_timeout" // the body did not arrive in time
 )
 
 // StatusFor is the one place where an error becomes an HTTP status.

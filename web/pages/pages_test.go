@@ -114,6 +114,10 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"POST /entry":                                submitters,
 	"GET /makbuz":                                allRoles,
 	"GET /belediyeler":                           allRoles,
+	"GET /kisiler":                               allRoles,
+	"GET /kisiler/{id}":                          allRoles,
+	"GET /kisiler/{id}/export.json":              {sandik.RoleAdmin},
+	"POST /kisiler/{id}/sil":                     {sandik.RoleAdmin},
 	"POST /makbuz":                               allRoles,
 
 	"GET /races/{race}/areas/{area}/comparison":     {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
@@ -136,6 +140,7 @@ func TestPageAuthMatrix(t *testing.T) {
 	users := map[sandik.Role]string{sandik.RoleObserver: observer2, sandik.RoleVolunteer: volunteer, sandik.RoleCoordinator: coordinator,
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
+	peopleFixture(t, e)
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {
@@ -151,7 +156,11 @@ func TestPageAuthMatrix(t *testing.T) {
 			continue
 		}
 		method, path, _ := strings.Cut(p, " ")
-		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{$}", "", "{id}", string(fx.ID), "{sha256}", fx.Evidence).Replace(path)
+		id := string(fx.ID)
+		if strings.HasPrefix(path, "/kisiler/") {
+			id = "k-ada"
+		}
+		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{$}", "", "{id}", id, "{sha256}", fx.Evidence).Replace(path)
 		if strings.HasSuffix(path, "/live") {
 			continue // streams: TestLiveOverview
 		}
@@ -177,6 +186,8 @@ func TestPageAuthMatrix(t *testing.T) {
 				r = b.Post(path, e.ThresholdsForm()) // on the version saved so far
 			case p == "POST /races/{race}/areas/{area}/cases":
 				r = b.Post(path, url.Values{"box": {box3}, "filer": {"matrix"}})
+			case p == "POST /kisiler/{id}/sil":
+				r = b.Post(path, url.Values{"reason": {"matrix"}, "confirm": {"1"}})
 			case p == "POST /makbuz":
 				r = b.Post(path, url.Values{"receipt": {"{}"}}) // refused as a receipt (422), but let in
 				if r.Status == http.StatusUnprocessableEntity {

@@ -50,6 +50,10 @@ func (p *Pages) routes() {
 	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
 
 	handle("GET /belediyeler", page(p.municipalitiesPage), http.StatusOK)
+	handle("GET /kisiler", page(p.peopleList), http.StatusOK)
+	handle("GET /kisiler/{id}", page(p.personPage), http.StatusOK)
+	handle("GET /kisiler/{id}/export.json", page(p.personExport), http.StatusOK)
+	handle("POST /kisiler/{id}/sil", page(write(p.personErase)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)

@@ -143,6 +143,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if _, err := cli.SeedMunicipalities(ctx, a.Center, seed); err != nil {
 		return err
 	}
+	if err := a.Center.SaveOrg(ctx, cli.Operator(), demo.People(reg, sandik.DateOf(a.Center.Now().AddDate(-2, 0, 0)))); err != nil {
+		return fmt.Errorf("demo people: %w", err)
+	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
 	if err != nil {
@@ -190,6 +193,8 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"petition", "/itiraz/" + id + "/petition", Lawyer, 200},
 		{"comparison", top + "/comparison", Lawyer, 200},
 		{"thresholds", top + "/comparison?" + th.Encode(), Coordinator, 200},
+		{"people", "/kisiler", Coordinator, 200},
+		{"person", "/kisiler/demo-k-1", Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
 	}

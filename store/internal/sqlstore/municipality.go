@@ -155,9 +155,3 @@ func (t OrgTx) SaveMunicipalities(ctx context.Context, c sandik.MunicipalChange)
 	}
 	return recs, nil
 }
-
-func scanInt(row Row) (int64, error) {
-	var n int64
-	err := row.Scan(&n)
-	return n, err
-}

@@ -47,7 +47,7 @@ func Dollars(s string) string {
 
 const (
 	selectUnit     = `SELECT code, kind, name, COALESCE(parent, ''), area_code FROM org_units`
-	selectPerson   = `SELECT id, name, phones, email, home, note, purpose, consent FROM org_people`
+	selectPerson   = `SELECT id, name, phones, email, home, note, purpose, consent, COALESCE(erased, ''), erase_reason FROM org_people`
 	selectPosition = `SELECT id, kind, unit, person, start_day, COALESCE(end_day, ''), source, end_reason FROM org_positions`
 )
 
@@ -60,7 +60,7 @@ func scanUnit(row Row) (sandik.Unit, error) {
 func scanPerson(row Row) (sandik.Person, error) {
 	var p sandik.Person
 	var phones string
-	err := row.Scan(&p.ID, &p.Name, &phones, &p.Email, &p.Home, &p.Note, &p.Purpose, &p.Consent)
+	err := row.Scan(&p.ID, &p.Name, &phones, &p.Email, &p.Home, &p.Note, &p.Purpose, &p.Consent, &p.Erased, &p.EraseReason)
 	if phones != "" {
 		p.Phones = strings.Split(phones, "\n")
 	}

@@ -70,11 +70,15 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		}
 		names[p.ID] = p.Name
 		people[string(p.ID)] = true
-		personRows[i] = []any{string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent)}
-		recs = append(recs, ledger.PersonRecord(p))
+		var erased any // NULL while not erased
+		if p.Erased != "" {
+			erased = string(p.Erased)
+		}
+		personRows[i] = []any{string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent), erased, p.EraseReason}
+		recs = append(recs, ledger.PersonLeaf(p))
 	}
 	if err := t.insertNew(ctx, "org_people", "id", "people", "person", personRows,
-		[]string{"id", "name", "phones", "email", "home", "note", "purpose", "consent"}); err != nil {
+		[]string{"id", "name", "phones", "email", "home", "note", "purpose", "consent", "erased", "erase_reason"}); err != nil {
 		return nil, err
 	}
 	// Units of this change have no stored terms; units holds stored ones

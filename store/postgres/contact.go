@@ -1,0 +1,58 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
+)
+
+// LogContactViews implements sandik.ContactStore. The organisation's
+// lock makes two requests of one user count each other's views.
+func (s *Store) LogContactViews(ctx context.Context, vs []sandik.ContactView, perMinute int) ([]sandik.ContactView, error) {
+	var out []sandik.ContactView
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		views, recs, err := t.LogViews(ctx, vs, perMinute)
+		out = views
+		return recs, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: log %d contact views: %w", len(vs), err)
+	}
+	return out, nil
+}
+
+// ErasePerson implements sandik.ContactStore. The row is updated in
+// place, which leaves the old version as a dead tuple in the table's
+// pages; VACUUM FULL then rewrites the table (and its TOAST) into new
+// files, so no live file of the database holds it. It takes the table's
+// exclusive lock for as long as copying the people takes. What
+// PostgreSQL keeps elsewhere — the write-ahead log until it is recycled,
+// archived WAL and base backups — is the operator's to expire: see
+// docs/org.md.
+func (s *Store) ErasePerson(ctx context.Context, id sandik.PersonID, day sandik.Date, reason string) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		_, recs, err := t.Erase(ctx, id, day, reason)
+		return recs, err
+	})
+	if err == nil {
+		if _, verr := s.pool.Exec(context.WithoutCancel(ctx), `VACUUM FULL org_people`); verr != nil {
+			err = fmt.Errorf("the record is erased; rewriting the table failed, run VACUUM FULL org_people: %w", verr)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: erase person %q: %w", id, err)
+	}
+	return nil
+}
