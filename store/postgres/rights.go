@@ -16,15 +16,24 @@ import (
 // transaction, which notifies every instance at commit.
 
 // inTxRights runs fn as a change of users: logged, and moving the
-// generation.
+// generation, which this process knows at once (others by the
+// notification).
 func (s *Store) inTxRights(ctx context.Context, fn func(tx pgx.Tx) ([]ledger.Record, error)) error {
-	return s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+	var gen int64
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
 		recs, err := fn(tx)
 		if err != nil {
 			return nil, err
 		}
-		return recs, s.bumpUserGeneration(ctx, tx)
+		if err := s.bumpUserGeneration(ctx, tx); err != nil {
+			return nil, err
+		}
+		return recs, tx.QueryRow(ctx, `SELECT gen FROM user_generation`).Scan(&gen)
 	})
+	if err == nil {
+		s.users.saw(gen)
+	}
+	return err
 }
 
 // LinkPerson implements sandik.RightsStore.
