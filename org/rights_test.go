@@ -1,0 +1,164 @@
+package org_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/org"
+)
+
+var unitAreas = map[sandik.UnitCode]sandik.AreaCode{"34": "34", "34.0135": "34.0135", "06.0001": "06.0001"}
+
+func sources(terms []sandik.Position, grants []sandik.Grant) org.Sources {
+	return org.Sources{
+		Terms:      terms,
+		UnitArea:   func(c sandik.UnitCode) (sandik.AreaCode, bool) { a, ok := unitAreas[c]; return a, ok },
+		KindRights: sandik.MergeKindRights(sandik.DefaultKindRights(), nil),
+		Grants:     grants,
+	}
+}
+
+func ist(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateTime, s, sandik.Istanbul())
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestEffectiveTermEnds: a chair's rights hold to the last nanosecond of
+// the term's last İstanbul day and end at the midnight after, which is
+// the next change announced.
+func TestEffectiveTermEnds(t *testing.T) {
+	stored := sandik.User{ID: "ayse", Name: "Ayşe", Role: sandik.RoleObserver, Person: "k-3"}
+	terms := []sandik.Position{{ID: "g-5", Kind: "ilce_baskani", Unit: "34.0135", Person: "k-3", Start: "2024-01-01", End: "2026-12-31", Source: sandik.SourceCongress, EndReason: "kongre"}}
+	last := ist("2026-12-31 23:59:59").Add(999_999_999 * time.Nanosecond)
+	u, next := org.Effective(stored, sources(terms, nil), nil, last)
+	if u.Role != sandik.RoleCoordinator || !slices.Equal(u.Areas, []sandik.AreaCode{"34.0135"}) {
+		t.Errorf("at the last instant of the term: %s over %v, want coordinator over 34.0135", u.Role, u.Areas)
+	}
+	if want := ist("2027-01-01 00:00:00"); !next.Equal(want) {
+		t.Errorf("next change %v, want %v", next, want)
+	}
+	u, next = org.Effective(stored, sources(terms, nil), nil, ist("2027-01-01 00:00:00"))
+	if u.Role != sandik.RoleObserver || len(u.Areas) != 0 || !next.IsZero() {
+		t.Errorf("after the term: %s over %v next %v, want an observer with no box and nothing to come", u.Role, u.Areas, next)
+	}
+	u, next = org.Effective(stored, sources(terms, nil), nil, ist("2023-12-31 12:00:00"))
+	if u.Role != sandik.RoleObserver || !next.Equal(ist("2024-01-01 00:00:00")) {
+		t.Errorf("before the term: %s, next %v; want observer until the first day's midnight", u.Role, next)
+	}
+}
+
+// TestEffectiveCombines: the highest role wins over the union of the
+// areas of the rights that give it; grants count between From and End;
+// a revoked grant ends at its revocation; the whole centre absorbs areas.
+func TestEffectiveCombines(t *testing.T) {
+	now := ist("2026-06-01 12:00:00")
+	term := func(id, kind, unit string) sandik.Position {
+		return sandik.Position{ID: sandik.PositionID(id), Kind: sandik.KindCode(kind), Unit: sandik.UnitCode(unit), Person: "k-1", Start: "2025-01-01", Source: sandik.SourceCongress}
+	}
+	grant := func(role sandik.Role, from, until time.Time, areas ...sandik.AreaCode) sandik.Grant {
+		return sandik.Grant{ID: "y", User: "u", Role: role, Areas: areas, From: from, Until: until, Reason: "r", GrantedBy: "admin"}
+	}
+	revoked := grant(sandik.RoleCoordinator, now.Add(-time.Hour), now.Add(time.Hour), "06.0001")
+	revoked.Revoked = now.Add(-time.Minute)
+	for _, tc := range []struct {
+		name     string
+		stored   sandik.User
+		terms    []sandik.Position
+		grants   []sandik.Grant
+		boxes    []sandik.AreaCode
+		want     string
+		wantNext time.Time
+	}{
+		{"legacy user unchanged", sandik.User{Role: sandik.RoleVolunteer, Areas: []sandik.AreaCode{"34"}}, nil, nil, nil, "volunteer 34", time.Time{}},
+		{"two chairs unite", sandik.User{Role: sandik.RoleObserver}, []sandik.Position{term("a", "ilce_baskani", "34.0135"), term("b", "secim_sorumlusu", "06.0001")}, nil, nil, "coordinator 06.0001,34.0135", time.Time{}},
+		{"lawyer below coordinator", sandik.User{Role: sandik.RoleObserver}, []sandik.Position{term("a", "avukat", "34"), term("b", "ilce_baskani", "34.0135")}, nil, nil, "coordinator 34.0135", time.Time{}},
+		{"board member gives nothing", sandik.User{Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34.0135.144920"}}, []sandik.Position{term("a", "yonetim_kurulu_uyesi", "34")}, nil, nil, "observer 34.0135.144920", time.Time{}},
+		{"unknown unit gives nothing", sandik.User{Role: sandik.RoleObserver}, []sandik.Position{term("a", "ilce_baskani", "99")}, nil, nil, "observer ", time.Time{}},
+		{"observer boxes add", sandik.User{Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"b1"}}, nil, nil, []sandik.AreaCode{"b2"}, "observer b1,b2", time.Time{}},
+		{"grant held, ends", sandik.User{Role: sandik.RoleObserver}, nil, []sandik.Grant{grant(sandik.RoleLawyer, now.Add(-time.Hour), now.Add(2*time.Hour), "34")}, nil, "lawyer 34", now.Add(2 * time.Hour)},
+		{"grant to come", sandik.User{Role: sandik.RoleObserver}, nil, []sandik.Grant{grant(sandik.RoleLawyer, now.Add(time.Hour), now.Add(2*time.Hour), "34")}, nil, "observer ", now.Add(time.Hour)},
+		{"revoked grant", sandik.User{Role: sandik.RoleObserver}, nil, []sandik.Grant{revoked}, nil, "observer ", time.Time{}},
+		{"whole centre absorbs", sandik.User{Role: sandik.RoleCoordinator}, []sandik.Position{term("a", "ilce_baskani", "34.0135")}, nil, nil, "coordinator ", time.Time{}},
+		{"admin grant", sandik.User{Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34"}}, nil, []sandik.Grant{grant(sandik.RoleAdmin, now.Add(-time.Hour), now.Add(time.Hour))}, nil, "admin ", now.Add(time.Hour)},
+		{"earliest change wins", sandik.User{Role: sandik.RoleObserver}, []sandik.Position{{ID: "a", Kind: "ilce_baskani", Unit: "34.0135", Person: "k-1", Start: "2025-01-01", End: "2026-06-02", Source: sandik.SourceCongress, EndReason: "x"}},
+			[]sandik.Grant{grant(sandik.RoleLawyer, now.Add(-time.Hour), now.Add(48*time.Hour), "34")}, nil, "coordinator 34.0135", ist("2026-06-03 00:00:00")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, next := org.Effective(tc.stored, sources(tc.terms, tc.grants), tc.boxes, now)
+			areas := make([]string, len(u.Areas))
+			for i, a := range u.Areas {
+				areas[i] = string(a)
+			}
+			if got := string(u.Role) + " " + strings.Join(areas, ","); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			if !next.Equal(tc.wantNext) {
+				t.Errorf("next change %v, want %v", next, tc.wantNext)
+			}
+		})
+	}
+}
+
+// TestMayGive: the rule of delegation, role × area, for a district
+// coordinator, a provincial one and an administrator.
+func TestMayGive(t *testing.T) {
+	reg := registry(t)
+	district := sandik.User{ID: "kadikoy", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34.0135"}}
+	province := sandik.User{ID: "istanbul", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34"}}
+	lawyer := sandik.User{ID: "av", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34"}}
+	admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
+	for _, tc := range []struct {
+		actor sandik.User
+		role  sandik.Role
+		areas []sandik.AreaCode
+		ok    bool
+	}{
+		{district, sandik.RoleObserver, []sandik.AreaCode{"34.0135.144920"}, true},
+		{district, sandik.RoleObserver, []sandik.AreaCode{"34.0135"}, true},
+		{district, sandik.RoleLawyer, []sandik.AreaCode{"34.0135"}, true},
+		{district, sandik.RoleObserver, nil, true},
+		{district, sandik.RoleObserver, []sandik.AreaCode{"06.0001"}, false},
+		{district, sandik.RoleObserver, []sandik.AreaCode{"34.0135.144920", "06.0001"}, false},
+		{district, sandik.RoleVolunteer, []sandik.AreaCode{"34"}, false},
+		{district, sandik.RoleVolunteer, nil, false},
+		{district, sandik.RoleCoordinator, []sandik.AreaCode{"34.0135"}, false},
+		{district, sandik.RoleCoordinator, []sandik.AreaCode{"34.0135.144920"}, true},
+		{district, sandik.RoleAdmin, nil, false},
+		{province, sandik.RoleCoordinator, []sandik.AreaCode{"34.0135"}, true},
+		{province, sandik.RoleCoordinator, []sandik.AreaCode{"34"}, false},
+		{lawyer, sandik.RoleObserver, []sandik.AreaCode{"34.0135"}, false},
+		{admin, sandik.RoleAdmin, nil, true},
+		{admin, sandik.RoleCoordinator, []sandik.AreaCode{"06.0001"}, true},
+	} {
+		err := org.MayGive(reg, tc.actor, tc.role, tc.areas)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s (%s %v) gives %s over %v: %v, want allowed %v", tc.actor.ID, tc.actor.Role, tc.actor.Areas, tc.role, tc.areas, err, tc.ok)
+		}
+		if err != nil && sandik.CodeOf(err) != sandik.EForbidden {
+			t.Errorf("refusal %v is not EForbidden", err)
+		}
+	}
+}
+
+func TestParseUntil(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-12-31":       "2027-01-01 00:00:00",
+		"2026-12-31T18:30": "2026-12-31 18:30:00",
+	} {
+		got, err := sandik.ParseUntil(in)
+		if err != nil || !got.Equal(ist(want)) {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %s İstanbul", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "2026-13-01", "2026-12-31 18:30", "31.12.2026", "2026-12-31T25:00"} {
+		if _, err := sandik.ParseUntil(bad); err == nil {
+			t.Errorf("ParseUntil(%q) accepted", bad)
+		}
+	}
+}
