@@ -488,6 +488,10 @@ func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) 
 // instance) moves it, and the next request reads the user again. The
 // generation is one read of a one-row table on SQLite, and a value the
 // notifications keep on PostgreSQL.
+//
+// The user returned is Effective's: their own role and areas with the
+// rights of their linked person's terms and of their grants, trusted no
+// later than the instant those next change.
 func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, error) {
 	if token == "" {
 		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "an API token is required")
@@ -501,7 +505,11 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 			return sandik.User{}, fmt.Errorf("authenticate: %w", err)
 		}
 		if v, ok := c.users.Load(h); ok {
-			if cu := v.(cachedUser); now.Before(cu.expires) && cu.gen == storeGen {
+			// Trusted until the TTL or the instant its rights change (a
+			// term's last day ends, a grant expires or starts), whichever
+			// comes first: no job ends a right, the clock does. A clock set back
+			// before the read reads again.
+			if cu := v.(cachedUser); !now.Before(cu.read) && now.Before(cu.expires) && cu.gen == storeGen {
 				return cu.user, nil
 			}
 		}
@@ -516,14 +524,23 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 	if err != nil {
 		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
 	}
+	u, next, err := c.Effective(ctx, u)
+	if err != nil {
+		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	expires := now.Add(c.userTTL)
+	if !next.IsZero() && next.Before(expires) {
+		expires = next
+	}
 	if c.userTTL > 0 && c.tokenGen.Load() == gen {
-		c.users.Store(h, cachedUser{user: u, expires: now.Add(c.userTTL), gen: storeGen})
+		c.users.Store(h, cachedUser{user: u, read: now, expires: expires, gen: storeGen})
 	}
 	return u, nil
 }
 
 type cachedUser struct {
 	user    sandik.User
+	read    time.Time // when it was read
 	expires time.Time
 	gen     int64 // the store's user generation when read
 }

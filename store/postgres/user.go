@@ -77,8 +77,12 @@ func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []
 	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
 		var changed []sandik.UserID
 		for _, u := range create {
-			if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES ($1, $2, $3, $4)`,
-				string(u.ID), u.Name, string(u.Role), u.TokenHash[:]); err != nil {
+			var person any
+			if u.Person != "" {
+				person = string(u.Person)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash, person_id) VALUES ($1, $2, $3, $4, $5)`,
+				string(u.ID), u.Name, string(u.Role), u.TokenHash[:], person); err != nil {
 				conflict = u.ID
 				return nil, err
 			}

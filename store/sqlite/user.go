@@ -79,8 +79,12 @@ func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []
 	return s.writeUsers(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		var changed []sandik.UserID
 		for _, u := range create {
-			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
-				string(u.ID), u.Name, string(u.Role), u.TokenHash[:])
+			var person any
+			if u.Person != "" {
+				person = string(u.Person)
+			}
+			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash, person_id) VALUES (?, ?, ?, ?, ?)`,
+				string(u.ID), u.Name, string(u.Role), u.TokenHash[:], person)
 			if isUniqueViolation(err) {
 				return nil, fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
 			}

@@ -1,0 +1,251 @@
+package center_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/store/postgres"
+	"github.com/sandik-dev/sandik/store/postgres/pgtest"
+	"github.com/sandik-dev/sandik/store/sqlite"
+	"github.com/sandik-dev/sandik/store/storetest"
+)
+
+// clock is a controllable now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// backends opens an empty store of each kind: SQLite always, PostgreSQL
+// where a server is given (and always in CI).
+func backends(t *testing.T) map[string]func(t *testing.T) sandik.Store {
+	return map[string]func(t *testing.T) sandik.Store{
+		"sqlite": func(t *testing.T) sandik.Store {
+			s, err := sqlite.Open(context.Background(), sqlite.Options{Path: filepath.Join(t.TempDir(), "r.db")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+		"postgres": func(t *testing.T) sandik.Store {
+			s, err := postgres.Open(context.Background(), postgres.Options{URL: pgtest.Schema(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+	}
+}
+
+func istanbul(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateTime, s, sandik.Istanbul())
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// openRights opens a centre on st with the test registry, the fixture
+// organisation and a clock, caching users for an hour so that only the
+// rule of Authenticate, not a short TTL, ends a right.
+func openRights(t *testing.T, st sandik.Store, clk *clock) *center.Center {
+	t.Helper()
+	ctx := context.Background()
+	c, err := center.Open(ctx, center.Config{Store: st, Now: clk.now, UserCacheTTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.ImportRegistry(ctx, rightsRegistry(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// rightsRegistry is the test registry with the fixture organisation's
+// areas added.
+func rightsRegistry(t *testing.T) *sandik.Registry {
+	reg, err := sandik.NewRegistry([]sandik.Area{
+		{Code: "TR", Level: sandik.LevelCountry, Name: "Türkiye"},
+		{Code: "34", Parent: "TR", Level: sandik.LevelIl, Name: "İstanbul"},
+		{Code: "34.0135", Parent: "34", Level: sandik.LevelIlce, Name: "Kadıköy"},
+		{Code: "34.0135.144920", Parent: "34.0135", Level: sandik.LevelMahalle, Name: "Caferağa"},
+		{Code: "34.0135.144920.1001", Parent: "34.0135.144920", Level: sandik.LevelSandik, Name: "1001"},
+		{Code: "34.0101", Parent: "34", Level: sandik.LevelIlce, Name: "Adalar"},
+		{Code: "34.0101.1.2001", Parent: "34.0101", Level: sandik.LevelSandik, Name: "2001"},
+	}, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+// TestRightEndsWithTheTerm: a district chair's term ends on 2026-12-31;
+// the user linked to them adjudicates in the district at 23:59:59 of
+// that day İstanbul time and is refused one second later, through the
+// real Authenticate (with an hour's cache) and Allow, on both backends.
+func TestRightEndsWithTheTerm(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			st := open(t)
+			clk := &clock{t: istanbul("2026-12-31 12:00:00")}
+			c := openRights(t, st, clk)
+			admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
+			if _, err := c.EndPosition(ctx, admin, "g-5", "2026-12-31", "kongre"); err != nil {
+				t.Fatal(err)
+			}
+			token, err := c.CreateUserAs(ctx, admin, sandik.User{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver, Person: "k-3"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			allowed := func() error {
+				u, err := c.Authenticate(ctx, token)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c.Registry().Allow(u, sandik.ActionAdjudicate, "34.0135.144920.1001")
+			}
+			if err := allowed(); err != nil {
+				t.Fatalf("at noon of the last day: %v", err)
+			}
+			clk.set(istanbul("2026-12-31 23:59:59"))
+			if err := allowed(); err != nil {
+				t.Fatalf("at 23:59:59 of the last day: %v", err)
+			}
+			if u, _ := c.Authenticate(ctx, token); u.Role != sandik.RoleCoordinator {
+				t.Fatalf("at 23:59:59: %+v, want a coordinator", u)
+			}
+			clk.set(istanbul("2027-01-01 00:00:00"))
+			err = allowed()
+			if sandik.CodeOf(err) != sandik.EForbidden {
+				t.Fatalf("a second after the term: %v, want EForbidden", err)
+			}
+			if u, _ := c.Authenticate(ctx, token); u.Role != sandik.RoleObserver || len(u.Areas) != 0 {
+				t.Errorf("after the term: %+v, want an observer with no box", u)
+			}
+		})
+	}
+}
+
+// TestGrantExpiresAndRevokes: a grant until a day holds to its last
+// second; revoking one ends it on the next request even while cached.
+func TestGrantExpiresAndRevokes(t *testing.T) {
+	ctx := context.Background()
+	st := backends(t)["sqlite"](t)
+	clk := &clock{t: istanbul("2026-05-01 09:00:00")}
+	c := openRights(t, st, clk)
+	admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
+	token, err := c.CreateUserAs(ctx, admin, sandik.User{ID: "av", Name: "Avukat", Role: sandik.RoleObserver})
+	if err != nil {
+		t.Fatal(err)
+	}
+	until, _ := sandik.ParseUntil("2026-05-02")
+	g, err := c.GrantAs(ctx, admin, sandik.Grant{ID: "y-1", User: "av", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34.0101"}, Until: until, Reason: "seçim gecesi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := func() sandik.Role {
+		u, err := c.Authenticate(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Role
+	}
+	if r := role(); r != sandik.RoleLawyer {
+		t.Fatalf("with the grant: %s", r)
+	}
+	clk.set(istanbul("2026-05-02 23:59:59"))
+	if r := role(); r != sandik.RoleLawyer {
+		t.Fatalf("at the grant's last second: %s", r)
+	}
+	clk.set(istanbul("2026-05-03 00:00:00"))
+	if r := role(); r != sandik.RoleObserver {
+		t.Fatalf("after the grant: %s", r)
+	}
+	clk.set(istanbul("2026-05-01 10:00:00"))
+	if r := role(); r != sandik.RoleLawyer {
+		t.Fatalf("back within the grant: %s", r)
+	}
+	if _, err := c.RevokeGrantAs(ctx, admin, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := role(); r != sandik.RoleObserver {
+		t.Fatalf("after revoking: %s", r)
+	}
+}
+
+// TestDelegation: a district coordinator (by their chair's term) creates
+// an observer in their district, not in the next; cannot make a
+// coordinator or an administrator; cannot grant beyond their areas; and
+// cannot record a chair of their own district or a term in another.
+func TestDelegation(t *testing.T) {
+	ctx := context.Background()
+	st := backends(t)["sqlite"](t)
+	clk := &clock{t: istanbul("2026-05-01 09:00:00")}
+	c := openRights(t, st, clk)
+	admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
+	token, err := c.CreateUserAs(ctx, admin, sandik.User{ID: "kadikoy", Name: "Kadıköy", Role: sandik.RoleObserver, Person: "k-3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chair, err := c.Authenticate(ctx, token)
+	if err != nil || chair.Role != sandik.RoleCoordinator {
+		t.Fatalf("the chair's user: %+v, %v", chair, err)
+	}
+	forbidden := func(what string, err error) {
+		t.Helper()
+		if sandik.CodeOf(err) != sandik.EForbidden {
+			t.Errorf("%s: %v, want EForbidden", what, err)
+		}
+	}
+	if _, err := c.CreateUserAs(ctx, chair, sandik.User{ID: "m1", Name: "Müşahit", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34.0135.144920.1001"}}); err != nil {
+		t.Errorf("an observer in the district: %v", err)
+	}
+	_, err = c.CreateUserAs(ctx, chair, sandik.User{ID: "m2", Name: "Müşahit", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34.0101.1.2001"}})
+	forbidden("an observer in the next district", err)
+	_, err = c.CreateUserAs(ctx, chair, sandik.User{ID: "k2", Name: "Koordinatör", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34.0135"}})
+	forbidden("a coordinator of the district", err)
+	_, err = c.CreateUserAs(ctx, chair, sandik.User{ID: "a2", Name: "Yönetici", Role: sandik.RoleAdmin})
+	forbidden("an administrator", err)
+	until, _ := sandik.ParseUntil("2026-05-02")
+	_, err = c.GrantAs(ctx, chair, sandik.Grant{ID: "y-9", User: "m1", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34"}, Until: until, Reason: "gece"})
+	forbidden("a grant over the province", err)
+	if _, err := c.GrantAs(ctx, chair, sandik.Grant{ID: "y-8", User: "m1", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34.0135"}, Until: until, Reason: "gece"}); err != nil {
+		t.Errorf("a lawyer's grant in the district: %v", err)
+	}
+	err = c.SaveOrg(ctx, chair, sandik.OrgChange{Positions: []sandik.Position{{ID: "g-20", Kind: "secim_sorumlusu", Unit: "34.0135", Person: "k-4", Start: "2026-05-01", Source: sandik.SourceAppointment}}})
+	forbidden("a coordinator's position in their own district", err)
+	if !strings.Contains(sandik.MessageOf(err)+err.Error(), "secim_sorumlusu") {
+		t.Errorf("refusal does not name the kind: %v", err)
+	}
+	err = c.SaveOrg(ctx, chair, sandik.OrgChange{Positions: []sandik.Position{{ID: "g-21", Kind: "yonetim_kurulu_uyesi", Unit: "34", Person: "k-4", Start: "2026-05-01", Source: sandik.SourceAppointment}}})
+	forbidden("a term in the province's unit", err)
+	if err := c.SaveOrg(ctx, chair, sandik.OrgChange{Positions: []sandik.Position{{ID: "g-22", Kind: "yonetim_kurulu_uyesi", Unit: "34.0135", Person: "k-4", Start: "2026-05-01", Source: sandik.SourceAppointment}}}); err != nil {
+		t.Errorf("a board member in the district: %v", err)
+	}
+	if _, err := c.CreateUserAs(ctx, admin, sandik.User{ID: "il", Name: "İl", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34"}}); err != nil {
+		t.Fatal(err)
+	}
+	forbidden("removing the province's coordinator", c.RemoveUserAs(ctx, chair, "il"))
+	if err := c.RemoveUserAs(ctx, chair, "m1"); err != nil {
+		t.Errorf("removing their own observer: %v", err)
+	}
+	if users, _ := st.Users(ctx); len(users) != 3 || !users[2].Removed || users[2].ID != "m1" {
+		t.Errorf("users %+v, want the province's, the chair's and the removed observer", users)
+	}
+}
