@@ -38,10 +38,10 @@ type sessions struct {
 	// (center.EffectiveUser); read at every request, so a right ends on
 	// a page the second it ends.
 	effective func(context.Context, sandik.User) (sandik.User, error)
-	log   *slog.Logger
-	now   func() time.Time
-	idle  time.Duration
-	limit time.Duration
+	log       *slog.Logger
+	now       func() time.Time
+	idle      time.Duration
+	limit     time.Duration
 	// secure says whether a request came over TLS, directly or through a
 	// trusted proxy (handler.Base.Secure).
 	secure func(*http.Request) bool

@@ -8,7 +8,7 @@ import (
 	"github.com/sandik-dev/sandik/ledger"
 )
 
-// Users are selected as id, name, role, person_id ('' for none) and
+// Users are selected as id, name, role, person_id (” for none) and
 // removed; their areas apart, by UserQueries.
 func scanUser(row Row) (sandik.User, error) {
 	var u sandik.User
@@ -159,7 +159,7 @@ func (w UserWrites) SaveUsers(ctx context.Context, create []sandik.NewUser, area
 
 // UserRecord reads a user through db (the writer's transaction that just
 // changed them) and returns their leaf as they now stand. byID selects
-// name, role, token_hash, person_id ('' for none) and removed of the
+// name, role, token_hash, person_id (” for none) and removed of the
 // user whose id is its argument.
 func UserRecord(ctx context.Context, db DB, byID string, areas UserQueries, id sandik.UserID) (ledger.Record, error) {
 	type row struct {
