@@ -201,11 +201,15 @@ func (c *Center) GrantAs(ctx context.Context, actor sandik.User, g sandik.Grant)
 	return g, nil
 }
 
-// RevokeGrantAs ends grant id now, for an actor who could have given it.
-func (c *Center) RevokeGrantAs(ctx context.Context, actor sandik.User, id sandik.GrantID) (sandik.Grant, error) {
+// RevokeGrantAs ends grant id of user now, for an actor who could have
+// given it; ENotFound if the user has no such grant.
+func (c *Center) RevokeGrantAs(ctx context.Context, actor sandik.User, user sandik.UserID, id sandik.GrantID) (sandik.Grant, error) {
 	g, err := c.store.Grant(ctx, id)
 	if err != nil {
 		return g, err
+	}
+	if g.User != user {
+		return g, sandik.Errorf(sandik.ENotFound, "user %q has no grant %q", user, id)
 	}
 	if err := org.MayGive(c.Registry(), actor, g.Role, g.Areas); err != nil {
 		return g, err

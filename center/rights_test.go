@@ -181,7 +181,7 @@ func TestGrantExpiresAndRevokes(t *testing.T) {
 	if r := role(); r != sandik.RoleLawyer {
 		t.Fatalf("back within the grant: %s", r)
 	}
-	if _, err := c.RevokeGrantAs(ctx, admin, g.ID); err != nil {
+	if _, err := c.RevokeGrantAs(ctx, admin, "av", g.ID); err != nil {
 		t.Fatal(err)
 	}
 	if r := role(); r != sandik.RoleObserver {

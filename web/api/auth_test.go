@@ -73,6 +73,12 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/positions":                              allRoles,
 	"POST /api/v1/positions":                             orgWriters,
 	"POST /api/v1/positions/{id}/end":                    orgWriters,
+	"POST /api/v1/users":                                 orgWriters, // below their role, within their areas (users_test.go)
+	"DELETE /api/v1/users/{id}":                          orgWriters,
+	"PUT /api/v1/users/{id}/person":                      orgWriters,
+	"GET /api/v1/users/{id}/grants":                      orgWriters,
+	"POST /api/v1/users/{id}/grants":                     orgWriters,
+	"DELETE /api/v1/users/{id}/grants/{grant}":           orgWriters,
 	"GET /api/v1/openapi.yaml":                           nil, // public
 	"GET /healthz":                                       nil,
 	"/":                                                  nil,
@@ -84,6 +90,7 @@ func TestAuthMatrix(t *testing.T) {
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
 	orgFixture(t, e.Env)
+	usersFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -102,7 +109,11 @@ func TestAuthMatrix(t *testing.T) {
 			if role == sandik.RoleLawyer {
 				owner = coordinator // lawyers enter no sheets of their own
 			}
-			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "m-"+owner).Replace(path)
+			id := "m-" + owner
+			if strings.HasPrefix(path, "/api/v1/users/") {
+				id = "t-" + user // a user of the matrix's own, with a grant
+			}
+			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", id, "{grant}", "tg-"+user).Replace(path)
 			var body any
 			var header []string
 			if p == "GET /api/v1/log/proof" {
@@ -112,6 +123,9 @@ func TestAuthMatrix(t *testing.T) {
 				path, body, header = caseRequest(fx, p)
 			}
 			if b, ok := orgRequest(p, user); ok {
+				body = b
+			}
+			if b, ok := userRequest(p, user); ok {
 				body = b
 			}
 			switch {
