@@ -268,3 +268,13 @@ func (c *Center) mayRecord(ctx context.Context, actor sandik.User, kind sandik.K
 	}
 	return nil
 }
+
+// KindRights returns the role each kind of position gives, the defaults
+// with the stored table laid over them.
+func (c *Center) KindRights(ctx context.Context) (map[sandik.KindCode]sandik.Role, error) {
+	rights, err := c.store.KindRights(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return sandik.MergeKindRights(nil, rights), nil
+}

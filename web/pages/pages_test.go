@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -127,6 +128,9 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /evidence/{sha256}":                        caseRoles,
 
 	"POST /races/{race}/areas/{area}/comparison/thresholds": {sandik.RoleCoordinator, sandik.RoleAdmin},
+
+	"GET /birimler":        allRoles, // lists only the units in the user's areas
+	"GET /birimler/{code}": allRoles, // within their areas (units_test.go)
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -135,6 +139,10 @@ func TestPageAuthMatrix(t *testing.T) {
 	users := map[sandik.Role]string{sandik.RoleObserver: observer2, sandik.RoleVolunteer: volunteer, sandik.RoleCoordinator: coordinator,
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
+	if err := e.Center.SaveOrg(context.Background(), sandik.User{ID: "setup", Role: sandik.RoleAdmin},
+		sandik.OrgChange{Units: []sandik.Unit{{Code: "34", Kind: sandik.UnitIl, Name: "İstanbul", Area: "34"}}}); err != nil {
+		t.Fatal(err)
+	}
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {
@@ -150,7 +158,7 @@ func TestPageAuthMatrix(t *testing.T) {
 			continue
 		}
 		method, path, _ := strings.Cut(p, " ")
-		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{$}", "", "{id}", string(fx.ID), "{sha256}", fx.Evidence).Replace(path)
+		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{$}", "", "{id}", string(fx.ID), "{sha256}", fx.Evidence, "{code}", "34").Replace(path)
 		if strings.HasSuffix(path, "/live") {
 			continue // streams: TestLiveOverview
 		}

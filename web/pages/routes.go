@@ -49,6 +49,9 @@ func (p *Pages) routes() {
 	handle("GET /entry/boxes", page(p.searchBoxes), http.StatusOK)
 	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
 
+	handle("GET /birimler", page(p.unitsPage), http.StatusOK)
+	handle("GET /birimler/{code}", page(p.unitPage), http.StatusOK)
+
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
 }
