@@ -119,6 +119,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		return err
 	}
 	quiet := &cli.Env{Prog: "night", Ctx: ctx, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: os.Getenv}
+	if _, err := cli.SeedDemoOrganisation(quiet, a.Center, reg, cli.DemoMessages["tr"]); err != nil {
+		return err
+	}
 	tokens, coordinator, err := cli.CreateDemoUsers(quiet, a.Center, reg, 10, cli.DemoMessages["tr"])
 	if err != nil {
 		return err
