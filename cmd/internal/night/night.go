@@ -178,6 +178,13 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	races := "/races/" + string(race)
 	top := races + "/areas/" + string(rc.Scope)
 	id := string(cases[0].ID)
+	// The chart of the district whose secretary resigned: a vacancy shows.
+	var vacantUnit sandik.UnitCode
+	for _, p := range demo.Organisation(reg).Positions {
+		if p.EndReason == "istifa" {
+			vacantUnit = p.Unit
+		}
+	}
 	n.Pages = []Page{
 		{"overview", top, Coordinator, 200},
 		{"drilldown", races + "/areas/" + string(district), Coordinator, 200},
@@ -189,6 +196,8 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"petition", "/itiraz/" + id + "/petition", Lawyer, 200},
 		{"comparison", top + "/comparison", Lawyer, 200},
 		{"thresholds", top + "/comparison?" + th.Encode(), Coordinator, 200},
+		{"units", "/birimler", Coordinator, 200},
+		{"unit", "/birimler/" + string(vacantUnit), Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
 	}
