@@ -98,7 +98,8 @@ func Organisation(reg *sandik.Registry) sandik.OrgChange {
 			b.term("sekreter", unit, start, "2025-06-30", sandik.SourceCongress)
 			b.ch.Positions[len(b.ch.Positions)-1].EndReason = "istifa"
 			b.term("sayman", unit, start, "", sandik.SourceCongress)
-			for range 3 {
+			b.term("secim_sorumlusu", unit, start, "", sandik.SourceCongress)
+			for range 2 {
 				b.term("yonetim_kurulu_uyesi", unit, start, "", sandik.SourceCongress)
 			}
 		} else {

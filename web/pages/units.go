@@ -38,7 +38,7 @@ type unitView struct {
 	base
 	Unit           sandik.Unit
 	Kind, AreaName string
-	At             string
+	At, AtText     string
 	Parent         *unitRow
 	Rows           []seatRow
 	Children       []unitRow
@@ -46,6 +46,16 @@ type unitView struct {
 }
 
 func unitHref(code sandik.UnitCode) string { return "/birimler/" + url.PathEscape(string(code)) }
+
+// dayText writes a day as its reader does: 04.09.2023 in Turkish,
+// 2023-09-04 in English.
+func dayText(l *lang, d sandik.Date) string {
+	t := sandik.DayStart(d)
+	if t.IsZero() || l.Code == "en" {
+		return string(d)
+	}
+	return t.Format("02.01.2006")
+}
 
 func (p *Pages) unitsPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	units, err := p.c.Org().Units(r.Context())
@@ -103,8 +113,8 @@ func (p *Pages) unitPage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 		}
 		at = d
 	}
-	v.Title = un.Name + " · " + l.F("org.chart.at", string(at))
-	v.At, v.Kind = string(at), l.T("org.kind."+string(un.Kind))
+	v.Title = un.Name + " · " + l.F("org.chart.at", dayText(l, at))
+	v.At, v.AtText, v.Kind = string(at), dayText(l, at), l.T("org.kind."+string(un.Kind))
 	if a, ok := p.c.Registry().Area(un.Area); ok {
 		v.AreaName = a.Name
 	}
@@ -152,8 +162,8 @@ func (p *Pages) unitPage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 		}
 		for i, h := range s.Holders {
 			row := seatRow{Kind: s.Kind.Name, Gives: gives, Holder: h.Name, Href: "/kisiler/" + url.PathEscape(string(h.Position.Person)),
-				Since: string(h.Position.Start), Until: string(h.Position.End), First: i, Holders: len(s.Holders)}
-			if row.Until == "" {
+				Since: dayText(l, h.Position.Start), Until: dayText(l, h.Position.End), First: i, Holders: len(s.Holders)}
+			if h.Position.End == "" {
 				row.Until = l.T("unit.open")
 			}
 			v.Rows = append(v.Rows, row)

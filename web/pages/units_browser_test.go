@@ -75,7 +75,7 @@ func TestUnitChartInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#at"), "2019-02-28"),
 		chromedp.Click(chromedp.CSS("form.at button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(`table.chart a[href="/kisiler/k-eski"]`)))
-	if h := text("#chart-h"); !strings.Contains(h, "2019-02-28") {
+	if h := text("#chart-h"); !strings.Contains(h, "28.02.2019") {
 		t.Errorf("the chart's heading after picking a day: %q", h)
 	}
 }

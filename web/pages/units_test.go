@@ -47,7 +47,7 @@ func TestUnitChartPage(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("chart: %d %s", r.Status, r.Body)
 	}
-	for _, want := range []string{`<a href="/kisiler/k-yeni">Yeni Başkan</a>`, "2019-03-01", `<strong class="vacant">BOŞ</strong>`, `<label for="at">Tarih</label>`,
+	for _, want := range []string{`<a href="/kisiler/k-yeni">Yeni Başkan</a>`, "01.03.2019", `<strong class="vacant">BOŞ</strong>`, `<label for="at">Tarih</label>`,
 		`value="2019-03-31"`, `href="/birimler/34.01-genclik?at=2019-03-31"`, "koordinatör"} {
 		if !strings.Contains(string(r.Body), want) {
 			t.Errorf("today's chart lacks %q", want)
