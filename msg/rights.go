@@ -31,7 +31,7 @@ var rightsMessages = map[string][2]string{
 	"unit.parent":      {"Üst birim", "Unit above"},
 	"unit.area":        {"Bölge", "Area"},
 	"unit.kind":        {"Tür", "Kind"},
-	"unit.vacancies":   {"%d boş görev", "%d vacant positions"},
+	"unit.vacancies":   {"%d boş görev", "Vacant positions: %d"},
 	"unit.bad_date":    {"Tarih YYYY-AA-GG biçiminde olmalı.", "The date must be written YYYY-MM-DD."},
 	"unit.removed":     {"silinmiş bir kişi", "a removed person"},
 	"unit.gives":       {"Verdiği yetki", "Right it gives"},
