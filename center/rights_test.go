@@ -249,3 +249,46 @@ func TestDelegation(t *testing.T) {
 		t.Errorf("users %+v, want the province's, the chair's and the removed observer", users)
 	}
 }
+
+// TestTermEndedElsewhereSeenAtOnce: another process on the database ends
+// a chair's term early; this server, which would trust the user it read
+// for an hour, reads them again at once and refuses what the term gave.
+func TestTermEndedElsewhereSeenAtOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "e.db")
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clk := &clock{t: istanbul("2026-06-01 12:00:00")}
+	server := openRights(t, st, clk)
+	other, err := sqlite.Open(ctx, sqlite.Options{Path: path}) // another process's connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	cli, err := center.Open(ctx, center.Config{Store: other, Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
+	token, err := cli.CreateUserAs(ctx, admin, sandik.User{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver, Person: "k-3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := server.Authenticate(ctx, token); err != nil || u.Role != sandik.RoleCoordinator {
+		t.Fatalf("the chair's user: %+v, %v", u, err)
+	}
+	if _, err := cli.EndPosition(ctx, admin, "g-5", "2026-05-31", "istifa"); err != nil {
+		t.Fatal(err)
+	}
+	took := within(t, "a term ended by another process", func() bool {
+		u, err := server.Authenticate(ctx, token)
+		return err == nil && u.Role == sandik.RoleObserver
+	})
+	if took > 250*time.Millisecond {
+		t.Errorf("the ended term's rights held for %v", took)
+	}
+}

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
 
 	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/ledger/audit"
@@ -29,11 +32,32 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 	if err := s.EndPosition(ctx, "g-2", "2025-03-31", "istifa"); err != nil {
 		t.Fatal(err)
 	}
+	// Rights are leaves too: a link, a row of the kinds' table, a grant.
+	from := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, err := range []error{
+		s.CreateUser(ctx, sandik.User{ID: "ali", Name: "Ali", Role: sandik.RoleObserver}, storetest.Token("a")),
+		s.LinkPerson(ctx, "ali", "k-3"),
+		s.SaveKindRights(ctx, []sandik.KindRight{{Kind: "sekreter", Role: sandik.RoleVolunteer}}),
+		s.SaveGrant(ctx, sandik.Grant{ID: "y-1", User: "ali", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34"}, From: from, Until: from.Add(time.Hour), Reason: "gece", GrantedBy: "admin"}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	recs, err := s.LedgerRecords(ctx, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
+	userLeaf := func(id string) int64 {
+		last := int64(-1)
+		for _, r := range recs {
+			if ledger.Kind(r.Kind) == ledger.KindUser && r.ID == id {
+				last = r.Index
+			}
+		}
+		return last
+	}
 	leaf := func(id string) int64 {
 		last := int64(-1)
 		for _, r := range recs {
@@ -67,6 +91,12 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 		{"a consent day moved", `UPDATE org_people SET consent = '2018-01-01' WHERE id = 'k-3'`, leaf("person/k-3")},
 		{"a unit moved", `UPDATE org_units SET area_code = '35' WHERE code = '34'`, leaf("unit/34")},
 		{"a kind made many-holder", `UPDATE org_kinds SET one_holder = 0`, leaf("kind/basin_sozcusu")},
+		{"a grant prolonged", `UPDATE user_grants SET until_at = until_at + 86400000000000`, leaf("grant/y-1")},
+		{"a grant widened", `UPDATE user_grants SET areas = 'TR'`, leaf("grant/y-1")},
+		{"a grant inserted", `INSERT INTO user_grants SELECT 'y-2', user_id, 'admin', '', from_at, until_at, reason, granted_by, 0, '' FROM user_grants`, end},
+		{"a secretary made coordinator", `UPDATE org_kind_rights SET role = 'coordinator'`, leaf("right/sekreter")},
+		{"a default right taken over", `INSERT INTO org_kind_rights (kind, role) VALUES ('sayman', 'coordinator')`, end},
+		{"a user linked to a chair", `UPDATE users SET person_id = 'k-1' WHERE id = 'ali'`, userLeaf("ali")},
 	} {
 		tx, err := db.Begin()
 		if err != nil {
