@@ -242,11 +242,24 @@ func TestDelegation(t *testing.T) {
 		t.Fatal(err)
 	}
 	forbidden("removing the province's coordinator", c.RemoveUserAs(ctx, chair, "il"))
+	_, err = c.CreateUserAs(ctx, chair, sandik.User{ID: "k3b", Name: "İkinci", Role: sandik.RoleObserver, Person: "k-3"})
+	forbidden("a user linked to their own district's chair", err)
+	if _, err := c.CreateUserAs(ctx, chair, sandik.User{ID: "k4", Name: "Üye", Role: sandik.RoleObserver, Person: "k-4"}); err != nil {
+		t.Errorf("a user linked to a board member (no rights): %v", err)
+	}
+	if _, err := c.LinkPerson(ctx, chair, "k4", "k-1"); err != nil {
+		t.Errorf("linking to the former provincial chair, whose term gives nothing now: %v", err)
+	}
+	_, err = c.LinkPerson(ctx, chair, "k4", "k-2")
+	forbidden("linking to the provincial chair", err)
+	if err := c.RemoveUserAs(ctx, chair, "k4"); err != nil {
+		t.Fatal(err)
+	}
 	if err := c.RemoveUserAs(ctx, chair, "m1"); err != nil {
 		t.Errorf("removing their own observer: %v", err)
 	}
-	if users, _ := st.Users(ctx); len(users) != 3 || !users[2].Removed || users[2].ID != "m1" {
-		t.Errorf("users %+v, want the province's, the chair's and the removed observer", users)
+	if users, _ := st.Users(ctx); len(users) != 4 || !users[1].Removed || !users[3].Removed || users[3].ID != "m1" || users[2].Removed {
+		t.Errorf("users %+v, want the province's, the chair's and two removed", users)
 	}
 }
 

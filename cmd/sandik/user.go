@@ -17,7 +17,7 @@ import (
 
 func cmdUser(e *cli.Env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.Stderr, "Usage: sandik user add|list|token|assign|import|link|grant|grants|revoke|remove [flags]")
+		fmt.Fprintln(e.Stderr, "Usage: sandik user add|list|token|assign|import|link|grant|grants|revoke|remove|rights [flags]")
 		return cli.ErrUsage
 	}
 	switch args[0] {
@@ -41,8 +41,10 @@ func cmdUser(e *cli.Env, args []string) error {
 		return userRevoke(e, args[1:])
 	case "remove":
 		return userRemove(e, args[1:])
+	case "rights":
+		return userRights(e, args[1:])
 	}
-	fmt.Fprintf(e.Stderr, "sandik user: unknown subcommand %q (want add, list, token, assign, import, link, grant, grants, revoke or remove)\n", args[0])
+	fmt.Fprintf(e.Stderr, "sandik user: unknown subcommand %q (want add, list, token, assign, import, link, grant, grants, revoke, remove or rights)\n", args[0])
 	return cli.ErrUsage
 }
 

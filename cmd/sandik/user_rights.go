@@ -185,3 +185,42 @@ func codes(areas []sandik.AreaCode) []string {
 
 // ist writes an instant in İstanbul to the second.
 func ist(t time.Time) string { return t.In(sandik.Istanbul()).Format(time.DateTime) }
+
+// userRights shows what a user may do now: their own role and areas,
+// what their person's positions and their grants make of them, and when
+// that next changes.
+func userRights(e *cli.Env, args []string) error {
+	fs := e.Flags("user rights", "user rights USER [flags]")
+	var sf cli.StoreFlags
+	sf.Register(fs)
+	pos, err := parseWithArgs(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("give one USER")
+	}
+	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		users, err := a.Store.Users(e.Ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			if u.ID != sandik.UserID(pos[0]) {
+				continue
+			}
+			eff, next, err := a.Center.Effective(e.Ctx, u)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "user %s: stored %s over %s; now %s over %s\n", u.ID, u.Role, areaList(u), eff.Role, areaList(eff))
+			if next.IsZero() {
+				fmt.Fprintln(e.Stdout, "no term or grant known changes that")
+			} else {
+				fmt.Fprintf(e.Stdout, "until %s (İstanbul), when a term or grant ends or begins\n", ist(next))
+			}
+			return nil
+		}
+		return sandik.Errorf(sandik.ENotFound, "user %q not found", pos[0])
+	})
+}
