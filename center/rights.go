@@ -278,3 +278,23 @@ func (c *Center) KindRights(ctx context.Context) (map[sandik.KindCode]sandik.Rol
 	}
 	return sandik.MergeKindRights(nil, rights), nil
 }
+
+// UsersOf returns the users actor may manage (org.MayGive over their
+// stored role and areas), by id: every user for an administrator, those
+// below them in their areas for a coordinator; anyone else is refused.
+func (c *Center) UsersOf(ctx context.Context, actor sandik.User) ([]sandik.User, error) {
+	if !actor.Role.CanAdjudicate() {
+		return nil, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not list users; coordinators and administrators may", actor.ID, actor.Role)
+	}
+	users, err := c.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []sandik.User{}
+	for _, u := range users {
+		if org.MayGive(c.Registry(), actor, u.Role, u.Areas) == nil {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

@@ -73,6 +73,7 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/positions":                              allRoles,
 	"POST /api/v1/positions":                             orgWriters,
 	"POST /api/v1/positions/{id}/end":                    orgWriters,
+	"GET /api/v1/users":                                  orgWriters, // those they may manage (users_test.go)
 	"POST /api/v1/users":                                 orgWriters, // below their role, within their areas (users_test.go)
 	"DELETE /api/v1/users/{id}":                          orgWriters,
 	"PUT /api/v1/users/{id}/person":                      orgWriters,

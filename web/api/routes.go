@@ -58,6 +58,7 @@ func (a *API) routes() {
 	handle("POST /api/v1/positions", user(write(a.createPosition)), http.StatusCreated)
 	handle("POST /api/v1/positions/{id}/end", user(write(a.endPosition)), http.StatusOK)
 
+	handle("GET /api/v1/users", user(a.listUsers), http.StatusOK)
 	handle("POST /api/v1/users", user(write(a.createUser)), http.StatusCreated)
 	handle("DELETE /api/v1/users/{id}", user(write(a.removeUser)), http.StatusNoContent)
 	handle("PUT /api/v1/users/{id}/person", user(write(a.linkUser)), http.StatusOK)

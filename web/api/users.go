@@ -42,6 +42,17 @@ var (
 	grantShape = strict.ShapeOf(reflect.TypeFor[grantInput]())
 )
 
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	users, err := a.c.UsersOf(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	a.b.WriteJSON(w, http.StatusOK, struct {
+		Users []sandik.User `json:"users"`
+	}{users})
+	return nil
+}
+
 func (a *API) createUser(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	var in userInput
 	if err := handler.ReadJSON(w, r, maxUserBody, userShape, &in); err != nil {

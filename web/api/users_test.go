@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sandik-dev/sandik"
@@ -56,6 +58,23 @@ func TestDelegatedUsers(t *testing.T) {
 		t.Fatalf("created %+v", created)
 	}
 	e.Do("GET", "/api/v1/races", "", nil, "Authorization", "Bearer "+created.Token).Decode(t, http.StatusOK, nil)
+	var listed struct {
+		Users []sandik.User `json:"users"`
+	}
+	e.Do("GET", "/api/v1/users", webtest.CoordAdal, nil).Decode(t, http.StatusOK, &listed)
+	for _, lu := range listed.Users {
+		for _, area := range lu.Areas {
+			if !strings.HasPrefix(string(area), "34.01") {
+				t.Errorf("the district coordinator lists %s of %s", lu.ID, area)
+			}
+		}
+		if lu.Role == sandik.RoleCoordinator || lu.Role == sandik.RoleAdmin {
+			t.Errorf("the district coordinator lists %s (%s)", lu.ID, lu.Role)
+		}
+	}
+	if !slices.ContainsFunc(listed.Users, func(x sandik.User) bool { return x.ID == "ada-m1" }) {
+		t.Errorf("the district coordinator's list lacks their observer: %+v", listed.Users)
+	}
 	for _, body := range []map[string]any{
 		{"id": "ada-m2", "name": "Öteki", "role": "observer", "areas": []string{"34.02"}},
 		{"id": "ada-k", "name": "Koordinatör", "role": "coordinator", "areas": []string{"34.01"}},
