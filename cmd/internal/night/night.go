@@ -34,6 +34,10 @@ const (
 	Coordinator Role = "coordinator"
 	Lawyer      Role = "lawyer"
 	Observer    Role = "observer"
+	// DistrictChair is a user linked to a district chair of the demo's
+	// organisation, stored as an observer with no box: a coordinator of
+	// their district through the chair's term alone.
+	DistrictChair Role = "district_chair"
 )
 
 // Page is one page of the night and who reads it.
@@ -50,6 +54,8 @@ type Page struct {
 type Night struct {
 	URL    string
 	Tokens map[Role]string // the API token each role signs in with
+	// ChairUnit is the district unit whose chair DistrictChair is linked to.
+	ChairUnit sandik.UnitCode
 	Pages  []Page
 	// Downloads are the files the pages offer (CSV, XLSX), fetched by
 	// the coordinator or the lawyer.
@@ -119,7 +125,8 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		return err
 	}
 	quiet := &cli.Env{Prog: "night", Ctx: ctx, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: os.Getenv}
-	if _, err := cli.SeedDemoOrganisation(quiet, a.Center, reg, cli.DemoMessages["tr"]); err != nil {
+	chairs, err := cli.SeedDemoOrganisation(quiet, a.Center, reg, cli.DemoMessages["tr"])
+	if err != nil {
 		return err
 	}
 	tokens, coordinator, err := cli.CreateDemoUsers(quiet, a.Center, reg, 10, cli.DemoMessages["tr"])
@@ -168,6 +175,10 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	district := reg.Children(rc.Scope)[0]
 	observed := reg.RaceBoxes(race)[0]
 	n.Tokens = map[Role]string{Coordinator: coordinator, Lawyer: lawyerToken, Observer: tokens.Observer(observed)}
+	for _, u := range demo.OrgUsers(demo.Organisation(reg))[:1] {
+		n.Tokens[DistrictChair] = chairs[u.ID]
+		n.ChairUnit = sandik.UnitCode(strings.TrimPrefix(string(u.ID), "demo-ilce-"))
+	}
 	// Thresholds tuned away from the saved ones unfold the tuning form.
 	th := url.Values{}
 	for _, key := range anomaly.ThresholdKeys() {

@@ -53,6 +53,22 @@ func TestNightPages(t *testing.T) {
 			t.Errorf("%s without a session: %s to %q", p.Name, resp.Status, resp.Header.Get("Location"))
 		}
 	}
+	// The district chair's user coordinates their district by the term
+	// alone: its chart opens, the next district's does not.
+	chair, err := n.Client(t.Context(), DistrictChair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]int{"/birimler/" + string(n.ChairUnit): 200, "/birimler/34": 403} {
+		resp, err := chair.Get(n.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s as the district chair: %s, want %d", path, resp.Status, want)
+		}
+	}
 	if _, err := n.Client(t.Context(), Role("king")); err == nil {
 		t.Error("a client for a role the night does not have")
 	}
