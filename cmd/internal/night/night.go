@@ -56,7 +56,7 @@ type Night struct {
 	Tokens map[Role]string // the API token each role signs in with
 	// ChairUnit is the district unit whose chair DistrictChair is linked to.
 	ChairUnit sandik.UnitCode
-	Pages  []Page
+	Pages     []Page
 	// Downloads are the files the pages offer (CSV, XLSX), fetched by
 	// the coordinator or the lawyer.
 	Downloads []Page
