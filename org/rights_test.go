@@ -1,10 +1,13 @@
 package org_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/org"
@@ -161,4 +164,105 @@ func TestParseUntil(t *testing.T) {
 			t.Errorf("ParseUntil(%q) accepted", bad)
 		}
 	}
+}
+
+// TestEffectiveStableUntilNext: what a cache relies on. For random
+// terms and grants and any instant, the effective user is the same at
+// every instant from now until just before the next change it names,
+// and a naive recomputation (the highest role held, the union of its
+// areas) agrees with it.
+func TestEffectiveStableUntilNext(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		base := ist("2026-01-01 00:00:00")
+		day := func(label string) sandik.Date {
+			return sandik.DateOf(base.Add(time.Duration(rapid.IntRange(0, 40).Draw(t, label)) * 24 * time.Hour))
+		}
+		kinds := []sandik.KindCode{"ilce_baskani", "avukat", "sekreter", "secim_sorumlusu"}
+		units := []sandik.UnitCode{"34", "34.0135", "06.0001"}
+		var terms []sandik.Position
+		for i := range rapid.IntRange(0, 4).Draw(t, "terms") {
+			p := sandik.Position{ID: sandik.PositionID(fmt.Sprint("g", i)), Kind: rapid.SampledFrom(kinds).Draw(t, "kind"),
+				Unit: rapid.SampledFrom(units).Draw(t, "unit"), Person: "k", Start: day("start"), Source: sandik.SourceCongress}
+			if rapid.Bool().Draw(t, "ends") {
+				if end := day("end"); end >= p.Start {
+					p.End, p.EndReason = end, "x"
+				}
+			}
+			terms = append(terms, p)
+		}
+		var grants []sandik.Grant
+		for i := range rapid.IntRange(0, 3).Draw(t, "grants") {
+			from := base.Add(time.Duration(rapid.IntRange(0, 40*24*60).Draw(t, "from")) * time.Minute)
+			g := sandik.Grant{ID: sandik.GrantID(fmt.Sprint("y", i)), User: "u", Role: rapid.SampledFrom([]sandik.Role{sandik.RoleLawyer, sandik.RoleVolunteer, sandik.RoleCoordinator}).Draw(t, "role"),
+				Areas: []sandik.AreaCode{rapid.SampledFrom([]sandik.AreaCode{"34", "06.0001", "b1"}).Draw(t, "area")},
+				From:  from, Until: from.Add(time.Duration(rapid.IntRange(1, 10*24*60).Draw(t, "minutes")) * time.Minute), Reason: "r", GrantedBy: "a"}
+			if rapid.Bool().Draw(t, "revoked") {
+				g.Revoked = g.From.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "revoke")) * time.Minute)
+			}
+			grants = append(grants, g)
+		}
+		stored := sandik.User{ID: "u", Role: rapid.SampledFrom([]sandik.Role{sandik.RoleObserver, sandik.RoleVolunteer}).Draw(t, "stored"),
+			Areas: []sandik.AreaCode{"34.0135.144920"}}
+		src := sources(terms, grants)
+		now := base.Add(time.Duration(rapid.IntRange(0, 45*24*3600).Draw(t, "now")) * time.Second)
+		u, next := org.Effective(stored, src, nil, now)
+		if want := naive(stored, src, now); !sameUser(u, want) {
+			t.Fatalf("at %v: %s %v, naive %s %v", now, u.Role, u.Areas, want.Role, want.Areas)
+		}
+		if !next.IsZero() && !next.After(now) {
+			t.Fatalf("next change %v is not after %v", next, now)
+		}
+		horizon := next
+		if horizon.IsZero() {
+			horizon = base.Add(60 * 24 * time.Hour)
+		}
+		for range 5 {
+			span := horizon.Sub(now)
+			later := now.Add(time.Duration(rapid.Int64Range(0, int64(span)-1).Draw(t, "later")))
+			if v, _ := org.Effective(stored, src, nil, later); !sameUser(u, v) {
+				t.Fatalf("at %v: %s %v; at %v, before the next change %v: %s %v", now, u.Role, u.Areas, later, next, v.Role, v.Areas)
+			}
+		}
+	})
+}
+
+// naive is the rule written out: every right held at now, the highest
+// role, the union of its areas (the stored user's own, volunteer, is
+// the whole centre when it has no areas; here it always has one).
+func naive(stored sandik.User, src org.Sources, now time.Time) sandik.User {
+	type right struct {
+		role  sandik.Role
+		areas []sandik.AreaCode
+	}
+	rights := []right{{stored.Role, stored.Areas}}
+	for _, p := range src.Terms {
+		if role := src.KindRights[p.Kind]; role != "" && p.HeldAt(now) {
+			a, _ := src.UnitArea(p.Unit)
+			rights = append(rights, right{role, []sandik.AreaCode{a}})
+		}
+	}
+	for _, g := range src.Grants {
+		if g.HeldAt(now) {
+			rights = append(rights, right{g.Role, g.Areas})
+		}
+	}
+	top := stored.Role
+	for _, r := range rights {
+		if r.role.Rank() > top.Rank() {
+			top = r.role
+		}
+	}
+	u := stored
+	u.Role, u.Areas = top, nil
+	for _, r := range rights {
+		if r.role == top {
+			u.Areas = append(u.Areas, r.areas...)
+		}
+	}
+	u.Areas = sandik.NormalizeAreas(u.Areas)
+	return u
+}
+
+func sameUser(a, b sandik.User) bool {
+	return a.Role == b.Role && slices.Equal(a.Areas, b.Areas)
 }
