@@ -204,7 +204,22 @@ func TestEffectiveStableUntilNext(t *testing.T) {
 		stored := sandik.User{ID: "u", Role: rapid.SampledFrom([]sandik.Role{sandik.RoleObserver, sandik.RoleVolunteer}).Draw(t, "stored"),
 			Areas: []sandik.AreaCode{"34.0135.144920"}}
 		src := sources(terms, grants)
+		// Instants near the edges of terms and grants are where a rule
+		// goes wrong; half the draws land within a second of one.
+		edges := []time.Time{base}
+		for _, p := range terms {
+			edges = append(edges, sandik.DayStart(p.Start))
+			if p.End != "" {
+				edges = append(edges, sandik.DayEnd(p.End))
+			}
+		}
+		for _, g := range grants {
+			edges = append(edges, g.From, g.End())
+		}
 		now := base.Add(time.Duration(rapid.IntRange(0, 45*24*3600).Draw(t, "now")) * time.Second)
+		if rapid.Bool().Draw(t, "at an edge") {
+			now = rapid.SampledFrom(edges).Draw(t, "edge").Add(time.Duration(rapid.IntRange(-1000, 1000).Draw(t, "ms")) * time.Millisecond)
+		}
 		u, next := org.Effective(stored, src, nil, now)
 		if want := naive(stored, src, now); !sameUser(u, want) {
 			t.Fatalf("at %v: %s %v, naive %s %v", now, u.Role, u.Areas, want.Role, want.Areas)
