@@ -65,6 +65,12 @@ type Config struct {
 	// negative, no cache. Reading the user on every request costs about
 	// two thirds of the HTTP submit throughput on SQLite (BENCHMARKS.md).
 	UserCacheTTL time.Duration
+	// ObserverBoxes returns the boxes a person is assigned to watch now,
+	// which make a linked user an observer of them (org.Effective's
+	// observerBoxes). Nil: none, and observers' boxes are their stored
+	// areas. Box assignments, when they exist, feed it; a change of them
+	// must move the user generation like any other change of rights.
+	ObserverBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
 }
 
 // Center is the running service.
@@ -77,8 +83,10 @@ type Center struct {
 	// not cached and forget empties the cache.
 	users   sync.Map // [32]byte → cachedUser
 	userTTL time.Duration
-	rules   []itiraz.Rule
-	poll    time.Duration
+	// observerBoxes is Config.ObserverBoxes.
+	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
+	rules         []itiraz.Rule
+	poll          time.Duration
 	// blindMin is Config.BlindMinBoxes.
 	blindMin int
 	// maxPerPerson and maxPeople are the entry quotas (Config).
@@ -108,7 +116,7 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("center: no store")
 	}
-	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{})}
+	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{}), observerBoxes: cfg.ObserverBoxes}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}

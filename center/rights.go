@@ -19,10 +19,15 @@ func (c *Center) Effective(ctx context.Context, stored sandik.User) (sandik.User
 	if err != nil {
 		return sandik.User{}, time.Time{}, fmt.Errorf("rights of user %q: %w", stored.ID, err)
 	}
-	// Observers' boxes from assignments for an election are fed here
-	// once assignments exist; until then an observer's boxes are their
-	// stored areas.
-	u, next := org.Effective(stored, src, nil, now)
+	// Observers' boxes from assignments (Config.ObserverBoxes); without
+	// them an observer's boxes are their stored areas.
+	var boxes []sandik.AreaCode
+	if c.observerBoxes != nil && stored.Person != "" {
+		if boxes, err = c.observerBoxes(ctx, stored.Person); err != nil {
+			return sandik.User{}, time.Time{}, fmt.Errorf("observer boxes of user %q: %w", stored.ID, err)
+		}
+	}
+	u, next := org.Effective(stored, src, boxes, now)
 	return u, next, nil
 }
 

@@ -305,3 +305,41 @@ func TestTermEndedElsewhereSeenAtOnce(t *testing.T) {
 		t.Errorf("the ended term's rights held for %v", took)
 	}
 }
+
+// TestObserverBoxesFed: the boxes Config.ObserverBoxes gives a linked
+// person make their user an observer of exactly those boxes.
+func TestObserverBoxesFed(t *testing.T) {
+	ctx := context.Background()
+	st := backends(t)["sqlite"](t)
+	clk := &clock{t: istanbul("2026-05-01 09:00:00")}
+	c, err := center.Open(ctx, center.Config{Store: st, Now: clk.now, ObserverBoxes: func(_ context.Context, p sandik.PersonID) ([]sandik.AreaCode, error) {
+		if p == "k-4" {
+			return []sandik.AreaCode{"34.0101.1.2001"}, nil
+		}
+		return nil, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.ImportRegistry(ctx, rightsRegistry(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	token, err := c.CreateUserAs(ctx, sandik.User{ID: "root", Role: sandik.RoleAdmin}, sandik.User{ID: "ibo", Name: "İbrahim", Role: sandik.RoleObserver, Person: "k-4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := c.Authenticate(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Registry().Allow(u, sandik.ActionSubmit, "34.0101.1.2001"); err != nil {
+		t.Errorf("the assigned box: %v", err)
+	}
+	if err := c.Registry().Allow(u, sandik.ActionSubmit, "34.0135.144920.1001"); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Errorf("a box not assigned: %v", err)
+	}
+}
