@@ -2,6 +2,8 @@ package center
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -189,7 +191,9 @@ func (c *Center) GrantAs(ctx context.Context, actor sandik.User, g sandik.Grant)
 		g.From = c.now()
 	}
 	if g.ID == "" {
-		g.ID = sandik.GrantID(fmt.Sprintf("y-%d", c.now().UnixNano()))
+		b := make([]byte, 6)
+		rand.Read(b)
+		g.ID = sandik.GrantID("y-" + hex.EncodeToString(b))
 	}
 	g.Areas = sandik.NormalizeAreas(g.Areas)
 	ps := append(sandik.ProblemsOf(g.Validate()), sandik.ProblemsOf(c.Registry().CheckAreas(g.Areas))...)
