@@ -1,4 +1,4 @@
--- 0009: rights besides a user's own role and areas. users.person_id
+-- 0011: rights besides a user's own role and areas. users.person_id
 -- (0008) links a user to a person, whose current terms give the role
 -- org_kind_rights names for their kind (rows laid over the defaults the
 -- program knows; role '' takes a default away). user_grants are explicit
