@@ -37,7 +37,9 @@ func (a Action) String() string {
 
 // Allow is the one policy function: it decides whether u may do act on
 // area (a box or any area above one) and, when not, says why in an
-// EForbidden error.
+// EForbidden error. u is the effective user (org.Effective): their own
+// role and areas combined with what their person's positions and their
+// grants give at the moment of asking.
 //
 // The role decides what a user may do; the user's areas (görev yeri: the
 // areas a user is assigned to) decide where. An administrator may act

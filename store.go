@@ -236,6 +236,39 @@ type OrgStore interface {
 	Positions(ctx context.Context, f PositionFilter) ([]Position, error)
 }
 
+// RightsStore keeps what gives users rights besides their own role and
+// areas: the link of a user to a person, the table of kinds' rights and
+// explicit grants. Every write is a leaf of the ledger and moves the
+// user generation (UserStore), so that cached users are read again.
+type RightsStore interface {
+	// LinkPerson links user id to person (empty: unlinks); ENotFound if
+	// there is no such user, EInvalid naming "person" if no such person.
+	LinkPerson(ctx context.Context, id UserID, person PersonID) error
+	// RemoveUser takes a user out of use: their token is replaced by
+	// tokenHash (of a token nobody is given), their sessions end and they
+	// are marked removed; ENotFound if there is no such user.
+	RemoveUser(ctx context.Context, id UserID, tokenHash [32]byte) error
+	// KindRights returns DefaultKindRights overlaid with those stored, by
+	// kind.
+	KindRights(ctx context.Context) ([]KindRight, error)
+	// AddedKindRights returns only the stored rows, by kind.
+	AddedKindRights(ctx context.Context) ([]KindRight, error)
+	// SaveKindRights stores rs over what is stored, all or nothing;
+	// EInvalid naming "rights[i]" for a row that fails Validate or names
+	// a kind neither default nor added.
+	SaveKindRights(ctx context.Context, rs []KindRight) error
+	// SaveGrant stores a new grant; EInvalid if it fails Validate or its
+	// user does not exist, EConflict if its id is taken.
+	SaveGrant(ctx context.Context, g Grant) error
+	// RevokeGrant ends grant id at at, by by; ENotFound if there is no
+	// such grant, EConflict if it has ended or been revoked already.
+	RevokeGrant(ctx context.Context, id GrantID, at time.Time, by UserID) error
+	// Grants returns the grants f selects, by id.
+	Grants(ctx context.Context, f GrantFilter) ([]Grant, error)
+	// Grant returns one grant; ENotFound if none has the id.
+	Grant(ctx context.Context, id GrantID) (Grant, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	RegistryStore
@@ -249,5 +282,6 @@ type Store interface {
 	OrgStore
 	MunicipalStore
 	ContactStore
+	RightsStore
 	Close() error
 }

@@ -43,11 +43,18 @@ func (r Role) CanManageCases() bool { return r == RoleLawyer || r == RoleCoordin
 // User is a person with access to the centre. Tokens are stored only as
 // hashes, by the store. Areas limit where the user works (see
 // Registry.Allow); they are kept sorted and without repeats.
+//
+// Person links the user to a person of the organisation, whose current
+// positions give rights too (see org.Effective). Removed marks a user
+// taken out of use: their token was replaced by one nobody holds, and
+// their id stays taken so that what they did stays theirs.
 type User struct {
-	ID    UserID     `json:"id"`
-	Name  string     `json:"name"`
-	Role  Role       `json:"role"`
-	Areas []AreaCode `json:"areas,omitempty"`
+	ID      UserID     `json:"id"`
+	Name    string     `json:"name"`
+	Role    Role       `json:"role"`
+	Areas   []AreaCode `json:"areas,omitempty"`
+	Person  PersonID   `json:"person,omitempty"`
+	Removed bool       `json:"removed,omitempty"`
 }
 
 // Validate checks a new user's fields.
@@ -63,6 +70,11 @@ func (u User) Validate() error {
 		ps.add("role", RuleInvalidValue, "unknown role %q (want observer, volunteer, coordinator, admin or lawyer)", u.Role)
 	}
 	ps = append(ps, areaCodeProblems(u.Areas)...)
+	if u.Person != "" {
+		if err := ValidateCode(string(u.Person)); err != nil {
+			ps.add("person", RuleInvalidValue, "%v", err)
+		}
+	}
 	if u.Role == RoleAdmin && len(u.Areas) > 0 {
 		ps.add("areas", RuleInvalidValue, "an administrator works everywhere; areas would be ignored")
 	}

@@ -69,6 +69,12 @@ type Config struct {
 	// user is shown in any minute. Zero means
 	// sandik.DefaultContactViewsPerMinute.
 	ContactViewsPerMinute int
+	// ObserverBoxes returns the boxes a person is assigned to watch now,
+	// which make a linked user an observer of them (org.Effective's
+	// observerBoxes). Nil: none, and observers' boxes are their stored
+	// areas. Box assignments, when they exist, feed it; a change of them
+	// must move the user generation like any other change of rights.
+	ObserverBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
 }
 
 // Center is the running service.
@@ -81,8 +87,10 @@ type Center struct {
 	// not cached and forget empties the cache.
 	users   sync.Map // [32]byte → cachedUser
 	userTTL time.Duration
-	rules   []itiraz.Rule
-	poll    time.Duration
+	// observerBoxes is Config.ObserverBoxes.
+	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
+	rules         []itiraz.Rule
+	poll          time.Duration
 	// blindMin is Config.BlindMinBoxes.
 	blindMin int
 	// maxPerPerson and maxPeople are the entry quotas (Config).
@@ -114,7 +122,7 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("center: no store")
 	}
-	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{})}
+	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{}), observerBoxes: cfg.ObserverBoxes}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -495,6 +503,10 @@ func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) 
 // instance) moves it, and the next request reads the user again. The
 // generation is one read of a one-row table on SQLite, and a value the
 // notifications keep on PostgreSQL.
+//
+// The user returned is Effective's: their own role and areas with the
+// rights of their linked person's terms and of their grants, trusted no
+// later than the instant those next change.
 func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, error) {
 	if token == "" {
 		return sandik.User{}, sandik.Errorf(sandik.EUnauthorized, "an API token is required")
@@ -508,7 +520,11 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 			return sandik.User{}, fmt.Errorf("authenticate: %w", err)
 		}
 		if v, ok := c.users.Load(h); ok {
-			if cu := v.(cachedUser); now.Before(cu.expires) && cu.gen == storeGen {
+			// Trusted until the TTL or the instant its rights change (a
+			// term's last day ends, a grant expires or starts), whichever
+			// comes first: no job ends a right, the clock does. A clock set back
+			// before the read reads again.
+			if cu := v.(cachedUser); !now.Before(cu.read) && now.Before(cu.expires) && cu.gen == storeGen {
 				return cu.user, nil
 			}
 		}
@@ -523,14 +539,23 @@ func (c *Center) Authenticate(ctx context.Context, token string) (sandik.User, e
 	if err != nil {
 		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
 	}
+	u, next, err := c.Effective(ctx, u)
+	if err != nil {
+		return sandik.User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	expires := now.Add(c.userTTL)
+	if !next.IsZero() && next.Before(expires) {
+		expires = next
+	}
 	if c.userTTL > 0 && c.tokenGen.Load() == gen {
-		c.users.Store(h, cachedUser{user: u, expires: now.Add(c.userTTL), gen: storeGen})
+		c.users.Store(h, cachedUser{user: u, read: now, expires: expires, gen: storeGen})
 	}
 	return u, nil
 }
 
 type cachedUser struct {
 	user    sandik.User
+	read    time.Time // when it was read
 	expires time.Time
 	gen     int64 // the store's user generation when read
 }

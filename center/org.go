@@ -25,7 +25,8 @@ func (c *Center) OrgAllow(u sandik.User, area sandik.AreaCode, write bool) error
 
 // SaveOrg stores ch for u: every unit's area checked against the
 // registry, and every record within u's areas (a unit by its area, a
-// person by their home unit's, a term by its unit's).
+// person by their home unit's, a term by its unit's); a term whose kind
+// gives a role only where u may give it (delegation, org.MayGive).
 func (c *Center) SaveOrg(ctx context.Context, u sandik.User, ch sandik.OrgChange) error {
 	if err := ch.Validate(); err != nil {
 		return err
@@ -75,14 +76,25 @@ func (c *Center) SaveOrg(ctx context.Context, u sandik.User, ch sandik.OrgChange
 		}
 	}
 	for i, p := range ch.Positions {
-		if err := check(fmt.Sprintf("positions[%d].unit", i), p.Unit); err != nil {
+		field := fmt.Sprintf("positions[%d].unit", i)
+		if err := check(field, p.Unit); err != nil {
 			return err
+		}
+		// Delegation: a term gives its kind's role over the unit's area,
+		// which must be u's to give (org.MayGive).
+		a, _ := areaOf(p.Unit)
+		if err := c.mayRecord(ctx, u, p.Kind, a); err != nil {
+			return fmt.Errorf("positions[%d].kind: %w", i, err)
 		}
 	}
 	if len(ch.Kinds) > 0 && u.Role != sandik.RoleAdmin {
 		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not add kinds of position; administrators may", u.ID, u.Role)
 	}
-	return c.store.SaveOrg(ctx, ch)
+	if err := c.store.SaveOrg(ctx, ch); err != nil {
+		return err
+	}
+	c.forget("")
+	return nil
 }
 
 // EndPosition ends a term for u within u's areas and returns it ended.
@@ -98,8 +110,12 @@ func (c *Center) EndPosition(ctx context.Context, u sandik.User, id sandik.Posit
 	if err := c.OrgAllow(u, un.Area, true); err != nil {
 		return p, err
 	}
+	if err := c.mayRecord(ctx, u, p.Kind, un.Area); err != nil {
+		return p, err
+	}
 	if err := c.store.EndPosition(ctx, id, end, reason); err != nil {
 		return p, err
 	}
+	c.forget("")
 	return c.store.Position(ctx, id)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"strconv"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 )
@@ -166,4 +167,43 @@ func MunicipalTermRecord(t sandik.MunicipalTerm) Record {
 		h.field(string(c.Party))
 	}
 	return h.record(fmt.Sprintf("%s%s/%s/%d", MunicipalTermPrefix, t.Municipality, t.Election, t.Version))
+}
+
+// Prefixes of the ids of the records of rights: a row of the table of
+// kinds' rights, and an explicit grant (which changes in place when
+// revoked).
+const (
+	OrgRightPrefix = "right/"
+	OrgGrantPrefix = "grant/"
+)
+
+// KindRightRecord is the leaf of a row of the table of kinds' rights.
+func KindRightRecord(r sandik.KindRight) Record {
+	h := newOrgHash("right/1")
+	h.field(string(r.Kind))
+	h.field(string(r.Role))
+	return h.record(OrgRightPrefix + string(r.Kind))
+}
+
+// GrantRecord is the leaf of a grant as it stands: new, or revoked.
+func GrantRecord(g sandik.Grant) Record {
+	h := newOrgHash("grant/1")
+	for _, f := range []string{string(g.ID), string(g.User), string(g.Role), g.Reason, string(g.GrantedBy), string(g.RevokedBy)} {
+		h.field(f)
+	}
+	h.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(g.Areas))))
+	for _, a := range g.Areas {
+		h.field(string(a))
+	}
+	for _, t := range []int64{g.From.UnixNano(), g.Until.UnixNano(), nanos(g.Revoked)} {
+		h.h.Write(binary.BigEndian.AppendUint64(nil, uint64(t)))
+	}
+	return h.record(OrgGrantPrefix + string(g.ID))
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }

@@ -31,8 +31,9 @@ func CaseEventRecord(e sandik.CaseEvent) (Record, error) {
 }
 
 // UserRecord is the leaf of a user as they stand after a change: id,
-// name, role, areas (in byte order) and the hash of their token, so that
-// a token replaced or revoked is a leaf too.
+// name, role, areas (in byte order), the hash of their token, so that
+// a token replaced or revoked is a leaf too, and the person they are
+// linked to and whether they were removed.
 func UserRecord(u sandik.User, tokenHash [32]byte) Record {
 	areas := make([]string, len(u.Areas))
 	for i, a := range u.Areas {
@@ -53,6 +54,15 @@ func UserRecord(u sandik.User, tokenHash [32]byte) Record {
 		field(a)
 	}
 	h.Write(tokenHash[:])
+	// A link to a person and a removal came later: a user with neither
+	// hashes as before, so that older logs still audit.
+	if u.Person != "" || u.Removed {
+		field("person")
+		field(string(u.Person))
+		if u.Removed {
+			field("removed")
+		}
+	}
 	return Record{Kind: KindUser, ID: string(u.ID), ContentHash: [32]byte(h.Sum(nil))}
 }
 

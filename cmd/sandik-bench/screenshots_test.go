@@ -21,7 +21,7 @@ func TestScreenshotsCommand(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
 	var names []string
-	for _, page := range []string{"overview", "drilldown", "box", "conflicts", "entry", "cases", "case", "petition", "comparison", "thresholds", "municipalities", "login", "error"} {
+	for _, page := range []string{"overview", "drilldown", "box", "conflicts", "entry", "cases", "case", "petition", "comparison", "thresholds", "municipalities", "people", "person", "units", "unit", "login", "error"} {
 		names = append(names, page+"-900.png", page+"-390.png")
 	}
 	for _, name := range names {

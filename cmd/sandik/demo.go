@@ -75,11 +75,11 @@ func cmdDemo(e *cli.Env, args []string) error {
 	}
 	boxes := len(reg.RaceBoxes(demo.RaceMayor))
 	fmt.Fprintf(e.Stdout, m["built"], len(reg.Areas), boxes, len(reg.Races))
-	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
-	if err != nil {
+	if _, err := cli.SeedDemoOrganisation(e, a.Center, reg, m); err != nil {
 		return err
 	}
-	if err := seedDemoPeople(e, a, reg); err != nil {
+	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
+	if err != nil {
 		return err
 	}
 

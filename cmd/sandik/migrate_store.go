@@ -11,6 +11,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
@@ -145,7 +146,10 @@ func (m *migration) copy(ctx context.Context) error {
 		if !ok {
 			return fmt.Errorf("user %q has no token hash", u.ID)
 		}
-		if err := m.dst.CreateUser(ctx, u, h); err != nil {
+		// The link to a person and the removal wait for the organisation.
+		bare := u
+		bare.Person, bare.Removed = "", false
+		if err := m.dst.CreateUser(ctx, bare, h); err != nil {
 			return err
 		}
 	}
@@ -161,6 +165,9 @@ func (m *migration) copy(ctx context.Context) error {
 	}
 	if err := m.copyMunicipalities(ctx); err != nil {
 		return fmt.Errorf("municipalities: %w", err)
+	}
+	if err := m.copyRights(ctx, users, hashes); err != nil {
+		return fmt.Errorf("rights: %w", err)
 	}
 	for after := int64(0); ; {
 		page, err := m.src.Since(ctx, after, migrateStorePage)
@@ -520,4 +527,49 @@ func orgOf(ctx context.Context, s sandik.Store) (sandik.OrgChange, error) {
 	}
 	c.Positions, err = s.Positions(ctx, sandik.PositionFilter{})
 	return c, err
+}
+
+// copyRights copies what gives users rights besides their own: their
+// links to people, their removal (with the same token hash, which nobody
+// holds), the table of kinds' rights and the grants, revoked ones as
+// revoked.
+func (m *migration) copyRights(ctx context.Context, users []sandik.User, hashes map[sandik.UserID][32]byte) error {
+	for _, u := range users {
+		if u.Person != "" {
+			if err := m.dst.LinkPerson(ctx, u.ID, u.Person); err != nil {
+				return err
+			}
+		}
+		if u.Removed {
+			if err := m.dst.RemoveUser(ctx, u.ID, hashes[u.ID]); err != nil {
+				return err
+			}
+		}
+	}
+	rights, err := m.src.AddedKindRights(ctx)
+	if err != nil {
+		return err
+	}
+	if len(rights) > 0 {
+		if err := m.dst.SaveKindRights(ctx, rights); err != nil {
+			return err
+		}
+	}
+	grants, err := m.src.Grants(ctx, sandik.GrantFilter{})
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		revoked, by := g.Revoked, g.RevokedBy
+		g.Revoked, g.RevokedBy = time.Time{}, ""
+		if err := m.dst.SaveGrant(ctx, g); err != nil {
+			return err
+		}
+		if !revoked.IsZero() {
+			if err := m.dst.RevokeGrant(ctx, g.ID, revoked, by); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
@@ -43,18 +45,36 @@ func orgImport(e *cli.Env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("give one directory holding any of %v", registrycsv.OrgFileNames())
+		return fmt.Errorf("give one directory holding any of %v or %s", registrycsv.OrgFileNames(), registrycsv.OrgRightsFile)
 	}
-	ch, lines, err := registrycsv.ReadOrgDir(fs.Arg(0))
+	rights, rightLines, haveRights, err := registrycsv.ReadRightsDir(fs.Arg(0))
 	if err != nil {
 		return err
 	}
+	var ch sandik.OrgChange
+	var lines registrycsv.OrgLines
+	if !haveRights || hasOrgFile(fs.Arg(0)) {
+		if ch, lines, err = registrycsv.ReadOrgDir(fs.Arg(0)); err != nil {
+			return err
+		}
+	}
 	return cli.WithApp(e, &sf, func(a *cli.App) error {
+		// The rights name kinds of the store or of this change: checked
+		// before anything is written, so a bad table writes nothing.
+		if err := checkRightKinds(e, a, ch, rights, rightLines); err != nil {
+			return err
+		}
 		if err := a.Center.SaveOrg(e.Ctx, cli.Operator(), ch); err != nil {
 			return fmt.Errorf("nothing was imported: %w", lines.Locate(err))
 		}
 		fmt.Fprintf(e.Stdout, "%d kinds of position, %d units, %d people and %d positions imported\n",
 			len(ch.Kinds), len(ch.Units), len(ch.People), len(ch.Positions))
+		if haveRights {
+			if err := a.Center.SaveKindRights(e.Ctx, cli.Operator(), rights); err != nil {
+				return fmt.Errorf("%s not imported: %w", registrycsv.OrgRightsFile, registrycsv.LocateRights(err, rightLines))
+			}
+			fmt.Fprintf(e.Stdout, "%d rights of kinds of position imported\n", len(rights))
+		}
 		return nil
 	})
 }
@@ -89,8 +109,49 @@ func orgExport(e *cli.Env, args []string) error {
 		if err := registrycsv.WriteOrgDir(fs.Arg(0), ch); err != nil {
 			return err
 		}
+		rights, err := a.Store.AddedKindRights(e.Ctx)
+		if err != nil {
+			return err
+		}
+		if err := registrycsv.WriteRightsDir(fs.Arg(0), rights); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.Stdout, "%d kinds of position, %d units, %d people and %d positions written to %s\n",
 			len(ch.Kinds), len(ch.Units), len(ch.People), len(ch.Positions), fs.Arg(0))
 		return nil
 	})
+}
+
+// hasOrgFile reports whether dir holds any of the organisation's four
+// files.
+func hasOrgFile(dir string) bool {
+	for _, name := range registrycsv.OrgFileNames() {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRightKinds refuses rights naming a kind neither default, stored
+// nor added by ch, each by line.
+func checkRightKinds(e *cli.Env, a *cli.App, ch sandik.OrgChange, rights []sandik.KindRight, lines []int) error {
+	kinds, err := a.Store.PositionKinds(e.Ctx)
+	if err != nil {
+		return err
+	}
+	known := map[sandik.KindCode]bool{}
+	for _, k := range append(kinds, ch.Kinds...) {
+		known[k.Code] = true
+	}
+	var ps []sandik.Problem
+	for i, r := range rights {
+		if !known[r.Kind] {
+			ps = append(ps, sandik.Problem{Field: fmt.Sprintf("rights[%d].kind", i), Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("no kind of position %q", r.Kind)})
+		}
+	}
+	if len(ps) > 0 {
+		return fmt.Errorf("nothing was imported: %w", registrycsv.LocateRights(sandik.Invalid("unknown kinds of position", ps), lines))
+	}
+	return nil
 }

@@ -17,7 +17,7 @@ import (
 
 func cmdUser(e *cli.Env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.Stderr, "Usage: sandik user add|list|token|assign|import [flags]")
+		fmt.Fprintln(e.Stderr, "Usage: sandik user add|list|token|assign|import|link|grant|grants|revoke|remove|rights [flags]")
 		return cli.ErrUsage
 	}
 	switch args[0] {
@@ -31,8 +31,20 @@ func cmdUser(e *cli.Env, args []string) error {
 		return userAssign(e, args[1:])
 	case "import":
 		return userImport(e, args[1:])
+	case "link":
+		return userLink(e, args[1:])
+	case "grant":
+		return userGrant(e, args[1:])
+	case "grants":
+		return userGrants(e, args[1:])
+	case "revoke":
+		return userRevoke(e, args[1:])
+	case "remove":
+		return userRemove(e, args[1:])
+	case "rights":
+		return userRights(e, args[1:])
 	}
-	fmt.Fprintf(e.Stderr, "sandik user: unknown subcommand %q (want add, list, token, assign or import)\n", args[0])
+	fmt.Fprintf(e.Stderr, "sandik user: unknown subcommand %q (want add, list, token, assign, import, link, grant, grants, revoke, remove or rights)\n", args[0])
 	return cli.ErrUsage
 }
 
@@ -74,7 +86,15 @@ func userList(e *cli.Env, args []string) error {
 		tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tROLE\tNAME\tAREAS")
 		for _, u := range users {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.ID, u.Role, u.Name, areaList(u))
+			// A link to a person and a removal follow, when there are.
+			var extra string
+			if u.Person != "" {
+				extra += "\tperson " + string(u.Person)
+			}
+			if u.Removed {
+				extra += "\t(removed)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s%s\n", u.ID, u.Role, u.Name, areaList(u), extra)
 		}
 		return tw.Flush()
 	})

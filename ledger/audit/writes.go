@@ -25,6 +25,8 @@ type Writes interface {
 	Municipalities(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.Municipality, error)
 	MunicipalTerms(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.MunicipalTerm, error)
 	ContactViews(ctx context.Context, f sandik.ContactViewFilter) ([]sandik.ContactView, error)
+	AddedKindRights(ctx context.Context) ([]sandik.KindRight, error)
+	Grants(ctx context.Context, f sandik.GrantFilter) ([]sandik.Grant, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -175,7 +177,21 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 	if err != nil {
 		return fmt.Errorf("read positions: %w", err)
 	}
+	rights, err := w.AddedKindRights(ctx)
+	if err != nil {
+		return fmt.Errorf("read kinds' rights: %w", err)
+	}
+	grants, err := w.Grants(ctx, sandik.GrantFilter{})
+	if err != nil {
+		return fmt.Errorf("read grants: %w", err)
+	}
 	add := func(r ledger.Record) { o.org[r.ID] = r }
+	for _, r := range rights {
+		add(ledger.KindRightRecord(r))
+	}
+	for _, g := range grants {
+		add(ledger.GrantRecord(g))
+	}
 	for _, k := range kinds {
 		add(ledger.PositionKindRecord(k))
 	}

@@ -31,9 +31,10 @@ func orgTx(ctx context.Context, tx pgx.Tx) (sqlstore.OrgTx, error) {
 	}, nil
 }
 
-// SaveOrg implements sandik.OrgStore.
+// SaveOrg implements sandik.OrgStore. Terms give rights: the user
+// generation moves so cached users are read again.
 func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+	err := s.inTxRights(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
 		t, err := orgTx(ctx, tx)
 		if err != nil {
 			return nil, err
@@ -48,7 +49,7 @@ func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 
 // EndPosition implements sandik.OrgStore.
 func (s *Store) EndPosition(ctx context.Context, id sandik.PositionID, end sandik.Date, reason string) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+	err := s.inTxRights(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
 		t, err := orgTx(ctx, tx)
 		if err != nil {
 			return nil, err

@@ -18,7 +18,7 @@ func (s *Store) CreateSession(ctx context.Context, ss sandik.Session) error {
 // SessionUser implements sandik.SessionStore. The join on the token hash
 // is what ends a session, on every instance at once, when its user's token is replaced.
 func (s *Store) SessionUser(ctx context.Context, id [32]byte) (sandik.Session, sandik.User, error) {
-	return sqlstore.SessionUser(ctx, s.db, `SELECT s.token_hash, s.created_at, s.seen_at, u.id, u.name, u.role
+	return sqlstore.SessionUser(ctx, s.db, `SELECT s.token_hash, s.created_at, s.seen_at, u.id, u.name, u.role, COALESCE(u.person_id, ''), u.removed
 FROM sessions s JOIN users u ON u.id = s.user_id AND u.token_hash = s.token_hash
 WHERE s.id_hash = $1`, userAreas, id)
 }

@@ -45,12 +45,12 @@ func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]by
 
 // UserByToken implements sandik.UserStore.
 func (s *Store) UserByToken(ctx context.Context, tokenHash [32]byte) (sandik.User, error) {
-	return sqlstore.UserByToken(ctx, s.db, `SELECT id, name, role FROM users WHERE token_hash = $1`, userAreas, tokenHash)
+	return sqlstore.UserByToken(ctx, s.db, `SELECT id, name, role, COALESCE(person_id, ''), removed FROM users WHERE token_hash = $1`, userAreas, tokenHash)
 }
 
 // Users implements sandik.UserStore.
 func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
-	return sqlstore.Users(ctx, s.db, `SELECT id, name, role FROM users ORDER BY id COLLATE "C"`, userAreas)
+	return sqlstore.Users(ctx, s.db, `SELECT id, name, role, COALESCE(person_id, ''), removed FROM users ORDER BY id COLLATE "C"`, userAreas)
 }
 
 // userWrites are CreateUser, SetUserAreas and SaveUsers, all through
@@ -77,8 +77,12 @@ func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []
 	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
 		var changed []sandik.UserID
 		for _, u := range create {
-			if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES ($1, $2, $3, $4)`,
-				string(u.ID), u.Name, string(u.Role), u.TokenHash[:]); err != nil {
+			var person any
+			if u.Person != "" {
+				person = string(u.Person)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO users (id, name, role, token_hash, person_id) VALUES ($1, $2, $3, $4, $5)`,
+				string(u.ID), u.Name, string(u.Role), u.TokenHash[:], person); err != nil {
 				conflict = u.ID
 				return nil, err
 			}
@@ -139,7 +143,7 @@ func insertUserAreas(ctx context.Context, tx pgx.Tx, id sandik.UserID, areas []s
 // userRecord is the leaf of user id as tx now holds them.
 func userRecord(ctx context.Context, tx pgx.Tx, id sandik.UserID) (ledger.Record, error) {
 	db := sqlstore.DB{Name: "postgres", Query: queryOn(tx)}
-	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash FROM users WHERE id = $1`, userAreas, id)
+	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash, COALESCE(person_id, ''), removed FROM users WHERE id = $1`, userAreas, id)
 }
 
 // bumpUserGeneration moves the user generation in tx and notifies every

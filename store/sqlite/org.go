@@ -38,7 +38,9 @@ func orgTx(c *sql.Conn) sqlstore.OrgTx {
 
 // SaveOrg implements sandik.OrgStore.
 func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
-	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+	// Terms give rights: the generation moves so cached users are read
+	// again.
+	err := s.writeRights(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		if len(ch.People)+len(ch.Positions) < bulkRows {
 			return orgTx(c).Save(ctx, ch)
 		}
@@ -59,7 +61,7 @@ func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 
 // EndPosition implements sandik.OrgStore.
 func (s *Store) EndPosition(ctx context.Context, id sandik.PositionID, end sandik.Date, reason string) error {
-	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+	err := s.writeRights(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		return orgTx(c).End(ctx, id, end, reason)
 	})
 	if err != nil {

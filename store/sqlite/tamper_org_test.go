@@ -6,6 +6,9 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
@@ -40,11 +43,32 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 	if err := s.ErasePerson(ctx, "k-4", "2025-03-01", "talep"); err != nil {
 		t.Fatal(err)
 	}
+	// Rights are leaves too: a link, a row of the kinds' table, a grant.
+	from := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, err := range []error{
+		s.CreateUser(ctx, sandik.User{ID: "ali", Name: "Ali", Role: sandik.RoleObserver}, storetest.Token("a")),
+		s.LinkPerson(ctx, "ali", "k-3"),
+		s.SaveKindRights(ctx, []sandik.KindRight{{Kind: "sekreter", Role: sandik.RoleVolunteer}}),
+		s.SaveGrant(ctx, sandik.Grant{ID: "y-1", User: "ali", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34"}, From: from, Until: from.Add(time.Hour), Reason: "gece", GrantedBy: "admin"}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	recs, err := s.LedgerRecords(ctx, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
+	userLeaf := func(id string) int64 {
+		last := int64(-1)
+		for _, r := range recs {
+			if ledger.Kind(r.Kind) == ledger.KindUser && r.ID == id {
+				last = r.Index
+			}
+		}
+		return last
+	}
 	leaf := func(id string) int64 {
 		last := int64(-1)
 		for _, r := range recs {
@@ -86,6 +110,12 @@ func TestTamperWithOrgIsDetected(t *testing.T) {
 		{"an erasure undone", `UPDATE org_people SET erased = NULL, erase_reason = '' WHERE id = 'k-4'`, leaf("person/k-4")},
 		{"a view of a phone hidden", `DROP TRIGGER contact_views_no_delete; DELETE FROM contact_views`, leaf("view/1")},
 		{"a view given to someone else", `DROP TRIGGER contact_views_no_update; UPDATE contact_views SET user_id = 'mehmet'`, leaf("view/1")},
+		{"a grant prolonged", `UPDATE user_grants SET until_at = until_at + 86400000000000`, leaf("grant/y-1")},
+		{"a grant widened", `UPDATE user_grants SET areas = 'TR'`, leaf("grant/y-1")},
+		{"a grant inserted", `INSERT INTO user_grants SELECT 'y-2', user_id, 'admin', '', from_at, until_at, reason, granted_by, 0, '' FROM user_grants`, end},
+		{"a secretary made coordinator", `UPDATE org_kind_rights SET role = 'coordinator'`, leaf("right/sekreter")},
+		{"a default right taken over", `INSERT INTO org_kind_rights (kind, role) VALUES ('sayman', 'coordinator')`, end},
+		{"a user linked to a chair", `UPDATE users SET person_id = 'k-1' WHERE id = 'ali'`, userLeaf("ali")},
 	} {
 		tx, err := db.Begin()
 		if err != nil {

@@ -63,12 +63,20 @@ func (w txWrites) MunicipalTerms(ctx context.Context, f sandik.MunicipalFilter) 
 	return sqlstore.NewOrg(w.db, nil).MunicipalTerms(ctx, f)
 }
 
+func (w txWrites) AddedKindRights(ctx context.Context) ([]sandik.KindRight, error) {
+	return sqlstore.NewOrg(w.db, nil).AddedKindRights(ctx)
+}
+
+func (w txWrites) Grants(ctx context.Context, f sandik.GrantFilter) ([]sandik.Grant, error) {
+	return sqlstore.NewOrg(w.db, nil).Grants(ctx, f)
+}
+
 func (w txWrites) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
 	return sqlstore.CaseEvents(ctx, w.db, `SELECT payload FROM case_events ORDER BY case_id, version`)
 }
 
 func (w txWrites) Users(ctx context.Context) ([]sandik.User, error) {
-	return sqlstore.Users(ctx, w.db, `SELECT id, name, role FROM users ORDER BY id`, userAreas)
+	return sqlstore.Users(ctx, w.db, `SELECT id, name, role, COALESCE(person_id, ''), removed FROM users ORDER BY id`, userAreas)
 }
 
 func (w txWrites) TokenHashes(ctx context.Context) (map[sandik.UserID][32]byte, error) {

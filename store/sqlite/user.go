@@ -50,12 +50,12 @@ func (s *Store) SetToken(ctx context.Context, id sandik.UserID, tokenHash [32]by
 
 // UserByToken implements sandik.UserStore.
 func (s *Store) UserByToken(ctx context.Context, tokenHash [32]byte) (sandik.User, error) {
-	return sqlstore.UserByToken(ctx, s.db, `SELECT id, name, role FROM users WHERE token_hash = ?`, userAreas, tokenHash)
+	return sqlstore.UserByToken(ctx, s.db, `SELECT id, name, role, COALESCE(person_id, ''), removed FROM users WHERE token_hash = ?`, userAreas, tokenHash)
 }
 
 // Users implements sandik.UserStore.
 func (s *Store) Users(ctx context.Context) ([]sandik.User, error) {
-	return sqlstore.Users(ctx, s.db, `SELECT id, name, role FROM users ORDER BY id`, userAreas)
+	return sqlstore.Users(ctx, s.db, `SELECT id, name, role, COALESCE(person_id, ''), removed FROM users ORDER BY id`, userAreas)
 }
 
 // userWrites are CreateUser, SetUserAreas and SaveUsers, all through
@@ -79,8 +79,12 @@ func (s *Store) saveUsers(ctx context.Context, create []sandik.NewUser, areas []
 	return s.writeUsers(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		var changed []sandik.UserID
 		for _, u := range create {
-			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash) VALUES (?, ?, ?, ?)`,
-				string(u.ID), u.Name, string(u.Role), u.TokenHash[:])
+			var person any
+			if u.Person != "" {
+				person = string(u.Person)
+			}
+			_, err := c.ExecContext(ctx, `INSERT INTO users (id, name, role, token_hash, person_id) VALUES (?, ?, ?, ?, ?)`,
+				string(u.ID), u.Name, string(u.Role), u.TokenHash[:], person)
 			if isUniqueViolation(err) {
 				return nil, fmt.Errorf("%w: %w", s.userConflict(ctx, c, u.ID), err)
 			}
@@ -136,7 +140,7 @@ func insertUserAreas(ctx context.Context, c *sql.Conn, id sandik.UserID, areas [
 // holds them.
 func userRecord(ctx context.Context, c *sql.Conn, id sandik.UserID) (ledger.Record, error) {
 	db := sqlstore.DB{Name: "sqlite", Query: queryOn(c)}
-	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash FROM users WHERE id = ?`, userAreas, id)
+	return sqlstore.UserRecord(ctx, db, `SELECT name, role, token_hash, COALESCE(person_id, ''), removed FROM users WHERE id = ?`, userAreas, id)
 }
 
 // writeUsers is writeLogged for a change of users: once it commits, the

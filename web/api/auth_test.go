@@ -83,6 +83,13 @@ var authMatrix = map[string][]sandik.Role{
 	"PUT /api/v1/municipalities/{code}/terms/{election}": orgWriters,
 	"GET /api/v1/org/party":                              allRoles,
 	"PUT /api/v1/org/party":                              {sandik.RoleAdmin},
+	"GET /api/v1/users":                                  orgWriters, // those they may manage (users_test.go)
+	"POST /api/v1/users":                                 orgWriters, // below their role, within their areas (users_test.go)
+	"DELETE /api/v1/users/{id}":                          orgWriters,
+	"PUT /api/v1/users/{id}/person":                      orgWriters,
+	"GET /api/v1/users/{id}/grants":                      orgWriters,
+	"POST /api/v1/users/{id}/grants":                     orgWriters,
+	"DELETE /api/v1/users/{id}/grants/{grant}":           orgWriters,
 	"GET /api/v1/openapi.yaml":                           nil, // public
 	"GET /healthz":                                       nil,
 	"/":                                                  nil,
@@ -95,6 +102,7 @@ func TestAuthMatrix(t *testing.T) {
 	fx := webtest.NewCaseFixture(e.Env)
 	orgFixture(t, e.Env)
 	e.MunicipalFixture()
+	usersFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -113,7 +121,11 @@ func TestAuthMatrix(t *testing.T) {
 			if role == sandik.RoleLawyer {
 				owner = coordinator // lawyers enter no sheets of their own
 			}
-			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "m-"+owner).Replace(path)
+			id := "m-" + owner
+			if strings.HasPrefix(path, "/api/v1/users/") {
+				id = "t-" + user // a user of the matrix's own, with a grant
+			}
+			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", id, "{grant}", "tg-"+user).Replace(path)
 			var body any
 			var header []string
 			if p == "GET /api/v1/log/proof" {
@@ -127,6 +139,9 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			if b, ok := municipalRequest(e.Env, p, user); ok {
 				path = strings.ReplaceAll(path, "{election}", "m-"+user)
+				body = b
+			}
+			if b, ok := userRequest(p, user); ok {
 				body = b
 			}
 			switch {

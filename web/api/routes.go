@@ -68,6 +68,13 @@ func (a *API) routes() {
 	handle("PUT /api/v1/municipalities/{code}/terms/{election}", user(write(a.putMunicipalTerm)), http.StatusOK)
 	handle("GET /api/v1/org/party", user(a.getParty), http.StatusOK)
 	handle("PUT /api/v1/org/party", user(write(a.putParty)), http.StatusOK)
+	handle("GET /api/v1/users", user(a.listUsers), http.StatusOK)
+	handle("POST /api/v1/users", user(write(a.createUser)), http.StatusCreated)
+	handle("DELETE /api/v1/users/{id}", user(write(a.removeUser)), http.StatusNoContent)
+	handle("PUT /api/v1/users/{id}/person", user(write(a.linkUser)), http.StatusOK)
+	handle("GET /api/v1/users/{id}/grants", user(a.listGrants), http.StatusOK)
+	handle("POST /api/v1/users/{id}/grants", user(write(a.createGrant)), http.StatusCreated)
+	handle("DELETE /api/v1/users/{id}/grants/{grant}", user(write(a.revokeGrant)), http.StatusOK)
 
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)

@@ -76,6 +76,7 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 	p.mapImages = map[string]string{"tr.svg": mapdraw.Background(p.provinces), "istanbul.svg": mapdraw.Background(p.istanbul)}
 	p.loc = istanbul()
 	p.sessions = newSessions(c.Sessions(), b.Log(), p.now, b.Secure)
+	p.sessions.effective = c.EffectiveUser
 	p.cop = http.NewCrossOriginProtection()
 	p.broker = broker.New(c, cfg.LiveInterval, p.now)
 	p.live = newLiveCache()

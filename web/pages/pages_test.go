@@ -132,6 +132,9 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /evidence/{sha256}":                        caseRoles,
 
 	"POST /races/{race}/areas/{area}/comparison/thresholds": {sandik.RoleCoordinator, sandik.RoleAdmin},
+
+	"GET /birimler":        allRoles, // lists only the units in the user's areas
+	"GET /birimler/{code}": allRoles, // within their areas (units_test.go)
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -140,7 +143,7 @@ func TestPageAuthMatrix(t *testing.T) {
 	users := map[sandik.Role]string{sandik.RoleObserver: observer2, sandik.RoleVolunteer: volunteer, sandik.RoleCoordinator: coordinator,
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
-	peopleFixture(t, e)
+	peopleFixture(t, e) // also the unit 34 the /birimler pages read
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {
@@ -160,7 +163,7 @@ func TestPageAuthMatrix(t *testing.T) {
 		if strings.HasPrefix(path, "/kisiler/") {
 			id = "k-ada"
 		}
-		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{$}", "", "{id}", id, "{sha256}", fx.Evidence).Replace(path)
+		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{$}", "", "{id}", id, "{sha256}", fx.Evidence, "{code}", "34").Replace(path)
 		if strings.HasSuffix(path, "/live") {
 			continue // streams: TestLiveOverview
 		}

@@ -54,6 +54,8 @@ func (p *Pages) routes() {
 	handle("GET /kisiler/{id}", page(p.personPage), http.StatusOK)
 	handle("GET /kisiler/{id}/export.json", page(p.personExport), http.StatusOK)
 	handle("POST /kisiler/{id}/sil", page(write(p.personErase)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /birimler", page(p.unitsPage), http.StatusOK)
+	handle("GET /birimler/{code}", page(p.unitPage), http.StatusOK)
 
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)

@@ -34,10 +34,14 @@ import (
 // old, so that a page view costs a read, not a write.
 type sessions struct {
 	store sandik.SessionStore
-	log   *slog.Logger
-	now   func() time.Time
-	idle  time.Duration
-	limit time.Duration
+	// effective turns the stored user into the one Allow decides on
+	// (center.EffectiveUser); read at every request, so a right ends on
+	// a page the second it ends.
+	effective func(context.Context, sandik.User) (sandik.User, error)
+	log       *slog.Logger
+	now       func() time.Time
+	idle      time.Duration
+	limit     time.Duration
 	// secure says whether a request came over TLS, directly or through a
 	// trusted proxy (handler.Base.Secure).
 	secure func(*http.Request) bool
@@ -145,6 +149,16 @@ func (ss *sessions) user(r *http.Request) (sandik.User, bool) {
 		if err := ss.store.TouchSession(ctx, key, now); err != nil && ctx.Err() == nil {
 			ss.log.Warn("recording a session's use failed", "err", err)
 		}
+	}
+	if ss.effective != nil {
+		eff, err := ss.effective(ctx, u)
+		if err != nil {
+			if ctx.Err() == nil {
+				ss.log.Warn("reading a user's rights failed", "err", err)
+			}
+			return sandik.User{}, false
+		}
+		u = eff
 	}
 	return u, true
 }

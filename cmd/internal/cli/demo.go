@@ -94,6 +94,8 @@ var DemoMessages = map[string]map[string]string{
 		"still":     "Sunucu çalışmaya devam ediyor (%s); durdurmak için Ctrl-C.\n",
 		"official":  "SENTETİK resmî sonuçlar yayımlandı: %d sandık, %d sandıkta tutanaktan farklı.\nKarşılaştırma: %s/races/%s/areas/34/comparison\nAvukat API anahtarı (itirazlar): %s\n",
 		"municipal": "SENTETİK belediyeler: İBB ve 39 ilçe belediyesi, 2019 ve 2024 dönemleri; partimiz %d ilçe belediyesinde. %s/belediyeler\n",
+		"org":       "SENTETİK örgüt: %d birim, %d kişi, %d görev (/birimler).\n",
+		"chair":     "İlçe başkanına bağlı kullanıcı %s (yetkisi görevinden gelir), API anahtarı: %s\n",
 	},
 	"en": {
 		"built":     "Demo database built: %d areas, %d ballot boxes, %d races.\n",
@@ -105,5 +107,28 @@ var DemoMessages = map[string]map[string]string{
 		"still":     "Still serving %s; Ctrl-C stops.\n",
 		"official":  "SYNTHETIC official results published: %d boxes, %d differ from their sheets.\nComparison: %s/races/%s/areas/34/comparison\nLawyer API token (objections): %s\n",
 		"municipal": "SYNTHETIC municipalities: İstanbul's metropolitan and 39 district municipalities, 2019 and 2024 terms; our party holds %d districts. %s/belediyeler\n",
+		"org":       "SYNTHETIC organisation: %d units, %d people, %d positions (/birimler).\n",
+		"chair":     "User %s linked to a district chair (their rights come from the position), API token: %s\n",
 	},
+}
+
+// SeedDemoOrganisation stores the demo's SYNTHETIC organisation
+// (demo.Organisation) and creates the users linked to district chairs
+// (demo.OrgUsers), returning their tokens by user id.
+func SeedDemoOrganisation(e *Env, c *center.Center, reg *sandik.Registry, m map[string]string) (map[sandik.UserID]string, error) {
+	ch := demo.Organisation(reg)
+	if err := c.SaveOrg(e.Ctx, Operator(), ch); err != nil {
+		return nil, fmt.Errorf("demo organisation: %w", err)
+	}
+	fmt.Fprintf(e.Stdout, m["org"], len(ch.Units), len(ch.People), len(ch.Positions))
+	tokens := map[sandik.UserID]string{}
+	for _, u := range demo.OrgUsers(ch) {
+		token, err := c.CreateUserAs(e.Ctx, Operator(), u)
+		if err != nil {
+			return nil, fmt.Errorf("create user %s: %w", u.ID, err)
+		}
+		tokens[u.ID] = token
+		fmt.Fprintf(e.Stdout, m["chair"], u.ID, token)
+	}
+	return tokens, nil
 }

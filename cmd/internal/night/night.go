@@ -34,6 +34,10 @@ const (
 	Coordinator Role = "coordinator"
 	Lawyer      Role = "lawyer"
 	Observer    Role = "observer"
+	// DistrictChair is a user linked to a district chair of the demo's
+	// organisation, stored as an observer with no box: a coordinator of
+	// their district through the chair's term alone.
+	DistrictChair Role = "district_chair"
 )
 
 // Page is one page of the night and who reads it.
@@ -50,7 +54,9 @@ type Page struct {
 type Night struct {
 	URL    string
 	Tokens map[Role]string // the API token each role signs in with
-	Pages  []Page
+	// ChairUnit is the district unit whose chair DistrictChair is linked to.
+	ChairUnit sandik.UnitCode
+	Pages     []Page
 	// Downloads are the files the pages offer (CSV, XLSX), fetched by
 	// the coordinator or the lawyer.
 	Downloads []Page
@@ -119,6 +125,10 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		return err
 	}
 	quiet := &cli.Env{Prog: "night", Ctx: ctx, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: os.Getenv}
+	chairs, err := cli.SeedDemoOrganisation(quiet, a.Center, reg, cli.DemoMessages["tr"])
+	if err != nil {
+		return err
+	}
 	tokens, coordinator, err := cli.CreateDemoUsers(quiet, a.Center, reg, 10, cli.DemoMessages["tr"])
 	if err != nil {
 		return err
@@ -142,9 +152,6 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	}
 	if _, err := cli.SeedMunicipalities(ctx, a.Center, seed); err != nil {
 		return err
-	}
-	if err := a.Center.SaveOrg(ctx, cli.Operator(), demo.People(reg, sandik.DateOf(a.Center.Now().AddDate(-2, 0, 0)))); err != nil {
-		return fmt.Errorf("demo people: %w", err)
 	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
@@ -171,6 +178,10 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	district := reg.Children(rc.Scope)[0]
 	observed := reg.RaceBoxes(race)[0]
 	n.Tokens = map[Role]string{Coordinator: coordinator, Lawyer: lawyerToken, Observer: tokens.Observer(observed)}
+	for _, u := range demo.OrgUsers(demo.Organisation(reg))[:1] {
+		n.Tokens[DistrictChair] = chairs[u.ID]
+		n.ChairUnit = sandik.UnitCode(strings.TrimPrefix(string(u.ID), "demo-ilce-"))
+	}
 	// Thresholds tuned away from the saved ones unfold the tuning form.
 	th := url.Values{}
 	for _, key := range anomaly.ThresholdKeys() {
@@ -181,6 +192,13 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	races := "/races/" + string(race)
 	top := races + "/areas/" + string(rc.Scope)
 	id := string(cases[0].ID)
+	// The chart of the district whose secretary resigned: a vacancy shows.
+	var vacantUnit sandik.UnitCode
+	for _, p := range demo.Organisation(reg).Positions {
+		if p.EndReason == "istifa" {
+			vacantUnit = p.Unit
+		}
+	}
 	n.Pages = []Page{
 		{"overview", top, Coordinator, 200},
 		{"drilldown", races + "/areas/" + string(district), Coordinator, 200},
@@ -194,7 +212,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"comparison", top + "/comparison", Lawyer, 200},
 		{"thresholds", top + "/comparison?" + th.Encode(), Coordinator, 200},
 		{"people", "/kisiler", Coordinator, 200},
-		{"person", "/kisiler/demo-k-1", Coordinator, 200},
+		{"person", "/kisiler/demo-k-0001", Coordinator, 200},
+		{"units", "/birimler", Coordinator, 200},
+		{"unit", "/birimler/" + string(vacantUnit), Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
 	}

@@ -17,7 +17,7 @@ func TestNightPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	if len(n.Pages) != 15 || len(n.Downloads) != 4 {
+	if len(n.Pages) != 17 || len(n.Downloads) != 4 {
 		t.Fatalf("%d pages, %d downloads", len(n.Pages), len(n.Downloads))
 	}
 	anon, err := n.Client(t.Context(), Anonymous)
@@ -51,6 +51,22 @@ func TestNightPages(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 			t.Errorf("%s without a session: %s to %q", p.Name, resp.Status, resp.Header.Get("Location"))
+		}
+	}
+	// The district chair's user coordinates their district by the term
+	// alone: its chart opens, the next district's does not.
+	chair, err := n.Client(t.Context(), DistrictChair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]int{"/birimler/" + string(n.ChairUnit): 200, "/birimler/34": 403} {
+		resp, err := chair.Get(n.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s as the district chair: %s, want %d", path, resp.Status, want)
 		}
 	}
 	if _, err := n.Client(t.Context(), Role("king")); err == nil {

@@ -21,13 +21,14 @@ var areaQueries = UserQueries{Of: "areas of", All: "all areas"}
 func TestUsers(t *testing.T) {
 	ctx := context.Background()
 	f := newFake()
-	f.rows["users"] = [][]any{{"ali", "Ali", "admin"}, {"ayse", "Ayşe", "observer"}}
+	f.rows["users"] = [][]any{{"ali", "Ali", "admin", "", false}, {"ayse", "Ayşe", "observer", "k-1", false}, {"eski", "Eski", "observer", "", true}}
 	f.rows["all areas"] = [][]any{{"ayse", "34.1"}, {"ayse", "34.2"}}
-	f.rows["by token"] = [][]any{{"ayse", "Ayşe", "observer"}}
+	f.rows["by token"] = [][]any{{"ayse", "Ayşe", "observer", "k-1", false}}
 	f.rows["areas of"] = [][]any{{"34.1"}, {"34.2"}}
 	users, err := Users(ctx, f.db(), "users", areaQueries)
 	want := []sandik.User{{ID: "ali", Name: "Ali", Role: sandik.RoleAdmin},
-		{ID: "ayse", Name: "Ayşe", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34.1", "34.2"}}}
+		{ID: "ayse", Name: "Ayşe", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34.1", "34.2"}, Person: "k-1"},
+		{ID: "eski", Name: "Eski", Role: sandik.RoleObserver, Removed: true}}
 	if d := cmp.Diff(want, users); err != nil || d != "" {
 		t.Errorf("Users: %v (-want +got):\n%s", err, d)
 	}
@@ -88,12 +89,12 @@ func TestSessionUser(t *testing.T) {
 	ctx := context.Background()
 	f := newFake()
 	token := storetest.Token("t")
-	f.rows["session"] = [][]any{{token[:], int64(1e9), int64(2e9), "ayse", "Ayşe", "observer"}}
-	f.rows["short"] = [][]any{{[]byte{1}, int64(1e9), int64(2e9), "ayse", "Ayşe", "observer"}}
+	f.rows["session"] = [][]any{{token[:], int64(1e9), int64(2e9), "ayse", "Ayşe", "observer", "k-1", false}}
+	f.rows["short"] = [][]any{{[]byte{1}, int64(1e9), int64(2e9), "ayse", "Ayşe", "observer", "", false}}
 	f.rows["areas of"] = [][]any{{"34.1"}}
 	ss, u, err := SessionUser(ctx, f.db(), "session", areaQueries, [32]byte{9})
 	wantSS := sandik.Session{ID: [32]byte{9}, TokenHash: token, User: "ayse", Created: time.Unix(1, 0).UTC(), Seen: time.Unix(2, 0).UTC()}
-	if err != nil || ss != wantSS || u.ID != "ayse" || u.Role != sandik.RoleObserver || len(u.Areas) != 1 {
+	if err != nil || ss != wantSS || u.ID != "ayse" || u.Role != sandik.RoleObserver || len(u.Areas) != 1 || u.Person != "k-1" {
 		t.Errorf("SessionUser = %+v, %+v, %v", ss, u, err)
 	}
 	if _, _, err := SessionUser(ctx, f.db(), "none", areaQueries, [32]byte{9}); sandik.CodeOf(err) != sandik.ENotFound {

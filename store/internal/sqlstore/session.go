@@ -13,7 +13,7 @@ type sessionUser struct {
 }
 
 // Sessions are selected as token_hash, created_at and seen_at, then the
-// id, name and role of their user.
+// id, name, role, person_id and removed of their user.
 func scanSessionUser(row Row) (sessionUser, error) {
 	var (
 		su            sessionUser
@@ -21,7 +21,7 @@ func scanSessionUser(row Row) (sessionUser, error) {
 		created, seen int64
 	)
 	u := &su.user
-	if err := row.Scan(&token, &created, &seen, &u.ID, &u.Name, &u.Role); err != nil {
+	if err := row.Scan(&token, &created, &seen, &u.ID, &u.Name, &u.Role, &u.Person, &u.Removed); err != nil {
 		return su, err
 	}
 	if len(token) != 32 {

@@ -8,11 +8,11 @@ import (
 	"github.com/sandik-dev/sandik/ledger"
 )
 
-// Users are selected as id, name and role; their areas apart, by
-// UserQueries.
+// Users are selected as id, name, role, person_id (” for none) and
+// removed; their areas apart, by UserQueries.
 func scanUser(row Row) (sandik.User, error) {
 	var u sandik.User
-	err := row.Scan(&u.ID, &u.Name, &u.Role)
+	err := row.Scan(&u.ID, &u.Name, &u.Role, &u.Person, &u.Removed)
 	return u, err
 }
 
@@ -159,7 +159,8 @@ func (w UserWrites) SaveUsers(ctx context.Context, create []sandik.NewUser, area
 
 // UserRecord reads a user through db (the writer's transaction that just
 // changed them) and returns their leaf as they now stand. byID selects
-// name, role and token_hash of the user whose id is its argument.
+// name, role, token_hash, person_id (” for none) and removed of the
+// user whose id is its argument.
 func UserRecord(ctx context.Context, db DB, byID string, areas UserQueries, id sandik.UserID) (ledger.Record, error) {
 	type row struct {
 		u     sandik.User
@@ -167,7 +168,7 @@ func UserRecord(ctx context.Context, db DB, byID string, areas UserQueries, id s
 	}
 	r, found, err := One(ctx, db, "read user "+string(id), func(rw Row) (row, error) {
 		var r row
-		err := rw.Scan(&r.u.Name, &r.u.Role, &r.token)
+		err := rw.Scan(&r.u.Name, &r.u.Role, &r.token, &r.u.Person, &r.u.Removed)
 		return r, err
 	}, byID, string(id))
 	switch {
