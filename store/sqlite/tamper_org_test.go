@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
-
-	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/ledger/audit"
 	"github.com/sandik-dev/sandik/store/storetest"
