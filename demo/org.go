@@ -22,7 +22,7 @@ const ChairUsers = 2
 
 var (
 	firstNames = []string{"Ayşe", "Mehmet", "Zeynep", "Mustafa", "Elif", "Ahmet", "Fatma", "Ali", "Emine", "Hüseyin",
-		"Hatice", "İbrahim", "Merve", "Hasan", "Şule", "Murat", "Gül", "Ömer", "Özlem", "Can", "Ebru", "Selim", "Derya", "Kemal", "Işıl"}
+		"Hatice", "İbrahim", "Merve", "Hasan", "Şule", "Murat", "Gül", "Ömer", "Özlem", "Cenk", "Ebru", "Selim", "Derya", "Kemal", "Işıl"}
 	lastNames = []string{"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk", "Aydın", "Özdemir",
 		"Arslan", "Doğan", "Kılıç", "Aslan", "Çetin", "Kara", "Koç", "Kurt", "Özkan", "Şimşek", "Polat", "Ünal", "Güneş", "Erdem", "Işık"}
 )
