@@ -247,5 +247,6 @@ type Store interface {
 	CaseStore
 	LedgerStore
 	OrgStore
+	AssignmentStore
 	Close() error
 }

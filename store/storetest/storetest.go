@@ -44,6 +44,7 @@ func Run(t *testing.T, o Opener) {
 		{"Instances", instanceTests},
 		{"Ledger", ledgerTests},
 		{"Org", orgTests},
+		{"Assignments", assignmentTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
