@@ -1,0 +1,147 @@
+package org
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/collation"
+)
+
+// Coverage is how an area's boxes of an election are watched: how many
+// have no observer, one, or two and more, in the whole area and in each
+// child, and which boxes have none (the gaps to fill). A box counts when
+// it takes part in the election (the registry registers voters at it).
+type Coverage struct {
+	Election sandik.ElectionCode `json:"election"`
+	Area     sandik.AreaCode     `json:"area"`
+	Counts
+	Children []ChildCoverage `json:"children"`
+	// Gaps are the boxes without an observer, in the Turkish order of
+	// their place, then their name.
+	Gaps []Gap `json:"gaps"`
+}
+
+// Counts are boxes by how many observers stand at them.
+type Counts struct {
+	Boxes int `json:"boxes"`
+	None  int `json:"none"`
+	One   int `json:"one"`
+	Many  int `json:"many"` // two or more
+}
+
+// Covered is the number of boxes with at least one observer.
+func (c Counts) Covered() int { return c.One + c.Many }
+
+func (c *Counts) add(n int) {
+	c.Boxes++
+	switch {
+	case n == 0:
+		c.None++
+	case n == 1:
+		c.One++
+	default:
+		c.Many++
+	}
+}
+
+// ChildCoverage is the coverage of one child of the area, for the map.
+type ChildCoverage struct {
+	Area sandik.AreaCode `json:"area"`
+	Name string          `json:"name"`
+	Counts
+}
+
+// Gap is a box without an observer.
+type Gap struct {
+	Box  sandik.AreaCode `json:"box"`
+	Name string          `json:"name"`
+	// Place names where the box stands below the area, from the top
+	// (mahalle, school).
+	Place []string `json:"place"`
+}
+
+// CoverageOf counts the coverage of area for election from as, which may
+// hold assignments of other elections and areas (they are left out); a
+// person given twice at a box counts once. ENotFound if the election or
+// the area is not in reg.
+func CoverageOf(reg *sandik.Registry, election sandik.ElectionCode, area sandik.AreaCode, as []sandik.Assignment) (Coverage, error) {
+	if _, ok := reg.Election(election); !ok {
+		return Coverage{}, sandik.Errorf(sandik.ENotFound, "election %q does not exist", election)
+	}
+	top, ok := reg.Area(area)
+	if !ok {
+		return Coverage{}, sandik.Errorf(sandik.ENotFound, "area %q does not exist", area)
+	}
+	watchers := make(map[sandik.AreaCode]map[sandik.PersonID]bool)
+	for _, a := range as {
+		if a.Election != election {
+			continue
+		}
+		m := watchers[a.Box]
+		if m == nil {
+			m = make(map[sandik.PersonID]bool, 1)
+			watchers[a.Box] = m
+		}
+		m[a.Person] = true
+	}
+	cov := Coverage{Election: election, Area: area, Children: []ChildCoverage{}, Gaps: []Gap{}}
+	var walk func(code sandik.AreaCode, place []string, child *ChildCoverage)
+	walk = func(code sandik.AreaCode, place []string, child *ChildCoverage) {
+		a, ok := reg.AreaRef(code)
+		if !ok {
+			return
+		}
+		if a.Level == sandik.LevelSandik {
+			if _, in := reg.Registered(election, code); !in {
+				return
+			}
+			n := len(watchers[code])
+			cov.add(n)
+			if child != nil {
+				child.add(n)
+			}
+			if n == 0 {
+				cov.Gaps = append(cov.Gaps, Gap{Box: code, Name: a.Name, Place: slices.Clone(place)})
+			}
+			return
+		}
+		if code != area {
+			place = append(place, a.Name)
+		}
+		for _, c := range reg.Children(code) {
+			walk(c, place, child)
+		}
+	}
+	if top.Level == sandik.LevelSandik {
+		walk(area, nil, nil)
+	} else {
+		for _, c := range reg.Children(area) {
+			ca, _ := reg.Area(c)
+			ch := ChildCoverage{Area: c, Name: ca.Name}
+			walk(c, nil, &ch)
+			if ch.Boxes > 0 {
+				cov.Children = append(cov.Children, ch)
+			}
+		}
+	}
+	slices.SortStableFunc(cov.Gaps, compareGaps)
+	return cov, nil
+}
+
+// compareGaps orders gaps by place, name by name, then by the box's name
+// and code, in Turkish.
+func compareGaps(a, b Gap) int {
+	for i := range min(len(a.Place), len(b.Place)) {
+		if c := collation.Compare(a.Place[i], b.Place[i]); c != 0 {
+			return c
+		}
+	}
+	if len(a.Place) != len(b.Place) {
+		return len(a.Place) - len(b.Place)
+	}
+	if c := collation.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(string(a.Box), string(b.Box))
+}
