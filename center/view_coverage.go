@@ -1,0 +1,185 @@
+package center
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/collation"
+	"github.com/sandik-dev/sandik/org"
+)
+
+// Coverage returns how the boxes of election below area are watched, for
+// a user whose areas hold area. Assignments are read from the store each
+// time: they change between requests, not with the figures.
+func (v *View) Coverage(ctx context.Context, election sandik.ElectionCode, area sandik.AreaCode) (org.Coverage, error) {
+	if _, ok := v.reg.Area(area); ok {
+		if err := v.reg.Allow(v.user, sandik.ActionReadBox, area); err != nil {
+			return org.Coverage{}, err
+		}
+	}
+	as, err := v.c.store.Assignments(ctx, sandik.AssignmentFilter{Election: election, Under: area})
+	if err != nil {
+		return org.Coverage{}, err
+	}
+	return org.CoverageOf(v.reg, election, area, as)
+}
+
+// SilentBox is a box whose observers have sent nothing.
+type SilentBox struct {
+	Box   sandik.AreaCode `json:"box"`
+	Name  string          `json:"name"`
+	Place []string        `json:"place"` // where it stands below the area, from the top
+	// Observers are the people assigned, their phones only where the
+	// user may see them (ShowContact).
+	Observers []sandik.Person `json:"observers"`
+}
+
+// Silent is the list of assigned but silent boxes of an area.
+type Silent struct {
+	Election sandik.ElectionCode `json:"election"`
+	Area     sandik.AreaCode     `json:"area"`
+	// PollsClosed is when the polls closed; From when boxes begin to count
+	// as silent (PollsClosed plus the election's minutes).
+	PollsClosed time.Time `json:"polls_closed"`
+	From        time.Time `json:"from"`
+	Minutes     int       `json:"minutes"`
+	// SinceClose is how many whole minutes have passed since the polls
+	// closed; the list is empty while it is below Minutes.
+	SinceClose int         `json:"since_close"`
+	Boxes      []SilentBox `json:"boxes"`
+}
+
+// Silent lists the boxes of election below area that have observers
+// assigned and no sheet of any of the election's races, once the
+// election's minutes have passed since the polls closed. Whether a box
+// has sent anything is what an entry not yet verified tells, so only
+// coordinators and administrators within their areas read it.
+func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area sandik.AreaCode) (Silent, error) {
+	if !v.user.Role.CanAdjudicate() {
+		return Silent{}, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not read the silent boxes; coordinators and administrators may", v.user.ID, v.user.Role)
+	}
+	e, ok := v.reg.Election(election)
+	if !ok {
+		return Silent{}, sandik.Errorf(sandik.ENotFound, "election %q does not exist", election)
+	}
+	if _, ok := v.reg.Area(area); !ok {
+		return Silent{}, sandik.Errorf(sandik.ENotFound, "area %q does not exist", area)
+	}
+	if err := v.reg.Allow(v.user, sandik.ActionReadBox, area); err != nil {
+		return Silent{}, err
+	}
+	after, err := v.c.SilentAfter(ctx, election)
+	if err != nil {
+		return Silent{}, err
+	}
+	closed := e.PollsClose()
+	out := Silent{Election: election, Area: area, PollsClosed: closed, Minutes: after.Minutes,
+		From: closed.Add(time.Duration(after.Minutes) * time.Minute), Boxes: []SilentBox{}}
+	now := v.c.now()
+	out.SinceClose = int(now.Sub(closed) / time.Minute)
+	if now.Before(out.From) {
+		return out, nil
+	}
+	as, err := v.c.store.Assignments(ctx, sandik.AssignmentFilter{Election: election, Under: area})
+	if err != nil {
+		return out, err
+	}
+	observers := map[sandik.AreaCode][]sandik.PersonID{}
+	for _, a := range as {
+		if v.reg.Contains(area, a.Box) {
+			observers[a.Box] = append(observers[a.Box], a.Person)
+		}
+	}
+	if len(observers) == 0 {
+		return out, nil
+	}
+	arrived, err := v.arrived(election, area, observers)
+	if err != nil {
+		return out, err
+	}
+	people := map[sandik.PersonID]sandik.Person{}
+	for box, ids := range observers {
+		if arrived[box] {
+			continue
+		}
+		if _, in := v.reg.Registered(election, box); !in {
+			continue
+		}
+		a, _ := v.reg.Area(box)
+		sb := SilentBox{Box: box, Name: a.Name, Place: v.placeOf(box, area)}
+		for _, id := range ids {
+			p, ok := people[id]
+			if !ok {
+				if p, err = v.c.store.Person(ctx, id); err != nil {
+					return out, fmt.Errorf("observer %s of box %s: %w", id, box, err)
+				}
+				people[id] = p
+			}
+			shown, err := v.c.ShowContact(ctx, v.user, p, box)
+			if err != nil {
+				return out, err
+			}
+			sb.Observers = append(sb.Observers, shown)
+		}
+		collation.Sort(sb.Observers, func(p sandik.Person) string { return p.Name })
+		out.Boxes = append(out.Boxes, sb)
+	}
+	slices.SortFunc(out.Boxes, func(a, b SilentBox) int {
+		return org.CompareGaps(org.Gap{Box: a.Box, Name: a.Name, Place: a.Place}, org.Gap{Box: b.Box, Name: b.Name, Place: b.Place})
+	})
+	return out, nil
+}
+
+// arrived is the set of the boxes of watched (below area) with an entry
+// of any race of election.
+func (v *View) arrived(election sandik.ElectionCode, area sandik.AreaCode, watched map[sandik.AreaCode][]sandik.PersonID) (map[sandik.AreaCode]bool, error) {
+	out := map[sandik.AreaCode]bool{}
+	for i := range v.reg.Races {
+		rc := &v.reg.Races[i]
+		if rc.Election != election || !(v.reg.Contains(rc.Scope, area) || v.reg.Contains(area, rc.Scope)) {
+			continue
+		}
+		under := area
+		if v.reg.Contains(area, rc.Scope) {
+			under = rc.Scope
+		}
+		pr, err := v.eng.Progress(rc.Code, under)
+		if sandik.CodeOf(err) == sandik.ENotFound {
+			continue // no box of the race lies there
+		}
+		if err != nil {
+			return nil, err
+		}
+		missing := map[sandik.AreaCode]bool{}
+		for _, c := range pr.Children {
+			for _, b := range c.Missing {
+				missing[b] = true
+			}
+		}
+		for b := range watched {
+			if !missing[b] && v.reg.InRace(rc, b) {
+				out[b] = true
+			}
+		}
+	}
+	return out, nil
+}
+
+// placeOf names where box stands below area, from the top.
+func (v *View) placeOf(box, area sandik.AreaCode) []string {
+	var place []string
+	if box == area {
+		return place
+	}
+	for _, anc := range v.reg.Ancestors(box) {
+		if anc == area {
+			break
+		}
+		a, _ := v.reg.Area(anc)
+		place = append([]string{a.Name}, place...)
+	}
+	return place
+}
