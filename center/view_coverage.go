@@ -34,7 +34,15 @@ type SilentBox struct {
 	Place []string        `json:"place"` // where it stands below the area, from the top
 	// Observers are the people assigned, their phones only where the
 	// user may see them (ShowContact).
-	Observers []sandik.Person `json:"observers"`
+	Observers []Observer `json:"observers"`
+}
+
+// Observer is who stands at a silent box: a name to ask for and the
+// phones to call, nothing else of the person.
+type Observer struct {
+	ID     sandik.PersonID `json:"id"`
+	Name   string          `json:"name"`
+	Phones []string        `json:"phones,omitempty"`
 }
 
 // Silent is the list of assigned but silent boxes of an area.
@@ -122,9 +130,9 @@ func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area sa
 			if err != nil {
 				return out, err
 			}
-			sb.Observers = append(sb.Observers, shown)
+			sb.Observers = append(sb.Observers, Observer{ID: shown.ID, Name: shown.Name, Phones: shown.Phones})
 		}
-		collation.Sort(sb.Observers, func(p sandik.Person) string { return p.Name })
+		collation.Sort(sb.Observers, func(o Observer) string { return o.Name })
 		out.Boxes = append(out.Boxes, sb)
 	}
 	slices.SortFunc(out.Boxes, func(a, b SilentBox) int {

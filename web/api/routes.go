@@ -58,6 +58,14 @@ func (a *API) routes() {
 	handle("POST /api/v1/positions", user(write(a.createPosition)), http.StatusCreated)
 	handle("POST /api/v1/positions/{id}/end", user(write(a.endPosition)), http.StatusOK)
 
+	handle("GET /api/v1/elections/{election}/assignments", user(a.listAssignments), http.StatusOK)
+	handle("POST /api/v1/elections/{election}/assignments", user(write(a.createAssignment)), http.StatusCreated)
+	handle("DELETE /api/v1/elections/{election}/assignments/{box}/{person}", user(write(a.deleteAssignment)), http.StatusNoContent)
+	handle("GET /api/v1/elections/{election}/coverage/{area}", user(a.getCoverage), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/silent/{area}", user(a.getSilent), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/silent-after", user(a.getSilentAfter), http.StatusOK)
+	handle("PUT /api/v1/elections/{election}/silent-after", user(write(a.putSilentAfter)), http.StatusOK)
+
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
 }
