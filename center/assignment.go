@@ -23,11 +23,7 @@ func (c *Center) SaveAssignments(ctx context.Context, u sandik.User, as []sandik
 	if !u.Role.CanAdjudicate() {
 		return nil, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not assign observers; administrators and coordinators may", u.ID, u.Role)
 	}
-	now := c.now().UTC()
-	out := slices.Clone(as)
-	for i := range out {
-		out[i].AssignedAt, out[i].AssignedBy = now, u.ID
-	}
+	out := c.stamp(u, as)
 	if err := sandik.CheckAssignments(out); err != nil {
 		return nil, err
 	}
@@ -44,6 +40,20 @@ func (c *Center) SaveAssignments(ctx context.Context, u sandik.User, as []sandik
 		return nil, err
 	}
 	return out, nil
+}
+
+// stamp returns as assigned by u now: who and when are the centre's to
+// say, not the caller's.
+func (c *Center) stamp(u sandik.User, as []sandik.Assignment) []sandik.Assignment {
+	if len(as) == 0 {
+		return as
+	}
+	now := c.now().UTC()
+	out := slices.Clone(as)
+	for i := range out {
+		out[i].AssignedAt, out[i].AssignedBy = now, u.ID
+	}
+	return out
 }
 
 // RemoveAssignment removes one assignment for u, within u's areas.
@@ -76,7 +86,7 @@ func (c *Center) Assignments(ctx context.Context, u sandik.User, election sandik
 	if u.Role == sandik.RoleObserver && self == "" {
 		return []sandik.Assignment{}, nil
 	}
-	all, err := c.store.Assignments(ctx, sandik.AssignmentFilter{Election: election, Under: area})
+	all, err := c.assignmentsUnder(ctx, reg, election, area)
 	if err != nil {
 		return nil, err
 	}

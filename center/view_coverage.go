@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -20,11 +21,38 @@ func (v *View) Coverage(ctx context.Context, election sandik.ElectionCode, area 
 			return org.Coverage{}, err
 		}
 	}
-	as, err := v.c.store.Assignments(ctx, sandik.AssignmentFilter{Election: election, Under: area})
+	as, err := v.c.assignmentsUnder(ctx, v.reg, election, area)
 	if err != nil {
 		return org.Coverage{}, err
 	}
 	return org.CoverageOf(v.reg, election, area, as)
+}
+
+// assignmentsUnder reads the assignments of election whose boxes may lie
+// below area: by the range of codes beginning "area." when every code
+// below area does (as the registry's usually do), else all of the
+// election's. Callers keep those reg.Contains.
+func (c *Center) assignmentsUnder(ctx context.Context, reg *sandik.Registry, election sandik.ElectionCode, area sandik.AreaCode) ([]sandik.Assignment, error) {
+	f := sandik.AssignmentFilter{Election: election}
+	if nests(reg, area) {
+		f.Under = area
+	}
+	return c.store.Assignments(ctx, f)
+}
+
+// nests reports whether every code below area begins with area and a dot.
+func nests(reg *sandik.Registry, area sandik.AreaCode) bool {
+	prefix := string(area) + "."
+	var walk func(code sandik.AreaCode) bool
+	walk = func(code sandik.AreaCode) bool {
+		for _, ch := range reg.Children(code) {
+			if !strings.HasPrefix(string(ch), prefix) || !walk(ch) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(area)
 }
 
 // SilentBox is a box whose observers have sent nothing.
@@ -91,7 +119,7 @@ func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area sa
 	if now.Before(out.From) {
 		return out, nil
 	}
-	as, err := v.c.store.Assignments(ctx, sandik.AssignmentFilter{Election: election, Under: area})
+	as, err := v.c.assignmentsUnder(ctx, v.reg, election, area)
 	if err != nil {
 		return out, err
 	}

@@ -107,6 +107,13 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		}
 		recs = append(recs, ledger.PositionRecord(p))
 	}
+	if len(c.Assignments) > 0 {
+		assigned, err := t.SaveAssignments(ctx, c.Assignments)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, assigned...)
+	}
 	return recs, nil
 }
 
