@@ -30,7 +30,9 @@ var (
 	silentAfterShape = strict.RequireAll(strict.ShapeOf(reflect.TypeFor[silentAfterInput]()))
 )
 
-func electionOf(r *http.Request) sandik.ElectionCode { return sandik.ElectionCode(r.PathValue("election")) }
+func electionOf(r *http.Request) sandik.ElectionCode {
+	return sandik.ElectionCode(r.PathValue("election"))
+}
 
 func (a *API) createAssignment(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	var in assignInput
@@ -141,4 +143,3 @@ func (a *API) putSilentAfter(w http.ResponseWriter, r *http.Request, u sandik.Us
 	a.b.WriteJSON(w, http.StatusOK, s)
 	return nil
 }
-
