@@ -49,6 +49,10 @@ func (p *Pages) routes() {
 	handle("GET /entry/boxes", page(p.searchBoxes), http.StatusOK)
 	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
 
+	handle("GET /kapsama", page(coord(p.coveragePage)), http.StatusOK)
+	handle("POST /kapsama/ata", page(coord(write(p.assignGap))), http.StatusSeeOther)
+	handle("GET /sessiz", page(coord(p.silentPage)), http.StatusOK)
+
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
 }
