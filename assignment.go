@@ -87,9 +87,10 @@ func CheckAssignments(as []Assignment) error {
 }
 
 // AssignmentFilter selects assignments: every field set must match.
-// Under keeps the boxes whose code is Under or begins with Under and a
-// dot (the registry's codes nest so; callers that need the tree itself
-// check it with Registry.Contains). Limit 0 is all.
+// Under keeps the boxes whose code begins with Under: where the
+// registry's codes nest ("34-3" holds "34-3-1-1001"), a superset of the
+// boxes below the area Under, which callers narrow with
+// Registry.Contains. Limit 0 is all.
 type AssignmentFilter struct {
 	Election ElectionCode
 	Under    AreaCode

@@ -17,11 +17,13 @@ func TestNests(t *testing.T) {
 		{Code: "34.1.1", Parent: "34.1", Level: sandik.LevelSandik, Name: "Sandık 1"},
 		{Code: "34-2", Parent: "34", Level: sandik.LevelIlce, Name: "Beşiktaş"},
 		{Code: "34-2-1", Parent: "34-2", Level: sandik.LevelSandik, Name: "Sandık 2"},
+		{Code: "35", Parent: "TR", Level: sandik.LevelIl, Name: "İzmir"},
+		{Code: "İZ-1", Parent: "35", Level: sandik.LevelIlce, Name: "Aliağa"},
 	}, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for area, want := range map[sandik.AreaCode]bool{"34.1": true, "34.1.1": true, "34": false, "34-2": false, "TR": false} {
+	for area, want := range map[sandik.AreaCode]bool{"34.1": true, "34.1.1": true, "34": true, "34-2": true, "35": false, "TR": false} {
 		if got := nests(reg, area); got != want {
 			t.Errorf("nests(%s) = %v, want %v", area, got, want)
 		}

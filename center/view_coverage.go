@@ -29,9 +29,9 @@ func (v *View) Coverage(ctx context.Context, election sandik.ElectionCode, area 
 }
 
 // assignmentsUnder reads the assignments of election whose boxes may lie
-// below area: by the range of codes beginning "area." when every code
-// below area does (as the registry's usually do), else all of the
-// election's. Callers keep those reg.Contains.
+// below area: those whose codes begin with area's when every code below
+// area does (as the registry's usually do), else all of the election's.
+// Callers keep those reg.Contains.
 func (c *Center) assignmentsUnder(ctx context.Context, reg *sandik.Registry, election sandik.ElectionCode, area sandik.AreaCode) ([]sandik.Assignment, error) {
 	f := sandik.AssignmentFilter{Election: election}
 	if nests(reg, area) {
@@ -40,9 +40,9 @@ func (c *Center) assignmentsUnder(ctx context.Context, reg *sandik.Registry, ele
 	return c.store.Assignments(ctx, f)
 }
 
-// nests reports whether every code below area begins with area and a dot.
+// nests reports whether every code below area begins with area's.
 func nests(reg *sandik.Registry, area sandik.AreaCode) bool {
-	prefix := string(area) + "."
+	prefix := string(area)
 	var walk func(code sandik.AreaCode) bool
 	walk = func(code sandik.AreaCode) bool {
 		for _, ch := range reg.Children(code) {

@@ -99,8 +99,10 @@ func testAssignFilters(t *testing.T, o Opener) {
 		{sandik.AssignmentFilter{Election: "2023-genel"}, []sandik.Assignment{other}},
 		{sandik.AssignmentFilter{Election: Election, Under: "34.0135"}, as[:3]},
 		{sandik.AssignmentFilter{Election: Election, Under: "34.0135.144920"}, as[:3]},
-		// "34.01" is not an ancestor of "34.0135…" nor of "34.0101…".
-		{sandik.AssignmentFilter{Election: Election, Under: "34.01"}, nil},
+		// A prefix, not the tree: "34.01" begins "34.0135…" and "34.0101…".
+		{sandik.AssignmentFilter{Election: Election, Under: "34.01"}, as},
+		{sandik.AssignmentFilter{Election: Election, Under: "34.0101"}, as[3:]},
+		{sandik.AssignmentFilter{Election: Election, Under: "35"}, nil},
 		{sandik.AssignmentFilter{Election: Election, Under: Box2}, as[:1]},
 		{sandik.AssignmentFilter{Under: "34"}, append(slices.Clone(as), other)},
 		{sandik.AssignmentFilter{Box: Box1}, []sandik.Assignment{as[1], as[2], other}},

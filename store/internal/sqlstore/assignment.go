@@ -27,8 +27,9 @@ func (o Org) Assignments(ctx context.Context, f sandik.AssignmentFilter) ([]sand
 	w.eq("person", string(f.Person))
 	if f.Under != "" {
 		// A range on the key, not LIKE: codes may hold _ and the range
-		// uses the primary key's order on both dialects ("/" follows ".").
-		w.add("(box = ? OR (box > ? AND box < ?))", string(f.Under), string(f.Under)+".", string(f.Under)+"/")
+		// uses the primary key's byte order on both dialects. U+10FFFF
+		// sorts after every character a code may hold next.
+		w.add("box >= ? AND box < ?", string(f.Under), string(f.Under)+"\U0010FFFF")
 	}
 	return All(ctx, o.db, "read assignments", scanAssignment,
 		o.q(selectAssignment+w.sql()+` ORDER BY election, box, person`+limit(f.Limit)), w.args...)
