@@ -75,6 +75,11 @@ func cmdDemo(e *cli.Env, args []string) error {
 	}
 	boxes := len(reg.RaceBoxes(demo.RaceMayor))
 	fmt.Fprintf(e.Stdout, m["built"], len(reg.Areas), boxes, len(reg.Races))
+	observers, err := cli.SeedCoverage(e.Ctx, a.Center, reg, *seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, m["observers"], len(observers.People), len(observers.Assignments))
 	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
 	if err != nil {
 		return err
