@@ -31,7 +31,7 @@ var coverageMessages = map[string][2]string{
 	"cov.assign":        {"Müşahit ata", "Assign an observer"},
 	"cov.assign.box":    {"Sandık", "Box"},
 	"cov.assign.person": {"Kişi", "Person"},
-	"cov.assign.note":   {"Not (isteğe bağlı)", "Note (optional)"},
+	"cov.assign.note":   {"Açıklama (isteğe bağlı)", "Note (optional)"},
 	"cov.people.more":   {"Yalnızca ilk %s kişi listelendi.", "Only the first %s people are listed."},
 	"cov.people.none":   {"Bu bölgenin birimlerinde atanacak kişi yok.", "The units of this area have no one to assign."},
 	"cov.done":          {"%s sandığına müşahit atandı.", "An observer was assigned to %s."},

@@ -16,6 +16,8 @@ type Coverage struct {
 	Election sandik.ElectionCode `json:"election"`
 	Area     sandik.AreaCode     `json:"area"`
 	Counts
+	// Children are the area's children that hold boxes of the election,
+	// by name in Turkish.
 	Children []ChildCoverage `json:"children"`
 	// Gaps are the boxes without an observer, in the Turkish order of
 	// their place, then their name.
@@ -126,6 +128,7 @@ func CoverageOf(reg *sandik.Registry, election sandik.ElectionCode, area sandik.
 		}
 	}
 	slices.SortStableFunc(cov.Gaps, compareGaps)
+	collation.Sort(cov.Children, func(c ChildCoverage) string { return c.Name })
 	return cov, nil
 }
 

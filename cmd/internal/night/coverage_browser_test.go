@@ -130,7 +130,7 @@ func TestDistrictCoordinatorCoverageInBrowser(t *testing.T) {
 			t.Errorf("silent box %s is outside %s", b, n.District)
 		}
 	}
-	if observer := text("table.silent tbody tr td:nth-child(3)"); !strings.Contains(observer, "(sentetik)") {
+	if observer := text("table.silent tbody tr td:nth-of-type(2)"); !strings.Contains(observer, "(sentetik)") {
 		t.Errorf("the silent box's observer reads %q", observer)
 	}
 }
