@@ -130,7 +130,7 @@ func TestCoverageAndSilentBoxes(t *testing.T) {
 	if err := c.WaitFor(ctx, rs[0].Seq); err != nil {
 		t.Fatal(err)
 	}
-	sil, err := c.View(district).Silent(ctx, storetest.Election, "34.0135")
+	sil, err := c.View(district).Silent(ctx, storetest.Election, "34.0135", "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestCoverageAndSilentBoxes(t *testing.T) {
 		t.Errorf("place %v", sil.Boxes[0].Place)
 	}
 	for _, u := range []sandik.User{mehm, ayse, {ID: "av", Name: "Av", Role: sandik.RoleLawyer}} {
-		if _, err := c.View(u).Silent(ctx, storetest.Election, "34.0135"); sandik.CodeOf(err) != sandik.EForbidden {
+		if _, err := c.View(u).Silent(ctx, storetest.Election, "34.0135", "", 100); sandik.CodeOf(err) != sandik.EForbidden {
 			t.Errorf("%s reads the silent boxes: %v", u.Role, err)
 		}
 	}
@@ -158,10 +158,10 @@ func TestSilentWaitsForTheMinutes(t *testing.T) {
 	ist := sandik.Istanbul()
 	c, _ := orgCenter(t, time.Date(2024, 3, 31, 17, 20, 0, 0, ist))
 	ctx := context.Background()
-	if _, err := c.SaveAssignments(ctx, admin, []sandik.Assignment{assign(storetest.Box1, "k-3")}); err != nil {
+	if _, err := c.SaveAssignments(ctx, admin, []sandik.Assignment{assign(storetest.Box1, "k-3"), assign(storetest.Box2, "k-4")}); err != nil {
 		t.Fatal(err)
 	}
-	sil, err := c.View(admin).Silent(ctx, storetest.Election, "34")
+	sil, err := c.View(admin).Silent(ctx, storetest.Election, "34", "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +180,20 @@ func TestSilentWaitsForTheMinutes(t *testing.T) {
 	if _, err := c.SaveSilentAfter(ctx, coord, storetest.Election, 15, 0); sandik.CodeOf(err) != sandik.EConflict {
 		t.Errorf("a save on a stale version: %v", err)
 	}
-	sil, err = c.View(admin).Silent(ctx, storetest.Election, "34")
+	sil, err = c.View(admin).Silent(ctx, storetest.Election, "34", "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sil.Minutes != 10 || len(sil.Boxes) != 1 {
-		t.Errorf("after setting 10 minutes: %d minutes, %d boxes; want 10 and 1", sil.Minutes, len(sil.Boxes))
+	if sil.Minutes != 10 || len(sil.Boxes) != 2 || sil.Total != 2 || sil.Next != "" {
+		t.Errorf("after setting 10 minutes: %d minutes, %d of %d boxes, next %q; want 10 and 2 of 2", sil.Minutes, len(sil.Boxes), sil.Total, sil.Next)
+	}
+	// Paged: Sandık 1001, then Sandık 1002.
+	first, err := c.View(admin).Silent(ctx, storetest.Election, "34", "", 1)
+	if err != nil || len(first.Boxes) != 1 || first.Boxes[0].Box != storetest.Box1 || first.Next != storetest.Box1 || first.Total != 2 {
+		t.Fatalf("first page %+v, %v", first, err)
+	}
+	second, err := c.View(admin).Silent(ctx, storetest.Election, "34", first.Next, 1)
+	if err != nil || len(second.Boxes) != 1 || second.Boxes[0].Box != storetest.Box2 || second.Next != "" {
+		t.Errorf("second page %+v, %v", second, err)
 	}
 }

@@ -84,16 +84,24 @@ type Silent struct {
 	Minutes     int       `json:"minutes"`
 	// SinceClose is how many whole minutes have passed since the polls
 	// closed; the list is empty while it is below Minutes.
-	SinceClose int         `json:"since_close"`
-	Boxes      []SilentBox `json:"boxes"`
+	SinceClose int `json:"since_close"`
+	// Total is how many boxes are silent; Boxes the page of them asked
+	// for, in the Turkish order of their place, and Next the box to ask
+	// after for the next page (empty on the last).
+	Total int             `json:"total"`
+	Boxes []SilentBox     `json:"boxes"`
+	Next  sandik.AreaCode `json:"next,omitempty"`
 }
 
 // Silent lists the boxes of election below area that have observers
 // assigned and no sheet of any of the election's races, once the
-// election's minutes have passed since the polls closed. Whether a box
-// has sent anything is what an entry not yet verified tells, so only
-// coordinators and administrators within their areas read it.
-func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area sandik.AreaCode) (Silent, error) {
+// election's minutes have passed since the polls closed: up to limit
+// (at least 1) after the box after (from the first when empty). Whether
+// a box has sent anything is what an entry not yet verified tells, so
+// only coordinators and administrators within their areas read it. The
+// observers' contacts are read, and shown through ShowContact, for the
+// boxes of the page only.
+func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area, after sandik.AreaCode, limit int) (Silent, error) {
 	if !v.user.Role.CanAdjudicate() {
 		return Silent{}, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not read the silent boxes; coordinators and administrators may", v.user.ID, v.user.Role)
 	}
@@ -107,13 +115,13 @@ func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area sa
 	if err := v.reg.Allow(v.user, sandik.ActionReadBox, area); err != nil {
 		return Silent{}, err
 	}
-	after, err := v.c.SilentAfter(ctx, election)
+	minutes, err := v.c.SilentAfter(ctx, election)
 	if err != nil {
 		return Silent{}, err
 	}
 	closed := e.PollsClose()
-	out := Silent{Election: election, Area: area, PollsClosed: closed, Minutes: after.Minutes,
-		From: closed.Add(time.Duration(after.Minutes) * time.Minute), Boxes: []SilentBox{}}
+	out := Silent{Election: election, Area: area, PollsClosed: closed, Minutes: minutes.Minutes,
+		From: closed.Add(time.Duration(minutes.Minutes) * time.Minute), Boxes: []SilentBox{}}
 	now := v.c.now()
 	out.SinceClose = int(now.Sub(closed) / time.Minute)
 	if now.Before(out.From) {
@@ -136,25 +144,41 @@ func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area sa
 	if err != nil {
 		return out, err
 	}
-	people := map[sandik.PersonID]sandik.Person{}
-	for box, ids := range observers {
-		if arrived[box] {
-			continue
+	var silent []org.Gap
+	for box := range observers {
+		if _, in := v.reg.Registered(election, box); in && !arrived[box] {
+			a, _ := v.reg.Area(box)
+			silent = append(silent, org.Gap{Box: box, Name: a.Name, Place: v.placeOf(box, area)})
 		}
-		if _, in := v.reg.Registered(election, box); !in {
-			continue
+	}
+	org.SortGaps(silent)
+	out.Total = len(silent)
+	start := 0
+	if after != "" {
+		if i := slices.IndexFunc(silent, func(g org.Gap) bool { return g.Box == after }); i >= 0 {
+			start = i + 1
 		}
-		a, _ := v.reg.Area(box)
-		sb := SilentBox{Box: box, Name: a.Name, Place: v.placeOf(box, area)}
-		for _, id := range ids {
+	}
+	page := silent[start:min(len(silent), start+max(limit, 1))]
+	if start+len(page) < len(silent) && len(page) > 0 {
+		out.Next = page[len(page)-1].Box
+	}
+	var ids []sandik.PersonID
+	for _, g := range page {
+		ids = append(ids, observers[g.Box]...)
+	}
+	people, err := v.c.people(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	for _, g := range page {
+		sb := SilentBox{Box: g.Box, Name: g.Name, Place: g.Place}
+		for _, id := range observers[g.Box] {
 			p, ok := people[id]
 			if !ok {
-				if p, err = v.c.store.Person(ctx, id); err != nil {
-					return out, fmt.Errorf("observer %s of box %s: %w", id, box, err)
-				}
-				people[id] = p
+				return out, fmt.Errorf("observer %s of box %s is not stored", id, g.Box)
 			}
-			shown, err := v.c.ShowContact(ctx, v.user, p, box)
+			shown, err := v.c.ShowContact(ctx, v.user, p, g.Box)
 			if err != nil {
 				return out, err
 			}
@@ -163,9 +187,23 @@ func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area sa
 		collation.Sort(sb.Observers, func(o Observer) string { return o.Name })
 		out.Boxes = append(out.Boxes, sb)
 	}
-	slices.SortFunc(out.Boxes, func(a, b SilentBox) int {
-		return org.CompareGaps(org.Gap{Box: a.Box, Name: a.Name, Place: a.Place}, org.Gap{Box: b.Box, Name: b.Name, Place: b.Place})
-	})
+	return out, nil
+}
+
+// people reads the people of ids, a few hundred to a statement.
+func (c *Center) people(ctx context.Context, ids []sandik.PersonID) (map[sandik.PersonID]sandik.Person, error) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := make(map[sandik.PersonID]sandik.Person, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		ps, err := c.store.People(ctx, sandik.PeopleFilter{IDs: chunk})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out[p.ID] = p
+		}
+	}
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package org
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
@@ -127,28 +128,61 @@ func CoverageOf(reg *sandik.Registry, election sandik.ElectionCode, area sandik.
 			}
 		}
 	}
-	slices.SortStableFunc(cov.Gaps, compareGaps)
+	SortGaps(cov.Gaps)
 	collation.Sort(cov.Children, func(c ChildCoverage) string { return c.Name })
 	return cov, nil
 }
 
-// compareGaps orders gaps by place, name by name, then by the box's name
-// and code, in Turkish.
-func compareGaps(a, b Gap) int {
-	for i := range min(len(a.Place), len(b.Place)) {
-		if c := collation.Compare(a.Place[i], b.Place[i]); c != 0 {
+// SortGaps orders gaps by place, name by name, then by the box's name
+// and code, in Turkish. Names repeat across thousands of boxes
+// ("Mahalle 3", "Sandık 1001"), so each name's collation key is made
+// once, and each gap's keys before the sort.
+func SortGaps(gaps []Gap) {
+	keys := map[string][]byte{}
+	key := func(s string) []byte {
+		k, ok := keys[s]
+		if !ok {
+			k = collation.Key(s)
+			keys[s] = k
+		}
+		return k
+	}
+	type keyed struct {
+		g    Gap
+		keys [][]byte // of the place's names, then the box's name
+	}
+	ks := make([]keyed, len(gaps))
+	for i, g := range gaps {
+		k := make([][]byte, 0, len(g.Place)+1)
+		for _, p := range g.Place {
+			k = append(k, key(p))
+		}
+		ks[i] = keyed{g, append(k, key(g.Name))}
+	}
+	// As collation.Compare: names the collation holds equal (case,
+	// marks) fall back to byte order.
+	name := func(ka, kb []byte, a, b string) int {
+		if c := bytes.Compare(ka, kb); c != 0 || a == b {
 			return c
 		}
+		return strings.Compare(a, b)
 	}
-	if len(a.Place) != len(b.Place) {
-		return len(a.Place) - len(b.Place)
+	slices.SortFunc(ks, func(a, b keyed) int {
+		pa, pb := len(a.g.Place), len(b.g.Place)
+		for i := range min(pa, pb) {
+			if c := name(a.keys[i], b.keys[i], a.g.Place[i], b.g.Place[i]); c != 0 {
+				return c
+			}
+		}
+		if pa != pb {
+			return pa - pb
+		}
+		if c := name(a.keys[pa], b.keys[pb], a.g.Name, b.g.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.g.Box), string(b.g.Box))
+	})
+	for i := range ks {
+		gaps[i] = ks[i].g
 	}
-	if c := collation.Compare(a.Name, b.Name); c != 0 {
-		return c
-	}
-	return strings.Compare(string(a.Box), string(b.Box))
 }
-
-// CompareGaps orders boxes as the gaps are: by place, then name, in
-// Turkish.
-func CompareGaps(a, b Gap) int { return compareGaps(a, b) }

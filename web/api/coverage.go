@@ -114,7 +114,11 @@ func pageGaps(gaps []org.Gap, after sandik.AreaCode, n int) ([]org.Gap, sandik.A
 }
 
 func (a *API) getSilent(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	s, err := a.c.View(u).Silent(r.Context(), electionOf(r), sandik.AreaCode(r.PathValue("area")))
+	after, n, err := page(r)
+	if err != nil {
+		return err
+	}
+	s, err := a.c.View(u).Silent(r.Context(), electionOf(r), sandik.AreaCode(r.PathValue("area")), sandik.AreaCode(after), n)
 	if err != nil {
 		return err
 	}

@@ -294,6 +294,7 @@ type silentView struct {
 	Rule      string
 	Early     string
 	Boxes     []silentRow
+	More      string
 	Coverage  string
 }
 
@@ -303,7 +304,7 @@ func (p *Pages) silentPage(w http.ResponseWriter, r *http.Request, u sandik.User
 		return err
 	}
 	view := p.c.View(u)
-	s, err := view.Silent(r.Context(), e.Code, area)
+	s, err := view.Silent(r.Context(), e.Code, area, "", maxGapRows)
 	if err != nil {
 		return err
 	}
@@ -335,6 +336,9 @@ func (p *Pages) silentPage(w http.ResponseWriter, r *http.Request, u sandik.User
 			row.Observers = append(row.Observers, or)
 		}
 		v.Boxes = append(v.Boxes, row)
+	}
+	if n := s.Total - len(s.Boxes); n > 0 {
+		v.More = l.F("cov.gaps.more", l.Int(n))
 	}
 	return p.render(w, http.StatusOK, "silent", v)
 }

@@ -74,3 +74,46 @@ func TestSeedCoverage(t *testing.T) {
 		t.Errorf("district unit %+v, %v", u, err)
 	}
 }
+
+// BenchmarkCoverage reads the coverage and the silent list of İstanbul
+// and of one district over the whole demo's observers.
+func BenchmarkCoverage(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(b.TempDir(), "d.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	c, err := center.Open(ctx, center.Config{Store: st, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	reg, err := demo.Istanbul(demo.Options{Scale: 1, Seed: 2019})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.ImportRegistry(ctx, reg); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := SeedCoverage(ctx, c, reg, 2019); err != nil {
+		b.Fatal(err)
+	}
+	district := reg.Children("34")[0]
+	for _, area := range []sandik.AreaCode{"34", district} {
+		b.Run("coverage/"+string(area), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := c.View(Operator()).Coverage(ctx, demo.ElectionCode, area); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("silent/"+string(area), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := c.View(Operator()).Silent(ctx, demo.ElectionCode, area, "", 300); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -224,7 +224,7 @@ func (n *Night) districtCoordinator(ctx context.Context, a *cli.App, rc *sandik.
 		if err != nil {
 			return "", err
 		}
-		sil, err := view.Silent(ctx, rc.Election, d)
+		sil, err := view.Silent(ctx, rc.Election, d, "", 1)
 		if err != nil {
 			return "", err
 		}
