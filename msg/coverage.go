@@ -43,5 +43,6 @@ var coverageMessages = map[string][2]string{
 	"silent.observer": {"Müşahit", "Observer"},
 	"silent.phone":    {"Telefon", "Phone"},
 	"silent.nophone":  {"gösterilmiyor", "not shown"},
-	"silent.minutes":  {"Kapanıştan beri (dk)", "Since the close (min)"},
+	"silent.minutes":  {"Kapanıştan beri", "Since the close"},
+	"silent.min":      {"%s dk", "%s min"},
 }

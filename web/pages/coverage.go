@@ -150,7 +150,7 @@ func (p *Pages) coveragePage(w http.ResponseWriter, r *http.Request, u sandik.Us
 	}
 	box := sandik.AreaCode(r.URL.Query().Get("box"))
 	for _, g := range cov.Gaps[:min(len(cov.Gaps), maxGapRows)] {
-		v.Gaps = append(v.Gaps, gapRow{Box: string(g.Box), Name: g.Name, Place: strings.Join(g.Place, " · "), Selected: g.Box == box,
+		v.Gaps = append(v.Gaps, gapRow{Box: string(g.Box), Name: g.Name, Place: placeText(g.Place), Selected: g.Box == box,
 			Assign: coverageHref("/kapsama", e.Code, area) + "&box=" + url.QueryEscape(string(g.Box)) + "#ata"})
 	}
 	if n := len(cov.Gaps) - len(v.Gaps); n > 0 {
@@ -324,7 +324,7 @@ func (p *Pages) silentPage(w http.ResponseWriter, r *http.Request, u sandik.User
 		v.Early = l.F("silent.early", l.Clock(s.From)[:5])
 	}
 	for _, b := range s.Boxes {
-		row := silentRow{Box: string(b.Box), Name: b.Name, Place: strings.Join(b.Place, " · "), Minutes: l.Int(s.SinceClose)}
+		row := silentRow{Box: string(b.Box), Name: b.Name, Place: placeText(b.Place), Minutes: l.F("silent.min", l.Int(s.SinceClose))}
 		if rc := firstRaceOf(reg, e.Code, b.Box); rc != "" {
 			row.BoxHref = areaHref(rc, b.Box, sandik.LevelSandik)
 		}
@@ -341,6 +341,20 @@ func (p *Pages) silentPage(w http.ResponseWriter, r *http.Request, u sandik.User
 		v.More = l.F("cov.gaps.more", l.Int(n))
 	}
 	return p.render(w, http.StatusOK, "silent", v)
+}
+
+// placeText names a place the way a coordinator on the phone says it:
+// a school named with its mahalle ("Mahalle 3 / Okul 1") stands for
+// both, as on the overview's late boxes.
+func placeText(place []string) string {
+	var out []string
+	for i, p := range place {
+		if i+1 < len(place) && strings.HasPrefix(place[i+1], p+" / ") {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, " · ")
 }
 
 // firstRaceOf is the first race of election that box takes part in.

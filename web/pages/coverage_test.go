@@ -96,7 +96,7 @@ func TestSilentPage(t *testing.T) {
 	if page.Status != http.StatusOK || !strings.Contains(body, "Sessiz sandıklar: Adalar") {
 		t.Fatalf("silent page %d:\n%.400s", page.Status, body)
 	}
-	for _, want := range []string{`data-box="` + box1 + `"`, "Deniz Ada", `href="tel:+905321112233"`, "+90 532 111 22 33", "<td class=\"num\">360</td>"} {
+	for _, want := range []string{`data-box="` + box1 + `"`, "Deniz Ada", `href="tel:+905321112233"`, "+90 532 111 22 33", "<td class=\"num\">360 dk</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("silent page lacks %q:\n%s", want, body)
 		}
@@ -116,5 +116,22 @@ func TestSilentPage(t *testing.T) {
 	en.Get("/lang/en")
 	if body := html.UnescapeString(string(en.Get("/sessiz").Body)); !strings.Contains(body, "Silent boxes") || !strings.Contains(body, "tel:+905324445566") {
 		t.Errorf("English silent page for the whole province lacks its title or Beşiktaş's phone")
+	}
+}
+
+func TestPlaceText(t *testing.T) {
+	for _, tc := range []struct {
+		place []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"Kuzguncuk"}, "Kuzguncuk"},
+		{[]string{"Mahalle 3", "Mahalle 3 / Okul 1"}, "Mahalle 3 / Okul 1"},
+		{[]string{"Adalar", "Mahalle 3", "Mahalle 3 / Okul 1"}, "Adalar · Mahalle 3 / Okul 1"},
+		{[]string{"Bağcılar", "Bağcılar Merkez", "Atatürk İlkokulu"}, "Bağcılar · Bağcılar Merkez · Atatürk İlkokulu"},
+	} {
+		if got := placeText(tc.place); got != tc.want {
+			t.Errorf("placeText(%q) = %q, want %q", tc.place, got, tc.want)
+		}
 	}
 }
