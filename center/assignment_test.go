@@ -197,3 +197,32 @@ func TestSilentWaitsForTheMinutes(t *testing.T) {
 		t.Errorf("second page %+v, %v", second, err)
 	}
 }
+
+// An observer linked to a person works at the boxes assigned to that
+// person, not at the areas stored with the user.
+func TestObserverBoxesFromAssignments(t *testing.T) {
+	c, _ := orgCenter(t, now)
+	ctx := context.Background()
+	if _, err := c.SaveAssignments(ctx, admin, []sandik.Assignment{assign(storetest.Box1, "k-3")}); err != nil {
+		t.Fatal(err)
+	}
+	obs := sandik.User{ID: "gozcu", Name: "Gözcü", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34"}}
+	linked, err := c.WithAssignedBoxes(ctx, obs, "k-3")
+	if err != nil || !slices.Equal(linked.Areas, []sandik.AreaCode{storetest.Box1}) {
+		t.Fatalf("linked observer %+v, %v", linked, err)
+	}
+	reg := c.Registry()
+	if reg.Allow(linked, sandik.ActionSubmit, storetest.Box1) != nil || reg.Allow(linked, sandik.ActionSubmit, storetest.Box2) == nil {
+		t.Errorf("the linked observer may not submit Box 1001, or may submit Box 1002")
+	}
+	none, err := c.WithAssignedBoxes(ctx, obs, "k-4")
+	if err != nil || len(none.Areas) != 0 || reg.Allow(none, sandik.ActionSubmit, storetest.Box1) == nil {
+		t.Errorf("an observer whose person stands nowhere: %+v, %v", none, err)
+	}
+	if same, _ := c.WithAssignedBoxes(ctx, obs, ""); !slices.Equal(same.Areas, obs.Areas) {
+		t.Errorf("an unlinked observer's areas changed: %v", same.Areas)
+	}
+	if same, _ := c.WithAssignedBoxes(ctx, district, "k-3"); !slices.Equal(same.Areas, district.Areas) {
+		t.Errorf("a coordinator's areas changed: %v", same.Areas)
+	}
+}
