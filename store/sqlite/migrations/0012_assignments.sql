@@ -1,4 +1,4 @@
--- 0009: observers assigned to boxes, per election. election and box name
+-- 0012: observers assigned to boxes, per election. election and box name
 -- the registry without a foreign key (the registry is checked when an
 -- assignment is written); person is a person of the organisation.
 -- assigned_at is Unix nanoseconds in UTC; assigned_by names a user
