@@ -41,14 +41,15 @@ func Istanbul() *time.Location {
 }
 
 // OrgChange is one all-or-nothing write to the organisation: new kinds,
-// units, people and positions. Units may refer to units of the same
-// change in any order; positions to units, people and kinds stored or
-// given here.
+// units, people, positions and assignments of people to boxes. Units may
+// refer to units of the same change in any order; positions and
+// assignments to units, people and kinds stored or given here.
 type OrgChange struct {
-	Kinds     []PositionKind
-	Units     []Unit
-	People    []Person
-	Positions []Position
+	Kinds       []PositionKind
+	Units       []Unit
+	People      []Person
+	Positions   []Position
+	Assignments []Assignment
 }
 
 // Validate checks every record's own fields and that no id is given
@@ -75,6 +76,7 @@ func (c OrgChange) Validate() error {
 	each("units", len(c.Units), func(i int) error { return c.Units[i].Validate() }, func(i int) string { return string(c.Units[i].Code) })
 	each("people", len(c.People), func(i int) error { return c.People[i].Validate() }, func(i int) string { return string(c.People[i].ID) })
 	each("positions", len(c.Positions), func(i int) error { return c.Positions[i].Validate() }, func(i int) string { return string(c.Positions[i].ID) })
+	ps = append(ps, ProblemsOf(CheckAssignments(c.Assignments))...)
 	if len(ps) > 0 {
 		return Invalid("invalid change of the organisation", ps)
 	}

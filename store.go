@@ -283,5 +283,6 @@ type Store interface {
 	MunicipalStore
 	ContactStore
 	RightsStore
+	AssignmentStore
 	Close() error
 }

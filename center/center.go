@@ -71,9 +71,9 @@ type Config struct {
 	ContactViewsPerMinute int
 	// ObserverBoxes returns the boxes a person is assigned to watch now,
 	// which make a linked user an observer of them (org.Effective's
-	// observerBoxes). Nil: none, and observers' boxes are their stored
-	// areas. Box assignments, when they exist, feed it; a change of them
-	// must move the user generation like any other change of rights.
+	// observerBoxes). Nil: the boxes assigned to the person for the
+	// registry's elections (Center.AssignedBoxes); a change of them moves
+	// the user generation like any other change of rights.
 	ObserverBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
 }
 
@@ -123,6 +123,11 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 		return nil, errors.New("center: no store")
 	}
 	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{}), observerBoxes: cfg.ObserverBoxes}
+	if c.observerBoxes == nil {
+		// An observer linked to a person watches the boxes assigned to
+		// that person (box_assignments).
+		c.observerBoxes = c.AssignedBoxes
+	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}

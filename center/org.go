@@ -28,10 +28,19 @@ func (c *Center) OrgAllow(u sandik.User, area sandik.AreaCode, write bool) error
 // person by their home unit's, a term by its unit's); a term whose kind
 // gives a role only where u may give it (delegation, org.MayGive).
 func (c *Center) SaveOrg(ctx context.Context, u sandik.User, ch sandik.OrgChange) error {
+	ch.Assignments = c.stamp(u, ch.Assignments)
 	if err := ch.Validate(); err != nil {
 		return err
 	}
 	reg := c.Registry()
+	if err := org.CheckAssignments(reg, ch.Assignments); err != nil {
+		return err
+	}
+	for i, a := range ch.Assignments {
+		if err := c.OrgAllow(u, a.Box, true); err != nil {
+			return fmt.Errorf("assignments[%d].box: %w", i, err)
+		}
+	}
 	stored := func(code sandik.UnitCode) (sandik.Unit, bool) {
 		un, err := c.store.Unit(ctx, code)
 		return un, err == nil

@@ -28,7 +28,7 @@ const (
 
 // OrgFileNames lists the organisation's files in the order they are read.
 func OrgFileNames() []string {
-	return []string{OrgKindsFile, OrgUnitsFile, OrgPeopleFile, OrgPositionsFile}
+	return []string{OrgKindsFile, OrgUnitsFile, OrgPeopleFile, OrgPositionsFile, OrgAssignmentsFile}
 }
 
 // The headers as written, from the catalogue's Turkish; a reader folds
@@ -75,7 +75,7 @@ var (
 // OrgLines are the lines each record of a change was read from, so that
 // a problem found later (a reference the store refuses) names its line.
 type OrgLines struct {
-	Kinds, Units, People, Positions []int
+	Kinds, Units, People, Positions, Assignments []int
 }
 
 // ReadOrgDir reads the organisation's files found in dir; at least one
@@ -203,6 +203,12 @@ func ReadOrg(files map[string]io.Reader) (sandik.OrgChange, OrgLines, error) {
 				c.Positions, lines.Positions = append(c.Positions, p), append(lines.Positions, line)
 			}
 		}},
+		{OrgAssignmentsFile, orgAssignHead, 3, func(rec []string, col func(string) int, line int) {
+			a, err := readAssignment(rec, col)
+			if check(OrgAssignmentsFile, line, "kisi", assignmentKey(a), err, assignFields) {
+				c.Assignments, lines.Assignments = append(c.Assignments, a), append(lines.Assignments, line)
+			}
+		}},
 	}
 	for _, s := range steps {
 		if err := read(s.file, s.head, s.required, s.row); err != nil {
@@ -257,6 +263,7 @@ func (l OrgLines) locate(p sandik.Problem) sandik.Problem {
 		{"units", OrgUnitsFile, l.Units, unitFields},
 		{"people", OrgPeopleFile, l.People, personFields},
 		{"positions", OrgPositionsFile, l.Positions, positionFields},
+		{"assignments", OrgAssignmentsFile, l.Assignments, assignFields},
 	} {
 		if s.list == list && n >= 0 && n < len(s.lines) {
 			p.Field, p.Line = s.file+":"+s.fields[name], s.lines[n]

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 	"pgregory.net/rapid"
@@ -83,6 +84,18 @@ func genOrg(t *rapid.T) sandik.OrgChange {
 		}
 		c.Positions = append(c.Positions, p)
 	}
+	seen := map[string]bool{}
+	for range rapid.IntRange(0, 5).Draw(t, "assignments") {
+		a := sandik.Assignment{Election: sandik.ElectionCode(codeGen("e").Draw(t, "election")), Box: sandik.AreaCode(codeGen("b").Draw(t, "box")),
+			Person: sandik.PersonID(codeGen("k").Draw(t, "person"))}
+		if rapid.Bool().Draw(t, "assignment note?") {
+			a.Note = orgText(false).Draw(t, "assignment note")
+		}
+		if !seen[assignmentKey(a)] {
+			seen[assignmentKey(a)] = true
+			c.Assignments = append(c.Assignments, a)
+		}
+	}
 	return c
 }
 
@@ -110,7 +123,13 @@ func readers(files map[string][]byte) map[string]io.Reader {
 func TestOrgRoundTrip(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		c := genOrg(rt)
-		if err := c.Validate(); err != nil {
+		stamped := c
+		stamped.Assignments = nil
+		for _, a := range c.Assignments {
+			a.AssignedAt, a.AssignedBy = time.Unix(0, 1), "import" // the importer's to say
+			stamped.Assignments = append(stamped.Assignments, a)
+		}
+		if err := stamped.Validate(); err != nil {
 			rt.Fatalf("generator made an invalid change: %v", err)
 		}
 		files := writeOrgFiles(t, c)
@@ -146,6 +165,11 @@ func TestOrgFilesRefused(t *testing.T) {
 		{"unknown source", map[string]string{OrgPositionsFile: "kimlik,görev,birim,kişi,başlangıç,kaynak\ng-1,delege,34,k-1,2024-01-01,miras\n"}, OrgPositionsFile + ":kaynak", 2},
 		{"one holder neither yes nor no", map[string]string{OrgKindsFile: "kod,ad,tek kişi\nsozcu,Sözcü,belki\n"}, OrgKindsFile + ":tek_kisi", 2},
 		{"unknown file", map[string]string{"uyeler.csv": "a\n"}, "uyeler.csv", 0},
+		{"assignment without a person", map[string]string{OrgAssignmentsFile: "Seçim;Sandık;Kişi\n2024;34.01.01.1001;k-1\n2024;34.01.01.1002;\n"}, OrgAssignmentsFile + ":kisi", 3},
+		{"assignment with a bad box code", map[string]string{OrgAssignmentsFile: "seçim,sandık,kişi,not\n2024,34.01 1001,k-1,\n"}, OrgAssignmentsFile + ":sandik", 2},
+		{"assignment given twice", map[string]string{OrgAssignmentsFile: "seçim,sandık,kişi\n2024,34.01.01.1001,k-1\n2024,34.01.01.1001,k-1\n"}, OrgAssignmentsFile + ":kisi", 3},
+		{"assignment note with a line break", map[string]string{OrgAssignmentsFile: "seçim,sandık,kişi,not\n2024,34.01.01.1001,k-1,\"a\nb\"\n"}, OrgAssignmentsFile + ":not", 2},
+		{"assignments without the box column", map[string]string{OrgAssignmentsFile: "seçim,kişi\n2024,k-1\n"}, OrgAssignmentsFile + ":sandik", 1},
 	} {
 		in := map[string][]byte{}
 		for n, s := range tc.files {
@@ -177,5 +201,14 @@ func TestOrgLocate(t *testing.T) {
 	ps := sandik.ProblemsOf(lines.Locate(stored))
 	if len(ps) != 1 || ps[0].Field != OrgPositionsFile+":kisi" || ps[0].Line != 4 {
 		t.Errorf("located %+v, want gorevler.csv:kisi line 4", ps)
+	}
+	files = map[string][]byte{OrgAssignmentsFile: []byte("seçim,sandık,kişi\n2024,34.01.01.1001,k-1\n2024,34.01.01.1002,k-1\n")}
+	if _, lines, err = ReadOrg(readers(files)); err != nil {
+		t.Fatal(err)
+	}
+	stored = sandik.Invalid("outside the registry", []sandik.Problem{{Field: "assignments[1].box", Rule: sandik.RuleBoxNotInRace, Message: "not in the election"}})
+	ps = sandik.ProblemsOf(lines.Locate(stored))
+	if len(ps) != 1 || ps[0].Field != OrgAssignmentsFile+":sandik" || ps[0].Line != 3 {
+		t.Errorf("located %+v, want gorevlendirmeler.csv:sandik line 3", ps)
 	}
 }

@@ -93,6 +93,8 @@ func WriteOrg(w io.Writer, name string, c sandik.OrgChange) error {
 		for _, p := range c.Positions {
 			emit(string(p.ID), string(p.Kind), string(p.Unit), string(p.Person), string(p.Start), string(p.Source), string(p.End), p.EndReason)
 		}
+	case OrgAssignmentsFile:
+		writeAssignments(emit, c.Assignments)
 	default:
 		return fmtUnknown(name)
 	}

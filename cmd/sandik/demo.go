@@ -78,6 +78,11 @@ func cmdDemo(e *cli.Env, args []string) error {
 	if _, err := cli.SeedDemoOrganisation(e, a.Center, reg, m); err != nil {
 		return err
 	}
+	observers, err := cli.SeedCoverage(e.Ctx, a.Center, reg, *seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, m["observers"], len(observers.People), len(observers.Assignments))
 	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
 	if err != nil {
 		return err

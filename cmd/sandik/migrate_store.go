@@ -71,7 +71,7 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files, %d settings\n",
 		cli.DisplayDB(*from), cli.DisplayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files, m.settings)
-	fmt.Fprintf(e.Stdout, "copied the organisation: %d records (units, people, added position kinds, terms)\n", m.org)
+	fmt.Fprintf(e.Stdout, "copied the organisation: %d records (units, people, added position kinds, terms, assignments to boxes)\n", m.org)
 	races, err := verifyCopy(e.Ctx, src, dst, log)
 	if err != nil {
 		return fmt.Errorf("verify the copy: %w", err)
@@ -411,8 +411,9 @@ func sameSettings(ctx context.Context, a, b sandik.SettingStore) error {
 }
 
 // copyOrg copies the organisation in one change, so that the copy holds
-// it whole or not at all: the kinds added, the units, the people and
-// every term, ended ones included.
+// it whole or not at all: the kinds added, the units, the people, every
+// term, ended ones included, and the assignments to boxes as they were
+// made (when and by whom).
 func (m *migration) copyOrg(ctx context.Context) error {
 	var c sandik.OrgChange
 	var err error
@@ -444,7 +445,10 @@ func (m *migration) copyOrg(ctx context.Context) error {
 		}
 		f.After = page[len(page)-1].ID
 	}
-	m.org = len(c.Kinds) + len(c.Units) + len(c.People) + len(c.Positions)
+	if c.Assignments, err = m.src.Assignments(ctx, sandik.AssignmentFilter{}); err != nil {
+		return err
+	}
+	m.org = len(c.Kinds) + len(c.Units) + len(c.People) + len(c.Positions) + len(c.Assignments)
 	if m.org == 0 {
 		return nil
 	}
@@ -525,7 +529,10 @@ func orgOf(ctx context.Context, s sandik.Store) (sandik.OrgChange, error) {
 	if c.People, err = s.People(ctx, sandik.PeopleFilter{}); err != nil {
 		return c, err
 	}
-	c.Positions, err = s.Positions(ctx, sandik.PositionFilter{})
+	if c.Positions, err = s.Positions(ctx, sandik.PositionFilter{}); err != nil {
+		return c, err
+	}
+	c.Assignments, err = s.Assignments(ctx, sandik.AssignmentFilter{})
 	return c, err
 }
 

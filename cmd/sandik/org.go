@@ -12,7 +12,7 @@ import (
 
 func cmdOrg(e *cli.Env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.Stderr, "Usage: sandik org import|export [flags] DIR\n       sandik org party [flags] [CODE]\n       sandik org municipalities fill|list|add|edit [flags]\n       sandik org views [flags]\n       sandik org person export|erase ID [flags]")
+		fmt.Fprintln(e.Stderr, "Usage: sandik org import|export [flags] DIR\n       sandik org party [flags] [CODE]\n       sandik org municipalities fill|list|add|edit [flags]\n       sandik org views [flags]\n       sandik org person export|erase ID [flags]\n       sandik org silent-after [flags] ELECTION [MINUTES]")
 		return cli.ErrUsage
 	}
 	switch args[0] {
@@ -28,8 +28,10 @@ func cmdOrg(e *cli.Env, args []string) error {
 		return orgViews(e, args[1:])
 	case "person":
 		return orgPerson(e, args[1:])
+	case "silent-after":
+		return orgSilentAfter(e, args[1:])
 	}
-	fmt.Fprintf(e.Stderr, "sandik org: unknown subcommand %q (want import, export, party, municipalities, views or person)\n", args[0])
+	fmt.Fprintf(e.Stderr, "sandik org: unknown subcommand %q (want import, export, party, municipalities, views, person or silent-after)\n", args[0])
 	return cli.ErrUsage
 }
 
@@ -67,8 +69,8 @@ func orgImport(e *cli.Env, args []string) error {
 		if err := a.Center.SaveOrg(e.Ctx, cli.Operator(), ch); err != nil {
 			return fmt.Errorf("nothing was imported: %w", lines.Locate(err))
 		}
-		fmt.Fprintf(e.Stdout, "%d kinds of position, %d units, %d people and %d positions imported\n",
-			len(ch.Kinds), len(ch.Units), len(ch.People), len(ch.Positions))
+		fmt.Fprintf(e.Stdout, "%d kinds of position, %d units, %d people, %d positions and %d assignments to boxes imported\n",
+			len(ch.Kinds), len(ch.Units), len(ch.People), len(ch.Positions), len(ch.Assignments))
 		if haveRights {
 			if err := a.Center.SaveKindRights(e.Ctx, cli.Operator(), rights); err != nil {
 				return fmt.Errorf("%s not imported: %w", registrycsv.OrgRightsFile, registrycsv.LocateRights(err, rightLines))
@@ -106,6 +108,9 @@ func orgExport(e *cli.Env, args []string) error {
 		if ch.Positions, err = a.Store.Positions(e.Ctx, sandik.PositionFilter{}); err != nil {
 			return err
 		}
+		if ch.Assignments, err = a.Store.Assignments(e.Ctx, sandik.AssignmentFilter{}); err != nil {
+			return err
+		}
 		if err := registrycsv.WriteOrgDir(fs.Arg(0), ch); err != nil {
 			return err
 		}
@@ -116,8 +121,8 @@ func orgExport(e *cli.Env, args []string) error {
 		if err := registrycsv.WriteRightsDir(fs.Arg(0), rights); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "%d kinds of position, %d units, %d people and %d positions written to %s\n",
-			len(ch.Kinds), len(ch.Units), len(ch.People), len(ch.Positions), fs.Arg(0))
+		fmt.Fprintf(e.Stdout, "%d kinds of position, %d units, %d people, %d positions and %d assignments to boxes written to %s\n",
+			len(ch.Kinds), len(ch.Units), len(ch.People), len(ch.Positions), len(ch.Assignments), fs.Arg(0))
 		return nil
 	})
 }

@@ -27,6 +27,7 @@ type Writes interface {
 	ContactViews(ctx context.Context, f sandik.ContactViewFilter) ([]sandik.ContactView, error)
 	AddedKindRights(ctx context.Context) ([]sandik.KindRight, error)
 	Grants(ctx context.Context, f sandik.GrantFilter) ([]sandik.Grant, error)
+	Assignments(ctx context.Context, f sandik.AssignmentFilter) ([]sandik.Assignment, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -142,6 +143,11 @@ func (o *others) finish(stored []sandik.LedgerRecord) *Fault {
 			}
 		}
 		for id, i := range o.last[set.kind] {
+			// A removed assignment's row is gone and its last leaf says so.
+			if set.kind == ledger.KindOrg && strings.HasPrefix(id, ledger.OrgAssignmentPrefix) &&
+				stored[i].ContentHash == ledger.AssignmentRemovedRecord(id).ContentHash {
+				continue
+			}
 			if _, ok := set.rows[id]; !ok {
 				faults = append(faults, &Fault{Index: i, Kind: set.kind, ID: id,
 					Reason: fmt.Sprintf("%s %q is in the log but not in the database", set.what, id)})
@@ -227,6 +233,13 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 	}
 	for _, v := range views {
 		add(ledger.ContactViewRecord(v))
+	}
+	assigned, err := w.Assignments(ctx, sandik.AssignmentFilter{})
+	if err != nil {
+		return fmt.Errorf("read assignments: %w", err)
+	}
+	for _, a := range assigned {
+		add(ledger.AssignmentRecord(a))
 	}
 	return nil
 }

@@ -71,6 +71,10 @@ func (w txWrites) Grants(ctx context.Context, f sandik.GrantFilter) ([]sandik.Gr
 	return sqlstore.NewOrg(w.db, nil).Grants(ctx, f)
 }
 
+func (w txWrites) Assignments(ctx context.Context, f sandik.AssignmentFilter) ([]sandik.Assignment, error) {
+	return sqlstore.NewOrg(w.db, nil).Assignments(ctx, f)
+}
+
 func (w txWrites) CaseEvents(ctx context.Context) ([]sandik.CaseEvent, error) {
 	return sqlstore.CaseEvents(ctx, w.db, `SELECT payload FROM case_events ORDER BY case_id, version`)
 }

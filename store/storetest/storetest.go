@@ -47,6 +47,7 @@ func Run(t *testing.T, o Opener) {
 		{"Municipalities", municipalTests},
 		{"Contacts", contactTests},
 		{"Rights", rightsTests},
+		{"Assignments", assignmentTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -37,62 +37,69 @@ func TestAuthRequired(t *testing.T) {
 // (with a valid request). A route missing here fails the test; the pages
 // have their own (web/pages).
 var authMatrix = map[string][]sandik.Role{
-	"POST /api/v1/submissions":                           submitters,
-	"POST /api/v1/submissions/batch":                     submitters,
-	"GET /api/v1/submissions/{id}":                       allRoles,
-	"GET /api/v1/races":                                  allRoles,
-	"GET /api/v1/races/{race}":                           allRoles,
-	"GET /api/v1/races/{race}/totals/{area}":             caseRoles, // typists read areas of 20 boxes or more (blind_test.go)
-	"GET /api/v1/races/{race}/conflicts":                 caseRoles, // those who see every entry
-	"GET /api/v1/races/{race}/boxes/{box}":               allRoles,
-	"POST /api/v1/races/{race}/boxes/{box}/adjudication": {sandik.RoleCoordinator, sandik.RoleAdmin},
-	"GET /api/v1/races/{race}/comparison/{area}":         caseRoles, // verified basis; provisional is tested apart
-	"GET /api/v1/races/{race}/anomalies/{area}":          caseRoles, // official basis; provisional is tested apart
-	"GET /api/v1/anomaly-thresholds":                     allRoles,
-	"PUT /api/v1/anomaly-thresholds":                     {sandik.RoleCoordinator, sandik.RoleAdmin},
-	"GET /api/v1/races/{race}/margins":                   caseRoles,
-	"POST /api/v1/races/{race}/cases/from-discrepancies": caseRoles,
-	"GET /api/v1/cases":                                  caseRoles,
-	"POST /api/v1/cases":                                 caseRoles,
-	"GET /api/v1/cases/{id}":                             caseRoles,
-	"POST /api/v1/cases/{id}/changes":                    caseRoles,
-	"POST /api/v1/cases/{id}/evidence":                   caseRoles,
-	"GET /api/v1/cases/{id}/petition":                    caseRoles,
-	"GET /api/v1/evidence/{sha256}":                      caseRoles,
-	"GET /api/v1/deadlines":                              caseRoles,
-	"GET /api/v1/log/checkpoint":                         allRoles,
-	"GET /api/v1/log/proof":                              allRoles,
-	"GET /api/v1/areas":                                  allRoles,
-	"GET /api/v1/areas/{code}":                           allRoles,
-	"GET /api/v1/units":                                  allRoles,
-	"POST /api/v1/units":                                 orgWriters,
-	"GET /api/v1/units/{code}":                           allRoles,
-	"GET /api/v1/people":                                 allRoles,
-	"POST /api/v1/people":                                orgWriters,
-	"GET /api/v1/people/{id}":                            allRoles,
-	"DELETE /api/v1/people/{id}":                         {sandik.RoleAdmin},
-	"GET /api/v1/people/{id}/export":                     {sandik.RoleAdmin},
-	"GET /api/v1/contact-views":                          {sandik.RoleAdmin},
-	"GET /api/v1/positions":                              allRoles,
-	"POST /api/v1/positions":                             orgWriters,
-	"POST /api/v1/positions/{id}/end":                    orgWriters,
-	"GET /api/v1/municipalities":                         allRoles,
-	"GET /api/v1/municipalities/summary":                 allRoles,
-	"POST /api/v1/municipalities/fill":                   orgWriters,
-	"GET /api/v1/municipalities/{code}":                  allRoles,
-	"PUT /api/v1/municipalities/{code}/terms/{election}": orgWriters,
-	"GET /api/v1/org/party":                              allRoles,
-	"PUT /api/v1/org/party":                              {sandik.RoleAdmin},
-	"GET /api/v1/users":                                  orgWriters, // those they may manage (users_test.go)
-	"POST /api/v1/users":                                 orgWriters, // below their role, within their areas (users_test.go)
-	"DELETE /api/v1/users/{id}":                          orgWriters,
-	"PUT /api/v1/users/{id}/person":                      orgWriters,
-	"GET /api/v1/users/{id}/grants":                      orgWriters,
-	"POST /api/v1/users/{id}/grants":                     orgWriters,
-	"DELETE /api/v1/users/{id}/grants/{grant}":           orgWriters,
-	"GET /api/v1/openapi.yaml":                           nil, // public
-	"GET /healthz":                                       nil,
-	"/":                                                  nil,
+	"POST /api/v1/submissions":                                       submitters,
+	"POST /api/v1/submissions/batch":                                 submitters,
+	"GET /api/v1/submissions/{id}":                                   allRoles,
+	"GET /api/v1/races":                                              allRoles,
+	"GET /api/v1/races/{race}":                                       allRoles,
+	"GET /api/v1/races/{race}/totals/{area}":                         caseRoles, // typists read areas of 20 boxes or more (blind_test.go)
+	"GET /api/v1/races/{race}/conflicts":                             caseRoles, // those who see every entry
+	"GET /api/v1/races/{race}/boxes/{box}":                           allRoles,
+	"POST /api/v1/races/{race}/boxes/{box}/adjudication":             {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /api/v1/races/{race}/comparison/{area}":                     caseRoles, // verified basis; provisional is tested apart
+	"GET /api/v1/races/{race}/anomalies/{area}":                      caseRoles, // official basis; provisional is tested apart
+	"GET /api/v1/anomaly-thresholds":                                 allRoles,
+	"PUT /api/v1/anomaly-thresholds":                                 {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /api/v1/races/{race}/margins":                               caseRoles,
+	"POST /api/v1/races/{race}/cases/from-discrepancies":             caseRoles,
+	"GET /api/v1/cases":                                              caseRoles,
+	"POST /api/v1/cases":                                             caseRoles,
+	"GET /api/v1/cases/{id}":                                         caseRoles,
+	"POST /api/v1/cases/{id}/changes":                                caseRoles,
+	"POST /api/v1/cases/{id}/evidence":                               caseRoles,
+	"GET /api/v1/cases/{id}/petition":                                caseRoles,
+	"GET /api/v1/evidence/{sha256}":                                  caseRoles,
+	"GET /api/v1/deadlines":                                          caseRoles,
+	"GET /api/v1/log/checkpoint":                                     allRoles,
+	"GET /api/v1/log/proof":                                          allRoles,
+	"GET /api/v1/areas":                                              allRoles,
+	"GET /api/v1/areas/{code}":                                       allRoles,
+	"GET /api/v1/units":                                              allRoles,
+	"POST /api/v1/units":                                             orgWriters,
+	"GET /api/v1/units/{code}":                                       allRoles,
+	"GET /api/v1/people":                                             allRoles,
+	"POST /api/v1/people":                                            orgWriters,
+	"GET /api/v1/people/{id}":                                        allRoles,
+	"DELETE /api/v1/people/{id}":                                     {sandik.RoleAdmin},
+	"GET /api/v1/people/{id}/export":                                 {sandik.RoleAdmin},
+	"GET /api/v1/contact-views":                                      {sandik.RoleAdmin},
+	"GET /api/v1/positions":                                          allRoles,
+	"POST /api/v1/positions":                                         orgWriters,
+	"POST /api/v1/positions/{id}/end":                                orgWriters,
+	"GET /api/v1/municipalities":                                     allRoles,
+	"GET /api/v1/municipalities/summary":                             allRoles,
+	"POST /api/v1/municipalities/fill":                               orgWriters,
+	"GET /api/v1/municipalities/{code}":                              allRoles,
+	"PUT /api/v1/municipalities/{code}/terms/{election}":             orgWriters,
+	"GET /api/v1/org/party":                                          allRoles,
+	"PUT /api/v1/org/party":                                          {sandik.RoleAdmin},
+	"GET /api/v1/users":                                              orgWriters, // those they may manage (users_test.go)
+	"POST /api/v1/users":                                             orgWriters, // below their role, within their areas (users_test.go)
+	"DELETE /api/v1/users/{id}":                                      orgWriters,
+	"PUT /api/v1/users/{id}/person":                                  orgWriters,
+	"GET /api/v1/users/{id}/grants":                                  orgWriters,
+	"POST /api/v1/users/{id}/grants":                                 orgWriters,
+	"DELETE /api/v1/users/{id}/grants/{grant}":                       orgWriters,
+	"GET /api/v1/elections/{election}/assignments":                   allRoles, // each reads those in scope; observers their own
+	"POST /api/v1/elections/{election}/assignments":                  orgWriters,
+	"DELETE /api/v1/elections/{election}/assignments/{box}/{person}": orgWriters,
+	"GET /api/v1/elections/{election}/coverage/{area}":               allRoles,
+	"GET /api/v1/elections/{election}/silent/{area}":                 orgWriters,
+	"GET /api/v1/elections/{election}/silent-after":                  allRoles,
+	"PUT /api/v1/elections/{election}/silent-after":                  orgWriters,
+	"GET /api/v1/openapi.yaml":                                       nil, // public
+	"GET /healthz":                                                   nil,
+	"/":                                                              nil,
 }
 
 func TestAuthMatrix(t *testing.T) {
@@ -126,6 +133,9 @@ func TestAuthMatrix(t *testing.T) {
 				id = "t-" + user // a user of the matrix's own, with a grant
 			}
 			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", id, "{grant}", "tg-"+user).Replace(path)
+			if strings.HasPrefix(path, "/api/v1/elections/") {
+				path = strings.NewReplacer("{election}", webtest.Election, "{person}", "m-"+user).Replace(path)
+			}
 			var body any
 			var header []string
 			if p == "GET /api/v1/log/proof" {
@@ -139,6 +149,9 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			if b, ok := municipalRequest(e.Env, p, user); ok {
 				path = strings.ReplaceAll(path, "{election}", "m-"+user)
+				body = b
+			}
+			if b, ok := coverageRequest(e.Env, p, user); ok {
 				body = b
 			}
 			if b, ok := userRequest(p, user); ok {

@@ -75,6 +75,13 @@ func (a *API) routes() {
 	handle("GET /api/v1/users/{id}/grants", user(a.listGrants), http.StatusOK)
 	handle("POST /api/v1/users/{id}/grants", user(write(a.createGrant)), http.StatusCreated)
 	handle("DELETE /api/v1/users/{id}/grants/{grant}", user(write(a.revokeGrant)), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/assignments", user(a.listAssignments), http.StatusOK)
+	handle("POST /api/v1/elections/{election}/assignments", user(write(a.createAssignment)), http.StatusCreated)
+	handle("DELETE /api/v1/elections/{election}/assignments/{box}/{person}", user(write(a.deleteAssignment)), http.StatusNoContent)
+	handle("GET /api/v1/elections/{election}/coverage/{area}", user(a.getCoverage), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/silent/{area}", user(a.getSilent), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/silent-after", user(a.getSilentAfter), http.StatusOK)
+	handle("PUT /api/v1/elections/{election}/silent-after", user(write(a.putSilentAfter)), http.StatusOK)
 
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)

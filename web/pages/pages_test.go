@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -135,6 +136,9 @@ var pageAuthMatrix = map[string][]sandik.Role{
 
 	"GET /birimler":        allRoles, // lists only the units in the user's areas
 	"GET /birimler/{code}": allRoles, // within their areas (units_test.go)
+	"GET /kapsama":         {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"POST /kapsama/ata":    {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /sessiz":          {sandik.RoleCoordinator, sandik.RoleAdmin},
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -191,6 +195,9 @@ func TestPageAuthMatrix(t *testing.T) {
 				r = b.Post(path, url.Values{"box": {box3}, "filer": {"matrix"}})
 			case p == "POST /kisiler/{id}/sil":
 				r = b.Post(path, url.Values{"reason": {"matrix"}, "confirm": {"1"}})
+			case p == "POST /kapsama/ata":
+				matrixPerson(t, e.Env, user)
+				r = b.Post(path, url.Values{"election": {webtest.Election}, "area": {"34"}, "box": {box1}, "person": {"pm-" + user}})
 			case p == "POST /makbuz":
 				r = b.Post(path, url.Values{"receipt": {"{}"}}) // refused as a receipt (422), but let in
 				if r.Status == http.StatusUnprocessableEntity {
@@ -214,6 +221,24 @@ func TestPageAuthMatrix(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no page checked")
+	}
+}
+
+// matrixPerson adds a person named after user, homed at İstanbul's unit,
+// to be assigned to a box.
+func matrixPerson(t *testing.T, e *webtest.Env, user string) {
+	t.Helper()
+	ctx := context.Background()
+	setup := sandik.User{ID: "setup", Role: sandik.RoleAdmin}
+	if _, err := e.Center.Org().Unit(ctx, "34"); err != nil {
+		if err := e.Center.SaveOrg(ctx, setup, sandik.OrgChange{Units: []sandik.Unit{{Code: "34", Kind: sandik.UnitIl, Name: "İstanbul", Area: "34"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := e.Center.SaveOrg(ctx, setup, sandik.OrgChange{People: []sandik.Person{{ID: sandik.PersonID("pm-" + user), Name: "Müşahit " + user,
+		Home: "34", Purpose: "müşahitlik", Consent: "2019-03-01"}}})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -56,6 +56,9 @@ func (p *Pages) routes() {
 	handle("POST /kisiler/{id}/sil", page(write(p.personErase)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 	handle("GET /birimler", page(p.unitsPage), http.StatusOK)
 	handle("GET /birimler/{code}", page(p.unitPage), http.StatusOK)
+	handle("GET /kapsama", page(coord(p.coveragePage)), http.StatusOK)
+	handle("POST /kapsama/ata", page(coord(write(p.assignGap))), http.StatusSeeOther)
+	handle("GET /sessiz", page(coord(p.silentPage)), http.StatusOK)
 
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)

@@ -87,6 +87,7 @@ var DemoMessages = map[string]map[string]string{
 	"tr": {
 		"built":     "Demo veritabanı kuruldu: %d alan, %d sandık, %d seçim türü.\n",
 		"users":     "%d müşahit ve %d gönüllü kullanıcı oluşturuldu.\n",
+		"observers": "%d sentetik müşahit %d sandığa atandı; kapsama: /kapsama, sessiz sandıklar: /sessiz.\n",
 		"serving":   "Sandık çalışıyor: %s\nKoordinatör API anahtarı: %s\nÖrnek: curl -H \"Authorization: Bearer <anahtar>\" %s/api/v1/races/ibb/totals/34\nSeçim gecesi oynatılıyor…\n",
 		"totals":    "| İBB: %d/%d sandık geldi, %d doğrulandı, %d çelişkili; önde %s, fark %s (resmî değil)",
 		"done":      "Gece %s içinde oynatıldı: %d tutanak kabul edildi, %d tekrar tanındı ve iki kez sayılmadı.\n%s\n",
@@ -100,6 +101,7 @@ var DemoMessages = map[string]map[string]string{
 	"en": {
 		"built":     "Demo database built: %d areas, %d ballot boxes, %d races.\n",
 		"users":     "Created %d observers and %d volunteers.\n",
+		"observers": "%d synthetic observers assigned to %d boxes; coverage: /kapsama, silent boxes: /sessiz.\n",
 		"serving":   "Sandık is serving %s\nCoordinator API token: %s\nTry: curl -H \"Authorization: Bearer <token>\" %s/api/v1/races/ibb/totals/34\nReplaying the election night…\n",
 		"totals":    "| İBB: %d/%d boxes in, %d verified, %d in conflict; leading %s by %s (unofficial)",
 		"done":      "Night replayed in %s: %d sheets accepted, %d repeats recognised and not counted twice.\n%s\n",

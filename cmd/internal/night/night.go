@@ -38,6 +38,9 @@ const (
 	// organisation, stored as an observer with no box: a coordinator of
 	// their district through the chair's term alone.
 	DistrictChair Role = "district_chair"
+	// District is a coordinator of one district: the first whose
+	// observers left a box silent and a box without an observer.
+	District Role = "district"
 )
 
 // Page is one page of the night and who reads it.
@@ -61,7 +64,9 @@ type Night struct {
 	// the coordinator or the lawyer.
 	Downloads []Page
 	Registry  *sandik.Registry
-	stop      func()
+	// District is the area of the District coordinator.
+	District sandik.AreaCode
+	stop     func()
 }
 
 // Options size the night.
@@ -124,6 +129,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if err := a.Center.ImportRegistry(ctx, reg); err != nil {
 		return err
 	}
+	if _, err := cli.SeedCoverage(ctx, a.Center, reg, seed); err != nil {
+		return err
+	}
 	quiet := &cli.Env{Prog: "night", Ctx: ctx, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: os.Getenv}
 	chairs, err := cli.SeedDemoOrganisation(quiet, a.Center, reg, cli.DemoMessages["tr"])
 	if err != nil {
@@ -182,6 +190,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		n.Tokens[DistrictChair] = chairs[u.ID]
 		n.ChairUnit = sandik.UnitCode(strings.TrimPrefix(string(u.ID), "demo-ilce-"))
 	}
+	if n.District, err = n.districtCoordinator(ctx, a, rc); err != nil {
+		return err
+	}
 	// Thresholds tuned away from the saved ones unfold the tuning form.
 	th := url.Values{}
 	for _, key := range anomaly.ThresholdKeys() {
@@ -215,6 +226,8 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"person", "/kisiler/demo-k-0001", Coordinator, 200},
 		{"units", "/birimler", Coordinator, 200},
 		{"unit", "/birimler/" + string(vacantUnit), Coordinator, 200},
+		{"coverage", "/kapsama", Coordinator, 200},
+		{"silent", "/sessiz", Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
 	}
@@ -225,6 +238,38 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"itiraz.csv", "/itiraz.csv", Lawyer, 200},
 	}
 	return nil
+}
+
+// districtCoordinator creates the District role's user for the first
+// district of rc with a box without an observer and, once the polls have
+// been closed long enough, a silent box; else the first district.
+func (n *Night) districtCoordinator(ctx context.Context, a *cli.App, rc *sandik.Race) (sandik.AreaCode, error) {
+	reg := n.Registry
+	districts := reg.Children(rc.Scope)
+	pick := districts[0]
+	view := a.Center.View(cli.Operator())
+	for _, d := range districts {
+		cov, err := view.Coverage(ctx, rc.Election, d)
+		if err != nil {
+			return "", err
+		}
+		sil, err := view.Silent(ctx, rc.Election, d, "", 1)
+		if err != nil {
+			return "", err
+		}
+		if cov.None > 0 && len(sil.Boxes) > 0 {
+			pick = d
+			break
+		}
+	}
+	area, _ := reg.Area(pick)
+	token, err := a.Center.CreateUser(ctx, sandik.User{ID: "ilce-koordinatoru", Name: area.Name + " ilçe koordinatörü",
+		Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{pick}})
+	if err != nil {
+		return "", err
+	}
+	n.Tokens[District] = token
+	return pick, nil
 }
 
 // caughtUp waits until the live totals reflect every submission logged.

@@ -118,6 +118,13 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		[]string{"id", "kind", "unit", "person", "start_day", "end_day", "source", "end_reason"}); err != nil {
 		return nil, err
 	}
+	if len(c.Assignments) > 0 {
+		assigned, err := t.SaveAssignments(ctx, c.Assignments)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, assigned...)
+	}
 	return recs, nil
 }
 
