@@ -116,24 +116,6 @@ func (c *Center) AssignedBoxes(ctx context.Context, person sandik.PersonID) ([]s
 	return slices.Compact(out), nil
 }
 
-// WithAssignedBoxes returns u as they work when linked to person: an
-// observer's areas are then the boxes assigned to that person
-// (AssignedBoxes), in place of the areas stored with the user; none
-// assigned is nowhere. Other roles, and users linked to no person (empty
-// person), are returned as they are. It is meant for where the effective
-// user of a request is made, beside the rights that follow positions.
-func (c *Center) WithAssignedBoxes(ctx context.Context, u sandik.User, person sandik.PersonID) (sandik.User, error) {
-	if u.Role != sandik.RoleObserver || person == "" {
-		return u, nil
-	}
-	boxes, err := c.AssignedBoxes(ctx, person)
-	if err != nil {
-		return u, fmt.Errorf("boxes of observer %s: %w", u.ID, err)
-	}
-	u.Areas = boxes
-	return u, nil
-}
-
 // silentKey is the setting that holds an election's SilentAfter.
 func silentKey(e sandik.ElectionCode) string { return "silent_after/" + string(e) }
 

@@ -199,30 +199,40 @@ func TestSilentWaitsForTheMinutes(t *testing.T) {
 }
 
 // An observer linked to a person works at the boxes assigned to that
-// person, not at the areas stored with the user.
+// person, through Authenticate and Allow: from the assignment on, and
+// not a request after it is removed, cached or not.
 func TestObserverBoxesFromAssignments(t *testing.T) {
 	c, _ := orgCenter(t, now)
 	ctx := context.Background()
-	if _, err := c.SaveAssignments(ctx, admin, []sandik.Assignment{assign(storetest.Box1, "k-3")}); err != nil {
+	token, err := c.CreateUserAs(ctx, admin, sandik.User{ID: "gozcu", Name: "Gözcü", Role: sandik.RoleObserver, Person: "k-4"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	obs := sandik.User{ID: "gozcu", Name: "Gözcü", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34"}}
-	linked, err := c.WithAssignedBoxes(ctx, obs, "k-3")
-	if err != nil || !slices.Equal(linked.Areas, []sandik.AreaCode{storetest.Box1}) {
-		t.Fatalf("linked observer %+v, %v", linked, err)
-	}
 	reg := c.Registry()
-	if reg.Allow(linked, sandik.ActionSubmit, storetest.Box1) != nil || reg.Allow(linked, sandik.ActionSubmit, storetest.Box2) == nil {
-		t.Errorf("the linked observer may not submit Box 1001, or may submit Box 1002")
+	may := func(box sandik.AreaCode) error {
+		t.Helper()
+		u, err := c.Authenticate(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reg.Allow(u, sandik.ActionSubmit, box)
 	}
-	none, err := c.WithAssignedBoxes(ctx, obs, "k-4")
-	if err != nil || len(none.Areas) != 0 || reg.Allow(none, sandik.ActionSubmit, storetest.Box1) == nil {
-		t.Errorf("an observer whose person stands nowhere: %+v, %v", none, err)
+	if err := may(storetest.Box1); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Fatalf("before any assignment: %v, want forbidden", err)
 	}
-	if same, _ := c.WithAssignedBoxes(ctx, obs, ""); !slices.Equal(same.Areas, obs.Areas) {
-		t.Errorf("an unlinked observer's areas changed: %v", same.Areas)
+	if _, err := c.SaveAssignments(ctx, admin, []sandik.Assignment{assign(storetest.Box1, "k-4")}); err != nil {
+		t.Fatal(err)
 	}
-	if same, _ := c.WithAssignedBoxes(ctx, district, "k-3"); !slices.Equal(same.Areas, district.Areas) {
-		t.Errorf("a coordinator's areas changed: %v", same.Areas)
+	if err := may(storetest.Box1); err != nil {
+		t.Errorf("the assigned box: %v", err)
+	}
+	if err := may(storetest.Box2); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Errorf("a box assigned to nobody: %v, want forbidden", err)
+	}
+	if err := c.RemoveAssignment(ctx, admin, storetest.Election, storetest.Box1, "k-4"); err != nil {
+		t.Fatal(err)
+	}
+	if err := may(storetest.Box1); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Errorf("after the assignment was removed: %v, want forbidden", err)
 	}
 }
