@@ -9,6 +9,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/org"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
@@ -234,5 +235,47 @@ func TestObserverBoxesFromAssignments(t *testing.T) {
 	}
 	if err := may(storetest.Box1); sandik.CodeOf(err) != sandik.EForbidden {
 		t.Errorf("after the assignment was removed: %v, want forbidden", err)
+	}
+}
+
+// Coverage is kept between requests, and follows every change of the
+// assignments: this instance's at once, another process's on the same
+// database file at its next notice of the user generation.
+func TestCoverageFollowsAssignments(t *testing.T) {
+	c, st := orgCenter(t, now)
+	ctx := context.Background()
+	counts := func(c *center.Center) org.Counts {
+		t.Helper()
+		cov, err := c.View(district).Coverage(ctx, storetest.Election, "34.0135")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cov.Counts
+	}
+	if got := counts(c); got.None != 2 || got.One != 0 {
+		t.Fatalf("before any assignment: %+v", got)
+	}
+	if _, err := c.SaveAssignments(ctx, district, []sandik.Assignment{assign(storetest.Box1, "k-3")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counts(c); got.None != 1 || got.One != 1 {
+		t.Fatalf("after an assignment: %+v, want one box of two watched", got)
+	}
+
+	// A second process on the same file removes it.
+	other, err := sqlite.Open(ctx, sqlite.Options{Path: st.Path()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.RemoveAssignment(ctx, storetest.Election, storetest.Box1, "k-3"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for got := counts(c); got.None != 2; got = counts(c) {
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after another process removed the assignment: %+v", got)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

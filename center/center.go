@@ -85,8 +85,10 @@ type Center struct {
 	// users caches authenticated tokens for userTTL; tokenGen moves on
 	// every change this process makes, so a read that raced with one is
 	// not cached and forget empties the cache.
-	users   sync.Map // [32]byte → cachedUser
-	userTTL time.Duration
+	users sync.Map // [32]byte → cachedUser
+	// covCache keeps coverages of areas while assignments stand still.
+	covCache coverageCache
+	userTTL  time.Duration
 	// observerBoxes is Config.ObserverBoxes.
 	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
 	rules         []itiraz.Rule

@@ -13,19 +13,15 @@ import (
 )
 
 // Coverage returns how the boxes of election below area are watched, for
-// a user whose areas hold area. Assignments are read from the store each
-// time: they change between requests, not with the figures.
+// a user whose areas hold area, from the centre's cache of coverages
+// (coverageCache). The result is shared: callers must not change it.
 func (v *View) Coverage(ctx context.Context, election sandik.ElectionCode, area sandik.AreaCode) (org.Coverage, error) {
 	if _, ok := v.reg.Area(area); ok {
 		if err := v.reg.Allow(v.user, sandik.ActionReadBox, area); err != nil {
 			return org.Coverage{}, err
 		}
 	}
-	as, err := v.c.assignmentsUnder(ctx, v.reg, election, area)
-	if err != nil {
-		return org.Coverage{}, err
-	}
-	return org.CoverageOf(v.reg, election, area, as)
+	return v.c.coverage(ctx, v.reg, election, area)
 }
 
 // assignmentsUnder reads the assignments of election whose boxes may lie

@@ -69,24 +69,41 @@ type Gap struct {
 // person given twice at a box counts once. ENotFound if the election or
 // the area is not in reg.
 func CoverageOf(reg *sandik.Registry, election sandik.ElectionCode, area sandik.AreaCode, as []sandik.Assignment) (Coverage, error) {
+	return CoverageFrom(reg, election, area, Watchers(election, as))
+}
+
+// Watchers counts the people assigned to each box of election in as; a
+// person given twice at a box counts once.
+func Watchers(election sandik.ElectionCode, as []sandik.Assignment) map[sandik.AreaCode]int {
+	type at struct {
+		box    sandik.AreaCode
+		person sandik.PersonID
+	}
+	seen := make(map[at]bool, len(as))
+	n := make(map[sandik.AreaCode]int)
+	for _, a := range as {
+		if a.Election != election {
+			continue
+		}
+		k := at{a.Box, a.Person}
+		if !seen[k] {
+			seen[k] = true
+			n[a.Box]++
+		}
+	}
+	return n
+}
+
+// CoverageFrom is CoverageOf over the people counted at each box
+// (Watchers): a caller that keeps the counts of an election answers
+// every area from them without reading the assignments again.
+func CoverageFrom(reg *sandik.Registry, election sandik.ElectionCode, area sandik.AreaCode, watchers map[sandik.AreaCode]int) (Coverage, error) {
 	if _, ok := reg.Election(election); !ok {
 		return Coverage{}, sandik.Errorf(sandik.ENotFound, "election %q does not exist", election)
 	}
 	top, ok := reg.Area(area)
 	if !ok {
 		return Coverage{}, sandik.Errorf(sandik.ENotFound, "area %q does not exist", area)
-	}
-	watchers := make(map[sandik.AreaCode]map[sandik.PersonID]bool)
-	for _, a := range as {
-		if a.Election != election {
-			continue
-		}
-		m := watchers[a.Box]
-		if m == nil {
-			m = make(map[sandik.PersonID]bool, 1)
-			watchers[a.Box] = m
-		}
-		m[a.Person] = true
 	}
 	cov := Coverage{Election: election, Area: area, Children: []ChildCoverage{}, Gaps: []Gap{}}
 	var walk func(code sandik.AreaCode, place []string, child *ChildCoverage)
@@ -99,7 +116,7 @@ func CoverageOf(reg *sandik.Registry, election sandik.ElectionCode, area sandik.
 			if _, in := reg.Registered(election, code); !in {
 				return
 			}
-			n := len(watchers[code])
+			n := watchers[code]
 			cov.add(n)
 			if child != nil {
 				child.add(n)
