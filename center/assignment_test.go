@@ -279,3 +279,52 @@ func TestCoverageFollowsAssignments(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A coordinator who has seen their phones for the minute still gets the
+// whole silent list: names without phones from then on, and why.
+func TestSilentListOutlivesTheContactLimit(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(t.TempDir(), "c.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := center.Open(ctx, center.Config{Store: st, Now: func() time.Time { return now }, ContactViewsPerMinute: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(); st.Close() })
+	if err := c.ImportRegistry(ctx, storetest.Registry(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOrg(ctx, sandik.OrgChange{People: []sandik.Person{{ID: "k-9", Name: "Deniz Ak", Phones: []string{"+905329998877"},
+		Home: "34.0135", Purpose: "müşahit", Consent: "2024-01-01"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SaveAssignments(ctx, district, []sandik.Assignment{assign(storetest.Box1, "k-1"), assign(storetest.Box2, "k-9")}); err != nil {
+		t.Fatal(err)
+	}
+	sil, err := c.View(district).Silent(ctx, storetest.Election, "34.0135", "", 100)
+	if err != nil {
+		t.Fatalf("silent list past the limit: %v", err)
+	}
+	if len(sil.Boxes) != 2 || sil.Withheld == "" {
+		t.Fatalf("silent %+v withheld %q, want both boxes and why phones stop", sil.Boxes, sil.Withheld)
+	}
+	phones := 0
+	for _, b := range sil.Boxes {
+		for _, o := range b.Observers {
+			if o.Name == "" {
+				t.Errorf("an observer of %s without a name", b.Box)
+			}
+			if len(o.Phones) > 0 {
+				phones++
+			}
+		}
+	}
+	if phones != 1 {
+		t.Errorf("%d observers shown with phones, want 1 (the limit)", phones)
+	}
+}

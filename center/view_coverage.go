@@ -87,6 +87,10 @@ type Silent struct {
 	Total int             `json:"total"`
 	Boxes []SilentBox     `json:"boxes"`
 	Next  sandik.AreaCode `json:"next,omitempty"`
+	// Withheld says why phones are missing from the rows from some row
+	// on: the user reached the contacts they may see in a minute
+	// (sandik.ETooMany). The list itself is still whole.
+	Withheld string `json:"contacts_withheld,omitempty"`
 }
 
 // Silent lists the boxes of election below area that have observers
@@ -174,9 +178,18 @@ func (v *View) Silent(ctx context.Context, election sandik.ElectionCode, area, a
 			if !ok {
 				return out, fmt.Errorf("observer %s of box %s is not stored", id, g.Box)
 			}
-			shown, err := v.c.ShowContact(ctx, v.user, p, g.Box)
-			if err != nil {
-				return out, err
+			shown := p.HideContact()
+			if out.Withheld == "" {
+				var err error
+				shown, err = v.c.ShowContact(ctx, v.user, p, g.Box)
+				switch {
+				case sandik.CodeOf(err) == sandik.ETooMany:
+					// The boxes still matter more than the phones: the
+					// list goes on with names only, and says why.
+					out.Withheld = sandik.MessageOf(err)
+				case err != nil:
+					return out, err
+				}
 			}
 			sb.Observers = append(sb.Observers, Observer{ID: shown.ID, Name: shown.Name, Phones: shown.Phones})
 		}

@@ -43,6 +43,7 @@ var coverageMessages = map[string][2]string{
 	"silent.observer": {"Müşahit", "Observer"},
 	"silent.phone":    {"Telefon", "Phone"},
 	"silent.nophone":  {"gösterilmiyor", "not shown"},
+	"silent.withheld": {"Bir dakikada görebileceğiniz telefon sayısına ulaştınız; bir dakika sonra sayfayı yenileyin. Liste eksiksizdir.", "You have reached the phone numbers you may see in a minute; reload the page in a minute. The list is complete."},
 	"silent.minutes":  {"Kapanıştan beri", "Since the close"},
 	"silent.min":      {"%s dk", "%s min"},
 }

@@ -296,6 +296,7 @@ type silentView struct {
 	Boxes     []silentRow
 	More      string
 	Coverage  string
+	Withheld  string
 }
 
 func (p *Pages) silentPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
@@ -320,6 +321,9 @@ func (p *Pages) silentPage(w http.ResponseWriter, r *http.Request, u sandik.User
 		v.Crumbs = append(v.Crumbs, c)
 	}
 	v.Rule = l.F("silent.rule", l.Clock(s.PollsClosed)[:5], l.Int(s.Minutes))
+	if s.Withheld != "" {
+		v.Withheld = l.T("silent.withheld")
+	}
 	if len(s.Boxes) == 0 && s.SinceClose < s.Minutes {
 		v.Early = l.F("silent.early", l.Clock(s.From)[:5])
 	}

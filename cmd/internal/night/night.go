@@ -129,12 +129,12 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if err := a.Center.ImportRegistry(ctx, reg); err != nil {
 		return err
 	}
-	if _, err := cli.SeedCoverage(ctx, a.Center, reg, seed); err != nil {
-		return err
-	}
 	quiet := &cli.Env{Prog: "night", Ctx: ctx, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: os.Getenv}
 	chairs, err := cli.SeedDemoOrganisation(quiet, a.Center, reg, cli.DemoMessages["tr"])
 	if err != nil {
+		return err
+	}
+	if _, err := cli.SeedCoverage(ctx, a.Center, reg, seed); err != nil {
 		return err
 	}
 	tokens, coordinator, err := cli.CreateDemoUsers(quiet, a.Center, reg, 10, cli.DemoMessages["tr"])
