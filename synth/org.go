@@ -11,11 +11,19 @@ import (
 // OrgShape says how large a synthetic organisation is.
 type OrgShape struct {
 	Il, Ilce, Mahalle, People, Positions int
+	// Assignments are observers at boxes of OrgElection: a box of each
+	// mahalle unit in turn (coded under the unit's code), each a person
+	// of their own while there are people enough.
+	Assignments int
 }
 
+// OrgElection is the election of a synthetic organisation's assignments.
+const OrgElection sandik.ElectionCode = "sentetik-secim"
+
 // NationalOrg is the national organisation: 81 il, 973 ilçe,
-// 32,000 mahalle units, a million people, two million terms over time.
-var NationalOrg = OrgShape{Il: 81, Ilce: 973, Mahalle: 32000, People: 1_000_000, Positions: 2_000_000}
+// 32,000 mahalle units, a million people, two million terms over time,
+// a quarter of a million observers at boxes.
+var NationalOrg = OrgShape{Il: 81, Ilce: 973, Mahalle: 32000, People: 1_000_000, Positions: 2_000_000, Assignments: 250_000}
 
 // Org makes an organisation of shape, the same for the same
 // seed: a genel merkez, il, ilçe and mahalle units (names marked
@@ -79,6 +87,15 @@ func Org(shape OrgShape, seed uint64) sandik.OrgChange {
 			p.End, p.EndReason = sandik.Date(fmt.Sprintf("%04d%s", year+1+rng.IntN(4), monthDay)), "istifa"
 		}
 		c.Positions = append(c.Positions, p)
+	}
+	if shape.Assignments > 0 && shape.People > 0 {
+		c.Assignments = make([]sandik.Assignment, shape.Assignments)
+		at := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+		for i := range c.Assignments {
+			u := places[i%len(places)]
+			c.Assignments[i] = sandik.Assignment{Election: OrgElection, Box: sandik.AreaCode(fmt.Sprintf("%s.%04d", u.Code, 1+i/len(places))),
+				Person: c.People[i%len(c.People)].ID, AssignedAt: at, AssignedBy: "sentetik"}
+		}
 	}
 	return c
 }

@@ -15,7 +15,7 @@ import (
 
 // orgShapes are the organisations `submit -org` can load before its run.
 var orgShapes = map[string]synth.OrgShape{
-	"tenth":    {Il: 81, Ilce: 973, Mahalle: 3200, People: 100_000, Positions: 200_000},
+	"tenth":    {Il: 81, Ilce: 973, Mahalle: 3200, People: 100_000, Positions: 200_000, Assignments: 25_000},
 	"national": synth.NationalOrg,
 }
 
@@ -37,6 +37,48 @@ func (p *probe) pct(q float64) time.Duration {
 // every interval until ctx ends, as an administrator on addr, and
 // measures each answer whole (status, headers and body read).
 func probeCharts(ctx context.Context, addr, token string, units []sandik.Unit, every time.Duration) *probe {
+	return probeGets(ctx, addr, token, every, func(rng *rand.Rand) string {
+		u := units[rng.IntN(len(units))]
+		return fmt.Sprintf("/api/v1/units/%s?at=%04d-06-15", u.Code, 2012+rng.IntN(14))
+	})
+}
+
+// probeCoverage asks for the coverage of a random area (any level above
+// the boxes) of election every interval until ctx ends.
+func probeCoverage(ctx context.Context, addr, token string, election sandik.ElectionCode, areas []sandik.AreaCode, every time.Duration) *probe {
+	return probeGets(ctx, addr, token, every, func(rng *rand.Rand) string {
+		return fmt.Sprintf("/api/v1/elections/%s/coverage/%s", election, areas[rng.IntN(len(areas))])
+	})
+}
+
+// observersAt assigns a person of c to about nine boxes in ten of the
+// first election of reg, as the demo does, and returns the areas above
+// the boxes, for probeCoverage.
+func observersAt(reg *sandik.Registry, c sandik.OrgChange) (sandik.ElectionCode, []sandik.Assignment, []sandik.AreaCode) {
+	e := reg.Elections[0].Code
+	var as []sandik.Assignment
+	var areas []sandik.AreaCode
+	at := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+	boxes := 0
+	for _, a := range reg.Areas {
+		if a.Level != sandik.LevelSandik {
+			areas = append(areas, a.Code)
+			continue
+		}
+		if _, ok := reg.Registered(e, a.Code); !ok {
+			continue
+		}
+		if boxes++; boxes%10 == 0 {
+			continue // a gap
+		}
+		as = append(as, sandik.Assignment{Election: e, Box: a.Code, Person: c.People[len(as)%len(c.People)].ID, AssignedAt: at, AssignedBy: "bench"})
+	}
+	return e, as, areas
+}
+
+// probeGets asks for the path next makes every interval until ctx ends,
+// as the holder of token on addr, and measures each answer whole.
+func probeGets(ctx context.Context, addr, token string, every time.Duration, next func(*rand.Rand) string) *probe {
 	p := &probe{errs: map[int]int{}}
 	client := &http.Client{Timeout: 10 * time.Second}
 	rng := rand.New(rand.NewPCG(3, 17))
@@ -49,8 +91,7 @@ func probeCharts(ctx context.Context, addr, token string, units []sandik.Unit, e
 			return p
 		case <-tick.C:
 		}
-		u := units[rng.IntN(len(units))]
-		url := fmt.Sprintf("http://%s/api/v1/units/%s?at=%04d-06-15", addr, u.Code, 2012+rng.IntN(14))
+		url := "http://" + addr + next(rng)
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			p.errs[-1]++

@@ -106,16 +106,23 @@ func benchSubmit(e *cli.Env, args []string) error {
 		machine(), shape.Boxes(), shape.Races, shape.Choices, backend)
 	var units []sandik.Unit
 	var adminToken string
+	var covElection sandik.ElectionCode
+	var covAreas []sandik.AreaCode
 	if withOrg {
 		ch := synth.Org(orgShape, 1)
 		units = ch.Units
+		// Observers at nine boxes in ten of the registry's first
+		// election, whose coverage is read during the run.
+		var observers []sandik.Assignment
+		covElection, observers, covAreas = observersAt(reg, ch)
+		ch.Assignments = append(ch.Assignments, observers...)
 		fmt.Fprintf(e.Stderr, "importing a synthetic organisation: %d units, %d people, %d terms…\n", len(ch.Units), len(ch.People), len(ch.Positions))
 		t0 := time.Now()
 		if err := st.SaveOrg(e.Ctx, ch); err != nil {
 			return fmt.Errorf("import the organisation: %w", err)
 		}
-		fmt.Fprintf(e.Stdout, "organisation: %d units, %d people, %d terms imported in one change in %s\n",
-			len(ch.Units), len(ch.People), len(ch.Positions), time.Since(t0).Round(time.Millisecond))
+		fmt.Fprintf(e.Stdout, "organisation: %d units, %d people, %d terms, %d observers at boxes imported in one change in %s\n",
+			len(ch.Units), len(ch.People), len(ch.Positions), len(ch.Assignments), time.Since(t0).Round(time.Millisecond))
 		// A second instance starting on the database as it now stands:
 		// what `sandik serve` does before it answers.
 		t0 = time.Now()
@@ -194,20 +201,18 @@ func benchSubmit(e *cli.Env, args []string) error {
 	if len(addrs) > 1 {
 		fmt.Fprintf(e.Stdout, "HTTP load spread over %d instances sharing the database\n", len(addrs))
 	}
-	var charts *probe
-	probeDone := make(chan struct{})
+	var charts, coverage *probe
+	var probes sync.WaitGroup
 	probeCtx, stopProbe := context.WithCancel(e.Ctx)
 	if withOrg {
-		go func() {
-			charts = probeCharts(probeCtx, addrs[0], adminToken, units, 20*time.Millisecond)
-			close(probeDone)
-		}()
-	} else {
-		close(probeDone)
+		probes.Go(func() { charts = probeCharts(probeCtx, addrs[0], adminToken, units, 20*time.Millisecond) })
+		probes.Go(func() {
+			coverage = probeCoverage(probeCtx, addrs[0], adminToken, covElection, covAreas, 20*time.Millisecond)
+		})
 	}
 	res := runLoad(e, addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
 	stopProbe()
-	<-probeDone
+	probes.Wait()
 	last, err := st.LastSeq(e.Ctx)
 	if err != nil {
 		return err
@@ -219,6 +224,8 @@ func benchSubmit(e *cli.Env, args []string) error {
 	if charts != nil {
 		fmt.Fprintf(e.Stdout, "chart of a unit as of a day, under the load (GET /api/v1/units/{code}?at=, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
 			len(charts.lat), charts.pct(0.5), charts.pct(0.99), charts.pct(1), charts.errs)
+		fmt.Fprintf(e.Stdout, "coverage of an area, under the load (GET /api/v1/elections/{e}/coverage/{area}, any of %d areas, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
+			len(covAreas), len(coverage.lat), coverage.pct(0.5), coverage.pct(0.99), coverage.pct(1), coverage.errs)
 	}
 	// Requests cut off by the end of a run may be committed unanswered, so
 	// the log may hold more than was acknowledged, never less.

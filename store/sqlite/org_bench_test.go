@@ -15,7 +15,7 @@ import (
 // issue's size (81 il, 973 ilçe, 32,000 mahalle units, a million people,
 // two million terms); by default a tenth of it.
 func BenchmarkOrgImport(b *testing.B) {
-	shape := synth.OrgShape{Il: 81, Ilce: 973, Mahalle: 3200, People: 100_000, Positions: 200_000}
+	shape := synth.OrgShape{Il: 81, Ilce: 973, Mahalle: 3200, People: 100_000, Positions: 200_000, Assignments: 25_000}
 	if os.Getenv("SANDIK_BENCH_ORG") == "national" {
 		shape = synth.NationalOrg
 	}

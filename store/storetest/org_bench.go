@@ -19,7 +19,7 @@ import (
 func ImportOrg(b *testing.B, shape synth.OrgShape, open func(testing.TB) sandik.Store) {
 	ctx := context.Background()
 	c := synth.Org(shape, 1)
-	b.Logf("%d units, %d people, %d positions", len(c.Units), len(c.People), len(c.Positions))
+	b.Logf("%d units, %d people, %d positions, %d assignments", len(c.Units), len(c.People), len(c.Positions), len(c.Assignments))
 	s := open(b)
 	start := time.Now()
 	if err := s.SaveOrg(ctx, c); err != nil {

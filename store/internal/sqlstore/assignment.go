@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -37,16 +38,27 @@ func (o Org) Assignments(ctx context.Context, f sandik.AssignmentFilter) ([]sand
 
 // SaveAssignments writes as and returns a leaf for each.
 func (t OrgTx) SaveAssignments(ctx context.Context, as []sandik.Assignment) ([]ledger.Record, error) {
+	return t.saveAssignments(ctx, as, nil)
+}
+
+// saveAssignments writes as; newPeople are the people written by the
+// same change, who stand at no box yet, so their boxes need no count
+// from the store (a national import assigns a quarter of a million).
+func (t OrgTx) saveAssignments(ctx context.Context, as []sandik.Assignment, newPeople map[string]bool) ([]ledger.Record, error) {
 	if err := sandik.CheckAssignments(as); err != nil {
 		return nil, err
 	}
 	people := map[string]bool{}
+	for p := range newPeople {
+		people[p] = true
+	}
 	type personElection struct {
 		p sandik.PersonID
 		e sandik.ElectionCode
 	}
 	boxes := map[personElection]int{}
 	recs := make([]ledger.Record, 0, len(as))
+	rows := make([][]any, len(as))
 	for i, a := range as {
 		field := fmt.Sprintf("assignments[%d]", i)
 		if err := t.exists(ctx, people, "org_people", "id", string(a.Person), field+".person", "person"); err != nil {
@@ -54,7 +66,7 @@ func (t OrgTx) SaveAssignments(ctx context.Context, as []sandik.Assignment) ([]l
 		}
 		k := personElection{a.Person, a.Election}
 		n, counted := boxes[k]
-		if !counted {
+		if !counted && !newPeople[string(a.Person)] {
 			c, _, err := One(ctx, t.db, "count the boxes of "+string(a.Person), scanInt,
 				t.q(`SELECT COUNT(*) FROM box_assignments WHERE person = ? AND election = ?`), string(a.Person), string(a.Election))
 			if err != nil {
@@ -66,18 +78,52 @@ func (t OrgTx) SaveAssignments(ctx context.Context, as []sandik.Assignment) ([]l
 			return nil, sandik.Invalid("invalid assignments", []sandik.Problem{{Field: field + ".person", Rule: sandik.RuleTooManyBoxes,
 				Message: fmt.Sprintf("%s stands at %d boxes of %s already, the most one person may", a.Person, n, a.Election)}})
 		}
-		err := t.Exec(ctx, t.q(`INSERT INTO box_assignments (election, box, person, assigned_at, assigned_by, note) VALUES (?, ?, ?, ?, ?, ?)`),
-			string(a.Election), string(a.Box), string(a.Person), a.AssignedAt.UnixNano(), string(a.AssignedBy), a.Note)
-		if t.Unique(err) {
-			return nil, fmt.Errorf("%w: %w", conflict(field, "%s is assigned to box %s of %s already", a.Person, a.Box, a.Election), err)
-		}
-		if err != nil {
-			return nil, err
-		}
 		boxes[k] = n + 1
+		rows[i] = []any{string(a.Election), string(a.Box), string(a.Person), a.AssignedAt.UnixNano(), string(a.AssignedBy), a.Note}
 		recs = append(recs, ledger.AssignmentRecord(a))
 	}
+	if err := t.refuseAssigned(ctx, as); err != nil {
+		return nil, err
+	}
+	if err := t.insertRows(ctx, "box_assignments", []string{"election", "box", "person", "assigned_at", "assigned_by", "note"}, rows); err != nil {
+		return nil, err
+	}
 	return recs, nil
+}
+
+// refuseAssigned refuses, naming its place, the first of as stored
+// already, looking them up by box, rowsPerInsert at a time.
+func (t OrgTx) refuseAssigned(ctx context.Context, as []sandik.Assignment) error {
+	type key struct {
+		e sandik.ElectionCode
+		b sandik.AreaCode
+		p sandik.PersonID
+	}
+	for from := 0; from < len(as); from += rowsPerInsert {
+		chunk := as[from:min(len(as), from+rowsPerInsert)]
+		args := make([]any, len(chunk))
+		for i, a := range chunk {
+			args[i] = string(a.Box)
+		}
+		stored, err := All(ctx, t.db, "look up assignments", scanAssignment,
+			t.q(selectAssignment+` WHERE box IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`)`), args...)
+		if err != nil {
+			return err
+		}
+		if len(stored) == 0 {
+			continue
+		}
+		taken := make(map[key]bool, len(stored))
+		for _, a := range stored {
+			taken[key{a.Election, a.Box, a.Person}] = true
+		}
+		for i, a := range chunk {
+			if taken[key{a.Election, a.Box, a.Person}] {
+				return conflict(fmt.Sprintf("assignments[%d]", from+i), "%s is assigned to box %s of %s already", a.Person, a.Box, a.Election)
+			}
+		}
+	}
+	return nil
 }
 
 // RemoveAssignment deletes one assignment and returns its tombstone.

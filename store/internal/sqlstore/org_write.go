@@ -119,7 +119,13 @@ func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, e
 		return nil, err
 	}
 	if len(c.Assignments) > 0 {
-		assigned, err := t.SaveAssignments(ctx, c.Assignments)
+		// Only people of this change stand at no stored box; people
+		// holds those looked up in the store too.
+		newPeople := make(map[string]bool, len(c.People))
+		for _, p := range c.People {
+			newPeople[string(p.ID)] = true
+		}
+		assigned, err := t.saveAssignments(ctx, c.Assignments, newPeople)
 		if err != nil {
 			return nil, err
 		}
