@@ -41,13 +41,19 @@ func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 	// Terms give rights: the generation moves so cached users are read
 	// again.
 	err := s.writeRights(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
-		if len(ch.People)+len(ch.Positions) < bulkRows {
+		if len(ch.People)+len(ch.Positions)+len(ch.Assignments) < bulkRows {
 			return orgTx(c).Save(ctx, ch)
 		}
 		var recs []ledger.Record
-		// The checks of a change read people and terms by their keys and
-		// seats by org_positions_unit, which stays.
-		err := bulkLoad(ctx, c, len(ch.People)+len(ch.Positions), []string{"org_people_home", "org_positions_person"}, func() (err error) {
+		// The checks of a change read people and terms by their keys,
+		// stored seats by org_positions_unit and the stored boxes of a
+		// person by box_assignments_person: those stay unless every term
+		// is in a unit and every observer a person of this change.
+		indexes := []string{"org_people_home", "org_positions_person"}
+		if allNew(ch) {
+			indexes = append(indexes, "org_positions_unit", "box_assignments_person")
+		}
+		err := bulkLoad(ctx, c, len(ch.People)+len(ch.Positions)+len(ch.Assignments), indexes, func() (err error) {
 			recs, err = orgTx(c).Save(ctx, ch)
 			return err
 		})
@@ -82,4 +88,28 @@ func (s *Store) SaveMunicipalities(ctx context.Context, ch sandik.MunicipalChang
 		return fmt.Errorf("sqlite: save %d municipalities, %d terms: %w", len(ch.Municipalities), len(ch.Terms), err)
 	}
 	return nil
+}
+
+// allNew reports whether every term of ch is in a unit of ch and every
+// assignment of a person of ch: nothing of it reads what is stored.
+func allNew(ch sandik.OrgChange) bool {
+	units := make(map[sandik.UnitCode]bool, len(ch.Units))
+	for _, u := range ch.Units {
+		units[u.Code] = true
+	}
+	for _, p := range ch.Positions {
+		if !units[p.Unit] {
+			return false
+		}
+	}
+	people := make(map[sandik.PersonID]bool, len(ch.People))
+	for _, p := range ch.People {
+		people[p.ID] = true
+	}
+	for _, a := range ch.Assignments {
+		if !people[a.Person] {
+			return false
+		}
+	}
+	return true
 }

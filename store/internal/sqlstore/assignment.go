@@ -92,36 +92,51 @@ func (t OrgTx) saveAssignments(ctx context.Context, as []sandik.Assignment, newP
 }
 
 // refuseAssigned refuses, naming its place, the first of as stored
-// already, looking them up by box, rowsPerInsert at a time.
+// already, looking them up by election and box (the key's first two
+// columns), rowsPerInsert boxes at a time.
 func (t OrgTx) refuseAssigned(ctx context.Context, as []sandik.Assignment) error {
 	type key struct {
 		e sandik.ElectionCode
 		b sandik.AreaCode
 		p sandik.PersonID
 	}
-	for from := 0; from < len(as); from += rowsPerInsert {
-		chunk := as[from:min(len(as), from+rowsPerInsert)]
-		args := make([]any, len(chunk))
-		for i, a := range chunk {
-			args[i] = string(a.Box)
+	byElection := map[sandik.ElectionCode][]int{}
+	var elections []sandik.ElectionCode
+	for i, a := range as {
+		if _, ok := byElection[a.Election]; !ok {
+			elections = append(elections, a.Election)
 		}
-		stored, err := All(ctx, t.db, "look up assignments", scanAssignment,
-			t.q(selectAssignment+` WHERE box IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`)`), args...)
-		if err != nil {
-			return err
-		}
-		if len(stored) == 0 {
-			continue
-		}
-		taken := make(map[key]bool, len(stored))
-		for _, a := range stored {
-			taken[key{a.Election, a.Box, a.Person}] = true
-		}
-		for i, a := range chunk {
-			if taken[key{a.Election, a.Box, a.Person}] {
-				return conflict(fmt.Sprintf("assignments[%d]", from+i), "%s is assigned to box %s of %s already", a.Person, a.Box, a.Election)
+		byElection[a.Election] = append(byElection[a.Election], i)
+	}
+	first := -1
+	for _, e := range elections {
+		idx := byElection[e]
+		for from := 0; from < len(idx); from += rowsPerInsert {
+			chunk := idx[from:min(len(idx), from+rowsPerInsert)]
+			args := make([]any, 0, len(chunk)+1)
+			args = append(args, string(e))
+			for _, i := range chunk {
+				args = append(args, string(as[i].Box))
+			}
+			stored, err := All(ctx, t.db, "look up assignments", scanAssignment,
+				t.q(selectAssignment+` WHERE election = ? AND box IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`), args...)
+			if err != nil {
+				return err
+			}
+			taken := make(map[key]bool, len(stored))
+			for _, a := range stored {
+				taken[key{a.Election, a.Box, a.Person}] = true
+			}
+			for _, i := range chunk {
+				if a := as[i]; taken[key{a.Election, a.Box, a.Person}] && (first < 0 || i < first) {
+					first = i
+				}
 			}
 		}
+	}
+	if first >= 0 {
+		a := as[first]
+		return conflict(fmt.Sprintf("assignments[%d]", first), "%s is assigned to box %s of %s already", a.Person, a.Box, a.Election)
 	}
 	return nil
 }
