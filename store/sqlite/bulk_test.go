@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,6 +57,12 @@ func TestBulkOrgKeepsIndexes(t *testing.T) {
 	}
 	if got := indexSQL(t, s); fmt.Sprint(got) != fmt.Sprint(before) {
 		t.Fatalf("after a bulk change the indexes are %v, want %v", got, before)
+	}
+	// The import copied its pages into the file: the log is empty.
+	if fi, err := os.Stat(s.Path() + "-wal"); err != nil {
+		t.Error(err)
+	} else if fi.Size() != 0 {
+		t.Errorf("write-ahead log after a bulk change: %d bytes, want emptied", fi.Size())
 	}
 	p := c.Positions[len(c.Positions)-1]
 	var plan string

@@ -59,6 +59,15 @@ func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 		})
 		return recs, err
 	})
+	if err == nil && len(ch.People)+len(ch.Positions)+len(ch.Assignments) >= bulkRows {
+		// A bulk change leaves its every page in the write-ahead log;
+		// copied back now, by the import that wrote them, they do not
+		// stall the first writes of the night that follows. A reader
+		// in the way only leaves the log to the usual checkpoints.
+		if cerr := s.queueBare(ctx, checkpointTruncate); cerr != nil {
+			s.log.Warn("the write-ahead log was not emptied after a bulk change of the organisation", "err", cerr)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite: save %d units, %d people, %d positions: %w", len(ch.Units), len(ch.People), len(ch.Positions), err)
 	}
