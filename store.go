@@ -249,5 +249,7 @@ type Store interface {
 	OrgStore
 	MunicipalStore
 	ContactStore
+	MeetingStore
+	SurveyStore
 	Close() error
 }
