@@ -25,6 +25,10 @@ type Writes interface {
 	Municipalities(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.Municipality, error)
 	MunicipalTerms(ctx context.Context, f sandik.MunicipalFilter) ([]sandik.MunicipalTerm, error)
 	ContactViews(ctx context.Context, f sandik.ContactViewFilter) ([]sandik.ContactView, error)
+	Meetings(ctx context.Context, f sandik.MeetingFilter) ([]sandik.Meeting, error)
+	Invitations(ctx context.Context, id sandik.MeetingID) ([]sandik.Invitation, error)
+	Attendance(ctx context.Context, id sandik.MeetingID) ([]sandik.Attendance, error)
+	Surveys(ctx context.Context, id sandik.MeetingID) ([]sandik.Survey, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -211,6 +215,48 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 	}
 	for _, v := range views {
 		add(ledger.ContactViewRecord(v))
+	}
+	return o.loadMeetings(ctx, w, add)
+}
+
+// loadMeetings recomputes the records of meetings, their invitations and
+// attendance, and their surveys with each question's state. Answers
+// have no records.
+func (o *others) loadMeetings(ctx context.Context, w Writes, add func(ledger.Record)) error {
+	meetings, err := w.Meetings(ctx, sandik.MeetingFilter{})
+	if err != nil {
+		return fmt.Errorf("read meetings: %w", err)
+	}
+	for _, m := range meetings {
+		add(ledger.MeetingRecord(m))
+		invs, err := w.Invitations(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read invitations of %s: %w", m.ID, err)
+		}
+		for _, inv := range invs {
+			add(ledger.InvitationRecord(inv))
+		}
+		att, err := w.Attendance(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read attendance of %s: %w", m.ID, err)
+		}
+		for _, a := range att {
+			add(ledger.AttendanceRecord(a))
+		}
+	}
+	surveys, err := w.Surveys(ctx, "")
+	if err != nil {
+		return fmt.Errorf("read surveys: %w", err)
+	}
+	for _, s := range surveys {
+		drafted := s
+		drafted.Questions = make([]sandik.Question, len(s.Questions))
+		for i, q := range s.Questions {
+			add(ledger.QuestionRecord(s.ID, q))
+			q.State, q.Revealed = sandik.QuestionDraft, false
+			drafted.Questions[i] = q
+		}
+		add(ledger.SurveyRecord(drafted))
 	}
 	return nil
 }

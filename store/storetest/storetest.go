@@ -46,6 +46,7 @@ func Run(t *testing.T, o Opener) {
 		{"Org", orgTests},
 		{"Municipalities", municipalTests},
 		{"Contacts", contactTests},
+		{"Meetings", meetingTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
