@@ -69,6 +69,21 @@ func (a *API) routes() {
 	handle("GET /api/v1/org/party", user(a.getParty), http.StatusOK)
 	handle("PUT /api/v1/org/party", user(write(a.putParty)), http.StatusOK)
 
+	handle("GET /api/v1/meetings", user(a.listMeetings), http.StatusOK)
+	handle("POST /api/v1/meetings", user(write(a.createMeeting)), http.StatusCreated)
+	handle("GET /api/v1/meetings/{id}", user(a.getMeeting), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/invitations", user(a.listInvitations), http.StatusOK)
+	handle("PUT /api/v1/meetings/{id}/invitations/{person}", user(write(a.putReply)), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/attendance", user(a.listAttendance), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/attendance", user(write(a.checkInByOrganiser)), http.StatusCreated, http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/attendance/{person}/departure", user(write(a.departure)), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/checkin", a.checkInWithCode, http.StatusCreated, http.StatusOK) // public: the meeting's code
+	handle("POST /api/v1/surveys", user(write(a.createSurvey)), http.StatusCreated)
+	handle("GET /api/v1/surveys/{id}", a.participantOr(a.getSurvey, a.getSurveyAsParticipant), http.StatusOK)
+	handle("PUT /api/v1/surveys/{id}/questions/{q}", user(write(a.setQuestion)), http.StatusOK)
+	handle("POST /api/v1/surveys/{id}/questions/{q}/answers", a.answer, http.StatusCreated) // public: join code and check-in token
+	handle("GET /api/v1/surveys/{id}/results", a.participantOr(a.getResults, a.getResultsAsParticipant), http.StatusOK)
+
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
 }

@@ -1,0 +1,266 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/web/internal/webtest"
+)
+
+// meetingBody is a meeting of İstanbul on 1 April 2024 inviting every
+// ilçe başkanı under 34 and k-ada... by name when named is set.
+func meetingBody(id string, named ...string) map[string]any {
+	return map[string]any{"id": id, "unit": "34", "title": "İlçe başkanları toplantısı", "kind": "degerlendirme",
+		"start": "2024-04-01T19:00:00+03:00", "end": "2024-04-01T21:00:00+03:00", "place": "İl başkanlığı",
+		"agenda": []any{map[string]any{"at": "2024-04-01T19:00:00+03:00", "title": "Açılış", "speaker": "İl Başkanı"}},
+		"invite": map[string]any{"kinds": []string{"ilce_baskani"}, "under": "34", "people": named}}
+}
+
+type createdMeeting struct {
+	Meeting     sandik.Meeting      `json:"meeting"`
+	Invitations []sandik.Invitation `json:"invitations"`
+}
+
+// TestMeetingInvitesHoldersOfTheDay: Adalar's chair, whose term ended on
+// 31 March, is not invited to a meeting of 1 April; Beşiktaş's is.
+func TestMeetingInvitesHoldersOfTheDay(t *testing.T) {
+	e := newEnv(t)
+	orgFixture(t, e.Env)
+	var got createdMeeting
+	e.Do("POST", "/api/v1/meetings", coordinator, meetingBody("t-1")).Decode(t, http.StatusCreated, &got)
+	if len(got.Invitations) != 1 || got.Invitations[0].Person != "k-bes" || got.Invitations[0].Position != "g-bes" {
+		t.Fatalf("invitations %+v, want Beşiktaş's chair only", got.Invitations)
+	}
+	if len(got.Meeting.Code) != 6 {
+		t.Errorf("check-in code %q, want six digits", got.Meeting.Code)
+	}
+	var list struct {
+		Invitations []struct {
+			Person sandik.PersonID `json:"person"`
+			Name   string          `json:"name"`
+			Reply  sandik.Reply    `json:"reply"`
+		} `json:"invitations"`
+	}
+	e.Do("GET", "/api/v1/meetings/t-1/invitations", observer1, nil).Decode(t, http.StatusOK, &list)
+	if len(list.Invitations) != 1 || list.Invitations[0].Name != "Cem Beşli" || list.Invitations[0].Reply != sandik.ReplyPending {
+		t.Errorf("invitations listed %+v", list)
+	}
+	// The code is shown to organisers only.
+	var seen struct {
+		Meeting sandik.Meeting `json:"meeting"`
+	}
+	e.Do("GET", "/api/v1/meetings/t-1", observer1, nil).Decode(t, http.StatusOK, &seen)
+	if seen.Meeting.Code != "" {
+		t.Errorf("an observer sees the check-in code")
+	}
+	d := e.Do("POST", "/api/v1/meetings", coordinator, map[string]any{"id": "t-2", "unit": "34", "title": "x", "kind": "kurul",
+		"start": "2024-04-01T19:00:00+03:00", "end": "2024-04-01T18:00:00+03:00", "place": "p"}).APIError(t, http.StatusUnprocessableEntity)
+	if len(d.Problems) != 1 || d.Problems[0].Field != "end" {
+		t.Errorf("a meeting ending before it starts: %+v", d)
+	}
+	e.Do("POST", "/api/v1/meetings", observer1, meetingBody("t-3")).APIError(t, http.StatusForbidden)
+}
+
+// TestMeetingCheckIn: at the door with the code, once however many
+// times; by the organiser, remote; a departure.
+func TestMeetingCheckIn(t *testing.T) {
+	e := newEnv(t)
+	orgFixture(t, e.Env)
+	var m createdMeeting
+	e.Do("POST", "/api/v1/meetings", coordinator, meetingBody("t-1", "k-ada")).Decode(t, http.StatusCreated, &m)
+	e.Do("POST", "/api/v1/meetings/t-1/checkin", "", map[string]any{"code": "000000x", "person": "k-bes"}).APIError(t, http.StatusForbidden)
+	e.Do("POST", "/api/v1/meetings/t-1/checkin", "", map[string]any{"code": m.Meeting.Code, "person": "m-obs1"}).APIError(t, http.StatusForbidden)
+	var first, again center.CheckIn
+	e.Do("POST", "/api/v1/meetings/t-1/checkin", "", map[string]any{"code": m.Meeting.Code, "person": "k-bes"}).Decode(t, http.StatusCreated, &first)
+	e.Do("POST", "/api/v1/meetings/t-1/checkin", "", map[string]any{"code": m.Meeting.Code, "person": "k-bes"}).Decode(t, http.StatusOK, &again)
+	if !first.New || again.New || first.Token == "" || again.Token == first.Token || !again.Attendance.Arrived.Equal(first.Attendance.Arrived) {
+		t.Errorf("check-ins %+v then %+v", first, again)
+	}
+	var remote center.CheckIn
+	e.Do("POST", "/api/v1/meetings/t-1/attendance", coordinator, map[string]any{"person": "k-ada", "mode": "remote"}).Decode(t, http.StatusCreated, &remote)
+	e.Do("POST", "/api/v1/meetings/t-1/attendance", volunteer, map[string]any{"person": "k-ada", "mode": "remote"}).APIError(t, http.StatusForbidden)
+	e.Do("POST", "/api/v1/meetings/t-1/attendance/k-bes/departure", coordinator, map[string]any{}).Decode(t, http.StatusOK, nil)
+	e.Do("POST", "/api/v1/meetings/t-1/attendance/k-bes/departure", coordinator, map[string]any{}).APIError(t, http.StatusConflict)
+	var sum struct {
+		Summary meetingSummary `json:"summary"`
+	}
+	e.Do("GET", "/api/v1/meetings/t-1", coordinator, nil).Decode(t, http.StatusOK, &sum)
+	if s := sum.Summary; s.Invited != 2 || s.Attended != 2 || s.Remote != 1 || s.Left != 1 || s.Present != 0 {
+		t.Errorf("summary %+v, want 2 invited, 2 attended: 1 remote, 1 left", s)
+	}
+	e.Do("PUT", "/api/v1/meetings/t-1/invitations/k-ada", coordinator, map[string]any{"reply": "yes"}).Decode(t, http.StatusOK, nil)
+	e.Do("PUT", "/api/v1/meetings/t-1/invitations/k-nobody", coordinator, map[string]any{"reply": "yes"}).APIError(t, http.StatusNotFound)
+}
+
+// surveyBody has a single choice, a scale and a text question.
+func surveyBody(id, meeting string) map[string]any {
+	return map[string]any{"id": id, "meeting": meeting, "title": "Çalıştay anketi", "questions": []any{
+		map[string]any{"n": 1, "kind": "single", "text": "Kardeş ilçe modeli uygulansın mı?", "options": []string{"Evet", "Hayır", "Kararsızım"}},
+		map[string]any{"n": 2, "kind": "scale", "text": "Geçen yılı değerlendirin"},
+		map[string]any{"n": 3, "kind": "text", "text": "Tek kelimeyle"},
+	}}
+}
+
+type participant struct{ code, token string }
+
+func (e *env) answerAs(p participant, survey string, n int, body any) webtest.Response {
+	return e.Do("POST", fmt.Sprintf("/api/v1/surveys/%s/questions/%d/answers", survey, n), "", body, joinCodeHeader, p.code, tokenHeader, p.token)
+}
+
+type resultsOut struct {
+	K       int                      `json:"k"`
+	Results []center.QuestionResults `json:"results"`
+}
+
+// TestSurveyRevealAndSecondAnswer: counts are hidden from participants
+// until revealed; a second answer from one check-in is refused.
+func TestSurveyRevealAndSecondAnswer(t *testing.T) {
+	e := newEnv(t)
+	orgFixture(t, e.Env)
+	var m createdMeeting
+	e.Do("POST", "/api/v1/meetings", coordinator, meetingBody("t-1", "k-ada")).Decode(t, http.StatusCreated, &m)
+	var s sandik.Survey
+	e.Do("POST", "/api/v1/surveys", coordinator, surveyBody("a-1", "t-1")).Decode(t, http.StatusCreated, &s)
+	if s.K != sandik.DefaultK || len(s.JoinCode) != 6 || s.Questions[0].State != sandik.QuestionDraft {
+		t.Fatalf("survey %+v", s)
+	}
+	var ci center.CheckIn
+	e.Do("POST", "/api/v1/meetings/t-1/checkin", "", map[string]any{"code": m.Meeting.Code, "person": "k-bes"}).Decode(t, http.StatusCreated, &ci)
+	p := participant{s.JoinCode, ci.Token}
+	e.answerAs(p, "a-1", 1, map[string]any{"choices": []int{0}}).APIError(t, http.StatusConflict) // a draft
+	e.Do("PUT", "/api/v1/surveys/a-1/questions/1", coordinator, map[string]any{"state": "open"}).Decode(t, http.StatusOK, nil)
+	e.answerAs(participant{s.JoinCode, "nope"}, "a-1", 1, map[string]any{"choices": []int{0}}).APIError(t, http.StatusForbidden)
+	e.answerAs(participant{"111111x", ci.Token}, "a-1", 1, map[string]any{"choices": []int{0}}).APIError(t, http.StatusForbidden)
+	d := e.answerAs(p, "a-1", 1, map[string]any{"choices": []int{7}}).APIError(t, http.StatusUnprocessableEntity)
+	if len(d.Problems) == 0 || d.Problems[0].Field != "choices[0]" {
+		t.Errorf("an option that does not exist: %+v", d)
+	}
+	e.answerAs(p, "a-1", 1, map[string]any{"choices": []int{0}}).Decode(t, http.StatusCreated, nil)
+	e.answerAs(p, "a-1", 1, map[string]any{"choices": []int{1}}).APIError(t, http.StatusConflict)
+
+	var asPhone, asPresenter resultsOut
+	e.Do("GET", "/api/v1/surveys/a-1/results", "", nil, joinCodeHeader, p.code, tokenHeader, p.token).Decode(t, http.StatusOK, &asPhone)
+	e.Do("GET", "/api/v1/surveys/a-1/results", coordinator, nil).Decode(t, http.StatusOK, &asPresenter)
+	if r := asPhone.Results[0]; r.Answers != 0 || r.Counts != nil || r.State != sandik.QuestionOpen {
+		t.Errorf("a phone sees results before they are revealed: %+v", r)
+	}
+	if r := asPresenter.Results[0]; r.Answers != 1 || r.Counts["0"] != 1 {
+		t.Errorf("presenter's results %+v", r)
+	}
+	e.Do("PUT", "/api/v1/surveys/a-1/questions/1", coordinator, map[string]any{"state": "closed", "revealed": true}).Decode(t, http.StatusOK, nil)
+	e.Do("GET", "/api/v1/surveys/a-1/results", "", nil, joinCodeHeader, p.code, tokenHeader, p.token).Decode(t, http.StatusOK, &asPhone)
+	if r := asPhone.Results[0]; r.Answers != 1 || r.Counts["0"] != 1 || len(r.Breakdowns) != 0 {
+		t.Errorf("revealed results %+v, want one answer and no group of fewer than k", r)
+	}
+	var phoneSurvey sandik.Survey
+	e.Do("GET", "/api/v1/surveys/a-1", "", nil, joinCodeHeader, p.code, tokenHeader, p.token).Decode(t, http.StatusOK, &phoneSurvey)
+	if phoneSurvey.JoinCode != "" || len(phoneSurvey.Questions) != 3 {
+		t.Errorf("the phone's survey %+v", phoneSurvey)
+	}
+	e.Do("GET", "/api/v1/surveys/a-1", "", nil).APIError(t, http.StatusUnauthorized)
+}
+
+// TestSurvey500Concurrent: 500 participants answer one question at
+// once over the real server, each twice: exactly 500 answers counted,
+// 500 refused, none lost, none twice.
+func TestSurvey500Concurrent(t *testing.T) {
+	const n = 500
+	e := newEnv(t)
+	orgFixture(t, e.Env)
+	ctx := context.Background()
+	ch := sandik.OrgChange{}
+	named := make([]string, n)
+	for i := range n {
+		id := fmt.Sprintf("p-%03d", i)
+		named[i] = id
+		home := []sandik.UnitCode{"34.01", "34.02"}[i%2]
+		ch.People = append(ch.People, sandik.Person{ID: sandik.PersonID(id), Name: fmt.Sprintf("Katılımcı %d (sentetik)", i), Home: home, Purpose: "örgüt üyeliği", Consent: "2024-01-01"})
+	}
+	if err := e.Center.SaveOrg(ctx, sandik.User{ID: "setup", Role: sandik.RoleAdmin}, ch); err != nil {
+		t.Fatal(err)
+	}
+	var m createdMeeting
+	e.Do("POST", "/api/v1/meetings", coordinator, meetingBody("t-1", named...)).Decode(t, http.StatusCreated, &m)
+	var s sandik.Survey
+	e.Do("POST", "/api/v1/surveys", coordinator, surveyBody("a-1", "t-1")).Decode(t, http.StatusCreated, &s)
+	phones := make([]participant, n)
+	for i, id := range named {
+		ci, err := e.Center.CheckInWithCode(ctx, "t-1", m.Meeting.Code, sandik.PersonID(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		phones[i] = participant{s.JoinCode, ci.Token}
+	}
+	e.Do("PUT", "/api/v1/surveys/a-1/questions/2", coordinator, map[string]any{"state": "open"}).Decode(t, http.StatusOK, nil)
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	defer client.CloseIdleConnections()
+	statuses := make(chan int, 2*n)
+	var wg sync.WaitGroup
+	for i := range 2 * n {
+		wg.Go(func() {
+			p := phones[i%n]
+			body, _ := json.Marshal(map[string]any{"scale": 1 + (i%n)%5})
+			req, err := http.NewRequest("POST", e.HTTP.URL+"/api/v1/surveys/a-1/questions/2/answers", bytes.NewReader(body))
+			if err != nil {
+				statuses <- -1
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(joinCodeHeader, p.code)
+			req.Header.Set(tokenHeader, p.token)
+			resp, err := client.Do(req)
+			if err != nil {
+				statuses <- -1
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	byStatus := map[int]int{}
+	for st := range statuses {
+		byStatus[st]++
+	}
+	if byStatus[http.StatusCreated] != n || byStatus[http.StatusConflict] != n || len(byStatus) != 2 {
+		t.Fatalf("statuses %v, want %d created and %d refused as conflicts", byStatus, n, n)
+	}
+	var res resultsOut
+	e.Do("GET", "/api/v1/surveys/a-1/results", coordinator, nil).Decode(t, http.StatusOK, &res)
+	r := res.Results[1]
+	total := 0
+	for v := 1; v <= 5; v++ {
+		if got := r.Counts[fmt.Sprint(v)]; got != n/5 {
+			t.Errorf("scale %d counted %d times, want %d", v, got, n/5)
+		}
+		total += r.Counts[fmt.Sprint(v)]
+	}
+	if r.Answers != n || total != n {
+		t.Errorf("%d answers, %d counted; want %d", r.Answers, total, n)
+	}
+	if parts, err := e.Center.Meetings().Participants(ctx, "a-1", 2); err != nil || parts != n {
+		t.Errorf("%d participation marks, %v; want %d", parts, err, n)
+	}
+	// Two districts of 250 answers each are shown; every count adds up.
+	districts := 0
+	for _, g := range r.Breakdowns {
+		if g.Dimension == sandik.ByDistrict {
+			districts++
+			if g.Answers != n/2 {
+				t.Errorf("district %s has %d answers, want %d", g.Group, g.Answers, n/2)
+			}
+		}
+	}
+	if districts != 2 {
+		t.Errorf("breakdowns %+v, want both districts", r.Breakdowns)
+	}
+}
