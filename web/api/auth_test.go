@@ -14,7 +14,7 @@ func TestAuthRequired(t *testing.T) {
 	e := newEnv(t)
 	for _, p := range e.base.Patterns() {
 		method, path, ok := strings.Cut(p, " ")
-		if !ok || !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.yaml" {
+		if !ok || !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.yaml" || publicMeetingRoutes[p] {
 			continue
 		}
 		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "x").Replace(path)
@@ -37,55 +37,69 @@ func TestAuthRequired(t *testing.T) {
 // (with a valid request). A route missing here fails the test; the pages
 // have their own (web/pages).
 var authMatrix = map[string][]sandik.Role{
-	"POST /api/v1/submissions":                           submitters,
-	"POST /api/v1/submissions/batch":                     submitters,
-	"GET /api/v1/submissions/{id}":                       allRoles,
-	"GET /api/v1/races":                                  allRoles,
-	"GET /api/v1/races/{race}":                           allRoles,
-	"GET /api/v1/races/{race}/totals/{area}":             caseRoles, // typists read areas of 20 boxes or more (blind_test.go)
-	"GET /api/v1/races/{race}/conflicts":                 caseRoles, // those who see every entry
-	"GET /api/v1/races/{race}/boxes/{box}":               allRoles,
-	"POST /api/v1/races/{race}/boxes/{box}/adjudication": {sandik.RoleCoordinator, sandik.RoleAdmin},
-	"GET /api/v1/races/{race}/comparison/{area}":         caseRoles, // verified basis; provisional is tested apart
-	"GET /api/v1/races/{race}/anomalies/{area}":          caseRoles, // official basis; provisional is tested apart
-	"GET /api/v1/anomaly-thresholds":                     allRoles,
-	"PUT /api/v1/anomaly-thresholds":                     {sandik.RoleCoordinator, sandik.RoleAdmin},
-	"GET /api/v1/races/{race}/margins":                   caseRoles,
-	"POST /api/v1/races/{race}/cases/from-discrepancies": caseRoles,
-	"GET /api/v1/cases":                                  caseRoles,
-	"POST /api/v1/cases":                                 caseRoles,
-	"GET /api/v1/cases/{id}":                             caseRoles,
-	"POST /api/v1/cases/{id}/changes":                    caseRoles,
-	"POST /api/v1/cases/{id}/evidence":                   caseRoles,
-	"GET /api/v1/cases/{id}/petition":                    caseRoles,
-	"GET /api/v1/evidence/{sha256}":                      caseRoles,
-	"GET /api/v1/deadlines":                              caseRoles,
-	"GET /api/v1/log/checkpoint":                         allRoles,
-	"GET /api/v1/log/proof":                              allRoles,
-	"GET /api/v1/areas":                                  allRoles,
-	"GET /api/v1/areas/{code}":                           allRoles,
-	"GET /api/v1/units":                                  allRoles,
-	"POST /api/v1/units":                                 orgWriters,
-	"GET /api/v1/units/{code}":                           allRoles,
-	"GET /api/v1/people":                                 allRoles,
-	"POST /api/v1/people":                                orgWriters,
-	"GET /api/v1/people/{id}":                            allRoles,
-	"DELETE /api/v1/people/{id}":                         {sandik.RoleAdmin},
-	"GET /api/v1/people/{id}/export":                     {sandik.RoleAdmin},
-	"GET /api/v1/contact-views":                          {sandik.RoleAdmin},
-	"GET /api/v1/positions":                              allRoles,
-	"POST /api/v1/positions":                             orgWriters,
-	"POST /api/v1/positions/{id}/end":                    orgWriters,
-	"GET /api/v1/municipalities":                         allRoles,
-	"GET /api/v1/municipalities/summary":                 allRoles,
-	"POST /api/v1/municipalities/fill":                   orgWriters,
-	"GET /api/v1/municipalities/{code}":                  allRoles,
-	"PUT /api/v1/municipalities/{code}/terms/{election}": orgWriters,
-	"GET /api/v1/org/party":                              allRoles,
-	"PUT /api/v1/org/party":                              {sandik.RoleAdmin},
-	"GET /api/v1/openapi.yaml":                           nil, // public
-	"GET /healthz":                                       nil,
-	"/":                                                  nil,
+	"POST /api/v1/submissions":                                 submitters,
+	"POST /api/v1/submissions/batch":                           submitters,
+	"GET /api/v1/submissions/{id}":                             allRoles,
+	"GET /api/v1/races":                                        allRoles,
+	"GET /api/v1/races/{race}":                                 allRoles,
+	"GET /api/v1/races/{race}/totals/{area}":                   caseRoles, // typists read areas of 20 boxes or more (blind_test.go)
+	"GET /api/v1/races/{race}/conflicts":                       caseRoles, // those who see every entry
+	"GET /api/v1/races/{race}/boxes/{box}":                     allRoles,
+	"POST /api/v1/races/{race}/boxes/{box}/adjudication":       {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /api/v1/races/{race}/comparison/{area}":               caseRoles, // verified basis; provisional is tested apart
+	"GET /api/v1/races/{race}/anomalies/{area}":                caseRoles, // official basis; provisional is tested apart
+	"GET /api/v1/anomaly-thresholds":                           allRoles,
+	"PUT /api/v1/anomaly-thresholds":                           {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /api/v1/races/{race}/margins":                         caseRoles,
+	"POST /api/v1/races/{race}/cases/from-discrepancies":       caseRoles,
+	"GET /api/v1/cases":                                        caseRoles,
+	"POST /api/v1/cases":                                       caseRoles,
+	"GET /api/v1/cases/{id}":                                   caseRoles,
+	"POST /api/v1/cases/{id}/changes":                          caseRoles,
+	"POST /api/v1/cases/{id}/evidence":                         caseRoles,
+	"GET /api/v1/cases/{id}/petition":                          caseRoles,
+	"GET /api/v1/evidence/{sha256}":                            caseRoles,
+	"GET /api/v1/deadlines":                                    caseRoles,
+	"GET /api/v1/log/checkpoint":                               allRoles,
+	"GET /api/v1/log/proof":                                    allRoles,
+	"GET /api/v1/areas":                                        allRoles,
+	"GET /api/v1/areas/{code}":                                 allRoles,
+	"GET /api/v1/units":                                        allRoles,
+	"POST /api/v1/units":                                       orgWriters,
+	"GET /api/v1/units/{code}":                                 allRoles,
+	"GET /api/v1/people":                                       allRoles,
+	"POST /api/v1/people":                                      orgWriters,
+	"GET /api/v1/people/{id}":                                  allRoles,
+	"DELETE /api/v1/people/{id}":                               {sandik.RoleAdmin},
+	"GET /api/v1/people/{id}/export":                           {sandik.RoleAdmin},
+	"GET /api/v1/contact-views":                                {sandik.RoleAdmin},
+	"GET /api/v1/positions":                                    allRoles,
+	"POST /api/v1/positions":                                   orgWriters,
+	"POST /api/v1/positions/{id}/end":                          orgWriters,
+	"GET /api/v1/municipalities":                               allRoles,
+	"GET /api/v1/municipalities/summary":                       allRoles,
+	"POST /api/v1/municipalities/fill":                         orgWriters,
+	"GET /api/v1/municipalities/{code}":                        allRoles,
+	"PUT /api/v1/municipalities/{code}/terms/{election}":       orgWriters,
+	"GET /api/v1/org/party":                                    allRoles,
+	"PUT /api/v1/org/party":                                    {sandik.RoleAdmin},
+	"GET /api/v1/meetings":                                     allRoles,
+	"POST /api/v1/meetings":                                    orgWriters,
+	"GET /api/v1/meetings/{id}":                                allRoles,
+	"GET /api/v1/meetings/{id}/invitations":                    allRoles,
+	"PUT /api/v1/meetings/{id}/invitations/{person}":           orgWriters,
+	"GET /api/v1/meetings/{id}/attendance":                     allRoles,
+	"POST /api/v1/meetings/{id}/attendance":                    orgWriters,
+	"POST /api/v1/meetings/{id}/attendance/{person}/departure": orgWriters,
+	"POST /api/v1/meetings/{id}/checkin":                       nil, // public: the meeting's code (meetings_test.go)
+	"POST /api/v1/surveys":                                     orgWriters,
+	"GET /api/v1/surveys/{id}":                                 allRoles,
+	"PUT /api/v1/surveys/{id}/questions/{q}":                   orgWriters,
+	"POST /api/v1/surveys/{id}/questions/{q}/answers":          nil, // public: join code and token (meetings_test.go)
+	"GET /api/v1/surveys/{id}/results":                         allRoles,
+	"GET /api/v1/openapi.yaml":                                 nil, // public
+	"GET /healthz":                                             nil,
+	"/":                                                        nil,
 }
 
 func TestAuthMatrix(t *testing.T) {
@@ -95,6 +109,7 @@ func TestAuthMatrix(t *testing.T) {
 	fx := webtest.NewCaseFixture(e.Env)
 	orgFixture(t, e.Env)
 	e.MunicipalFixture()
+	meetingFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -124,6 +139,9 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			if b, ok := orgRequest(p, user); ok {
 				body = b
+			}
+			if pt, b, ok := meetingRequest(p, path, user); ok {
+				path, body = pt, b
 			}
 			if b, ok := municipalRequest(e.Env, p, user); ok {
 				path = strings.ReplaceAll(path, "{election}", "m-"+user)

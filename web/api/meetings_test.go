@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -263,4 +264,62 @@ func TestSurvey500Concurrent(t *testing.T) {
 	if districts != 2 {
 		t.Errorf("breakdowns %+v, want both districts", r.Breakdowns)
 	}
+}
+
+// publicMeetingRoutes take codes from the room, not an account.
+var publicMeetingRoutes = map[string]bool{
+	"POST /api/v1/meetings/{id}/checkin":              true,
+	"POST /api/v1/surveys/{id}/questions/{q}/answers": true,
+}
+
+// meetingFixture makes, for the authorisation matrix, a meeting and a
+// survey "m-<user>" for every user of the matrix, inviting and checking
+// in the person "m-<user>".
+func meetingFixture(t *testing.T, e *webtest.Env) {
+	t.Helper()
+	ctx := context.Background()
+	setup := sandik.User{ID: "setup", Role: sandik.RoleAdmin}
+	for _, id := range []string{observer1, volunteer, coordinator, webtest.Admin, lawyer} {
+		mb := meetingBody("m-"+id, "m-"+id)
+		data, _ := json.Marshal(mb)
+		var m sandik.Meeting
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.Center.CreateMeeting(ctx, setup, m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Center.CheckInByOrganiser(ctx, setup, m.ID, sandik.PersonID("m-"+id), sandik.CheckInOrganiser); err != nil {
+			t.Fatal(err)
+		}
+		data, _ = json.Marshal(surveyBody("m-"+id, "m-"+id))
+		var s sandik.Survey
+		if err := json.Unmarshal(data, &s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Center.CreateSurvey(ctx, setup, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// meetingRequest is a valid request of a meeting route as user, for the
+// authorisation matrix; ok is false for other routes.
+func meetingRequest(p, path, user string) (string, any, bool) {
+	path = strings.NewReplacer("{person}", "m-"+user, "{q}", "1").Replace(path)
+	switch p {
+	case "POST /api/v1/meetings":
+		return path, meetingBody("mm-" + user), true
+	case "PUT /api/v1/meetings/{id}/invitations/{person}":
+		return strings.Replace(path, "/m-"+webtest.Coordinator+"/", "/m-"+user+"/", 1), map[string]any{"reply": "yes"}, true
+	case "POST /api/v1/meetings/{id}/attendance":
+		return path, map[string]any{"person": "m-" + user, "mode": "organiser"}, true
+	case "POST /api/v1/meetings/{id}/attendance/{person}/departure":
+		return strings.Replace(path, "/m-"+webtest.Coordinator+"/", "/m-"+user+"/", 1), map[string]any{}, true
+	case "POST /api/v1/surveys":
+		return path, surveyBody("ms-"+user, "m-"+user), true
+	case "PUT /api/v1/surveys/{id}/questions/{q}":
+		return path, map[string]any{"state": "open"}, true
+	}
+	return path, nil, strings.Contains(p, "/meetings") || strings.Contains(p, "/surveys")
 }
