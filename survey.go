@@ -282,6 +282,9 @@ type SurveyStore interface {
 	// Tallies returns question n's counts by group, by dimension and
 	// group.
 	Tallies(ctx context.Context, id SurveyID, n int) ([]GroupTally, error)
+	// Answered returns the numbers of the questions of survey id that
+	// person p has answered, in order.
+	Answered(ctx context.Context, id SurveyID, p PersonID) ([]int, error)
 	// Participants counts the attendees who answered question n.
 	Participants(ctx context.Context, id SurveyID, n int) (int, error)
 }

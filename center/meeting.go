@@ -302,32 +302,34 @@ func Categories(q sandik.Question) []string {
 }
 
 // bell rings the waiters of a survey when it changes: each change
-// closes the channel they wait on and puts a new one in its place, so a
-// thousand answers between two reads of a waiter wake it once.
+// closes the channel they wait on, puts a new one in its place and moves
+// the version on, so a thousand answers between two reads of a waiter
+// wake it once.
 type bell struct {
-	mu sync.Mutex
-	ch chan struct{}
+	mu      sync.Mutex
+	ch      chan struct{}
+	version int64
 }
 
 // SurveyChanged returns a channel closed at the next change of survey
-// id: an answer, or a question opened, closed or revealed.
-func (c *Center) SurveyChanged(id sandik.SurveyID) <-chan struct{} {
+// id (an answer, or a question opened, closed or revealed) and the
+// version of the survey it was taken at, which moves on at every change
+// this process makes.
+func (c *Center) SurveyChanged(id sandik.SurveyID) (<-chan struct{}, int64) {
 	v, _ := c.bells.LoadOrStore(id, &bell{ch: make(chan struct{})})
 	b := v.(*bell)
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.ch
+	return b.ch, b.version
 }
 
 func (c *Center) surveyChanged(id sandik.SurveyID) {
-	v, ok := c.bells.Load(id)
-	if !ok {
-		return
-	}
+	v, _ := c.bells.LoadOrStore(id, &bell{ch: make(chan struct{})})
 	b := v.(*bell)
 	b.mu.Lock()
 	close(b.ch)
 	b.ch = make(chan struct{})
+	b.version++
 	b.mu.Unlock()
 }
 

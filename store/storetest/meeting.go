@@ -285,6 +285,9 @@ func testSurveyAnswers(t *testing.T, o Opener) {
 	if err != nil || !slices.Equal(vals, []string{"0", "0", "2"}) {
 		t.Errorf("Answers = %v, %v", vals, err)
 	}
+	if got, err := s.Answered(ctx, "s-1", att[0].Person); err != nil || !slices.Equal(got, []int{1}) {
+		t.Errorf("Answered = %v, %v; want question 1", got, err)
+	}
 	if n, err := s.Participants(ctx, "s-1", 1); err != nil || n != 3 {
 		t.Errorf("Participants = %d, %v; want 3", n, err)
 	}

@@ -55,6 +55,20 @@ func (p *Pages) routes() {
 	handle("GET /kisiler/{id}/export.json", page(p.personExport), http.StatusOK)
 	handle("POST /kisiler/{id}/sil", page(write(p.personErase)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 
+	handle("GET /toplantilar", page(p.meetingsPage), http.StatusOK)
+	handle("POST /toplantilar", page(write(p.createMeeting)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /toplantilar/{id}", page(p.meetingPage), http.StatusOK)
+	handle("POST /toplantilar/{id}/katilim", page(write(p.attend)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("POST /toplantilar/{id}/anket", page(write(p.createSurvey)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("POST /anket/{id}/soru/{q}", page(write(p.setQuestion)), http.StatusSeeOther)
+	handle("GET /anket/{id}/ekran", page(p.projector), http.StatusOK)
+	handle("GET /anket/{id}/ekran/live", page(p.liveProjector), http.StatusOK)
+	// The phone's pages need no account: the codes shown in the room.
+	handle("GET /katil/{id}", p.joinPage, http.StatusOK)
+	handle("POST /katil/{id}", p.checkIn, http.StatusSeeOther, http.StatusOK, http.StatusForbidden)
+	handle("POST /katil/{id}/anket/{survey}", p.joinSurvey, http.StatusSeeOther, http.StatusForbidden)
+	handle("POST /katil/{id}/anket/{survey}/{q}", p.answerQuestion, http.StatusSeeOther, http.StatusConflict, http.StatusUnprocessableEntity)
+
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
 }

@@ -144,6 +144,14 @@ func (o Org) Participants(ctx context.Context, id sandik.SurveyID, n int) (int, 
 	return int(c), err
 }
 
+// Answered implements sandik.SurveyStore.
+func (o Org) Answered(ctx context.Context, id sandik.SurveyID, p sandik.PersonID) ([]int, error) {
+	return All(ctx, o.db, "read questions answered", func(row Row) (int, error) {
+		var n int
+		return n, row.Scan(&n)
+	}, o.q(`SELECT n FROM survey_participation WHERE survey_id = ? AND person_id = ? ORDER BY n`), string(id), string(p))
+}
+
 // Tallies implements sandik.SurveyStore.
 func (o Org) Tallies(ctx context.Context, id sandik.SurveyID, n int) ([]sandik.GroupTally, error) {
 	type cell struct {
