@@ -25,5 +25,11 @@ func seedDemoPeople(e *cli.Env, a *cli.App, reg *sandik.Registry) error {
 		return fmt.Errorf("demo people: %w", err)
 	}
 	fmt.Fprintf(e.Stdout, "Kişiler / people: %d synthetic members of the provincial board at /kisiler (SENTETİK)\n", len(ch.People))
+	w, err := cli.SeedWorkshop(e.Ctx, a.Center)
+	if err != nil || w.Invited == 0 {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Çalıştay / workshop: %d invited by position, %d checked in, %d survey answers at /toplantilar/%s and /anket/%s/ekran (SENTETİK)\n",
+		w.Invited, w.CheckedIn, w.Answers, w.Meeting.ID, w.Survey.ID)
 	return nil
 }

@@ -146,6 +146,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if err := a.Center.SaveOrg(ctx, cli.Operator(), demo.People(reg, sandik.DateOf(a.Center.Now().AddDate(-2, 0, 0)))); err != nil {
 		return fmt.Errorf("demo people: %w", err)
 	}
+	if _, err := cli.SeedWorkshop(ctx, a.Center); err != nil {
+		return err
+	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
 	if err != nil {
@@ -195,6 +198,10 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"thresholds", top + "/comparison?" + th.Encode(), Coordinator, 200},
 		{"people", "/kisiler", Coordinator, 200},
 		{"person", "/kisiler/demo-k-1", Coordinator, 200},
+		{"meetings", "/toplantilar", Coordinator, 200},
+		{"meeting", "/toplantilar/" + string(demo.WorkshopID), Coordinator, 200},
+		{"projector", "/anket/" + string(demo.WorkshopSurveyID) + "/ekran", Coordinator, 200},
+		{"join", "/katil/" + string(demo.WorkshopID), Anonymous, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
 	}
