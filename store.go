@@ -251,5 +251,6 @@ type Store interface {
 	ContactStore
 	MeetingStore
 	SurveyStore
+	TableStore
 	Close() error
 }

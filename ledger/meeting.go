@@ -113,3 +113,23 @@ func QuestionRecord(id sandik.SurveyID, q sandik.Question) Record {
 	}
 	return h.record(QuestionPrefix + string(id) + "/" + strconv.Itoa(q.N))
 }
+
+// SeatingPrefix begins the id of a meeting's seating at round tables.
+const SeatingPrefix = "seating/"
+
+// SeatingRecord is the leaf of a meeting's tables as they stand.
+func SeatingRecord(id sandik.MeetingID, tables []sandik.Table) Record {
+	h := newOrgHash("seating/1")
+	h.field(string(id))
+	h.h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(tables))))
+	for _, t := range tables {
+		h.field(strconv.Itoa(t.N))
+		h.field(string(t.Moderator))
+		members := make([]string, len(t.Members))
+		for i, p := range t.Members {
+			members[i] = string(p)
+		}
+		h.list(members)
+	}
+	return h.record(SeatingPrefix + string(id))
+}

@@ -29,6 +29,7 @@ type Writes interface {
 	Invitations(ctx context.Context, id sandik.MeetingID) ([]sandik.Invitation, error)
 	Attendance(ctx context.Context, id sandik.MeetingID) ([]sandik.Attendance, error)
 	Surveys(ctx context.Context, id sandik.MeetingID) ([]sandik.Survey, error)
+	Tables(ctx context.Context, id sandik.MeetingID) ([]sandik.Table, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -242,6 +243,13 @@ func (o *others) loadMeetings(ctx context.Context, w Writes, add func(ledger.Rec
 		}
 		for _, a := range att {
 			add(ledger.AttendanceRecord(a))
+		}
+		tables, err := w.Tables(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read tables of %s: %w", m.ID, err)
+		}
+		if len(tables) > 0 {
+			add(ledger.SeatingRecord(m.ID, tables))
 		}
 	}
 	surveys, err := w.Surveys(ctx, "")

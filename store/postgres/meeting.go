@@ -133,3 +133,18 @@ func (s *Store) Answer(ctx context.Context, id sandik.SurveyID, n int, who sandi
 	}
 	return nil
 }
+
+// SaveTables implements sandik.TableStore.
+func (s *Store) SaveTables(ctx context.Context, id sandik.MeetingID, tables []sandik.Table) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.SaveTables(ctx, id, tables)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: save tables of meeting %q: %w", id, err)
+	}
+	return nil
+}

@@ -96,3 +96,14 @@ func (s *Store) Answer(ctx context.Context, id sandik.SurveyID, n int, who sandi
 	}
 	return nil
 }
+
+// SaveTables implements sandik.TableStore.
+func (s *Store) SaveTables(ctx context.Context, id sandik.MeetingID, tables []sandik.Table) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return orgTx(c).SaveTables(ctx, id, tables)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: save tables of meeting %q: %w", id, err)
+	}
+	return nil
+}

@@ -310,3 +310,7 @@ func (w txWrites) Attendance(ctx context.Context, id sandik.MeetingID) ([]sandik
 func (w txWrites) Surveys(ctx context.Context, id sandik.MeetingID) ([]sandik.Survey, error) {
 	return sqlstore.NewOrg(w.db, nil).Surveys(ctx, id)
 }
+
+func (w txWrites) Tables(ctx context.Context, id sandik.MeetingID) ([]sandik.Table, error) {
+	return sqlstore.NewOrg(w.db, nil).Tables(ctx, id)
+}

@@ -20,6 +20,7 @@ var meetingTests = []test{
 	{"CheckInCountsOnce", testMeetingCheckInOnce},
 	{"SurveyAnswers", testSurveyAnswers},
 	{"SurveyConcurrentAnswers", testSurveyConcurrent},
+	{"Tables", testMeetingTables},
 	{"Audited", testMeetingAudited},
 }
 
@@ -377,7 +378,45 @@ func testMeetingAudited(t *testing.T, o Opener) {
 	if after, _ := s.LedgerSize(ctx); after != before {
 		t.Errorf("an answer added %d leaves, want none", after-before)
 	}
+	if err := s.SaveTables(ctx, "m-1", []sandik.Table{{N: 1, Members: []sandik.PersonID{att[0].Person, att[1].Person}}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
 		t.Fatalf("audit: %v", err)
+	}
+}
+
+// testMeetingTables: a seating is replaced whole; a person seated twice
+// or not stored is refused and changes nothing.
+func testMeetingTables(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	saveOrg(t, s, OrgFixture())
+	if _, err := s.SaveMeeting(ctx, MeetingFixture("m-1", "2024-03-01")); err != nil {
+		t.Fatal(err)
+	}
+	first := []sandik.Table{{N: 1, Moderator: "k-1", Members: []sandik.PersonID{"k-3", "k-2"}}, {N: 2, Members: []sandik.PersonID{"k-4"}}}
+	if err := s.SaveTables(ctx, "m-1", first); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Tables(ctx, "m-1")
+	want := []sandik.Table{{N: 1, Moderator: "k-1", Members: []sandik.PersonID{"k-2", "k-3"}}, {N: 2, Members: []sandik.PersonID{"k-4"}}}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Tables = %v, %v; want %v", got, err, want)
+	}
+	wantCode(t, s.SaveTables(ctx, "m-1", []sandik.Table{{N: 1, Members: []sandik.PersonID{"k-2", "k-9"}}}), sandik.EInvalid, "a person not stored")
+	wantCode(t, s.SaveTables(ctx, "m-1", []sandik.Table{{N: 1, Members: []sandik.PersonID{"k-2"}}, {N: 2, Members: []sandik.PersonID{"k-2"}}}), sandik.EInvalid, "seated twice")
+	wantCode(t, s.SaveTables(ctx, "m-9", first), sandik.ENotFound, "no meeting")
+	if got, _ := s.Tables(ctx, "m-1"); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("a refused seating changed the tables: %v", got)
+	}
+	if err := s.SaveTables(ctx, "m-1", []sandik.Table{{N: 1, Members: []sandik.PersonID{"k-4", "k-1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Tables(ctx, "m-1"); len(got) != 1 || fmt.Sprint(got[0].Members) != "[k-1 k-4]" {
+		t.Errorf("replaced seating = %v", got)
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit after a seating replaced: %v", err)
 	}
 }

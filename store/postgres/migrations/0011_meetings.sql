@@ -96,3 +96,20 @@ CREATE TABLE survey_tallies (
 	PRIMARY KEY (survey_id, n, dimension, grp, category),
 	FOREIGN KEY (survey_id, n) REFERENCES survey_questions (survey_id, n)
 );
+
+-- Round tables: a seating is replaced whole (one leaf, seating/<meeting>);
+-- a person sits at one table of a meeting at most, which the key says.
+CREATE TABLE meeting_tables (
+	meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id),
+	n          bigint NOT NULL,
+	moderator  text COLLATE "C" NOT NULL,
+	PRIMARY KEY (meeting_id, n)
+);
+
+CREATE TABLE meeting_table_members (
+	meeting_id text COLLATE "C" NOT NULL,
+	n          bigint NOT NULL,
+	person_id  text COLLATE "C" NOT NULL REFERENCES org_people (id),
+	PRIMARY KEY (meeting_id, person_id),
+	FOREIGN KEY (meeting_id, n) REFERENCES meeting_tables (meeting_id, n)
+);

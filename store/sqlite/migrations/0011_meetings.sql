@@ -95,3 +95,20 @@ CREATE TABLE survey_tallies (
 	PRIMARY KEY (survey_id, n, dimension, grp, category),
 	FOREIGN KEY (survey_id, n) REFERENCES survey_questions (survey_id, n)
 ) WITHOUT ROWID;
+
+-- Round tables: a seating is replaced whole (one leaf, seating/<meeting>);
+-- a person sits at one table of a meeting at most, which the key says.
+CREATE TABLE meeting_tables (
+	meeting_id TEXT NOT NULL REFERENCES meetings (id),
+	n          INTEGER NOT NULL,
+	moderator  TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, n)
+) WITHOUT ROWID;
+
+CREATE TABLE meeting_table_members (
+	meeting_id TEXT NOT NULL,
+	n          INTEGER NOT NULL,
+	person_id  TEXT NOT NULL REFERENCES org_people (id),
+	PRIMARY KEY (meeting_id, person_id),
+	FOREIGN KEY (meeting_id, n) REFERENCES meeting_tables (meeting_id, n)
+) WITHOUT ROWID;
