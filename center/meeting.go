@@ -22,6 +22,7 @@ import (
 func (c *Center) Meetings() interface {
 	sandik.MeetingStore
 	sandik.SurveyStore
+	sandik.TableStore
 } {
 	return c.store
 }
@@ -349,4 +350,67 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// SeatMeeting seats the people checked in to meeting id and not gone by
+// rules (Together defaulting to sandik.DefaultTogether), each counted in
+// their home unit and the kind they were invited as, and stores the
+// tables for u.
+func (c *Center) SeatMeeting(ctx context.Context, u sandik.User, id sandik.MeetingID, rules sandik.SeatingRules) ([]sandik.Table, error) {
+	m, err := c.store.Meeting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.MeetingAllow(ctx, u, m, true); err != nil {
+		return nil, err
+	}
+	if rules.Together == nil {
+		rules.Together = sandik.DefaultTogether()
+	}
+	att, err := c.store.Attendance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	invs, err := c.store.Invitations(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[sandik.PersonID]sandik.KindCode{}
+	for _, inv := range invs {
+		kinds[inv.Person] = inv.Kind
+	}
+	var people []sandik.Seatee
+	for _, a := range att {
+		if !a.Left.IsZero() {
+			continue
+		}
+		p, err := c.store.Person(ctx, a.Person)
+		if err != nil {
+			return nil, err
+		}
+		people = append(people, sandik.Seatee{Person: a.Person, Unit: p.Home, Kind: kinds[a.Person]})
+	}
+	tables, err := sandik.Seat(people, rules)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.store.SaveTables(ctx, id, tables); err != nil {
+		return nil, err
+	}
+	return c.store.Tables(ctx, id)
+}
+
+// SaveTables stores tables edited by hand for u.
+func (c *Center) SaveTables(ctx context.Context, u sandik.User, id sandik.MeetingID, tables []sandik.Table) ([]sandik.Table, error) {
+	m, err := c.store.Meeting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.MeetingAllow(ctx, u, m, true); err != nil {
+		return nil, err
+	}
+	if err := c.store.SaveTables(ctx, id, tables); err != nil {
+		return nil, err
+	}
+	return c.store.Tables(ctx, id)
 }

@@ -91,6 +91,9 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/meetings/{id}/attendance":                     allRoles,
 	"POST /api/v1/meetings/{id}/attendance":                    orgWriters,
 	"POST /api/v1/meetings/{id}/attendance/{person}/departure": orgWriters,
+	"GET /api/v1/meetings/{id}/tables":                         allRoles,
+	"PUT /api/v1/meetings/{id}/tables":                         orgWriters,
+	"POST /api/v1/meetings/{id}/tables/seating":                orgWriters,
 	"POST /api/v1/meetings/{id}/checkin":                       nil, // public: the meeting's code (meetings_test.go)
 	"POST /api/v1/surveys":                                     orgWriters,
 	"GET /api/v1/surveys/{id}":                                 allRoles,

@@ -168,6 +168,68 @@ func TestSurveyRevealAndSecondAnswer(t *testing.T) {
 	e.Do("GET", "/api/v1/surveys/a-1", "", nil).APIError(t, http.StatusUnauthorized)
 }
 
+// TestSeatingOverHTTP: the organiser seats those present (not those
+// gone) by the rules, a district's chair and mayor together, then moves
+// a person by hand; a person seated twice is refused.
+func TestSeatingOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	orgFixture(t, e.Env)
+	ctx := context.Background()
+	setup := sandik.User{ID: "setup", Role: sandik.RoleAdmin}
+	ch := sandik.OrgChange{}
+	var named []string
+	for i, d := range []sandik.UnitCode{"34.01", "34.02", "34.01", "34.02", "34.01"} {
+		id := fmt.Sprintf("s-%d", i)
+		named = append(named, id)
+		ch.People = append(ch.People, sandik.Person{ID: sandik.PersonID(id), Name: "Üye " + id + " (sentetik)", Home: d, Purpose: "örgüt üyeliği", Consent: "2024-01-01"})
+	}
+	ch.People = append(ch.People, sandik.Person{ID: "bb-bes", Name: "Beşiktaş Belediye Başkanı (sentetik)", Home: "34.02", Purpose: "örgüt üyeliği", Consent: "2024-01-01"})
+	ch.Positions = append(ch.Positions, sandik.Position{ID: "g-bb-bes", Kind: "belediye_baskani", Unit: "34.02", Person: "bb-bes", Start: "2024-01-01", Source: sandik.SourceElection})
+	if err := e.Center.SaveOrg(ctx, setup, ch); err != nil {
+		t.Fatal(err)
+	}
+	body := meetingBody("t-1", named...)
+	body["invite"].(map[string]any)["kinds"] = []string{"ilce_baskani", "belediye_baskani"}
+	var m createdMeeting
+	e.Do("POST", "/api/v1/meetings", coordinator, body).Decode(t, http.StatusCreated, &m)
+	for _, inv := range m.Invitations {
+		if _, err := e.Center.CheckInWithCode(ctx, "t-1", m.Meeting.Code, inv.Person); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Do("POST", "/api/v1/meetings/t-1/attendance/s-4/departure", coordinator, map[string]any{}).Decode(t, http.StatusOK, nil)
+	var got tablesBody
+	e.Do("POST", "/api/v1/meetings/t-1/tables/seating", coordinator, map[string]any{"min": 2, "max": 3}).Decode(t, http.StatusOK, &got)
+	at := map[sandik.PersonID]int{}
+	for _, tb := range got.Tables {
+		if len(tb.Members) < 2 || len(tb.Members) > 3 {
+			t.Errorf("table %d seats %d", tb.N, len(tb.Members))
+		}
+		for _, p := range tb.Members {
+			at[p] = tb.N
+		}
+	}
+	if len(at) != 6 || at["s-4"] != 0 || at["k-bes"] != at["bb-bes"] {
+		t.Errorf("seating %+v: want the six present, Beşiktaş's chair and mayor together", got.Tables)
+	}
+	moved := got.Tables
+	moved[0].Moderator = "k-ada"
+	var after tablesBody
+	e.Do("PUT", "/api/v1/meetings/t-1/tables", coordinator, tablesBody{moved}).Decode(t, http.StatusOK, &after)
+	if after.Tables[0].Moderator != "k-ada" {
+		t.Errorf("edited tables %+v", after.Tables)
+	}
+	twice := []sandik.Table{{N: 1, Members: []sandik.PersonID{"s-0"}}, {N: 2, Members: []sandik.PersonID{"s-0"}}}
+	d := e.Do("PUT", "/api/v1/meetings/t-1/tables", coordinator, tablesBody{twice}).APIError(t, http.StatusUnprocessableEntity)
+	if len(d.Problems) == 0 || d.Problems[0].Field != "tables[1].members[0]" {
+		t.Errorf("seated twice: %+v", d)
+	}
+	e.Do("GET", "/api/v1/meetings/t-1/tables", observer1, nil).Decode(t, http.StatusOK, &got)
+	if fmt.Sprint(got.Tables) != fmt.Sprint(after.Tables) {
+		t.Errorf("tables read %v, want %v", got.Tables, after.Tables)
+	}
+}
+
 // TestSurvey500Concurrent: 500 participants answer one question at
 // once over the real server, each twice: exactly 500 answers counted,
 // 500 refused, none lost, none twice.
@@ -289,8 +351,10 @@ func meetingFixture(t *testing.T, e *webtest.Env) {
 		if _, _, err := e.Center.CreateMeeting(ctx, setup, m); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Center.CheckInByOrganiser(ctx, setup, m.ID, sandik.PersonID("m-"+id), sandik.CheckInOrganiser); err != nil {
-			t.Fatal(err)
+		for _, p := range []sandik.PersonID{sandik.PersonID("m-" + id), "k-ada"} {
+			if _, err := e.Center.CheckInByOrganiser(ctx, setup, m.ID, p, sandik.CheckInOrganiser); err != nil {
+				t.Fatal(err)
+			}
 		}
 		data, _ = json.Marshal(surveyBody("m-"+id, "m-"+id))
 		var s sandik.Survey
@@ -318,6 +382,10 @@ func meetingRequest(p, path, user string) (string, any, bool) {
 		return strings.Replace(path, "/m-"+webtest.Coordinator+"/", "/m-"+user+"/", 1), map[string]any{}, true
 	case "POST /api/v1/surveys":
 		return path, surveyBody("ms-"+user, "m-"+user), true
+	case "PUT /api/v1/meetings/{id}/tables":
+		return path, map[string]any{"tables": []any{map[string]any{"n": 1, "members": []string{"m-" + user}}}}, true
+	case "POST /api/v1/meetings/{id}/tables/seating":
+		return path, map[string]any{"min": 1, "max": 4}, true
 	case "PUT /api/v1/surveys/{id}/questions/{q}":
 		return path, map[string]any{"state": "open"}, true
 	}

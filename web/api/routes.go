@@ -77,6 +77,9 @@ func (a *API) routes() {
 	handle("GET /api/v1/meetings/{id}/attendance", user(a.listAttendance), http.StatusOK)
 	handle("POST /api/v1/meetings/{id}/attendance", user(write(a.checkInByOrganiser)), http.StatusCreated, http.StatusOK)
 	handle("POST /api/v1/meetings/{id}/attendance/{person}/departure", user(write(a.departure)), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/tables", user(a.getTables), http.StatusOK)
+	handle("PUT /api/v1/meetings/{id}/tables", user(write(a.putTables)), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/tables/seating", user(write(a.seatTables)), http.StatusOK)
 	handle("POST /api/v1/meetings/{id}/checkin", a.checkInWithCode, http.StatusCreated, http.StatusOK) // public: the meeting's code
 	handle("POST /api/v1/surveys", user(write(a.createSurvey)), http.StatusCreated)
 	handle("GET /api/v1/surveys/{id}", a.participantOr(a.getSurvey, a.getSurveyAsParticipant), http.StatusOK)
