@@ -252,5 +252,6 @@ type Store interface {
 	MeetingStore
 	SurveyStore
 	TableStore
+	DecisionStore
 	Close() error
 }

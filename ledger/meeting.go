@@ -133,3 +133,30 @@ func SeatingRecord(id sandik.MeetingID, tables []sandik.Table) Record {
 	}
 	return h.record(SeatingPrefix + string(id))
 }
+
+// Prefixes of the ids of decisions ("decision/<id>") and minutes
+// ("minutes/<meeting>").
+const (
+	DecisionPrefix = "decision/"
+	MinutesPrefix  = "minutes/"
+)
+
+// DecisionRecord is the leaf of a decision as it stands.
+func DecisionRecord(d sandik.Decision) Record {
+	h := newOrgHash("decision/1")
+	for _, f := range []string{string(d.ID), string(d.Meeting), d.Text, string(d.OwnerPerson), string(d.OwnerUnit), string(d.Due), string(d.Status)} {
+		h.field(f)
+	}
+	return h.record(DecisionPrefix + string(d.ID))
+}
+
+// MinutesRecord is the leaf of a meeting's minutes.
+func MinutesRecord(m sandik.Minutes) Record {
+	h := newOrgHash("minutes/1")
+	for _, f := range []string{string(m.Meeting), m.Text, string(m.ClosedBy)} {
+		h.field(f)
+	}
+	h.nanos(m.ClosedAt.UnixNano())
+	h.list(m.Attachments)
+	return h.record(MinutesPrefix + string(m.Meeting))
+}

@@ -30,6 +30,8 @@ type Writes interface {
 	Attendance(ctx context.Context, id sandik.MeetingID) ([]sandik.Attendance, error)
 	Surveys(ctx context.Context, id sandik.MeetingID) ([]sandik.Survey, error)
 	Tables(ctx context.Context, id sandik.MeetingID) ([]sandik.Table, error)
+	Minutes(ctx context.Context, id sandik.MeetingID) (sandik.Minutes, error)
+	Decisions(ctx context.Context, f sandik.DecisionFilter) ([]sandik.Decision, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -251,6 +253,20 @@ func (o *others) loadMeetings(ctx context.Context, w Writes, add func(ledger.Rec
 		if len(tables) > 0 {
 			add(ledger.SeatingRecord(m.ID, tables))
 		}
+		switch mins, err := w.Minutes(ctx, m.ID); sandik.CodeOf(err) {
+		case "":
+			add(ledger.MinutesRecord(mins))
+		case sandik.ENotFound:
+		default:
+			return fmt.Errorf("read minutes of %s: %w", m.ID, err)
+		}
+	}
+	decisions, err := w.Decisions(ctx, sandik.DecisionFilter{})
+	if err != nil {
+		return fmt.Errorf("read decisions: %w", err)
+	}
+	for _, d := range decisions {
+		add(ledger.DecisionRecord(d))
 	}
 	surveys, err := w.Surveys(ctx, "")
 	if err != nil {

@@ -148,3 +148,48 @@ func (s *Store) SaveTables(ctx context.Context, id sandik.MeetingID, tables []sa
 	}
 	return nil
 }
+
+// CloseMeeting implements sandik.DecisionStore.
+func (s *Store) CloseMeeting(ctx context.Context, m sandik.Minutes, ds []sandik.Decision) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.CloseMeeting(ctx, m, ds)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: close meeting %q: %w", m.Meeting, err)
+	}
+	return nil
+}
+
+// SaveDecision implements sandik.DecisionStore.
+func (s *Store) SaveDecision(ctx context.Context, d sandik.Decision) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.SaveDecision(ctx, d)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: save decision %q: %w", d.ID, err)
+	}
+	return nil
+}
+
+// SetDecisionStatus implements sandik.DecisionStore.
+func (s *Store) SetDecisionStatus(ctx context.Context, id sandik.DecisionID, st sandik.DecisionStatus) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.SetDecisionStatus(ctx, id, st)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: set decision %q %s: %w", id, st, err)
+	}
+	return nil
+}

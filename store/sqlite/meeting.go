@@ -107,3 +107,36 @@ func (s *Store) SaveTables(ctx context.Context, id sandik.MeetingID, tables []sa
 	}
 	return nil
 }
+
+// CloseMeeting implements sandik.DecisionStore.
+func (s *Store) CloseMeeting(ctx context.Context, m sandik.Minutes, ds []sandik.Decision) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return orgTx(c).CloseMeeting(ctx, m, ds)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: close meeting %q: %w", m.Meeting, err)
+	}
+	return nil
+}
+
+// SaveDecision implements sandik.DecisionStore.
+func (s *Store) SaveDecision(ctx context.Context, d sandik.Decision) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return orgTx(c).SaveDecision(ctx, d)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: save decision %q: %w", d.ID, err)
+	}
+	return nil
+}
+
+// SetDecisionStatus implements sandik.DecisionStore.
+func (s *Store) SetDecisionStatus(ctx context.Context, id sandik.DecisionID, st sandik.DecisionStatus) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return orgTx(c).SetDecisionStatus(ctx, id, st)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: set decision %q %s: %w", id, st, err)
+	}
+	return nil
+}

@@ -314,3 +314,11 @@ func (w txWrites) Surveys(ctx context.Context, id sandik.MeetingID) ([]sandik.Su
 func (w txWrites) Tables(ctx context.Context, id sandik.MeetingID) ([]sandik.Table, error) {
 	return sqlstore.NewOrg(w.db, nil).Tables(ctx, id)
 }
+
+func (w txWrites) Minutes(ctx context.Context, id sandik.MeetingID) (sandik.Minutes, error) {
+	return sqlstore.NewOrg(w.db, nil).Minutes(ctx, id)
+}
+
+func (w txWrites) Decisions(ctx context.Context, f sandik.DecisionFilter) ([]sandik.Decision, error) {
+	return sqlstore.NewOrg(w.db, nil).Decisions(ctx, f)
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ var meetingTests = []test{
 	{"SurveyAnswers", testSurveyAnswers},
 	{"SurveyConcurrentAnswers", testSurveyConcurrent},
 	{"Tables", testMeetingTables},
+	{"Decisions", testMeetingDecisions},
 	{"Audited", testMeetingAudited},
 }
 
@@ -418,5 +420,77 @@ func testMeetingTables(t *testing.T, o Opener) {
 	}
 	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
 		t.Fatalf("audit after a seating replaced: %v", err)
+	}
+}
+
+// testMeetingDecisions: a meeting is closed once, with its minutes and
+// decisions all or nothing; the follow-up list of a unit holds its own
+// decisions and its people's, overdue (earliest due) first.
+func testMeetingDecisions(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	saveOrg(t, s, OrgFixture())
+	for _, id := range []sandik.MeetingID{"m-1", "m-2"} {
+		if _, err := s.SaveMeeting(ctx, MeetingFixture(id, "2024-03-01")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closed := Received()
+	sum := strings.Repeat("ab", 32)
+	mins := sandik.Minutes{Meeting: "m-1", Text: "Kardeş ilçe modeli kabul edildi.\nİkinci satır.", Attachments: []string{sum}, ClosedAt: closed, ClosedBy: "ayse"}
+	ds := []sandik.Decision{
+		{ID: "d-1", Meeting: "m-1", Text: "Kadıköy kardeş ilçesiyle görüşsün", OwnerUnit: "34.0135", Due: "2024-04-01", Status: sandik.DecisionOpen},
+		{ID: "d-2", Meeting: "m-1", Text: "Rapor", OwnerPerson: "k-3", Due: "2024-03-15", Status: sandik.DecisionOpen},
+	}
+	bad := append(slices.Clone(ds), sandik.Decision{ID: "d-3", Meeting: "m-1", Text: "x", OwnerPerson: "k-9", Due: "2024-03-15", Status: sandik.DecisionOpen})
+	err := s.CloseMeeting(ctx, mins, bad)
+	wantCode(t, err, sandik.EInvalid, "a decision owned by no one stored")
+	if ps := sandik.ProblemsOf(err); len(ps) == 0 || ps[0].Field != "decisions[2].owner_person" {
+		t.Errorf("problems %+v", ps)
+	}
+	if _, err := s.Minutes(ctx, "m-1"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("a refused closing left minutes: %v", err)
+	}
+	if err := s.CloseMeeting(ctx, mins, ds); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, s.CloseMeeting(ctx, mins, nil), sandik.EConflict, "closing twice")
+	got, err := s.Minutes(ctx, "m-1")
+	if err != nil || got.Text != mins.Text || !got.ClosedAt.Equal(closed) || !slices.Equal(got.Attachments, mins.Attachments) {
+		t.Errorf("Minutes = %+v, %v", got, err)
+	}
+	if err := s.SaveDecision(ctx, sandik.Decision{ID: "d-4", Meeting: "m-2", Text: "Sonraki toplantı", OwnerUnit: "34", Due: "2024-03-10", Status: sandik.DecisionOpen}); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(f sandik.DecisionFilter) string {
+		list, err := s.Decisions(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range list {
+			out = append(out, string(d.ID))
+		}
+		return strings.Join(out, ",")
+	}
+	if got := ids(sandik.DecisionFilter{Unit: "34.0135", Open: true}); got != "d-2,d-1" {
+		t.Errorf("open decisions of Kadıköy: %s, want d-2 (its member's, due first) then d-1", got)
+	}
+	if got := ids(sandik.DecisionFilter{}); got != "d-4,d-2,d-1" {
+		t.Errorf("all decisions by due day: %s", got)
+	}
+	if err := s.SetDecisionStatus(ctx, "d-2", sandik.DecisionDone); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, s.SetDecisionStatus(ctx, "d-9", sandik.DecisionDone), sandik.ENotFound, "no decision")
+	wantCode(t, s.SaveDecision(ctx, ds[0]), sandik.EConflict, "a decision id taken")
+	if got := ids(sandik.DecisionFilter{Unit: "34.0135", Open: true}); got != "d-1" {
+		t.Errorf("open decisions of Kadıköy after d-2 is done: %s", got)
+	}
+	if got := ids(sandik.DecisionFilter{Meeting: "m-2"}); got != "d-4" {
+		t.Errorf("decisions of m-2: %s", got)
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit: %v", err)
 	}
 }

@@ -113,3 +113,27 @@ CREATE TABLE meeting_table_members (
 	PRIMARY KEY (meeting_id, person_id),
 	FOREIGN KEY (meeting_id, n) REFERENCES meeting_tables (meeting_id, n)
 );
+
+-- Decisions of meetings, owned by a person or a unit (exactly one), due
+-- on a day (YYYY-MM-DD); and the minutes a meeting is closed with, the
+-- attachments being SHA-256 sums of the evidence store, newline-joined.
+CREATE TABLE meeting_decisions (
+	id           text COLLATE "C" NOT NULL PRIMARY KEY,
+	meeting_id   text COLLATE "C" NOT NULL REFERENCES meetings (id),
+	text         text COLLATE "C" NOT NULL,
+	owner_person text COLLATE "C" REFERENCES org_people (id),
+	owner_unit   text COLLATE "C" REFERENCES org_units (code),
+	due          text COLLATE "C" NOT NULL,
+	status       text COLLATE "C" NOT NULL,
+	CHECK ((owner_person IS NULL) <> (owner_unit IS NULL))
+);
+CREATE INDEX meeting_decisions_meeting ON meeting_decisions (meeting_id);
+CREATE INDEX meeting_decisions_due ON meeting_decisions (status, due);
+
+CREATE TABLE meeting_minutes (
+	meeting_id  text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES meetings (id),
+	text        text COLLATE "C" NOT NULL,
+	attachments text COLLATE "C" NOT NULL,
+	closed_at   bigint NOT NULL,
+	closed_by   text COLLATE "C" NOT NULL
+);

@@ -112,3 +112,27 @@ CREATE TABLE meeting_table_members (
 	PRIMARY KEY (meeting_id, person_id),
 	FOREIGN KEY (meeting_id, n) REFERENCES meeting_tables (meeting_id, n)
 ) WITHOUT ROWID;
+
+-- Decisions of meetings, owned by a person or a unit (exactly one), due
+-- on a day (YYYY-MM-DD); and the minutes a meeting is closed with, the
+-- attachments being SHA-256 sums of the evidence store, newline-joined.
+CREATE TABLE meeting_decisions (
+	id           TEXT NOT NULL PRIMARY KEY,
+	meeting_id   TEXT NOT NULL REFERENCES meetings (id),
+	text         TEXT NOT NULL,
+	owner_person TEXT REFERENCES org_people (id),
+	owner_unit   TEXT REFERENCES org_units (code),
+	due          TEXT NOT NULL,
+	status       TEXT NOT NULL,
+	CHECK ((owner_person IS NULL) <> (owner_unit IS NULL))
+) WITHOUT ROWID;
+CREATE INDEX meeting_decisions_meeting ON meeting_decisions (meeting_id);
+CREATE INDEX meeting_decisions_due ON meeting_decisions (status, due);
+
+CREATE TABLE meeting_minutes (
+	meeting_id  TEXT NOT NULL PRIMARY KEY REFERENCES meetings (id),
+	text        TEXT NOT NULL,
+	attachments TEXT NOT NULL,
+	closed_at   INTEGER NOT NULL,
+	closed_by   TEXT NOT NULL
+) WITHOUT ROWID;
