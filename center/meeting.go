@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"slices"
 	"sync"
 
 	"github.com/sandik-dev/sandik"
@@ -23,6 +24,7 @@ func (c *Center) Meetings() interface {
 	sandik.MeetingStore
 	sandik.SurveyStore
 	sandik.TableStore
+	sandik.DecisionStore
 } {
 	return c.store
 }
@@ -413,4 +415,136 @@ func (c *Center) SaveTables(ctx context.Context, u sandik.User, id sandik.Meetin
 		return nil, err
 	}
 	return c.store.Tables(ctx, id)
+}
+
+// Attachment is a file given with minutes.
+type Attachment struct {
+	Name string
+	Data []byte
+}
+
+// CloseMeeting closes meeting id for u with minutes, attachments kept
+// in the evidence store by their SHA-256, and new decisions (ids drawn
+// when empty, status open when empty), all or nothing but for the
+// attachments, which stay stored if the closing fails.
+func (c *Center) CloseMeeting(ctx context.Context, u sandik.User, id sandik.MeetingID, text string, files []Attachment, ds []sandik.Decision) (sandik.Minutes, []sandik.Decision, error) {
+	m, err := c.store.Meeting(ctx, id)
+	if err != nil {
+		return sandik.Minutes{}, nil, err
+	}
+	if err := c.MeetingAllow(ctx, u, m, true); err != nil {
+		return sandik.Minutes{}, nil, err
+	}
+	mins := sandik.Minutes{Meeting: id, Text: text, ClosedAt: c.now(), ClosedBy: u.ID}
+	if len(files) > sandik.MaxAttachments {
+		return mins, nil, sandik.Invalid("invalid minutes", []sandik.Problem{{Field: "attachments", Rule: sandik.RuleTooLarge, Message: fmt.Sprintf("at most %d attachments", sandik.MaxAttachments)}})
+	}
+	for i, f := range files {
+		sum, err := c.store.PutEvidence(ctx, f.Data)
+		if err != nil {
+			return mins, nil, fmt.Errorf("attachments[%d]: %w", i, err)
+		}
+		mins.Attachments = append(mins.Attachments, sum)
+	}
+	for i := range ds {
+		ds[i].Meeting = id
+		if ds[i].ID == "" {
+			ds[i].ID = sandik.DecisionID("d-" + randomHex(6))
+		}
+		if ds[i].Status == "" {
+			ds[i].Status = sandik.DecisionOpen
+		}
+	}
+	if err := c.store.CloseMeeting(ctx, mins, ds); err != nil {
+		return mins, nil, err
+	}
+	got, err := c.store.Minutes(ctx, id)
+	return got, ds, err
+}
+
+// AddDecision stores a decision of meeting id for u.
+func (c *Center) AddDecision(ctx context.Context, u sandik.User, id sandik.MeetingID, d sandik.Decision) (sandik.Decision, error) {
+	m, err := c.store.Meeting(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if err := c.MeetingAllow(ctx, u, m, true); err != nil {
+		return d, err
+	}
+	d.Meeting = id
+	if d.ID == "" {
+		d.ID = sandik.DecisionID("d-" + randomHex(6))
+	}
+	if d.Status == "" {
+		d.Status = sandik.DecisionOpen
+	}
+	return d, c.store.SaveDecision(ctx, d)
+}
+
+// SetDecisionStatus changes a decision's status for u, an organiser of
+// its meeting.
+func (c *Center) SetDecisionStatus(ctx context.Context, u sandik.User, id sandik.DecisionID, s sandik.DecisionStatus) error {
+	all, err := c.store.Decisions(ctx, sandik.DecisionFilter{})
+	if err != nil {
+		return err
+	}
+	for _, d := range all {
+		if d.ID != id {
+			continue
+		}
+		m, err := c.store.Meeting(ctx, d.Meeting)
+		if err != nil {
+			return err
+		}
+		if err := c.MeetingAllow(ctx, u, m, true); err != nil {
+			return err
+		}
+		return c.store.SetDecisionStatus(ctx, id, s)
+	}
+	return sandik.Errorf(sandik.ENotFound, "no decision %q", id)
+}
+
+// FollowUp is a decision on the follow-up list.
+type FollowUp struct {
+	sandik.Decision
+	MeetingTitle string `json:"meeting_title"`
+	Overdue      bool   `json:"overdue"`
+}
+
+// FollowUps lists the decisions f selects of the meetings u may read:
+// overdue first, then by due day.
+func (c *Center) FollowUps(ctx context.Context, u sandik.User, f sandik.DecisionFilter) ([]FollowUp, error) {
+	ds, err := c.store.Decisions(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	today := sandik.DateOf(c.now())
+	meetings := map[sandik.MeetingID]*sandik.Meeting{}
+	out := []FollowUp{}
+	for _, d := range ds {
+		m, ok := meetings[d.Meeting]
+		if !ok {
+			got, err := c.store.Meeting(ctx, d.Meeting)
+			if err != nil {
+				return nil, err
+			}
+			if c.MeetingAllow(ctx, u, got, false) == nil {
+				m = &got
+			}
+			meetings[d.Meeting] = m
+		}
+		if m != nil {
+			out = append(out, FollowUp{Decision: d, MeetingTitle: m.Title, Overdue: d.Overdue(today)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b FollowUp) int {
+		switch {
+		case a.Overdue == b.Overdue:
+			return 0
+		case a.Overdue:
+			return -1
+		}
+		return 1
+	})
+	return out, nil
 }

@@ -94,6 +94,12 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/meetings/{id}/tables":                         allRoles,
 	"PUT /api/v1/meetings/{id}/tables":                         orgWriters,
 	"POST /api/v1/meetings/{id}/tables/seating":                orgWriters,
+	"GET /api/v1/meetings/{id}/decisions":                      allRoles,
+	"POST /api/v1/meetings/{id}/decisions":                     orgWriters,
+	"POST /api/v1/meetings/{id}/close":                         orgWriters,
+	"GET /api/v1/meetings/{id}/minutes":                        allRoles,
+	"GET /api/v1/decisions":                                    allRoles,
+	"PUT /api/v1/decisions/{id}":                               orgWriters,
 	"POST /api/v1/meetings/{id}/checkin":                       nil, // public: the meeting's code (meetings_test.go)
 	"POST /api/v1/surveys":                                     orgWriters,
 	"GET /api/v1/surveys/{id}":                                 allRoles,

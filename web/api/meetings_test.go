@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -356,6 +358,16 @@ func meetingFixture(t *testing.T, e *webtest.Env) {
 				t.Fatal(err)
 			}
 		}
+		// A meeting closed already, with a decision, for the routes that
+		// read minutes and change decisions.
+		closed := m
+		closed.ID = sandik.MeetingID("mc-" + id)
+		if _, _, err := e.Center.CreateMeeting(ctx, setup, closed); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.Center.CloseMeeting(ctx, setup, closed.ID, "Tutanak", nil, []sandik.Decision{{ID: sandik.DecisionID("mdc-" + id), Text: "Karar", OwnerUnit: "34", Due: "2024-05-01"}}); err != nil {
+			t.Fatal(err)
+		}
 		data, _ = json.Marshal(surveyBody("m-"+id, "m-"+id))
 		var s sandik.Survey
 		if err := json.Unmarshal(data, &s); err != nil {
@@ -382,6 +394,14 @@ func meetingRequest(p, path, user string) (string, any, bool) {
 		return strings.Replace(path, "/m-"+webtest.Coordinator+"/", "/m-"+user+"/", 1), map[string]any{}, true
 	case "POST /api/v1/surveys":
 		return path, surveyBody("ms-"+user, "m-"+user), true
+	case "POST /api/v1/meetings/{id}/decisions":
+		return path, map[string]any{"text": "Karar " + user, "owner_unit": "34", "due": "2024-05-01"}, true
+	case "POST /api/v1/meetings/{id}/close":
+		return path, map[string]any{"minutes": "Tutanak " + user, "decisions": []any{map[string]any{"id": "md-" + user, "text": "Karar", "owner_person": "m-" + user, "due": "2024-05-01"}}}, true
+	case "PUT /api/v1/decisions/{id}":
+		return "/api/v1/decisions/mdc-" + user, map[string]any{"status": "done"}, true
+	case "GET /api/v1/meetings/{id}/minutes":
+		return "/api/v1/meetings/mc-" + user + "/minutes", nil, true
 	case "PUT /api/v1/meetings/{id}/tables":
 		return path, map[string]any{"tables": []any{map[string]any{"n": 1, "members": []string{"m-" + user}}}}, true
 	case "POST /api/v1/meetings/{id}/tables/seating":
@@ -390,4 +410,55 @@ func meetingRequest(p, path, user string) (string, any, bool) {
 		return path, map[string]any{"state": "open"}, true
 	}
 	return path, nil, strings.Contains(p, "/meetings") || strings.Contains(p, "/surveys")
+}
+
+// TestCloseMeetingAndFollowUp: closing asks for the minutes, keeps the
+// attachments by SHA-256 and links the decisions; the follow-up list of
+// a district puts its overdue decisions first; a meeting closes once.
+func TestCloseMeetingAndFollowUp(t *testing.T) {
+	e := newEnv(t)
+	orgFixture(t, e.Env)
+	var m createdMeeting
+	e.Do("POST", "/api/v1/meetings", coordinator, meetingBody("t-1")).Decode(t, http.StatusCreated, &m)
+	d := e.Do("POST", "/api/v1/meetings/t-1/close", coordinator, map[string]any{"minutes": " "}).APIError(t, http.StatusUnprocessableEntity)
+	if len(d.Problems) == 0 || d.Problems[0].Field != "minutes" {
+		t.Errorf("closing without minutes: %+v", d)
+	}
+	var closed struct {
+		Minutes   sandik.Minutes    `json:"minutes"`
+		Decisions []sandik.Decision `json:"decisions"`
+	}
+	e.Do("POST", "/api/v1/meetings/t-1/close", coordinator, map[string]any{
+		"minutes":     "Kardeş ilçe modeli görüşüldü.",
+		"attachments": []any{map[string]any{"name": "imza.txt", "data": "aW16YQ=="}},
+		"decisions": []any{
+			map[string]any{"text": "Beşiktaş raporu", "owner_unit": "34.02", "due": "2019-06-01"},
+			map[string]any{"text": "Beşiktaş başkanı görüşsün", "owner_person": "k-bes", "due": "2019-03-01"},
+		},
+	}).Decode(t, http.StatusCreated, &closed)
+	sum := sha256.Sum256([]byte("imza"))
+	if len(closed.Minutes.Attachments) != 1 || closed.Minutes.Attachments[0] != hex.EncodeToString(sum[:]) || len(closed.Decisions) != 2 {
+		t.Fatalf("closed %+v", closed)
+	}
+	if data, err := e.Store.Evidence(context.Background(), closed.Minutes.Attachments[0]); err != nil || string(data) != "imza" {
+		t.Errorf("the attachment kept: %q, %v", data, err)
+	}
+	e.Do("POST", "/api/v1/meetings/t-1/close", coordinator, map[string]any{"minutes": "again"}).APIError(t, http.StatusConflict)
+	var follow struct {
+		Decisions []center.FollowUp `json:"decisions"`
+	}
+	e.Do("GET", "/api/v1/decisions?unit=34.02&open=1", observer1, nil).Decode(t, http.StatusOK, &follow)
+	if len(follow.Decisions) != 2 || !follow.Decisions[0].Overdue || follow.Decisions[0].OwnerPerson != "k-bes" || follow.Decisions[1].Overdue {
+		t.Fatalf("follow-up of Beşiktaş %+v, want the overdue one first", follow.Decisions)
+	}
+	e.Do("PUT", "/api/v1/decisions/"+string(follow.Decisions[0].ID), coordinator, map[string]any{"status": "done"}).Decode(t, http.StatusOK, nil)
+	e.Do("GET", "/api/v1/decisions?unit=34.02&open=1", observer1, nil).Decode(t, http.StatusOK, &follow)
+	if len(follow.Decisions) != 1 || follow.Decisions[0].OwnerUnit != "34.02" {
+		t.Errorf("after one is done: %+v", follow.Decisions)
+	}
+	var mins sandik.Minutes
+	e.Do("GET", "/api/v1/meetings/t-1/minutes", observer1, nil).Decode(t, http.StatusOK, &mins)
+	if mins.Text != "Kardeş ilçe modeli görüşüldü." || mins.ClosedBy != coordinator {
+		t.Errorf("minutes %+v", mins)
+	}
 }

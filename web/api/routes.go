@@ -80,6 +80,12 @@ func (a *API) routes() {
 	handle("GET /api/v1/meetings/{id}/tables", user(a.getTables), http.StatusOK)
 	handle("PUT /api/v1/meetings/{id}/tables", user(write(a.putTables)), http.StatusOK)
 	handle("POST /api/v1/meetings/{id}/tables/seating", user(write(a.seatTables)), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/decisions", user(a.listMeetingDecisions), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/decisions", user(write(a.addDecision)), http.StatusCreated)
+	handle("POST /api/v1/meetings/{id}/close", user(write(a.closeMeeting)), http.StatusCreated)
+	handle("GET /api/v1/meetings/{id}/minutes", user(a.getMinutes), http.StatusOK)
+	handle("GET /api/v1/decisions", user(a.followUps), http.StatusOK)
+	handle("PUT /api/v1/decisions/{id}", user(write(a.setDecisionStatus)), http.StatusOK)
 	handle("POST /api/v1/meetings/{id}/checkin", a.checkInWithCode, http.StatusCreated, http.StatusOK) // public: the meeting's code
 	handle("POST /api/v1/surveys", user(write(a.createSurvey)), http.StatusCreated)
 	handle("GET /api/v1/surveys/{id}", a.participantOr(a.getSurvey, a.getSurveyAsParticipant), http.StatusOK)
