@@ -221,7 +221,7 @@ func ValidateTables(tables []Table) error {
 type TableStore interface {
 	// SaveTables replaces meeting id's tables; EInvalid if they fail
 	// ValidateTables or name a person not stored, ENotFound if there is
-	// no such meeting.
+	// no such meeting, EConflict once a finding is recorded at them.
 	SaveTables(ctx context.Context, id MeetingID, tables []Table) error
 	// Tables returns meeting id's tables, by number, members by id.
 	Tables(ctx context.Context, id MeetingID) ([]Table, error)

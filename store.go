@@ -253,5 +253,6 @@ type Store interface {
 	SurveyStore
 	TableStore
 	DecisionStore
+	FindingStore
 	Close() error
 }

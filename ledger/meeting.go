@@ -160,3 +160,21 @@ func MinutesRecord(m sandik.Minutes) Record {
 	h.list(m.Attachments)
 	return h.record(MinutesPrefix + string(m.Meeting))
 }
+
+// FindingPrefix begins the id of a round table's finding
+// ("finding/<meeting>/<id>").
+const FindingPrefix = "finding/"
+
+// FindingRecord is the leaf of a finding, written once.
+func FindingRecord(f sandik.Finding) Record {
+	h := newOrgHash("finding/1")
+	for _, s := range []string{string(f.Meeting), f.ID, strconv.Itoa(f.Table), string(f.Kind), f.Text} {
+		h.field(s)
+	}
+	districts := make([]string, len(f.Districts))
+	for i, d := range f.Districts {
+		districts[i] = string(d)
+	}
+	h.list(districts)
+	return h.record(FindingPrefix + string(f.Meeting) + "/" + f.ID)
+}

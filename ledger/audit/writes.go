@@ -32,6 +32,7 @@ type Writes interface {
 	Tables(ctx context.Context, id sandik.MeetingID) ([]sandik.Table, error)
 	Minutes(ctx context.Context, id sandik.MeetingID) (sandik.Minutes, error)
 	Decisions(ctx context.Context, f sandik.DecisionFilter) ([]sandik.Decision, error)
+	Findings(ctx context.Context, id sandik.MeetingID) ([]sandik.Finding, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -252,6 +253,13 @@ func (o *others) loadMeetings(ctx context.Context, w Writes, add func(ledger.Rec
 		}
 		if len(tables) > 0 {
 			add(ledger.SeatingRecord(m.ID, tables))
+		}
+		findings, err := w.Findings(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read findings of %s: %w", m.ID, err)
+		}
+		for _, f := range findings {
+			add(ledger.FindingRecord(f))
 		}
 		switch mins, err := w.Minutes(ctx, m.ID); sandik.CodeOf(err) {
 		case "":

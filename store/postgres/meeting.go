@@ -193,3 +193,18 @@ func (s *Store) SetDecisionStatus(ctx context.Context, id sandik.DecisionID, st 
 	}
 	return nil
 }
+
+// AddFinding implements sandik.FindingStore.
+func (s *Store) AddFinding(ctx context.Context, f sandik.Finding) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.AddFinding(ctx, f)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: add a finding of meeting %q: %w", f.Meeting, err)
+	}
+	return nil
+}

@@ -140,3 +140,14 @@ func (s *Store) SetDecisionStatus(ctx context.Context, id sandik.DecisionID, st 
 	}
 	return nil
 }
+
+// AddFinding implements sandik.FindingStore.
+func (s *Store) AddFinding(ctx context.Context, f sandik.Finding) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return orgTx(c).AddFinding(ctx, f)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: add a finding of meeting %q: %w", f.Meeting, err)
+	}
+	return nil
+}

@@ -322,3 +322,7 @@ func (w txWrites) Minutes(ctx context.Context, id sandik.MeetingID) (sandik.Minu
 func (w txWrites) Decisions(ctx context.Context, f sandik.DecisionFilter) ([]sandik.Decision, error) {
 	return sqlstore.NewOrg(w.db, nil).Decisions(ctx, f)
 }
+
+func (w txWrites) Findings(ctx context.Context, id sandik.MeetingID) ([]sandik.Finding, error) {
+	return sqlstore.NewOrg(w.db, nil).Findings(ctx, id)
+}

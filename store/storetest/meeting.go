@@ -415,6 +415,21 @@ func testMeetingTables(t *testing.T, o Opener) {
 	if err := s.SaveTables(ctx, "m-1", []sandik.Table{{N: 1, Members: []sandik.PersonID{"k-4", "k-1"}}}); err != nil {
 		t.Fatal(err)
 	}
+	// Findings of a table: one of each kind; a table the meeting lacks or
+	// a district not stored is refused.
+	for i, k := range sandik.FindingKinds() {
+		f := sandik.Finding{ID: fmt.Sprintf("f-%d", i), Meeting: "m-1", Table: 1, Kind: k, Text: "Madde " + string(k), Districts: []sandik.UnitCode{"34.0135"}}
+		if err := s.AddFinding(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCode(t, s.AddFinding(ctx, sandik.Finding{ID: "f-9", Meeting: "m-1", Table: 2, Kind: sandik.FindingProposal, Text: "x"}), sandik.EInvalid, "no table 2")
+	wantCode(t, s.AddFinding(ctx, sandik.Finding{ID: "f-9", Meeting: "m-1", Table: 1, Kind: sandik.FindingProposal, Text: "x", Districts: []sandik.UnitCode{"99"}}), sandik.EInvalid, "no unit 99")
+	wantCode(t, s.AddFinding(ctx, sandik.Finding{ID: "f-0", Meeting: "m-1", Table: 1, Kind: sandik.FindingProposal, Text: "x"}), sandik.EConflict, "an id taken")
+	wantCode(t, s.SaveTables(ctx, "m-1", []sandik.Table{{N: 1, Members: []sandik.PersonID{"k-4"}}}), sandik.EConflict, "seating again after findings")
+	if fs, err := s.Findings(ctx, "m-1"); err != nil || len(fs) != 3 || fs[0].Kind != sandik.FindingProposal || fmt.Sprint(fs[0].Districts) != "[34.0135]" {
+		t.Errorf("Findings = %+v, %v", fs, err)
+	}
 	if got, _ := s.Tables(ctx, "m-1"); len(got) != 1 || fmt.Sprint(got[0].Members) != "[k-1 k-4]" {
 		t.Errorf("replaced seating = %v", got)
 	}

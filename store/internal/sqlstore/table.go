@@ -55,6 +55,15 @@ func (t OrgTx) SaveTables(ctx context.Context, id sandik.MeetingID, tables []san
 			}
 		}
 	}
+	// Findings are the tables' record of the day: once one is written the
+	// seating they were found at stays.
+	n, _, err := One(ctx, t.db, "count findings", scanInt, t.q(`SELECT count(*) FROM meeting_findings WHERE meeting_id = ?`), string(id))
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, sandik.Errorf(sandik.EConflict, "meeting %q has %d findings recorded at its tables; the seating stays as it is", id, n)
+	}
 	if err := t.Exec(ctx, t.q(`DELETE FROM meeting_table_members WHERE meeting_id = ?`), string(id)); err != nil {
 		return nil, err
 	}

@@ -137,3 +137,15 @@ CREATE TABLE meeting_minutes (
 	closed_at   bigint NOT NULL,
 	closed_by   text COLLATE "C" NOT NULL
 );
+
+-- Findings of round tables: districts are unit codes joined by newlines.
+CREATE TABLE meeting_findings (
+	meeting_id text COLLATE "C" NOT NULL,
+	id         text COLLATE "C" NOT NULL,
+	table_n    bigint NOT NULL,
+	kind       text COLLATE "C" NOT NULL,
+	text       text COLLATE "C" NOT NULL,
+	districts  text COLLATE "C" NOT NULL,
+	PRIMARY KEY (meeting_id, id),
+	FOREIGN KEY (meeting_id, table_n) REFERENCES meeting_tables (meeting_id, n)
+);

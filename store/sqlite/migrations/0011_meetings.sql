@@ -136,3 +136,15 @@ CREATE TABLE meeting_minutes (
 	closed_at   INTEGER NOT NULL,
 	closed_by   TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Findings of round tables: districts are unit codes joined by newlines.
+CREATE TABLE meeting_findings (
+	meeting_id TEXT NOT NULL,
+	id         TEXT NOT NULL,
+	table_n    INTEGER NOT NULL,
+	kind       TEXT NOT NULL,
+	text       TEXT NOT NULL,
+	districts  TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, id),
+	FOREIGN KEY (meeting_id, table_n) REFERENCES meeting_tables (meeting_id, n)
+) WITHOUT ROWID;
