@@ -25,6 +25,7 @@ func (c *Center) Meetings() interface {
 	sandik.SurveyStore
 	sandik.TableStore
 	sandik.DecisionStore
+	sandik.FindingStore
 } {
 	return c.store
 }
@@ -547,4 +548,48 @@ func (c *Center) FollowUps(ctx context.Context, u sandik.User, f sandik.Decision
 		return 1
 	})
 	return out, nil
+}
+
+// AddFinding records a finding of a round table: by an organiser u of
+// the meeting (token empty), or from the phone of the table's moderator,
+// whose check-in token is given (u ignored). The id is drawn.
+func (c *Center) AddFinding(ctx context.Context, u sandik.User, token string, f sandik.Finding) (sandik.Finding, error) {
+	m, err := c.store.Meeting(ctx, f.Meeting)
+	if err != nil {
+		return f, err
+	}
+	if token == "" {
+		if err := c.MeetingAllow(ctx, u, m, true); err != nil {
+			return f, err
+		}
+	} else {
+		a, err := c.store.Attendee(ctx, sha256.Sum256([]byte(token)))
+		if err != nil || a.Meeting != m.ID {
+			return f, sandik.Errorf(sandik.EForbidden, "the check-in token is not one of meeting %q", m.ID)
+		}
+		tables, err := c.store.Tables(ctx, m.ID)
+		if err != nil {
+			return f, err
+		}
+		if f.Table < 1 || f.Table > len(tables) || tables[f.Table-1].Moderator != a.Person {
+			return f, sandik.Errorf(sandik.EForbidden, "%q does not moderate table %d", a.Person, f.Table)
+		}
+	}
+	f.ID = "b-" + randomHex(6)
+	return f, c.store.AddFinding(ctx, f)
+}
+
+// ModeratedTable is the number of the table person p moderates at
+// meeting id, 0 if none.
+func (c *Center) ModeratedTable(ctx context.Context, id sandik.MeetingID, p sandik.PersonID) (int, error) {
+	tables, err := c.store.Tables(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range tables {
+		if t.Moderator == p {
+			return t.N, nil
+		}
+	}
+	return 0, nil
 }

@@ -94,6 +94,8 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/meetings/{id}/tables":                         allRoles,
 	"PUT /api/v1/meetings/{id}/tables":                         orgWriters,
 	"POST /api/v1/meetings/{id}/tables/seating":                orgWriters,
+	"GET /api/v1/meetings/{id}/findings":                       allRoles,
+	"POST /api/v1/meetings/{id}/findings":                      orgWriters,
 	"GET /api/v1/meetings/{id}/decisions":                      allRoles,
 	"POST /api/v1/meetings/{id}/decisions":                     orgWriters,
 	"POST /api/v1/meetings/{id}/close":                         orgWriters,

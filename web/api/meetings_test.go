@@ -230,6 +230,31 @@ func TestSeatingOverHTTP(t *testing.T) {
 	if fmt.Sprint(got.Tables) != fmt.Sprint(after.Tables) {
 		t.Errorf("tables read %v, want %v", got.Tables, after.Tables)
 	}
+	// The moderator of table 1 records findings from the phone; a member
+	// of another table may not record them for table 1.
+	ci, err := e.Center.CheckInByOrganiser(ctx, setup, "t-1", "k-ada", sandik.CheckInOrganiser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []map[string]any{
+		{"table": 1, "kind": "strength", "text": "Sandık görevlisi eğitimi", "districts": []string{"34.02"}},
+		{"table": 1, "kind": "proposal", "text": "Kardeş ilçe: Beşiktaş–Adalar", "districts": []string{"34.01", "34.02"}},
+	} {
+		e.Do("POST", "/api/v1/meetings/t-1/findings", "", f, tokenHeader, ci.Token).Decode(t, http.StatusCreated, nil)
+	}
+	other, err := e.Center.CheckInWithCode(ctx, "t-1", m.Meeting.Code, after.Tables[len(after.Tables)-1].Members[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Do("POST", "/api/v1/meetings/t-1/findings", "", map[string]any{"table": 1, "kind": "weakness", "text": "x"}, tokenHeader, other.Token).APIError(t, http.StatusForbidden)
+	var found struct {
+		Findings map[sandik.FindingKind][]sandik.Finding `json:"findings"`
+	}
+	e.Do("GET", "/api/v1/meetings/t-1/findings", coordinator, nil).Decode(t, http.StatusOK, &found)
+	if len(found.Findings["strength"]) != 1 || len(found.Findings["proposal"]) != 1 || len(found.Findings["weakness"]) != 0 {
+		t.Errorf("findings grouped %+v", found.Findings)
+	}
+	e.Do("PUT", "/api/v1/meetings/t-1/tables", coordinator, tablesBody{moved}).APIError(t, http.StatusConflict)
 }
 
 // TestSurvey500Concurrent: 500 participants answer one question at
@@ -402,6 +427,8 @@ func meetingRequest(p, path, user string) (string, any, bool) {
 		return "/api/v1/decisions/mdc-" + user, map[string]any{"status": "done"}, true
 	case "GET /api/v1/meetings/{id}/minutes":
 		return "/api/v1/meetings/mc-" + user + "/minutes", nil, true
+	case "POST /api/v1/meetings/{id}/findings":
+		return path, map[string]any{"table": 1, "kind": "proposal", "text": "Öneri " + user}, true
 	case "PUT /api/v1/meetings/{id}/tables":
 		return path, map[string]any{"tables": []any{map[string]any{"n": 1, "members": []string{"m-" + user}}}}, true
 	case "POST /api/v1/meetings/{id}/tables/seating":

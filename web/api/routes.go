@@ -80,6 +80,8 @@ func (a *API) routes() {
 	handle("GET /api/v1/meetings/{id}/tables", user(a.getTables), http.StatusOK)
 	handle("PUT /api/v1/meetings/{id}/tables", user(write(a.putTables)), http.StatusOK)
 	handle("POST /api/v1/meetings/{id}/tables/seating", user(write(a.seatTables)), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/findings", user(a.listFindings), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/findings", a.addFinding, http.StatusCreated) // a moderator's phone, or an organiser
 	handle("GET /api/v1/meetings/{id}/decisions", user(a.listMeetingDecisions), http.StatusOK)
 	handle("POST /api/v1/meetings/{id}/decisions", user(write(a.addDecision)), http.StatusCreated)
 	handle("POST /api/v1/meetings/{id}/close", user(write(a.closeMeeting)), http.StatusCreated)

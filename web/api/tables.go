@@ -63,3 +63,52 @@ func (a *API) seatTables(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	a.writeTables(w, http.StatusOK, tables)
 	return nil
 }
+
+var findingShape = strict.ShapeOf(reflect.TypeFor[sandik.Finding]())
+
+// addFinding records a table's finding: from the moderator's phone
+// (the Sandik-Checkin-Token header) or by an organiser.
+func (a *API) addFinding(w http.ResponseWriter, r *http.Request) error {
+	token := r.Header.Get(tokenHeader)
+	if token == "" {
+		return a.b.User(func(w http.ResponseWriter, r *http.Request, u sandik.User) error { return a.saveFinding(w, r, u, "") })(w, r)
+	}
+	return a.saveFinding(w, r, sandik.User{}, token)
+}
+
+func (a *API) saveFinding(w http.ResponseWriter, r *http.Request, u sandik.User, token string) error {
+	var in sandik.Finding
+	if err := handler.ReadJSON(w, r, maxOrgBody, findingShape, &in); err != nil {
+		return err
+	}
+	in.Meeting = sandik.MeetingID(r.PathValue("id"))
+	f, err := a.c.AddFinding(r.Context(), u, token, in)
+	if err != nil {
+		return err
+	}
+	a.b.WriteJSON(w, http.StatusCreated, f)
+	return nil
+}
+
+// listFindings answers every table's findings, grouped by kind.
+func (a *API) listFindings(w http.ResponseWriter, r *http.Request, u sandik.User) error {
+	m, err := a.meetingFor(r, u, false)
+	if err != nil {
+		return err
+	}
+	fs, err := a.c.Meetings().Findings(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	byKind := map[sandik.FindingKind][]sandik.Finding{}
+	for _, k := range sandik.FindingKinds() {
+		byKind[k] = []sandik.Finding{}
+	}
+	for _, f := range fs {
+		byKind[f.Kind] = append(byKind[f.Kind], f)
+	}
+	a.b.WriteJSON(w, http.StatusOK, struct {
+		Findings map[sandik.FindingKind][]sandik.Finding `json:"findings"`
+	}{byKind})
+	return nil
+}
