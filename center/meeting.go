@@ -593,3 +593,57 @@ func (c *Center) ModeratedTable(ctx context.Context, id sandik.MeetingID, p sand
 	}
 	return 0, nil
 }
+
+// CreateMeetingFrom makes a meeting for u from the meeting from, used
+// as a template: its unit, kind, place, link and invitation rule, its
+// agenda moved to the new start, and its surveys' questions (drafts,
+// new join codes); m gives the id, title, start and end, and may give
+// the rest to replace the template's.
+func (c *Center) CreateMeetingFrom(ctx context.Context, u sandik.User, from sandik.MeetingID, m sandik.Meeting) (sandik.Meeting, []sandik.Invitation, error) {
+	t, err := c.store.Meeting(ctx, from)
+	if err != nil {
+		return m, nil, err
+	}
+	if err := c.MeetingAllow(ctx, u, t, false); err != nil {
+		return m, nil, err
+	}
+	if m.Unit == "" {
+		m.Unit = t.Unit
+	}
+	if m.Kind == "" {
+		m.Kind = t.Kind
+	}
+	if m.Place == "" && m.Link == "" {
+		m.Place, m.Link = t.Place, t.Link
+	}
+	if len(m.Invite.Kinds) == 0 && len(m.Invite.People) == 0 {
+		m.Invite = t.Invite
+	}
+	if len(m.Agenda) == 0 && !m.Start.IsZero() {
+		for _, a := range t.Agenda {
+			if !a.At.IsZero() {
+				a.At = m.Start.Add(a.At.Sub(t.Start))
+			}
+			m.Agenda = append(m.Agenda, a)
+		}
+	}
+	made, invs, err := c.CreateMeeting(ctx, u, m)
+	if err != nil {
+		return made, nil, err
+	}
+	surveys, err := c.store.Surveys(ctx, from)
+	if err != nil {
+		return made, invs, err
+	}
+	for i, s := range surveys {
+		s.ID = sandik.SurveyID(fmt.Sprintf("%s-%d", made.ID, i+1))
+		s.Meeting, s.JoinCode = made.ID, ""
+		for j := range s.Questions {
+			s.Questions[j].State, s.Questions[j].Revealed = sandik.QuestionDraft, false
+		}
+		if _, err := c.CreateSurvey(ctx, u, s); err != nil {
+			return made, invs, fmt.Errorf("copy survey %s: %w", s.ID, err)
+		}
+	}
+	return made, invs, nil
+}

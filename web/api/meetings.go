@@ -97,7 +97,15 @@ func (a *API) createMeeting(w http.ResponseWriter, r *http.Request, u sandik.Use
 	if in.ID == "" {
 		in.ID = sandik.MeetingID("t-" + randomID())
 	}
-	m, invs, err := a.c.CreateMeeting(r.Context(), u, in)
+	var m sandik.Meeting
+	var invs []sandik.Invitation
+	var err error
+	if from := r.URL.Query().Get("from"); from != "" {
+		// The meeting named is the template: see Center.CreateMeetingFrom.
+		m, invs, err = a.c.CreateMeetingFrom(r.Context(), u, sandik.MeetingID(from), in)
+	} else {
+		m, invs, err = a.c.CreateMeeting(r.Context(), u, in)
+	}
 	if err != nil {
 		return err
 	}

@@ -489,3 +489,29 @@ func TestCloseMeetingAndFollowUp(t *testing.T) {
 		t.Errorf("minutes %+v", mins)
 	}
 }
+
+// TestMeetingFromTemplate: the next workshop starts from the last: its
+// invitation rule, agenda moved to the new day and survey questions.
+func TestMeetingFromTemplate(t *testing.T) {
+	e := newEnv(t)
+	orgFixture(t, e.Env)
+	e.Do("POST", "/api/v1/meetings", coordinator, meetingBody("t-1")).Decode(t, http.StatusCreated, nil)
+	e.Do("POST", "/api/v1/surveys", coordinator, surveyBody("a-1", "t-1")).Decode(t, http.StatusCreated, nil)
+	e.Do("PUT", "/api/v1/surveys/a-1/questions/1", coordinator, map[string]any{"state": "open"}).Decode(t, http.StatusOK, nil)
+	var next createdMeeting
+	e.Do("POST", "/api/v1/meetings?from=t-1", coordinator, map[string]any{"id": "t-2", "title": "Çalıştay 2025",
+		"start": "2025-06-01T19:00:00+03:00", "end": "2025-06-01T21:00:00+03:00"}).Decode(t, http.StatusCreated, &next)
+	if next.Meeting.Unit != "34" || next.Meeting.Kind != "degerlendirme" || len(next.Meeting.Agenda) != 1 || !next.Meeting.Agenda[0].At.Equal(next.Meeting.Start) {
+		t.Errorf("meeting from the template %+v", next.Meeting)
+	}
+	if len(next.Invitations) != 1 || next.Invitations[0].Person != "k-bes" {
+		t.Errorf("invitations %+v, want by the template's rule on the new day", next.Invitations)
+	}
+	var s sandik.Survey
+	e.Do("GET", "/api/v1/surveys/t-2-1", coordinator, nil).Decode(t, http.StatusOK, &s)
+	if len(s.Questions) != 3 || s.Questions[0].State != sandik.QuestionDraft || s.JoinCode == "" {
+		t.Errorf("survey copied %+v", s)
+	}
+	e.Do("POST", "/api/v1/meetings?from=t-9", coordinator, map[string]any{"id": "t-3", "title": "x",
+		"start": "2025-06-01T19:00:00+03:00", "end": "2025-06-01T21:00:00+03:00"}).APIError(t, http.StatusNotFound)
+}
