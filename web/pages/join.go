@@ -81,6 +81,10 @@ type joinView struct {
 	Surveys   []phoneSurvey
 	Problems  []string
 	Done      string
+	Moderates int
+	Kinds     []kindOption
+	Districts []unitOption
+	Found     []findingRow
 }
 
 // joinPage is the phone's page of a meeting.
@@ -88,6 +92,9 @@ func (p *Pages) joinPage(w http.ResponseWriter, r *http.Request) error {
 	done := ""
 	if r.URL.Query().Get("yanit") != "" {
 		done = p.langOf(r).T("join.thanks")
+	}
+	if r.URL.Query().Get("bulgu") != "" {
+		done = p.langOf(r).T("join.finding_saved")
 	}
 	return p.renderJoin(w, r, http.StatusOK, "", nil, done)
 }
@@ -131,6 +138,9 @@ func (p *Pages) renderJoin(w http.ResponseWriter, r *http.Request, status int, c
 		return err
 	}
 	v.Name = names[a.Person]
+	if err := p.moderatorOf(r, &v, a); err != nil {
+		return err
+	}
 	surveys, err := p.c.Meetings().Surveys(ctx, m.ID)
 	if err != nil {
 		return err
@@ -351,3 +361,81 @@ func sameCode(a, b string) bool {
 }
 
 func tokenHash(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// moderatorOf fills the moderator's part of the phone's page: the
+// table's findings so far and a form for the next, the districts being
+// the home units of the table's members.
+func (p *Pages) moderatorOf(r *http.Request, v *joinView, a sandik.Attendance) error {
+	ctx := r.Context()
+	n, err := p.c.ModeratedTable(ctx, a.Meeting, a.Person)
+	if err != nil || n == 0 {
+		return err
+	}
+	v.Moderates = n
+	for _, k := range sandik.FindingKinds() {
+		v.Kinds = append(v.Kinds, kindOption{string(k), v.L.T("finding.kind." + string(k))})
+	}
+	tables, err := p.c.Meetings().Tables(ctx, a.Meeting)
+	if err != nil {
+		return err
+	}
+	people, err := p.c.Org().People(ctx, sandik.PeopleFilter{IDs: tables[n-1].Members})
+	if err != nil {
+		return err
+	}
+	seen := map[sandik.UnitCode]bool{}
+	for _, pe := range people {
+		if seen[pe.Home] {
+			continue
+		}
+		seen[pe.Home] = true
+		if un, err := p.c.Org().Unit(ctx, pe.Home); err == nil {
+			v.Districts = append(v.Districts, unitOption{Code: string(un.Code), Name: un.Name})
+		}
+	}
+	collation.Sort(v.Districts, func(o unitOption) string { return o.Name })
+	fs, err := p.c.Meetings().Findings(ctx, a.Meeting)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if f.Table == n {
+			v.Found = append(v.Found, findingRow{Table: f.Table, Text: v.L.T("finding.kind."+string(f.Kind)) + ": " + f.Text})
+		}
+	}
+	return nil
+}
+
+// addFinding takes a finding from the phone of a table's moderator.
+func (p *Pages) addFinding(w http.ResponseWriter, r *http.Request) error {
+	if err := p.cop.Check(r); err != nil {
+		return p.errorPage(w, r, sandik.User{}, sandik.Errorf(sandik.EForbidden, "cross-origin request refused"))
+	}
+	if err := r.ParseForm(); err != nil {
+		return p.errorPage(w, r, sandik.User{}, sandik.Errorf(sandik.EInvalid, "unreadable form"))
+	}
+	id := sandik.MeetingID(r.PathValue("id"))
+	a, ok := p.phoneAttendee(r, id)
+	if !ok {
+		http.Redirect(w, r, "/katil/"+url.PathEscape(string(id)), http.StatusSeeOther)
+		return nil
+	}
+	n, err := p.c.ModeratedTable(r.Context(), id, a.Person)
+	if err != nil {
+		return err
+	}
+	tok, _ := r.Cookie(tokenCookie(id))
+	f := sandik.Finding{Meeting: id, Table: n, Kind: sandik.FindingKind(r.PostForm.Get("kind")), Text: strings.TrimSpace(r.PostForm.Get("text"))}
+	for _, d := range r.PostForm["district"] {
+		f.Districts = append(f.Districts, sandik.UnitCode(d))
+	}
+	_, err = p.c.AddFinding(r.Context(), sandik.User{}, tok.Value, f)
+	switch sandik.CodeOf(err) {
+	case "":
+		http.Redirect(w, r, "/katil/"+url.PathEscape(string(id))+"?bulgu=1#masa", http.StatusSeeOther)
+		return nil
+	case sandik.EInvalid, sandik.EForbidden:
+		return p.renderJoin(w, r, http.StatusUnprocessableEntity, "", []string{p.langOf(r).T("join.invalid")}, "")
+	}
+	return p.errorPage(w, r, sandik.User{}, err)
+}

@@ -185,6 +185,14 @@ type meetingView struct {
 	Problems []string
 	Form     url.Values
 	Agenda   []agendaRow
+
+	Tables     []roundTableRow
+	Findings   []findingGroup
+	Decisions  []decisionRow
+	Minutes    *sandik.Minutes
+	ClosedAt   string
+	OwnerUnits []unitOption
+	NextDay    string
 }
 
 type agendaRow struct{ At, Title, Speaker string }
@@ -308,6 +316,9 @@ func (p *Pages) renderMeeting(w http.ResponseWriter, r *http.Request, u sandik.U
 				Draft: q.State == sandik.QuestionDraft, Open: q.State == sandik.QuestionOpen, Closed: q.State == sandik.QuestionClosed})
 		}
 		v.Surveys = append(v.Surveys, b)
+	}
+	if err := p.workOf(r, &v); err != nil {
+		return err
 	}
 	return p.render(w, status, "meeting", v)
 }

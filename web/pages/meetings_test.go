@@ -37,6 +37,14 @@ func meetingPagesFixture(t *testing.T, e *env) (sandik.Meeting, sandik.Survey) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A meeting to close for each user of the matrix.
+	for _, u := range []string{observer2, volunteer, coordinator, admin, lawyer} {
+		c := m
+		c.ID, c.Code = sandik.MeetingID("t-close-"+u), ""
+		if _, _, err := e.Center.CreateMeeting(ctx, setup, c); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return m, s
 }
 
@@ -52,6 +60,14 @@ func meetingPageRequest(b *webtest.Browser, p, path, user string) (webtest.Respo
 		return b.Post("/toplantilar/t-1/katilim", url.Values{"person": {"k-c2"}, "action": {"organiser"}}), true
 	case "POST /toplantilar/{id}/anket":
 		return b.Post("/toplantilar/t-1/anket", url.Values{"title": {"Anket " + user}, "questions": {"metin: Bir kelime"}}), true
+	case "POST /toplantilar/{id}/masalar":
+		return b.Post("/toplantilar/t-1/masalar", url.Values{"action": {"seat"}, "min": {"1"}, "max": {"4"}}), true
+	case "POST /toplantilar/{id}/karar":
+		return b.Post("/toplantilar/t-1/karar", url.Values{"decision": {"Karar " + user}, "owner": {"34"}, "due": {"2024-07-01"}}), true
+	case "POST /toplantilar/{id}/kapat":
+		return b.Post("/toplantilar/t-close-"+user+"/kapat", url.Values{"minutes": {"Tutanak"}}), true
+	case "POST /toplantilar/{id}/sonraki":
+		return b.Post("/toplantilar/t-1/sonraki", url.Values{"title": {"Sonraki " + user}, "start": {"2025-06-01T10:00"}, "end": {"2025-06-01T12:00"}}), true
 	case "POST /anket/{id}/soru/{q}":
 		return b.Post("/anket/a-1/soru/1", url.Values{"do": {"open"}}), true
 	case "GET /toplantilar/{id}":

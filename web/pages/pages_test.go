@@ -130,6 +130,11 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /katil/{id}":                            nil, // the phone's: the codes in the room (meetings_test.go)
 	"POST /katil/{id}":                           nil,
 	"POST /katil/{id}/anket/{survey}":            nil,
+	"POST /katil/{id}/bulgu":                     nil,
+	"POST /toplantilar/{id}/masalar":             {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"POST /toplantilar/{id}/karar":               {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"POST /toplantilar/{id}/kapat":               {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"POST /toplantilar/{id}/sonraki":             {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"POST /katil/{id}/anket/{survey}/{q}":        nil,
 
 	"GET /races/{race}/areas/{area}/comparison":     {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},

@@ -60,12 +60,17 @@ func (p *Pages) routes() {
 	handle("GET /toplantilar/{id}", page(p.meetingPage), http.StatusOK)
 	handle("POST /toplantilar/{id}/katilim", page(write(p.attend)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 	handle("POST /toplantilar/{id}/anket", page(write(p.createSurvey)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("POST /toplantilar/{id}/masalar", page(write(p.seat)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("POST /toplantilar/{id}/karar", page(write(p.addDecision)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("POST /toplantilar/{id}/kapat", page(write(p.closeMeeting)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("POST /toplantilar/{id}/sonraki", page(write(p.nextMeeting)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 	handle("POST /anket/{id}/soru/{q}", page(write(p.setQuestion)), http.StatusSeeOther)
 	handle("GET /anket/{id}/ekran", page(p.projector), http.StatusOK)
 	handle("GET /anket/{id}/ekran/live", page(p.liveProjector), http.StatusOK)
 	// The phone's pages need no account: the codes shown in the room.
 	handle("GET /katil/{id}", p.joinPage, http.StatusOK)
 	handle("POST /katil/{id}", p.checkIn, http.StatusSeeOther, http.StatusOK, http.StatusForbidden)
+	handle("POST /katil/{id}/bulgu", p.addFinding, http.StatusSeeOther, http.StatusUnprocessableEntity)
 	handle("POST /katil/{id}/anket/{survey}", p.joinSurvey, http.StatusSeeOther, http.StatusForbidden)
 	handle("POST /katil/{id}/anket/{survey}/{q}", p.answerQuestion, http.StatusSeeOther, http.StatusConflict, http.StatusUnprocessableEntity)
 
