@@ -418,6 +418,10 @@ func (c *Center) SaveTables(ctx context.Context, u sandik.User, id sandik.Meetin
 	return c.store.Tables(ctx, id)
 }
 
+// surveyAttachments is the room kept among a meeting's attachments for
+// its surveys' results.
+const surveyAttachments = 5
+
 // Attachment is a file given with minutes.
 type Attachment struct {
 	Name string
@@ -437,8 +441,21 @@ func (c *Center) CloseMeeting(ctx context.Context, u sandik.User, id sandik.Meet
 		return sandik.Minutes{}, nil, err
 	}
 	mins := sandik.Minutes{Meeting: id, Text: text, ClosedAt: c.now(), ClosedBy: u.ID}
-	if len(files) > sandik.MaxAttachments {
+	if len(files) > sandik.MaxAttachments-surveyAttachments {
 		return mins, nil, sandik.Invalid("invalid minutes", []sandik.Problem{{Field: "attachments", Rule: sandik.RuleTooLarge, Message: fmt.Sprintf("at most %d attachments", sandik.MaxAttachments)}})
+	}
+	// The surveys' aggregated results are kept with the meeting: each as
+	// CSV among the minutes' attachments.
+	surveys, err := c.store.Surveys(ctx, id)
+	if err != nil {
+		return mins, nil, err
+	}
+	for _, s := range surveys {
+		data, err := c.ResultsCSV(ctx, s)
+		if err != nil {
+			return mins, nil, fmt.Errorf("results of %s: %w", s.ID, err)
+		}
+		files = append(files, Attachment{Name: string(s.ID) + ".csv", Data: data})
 	}
 	for i, f := range files {
 		sum, err := c.store.PutEvidence(ctx, f.Data)

@@ -156,4 +156,6 @@ var meetingMessages = map[string][2]string{
 	"join.finding_districts":       {"İlgili ilçeler", "Districts concerned"},
 	"join.finding_send":            {"Bulguyu kaydet", "Record the finding"},
 	"join.finding_saved":           {"Bulgu kaydedildi.", "Finding recorded."},
+	"survey.export_csv":            {"Sonuçlar (CSV)", "Results (CSV)"},
+	"survey.export_xlsx":           {"Sonuçlar (Excel)", "Results (Excel)"},
 }

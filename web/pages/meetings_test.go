@@ -74,6 +74,10 @@ func meetingPageRequest(b *webtest.Browser, p, path, user string) (webtest.Respo
 		return b.Get("/toplantilar/t-1"), true
 	case "GET /anket/{id}/ekran":
 		return b.Get("/anket/a-1/ekran"), true
+	case "GET /anket/{id}/sonuclar.csv":
+		return b.Get("/anket/a-1/sonuclar.csv"), true
+	case "GET /anket/{id}/sonuclar.xlsx":
+		return b.Get("/anket/a-1/sonuclar.xlsx"), true
 	}
 	return webtest.Response{}, false
 }
@@ -167,6 +171,28 @@ func TestWorkshopPages(t *testing.T) {
 	}
 	if got := org.Page("/toplantilar/t-1", http.StatusOK); !strings.Contains(got, "1 ayrıldı") {
 		t.Errorf("the departure is not counted")
+	}
+	// The results exported: counts by option name, nobody named.
+	csv := org.Get("/anket/a-1/sonuclar.csv")
+	if csv.Status != http.StatusOK || !strings.Contains(string(csv.Body), "1;Kardeş ilçe modeli uygulansın mı?;all;Evet;1") || strings.Contains(string(csv.Body), "Cem") {
+		t.Errorf("results CSV %d:\n%s", csv.Status, csv.Body)
+	}
+	if x := org.Get("/anket/a-1/sonuclar.xlsx"); x.Status != http.StatusOK || !strings.HasPrefix(string(x.Body), "PK") {
+		t.Errorf("results XLSX %d", x.Status)
+	}
+	if r := phone.Get("/anket/a-1/sonuclar.csv"); r.Status != http.StatusSeeOther {
+		t.Errorf("a phone without an account reads the export: %d", r.Status)
+	}
+	// Closing keeps the results with the meeting.
+	if r := org.Post("/toplantilar/t-1/kapat", url.Values{"minutes": {"Tutanak"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("close: %d %s", r.Status, r.Body)
+	}
+	mins, err := e.Center.Meetings().Minutes(context.Background(), "t-1")
+	if err != nil || len(mins.Attachments) != 1 {
+		t.Fatalf("minutes %+v, %v; want the survey's results attached", mins, err)
+	}
+	if kept, err := e.Store.Evidence(context.Background(), mins.Attachments[0]); err != nil || !strings.Contains(string(kept), "Evet;1") {
+		t.Errorf("results kept %q, %v", kept, err)
 	}
 }
 

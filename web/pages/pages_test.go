@@ -127,6 +127,8 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"POST /anket/{id}/soru/{q}":                  {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /anket/{id}/ekran":                      allRoles,
 	"GET /anket/{id}/ekran/live":                 allRoles,
+	"GET /anket/{id}/sonuclar.csv":               {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /anket/{id}/sonuclar.xlsx":              {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /katil/{id}":                            nil, // the phone's: the codes in the room (meetings_test.go)
 	"POST /katil/{id}":                           nil,
 	"POST /katil/{id}/anket/{survey}":            nil,

@@ -66,6 +66,8 @@ func (p *Pages) routes() {
 	handle("POST /toplantilar/{id}/sonraki", page(write(p.nextMeeting)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 	handle("POST /anket/{id}/soru/{q}", page(write(p.setQuestion)), http.StatusSeeOther)
 	handle("GET /anket/{id}/ekran", page(p.projector), http.StatusOK)
+	handle("GET /anket/{id}/sonuclar.csv", page(p.resultsCSV), http.StatusOK)
+	handle("GET /anket/{id}/sonuclar.xlsx", page(p.resultsXLSX), http.StatusOK)
 	handle("GET /anket/{id}/ekran/live", page(p.liveProjector), http.StatusOK)
 	// The phone's pages need no account: the codes shown in the room.
 	handle("GET /katil/{id}", p.joinPage, http.StatusOK)
