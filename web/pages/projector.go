@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/broker"
 )
 
 // The projector view of a survey (1920×1080, large type, high
@@ -102,6 +102,11 @@ func (p *Pages) projectorQuestions(r *http.Request, l *lang, s sandik.Survey) ([
 	return out, live, nil
 }
 
+// projectorInterval is the shortest time between two events of a
+// projector's stream: ten a second at most, whatever the number of
+// answers, and one reading of the results for every screen.
+const projectorInterval = 100 * time.Millisecond
+
 // liveProjector streams a survey's counts.
 func (p *Pages) liveProjector(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	id := sandik.SurveyID(r.PathValue("id"))
@@ -125,30 +130,35 @@ func (p *Pages) liveProjector(w http.ResponseWriter, r *http.Request, u sandik.U
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
 	rc.Flush()
-	interval := p.cfg.LiveInterval
-	if interval <= 0 {
-		interval = broker.DefaultInterval
+	interval := projectorInterval
+	if p.cfg.LiveInterval > 0 {
+		interval = min(interval, p.cfg.LiveInterval)
 	}
 	ping := time.NewTicker(p.keepAlive)
 	defer ping.Stop()
+	key := string(id) + "|" + l.Code
 	send := func(version int64) bool {
-		body, err := p.live.get("survey|"+string(id)+"|"+l.Code, broker.Event{Seq: version}, func() ([]byte, error) {
+		ver, body, err := p.surveys.get(key, version, func() (int64, []byte, error) {
+			// The version is read before the data: the payload holds at
+			// least every change up to it.
+			_, ver := p.c.SurveyChanged(id)
 			s, err := p.c.Meetings().Survey(r.Context(), id)
 			if err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			_, payload, err := p.projectorQuestions(r, l, s)
 			if err != nil {
-				return nil, err
+				return 0, nil, err
 			}
-			payload.Seq, payload.Time = version, l.Clock(p.now())
-			return json.Marshal(payload)
+			payload.Seq, payload.Time = ver, l.Clock(p.now())
+			body, err := json.Marshal(payload)
+			return ver, body, err
 		})
 		if err != nil {
 			p.b.Log().Warn("live survey failed", "survey", id, "err", err)
 			return false
 		}
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: totals\ndata: %s\n\n", version, body); err != nil {
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: totals\ndata: %s\n\n", ver, body); err != nil {
 			return false
 		}
 		rc.Flush()
@@ -171,8 +181,10 @@ func (p *Pages) liveProjector(w http.ResponseWriter, r *http.Request, u sandik.U
 			}
 			rc.Flush()
 		case <-changed:
-			// Coalesce: what arrives within the interval goes in this event.
-			wait := time.NewTimer(interval)
+			// Coalesce: what arrives until the next tick of the interval
+			// (on the clock, the same for every stream, so that they read
+			// one version built once) goes in this event.
+			wait := time.NewTimer(time.Until(time.Now().Truncate(interval).Add(interval)))
 			select {
 			case <-r.Context().Done():
 				wait.Stop()
@@ -186,4 +198,47 @@ func (p *Pages) liveProjector(w http.ResponseWriter, r *http.Request, u sandik.U
 			ping.Reset(p.keepAlive)
 		}
 	}
+}
+
+// surveyCache keeps the latest payload built of each survey's live view
+// (by survey and language): a stream asking for a version gets the
+// latest one at or past it, built by one stream while the others wait,
+// so a thousand screens cost one reading of the results per version.
+type surveyCache struct {
+	mu      sync.Mutex
+	entries map[string]*surveyEntry
+}
+
+type surveyEntry struct {
+	mu      sync.Mutex
+	version int64
+	body    []byte
+}
+
+func newSurveyCache() *surveyCache { return &surveyCache{entries: map[string]*surveyEntry{}} }
+
+// get returns the payload of key at version want or later; build reads
+// the current version and payload.
+func (c *surveyCache) get(key string, want int64, build func() (int64, []byte, error)) (int64, []byte, error) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	if !ok {
+		if len(c.entries) >= maxLiveViews {
+			clear(c.entries)
+		}
+		e = &surveyEntry{}
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.body != nil && e.version >= want {
+		return e.version, e.body, nil
+	}
+	v, body, err := build()
+	if err != nil {
+		return 0, nil, err
+	}
+	e.version, e.body = v, body
+	return v, body, nil
 }
