@@ -82,10 +82,7 @@ func meetingPageRequest(b *webtest.Browser, p, path, user string) (webtest.Respo
 	return webtest.Response{}, false
 }
 
-var (
-	inviteeOption = regexp.MustCompile(`<option value="([^"]+)">([^<]+)</option>`)
-	joinCode      = regexp.MustCompile(`class="code">(\d{6})<`)
-)
+var inviteeOption = regexp.MustCompile(`<option value="([^"]+)">([^<]+)</option>`)
 
 // TestWorkshopPages: the organiser makes a meeting and a survey on the
 // pages; a phone checks in with the door's code, picking its name among
