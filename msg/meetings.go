@@ -158,4 +158,13 @@ var meetingMessages = map[string][2]string{
 	"join.finding_saved":           {"Bulgu kaydedildi.", "Finding recorded."},
 	"survey.export_csv":            {"Sonuçlar (CSV)", "Results (CSV)"},
 	"survey.export_xlsx":           {"Sonuçlar (Excel)", "Results (Excel)"},
+	"nav.decisions":                {"Kararlar", "Decisions"},
+	"follow.title":                 {"Kararların takibi", "Follow-up of decisions"},
+	"follow.help":                  {"Toplantılarda alınan kararlar, gecikmişler önce; bir birim seçildiğinde o birimin ve üyelerinin kararları.", "Decisions taken at meetings, overdue first; with a unit chosen, those of the unit and of its members."},
+	"follow.all":                   {"Kapananlar da", "Closed ones too"},
+	"follow.none":                  {"Bu seçimde karar yok.", "No decisions in this selection."},
+	"follow.done":                  {"Tamamlandı", "Done"},
+	"follow.done_of":               {"Tamamlandı: %s", "Done: %s"},
+	"follow.reopen":                {"Yeniden aç", "Reopen"},
+	"follow.reopen_of":             {"Yeniden aç: %s", "Reopen: %s"},
 }

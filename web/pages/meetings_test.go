@@ -37,6 +37,9 @@ func meetingPagesFixture(t *testing.T, e *env) (sandik.Meeting, sandik.Survey) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.Center.AddDecision(ctx, setup, "t-1", sandik.Decision{ID: "d-fixture", Text: "Adalar raporu", OwnerUnit: "34.01", Due: "2019-03-01"}); err != nil {
+		t.Fatal(err)
+	}
 	// A meeting to close for each user of the matrix.
 	for _, u := range []string{observer2, volunteer, coordinator, admin, lawyer} {
 		c := m
@@ -70,6 +73,8 @@ func meetingPageRequest(b *webtest.Browser, p, path, user string) (webtest.Respo
 		return b.Post("/toplantilar/t-1/sonraki", url.Values{"title": {"Sonraki " + user}, "start": {"2025-06-01T10:00"}, "end": {"2025-06-01T12:00"}}), true
 	case "POST /anket/{id}/soru/{q}":
 		return b.Post("/anket/a-1/soru/1", url.Values{"do": {"open"}}), true
+	case "POST /kararlar/{id}":
+		return b.Post("/kararlar/d-fixture", url.Values{"status": {"done"}}), true
 	case "GET /toplantilar/{id}":
 		return b.Get("/toplantilar/t-1"), true
 	case "GET /anket/{id}/ekran":
@@ -179,6 +184,16 @@ func TestWorkshopPages(t *testing.T) {
 	}
 	if r := phone.Get("/anket/a-1/sonuclar.csv"); r.Status != http.StatusSeeOther {
 		t.Errorf("a phone without an account reads the export: %d", r.Status)
+	}
+	// The follow-up list: Adalar's overdue decision, marked done.
+	if got := org.Page("/kararlar?birim=34.01", http.StatusOK); !strings.Contains(got, "Adalar raporu") || !strings.Contains(got, "gecikmiş") {
+		t.Errorf("the follow-up of Adalar lacks its overdue decision")
+	}
+	if r := org.Post("/kararlar/d-fixture", url.Values{"status": {"done"}, "birim": {"34.01"}}); r.Status != http.StatusSeeOther {
+		t.Errorf("mark done: %d", r.Status)
+	}
+	if got := org.Page("/kararlar?birim=34.01", http.StatusOK); strings.Contains(got, "Adalar raporu") {
+		t.Errorf("a decision done is still on the open list")
 	}
 	// Closing keeps the results with the meeting.
 	if r := org.Post("/toplantilar/t-1/kapat", url.Values{"minutes": {"Tutanak"}}); r.Status != http.StatusSeeOther {

@@ -122,6 +122,8 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /toplantilar":                           allRoles,
 	"POST /toplantilar":                          {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /toplantilar/{id}":                      allRoles,
+	"GET /kararlar":                              allRoles,
+	"POST /kararlar/{id}":                        {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"POST /toplantilar/{id}/katilim":             {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"POST /toplantilar/{id}/anket":               {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"POST /anket/{id}/soru/{q}":                  {sandik.RoleCoordinator, sandik.RoleAdmin},

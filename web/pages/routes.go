@@ -64,6 +64,8 @@ func (p *Pages) routes() {
 	handle("POST /toplantilar/{id}/karar", page(write(p.addDecision)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 	handle("POST /toplantilar/{id}/kapat", page(write(p.closeMeeting)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 	handle("POST /toplantilar/{id}/sonraki", page(write(p.nextMeeting)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /kararlar", page(p.decisionsPage), http.StatusOK)
+	handle("POST /kararlar/{id}", page(write(p.setDecision)), http.StatusSeeOther)
 	handle("POST /anket/{id}/soru/{q}", page(write(p.setQuestion)), http.StatusSeeOther)
 	handle("GET /anket/{id}/ekran", page(p.projector), http.StatusOK)
 	handle("GET /anket/{id}/sonuclar.csv", page(p.resultsCSV), http.StatusOK)

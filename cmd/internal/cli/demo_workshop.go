@@ -71,5 +71,13 @@ func SeedWorkshop(ctx context.Context, c *center.Center) (WorkshopSeeded, error)
 	if err := c.SetQuestion(ctx, op, s.ID, 1, sandik.QuestionClosed, true); err != nil {
 		return out, err
 	}
+	// The sister-district model, a decision of the workshop for the first
+	// district, due in a fortnight.
+	if len(ch.Units) > 0 {
+		if _, err := c.AddDecision(ctx, op, m.ID, sandik.Decision{Text: "Kardeş ilçe eşleşmelerini hazırla (sentetik)", OwnerUnit: ch.Units[0].Code,
+			Due: sandik.DateOf(c.Now().AddDate(0, 0, 14))}); err != nil {
+			return out, fmt.Errorf("workshop decision: %w", err)
+		}
+	}
 	return out, nil
 }

@@ -202,6 +202,7 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"meeting", "/toplantilar/" + string(demo.WorkshopID), Coordinator, 200},
 		{"projector", "/anket/" + string(demo.WorkshopSurveyID) + "/ekran", Coordinator, 200},
 		{"join", "/katil/" + string(demo.WorkshopID), Anonymous, 200},
+		{"decisions", "/kararlar", Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
 	}
