@@ -21,6 +21,22 @@ func TestAnswersUnjoinable(t *testing.T) {
 	}
 	defer c.Close(context.Background())
 	storetest.AnswersUnjoinable(t, s, rawDB{c})
+	// While question 1 is open an answer and its mark share xmin; once it
+	// closes, every answer and mark of it shares the closing's.
+	raw := rawDB{c}
+	byXmin := `SELECT CAST(count(DISTINCT p.person_id) AS TEXT) FROM survey_answers a JOIN survey_participation p
+		ON a.xmin = p.xmin AND p.survey_id = a.survey_id AND p.n = a.n WHERE a.n = 1 GROUP BY a.answer_key`
+	if rows := raw.Rows(t, byXmin); len(rows) == 0 || rows[0][0] != "1" {
+		t.Fatalf("while open, xmin ties an answer to %v people; the test no longer sees what it guards against", rows)
+	}
+	if err := s.SetQuestion(context.Background(), "s-1", 1, "closed", false); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range raw.Rows(t, byXmin) {
+		if row[0] != "6" {
+			t.Errorf("after closing, xmin ties an answer to %s people, want all 6", row[0])
+		}
+	}
 }
 
 type rawDB struct{ c *pgx.Conn }

@@ -198,6 +198,17 @@ func (t OrgTx) SetQuestion(ctx context.Context, id sandik.SurveyID, n int, st sa
 	if !found {
 		return nil, sandik.Errorf(sandik.ENotFound, "survey %q has no question %d", id, n)
 	}
+	if st == sandik.QuestionClosed && q.State != sandik.QuestionClosed {
+		// Every answer and mark of the question is written again by this
+		// transaction, so that a column the database keeps of its own
+		// (PostgreSQL's xmin, the writing transaction) no longer ties an
+		// answer to the mark written with it once the question closes.
+		for _, table := range []string{"survey_answers", "survey_participation"} {
+			if err := t.Exec(ctx, t.q(`UPDATE `+table+` SET n = n WHERE survey_id = ? AND n = ?`), string(id), n); err != nil {
+				return nil, err
+			}
+		}
+	}
 	q.State, q.Revealed = st, revealed
 	if err := t.Exec(ctx, t.q(`UPDATE survey_questions SET state = ?, revealed = ? WHERE survey_id = ? AND n = ?`), string(st), revealed, string(id), n); err != nil {
 		return nil, err

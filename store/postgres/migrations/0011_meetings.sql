@@ -66,8 +66,9 @@ CREATE TABLE survey_questions (
 -- of a second answer. survey_answers holds the value under a random key
 -- and nothing else: no person, no attendance, no time, so that no
 -- column joins an answer to a
--- mark. (The system column xmin does: an answer and its mark are
--- written by one transaction; see docs/meetings.md.) survey_tallies counts the answers of each group of a breakdown
+-- mark. (The system column xmin does while the question is open: an
+-- answer and its mark are written by one transaction; closing the
+-- question writes them all again; see docs/meetings.md.) survey_tallies counts the answers of each group of a breakdown
 -- (category '' counts the answers themselves), added to in place.
 CREATE TABLE survey_participation (
 	survey_id text COLLATE "C"    NOT NULL,
