@@ -240,10 +240,11 @@ type Dimension string
 const (
 	ByDistrict Dimension = "district" // the participant's home unit
 	ByKind     Dimension = "kind"     // the kind of position they were invited as
+	ByTable    Dimension = "table"    // the round table they sit at
 )
 
 // Dimensions lists every dimension.
-func Dimensions() []Dimension { return []Dimension{ByDistrict, ByKind} }
+func Dimensions() []Dimension { return []Dimension{ByTable, ByDistrict, ByKind} }
 
 // GroupTally is how many answers of one group of a dimension fell in
 // each category; Answers counts the answers (a multiple choice counts

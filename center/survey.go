@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/sandik-dev/sandik"
@@ -130,7 +131,17 @@ func (c *Center) groupsOf(ctx context.Context, a sandik.Attendance) (map[sandik.
 			kind = string(inv.Kind)
 		}
 	}
-	return map[sandik.Dimension]string{sandik.ByDistrict: string(p.Home), sandik.ByKind: kind}, nil
+	groups := map[sandik.Dimension]string{sandik.ByDistrict: string(p.Home), sandik.ByKind: kind}
+	tables, err := c.store.Tables(ctx, a.Meeting)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tables {
+		if t.Moderator == a.Person || slices.Contains(t.Members, a.Person) {
+			groups[sandik.ByTable] = fmt.Sprintf("masa-%d", t.N)
+		}
+	}
+	return groups, nil
 }
 
 // QuestionResults are the results of a question: every category's

@@ -255,6 +255,34 @@ func TestSeatingOverHTTP(t *testing.T) {
 		t.Errorf("findings grouped %+v", found.Findings)
 	}
 	e.Do("PUT", "/api/v1/meetings/t-1/tables", coordinator, tablesBody{moved}).APIError(t, http.StatusConflict)
+
+	// Answers are counted by the table their givers sit at.
+	sb := surveyBody("a-1", "t-1")
+	sb["k"] = 1
+	var s sandik.Survey
+	e.Do("POST", "/api/v1/surveys", coordinator, sb).Decode(t, http.StatusCreated, &s)
+	e.Do("PUT", "/api/v1/surveys/a-1/questions/1", coordinator, map[string]any{"state": "open"}).Decode(t, http.StatusOK, nil)
+	for _, p := range []sandik.PersonID{"k-bes", "s-0"} {
+		ci, err := e.Center.CheckInWithCode(ctx, "t-1", m.Meeting.Code, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.answerAs(participant{s.JoinCode, ci.Token}, "a-1", 1, map[string]any{"choices": []int{0}}).Decode(t, http.StatusCreated, nil)
+	}
+	var res resultsOut
+	e.Do("GET", "/api/v1/surveys/a-1/results", coordinator, nil).Decode(t, http.StatusOK, &res)
+	byTable := 0
+	for _, g := range res.Results[0].Breakdowns {
+		if g.Dimension == sandik.ByTable {
+			byTable += g.Answers
+			if g.Group != fmt.Sprintf("masa-%d", at["k-bes"]) && g.Group != fmt.Sprintf("masa-%d", at["s-0"]) && g.Group != sandik.OtherGroup {
+				t.Errorf("a table group %q of no answerer's table", g.Group)
+			}
+		}
+	}
+	if byTable != 2 {
+		t.Errorf("breakdowns %+v: want both answers counted by table", res.Results[0].Breakdowns)
+	}
 }
 
 // TestSurvey500Concurrent: 500 participants answer one question at
