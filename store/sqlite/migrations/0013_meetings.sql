@@ -1,4 +1,4 @@
--- 0011: meetings, their invitations and attendance, and live surveys.
+-- 0013: meetings, their invitations and attendance, and live surveys.
 -- Times are Unix nanoseconds UTC. agenda and invite are the meeting's
 -- agenda and invitation rule as JSON, read back whole.
 CREATE TABLE meetings (
