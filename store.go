@@ -284,5 +284,10 @@ type Store interface {
 	ContactStore
 	RightsStore
 	AssignmentStore
+	MeetingStore
+	SurveyStore
+	TableStore
+	DecisionStore
+	FindingStore
 	Close() error
 }

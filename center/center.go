@@ -108,6 +108,9 @@ type Center struct {
 	swapMu  sync.Mutex
 	swapped chan struct{}
 
+	// bells wake the live views of surveys (meeting.go).
+	bells sync.Map // sandik.SurveyID → *bell
+
 	// tokenGen moves whenever this process changes a user (UsersChanged).
 	tokenGen atomic.Int64
 

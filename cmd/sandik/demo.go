@@ -83,6 +83,13 @@ func cmdDemo(e *cli.Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, m["observers"], len(observers.People), len(observers.Assignments))
+	w, err := cli.SeedWorkshop(e.Ctx, a.Center)
+	if err != nil {
+		return err
+	}
+	if w.Invited > 0 {
+		fmt.Fprintf(e.Stdout, m["workshop"], w.Invited, w.CheckedIn, w.Answers, w.Meeting.ID, w.Survey.ID)
+	}
 	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
 	if err != nil {
 		return err

@@ -28,6 +28,14 @@ type Writes interface {
 	AddedKindRights(ctx context.Context) ([]sandik.KindRight, error)
 	Grants(ctx context.Context, f sandik.GrantFilter) ([]sandik.Grant, error)
 	Assignments(ctx context.Context, f sandik.AssignmentFilter) ([]sandik.Assignment, error)
+	Meetings(ctx context.Context, f sandik.MeetingFilter) ([]sandik.Meeting, error)
+	Invitations(ctx context.Context, id sandik.MeetingID) ([]sandik.Invitation, error)
+	Attendance(ctx context.Context, id sandik.MeetingID) ([]sandik.Attendance, error)
+	Surveys(ctx context.Context, id sandik.MeetingID) ([]sandik.Survey, error)
+	Tables(ctx context.Context, id sandik.MeetingID) ([]sandik.Table, error)
+	Minutes(ctx context.Context, id sandik.MeetingID) (sandik.Minutes, error)
+	Decisions(ctx context.Context, f sandik.DecisionFilter) ([]sandik.Decision, error)
+	Findings(ctx context.Context, id sandik.MeetingID) ([]sandik.Finding, error)
 }
 
 // others checks the leaves that are not submissions. Objection events
@@ -240,6 +248,76 @@ func (o *others) loadOrg(ctx context.Context, w Writes) error {
 	}
 	for _, a := range assigned {
 		add(ledger.AssignmentRecord(a))
+	}
+	return o.loadMeetings(ctx, w, add)
+}
+
+// loadMeetings recomputes the records of meetings, their invitations and
+// attendance, and their surveys with each question's state. Answers
+// have no records.
+func (o *others) loadMeetings(ctx context.Context, w Writes, add func(ledger.Record)) error {
+	meetings, err := w.Meetings(ctx, sandik.MeetingFilter{})
+	if err != nil {
+		return fmt.Errorf("read meetings: %w", err)
+	}
+	for _, m := range meetings {
+		add(ledger.MeetingRecord(m))
+		invs, err := w.Invitations(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read invitations of %s: %w", m.ID, err)
+		}
+		for _, inv := range invs {
+			add(ledger.InvitationRecord(inv))
+		}
+		att, err := w.Attendance(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read attendance of %s: %w", m.ID, err)
+		}
+		for _, a := range att {
+			add(ledger.AttendanceRecord(a))
+		}
+		tables, err := w.Tables(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read tables of %s: %w", m.ID, err)
+		}
+		if len(tables) > 0 {
+			add(ledger.SeatingRecord(m.ID, tables))
+		}
+		findings, err := w.Findings(ctx, m.ID)
+		if err != nil {
+			return fmt.Errorf("read findings of %s: %w", m.ID, err)
+		}
+		for _, f := range findings {
+			add(ledger.FindingRecord(f))
+		}
+		switch mins, err := w.Minutes(ctx, m.ID); sandik.CodeOf(err) {
+		case "":
+			add(ledger.MinutesRecord(mins))
+		case sandik.ENotFound:
+		default:
+			return fmt.Errorf("read minutes of %s: %w", m.ID, err)
+		}
+	}
+	decisions, err := w.Decisions(ctx, sandik.DecisionFilter{})
+	if err != nil {
+		return fmt.Errorf("read decisions: %w", err)
+	}
+	for _, d := range decisions {
+		add(ledger.DecisionRecord(d))
+	}
+	surveys, err := w.Surveys(ctx, "")
+	if err != nil {
+		return fmt.Errorf("read surveys: %w", err)
+	}
+	for _, s := range surveys {
+		drafted := s
+		drafted.Questions = make([]sandik.Question, len(s.Questions))
+		for i, q := range s.Questions {
+			add(ledger.QuestionRecord(s.ID, q))
+			q.State, q.Revealed = sandik.QuestionDraft, false
+			drafted.Questions[i] = q
+		}
+		add(ledger.SurveyRecord(drafted))
 	}
 	return nil
 }

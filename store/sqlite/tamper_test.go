@@ -306,3 +306,35 @@ func mutate(t *testing.T, tx *sql.Tx, rng *rand.Rand, size int64) (string, int64
 		return fmt.Sprintf("last %d of %d cut", k, size), size - k
 	}
 }
+
+func (w txWrites) Meetings(ctx context.Context, f sandik.MeetingFilter) ([]sandik.Meeting, error) {
+	return sqlstore.NewOrg(w.db, nil).Meetings(ctx, f)
+}
+
+func (w txWrites) Invitations(ctx context.Context, id sandik.MeetingID) ([]sandik.Invitation, error) {
+	return sqlstore.NewOrg(w.db, nil).Invitations(ctx, id)
+}
+
+func (w txWrites) Attendance(ctx context.Context, id sandik.MeetingID) ([]sandik.Attendance, error) {
+	return sqlstore.NewOrg(w.db, nil).Attendance(ctx, id)
+}
+
+func (w txWrites) Surveys(ctx context.Context, id sandik.MeetingID) ([]sandik.Survey, error) {
+	return sqlstore.NewOrg(w.db, nil).Surveys(ctx, id)
+}
+
+func (w txWrites) Tables(ctx context.Context, id sandik.MeetingID) ([]sandik.Table, error) {
+	return sqlstore.NewOrg(w.db, nil).Tables(ctx, id)
+}
+
+func (w txWrites) Minutes(ctx context.Context, id sandik.MeetingID) (sandik.Minutes, error) {
+	return sqlstore.NewOrg(w.db, nil).Minutes(ctx, id)
+}
+
+func (w txWrites) Decisions(ctx context.Context, f sandik.DecisionFilter) ([]sandik.Decision, error) {
+	return sqlstore.NewOrg(w.db, nil).Decisions(ctx, f)
+}
+
+func (w txWrites) Findings(ctx context.Context, id sandik.MeetingID) ([]sandik.Finding, error) {
+	return sqlstore.NewOrg(w.db, nil).Findings(ctx, id)
+}

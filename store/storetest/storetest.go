@@ -48,6 +48,7 @@ func Run(t *testing.T, o Opener) {
 		{"Contacts", contactTests},
 		{"Rights", rightsTests},
 		{"Assignments", assignmentTests},
+		{"Meetings", meetingTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

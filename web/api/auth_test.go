@@ -14,7 +14,7 @@ func TestAuthRequired(t *testing.T) {
 	e := newEnv(t)
 	for _, p := range e.base.Patterns() {
 		method, path, ok := strings.Cut(p, " ")
-		if !ok || !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.yaml" {
+		if !ok || !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.yaml" || publicMeetingRoutes[p] {
 			continue
 		}
 		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "x").Replace(path)
@@ -97,6 +97,31 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/elections/{election}/silent/{area}":                 orgWriters,
 	"GET /api/v1/elections/{election}/silent-after":                  allRoles,
 	"PUT /api/v1/elections/{election}/silent-after":                  orgWriters,
+	"GET /api/v1/meetings":                                           allRoles,
+	"POST /api/v1/meetings":                                          orgWriters,
+	"GET /api/v1/meetings/{id}":                                      allRoles,
+	"GET /api/v1/meetings/{id}/invitations":                          allRoles,
+	"PUT /api/v1/meetings/{id}/invitations/{person}":                 orgWriters,
+	"GET /api/v1/meetings/{id}/attendance":                           allRoles,
+	"POST /api/v1/meetings/{id}/attendance":                          orgWriters,
+	"POST /api/v1/meetings/{id}/attendance/{person}/departure":       orgWriters,
+	"GET /api/v1/meetings/{id}/tables":                               allRoles,
+	"PUT /api/v1/meetings/{id}/tables":                               orgWriters,
+	"POST /api/v1/meetings/{id}/tables/seating":                      orgWriters,
+	"GET /api/v1/meetings/{id}/findings":                             allRoles,
+	"POST /api/v1/meetings/{id}/findings":                            orgWriters,
+	"GET /api/v1/meetings/{id}/decisions":                            allRoles,
+	"POST /api/v1/meetings/{id}/decisions":                           orgWriters,
+	"POST /api/v1/meetings/{id}/close":                               orgWriters,
+	"GET /api/v1/meetings/{id}/minutes":                              allRoles,
+	"GET /api/v1/decisions":                                          allRoles,
+	"PUT /api/v1/decisions/{id}":                                     orgWriters,
+	"POST /api/v1/meetings/{id}/checkin":                             nil, // public: the meeting's code (meetings_test.go)
+	"POST /api/v1/surveys":                                           orgWriters,
+	"GET /api/v1/surveys/{id}":                                       allRoles,
+	"PUT /api/v1/surveys/{id}/questions/{q}":                         orgWriters,
+	"POST /api/v1/surveys/{id}/questions/{q}/answers":                nil, // public: join code and token (meetings_test.go)
+	"GET /api/v1/surveys/{id}/results":                               allRoles,
 	"GET /api/v1/openapi.yaml":                                       nil, // public
 	"GET /healthz":                                                   nil,
 	"/":                                                              nil,
@@ -110,6 +135,7 @@ func TestAuthMatrix(t *testing.T) {
 	orgFixture(t, e.Env)
 	e.MunicipalFixture()
 	usersFixture(t, e.Env)
+	meetingFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -146,6 +172,9 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			if b, ok := orgRequest(p, user); ok {
 				body = b
+			}
+			if pt, b, ok := meetingRequest(p, path, user); ok {
+				path, body = pt, b
 			}
 			if b, ok := municipalRequest(e.Env, p, user); ok {
 				path = strings.ReplaceAll(path, "{election}", "m-"+user)

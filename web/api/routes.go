@@ -83,6 +83,32 @@ func (a *API) routes() {
 	handle("GET /api/v1/elections/{election}/silent-after", user(a.getSilentAfter), http.StatusOK)
 	handle("PUT /api/v1/elections/{election}/silent-after", user(write(a.putSilentAfter)), http.StatusOK)
 
+	handle("GET /api/v1/meetings", user(a.listMeetings), http.StatusOK)
+	handle("POST /api/v1/meetings", user(write(a.createMeeting)), http.StatusCreated)
+	handle("GET /api/v1/meetings/{id}", user(a.getMeeting), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/invitations", user(a.listInvitations), http.StatusOK)
+	handle("PUT /api/v1/meetings/{id}/invitations/{person}", user(write(a.putReply)), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/attendance", user(a.listAttendance), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/attendance", user(write(a.checkInByOrganiser)), http.StatusCreated, http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/attendance/{person}/departure", user(write(a.departure)), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/tables", user(a.getTables), http.StatusOK)
+	handle("PUT /api/v1/meetings/{id}/tables", user(write(a.putTables)), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/tables/seating", user(write(a.seatTables)), http.StatusOK)
+	handle("GET /api/v1/meetings/{id}/findings", user(a.listFindings), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/findings", a.addFinding, http.StatusCreated) // a moderator's phone, or an organiser
+	handle("GET /api/v1/meetings/{id}/decisions", user(a.listMeetingDecisions), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/decisions", user(write(a.addDecision)), http.StatusCreated)
+	handle("POST /api/v1/meetings/{id}/close", user(write(a.closeMeeting)), http.StatusCreated)
+	handle("GET /api/v1/meetings/{id}/minutes", user(a.getMinutes), http.StatusOK)
+	handle("GET /api/v1/decisions", user(a.followUps), http.StatusOK)
+	handle("PUT /api/v1/decisions/{id}", user(write(a.setDecisionStatus)), http.StatusOK)
+	handle("POST /api/v1/meetings/{id}/checkin", a.checkInWithCode, http.StatusCreated, http.StatusOK) // public: the meeting's code
+	handle("POST /api/v1/surveys", user(write(a.createSurvey)), http.StatusCreated)
+	handle("GET /api/v1/surveys/{id}", a.participantOr(a.getSurvey, a.getSurveyAsParticipant), http.StatusOK)
+	handle("PUT /api/v1/surveys/{id}/questions/{q}", user(write(a.setQuestion)), http.StatusOK)
+	handle("POST /api/v1/surveys/{id}/questions/{q}/answers", a.answer, http.StatusCreated) // public: join code and check-in token
+	handle("GET /api/v1/surveys/{id}/results", a.participantOr(a.getResults, a.getResultsAsParticipant), http.StatusOK)
+
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
 }

@@ -48,6 +48,7 @@ type Pages struct {
 	cop       *http.CrossOriginProtection
 	broker    *broker.Broker
 	live      *liveCache
+	surveys   *surveyCache // the projectors' payloads (projector.go)
 	provinces *geo.Map
 	istanbul  *geo.Map          // İstanbul's districts
 	mapImages map[string]string // the locators' backgrounds, by file name
@@ -79,6 +80,7 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 	p.sessions.effective = c.EffectiveUser
 	p.cop = http.NewCrossOriginProtection()
 	p.broker = broker.New(c, cfg.LiveInterval, p.now)
+	p.surveys = newSurveyCache()
 	p.live = newLiveCache()
 	p.keepAlive = cmp.Or(cfg.keepAlive, keepAlive)
 	p.routes()

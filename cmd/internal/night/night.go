@@ -161,6 +161,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if _, err := cli.SeedMunicipalities(ctx, a.Center, seed); err != nil {
 		return err
 	}
+	if _, err := cli.SeedWorkshop(ctx, a.Center); err != nil {
+		return err
+	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
 	if err != nil {
@@ -228,6 +231,11 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"unit", "/birimler/" + string(vacantUnit), Coordinator, 200},
 		{"coverage", "/kapsama", Coordinator, 200},
 		{"silent", "/sessiz", Coordinator, 200},
+		{"meetings", "/toplantilar", Coordinator, 200},
+		{"meeting", "/toplantilar/" + string(demo.WorkshopID), Coordinator, 200},
+		{"projector", "/anket/" + string(demo.WorkshopSurveyID) + "/ekran", Coordinator, 200},
+		{"join", "/katil/" + string(demo.WorkshopID), Anonymous, 200},
+		{"decisions", "/kararlar", Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
 	}

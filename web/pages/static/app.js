@@ -30,6 +30,12 @@
       for (const [k, v] of Object.entries(p.f || {})) {
         root.querySelectorAll('[data-f="' + CSS.escape(k) + '"]').forEach(el => { el.setAttribute("fill", v); });
       }
+      if (p.sig && root.dataset.reload && p.sig !== root.dataset.sig) {
+        // A projector has no one to click: it redraws itself when a
+        // question is opened, closed or revealed.
+        location.reload();
+        return;
+      }
       if (p.sig && root.dataset.sig) {
         // The notice goes away by itself when the list is as drawn again
         // (a box came and went), not only on a reload.
