@@ -88,6 +88,7 @@ type Center struct {
 	users sync.Map // [32]byte → cachedUser
 	// covCache keeps coverages of areas while assignments stand still.
 	covCache coverageCache
+	kinds    kindsCache
 	userTTL  time.Duration
 	// observerBoxes is Config.ObserverBoxes.
 	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)

@@ -3,6 +3,7 @@ package center
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/org"
@@ -127,4 +128,38 @@ func (c *Center) EndPosition(ctx context.Context, u sandik.User, id sandik.Posit
 	}
 	c.forget("")
 	return c.store.Position(ctx, id)
+}
+
+// kindsCache keeps the kinds of position while the user generation
+// stands still: a kind is added only by SaveOrg, which moves it on
+// every instance, and every chart of a unit reads them.
+type kindsCache struct {
+	mu    sync.Mutex
+	gen   int64
+	kinds []sandik.PositionKind
+}
+
+// PositionKinds returns the default and added kinds of position, from
+// memory while nothing has changed them. The slice is shared: callers
+// must not change it.
+func (c *Center) PositionKinds(ctx context.Context) ([]sandik.PositionKind, error) {
+	gen, err := c.store.UserGeneration(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.kinds.mu.Lock()
+	if c.kinds.kinds != nil && c.kinds.gen == gen {
+		k := c.kinds.kinds
+		c.kinds.mu.Unlock()
+		return k, nil
+	}
+	c.kinds.mu.Unlock()
+	kinds, err := c.store.PositionKinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.kinds.mu.Lock()
+	c.kinds.gen, c.kinds.kinds = gen, kinds
+	c.kinds.mu.Unlock()
+	return kinds, nil
 }

@@ -125,7 +125,7 @@ func (a *API) getUnit(w http.ResponseWriter, r *http.Request, u sandik.User) err
 	if err := a.c.OrgAllow(u, un.Area, false); err != nil {
 		return err
 	}
-	kinds, err := a.c.Org().PositionKinds(ctx)
+	kinds, err := a.c.PositionKinds(ctx)
 	if err != nil {
 		return err
 	}

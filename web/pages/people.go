@@ -235,7 +235,7 @@ func (p *Pages) personView(r *http.Request, u sandik.User) (personView, error) {
 	if err != nil {
 		return v, err
 	}
-	kinds, err := p.c.Org().PositionKinds(ctx)
+	kinds, err := p.c.PositionKinds(ctx)
 	if err != nil {
 		return v, err
 	}

@@ -118,7 +118,7 @@ func (p *Pages) unitPage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	if a, ok := p.c.Registry().Area(un.Area); ok {
 		v.AreaName = a.Name
 	}
-	kinds, err := store.PositionKinds(ctx)
+	kinds, err := p.c.PositionKinds(ctx)
 	if err != nil {
 		return err
 	}
