@@ -113,6 +113,7 @@ var meetingMessages = map[string][2]string{
 	"join.no_surveys":              {"Bu toplantıda henüz anket yok.", "This meeting has no survey yet."},
 	"projector.title":              {"Anket ekranı", "Survey screen"},
 	"projector.join":               {"Telefonunuzla katılın:", "Join on your phone:"},
+	"projector.qr":                 {"Katılım adresinin karekodu: telefonunuzun kamerasıyla okutun", "QR code of the address to join: scan it with your phone's camera"},
 	"projector.none":               {"Henüz açılmış soru yok.", "No question is open yet."},
 	"tables.title":                 {"Yuvarlak masalar", "Round tables"},
 	"tables.n":                     {"Masa %d", "Table %d"},

@@ -157,6 +157,11 @@ func TestWorkshopPages(t *testing.T) {
 	if !strings.Contains(proj, "1 yanıt") || strings.Contains(proj, "%100") {
 		t.Errorf("the projector before the reveal shows counts: %s", proj)
 	}
+	// The organiser's projector shows the join address whole, and as a
+	// code to scan.
+	if !strings.Contains(proj, `<svg class="qr"`) || !strings.Contains(proj, "://") || !strings.Contains(proj, "/katil/t-1</strong>") {
+		t.Errorf("the projector has no code to scan, or no whole join address")
+	}
 	org.Post("/anket/a-1/soru/1", url.Values{"do": {"reveal"}})
 	if got := phone.Page("/katil/t-1", http.StatusOK); !strings.Contains(got, "%100") {
 		t.Errorf("revealed results not on the phone: %s", got)

@@ -3,6 +3,7 @@ package pages
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,6 +35,7 @@ type projectorView struct {
 	Survey    sandik.Survey
 	Meeting   sandik.Meeting
 	JoinURL   string
+	QR        template.HTML // the join address to scan, for organisers
 	Live      string
 	Questions []projectorQuestion
 	Organise  bool
@@ -52,6 +54,11 @@ func (p *Pages) projector(w http.ResponseWriter, r *http.Request, u sandik.User)
 	v.Organise = p.c.MeetingAllow(r.Context(), u, m, true) == nil
 	if !v.Organise {
 		v.Survey.JoinCode, v.Meeting.Code = "", ""
+	} else {
+		v.JoinURL = absoluteURL(r, v.JoinURL)
+		if v.QR, err = qrSVG(v.JoinURL, l.T("projector.qr")); err != nil {
+			return err
+		}
 	}
 	qs, live, err := p.projectorQuestions(r, l, s)
 	if err != nil {
