@@ -212,3 +212,43 @@ func TestOrgLocate(t *testing.T) {
 		t.Errorf("located %+v, want gorevlendirmeler.csv:sandik line 3", ps)
 	}
 }
+
+// FuzzReadOrg feeds one of the organisation's files, chosen by the
+// input, to ReadOrg: it either reads records that pass their own checks,
+// one line of the file each, or refuses with EInvalid and reads nothing;
+// never a panic.
+func FuzzReadOrg(f *testing.F) {
+	f.Add(uint8(0), "kod,ad,tek_kişi\nkulup_baskani,Kulüp başkanı,evet\n")
+	f.Add(uint8(1), "kod,tür,ad,üst_birim,bölge\n34,il,İstanbul,,34\n34.1,ilce,Adalar,34,34.1\n")
+	f.Add(uint8(2), "kimlik;ad_soyad;birim;amaç;rıza_tarihi;telefonlar\nk-1;Ayşe Yılmaz;34;üyelik;2024-01-01;+90 532 123 45 67|0216 123 45 67\n")
+	f.Add(uint8(3), "kimlik,görev,birim,kişi,başlangıç,kaynak,bitiş,bitiş_nedeni\ng-1,ilce_baskani,34.1,k-1,2020-01-01,kongre,2024-01-01,istifa\n")
+	f.Add(uint8(4), "seçim,sandık,kişi,not\n2024-yerel,34.1.1001,k-1,\"okul, kapı 2\"\n")
+	f.Add(uint8(2), "\ufeffkimlik,ad_soyad\n\"k-1\n")
+	f.Fuzz(func(t *testing.T, which uint8, data string) {
+		names := OrgFileNames()
+		name := names[int(which)%len(names)]
+		c, lines, err := ReadOrg(map[string]io.Reader{name: strings.NewReader(data)})
+		if err != nil {
+			if sandik.CodeOf(err) != sandik.EInvalid {
+				t.Fatalf("%s: %v is not a refusal", name, err)
+			}
+			if n := len(c.Kinds) + len(c.Units) + len(c.People) + len(c.Positions) + len(c.Assignments); n != 0 {
+				t.Fatalf("%s refused, yet %d records read", name, n)
+			}
+			return
+		}
+		// Who assigned and when is the centre's to stamp, not the file's.
+		for i := range c.Assignments {
+			c.Assignments[i].AssignedAt, c.Assignments[i].AssignedBy = time.Unix(1, 0), "fuzz"
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%s read records that fail their checks: %v", name, err)
+		}
+		if err := sandik.CheckAssignments(c.Assignments); err != nil {
+			t.Fatalf("%s read assignments that fail their checks: %v", name, err)
+		}
+		if got := len(lines.Units) + len(lines.People) + len(lines.Positions) + len(lines.Kinds) + len(lines.Assignments); got != len(c.Units)+len(c.People)+len(c.Positions)+len(c.Kinds)+len(c.Assignments) {
+			t.Fatalf("%s: %d lines for the records read", name, got)
+		}
+	})
+}
