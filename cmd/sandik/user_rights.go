@@ -36,6 +36,27 @@ func parseWithArgs(e *cli.Env, fs *flag.FlagSet, args []string) ([]string, error
 	return pos, nil
 }
 
+// onUsers runs a `sandik user` subcommand whose only flags are the
+// store's and whose positional arguments are want (named in the usage):
+// run gets the open app and those arguments.
+func onUsers(e *cli.Env, name, usage string, args []string, want int, run func(a *cli.App, pos []string) error) error {
+	fs := e.Flags(name, usage)
+	var sf cli.StoreFlags
+	sf.Register(fs)
+	pos, err := parseWithArgs(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != want {
+		names := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(usage, name), "[flags]"))
+		if len(names) == 1 {
+			return fmt.Errorf("give one %s", names[0])
+		}
+		return fmt.Errorf("give %s", strings.Join(names, " and "))
+	}
+	return cli.WithApp(e, &sf, func(a *cli.App) error { return run(a, pos) })
+}
+
 func userLink(e *cli.Env, args []string) error {
 	fs := e.Flags("user link", "user link USER PERSON | user link -unlink USER [flags]")
 	var sf cli.StoreFlags
@@ -106,17 +127,7 @@ func userGrant(e *cli.Env, args []string) error {
 }
 
 func userGrants(e *cli.Env, args []string) error {
-	fs := e.Flags("user grants", "user grants USER [flags]")
-	var sf cli.StoreFlags
-	sf.Register(fs)
-	pos, err := parseWithArgs(e, fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("give one USER")
-	}
-	return cli.WithApp(e, &sf, func(a *cli.App) error {
+	return onUsers(e, "user grants", "user grants USER [flags]", args, 1, func(a *cli.App, pos []string) error {
 		grants, err := a.Center.GrantsOf(e.Ctx, cli.Operator(), sandik.UserID(pos[0]))
 		if err != nil {
 			return err
@@ -135,17 +146,7 @@ func userGrants(e *cli.Env, args []string) error {
 }
 
 func userRevoke(e *cli.Env, args []string) error {
-	fs := e.Flags("user revoke", "user revoke USER GRANT [flags]")
-	var sf cli.StoreFlags
-	sf.Register(fs)
-	pos, err := parseWithArgs(e, fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 {
-		return fmt.Errorf("give USER and GRANT")
-	}
-	return cli.WithApp(e, &sf, func(a *cli.App) error {
+	return onUsers(e, "user revoke", "user revoke USER GRANT [flags]", args, 2, func(a *cli.App, pos []string) error {
 		g, err := a.Center.RevokeGrantAs(e.Ctx, cli.Operator(), sandik.UserID(pos[0]), sandik.GrantID(pos[1]))
 		if err != nil {
 			return err
@@ -156,17 +157,7 @@ func userRevoke(e *cli.Env, args []string) error {
 }
 
 func userRemove(e *cli.Env, args []string) error {
-	fs := e.Flags("user remove", "user remove USER [flags]")
-	var sf cli.StoreFlags
-	sf.Register(fs)
-	pos, err := parseWithArgs(e, fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("give one USER")
-	}
-	return cli.WithApp(e, &sf, func(a *cli.App) error {
+	return onUsers(e, "user remove", "user remove USER [flags]", args, 1, func(a *cli.App, pos []string) error {
 		if err := a.Center.RemoveUserAs(e.Ctx, cli.Operator(), sandik.UserID(pos[0])); err != nil {
 			return err
 		}
@@ -190,17 +181,7 @@ func ist(t time.Time) string { return t.In(sandik.Istanbul()).Format(time.DateTi
 // what their person's positions and their grants make of them, and when
 // that next changes.
 func userRights(e *cli.Env, args []string) error {
-	fs := e.Flags("user rights", "user rights USER [flags]")
-	var sf cli.StoreFlags
-	sf.Register(fs)
-	pos, err := parseWithArgs(e, fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("give one USER")
-	}
-	return cli.WithApp(e, &sf, func(a *cli.App) error {
+	return onUsers(e, "user rights", "user rights USER [flags]", args, 1, func(a *cli.App, pos []string) error {
 		users, err := a.Store.Users(e.Ctx)
 		if err != nil {
 			return err
