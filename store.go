@@ -234,6 +234,10 @@ type OrgStore interface {
 	Position(ctx context.Context, id PositionID) (Position, error)
 	// Positions returns the terms f selects, by id.
 	Positions(ctx context.Context, f PositionFilter) ([]Position, error)
+	// UnitTerms returns every term of unit code, of any day, by id, with
+	// the shown name of each holder (RemovedPerson for one erased), in
+	// one read: what the unit's chart is drawn from. No unit: none.
+	UnitTerms(ctx context.Context, code UnitCode) ([]Position, map[PersonID]string, error)
 }
 
 // RightsStore keeps what gives users rights besides their own role and

@@ -89,7 +89,10 @@ type Center struct {
 	// covCache keeps coverages of areas while assignments stand still.
 	covCache coverageCache
 	kinds    kindsCache
-	userTTL  time.Duration
+	// charts keeps what units' charts are drawn from while the
+	// organisation stands still.
+	charts  chartCache
+	userTTL time.Duration
 	// observerBoxes is Config.ObserverBoxes.
 	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
 	rules         []itiraz.Rule

@@ -38,7 +38,9 @@ func (s *Store) LogContactViews(ctx context.Context, vs []sandik.ContactView, pe
 // archived WAL and base backups — is the operator's to expire: see
 // docs/org.md.
 func (s *Store) ErasePerson(ctx context.Context, id sandik.PersonID, day sandik.Date, reason string) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+	// The generation moves, so that no instance keeps showing the
+	// erased name from a cached chart.
+	err := s.inTxRights(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
 		t, err := orgTx(ctx, tx)
 		if err != nil {
 			return nil, err

@@ -42,7 +42,9 @@ func (s *Store) LogContactViews(ctx context.Context, vs []sandik.ContactView, pe
 // before are untouched: see docs/org.md.
 func (s *Store) ErasePerson(ctx context.Context, id sandik.PersonID, day sandik.Date, reason string) error {
 	var was sandik.Person
-	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+	// The generation moves, so that no instance keeps showing the
+	// erased name from a cached chart.
+	err := s.writeRights(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		if _, err := c.ExecContext(ctx, "PRAGMA secure_delete = ON"); err != nil {
 			return nil, fmt.Errorf("secure delete: %w", err)
 		}

@@ -26,6 +26,7 @@ var orgTests = []test{
 	{"ConcurrentHolders", testOrgConcurrentHolders},
 	{"SurvivesReopen", testOrgSurvivesReopen},
 	{"Audited", testOrgAudited},
+	{"UnitTerms", testOrgUnitTerms},
 }
 
 // OrgFixture is a small organisation: a genel merkez, an il, an ilçe
@@ -328,4 +329,49 @@ func testOrgAudited(t *testing.T, o Opener) {
 	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
 		t.Fatalf("audit of an honest store: %v", err)
 	}
+}
+
+// UnitTerms gives a unit's terms as Positions does, with their holders'
+// shown names: an erased holder's as a removed person.
+func testOrgUnitTerms(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	c := OrgFixture()
+	saveOrg(t, s, c)
+	if err := s.ErasePerson(ctx, "k-1", "2025-03-01", "KVKK m.7 talebi"); err != nil {
+		t.Fatal(err)
+	}
+	names := map[sandik.PersonID]string{"k-1": sandik.RemovedPerson}
+	for _, p := range c.People[1:] {
+		names[p.ID] = p.Name
+	}
+	for _, unit := range []sandik.UnitCode{"34", "34.0135", "gm", "nowhere"} {
+		want, err := s.Positions(ctx, sandik.PositionFilter{Unit: unit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotNames, err := s.UnitTerms(ctx, unit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("terms of %s = %+v, want %+v", unit, got, want)
+		}
+		if len(gotNames) != len(uniqueHolders(want)) {
+			t.Errorf("names of %s = %v, want one for each of %v", unit, gotNames, uniqueHolders(want))
+		}
+		for id, name := range gotNames {
+			if names[id] != name {
+				t.Errorf("name of %s in %s = %q, want %q", id, unit, name, names[id])
+			}
+		}
+	}
+}
+
+func uniqueHolders(terms []sandik.Position) map[sandik.PersonID]bool {
+	m := map[sandik.PersonID]bool{}
+	for _, p := range terms {
+		m[p.Person] = true
+	}
+	return m
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -113,41 +112,14 @@ func (a *API) listUnits(w http.ResponseWriter, r *http.Request, u sandik.User) e
 }
 
 func (a *API) getUnit(w http.ResponseWriter, r *http.Request, u sandik.User) error {
-	ctx := r.Context()
 	at, err := a.dateParam(r, "at", true)
 	if err != nil {
 		return err
 	}
-	un, err := a.c.Org().Unit(ctx, sandik.UnitCode(r.PathValue("code")))
+	chart, children, err := a.c.UnitChart(r.Context(), u, sandik.UnitCode(r.PathValue("code")), at)
 	if err != nil {
 		return err
 	}
-	if err := a.c.OrgAllow(u, un.Area, false); err != nil {
-		return err
-	}
-	kinds, err := a.c.PositionKinds(ctx)
-	if err != nil {
-		return err
-	}
-	terms, err := a.c.Org().Positions(ctx, sandik.PositionFilter{Unit: un.Code})
-	if err != nil {
-		return err
-	}
-	names, err := holderNames(ctx, a.c.Org(), terms, at)
-	if err != nil {
-		return err
-	}
-	all, err := a.c.Org().Children(ctx, un.Code)
-	if err != nil {
-		return err
-	}
-	children := []sandik.Unit{}
-	for _, c := range all {
-		if a.sees(u, c.Area) {
-			children = append(children, c)
-		}
-	}
-	chart := org.ChartOf(un, at, kinds, terms, func(id sandik.PersonID) string { return names[id] })
 	a.b.WriteJSON(w, http.StatusOK, struct {
 		org.Chart
 		Children []sandik.Unit `json:"children"`
@@ -339,29 +311,6 @@ func (a *API) endPosition(w http.ResponseWriter, r *http.Request, u sandik.User)
 	}
 	a.b.WriteJSON(w, http.StatusOK, p)
 	return nil
-}
-
-// holderNames reads, in one query, the names of those holding terms on
-// day at.
-func holderNames(ctx context.Context, s sandik.OrgStore, terms []sandik.Position, at sandik.Date) (map[sandik.PersonID]string, error) {
-	var ids []sandik.PersonID
-	for _, p := range terms {
-		if p.HeldOn(at) {
-			ids = append(ids, p.Person)
-		}
-	}
-	names := make(map[sandik.PersonID]string, len(ids))
-	// A chunk keeps a statement's parameters well under the drivers' limits.
-	for chunk := range slices.Chunk(ids, 500) {
-		people, err := s.People(ctx, sandik.PeopleFilter{IDs: chunk})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range people {
-			names[p.ID] = p.ShownName() // an erased person: a removed person
-		}
-	}
-	return names, nil
 }
 
 // alone names the problems of a one-record change by the body's own

@@ -3,11 +3,9 @@ package pages
 import (
 	"net/http"
 	"net/url"
-	"slices"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/collation"
-	"github.com/sandik-dev/sandik/org"
 )
 
 // The organisation's units: /birimler lists those the user may see, in
@@ -96,15 +94,8 @@ func (p *Pages) unitsPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 func (p *Pages) unitPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	ctx := r.Context()
 	store := p.c.Org()
-	un, err := store.Unit(ctx, sandik.UnitCode(r.PathValue("code")))
-	if err != nil {
-		return err
-	}
-	if err := p.c.OrgAllow(u, un.Area, false); err != nil {
-		return err
-	}
-	v := &unitView{base: p.baseOf(r, u, "org.chart"), Unit: un}
-	l := v.L
+	b := p.baseOf(r, u, "org.chart")
+	l := b.L
 	at := sandik.DateOf(p.now())
 	if s := r.URL.Query().Get("at"); s != "" {
 		d, err := sandik.ParseDate(s)
@@ -113,40 +104,21 @@ func (p *Pages) unitPage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 		}
 		at = d
 	}
+	chart, kids, err := p.c.UnitChart(ctx, u, sandik.UnitCode(r.PathValue("code")), at)
+	if err != nil {
+		return err
+	}
+	un := chart.Unit
+	v := &unitView{base: b, Unit: un}
 	v.Title = un.Name + " · " + l.F("org.chart.at", dayText(l, at))
 	v.At, v.AtText, v.Kind = string(at), dayText(l, at), l.T("org.kind."+string(un.Kind))
 	if a, ok := p.c.Registry().Area(un.Area); ok {
 		v.AreaName = a.Name
 	}
-	kinds, err := p.c.PositionKinds(ctx)
-	if err != nil {
-		return err
-	}
-	terms, err := store.Positions(ctx, sandik.PositionFilter{Unit: un.Code})
-	if err != nil {
-		return err
-	}
 	rights, err := p.c.KindRights(ctx)
 	if err != nil {
 		return err
 	}
-	var ids []sandik.PersonID
-	for _, t := range terms {
-		if t.HeldOn(at) {
-			ids = append(ids, t.Person)
-		}
-	}
-	names := map[sandik.PersonID]string{}
-	for chunk := range slices.Chunk(ids, 500) {
-		people, err := store.People(ctx, sandik.PeopleFilter{IDs: chunk})
-		if err != nil {
-			return err
-		}
-		for _, pe := range people {
-			names[pe.ID] = pe.Name
-		}
-	}
-	chart := org.ChartOf(un, at, kinds, terms, func(id sandik.PersonID) string { return names[id] })
 	vacant := 0
 	for _, s := range chart.Seats {
 		gives := ""
@@ -177,15 +149,9 @@ func (p *Pages) unitPage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 			v.Parent = &unitRow{Href: unitHref(pu.Code), Name: pu.Name, Kind: l.T("org.kind." + string(pu.Kind))}
 		}
 	}
-	kids, err := store.Children(ctx, un.Code)
-	if err != nil {
-		return err
-	}
 	collation.Sort(kids, func(x sandik.Unit) string { return x.Name })
 	for _, k := range kids {
-		if p.c.OrgAllow(u, k.Area, false) == nil {
-			v.Children = append(v.Children, unitRow{Href: unitHref(k.Code) + "?at=" + string(at), Name: k.Name, Kind: l.T("org.kind." + string(k.Kind)), Code: string(k.Code)})
-		}
+		v.Children = append(v.Children, unitRow{Href: unitHref(k.Code) + "?at=" + string(at), Name: k.Name, Kind: l.T("org.kind." + string(k.Kind)), Code: string(k.Code)})
 	}
 	return p.render(w, http.StatusOK, "unit", v)
 }

@@ -1,0 +1,105 @@
+package center
+
+import (
+	"context"
+	"sync"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/org"
+)
+
+// chartSource is what a unit's chart is drawn from on any day: the unit,
+// every term held in it with its holders' shown names, and the units
+// under it. A chart of another day is then only arithmetic on dates.
+type chartSource struct {
+	unit     sandik.Unit
+	terms    []sandik.Position
+	names    map[sandik.PersonID]string
+	children []sandik.Unit
+}
+
+// chartCache keeps chart sources for the user generation they were read
+// at. Every write of units, people and terms moves that generation (terms
+// give rights), an erasure too, on this instance at once and on others by
+// the store's notice; so a source is good exactly while it stands still,
+// and the chart of a unit looked at again is drawn from memory, not from
+// three reads of the store under the night's load.
+type chartCache struct {
+	mu    sync.Mutex
+	gen   int64
+	units map[sandik.UnitCode]*chartSource
+}
+
+// maxCachedCharts bounds the units kept (about a kilobyte each): beyond
+// it the cache starts again, so a user walking all 33,000 units of a
+// national organisation cannot grow it without end.
+const maxCachedCharts = 4096
+
+// UnitChart returns the chart of unit code as of at for u, and the units
+// under it that u may see, by code: ENotFound if there is no such unit,
+// EForbidden unless u may read the organisation in its area.
+func (c *Center) UnitChart(ctx context.Context, u sandik.User, code sandik.UnitCode, at sandik.Date) (org.Chart, []sandik.Unit, error) {
+	src, err := c.chartSource(ctx, code)
+	if err != nil {
+		return org.Chart{}, nil, err
+	}
+	if err := c.OrgAllow(u, src.unit.Area, false); err != nil {
+		return org.Chart{}, nil, err
+	}
+	kinds, err := c.PositionKinds(ctx)
+	if err != nil {
+		return org.Chart{}, nil, err
+	}
+	children := []sandik.Unit{}
+	for _, k := range src.children {
+		if c.OrgAllow(u, k.Area, false) == nil {
+			children = append(children, k)
+		}
+	}
+	chart := org.ChartOf(src.unit, at, kinds, src.terms, func(id sandik.PersonID) string { return src.names[id] })
+	return chart, children, nil
+}
+
+// chartSource returns the source of code's chart, from the cache or read
+// and kept. It is shared: callers must not change it.
+func (c *Center) chartSource(ctx context.Context, code sandik.UnitCode) (*chartSource, error) {
+	gen, err := c.store.UserGeneration(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cc := &c.charts
+	cc.mu.Lock()
+	if cc.gen != gen || cc.units == nil {
+		cc.gen, cc.units = gen, map[sandik.UnitCode]*chartSource{}
+	}
+	src, ok := cc.units[code]
+	cc.mu.Unlock()
+	if ok {
+		return src, nil
+	}
+	// Read outside the lock; two readers of one unit both read, and the
+	// second's answer is the same.
+	un, err := c.store.Unit(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	terms, names, err := c.store.UnitTerms(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	children, err := c.store.Children(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	src = &chartSource{unit: un, terms: terms, names: names, children: children}
+	cc.mu.Lock()
+	// Kept only if nothing moved while it was read.
+	if cc.gen == gen {
+		if len(cc.units) >= maxCachedCharts {
+			cc.units = map[sandik.UnitCode]*chartSource{}
+		}
+		cc.units[code] = src
+	}
+	cc.mu.Unlock()
+	return src, nil
+}

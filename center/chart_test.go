@@ -1,0 +1,114 @@
+package center_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/org"
+	"github.com/sandik-dev/sandik/store/sqlite"
+)
+
+// holderOf returns the names holding kind on chart, in order.
+func holderOf(chart org.Chart, kind sandik.KindCode) []string {
+	for _, s := range chart.Seats {
+		if s.Kind.Code == kind {
+			names := []string{}
+			for _, h := range s.Holders {
+				names = append(names, h.Name)
+			}
+			return names
+		}
+	}
+	return nil
+}
+
+// A unit's chart is drawn from memory while the organisation stands
+// still, and shows every change at once when made here, at the next
+// notice when made by another process on the same file, and an erased
+// holder as a removed person.
+func TestUnitChartFollowsChanges(t *testing.T) {
+	c, st := orgCenter(t, now)
+	ctx := context.Background()
+	chart := func(code sandik.UnitCode, at sandik.Date) org.Chart {
+		t.Helper()
+		ch, _, err := c.UnitChart(ctx, admin, code, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
+	}
+	if got := holderOf(chart("34", "2024-06-01"), "il_baskani"); len(got) != 1 || got[0] != "Mehmet Demir" {
+		t.Fatalf("il başkanı on 2024-06-01 = %v, want Mehmet Demir", got)
+	}
+	if got := holderOf(chart("34", "2020-06-01"), "il_baskani"); len(got) != 1 || got[0] != "Ayşe Yılmaz" {
+		t.Fatalf("il başkanı on 2020-06-01 from the same source = %v, want Ayşe Yılmaz", got)
+	}
+
+	// A term added here is on the next chart.
+	add := sandik.OrgChange{
+		People:    []sandik.Person{{ID: "k-5", Name: "Deniz Aksoy", Home: "34", Purpose: "örgüt üyeliği", Consent: "2024-01-01"}},
+		Positions: []sandik.Position{{ID: "g-7", Kind: "sayman", Unit: "34", Person: "k-5", Start: "2024-05-01", Source: sandik.SourceAppointment}},
+	}
+	if err := c.SaveOrg(ctx, admin, add); err != nil {
+		t.Fatal(err)
+	}
+	if got := holderOf(chart("34", "2024-06-01"), "sayman"); len(got) != 1 || got[0] != "Deniz Aksoy" {
+		t.Fatalf("sayman after the term was added here = %v", got)
+	}
+
+	// A term ended by another process on the file: seen at its notice.
+	other, err := sqlite.Open(ctx, sqlite.Options{Path: st.Path()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.EndPosition(ctx, "g-2", "2024-03-01", "istifa"); err != nil {
+		t.Fatal(err)
+	}
+	seenWithin(t, 5*time.Second, "a term another process ended", func() bool {
+		return len(holderOf(chart("34", "2024-06-01"), "il_baskani")) == 0
+	})
+
+	// An erased holder stays on the chart as a removed person, at once.
+	if err := c.ErasePerson(ctx, admin, "k-4", "KVKK m.7 talebi"); err != nil {
+		t.Fatal(err)
+	}
+	if got := holderOf(chart("34", "2024-06-01"), "yonetim_kurulu_uyesi"); len(got) != 2 || got[0] != "Zeynep Kaya" || got[1] != sandik.RemovedPerson {
+		t.Fatalf("board after an erasure = %v, want Zeynep Kaya and %q", got, sandik.RemovedPerson)
+	}
+}
+
+// The chart answers only those whose areas reach the unit; a unit
+// nobody has is not found.
+func TestUnitChartScoped(t *testing.T) {
+	c, _ := orgCenter(t, now)
+	ctx := context.Background()
+	mahalle := sandik.User{ID: "m", Name: "Mahalle", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34.0135.144920"}}
+	if _, _, err := c.UnitChart(ctx, mahalle, "34", "2024-06-01"); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Errorf("a mahalle's coordinator reading the il's chart: %v, want forbidden", err)
+	}
+	if _, _, err := c.UnitChart(ctx, mahalle, "34.0135", "2024-06-01"); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Errorf("a mahalle's coordinator reading the ilçe's chart: %v, want forbidden", err)
+	}
+	// Read once by an administrator, so the next answer is from memory:
+	// the cache must not skip the check.
+	if _, _, err := c.UnitChart(ctx, admin, "34.0135", "2024-06-01"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.UnitChart(ctx, mahalle, "34.0135", "2024-06-01"); sandik.CodeOf(err) != sandik.EForbidden {
+		t.Errorf("from the cache, a mahalle's coordinator reading the ilçe's chart: %v, want forbidden", err)
+	}
+	ch, kids, err := c.UnitChart(ctx, mahalle, "34.0135.144920", "2024-06-01")
+	if err != nil || ch.Unit.Name != "Caferağa" || len(kids) != 0 {
+		t.Errorf("the mahalle's own chart = %+v, %v, %v", ch.Unit, kids, err)
+	}
+	ilce := sandik.User{ID: "i", Name: "İlçe", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34.0135"}}
+	if _, kids, err := c.UnitChart(ctx, ilce, "34.0135", "2024-06-01"); err != nil || len(kids) != 2 {
+		t.Errorf("the ilçe's children for its coordinator = %v, %v, want the mahalle and the women's branch", kids, err)
+	}
+	if _, _, err := c.UnitChart(ctx, admin, "99", "2024-06-01"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("a unit nobody has: %v, want not found", err)
+	}
+}
