@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,6 +58,14 @@ func TestBulkOrgKeepsIndexes(t *testing.T) {
 	}
 	if got := indexSQL(t, s); fmt.Sprint(got) != fmt.Sprint(before) {
 		t.Fatalf("after a bulk change the indexes are %v, want %v", got, before)
+	}
+	// The bulk change ran without SQLite's foreign-key checks; the
+	// writes after it have them again.
+	var fk int
+	if err := s.queueBare(ctx, func(ctx context.Context, c *sql.Conn) error {
+		return c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk)
+	}); err != nil || fk != 1 {
+		t.Fatalf("foreign-key checks on the writer after a bulk change: %d, %v; want on", fk, err)
 	}
 	// The import copied its pages into the file: the log is empty.
 	if fi, err := os.Stat(s.Path() + "-wal"); err != nil {

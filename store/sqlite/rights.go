@@ -17,13 +17,28 @@ import (
 // writeRights runs fn as a change of users: logged, and moving the
 // generation.
 func (s *Store) writeRights(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)) error {
-	return s.writeUsers(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+	return s.writeUsers(ctx, bumping(fn))
+}
+
+// writeRightsBulk is writeRights for a bulk change that checks its own
+// references (work.unchecked).
+func (s *Store) writeRightsBulk(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)) error {
+	if _, err := s.queue.Do(ctx, work{logged: bumping(fn), unchecked: true}); err != nil {
+		return err
+	}
+	return s.readUserGeneration(context.WithoutCancel(ctx))
+}
+
+// bumping is fn followed, in its transaction, by a move of the user
+// generation.
+func bumping(fn func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)) func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+	return func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		recs, err := fn(ctx, c)
 		if err != nil {
 			return nil, err
 		}
 		return recs, bumpUserGeneration(ctx, c)
-	})
+	}
 }
 
 // LinkPerson implements sandik.RightsStore.

@@ -25,6 +25,10 @@ type work struct {
 	// bare is a job run outside any transaction, for what SQLite refuses
 	// inside one (VACUUM, a checkpoint that empties the log).
 	bare func(ctx context.Context, c *sql.Conn) error
+	// unchecked runs the job with SQLite's foreign-key checks off: for a
+	// bulk change that has looked up every reference itself, and would
+	// otherwise pay two more index lookups a row for the same answer.
+	unchecked bool
 }
 
 type request = commitq.Request[work]
@@ -91,16 +95,28 @@ func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, 
 	return w, q, nil
 }
 
-func (w *writer) runJob(r *request) error {
+func (w *writer) runJob(r *request) (err error) {
 	ctx := r.Context()
 	if r.Work.bare != nil {
 		return r.Work.bare(ctx, w.conn)
+	}
+	if r.Work.unchecked {
+		// The pragma is a no-op inside a transaction: it is set around it,
+		// on the writer's own goroutine, so no other write runs unchecked.
+		if _, err := w.conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return fmt.Errorf("turn foreign-key checks off for a bulk change: %w", err)
+		}
+		defer func() {
+			if _, onErr := w.conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); onErr != nil {
+				err = errors.Join(err, fmt.Errorf("turn foreign-key checks on again after a bulk change (what it wrote stands unless an error above says otherwise; restart the instance): %w", onErr))
+			}
+		}()
 	}
 	if r.Work.logged == nil {
 		return inTx(ctx, w.conn, func() error { return r.Work.job(ctx, w.conn) })
 	}
 	var grown sqlstore.Grown
-	err := inTx(ctx, w.conn, func() error {
+	err = inTx(ctx, w.conn, func() error {
 		recs, err := r.Work.logged(ctx, w.conn)
 		if err != nil || len(recs) == 0 {
 			return err
