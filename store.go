@@ -234,10 +234,19 @@ type OrgStore interface {
 	Position(ctx context.Context, id PositionID) (Position, error)
 	// Positions returns the terms f selects, by id.
 	Positions(ctx context.Context, f PositionFilter) ([]Position, error)
-	// UnitTerms returns every term of unit code, of any day, by id, with
-	// the shown name of each holder (RemovedPerson for one erased), in
-	// one read: what the unit's chart is drawn from. No unit: none.
-	UnitTerms(ctx context.Context, code UnitCode) ([]Position, map[PersonID]string, error)
+	// UnitRecords returns what the chart of unit code is drawn from on
+	// any day: the unit, the units under it by code, and every term held
+	// in it by id with the shown name of each holder (RemovedPerson for
+	// one erased); ENotFound if there is no such unit.
+	UnitRecords(ctx context.Context, code UnitCode) (UnitRecords, error)
+}
+
+// UnitRecords are a unit's own records: what its chart is drawn from.
+type UnitRecords struct {
+	Unit     Unit
+	Children []Unit
+	Terms    []Position
+	Names    map[PersonID]string
 }
 
 // RightsStore keeps what gives users rights besides their own role and

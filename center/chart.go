@@ -8,32 +8,25 @@ import (
 	"github.com/sandik-dev/sandik/org"
 )
 
-// chartSource is what a unit's chart is drawn from on any day: the unit,
-// every term held in it with its holders' shown names, and the units
-// under it. A chart of another day is then only arithmetic on dates.
-type chartSource struct {
-	unit     sandik.Unit
-	terms    []sandik.Position
-	names    map[sandik.PersonID]string
-	children []sandik.Unit
-}
-
-// chartCache keeps chart sources for the user generation they were read
-// at. Every write of units, people and terms moves that generation (terms
-// give rights), an erasure too, on this instance at once and on others by
-// the store's notice; so a source is good exactly while it stands still,
-// and the chart of a unit looked at again is drawn from memory, not from
-// three reads of the store under the night's load.
+// chartCache keeps units' records (what their charts are drawn from on
+// any day, so a chart of another day is only arithmetic on dates) for
+// the user generation they were read at. Every write of units, people
+// and terms moves that generation (terms give rights), an erasure too,
+// on this instance at once and on others at the store's notice; so the
+// records are good exactly while it stands still, and the chart of a
+// unit looked at again is drawn from memory, not from two reads of the
+// store under the night's load.
 type chartCache struct {
 	mu    sync.Mutex
 	gen   int64
-	units map[sandik.UnitCode]*chartSource
+	units map[sandik.UnitCode]*sandik.UnitRecords
 }
 
-// maxCachedCharts bounds the units kept (about a kilobyte each): beyond
-// it the cache starts again, so a user walking all 33,000 units of a
-// national organisation cannot grow it without end.
-const maxCachedCharts = 4096
+// maxCachedCharts bounds the units kept (about 10 KiB each for the 60
+// terms of a national organisation's average unit): beyond it the cache
+// starts again, so a user walking all 33,000 units of a national
+// organisation cannot grow it without end.
+const maxCachedCharts = 1024
 
 // UnitChart returns the chart of unit code as of at for u, and the units
 // under it that u may see, by code: ENotFound if there is no such unit,
@@ -43,7 +36,7 @@ func (c *Center) UnitChart(ctx context.Context, u sandik.User, code sandik.UnitC
 	if err != nil {
 		return org.Chart{}, nil, err
 	}
-	if err := c.OrgAllow(u, src.unit.Area, false); err != nil {
+	if err := c.OrgAllow(u, src.Unit.Area, false); err != nil {
 		return org.Chart{}, nil, err
 	}
 	kinds, err := c.PositionKinds(ctx)
@@ -51,18 +44,18 @@ func (c *Center) UnitChart(ctx context.Context, u sandik.User, code sandik.UnitC
 		return org.Chart{}, nil, err
 	}
 	children := []sandik.Unit{}
-	for _, k := range src.children {
+	for _, k := range src.Children {
 		if c.OrgAllow(u, k.Area, false) == nil {
 			children = append(children, k)
 		}
 	}
-	chart := org.ChartOf(src.unit, at, kinds, src.terms, func(id sandik.PersonID) string { return src.names[id] })
+	chart := org.ChartOf(src.Unit, at, kinds, src.Terms, func(id sandik.PersonID) string { return src.Names[id] })
 	return chart, children, nil
 }
 
-// chartSource returns the source of code's chart, from the cache or read
+// chartSource returns the records of code's chart, from the cache or read
 // and kept. It is shared: callers must not change it.
-func (c *Center) chartSource(ctx context.Context, code sandik.UnitCode) (*chartSource, error) {
+func (c *Center) chartSource(ctx context.Context, code sandik.UnitCode) (*sandik.UnitRecords, error) {
 	gen, err := c.store.UserGeneration(ctx)
 	if err != nil {
 		return nil, err
@@ -70,7 +63,7 @@ func (c *Center) chartSource(ctx context.Context, code sandik.UnitCode) (*chartS
 	cc := &c.charts
 	cc.mu.Lock()
 	if cc.gen != gen || cc.units == nil {
-		cc.gen, cc.units = gen, map[sandik.UnitCode]*chartSource{}
+		cc.gen, cc.units = gen, map[sandik.UnitCode]*sandik.UnitRecords{}
 	}
 	src, ok := cc.units[code]
 	cc.mu.Unlock()
@@ -79,24 +72,16 @@ func (c *Center) chartSource(ctx context.Context, code sandik.UnitCode) (*chartS
 	}
 	// Read outside the lock; two readers of one unit both read, and the
 	// second's answer is the same.
-	un, err := c.store.Unit(ctx, code)
+	recs, err := c.store.UnitRecords(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	terms, names, err := c.store.UnitTerms(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	children, err := c.store.Children(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	src = &chartSource{unit: un, terms: terms, names: names, children: children}
+	src = &recs
 	cc.mu.Lock()
 	// Kept only if nothing moved while it was read.
 	if cc.gen == gen {
 		if len(cc.units) >= maxCachedCharts {
-			cc.units = map[sandik.UnitCode]*chartSource{}
+			cc.units = map[sandik.UnitCode]*sandik.UnitRecords{}
 		}
 		cc.units[code] = src
 	}

@@ -26,7 +26,7 @@ var orgTests = []test{
 	{"ConcurrentHolders", testOrgConcurrentHolders},
 	{"SurvivesReopen", testOrgSurvivesReopen},
 	{"Audited", testOrgAudited},
-	{"UnitTerms", testOrgUnitTerms},
+	{"UnitRecords", testOrgUnitRecords},
 }
 
 // OrgFixture is a small organisation: a genel merkez, an il, an ilçe
@@ -331,9 +331,10 @@ func testOrgAudited(t *testing.T, o Opener) {
 	}
 }
 
-// UnitTerms gives a unit's terms as Positions does, with their holders'
-// shown names: an erased holder's as a removed person.
-func testOrgUnitTerms(t *testing.T, o Opener) {
+// UnitRecords gives a unit, its children as Children does, and its terms
+// as Positions does with their holders' shown names: an erased holder's
+// as a removed person.
+func testOrgUnitRecords(t *testing.T, o Opener) {
 	s := o.Open(t)
 	ctx := context.Background()
 	c := OrgFixture()
@@ -345,26 +346,37 @@ func testOrgUnitTerms(t *testing.T, o Opener) {
 	for _, p := range c.People[1:] {
 		names[p.ID] = p.Name
 	}
-	for _, unit := range []sandik.UnitCode{"34", "34.0135", "gm", "nowhere"} {
-		want, err := s.Positions(ctx, sandik.PositionFilter{Unit: unit})
+	for _, unit := range []sandik.UnitCode{"34", "34.0135", "gm", "34.0135.144920"} {
+		un, err := s.Unit(ctx, unit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, gotNames, err := s.UnitTerms(ctx, unit)
+		kids, err := s.Children(ctx, unit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("terms of %s = %+v, want %+v", unit, got, want)
+		terms, err := s.Positions(ctx, sandik.PositionFilter{Unit: unit})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if len(gotNames) != len(uniqueHolders(want)) {
-			t.Errorf("names of %s = %v, want one for each of %v", unit, gotNames, uniqueHolders(want))
+		got, err := s.UnitRecords(ctx, unit)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for id, name := range gotNames {
+		if got.Unit != un || fmt.Sprint(got.Children) != fmt.Sprint(kids) || fmt.Sprint(got.Terms) != fmt.Sprint(terms) {
+			t.Errorf("records of %s = %+v, want %+v, children %+v, terms %+v", unit, got, un, kids, terms)
+		}
+		if len(got.Names) != len(uniqueHolders(terms)) {
+			t.Errorf("names of %s = %v, want one for each of %v", unit, got.Names, uniqueHolders(terms))
+		}
+		for id, name := range got.Names {
 			if names[id] != name {
 				t.Errorf("name of %s in %s = %q, want %q", id, unit, name, names[id])
 			}
 		}
+	}
+	if _, err := s.UnitRecords(ctx, "nowhere"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("records of no unit: %v, want not found", err)
 	}
 }
 

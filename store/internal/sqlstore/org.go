@@ -160,27 +160,42 @@ func (o Org) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.P
 	return All(ctx, o.db, "read positions", scanPosition, o.q(selectPosition+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
 }
 
-// UnitTerms implements sandik.OrgStore: the terms and their holders'
-// names in one statement, for a chart is read on every view of a unit
-// and each statement costs the read a round of the driver.
-func (o Org) UnitTerms(ctx context.Context, code sandik.UnitCode) ([]sandik.Position, map[sandik.PersonID]string, error) {
-	names := map[sandik.PersonID]string{}
-	terms, err := All(ctx, o.db, "read terms of "+string(code), func(row Row) (sandik.Position, error) {
+// UnitRecords implements sandik.OrgStore in two statements, the unit
+// with its children and the terms with their holders' names, for a
+// chart is read on every view of a unit and each statement costs the
+// read a round of the driver.
+func (o Org) UnitRecords(ctx context.Context, code sandik.UnitCode) (sandik.UnitRecords, error) {
+	var out sandik.UnitRecords
+	units, err := All(ctx, o.db, "read unit "+string(code), scanUnit, o.q(selectUnit+` WHERE code = ? OR parent = ? ORDER BY code`), string(code), string(code))
+	if err != nil {
+		return out, err
+	}
+	found := false
+	out.Children = make([]sandik.Unit, 0, len(units))
+	for _, u := range units {
+		if u.Code == code {
+			out.Unit, found = u, true
+		} else {
+			out.Children = append(out.Children, u)
+		}
+	}
+	if !found {
+		return out, sandik.Errorf(sandik.ENotFound, "no unit %q", code)
+	}
+	out.Names = map[sandik.PersonID]string{}
+	out.Terms, err = All(ctx, o.db, "read terms of "+string(code), func(row Row) (sandik.Position, error) {
 		var p sandik.Position
 		var name, erased string
 		err := row.Scan(&p.ID, &p.Kind, &p.Unit, &p.Person, &p.Start, &p.End, &p.Source, &p.EndReason, &name, &erased)
 		if erased != "" {
 			name = sandik.RemovedPerson
 		}
-		names[p.Person] = name
+		out.Names[p.Person] = name
 		return p, err
 	}, o.q(`SELECT p.id, p.kind, p.unit, p.person, p.start_day, COALESCE(p.end_day, ''), p.source, p.end_reason,
 		COALESCE(pe.name, ''), COALESCE(pe.erased, '')
 		FROM org_positions p LEFT JOIN org_people pe ON pe.id = p.person WHERE p.unit = ? ORDER BY p.id`), string(code))
-	if err != nil {
-		return nil, nil, err
-	}
-	return terms, names, nil
+	return out, err
 }
 
 // where builds the conditions of a filtered read.
