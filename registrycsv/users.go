@@ -16,7 +16,7 @@ const UsersFile = "users.csv"
 // coordinators with their ilçe. It is read by the same rules as the
 // registry files (delimiter, byte order mark, header names folded, every
 // problem with its line).
-var userColumns = columns{required: []string{"id", "name", "role"}, optional: []string{"areas"}}
+var userColumns = columns{required: []string{"id", "name", "role"}, optional: []string{"areas", "person"}}
 
 // roleAliases adds the Turkish words to the role names, folded by
 // normalizeName.
@@ -35,7 +35,8 @@ type UserRow struct {
 }
 
 // ReadUsers reads a users file: columns id, name, role and, optionally,
-// areas (area codes separated by spaces or "|"). Every row is checked on
+// areas (area codes separated by spaces or "|") and person (the id of
+// the person of the organisation the user is, whose terms give rights). Every row is checked on
 // its own (sandik.User.Validate) and ids must not repeat; whether the
 // areas exist is the registry's business, not the file's. It returns
 // every problem, each with its line, as one EInvalid error.
@@ -48,7 +49,7 @@ func ReadUsers(src io.Reader) ([]UserRow, error) {
 	if t == nil {
 		return nil, usersErr(ps)
 	}
-	id, name, role, areas := t.col("id"), t.col("name"), t.col("role"), t.col("areas")
+	id, name, role, areas, person := t.col("id"), t.col("name"), t.col("role"), t.col("areas"), t.col("person")
 	var rows []UserRow
 	seen := map[sandik.UserID]int{}
 	for {
@@ -59,7 +60,7 @@ func ReadUsers(src io.Reader) ([]UserRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		u := sandik.User{ID: sandik.UserID(rec[id]), Name: rec[name], Role: sandik.Role(rec[role])}
+		u := sandik.User{ID: sandik.UserID(rec[id]), Name: rec[name], Role: sandik.Role(rec[role]), Person: sandik.PersonID(field(rec, person))}
 		if r, ok := roleAliases[normalizeName(rec[role])]; ok {
 			u.Role = r
 		}

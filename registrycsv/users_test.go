@@ -13,20 +13,20 @@ import (
 func TestReadUsers(t *testing.T) {
 	// Excel under a Turkish locale: byte order mark, semicolons, CRLF,
 	// Turkish role names in any case, a quoted name with a semicolon.
-	in := bomUTF8 + "ID;Name;Role;Areas\r\n" +
-		"musahit-1;Ayşe Yılmaz;MÜŞAHİT;34-3-1-1001\r\n" +
-		"gonullu-1;\"Can; Demir\";Gönüllü;\r\n" +
-		";;;\r\n" +
-		"koord;Mehmet Öz;koordinatör;34-3 | 34-4\r\n" +
-		"avukat;Av. Zeynep;avukat;34-3\r\n" +
-		"boss;Yönetici;YÖNETİCİ;\r\n"
+	in := bomUTF8 + "ID;Name;Role;Areas;Person\r\n" +
+		"musahit-1;Ayşe Yılmaz;MÜŞAHİT;34-3-1-1001;\r\n" +
+		"gonullu-1;\"Can; Demir\";Gönüllü;;k-7\r\n" +
+		";;;;\r\n" +
+		"koord;Mehmet Öz;koordinatör;34-3 | 34-4;\r\n" +
+		"avukat;Av. Zeynep;avukat;34-3;\r\n" +
+		"boss;Yönetici;YÖNETİCİ;;\r\n"
 	rows, err := ReadUsers(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []UserRow{
 		{2, sandik.User{ID: "musahit-1", Name: "Ayşe Yılmaz", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{"34-3-1-1001"}}},
-		{3, sandik.User{ID: "gonullu-1", Name: "Can; Demir", Role: sandik.RoleVolunteer}},
+		{3, sandik.User{ID: "gonullu-1", Name: "Can; Demir", Role: sandik.RoleVolunteer, Person: "k-7"}},
 		{5, sandik.User{ID: "koord", Name: "Mehmet Öz", Role: sandik.RoleCoordinator, Areas: []sandik.AreaCode{"34-3", "34-4"}}},
 		{6, sandik.User{ID: "avukat", Name: "Av. Zeynep", Role: sandik.RoleLawyer, Areas: []sandik.AreaCode{"34-3"}}},
 		{7, sandik.User{ID: "boss", Name: "Yönetici", Role: sandik.RoleAdmin}},
@@ -50,6 +50,7 @@ func TestReadUsersProblems(t *testing.T) {
 				"d,D,observer,b1 b1\n",
 			[]string{"3 users.csv:id invalid_value", "3 users.csv:name required", "3 users.csv:role invalid_value",
 				"4 users.csv:id duplicate", "5 users.csv:areas invalid_value", "6 users.csv:areas duplicate"}},
+		{"bad person", "id,name,role,person\na,A,observer,k 1\n", []string{"2 users.csv:person invalid_value"}},
 		{"missing column", "id,name\na,A\n", []string{"1 users.csv:role missing_column"}},
 		{"unknown column", "id,name,role,box\na,A,observer,b\n", []string{"1 users.csv:box unknown_column"}},
 		{"wrong field count", "id,name,role\na,A,observer,extra\n", []string{"2 users.csv field_count"}},
