@@ -2,7 +2,9 @@ package sandik
 
 import (
 	"fmt"
+	"sync"
 	"time"
+	_ "time/tzdata" // see Istanbul
 )
 
 // The organisation: units (birim), people (kişi) and the positions
@@ -31,14 +33,17 @@ func ParseDate(s string) (Date, error) {
 // DateOf is the day of t in İstanbul.
 func DateOf(t time.Time) Date { return Date(t.In(Istanbul()).Format(time.DateOnly)) }
 
-// Istanbul is Europe/Istanbul, or UTC+3 where the system has no time
-// zone database (Türkiye has kept UTC+3 all year since 2016).
-func Istanbul() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Istanbul"); err == nil {
-		return loc
+// Istanbul is Europe/Istanbul. The zone database is embedded
+// (time/tzdata), so a binary in an image without one still tells the
+// days of 2014's elections, when Türkiye kept summer time, right; read
+// once, for time.LoadLocation reads and parses it at every call.
+var Istanbul = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Istanbul")
+	if err != nil {
+		panic(fmt.Sprintf("sandik: the embedded zone database has no Europe/Istanbul: %v", err))
 	}
-	return time.FixedZone("+03", 3*60*60)
-}
+	return loc
+})
 
 // OrgChange is one all-or-nothing write to the organisation: new kinds,
 // units, people, positions and assignments of people to boxes. Units may

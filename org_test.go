@@ -126,3 +126,24 @@ func TestOrgChangeValidate(t *testing.T) {
 		}
 	}
 }
+
+// The days of 2014's local election are told with the zone of the time:
+// Türkiye put summer time off by a day for it, so the polls closed at
+// 17:00 EET (UTC+2) on 30 March 2014, in any image, zone database or not.
+func TestIstanbulKeepsHistoricOffsets(t *testing.T) {
+	for _, c := range []struct {
+		at     time.Time
+		offset int
+	}{
+		{time.Date(2014, 3, 30, 17, 0, 0, 0, Istanbul()), 2 * 3600},
+		{time.Date(2014, 4, 1, 17, 0, 0, 0, Istanbul()), 3 * 3600},
+		{time.Date(2024, 3, 31, 17, 0, 0, 0, Istanbul()), 3 * 3600},
+	} {
+		if _, off := c.at.Zone(); off != c.offset {
+			t.Errorf("offset in İstanbul at %s = %d s, want %d s", c.at.Format(time.DateTime), off, c.offset)
+		}
+	}
+	if got := DateOf(time.Date(2014, 3, 30, 22, 30, 0, 0, time.UTC)); got != "2014-03-31" {
+		t.Errorf("DateOf 2014-03-30 22:30 UTC = %s, want 2014-03-31 (00:30 EET)", got)
+	}
+}

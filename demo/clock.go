@@ -17,8 +17,8 @@ const pollsCloseAt = 17
 // after voting day, 15:00) lies 22 to 46 hours ahead, so the deadline
 // board counts down while the demo runs.
 func LiveDay(now time.Time) time.Time {
-	t := now.In(istanbul()).Add(-pollsCloseAt * time.Hour)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, istanbul())
+	t := now.In(sandik.Istanbul()).Add(-pollsCloseAt * time.Hour)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, sandik.Istanbul())
 }
 
 var monthsTR = [...]string{"Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"}
@@ -29,10 +29,10 @@ var monthsTR = [...]string{"Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran
 func electionOn(day time.Time) sandik.Election {
 	if day.IsZero() {
 		return sandik.Election{Code: ElectionCode, Name: "31 Mart 2019 Mahalli İdareler Seçimi",
-			Date: time.Date(2019, 3, 31, 0, 0, 0, 0, istanbul()), Quorum: 2}
+			Date: time.Date(2019, 3, 31, 0, 0, 0, 0, sandik.Istanbul()), Quorum: 2}
 	}
-	y, m, d := day.In(istanbul()).Date()
+	y, m, d := day.In(sandik.Istanbul()).Date()
 	return sandik.Election{Code: ElectionCode,
 		Name: fmt.Sprintf("%d %s %d Mahalli İdareler Seçimi (deneme)", d, monthsTR[m-1], y),
-		Date: time.Date(y, m, d, 0, 0, 0, 0, istanbul()), Quorum: 2}
+		Date: time.Date(y, m, d, 0, 0, 0, 0, sandik.Istanbul()), Quorum: 2}
 }

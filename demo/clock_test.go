@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/itiraz"
 )
 
@@ -13,7 +14,7 @@ import (
 // deadline is still ahead, inside the deadline board's 48-hour window:
 // the countdown runs while the demo plays.
 func TestLiveDayKeepsTheDeadlinesRunning(t *testing.T) {
-	ist := istanbul()
+	ist := sandik.Istanbul()
 	rule, ok := itiraz.RuleFor(itiraz.DefaultRules(), itiraz.BoardIlce)
 	if !ok {
 		t.Fatal("no ilçe board rule")

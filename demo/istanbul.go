@@ -123,15 +123,6 @@ func Istanbul(opts Options) (*sandik.Registry, error) {
 	return sandik.NewRegistry(areas, elections, races, regs)
 }
 
-// istanbul is Europe/Istanbul, or UTC+3 where the system has no time zone
-// database (Türkiye has kept UTC+3 all year since 2016).
-func istanbul() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Istanbul"); err == nil {
-		return loc
-	}
-	return time.FixedZone("+03", 3*60*60)
-}
-
 // newRand returns a generator that depends only on the seed and the keys,
 // so that every district, box and race draws the same numbers whatever
 // order they are visited in.

@@ -205,11 +205,11 @@ func (n *Night) add(rng *rand.Rand, p Params, ev Event) {
 
 // pollsClose is 17:00 in İstanbul on the day of the first election.
 func pollsClose(reg *sandik.Registry) time.Time {
-	day := time.Date(2019, 3, 31, 0, 0, 0, 0, istanbul())
+	day := time.Date(2019, 3, 31, 0, 0, 0, 0, sandik.Istanbul())
 	if len(reg.Elections) > 0 {
-		day = reg.Elections[0].Date.In(istanbul())
+		day = reg.Elections[0].Date.In(sandik.Istanbul())
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), pollsCloseAt, 0, 0, 0, istanbul())
+	return time.Date(day.Year(), day.Month(), day.Day(), pollsCloseAt, 0, 0, 0, sandik.Istanbul())
 }
 
 // boxRaces lists every box taking part in some race, in registry order,

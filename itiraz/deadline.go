@@ -86,14 +86,7 @@ func CheckRules(rules []Rule) error {
 }
 
 // Istanbul is the time zone every deadline is computed in.
-func Istanbul() *time.Location {
-	loc, err := time.LoadLocation("Europe/Istanbul")
-	if err != nil {
-		// Türkiye has kept UTC+3 all year since 2016.
-		return time.FixedZone("+03", 3*60*60)
-	}
-	return loc
-}
+func Istanbul() *time.Location { return sandik.Istanbul() }
 
 // Deadline computes when filing under r closes for a trigger time.
 func (r Rule) Deadline(trigger time.Time, loc *time.Location) time.Time {

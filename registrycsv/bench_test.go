@@ -39,7 +39,7 @@ func bigRegistry(tb testing.TB, boxes int) *sandik.Registry {
 			}
 		}
 	}
-	el := []sandik.Election{{Code: "e", Name: "Seçim", Date: time.Date(2019, 3, 31, 0, 0, 0, 0, istanbul()), Quorum: 2}}
+	el := []sandik.Election{{Code: "e", Name: "Seçim", Date: time.Date(2019, 3, 31, 0, 0, 0, 0, sandik.Istanbul()), Quorum: 2}}
 	races := []sandik.Race{{Code: "r", Election: "e", Name: "Başkan", Scope: "34", Choices: []sandik.Choice{{Code: "A", Name: "A"}, {Code: "B", Name: "B"}}}}
 	reg, err := sandik.NewRegistry(areas, el, races, regs)
 	if err != nil {

@@ -145,23 +145,14 @@ func (b *builder) electionRow(t *table) func([]string, int) {
 // İstanbul, as the domain expects.
 func parseDate(s string) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006"} {
-		if d, err := time.ParseInLocation(layout, s, istanbul()); err == nil {
+		if d, err := time.ParseInLocation(layout, s, sandik.Istanbul()); err == nil {
 			return d, true
 		}
 	}
 	return time.Time{}, false
 }
 
-func formatDate(t time.Time) string { return t.In(istanbul()).Format("2006-01-02") }
-
-// istanbul is Europe/Istanbul, or UTC+3 where the system has no time zone
-// database (Türkiye has kept UTC+3 all year since 2016).
-func istanbul() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Istanbul"); err == nil {
-		return loc
-	}
-	return time.FixedZone("+03", 3*60*60)
-}
+func formatDate(t time.Time) string { return t.In(sandik.Istanbul()).Format("2006-01-02") }
 
 func (b *builder) raceRow(t *table) func([]string, int) {
 	election, race, raceName, scope, choice, choiceName := t.col("election"), t.col("race"), t.col("race_name"), t.col("scope"), t.col("choice"), t.col("choice_name")

@@ -68,7 +68,7 @@ func genRegistry(t *rapid.T) *sandik.Registry {
 		day := rapid.IntRange(0, 365*30).Draw(t, "day")
 		elections = append(elections, sandik.Election{
 			Code: code, Name: name.Draw(t, "election"), Quorum: rapid.IntRange(1, 9).Draw(t, "quorum"),
-			Date: time.Date(2000, 1, 1+day, 0, 0, 0, 0, istanbul()),
+			Date: time.Date(2000, 1, 1+day, 0, 0, 0, 0, sandik.Istanbul()),
 		})
 		for j := range rapid.IntRange(0, 2).Draw(t, "races") {
 			rc := sandik.Race{Code: sandik.RaceCode(fmt.Sprintf("%s-r%d", code, j)), Election: code,

@@ -17,16 +17,6 @@ type lang struct {
 	loc  *time.Location
 }
 
-// istanbul is the time zone of every time a page shows. Turkey has kept
-// UTC+3 all year since 2016, so the fixed zone is right when the system
-// has no zone database.
-func istanbul() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Istanbul"); err == nil {
-		return loc
-	}
-	return time.FixedZone("+03", 3*60*60)
-}
-
 const langCookie = "sandik_lang"
 
 // langOf picks the page language: ?lang= first, then the cookie, then

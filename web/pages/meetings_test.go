@@ -22,7 +22,7 @@ func meetingPagesFixture(t *testing.T, e *env) (sandik.Meeting, sandik.Survey) {
 	peopleFixture(t, e)
 	ctx := context.Background()
 	setup := sandik.User{ID: "setup", Role: sandik.RoleAdmin}
-	start := time.Date(2024, 6, 1, 10, 0, 0, 0, istanbul())
+	start := time.Date(2024, 6, 1, 10, 0, 0, 0, sandik.Istanbul())
 	m, _, err := e.Center.CreateMeeting(ctx, setup, sandik.Meeting{ID: "t-1", Unit: "34", Title: "İstanbul Çalıştayı", Kind: sandik.MeetingWorkshop,
 		Start: start, End: start.Add(6 * time.Hour), Place: "Sarıyer",
 		Invite: sandik.InviteRule{Kinds: []sandik.KindCode{"ilce_baskani"}, Under: "34", People: []sandik.PersonID{"k-bes", "k-c1"}}})

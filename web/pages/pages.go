@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/broker"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/geo"
@@ -75,7 +76,7 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 		panic("pages: " + err.Error())
 	}
 	p.mapImages = map[string]string{"tr.svg": mapdraw.Background(p.provinces), "istanbul.svg": mapdraw.Background(p.istanbul)}
-	p.loc = istanbul()
+	p.loc = sandik.Istanbul()
 	p.sessions = newSessions(c.Sessions(), b.Log(), p.now, b.Secure)
 	p.sessions.effective = c.EffectiveUser
 	p.cop = http.NewCrossOriginProtection()

@@ -50,7 +50,7 @@ func TestSurveyBurst(t *testing.T) {
 	if err := e.Center.SaveOrg(ctx, setup, ch); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2024, 6, 1, 10, 0, 0, 0, istanbul())
+	start := time.Date(2024, 6, 1, 10, 0, 0, 0, sandik.Istanbul())
 	m, _, err := e.Center.CreateMeeting(ctx, setup, sandik.Meeting{ID: "t-1", Unit: "34", Title: "Çalıştay", Kind: sandik.MeetingWorkshop,
 		Start: start, End: start.Add(6 * time.Hour), Place: "Sarıyer", Invite: sandik.InviteRule{People: ids}})
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 )
 
 func TestLangFormatsTheTurkishWay(t *testing.T) {
-	tr, en := &lang{Code: "tr", loc: istanbul()}, &lang{Code: "en", loc: istanbul()}
+	tr, en := &lang{Code: "tr", loc: sandik.Istanbul()}, &lang{Code: "en", loc: sandik.Istanbul()}
 	for _, c := range []struct {
 		n      int64
 		tr, en string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 	"github.com/sandik-dev/sandik/web/pages/mapdraw"
@@ -140,7 +141,7 @@ func TestEntryFormSubmitRetryAndTurkishProblems(t *testing.T) {
 }
 
 func TestProblemTextSaysByHowMuch(t *testing.T) {
-	l := &lang{Code: "tr", loc: istanbul()}
+	l := &lang{Code: "tr", loc: sandik.Istanbul()}
 	w, g := int64(200), int64(188)
 	cases := map[string]string{
 		"choices_sum": "Geçerli oy toplamı partilerin toplamından 12 fazla.",
