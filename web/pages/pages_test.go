@@ -160,6 +160,10 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /kapsama":         {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"POST /kapsama/ata":    {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /sessiz":          {sandik.RoleCoordinator, sandik.RoleAdmin},
+
+	"GET /kullanicilar":           {sandik.RoleCoordinator, sandik.RoleAdmin}, // only those they may manage (users_test.go)
+	"POST /kullanicilar":          {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"POST /kullanicilar/{id}/sil": {sandik.RoleCoordinator, sandik.RoleAdmin},
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -226,6 +230,11 @@ func TestPageAuthMatrix(t *testing.T) {
 			case p == "POST /kapsama/ata":
 				matrixPerson(t, e.Env, user)
 				r = b.Post(path, url.Values{"election": {webtest.Election}, "area": {"34"}, "box": {box1}, "person": {"pm-" + user}})
+			case p == "POST /kullanicilar":
+				r = b.Post(path, url.Values{"id": {"pm-new-" + user}, "name": {"Yeni"}, "role": {"observer"}, "areas": {box1}})
+			case p == "POST /kullanicilar/{id}/sil":
+				e.AddUser(sandik.User{ID: sandik.UserID("pm-rm-" + user), Name: "Giden", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{box1}})
+				r = b.Post("/kullanicilar/pm-rm-"+user+"/sil", nil)
 			case p == "POST /makbuz":
 				r = b.Post(path, url.Values{"receipt": {"{}"}}) // refused as a receipt (422), but let in
 				if r.Status == http.StatusUnprocessableEntity {

@@ -59,6 +59,9 @@ func (p *Pages) routes() {
 	handle("GET /kapsama", page(coord(p.coveragePage)), http.StatusOK)
 	handle("POST /kapsama/ata", page(coord(write(p.assignGap))), http.StatusSeeOther)
 	handle("GET /sessiz", page(coord(p.silentPage)), http.StatusOK)
+	handle("GET /kullanicilar", page(coord(p.usersPage)), http.StatusOK)
+	handle("POST /kullanicilar", page(coord(write(p.createUserForm))), http.StatusCreated, http.StatusUnprocessableEntity, http.StatusForbidden)
+	handle("POST /kullanicilar/{id}/sil", page(coord(write(p.removeUserForm))), http.StatusSeeOther)
 
 	handle("GET /toplantilar", page(p.meetingsPage), http.StatusOK)
 	handle("POST /toplantilar", page(write(p.createMeeting)), http.StatusSeeOther, http.StatusUnprocessableEntity)

@@ -231,6 +231,7 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"unit", "/birimler/" + string(vacantUnit), Coordinator, 200},
 		{"coverage", "/kapsama", Coordinator, 200},
 		{"silent", "/sessiz", Coordinator, 200},
+		{"users", "/kullanicilar", Coordinator, 200},
 		{"meetings", "/toplantilar", Coordinator, 200},
 		{"meeting", "/toplantilar/" + string(demo.WorkshopID), Coordinator, 200},
 		{"projector", "/anket/" + string(demo.WorkshopSurveyID) + "/ekran", Coordinator, 200},
