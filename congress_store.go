@@ -50,11 +50,25 @@ type CongressStore interface {
 	CheckInDelegate(ctx context.Context, c Checkin) error
 	// Checkins returns a congress's check-ins in the order they came.
 	Checkins(ctx context.Context, id CongressID) ([]Checkin, error)
-	// ApproveResult stores an approved result together with the terms
-	// and mandates it gives, in one transaction that moves the user
-	// generation (terms give rights); EConflict if the contest's result
-	// is approved already. Nothing is written on any failure.
-	ApproveResult(ctx context.Context, r ContestResult, terms []Position, ms []Mandate) error
+	// ApproveResult stores an approved result together with the terms it
+	// ends and those and the mandates it gives, in one transaction that
+	// moves the user generation (terms give rights); EConflict if the
+	// contest's result is approved already. Nothing is written on any
+	// failure.
+	ApproveResult(ctx context.Context, a Approval) error
 	// Results returns a congress's approved results, by contest.
 	Results(ctx context.Context, id CongressID) ([]ContestResult, error)
+}
+
+// Approval is an approved result and what it changes in the
+// organisation: the outgoing holders' terms End ends on EndOn (the day
+// before the new term), the new Terms and the Mandates for the upper
+// congress.
+type Approval struct {
+	Result   ContestResult
+	End      []PositionID
+	EndOn    Date
+	Reason   string
+	Terms    []Position
+	Mandates []Mandate
 }

@@ -87,16 +87,16 @@ func (s *Store) CheckInDelegate(ctx context.Context, k sandik.Checkin) error {
 }
 
 // ApproveResult implements sandik.CongressStore.
-func (s *Store) ApproveResult(ctx context.Context, r sandik.ContestResult, terms []sandik.Position, ms []sandik.Mandate) error {
+func (s *Store) ApproveResult(ctx context.Context, a sandik.Approval) error {
 	err := s.inTxRights(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
 		t, err := orgTx(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-		return t.ApproveResult(ctx, r, terms, ms)
+		return t.ApproveResult(ctx, a)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: approve the result of %s: %w", r.Contest, err)
+		return fmt.Errorf("postgres: approve the result of %s: %w", a.Result.Contest, err)
 	}
 	return nil
 }

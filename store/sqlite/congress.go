@@ -78,12 +78,12 @@ func (s *Store) CheckInDelegate(ctx context.Context, k sandik.Checkin) error {
 }
 
 // ApproveResult implements sandik.CongressStore.
-func (s *Store) ApproveResult(ctx context.Context, r sandik.ContestResult, terms []sandik.Position, ms []sandik.Mandate) error {
+func (s *Store) ApproveResult(ctx context.Context, a sandik.Approval) error {
 	err := s.writeRights(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
-		return orgTx(c).ApproveResult(ctx, r, terms, ms)
+		return orgTx(c).ApproveResult(ctx, a)
 	})
 	if err != nil {
-		return fmt.Errorf("sqlite: approve the result of %s: %w", r.Contest, err)
+		return fmt.Errorf("sqlite: approve the result of %s: %w", a.Result.Contest, err)
 	}
 	return nil
 }

@@ -228,21 +228,21 @@ func testCongressApproval(t *testing.T, o Opener) {
 	// k-3 chairs Kadıköy with no end (OrgFixture g-5): a new chair's term
 	// overlapping it is refused, and the result with it.
 	clash := sandik.Position{ID: "kongre-kad-2026-baskan-1", Kind: "ilce_baskani", Unit: "34.0135", Person: "k-4", Start: "2026-03-01", Source: sandik.SourceCongress}
-	wantCode(t, s.ApproveResult(ctx, r, []sandik.Position{clash}, nil), sandik.EConflict, "a chair's term over a held one")
+	wantCode(t, s.ApproveResult(ctx, sandik.Approval{Result: r, Terms: []sandik.Position{clash}}), sandik.EConflict, "a chair's term over a held one")
 	if rs, err := s.Results(ctx, "kad-2026"); err != nil || len(rs) != 0 {
 		t.Fatalf("a refused approval left %v %v", rs, err)
 	}
-	if err := s.EndPosition(ctx, "g-5", "2026-02-28", "kongre"); err != nil {
-		t.Fatal(err)
-	}
 	mandate := sandik.Mandate{ID: "kongre-kad-2026-delege-1", Person: "k-4", Level: sandik.LevelIlCongress, Unit: "34", Group: "34.0135", From: "kad-2026", Rank: 1, Start: "2026-03-01"}
-	if err := s.ApproveResult(ctx, r, []sandik.Position{clash}, []sandik.Mandate{mandate}); err != nil {
+	if err := s.ApproveResult(ctx, sandik.Approval{Result: r, End: []sandik.PositionID{"g-5"}, EndOn: "2026-02-28", Reason: "kongre", Terms: []sandik.Position{clash}, Mandates: []sandik.Mandate{mandate}}); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, s.ApproveResult(ctx, r, nil, nil), sandik.EConflict, "approving twice")
+	wantCode(t, s.ApproveResult(ctx, sandik.Approval{Result: r}), sandik.EConflict, "approving twice")
 	rs, err := s.Results(ctx, "kad-2026")
 	if err != nil || len(rs) != 1 || !rs[0].ApprovedAt.Equal(r.ApprovedAt) || rs[0].Winners[0].Person != "k-4" {
 		t.Fatalf("results %+v %v", rs, err)
+	}
+	if old, _ := s.Position(ctx, "g-5"); old.End != "2026-02-28" || old.EndReason != "kongre" {
+		t.Errorf("the outgoing chair's term: %+v", old)
 	}
 	ps, err := s.Positions(ctx, sandik.PositionFilter{Unit: "34.0135", Kind: "ilce_baskani", At: "2026-03-01"})
 	if err != nil || len(ps) != 1 || ps[0].Person != "k-4" || ps[0].Source != sandik.SourceCongress {

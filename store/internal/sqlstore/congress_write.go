@@ -202,7 +202,8 @@ func (t OrgTx) CheckInDelegate(ctx context.Context, c sandik.Checkin) error {
 // ApproveResult implements sandik.CongressStore: the result, the terms
 // (through Save, so a one-holder seat held by another is refused as
 // everywhere) and the mandates for the upper congress, all or nothing.
-func (t OrgTx) ApproveResult(ctx context.Context, r sandik.ContestResult, terms []sandik.Position, ms []sandik.Mandate) ([]ledger.Record, error) {
+func (t OrgTx) ApproveResult(ctx context.Context, a sandik.Approval) ([]ledger.Record, error) {
+	r := a.Result
 	if _, err := t.contest(ctx, r.Congress, r.Contest); err != nil {
 		return nil, err
 	}
@@ -218,10 +219,19 @@ func (t OrgTx) ApproveResult(ctx context.Context, r sandik.ContestResult, terms 
 		return nil, err
 	}
 	var recs []ledger.Record
-	if len(terms) > 0 {
-		if recs, err = t.Save(ctx, sandik.OrgChange{Positions: terms}); err != nil {
+	for i, id := range a.End {
+		rs, err := t.End(ctx, id, a.EndOn, a.Reason)
+		if err != nil {
+			return nil, fmt.Errorf("end[%d]: %w", i, err)
+		}
+		recs = append(recs, rs...)
+	}
+	if len(a.Terms) > 0 {
+		rs, err := t.Save(ctx, sandik.OrgChange{Positions: a.Terms})
+		if err != nil {
 			return nil, err
 		}
+		recs = append(recs, rs...)
 	}
-	return recs, t.SaveMandates(ctx, ms)
+	return recs, t.SaveMandates(ctx, a.Mandates)
 }
