@@ -71,4 +71,7 @@ type Approval struct {
 	Reason   string
 	Terms    []Position
 	Mandates []Mandate
+	// EndMandates are the mandates of the previous term for the same
+	// seats, ended on EndOn like the terms.
+	EndMandates []MandateID
 }

@@ -226,6 +226,11 @@ func (t OrgTx) ApproveResult(ctx context.Context, a sandik.Approval) ([]ledger.R
 		}
 		recs = append(recs, rs...)
 	}
+	for i, id := range a.EndMandates {
+		if err := t.EndMandate(ctx, id, a.EndOn, a.Reason); err != nil {
+			return nil, fmt.Errorf("end_mandates[%d]: %w", i, err)
+		}
+	}
 	if len(a.Terms) > 0 {
 		rs, err := t.Save(ctx, sandik.OrgChange{Positions: a.Terms})
 		if err != nil {
