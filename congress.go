@@ -3,6 +3,7 @@ package sandik
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -209,4 +210,19 @@ func (c Congress) WithDefaults() Congress {
 // CongressFilter selects congresses by unit (empty: all).
 type CongressFilter struct {
 	Unit UnitCode
+}
+
+// IsCongress reports whether e is a congress's own election (Congress.
+// Election), which the election night's defaults pass over.
+func (e Election) IsCongress() bool { return strings.HasPrefix(string(e.Code), "kongre-") }
+
+// NightElections returns reg's elections that are not congresses'.
+func NightElections(reg *Registry) []Election {
+	var out []Election
+	for _, e := range reg.Elections {
+		if !e.IsCongress() {
+			out = append(out, e)
+		}
+	}
+	return out
 }
