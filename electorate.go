@@ -125,13 +125,12 @@ type Checkin struct {
 
 // Rules of a check-in, as stable keys for translation.
 const (
-	RuleNotOnList       = "not_on_list"
-	RuleCheckedIn       = "checked_in"
-	RuleNoMandate       = "no_mandate"
-	RuleNotFrozen       = "not_frozen"
-	RuleFrozen          = "frozen"
-	RuleApproved        = "approved"
-	RuleListNotFinished = "list_open"
+	RuleNotOnList = "not_on_list"
+	RuleCheckedIn = "checked_in"
+	RuleNoMandate = "no_mandate"
+	RuleNotFrozen = "not_frozen"
+	RuleFrozen    = "frozen"
+	RuleApproved  = "approved"
 )
 
 // CheckCheckin decides whether person may be checked in against the

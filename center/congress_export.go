@@ -1,7 +1,13 @@
 package center
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sandik-dev/sandik/csvcell"
 
 	"github.com/sandik-dev/sandik"
 )
@@ -57,4 +63,51 @@ func (c *Center) ElectedTable(ctx context.Context, u sandik.User, id sandik.Cong
 		rows[i] = []any{string(m.ID), string(m.Person), names[m.Person], string(m.Level), string(m.Unit), m.Rank, m.Substitute, string(m.Status), string(m.Replaces), m.Camp}
 	}
 	return g, header, rows, nil
+}
+
+// TableFile writes a table as CSV (semicolons, a byte-order mark, no
+// cell a spreadsheet would read as a formula) or XLSX, and its content
+// type; EInvalid naming "format" for any other.
+func TableFile(format string, header []string, rows [][]any) ([]byte, string, error) {
+	var buf bytes.Buffer
+	switch format {
+	case "csv":
+		buf.WriteString("\uFEFF")
+		cw := csvcell.NewWriter(&buf)
+		cw.Comma = ';'
+		cw.Write(header)
+		for _, row := range rows {
+			rec := make([]string, len(row))
+			for i, v := range row {
+				rec[i] = fmt.Sprint(v)
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return nil, "", fmt.Errorf("export csv: %w", err)
+		}
+		return buf.Bytes(), "text/csv; charset=utf-8", nil
+	case "xlsx":
+		f := excelize.NewFile()
+		defer f.Close()
+		hdr := make([]any, len(header))
+		for i, h := range header {
+			hdr[i] = h
+		}
+		if err := f.SetSheetRow("Sheet1", "A1", &hdr); err != nil {
+			return nil, "", fmt.Errorf("export xlsx: %w", err)
+		}
+		for i, row := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+				return nil, "", fmt.Errorf("export xlsx: %w", err)
+			}
+		}
+		if _, err := f.WriteTo(&buf); err != nil {
+			return nil, "", fmt.Errorf("export xlsx: %w", err)
+		}
+		return buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nil
+	}
+	return nil, "", sandik.Invalid("unknown format", []sandik.Problem{{Field: "format", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("must be csv or xlsx (got %q)", format)}})
 }

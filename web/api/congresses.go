@@ -1,18 +1,12 @@
 package api
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
-	"github.com/sandik-dev/sandik/csvcell"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/strict"
 )
@@ -299,58 +293,20 @@ func (a *API) endMandate(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	return nil
 }
 
-// writeTable answers a table as CSV (semicolons, a byte-order mark, no
-// cell a spreadsheet would read as a formula) or XLSX.
+// writeTable answers a table as CSV or XLSX (center.TableFile).
 func writeTable(w http.ResponseWriter, format, name string, header []string, rows [][]any) error {
-	var buf bytes.Buffer
-	var ctype string
-	switch format {
-	case "csv":
-		ctype = "text/csv; charset=utf-8"
-		buf.WriteString("\uFEFF")
-		cw := csvcell.NewWriter(&buf)
-		cw.Comma = ';'
-		cw.Write(header)
-		for _, row := range rows {
-			rec := make([]string, len(row))
-			for i, v := range row {
-				rec[i] = fmt.Sprint(v)
-			}
-			cw.Write(rec)
+	data, ctype, err := center.TableFile(format, header, rows)
+	if err != nil {
+		if sandik.CodeOf(err) == sandik.EInvalid {
+			return handler.BadParam("format", "must be csv or xlsx (got %q)", format)
 		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return fmt.Errorf("export csv: %w", err)
-		}
-	case "xlsx":
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		f := excelize.NewFile()
-		defer f.Close()
-		hdr := make([]any, len(header))
-		for i, h := range header {
-			hdr[i] = h
-		}
-		if err := f.SetSheetRow("Sheet1", "A1", &hdr); err != nil {
-			return fmt.Errorf("export xlsx: %w", err)
-		}
-		for i, row := range rows {
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
-				return fmt.Errorf("export xlsx: %w", err)
-			}
-		}
-		if _, err := f.WriteTo(&buf); err != nil {
-			return fmt.Errorf("export xlsx: %w", err)
-		}
-	default:
-		return handler.BadParam("format", "must be csv or xlsx (got %q)", format)
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	h.Set("Last-Modified", time.Now().UTC().Format(http.TimeFormat))
+	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	w.Write(data)
 	return nil
 }
