@@ -164,6 +164,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if _, err := cli.SeedWorkshop(ctx, a.Center); err != nil {
 		return err
 	}
+	if _, err := cli.SeedCongress(ctx, a.Center); err != nil {
+		return err
+	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
 	if err != nil {
