@@ -50,6 +50,8 @@ type CongressStore interface {
 	CheckInDelegate(ctx context.Context, c Checkin) error
 	// Checkins returns a congress's check-ins in the order they came.
 	Checkins(ctx context.Context, id CongressID) ([]Checkin, error)
+	// CheckinCount returns how many are checked in to a congress.
+	CheckinCount(ctx context.Context, id CongressID) (int, error)
 	// ApproveResult stores an approved result together with the terms it
 	// ends and those and the mandates it gives, in one transaction that
 	// moves the user generation (terms give rights); EConflict if the

@@ -278,6 +278,20 @@ func (c *Center) attendance(ctx context.Context, g sandik.Congress) (Attendance,
 	return Attendance{Electorate: len(es), Present: len(cs), Needed: g.Quorum.Needed(len(es)), Reached: g.Quorum.Reached(len(cs), len(es)), Quorum: g.Quorum, Checkins: cs}, nil
 }
 
+// AttendanceCount is CongressAttendance without the check-ins, for the
+// desks' answers: a count, not the whole list, after every check-in.
+func (c *Center) AttendanceCount(ctx context.Context, g sandik.Congress) (Attendance, error) {
+	es, err := c.frozen(ctx, g.ID)
+	if err != nil {
+		return Attendance{}, err
+	}
+	n, err := c.store.CheckinCount(ctx, g.ID)
+	if err != nil {
+		return Attendance{}, err
+	}
+	return Attendance{Electorate: len(es), Present: n, Needed: g.Quorum.Needed(len(es)), Reached: g.Quorum.Reached(n, len(es)), Quorum: g.Quorum}, nil
+}
+
 // CheckInDelegate checks person in at desk for u, against the frozen
 // list: refused when the list is not frozen, when the person is not on
 // it (a substitute whose mandate did not pass to them is told so), and

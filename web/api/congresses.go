@@ -150,11 +150,14 @@ func (a *API) checkInDelegate(w http.ResponseWriter, r *http.Request, u sandik.U
 	if err != nil {
 		return err
 	}
-	at, err := a.c.CongressAttendance(r.Context(), u, congressID(r))
+	g, err := a.c.Congress(r.Context(), u, congressID(r), false)
 	if err != nil {
 		return err
 	}
-	at.Checkins = nil
+	at, err := a.c.AttendanceCount(r.Context(), g)
+	if err != nil {
+		return err
+	}
 	a.b.WriteJSON(w, http.StatusCreated, struct {
 		Checkin    sandik.Checkin    `json:"checkin"`
 		Attendance center.Attendance `json:"attendance"`

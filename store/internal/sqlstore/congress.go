@@ -104,3 +104,12 @@ func (o Org) Checkins(ctx context.Context, id sandik.CongressID) ([]sandik.Check
 func (o Org) Results(ctx context.Context, id sandik.CongressID) ([]sandik.ContestResult, error) {
 	return All(ctx, o.db, "results", jsonScan[sandik.ContestResult], o.q(`SELECT doc FROM congress_results WHERE congress = ? ORDER BY contest`), string(id))
 }
+
+// CheckinCount implements sandik.CongressStore.
+func (o Org) CheckinCount(ctx context.Context, id sandik.CongressID) (int, error) {
+	n, _, err := One(ctx, o.db, "check-ins", func(r Row) (int, error) {
+		var n int
+		return n, r.Scan(&n)
+	}, o.q(`SELECT COUNT(*) FROM congress_checkins WHERE congress = ?`), string(id))
+	return n, err
+}
