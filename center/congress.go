@@ -19,19 +19,20 @@ import (
 // boxes are boxes of its own election in the registry, so their sheets
 // are entered through Submit and Adjudicate like election night's.
 
-// congressLocks serialises the changes of one congress that also change
-// the registry (freezing, opening a count), so that the registry and the
-// store agree on what was computed.
-var congressLocks sync.Map // sandik.CongressID → *sync.Mutex
-
-func congressLock(id sandik.CongressID) *sync.Mutex {
-	m, _ := congressLocks.LoadOrStore(id, &sync.Mutex{})
-	return m.(*sync.Mutex)
+// congressState is the centre's memory of congresses: locks that
+// serialise the changes of one congress that also change the registry
+// (freezing, opening a count), so that the registry and the store agree
+// on what was computed; and the frozen electorates, which never change,
+// for the check-in desks.
+type congressState struct {
+	locks  sync.Map // sandik.CongressID → *sync.Mutex
+	frozen sync.Map // sandik.CongressID → []sandik.Elector
 }
 
-// frozenLists caches frozen electorates, which never change, for the
-// check-in desks.
-var frozenLists sync.Map // sandik.CongressID → []sandik.Elector
+func (c *Center) congressLock(id sandik.CongressID) *sync.Mutex {
+	m, _ := c.congress.locks.LoadOrStore(id, &sync.Mutex{})
+	return m.(*sync.Mutex)
+}
 
 // CongressAllow decides whether u may read (write false) or run (write
 // true) congress g, by its unit's area.
@@ -152,7 +153,7 @@ func (c *Center) Electorate(ctx context.Context, u sandik.User, id sandik.Congre
 }
 
 func (c *Center) frozen(ctx context.Context, id sandik.CongressID) ([]sandik.Elector, error) {
-	if v, ok := frozenLists.Load(id); ok {
+	if v, ok := c.congress.frozen.Load(id); ok {
 		return v.([]sandik.Elector), nil
 	}
 	es, err := c.store.Electorate(ctx, id)
@@ -160,7 +161,7 @@ func (c *Center) frozen(ctx context.Context, id sandik.CongressID) ([]sandik.Ele
 		return nil, err
 	}
 	if len(es) > 0 {
-		frozenLists.Store(id, es)
+		c.congress.frozen.Store(id, es)
 	}
 	return es, nil
 }
@@ -170,7 +171,7 @@ func (c *Center) frozen(ctx context.Context, id sandik.CongressID) ([]sandik.Ele
 // its slice of the list as its registered voters — under the congress's
 // hall, for its own election. It never changes after.
 func (c *Center) FreezeElectorate(ctx context.Context, u sandik.User, id sandik.CongressID) (sandik.Congress, []sandik.Elector, error) {
-	mu := congressLock(id)
+	mu := c.congressLock(id)
 	mu.Lock()
 	defer mu.Unlock()
 	g, err := c.Congress(ctx, u, id, true)

@@ -109,7 +109,7 @@ func listsOf(vs []sandik.CandidateList, contest string) []sandik.CandidateList {
 // then on its sheets are entered like any box's (Submit), and its lists
 // no longer change.
 func (c *Center) OpenCounting(ctx context.Context, u sandik.User, id sandik.CongressID, code string) (sandik.Contest, error) {
-	mu := congressLock(id)
+	mu := c.congressLock(id)
 	mu.Lock()
 	defer mu.Unlock()
 	g, err := c.Congress(ctx, u, id, true)
@@ -219,7 +219,7 @@ func (c *Center) liveResult(v *View, g sandik.Congress, k sandik.Contest, vs []s
 // upper congress get their mandates there, in rank and substitute order.
 // A lot is drawn now from a fresh seed, recorded with the result.
 func (c *Center) ApproveResult(ctx context.Context, u sandik.User, id sandik.CongressID, code string) (sandik.ContestResult, error) {
-	mu := congressLock(id)
+	mu := c.congressLock(id)
 	mu.Lock()
 	defer mu.Unlock()
 	g, err := c.Congress(ctx, u, id, true)
