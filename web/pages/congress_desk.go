@@ -116,7 +116,7 @@ func (p *Pages) countPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 		for n := 1; n <= g.Boxes; n++ {
 			box := g.Box(n)
 			st, err := view.Status(k.Race, box)
-			status := v.L.T("status." + string(st))
+			status := statusText(v.L, st)
 			if err != nil {
 				status = "—"
 			}

@@ -241,6 +241,11 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"decisions", "/kararlar", Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
+		{"congresses", "/kongreler", Coordinator, 200},
+		{"congress", "/kongreler/" + string(demo.CongressID), Coordinator, 200},
+		{"congress-desk", "/kongreler/" + string(demo.CongressID) + "/giris", Coordinator, 200},
+		{"congress-count", "/kongreler/" + string(demo.CongressID) + "/sayim", Coordinator, 200},
+		{"congress-results", "/kongreler/" + string(demo.CongressID) + "/sonuclar", Coordinator, 200},
 	}
 	n.Downloads = []Page{
 		{"export.csv", top + "/export.csv", Coordinator, 200},
