@@ -45,7 +45,13 @@ func congressHref(id sandik.CongressID, rest string) string {
 func congressProblems(l *lang, err error) []string {
 	var out []string
 	for _, pr := range sandik.ProblemsOf(err) {
-		out = append(out, pr.Field+": "+refusal.Text(msg.Of(l.Code), pr))
+		if msg.Has("rule." + pr.Rule) {
+			// A rule the catalogue names reads whole in the reader's
+			// language; the field would be a code among its words.
+			out = append(out, refusal.Text(msg.Of(l.Code), pr))
+			continue
+		}
+		out = append(out, pr.Field+": "+pr.Message)
 	}
 	if len(out) == 0 {
 		out = append(out, sandik.MessageOf(err))
