@@ -31,7 +31,15 @@ type Race struct {
 	Name     string       `json:"name"`
 	Scope    AreaCode     `json:"scope"`
 	Choices  []Choice     `json:"choices"` // in ballot order
+	// Marks is how many choices one ballot may mark: 0 or 1 for a ballot
+	// of one mark; more for a congress's çarşaf ballot (every candidate
+	// on one sheet, mark up to N), whose sheet holds marks per choice so
+	// that they add up to at most Marks × the valid ballots.
+	Marks int `json:"marks,omitempty"`
 }
+
+// MaxMarks is the most marks a çarşaf ballot may take.
+func (r *Race) MaxMarks() int { return max(r.Marks, 1) }
 
 // Choice is a candidate, party, alliance or independent on a ballot.
 type Choice struct {

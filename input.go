@@ -139,7 +139,11 @@ func (r *Registry) NewSubmission(in *SheetInput, user User, kind Kind, now time.
 			complete = false
 		}
 		if complete {
-			ps = append(ps, sheet.Check(prefix, rc.Choices)...)
+			if rc.MaxMarks() > 1 {
+				ps = append(ps, sheet.CheckMarks(prefix, rc.Choices, rc.MaxMarks())...)
+			} else {
+				ps = append(ps, sheet.Check(prefix, rc.Choices)...)
+			}
 		}
 	}
 	if len(ps) > 0 {

@@ -145,6 +145,9 @@ func NewRegistry(areas []Area, elections []Election, races []Race, regs []Regist
 		} else if areas[ai].Level == LevelSandik {
 			ps.add(f+".scope", RuleInvalidValue, "race %q: scope %q is a ballot box; a race covers an area above the boxes", rc.Code, rc.Scope)
 		}
+		if rc.Marks < 0 || rc.Marks > len(rc.Choices) && rc.Marks > 1 {
+			ps.add(f+".marks", RuleInvalidValue, "race %q: marks must be between 0 and its %d choices (got %d)", rc.Code, len(rc.Choices), rc.Marks)
+		}
 		if len(rc.Choices) == 0 || len(rc.Choices) > MaxChoices {
 			ps.add(f+".choices", RuleInvalidValue, "race %q must have between 1 and %d choices (got %d)", rc.Code, MaxChoices, len(rc.Choices))
 		}
@@ -210,7 +213,7 @@ func (r *Registry) Merge(o *Registry) (*Registry, error) {
 	races := slices.Clone(r.Races)
 	for i, rc := range o.Races {
 		if old, ok := r.Race(rc.Code); ok {
-			if old.Name != rc.Name || old.Election != rc.Election || old.Scope != rc.Scope || !slices.Equal(old.Choices, rc.Choices) {
+			if old.Name != rc.Name || old.Election != rc.Election || old.Scope != rc.Scope || old.MaxMarks() != rc.MaxMarks() || !slices.Equal(old.Choices, rc.Choices) {
 				ps.add(fmt.Sprintf("races[%d]", i), RuleConflict, "race %q already exists with different data", rc.Code)
 			}
 			continue

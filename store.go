@@ -302,5 +302,6 @@ type Store interface {
 	TableStore
 	DecisionStore
 	FindingStore
+	CongressStore
 	Close() error
 }

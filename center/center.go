@@ -115,6 +115,9 @@ type Center struct {
 	// bells wake the live views of surveys (meeting.go).
 	bells sync.Map // sandik.SurveyID → *bell
 
+	// congress holds the congresses' locks and frozen lists (congress.go).
+	congress congressState
+
 	// tokenGen moves whenever this process changes a user (UsersChanged).
 	tokenGen atomic.Int64
 

@@ -18,6 +18,8 @@ func TestEveryRuleAndWarningIsNamed(t *testing.T) {
 		sandik.RuleVotedSum, sandik.RuleUnknownChoice, sandik.RuleMissingChoice, sandik.RuleUnknownRace, sandik.RuleUnknownBox,
 		sandik.RuleBoxNotInRace, sandik.RuleInvalidValue, sandik.RuleReasonRequired, sandik.RuleDuplicate, sandik.RuleUnknownArea,
 		sandik.RuleUnknownElection, sandik.RuleConflict, sandik.RuleOverQuota,
+		sandik.RuleAboveBallots, sandik.RuleMarksSum, sandik.RuleNotOnList, sandik.RuleCheckedIn, sandik.RuleNoMandate,
+		sandik.RuleNotFrozen, sandik.RuleFrozen, sandik.RuleApproved,
 		strict.RuleSyntax, strict.RuleType, strict.RuleUnknownField, strict.RuleTrailingData, strict.RuleEmptyBody}
 	w, g := int64(10), int64(7)
 	for _, r := range rules {

@@ -90,6 +90,11 @@ func cmdDemo(e *cli.Env, args []string) error {
 	if w.Invited > 0 {
 		fmt.Fprintf(e.Stdout, m["workshop"], w.Invited, w.CheckedIn, w.Answers, w.Meeting.ID, w.Survey.ID)
 	}
+	if k, err := cli.SeedCongress(e.Ctx, a.Center); err != nil {
+		return err
+	} else if k.Electorate > 0 {
+		fmt.Fprintf(e.Stdout, m["congress"], k.Congress.Title, k.Electorate, k.Congress.ID)
+	}
 	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
 	if err != nil {
 		return err

@@ -68,7 +68,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, recs sqlstore.Records) error {
 		elections = append(elections, []any{string(e.Code), e.Name, e.Date.Format(time.RFC3339Nano), int32(e.Quorum)})
 	}
 	for _, rc := range recs.Races {
-		races = append(races, []any{string(rc.Code), string(rc.Election), rc.Name, string(rc.Scope)})
+		races = append(races, []any{string(rc.Code), string(rc.Election), rc.Name, string(rc.Scope), rc.Marks})
 		for pos, ch := range rc.Choices {
 			choices = append(choices, []any{string(rc.Code), int32(pos), string(ch.Code), ch.Name})
 		}
@@ -83,7 +83,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, recs sqlstore.Records) error {
 	}{
 		{"areas", "area", []string{"code", "parent", "level", "name", "ysk_id"}, areas},
 		{"elections", "election", []string{"code", "name", "date", "quorum"}, elections},
-		{"races", "race", []string{"code", "election", "name", "scope"}, races},
+		{"races", "race", []string{"code", "election", "name", "scope", "marks"}, races},
 		{"race_choices", "race choice", []string{"race", "pos", "code", "name"}, choices},
 		{"registrations", "registration", []string{"election", "box", "registered"}, regs},
 	} {

@@ -94,10 +94,10 @@ func insertNew(ctx context.Context, c *sql.Conn, recs sqlstore.Records) error {
 	if err != nil {
 		return err
 	}
-	err = ins(`INSERT INTO races (code, election, name, scope) VALUES (?, ?, ?, ?)`,
+	err = ins(`INSERT INTO races (code, election, name, scope, marks) VALUES (?, ?, ?, ?, ?)`,
 		len(races), func(stmt *sql.Stmt, i int) error {
 			rc := &races[i]
-			_, err := stmt.ExecContext(bg, string(rc.Code), string(rc.Election), rc.Name, string(rc.Scope))
+			_, err := stmt.ExecContext(bg, string(rc.Code), string(rc.Election), rc.Name, string(rc.Scope), rc.Marks)
 			if err != nil {
 				return wrapInsert(err, "race", string(rc.Code))
 			}

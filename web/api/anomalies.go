@@ -128,8 +128,8 @@ func (a *API) electionParam(r *http.Request) (sandik.ElectionCode, error) {
 		return rc.Election, nil
 	case election != "":
 		return sandik.ElectionCode(election), nil
-	case len(reg.Elections) == 1:
-		return reg.Elections[0].Code, nil
+	case len(sandik.NightElections(reg)) == 1:
+		return sandik.NightElections(reg)[0].Code, nil
 	}
 	codes := make([]string, len(reg.Elections))
 	for i, e := range reg.Elections {

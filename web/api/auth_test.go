@@ -122,6 +122,23 @@ var authMatrix = map[string][]sandik.Role{
 	"PUT /api/v1/surveys/{id}/questions/{q}":                         orgWriters,
 	"POST /api/v1/surveys/{id}/questions/{q}/answers":                nil, // public: join code and token (meetings_test.go)
 	"GET /api/v1/surveys/{id}/results":                               allRoles,
+	"GET /api/v1/congresses":                                         allRoles,
+	"POST /api/v1/congresses":                                        orgWriters,
+	"GET /api/v1/congresses/{id}":                                    allRoles,
+	"GET /api/v1/congresses/{id}/electorate":                         allRoles,
+	"POST /api/v1/congresses/{id}/electorate":                        orgWriters,
+	"GET /api/v1/congresses/{id}/checkins":                           allRoles,
+	"POST /api/v1/congresses/{id}/checkins":                          orgWriters,
+	"GET /api/v1/congresses/{id}/contests":                           allRoles,
+	"POST /api/v1/congresses/{id}/contests":                          orgWriters,
+	"POST /api/v1/congresses/{id}/contests/{contest}/counting":       orgWriters,
+	"GET /api/v1/congresses/{id}/lists":                              allRoles,
+	"POST /api/v1/congresses/{id}/lists":                             orgWriters,
+	"GET /api/v1/congresses/{id}/results":                            congressResultReaders,
+	"POST /api/v1/congresses/{id}/results/{contest}/approval":        orgWriters,
+	"GET /api/v1/mandates":                                           allRoles,
+	"POST /api/v1/mandates":                                          orgWriters,
+	"POST /api/v1/mandates/{mandate}/end":                            orgWriters,
 	"GET /api/v1/openapi.yaml":                                       nil, // public
 	"GET /healthz":                                                   nil,
 	"/":                                                              nil,
@@ -136,6 +153,7 @@ func TestAuthMatrix(t *testing.T) {
 	e.MunicipalFixture()
 	usersFixture(t, e.Env)
 	meetingFixture(t, e.Env)
+	congressFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -174,6 +192,9 @@ func TestAuthMatrix(t *testing.T) {
 				body = b
 			}
 			if pt, b, ok := meetingRequest(p, path, user); ok {
+				path, body = pt, b
+			}
+			if pt, b, ok := congressRequest(p, path, user); ok {
 				path, body = pt, b
 			}
 			if b, ok := municipalRequest(e.Env, p, user); ok {

@@ -109,6 +109,24 @@ func (a *API) routes() {
 	handle("POST /api/v1/surveys/{id}/questions/{q}/answers", a.answer, http.StatusCreated) // public: join code and check-in token
 	handle("GET /api/v1/surveys/{id}/results", a.participantOr(a.getResults, a.getResultsAsParticipant), http.StatusOK)
 
+	handle("GET /api/v1/congresses", user(a.listCongresses), http.StatusOK)
+	handle("POST /api/v1/congresses", user(write(a.createCongress)), http.StatusCreated)
+	handle("GET /api/v1/congresses/{id}", user(a.getCongress), http.StatusOK)
+	handle("GET /api/v1/congresses/{id}/electorate", user(a.getElectorate), http.StatusOK)
+	handle("POST /api/v1/congresses/{id}/electorate", user(write(a.freezeElectorate)), http.StatusCreated)
+	handle("GET /api/v1/congresses/{id}/checkins", user(a.listCheckins), http.StatusOK)
+	handle("POST /api/v1/congresses/{id}/checkins", user(write(a.checkInDelegate)), http.StatusCreated)
+	handle("GET /api/v1/congresses/{id}/contests", user(a.listContests), http.StatusOK)
+	handle("POST /api/v1/congresses/{id}/contests", user(write(a.createContest)), http.StatusCreated)
+	handle("POST /api/v1/congresses/{id}/contests/{contest}/counting", user(write(a.openCounting)), http.StatusCreated)
+	handle("GET /api/v1/congresses/{id}/lists", user(a.listLists), http.StatusOK)
+	handle("POST /api/v1/congresses/{id}/lists", user(write(a.appendList)), http.StatusCreated)
+	handle("GET /api/v1/congresses/{id}/results", user(a.getCongressResults), http.StatusOK)
+	handle("POST /api/v1/congresses/{id}/results/{contest}/approval", user(write(a.approveResult)), http.StatusCreated)
+	handle("GET /api/v1/mandates", user(a.listMandates), http.StatusOK)
+	handle("POST /api/v1/mandates", user(write(a.createMandates)), http.StatusCreated)
+	handle("POST /api/v1/mandates/{mandate}/end", user(write(a.endMandate)), http.StatusOK)
+
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
 }

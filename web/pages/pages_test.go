@@ -161,9 +161,21 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"POST /kapsama/ata":    {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /sessiz":          {sandik.RoleCoordinator, sandik.RoleAdmin},
 
-	"GET /kullanicilar":           {sandik.RoleCoordinator, sandik.RoleAdmin}, // only those they may manage (users_test.go)
-	"POST /kullanicilar":          {sandik.RoleCoordinator, sandik.RoleAdmin},
-	"POST /kullanicilar/{id}/sil": {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /kullanicilar":                            {sandik.RoleCoordinator, sandik.RoleAdmin}, // only those they may manage (users_test.go)
+	"POST /kullanicilar":                           {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"POST /kullanicilar/{id}/sil":                  {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /kongreler":                               allRoles,
+	"POST /kongreler":                              orgWriters,
+	"GET /kongreler/{id}":                          allRoles,
+	"POST /kongreler/{id}/{action}":                orgWriters,
+	"GET /kongreler/{id}/giris":                    orgWriters,
+	"POST /kongreler/{id}/giris":                   orgWriters,
+	"GET /kongreler/{id}/sayim":                    allRoles,
+	"GET /kongreler/{id}/sonuclar":                 {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /kongreler/{id}/sonuclar/live":            {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"POST /kongreler/{id}/sonuclar/{contest}/onay": orgWriters,
+	"GET /kongreler/{id}/yazdir":                   allRoles,
+	"GET /kongreler/{id}/disa/{file}":              allRoles,
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -173,6 +185,7 @@ func TestPageAuthMatrix(t *testing.T) {
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
 	meetingPagesFixture(t, e) // also the people, and the unit 34 the /birimler pages read
+	congressPagesFixture(t, e)
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {
@@ -212,6 +225,9 @@ func TestPageAuthMatrix(t *testing.T) {
 			var r webtest.Response
 			if mr, ok := meetingPageRequest(b, p, path, user); ok {
 				r = mr
+			}
+			if cr, ok := congressPageRequest(b, p, user); ok {
+				r = cr
 			}
 			switch {
 			case r.Status != 0:

@@ -67,9 +67,12 @@ type base struct {
 
 func (p *Pages) baseOf(r *http.Request, u sandik.User, title string) base {
 	reg := p.c.Registry()
-	races := make([]*sandik.Race, len(reg.Races))
+	races := make([]*sandik.Race, 0, len(reg.Races))
 	for i := range reg.Races {
-		races[i] = &reg.Races[i]
+		// A congress's races are reached from its own pages.
+		if e, _ := reg.Election(reg.Races[i].Election); !e.IsCongress() {
+			races = append(races, &reg.Races[i])
+		}
 	}
 	l := p.langOf(r)
 	return base{L: l, User: u, Title: l.T(title), Path: r.URL.RequestURI(), Races: races, Coord: u.Role.CanAdjudicate(),

@@ -86,6 +86,19 @@ func (p *Pages) routes() {
 	handle("POST /katil/{id}/anket/{survey}", p.joinSurvey, http.StatusSeeOther, http.StatusForbidden)
 	handle("POST /katil/{id}/anket/{survey}/{q}", p.answerQuestion, http.StatusSeeOther, http.StatusConflict, http.StatusUnprocessableEntity)
 
+	handle("GET /kongreler", page(p.congressesPage), http.StatusOK)
+	handle("POST /kongreler", page(write(p.createCongress)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /kongreler/{id}", page(p.congressPage), http.StatusOK)
+	handle("POST /kongreler/{id}/{action}", page(write(p.congressAction)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /kongreler/{id}/giris", page(p.deskPage), http.StatusOK)
+	handle("POST /kongreler/{id}/giris", page(write(p.deskCheckIn)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /kongreler/{id}/sayim", page(p.countPage), http.StatusOK)
+	handle("GET /kongreler/{id}/sonuclar", page(p.resultsPage), http.StatusOK)
+	handle("GET /kongreler/{id}/sonuclar/live", page(p.liveResults), http.StatusOK)
+	handle("POST /kongreler/{id}/sonuclar/{contest}/onay", page(write(p.approveResult)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /kongreler/{id}/yazdir", page(p.printPage), http.StatusOK)
+	handle("GET /kongreler/{id}/disa/{file}", page(p.congressExport), http.StatusOK)
+
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
 }

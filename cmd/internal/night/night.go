@@ -164,6 +164,9 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if _, err := cli.SeedWorkshop(ctx, a.Center); err != nil {
 		return err
 	}
+	if _, err := cli.SeedCongress(ctx, a.Center); err != nil {
+		return err
+	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
 	if err != nil {
@@ -239,6 +242,11 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"decisions", "/kararlar", Coordinator, 200},
 		{"login", "/login", Anonymous, 200},
 		{"error", races + "/boxes/yok", Coordinator, 404},
+		{"congresses", "/kongreler", Coordinator, 200},
+		{"congress", "/kongreler/" + string(demo.CongressID), Coordinator, 200},
+		{"congress-desk", "/kongreler/" + string(demo.CongressID) + "/giris", Coordinator, 200},
+		{"congress-count", "/kongreler/" + string(demo.CongressID) + "/sayim", Coordinator, 200},
+		{"congress-results", "/kongreler/" + string(demo.CongressID) + "/sonuclar", Coordinator, 200},
 	}
 	n.Downloads = []Page{
 		{"export.csv", top + "/export.csv", Coordinator, 200},

@@ -135,7 +135,7 @@ func registryRows(f *fakeDB, order string, reg *sandik.Registry) {
 		elections = append(elections, []any{string(e.Code), e.Name, e.Date.Format(time.RFC3339Nano), int64(e.Quorum)})
 	}
 	for _, rc := range reg.Races {
-		races = append(races, []any{string(rc.Code), string(rc.Election), rc.Name, string(rc.Scope)})
+		races = append(races, []any{string(rc.Code), string(rc.Election), rc.Name, string(rc.Scope), int64(rc.Marks)})
 		for _, ch := range rc.Choices {
 			choices = append(choices, []any{string(rc.Code), string(ch.Code), ch.Name})
 		}
@@ -157,7 +157,7 @@ func (f *fakeDB) statements(table, order string) func(func(string) bool) {
 		for _, q := range []string{
 			`SELECT code, coalesce(parent, ''), level, name, ysk_id FROM areas ORDER BY `,
 			`SELECT code, name, date, quorum FROM elections ORDER BY `,
-			`SELECT code, election, name, scope FROM races ORDER BY `,
+			`SELECT code, election, name, scope, marks FROM races ORDER BY `,
 			`SELECT election, box, registered FROM registrations ORDER BY `,
 		} {
 			if strings.Contains(q, "FROM "+table+" ") && !yield(q+order) {

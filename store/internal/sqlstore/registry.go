@@ -51,7 +51,7 @@ func contradictions(old, reg *sandik.Registry) error {
 	}
 	for i, rc := range reg.Races {
 		o, ok := old.Race(rc.Code)
-		if ok && (o.Name != rc.Name || o.Election != rc.Election || o.Scope != rc.Scope || !slices.Equal(o.Choices, rc.Choices)) {
+		if ok && (o.Name != rc.Name || o.Election != rc.Election || o.Scope != rc.Scope || o.MaxMarks() != rc.MaxMarks() || !slices.Equal(o.Choices, rc.Choices)) {
 			differs("races", i, "race %q is stored with different data", rc.Code)
 		}
 	}
@@ -105,7 +105,7 @@ func ReadRegistry(ctx context.Context, q Query, order string) (*sandik.Registry,
 	}{
 		{"areas", `SELECT code, coalesce(parent, ''), level, name, ysk_id FROM areas ORDER BY ` + order, r.area},
 		{"elections", `SELECT code, name, date, quorum FROM elections ORDER BY ` + order, r.election},
-		{"races", `SELECT code, election, name, scope FROM races ORDER BY ` + order, r.race},
+		{"races", `SELECT code, election, name, scope, marks FROM races ORDER BY ` + order, r.race},
 		{"race choices", `SELECT race, code, name FROM race_choices ORDER BY race, pos`, r.choice},
 		{"registrations", `SELECT election, box, registered FROM registrations ORDER BY ` + order, r.registration},
 	} {
@@ -152,7 +152,7 @@ func (r *registryReader) election(row Row) error {
 
 func (r *registryReader) race(row Row) error {
 	var rc sandik.Race
-	if err := row.Scan(&rc.Code, &rc.Election, &rc.Name, &rc.Scope); err != nil {
+	if err := row.Scan(&rc.Code, &rc.Election, &rc.Name, &rc.Scope, &rc.Marks); err != nil {
 		return err
 	}
 	if r.raceAt == nil {
