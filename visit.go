@@ -365,4 +365,17 @@ type VisitStore interface {
 	PutBlob(ctx context.Context, sum string, data []byte) error
 	// Blob returns the bytes kept under sum; ENotFound if none.
 	Blob(ctx context.Context, sum string) ([]byte, error)
+	// VisitCounts counts, per area, the visits made up to at and the
+	// commitments open and overdue on at's day in İstanbul, by area.
+	VisitCounts(ctx context.Context, at time.Time) ([]AreaVisitCounts, error)
+}
+
+// AreaVisitCounts are the visit figures of one area, as the store
+// counts them for the scorecards: the visits made to it up to an
+// instant, and its commitments open and overdue on a day.
+type AreaVisitCounts struct {
+	Area               AreaCode `json:"area"`
+	Visits             int      `json:"visits"`
+	OpenCommitments    int      `json:"open_commitments"`
+	OverdueCommitments int      `json:"overdue_commitments"`
 }
