@@ -42,6 +42,11 @@ type ScoreInput struct {
 	Terms       []Position // terms of the district's unit
 	BoardKinds  []KindCode // the one-holder posts a district board fills
 	Now         time.Time
+	// Counts, when given, are the district's visit and commitment
+	// counts as the store counted them (VisitStore.VisitCounts, rolled
+	// up to the district) and stand for Visits and Commitments, which a
+	// province table does not read row by row.
+	Counts *AreaVisitCounts
 }
 
 // Scorecard is one district's figures. Shares are percentages; Change
@@ -119,6 +124,9 @@ func ComputeScorecard(in ScoreInput) Scorecard {
 		if v.Area == u.Area && !v.At.After(in.Now) {
 			sc.Visits++
 		}
+	}
+	if in.Counts != nil {
+		sc.Visits, sc.OpenCommitments, sc.OverdueCommitments = in.Counts.Visits, in.Counts.OpenCommitments, in.Counts.OverdueCommitments
 	}
 	for _, c := range in.Commitments {
 		switch c.DueState(in.Now) {
