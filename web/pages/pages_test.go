@@ -160,6 +160,23 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /kapsama":         {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"POST /kapsama/ata":    {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /sessiz":          {sandik.RoleCoordinator, sandik.RoleAdmin},
+
+	"GET /ziyaretler":                allRoles, // visits within the user's areas
+	"POST /ziyaretler":               {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /ziyaretler/{id}":           allRoles,
+	"GET /ziyaretler/foto/{sha256}":  allRoles,
+	"GET /taahhutler":                allRoles,
+	"POST /taahhutler/{id}":          {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /turlar":                    allRoles,
+	"POST /turlar":                   {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /turlar/{id}":               allRoles,
+	"POST /turlar/{id}/durak/{unit}": {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /karne":                     allRoles,
+	"GET /karne.csv":                 allRoles,
+	"GET /karne.xlsx":                allRoles,
+	"GET /karne/{unit}":              allRoles,
+	"GET /kardes":                    allRoles,
+	"POST /kardes":                   {sandik.RoleCoordinator, sandik.RoleAdmin},
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -169,6 +186,7 @@ func TestPageAuthMatrix(t *testing.T) {
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
 	meetingPagesFixture(t, e) // also the people, and the unit 34 the /birimler pages read
+	photoSum := visitPagesFixture(t, e)
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {
@@ -208,6 +226,9 @@ func TestPageAuthMatrix(t *testing.T) {
 			var r webtest.Response
 			if mr, ok := meetingPageRequest(b, p, path, user); ok {
 				r = mr
+			}
+			if vr, ok := visitPageRequest(t, b, p, user, photoSum); ok {
+				r = vr
 			}
 			switch {
 			case r.Status != 0:
