@@ -90,6 +90,13 @@ func cmdDemo(e *cli.Env, args []string) error {
 	if w.Invited > 0 {
 		fmt.Fprintf(e.Stdout, m["workshop"], w.Invited, w.CheckedIn, w.Answers, w.Meeting.ID, w.Survey.ID)
 	}
+	vs, err := cli.SeedVisits(e.Ctx, a.Center)
+	if err != nil {
+		return err
+	}
+	if vs.Visits > 0 {
+		fmt.Fprintf(e.Stdout, m["visits"], vs.Visits, vs.Commitments, vs.Overdue, vs.Tour, vs.Pairs)
+	}
 	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
 	if err != nil {
 		return err
