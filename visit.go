@@ -366,8 +366,9 @@ type VisitStore interface {
 	// Blob returns the bytes kept under sum; ENotFound if none.
 	Blob(ctx context.Context, sum string) ([]byte, error)
 	// VisitCounts counts, per area, the visits made up to at and the
-	// commitments open and overdue on at's day in İstanbul, by area.
-	VisitCounts(ctx context.Context, at time.Time) ([]AreaVisitCounts, error)
+	// commitments open and overdue on at's day in İstanbul, by area; of
+	// the areas given only, or of every area when none are.
+	VisitCounts(ctx context.Context, at time.Time, areas []AreaCode) ([]AreaVisitCounts, error)
 }
 
 // AreaVisitCounts are the visit figures of one area, as the store

@@ -127,7 +127,12 @@ func (c *Center) loadScoreData(ctx context.Context, ds []sandik.Unit) (*scoreDat
 		sd.units[d.Code] = d
 		byArea[d.Area] = d.Code
 	}
-	counts, err := c.store.VisitCounts(ctx, c.now())
+	// One district reads its own areas' counts; a table reads them all.
+	var only []sandik.AreaCode
+	if len(ds) == 1 {
+		only = underArea(reg, ds[0].Area)
+	}
+	counts, err := c.store.VisitCounts(ctx, c.now(), only)
 	if err != nil {
 		return nil, err
 	}
@@ -194,13 +199,21 @@ func (c *Center) loadScoreData(ctx context.Context, ds []sandik.Unit) (*scoreDat
 			sd.decided[owner] = append(sd.decided[owner], d)
 		}
 	}
-	terms, err := c.store.Positions(ctx, sandik.PositionFilter{At: sandik.DateOf(c.now())})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range terms {
-		if _, ok := sd.units[p.Unit]; ok {
-			sd.terms[p.Unit] = append(sd.terms[p.Unit], p)
+	// Only the board's posts count for vacancies: read their terms by
+	// kind (a few per unit) rather than every term held today.
+	for _, k := range boardKinds {
+		f := sandik.PositionFilter{Kind: k, At: sandik.DateOf(c.now())}
+		if len(ds) == 1 {
+			f.Unit = ds[0].Code
+		}
+		terms, err := c.store.Positions(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range terms {
+			if _, ok := sd.units[p.Unit]; ok {
+				sd.terms[p.Unit] = append(sd.terms[p.Unit], p)
+			}
 		}
 	}
 	if err := c.loadOutcomes(ctx, reg, sd); err != nil {
@@ -521,4 +534,19 @@ func (c *Center) Suggestions(ctx context.Context, u sandik.User, area sandik.Are
 		out = []sandik.Suggestion{}
 	}
 	return out, nil
+}
+
+// underArea lists area and the areas below it that are not boxes or
+// buildings (visits go to units, which stand for places down to the
+// mahalle).
+func underArea(reg *sandik.Registry, area sandik.AreaCode) []sandik.AreaCode {
+	out := []sandik.AreaCode{area}
+	for i := 0; i < len(out); i++ {
+		for _, ch := range reg.Children(out[i]) {
+			if a, ok := reg.Area(ch); ok && a.Level <= sandik.LevelMahalle {
+				out = append(out, ch)
+			}
+		}
+	}
+	return out
 }

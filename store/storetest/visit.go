@@ -266,7 +266,7 @@ func testVisitCounts(t *testing.T, o Opener) {
 		}
 	}
 	for _, at := range []time.Time{VisitAt(), VisitAt().Add(60 * time.Hour), time.Date(2024, 5, 3, 20, 59, 59, 0, time.UTC), time.Date(2024, 5, 3, 21, 0, 0, 0, time.UTC)} {
-		got, err := s.VisitCounts(ctx, at)
+		got, err := s.VisitCounts(ctx, at, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,6 +302,10 @@ func testVisitCounts(t *testing.T, o Opener) {
 			if w.Visits+w.OpenCommitments > 0 {
 				t.Errorf("at %s: missing %+v", at, w)
 			}
+		}
+		only, err := s.VisitCounts(ctx, at, []sandik.AreaCode{"34.0135.144920"})
+		if err != nil || len(only) > 1 || len(only) == 1 && only[0].Area != "34.0135.144920" {
+			t.Errorf("at %s, of one area: %+v, %v", at, only, err)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -153,7 +154,14 @@ func (o Org) SisterPairs(ctx context.Context) ([]sandik.SisterPair, error) {
 
 // VisitCounts implements sandik.VisitStore: two GROUP BYs over the
 // indexes by area, so the province table never reads the rows.
-func (o Org) VisitCounts(ctx context.Context, at time.Time) ([]sandik.AreaVisitCounts, error) {
+func (o Org) VisitCounts(ctx context.Context, at time.Time, areas []sandik.AreaCode) ([]sandik.AreaVisitCounts, error) {
+	in, inArgs := "", []any{}
+	if len(areas) > 0 {
+		in = " AND area IN (?" + strings.Repeat(", ?", len(areas)-1) + ")"
+		for _, a := range areas {
+			inArgs = append(inArgs, string(a))
+		}
+	}
 	by := map[sandik.AreaCode]*sandik.AreaVisitCounts{}
 	get := func(a sandik.AreaCode) *sandik.AreaVisitCounts {
 		c := by[a]
@@ -171,7 +179,7 @@ func (o Org) VisitCounts(ctx context.Context, at time.Time) ([]sandik.AreaVisitC
 		}
 		get(a).Visits = n
 		return nil
-	}, o.q(`SELECT area, COUNT(*) FROM visits WHERE at <= ? GROUP BY area`), Nanos(at))
+	}, o.q(`SELECT area, COUNT(*) FROM visits WHERE at <= ?`+in+` GROUP BY area`), append([]any{Nanos(at)}, inArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("count visits: %w", err)
 	}
@@ -184,8 +192,8 @@ func (o Org) VisitCounts(ctx context.Context, at time.Time) ([]sandik.AreaVisitC
 		c := get(a)
 		c.OpenCommitments, c.OverdueCommitments = open, overdue
 		return nil
-	}, o.q(`SELECT area, COUNT(*), CAST(SUM(CASE WHEN due < ? THEN 1 ELSE 0 END) AS BIGINT) FROM commitments WHERE status = ? GROUP BY area`),
-		string(sandik.DateOf(at)), string(sandik.CommitOpen))
+	}, o.q(`SELECT area, COUNT(*), CAST(SUM(CASE WHEN due < ? THEN 1 ELSE 0 END) AS BIGINT) FROM commitments WHERE status = 'open'`+in+` GROUP BY area`),
+		append([]any{string(sandik.DateOf(at))}, inArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("count commitments: %w", err)
 	}

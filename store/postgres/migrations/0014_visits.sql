@@ -38,7 +38,8 @@ CREATE TABLE commitments (
 	area         text COLLATE "C" NOT NULL
 );
 CREATE INDEX commitments_visit ON commitments (visit_id);
-CREATE INDEX commitments_area ON commitments (area, status, due);
+-- The scorecards count open commitments by area and due day.
+CREATE INDEX commitments_open ON commitments (area, due) WHERE status = 'open';
 
 CREATE TABLE tours (
 	id      text COLLATE "C" NOT NULL PRIMARY KEY,

@@ -38,7 +38,8 @@ CREATE TABLE commitments (
 	area         TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX commitments_visit ON commitments (visit_id);
-CREATE INDEX commitments_area ON commitments (area, status, due);
+-- The scorecards count open commitments by area and due day.
+CREATE INDEX commitments_open ON commitments (area, due) WHERE status = 'open';
 
 CREATE TABLE tours (
 	id      TEXT NOT NULL PRIMARY KEY,
