@@ -276,3 +276,47 @@ func TestTourRouteAndProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestScorecardMunicipalityOutcome: won, kept, gained and lost come from
+// the two latest terms of each district's municipality, for our party,
+// with the margin of the latest.
+func TestScorecardMunicipalityOutcome(t *testing.T) {
+	ctx := context.Background()
+	f := openVisits(t, backends(t)["sqlite"](t))
+	c := f.c
+	if err := c.SetOurParty(ctx, f.admin, "CHP", 0); err != nil {
+		t.Fatal(err)
+	}
+	term := func(code sandik.MunicipalityCode, e sandik.ElectionCode, day sandik.Date, party sandik.PartyCode, pts float64) sandik.MunicipalTerm {
+		return sandik.MunicipalTerm{Municipality: code, Election: e, Day: day, Version: 1, Mayor: "Başkan (sentetik)", Party: party,
+			MarginVotes: 100, MarginPoints: pts, Source: sandik.TermByHand, Reason: "test"}
+	}
+	ch := sandik.MunicipalChange{Municipalities: []sandik.Municipality{
+		{Code: "34.0135", Kind: sandik.MuniIlce, Name: "Kadıköy Belediyesi", Area: "34.0135"},
+		{Code: "34.0101", Kind: sandik.MuniIlce, Name: "Adalar Belediyesi", Area: "34.0101"},
+		{Code: "34.0402", Kind: sandik.MuniIlce, Name: "Kartal Belediyesi", Area: "34.0402"},
+	}, Terms: []sandik.MunicipalTerm{
+		term("34.0135", "2019", "2019-03-31", "CHP", 20), term("34.0135", "2024", "2024-03-31", "CHP", 25),
+		term("34.0101", "2019", "2019-03-31", "AKP", 2), term("34.0101", "2024", "2024-03-31", "CHP", 1.5),
+		term("34.0402", "2019", "2019-03-31", "CHP", 3), term("34.0402", "2024", "2024-03-31", "AKP", 0.4),
+	}}
+	if err := c.SaveMunicipalities(ctx, f.admin, ch); err != nil {
+		t.Fatal(err)
+	}
+	want := map[sandik.UnitCode]struct {
+		outcome string
+		margin  float64
+	}{"34.0135": {"korundu", 25}, "34.0101": {"alindi", 1.5}, "34.0402": {"kaybedildi", 0.4}}
+	cards, err := c.Scorecards(ctx, f.il, "34", "municipality", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range cards {
+		if w := want[sc.Unit]; sc.Outcome != w.outcome || sc.MarginPts != w.margin {
+			t.Errorf("%s: %s %.1f, want %s %.1f", sc.Unit, sc.Outcome, sc.MarginPts, w.outcome, w.margin)
+		}
+	}
+	if cards[0].Outcome != "alindi" || cards[2].Outcome != "korundu" {
+		t.Errorf("sorted by municipality: %s, %s, %s", cards[0].Outcome, cards[1].Outcome, cards[2].Outcome)
+	}
+}
