@@ -67,7 +67,9 @@ func TestSuggestProperties(t *testing.T) {
 		rev := slices.Clone(cards)
 		slices.Reverse(rev)
 		b := Suggest(rev, places, opts)
-		if !slices.EqualFunc(a, b, func(x, y Suggestion) bool { return x.Weak == y.Weak && x.Partner == y.Partner && x.Sentence == y.Sentence }) {
+		if !slices.EqualFunc(a, b, func(x, y Suggestion) bool {
+			return x.Weak == y.Weak && x.Partner == y.Partner && x.Sentence == y.Sentence
+		}) {
 			t.Fatalf("not deterministic")
 		}
 		for _, s := range a {

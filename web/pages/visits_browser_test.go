@@ -48,7 +48,7 @@ func TestTourAndVisitInBrowser(t *testing.T) {
 	}
 	e := newEnvWith(t, tourRegistry(t))
 	ch := sandik.OrgChange{
-		Units: []sandik.Unit{{Code: "34", Kind: sandik.UnitIl, Name: "İstanbul", Area: "34"}},
+		Units:  []sandik.Unit{{Code: "34", Kind: sandik.UnitIl, Name: "İstanbul", Area: "34"}},
 		People: []sandik.Person{{ID: "k-chair", Name: "İl Başkanı (sentetik)", Home: "34", Purpose: "örgüt üyeliği", Consent: "2019-01-01"}},
 	}
 	for i, n := range []string{"Kartal", "Sultanbeyli", "Tuzla", "Pendik"} {

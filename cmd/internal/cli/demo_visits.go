@@ -13,6 +13,8 @@ import (
 type VisitsSeeded struct {
 	Visits, Commitments, Overdue, Pairs int
 	Tour                                sandik.TourID
+	Visit                               sandik.VisitID
+	District                            sandik.UnitCode // the first visited, whose scorecard shows the visit
 }
 
 // SeedVisits adds the demo's visits (demo.Visits) to the demo's
@@ -34,7 +36,8 @@ func SeedVisits(ctx context.Context, c *center.Center) (VisitsSeeded, error) {
 	if _, err := c.CreateTour(ctx, op, plan.Tour); err != nil {
 		return out, fmt.Errorf("demo tour: %w", err)
 	}
-	out.Tour = plan.Tour.ID
+	out.Tour, out.District = plan.Tour.ID, plan.Tour.Stops[0].Unit
+	out.Visit = plan.Visits[0].Visit.ID
 	for _, pv := range plan.Visits {
 		_, cs, err := c.RecordVisit(ctx, op, pv.Visit, pv.Commitments)
 		if err != nil {
