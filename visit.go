@@ -303,10 +303,11 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// VisitFilter selects visits: to areas under Under (or anywhere), made
-// from a unit, of a tour, since a time; paged by id.
+// VisitFilter selects visits: made from a unit, of a tour, holding a
+// photo (its SHA-256), since a time; paged by id. Which areas lie under
+// which is the registry's, so the caller filters by area.
 type VisitFilter struct {
-	Under    AreaCode
+	Photo    string
 	FromUnit UnitCode
 	Tour     TourID
 	Since    time.Time

@@ -488,26 +488,26 @@ func (c *Center) visitorHomes(ctx context.Context, vs []sandik.Visit) (map[sandi
 
 // CreateSisterPair stores a pair for u, who must be able to change the
 // organisation of every district in it.
-func (c *Center) CreateSisterPair(ctx context.Context, u sandik.User, p sandik.SisterPair) error {
+func (c *Center) CreateSisterPair(ctx context.Context, u sandik.User, p sandik.SisterPair) (sandik.SisterPair, error) {
 	if p.ID == "" {
 		p.ID = sandik.SisterPairID("kardes-" + randomHex(6))
 	}
 	if err := p.Validate(); err != nil {
-		return err
+		return p, err
 	}
 	for i, code := range p.Units {
 		x, err := c.store.Unit(ctx, code)
 		if err != nil {
 			if sandik.CodeOf(err) == sandik.ENotFound {
-				return sandik.Invalid("invalid sister pair", []sandik.Problem{{Field: fmt.Sprintf("units[%d]", i), Rule: sandik.RuleInvalidValue, Message: sandik.MessageOf(err)}})
+				return p, sandik.Invalid("invalid sister pair", []sandik.Problem{{Field: fmt.Sprintf("units[%d]", i), Rule: sandik.RuleInvalidValue, Message: sandik.MessageOf(err)}})
 			}
-			return err
+			return p, err
 		}
 		if err := c.OrgAllow(u, x.Area, true); err != nil {
-			return fmt.Errorf("units[%d]: %w", i, err)
+			return p, fmt.Errorf("units[%d]: %w", i, err)
 		}
 	}
-	return c.store.SaveSisterPair(ctx, p)
+	return p, c.store.SaveSisterPair(ctx, p)
 }
 
 // Suggestions proposes sister districts among the districts under area

@@ -258,7 +258,10 @@ func (c *Center) PutPhoto(ctx context.Context, u sandik.User, data []byte) (blob
 // A photo held by no visit u may read is not found, whether it exists
 // or not, so its sum tells nothing.
 func (c *Center) Photo(ctx context.Context, u sandik.User, sum string) ([]byte, error) {
-	vs, err := c.store.Visits(ctx, sandik.VisitFilter{})
+	if !validSum(sum) {
+		return nil, sandik.Errorf(sandik.ENotFound, "no photo %q", sum)
+	}
+	vs, err := c.store.Visits(ctx, sandik.VisitFilter{Photo: sum})
 	if err != nil {
 		return nil, err
 	}
@@ -444,4 +447,16 @@ func (c *Center) Unvisited(ctx context.Context, u sandik.User, unit sandik.UnitC
 		out = append(out, byCode[code])
 	}
 	return out, nil
+}
+
+func validSum(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }

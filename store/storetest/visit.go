@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,12 @@ func testVisitSaveAndRead(t *testing.T, o Opener) {
 	}
 	if _, err := s.Visit(ctx, "v-9"); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Errorf("Visit(v-9): %v", err)
+	}
+	if got, err := s.Visits(ctx, sandik.VisitFilter{Photo: v.Photos[0]}); err != nil || len(got) != 2 {
+		t.Errorf("Visits(photo) = %d visits, %v", len(got), err)
+	}
+	if got, err := s.Visits(ctx, sandik.VisitFilter{Photo: strings.Repeat("ab", 32)}); err != nil || len(got) != 0 {
+		t.Errorf("Visits(another photo) = %d visits, %v", len(got), err)
 	}
 }
 

@@ -292,10 +292,11 @@ func (a *API) createSisterPair(w http.ResponseWriter, r *http.Request, u sandik.
 	if err := handler.ReadJSON(w, r, maxVisitBody, pairShape, &in); err != nil {
 		return err
 	}
-	if err := a.c.CreateSisterPair(r.Context(), u, in); err != nil {
+	p, err := a.c.CreateSisterPair(r.Context(), u, in)
+	if err != nil {
 		return err
 	}
-	a.b.WriteJSON(w, http.StatusCreated, in)
+	a.b.WriteJSON(w, http.StatusCreated, p)
 	return nil
 }
 

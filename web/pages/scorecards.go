@@ -385,7 +385,7 @@ func (p *Pages) createPair(w http.ResponseWriter, r *http.Request, u sandik.User
 		}
 		pair.Goals = append(pair.Goals, g)
 	}
-	if err := p.c.CreateSisterPair(r.Context(), u, pair); err != nil {
+	if _, err := p.c.CreateSisterPair(r.Context(), u, pair); err != nil {
 		if code := sandik.CodeOf(err); code == sandik.EInvalid || code == sandik.EConflict {
 			return p.renderSisters(w, r, u, http.StatusUnprocessableEntity, problemLines(err))
 		}

@@ -69,6 +69,9 @@ func (p *Pages) renderVisits(w http.ResponseWriter, r *http.Request, u sandik.Us
 	if err != nil {
 		return err
 	}
+	// The latest 200: the list is to find a recent visit, the scorecard
+	// counts them all.
+	visits = visits[:min(len(visits), 200)]
 	for _, x := range visits {
 		target := x.Target.Institution
 		switch {

@@ -47,7 +47,7 @@ func visitPagesFixture(t *testing.T, e *env) string {
 	if _, _, err := e.Center.RecordVisit(ctx, setup, v, []sandik.Commitment{{ID: "zt-1", Text: "Gençlik kolu kurulacak", OwnerUnit: "34.01", Due: "2019-03-25"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Center.CreateSisterPair(ctx, setup, sandik.SisterPair{ID: "kp-1", Units: []sandik.UnitCode{"34.02", "34.01"}, Start: "2019-01-01",
+	if _, err := e.Center.CreateSisterPair(ctx, setup, sandik.SisterPair{ID: "kp-1", Units: []sandik.UnitCode{"34.02", "34.01"}, Start: "2019-01-01",
 		Goals: []sandik.SisterGoal{{Metric: sandik.MetricVisits, Unit: "34.01", From: 0, Target: 4, By: "2019-12-31"}}}); err != nil {
 		t.Fatal(err)
 	}

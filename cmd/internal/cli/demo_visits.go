@@ -65,7 +65,7 @@ func SeedVisits(ctx context.Context, c *center.Center) (VisitsSeeded, error) {
 		}
 	}
 	for _, p := range plan.Pairs {
-		if err := c.CreateSisterPair(ctx, op, p); err != nil {
+		if _, err := c.CreateSisterPair(ctx, op, p); err != nil {
 			return out, fmt.Errorf("demo sister pair %s: %w", p.ID, err)
 		}
 		out.Pairs++

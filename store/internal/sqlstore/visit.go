@@ -84,14 +84,15 @@ func (o Org) Visit(ctx context.Context, id sandik.VisitID) (sandik.Visit, error)
 	return v, err
 }
 
-// Visits implements sandik.VisitStore. Under is the caller's to apply
-// over the registry's tree; here it selects the area itself only when
-// the caller asks for one exact area (FromUnit, Tour and Since are
-// exact).
+// Visits implements sandik.VisitStore.
 func (o Org) Visits(ctx context.Context, f sandik.VisitFilter) ([]sandik.Visit, error) {
 	var w where
 	w.eq("from_unit", string(f.FromUnit))
 	w.eq("tour", string(f.Tour))
+	if f.Photo != "" {
+		// A sum is 64 hex digits: no LIKE wildcard can be in it.
+		w.add("photos LIKE ?", `%"`+f.Photo+`"%`)
+	}
 	if !f.Since.IsZero() {
 		w.add("at >= ?", Nanos(f.Since))
 	}
