@@ -157,21 +157,28 @@ func ComputeScorecard(in ScoreInput) Scorecard {
 			sc.Vacant = append(sc.Vacant, k)
 		}
 	}
-	sc.Links = scorecardLinks(u, sc.Election)
+	race := RaceCode("")
+	if n := len(rs); n > 0 {
+		race = rs[n-1].Race
+	}
+	sc.Links = scorecardLinks(u, sc.Election, race)
 	return sc
 }
 
-func scorecardLinks(u Unit, e ElectionCode) map[string]string {
+func scorecardLinks(u Unit, e ElectionCode, race RaceCode) map[string]string {
 	l := map[string]string{
-		"meetings":    "/api/v1/meetings?unit=" + string(u.Code),
-		"visits":      "/api/v1/visits?area=" + string(u.Area),
-		"commitments": "/api/v1/commitments?area=" + string(u.Area),
-		"decisions":   "/api/v1/decisions?unit=" + string(u.Code),
-		"vacant":      "/api/v1/org/positions?unit=" + string(u.Code),
+		"meetings":     "/api/v1/meetings?unit=" + string(u.Code),
+		"visits":       "/api/v1/visits?area=" + string(u.Area),
+		"commitments":  "/api/v1/commitments?area=" + string(u.Area),
+		"decisions":    "/api/v1/decisions?unit=" + string(u.Code),
+		"vacant":       "/api/v1/positions?unit=" + string(u.Code),
+		"municipality": "/api/v1/municipalities/" + string(u.Area),
+	}
+	if race != "" {
+		l["result"] = "/api/v1/races/" + string(race) + "/totals/" + string(u.Area)
 	}
 	if e != "" {
-		l["result"] = "/api/v1/municipalities?election=" + string(e)
-		l["coverage"] = "/api/v1/coverage?election=" + string(e) + "&area=" + string(u.Area)
+		l["coverage"] = "/api/v1/elections/" + string(e) + "/coverage/" + string(u.Area)
 	}
 	return l
 }
