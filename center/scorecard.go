@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/belediye"
+	"github.com/sandik-dev/sandik/collation"
 	"github.com/sandik-dev/sandik/web/geo"
 )
 
@@ -378,6 +379,13 @@ func (c *Center) Scorecards(ctx context.Context, u sandik.User, area sandik.Area
 	}
 	if err := sandik.SortScorecards(cards, column, desc); err != nil {
 		return nil, err
+	}
+	if column == "name" {
+		// Names in Turkish order (Bağcılar before Bayrampaşa).
+		collation.Sort(cards, func(s sandik.Scorecard) string { return s.Name })
+		if desc {
+			slices.Reverse(cards)
+		}
 	}
 	return cards, nil
 }

@@ -3,6 +3,7 @@ package pages
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/collation"
 	"github.com/sandik-dev/sandik/csvcell"
 )
 
@@ -277,10 +279,14 @@ func sign(f float64) float64 {
 	return 1
 }
 
+type suggestionRow struct {
+	Weak, Partner, KM, Sentence string
+}
+
 type sistersView struct {
 	base
 	Pairs       []pairRow
-	Suggestions []sandik.Suggestion
+	Suggestions []suggestionRow
 	Names       map[sandik.UnitCode]string
 	Area        string
 	Cross       bool
@@ -338,12 +344,6 @@ func (p *Pages) renderSisters(w http.ResponseWriter, r *http.Request, u sandik.U
 			v.Area = string(a.Code)
 		}
 	}
-	if v.Area != "" {
-		v.Suggestions, err = p.c.Suggestions(ctx, u, sandik.AreaCode(v.Area), v.Cross)
-		if err != nil {
-			return err
-		}
-	}
 	visible, err := p.visibleUnits(r, u)
 	if err != nil {
 		return err
@@ -354,6 +354,28 @@ func (p *Pages) renderSisters(w http.ResponseWriter, r *http.Request, u sandik.U
 		if un.Kind == sandik.UnitIlce {
 			v.Districts = append(v.Districts, unitOption{Code: string(un.Code), Name: un.Name})
 		}
+	}
+	collation.Sort(v.Districts, func(o unitOption) string { return o.Name })
+	if v.Area != "" {
+		sug, err := p.c.Suggestions(ctx, u, sandik.AreaCode(v.Area), v.Cross)
+		if err != nil {
+			return err
+		}
+		names, err := p.unitNames(r)
+		if err != nil {
+			return err
+		}
+		for _, s := range sug {
+			text := s.Sentence
+			if v.L.Code == "en" {
+				text = s.SentenceEN
+			}
+			v.Suggestions = append(v.Suggestions, suggestionRow{Weak: names[s.Weak].Name, Partner: names[s.Partner].Name,
+				KM: v.L.Int(int(math.Round(s.KM))), Sentence: text})
+		}
+		// By the weak district in Turkish order; each one's partners stay
+		// nearest first.
+		collation.Sort(v.Suggestions, func(s suggestionRow) string { return s.Weak })
 	}
 	return p.render(w, status, "sisters", v)
 }
