@@ -303,5 +303,6 @@ type Store interface {
 	DecisionStore
 	FindingStore
 	CongressStore
+	VisitStore
 	Close() error
 }

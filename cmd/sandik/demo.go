@@ -95,6 +95,13 @@ func cmdDemo(e *cli.Env, args []string) error {
 	} else if k.Electorate > 0 {
 		fmt.Fprintf(e.Stdout, m["congress"], k.Congress.Title, k.Electorate, k.Congress.ID)
 	}
+	vs, err := cli.SeedVisits(e.Ctx, a.Center)
+	if err != nil {
+		return err
+	}
+	if vs.Visits > 0 {
+		fmt.Fprintf(e.Stdout, m["visits"], vs.Visits, vs.Commitments, vs.Overdue, vs.Tour, vs.Pairs)
+	}
 	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
 	if err != nil {
 		return err

@@ -50,6 +50,7 @@ func Run(t *testing.T, o Opener) {
 		{"Assignments", assignmentTests},
 		{"Meetings", meetingTests},
 		{"Congresses", congressTests},
+		{"Visits", visitTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -142,6 +142,24 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/openapi.yaml":                                       nil, // public
 	"GET /healthz":                                                   nil,
 	"/":                                                              nil,
+	"GET /api/v1/visits":                                             allRoles,
+	"POST /api/v1/visits":                                            orgWriters,
+	"GET /api/v1/visits/{id}":                                        allRoles,
+	"POST /api/v1/visits/photos":                                     orgWriters,
+	"GET /api/v1/visits/photos/{sha256}":                             allRoles,
+	"GET /api/v1/commitments":                                        allRoles,
+	"POST /api/v1/commitments":                                       orgWriters,
+	"PUT /api/v1/commitments/{id}":                                   orgWriters,
+	"GET /api/v1/tours":                                              allRoles,
+	"POST /api/v1/tours":                                             orgWriters,
+	"GET /api/v1/tours/unvisited":                                    allRoles,
+	"GET /api/v1/tours/{id}":                                         allRoles,
+	"PUT /api/v1/tours/{id}/stops/{unit}":                            orgWriters,
+	"GET /api/v1/scorecards":                                         allRoles,
+	"GET /api/v1/scorecards/{unit}":                                  allRoles,
+	"GET /api/v1/sister-pairs":                                       allRoles,
+	"POST /api/v1/sister-pairs":                                      orgWriters,
+	"GET /api/v1/sister-pairs/suggestions":                           allRoles,
 }
 
 func TestAuthMatrix(t *testing.T) {
@@ -154,6 +172,7 @@ func TestAuthMatrix(t *testing.T) {
 	usersFixture(t, e.Env)
 	meetingFixture(t, e.Env)
 	congressFixture(t, e.Env)
+	photoSum := visitFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -206,6 +225,9 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			if b, ok := userRequest(p, user); ok {
 				body = b
+			}
+			if pt, b, ok := visitRequest(p, path, user, photoSum); ok {
+				path, body = pt, b
 			}
 			switch {
 			case body != nil:

@@ -129,4 +129,23 @@ func (a *API) routes() {
 
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
+
+	handle("GET /api/v1/visits", user(a.listVisits), http.StatusOK)
+	handle("POST /api/v1/visits", user(write(a.createVisit)), http.StatusCreated)
+	handle("GET /api/v1/visits/{id}", user(a.getVisit), http.StatusOK)
+	handle("POST /api/v1/visits/photos", user(write(a.uploadPhoto)), http.StatusCreated)
+	handle("GET /api/v1/visits/photos/{sha256}", user(a.getPhoto), http.StatusOK)
+	handle("GET /api/v1/commitments", user(a.listCommitments), http.StatusOK)
+	handle("POST /api/v1/commitments", user(write(a.createCommitment)), http.StatusCreated)
+	handle("PUT /api/v1/commitments/{id}", user(write(a.setCommitment)), http.StatusOK)
+	handle("GET /api/v1/tours", user(a.listTours), http.StatusOK)
+	handle("POST /api/v1/tours", user(write(a.createTour)), http.StatusCreated)
+	handle("GET /api/v1/tours/unvisited", user(a.unvisited), http.StatusOK)
+	handle("GET /api/v1/tours/{id}", user(a.getTour), http.StatusOK)
+	handle("PUT /api/v1/tours/{id}/stops/{unit}", user(write(a.setStop)), http.StatusOK)
+	handle("GET /api/v1/scorecards", user(a.listScorecards), http.StatusOK)
+	handle("GET /api/v1/scorecards/{unit}", user(a.getScorecard), http.StatusOK)
+	handle("GET /api/v1/sister-pairs", user(a.listSisterPairs), http.StatusOK)
+	handle("POST /api/v1/sister-pairs", user(write(a.createSisterPair)), http.StatusCreated)
+	handle("GET /api/v1/sister-pairs/suggestions", user(a.suggestPairs), http.StatusOK)
 }

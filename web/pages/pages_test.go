@@ -176,6 +176,22 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"POST /kongreler/{id}/sonuclar/{contest}/onay": orgWriters,
 	"GET /kongreler/{id}/yazdir":                   allRoles,
 	"GET /kongreler/{id}/disa/{file}":              allRoles,
+	"GET /ziyaretler":                              allRoles, // visits within the user's areas
+	"POST /ziyaretler":                             {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /ziyaretler/{id}":                         allRoles,
+	"GET /ziyaretler/foto/{sha256}":                allRoles,
+	"GET /taahhutler":                              allRoles,
+	"POST /taahhutler/{id}":                        {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /turlar":                                  allRoles,
+	"POST /turlar":                                 {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /turlar/{id}":                             allRoles,
+	"POST /turlar/{id}/durak/{unit}":               {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /karne":                                   allRoles,
+	"GET /karne.csv":                               allRoles,
+	"GET /karne.xlsx":                              allRoles,
+	"GET /karne/{unit}":                            allRoles,
+	"GET /kardes":                                  allRoles,
+	"POST /kardes":                                 {sandik.RoleCoordinator, sandik.RoleAdmin},
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -186,6 +202,7 @@ func TestPageAuthMatrix(t *testing.T) {
 	fx := webtest.NewCaseFixture(e.Env)
 	meetingPagesFixture(t, e) // also the people, and the unit 34 the /birimler pages read
 	congressPagesFixture(t, e)
+	photoSum := visitPagesFixture(t, e)
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {
@@ -228,6 +245,9 @@ func TestPageAuthMatrix(t *testing.T) {
 			}
 			if cr, ok := congressPageRequest(b, p, user); ok {
 				r = cr
+			}
+			if vr, ok := visitPageRequest(t, b, p, user, photoSum); ok {
+				r = vr
 			}
 			switch {
 			case r.Status != 0:

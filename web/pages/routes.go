@@ -101,4 +101,21 @@ func (p *Pages) routes() {
 
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
+
+	handle("GET /ziyaretler", page(p.visitsPage), http.StatusOK)
+	handle("POST /ziyaretler", page(write(p.recordVisit)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /ziyaretler/{id}", page(p.visitPage), http.StatusOK)
+	handle("GET /ziyaretler/foto/{sha256}", page(p.visitPhoto), http.StatusOK)
+	handle("GET /taahhutler", page(p.boardPage), http.StatusOK)
+	handle("POST /taahhutler/{id}", page(write(p.setCommitment)), http.StatusSeeOther)
+	handle("GET /turlar", page(p.toursPage), http.StatusOK)
+	handle("POST /turlar", page(write(p.createTour)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /turlar/{id}", page(p.tourPage), http.StatusOK)
+	handle("POST /turlar/{id}/durak/{unit}", page(write(p.setStop)), http.StatusSeeOther)
+	handle("GET /karne", page(p.scorecardsPage), http.StatusOK)
+	handle("GET /karne.csv", page(p.scorecardsCSV), http.StatusOK)
+	handle("GET /karne.xlsx", page(p.scorecardsXLSX), http.StatusOK)
+	handle("GET /karne/{unit}", page(p.scorecardPage), http.StatusOK)
+	handle("GET /kardes", page(p.sistersPage), http.StatusOK)
+	handle("POST /kardes", page(write(p.createPair)), http.StatusSeeOther, http.StatusUnprocessableEntity)
 }

@@ -167,6 +167,10 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if _, err := cli.SeedCongress(ctx, a.Center); err != nil {
 		return err
 	}
+	visits, err := cli.SeedVisits(ctx, a.Center)
+	if err != nil {
+		return err
+	}
 	lawyer := sandik.User{ID: "hukukcu", Name: "Av. Denetim", Role: sandik.RoleLawyer}
 	lawyerToken, err := a.Center.CreateUser(ctx, lawyer)
 	if err != nil {
@@ -247,6 +251,14 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"congress-desk", "/kongreler/" + string(demo.CongressID) + "/giris", Coordinator, 200},
 		{"congress-count", "/kongreler/" + string(demo.CongressID) + "/sayim", Coordinator, 200},
 		{"congress-results", "/kongreler/" + string(demo.CongressID) + "/sonuclar", Coordinator, 200},
+		{"visits", "/ziyaretler", Coordinator, 200},
+		{"visit", "/ziyaretler/" + string(visits.Visit), Coordinator, 200},
+		{"board", "/taahhutler", Coordinator, 200},
+		{"tours", "/turlar", Coordinator, 200},
+		{"tour", "/turlar/" + string(visits.Tour), Coordinator, 200},
+		{"scorecards", "/karne?alan=34", Coordinator, 200},
+		{"scorecard", "/karne/" + string(visits.District), Coordinator, 200},
+		{"sisters", "/kardes?alan=34", Coordinator, 200},
 	}
 	n.Downloads = []Page{
 		{"export.csv", top + "/export.csv", Coordinator, 200},

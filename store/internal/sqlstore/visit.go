@@ -1,0 +1,207 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// The reads of sandik.VisitStore, which a store gets by embedding Org.
+
+const (
+	selectVisit      = `SELECT id, from_unit, target_unit, target_muni, target_person, institution, area, kind, at, place, notes, visitors, attendees, photos, tour, meeting, by_user FROM visits`
+	selectCommitment = `SELECT id, visit_id, text, owner_person, owner_unit, due, status, follows, area FROM commitments`
+	selectTour       = `SELECT id, title, unit, by_user FROM tours`
+	selectStop       = `SELECT unit, planned, status FROM tour_stops`
+	selectPair       = `SELECT id, units, start_day, end_day, meeting, goals FROM sister_pairs`
+)
+
+func scanVisit(row Row) (sandik.Visit, error) {
+	var v sandik.Visit
+	var at int64
+	var visitors, attendees, photos string
+	if err := row.Scan(&v.ID, &v.FromUnit, &v.Target.Unit, &v.Target.Municipality, &v.Target.Person, &v.Target.Institution,
+		&v.Area, &v.Kind, &at, &v.Place, &v.Notes, &visitors, &attendees, &photos, &v.Tour, &v.Meeting, &v.By); err != nil {
+		return v, err
+	}
+	v.At = Time(at)
+	for _, l := range []struct {
+		s    string
+		into any
+	}{{visitors, &v.Visitors}, {attendees, &v.Attendees}, {photos, &v.Photos}} {
+		if err := json.Unmarshal([]byte(l.s), l.into); err != nil {
+			return v, fmt.Errorf("lists of visit %q: %w", v.ID, err)
+		}
+	}
+	return v, nil
+}
+
+func scanCommitment(row Row) (sandik.Commitment, error) {
+	var c sandik.Commitment
+	err := row.Scan(&c.ID, &c.Visit, &c.Text, &c.OwnerPerson, &c.OwnerUnit, &c.Due, &c.Status, &c.Follows, &c.Area)
+	return c, err
+}
+
+func scanTour(row Row) (sandik.Tour, error) {
+	var t sandik.Tour
+	err := row.Scan(&t.ID, &t.Title, &t.Unit, &t.By)
+	return t, err
+}
+
+func scanStop(row Row) (sandik.TourStop, error) {
+	var s sandik.TourStop
+	err := row.Scan(&s.Unit, &s.Planned, &s.Status)
+	return s, err
+}
+
+func scanPair(row Row) (sandik.SisterPair, error) {
+	var p sandik.SisterPair
+	var units, goals string
+	if err := row.Scan(&p.ID, &units, &p.Start, &p.End, &p.Meeting, &goals); err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal([]byte(units), &p.Units); err != nil {
+		return p, fmt.Errorf("units of pair %q: %w", p.ID, err)
+	}
+	if err := json.Unmarshal([]byte(goals), &p.Goals); err != nil {
+		return p, fmt.Errorf("goals of pair %q: %w", p.ID, err)
+	}
+	return p, nil
+}
+
+// Visit implements sandik.VisitStore.
+func (o Org) Visit(ctx context.Context, id sandik.VisitID) (sandik.Visit, error) {
+	v, found, err := One(ctx, o.db, "read visit "+string(id), scanVisit, o.q(selectVisit+` WHERE id = ?`), string(id))
+	if err == nil && !found {
+		err = sandik.Errorf(sandik.ENotFound, "no visit %q", id)
+	}
+	return v, err
+}
+
+// Visits implements sandik.VisitStore.
+func (o Org) Visits(ctx context.Context, f sandik.VisitFilter) ([]sandik.Visit, error) {
+	var w where
+	w.eq("from_unit", string(f.FromUnit))
+	w.eq("tour", string(f.Tour))
+	if f.Photo != "" {
+		// A sum is 64 hex digits: no LIKE wildcard can be in it.
+		w.add("photos LIKE ?", `%"`+f.Photo+`"%`)
+	}
+	if !f.Since.IsZero() {
+		w.add("at >= ?", Nanos(f.Since))
+	}
+	w.after("id", string(f.After))
+	return All(ctx, o.db, "read visits", scanVisit, o.q(selectVisit+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
+}
+
+// Commitment implements sandik.VisitStore.
+func (o Org) Commitment(ctx context.Context, id sandik.CommitmentID) (sandik.Commitment, error) {
+	c, found, err := One(ctx, o.db, "read commitment "+string(id), scanCommitment, o.q(selectCommitment+` WHERE id = ?`), string(id))
+	if err == nil && !found {
+		err = sandik.Errorf(sandik.ENotFound, "no commitment %q", id)
+	}
+	return c, err
+}
+
+// Commitments implements sandik.VisitStore.
+func (o Org) Commitments(ctx context.Context, f sandik.CommitmentFilter) ([]sandik.Commitment, error) {
+	var w where
+	w.eq("visit_id", string(f.Visit))
+	w.eq("owner_person", string(f.Person))
+	w.eq("owner_unit", string(f.Unit))
+	if f.Open {
+		w.add("status = ?", string(sandik.CommitOpen))
+	}
+	return All(ctx, o.db, "read commitments", scanCommitment, o.q(selectCommitment+w.sql()+` ORDER BY due, id`), w.args...)
+}
+
+// Tour implements sandik.VisitStore.
+func (o Org) Tour(ctx context.Context, id sandik.TourID) (sandik.Tour, error) {
+	t, found, err := One(ctx, o.db, "read tour "+string(id), scanTour, o.q(selectTour+` WHERE id = ?`), string(id))
+	if err == nil && !found {
+		err = sandik.Errorf(sandik.ENotFound, "no tour %q", id)
+	}
+	if err != nil {
+		return t, err
+	}
+	t.Stops, err = All(ctx, o.db, "read stops of "+string(id), scanStop, o.q(selectStop+` WHERE tour_id = ? ORDER BY n`), string(id))
+	return t, err
+}
+
+// Tours implements sandik.VisitStore.
+func (o Org) Tours(ctx context.Context) ([]sandik.Tour, error) {
+	ts, err := All(ctx, o.db, "read tours", scanTour, selectTour+` ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ts {
+		if ts[i], err = o.Tour(ctx, ts[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return ts, nil
+}
+
+// SisterPairs implements sandik.VisitStore.
+func (o Org) SisterPairs(ctx context.Context) ([]sandik.SisterPair, error) {
+	return All(ctx, o.db, "read sister pairs", scanPair, selectPair+` ORDER BY id`)
+}
+
+// VisitCounts implements sandik.VisitStore: two GROUP BYs over the
+// indexes by area, so the province table never reads the rows.
+func (o Org) VisitCounts(ctx context.Context, at time.Time, areas []sandik.AreaCode) ([]sandik.AreaVisitCounts, error) {
+	in, inArgs := "", []any{}
+	if len(areas) > 0 {
+		in = " AND area IN (?" + strings.Repeat(", ?", len(areas)-1) + ")"
+		for _, a := range areas {
+			inArgs = append(inArgs, string(a))
+		}
+	}
+	by := map[sandik.AreaCode]*sandik.AreaVisitCounts{}
+	get := func(a sandik.AreaCode) *sandik.AreaVisitCounts {
+		c := by[a]
+		if c == nil {
+			c = &sandik.AreaVisitCounts{Area: a}
+			by[a] = c
+		}
+		return c
+	}
+	err := Each(ctx, o.db.Query, func(row Row) error {
+		var a sandik.AreaCode
+		var n int
+		if err := row.Scan(&a, &n); err != nil {
+			return err
+		}
+		get(a).Visits = n
+		return nil
+	}, o.q(`SELECT area, COUNT(*) FROM visits WHERE at <= ?`+in+` GROUP BY area`), append([]any{Nanos(at)}, inArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("count visits: %w", err)
+	}
+	err = Each(ctx, o.db.Query, func(row Row) error {
+		var a sandik.AreaCode
+		var open, overdue int
+		if err := row.Scan(&a, &open, &overdue); err != nil {
+			return err
+		}
+		c := get(a)
+		c.OpenCommitments, c.OverdueCommitments = open, overdue
+		return nil
+	}, o.q(`SELECT area, COUNT(*), CAST(SUM(CASE WHEN due < ? THEN 1 ELSE 0 END) AS BIGINT) FROM commitments WHERE status = 'open'`+in+` GROUP BY area`),
+		append([]any{string(sandik.DateOf(at))}, inArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("count commitments: %w", err)
+	}
+	out := make([]sandik.AreaVisitCounts, 0, len(by))
+	for _, c := range by {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b sandik.AreaVisitCounts) int { return cmp.Compare(a.Area, b.Area) })
+	return out, nil
+}
