@@ -122,7 +122,9 @@ var authMatrix = map[string][]sandik.Role{
 	"PUT /api/v1/surveys/{id}/questions/{q}":                         orgWriters,
 	"POST /api/v1/surveys/{id}/questions/{q}/answers":                nil, // public: join code and token (meetings_test.go)
 	"GET /api/v1/surveys/{id}/results":                               allRoles,
-	"GET /api/v1/openapi.yaml":                                       nil, // public
+	"GET /api/v1/elections/{election}/rollups/{kind}":                {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer}, // whole centre only
+	"GET /api/v1/elections/{election}/rollups/{kind}/{area}":         caseRoles,                                                     // typists read no race of few boxes
+	"GET /api/v1/openapi.yaml":                                       nil,                                                           // public
 	"GET /healthz":                                                   nil,
 	"/":                                                              nil,
 }
@@ -136,6 +138,7 @@ func TestAuthMatrix(t *testing.T) {
 	e.MunicipalFixture()
 	usersFixture(t, e.Env)
 	meetingFixture(t, e.Env)
+	rollupFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -160,7 +163,7 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", id, "{grant}", "tg-"+user).Replace(path)
 			if strings.HasPrefix(path, "/api/v1/elections/") {
-				path = strings.NewReplacer("{election}", webtest.Election, "{person}", "m-"+user).Replace(path)
+				path = strings.NewReplacer("{election}", webtest.Election, "{person}", "m-"+user, "{kind}", rollupKind).Replace(path)
 			}
 			var body any
 			var header []string

@@ -108,6 +108,8 @@ func (a *API) routes() {
 	handle("PUT /api/v1/surveys/{id}/questions/{q}", user(write(a.setQuestion)), http.StatusOK)
 	handle("POST /api/v1/surveys/{id}/questions/{q}/answers", a.answer, http.StatusCreated) // public: join code and check-in token
 	handle("GET /api/v1/surveys/{id}/results", a.participantOr(a.getResults, a.getResultsAsParticipant), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/rollups/{kind}", user(a.getRollup), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/rollups/{kind}/{area}", user(a.getRollup), http.StatusOK)
 
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
