@@ -138,7 +138,7 @@ func TestAuthMatrix(t *testing.T) {
 	e.MunicipalFixture()
 	usersFixture(t, e.Env)
 	meetingFixture(t, e.Env)
-	rollupFixture(t, e.Env)
+	webtest.RollupFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]

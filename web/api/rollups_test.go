@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
@@ -9,51 +8,11 @@ import (
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
 
-const rollupKind = "meclis"
-
-// rollupFixture adds a council race per district of the fixture, coded as
-// the import codes them (ELECTION.KIND.CONSTITUENCY), with official
-// figures: Adalar's two boxes and Beşiktaş's one.
-func rollupFixture(t testing.TB, e *webtest.Env) {
-	t.Helper()
-	ctx := context.Background()
-	chp, akp, hdp := sandik.Choice{Code: "chp", Name: "CHP"}, sandik.Choice{Code: "ak-parti", Name: "AK PARTİ"}, sandik.Choice{Code: "hdp", Name: "HDP"}
-	races := []sandik.Race{
-		{Code: webtest.Election + ".meclis.adalar", Election: webtest.Election, Name: "Adalar Belediye Meclisi", Scope: "34.01", Choices: []sandik.Choice{akp, chp}},
-		{Code: webtest.Election + ".meclis.besiktas", Election: webtest.Election, Name: "Beşiktaş Belediye Meclisi", Scope: "34.02", Choices: []sandik.Choice{chp, hdp, akp}},
-	}
-	reg := e.Center.Registry()
-	merged, err := sandik.NewRegistry(reg.Areas, reg.Elections, append(append([]sandik.Race{}, reg.Races...), races...), reg.Registrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Center.ImportRegistry(ctx, merged); err != nil {
-		t.Fatal(err)
-	}
-	sheet := func(race sandik.RaceCode, box sandik.AreaCode, votes ...int64) sandik.ImportedSheet {
-		var valid int64
-		for _, v := range votes {
-			valid += v
-		}
-		return sandik.ImportedSheet{Race: race, Box: box, User: "ysk", Source: sandik.SourceOfficial,
-			Sheet: sandik.Tutanak{Registered: 300, Voted: valid + 10, ValidWithoutObjection: valid, ValidTotal: valid, Invalid: 10, Votes: votes}}
-	}
-	rs, err := e.Center.AppendImported(ctx, []sandik.ImportedSheet{
-		sheet(races[0].Code, webtest.Box1, 100, 120),
-		sheet(races[0].Code, webtest.Box2, 90, 60),
-		sheet(races[1].Code, webtest.Box3, 150, 30, 70),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Center.WaitFor(ctx, rs[len(rs)-1].Seq); err != nil {
-		t.Fatal(err)
-	}
-}
+const rollupKind = webtest.RollupKind
 
 func TestRollupOverHTTP(t *testing.T) {
 	e := newScopedEnv(t)
-	rollupFixture(t, e.Env)
+	webtest.RollupFixture(t, e.Env)
 	type rollup struct {
 		Unofficial    bool `json:"unofficial"`
 		Races         int  `json:"races"`

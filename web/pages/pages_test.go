@@ -160,6 +160,8 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /kapsama":         {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"POST /kapsama/ata":    {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /sessiz":          {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /toplamlar":       {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /toplamlar.csv":   {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -169,6 +171,7 @@ func TestPageAuthMatrix(t *testing.T) {
 		sandik.RoleAdmin: admin, sandik.RoleLawyer: lawyer}
 	fx := webtest.NewCaseFixture(e.Env)
 	meetingPagesFixture(t, e) // also the people, and the unit 34 the /birimler pages read
+	webtest.RollupFixture(t, e.Env)
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {

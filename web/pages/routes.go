@@ -85,4 +85,6 @@ func (p *Pages) routes() {
 
 	handle("GET /makbuz", page(p.receiptPage), http.StatusOK)
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
+	handle("GET /toplamlar", page(seesAll(p.rollupPage)), http.StatusOK)
+	handle("GET /toplamlar.csv", page(seesAll(p.rollupCSV)), http.StatusOK)
 }
