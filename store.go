@@ -289,5 +289,6 @@ type Store interface {
 	TableStore
 	DecisionStore
 	FindingStore
+	FeedStore
 	Close() error
 }

@@ -49,6 +49,7 @@ func Run(t *testing.T, o Opener) {
 		{"Rights", rightsTests},
 		{"Assignments", assignmentTests},
 		{"Meetings", meetingTests},
+		{"Feed", feedTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
