@@ -192,10 +192,11 @@ func (d *Decoder) csvRows(body []byte) ([]row, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, garbage("line %d: %v", line, err)
+			// The error names its line (a *csv.ParseError).
+			return nil, garbage("%v", err)
 		}
+		line, _ := cr.FieldPos(0)
 		r := row{where: fmt.Sprintf("line %d", line), line: line, fields: map[string]string{}, votes: map[string]string{}}
 		for i, h := range header {
 			if known[h] {
