@@ -24,6 +24,9 @@ import (
 // field, with the fields where they disagree marked.
 type boxPageView struct {
 	base
+	// Versions links the box's official versions with their provenance
+	// (feed.go), for those who see every entry.
+	Versions string
 	Area    sandik.Area
 	Crumbs  []crumb
 	Status  string
@@ -96,6 +99,9 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		v.Entries = append(v.Entries, col)
 	}
 	v.Label = queue.Label(reg, box)
+	if u.Role.SeesAllEntries() {
+		v.Versions = versionsHref(race, box)
+	}
 	v.OfficialDiff = officialDiff(l, d.Race, &d.State)
 	if len(v.OfficialDiff) > 0 {
 		v.Status = l.F("box.status.and", v.Status, l.T("box.official.diff"))

@@ -162,6 +162,10 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /sessiz":          {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /toplamlar":       {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
 	"GET /toplamlar.csv":   {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /resmi":           {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /resmi/live":      {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+
+	"GET /races/{race}/boxes/{box}/resmi": {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
 }
 
 func TestPageAuthMatrix(t *testing.T) {

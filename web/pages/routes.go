@@ -87,4 +87,7 @@ func (p *Pages) routes() {
 	handle("POST /makbuz", page(p.receiptPage), http.StatusOK, http.StatusUnprocessableEntity)
 	handle("GET /toplamlar", page(seesAll(p.rollupPage)), http.StatusOK)
 	handle("GET /toplamlar.csv", page(seesAll(p.rollupCSV)), http.StatusOK)
+	handle("GET /resmi", page(seesAll(p.feedPage)), http.StatusOK)
+	handle("GET /resmi/live", page(seesAll(p.liveFeed)), http.StatusOK)
+	handle("GET /races/{race}/boxes/{box}/resmi", page(seesAll(p.feedBoxPage)), http.StatusOK)
 }
