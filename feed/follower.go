@@ -159,6 +159,17 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	if err != nil {
 		return out, fmt.Errorf("feed %s: %w", f.name(), err)
 	}
+	// A version is dated by the publisher's Last-Modified when it gives
+	// one, else by the reading: a box changed back to earlier figures is
+	// then a new version (its id differs), while the same page read again
+	// after a restart keeps its ids.
+	published := next.PolledAt
+	if t, err := http.ParseTime(next.LastModified); err == nil {
+		published = t.UTC()
+	}
+	for i := range sheets {
+		sheets[i].CapturedAt = published
+	}
 	res, err := f.Sink.RecordOfficial(ctx, center.FeedBatch{SourceURL: f.URL, SeenAt: next.PolledAt, Sheets: sheets, State: next})
 	out.FeedResult = res
 	if err != nil {

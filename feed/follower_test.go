@@ -2,6 +2,7 @@ package feed_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -279,3 +280,41 @@ func TestAlertsAreRaisedOncePerChange(t *testing.T) {
 		t.Errorf("Kadıköy's coordinator read Üsküdar's versions: %v", err)
 	}
 }
+
+// A box changed back to figures it had before is a new version, not a
+// repeat of the old one: the official figures follow it.
+func TestChangeBackIsANewVersion(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	row := func(chp, akp int) string {
+		return `{"box": "34.1.1.1043", "registered": 300, "voted": 250, "valid_without_objection": 240, "valid_upon_objection": 0, "valid_total": 240, "invalid_total": 10, "votes": {"CHP": ` +
+			itoa(chp) + `, "AK PARTİ": ` + itoa(akp) + `}}`
+	}
+	script := `{"steps": [{"at": "1h", "boxes": [` + row(140, 100) + `]}, {"at": "2h", "boxes": [` + row(120, 120) + `]}, {"at": "3h", "boxes": [` + row(140, 100) + `]}]}`
+	_, url := fakeFeed(t, e, script)
+	f := follower(e, url)
+	var summaries []string
+	for _, h := range []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour} {
+		e.clock.Set(at(h))
+		out, err := f.Poll(ctx)
+		if err != nil || out.Written != 1 {
+			t.Fatalf("at %v: %+v %v", h, out, err)
+		}
+		for _, a := range out.Alerts {
+			summaries = append(summaries, a.Summary)
+		}
+	}
+	if diff := cmp.Diff([]string{"CHP −20, AK PARTİ +20", "CHP +20, AK PARTİ −20"}, summaries); diff != "" {
+		t.Errorf("alerts (-want +got):\n%s", diff)
+	}
+	st, err := e.c.View(coord).Box(ctx, raceA, boxA1)
+	if err != nil || st.State.Official == nil || st.State.Official.Votes[0] != 140 {
+		t.Errorf("official figures after the change back: %+v %v", st.State.Official, err)
+	}
+	vs, _ := e.c.View(coord).OfficialVersions(ctx, raceA, boxA1)
+	if len(vs) != 3 {
+		t.Errorf("%d versions, want 3", len(vs))
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -123,8 +123,12 @@ func (d *Decoder) jsonRows(body []byte) ([]row, error) {
 	if !ok {
 		return nil, garbage("no %q array of boxes", d.m.Boxes)
 	}
-	var items []map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
+	// One pass over the rows, numbers kept as written: a figure is
+	// checked as a whole number below, never rounded through a float.
+	items := []map[string]any{}
+	idec := json.NewDecoder(bytes.NewReader(raw))
+	idec.UseNumber()
+	if err := idec.Decode(&items); err != nil {
 		return nil, garbage("%q is not an array of objects: %v", d.m.Boxes, err)
 	}
 	if d.m.Count != "-" {
@@ -138,30 +142,37 @@ func (d *Decoder) jsonRows(body []byte) ([]row, error) {
 	}
 	rows := make([]row, len(items))
 	for i, it := range items {
-		r := row{where: fmt.Sprintf("%s[%d]", d.m.Boxes, i), fields: map[string]string{}, votes: map[string]string{}}
+		r := row{where: d.m.Boxes + "[" + strconv.Itoa(i) + "]", fields: make(map[string]string, len(it)), votes: map[string]string{}}
 		for k, v := range it {
 			if k == d.m.Votes {
-				var votes map[string]json.Number
-				if err := json.Unmarshal(v, &votes); err != nil {
-					r.votes = nil
-					r.fields["\x00votes"] = err.Error()
+				votes, ok := v.(map[string]any)
+				if !ok {
+					r.fields["\x00votes"] = fmt.Sprintf("%v", v)
 					continue
 				}
 				for c, n := range votes {
-					r.votes[c] = n.String()
+					r.votes[c] = scalar(n)
 				}
 				continue
 			}
-			var s string
-			if err := json.Unmarshal(v, &s); err == nil {
-				r.fields[k] = s
-			} else {
-				r.fields[k] = strings.TrimSpace(string(v))
-			}
+			r.fields[k] = scalar(v)
 		}
 		rows[i] = r
 	}
 	return rows, nil
+}
+
+// scalar writes a JSON value as the text a figure or a code is read from.
+func scalar(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case nil:
+		return ""
+	}
+	return fmt.Sprintf("%v", v)
 }
 
 func (d *Decoder) csvRows(body []byte) ([]row, error) {
