@@ -126,6 +126,7 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/elections/{election}/rollups/{kind}/{area}":         caseRoles,                                                     // typists read no race of few boxes
 	"GET /api/v1/races/{race}/boxes/{box}/official-versions":         caseRoles,                                                     // beside the sheets: those who see every entry
 	"GET /api/v1/feed/alerts":                                        caseRoles,
+	"GET /api/v1/elections/{election}/open-data/{area}":              caseRoles,
 	"GET /api/v1/openapi.yaml":                                       nil, // public
 	"GET /healthz":                                                   nil,
 	"/":                                                              nil,
