@@ -127,7 +127,8 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/races/{race}/boxes/{box}/official-versions":         caseRoles,                                                     // beside the sheets: those who see every entry
 	"GET /api/v1/feed/alerts":                                        caseRoles,
 	"GET /api/v1/elections/{election}/open-data/{area}":              caseRoles,
-	"GET /api/v1/openapi.yaml":                                       nil, // public
+	"GET /api/v1/races/{race}/history/{area}":                        caseRoles, // ?previous= (auth_test adds it)
+	"GET /api/v1/openapi.yaml":                                       nil,       // public
 	"GET /healthz":                                                   nil,
 	"/":                                                              nil,
 }
@@ -172,6 +173,9 @@ func TestAuthMatrix(t *testing.T) {
 			var header []string
 			if p == "GET /api/v1/log/proof" {
 				path += "?from=1&to=1"
+			}
+			if p == "GET /api/v1/races/{race}/history/{area}" {
+				path += "?previous=" + webtest.RaceIlce
 			}
 			if strings.Contains(p, "/cases") || strings.Contains(p, "/evidence/") {
 				path, body, header = caseRequest(fx, p)

@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,8 +50,8 @@ func TestOfficialVersionsAndAlertsOverHTTP(t *testing.T) {
 	}
 	for path, want := range map[string]int{
 		"/api/v1/races/" + webtest.Election + ".meclis.besiktas/boxes/" + webtest.Box3 + "/official-versions": http.StatusForbidden,
-		"/api/v1/feed/alerts?box=" + webtest.Box3: http.StatusForbidden,
-		"/api/v1/feed/alerts?after=-1":            http.StatusBadRequest,
+		"/api/v1/feed/alerts?box=" + webtest.Box3:                                                             http.StatusForbidden,
+		"/api/v1/feed/alerts?after=-1":                                                                        http.StatusBadRequest,
 	} {
 		if r := e.Do("GET", path, webtest.CoordAdal, nil); r.Status != want {
 			t.Errorf("%s as Adalar's coordinator: %d, want %d", path, r.Status, want)
@@ -57,5 +59,38 @@ func TestOfficialVersionsAndAlertsOverHTTP(t *testing.T) {
 	}
 	if r := e.Do("GET", "/api/v1/feed/alerts", webtest.ObsBox1, nil); r.Status != http.StatusForbidden {
 		t.Errorf("observer read alerts: %d", r.Status)
+	}
+}
+
+// Adalar's boxes against 2014: box 1 stood still, box 2 moved 40 points
+// to AK PARTİ, the neighbourhood 16.2: with a bound of 20 points only box
+// 2 is flagged.
+func TestHistoryOverHTTP(t *testing.T) {
+	e := newScopedEnv(t)
+	webtest.RollupFixture(t, e.Env)
+	webtest.HistoryFixture(t, e.Env)
+	var h struct {
+		Matches []sandik.HistoryMatch `json:"matches"`
+		Flags   []sandik.SwingFlag    `json:"flags"`
+	}
+	e.Do("GET", "/api/v1/races/"+webtest.Election+".meclis.adalar/history/34.01?share_points=20&previous="+webtest.HistoryPrevious, webtest.CoordAdal, nil).Decode(t, http.StatusOK, &h)
+	if len(h.Matches) != 2 || h.Matches[0].By != sandik.MatchSameBox {
+		t.Errorf("matches %+v", h.Matches)
+	}
+	var got []string
+	for _, f := range h.Flags {
+		got = append(got, fmt.Sprintf("%s %s %+.1f/%+.1f", f.Box, f.Field, f.Value, f.Neighbourhood))
+	}
+	if strings.Join(got, "; ") != "34.01.01.02 votes.ak-parti +40.0/+16.2; 34.01.01.02 votes.chp -40.0/-16.2" {
+		t.Errorf("flags %v", got)
+	}
+	for path, want := range map[string]int{
+		"/api/v1/races/" + webtest.Election + ".meclis.adalar/history/34.01":                                                         http.StatusUnprocessableEntity,
+		"/api/v1/races/" + webtest.Election + ".meclis.besiktas/history/34.02?previous=" + webtest.HistoryPrevious:                   http.StatusForbidden,
+		"/api/v1/races/" + webtest.Election + ".meclis.adalar/history/34.01?previous=" + webtest.HistoryPrevious + "&share_points=0": http.StatusUnprocessableEntity,
+	} {
+		if r := e.Do("GET", path, webtest.CoordAdal, nil); r.Status != want {
+			t.Errorf("%s: %d, want %d: %s", path, r.Status, want, r.Body)
+		}
 	}
 }

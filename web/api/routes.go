@@ -113,6 +113,7 @@ func (a *API) routes() {
 	handle("GET /api/v1/races/{race}/boxes/{box}/official-versions", user(a.getOfficialVersions), http.StatusOK)
 	handle("GET /api/v1/feed/alerts", user(a.listAlerts), http.StatusOK)
 	handle("GET /api/v1/elections/{election}/open-data/{area}", user(a.getOpenData), http.StatusOK)
+	handle("GET /api/v1/races/{race}/history/{area}", user(a.getHistory), http.StatusOK)
 
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
