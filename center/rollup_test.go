@@ -147,7 +147,6 @@ func checkRollups(t *testing.T, c *center.Center, raw []byte) {
 	}
 }
 
-
 func TestRollupEqualsBruteForceOnOfficialSample(t *testing.T) {
 	raw, err := os.ReadFile(officialSample)
 	if err != nil {

@@ -49,7 +49,7 @@ func testAlertsOnce(t *testing.T, o Opener) {
 	s := o.Open(t)
 	at := time.Date(2024, 3, 31, 23, 12, 0, 0, time.UTC)
 	a := sandik.FeedAlert{ID: sandik.AlertID(sandik.AlertChanged, "off:2"), Kind: sandik.AlertChanged, Race: "r", Box: "b1", At: at, From: "off:1", To: "off:2",
-		Changes: []sandik.FieldChange{{Field: "votes.chp", Name: "CHP", From: 120, To: 100}, {Field: "votes.akp", Name: "AK PARTİ", From: 80, To: 100}},
+		Changes:   []sandik.FieldChange{{Field: "votes.chp", Name: "CHP", From: 120, To: 100}, {Field: "votes.akp", Name: "AK PARTİ", From: 80, To: 100}},
 		SourceURL: "https://ysk.example/34.json", Summary: "CHP −20, AK PARTİ +20"}
 	b := a
 	b.ID, b.Box, b.To = sandik.AlertID(sandik.AlertChanged, "off:3"), "b2", "off:3"
