@@ -24,28 +24,29 @@ import (
 // field, with the fields where they disagree marked.
 type boxPageView struct {
 	base
-	// Versions links the box's official versions with their provenance
-	// (feed.go), for those who see every entry.
-	Versions string
-	Area     sandik.Area
-	Crumbs   []crumb
-	Status   string
-	Entries  []entryCol
-	Rows     []fieldRow
-	Blind    bool
-	Diffs    int
-	Live     string
-	Sig      string
-	AdjID    string // client id of an adjudication made from this page
-	Back     string
-	Done     string // the confirmation of a decision just recorded
-	Fresh    string
-	Heading  bool   // in the conflict queue: name the box above its table
-	Href     string // the box's own page
-	Label    string // the box with its district, mahalle and school
+	Area    sandik.Area
+	Crumbs  []crumb
+	Status  string
+	Entries []entryCol
+	Rows    []fieldRow
+	Blind   bool
+	Diffs   int
+	Live    string
+	Sig     string
+	AdjID   string // client id of an adjudication made from this page
+	Back    string
+	Done    string // the confirmation of a decision just recorded
+	Fresh   string
+	Heading bool   // in the conflict queue: name the box above its table
+	Href    string // the box's own page
+	Label   string // the box with its district, mahalle and school
 	// OfficialDiff lists, when the published figures differ from the
 	// box's sheet, each field that differs with both figures.
 	OfficialDiff []string
+
+	// Versions links the box's official versions with their provenance
+	// (feed.go), for those who see every entry.
+	Versions string
 }
 
 type entryCol struct {

@@ -51,10 +51,11 @@ type overviewView struct {
 	Late     []lateRow     // the areas below that miss boxes, the latest first
 	LateMore int           // late areas beyond those listed
 	Chart    template.HTML // arrivals over time
+	Arrivals []arrivalRow  // the chart as a table
+
 	// Rollup links the roll-up of every race of this race's kind over the
 	// area (feed_rollup.go); empty for a race without a kind.
 	Rollup, RollupText string
-	Arrivals           []arrivalRow // the chart as a table
 }
 
 // lateRow is an area below that still misses boxes; its figures are live
