@@ -304,5 +304,6 @@ type Store interface {
 	FindingStore
 	CongressStore
 	VisitStore
+	FeedStore
 	Close() error
 }

@@ -20,6 +20,9 @@ func commands() map[string]cli.Command {
 		"backup": {Summary: "copy the SQLite database, while the server runs, into a checked backup file", Run: cmdBackup},
 		"log":    {Summary: "verify the tamper-evident log of every write, or a receipt from it", Run: cmdLog},
 
+		"follow": {Summary: "follow an official per-box results feed into the database", Run: cmdFollow},
+		"feed":   {Summary: "serve a scripted fake official feed for rehearsals (feed serve SCRIPT)", Run: cmdFeed},
+
 		"migrate-store": {Summary: "copy a whole database between SQLite and PostgreSQL, verified by totals", Run: cmdMigrateStore},
 
 		"bench":       {Summary: "moved to the sandik-bench command", Run: movedToBench("")},

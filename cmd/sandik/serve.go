@@ -19,6 +19,8 @@ func cmdServe(e *cli.Env, args []string) error {
 	fs.IntVar(&sf.BlindMin, "blind-min-boxes", sandik.DefaultBlindMinBoxes, "least boxes of an area whose verified totals observers and volunteers may read")
 	var srv cli.ServeFlags
 	srv.Register(fs)
+	var ff followFlags
+	ff.register(fs, "follow", "follow-")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -36,6 +38,9 @@ func cmdServe(e *cli.Env, args []string) error {
 	}
 	defer app.Close()
 	cli.RaiseOpenFiles(log, srv.MaxConns)
+	if err := startFollowing(e.Ctx, &ff, app.Center, log); err != nil {
+		return err
+	}
 	opts := cli.ServeOptions{Web: cfg, TLSCert: srv.TLSCert, TLSKey: srv.TLSKey, MaxConns: srv.MaxConns}
 	return cli.ServeWith(e.Ctx, log, app.Center, *addr, opts, func(url string) {
 		fmt.Fprintf(e.Stdout, "Sandık is serving %s (database %s)\n", url, cli.DisplayDB(sf.DB))

@@ -51,6 +51,7 @@ func Run(t *testing.T, o Opener) {
 		{"Meetings", meetingTests},
 		{"Congresses", congressTests},
 		{"Visits", visitTests},
+		{"Feed", feedTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

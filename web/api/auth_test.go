@@ -139,7 +139,13 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/mandates":                                           allRoles,
 	"POST /api/v1/mandates":                                          orgWriters,
 	"POST /api/v1/mandates/{mandate}/end":                            orgWriters,
-	"GET /api/v1/openapi.yaml":                                       nil, // public
+	"GET /api/v1/openapi.yaml":                                       nil,                                                           // public
+	"GET /api/v1/elections/{election}/rollups/{kind}":                {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer}, // whole centre only
+	"GET /api/v1/elections/{election}/rollups/{kind}/{area}":         caseRoles,                                                     // typists read no race of few boxes
+	"GET /api/v1/races/{race}/boxes/{box}/official-versions":         caseRoles,                                                     // beside the sheets: those who see every entry
+	"GET /api/v1/feed/alerts":                                        caseRoles,
+	"GET /api/v1/elections/{election}/open-data/{area}":              caseRoles,
+	"GET /api/v1/races/{race}/history/{area}":                        caseRoles, // ?previous= (auth_test adds it)
 	"GET /healthz":                                                   nil,
 	"/":                                                              nil,
 	"GET /api/v1/visits":                                             allRoles,
@@ -173,6 +179,7 @@ func TestAuthMatrix(t *testing.T) {
 	meetingFixture(t, e.Env)
 	congressFixture(t, e.Env)
 	photoSum := visitFixture(t, e.Env)
+	webtest.RollupFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
 		allowed, ok := authMatrix[p]
@@ -197,12 +204,15 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			path := strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", id, "{grant}", "tg-"+user).Replace(path)
 			if strings.HasPrefix(path, "/api/v1/elections/") {
-				path = strings.NewReplacer("{election}", webtest.Election, "{person}", "m-"+user).Replace(path)
+				path = strings.NewReplacer("{election}", webtest.Election, "{person}", "m-"+user, "{kind}", rollupKind).Replace(path)
 			}
 			var body any
 			var header []string
 			if p == "GET /api/v1/log/proof" {
 				path += "?from=1&to=1"
+			}
+			if p == "GET /api/v1/races/{race}/history/{area}" {
+				path += "?previous=" + webtest.RaceIlce
 			}
 			if strings.Contains(p, "/cases") || strings.Contains(p, "/evidence/") {
 				path, body, header = caseRequest(fx, p)

@@ -108,6 +108,12 @@ func (a *API) routes() {
 	handle("PUT /api/v1/surveys/{id}/questions/{q}", user(write(a.setQuestion)), http.StatusOK)
 	handle("POST /api/v1/surveys/{id}/questions/{q}/answers", a.answer, http.StatusCreated) // public: join code and check-in token
 	handle("GET /api/v1/surveys/{id}/results", a.participantOr(a.getResults, a.getResultsAsParticipant), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/rollups/{kind}", user(a.getRollup), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/rollups/{kind}/{area}", user(a.getRollup), http.StatusOK)
+	handle("GET /api/v1/races/{race}/boxes/{box}/official-versions", user(a.getOfficialVersions), http.StatusOK)
+	handle("GET /api/v1/feed/alerts", user(a.listAlerts), http.StatusOK)
+	handle("GET /api/v1/elections/{election}/open-data/{area}", user(a.getOpenData), http.StatusOK)
+	handle("GET /api/v1/races/{race}/history/{area}", user(a.getHistory), http.StatusOK)
 
 	handle("GET /api/v1/congresses", user(a.listCongresses), http.StatusOK)
 	handle("POST /api/v1/congresses", user(write(a.createCongress)), http.StatusCreated)

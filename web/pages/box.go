@@ -43,6 +43,10 @@ type boxPageView struct {
 	// OfficialDiff lists, when the published figures differ from the
 	// box's sheet, each field that differs with both figures.
 	OfficialDiff []string
+
+	// Versions links the box's official versions with their provenance
+	// (feed.go), for those who see every entry.
+	Versions string
 }
 
 type entryCol struct {
@@ -96,6 +100,9 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		v.Entries = append(v.Entries, col)
 	}
 	v.Label = queue.Label(reg, box)
+	if u.Role.SeesAllEntries() {
+		v.Versions = versionsHref(race, box)
+	}
 	v.OfficialDiff = officialDiff(l, d.Race, &d.State)
 	if len(v.OfficialDiff) > 0 {
 		v.Status = l.F("box.status.and", v.Status, l.T("box.official.diff"))

@@ -52,6 +52,10 @@ type overviewView struct {
 	LateMore int           // late areas beyond those listed
 	Chart    template.HTML // arrivals over time
 	Arrivals []arrivalRow  // the chart as a table
+
+	// Rollup links the roll-up of every race of this race's kind over the
+	// area (feed_rollup.go); empty for a race without a kind.
+	Rollup, RollupText string
 }
 
 // lateRow is an area below that still misses boxes; its figures are live
@@ -158,6 +162,9 @@ func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sa
 		K: map[string]string{}, Meter: map[string]float64{}, Fill: map[string]string{},
 		Live:   areaHref(race, code, sandik.LevelIl) + "/live?m=" + m.Key,
 		Export: areaHref(race, code, sandik.LevelIl) + "/export",
+	}
+	if k := sandik.RaceKind(rc); k != "" && u.Role.SeesAllEntries() {
+		v.Rollup, v.RollupText = rollupHref("/toplamlar", rc.Election, k, code), l.F("rollup.link", k)
 	}
 	// The breadcrumb stops at the race's scope: totals exist only below it.
 	for _, a := range reg.Ancestors(code) {

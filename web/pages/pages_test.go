@@ -192,6 +192,12 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /karne/{unit}":                            allRoles,
 	"GET /kardes":                                  allRoles,
 	"POST /kardes":                                 {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /toplamlar":                               {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /toplamlar.csv":                           {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /resmi":                                   {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+	"GET /resmi/live":                              {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
+
+	"GET /races/{race}/boxes/{box}/resmi": {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer},
 }
 
 func TestPageAuthMatrix(t *testing.T) {
@@ -203,6 +209,7 @@ func TestPageAuthMatrix(t *testing.T) {
 	meetingPagesFixture(t, e) // also the people, and the unit 34 the /birimler pages read
 	congressPagesFixture(t, e)
 	photoSum := visitPagesFixture(t, e)
+	webtest.RollupFixture(t, e.Env)
 	anon := e.Browser("")
 	checked := 0
 	for _, p := range e.base.Patterns() {

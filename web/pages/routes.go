@@ -118,4 +118,9 @@ func (p *Pages) routes() {
 	handle("GET /karne/{unit}", page(p.scorecardPage), http.StatusOK)
 	handle("GET /kardes", page(p.sistersPage), http.StatusOK)
 	handle("POST /kardes", page(write(p.createPair)), http.StatusSeeOther, http.StatusUnprocessableEntity)
+	handle("GET /toplamlar", page(seesAll(p.rollupPage)), http.StatusOK)
+	handle("GET /toplamlar.csv", page(seesAll(p.rollupCSV)), http.StatusOK)
+	handle("GET /resmi", page(seesAll(p.feedPage)), http.StatusOK)
+	handle("GET /resmi/live", page(seesAll(p.liveFeed)), http.StatusOK)
+	handle("GET /races/{race}/boxes/{box}/resmi", page(seesAll(p.feedBoxPage)), http.StatusOK)
 }

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/feed"
+)
+
+// followFlags are the official feed follower's settings, of `sandik
+// follow` and of `sandik serve -follow`.
+type followFlags struct {
+	URL      string
+	Mapping  string
+	Election string
+	Kind     string
+	Interval time.Duration
+	Backoff  time.Duration
+}
+
+// register names the URL flag urlFlag and the others with prefix ("follow-"
+// beside serve's flags, none for the follow command).
+func (f *followFlags) register(fs *flag.FlagSet, urlFlag, prefix string) {
+	fs.StringVar(&f.URL, urlFlag, "", "URL of the official per-box feed to follow (docs/feed.md)")
+	fs.StringVar(&f.Mapping, prefix+"mapping", "", "JSON file mapping the publisher's field names (docs/feed.md); Sandık's own names when empty")
+	fs.StringVar(&f.Election, prefix+"election", "", "election code of the feed's races (overrides the mapping's)")
+	fs.StringVar(&f.Kind, prefix+"kind", "", "race kind of the feed's races, as given at import, e.g. meclis (overrides the mapping's)")
+	fs.DurationVar(&f.Interval, prefix+"interval", feed.DefaultInterval, "time between readings")
+	fs.DurationVar(&f.Backoff, prefix+"max-backoff", feed.DefaultMaxBackoff, "longest wait after failed readings")
+}
+
+// follower builds the follower; nil when no URL is given.
+func (f *followFlags) follower(sink feed.Sink, log *slog.Logger) (*feed.Follower, error) {
+	if f.URL == "" {
+		return nil, nil
+	}
+	m := feed.DefaultMapping()
+	if f.Mapping != "" {
+		b, err := os.ReadFile(f.Mapping)
+		if err != nil {
+			return nil, err
+		}
+		if m, err = feed.ParseMapping(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Mapping, err)
+		}
+	}
+	if f.Election != "" {
+		m.Election = sandikElection(f.Election)
+	}
+	if f.Kind != "" {
+		m.Kind = f.Kind
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return &feed.Follower{URL: f.URL, Mapping: m, Sink: sink, Log: log, Interval: f.Interval, MaxBackoff: f.Backoff,
+		Client: &http.Client{Timeout: 2 * time.Minute}}, nil
+}
+
+// cmdFollow follows an official feed into the database without serving.
+func cmdFollow(e *cli.Env, args []string) error {
+	fs := e.Flags("follow", "follow -url URL [-mapping FILE] [flags]")
+	var sf cli.StoreFlags
+	sf.Register(fs)
+	var ff followFlags
+	ff.register(fs, "url", "")
+	once := fs.Bool("once", false, "read the feed once and stop")
+	if err := e.Parse(fs, args); err != nil {
+		return err
+	}
+	if ff.URL == "" {
+		fs.Usage()
+		return cli.ErrUsage
+	}
+	log, err := sf.Logger(e.Stderr)
+	if err != nil {
+		return err
+	}
+	app, err := cli.OpenApp(e.Ctx, &sf, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	f, err := ff.follower(app.Center, log)
+	if err != nil {
+		return err
+	}
+	if *once {
+		// A publisher just starting (a rehearsal's fake feed) gets a few
+		// seconds to listen; a refused body is final at once.
+		out, err := f.Poll(e.Ctx)
+		for try := 0; err != nil && sandik.CodeOf(err) == sandik.EInternal && out.Status == 0 && try < 50; try++ {
+			select {
+			case <-e.Ctx.Done():
+				return e.Ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+			out, err = f.Poll(e.Ctx)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "status %d: %d rows, %d changed, %d stored, %d alerts\n", out.Status, out.Rows, out.Changed, out.Written, len(out.Alerts))
+		return nil
+	}
+	return f.Run(e.Ctx)
+}
+
+// startFollowing runs the follower of `serve -follow` beside the server.
+func startFollowing(ctx context.Context, ff *followFlags, sink feed.Sink, log *slog.Logger) error {
+	f, err := ff.follower(sink, log)
+	if err != nil || f == nil {
+		return err
+	}
+	go f.Run(ctx) //nolint:errcheck // Run logs its failures and ends with ctx
+	return nil
+}

@@ -1,0 +1,241 @@
+package feed
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
+)
+
+// Sink is where readings go: the centre.
+type Sink interface {
+	Registry() *sandik.Registry
+	RecordOfficial(ctx context.Context, b center.FeedBatch) (center.FeedResult, error)
+	FeedState(ctx context.Context, feed string) (sandik.FeedState, error)
+}
+
+// Defaults of a follower.
+const (
+	DefaultInterval   = 30 * time.Second
+	DefaultMaxBackoff = 5 * time.Minute
+	DefaultMaxBody    = 512 << 20 // a national JSON page is ~100 MB
+)
+
+// Follower polls one feed.
+type Follower struct {
+	Name    string // the feed's name in the store; the URL when empty
+	URL     string
+	Mapping Mapping
+	Sink    Sink
+	Client  *http.Client
+	Log     *slog.Logger
+	// Interval between readings; after a failure the wait doubles from
+	// it up to MaxBackoff, with jitter, so that many followers do not
+	// return to a failing publisher at the same instant.
+	Interval   time.Duration
+	MaxBackoff time.Duration
+	MaxBody    int64
+	Now        func() time.Time
+	// After waits; tests replace it to step through the loop.
+	After func(time.Duration) <-chan time.Time
+	Rand  *rand.Rand
+
+	state  sandik.FeedState
+	loaded bool
+	dec    *Decoder
+	decReg *sandik.Registry
+}
+
+func (f *Follower) name() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.URL
+}
+
+func (f *Follower) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+// Outcome of one reading.
+type Outcome struct {
+	Status      int  // the publisher's HTTP status
+	NotModified bool // 304: the conditional request saved the body
+	SameBody    bool // 200 with the body already stored
+	center.FeedResult
+}
+
+// Poll reads the feed once, conditionally on what it read last, and
+// stores what changed. A refused body changes nothing, not even the
+// validators, so the next reading tries it again.
+func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
+	if !f.loaded {
+		st, err := f.Sink.FeedState(ctx, f.name())
+		switch {
+		case err == nil:
+			f.state = st
+		case sandik.CodeOf(err) == sandik.ENotFound:
+			f.state = sandik.FeedState{Feed: f.name()}
+		default:
+			return Outcome{}, fmt.Errorf("feed %s: read its state: %w", f.name(), err)
+		}
+		f.loaded = true
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("feed %s: %w", f.name(), err)
+	}
+	if f.state.ETag != "" {
+		req.Header.Set("If-None-Match", f.state.ETag)
+	}
+	if f.state.LastModified != "" {
+		req.Header.Set("If-Modified-Since", f.state.LastModified)
+	}
+	client := f.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("feed %s: %w", f.name(), err)
+	}
+	defer resp.Body.Close()
+	out := Outcome{Status: resp.StatusCode}
+	if resp.StatusCode == http.StatusNotModified {
+		out.NotModified = true
+		return out, nil
+	}
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16)) //nolint:errcheck // the status is the error
+		return out, fmt.Errorf("feed %s: the publisher answered %s", f.name(), resp.Status)
+	}
+	limit := f.MaxBody
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	// A body cut off in transit is an error here (its length was
+	// announced), never a shorter page.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return out, fmt.Errorf("feed %s: read the body: %w (nothing was stored)", f.name(), err)
+	}
+	if int64(len(body)) > limit {
+		return out, fmt.Errorf("feed %s: the body is over %d bytes (nothing was stored)", f.name(), limit)
+	}
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	next := sandik.FeedState{Feed: f.name(), ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"),
+		BodyHash: hash, PolledAt: f.now().UTC(), Versions: f.state.Versions}
+	if hash == f.state.BodyHash {
+		// The same page again under new validators: keep them, store
+		// nothing else.
+		out.SameBody = true
+		if _, err := f.Sink.RecordOfficial(ctx, center.FeedBatch{SourceURL: f.URL, SeenAt: next.PolledAt, State: next}); err != nil {
+			return out, err
+		}
+		f.state = next
+		return out, nil
+	}
+	reg := f.Sink.Registry()
+	if f.dec == nil || f.decReg != reg {
+		if f.dec, err = NewDecoder(reg, f.Mapping); err != nil {
+			return out, fmt.Errorf("feed %s: %w", f.name(), err)
+		}
+		f.decReg = reg
+	}
+	sheets, err := f.dec.Decode(body)
+	if err != nil {
+		return out, fmt.Errorf("feed %s: %w", f.name(), err)
+	}
+	// A version is dated by the publisher's Last-Modified when it gives
+	// one, else by the reading: a box changed back to earlier figures is
+	// then a new version (its id differs), while the same page read again
+	// after a restart keeps its ids.
+	published := next.PolledAt
+	if t, err := http.ParseTime(next.LastModified); err == nil {
+		published = t.UTC()
+	}
+	for i := range sheets {
+		sheets[i].CapturedAt = published
+	}
+	res, err := f.Sink.RecordOfficial(ctx, center.FeedBatch{SourceURL: f.URL, SeenAt: next.PolledAt, Sheets: sheets, State: next})
+	out.FeedResult = res
+	if err != nil {
+		return out, fmt.Errorf("feed %s: %w", f.name(), err)
+	}
+	next.Versions += int64(res.Written)
+	f.state = next
+	return out, nil
+}
+
+// Backoff is the wait after failures consecutive failed readings: the
+// interval doubled per failure up to max, then a random part of up to half
+// of it taken off ("equal jitter").
+func Backoff(interval, maxWait time.Duration, failures int, r *rand.Rand) time.Duration {
+	d := interval
+	for i := 0; i < failures && d < maxWait; i++ {
+		d *= 2
+	}
+	d = min(d, maxWait)
+	if failures == 0 {
+		// A healthy follower spreads its readings by a tenth.
+		return d - time.Duration(r.Int64N(int64(d)/10+1))
+	}
+	return d/2 + time.Duration(r.Int64N(int64(d)/2+1))
+}
+
+// Run polls until ctx ends, logging each reading and each refusal.
+func (f *Follower) Run(ctx context.Context) error {
+	log := f.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	interval, maxWait := f.Interval, f.MaxBackoff
+	if interval <= 0 {
+		interval = DefaultInterval
+	}
+	if maxWait < interval {
+		maxWait = max(DefaultMaxBackoff, interval)
+	}
+	r := f.Rand
+	if r == nil {
+		r = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 22))
+	}
+	after := f.After
+	if after == nil {
+		after = time.After
+	}
+	failures := 0
+	for {
+		out, err := f.Poll(ctx)
+		switch {
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			return nil
+		case err != nil:
+			failures++
+			log.Error("official feed refused or unreachable; nothing was stored", "feed", f.name(), "failures", failures, "err", err,
+				"problems", sandik.ProblemsOf(err))
+		default:
+			failures = 0
+			log.Info("official feed read", "feed", f.name(), "status", out.Status, "not_modified", out.NotModified, "same_body", out.SameBody,
+				"rows", out.Rows, "changed", out.Changed, "written", out.Written, "alerts", len(out.Alerts))
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-after(Backoff(interval, maxWait, failures, r)):
+		}
+	}
+}

@@ -1,0 +1,300 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/sandik-dev/sandik"
+)
+
+// MaxProblems bounds the problems a refused body reports; the refusal is
+// whole whatever their number.
+const MaxProblems = 100
+
+// Decoder turns a feed's body into official sheets against a registry.
+type Decoder struct {
+	m      Mapping
+	raceOf map[sandik.AreaCode]*sandik.Race // box → race of the feed's kind
+	races  map[sandik.RaceCode]*sandik.Race
+	choice map[sandik.RaceCode]map[string]int // folded code or name → index
+}
+
+// NewDecoder prepares to read bodies mapped by m into reg's races.
+func NewDecoder(reg *sandik.Registry, m Mapping) (*Decoder, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	d := &Decoder{m: m, raceOf: map[sandik.AreaCode]*sandik.Race{}, races: map[sandik.RaceCode]*sandik.Race{}, choice: map[sandik.RaceCode]map[string]int{}}
+	for i := range reg.Races {
+		rc := &reg.Races[i]
+		if rc.Election != m.Election || sandik.RaceKind(rc) != m.Kind {
+			continue
+		}
+		d.races[rc.Code] = rc
+		ix := map[string]int{}
+		for j, c := range rc.Choices {
+			ix[fold(c.Name)] = j
+			ix[fold(string(c.Code))] = j
+		}
+		d.choice[rc.Code] = ix
+		for _, b := range reg.RaceBoxes(rc.Code) {
+			d.raceOf[b] = rc
+		}
+	}
+	if len(d.races) == 0 {
+		return nil, sandik.Errorf(sandik.ENotFound, "election %q has no races of kind %q to follow", m.Election, m.Kind)
+	}
+	return d, nil
+}
+
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		b.WriteRune(sandik.FoldRune(r))
+	}
+	return b.String()
+}
+
+// row is one box's fields as the publisher named them.
+type row struct {
+	where  string // "boxes[3]" or "line 4"
+	line   int
+	fields map[string]string
+	votes  map[string]string // choice as written → figure
+}
+
+// Decode reads a body whole: garbage (not the format, a page of HTML), a
+// partial page (fewer rows than announced, a cut line) or any row that
+// cannot be stored refuses all of it with every problem found, and
+// nothing is returned.
+func (d *Decoder) Decode(body []byte) ([]sandik.ImportedSheet, error) {
+	var (
+		rows []row
+		err  error
+	)
+	if d.m.Format == FormatCSV {
+		rows, err = d.csvRows(body)
+	} else {
+		rows, err = d.jsonRows(body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ps []sandik.Problem
+	out := make([]sandik.ImportedSheet, 0, len(rows))
+	for i := range rows {
+		s, rps := d.sheet(&rows[i])
+		if len(rps) > 0 {
+			if len(ps) < MaxProblems {
+				ps = append(ps, rps...)
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	if len(ps) > 0 {
+		return nil, sandik.Invalid(fmt.Sprintf("the feed's body has rows that cannot be stored; nothing was stored (%d rows)", len(rows)), ps)
+	}
+	return out, nil
+}
+
+func garbage(format string, args ...any) error {
+	return sandik.Invalid("the feed served something that is not a feed; nothing was stored",
+		[]sandik.Problem{{Field: "body", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf(format, args...)}})
+}
+
+func (d *Decoder) jsonRows(body []byte) ([]row, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc map[string]json.RawMessage
+	if err := dec.Decode(&doc); err != nil {
+		return nil, garbage("not a JSON object (%v); a page cut short or an error page", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, garbage("data after the JSON document")
+	}
+	raw, ok := doc[d.m.Boxes]
+	if !ok {
+		return nil, garbage("no %q array of boxes", d.m.Boxes)
+	}
+	// One pass over the rows, numbers kept as written: a figure is
+	// checked as a whole number below, never rounded through a float.
+	items := []map[string]any{}
+	idec := json.NewDecoder(bytes.NewReader(raw))
+	idec.UseNumber()
+	if err := idec.Decode(&items); err != nil {
+		return nil, garbage("%q is not an array of objects: %v", d.m.Boxes, err)
+	}
+	if d.m.Count != "-" {
+		var n int
+		if err := json.Unmarshal(doc[d.m.Count], &n); err != nil {
+			return nil, garbage("no whole number %q of boxes: the page cannot be told complete", d.m.Count)
+		}
+		if n != len(items) {
+			return nil, garbage("partial page: %q says %d boxes, the page holds %d", d.m.Count, n, len(items))
+		}
+	}
+	rows := make([]row, len(items))
+	for i, it := range items {
+		r := row{where: d.m.Boxes + "[" + strconv.Itoa(i) + "]", fields: make(map[string]string, len(it)), votes: map[string]string{}}
+		for k, v := range it {
+			if k == d.m.Votes {
+				votes, ok := v.(map[string]any)
+				if !ok {
+					r.fields["\x00votes"] = fmt.Sprintf("%v", v)
+					continue
+				}
+				for c, n := range votes {
+					r.votes[c] = scalar(n)
+				}
+				continue
+			}
+			r.fields[k] = scalar(v)
+		}
+		rows[i] = r
+	}
+	return rows, nil
+}
+
+// scalar writes a JSON value as the text a figure or a code is read from.
+func scalar(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case nil:
+		return ""
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+func (d *Decoder) csvRows(body []byte) ([]row, error) {
+	if len(body) == 0 || body[len(body)-1] != '\n' {
+		return nil, garbage("partial page: the body does not end with a line break, so its last line may be cut")
+	}
+	body = bytes.TrimPrefix(body, []byte("\uFEFF"))
+	cr := csv.NewReader(bytes.NewReader(body))
+	if first, _, _ := bytes.Cut(body, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';'
+	}
+	header, err := cr.Read()
+	if err != nil {
+		return nil, garbage("no header row: %v", err)
+	}
+	known := map[string]bool{}
+	for _, k := range []string{d.m.Box, d.m.Race, d.m.Registered, d.m.VotedByLaw, d.m.Voted, d.m.ValidWithoutObjection, d.m.ValidUponObjection, d.m.ValidTotal, d.m.Invalid} {
+		if k != "" {
+			known[k] = true
+		}
+	}
+	if !containsAll(header, d.m.Box, d.m.Registered, d.m.Voted, d.m.ValidTotal, d.m.Invalid) {
+		return nil, garbage("the header lacks the mapped columns (%s, %s, %s, %s, %s)", d.m.Box, d.m.Registered, d.m.Voted, d.m.ValidTotal, d.m.Invalid)
+	}
+	var rows []row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// The error names its line (a *csv.ParseError).
+			return nil, garbage("%v", err)
+		}
+		line, _ := cr.FieldPos(0)
+		r := row{where: fmt.Sprintf("line %d", line), line: line, fields: map[string]string{}, votes: map[string]string{}}
+		for i, h := range header {
+			if known[h] {
+				r.fields[h] = rec[i]
+			} else if rec[i] != "" {
+				r.votes[h] = rec[i]
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func containsAll(header []string, names ...string) bool {
+	for _, n := range names {
+		found := false
+		for _, h := range header {
+			found = found || h == n
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// sheet maps one row, naming every problem by the row and the
+// publisher's field.
+func (d *Decoder) sheet(r *row) (sandik.ImportedSheet, []sandik.Problem) {
+	var ps []sandik.Problem
+	bad := func(field, format string, args ...any) {
+		ps = append(ps, sandik.Problem{Field: r.where + "." + field, Line: r.line, Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf(format, args...)})
+	}
+	box := sandik.AreaCode(r.fields[d.m.Box])
+	var rc *sandik.Race
+	if code := r.fields[d.m.Race]; d.m.Race != "" && code != "" {
+		if rc = d.races[sandik.RaceCode(code)]; rc == nil {
+			bad(d.m.Race, "race %q is not a %s race of election %s", code, d.m.Kind, d.m.Election)
+		}
+	} else if rc = d.raceOf[box]; rc == nil {
+		bad(d.m.Box, "box %q is in no %s race of election %s", box, d.m.Kind, d.m.Election)
+	}
+	num := func(name string, optional bool) int64 {
+		s, ok := r.fields[name]
+		if name == "" || (!ok && optional) {
+			return 0
+		}
+		if !ok {
+			bad(name, "is missing")
+			return 0
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil || n < 0 {
+			bad(name, "%q is not a whole number of votes", s)
+		}
+		return n
+	}
+	t := sandik.Tutanak{Registered: num(d.m.Registered, false), VotedByLaw: num(d.m.VotedByLaw, true), Voted: num(d.m.Voted, false),
+		ValidWithoutObjection: num(d.m.ValidWithoutObjection, false), ValidUponObjection: num(d.m.ValidUponObjection, false),
+		ValidTotal: num(d.m.ValidTotal, false), Invalid: num(d.m.Invalid, false)}
+	if msg, ok := r.fields["\x00votes"]; ok {
+		bad(d.m.Votes, "is not an object of votes by choice: %s", msg)
+	}
+	if rc != nil {
+		t.Votes = make([]int64, len(rc.Choices))
+		got := make([]bool, len(rc.Choices))
+		for c, s := range r.votes {
+			j, ok := d.choice[rc.Code][fold(c)]
+			if !ok {
+				bad(d.m.Votes+"."+c, "choice %q is not on the ballot of %s", c, rc.Code)
+				continue
+			}
+			n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+			if err != nil || n < 0 {
+				bad(d.m.Votes+"."+c, "%q is not a whole number of votes", s)
+				continue
+			}
+			t.Votes[j], got[j] = n, true
+		}
+		for j, ok := range got {
+			if !ok {
+				bad(d.m.Votes+"."+string(rc.Choices[j].Code), "the votes of %s are missing: a partial row", rc.Choices[j].Name)
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return sandik.ImportedSheet{}, ps
+	}
+	return sandik.ImportedSheet{Race: rc.Code, Box: box, User: "ysk", Source: sandik.SourceOfficial, Sheet: t}, nil
+}
