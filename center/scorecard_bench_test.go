@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -20,7 +21,10 @@ import (
 // districts of a national organisation (synth, 81 il, 973 ilçe) with
 // 100,000 visits and 300,000 commitments, and one district's scorecard
 // (reporting its p99), on SQLite. The visits are written straight into
-// the tables in one transaction: the benchmark is of the reads.
+// the tables in one transaction: the benchmark is of the reads. By
+// default the organisation is small (20,000 people, 40,000 terms);
+// SANDIK_BENCH_ORG=national gives it the organisation issue's sizes
+// (32,000 mahalle units, 1,000,000 people, 2,000,000 terms).
 //
 //	go test ./center -run x -bench ProvinceTable -benchtime 20x
 func BenchmarkProvinceTable(b *testing.B) {
@@ -31,7 +35,12 @@ func BenchmarkProvinceTable(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	ch := synth.Org(synth.OrgShape{Il: 81, Ilce: 973, Mahalle: 3200, People: 20_000, Positions: 40_000}, 1)
+	shape := synth.OrgShape{Il: 81, Ilce: 973, Mahalle: 3200, People: 20_000, Positions: 40_000}
+	if os.Getenv("SANDIK_BENCH_ORG") == "national" {
+		shape = synth.NationalOrg
+		shape.Assignments = 0
+	}
+	ch := synth.Org(shape, 1)
 	areas := []sandik.Area{{Code: "TR", Level: sandik.LevelCountry, Name: "Türkiye"}}
 	levels := map[sandik.UnitKind]sandik.AreaLevel{sandik.UnitIl: sandik.LevelIl, sandik.UnitIlce: sandik.LevelIlce, sandik.UnitMahalle: sandik.LevelMahalle}
 	parentArea := map[sandik.UnitCode]sandik.AreaCode{"gm": "TR"}

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,8 +23,8 @@ import (
 type caseRow struct {
 	ID, Href, Title, Race, Board, Status, Deadline, Left string
 	Due                                                  string // a draft's deadline (RFC 3339), which the page counts down to
-	Boxes                                                int
-	Late                                                 bool
+	Boxes  int
+	Late   bool
 }
 
 type marginRow struct {
@@ -78,6 +79,15 @@ func leftText(l *lang, d time.Duration) string {
 		s = strconv.FormatInt(h, 10) + " h " + strconv.FormatInt(m, 10) + " min"
 	default:
 		s = strconv.FormatInt(h, 10) + " sa " + strconv.FormatInt(m, 10) + " dk"
+	}
+	// The last two days count down by the second, as the page's script
+	// writes them.
+	if sec := int64(d % time.Minute / time.Second); !neg && d < 48*time.Hour {
+		unit := " sn"
+		if l.Code == "en" {
+			unit = " s"
+		}
+		s += fmt.Sprintf(" %02d%s", sec, unit)
 	}
 	switch {
 	case neg && l.Code == "en":

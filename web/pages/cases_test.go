@@ -93,9 +93,10 @@ func TestLeftText(t *testing.T) {
 		d    time.Duration
 		want string
 	}{
-		{tr, 23*time.Hour + 22*time.Minute, "23 sa 22 dk"},
+		{tr, 23*time.Hour + 22*time.Minute + 5*time.Second, "23 sa 22 dk 05 sn"},
 		{tr, -(90 * time.Minute), "1 sa 30 dk önce"},
-		{tr, 47*time.Hour + 59*time.Minute, "47 sa 59 dk"},
+		{tr, 47*time.Hour + 59*time.Minute, "47 sa 59 dk 00 sn"},
+		{en, 3*time.Hour + 59*time.Second, "3 h 0 min 59 s"},
 		{tr, -(2792*24*time.Hour + 5*time.Hour), "2.792 gün önce"},
 		{en, 72 * time.Hour, "3 days"},
 		{en, -(30 * time.Minute), "0 h 30 min ago"},
