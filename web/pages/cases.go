@@ -23,8 +23,8 @@ import (
 type caseRow struct {
 	ID, Href, Title, Race, Board, Status, Deadline, Left string
 	Due                                                  string // a draft's deadline (RFC 3339), which the page counts down to
-	Boxes  int
-	Late   bool
+	Boxes                                                int
+	Late                                                 bool
 }
 
 type marginRow struct {
