@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -86,11 +87,15 @@ func cmdAudit(e *cli.Env, args []string) error {
 		Pages    []auditPage `json:"pages"`
 	}{Chromium: chrome, Out: *out}
 	clients := map[night.Role]*http.Client{}
+	// missing are the pages asked for and not found; want itself stays
+	// whole, or the filter would let every page after the last one asked
+	// for through.
+	missing := maps.Clone(want)
 	for _, p := range n.Pages {
 		if len(want) > 0 && !want[p.Name] {
 			continue
 		}
-		delete(want, p.Name)
+		delete(missing, p.Name)
 		ap := auditPage{Name: p.Name, URL: n.URL + p.Path, Status: p.Status, Cookies: []auditCookie{}}
 		if p.Role != night.Anonymous {
 			c, ok := clients[p.Role]
@@ -106,12 +111,12 @@ func cmdAudit(e *cli.Env, args []string) error {
 		}
 		plan.Pages = append(plan.Pages, ap)
 	}
-	if len(want) > 0 {
+	if len(missing) > 0 {
 		var names []string
 		for _, p := range n.Pages {
 			names = append(names, p.Name)
 		}
-		return fmt.Errorf("-pages: no page named %s; the pages are %s", strings.Join(keys(want), ", "), strings.Join(names, ", "))
+		return fmt.Errorf("-pages: no page named %s; the pages are %s", strings.Join(keys(missing), ", "), strings.Join(names, ", "))
 	}
 	planFile := filepath.Join(tmp, "plan.json")
 	data, err := json.Marshal(plan)

@@ -24,7 +24,7 @@ func queueBoxes(body string) []string {
 	return out
 }
 
-// The queue no longer stops at 10: it pages through all 300, 50 at a
+// The queue no longer stops at 10: it pages through all 300, 25 at a
 // time, oldest first, filters by district (only districts with a conflict,
 // in Turkish order, with counts), and names each box with its places and
 // its age.
@@ -33,7 +33,7 @@ func TestConflictQueuePagesAndFilters(t *testing.T) {
 	queueConflicts(t, e)
 	b := e.Browser(coordinator)
 	first := b.Page("/races/"+raceIST+"/conflicts", http.StatusOK)
-	webtest.MustContain(t, first, "Bekleyen çelişki: 300 (en eskisi önce)", "1–50 arası gösteriliyor, toplam 300 çelişki", "Sayfa 1 / 6",
+	webtest.MustContain(t, first, "Bekleyen çelişki: 300 (en eskisi önce)", "1–25 arası gösteriliyor, toplam 300 çelişki", "Sayfa 1 / 12",
 		"Avcılar › Avcılar Merkez › Avcılar Atatürk İlkokulu › Sandık 1001", "Bekliyor: ")
 	var opts []string
 	for _, m := range queueOption.FindAllStringSubmatch(first, -1) {
@@ -47,7 +47,7 @@ func TestConflictQueuePagesAndFilters(t *testing.T) {
 	page, path := first, ""
 	for pages := 1; ; pages++ {
 		boxes := queueBoxes(page)
-		if len(boxes) != 50 {
+		if len(boxes) != 25 {
 			t.Fatalf("page %d shows %d boxes", pages, len(boxes))
 		}
 		for _, x := range boxes {
@@ -58,24 +58,24 @@ func TestConflictQueuePagesAndFilters(t *testing.T) {
 		}
 		m := queueNext.FindStringSubmatch(page)
 		if m == nil {
-			if pages != 6 {
-				t.Fatalf("%d pages, want 6", pages)
+			if pages != 12 {
+				t.Fatalf("%d pages, want 12", pages)
 			}
 			break
 		}
 		path = strings.ReplaceAll(m[1], "&amp;", "&")
 		page = b.Page(path, http.StatusOK)
 	}
-	webtest.MustContain(t, page, "251–300 arası gösteriliyor", `rel="prev"`)
+	webtest.MustContain(t, page, "276–300 arası gösteriliyor", `rel="prev"`)
 
-	// Kadıköy alone: 120 in three pages, none from elsewhere.
+	// Kadıköy alone: 120 in five pages, none from elsewhere.
 	k := b.Page("/races/"+raceIST+"/conflicts?ilce="+qKadikoy, http.StatusOK)
-	webtest.MustContain(t, k, "1–50 arası gösteriliyor, toplam 120 çelişki", "Sayfa 1 / 3", `<option value="34.03" selected>Kadıköy (120)</option>`,
+	webtest.MustContain(t, k, "1–25 arası gösteriliyor, toplam 120 çelişki", "Sayfa 1 / 5", `<option value="34.03" selected>Kadıköy (120)</option>`,
 		`href="/races/IST-BB/conflicts?ilce=34.03&amp;page=2"`)
-	k3 := b.Page("/races/"+raceIST+"/conflicts?ilce="+qKadikoy+"&page=3", http.StatusOK)
+	k3 := b.Page("/races/"+raceIST+"/conflicts?ilce="+qKadikoy+"&page=5", http.StatusOK)
 	boxes := queueBoxes(k3)
 	if len(boxes) != 20 || strings.Contains(k3, `rel="next"`) {
-		t.Fatalf("Kadıköy page 3: %d boxes", len(boxes))
+		t.Fatalf("Kadıköy page 5: %d boxes", len(boxes))
 	}
 	for _, x := range append(queueBoxes(k), boxes...) {
 		if !strings.HasPrefix(x, qKadikoy+".") {
@@ -102,7 +102,7 @@ func TestConflictQueueScopedToTheUsersAreas(t *testing.T) {
 	queueConflicts(t, e)
 	b := e.Browser(coordKadik)
 	body := b.Page("/races/"+raceIST+"/conflicts", http.StatusOK)
-	webtest.MustContain(t, body, "Bekleyen çelişki: 120", "Sayfa 1 / 3")
+	webtest.MustContain(t, body, "Bekleyen çelişki: 120", "Sayfa 1 / 5")
 	var opts []string
 	for _, m := range queueOption.FindAllStringSubmatch(body, -1) {
 		opts = append(opts, m[3])
@@ -130,7 +130,7 @@ func TestConflictQueueLiveSignatureIsThePages(t *testing.T) {
 	page := b.Page("/races/"+raceIST+"/conflicts?ilce="+qKadikoy, http.StatusOK)
 	sig := regexp.MustCompile(`data-sig="([^"]+)"`).FindStringSubmatch(page)[1]
 	s := b.Stream(t.Context(), "/races/"+raceIST+"/conflicts/live?ilce="+qKadikoy+"&page=1")
-	if p := next(t, s); p.Sig != sig || p.K["range"] != "1–50 arası gösteriliyor, toplam 120 çelişki" {
+	if p := next(t, s); p.Sig != sig || p.K["range"] != "1–25 arası gösteriliyor, toplam 120 çelişki" {
 		t.Fatalf("first event: sig %s (page %s), %q", p.Sig, sig, p.K["range"])
 	}
 	// A new conflict in Avcılar: Kadıköy's first page is as it was.
@@ -148,7 +148,7 @@ func TestConflictQueueLiveSignatureIsThePages(t *testing.T) {
 	}
 }
 
-// BenchmarkConflictQueuePage draws one page of 50 of a queue of 300,
+// BenchmarkConflictQueuePage draws one page of 25 of a queue of 300,
 // filtered by district, each box with its entries read from SQLite.
 func BenchmarkConflictQueuePage(b *testing.B) {
 	e := newQueueEnv(b)

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -75,14 +76,17 @@ func TestConflictQueueInBrowser(t *testing.T) {
 		}
 	}
 	run(chromedp.Navigate(e.HTTP.URL + "/races/" + raceIST + "/conflicts"))
-	poll("the first page of all 300", `document.querySelector("#queue-range").textContent === "1–50 arası gösteriliyor, toplam 300 çelişki" && `+boxes+`.length === 50`)
+	poll("the first page of all 300", `document.querySelector("#queue-range").textContent === "1–25 arası gösteriliyor, toplam 300 çelişki" && `+boxes+`.length === 25`)
 	poll("the live stream to agree with the page", `document.querySelector(".live-text").textContent === "Canlı" && document.querySelector(".changed").hidden`)
 	run(chromedp.SetValue(chromedp.ID("ilce"), "34.03"), chromedp.Click(chromedp.CSS(".queue-filter button")))
-	poll("Kadıköy's first page", `location.search === "?ilce=34.03" && document.querySelector("#queue-range").textContent === "1–50 arası gösteriliyor, toplam 120 çelişki" && `+boxes+`.length === 50 && `+onlyKadikoy)
+	poll("Kadıköy's first page", `location.search === "?ilce=34.03" && document.querySelector("#queue-range").textContent === "1–25 arası gösteriliyor, toplam 120 çelişki" && `+boxes+`.length === 25 && `+onlyKadikoy)
 	run(chromedp.Focus(chromedp.CSS(`nav.pager a[rel="next"]`)), chromedp.KeyEvent("\r"))
-	poll("Kadıköy's second page", `document.querySelector("#queue-page").textContent === "Sayfa 2 / 3" && document.querySelector("#queue-range").textContent.startsWith("51–100") && `+boxes+`.length === 50 && `+onlyKadikoy)
-	run(chromedp.Click(chromedp.CSS(`nav.pager a[rel="next"]`)))
-	poll("Kadıköy's last page", `document.querySelector("#queue-page").textContent === "Sayfa 3 / 3" && `+boxes+`.length === 20 && `+onlyKadikoy+` && !document.querySelector('a[rel="next"]')`)
+	poll("Kadıköy's second page", `document.querySelector("#queue-page").textContent === "Sayfa 2 / 5" && document.querySelector("#queue-range").textContent.startsWith("26–50") && `+boxes+`.length === 25 && `+onlyKadikoy)
+	for n := 3; n <= 5; n++ {
+		run(chromedp.Click(chromedp.CSS(`nav.pager a[rel="next"]`)))
+		poll(fmt.Sprintf("Kadıköy's page %d", n), fmt.Sprintf(`document.querySelector("#queue-page").textContent === "Sayfa %d / 5"`, n))
+	}
+	poll("Kadıköy's last page", `document.querySelector("#queue-page").textContent === "Sayfa 5 / 5" && `+boxes+`.length === 20 && `+onlyKadikoy+` && !document.querySelector('a[rel="next"]')`)
 	// Each box is named with its places and its age.
 	poll("named and aged boxes", `document.querySelector("article.conflict h2 a").textContent.startsWith("Kadıköy › Kadıköy Merkez › Kadıköy Atatürk İlkokulu › Sandık 3") && document.querySelector("article.conflict p.help").textContent.startsWith("Bekliyor: ")`)
 

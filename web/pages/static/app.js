@@ -530,7 +530,14 @@
     const boxes = Array.from(document.querySelectorAll(".scroll"));
     fit(boxes);
     if (window.ResizeObserver) {
-      const ro = new ResizeObserver((entries) => fit(Array.from(new Set(entries.map((e) => e.target.closest(".scroll") || e.target)))));
+      // An observer reports every box once as it starts observing: those
+      // were just measured above, and measuring them all again after the
+      // changes would lay the page out a second time.
+      let first = true;
+      const ro = new ResizeObserver((entries) => {
+        if (first) { first = false; return; }
+        fit(Array.from(new Set(entries.map((e) => e.target.closest(".scroll") || e.target))));
+      });
       boxes.forEach((b) => { ro.observe(b); if (b.firstElementChild) ro.observe(b.firstElementChild); });
     }
   });
