@@ -91,8 +91,14 @@ func (c OrgChange) Validate() error {
 // PositionFilter selects terms: every field set must match, At keeps the
 // terms held on that day, and After and Limit page by id (Limit 0: all).
 type PositionFilter struct {
-	Unit   UnitCode
-	Kind   KindCode
+	Unit UnitCode
+	Kind KindCode
+	// Units and Kinds, when given, narrow to terms in one of these units
+	// and of one of these kinds: a table of many districts reads their
+	// board's terms in one statement through the (unit, kind) index
+	// rather than scanning every term of a kind nationwide.
+	Units  []UnitCode
+	Kinds  []KindCode
 	Person PersonID
 	At     Date
 	After  PositionID

@@ -200,21 +200,20 @@ func (c *Center) loadScoreData(ctx context.Context, ds []sandik.Unit) (*scoreDat
 			sd.decided[owner] = append(sd.decided[owner], d)
 		}
 	}
-	// Only the board's posts count for vacancies: read their terms by
-	// kind (a few per unit) rather than every term held today.
-	for _, k := range boardKinds {
-		f := sandik.PositionFilter{Kind: k, At: sandik.DateOf(c.now())}
-		if len(ds) == 1 {
-			f.Unit = ds[0].Code
+	// Only the board's posts count for vacancies: read the districts'
+	// terms of those kinds held today in one statement, by the (unit,
+	// kind) index, rather than every term of a kind in the country.
+	if len(ds) > 0 {
+		codes := make([]sandik.UnitCode, len(ds))
+		for i, d := range ds {
+			codes[i] = d.Code
 		}
-		terms, err := c.store.Positions(ctx, f)
+		terms, err := c.store.Positions(ctx, sandik.PositionFilter{Units: codes, Kinds: boardKinds, At: sandik.DateOf(c.now())})
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range terms {
-			if _, ok := sd.units[p.Unit]; ok {
-				sd.terms[p.Unit] = append(sd.terms[p.Unit], p)
-			}
+			sd.terms[p.Unit] = append(sd.terms[p.Unit], p)
 		}
 	}
 	if err := c.loadOutcomes(ctx, reg, sd); err != nil {

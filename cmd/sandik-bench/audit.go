@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/sandik-dev/sandik/demo"
@@ -64,12 +62,6 @@ func cmdAudit(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	want := map[string]bool{}
-	for name := range strings.SplitSeq(*only, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			want[name] = true
-		}
-	}
 	tmp, err := os.MkdirTemp("", "sandik-audit-")
 	if err != nil {
 		return err
@@ -86,16 +78,12 @@ func cmdAudit(e *cli.Env, args []string) error {
 		Out      string      `json:"out"`
 		Pages    []auditPage `json:"pages"`
 	}{Chromium: chrome, Out: *out}
+	pages, err := n.Select(*only)
+	if err != nil {
+		return err
+	}
 	clients := map[night.Role]*http.Client{}
-	// missing are the pages asked for and not found; want itself stays
-	// whole, or the filter would let every page after the last one asked
-	// for through.
-	missing := maps.Clone(want)
-	for _, p := range n.Pages {
-		if len(want) > 0 && !want[p.Name] {
-			continue
-		}
-		delete(missing, p.Name)
+	for _, p := range pages {
 		ap := auditPage{Name: p.Name, URL: n.URL + p.Path, Status: p.Status, Cookies: []auditCookie{}}
 		if p.Role != night.Anonymous {
 			c, ok := clients[p.Role]
@@ -110,13 +98,6 @@ func cmdAudit(e *cli.Env, args []string) error {
 			}
 		}
 		plan.Pages = append(plan.Pages, ap)
-	}
-	if len(missing) > 0 {
-		var names []string
-		for _, p := range n.Pages {
-			names = append(names, p.Name)
-		}
-		return fmt.Errorf("-pages: no page named %s; the pages are %s", strings.Join(keys(missing), ", "), strings.Join(names, ", "))
 	}
 	planFile := filepath.Join(tmp, "plan.json")
 	data, err := json.Marshal(plan)
@@ -136,12 +117,4 @@ func cmdAudit(e *cli.Env, args []string) error {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
-}
-
-func keys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

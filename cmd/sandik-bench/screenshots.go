@@ -30,6 +30,7 @@ func cmdScreenshots(e *cli.Env, args []string) error {
 	height := fs.Int("height", 1000, "wide browser window height in pixels")
 	phone := fs.Int("phone-width", 390, "phone viewport width in pixels (0: no phone shots)")
 	lang := fs.String("lang", "tr", "page language: tr or en")
+	only := fs.String("pages", "", "comma-separated names of the pages to photograph (default: every page)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -60,6 +61,10 @@ func cmdScreenshots(e *cli.Env, args []string) error {
 		return err
 	}
 	defer n.Close()
+	pages, err := n.Select(*only)
+	if err != nil {
+		return err
+	}
 
 	bctx, closeBrowser := chromium.Start(e.Ctx, chrome, filepath.Join(tmp, "chromium"), *width, *height)
 	defer closeBrowser()
@@ -105,7 +110,7 @@ func cmdScreenshots(e *cli.Env, args []string) error {
 		}{*phone, 844, true})
 	}
 	for _, size := range sizes {
-		for _, p := range n.Pages {
+		for _, p := range pages {
 			ctx, err := tab(p.Role)
 			if err != nil {
 				return err

@@ -10,19 +10,24 @@ import (
 	"github.com/sandik-dev/sandik/cmd/internal/chromium/chromiumtest"
 )
 
-// The documented screenshot command writes a real PNG of every page.
+// The documented screenshot command writes a real PNG of each page
+// asked for, one per role (the audit, in CI, opens every page).
 func TestScreenshotsCommand(t *testing.T) {
 	chromiumtest.Require(t)
 	out := filepath.Join(t.TempDir(), "shots")
+	pages := []string{"overview", "entry", "case", "join", "error"}
 	var stdout, stderr bytes.Buffer
-	code := run(t.Context(), []string{"screenshots", "-out", out, "-scale", "0.01", "-width", "900", "-height", "700"},
+	code := run(t.Context(), []string{"screenshots", "-out", out, "-scale", "0.01", "-width", "900", "-height", "700", "-pages", strings.Join(pages, ",")},
 		strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
 	var names []string
-	for _, page := range []string{"overview", "drilldown", "box", "conflicts", "entry", "cases", "case", "petition", "comparison", "thresholds", "municipalities", "people", "person", "units", "unit", "login", "error"} {
+	for _, page := range pages {
 		names = append(names, page+"-900.png", page+"-390.png")
+	}
+	if got := strings.Count(stdout.String(), "wrote "); got != len(names) {
+		t.Errorf("%d files written, want %d (only the pages asked for)", got, len(names))
 	}
 	for _, name := range names {
 		data, err := os.ReadFile(filepath.Join(out, name))

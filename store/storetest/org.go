@@ -235,6 +235,9 @@ func testOrgFilters(t *testing.T, o Opener) {
 		{sandik.PositionFilter{Unit: "34", Kind: "il_baskani", At: "2020-05-05"}, []string{"g-1"}},
 		{sandik.PositionFilter{Person: "k-4", At: "2023-01-01"}, []string{"g-4"}},
 		{sandik.PositionFilter{After: "g-2", Limit: 2}, []string{"g-3", "g-4"}},
+		{sandik.PositionFilter{Units: []sandik.UnitCode{"34.0135", "34"}, Kinds: []sandik.KindCode{"il_baskani", "ilce_baskani"}}, []string{"g-1", "g-2", "g-5"}},
+		{sandik.PositionFilter{Units: []sandik.UnitCode{"34"}, Kinds: []sandik.KindCode{"yonetim_kurulu_uyesi"}, At: "2025-01-01"}, []string{"g-4"}},
+		{sandik.PositionFilter{Units: []sandik.UnitCode{"35"}}, nil},
 	} {
 		got, err := s.Positions(ctx, tc.f)
 		if err != nil {

@@ -96,6 +96,7 @@ async function waitLive(page) {
 }
 
 let throttling = { ...MOBILE_NETWORK, cpuSlowdownMultiplier: 4 };
+const SKIP_AUDITS = process.env.SANDIK_AUDIT_FULL === '1' ? [] : ['bf-cache'];
 
 async function lighthouseRun(page, url, categories) {
   const lh = await lighthouse(url, {
@@ -103,6 +104,11 @@ async function lighthouseRun(page, url, categories) {
     output: 'json',
     onlyCategories: categories,
     throttling,
+    // Neither changes a score: the back/forward-cache check (weight 0)
+    // navigates away and back, and the full-page screenshot encodes the
+    // whole page; together they were about a fifth of a page's audit.
+    skipAudits: SKIP_AUDITS,
+    disableFullPageScreenshot: SKIP_AUDITS.length > 0,
   }, undefined, page);
   if (!lh?.lhr) throw new Error('lighthouse returned no report');
   if (lh.lhr.runtimeError) throw new Error(`lighthouse: ${lh.lhr.runtimeError.code} ${lh.lhr.runtimeError.message}`);
@@ -209,6 +215,7 @@ const rows = [];
 let failed = false;
 await calibrate(plan.pages[0]);
 for (const p of plan.pages) {
+  const started = Date.now();
   let res;
   try {
     res = await auditPage(p);
@@ -238,7 +245,7 @@ for (const p of plan.pages) {
   if (short.length || refused.length) failed = true;
   rows.push({ name: p.name, ...s, axe: axe.length, refused: refused.length, short });
 
-  console.log(`\n== ${p.name} ${p.url}`);
+  console.log(`\n== ${p.name} ${p.url} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const metrics = lhr.categories.performance
     ? `; FCP ${lhr.audits['first-contentful-paint']?.displayValue}, LCP ${lhr.audits['largest-contentful-paint']?.displayValue}, ` +
       `TBT ${lhr.audits['total-blocking-time']?.displayValue}, CLS ${lhr.audits['cumulative-layout-shift']?.displayValue}, ` +

@@ -10,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -314,6 +316,35 @@ func caughtUp(ctx context.Context, a *cli.App) error {
 
 // Close stops the server and removes nothing: the caller owns dir.
 func (n *Night) Close() { n.stop() }
+
+// Select returns the pages named in only, a comma-separated list, in
+// the night's order; all of them when only is empty. A name that is not
+// a page is an error that lists the pages there are.
+func (n *Night) Select(only string) ([]Page, error) {
+	want := map[string]bool{}
+	for name := range strings.SplitSeq(only, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			want[name] = true
+		}
+	}
+	if len(want) == 0 {
+		return n.Pages, nil
+	}
+	var out []Page
+	names := make([]string, 0, len(n.Pages))
+	for _, p := range n.Pages {
+		names = append(names, p.Name)
+		if want[p.Name] {
+			out = append(out, p)
+			delete(want, p.Name)
+		}
+	}
+	if len(want) > 0 {
+		missing := slices.Sorted(maps.Keys(want))
+		return nil, fmt.Errorf("-pages: no page named %s; the pages are %s", strings.Join(missing, ", "), strings.Join(names, ", "))
+	}
+	return out, nil
+}
 
 // Page returns the page named name.
 func (n *Night) Page(name string) (Page, bool) {

@@ -2,6 +2,7 @@ package night
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -80,5 +81,36 @@ func TestNightPages(t *testing.T) {
 	}
 	if _, err := Start(t.Context(), t.TempDir(), Options{Scale: 0}); err == nil {
 		t.Error("scale 0 accepted")
+	}
+}
+
+// Select keeps the night's order, and a name that is not a page is
+// refused with the list of pages there are (a filter that let the
+// pages after the last one named through was a bug of the audit's).
+func TestSelect(t *testing.T) {
+	n := &Night{Pages: []Page{{Name: "overview"}, {Name: "box"}, {Name: "entry"}, {Name: "login"}}}
+	for _, tc := range []struct {
+		only string
+		want []string
+	}{
+		{"", []string{"overview", "box", "entry", "login"}},
+		{"entry, overview", []string{"overview", "entry"}},
+		{"box,,box", []string{"box"}},
+	} {
+		got, err := n.Select(tc.only)
+		if err != nil {
+			t.Fatalf("Select(%q): %v", tc.only, err)
+		}
+		var names []string
+		for _, p := range got {
+			names = append(names, p.Name)
+		}
+		if !slices.Equal(names, tc.want) {
+			t.Errorf("Select(%q) = %v, want %v", tc.only, names, tc.want)
+		}
+	}
+	_, err := n.Select("box,yok,nada")
+	if err == nil || !strings.Contains(err.Error(), "nada, yok") || !strings.Contains(err.Error(), "overview, box, entry, login") {
+		t.Errorf("Select of unknown pages: %v", err)
 	}
 }

@@ -127,13 +127,7 @@ func (o Org) Person(ctx context.Context, id sandik.PersonID) (sandik.Person, err
 func (o Org) People(ctx context.Context, f sandik.PeopleFilter) ([]sandik.Person, error) {
 	var w where
 	w.eq("home", string(f.Home))
-	if len(f.IDs) > 0 {
-		args := make([]any, len(f.IDs))
-		for i, id := range f.IDs {
-			args[i] = string(id)
-		}
-		w.add("id IN ("+strings.Repeat("?, ", len(args)-1)+"?)", args...)
-	}
+	in(&w, "id", f.IDs)
 	w.after("id", string(f.After))
 	return All(ctx, o.db, "read people", scanPerson, o.q(selectPerson+w.sql()+` ORDER BY id`+limit(f.Limit)), w.args...)
 }
@@ -153,6 +147,8 @@ func (o Org) Positions(ctx context.Context, f sandik.PositionFilter) ([]sandik.P
 	w.eq("unit", string(f.Unit))
 	w.eq("kind", string(f.Kind))
 	w.eq("person", string(f.Person))
+	in(&w, "unit", f.Units)
+	in(&w, "kind", f.Kinds)
 	if f.At != "" {
 		w.add("start_day <= ? AND (end_day IS NULL OR end_day >= ?)", string(f.At), string(f.At))
 	}
@@ -213,6 +209,18 @@ func (w *where) eq(col, v string) {
 	if v != "" {
 		w.add(col+" = ?", v)
 	}
+}
+
+// in adds col IN (vs…) when vs is not empty.
+func in[T ~string](w *where, col string, vs []T) {
+	if len(vs) == 0 {
+		return
+	}
+	args := make([]any, len(vs))
+	for i, v := range vs {
+		args[i] = string(v)
+	}
+	w.add(col+" IN ("+strings.Repeat("?, ", len(args)-1)+"?)", args...)
 }
 
 func (w *where) after(col, v string) {
