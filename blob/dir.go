@@ -20,6 +20,10 @@ type Dir struct{ Root string }
 
 var sumPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// IsSum reports whether s is a SHA-256 in 64 lower-case hex digits, the
+// name a blob is kept under.
+func IsSum(s string) bool { return sumPattern.MatchString(s) }
+
 func (d Dir) path(sum string) (string, error) {
 	if !sumPattern.MatchString(sum) {
 		return "", sandik.Errorf(sandik.EInvalid, "%q is not a SHA-256 in 64 lower-case hex digits", sum)

@@ -33,8 +33,10 @@ func cmdBackup(e *cli.Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "backing up %s to %s\n", *db, file)
 	var sum sqlite.BackupSummary
+	var blobs sqlite.BlobCopy
 	size, err := sqlite.Backup(e.Ctx, *db, file, sqlite.BackupOptions{
 		Force:    *force,
+		Blobs:    &blobs,
 		Progress: func(n int64) { fmt.Fprintf(e.Stdout, "  written %s\n", byteSize(n)) },
 		Check: func(ctx context.Context, path string) (err error) {
 			sum, err = verifyBackup(ctx, path)
@@ -49,6 +51,12 @@ func cmdBackup(e *cli.Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "wrote %s: %s, checked: log up to seq %d, %d submissions, %d users, %d objection cases\n",
 		file, byteSize(size), sum.LastSeq, sum.Submissions, sum.Users, sum.Cases)
+	if blobs.Files > 0 {
+		fmt.Fprintf(e.Stdout, "copied %d attachments (photos) to %s-blobs: %s, each checked against its SHA-256\n", blobs.Files, file, byteSize(blobs.Bytes))
+	}
+	for _, d := range blobs.Damaged {
+		fmt.Fprintf(e.Stderr, "warning: %s no longer matches its SHA-256 and was left out of the backup; restore it from an earlier backup\n", d)
+	}
 	return nil
 }
 

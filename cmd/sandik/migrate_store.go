@@ -11,6 +11,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -37,6 +38,7 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 	from := fs.String("from", "", "database to copy: an SQLite file or a postgres:// URL")
 	to := fs.String("to", "", "empty database to copy into: an SQLite file or a postgres:// URL")
 	unsafe := fs.Bool("unsafe-durability", false, "open databases whose durability settings are unsafe (logged)")
+	leave := fs.Bool("leave-uncopied", false, "copy what can be copied even if the source holds meetings, visits or congresses, which migrate-store does not copy yet (they are named and stay in the source)")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
 	if err := e.Parse(fs, args); err != nil {
 		return err
@@ -60,6 +62,14 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 		return err
 	}
 	defer src.Close()
+	left, err := uncopied(e.Ctx, src)
+	if err != nil {
+		return err
+	}
+	if len(left) > 0 && !*leave {
+		return fmt.Errorf("%s holds %s, which migrate-store does not copy yet; nothing was copied. Keep serving from it, or give -leave-uncopied to copy the rest and leave these behind in it",
+			cli.DisplayDB(*from), strings.Join(left, ", "))
+	}
 	dst, copyLog, err := openCopyTarget(e.Ctx, *to, *unsafe, log)
 	if err != nil {
 		return err
@@ -72,6 +82,9 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files, %d settings\n",
 		cli.DisplayDB(*from), cli.DisplayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files, m.settings)
 	fmt.Fprintf(e.Stdout, "copied the organisation: %d records (units, people, added position kinds, terms, assignments to boxes)\n", m.org)
+	if len(left) > 0 {
+		fmt.Fprintf(e.Stderr, "warning: left behind in %s, as -leave-uncopied asked: %s\n", cli.DisplayDB(*from), strings.Join(left, ", "))
+	}
 	races, err := verifyCopy(e.Ctx, src, dst, log)
 	if err != nil {
 		return fmt.Errorf("verify the copy: %w", err)
@@ -183,6 +196,51 @@ func (m *migration) copy(ctx context.Context) error {
 		m.subs += len(page)
 		after = page[len(page)-1].Seq
 	}
+}
+
+// uncopied names what src holds that migrate-store does not copy yet:
+// the organisation's life between elections (meetings with their
+// surveys and decisions, visits with their commitments and photos,
+// tours, sister districts, congresses). Copying would lose them without
+// a word; the command names them instead.
+func uncopied(ctx context.Context, src sandik.Store) ([]string, error) {
+	var out []string
+	add := func(n int, what string) {
+		if n > 0 {
+			out = append(out, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	ms, err := src.Meetings(ctx, sandik.MeetingFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("count meetings: %w", err)
+	}
+	add(len(ms), "meetings")
+	ds, err := src.Decisions(ctx, sandik.DecisionFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("count decisions: %w", err)
+	}
+	add(len(ds), "decisions")
+	vs, err := src.Visits(ctx, sandik.VisitFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("count visits: %w", err)
+	}
+	add(len(vs), "visits")
+	ts, err := src.Tours(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count tours: %w", err)
+	}
+	add(len(ts), "tours")
+	ps, err := src.SisterPairs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count sister pairs: %w", err)
+	}
+	add(len(ps), "sister district pairs")
+	cs, err := src.Congresses(ctx, sandik.CongressFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("count congresses: %w", err)
+	}
+	add(len(cs), "congresses")
+	return out, nil
 }
 
 // appendKeepingSeq appends page, whose ReceivedAt and Warnings the store

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -283,5 +284,39 @@ func TestSameSubmission(t *testing.T) {
 		if sameSubmission(&a, &b) {
 			t.Errorf("a change of %s goes unseen", name)
 		}
+	}
+}
+
+// A source holding what migrate-store does not copy yet (a visit here)
+// is refused with what it holds named and nothing written; with
+// -leave-uncopied the rest is copied and what stays behind is named.
+func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	st := openSQLite(t, src)
+	ctx := context.Background()
+	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveVisit(ctx, storetest.VisitFixture("v-1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "dst.db")
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"migrate-store", "-from", src, "-to", dst}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	if code != 1 || !strings.Contains(errb.String(), "1 visits") || !strings.Contains(errb.String(), "nothing was copied") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if _, err := os.Stat(dst); err == nil {
+		t.Errorf("the refused copy left %s behind", dst)
+	}
+	out.Reset()
+	errb.Reset()
+	code = run(ctx, []string{"migrate-store", "-from", src, "-to", dst, "-leave-uncopied"}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	if code != 0 || !strings.Contains(out.String(), "verified:") || !strings.Contains(errb.String(), "left behind in "+src+", as -leave-uncopied asked: 1 visits") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 }

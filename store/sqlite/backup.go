@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +13,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/sandik-dev/sandik/blob"
 )
 
 // BackupOptions configure Backup.
@@ -27,6 +31,8 @@ type BackupOptions struct {
 	// destination's name, so a copy that fails it never replaces anything.
 	// Nil means CheckBackup.
 	Check func(ctx context.Context, path string) error
+	// Blobs, if set, is told what was copied of the attachments.
+	Blobs *BlobCopy
 }
 
 // Backup writes a consistent copy of the database at src to dst while
@@ -87,6 +93,16 @@ func Backup(ctx context.Context, src, dst string, opt BackupOptions) (size int64
 	}
 	if err := opt.Check(ctx, tmpPath); err != nil {
 		return 0, fmt.Errorf("check the copy: %w", err)
+	}
+	// The attachments go before the copy takes its name, so a backup
+	// that has a name has its photos. A photo is stored before the row
+	// that names it, so every one the snapshot names is there to copy.
+	copied, err := copyBlobs(ctx, src+blobSuffix, dst+blobSuffix)
+	if err != nil {
+		return 0, fmt.Errorf("the attachments: %w", err)
+	}
+	if opt.Blobs != nil {
+		*opt.Blobs = copied
 	}
 	if err := place(tmpPath, dst, opt.Force); err != nil {
 		return 0, err
@@ -266,4 +282,77 @@ func CheckBackup(ctx context.Context, path string) (BackupSummary, error) {
 		return sum, fmt.Errorf("count: %w", err)
 	}
 	return sum, nil
+}
+
+// blobSuffix names the directory of a database's attachments, beside
+// its file: sandik.db keeps its photos in sandik.db-blobs.
+const blobSuffix = "-blobs"
+
+// BlobCopy is what a backup copied of the attachments.
+type BlobCopy struct {
+	Files int   // copied or already in the backup's directory
+	Bytes int64 // of the files copied
+	// Damaged are the files whose bytes no longer hash to their name:
+	// left out of the copy and named here, so one bad photo neither
+	// stops the night's backups nor enters them.
+	Damaged []string
+}
+
+// copyBlobs copies the attachments under src into dst, each checked
+// against its name (its SHA-256) and written whole under a temporary
+// name before it takes its own. Files already in dst are kept: a name
+// is a content, so one that is there is the same file. A database that
+// never stored an attachment has no src, and copies nothing.
+func copyBlobs(ctx context.Context, src, dst string) (BlobCopy, error) {
+	var out BlobCopy
+	to := blob.Dir{Root: dst}
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && path == src {
+			return fs.SkipAll
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sum := d.Name()
+		if !blob.IsSum(sum) {
+			return nil // a write interrupted midway: never a whole blob
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if got := sha256.Sum256(data); hex.EncodeToString(got[:]) != sum {
+			out.Damaged = append(out.Damaged, path)
+			return nil
+		}
+		if err := to.PutBlob(ctx, sum, data); err != nil {
+			return err
+		}
+		out.Files++
+		out.Bytes += int64(len(data))
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	if out.Files > 0 {
+		if err := syncTree(dst); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// syncTree syncs dir and the directories in it, so the names of the
+// files copied survive a crash.
+func syncTree(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		return syncDir(path)
+	})
 }

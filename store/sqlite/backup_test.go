@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -159,5 +161,77 @@ func TestCheckBackupFindsDamage(t *testing.T) {
 	}
 	if sum, err := CheckBackup(context.Background(), dst); err == nil {
 		t.Errorf("CheckBackup of a damaged copy = %+v, nil", sum)
+	}
+}
+
+// A backup carries the attachments (the photos kept beside the database
+// file) into its own directory, each checked against its name: a
+// damaged one is named and left out, a write cut short is not a blob.
+func TestBackupCopiesAttachments(t *testing.T) {
+	dir := t.TempDir()
+	src := backupSource(t, dir)
+	ctx := context.Background()
+	photos := [][]byte{[]byte("first photo's bytes"), []byte("second photo's bytes"), []byte("a photo damaged later")}
+	var sums []string
+	for _, p := range photos {
+		h := sha256.Sum256(p)
+		sum := hex.EncodeToString(h[:])
+		if err := src.PutBlob(ctx, sum, p); err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, sum)
+	}
+	damaged := filepath.Join(src.Path()+"-blobs", sums[2][:2], sums[2])
+	if err := os.WriteFile(damaged, []byte("flipped"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src.Path()+"-blobs", sums[0][:2], ".put-123"), []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "backup.db")
+	var copied BlobCopy
+	if _, err := Backup(ctx, src.Path(), dst, BackupOptions{Blobs: &copied}); err != nil {
+		t.Fatal(err)
+	}
+	if copied.Files != 2 || copied.Bytes != int64(len(photos[0])+len(photos[1])) || len(copied.Damaged) != 1 || copied.Damaged[0] != damaged {
+		t.Errorf("copied %+v; want the two sound photos and the damaged one named", copied)
+	}
+	b := openAt(t, dst)
+	for i, sum := range sums[:2] {
+		got, err := b.Blob(ctx, sum)
+		if err != nil || string(got) != string(photos[i]) {
+			t.Errorf("backup's photo %d: %q, %v", i, got, err)
+		}
+	}
+	if _, err := b.Blob(ctx, sums[2]); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("the damaged photo in the backup: %v, want not found", err)
+	}
+	if _, err := os.Stat(filepath.Join(dst+"-blobs", sums[0][:2], ".put-123")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a cut-short write was copied: %v", err)
+	}
+	// Again over the same backup: what is there stays, nothing doubles.
+	if _, err := Backup(ctx, src.Path(), dst, BackupOptions{Force: true, Blobs: &copied}); err != nil {
+		t.Fatal(err)
+	}
+	if copied.Files != 2 {
+		t.Errorf("second backup copied %+v", copied)
+	}
+}
+
+// A database that never kept a photo backs up without an attachment
+// directory.
+func TestBackupWithoutAttachments(t *testing.T) {
+	dir := t.TempDir()
+	src := backupSource(t, dir)
+	dst := filepath.Join(dir, "backup.db")
+	var copied BlobCopy
+	if _, err := Backup(context.Background(), src.Path(), dst, BackupOptions{Blobs: &copied}); err != nil {
+		t.Fatal(err)
+	}
+	if copied.Files != 0 || len(copied.Damaged) != 0 {
+		t.Errorf("copied %+v from no attachments", copied)
+	}
+	if _, err := os.Stat(dst + "-blobs"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("an attachment directory was made: %v", err)
 	}
 }

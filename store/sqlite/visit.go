@@ -89,7 +89,7 @@ func (s *Store) SaveSisterPair(ctx context.Context, p sandik.SisterPair) error {
 	return nil
 }
 
-func (s *Store) blobs() blob.Dir { return blob.Dir{Root: s.path + "-blobs"} }
+func (s *Store) blobs() blob.Dir { return blob.Dir{Root: s.path + blobSuffix} }
 
 // PutBlob implements sandik.VisitStore; sum must be the SHA-256 of data.
 func (s *Store) PutBlob(ctx context.Context, sum string, data []byte) error {
