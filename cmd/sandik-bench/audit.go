@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/sandik-dev/sandik/demo"
@@ -41,11 +44,15 @@ func cmdAudit(e *cli.Env, args []string) error {
 	scale := fs.Float64("scale", 0.05, "share of İstanbul's ballot boxes in the demo, 0 < scale ≤ 1")
 	seed := fs.Int64("seed", 2019, "random seed of the synthetic night")
 	only := fs.String("pages", "", "comma-separated names of the pages to audit (default: every page)")
+	jobFlag := fs.Int("jobs", 2, "pages audited at once, each job a Lighthouse of its own with its own Chromium (1 to 4)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *scale <= 0 || *scale > 1 {
 		return fmt.Errorf("-scale %g: want 0 < scale ≤ 1", *scale)
+	}
+	if *jobFlag < 1 || *jobFlag > 4 {
+		return fmt.Errorf("-jobs %d: want 1 to 4", *jobFlag)
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -73,16 +80,12 @@ func cmdAudit(e *cli.Env, args []string) error {
 	}
 	defer n.Close()
 
-	plan := struct {
-		Chromium string      `json:"chromium"`
-		Out      string      `json:"out"`
-		Pages    []auditPage `json:"pages"`
-	}{Chromium: chrome, Out: *out}
 	pages, err := n.Select(*only)
 	if err != nil {
 		return err
 	}
 	clients := map[night.Role]*http.Client{}
+	var all []auditPage
 	for _, p := range pages {
 		ap := auditPage{Name: p.Name, URL: n.URL + p.Path, Status: p.Status, Cookies: []auditCookie{}}
 		if p.Role != night.Anonymous {
@@ -97,24 +100,104 @@ func cmdAudit(e *cli.Env, args []string) error {
 				ap.Cookies = append(ap.Cookies, auditCookie{ck.Name, ck.Value, n.URL})
 			}
 		}
-		plan.Pages = append(plan.Pages, ap)
+		all = append(all, ap)
 	}
-	planFile := filepath.Join(tmp, "plan.json")
-	data, err := json.Marshal(plan)
-	if err != nil {
-		return err
+	// Each job is a node process of its own: Lighthouse keeps state per
+	// process and traces its whole browser, so runs sharing either would
+	// read each other's work. Each job fits its CPU slowdown to the host
+	// as it finds it, busier with the other jobs running, so the scores
+	// stay those of the emulated phone.
+	jobs := min(*jobFlag, len(all))
+	plans := make([]auditPlan, jobs)
+	for i, p := range all {
+		plans[i%jobs].Pages = append(plans[i%jobs].Pages, p)
 	}
-	if err := os.WriteFile(planFile, data, 0o600); err != nil {
-		return err
-	}
-	cmd := exec.CommandContext(e.Ctx, node, script, planFile)
-	cmd.Stdout, cmd.Stderr = e.Stdout, e.Stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == 1 {
-			return errors.New("audit: some pages fall short of the thresholds (above)")
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		short   bool
+		crashed []error
+	)
+	for i := range plans {
+		plans[i].Chromium, plans[i].Out = chrome, *out
+		planFile := filepath.Join(tmp, fmt.Sprintf("plan-%d.json", i+1))
+		data, err := json.Marshal(plans[i])
+		if err != nil {
+			return err
 		}
-		return fmt.Errorf("audit: %w", err)
+		if err := os.WriteFile(planFile, data, 0o600); err != nil {
+			return err
+		}
+		cmd := exec.CommandContext(e.Ctx, node, script, planFile)
+		prefix := ""
+		if jobs > 1 {
+			prefix = fmt.Sprintf("[%d] ", i+1)
+		}
+		stdout, stderr := &linePrefixer{w: e.Stdout, mu: &mu, prefix: prefix}, &linePrefixer{w: e.Stderr, mu: &mu, prefix: prefix}
+		cmd.Stdout, cmd.Stderr = stdout, stderr
+		wg.Go(func() {
+			err := cmd.Run()
+			stdout.flush()
+			stderr.flush()
+			mu.Lock()
+			defer mu.Unlock()
+			var exit *exec.ExitError
+			switch {
+			case err == nil:
+			case errors.As(err, &exit) && exit.ExitCode() == 1:
+				short = true
+			default:
+				crashed = append(crashed, fmt.Errorf("audit job %d: %w", i+1, err))
+			}
+		})
+	}
+	wg.Wait()
+	if len(crashed) > 0 {
+		return errors.Join(crashed...)
+	}
+	if short {
+		return errors.New("audit: some pages fall short of the thresholds (above)")
 	}
 	return nil
+}
+
+// auditPlan is the file tools/audit/audit.mjs reads.
+type auditPlan struct {
+	Chromium string      `json:"chromium"`
+	Out      string      `json:"out"`
+	Pages    []auditPage `json:"pages"`
+}
+
+// linePrefixer writes whole lines to w, each after prefix, holding mu
+// for each, so that the jobs' reports interleave by line and no line is
+// cut by another's.
+type linePrefixer struct {
+	w      io.Writer
+	mu     *sync.Mutex
+	prefix string
+	buf    []byte
+}
+
+func (l *linePrefixer) Write(p []byte) (int, error) {
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		l.mu.Lock()
+		_, err := fmt.Fprintf(l.w, "%s%s\n", l.prefix, l.buf[:i])
+		l.mu.Unlock()
+		l.buf = l.buf[i+1:]
+		if err != nil {
+			return len(p), err
+		}
+	}
+}
+
+// flush writes what is left of a last line without its newline.
+func (l *linePrefixer) flush() {
+	if len(l.buf) > 0 {
+		l.Write([]byte("\n"))
+	}
 }
