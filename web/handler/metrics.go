@@ -67,6 +67,10 @@ func newMetrics(tallySeq func() int64) *metrics {
 	return m
 }
 
+// RegisterMetrics adds collectors of other parts of the server (the
+// snapshot cache) to the metrics /metrics serves.
+func (b *Base) RegisterMetrics(cs ...prometheus.Collector) { b.metrics.reg.MustRegister(cs...) }
+
 // CountSheets records the outcome of n sheets of one kind, as the
 // submissions metric counts them.
 func (b *Base) CountSheets(kind sandik.Kind, n int, rs []sandik.Receipt, err error) {

@@ -52,7 +52,12 @@ type Options struct {
 	// MaxBytes bounds the documents held in all; DefaultMaxBytes. The
 	// least recently read keys are forgotten past it.
 	MaxBytes int64
-	// Now is the clock of Version.Made (time.Now when nil).
+	// MinCheck is the least time between two builds of one key: within
+	// it the current version stands even if the log has moved, so that
+	// readers asking as fast as they like cost at most one build per key
+	// per MinCheck; DefaultMinCheck, negative for none.
+	MinCheck time.Duration
+	// Now is the clock of Version.Made and MinCheck (time.Now when nil).
 	Now func() time.Time
 }
 
@@ -60,12 +65,14 @@ type Options struct {
 const (
 	DefaultKeep     = 16
 	DefaultMaxBytes = 64 << 20
+	DefaultMinCheck = 250 * time.Millisecond
 )
 
 // Cache holds the versions of many keys.
 type Cache struct {
 	keep     int
 	maxBytes int64
+	minCheck time.Duration
 	now      func() time.Time
 
 	mu    sync.Mutex
@@ -93,20 +100,23 @@ func New(o Options) *Cache {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
+	if o.MinCheck == 0 {
+		o.MinCheck = DefaultMinCheck
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Cache{keep: o.Keep, maxBytes: o.MaxBytes, now: o.Now, m: map[Key]*entry{}}
+	return &Cache{keep: o.Keep, maxBytes: o.MaxBytes, minCheck: o.MinCheck, now: o.Now, m: map[Key]*entry{}}
 }
 
 // Current returns key's current version and when it was last confirmed
 // as current. seq is the log position the caller's state has reached: if
-// the key was confirmed at that position already, nothing is built;
-// otherwise build runs (outside the cache's lock) and a new version is
+// the key was confirmed at that position already, or less than MinCheck
+// ago, nothing is built; otherwise build runs (outside the cache's lock) and a new version is
 // made only if the content differs from the current version's.
 func (c *Cache) Current(key Key, seq int64, build Build) (Version, time.Time, error) {
 	c.mu.Lock()
-	if e, ok := c.m[key]; ok && e.checked >= seq {
+	if e, ok := c.m[key]; ok && (e.checked >= seq || c.now().Sub(e.at) < c.minCheck) {
 		c.lru.MoveToFront(e.elem)
 		v, at := e.versions[len(e.versions)-1], e.at
 		c.mu.Unlock()

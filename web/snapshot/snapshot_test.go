@@ -25,7 +25,7 @@ func (s *source) build() (int64, []byte, error) {
 
 func TestVersions(t *testing.T) {
 	clock := time.Date(2026, 3, 31, 18, 0, 0, 0, time.UTC)
-	c := New(Options{Keep: 3, Now: func() time.Time { return clock }})
+	c := New(Options{Keep: 3, MinCheck: time.Second, Now: func() time.Time { return clock }})
 	k := Key{"r1", "TR"}
 	src := &source{seq: 10, content: `{"votes":[1,2]}`}
 
@@ -56,8 +56,15 @@ func TestVersions(t *testing.T) {
 	if v.N != 10 || !at.Equal(clock) || !bytes.Equal(v.Doc, v1.Doc) {
 		t.Fatalf("unchanged content made version %d confirmed at %v", v.N, at)
 	}
-	// The content moved: a new version at the new position.
+	// The content moved, but within MinCheck of the last build the
+	// current version stands.
 	src.seq, src.content = 15, `{"votes":[3,2]}`
+	clock = clock.Add(time.Second - 1)
+	if v, _, _ := c.Current(k, 15, src.build); v.N != 10 || src.builds != 2 {
+		t.Fatalf("within MinCheck: version %d after %d builds", v.N, src.builds)
+	}
+	// Past it, a new version at the new position.
+	clock = clock.Add(1)
 	v2, _, _ := c.Current(k, 15, src.build)
 	if v2.N != 15 {
 		t.Fatalf("changed content is version %d, want 15", v2.N)
@@ -76,6 +83,7 @@ func TestVersions(t *testing.T) {
 	}
 	// Past Keep versions the oldest expire.
 	for i, votes := range []string{"4", "5", "6"} {
+		clock = clock.Add(time.Second)
 		src.seq, src.content = int64(20+i), `{"votes":[`+votes+`]}`
 		c.Current(k, src.seq, src.build)
 	}
@@ -109,7 +117,7 @@ func TestBuildError(t *testing.T) {
 // least recently read keys go first.
 func TestMemoryBound(t *testing.T) {
 	content := `{"x":"` + strings.Repeat("a", 1000) + `"}`
-	c := New(Options{Keep: 4, MaxBytes: 20_000})
+	c := New(Options{Keep: 4, MaxBytes: 20_000, MinCheck: -1})
 	for i := range 200 {
 		k := Key{"r", fmt.Sprint(i)}
 		for seq := int64(1); seq <= 3; seq++ {
