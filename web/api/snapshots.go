@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/msg"
 	"github.com/sandik-dev/sandik/tally"
 	"github.com/sandik-dev/sandik/web/handler"
@@ -78,18 +79,26 @@ func (a *API) snapshots() {
 	)
 }
 
+// errSnapshotsOff answers the snapshot routes of a server that does not
+// publish them.
+var errSnapshotsOff = sandik.Errorf(sandik.ENotFound, "public snapshots are off on this server (sandik serve -public-snapshots)")
+
 // currentSnapshot makes or finds the current version of the race and
 // area named in the URL.
 func (a *API) currentSnapshot(r *http.Request) (snapshot.Key, snapshot.Version, time.Time, error) {
 	if a.snaps == nil {
-		return snapshot.Key{}, snapshot.Version{}, time.Time{}, sandik.Errorf(sandik.ENotFound, "public snapshots are off on this server (sandik serve -public-snapshots)")
+		return snapshot.Key{}, snapshot.Version{}, time.Time{}, errSnapshotsOff
 	}
 	v := a.c.PublicView()
 	rc, err := race(v.Registry(), r)
 	if err != nil {
 		return snapshot.Key{}, snapshot.Version{}, time.Time{}, err
 	}
-	area := sandik.AreaCode(r.PathValue("area"))
+	return a.areaSnapshot(v, rc, sandik.AreaCode(r.PathValue("area")))
+}
+
+// areaSnapshot makes or finds the current version of an area of race rc.
+func (a *API) areaSnapshot(v *center.View, rc *sandik.Race, area sandik.AreaCode) (snapshot.Key, snapshot.Version, time.Time, error) {
 	key := snapshot.Key{Race: string(rc.Code), Area: string(area)}
 	ver, at, err := a.snaps.Current(key, v.Seq(), func() (int64, []byte, error) {
 		at, err := v.Totals(rc.Code, area)
@@ -197,4 +206,65 @@ func notModified(r *http.Request, etag string) bool {
 		}
 	}
 	return false
+}
+
+// raceIndexJSON names the current version of every public area of a race
+// down to the districts, so that a cache refreshes one document per race,
+// not one per area, to point every reader at fresh figures.
+type raceIndexJSON struct {
+	Race sandik.RaceCode `json:"race"`
+	// URL is where a version is, with {area} and {version} to fill in.
+	URL   string                    `json:"url"`
+	Areas map[sandik.AreaCode]int64 `json:"areas"`
+}
+
+// getRaceSnapshotIndex answers the race's index of its areas' current
+// versions, cacheable as an area's index is. Sandik-Checked-At is when
+// it was made; each area in it had been checked at most the cache's
+// MinCheck before.
+func (a *API) getRaceSnapshotIndex(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store") // for the errors
+	if a.snaps == nil {
+		return errSnapshotsOff
+	}
+	v := a.c.PublicView()
+	rc, err := race(v.Registry(), r)
+	if err != nil {
+		return err
+	}
+	key := snapshot.Key{Race: string(rc.Code)} // no area: the race's index
+	ver, checked, err := a.snaps.Current(key, v.Seq(), func() (int64, []byte, error) {
+		out := raceIndexJSON{Race: rc.Code, URL: snapshotsPath + string(rc.Code) + "/{area}/{version}.json", Areas: map[sandik.AreaCode]int64{}}
+		reg := v.Registry()
+		for _, area := range reg.Areas {
+			if area.Level > sandik.LevelIlce || !reg.Contains(rc.Scope, area.Code) {
+				continue
+			}
+			_, av, _, err := a.areaSnapshot(v, rc, area.Code)
+			switch sandik.CodeOf(err) {
+			case "":
+				out.Areas[area.Code] = av.N
+			case sandik.EForbidden, sandik.ENotFound: // too small, or not in the race
+			default:
+				return 0, nil, err
+			}
+		}
+		content, err := json.Marshal(out)
+		return v.Seq(), content, err
+	})
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(IndexMaxAge.Seconds())))
+	h.Set("ETag", ver.ETag)
+	h.Set("Sandik-Checked-At", checked.UTC().Format(time.RFC3339Nano))
+	if notModified(r, ver.ETag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(ver.Doc)))
+	w.Write(ver.Doc)
+	return nil
 }

@@ -205,3 +205,49 @@ func TestSnapshotSameForEveryone(t *testing.T) {
 		t.Fatalf("a snapshot that does not say it is unofficial: %s", anon.Body)
 	}
 }
+
+// The race's index names every public area's current version down to
+// the districts, and nothing that the public may not read.
+func TestRaceSnapshotIndex(t *testing.T) {
+	e := newEnvWith(t, webtest.BlindRegistry(t), publicSnapshots(0))
+	e.submit(observer1, webtest.BlindSheet("r1", "34.01.01.02", 4000, 3000, 100))
+	e.Settle(e.submit(volunteer, webtest.BlindSheet("r2", "34.01.01.02", 4000, 3000, 100)).Seq)
+	r := e.Do("GET", "/api/v1/snapshots/"+webtest.BlindRace, "", nil)
+	var idx struct {
+		Version int64                     `json:"version"`
+		URL     string                    `json:"url"`
+		Areas   map[sandik.AreaCode]int64 `json:"areas"`
+	}
+	r.Decode(t, http.StatusOK, &idx)
+	if cc := r.Header.Get("Cache-Control"); cc != "public, max-age=2" || r.Header.Get("ETag") == "" || r.Header.Get("Sandik-Checked-At") == "" {
+		t.Fatalf("race index headers %v", r.Header)
+	}
+	var got []sandik.AreaCode
+	for a := range idx.Areas {
+		got = append(got, a)
+	}
+	slices.Sort(got)
+	// İstanbul and its two districts; Türkiye is outside the race's scope.
+	if !slices.Equal(got, []sandik.AreaCode{"34", "34.01", "34.02"}) {
+		t.Fatalf("race index areas %v", got)
+	}
+	for a, n := range idx.Areas {
+		if area := e.index(string(a)); area.Version != n {
+			t.Errorf("%s: race index names version %d, the area's index %d", a, n, area.Version)
+		}
+	}
+	if r2 := e.Do("GET", "/api/v1/snapshots/"+webtest.BlindRace, "", nil, "If-None-Match", r.Header.Get("ETag")); r2.Status != http.StatusNotModified {
+		t.Fatalf("race index with its ETag: %d", r2.Status)
+	}
+	// A verified box moves İstanbul and Büyükilçe, not Küçükilçe.
+	e.submit(observer1, webtest.BlindSheet("r3", "34.01.02.02", 10, 10, 10))
+	e.Settle(e.submit(volunteer, webtest.BlindSheet("r4", "34.01.02.02", 10, 10, 10)).Seq)
+	var idx2 struct {
+		Version int64                     `json:"version"`
+		Areas   map[sandik.AreaCode]int64 `json:"areas"`
+	}
+	e.Do("GET", "/api/v1/snapshots/"+webtest.BlindRace, "", nil).Decode(t, http.StatusOK, &idx2)
+	if idx2.Version <= idx.Version || idx2.Areas["34"] <= idx.Areas["34"] || idx2.Areas["34.01"] <= idx.Areas["34.01"] || idx2.Areas["34.02"] != idx.Areas["34.02"] {
+		t.Fatalf("race index before %+v after %+v", idx, idx2)
+	}
+}
