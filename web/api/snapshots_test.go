@@ -15,6 +15,14 @@ import (
 	"github.com/sandik-dev/sandik/web/snapshot"
 )
 
+// publicSnapshotRoutes take no account: they publish what a volunteer
+// without areas reads (blind_test.go reads them without one).
+var publicSnapshotRoutes = map[string]bool{
+	"GET /api/v1/snapshots/{race}":                  true,
+	"GET /api/v1/snapshots/{race}/{area}":           true,
+	"GET /api/v1/snapshots/{race}/{area}/{version}": true,
+}
+
 // publicSnapshots turns the snapshots on, rechecking at every request.
 func publicSnapshots(keep int) func(*Config) {
 	return func(c *Config) {
