@@ -383,7 +383,8 @@ func nginxVersion(bin string) string {
 // nginxConf is the proxy's configuration: deploy/nginx.conf's snapshot
 // rules, on loopback, with its files in one directory.
 const nginxConf = `daemon off;
-worker_processes %d;
+%[5]s
+worker_processes %[1]d;
 pid %[2]s/nginx.pid;
 error_log %[2]s/error.log warn;
 events { worker_connections 4096; }
@@ -431,14 +432,17 @@ func startNginx(ctx context.Context, bin, dir, origin string, workers int) (addr
 	addr = ln.Addr().String()
 	ln.Close()
 	ndir := filepath.Join(dir, "nginx")
-	if err := os.MkdirAll(ndir, 0o777); err != nil {
+	if err := os.MkdirAll(ndir, 0o700); err != nil {
 		return "", nil, err
 	}
-	// Run as root, nginx's workers drop to nobody: they must write here.
-	os.Chmod(dir, 0o777)
-	os.Chmod(ndir, 0o777)
+	// Started by root, nginx's workers would drop to nobody, who may not
+	// reach a private temporary directory: they stay the benchmark's user.
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;"
+	}
 	conf := filepath.Join(ndir, "nginx.conf")
-	if err := os.WriteFile(conf, fmt.Appendf(nil, nginxConf, workers, ndir, origin, addr), 0o644); err != nil {
+	if err := os.WriteFile(conf, fmt.Appendf(nil, nginxConf, workers, ndir, origin, addr, user), 0o644); err != nil {
 		return "", nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin, "-p", ndir, "-c", conf)
