@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -46,6 +47,8 @@ func benchReaders(e *cli.Env, args []string) error {
 	workers := fs.Int("nginx-workers", 1, "nginx worker processes")
 	raceIndex := fs.Bool("race-index", true, "follow the race's index of every area (one document per race to refresh); false: each area's own index")
 	districts := fs.Float64("districts", 0.05, "share of reads of a district (ilçe); the rest read the country (half) and the provinces")
+	originAddr := fs.String("origin", "", "host:port of a running sandik with -public-snapshots (sandik demo) to read instead of the benchmark's own server and writes")
+	raceCode := fs.String("race", "ibb", "with -origin: the race to read (the demo's metropolitan mayor by default)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -61,122 +64,34 @@ func benchReaders(e *cli.Env, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	log := slog.New(slog.DiscardHandler)
-	st, err := sqlite.Open(e.Ctx, sqlite.Options{Path: filepath.Join(tmp, "readers.db"), Logger: log})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// 81 provinces of 4 districts of 40 boxes: every district is public
-	// (at least 20 boxes), its mahalle are not.
-	shape := synth.Shape{Provinces: 81, DistrictsPerIl: 4, MahallesPerIlce: 4, BuildingsPerMah: 5, BoxesPerBuilding: 2,
-		Races: 1, Choices: 10, RegisteredPerBox: 350}
-	reg, err := synth.Registry(shape)
-	if err != nil {
-		return err
-	}
-	c, err := center.Open(e.Ctx, center.Config{Store: st, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.ImportRegistry(e.Ctx, reg); err != nil {
-		return err
-	}
-	tokens := make([]string, 16)
-	for i := range tokens {
-		u := sandik.User{ID: sandik.UserID(fmt.Sprintf("bench%d", i)), Name: "Bench", Role: sandik.RoleVolunteer}
-		if tokens[i], err = c.CreateUser(e.Ctx, u); err != nil {
-			return err
+	var o *readersOrigin
+	if *originAddr != "" {
+		o, err = externalOrigin(*originAddr, *raceCode)
+	} else {
+		var closeOrigin func()
+		o, closeOrigin, err = ownOrigin(e.Ctx, tmp)
+		if closeOrigin != nil {
+			defer closeOrigin()
 		}
 	}
-
-	// The origin, counting what reaches it.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	origin := ln.Addr().String()
-	ws := web.New(web.Config{Center: c, Logger: log, Limits: benchLimits(), PublicSnapshots: true})
-	var originIndex, originVersion atomic.Int64
-	srv := ws.HTTPServer(origin)
-	h := srv.Handler
-	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rest, ok := strings.CutPrefix(r.URL.Path, "/api/v1/snapshots/"); ok {
-			if strings.Count(rest, "/") <= 1 {
-				originIndex.Add(1)
-			} else {
-				originVersion.Add(1)
-			}
-		}
-		h.ServeHTTP(w, r)
-	})
-	go srv.Serve(ln)
-	defer srv.Close()
-	defer ws.Close()
-
-	proxy, stopNginx, err := startNginx(e.Ctx, bin, tmp, origin, *workers)
+	proxy, stopNginx, err := startNginx(e.Ctx, bin, tmp, o.addr, *workers)
 	if err != nil {
 		return err
 	}
 	defer stopNginx()
+	race, areas := o.race, o.areas
+	fmt.Fprintf(e.Stdout, "machine: %s\n%s; nginx %s, %d worker(s), proxy_cache in front\n", machine(), o.desc, nginxVersion(bin), *workers)
 
-	race := reg.Races[0].Code
-	var areas []string // TR, then provinces, then districts
-	for _, level := range []sandik.AreaLevel{sandik.LevelCountry, sandik.LevelIl, sandik.LevelIlce} {
-		for _, a := range reg.Areas {
-			if a.Level == level {
-				areas = append(areas, string(a.Code))
-			}
-		}
-	}
-	fmt.Fprintf(e.Stdout, "machine: %s\nsynthetic registry: %d boxes, race %s; %d public areas (country, 81 il, ilçe); nginx %s, %d worker(s), proxy_cache in front\n",
-		machine(), shape.Boxes(), race, len(areas), nginxVersion(bin), *workers)
-
-	// Sheets keep being verified while the readers read: the i-th pair of
-	// submissions is two people's agreeing entries of one box.
 	ctx, cancel := context.WithCancel(e.Ctx)
 	defer cancel()
-	gen := newSheetGen(reg)
-	pairs := int64(len(gen.pairs))
-	var written, writeErrors atomic.Int64
-	var writers sync.WaitGroup
-	tick := time.NewTicker(time.Second / time.Duration(*rate))
-	defer tick.Stop()
-	next := make(chan int64)
-	writers.Go(func() {
-		defer close(next)
-		for j := int64(0); ; j++ {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			k, p, round := j%2, (j/2)%pairs, j/(2*pairs)
-			select {
-			case next <- (2*round+k)*pairs + p:
-			case <-ctx.Done():
-				return
-			}
-		}
-	})
-	for range 32 {
-		writers.Go(func() {
-			client := &rawClient{addr: origin}
-			defer client.close()
-			var buf bytes.Buffer
-			for i := range next {
-				buf.Reset()
-				gen.json(&buf, i)
-				code, err := client.post("/api/v1/submissions", tokens[gen.user(i)], buf.Bytes())
-				if err != nil || code/100 != 2 {
-					writeErrors.Add(1)
-					continue
-				}
-				written.Add(1)
-			}
-		})
+	stopWriting := func() (int64, int64) { return 0, 0 }
+	if o.write != nil {
+		stopWriting = o.write(ctx, *rate)
 	}
+	index0, version0 := o.counts()
 
 	// The readers.
 	type result struct {
@@ -207,7 +122,7 @@ func benchReaders(e *cli.Env, args []string) error {
 				}
 			}
 			for left.Add(-1) >= 0 && ctx.Err() == nil {
-				area := pickArea(rnd, areas, *districts)
+				area := pickArea(rnd, areas, *districts, o.external)
 				indexURL := "http://" + proxy + "/api/v1/snapshots/" + string(race)
 				if !*raceIndex {
 					indexURL += "/" + area
@@ -265,8 +180,9 @@ func benchReaders(e *cli.Env, args []string) error {
 	}
 	wg.Wait()
 	took := time.Since(start)
+	index1, version1 := o.counts()
 	cancel()
-	writers.Wait()
+	written, writeErrors := stopWriting()
 
 	var ages []time.Duration
 	statuses, cache := map[int]int{}, map[string]int{}
@@ -296,17 +212,20 @@ func benchReaders(e *cli.Env, args []string) error {
 	for _, n := range statuses {
 		sent += n
 	}
-	reached := originIndex.Load() + originVersion.Load()
+	originIndex, originVersion := index1-index0, version1-version0
+	reached := originIndex + originVersion
 	fmt.Fprintf(e.Stdout, "readers: %d requests through nginx in %s = %.0f/s by %d readers; statuses %v; nginx cache %v; errors %d\n",
 		sent, took.Round(time.Millisecond), float64(sent)/took.Seconds(), *readers, statuses, cache, errs)
 	if firstErr != nil {
 		fmt.Fprintf(e.Stdout, "first error: %v\n", firstErr)
 	}
 	fmt.Fprintf(e.Stdout, "origin: %d requests (%d index, %d version) = %.3f%% of the readers'; snapshot versions made %s\n",
-		reached, originIndex.Load(), originVersion.Load(), 100*float64(reached)/float64(max(sent, 1)), snapshotsMade(origin))
+		reached, originIndex, originVersion, 100*float64(reached)/float64(max(sent, 1)), snapshotsMade(o.addr))
 	fmt.Fprintf(e.Stdout, "age of the readers' figures (now − when the server last found their version current): p50 %s  p99 %s  max %s\n",
 		pct(0.5), pct(0.99), pct(1))
-	fmt.Fprintf(e.Stdout, "writes meanwhile: %d acknowledged (%.0f/s), %d failed\n", written.Load(), float64(written.Load())/took.Seconds(), writeErrors.Load())
+	if o.write != nil {
+		fmt.Fprintf(e.Stdout, "writes meanwhile: %d acknowledged (%.0f/s), %d failed\n", written, float64(written)/took.Seconds(), writeErrors)
+	}
 	if errs > 0 {
 		return fmt.Errorf("%d readers' requests failed", errs)
 	}
@@ -316,8 +235,15 @@ func benchReaders(e *cli.Env, args []string) error {
 // pickArea draws an area as the public reads them on the night: a share
 // districts of the reads go to a district, of the rest half to the
 // country and half to a province. areas are the country, 81 provinces,
-// then the districts.
-func pickArea(rnd *rand.Rand, areas []string, districts float64) string {
+// then the districts. Of another server's areas (external), half the
+// reads go to the first (the race's scope), the rest evenly to the others.
+func pickArea(rnd *rand.Rand, areas []string, districts float64, external bool) string {
+	if external {
+		if rnd.IntN(2) == 0 || len(areas) == 1 {
+			return areas[0]
+		}
+		return areas[1+rnd.IntN(len(areas)-1)]
+	}
 	switch x := rnd.Float64(); {
 	case x < districts && len(areas) > 82:
 		return areas[82+rnd.IntN(len(areas)-82)]
@@ -480,4 +406,183 @@ func startNginx(ctx context.Context, bin, dir, origin string, workers int) (addr
 			return "", nil, fmt.Errorf("nginx did not listen on %s within 10 s: %s", addr, stderr.String())
 		}
 	}
+}
+
+// readersOrigin is the server the readers' requests reach through nginx.
+type readersOrigin struct {
+	addr     string
+	race     sandik.RaceCode
+	areas    []string // what the readers read: the top area first
+	desc     string
+	external bool
+	// counts returns the snapshot requests that reached the server so
+	// far: indexes and versions.
+	counts func() (index, version int64)
+	// write, when set, keeps sheets being verified until ctx ends; the
+	// function it returns waits for the writers and counts their writes.
+	write func(ctx context.Context, rate int) (stop func() (written, failed int64))
+}
+
+// externalOrigin reads a running server: its race's index names the
+// areas, and its /metrics counts the snapshot requests it answered.
+func externalOrigin(addr string, race string) (*readersOrigin, error) {
+	resp, err := http.Get("http://" + addr + "/api/v1/snapshots/" + race)
+	if err != nil {
+		return nil, fmt.Errorf("-origin %s: %w", addr, err)
+	}
+	defer resp.Body.Close()
+	var idx readersIndex
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&idx) != nil || len(idx.Areas) == 0 {
+		return nil, fmt.Errorf("-origin %s: the race's snapshot index answered %d (is it running with -public-snapshots, and is -race %s one of its races?)", addr, resp.StatusCode, race)
+	}
+	var areas []string
+	for a := range idx.Areas {
+		areas = append(areas, a)
+	}
+	slices.SortFunc(areas, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b)) })
+	counts := func() (int64, int64) {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			return 0, 0
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		var index, version int64
+		for line := range strings.Lines(string(data)) {
+			if !strings.HasPrefix(line, "sandik_http_request_duration_seconds_count{") || !strings.Contains(line, `route="GET /api/v1/snapshots/`) {
+				continue
+			}
+			n, _ := strconv.ParseFloat(strings.TrimSpace(line[strings.LastIndexByte(line, ' ')+1:]), 64)
+			if strings.Contains(line, "{version}") {
+				version += int64(n)
+			} else {
+				index += int64(n)
+			}
+		}
+		return index, version
+	}
+	return &readersOrigin{addr: addr, race: sandik.RaceCode(race), areas: areas, external: true, counts: counts,
+		desc: fmt.Sprintf("origin: the running server at %s, race %s, %d public areas (counted from its /metrics)", addr, race, len(areas))}, nil
+}
+
+// ownOrigin serves a synthetic country whose sheets the benchmark keeps
+// verifying, counting the snapshot requests that reach it.
+func ownOrigin(ctx context.Context, tmp string) (*readersOrigin, func(), error) {
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	log := slog.New(slog.DiscardHandler)
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(tmp, "readers.db"), Logger: log})
+	if err != nil {
+		return nil, closeAll, err
+	}
+	closers = append(closers, func() { st.Close() })
+	// 81 provinces of 4 districts of 40 boxes: every district is public
+	// (at least 20 boxes), its mahalle are not.
+	shape := synth.Shape{Provinces: 81, DistrictsPerIl: 4, MahallesPerIlce: 4, BuildingsPerMah: 5, BoxesPerBuilding: 2,
+		Races: 1, Choices: 10, RegisteredPerBox: 350}
+	reg, err := synth.Registry(shape)
+	if err != nil {
+		return nil, closeAll, err
+	}
+	c, err := center.Open(ctx, center.Config{Store: st, Logger: log})
+	if err != nil {
+		return nil, closeAll, err
+	}
+	closers = append(closers, func() { c.Close() })
+	if err := c.ImportRegistry(ctx, reg); err != nil {
+		return nil, closeAll, err
+	}
+	tokens := make([]string, 16)
+	for i := range tokens {
+		u := sandik.User{ID: sandik.UserID(fmt.Sprintf("bench%d", i)), Name: "Bench", Role: sandik.RoleVolunteer}
+		if tokens[i], err = c.CreateUser(ctx, u); err != nil {
+			return nil, closeAll, err
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, closeAll, err
+	}
+	addr := ln.Addr().String()
+	ws := web.New(web.Config{Center: c, Logger: log, Limits: benchLimits(), PublicSnapshots: true})
+	var index, version atomic.Int64
+	srv := ws.HTTPServer(addr)
+	h := srv.Handler
+	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/api/v1/snapshots/"); ok {
+			if strings.Count(rest, "/") <= 1 {
+				index.Add(1)
+			} else {
+				version.Add(1)
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+	go srv.Serve(ln)
+	closers = append(closers, func() { srv.Close(); ws.Close() })
+
+	var areas []string // TR, then provinces, then districts
+	for _, level := range []sandik.AreaLevel{sandik.LevelCountry, sandik.LevelIl, sandik.LevelIlce} {
+		for _, a := range reg.Areas {
+			if a.Level == level {
+				areas = append(areas, string(a.Code))
+			}
+		}
+	}
+	o := &readersOrigin{addr: addr, race: reg.Races[0].Code, areas: areas,
+		desc:   fmt.Sprintf("synthetic registry: %d boxes, race %s; %d public areas (country, 81 il, ilçe)", shape.Boxes(), reg.Races[0].Code, len(areas)),
+		counts: func() (int64, int64) { return index.Load(), version.Load() }}
+	o.write = func(ctx context.Context, rate int) func() (int64, int64) {
+		// The i-th pair of submissions is two people's agreeing entries
+		// of one box: boxes keep being verified.
+		gen := newSheetGen(reg)
+		pairs := int64(len(gen.pairs))
+		var written, failed atomic.Int64
+		var writers sync.WaitGroup
+		next := make(chan int64)
+		writers.Go(func() {
+			defer close(next)
+			tick := time.NewTicker(time.Second / time.Duration(rate))
+			defer tick.Stop()
+			for j := int64(0); ; j++ {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+				k, p, round := j%2, (j/2)%pairs, j/(2*pairs)
+				select {
+				case next <- (2*round+k)*pairs + p:
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
+		for range 32 {
+			writers.Go(func() {
+				client := &rawClient{addr: addr}
+				defer client.close()
+				var buf bytes.Buffer
+				for i := range next {
+					buf.Reset()
+					gen.json(&buf, i)
+					code, err := client.post("/api/v1/submissions", tokens[gen.user(i)], buf.Bytes())
+					if err != nil || code/100 != 2 {
+						failed.Add(1)
+						continue
+					}
+					written.Add(1)
+				}
+			})
+		}
+		return func() (int64, int64) {
+			writers.Wait()
+			return written.Load(), failed.Load()
+		}
+	}
+	return o, closeAll, nil
 }
