@@ -19,6 +19,7 @@ import (
 	"github.com/sandik-dev/sandik/web/api"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/pages"
+	"github.com/sandik-dev/sandik/web/snapshot"
 )
 
 // Defaults of Config.
@@ -60,6 +61,12 @@ type Config struct {
 	WriteTimeout      time.Duration // 30 s
 	IdleTimeout       time.Duration // 120 s
 	MaxHeaderBytes    int           // 64 KiB
+
+	// PublicSnapshots publishes every area's totals, without an account,
+	// as versioned immutable JSON for caches to serve (docs/readers.md);
+	// Snapshots bound what is kept of them.
+	PublicSnapshots bool
+	Snapshots       snapshot.Options
 
 	// LiveInterval is the shortest time between two live updates of the
 	// pages; broker.DefaultInterval when zero.
@@ -113,7 +120,8 @@ func New(cfg Config) *Server {
 		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken,
 		Limits: *cfg.Limits, TrustedProxies: cfg.TrustedProxies})
 	api.Mount(b, c, api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxBatchBytes: cfg.MaxBatchBytes,
-		WaitTimeout: cfg.WaitTimeout, Now: cfg.Now, OpenAPI: openAPISpec})
+		WaitTimeout: cfg.WaitTimeout, Now: cfg.Now, OpenAPI: openAPISpec,
+		PublicSnapshots: cfg.PublicSnapshots, Snapshots: cfg.Snapshots})
 	p := pages.Mount(b, c, pages.Config{MaxBodyBytes: cfg.MaxBodyBytes, LiveInterval: cfg.LiveInterval, Now: cfg.Now})
 	b.Handle("GET /metrics", b.ServeMetrics, http.StatusOK)
 	b.Handle("GET /favicon.ico", serveFavicon, http.StatusOK)

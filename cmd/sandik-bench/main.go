@@ -33,6 +33,7 @@ func commands() map[string]cli.Command {
 		"rebuild":     {Summary: "start-up rebuild of about 2,000,000 submissions", Run: benchRebuild},
 		"import":      {Summary: "rows per second and peak memory of a national YSK table import", Run: benchImport},
 		"sse":         {Summary: "delay from a submission to the live pages' event, many clients", Run: benchSSE},
+		"readers":     {Summary: "the public reading snapshots through nginx's cache: share reaching the server, age of the figures", Run: benchReaders},
 		"screenshots": {Summary: "photograph the dashboard's pages over a demo night with headless Chromium", Run: cmdScreenshots},
 		"audit":       {Summary: "Lighthouse (mobile) and axe-core over every page of a demo night in Chromium", Run: cmdAudit},
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/verify"
+	"github.com/sandik-dev/sandik/web"
 	"github.com/sandik-dev/sandik/web/apiclient"
 )
 
@@ -112,7 +113,10 @@ func cmdDemo(e *cli.Env, args []string) error {
 	urlc := make(chan string, 1)
 	served := make(chan error, 1)
 	go func() {
-		served <- cli.Serve(ctx, log, a.Center, *addr, func(url string) { urlc <- url })
+		// The public snapshots are on, as a centre that publishes its
+		// verified totals would run (docs/readers.md).
+		opts := cli.ServeOptions{Web: web.Config{PublicSnapshots: true}}
+		served <- cli.ServeWith(ctx, log, a.Center, *addr, opts, func(url string) { urlc <- url })
 	}()
 	var url string
 	select {
@@ -121,6 +125,7 @@ func cmdDemo(e *cli.Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, m["serving"], url, coordinator, url)
+	fmt.Fprintf(e.Stdout, m["snapshots"], url)
 
 	start := time.Now()
 	stats, err := demo.Run(ctx, demo.Config{

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/handler"
+	"github.com/sandik-dev/sandik/web/snapshot"
 )
 
 // Config holds what the API needs beside the Center. Zero values are not
@@ -26,6 +27,11 @@ type Config struct {
 	Now func() time.Time
 	// OpenAPI is the API's description, served at /api/v1/openapi.yaml.
 	OpenAPI []byte
+	// PublicSnapshots publishes every area's totals without an account
+	// (snapshots.go); off, the snapshot routes answer 404.
+	PublicSnapshots bool
+	// Snapshots bound the snapshots kept in memory.
+	Snapshots snapshot.Options
 }
 
 // API serves the JSON routes of one Center.
@@ -34,6 +40,8 @@ type API struct {
 	b   *handler.Base
 	cfg Config
 	now func() time.Time
+	// snaps holds the public snapshots; nil when they are off.
+	snaps *snapshot.Cache
 }
 
 // Mount registers the API's routes on b.
@@ -42,5 +50,6 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) {
 	if a.now == nil {
 		a.now = c.Now
 	}
+	a.snapshots()
 	a.routes()
 }

@@ -14,7 +14,7 @@ func TestAuthRequired(t *testing.T) {
 	e := newEnv(t)
 	for _, p := range e.base.Patterns() {
 		method, path, ok := strings.Cut(p, " ")
-		if !ok || !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.yaml" || publicMeetingRoutes[p] {
+		if !ok || !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.yaml" || publicMeetingRoutes[p] || publicSnapshotRoutes[p] {
 			continue
 		}
 		path = strings.NewReplacer("{race}", raceIST, "{area}", "34", "{box}", box1, "{code}", "34", "{id}", "x").Replace(path)
@@ -139,6 +139,9 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/mandates":                                           allRoles,
 	"POST /api/v1/mandates":                                          orgWriters,
 	"POST /api/v1/mandates/{mandate}/end":                            orgWriters,
+	"GET /api/v1/snapshots/{race}":                                   nil, // public: verified totals (snapshots_test.go)
+	"GET /api/v1/snapshots/{race}/{area}":                            nil,
+	"GET /api/v1/snapshots/{race}/{area}/{version}":                  nil,
 	"GET /api/v1/openapi.yaml":                                       nil,                                                           // public
 	"GET /api/v1/elections/{election}/rollups/{kind}":                {sandik.RoleCoordinator, sandik.RoleAdmin, sandik.RoleLawyer}, // whole centre only
 	"GET /api/v1/elections/{election}/rollups/{kind}/{area}":         caseRoles,                                                     // typists read no race of few boxes

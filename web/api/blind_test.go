@@ -20,7 +20,9 @@ import (
 // both times or the same both times (but for log positions, and a box's
 // status, which says that someone typed, never what).
 func TestBlindReadsIgnoreOthersEntries(t *testing.T) {
-	e := newEnvWith(t, webtest.BlindRegistry(t))
+	// The public snapshots are on: what anyone reads without an account
+	// is blind too.
+	e := newEnvWith(t, webtest.BlindRegistry(t), publicSnapshots(0))
 	// The readers' own work, so that there is something of theirs to see.
 	e.submit(observer1, webtest.BlindSheet("own-o", "34.01.02.01", 4000, 3000, 100))
 	e.Settle(e.submit(volunteer, webtest.BlindSheet("own-v", "34.01.02.01", 4000, 3000, 100)).Seq)
@@ -56,7 +58,7 @@ func TestBlindReadsIgnoreOthersEntries(t *testing.T) {
 	readers := []string{observer1, volunteer}
 	read := func() map[string]webtest.Response {
 		out := map[string]webtest.Response{}
-		for _, who := range readers {
+		for _, who := range append(readers, "") { // and without an account
 			for _, p := range paths {
 				out[who+" "+p] = e.Do("GET", p, who, nil)
 			}

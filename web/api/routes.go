@@ -133,6 +133,11 @@ func (a *API) routes() {
 	handle("POST /api/v1/mandates", user(write(a.createMandates)), http.StatusCreated)
 	handle("POST /api/v1/mandates/{mandate}/end", user(write(a.endMandate)), http.StatusOK)
 
+	// Public, without an account: cacheable snapshots of the totals.
+	handle("GET /api/v1/snapshots/{race}", a.getRaceSnapshotIndex, http.StatusOK, http.StatusNotModified)
+	handle("GET /api/v1/snapshots/{race}/{area}", a.getSnapshotIndex, http.StatusOK, http.StatusNotModified)
+	handle("GET /api/v1/snapshots/{race}/{area}/{version}", a.getSnapshot, http.StatusOK, http.StatusNotModified)
+
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)
 

@@ -17,6 +17,7 @@ const (
 	EMethodNotAllowed sandik.ErrorCode = "method_not_allowed"
 	ETooManyRequests                   = sandik.ETooMany   // over a limit of this client; see Retry-After
 	ETimeout          sandik.ErrorCode = "request_timeout" // the body did not arrive in time
+	EGone             sandik.ErrorCode = "gone"            // existed once, no longer kept (an expired snapshot)
 )
 
 // StatusFor is the one place where an error becomes an HTTP status.
@@ -46,6 +47,8 @@ func StatusFor(code sandik.ErrorCode) int {
 		return http.StatusTooManyRequests
 	case ETimeout:
 		return http.StatusRequestTimeout
+	case EGone:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }

@@ -71,6 +71,7 @@ func New(cfg Config) *Base {
 	if cfg.MaxInFlightWrites > 0 {
 		b.writes = make(chan struct{}, cfg.MaxInFlightWrites)
 	}
+	b.metrics.watchLoad(b)
 	return b
 }
 

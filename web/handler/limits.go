@@ -140,6 +140,7 @@ func (b *Base) Write(h UserFunc) UserFunc {
 			case b.writes <- struct{}{}:
 				defer func() { <-b.writes }()
 			default:
+				b.metrics.shed[shedSlots].Inc()
 				return Busy("the server is busy; retry shortly with the same submission id")
 			}
 		}
@@ -184,8 +185,10 @@ func (b *Base) readBody(w http.ResponseWriter, r *http.Request, key string) (rel
 					return TooLarge(budget.PerKey()) // this body alone is over
 				}
 			}
+			b.metrics.shed[shedUserBytes].Inc()
 			return TooMany(time.Second, "this user is sending too many bytes at once; send one body after another")
 		case limits.OverTotal:
+			b.metrics.shed[shedTotalBytes].Inc()
 			return Busy("the server is receiving too much at once; retry shortly")
 		}
 		reserved += n

@@ -22,7 +22,22 @@ type metrics struct {
 	inFlight prometheus.Gauge
 	// sheets counts sheets by kind (entry, adjudication) and result.
 	sheets [2][numResults]prometheus.Counter
+	// shed counts writes refused for load, by why: the user's body bytes,
+	// everyone's body bytes, the write slots.
+	shed [numSheds]prometheus.Counter
 }
+
+// Why a write was refused for load.
+type shedReason int
+
+const (
+	shedUserBytes  shedReason = iota // 429: the user's body budget
+	shedTotalBytes                   // 503: everyone's body budget
+	shedSlots                        // 503: every write slot taken
+	numSheds
+)
+
+var shedNames = [numSheds]string{"user_body_bytes", "total_body_bytes", "write_slots"}
 
 // Results of a submitted sheet.
 type result int
@@ -66,6 +81,38 @@ func newMetrics(tallySeq func() int64) *metrics {
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
 }
+
+// watchLoad adds the gauges of what writes hold now: body bytes in
+// memory and write slots taken, beside their caps, and the counter of
+// writes refused for load.
+func (m *metrics) watchLoad(b *Base) {
+	shed := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sandik_http_writes_shed_total",
+		Help: "Write requests refused at once for load (429 or 503 with Retry-After), by the bound they met.",
+	}, []string{"bound"})
+	for i, name := range shedNames {
+		m.shed[i] = shed.WithLabelValues(name)
+	}
+	gauge := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	}
+	m.reg.MustRegister(shed,
+		gauge("sandik_http_body_bytes_in_flight", "Bytes of request bodies reserved in memory now, by everyone.",
+			func() float64 { _, all := b.guards.bodies.Used(""); return float64(all) }),
+		gauge("sandik_http_body_bytes_limit", "The cap of request body bytes in memory at once, by everyone (0: none).",
+			func() float64 { return float64(b.cfg.Limits.BodyBytesTotal) }),
+		gauge("sandik_http_body_bytes_user_limit", "The cap of request body bytes in memory at once, by one user (0: none).",
+			func() float64 { return float64(b.cfg.Limits.BodyBytesPerUser) }),
+		gauge("sandik_http_write_slots_in_use", "Write requests holding one of the global write slots now.",
+			func() float64 { return float64(len(b.writes)) }),
+		gauge("sandik_http_write_slots", "The global write slots (0: no cap).",
+			func() float64 { return float64(cap(b.writes)) }),
+	)
+}
+
+// RegisterMetrics adds collectors of other parts of the server (the
+// snapshot cache) to the metrics /metrics serves.
+func (b *Base) RegisterMetrics(cs ...prometheus.Collector) { b.metrics.reg.MustRegister(cs...) }
 
 // CountSheets records the outcome of n sheets of one kind, as the
 // submissions metric counts them.

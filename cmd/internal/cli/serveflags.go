@@ -9,6 +9,7 @@ import (
 	"github.com/sandik-dev/sandik/web"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/limits"
+	"github.com/sandik-dev/sandik/web/snapshot"
 )
 
 // ServeFlags are the settings of `sandik serve` beyond the database: the
@@ -22,6 +23,9 @@ type ServeFlags struct {
 	limits          handler.Limits
 	userBodyMiB     int64
 	totalBodyMiB    int64
+	snapshots       bool
+	snapVersions    int
+	snapMiB         int64
 }
 
 func (s *ServeFlags) Register(fs *flag.FlagSet) {
@@ -43,6 +47,9 @@ func (s *ServeFlags) Register(fs *flag.FlagSet) {
 	fs.Var(&l.LoginFailures, "login-fail-rate", "failed sign-ins and bad API tokens per client address before it must wait (or off)")
 	fs.Var(&l.SignIns, "sign-in-rate", "sign-ins (new sessions) per account (or off)")
 	fs.IntVar(&l.StreamsPerSession, "session-streams", l.StreamsPerSession, "live streams one browser session may hold open; more get 429")
+	fs.BoolVar(&s.snapshots, "public-snapshots", false, "publish every area's verified totals without an account, as cacheable versioned JSON (docs/readers.md)")
+	fs.IntVar(&s.snapVersions, "snapshot-versions", snapshot.DefaultKeep, "versions of each area's public snapshot kept; older ones answer 410")
+	fs.Int64Var(&s.snapMiB, "snapshot-mib", snapshot.DefaultMaxBytes>>20, "MiB of public snapshots kept in memory in all; the least recently read areas go first")
 	fs.IntVar(&l.StreamsPerUser, "user-streams", l.StreamsPerUser, "live streams one user may hold open; more get 429")
 }
 
@@ -65,6 +72,11 @@ func (s *ServeFlags) Config() (web.Config, error) {
 	if s.userBodyMiB < 1 || s.totalBodyMiB < s.userBodyMiB {
 		return cfg, fmt.Errorf("-user-body-mib must be at least 1 and -body-mib at least -user-body-mib")
 	}
+	if s.snapVersions < 1 || s.snapMiB < 1 {
+		return cfg, fmt.Errorf("-snapshot-versions and -snapshot-mib must be at least 1")
+	}
+	cfg.PublicSnapshots = s.snapshots
+	cfg.Snapshots = snapshot.Options{Keep: s.snapVersions, MaxBytes: s.snapMiB << 20}
 	l := s.limits
 	l.BodyBytesPerUser, l.BodyBytesTotal = s.userBodyMiB<<20, s.totalBodyMiB<<20
 	cfg.Limits, cfg.TrustedProxies, cfg.MetricsToken, cfg.MaxInFlightWrites = &l, proxies, s.metricsToken, s.maxWrites
