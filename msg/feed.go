@@ -26,6 +26,15 @@ var feedMessages = map[string][2]string{
 	"rollup.col.verified":   {"doğrulanan sandık", "verified boxes"},
 	"rollup.col.official":   {"resmî sandık", "official boxes"},
 	"rollup.col.registered": {"kayıtlı seçmen", "registered voters"},
+
+	"source.recount":   {"yeniden sayım", "recount"},
+	"recount.title":    {"Yeniden sayım", "Recount"},
+	"recount.state":    {"Yeniden sayım: %s", "Recount: %s"},
+	"recount.decision": {"%s · kurul kararı %s", "%s · board decision %s"},
+	"recount.row":      {"%s: %s → %s (%s)", "%s: %s → %s (%s)"},
+	"recounted":        {"Yeniden sayıma göre", "As recounted"},
+	"recounted.of":     {"%s sandık yeniden sayıldı", "%s boxes recounted"},
+	"cases.recounted":  {"Yeniden sayıma göre", "As recounted"},
 }
 
 var feedPageMessages = map[string][2]string{
