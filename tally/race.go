@@ -26,7 +26,7 @@ type raceTally struct {
 	boxes     []box
 	conflicts map[int32]Conflict
 	off       *official // nil until the race has official figures
-	rec       *recounts  // nil until the race has a recount sheet
+	rec       *recounts // nil until the race has a recount sheet
 	scratch   []int32   // a sheet being applied, before it is kept
 }
 

@@ -36,9 +36,9 @@ type Totals struct {
 	BoxesVerified    int   `json:"boxes_verified"` // verified or adjudicated
 	BoxesConflict    int   `json:"boxes_conflict"`
 	BoxesAdjudicated int   `json:"boxes_adjudicated"`
-	BoxesOfficial    int   `json:"boxes_official"` // with published official figures
+	BoxesOfficial    int   `json:"boxes_official"`  // with published official figures
 	BoxesRecounted   int   `json:"boxes_recounted"` // with a settled recount
-	Registered       int64 `json:"registered"`     // registry's registered voters of the expected boxes
+	Registered       int64 `json:"registered"`      // registry's registered voters of the expected boxes
 
 	// Provisional sums every reported box: its settled figures when it has
 	// them, else its first entry. Verified sums only settled boxes.

@@ -50,7 +50,7 @@ type overviewView struct {
 	Official bool
 	// Phases are the views shown side by side: provisional and verified,
 	// and "as recounted" once a box of the area has a settled recount.
-	Phases []string
+	Phases   []string
 	Late     []lateRow     // the areas below that miss boxes, the latest first
 	LateMore int           // late areas beyond those listed
 	Chart    template.HTML // arrivals over time
