@@ -12,6 +12,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/feed"
+	"github.com/sandik-dev/sandik/web/feedhttp"
 )
 
 // followFlags are the official feed follower's settings, of `sandik
@@ -61,7 +62,7 @@ func (f *followFlags) follower(sink feed.Sink, log *slog.Logger) (*feed.Follower
 		return nil, err
 	}
 	return &feed.Follower{URL: f.URL, Mapping: m, Sink: sink, Log: log, Interval: f.Interval, MaxBackoff: f.Backoff,
-		Client: &http.Client{Timeout: 2 * time.Minute}}, nil
+		Fetch: feedhttp.Fetcher{Client: &http.Client{Timeout: 2 * time.Minute}}}, nil
 }
 
 // cmdFollow follows an official feed into the database without serving.
