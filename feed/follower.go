@@ -34,6 +34,9 @@ type Follower struct {
 	URL     string
 	Mapping Mapping
 	Sink    Sink
+	// Notify, when set, is given each reading's new alerts; it must not
+	// block (Webhook.Notify queues).
+	Notify func([]sandik.FeedAlert)
 	// Fetch reads the page (web/feedhttp.Fetcher over HTTP).
 	Fetch Fetcher
 	Log   *slog.Logger
@@ -160,6 +163,9 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	}
 	next.Versions += int64(res.Written)
 	f.state = next
+	if f.Notify != nil && len(res.Alerts) > 0 {
+		f.Notify(res.Alerts)
+	}
 	return out, nil
 }
 

@@ -4,11 +4,13 @@
 package feedhttp
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sandik-dev/sandik/feed"
 )
@@ -76,4 +78,31 @@ func Fake(f *feed.Fake) http.Handler {
 		h.Set("Content-Length", strconv.Itoa(len(a.Body)))
 		w.Write(a.Body) //nolint:errcheck // the client went away
 	})
+}
+
+// Poster posts a webhook's body.
+type Poster struct {
+	Client *http.Client // one with a 30 s timeout when nil
+}
+
+// Post implements feed.Poster.
+func (p Poster) Post(ctx context.Context, url string, body []byte, header map[string]string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("request %s: %w", url, err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	client := p.Client
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16)) //nolint:errcheck // the status is the answer
+	return resp.StatusCode, nil
 }
