@@ -57,7 +57,7 @@ func TestAnomaliesHoldSwingFlags(t *testing.T) {
 	}
 	for path, want := range map[string]int{
 		base + "?previous=" + webtest.HistoryPrevious + "&share_points=0": http.StatusUnprocessableEntity,
-		base + "?previous=nope":                                           http.StatusNotFound,
+		base + "?previous=nope": http.StatusNotFound,
 	} {
 		if r := e.Do("GET", path, webtest.CoordAdal, nil); r.Status != want {
 			t.Errorf("%s: %d, want %d: %s", path, r.Status, want, r.Body)
