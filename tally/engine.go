@@ -209,6 +209,7 @@ func (rt *raceTally) boxTotals(bi int32) Totals {
 		t.Official = countsOf(off)
 	}
 	t.Recounted = t.Verified
+	t.Recounted.Votes = slices.Clone(t.Verified.Votes)
 	if rc := rt.recountedBox(bi); rc != nil && rc.Resolved != nil {
 		t.BoxesRecounted = 1
 		t.Recounted = countsOf(rc.Resolved)
