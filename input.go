@@ -3,6 +3,7 @@ package sandik
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,9 @@ type SheetInput struct {
 	Source     Source       `json:"source,omitempty"`
 	CapturedAt *time.Time   `json:"captured_at,omitempty"`
 	Reason     string       `json:"reason,omitempty"` // adjudications only
+	// Decision is the board's decision reference of a recount (source
+	// recount): required for its entries, refused on any other sheet.
+	Decision string `json:"decision,omitempty"`
 
 	Registered            *int64                `json:"registered"`
 	VotedByLaw            *int64                `json:"voted_by_law,omitempty"`
@@ -32,6 +36,9 @@ type SheetInput struct {
 
 // MaxReasonLength bounds an adjudication's reason.
 const MaxReasonLength = 2000
+
+// MaxDecisionLength bounds a recount's decision reference.
+const MaxDecisionLength = 200
 
 // NewSubmission checks a client's sheet against the registry and every rule
 // of the tutanak and returns the submission to append, or an EInvalid error
@@ -53,7 +60,17 @@ func (r *Registry) NewSubmission(in *SheetInput, user User, kind Kind, now time.
 	case src == SourceOfficial:
 		ps.add(prefix+"source", RuleInvalidValue, "official figures are imported from YSK files, not submitted")
 	case !src.Valid():
-		ps.add(prefix+"source", RuleInvalidValue, "unknown source %q (want observer, entry or import)", src)
+		ps.add(prefix+"source", RuleInvalidValue, "unknown source %q (want observer, entry, import or recount)", src)
+	case src == SourceRecount && user.Role == RoleObserver:
+		ps.add(prefix+"source", RuleInvalidValue, "a recount is entered at the centre from the board's decision, not by an observer")
+	}
+	switch {
+	case src != SourceRecount && in.Decision != "":
+		ps.add(prefix+"decision", RuleInvalidValue, "only a recount carries a board's decision reference")
+	case src == SourceRecount && kind == KindEntry && strings.TrimSpace(in.Decision) == "":
+		ps.add(prefix+"decision", RuleRequired, "a recount needs the board's decision reference (karar no)")
+	case len(in.Decision) > MaxDecisionLength:
+		ps.add(prefix+"decision", RuleTooLarge, "decision reference is longer than %d bytes", MaxDecisionLength)
 	}
 	if kind == KindAdjudication {
 		switch {
@@ -153,6 +170,11 @@ func (r *Registry) NewSubmission(in *SheetInput, user User, kind Kind, now time.
 	s := Submission{
 		ID: in.ID, Race: in.Race, Box: in.Box, User: user.ID, Source: src, Kind: kind,
 		Reason: in.Reason, CapturedAt: captured, ReceivedAt: now.UTC(), Sheet: sheet,
+	}
+	if src == SourceRecount && kind == KindEntry {
+		// A recount entry keeps its board's decision reference where an
+		// adjudication keeps its reason.
+		s.Reason = strings.TrimSpace(in.Decision)
 	}
 	if sheet.Voted > sheet.Registered {
 		s.Warnings |= WarnVotedOverRegistered

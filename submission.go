@@ -21,12 +21,17 @@ const (
 	SourceEntry    Source = "entry"    // data-entry volunteer typing from a photo
 	SourceImport   Source = "import"   // a file of observer sheets
 	SourceOfficial Source = "official" // YSK's published figures; compared, never double-entered
+	// SourceRecount is a district board's recount of a box (yeniden
+	// sayım), entered twice like any sheet, with the board's decision
+	// reference; once settled it stands in for the box's figures in the
+	// "as recounted" view.
+	SourceRecount Source = "recount"
 )
 
 // Valid reports whether s is a known source.
 func (s Source) Valid() bool {
 	switch s {
-	case SourceObserver, SourceEntry, SourceImport, SourceOfficial:
+	case SourceObserver, SourceEntry, SourceImport, SourceOfficial, SourceRecount:
 		return true
 	}
 	return false

@@ -43,6 +43,12 @@ const (
 	KindZeroChoice     Kind = "zero_choice"           // a strong choice got exactly 0
 	KindTransposed     Kind = "transposed_digits"     // a figure differs from the other entry by a digit swap
 	KindRoundNumbers   Kind = "round_numbers"         // too many counts end in 0
+	// Cross-election flags (sandik.SwingHistory), found only when a
+	// previous race is named: a box's swing since then far beyond its
+	// neighbourhood's. Value is the box's swing in points, Threshold the
+	// bound; Params hold the neighbourhood's swing and the match.
+	KindTurnoutSwing Kind = "turnout_swing"
+	KindShareSwing   Kind = "share_swing"
 )
 
 const (
@@ -52,7 +58,7 @@ const (
 
 // Kinds lists every kind, in sorting order.
 func Kinds() []Kind {
-	return []Kind{KindIdentity, KindTurnoutOver100, KindTurnoutOutlier, KindInvalidOutlier, KindZeroChoice, KindTransposed, KindRoundNumbers}
+	return []Kind{KindIdentity, KindTurnoutOver100, KindTurnoutOutlier, KindInvalidOutlier, KindZeroChoice, KindTransposed, KindRoundNumbers, KindTurnoutSwing, KindShareSwing}
 }
 
 // Flag is one thing about a box a coordinator should look at. It is not a

@@ -49,6 +49,18 @@ func (f Flag) Message(lang string) string {
 		return p.pick(
 			fmt.Sprintf("%s bu girişte %s, diğer girişte %s: iki rakamın yeri karışmış olabilir.", name, p.int("this"), p.int("other")),
 			fmt.Sprintf("%s is %s in this entry and %s in the other: two digits may have been swapped.", name, p.int("this"), p.int("other")))
+	case KindTurnoutSwing:
+		return p.pick(
+			fmt.Sprintf("Katılım önceki seçimden bu yana %s puan değişmiş, mahallesininki %s puan (eşleşme: %s); fark %s puanı aşıyor.",
+				p.signed(f.Value), p.signed(p.num("neighbourhood")), p.match(), p.fmt(f.Threshold, 0)),
+			fmt.Sprintf("Turnout moved %s points since the previous election, its neighbourhood's %s (matched by %s): more than %s points apart.",
+				p.signed(f.Value), p.signed(p.num("neighbourhood")), p.match(), p.fmt(f.Threshold, 0)))
+	case KindShareSwing:
+		return p.pick(
+			fmt.Sprintf("%s payı önceki seçimden bu yana %s puan değişmiş, mahallesindeki %s puan (eşleşme: %s); fark %s puanı aşıyor.",
+				p.str("choice"), p.signed(f.Value), p.signed(p.num("neighbourhood")), p.match(), p.fmt(f.Threshold, 0)),
+			fmt.Sprintf("%s's share moved %s points since the previous election, in its neighbourhood %s (matched by %s): more than %s points apart.",
+				p.str("choice"), p.signed(f.Value), p.signed(p.num("neighbourhood")), p.match(), p.fmt(f.Threshold, 0)))
 	case KindRoundNumbers:
 		return p.pick(
 			fmt.Sprintf("10 ve üstü %s oy sayısından %s tanesi 0 ile bitiyor; bunun tesadüfen olma olasılığı yaklaşık 1/%s (sınır 1/%s).",
@@ -116,6 +128,25 @@ func (p printer) str(key string) string {
 }
 
 func (p printer) int(key string) string { return p.fmt(p.num(key), 0) }
+
+// signed writes points with one decimal and their sign: +12,5 or −3.0.
+func (p printer) signed(v float64) string {
+	if v < 0 {
+		return "−" + p.fmt(-v, 1)
+	}
+	return "+" + p.fmt(v, 1)
+}
+
+// match names how a box was matched to the previous election.
+func (p printer) match() string {
+	switch p.str("match") {
+	case "same_box":
+		return p.pick("aynı sandık", "the same box")
+	case "neighbourhood":
+		return p.pick("mahallenin sandıkları", "its neighbourhood's boxes")
+	}
+	return p.str("match")
+}
 
 // pct writes a percentage with one decimal: %98,2 or 98.2%.
 func (p printer) pct(v float64) string {

@@ -1,7 +1,10 @@
 package center
 
 import (
+	"strings"
+
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/anomaly"
 	"github.com/sandik-dev/sandik/tally"
 )
 
@@ -85,4 +88,26 @@ func historyBox(f *tally.BoxFigures) sandik.HistoryBox {
 		b.Sheet = f.Resolved
 	}
 	return b
+}
+
+// SwingAnomalies turns cross-election swing flags into anomaly flags, so
+// that they join the others (GET …/anomalies/{area}?previous=RACE): the
+// kind, the field, the box's swing as the value, the bound as the
+// threshold, and the neighbourhood's swing, the match and the reason as
+// parameters; a share's choice is named as the race names it.
+func SwingAnomalies(rc *sandik.Race, fs []sandik.SwingFlag) []anomaly.Flag {
+	out := make([]anomaly.Flag, 0, len(fs))
+	for _, f := range fs {
+		a := anomaly.Flag{Box: f.Box, Kind: anomaly.KindTurnoutSwing, Field: f.Field, Value: f.Value, Threshold: f.Threshold,
+			Params: map[string]any{"neighbourhood": f.Neighbourhood, "match": f.Match.By, "confidence": f.Match.Confidence, "reason": f.Reason}}
+		if code, ok := strings.CutPrefix(f.Field, "votes."); ok {
+			a.Kind = anomaly.KindShareSwing
+			a.Params["choice"] = code
+			if i := rc.ChoiceIndex(sandik.ChoiceCode(code)); i >= 0 {
+				a.Params["choice"] = rc.Choices[i].Name
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -164,6 +164,13 @@ func (v *View) Box(ctx context.Context, race sandik.RaceCode, box sandik.AreaCod
 	// A box is an area of one box: its settled figures are as blind as its
 	// totals (a third typist would copy them).
 	st.Provisional, st.Resolved = nil, nil
+	if st.Recount != nil {
+		// A recount is as blind as the night's sheet.
+		rc := *st.Recount
+		rc.Entries = slices.DeleteFunc(slices.Clone(rc.Entries), func(e tally.Entry) bool { return !own(e.User) })
+		rc.Provisional, rc.Resolved = nil, nil
+		st.Recount = &rc
+	}
 	return BoxDetail{Area: area, Race: rc, State: st, Entries: subs}, nil
 }
 

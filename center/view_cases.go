@@ -99,16 +99,27 @@ func (v *View) Margins(ctx context.Context, race sandik.RaceCode, a, b sandik.Ch
 		return itiraz.Margins{}, err
 	}
 	counted := make([]int64, len(rc.Choices))
+	recounted := make([]int64, len(rc.Choices))
+	boxesRecounted := 0
 	for i := range figs {
 		t := figs[i].Official
 		if t == nil {
 			t = figs[i].Resolved
 		}
-		if t == nil {
-			continue
+		if t != nil {
+			for j, n := range t.Votes {
+				counted[j] += n
+			}
 		}
-		for j, n := range t.Votes {
-			counted[j] += n
+		// A settled recount supersedes the box's earlier figures.
+		if r := figs[i].Recounted; r != nil {
+			t = r
+			boxesRecounted++
+		}
+		if t != nil {
+			for j, n := range t.Votes {
+				recounted[j] += n
+			}
 		}
 	}
 	ia, ib, err := verify.Pair(rc, counted, a, b)
@@ -119,5 +130,7 @@ func (v *View) Margins(ctx context.Context, race sandik.RaceCode, a, b sandik.Ch
 	if err != nil {
 		return itiraz.Margins{}, err
 	}
-	return itiraz.ComputeMargins(rc, counted, ia, ib, cases), nil
+	m := itiraz.ComputeMargins(rc, counted, ia, ib, cases)
+	m.AsRecounted, m.BoxesRecounted = recounted[ia]-recounted[ib], boxesRecounted
+	return m, nil
 }

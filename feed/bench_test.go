@@ -18,6 +18,7 @@ import (
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/feed"
 	"github.com/sandik-dev/sandik/store/sqlite"
+	"github.com/sandik-dev/sandik/web/feedhttp"
 )
 
 // nationalFeed is a registry of 1,000 council races of 200 boxes each
@@ -99,7 +100,7 @@ func BenchmarkFollowNational(b *testing.B) {
 	defer srv.Close()
 	m := feed.DefaultMapping()
 	m.Election, m.Kind = election, "meclis"
-	f := &feed.Follower{Name: "bench", URL: srv.URL, Mapping: m, Sink: c}
+	f := &feed.Follower{Name: "bench", URL: srv.URL, Mapping: m, Sink: c, Fetch: feedhttp.Fetcher{}}
 	publish()
 	if _, err := f.Poll(ctx); err != nil { // the night's first page: every box
 		b.Fatal(err)

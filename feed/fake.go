@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,29 +179,34 @@ func (f *Fake) current() (page, bool) {
 	return f.pages[cur], true
 }
 
-// ServeHTTP serves the page in force, answering conditional requests
-// with 304 when it has not changed; before the first step, 404.
-func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// FakeAnswer is what the fake answers a reading: Status 404 before the
+// first step, 304 when the page in force has the ETag asked with, else
+// 200 with the page.
+type FakeAnswer struct {
+	Status       int
+	ETag         string
+	LastModified time.Time
+	Body         []byte
+}
+
+// Answer answers a reading conditional on ifNoneMatch and
+// ifModifiedSince (empty when not asked); web/feedhttp serves it over
+// HTTP.
+func (f *Fake) Answer(ifNoneMatch, ifModifiedSince string) FakeAnswer {
 	f.Requests.Add(1)
-	inm, ims := r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since")
-	if inm != "" || ims != "" {
+	if ifNoneMatch != "" || ifModifiedSince != "" {
 		f.Conditional.Add(1)
 	}
 	p, ok := f.current()
 	if !ok {
-		http.Error(w, "no results published yet", http.StatusNotFound)
-		return
+		return FakeAnswer{Status: 404, Body: []byte("no results published yet\n")}
 	}
-	h := w.Header()
-	h.Set("ETag", p.etag)
-	h.Set("Last-Modified", p.mod.Format(http.TimeFormat))
-	h.Set("Cache-Control", "no-cache")
-	if inm == p.etag {
+	a := FakeAnswer{Status: StatusOK, ETag: p.etag, LastModified: p.mod}
+	if ifNoneMatch == p.etag {
 		f.NotModified.Add(1)
-		w.WriteHeader(http.StatusNotModified)
-		return
+		a.Status = StatusNotModified
+		return a
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(p.body)))
-	w.Write(p.body)
+	a.Body = p.body
+	return a
 }

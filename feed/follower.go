@@ -6,10 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -36,8 +34,12 @@ type Follower struct {
 	URL     string
 	Mapping Mapping
 	Sink    Sink
-	Client  *http.Client
-	Log     *slog.Logger
+	// Notify, when set, is given each reading's new alerts; it must not
+	// block (Webhook.Notify queues).
+	Notify func([]sandik.FeedAlert)
+	// Fetch reads the page (web/feedhttp.Fetcher over HTTP).
+	Fetch Fetcher
+	Log   *slog.Logger
 	// Interval between readings; after a failure the wait doubles from
 	// it up to MaxBackoff, with jitter, so that many followers do not
 	// return to a failing publisher at the same instant.
@@ -93,50 +95,34 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 		}
 		f.loaded = true
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("feed %s: %w", f.name(), err)
-	}
-	if f.state.ETag != "" {
-		req.Header.Set("If-None-Match", f.state.ETag)
-	}
-	if f.state.LastModified != "" {
-		req.Header.Set("If-Modified-Since", f.state.LastModified)
-	}
-	client := f.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("feed %s: %w", f.name(), err)
-	}
-	defer resp.Body.Close()
-	out := Outcome{Status: resp.StatusCode}
-	if resp.StatusCode == http.StatusNotModified {
-		out.NotModified = true
-		return out, nil
-	}
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16)) //nolint:errcheck // the status is the error
-		return out, fmt.Errorf("feed %s: the publisher answered %s", f.name(), resp.Status)
+	if f.Fetch == nil {
+		return Outcome{}, fmt.Errorf("feed %s: no fetcher", f.name())
 	}
 	limit := f.MaxBody
 	if limit <= 0 {
 		limit = DefaultMaxBody
 	}
-	// A body cut off in transit is an error here (its length was
-	// announced), never a shorter page.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	resp, err := f.Fetch.Fetch(ctx, Request{URL: f.URL, ETag: f.state.ETag, LastModified: f.state.LastModified, MaxBody: limit})
 	if err != nil {
-		return out, fmt.Errorf("feed %s: read the body: %w (nothing was stored)", f.name(), err)
+		// A body cut off in transit is an error here (its length was
+		// announced), never a shorter page.
+		return Outcome{}, fmt.Errorf("feed %s: %w (nothing was stored)", f.name(), err)
 	}
+	out := Outcome{Status: resp.Status}
+	if resp.Status == StatusNotModified {
+		out.NotModified = true
+		return out, nil
+	}
+	if resp.Status != StatusOK {
+		return out, fmt.Errorf("feed %s: the publisher answered %s", f.name(), resp.StatusText)
+	}
+	body := resp.Body
 	if int64(len(body)) > limit {
 		return out, fmt.Errorf("feed %s: the body is over %d bytes (nothing was stored)", f.name(), limit)
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
-	next := sandik.FeedState{Feed: f.name(), ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"),
+	next := sandik.FeedState{Feed: f.name(), ETag: resp.ETag, LastModified: resp.LastModified,
 		BodyHash: hash, PolledAt: f.now().UTC(), Versions: f.state.Versions}
 	if hash == f.state.BodyHash {
 		// The same page again under new validators: keep them, store
@@ -164,8 +150,8 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	// then a new version (its id differs), while the same page read again
 	// after a restart keeps its ids.
 	published := next.PolledAt
-	if t, err := http.ParseTime(next.LastModified); err == nil {
-		published = t.UTC()
+	if t, err := httpDate(next.LastModified); err == nil {
+		published = t
 	}
 	for i := range sheets {
 		sheets[i].CapturedAt = published
@@ -177,6 +163,9 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	}
 	next.Versions += int64(res.Written)
 	f.state = next
+	if f.Notify != nil && len(res.Alerts) > 0 {
+		f.Notify(res.Alerts)
+	}
 	return out, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/feed"
 	"github.com/sandik-dev/sandik/store/sqlite"
+	"github.com/sandik-dev/sandik/web/feedhttp"
 )
 
 const election = "2024-yerel"
@@ -113,7 +114,7 @@ func fakeFeed(t *testing.T, e *env, script string) (*feed.Fake, string) {
 		t.Fatal(err)
 	}
 	f.Now = e.clock.Now
-	srv := httptest.NewServer(f)
+	srv := httptest.NewServer(feedhttp.Fake(f))
 	t.Cleanup(srv.Close)
 	return f, srv.URL + "/il/34.json"
 }
@@ -121,7 +122,7 @@ func fakeFeed(t *testing.T, e *env, script string) (*feed.Fake, string) {
 func follower(e *env, url string) *feed.Follower {
 	m := feed.DefaultMapping()
 	m.Election, m.Kind = election, "meclis"
-	return &feed.Follower{Name: "ysk", URL: url, Mapping: m, Sink: e.c, Now: e.clock.Now}
+	return &feed.Follower{Name: "ysk", URL: url, Mapping: m, Sink: e.c, Now: e.clock.Now, Fetch: feedhttp.Fetcher{}}
 }
 
 func n(v int64) *int64 { return &v }

@@ -12,6 +12,13 @@ type Margins struct {
 	// Counted is the margin of the figures the cases contest (the official
 	// ones when published).
 	Counted int64 `json:"counted"`
+	// AsRecounted is the counted margin with every settled recount
+	// (yeniden sayım) in place of its box's figures; equal to Counted
+	// while no box of the race has one. Recounts settle outside the
+	// cases: AsDecided still adds grants to Counted.
+	AsRecounted int64 `json:"as_recounted"`
+	// BoxesRecounted counts the race's boxes with a settled recount.
+	BoxesRecounted int `json:"boxes_recounted"`
 	// IfOpenUpheld adds every open case's claim (drafts, filed, appealed);
 	// IfFiledUpheld only filed and appealed ones; AsDecided adds what the
 	// decisions granted (an appealed case's lower decision included).
@@ -35,6 +42,7 @@ func ComputeMargins(rc *sandik.Race, counted []int64, a, b int, cases []*Case) M
 	}
 	m.A, m.B = rc.Choices[a].Code, rc.Choices[b].Code
 	m.Counted = counted[a] - counted[b]
+	m.AsRecounted = m.Counted
 	effect := func(v []int64) int64 {
 		if len(v) <= max(a, b) {
 			return 0

@@ -26,6 +26,20 @@ var feedMessages = map[string][2]string{
 	"rollup.col.verified":   {"doğrulanan sandık", "verified boxes"},
 	"rollup.col.official":   {"resmî sandık", "official boxes"},
 	"rollup.col.registered": {"kayıtlı seçmen", "registered voters"},
+
+	"doc.anomaly.turnout_swing": {"katılım mahallesinden çok farklı değişmiş", "turnout swung far beyond its neighbourhood's"},
+	"doc.anomaly.share_swing":   {"oy payı mahallesinden çok farklı değişmiş", "a share swung far beyond its neighbourhood's"},
+
+	"anom.swing.link": {"Önceki seçime göre oynamalar: %s", "Swings since: %s"},
+
+	"source.recount":   {"yeniden sayım", "recount"},
+	"recount.title":    {"Yeniden sayım", "Recount"},
+	"recount.state":    {"Yeniden sayım: %s", "Recount: %s"},
+	"recount.decision": {"%s · kurul kararı %s", "%s · board decision %s"},
+	"recount.row":      {"%s: %s → %s (%s)", "%s: %s → %s (%s)"},
+	"recounted":        {"Yeniden sayıma göre", "As recounted"},
+	"recounted.of":     {"%s sandık yeniden sayıldı", "%s boxes recounted"},
+	"cases.recounted":  {"Yeniden sayıma göre", "As recounted"},
 }
 
 var feedPageMessages = map[string][2]string{

@@ -86,6 +86,10 @@ func (e *Engine) Apply(subs []sandik.Submission) {
 			if !rt.applyOfficial(s) {
 				e.skipped++
 			}
+		case s.Source == sandik.SourceRecount:
+			if !rt.applyRecount(s) {
+				e.skipped++
+			}
 		case !rt.apply(s):
 			e.skipped++
 		}
@@ -188,6 +192,7 @@ func (rt *raceTally) nodeTotals(ni int32) Totals {
 		Verified:         counts64(rt.vals[base+w : base+2*w]),
 	}
 	t.Official, t.BoxesOfficial = rt.officialTotals(ni)
+	t.Recounted, t.BoxesRecounted = rt.recountedTotals(ni)
 	return t
 }
 
@@ -202,6 +207,12 @@ func (rt *raceTally) boxTotals(bi int32) Totals {
 	if off, _, _ := rt.officialBox(bi); off != nil {
 		t.BoxesOfficial = 1
 		t.Official = countsOf(off)
+	}
+	t.Recounted = t.Verified
+	t.Recounted.Votes = slices.Clone(t.Verified.Votes)
+	if rc := rt.recountedBox(bi); rc != nil && rc.Resolved != nil {
+		t.BoxesRecounted = 1
+		t.Recounted = countsOf(rc.Resolved)
 	}
 	switch b.status {
 	case sandik.StatusMissing:
@@ -265,6 +276,7 @@ func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error
 		st.Resolved = &t
 	}
 	st.Official, st.OfficialSeq, st.OfficialWarnings = rt.officialBox(bi)
+	st.Recount = rt.recountedBox(bi)
 	return st, nil
 }
 

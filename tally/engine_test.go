@@ -31,6 +31,10 @@ func genLog(t *rapid.T, reg *sandik.Registry, n int) []sandik.Submission {
 			kind = sandik.KindAdjudication
 		case 1, 2: // official figures, sometimes corrected later
 			source = sandik.SourceOfficial
+		case 3, 4: // a recount, entered twice (or adjudicated) like any sheet
+			source = sandik.SourceRecount
+		case 5:
+			kind, source = sandik.KindAdjudication, sandik.SourceRecount
 		}
 		log = append(log, sandik.Submission{
 			Seq: int64(i + 1), ID: sandik.SubmissionID(fmt.Sprintf("s%d", i)), Race: rc.Code, Box: box,

@@ -23,6 +23,10 @@ type BoxFigures struct {
 	// it was imported with.
 	Official         *sandik.Tutanak
 	OfficialWarnings sandik.Warnings
+	// Recounted is the settled recount (nil when none), with the board's
+	// decision reference.
+	Recounted *sandik.Tutanak
+	Decision  string
 }
 
 // Figures returns every box of a race within area (a box, or any area of
@@ -72,5 +76,8 @@ func (rt *raceTally) figures(bi int32) BoxFigures {
 		f.Entries = append(f.Entries, tutanak(en.sheet))
 	}
 	f.Official, _, f.OfficialWarnings = rt.officialBox(bi)
+	if rc := rt.recountedBox(bi); rc != nil && rc.Resolved != nil {
+		f.Recounted, f.Decision = rc.Resolved, rc.Decision
+	}
 	return f
 }

@@ -76,7 +76,7 @@ func recount(reg *sandik.Registry, log []sandik.Submission) map[sandik.RaceCode]
 		el, _ := reg.Election(rc.Election)
 		byArea := map[sandik.AreaCode]Totals{}
 		for _, box := range reg.RaceBoxes(rc.Code) {
-			var subs []sandik.Submission
+			var subs, recounts []sandik.Submission
 			var official *sandik.Tutanak // the latest published figures win
 			for _, s := range log {
 				if s.Race != rc.Code || s.Box != box {
@@ -86,9 +86,19 @@ func recount(reg *sandik.Registry, log []sandik.Submission) map[sandik.RaceCode]
 					official = &s.Sheet
 					continue
 				}
+				if s.Source == sandik.SourceRecount {
+					recounts = append(recounts, s)
+					continue
+				}
 				subs = append(subs, s)
 			}
 			status, prov, res := naiveDecide(subs, el.Quorum)
+			// As recounted: a settled recount in place of the box's figures.
+			_, _, recounted := naiveDecide(recounts, el.Quorum)
+			boxRecounted := recounted != nil
+			if !boxRecounted {
+				recounted = res
+			}
 			n, _ := reg.Registered(rc.Election, box)
 			chain := append([]sandik.AreaCode{box}, reg.Ancestors(box)...)
 			for _, a := range chain {
@@ -99,7 +109,7 @@ func recount(reg *sandik.Registry, log []sandik.Submission) map[sandik.RaceCode]
 				if !ok {
 					area, _ := reg.Area(a)
 					t = Totals{Race: rc.Code, Area: a, Level: area.Level, Name: area.Name,
-						Provisional: zero(len(rc.Choices)), Verified: zero(len(rc.Choices)), Official: zero(len(rc.Choices))}
+						Provisional: zero(len(rc.Choices)), Verified: zero(len(rc.Choices)), Official: zero(len(rc.Choices)), Recounted: zero(len(rc.Choices))}
 				}
 				t.BoxesExpected++
 				t.Registered += n
@@ -122,6 +132,10 @@ func recount(reg *sandik.Registry, log []sandik.Submission) map[sandik.RaceCode]
 				addSheet(&t.Official, official)
 				if official != nil {
 					t.BoxesOfficial++
+				}
+				addSheet(&t.Recounted, recounted)
+				if boxRecounted {
+					t.BoxesRecounted++
 				}
 				byArea[a] = t
 			}

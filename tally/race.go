@@ -26,6 +26,7 @@ type raceTally struct {
 	boxes     []box
 	conflicts map[int32]Conflict
 	off       *official // nil until the race has official figures
+	rec       *recounts // nil until the race has a recount sheet
 	scratch   []int32   // a sheet being applied, before it is kept
 }
 
@@ -171,6 +172,7 @@ func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 		}
 		if !same(res, b.res) {
 			addDelta(rt.vals[base+w:base+2*w], b.res, res)
+			rt.settledMoved(bi, p, b.res, res)
 		}
 	}
 	switch {

@@ -36,8 +36,9 @@ type Totals struct {
 	BoxesVerified    int   `json:"boxes_verified"` // verified or adjudicated
 	BoxesConflict    int   `json:"boxes_conflict"`
 	BoxesAdjudicated int   `json:"boxes_adjudicated"`
-	BoxesOfficial    int   `json:"boxes_official"` // with published official figures
-	Registered       int64 `json:"registered"`     // registry's registered voters of the expected boxes
+	BoxesOfficial    int   `json:"boxes_official"`  // with published official figures
+	BoxesRecounted   int   `json:"boxes_recounted"` // with a settled recount
+	Registered       int64 `json:"registered"`      // registry's registered voters of the expected boxes
 
 	// Provisional sums every reported box: its settled figures when it has
 	// them, else its first entry. Verified sums only settled boxes.
@@ -45,6 +46,10 @@ type Totals struct {
 	Verified    Counts `json:"verified"`
 	// Official sums the published figures of the boxes that have them.
 	Official Counts `json:"official"`
+	// Recounted is the verified view with each settled recount (yeniden
+	// sayım) in place of its box's figures: "as recounted". Equal to
+	// Verified while no recount has settled.
+	Recounted Counts `json:"recounted"`
 }
 
 func countsOf(t *sandik.Tutanak) Counts {
@@ -93,6 +98,8 @@ type BoxState struct {
 	Official         *sandik.Tutanak `json:"-"`
 	OfficialSeq      int64           `json:"official_seq,omitempty"`
 	OfficialWarnings sandik.Warnings `json:"-"`
+	// Recount is the box's recount (nil when it has none).
+	Recount *RecountState `json:"recount,omitempty"`
 }
 
 // Superseded reports whether s, an entry of the box from the log, was
@@ -103,8 +110,15 @@ func (st *BoxState) Superseded(s *sandik.Submission) bool {
 	if s.Kind != sandik.KindEntry || s.Source == sandik.SourceOfficial {
 		return false
 	}
-	for i := range st.Entries {
-		if e := &st.Entries[i]; e.Kind == sandik.KindEntry && e.User == s.User {
+	entries := st.Entries
+	if s.Source == sandik.SourceRecount {
+		if st.Recount == nil {
+			return false
+		}
+		entries = st.Recount.Entries
+	}
+	for i := range entries {
+		if e := &entries[i]; e.Kind == sandik.KindEntry && e.User == s.User {
 			return e.Seq > s.Seq
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/feed"
+	"github.com/sandik-dev/sandik/web/feedhttp"
 )
 
 func sandikElection(s string) sandik.ElectionCode { return sandik.ElectionCode(s) }
@@ -50,7 +51,7 @@ func cmdFeed(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: feedhttp.Fake(f), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-e.Ctx.Done()
 		srv.Close()

@@ -1,17 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/feed"
+	"github.com/sandik-dev/sandik/web/feedhttp"
 )
 
 // followFlags are the official feed follower's settings, of `sandik
@@ -23,6 +27,11 @@ type followFlags struct {
 	Kind     string
 	Interval time.Duration
 	Backoff  time.Duration
+	// Webhook is the URL alerts are posted to, signed with the secret
+	// read from SecretFile or the SANDIK_<PREFIX>WEBHOOK_SECRET variable.
+	Webhook    string
+	SecretFile string
+	prefix     string
 }
 
 // register names the URL flag urlFlag and the others with prefix ("follow-"
@@ -34,6 +43,36 @@ func (f *followFlags) register(fs *flag.FlagSet, urlFlag, prefix string) {
 	fs.StringVar(&f.Kind, prefix+"kind", "", "race kind of the feed's races, as given at import, e.g. meclis (overrides the mapping's)")
 	fs.DurationVar(&f.Interval, prefix+"interval", feed.DefaultInterval, "time between readings")
 	fs.DurationVar(&f.Backoff, prefix+"max-backoff", feed.DefaultMaxBackoff, "longest wait after failed readings")
+	fs.StringVar(&f.Webhook, prefix+"webhook", "", "URL each alert is posted to as JSON, signed (docs/feed.md); none when empty")
+	fs.StringVar(&f.SecretFile, prefix+"webhook-secret-file", "", "file holding the webhook's signing secret; else the variable "+f.secretVar(prefix))
+	f.prefix = prefix
+}
+
+func (f *followFlags) secretVar(prefix string) string {
+	return "SANDIK_" + strings.ToUpper(strings.ReplaceAll(prefix+"webhook-secret", "-", "_"))
+}
+
+// webhook builds the alerts' webhook; nil when no URL is given. The
+// secret is required and never taken from the command line.
+func (f *followFlags) webhook(getenv func(string) string, log *slog.Logger) (*feed.Webhook, error) {
+	if f.Webhook == "" {
+		return nil, nil
+	}
+	if u, err := url.Parse(f.Webhook); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("-%swebhook %q is not an http(s) URL", f.prefix, f.Webhook)
+	}
+	secret := []byte(getenv(f.secretVar(f.prefix)))
+	if f.SecretFile != "" {
+		b, err := os.ReadFile(f.SecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("webhook secret: %w", err)
+		}
+		secret = bytes.TrimSpace(b)
+	}
+	if len(secret) < 16 {
+		return nil, fmt.Errorf("-%swebhook needs a signing secret of at least 16 bytes in -%swebhook-secret-file or %s", f.prefix, f.prefix, f.secretVar(f.prefix))
+	}
+	return &feed.Webhook{URL: f.Webhook, Secret: secret, Post: feedhttp.Poster{}, Log: log}, nil
 }
 
 // follower builds the follower; nil when no URL is given.
@@ -61,7 +100,7 @@ func (f *followFlags) follower(sink feed.Sink, log *slog.Logger) (*feed.Follower
 		return nil, err
 	}
 	return &feed.Follower{URL: f.URL, Mapping: m, Sink: sink, Log: log, Interval: f.Interval, MaxBackoff: f.Backoff,
-		Client: &http.Client{Timeout: 2 * time.Minute}}, nil
+		Fetch: feedhttp.Fetcher{Client: &http.Client{Timeout: 2 * time.Minute}}}, nil
 }
 
 // cmdFollow follows an official feed into the database without serving.
@@ -92,6 +131,14 @@ func cmdFollow(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	hook, err := ff.webhook(e.Getenv, log)
+	if err != nil {
+		return err
+	}
+	if hook != nil && !*once {
+		go hook.Run(e.Ctx)
+		f.Notify = hook.Notify
+	}
 	if *once {
 		// A publisher just starting (a rehearsal's fake feed) gets a few
 		// seconds to listen; a refused body is final at once.
@@ -113,11 +160,20 @@ func cmdFollow(e *cli.Env, args []string) error {
 	return f.Run(e.Ctx)
 }
 
-// startFollowing runs the follower of `serve -follow` beside the server.
-func startFollowing(ctx context.Context, ff *followFlags, sink feed.Sink, log *slog.Logger) error {
+// startFollowing runs the follower of `serve -follow` beside the server,
+// and its webhook when one is given.
+func startFollowing(ctx context.Context, ff *followFlags, sink feed.Sink, log *slog.Logger, getenv func(string) string) error {
 	f, err := ff.follower(sink, log)
 	if err != nil || f == nil {
 		return err
+	}
+	hook, err := ff.webhook(getenv, log)
+	if err != nil {
+		return err
+	}
+	if hook != nil {
+		go hook.Run(ctx)
+		f.Notify = hook.Notify
 	}
 	go f.Run(ctx) //nolint:errcheck // Run logs its failures and ends with ctx
 	return nil

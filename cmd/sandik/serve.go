@@ -38,7 +38,7 @@ func cmdServe(e *cli.Env, args []string) error {
 	}
 	defer app.Close()
 	cli.RaiseOpenFiles(log, srv.MaxConns)
-	if err := startFollowing(e.Ctx, &ff, app.Center, log); err != nil {
+	if err := startFollowing(e.Ctx, &ff, app.Center, log, e.Getenv); err != nil {
 		return err
 	}
 	opts := cli.ServeOptions{Web: cfg, TLSCert: srv.TLSCert, TLSKey: srv.TLSKey, MaxConns: srv.MaxConns}

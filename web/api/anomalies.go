@@ -56,9 +56,36 @@ func (a *API) getAnomalies(w http.ResponseWriter, r *http.Request, u sandik.User
 	if err != nil {
 		return err
 	}
-	flags, figs, seq, err := a.c.View(u).Anomalies(race, area, basis, th)
+	v := a.c.View(u)
+	flags, figs, seq, err := v.Anomalies(race, area, basis, th)
 	if err != nil {
 		return err
+	}
+	// Named a previous race, the cross-election swings join the flags.
+	var swing *sandik.SwingThresholds
+	prev := sandik.RaceCode(q.Get("previous"))
+	if prev != "" {
+		sth, ps := swingThresholds(r)
+		if len(ps) > 0 {
+			return sandik.Invalid("invalid swing thresholds", ps)
+		}
+		h, err := v.History(race, prev, area, sth)
+		if err != nil {
+			return err
+		}
+		rc, _ := v.Registry().Race(race)
+		flags = append(flags, center.SwingAnomalies(rc, h.Flags)...)
+		order := map[anomaly.Kind]int{}
+		for i, k := range anomaly.Kinds() {
+			order[k] = i
+		}
+		slices.SortStableFunc(flags, func(x, y anomaly.Flag) int {
+			if c := strings.Compare(string(x.Box), string(y.Box)); c != 0 {
+				return c
+			}
+			return order[x.Kind] - order[y.Kind]
+		})
+		swing = &sth
 	}
 	names := make(map[sandik.AreaCode]string, len(figs))
 	for i := range figs {
@@ -85,10 +112,14 @@ func (a *API) getAnomalies(w http.ResponseWriter, r *http.Request, u sandik.User
 		Thresholds anomaly.Thresholds  `json:"thresholds"`
 		// ThresholdsVersion is the saved set the thresholds start from (0:
 		// the defaults); query parameters may have changed some.
-		ThresholdsVersion int                  `json:"thresholds_version"`
-		Counts            map[anomaly.Kind]int `json:"counts"`
-		Flags             []flagJSON           `json:"flags"`
-	}{race, area, seq, basis, len(figs), th, saved.Version, counts, out})
+		ThresholdsVersion int `json:"thresholds_version"`
+		// Previous is the race the swings are measured from, with their
+		// bounds; absent when none was named.
+		Previous        sandik.RaceCode         `json:"previous,omitempty"`
+		SwingThresholds *sandik.SwingThresholds `json:"swing_thresholds,omitempty"`
+		Counts          map[anomaly.Kind]int    `json:"counts"`
+		Flags           []flagJSON              `json:"flags"`
+	}{race, area, seq, basis, len(figs), th, saved.Version, prev, swing, counts, out})
 	return nil
 }
 

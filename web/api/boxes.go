@@ -85,10 +85,21 @@ type boxJSON struct {
 	// the identities it breaks.
 	Official         *sheetJSON `json:"official"`
 	OfficialWarnings []string   `json:"official_warnings"`
+	// Recount is the box's recount (yeniden sayım), when it has one: its
+	// status, the board's decision and its settled figures, which stand
+	// in for the box's in the "as recounted" view.
+	Recount *recountJSON `json:"recount,omitempty"`
 	// Partial is true when the caller sees only their own entries: a
 	// data-entry volunteer or an observer must not see another person's
 	// typing of the same sheet (double entry is blind).
 	Partial bool `json:"partial"`
+}
+
+// recountJSON is where a box's recount stands.
+type recountJSON struct {
+	Status   sandik.BoxStatus `json:"status"`
+	Decision string           `json:"decision,omitempty"`
+	Resolved *sheetJSON       `json:"resolved"`
 }
 
 // getBox shows a box's status, its entries and where they disagree.
@@ -115,6 +126,9 @@ func (a *API) getBox(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 	out.Resolved = sheetOf(d.State.Resolved, d.Race) // nil for typists (View.Box)
 	out.Official = sheetOf(d.State.Official, d.Race)
 	out.OfficialWarnings = d.State.OfficialWarnings.Names()
+	if rc := d.State.Recount; rc != nil {
+		out.Recount = &recountJSON{Status: rc.Status, Decision: rc.Decision, Resolved: sheetOf(rc.Resolved, d.Race)}
+	}
 	a.b.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

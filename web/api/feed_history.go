@@ -16,18 +16,7 @@ func (a *API) getHistory(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	if err != nil {
 		return err
 	}
-	th := sandik.DefaultSwingThresholds
-	var ps []sandik.Problem
-	for name, to := range map[string]*float64{"turnout_points": &th.TurnoutPoints, "share_points": &th.SharePoints} {
-		if s := r.URL.Query().Get(name); s != "" {
-			x, err := strconv.ParseFloat(s, 64)
-			if err != nil || x <= 0 || x > 100 {
-				ps = append(ps, sandik.Problem{Field: name, Rule: sandik.RuleInvalidValue, Message: "must be a number of points above 0 and at most 100"})
-				continue
-			}
-			*to = x
-		}
-	}
+	th, ps := swingThresholds(r)
 	prev := r.URL.Query().Get("previous")
 	if prev == "" {
 		ps = append(ps, sandik.Problem{Field: "previous", Rule: sandik.RuleRequired, Message: "names the previous election's race"})
@@ -41,4 +30,23 @@ func (a *API) getHistory(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	}
 	a.b.WriteJSON(w, http.StatusOK, h)
 	return nil
+}
+
+// swingThresholds reads ?turnout_points= and ?share_points=, the bounds
+// of a swing beyond the neighbourhood's, defaults where not given.
+func swingThresholds(r *http.Request) (sandik.SwingThresholds, []sandik.Problem) {
+	th := sandik.DefaultSwingThresholds
+	var ps []sandik.Problem
+	for _, name := range []string{"turnout_points", "share_points"} {
+		to := map[string]*float64{"turnout_points": &th.TurnoutPoints, "share_points": &th.SharePoints}[name]
+		if s := r.URL.Query().Get(name); s != "" {
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil || x <= 0 || x > 100 {
+				ps = append(ps, sandik.Problem{Field: name, Rule: sandik.RuleInvalidValue, Message: "must be a number of points above 0 and at most 100"})
+				continue
+			}
+			*to = x
+		}
+	}
+	return th, ps
 }

@@ -43,6 +43,10 @@ type boxPageView struct {
 	// OfficialDiff lists, when the published figures differ from the
 	// box's sheet, each field that differs with both figures.
 	OfficialDiff []string
+	// Recount is the box's recount status and decision, RecountMoved each
+	// figure its settled recount moved.
+	Recount      string
+	RecountMoved []string
 
 	// Versions links the box's official versions with their provenance
 	// (feed.go), for those who see every entry.
@@ -54,6 +58,7 @@ type entryCol struct {
 	User, Source, Kind, Reason    string
 	Received, Captured, Warnings  string
 	Superseded, Official, Counted bool
+	Recount                       bool
 }
 
 type fieldRow struct {
@@ -95,8 +100,8 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		shown = append(shown, e)
 		col := entryCol{Seq: e.Seq, User: string(e.User), Source: l.T("source." + string(e.Source)), Kind: l.T("kind." + e.Kind.String()), Reason: e.Reason,
 			Received: l.Time(e.ReceivedAt), Captured: l.Time(e.CapturedAt), Warnings: strings.Join(refusal.Warnings(msg.Of(l.Code), e.Warnings), ", "),
-			Superseded: d.State.Superseded(e), Official: e.Source == sandik.SourceOfficial}
-		col.Counted = e.Kind == sandik.KindEntry && !col.Superseded && !col.Official
+			Superseded: d.State.Superseded(e), Official: e.Source == sandik.SourceOfficial, Recount: e.Source == sandik.SourceRecount}
+		col.Counted = e.Kind == sandik.KindEntry && !col.Superseded && !col.Official && !col.Recount
 		v.Entries = append(v.Entries, col)
 	}
 	v.Label = queue.Label(reg, box)
@@ -104,6 +109,7 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		v.Versions = versionsHref(race, box)
 	}
 	v.OfficialDiff = officialDiff(l, d.Race, &d.State)
+	v.Recount, v.RecountMoved = recountOf(l, d.Race, &d.State)
 	if len(v.OfficialDiff) > 0 {
 		v.Status = l.F("box.status.and", v.Status, l.T("box.official.diff"))
 	}
@@ -113,7 +119,9 @@ func (p *Pages) boxOf(r *http.Request, u sandik.User, race sandik.RaceCode, box 
 		for i, e := range shown {
 			n := get(&e.Sheet)
 			row.Values = append(row.Values, l.Num(n))
-			if i > 0 && n != get(&shown[0].Sheet) && !v.Entries[i].Official && !v.Entries[0].Official {
+			// Official figures and recounts are other counts of the box:
+			// they differ from the night's sheets without a typing error.
+			if i > 0 && n != get(&shown[0].Sheet) && !v.Entries[i].Official && !v.Entries[0].Official && !v.Entries[i].Recount && !v.Entries[0].Recount {
 				row.Differ = true
 			}
 		}

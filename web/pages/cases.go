@@ -29,7 +29,8 @@ type caseRow struct {
 
 type marginRow struct {
 	Race, Pair                          string
-	Counted, IfOpen, IfFiled, AsDecided string
+	Counted, Recounted, IfOpen, IfFiled string
+	AsDecided                           string
 }
 
 type casesView struct {
@@ -151,7 +152,7 @@ func (p *Pages) casesPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 		rc, _ := reg.Race(race)
 		name := func(c sandik.ChoiceCode) string { return rc.Choices[rc.ChoiceIndex(c)].Name }
 		v.Margins = append(v.Margins, marginRow{Race: rc.Name, Pair: name(m.A) + " − " + name(m.B),
-			Counted: signed(l, m.Counted), IfOpen: signed(l, m.IfOpenUpheld), IfFiled: signed(l, m.IfFiledUpheld), AsDecided: signed(l, m.AsDecided)})
+			Counted: signed(l, m.Counted), Recounted: signed(l, m.AsRecounted), IfOpen: signed(l, m.IfOpenUpheld), IfFiled: signed(l, m.IfFiledUpheld), AsDecided: signed(l, m.AsDecided)})
 	}
 	return p.render(w, http.StatusOK, "cases", v)
 }

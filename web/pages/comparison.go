@@ -50,6 +50,7 @@ type comparisonView struct {
 	Rows                     []cmpRow
 	More                     int
 	Flags                    []flagRow
+	Swings                   []swingLink // the earlier races whose swings may join the flags
 	CanCase                  bool
 	Filer                    string
 	Sorts                    []sortLink
@@ -184,6 +185,9 @@ func (p *Pages) comparison(w http.ResponseWriter, r *http.Request, u sandik.User
 	}
 	flags, figs, _, err := view.Anomalies(race, area, center.AnomalyOfficial, th)
 	if err != nil {
+		return err
+	}
+	if flags, v.Swings, err = withSwings(view, u, rc, area, v.Self, sandik.RaceCode(r.URL.Query().Get("previous")), flags, l); err != nil {
 		return err
 	}
 	names := map[sandik.AreaCode]string{}

@@ -48,6 +48,9 @@ type overviewView struct {
 	// Official: published figures exist for some box of the area, shown
 	// beside the sheets.
 	Official bool
+	// Phases are the views shown side by side: provisional and verified,
+	// and "as recounted" once a box of the area has a settled recount.
+	Phases   []string
 	Late     []lateRow     // the areas below that miss boxes, the latest first
 	LateMore int           // late areas beyond those listed
 	Chart    template.HTML // arrivals over time
@@ -194,6 +197,13 @@ func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sa
 	v.Meter["ver"] = ratio(int64(t.BoxesVerified), int64(t.BoxesExpected))
 	v.Official = t.BoxesOfficial > 0
 	phases := map[string]*tally.Counts{"p": &t.Provisional, "v": &t.Verified}
+	v.Phases = []string{"p", "v"}
+	if t.BoxesRecounted > 0 {
+		// The third view: verified, each settled recount in place of its box.
+		phases["r"] = &t.Recounted
+		v.Phases = append(v.Phases, "r")
+		k["recounted.of"] = l.F("recounted.of", l.Int(t.BoxesRecounted))
+	}
 	if v.Official {
 		phases["o"] = &t.Official
 		k["official.of"] = l.F("official.of", l.Int(t.BoxesOfficial), l.Int(t.BoxesExpected))

@@ -160,6 +160,13 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if err := caughtUp(ctx, a); err != nil {
 		return err
 	}
+	_, feedBox, err := cli.SeedFeedReading(ctx, a.Center, reg, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := caughtUp(ctx, a); err != nil {
+		return err
+	}
 	if _, err := cli.SeedMunicipalities(ctx, a.Center, seed); err != nil {
 		return err
 	}
@@ -261,6 +268,8 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"scorecards", "/karne?alan=34", Coordinator, 200},
 		{"scorecard", "/karne/" + string(visits.District), Coordinator, 200},
 		{"sisters", "/kardes?alan=34", Coordinator, 200},
+		{"feed", "/resmi", Coordinator, 200},
+		{"feedbox", races + "/boxes/" + string(feedBox) + "/resmi", Coordinator, 200},
 	}
 	n.Downloads = []Page{
 		{"export.csv", top + "/export.csv", Coordinator, 200},
