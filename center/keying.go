@@ -421,6 +421,9 @@ func typingID(id sandik.LeaseID) sandik.SubmissionID { return sandik.SubmissionI
 // photo is unreadable, not a sheet, or of another box. The sheet leaves
 // the queue until a newer photo of it arrives.
 func (c *Center) ReportSheet(ctx context.Context, u sandik.User, id sandik.LeaseID, reason sandik.ReportReason) error {
+	if err := mayKey(u); err != nil {
+		return err
+	}
 	if !slices.Contains(sandik.ReportReasons(), reason) {
 		return sandik.Invalid("invalid report", []sandik.Problem{{Field: "reason", Rule: sandik.RuleInvalidValue,
 			Message: fmt.Sprintf("unknown reason %q (want unreadable, not_a_sheet or wrong_box)", reason)}})

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
@@ -118,4 +119,51 @@ func TestCustodyAPI(t *testing.T) {
 		t.Errorf("chain %+v", chain)
 	}
 	e.Do("GET", "/api/v1/boxes/"+box3+"/custody", obsBox1, nil).APIError(t, http.StatusForbidden)
+}
+
+// keyingFixture puts photos of the district race's two boxes and the
+// metropolitan race's third in the queue, and returns the first's sum.
+func keyingFixture(t *testing.T, e *webtest.Env) string {
+	t.Helper()
+	var sum string
+	for i, b := range []struct{ race, box string }{{raceIlce, box1}, {raceIlce, box2}, {raceIST, box3}} {
+		p, _, err := e.Center.AddSheetPhoto(t.Context(), operator, sandik.RaceCode(b.race), sandik.AreaCode(b.box), testJPEG(t, byte(200+i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			sum = p.Sum
+		}
+	}
+	return sum
+}
+
+// keyingRequest is a valid request of a keying or custody route as
+// user: a typing or report of a sheet leased to them just now (written
+// to the store, for the queue's own rules are tested in center).
+func keyingRequest(e *webtest.Env, p, path, user, sum string) (string, any, []string, bool) {
+	lease := func(kind string) string {
+		id := sandik.LeaseID("m-" + kind + "-" + user)
+		err := e.Store.SaveLease(e.T.Context(), sandik.KeyingLease{ID: id, Race: raceIST, Box: box1, Photo: sum, User: sandik.UserID(user),
+			Leased: testNow, Expires: testNow.Add(time.Hour)})
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		return "/api/v1/keying/" + string(id)
+	}
+	switch p {
+	case "POST /api/v1/races/{race}/boxes/{box}/photos":
+		return path, testJPEG(nil, byte(100+len(user))), []string{"Content-Type", "image/jpeg"}, true
+	case "GET /api/v1/photos/{sha256}":
+		return strings.Replace(path, "{sha256}", sum, 1), nil, nil, true
+	case "POST /api/v1/keying/{id}":
+		b := webtest.Sheet("", raceIST, box1, 50, 40, 1)
+		delete(b, "id")
+		return lease("t"), b, nil, true
+	case "POST /api/v1/keying/{id}/report":
+		return lease("r") + "/report", map[string]string{"reason": "unreadable"}, nil, true
+	case "POST /api/v1/boxes/{box}/custody":
+		return path, map[string]any{"copy": "Müşahit nüshası", "holder": "Ayşe", "place": "merkez", "at": testNow.Add(-time.Hour).Format(time.RFC3339)}, nil, true
+	}
+	return path, nil, nil, false
 }

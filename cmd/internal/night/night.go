@@ -259,6 +259,8 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"scorecards", "/karne?alan=34", Coordinator, 200},
 		{"scorecard", "/karne/" + string(visits.District), Coordinator, 200},
 		{"sisters", "/kardes?alan=34", Coordinator, 200},
+		{"keying", "/anahtarlama", Coordinator, 200},
+		{"keying-stats", "/anahtarlama/durum", Coordinator, 200},
 	}
 	n.Downloads = []Page{
 		{"export.csv", top + "/export.csv", Coordinator, 200},
