@@ -91,6 +91,7 @@
     for (const n of FIXED) { input(n).value = ""; setMsg(n, ""); }
     setMsg("votes", ""); formMsg.textContent = "";
     img.hidden = false;
+    form.dataset.box = t.box;
     form.classList.remove("waiting");
     input("registered").focus();
   }
@@ -100,7 +101,7 @@
     let r;
     try { r = await fetch("/api/v1/keying/next", { headers: { Accept: "application/json" }, credentials: "same-origin" }); }
     catch (e) { wait = setTimeout(next, 5000); return; }
-    if (r.status === 204) { form.classList.add("waiting"); task = null; img.hidden = true; img.removeAttribute("src"); status.textContent = tx("keying.none"); wait = setTimeout(next, 15000); return; }
+    if (r.status === 204) { form.classList.add("waiting"); form.dataset.box = ""; task = null; img.hidden = true; img.removeAttribute("src"); status.textContent = tx("keying.none"); wait = setTimeout(next, 15000); return; }
     if (r.status === 401) { status.textContent = tx("form.session"); return; }
     if (!r.ok) { status.textContent = tx("form.refused"); wait = setTimeout(next, 15000); return; }
     const t = await r.json();
