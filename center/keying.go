@@ -93,13 +93,21 @@ type keyQueue struct {
 	handed  map[sandik.UserID]map[sheetKey]bool // sheets ever leased to each user
 	current map[sandik.UserID]sandik.KeyingLease
 	rnd     *rand.Rand
+	// saving holds the leases handed out whose row is being written:
+	// the answer does not wait for the write, the typing does.
+	saving map[sandik.LeaseID]*savingLease
+}
+
+type savingLease struct {
+	done chan struct{}
+	err  error
 }
 
 func newKeyQueue(cfg KeyingConfig) *keyQueue {
 	cfg = cfg.withDefaults()
 	return &keyQueue{cfg: cfg, decodes: make(chan struct{}, cfg.Decodes),
 		sheets: map[sheetKey]*queuedSheet{}, handed: map[sandik.UserID]map[sheetKey]bool{},
-		current: map[sandik.UserID]sandik.KeyingLease{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+		current: map[sandik.UserID]sandik.KeyingLease{}, saving: map[sandik.LeaseID]*savingLease{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 }
 
 // sheet returns the queue's entry of k, adding it.
@@ -331,20 +339,50 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 		Photo: pick.photos[len(pick.photos)-1], User: u.ID, Leased: now, Expires: now.Add(q.cfg.Lease)}
 	q.addLease(l)
 	photos := slices.Clone(pick.photos)
+	sv := &savingLease{done: make(chan struct{})}
+	q.saving[l.ID] = sv
 	q.mu.Unlock()
-	if err := c.store.SaveLease(ctx, l); err != nil {
+	// The lease is written behind the answer: the store's writer may be
+	// busy with many typings, and the volunteer need not wait for it to
+	// look at the photo. A typing of the lease waits for the write
+	// (leaseOf); a failed write gives the sheet back.
+	go func() {
+		err := c.store.SaveLease(context.WithoutCancel(ctx), l)
 		q.mu.Lock()
-		delete(pick.open, u.ID)
-		delete(q.handed[u.ID], pick.key)
-		delete(q.current, u.ID)
+		sv.err = err
+		if err != nil {
+			c.log.Error("keep a keying lease", "lease", l.ID, "err", err)
+			delete(pick.open, u.ID)
+			delete(q.handed[u.ID], pick.key)
+			if cur, ok := q.current[u.ID]; ok && cur.ID == l.ID {
+				delete(q.current, u.ID)
+			}
+		}
 		q.mu.Unlock()
-		return KeyingTask{}, false, err
-	}
+		close(sv.done)
+	}()
 	return c.task(l, photos), true, nil
 }
 
 // leaseOf returns lease id if it is u's.
 func (c *Center) leaseOf(ctx context.Context, u sandik.User, id sandik.LeaseID) (sandik.KeyingLease, error) {
+	q := c.keys
+	q.mu.Lock()
+	sv := q.saving[id]
+	q.mu.Unlock()
+	if sv != nil {
+		select {
+		case <-sv.done:
+		case <-ctx.Done():
+			return sandik.KeyingLease{}, ctx.Err()
+		}
+		q.mu.Lock()
+		delete(q.saving, id)
+		q.mu.Unlock()
+		if sv.err != nil {
+			return sandik.KeyingLease{}, fmt.Errorf("lease %s was not kept: %w", id, sv.err)
+		}
+	}
 	l, err := c.store.Lease(ctx, id)
 	if err != nil {
 		return l, err

@@ -78,7 +78,7 @@ type keyFixture struct {
 func openKeying(t testing.TB, st sandik.Store, boxes, k int) *keyFixture {
 	ctx := context.Background()
 	clk := &clock{t: istanbul("2024-03-31 19:00:00")}
-	c, err := center.Open(ctx, center.Config{Store: st, Now: clk.now, Keying: center.KeyingConfig{Lease: 10 * time.Minute, Refresh: time.Nanosecond}})
+	c, err := center.Open(ctx, center.Config{Store: st, Now: clk.now, Keying: center.KeyingConfig{Lease: 10 * time.Minute}})
 	if err != nil {
 		t.Fatal(err)
 	}
