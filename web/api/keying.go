@@ -54,12 +54,20 @@ func (a *API) uploadSheetPhoto(w http.ResponseWriter, r *http.Request, u sandik.
 	if r.ContentLength > limit {
 		return handler.TooLarge(limit)
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		if _, ok := err.(*http.MaxBytesError); ok {
-			return handler.TooLarge(limit)
+	// Write has read the body whole within the budgets; it is used as it
+	// is, not copied again.
+	data, ok := handler.BodyBytes(r)
+	if !ok {
+		var err error
+		if data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit)); err != nil {
+			if _, ok := err.(*http.MaxBytesError); ok {
+				return handler.TooLarge(limit)
+			}
+			return sandik.Errorf(handler.EBadRequest, "could not read the photo: %v", err)
 		}
-		return sandik.Errorf(handler.EBadRequest, "could not read the photo: %v", err)
+	}
+	if int64(len(data)) > limit {
+		return handler.TooLarge(limit)
 	}
 	race, box := sandik.RaceCode(r.PathValue("race")), sandik.AreaCode(r.PathValue("box"))
 	p, created, err := a.c.AddSheetPhoto(r.Context(), u, race, box, data)
