@@ -52,6 +52,7 @@ func Run(t *testing.T, o Opener) {
 		{"Congresses", congressTests},
 		{"Visits", visitTests},
 		{"Feed", feedTests},
+		{"Keying", keyingTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
