@@ -96,6 +96,8 @@ type keyQueue struct {
 	// saving holds the leases handed out whose row is being written:
 	// the answer does not wait for the write, the typing does.
 	saving map[sandik.LeaseID]*savingLease
+	// refreshing is set while one caller reads the new photos.
+	refreshing bool
 }
 
 type savingLease struct {
@@ -157,20 +159,22 @@ func (q *keyQueue) addLease(l sandik.KeyingLease) {
 	}
 }
 
-// refresh reads what the store holds that the queue has not seen. The
-// caller holds q.mu.
+// refreshQueue reads what the store holds that the queue has not seen:
+// everything the first time, under the lock; then the new photos, at
+// most once per Refresh and by one caller at a time, outside it, so that
+// a slow read holds up no one asking for a sheet. The caller does not
+// hold q.mu.
 func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) error {
-	if q.loaded && now.Sub(q.read) < q.cfg.Refresh {
-		return nil
-	}
-	ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{After: q.seq})
-	if err != nil {
-		return err
-	}
-	for _, p := range ps {
-		q.addPhoto(p)
-	}
+	q.mu.Lock()
 	if !q.loaded {
+		defer q.mu.Unlock()
+		ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			q.addPhoto(p)
+		}
 		ls, err := c.store.Leases(ctx, sandik.LeaseFilter{})
 		if err != nil {
 			return err
@@ -178,7 +182,25 @@ func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) e
 		for _, l := range ls {
 			q.addLease(l)
 		}
-		q.loaded = true
+		q.loaded, q.read = true, now
+		return nil
+	}
+	if q.refreshing || now.Sub(q.read) < q.cfg.Refresh {
+		q.mu.Unlock()
+		return nil
+	}
+	q.refreshing = true
+	after := q.seq
+	q.mu.Unlock()
+	ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{After: after})
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.refreshing = false
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		q.addPhoto(p)
 	}
 	q.read = now
 	return nil
@@ -285,11 +307,10 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	}
 	q := c.keys
 	now := c.now()
-	q.mu.Lock()
 	if err := c.refreshQueue(ctx, q, now); err != nil {
-		q.mu.Unlock()
 		return KeyingTask{}, false, err
 	}
+	q.mu.Lock()
 	if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
 		s := q.sheets[sheetKey{l.Race, l.Box}]
 		if need, _ := c.needs(s, u.ID); need > 0 && !s.isReported() {
@@ -563,11 +584,10 @@ func (c *Center) KeyingStats(ctx context.Context, u sandik.User) (KeyingStats, e
 	}
 	slices.SortFunc(out.Volunteers, func(a, b VolunteerStats) int { return cmp.Compare(a.User, b.User) })
 	q := c.keys
-	q.mu.Lock()
 	if err := c.refreshQueue(ctx, q, c.now()); err != nil {
-		q.mu.Unlock()
 		return KeyingStats{}, err
 	}
+	q.mu.Lock()
 	for k, l := range lastReport {
 		if s := q.sheets[k]; s != nil && s.isReported() && reg.InScope(u, k.box) {
 			out.Reported = append(out.Reported, l)
