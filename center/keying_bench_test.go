@@ -70,7 +70,9 @@ func BenchmarkNextSheet200(b *testing.B) {
 	if len(lat) == 0 {
 		return
 	}
-	q := func(p float64) float64 { return float64(lat[min(int(p*float64(len(lat))), len(lat)-1)].Microseconds()) / 1000 }
+	q := func(p float64) float64 {
+		return float64(lat[min(int(p*float64(len(lat))), len(lat)-1)].Microseconds()) / 1000
+	}
 	b.ReportMetric(q(0.5), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
 	b.ReportMetric(0, "ns/op")
