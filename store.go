@@ -305,5 +305,6 @@ type Store interface {
 	CongressStore
 	VisitStore
 	FeedStore
+	KeyingStore
 	Close() error
 }

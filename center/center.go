@@ -75,6 +75,8 @@ type Config struct {
 	// registry's elections (Center.AssignedBoxes); a change of them moves
 	// the user generation like any other change of rights.
 	ObserverBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
+	// Keying tunes the queue of sheet photos typed by volunteers.
+	Keying KeyingConfig
 }
 
 // Center is the running service.
@@ -104,6 +106,8 @@ type Center struct {
 	// viewsPerMinute is Config.ContactViewsPerMinute.
 	viewsPerMinute int
 	engine         atomic.Pointer[tally.Engine]
+	// keys is the queue of sheet photos to type (keying.go).
+	keys *keyQueue
 
 	importMu sync.Mutex // one registry import at a time
 
@@ -165,6 +169,7 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	c.maxPerPerson = cmp.Or(max(cfg.MaxEntriesPerPerson, 0), sandik.DefaultMaxEntriesPerPerson)
 	c.maxPeople = cmp.Or(max(cfg.MaxPeoplePerBox, 0), sandik.DefaultMaxPeoplePerBox)
 	c.viewsPerMinute = cmp.Or(max(cfg.ContactViewsPerMinute, 0), sandik.DefaultContactViewsPerMinute)
+	c.keys = newKeyQueue(cfg.Keying)
 	c.blindMin = cfg.BlindMinBoxes
 	if c.blindMin <= 0 {
 		c.blindMin = sandik.DefaultBlindMinBoxes

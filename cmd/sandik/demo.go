@@ -103,6 +103,11 @@ func cmdDemo(e *cli.Env, args []string) error {
 	if vs.Visits > 0 {
 		fmt.Fprintf(e.Stdout, m["visits"], vs.Visits, vs.Commitments, vs.Overdue, vs.Tour, vs.Pairs)
 	}
+	if n, err := cli.SeedSheetPhotos(e.Ctx, a.Center); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(e.Stdout, m["photos"], n)
+	}
 	tokens, coordinator, err := cli.CreateDemoUsers(e, a.Center, reg, *volunteers, m)
 	if err != nil {
 		return err

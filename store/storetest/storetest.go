@@ -53,6 +53,7 @@ func Run(t *testing.T, o Opener) {
 		{"Visits", visitTests},
 		{"Feed", feedTests},
 		{"Recounts", recountTests},
+		{"Keying", keyingTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -169,6 +169,15 @@ var authMatrix = map[string][]sandik.Role{
 	"GET /api/v1/sister-pairs":                                       allRoles,
 	"POST /api/v1/sister-pairs":                                      orgWriters,
 	"GET /api/v1/sister-pairs/suggestions":                           allRoles,
+	"POST /api/v1/races/{race}/boxes/{box}/photos":                   submitters,
+	"GET /api/v1/races/{race}/boxes/{box}/photos":                    allRoles,
+	"GET /api/v1/photos/{sha256}":                                    allRoles,
+	"GET /api/v1/keying/next":                                        submitters,
+	"POST /api/v1/keying/{id}":                                       submitters,
+	"POST /api/v1/keying/{id}/report":                                submitters,
+	"GET /api/v1/keying/stats":                                       {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"GET /api/v1/boxes/{box}/custody":                                allRoles,
+	"POST /api/v1/boxes/{box}/custody":                               allRoles, // lawyers record where a copy went too
 }
 
 func TestAuthMatrix(t *testing.T) {
@@ -182,6 +191,7 @@ func TestAuthMatrix(t *testing.T) {
 	meetingFixture(t, e.Env)
 	congressFixture(t, e.Env)
 	photoSum := visitFixture(t, e.Env)
+	sheetSum := keyingFixture(t, e.Env)
 	webtest.RollupFixture(t, e.Env)
 	n := 0
 	for _, p := range e.base.Patterns() {
@@ -241,6 +251,9 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			if pt, b, ok := visitRequest(p, path, user, photoSum); ok {
 				path, body = pt, b
+			}
+			if pt, b, h, ok := keyingRequest(e.Env, p, path, user, sheetSum); ok {
+				path, body, header = pt, b, h
 			}
 			switch {
 			case body != nil:

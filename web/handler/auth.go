@@ -8,10 +8,30 @@ import (
 	"github.com/sandik-dev/sandik"
 )
 
-// User wraps h so that it runs only with a valid bearer token.
+// SessionUser lets the routes wrapped in User take a signed-in page
+// session (its cookie) where no bearer token is sent, so that the pages'
+// scripts call the API as their user. A request other than GET or HEAD
+// so authenticated must come from the site itself (cross-origin
+// protection, as for the pages' forms). The pages set it when they
+// mount; nil (the default) means bearer tokens only.
+func (b *Base) SessionUser(user func(r *http.Request) (sandik.User, bool), check func(r *http.Request) error) {
+	b.session, b.sessionCheck = user, check
+}
+
+// User wraps h so that it runs only with a valid bearer token, or a page
+// session when SessionUser was set.
 func (b *Base) User(h UserFunc) Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		token, ok := bearer(r.Header.Get("Authorization"))
+		if !ok && r.Header.Get("Authorization") == "" && b.session != nil {
+			if u, ok := b.session(r); ok {
+				if err := b.sessionCheck(r); err != nil {
+					return sandik.Errorf(sandik.EForbidden, "cross-origin request refused")
+				}
+				SetUser(w, u.ID)
+				return h(w, r, u)
+			}
+		}
 		if !ok {
 			return sandik.Errorf(sandik.EUnauthorized, "an API token is required: send Authorization: Bearer <token>")
 		}

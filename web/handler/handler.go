@@ -51,6 +51,10 @@ type Base struct {
 	writes   chan struct{} // write slots; nil means no cap
 	guards   guards
 	patterns []string // registered patterns, for tests and docs
+	// session and sessionCheck authenticate the API by a page session
+	// (SessionUser); nil for bearer tokens only.
+	session      func(r *http.Request) (sandik.User, bool)
+	sessionCheck func(r *http.Request) error
 }
 
 // Func is a handler that returns its error instead of writing it.

@@ -118,3 +118,12 @@ func ThresholdsFrom(r *http.Request, base anomaly.Thresholds) (anomaly.Threshold
 	}
 	return th, th.Validate()
 }
+
+// BodyBytes returns the body Write read whole, without copying it; ok is
+// false when the route's body was not read by Write.
+func BodyBytes(r *http.Request) (data []byte, ok bool) {
+	if rb, is := r.Body.(*readBody); is {
+		return rb.b, true
+	}
+	return nil, false
+}

@@ -51,7 +51,17 @@ type boxPageView struct {
 	// Versions links the box's official versions with their provenance
 	// (feed.go), for those who see every entry.
 	Versions string
+
+	// The box's chain of custody and the photos of its sheet for the
+	// race (keying.go); CustodyWrite when the user may add to the chain.
+	Custody      []custodyRow
+	CustodyWrite bool
+	Places       []placeOption
+	Photos       []string
+	Now          string
 }
+
+type placeOption struct{ Value, Label string }
 
 type entryCol struct {
 	Seq                           int64
@@ -213,6 +223,9 @@ func (p *Pages) boxPageOf(w http.ResponseWriter, r *http.Request, u sandik.User)
 	v.Back = r.URL.Path
 	v.Done = p.decided(r, u)
 	l := v.base.L
+	if err := p.custodyOf(r, u, v, race, box); err != nil {
+		return err
+	}
 	v.Fresh = l.F("overview.updated", l.Clock(p.now()))
 	return p.render(w, http.StatusOK, "box", v)
 }
@@ -309,4 +322,31 @@ func inputOf(e *sandik.Submission, rc *sandik.Race) sandik.SheetInput {
 		}
 	}
 	return in
+}
+
+// custodyOf fills the box page's chain of custody and sheet photos.
+func (p *Pages) custodyOf(r *http.Request, u sandik.User, v *boxPageView, race sandik.RaceCode, box sandik.AreaCode) error {
+	ctx, l := r.Context(), v.base.L
+	chain, err := p.c.Custody(ctx, u, box)
+	if err != nil {
+		return err
+	}
+	for _, e := range chain {
+		v.Custody = append(v.Custody, custodyRow{N: e.Seq, Copy: e.Copy, Holder: e.Holder, Place: l.T("custody.place." + string(e.Place)),
+			At: l.Time(e.At), Note: e.Note, By: string(e.By)})
+	}
+	reg := p.c.Registry()
+	v.CustodyWrite = reg.Allow(u, sandik.ActionSubmit, box) == nil || reg.Allow(u, sandik.ActionHandleCases, box) == nil
+	for _, pl := range sandik.CustodyPlaces() {
+		v.Places = append(v.Places, placeOption{string(pl), l.T("custody.place." + string(pl))})
+	}
+	v.Now = p.now().In(sandik.Istanbul()).Format("2006-01-02T15:04")
+	ps, err := p.c.SheetPhotos(ctx, u, race, box)
+	if err != nil {
+		return err
+	}
+	for _, ph := range ps {
+		v.Photos = append(v.Photos, ph.Sum)
+	}
+	return nil
 }

@@ -80,6 +80,9 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 	p.sessions = newSessions(c.Sessions(), b.Log(), p.now, b.Secure)
 	p.sessions.effective = c.EffectiveUser
 	p.cop = http.NewCrossOriginProtection()
+	// The API takes the session cookie too, so that the pages' scripts
+	// (the keying page, the observer form's queued photos) call it.
+	b.SessionUser(p.sessions.user, p.cop.Check)
 	p.broker = broker.New(c, cfg.LiveInterval, p.now)
 	p.surveys = newSurveyCache()
 	p.live = newLiveCache()

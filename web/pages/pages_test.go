@@ -111,6 +111,9 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"GET /races/{race}/conflicts":                {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /races/{race}/conflicts/live":           {sandik.RoleCoordinator, sandik.RoleAdmin},
 	"GET /entry":                                 allRoles,
+	"GET /anahtarlama":                           submitters,
+	"GET /anahtarlama/durum":                     {sandik.RoleCoordinator, sandik.RoleAdmin},
+	"POST /races/{race}/boxes/{box}/zincir":      allRoles, // lawyers record where a copy went too
 	"GET /entry/boxes":                           allRoles,
 	"POST /entry":                                submitters,
 	"GET /makbuz":                                allRoles,
@@ -278,6 +281,8 @@ func TestPageAuthMatrix(t *testing.T) {
 			case p == "POST /kullanicilar/{id}/sil":
 				e.AddUser(sandik.User{ID: sandik.UserID("pm-rm-" + user), Name: "Giden", Role: sandik.RoleObserver, Areas: []sandik.AreaCode{box1}})
 				r = b.Post("/kullanicilar/pm-rm-"+user+"/sil", nil)
+			case p == "POST /races/{race}/boxes/{box}/zincir":
+				r = b.Post(path, url.Values{"copy": {"Müşahit nüshası"}, "holder": {"Ayşe"}, "place": {"merkez"}, "at": {"2019-03-31T01:00"}})
 			case p == "POST /makbuz":
 				r = b.Post(path, url.Values{"receipt": {"{}"}}) // refused as a receipt (422), but let in
 				if r.Status == http.StatusUnprocessableEntity {

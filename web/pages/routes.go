@@ -48,6 +48,9 @@ func (p *Pages) routes() {
 	handle("GET /entry", page(p.entryPage), http.StatusOK)
 	handle("GET /entry/boxes", page(p.searchBoxes), http.StatusOK)
 	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
+	handle("GET /anahtarlama", page(p.keyingPage), http.StatusOK)
+	handle("GET /anahtarlama/durum", page(coord(p.keyingStatsPage)), http.StatusOK)
+	handle("POST /races/{race}/boxes/{box}/zincir", page(write(p.addCustodyForm)), http.StatusSeeOther)
 
 	handle("GET /belediyeler", page(p.municipalitiesPage), http.StatusOK)
 	handle("GET /kisiler", page(p.peopleList), http.StatusOK)

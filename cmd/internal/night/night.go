@@ -270,6 +270,8 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 		{"sisters", "/kardes?alan=34", Coordinator, 200},
 		{"feed", "/resmi", Coordinator, 200},
 		{"feedbox", races + "/boxes/" + string(feedBox) + "/resmi", Coordinator, 200},
+		{"keying", "/anahtarlama", Coordinator, 200},
+		{"keying-stats", "/anahtarlama/durum", Coordinator, 200},
 	}
 	n.Downloads = []Page{
 		{"export.csv", top + "/export.csv", Coordinator, 200},

@@ -18,7 +18,7 @@ func TestNightPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	if len(n.Pages) != 40 || len(n.Downloads) != 4 {
+	if len(n.Pages) != 42 || len(n.Downloads) != 4 {
 		t.Fatalf("%d pages, %d downloads", len(n.Pages), len(n.Downloads))
 	}
 	anon, err := n.Client(t.Context(), Anonymous)

@@ -1,0 +1,738 @@
+package center
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/blob"
+)
+
+// Sheet photos and blind keying. An observer (or anyone who may enter a
+// box) uploads photos of its signed sheet; a volunteer asks for the next
+// sheet and gets, at random, a photo of a box and race still short of
+// its quorum — never one they uploaded, never a box they entered or
+// were handed before — and types it without seeing any other typing.
+// The typing is an ordinary entry of the box under the volunteer's
+// name, so the double-entry quorum, conflicts and the dashboard treat it
+// as any other. A lease gives an abandoned sheet back after a while.
+//
+// The queue is held in memory, refreshed from the store: the photos by
+// their sequence, and every lease ever handed out at start. Whether a
+// sheet still waits is read from the tally at the moment of asking. With
+// several instances, each hands out its own leases: a sheet may then be
+// typed by one more volunteer than needed, never twice by one person
+// (the rule reads the log, which every instance follows).
+
+// KeyingConfig tunes the keying queue; zero fields take the defaults.
+type KeyingConfig struct {
+	// Lease is how long a volunteer holds a sheet. Default 10 minutes.
+	Lease time.Duration
+	// Accuracy is the share of judged typings agreeing with the final
+	// figures below which a volunteer is flagged. Default 0.8.
+	Accuracy float64
+	// MinJudged is how many of a volunteer's typings must have been
+	// judged before they may be flagged. Default 3.
+	MinJudged int
+	// Decodes bounds the photos checked (decoded in full) at once, so
+	// that many uploads in flight hold at most this many decoded
+	// pictures. Default GOMAXPROCS.
+	Decodes int
+	// Refresh is how old the queue's copy of the photos may be before a
+	// request reads the new ones. Default one second.
+	Refresh time.Duration
+}
+
+func (k KeyingConfig) withDefaults() KeyingConfig {
+	k.Lease = cmp.Or(k.Lease, 10*time.Minute)
+	k.Accuracy = cmp.Or(k.Accuracy, 0.8)
+	k.MinJudged = cmp.Or(k.MinJudged, 3)
+	k.Decodes = cmp.Or(k.Decodes, runtime.GOMAXPROCS(0))
+	k.Refresh = cmp.Or(k.Refresh, time.Second)
+	return k
+}
+
+type sheetKey struct {
+	race sandik.RaceCode
+	box  sandik.AreaCode
+}
+
+type queuedSheet struct {
+	key       sheetKey
+	photos    []string // sums, in arrival order
+	uploaders map[sandik.UserID]bool
+	lastPhoto time.Time
+	reported  time.Time // latest report; the sheet waits again once a newer photo arrives
+	open      map[sandik.UserID]sandik.KeyingLease
+	// out is set when the sheet, settled, left the drawing order; a new
+	// photo brings it back.
+	out bool
+}
+
+func (s *queuedSheet) isReported() bool {
+	return !s.reported.IsZero() && !s.lastPhoto.After(s.reported)
+}
+
+// keyQueue is the in-memory queue; mu guards everything in it.
+type keyQueue struct {
+	cfg     KeyingConfig
+	decodes chan struct{}
+
+	mu      sync.Mutex
+	loaded  bool
+	seq     int64 // highest photo Seq read
+	read    time.Time
+	sheets  map[sheetKey]*queuedSheet
+	order   []*queuedSheet                      // for drawing at random
+	handed  map[sandik.UserID]map[sheetKey]bool // sheets ever leased to each user
+	current map[sandik.UserID]sandik.KeyingLease
+	rnd     *rand.Rand
+	// saving holds the leases handed out whose row is being written:
+	// the answer does not wait for the write, the typing does.
+	saving map[sandik.LeaseID]*savingLease
+	// refreshing is set while one caller reads the new photos.
+	refreshing bool
+}
+
+type savingLease struct {
+	done chan struct{}
+	err  error
+}
+
+func newKeyQueue(cfg KeyingConfig) *keyQueue {
+	cfg = cfg.withDefaults()
+	return &keyQueue{cfg: cfg, decodes: make(chan struct{}, cfg.Decodes),
+		sheets: map[sheetKey]*queuedSheet{}, handed: map[sandik.UserID]map[sheetKey]bool{},
+		current: map[sandik.UserID]sandik.KeyingLease{}, saving: map[sandik.LeaseID]*savingLease{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+}
+
+// sheet returns the queue's entry of k, adding it.
+func (q *keyQueue) sheet(k sheetKey) *queuedSheet {
+	s := q.sheets[k]
+	if s == nil {
+		s = &queuedSheet{key: k, uploaders: map[sandik.UserID]bool{}, open: map[sandik.UserID]sandik.KeyingLease{}}
+		q.sheets[k] = s
+		q.order = append(q.order, s)
+	}
+	return s
+}
+
+func (q *keyQueue) addPhoto(p sandik.SheetPhoto) {
+	s := q.sheet(sheetKey{p.Race, p.Box})
+	if s.out {
+		s.out = false
+		q.order = append(q.order, s)
+	}
+	if !slices.Contains(s.photos, p.Sum) {
+		s.photos = append(s.photos, p.Sum)
+	}
+	s.uploaders[p.By] = true
+	if p.At.After(s.lastPhoto) {
+		s.lastPhoto = p.At
+	}
+	q.seq = max(q.seq, p.Seq)
+}
+
+func (q *keyQueue) addLease(l sandik.KeyingLease) {
+	k := sheetKey{l.Race, l.Box}
+	if q.handed[l.User] == nil {
+		q.handed[l.User] = map[sheetKey]bool{}
+	}
+	q.handed[l.User][k] = true
+	s := q.sheet(k)
+	switch l.Outcome {
+	case "":
+		s.open[l.User] = l
+		if cur, ok := q.current[l.User]; !ok || cur.Leased.Before(l.Leased) {
+			q.current[l.User] = l
+		}
+	case sandik.LeaseReported:
+		if l.Done.After(s.reported) {
+			s.reported = l.Done
+		}
+	}
+}
+
+// refreshQueue reads what the store holds that the queue has not seen:
+// everything the first time, under the lock; then the new photos, at
+// most once per Refresh and by one caller at a time, outside it, so that
+// a slow read holds up no one asking for a sheet. The caller does not
+// hold q.mu.
+func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) error {
+	q.mu.Lock()
+	if !q.loaded {
+		defer q.mu.Unlock()
+		ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			q.addPhoto(p)
+		}
+		ls, err := c.store.Leases(ctx, sandik.LeaseFilter{})
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			q.addLease(l)
+		}
+		q.loaded, q.read = true, now
+		return nil
+	}
+	if q.refreshing || now.Sub(q.read) < q.cfg.Refresh {
+		q.mu.Unlock()
+		return nil
+	}
+	q.refreshing = true
+	after := q.seq
+	q.mu.Unlock()
+	ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{After: after})
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.refreshing = false
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		q.addPhoto(p)
+	}
+	q.read = now
+	return nil
+}
+
+// quorumOf returns the quorum of race's election.
+func quorumOf(reg *sandik.Registry, race sandik.RaceCode) int {
+	if rc, ok := reg.Race(race); ok {
+		if el, ok := reg.Election(rc.Election); ok && el.Quorum > 0 {
+			return el.Quorum
+		}
+	}
+	return sandik.DefaultQuorum
+}
+
+// needs returns how many more typings a sheet waits for (0: none), and
+// whether u has entered the box already.
+func (c *Center) needs(s *queuedSheet, u sandik.UserID) (need int, entered bool) {
+	eng := c.engine.Load()
+	st, err := eng.Box(s.key.race, s.key.box)
+	if err != nil {
+		return 0, false
+	}
+	for _, e := range st.Entries {
+		if e.User == u && e.Kind == sandik.KindEntry {
+			entered = true
+		}
+	}
+	switch st.Status {
+	case sandik.StatusVerified, sandik.StatusAdjudicated:
+		return 0, entered
+	case sandik.StatusConflict:
+		return 1, entered
+	}
+	return max(quorumOf(eng.Registry(), s.key.race)-len(st.Entries), 1), entered
+}
+
+// eligible reports whether s may be handed to u now: it waits for
+// typings, more than are leased out, and u neither uploaded a photo of
+// it, entered it, nor was handed it before.
+func (c *Center) eligible(q *keyQueue, s *queuedSheet, u sandik.User, now time.Time) bool {
+	if len(s.photos) == 0 || s.isReported() || s.uploaders[u.ID] || q.handed[u.ID][s.key] {
+		return false
+	}
+	if c.Registry().Allow(u, sandik.ActionSubmit, s.key.box) != nil {
+		return false
+	}
+	need, entered := c.needs(s, u.ID)
+	if entered || need == 0 {
+		return false
+	}
+	busy := 0
+	for id, l := range s.open {
+		if l.Expires.After(now) {
+			busy++
+		} else {
+			delete(s.open, id)
+		}
+	}
+	return busy < need
+}
+
+// KeyingTask is a sheet handed to a volunteer: the photo and what to
+// type, never what anyone else typed.
+type KeyingTask struct {
+	Lease   sandik.LeaseID  `json:"id"`
+	Race    sandik.RaceCode `json:"race"`
+	Box     sandik.AreaCode `json:"box"`
+	BoxName string          `json:"box_name"`
+	Photo   string          `json:"sha256"`
+	Photos  []string        `json:"photos"`
+	Expires time.Time       `json:"expires"`
+	Fields  []string        `json:"fields"`
+	Choices []sandik.Choice `json:"choices"`
+}
+
+func (c *Center) task(l sandik.KeyingLease, photos []string) KeyingTask {
+	reg := c.Registry()
+	t := KeyingTask{Lease: l.ID, Race: l.Race, Box: l.Box, Photo: l.Photo, Photos: slices.Clone(photos), Expires: l.Expires, Choices: []sandik.Choice{}}
+	if a, ok := reg.Area(l.Box); ok {
+		t.BoxName = a.Name
+	}
+	for _, f := range sandik.SheetFields {
+		t.Fields = append(t.Fields, f.Name)
+	}
+	if rc, ok := reg.Race(l.Race); ok {
+		t.Choices = append(t.Choices, rc.Choices...)
+	}
+	return t
+}
+
+func mayKey(u sandik.User) error {
+	if !u.Role.CanSubmit() {
+		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not type sheets", u.ID, u.Role)
+	}
+	return nil
+}
+
+// NextSheet hands u a waiting sheet at random, or the one u holds
+// already; ok is false when none waits for u.
+func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool, error) {
+	if err := mayKey(u); err != nil {
+		return KeyingTask{}, false, err
+	}
+	q := c.keys
+	now := c.now()
+	if err := c.refreshQueue(ctx, q, now); err != nil {
+		return KeyingTask{}, false, err
+	}
+	q.mu.Lock()
+	if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
+		s := q.sheets[sheetKey{l.Race, l.Box}]
+		if need, _ := c.needs(s, u.ID); need > 0 && !s.isReported() {
+			t := c.task(l, s.photos)
+			q.mu.Unlock()
+			return t, true, nil
+		}
+	}
+	var pick *queuedSheet
+	// Draw at random; when the draws keep missing, look at every sheet
+	// and draw among those that fit.
+	for range 32 {
+		if len(q.order) == 0 {
+			break
+		}
+		if s := q.order[q.rnd.IntN(len(q.order))]; c.eligible(q, s, u, now) {
+			pick = s
+			break
+		}
+	}
+	if pick == nil {
+		var fit []*queuedSheet
+		kept := q.order[:0]
+		for _, s := range q.order {
+			if need, _ := c.needs(s, ""); need == 0 && len(s.open) == 0 {
+				// Settled: out of the drawing until a new photo brings
+				// it back.
+				s.out = true
+				continue
+			}
+			kept = append(kept, s)
+			if c.eligible(q, s, u, now) {
+				fit = append(fit, s)
+			}
+		}
+		clear(q.order[len(kept):])
+		q.order = kept
+		if len(fit) > 0 {
+			pick = fit[q.rnd.IntN(len(fit))]
+		}
+	}
+	if pick == nil {
+		q.mu.Unlock()
+		return KeyingTask{}, false, nil
+	}
+	l := sandik.KeyingLease{ID: sandik.LeaseID("l-" + randomHex(10)), Race: pick.key.race, Box: pick.key.box,
+		Photo: pick.photos[len(pick.photos)-1], User: u.ID, Leased: now, Expires: now.Add(q.cfg.Lease)}
+	q.addLease(l)
+	photos := slices.Clone(pick.photos)
+	sv := &savingLease{done: make(chan struct{})}
+	q.saving[l.ID] = sv
+	q.mu.Unlock()
+	// The lease is written behind the answer: the store's writer may be
+	// busy with many typings, and the volunteer need not wait for it to
+	// look at the photo. A typing of the lease waits for the write
+	// (leaseOf); a failed write gives the sheet back.
+	go func() {
+		err := c.store.SaveLease(context.WithoutCancel(ctx), l)
+		q.mu.Lock()
+		sv.err = err
+		if err != nil {
+			c.log.Error("keep a keying lease", "lease", l.ID, "err", err)
+			delete(pick.open, u.ID)
+			delete(q.handed[u.ID], pick.key)
+			if cur, ok := q.current[u.ID]; ok && cur.ID == l.ID {
+				delete(q.current, u.ID)
+			}
+		}
+		q.mu.Unlock()
+		close(sv.done)
+	}()
+	return c.task(l, photos), true, nil
+}
+
+// leaseOf returns lease id if it is u's.
+func (c *Center) leaseOf(ctx context.Context, u sandik.User, id sandik.LeaseID) (sandik.KeyingLease, error) {
+	q := c.keys
+	q.mu.Lock()
+	sv := q.saving[id]
+	q.mu.Unlock()
+	if sv != nil {
+		select {
+		case <-sv.done:
+		case <-ctx.Done():
+			return sandik.KeyingLease{}, ctx.Err()
+		}
+		q.mu.Lock()
+		delete(q.saving, id)
+		q.mu.Unlock()
+		if sv.err != nil {
+			return sandik.KeyingLease{}, fmt.Errorf("lease %s was not kept: %w", id, sv.err)
+		}
+	}
+	l, err := c.store.Lease(ctx, id)
+	if err != nil {
+		return l, err
+	}
+	if l.User != u.ID {
+		// Another's lease is not found: its id tells nothing.
+		return l, sandik.Errorf(sandik.ENotFound, "no lease %q of user %q", id, u.ID)
+	}
+	return l, nil
+}
+
+// settle records the end of a lease in the queue.
+func (c *Center) settle(l sandik.KeyingLease) {
+	q := c.keys
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if s := q.sheets[sheetKey{l.Race, l.Box}]; s != nil {
+		delete(s.open, l.User)
+		if l.Outcome == sandik.LeaseReported && l.Done.After(s.reported) {
+			s.reported = l.Done
+		}
+	}
+	if cur, ok := q.current[l.User]; ok && cur.ID == l.ID {
+		delete(q.current, l.User)
+	}
+}
+
+// TypeSheet records u's typing of the sheet of lease id as an entry of
+// its box and race. The entry's id is drawn from the lease, so a retry
+// after a lost answer is the same entry. A lease past its time may still
+// be typed: the typing is as independent as before.
+func (c *Center) TypeSheet(ctx context.Context, u sandik.User, id sandik.LeaseID, in sandik.SheetInput) (sandik.Receipt, error) {
+	if err := mayKey(u); err != nil {
+		return sandik.Receipt{}, err
+	}
+	l, err := c.leaseOf(ctx, u, id)
+	if err != nil {
+		return sandik.Receipt{}, err
+	}
+	if l.Outcome == sandik.LeaseReported {
+		return sandik.Receipt{}, sandik.Errorf(sandik.EConflict, "lease %q was sent to a coordinator; it cannot be typed now", id)
+	}
+	var ps []sandik.Problem
+	if in.Race != "" && in.Race != l.Race {
+		ps = append(ps, sandik.Problem{Field: "race", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("the sheet handed out is of race %s, not %s", l.Race, in.Race)})
+	}
+	if in.Box != "" && in.Box != l.Box {
+		ps = append(ps, sandik.Problem{Field: "box", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("the sheet handed out is of box %s, not %s", l.Box, in.Box)})
+	}
+	if in.ID != "" && in.ID != typingID(id) {
+		ps = append(ps, sandik.Problem{Field: "id", Rule: sandik.RuleInvalidValue, Message: "a typing's id is the lease's; leave it out"})
+	}
+	if len(ps) > 0 {
+		return sandik.Receipt{}, sandik.Invalid("the typing does not match the sheet handed out", ps)
+	}
+	in.ID, in.Race, in.Box, in.Source = typingID(id), l.Race, l.Box, sandik.SourceEntry
+	rs, err := c.Submit(ctx, u, []sandik.SheetInput{in})
+	if err != nil {
+		return sandik.Receipt{}, err
+	}
+	if l.Outcome == "" {
+		l.Outcome, l.Done, l.Submission = sandik.LeaseTyped, c.now(), in.ID
+		if err := c.store.FinishLease(ctx, id, l.Done, l.Outcome, l.Submission, ""); err != nil && sandik.CodeOf(err) != sandik.EConflict {
+			return rs[0], err
+		}
+		c.settle(l)
+	}
+	return rs[0], nil
+}
+
+func typingID(id sandik.LeaseID) sandik.SubmissionID { return sandik.SubmissionID("k-" + string(id)) }
+
+// ReportSheet sends the sheet of lease id to the coordinators: its
+// photo is unreadable, not a sheet, or of another box. The sheet leaves
+// the queue until a newer photo of it arrives.
+func (c *Center) ReportSheet(ctx context.Context, u sandik.User, id sandik.LeaseID, reason sandik.ReportReason) error {
+	if err := mayKey(u); err != nil {
+		return err
+	}
+	if !slices.Contains(sandik.ReportReasons(), reason) {
+		return sandik.Invalid("invalid report", []sandik.Problem{{Field: "reason", Rule: sandik.RuleInvalidValue,
+			Message: fmt.Sprintf("unknown reason %q (want unreadable, not_a_sheet or wrong_box)", reason)}})
+	}
+	l, err := c.leaseOf(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if l.Outcome != "" {
+		return sandik.Errorf(sandik.EConflict, "lease %q has ended already (%s)", id, l.Outcome)
+	}
+	l.Outcome, l.Done, l.Reason = sandik.LeaseReported, c.now(), reason
+	if err := c.store.FinishLease(ctx, id, l.Done, l.Outcome, "", reason); err != nil {
+		return err
+	}
+	c.settle(l)
+	return nil
+}
+
+// VolunteerStats are one volunteer's figures. Judged typings are those
+// of boxes whose figures are settled (verified or adjudicated); Agreed
+// those equal to the settled figures.
+type VolunteerStats struct {
+	User          sandik.UserID `json:"user"`
+	Typed         int           `json:"typed"`
+	Reported      int           `json:"reported"`
+	Judged        int           `json:"judged"`
+	Agreed        int           `json:"agreed"`
+	Accuracy      float64       `json:"accuracy"` // Agreed / Judged; 0 when nothing is judged
+	MedianSeconds float64       `json:"median_seconds"`
+	Flagged       bool          `json:"flagged"`
+}
+
+// KeyingStats is what coordinators see of the keying: each volunteer's
+// figures, the sheets reported to them, and how many sheets wait.
+type KeyingStats struct {
+	Volunteers []VolunteerStats     `json:"volunteers"`
+	Reported   []sandik.KeyingLease `json:"reported"`
+	Waiting    int                  `json:"waiting"`
+	Threshold  float64              `json:"threshold"`
+	MinJudged  int                  `json:"min_judged"`
+}
+
+// KeyingStats returns every volunteer's figures, for coordinators.
+func (c *Center) KeyingStats(ctx context.Context, u sandik.User) (KeyingStats, error) {
+	if !u.Role.CanAdjudicate() {
+		return KeyingStats{}, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not read keying figures; coordinators may", u.ID, u.Role)
+	}
+	ls, err := c.store.Leases(ctx, sandik.LeaseFilter{})
+	if err != nil {
+		return KeyingStats{}, err
+	}
+	cfg := c.keys.cfg
+	out := KeyingStats{Volunteers: []VolunteerStats{}, Reported: []sandik.KeyingLease{}, Threshold: cfg.Accuracy, MinJudged: cfg.MinJudged}
+	eng := c.engine.Load()
+	reg := eng.Registry()
+	by := map[sandik.UserID]*VolunteerStats{}
+	secs := map[sandik.UserID][]float64{}
+	lastReport := map[sheetKey]sandik.KeyingLease{}
+	for _, l := range ls {
+		if l.Outcome == "" {
+			continue
+		}
+		v := by[l.User]
+		if v == nil {
+			v = &VolunteerStats{User: l.User}
+			by[l.User] = v
+		}
+		if l.Outcome == sandik.LeaseReported {
+			v.Reported++
+			lastReport[sheetKey{l.Race, l.Box}] = l
+			continue
+		}
+		v.Typed++
+		secs[l.User] = append(secs[l.User], l.Done.Sub(l.Leased).Seconds())
+		st, err := eng.Box(l.Race, l.Box)
+		if err != nil || st.Resolved == nil {
+			continue
+		}
+		sub, err := c.store.Submission(ctx, l.Submission)
+		if err != nil {
+			if sandik.CodeOf(err) == sandik.ENotFound {
+				continue
+			}
+			return KeyingStats{}, err
+		}
+		v.Judged++
+		if sub.Sheet.Equal(*st.Resolved) {
+			v.Agreed++
+		}
+	}
+	for _, v := range by {
+		if v.Judged > 0 {
+			v.Accuracy = float64(v.Agreed) / float64(v.Judged)
+		}
+		v.MedianSeconds = median(secs[v.User])
+		v.Flagged = v.Judged >= cfg.MinJudged && v.Accuracy < cfg.Accuracy
+		out.Volunteers = append(out.Volunteers, *v)
+	}
+	slices.SortFunc(out.Volunteers, func(a, b VolunteerStats) int { return cmp.Compare(a.User, b.User) })
+	q := c.keys
+	if err := c.refreshQueue(ctx, q, c.now()); err != nil {
+		return KeyingStats{}, err
+	}
+	q.mu.Lock()
+	for k, l := range lastReport {
+		if s := q.sheets[k]; s != nil && s.isReported() && reg.InScope(u, k.box) {
+			out.Reported = append(out.Reported, l)
+		}
+	}
+	for _, s := range q.order {
+		if !s.isReported() {
+			if need, _ := c.needs(s, ""); need > 0 {
+				out.Waiting++
+			}
+		}
+	}
+	q.mu.Unlock()
+	slices.SortFunc(out.Reported, func(a, b sandik.KeyingLease) int { return a.Done.Compare(b.Done) })
+	return out, nil
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// AddSheetPhoto checks, cleans and keeps a photo of box's sheet of race
+// for u, who must be allowed to enter that box. created is false when
+// the same photo was kept for the box and race already.
+func (c *Center) AddSheetPhoto(ctx context.Context, u sandik.User, race sandik.RaceCode, box sandik.AreaCode, data []byte) (sandik.SheetPhoto, bool, error) {
+	if !u.Role.CanSubmit() {
+		return sandik.SheetPhoto{}, false, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not submit sheets", u.ID, u.Role)
+	}
+	reg := c.Registry()
+	if _, ok := reg.Race(race); !ok {
+		return sandik.SheetPhoto{}, false, sandik.Errorf(sandik.ENotFound, "no race %q", race)
+	}
+	if err := reg.Allow(u, sandik.ActionSubmit, box); err != nil {
+		return sandik.SheetPhoto{}, false, err
+	}
+	if _, err := c.engine.Load().Box(race, box); err != nil {
+		return sandik.SheetPhoto{}, false, err
+	}
+	q := c.keys
+	select {
+	case q.decodes <- struct{}{}:
+	case <-ctx.Done():
+		return sandik.SheetPhoto{}, false, ctx.Err()
+	}
+	p, err := blob.Clean(data, blob.DefaultLimits())
+	<-q.decodes
+	if err != nil {
+		return sandik.SheetPhoto{}, false, err
+	}
+	if err := c.store.PutBlob(ctx, p.Sum, p.Data); err != nil {
+		return sandik.SheetPhoto{}, false, fmt.Errorf("keep photo %s: %w", p.Sum, err)
+	}
+	sp, created, err := c.store.AddSheetPhoto(ctx, sandik.SheetPhoto{Race: race, Box: box, Sum: p.Sum, By: u.ID, At: c.now(),
+		Bytes: p.Size, Width: p.Width, Height: p.Height})
+	if err != nil {
+		return sp, false, err
+	}
+	if created {
+		q.mu.Lock()
+		if q.loaded {
+			q.addPhoto(sp)
+		}
+		q.mu.Unlock()
+	}
+	return sp, created, nil
+}
+
+// SheetPhotos returns the photos of a box (of every race when race is
+// empty) if u may read the box.
+func (c *Center) SheetPhotos(ctx context.Context, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) ([]sandik.SheetPhoto, error) {
+	if err := c.Registry().Allow(u, sandik.ActionReadBox, box); err != nil {
+		return nil, err
+	}
+	return c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{Race: race, Box: box})
+}
+
+// SheetPhoto returns a sheet photo's bytes to u if u may read a box it
+// shows, or holds a lease of it. Any other photo is not found, whether
+// it exists or not.
+func (c *Center) SheetPhoto(ctx context.Context, u sandik.User, sum string) ([]byte, error) {
+	if !validSum(sum) {
+		return nil, sandik.Errorf(sandik.ENotFound, "no photo %q", sum)
+	}
+	ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{Sum: sum})
+	if err != nil {
+		return nil, err
+	}
+	reg := c.Registry()
+	for _, p := range ps {
+		if reg.Allow(u, sandik.ActionReadBox, p.Box) == nil {
+			return c.store.Blob(ctx, sum)
+		}
+	}
+	if len(ps) > 0 {
+		ls, err := c.store.Leases(ctx, sandik.LeaseFilter{User: u.ID, Race: ps[0].Race, Box: ps[0].Box})
+		if err != nil {
+			return nil, err
+		}
+		if len(ls) > 0 {
+			return c.store.Blob(ctx, sum)
+		}
+	}
+	return nil, sandik.Errorf(sandik.ENotFound, "no sheet photo %s among the boxes user %q may read", sum, u.ID)
+}
+
+// RecordCustody appends a custody event to a box's chain for u, who
+// must be allowed to enter the box or handle objections there.
+func (c *Center) RecordCustody(ctx context.Context, u sandik.User, e sandik.CustodyEvent) (sandik.CustodyEvent, error) {
+	reg := c.Registry()
+	if _, ok := reg.Area(e.Box); !ok {
+		return e, sandik.Errorf(sandik.ENotFound, "no box %q", e.Box)
+	}
+	if err := reg.Allow(u, sandik.ActionSubmit, e.Box); err != nil {
+		if reg.Allow(u, sandik.ActionHandleCases, e.Box) != nil {
+			return e, err
+		}
+	}
+	if e.Race != "" {
+		if _, err := c.engine.Load().Box(e.Race, e.Box); err != nil {
+			return e, sandik.Invalid("invalid custody event", []sandik.Problem{{Field: "race", Rule: sandik.RuleInvalidValue, Message: sandik.MessageOf(err)}})
+		}
+	}
+	e.By, e.Recorded, e.Seq = u.ID, c.now(), 0
+	if err := e.Validate(); err != nil {
+		return e, err
+	}
+	return c.store.AppendCustody(ctx, e)
+}
+
+// Custody returns a box's chain of custody to u if u may read the box.
+func (c *Center) Custody(ctx context.Context, u sandik.User, box sandik.AreaCode) ([]sandik.CustodyEvent, error) {
+	reg := c.Registry()
+	if _, ok := reg.Area(box); !ok {
+		return nil, sandik.Errorf(sandik.ENotFound, "no box %q", box)
+	}
+	if err := reg.Allow(u, sandik.ActionReadBox, box); err != nil {
+		return nil, err
+	}
+	return c.store.Custody(ctx, box)
+}
