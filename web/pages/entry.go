@@ -27,6 +27,8 @@ type entryPageView struct {
 	// Picks are the first race's own boxes, drawn with the page as the
 	// script would draw them, so that nothing below moves when it runs.
 	Picks []boxHit
+	// PhotoPath is where the script posts the photos of a sheet (photoPath).
+	PhotoPath string
 }
 
 type entryRace struct {
@@ -76,7 +78,9 @@ func formTexts(l *lang) map[string]string {
 	out := map[string]string{}
 	for _, k := range []string{"form.digits", "form.over_reg", "form.reg_list", "form.pick_box", "form.sending", "form.retry",
 		"form.pending", "form.ok", "form.ok.warn", "form.replayed", "form.fix", "form.refused", "form.session", "form.sent.title",
-		"form.sent", "form.notsent", "form.nohit", "login", "rule.required", "rule.too_large", "diff.more", "diff.less"} {
+		"form.sent", "form.notsent", "form.nohit", "form.offline", "form.photo.type", "form.photo.size", "form.photo.many",
+		"outbox.waiting", "outbox.acked", "outbox.replayed", "outbox.refused", "outbox.photos.waiting", "outbox.photos.sent",
+		"outbox.photos.refused", "outbox.open", "outbox.session", "login", "rule.required", "rule.too_large", "diff.more", "diff.less"} {
 		out[k] = l.T(k)
 	}
 	for _, k := range []string{sandik.RuleValidSum, sandik.RuleChoicesSum, sandik.RuleVotedSum} {
@@ -125,7 +129,7 @@ func (p *Pages) entryPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 	case u.Scoped():
 		help = "entry.assigned"
 	}
-	v := entryPageView{base: p.baseOf(r, u, "entry.title"), Data: template.JS(b), Help: help, Open: len(races) > 0, FieldLabels: map[string]string{
+	v := entryPageView{base: p.baseOf(r, u, "entry.title"), Data: template.JS(b), Help: help, Open: len(races) > 0, PhotoPath: photoPath, FieldLabels: map[string]string{
 		"registered": "registered", "voted_by_law": "voted_by_law", "voted": "voted",
 		"valid_without_objection": "valid_without", "valid_upon_objection": "valid_upon",
 		"valid_total": "valid_total", "invalid_total": "invalid_total"}}
