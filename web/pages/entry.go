@@ -29,6 +29,17 @@ type entryPageView struct {
 	Picks []boxHit
 	// PhotoPath is where the script posts the photos of a sheet (photoPath).
 	PhotoPath string
+	// Chosen is the observer's one box of the first race, which the script
+	// fills in, and Sent what they sent of it per race: drawn with the page
+	// so that the fields below do not move when the script runs.
+	Chosen *boxHit
+	Sent   []sentLine
+}
+
+// sentLine says whether the user has sent a race of the chosen box.
+type sentLine struct {
+	Race string
+	Sent bool
 }
 
 type entryRace struct {
@@ -135,6 +146,16 @@ func (p *Pages) entryPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 		"valid_total": "valid_total", "invalid_total": "invalid_total"}}
 	if len(races) > 0 {
 		v.Picks = races[0].Assigned
+	}
+	if len(v.Picks) == 1 {
+		v.Chosen = &v.Picks[0]
+		for _, er := range races {
+			for _, h := range er.Assigned {
+				if h.Code == v.Chosen.Code {
+					v.Sent = append(v.Sent, sentLine{Race: er.Name, Sent: h.Sent != 0})
+				}
+			}
+		}
 	}
 	texts, err := json.Marshal(formTexts(v.L))
 	if err != nil {

@@ -320,4 +320,10 @@ func TestOfflineSheetSurvivesRestartAndCountsOnce(t *testing.T) {
 	if n := e.LastSeq(); n != 1 {
 		t.Fatalf("after a reload the log holds %d submissions", n)
 	}
+
+	// Signing out forgets the kept form: the phone keeps no one's boxes.
+	run(phone, "sign out", chromedp.Click(chromedp.CSS("header form[action='/logout'] button")), chromedp.WaitVisible(chromedp.CSS("#token")))
+	if got := eval(phone, `caches.match("/entry").then(r => String(!!r))`); got != "false" {
+		t.Errorf("the form page is still kept after signing out (%s)", got)
+	}
 }

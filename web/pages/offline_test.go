@@ -50,6 +50,12 @@ func TestEntryPageCarriesTheOutbox(t *testing.T) {
 		`<input id="photos" name="photos" type="file" accept="image/jpeg,image/png" multiple`,
 		`<section id="outbox" class="card narrow" aria-labelledby="outbox-title" hidden>`, "Bu telefondaki tutanaklar",
 		`"outbox.waiting":"%s · %s: gönderilmeyi bekliyor"`, `"form.offline":"Bağlantı yok.`)
+	// The observer's one box is drawn chosen, with what they sent of it,
+	// as the script would draw it: nothing below moves when it runs.
+	webtest.MustContain(t, page, `aria-describedby="box-help box-msg" value="`+box1+`">`,
+		`<p id="box-msg" class="problem" aria-live="polite">Adalar › Burgazada › Sandık 1001</p>`,
+		`<section id="sent" class="sent" aria-labelledby="sent-title"><h2`,
+		`<li class="notsent">İstanbul Büyükşehir Belediye Başkanı: henüz gönderilmedi</li><li class="notsent">Adalar Belediye Başkanı: henüz gönderilmedi</li>`)
 	b.Get("/lang/en?next=/entry")
 	webtest.MustContain(t, b.Page("/entry", http.StatusOK), "Sheets on this phone", `"outbox.waiting":"%s · %s: waiting to send"`,
 		`"outbox.acked":"%s · %s: the centre acknowledged it (record #%s, %s)"`)

@@ -250,7 +250,9 @@
       list.replaceChildren(...hits.map(option));
       pick.replaceChildren(...hits.map(pickButton));
       pick.hidden = false;
-      if (hits.length === 1 && !boxIn.value.trim()) choose(hits[0].code);
+      // The page drew the one box chosen already; choosing it again draws
+      // the same, so nothing moves.
+      if (hits.length === 1 && (!boxIn.value.trim() || boxIn.value.trim() === hits[0].code)) choose(hits[0].code);
     }
     function layoutVotes() {
       votes.querySelectorAll(".field").forEach(n => n.remove());
@@ -639,6 +641,15 @@
     }
   }
 
+  // Signing out forgets the form page the worker kept (docs/offline.md);
+  // the sheets waiting to be sent stay.
+  document.addEventListener("submit", (e) => {
+    const f = e.target;
+    if (f.getAttribute("action") !== "/logout" || !window.caches || f.dataset.cleared) return;
+    e.preventDefault();
+    f.dataset.cleared = "1";
+    caches.delete("sandik-entry-v1").catch(() => {}).finally(() => f.submit());
+  });
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-live]").forEach(live);
     document.querySelectorAll("table.sortable").forEach(sortable);
