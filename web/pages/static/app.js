@@ -133,6 +133,9 @@
 
   const FIXED = ["registered", "voted_by_law", "voted", "valid_without_objection", "valid_upon_objection", "valid_total", "invalid_total"];
   const STORE = "sandik.pending"; // where an older version kept its one unsent sheet
+  // USED says this phone has kept something in the outbox: a form opened
+  // on a phone that never has does not open IndexedDB at load.
+  const USED = "sandik.outbox";
 
   // ---- The phone's outbox -------------------------------------------
   // Sheets and photos the centre has not acknowledged wait in IndexedDB,
@@ -159,6 +162,7 @@
     // write runs fn(put, del) in one transaction over both stores: a sheet
     // and its photos are kept together or not at all.
     async function write(fn) {
+      try { localStorage.setItem(USED, "1"); } catch (e) { /* private mode: the load sends anyway */ }
       const d = window.indexedDB ? await db() : null;
       const inMemory = () => fn((s, v) => mem[s].set(keyOf(s, v), v), (s, k) => mem[s].delete(k));
       if (!d) { inMemory(); return; }
@@ -629,6 +633,7 @@
         } catch (e) { /* unreadable: nothing to send */ }
         localStorage.removeItem(STORE);
       }
+      if (!localStorage.getItem(USED)) return;
       await forget(s => s.state === "acked" && Date.now() - s.ack.at > KEEP_ACKED);
       flush();
     })();
@@ -637,7 +642,8 @@
     // The worker keeps the form and its assets for the next visit without
     // a connection; registered once the page has loaded, out of its way.
     if ("serviceWorker" in navigator && form.dataset.sw) {
-      window.addEventListener("load", () => { navigator.serviceWorker.register(form.dataset.sw, { scope: "/entry" }).catch(() => {}); });
+      const register = () => { navigator.serviceWorker.register(form.dataset.sw, { scope: "/entry" }).catch(() => {}); };
+      window.addEventListener("load", () => { if (window.requestIdleCallback) requestIdleCallback(register, { timeout: 3000 }); else setTimeout(register, 1000); });
     }
   }
 
