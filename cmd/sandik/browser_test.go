@@ -254,6 +254,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	do(t, obsA, "send while offline", chromedp.Click(chromedp.CSS("#send")))
 	waitJS(t, obsA, "the retry notice", `document.querySelector("#receipt").textContent.includes("aynı kimlikle")`, 10*time.Second)
 	// The sheet waits in the phone's outbox (IndexedDB), with its id.
+	waitJS(t, obsA, "the outbox", `document.querySelector("#outbox li[data-state=waiting]") !== null`, 5*time.Second)
 	pending, err := chromedp.Run(obsA, chromedp.Evaluate[string](`(document.querySelector("#outbox li[data-state=waiting]") || {}).textContent || ""`))
 	if err != nil || !strings.Contains(pending, string(box)) || !strings.Contains(pending, "gönderilmeyi bekliyor") {
 		t.Fatalf("pending sheet %q, %v", pending, err)

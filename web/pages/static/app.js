@@ -413,8 +413,10 @@
     // written; the same id may carry the corrected sheet), "retry" (not
     // acknowledged) or "session" (sign in again; the sheet waits).
     async function sendSheet(s) {
-      const mine = s.id === id;
-      if (mine) { formMsg.textContent = ""; receipt.textContent = tx("form.sending"); if (proof) proof.hidden = true; }
+      // The form may have moved on to another sheet while this one waited:
+      // only the sheet in the form speaks in the form.
+      const mine = () => s.id === id;
+      if (mine()) { formMsg.textContent = ""; receipt.textContent = tx("form.sending"); if (proof) proof.hidden = true; }
       let res = null;
       try {
         res = await fetch("/entry", { method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(s.body), credentials: "same-origin", redirect: "manual" });
@@ -429,12 +431,12 @@
         const r = races.find(x => x.code === s.body.race);
         const h = r && (r.assigned || []).find(x => x.code === s.body.box);
         if (h) { h.sent = data.seq; showSent(); }
-        if (mine) { showReceipt(data); id = null; inFlight = false; send.disabled = false; } // the next sheet gets a new id
+        if (mine()) { showReceipt(data); id = null; inFlight = false; send.disabled = false; } // the next sheet gets a new id
         return "ok";
       }
       s.state = "refused"; s.error = problemsOf(data, res.status);
       await outboxDB.write(put => put("sheets", s));
-      if (mine) { inFlight = false; send.disabled = false; showRefusal(s.error); }
+      if (mine()) { inFlight = false; send.disabled = false; showRefusal(s.error); }
       return "refused";
     }
     // sendPhoto posts one kept photo: "ok", "refused", "retry", or "later"
@@ -475,6 +477,7 @@
         }
       } catch (e) { wait = "retry"; }
       flushing = false;
+      await showOutbox();
       outMsg.textContent = wait === "session" ? tx("outbox.session") : "";
       if (wait) {
         const secs = wait === "session" ? 3 : Math.min(30, 2 ** Math.min(attempt, 5));
@@ -495,7 +498,6 @@
           }
         }
       } else attempt = 0;
-      await showOutbox();
       if (again) { again = false; flush(); }
     }
     // showOutbox lists this user's kept sheets, newest first, each with
