@@ -134,7 +134,7 @@
   const FIXED = ["registered", "voted_by_law", "voted", "valid_without_objection", "valid_upon_objection", "valid_total", "invalid_total"];
   const STORE = "sandik.pending"; // where an older version kept its one unsent sheet
   // USED says this phone has kept something in the outbox: a form opened
-  // on a phone that never has opens IndexedDB only once the page is idle.
+  // on a phone that never has opens IndexedDB only ten seconds later.
   const USED = "sandik.outbox";
 
   // ---- The phone's outbox -------------------------------------------
@@ -635,9 +635,10 @@
         } catch (e) { /* unreadable: nothing to send */ }
         localStorage.removeItem(STORE);
       }
-      // A phone that never kept anything looks once the page is idle (the
-      // mark may be lost while IndexedDB is not); one that did, at once.
-      if (!localStorage.getItem(USED)) await new Promise(ok => window.requestIdleCallback ? requestIdleCallback(ok, { timeout: 5000 }) : setTimeout(ok, 2000));
+      // A phone that never kept anything looks ten seconds after the page
+      // opened, out of its way (the mark might be lost while IndexedDB is
+      // not); one that did, at once.
+      if (!localStorage.getItem(USED)) await new Promise(ok => setTimeout(ok, 10000));
       await forget(s => s.state === "acked" && Date.now() - s.ack.at > KEEP_ACKED);
       flush();
     })();
