@@ -25,7 +25,7 @@ func Of(code string) Lang {
 
 // catalogue joins the texts of each owner's file. Each file holds one part
 // of the interface so that adding to one part never edits another's file.
-var catalogue = join(pageMessages, documentMessages, overviewMessages, reviewMessages, ledgerMessages, orgMessages, municipalMessages, kvkkMessages, rightsMessages, coverageMessages, meetingMessages, congressMessages, visitMessages, feedMessages, feedPageMessages, readerMessages, keyingMessages)
+var catalogue = join(pageMessages, documentMessages, overviewMessages, reviewMessages, ledgerMessages, orgMessages, municipalMessages, kvkkMessages, rightsMessages, coverageMessages, meetingMessages, congressMessages, visitMessages, feedMessages, feedPageMessages, readerMessages, keyingMessages, offlineMessages)
 
 func join(parts ...map[string][2]string) map[string][2]string {
 	all := make(map[string][2]string)

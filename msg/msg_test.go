@@ -9,7 +9,7 @@ import (
 // a key in two parts would let one silently replace the other.
 func TestPartsDoNotOverlap(t *testing.T) {
 	seen := map[string]int{}
-	for i, part := range []map[string][2]string{pageMessages, documentMessages, overviewMessages, reviewMessages, ledgerMessages, orgMessages, municipalMessages, kvkkMessages, rightsMessages, coverageMessages, meetingMessages, visitMessages, feedMessages, feedPageMessages, readerMessages} {
+	for i, part := range []map[string][2]string{pageMessages, documentMessages, overviewMessages, reviewMessages, ledgerMessages, orgMessages, municipalMessages, kvkkMessages, rightsMessages, coverageMessages, meetingMessages, visitMessages, feedMessages, feedPageMessages, readerMessages, keyingMessages, offlineMessages} {
 		for k := range part {
 			if j, ok := seen[k]; ok {
 				t.Errorf("key %q is in part %d and part %d", k, j, i)

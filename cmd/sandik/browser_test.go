@@ -253,8 +253,10 @@ func TestBrowserEndToEnd(t *testing.T) {
 	stop()
 	do(t, obsA, "send while offline", chromedp.Click(chromedp.CSS("#send")))
 	waitJS(t, obsA, "the retry notice", `document.querySelector("#receipt").textContent.includes("aynı kimlikle")`, 10*time.Second)
-	pending, err := chromedp.Run(obsA, chromedp.Evaluate[string](`localStorage.getItem("sandik.pending")`))
-	if err != nil || !strings.Contains(pending, `"box":"`+string(box)+`"`) {
+	// The sheet waits in the phone's outbox (IndexedDB), with its id.
+	waitJS(t, obsA, "the outbox", `document.querySelector("#outbox li[data-state=waiting]") !== null`, 5*time.Second)
+	pending, err := chromedp.Run(obsA, chromedp.Evaluate[string](`(document.querySelector("#outbox li[data-state=waiting]") || {}).textContent || ""`))
+	if err != nil || !strings.Contains(pending, string(box)) || !strings.Contains(pending, "gönderilmeyi bekliyor") {
 		t.Fatalf("pending sheet %q, %v", pending, err)
 	}
 	serveAt(t, bin, db, addr)
@@ -262,9 +264,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	// the form's own retry sends the sheet, and the overview reconnects,
 	// without a sign-in.
 	waitJS(t, obsA, "the receipt", `document.querySelector("#receipt").textContent.startsWith("Alındı")`, 20*time.Second)
-	if p, err := chromedp.Run(obsA, chromedp.Evaluate[string](`localStorage.getItem("sandik.pending") || ""`)); err != nil || p != "" {
-		t.Fatalf("pending sheet kept after the receipt: %q, %v", p, err)
-	}
+	waitJS(t, obsA, "the outbox acknowledged", `document.querySelector("#outbox li[data-state=acked]") !== null && document.querySelector("#outbox li[data-state=waiting]") === null`, 5*time.Second)
 
 	// The overview changes by itself, without a reload.
 	waitJS(t, coord, "the live update", `document.querySelector('[data-k="reported.of"]').textContent.startsWith("1 /")`, 20*time.Second)

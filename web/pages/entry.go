@@ -27,6 +27,19 @@ type entryPageView struct {
 	// Picks are the first race's own boxes, drawn with the page as the
 	// script would draw them, so that nothing below moves when it runs.
 	Picks []boxHit
+	// PhotoPath is where the script posts the photos of a sheet (photoPath).
+	PhotoPath string
+	// Chosen is the observer's one box of the first race, which the script
+	// fills in, and Sent what they sent of it per race: drawn with the page
+	// so that the fields below do not move when the script runs.
+	Chosen *boxHit
+	Sent   []sentLine
+}
+
+// sentLine says whether the user has sent a race of the chosen box.
+type sentLine struct {
+	Race string
+	Sent bool
 }
 
 type entryRace struct {
@@ -76,7 +89,9 @@ func formTexts(l *lang) map[string]string {
 	out := map[string]string{}
 	for _, k := range []string{"form.digits", "form.over_reg", "form.reg_list", "form.pick_box", "form.sending", "form.retry",
 		"form.pending", "form.ok", "form.ok.warn", "form.replayed", "form.fix", "form.refused", "form.session", "form.sent.title",
-		"form.sent", "form.notsent", "form.nohit", "login", "rule.required", "rule.too_large", "diff.more", "diff.less"} {
+		"form.sent", "form.notsent", "form.nohit", "form.offline", "form.photo.type", "form.photo.size", "form.photo.many",
+		"outbox.waiting", "outbox.acked", "outbox.replayed", "outbox.refused", "outbox.photos.waiting", "outbox.photos.sent",
+		"outbox.photos.refused", "outbox.open", "outbox.session", "login", "rule.required", "rule.too_large", "diff.more", "diff.less"} {
 		out[k] = l.T(k)
 	}
 	for _, k := range []string{sandik.RuleValidSum, sandik.RuleChoicesSum, sandik.RuleVotedSum} {
@@ -125,12 +140,22 @@ func (p *Pages) entryPage(w http.ResponseWriter, r *http.Request, u sandik.User)
 	case u.Scoped():
 		help = "entry.assigned"
 	}
-	v := entryPageView{base: p.baseOf(r, u, "entry.title"), Data: template.JS(b), Help: help, Open: len(races) > 0, FieldLabels: map[string]string{
+	v := entryPageView{base: p.baseOf(r, u, "entry.title"), Data: template.JS(b), Help: help, Open: len(races) > 0, PhotoPath: photoPath, FieldLabels: map[string]string{
 		"registered": "registered", "voted_by_law": "voted_by_law", "voted": "voted",
 		"valid_without_objection": "valid_without", "valid_upon_objection": "valid_upon",
 		"valid_total": "valid_total", "invalid_total": "invalid_total"}}
 	if len(races) > 0 {
 		v.Picks = races[0].Assigned
+	}
+	if len(v.Picks) == 1 {
+		v.Chosen = &v.Picks[0]
+		for _, er := range races {
+			for _, h := range er.Assigned {
+				if h.Code == v.Chosen.Code {
+					v.Sent = append(v.Sent, sentLine{Race: er.Name, Sent: h.Sent != 0})
+				}
+			}
+		}
 	}
 	texts, err := json.Marshal(formTexts(v.L))
 	if err != nil {

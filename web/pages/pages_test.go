@@ -99,6 +99,7 @@ var pageAuthMatrix = map[string][]sandik.Role{
 	"POST /logout":                        nil,
 	"GET /lang/{lang}":                    nil,
 	"GET /static/":                        nil,
+	"GET /sw.js":                          nil,
 	"GET /map/{map}":                      nil,
 	"GET /{$}":                            allRoles,
 	"GET /races/{race}/areas/{area}":      {sandik.RoleCoordinator, sandik.RoleAdmin},

@@ -46,6 +46,7 @@ func (p *Pages) routes() {
 	handle("GET /evidence/{sha256}", page(managesCases(casefile.Evidence(p.c))), http.StatusOK)
 
 	handle("GET /entry", page(p.entryPage), http.StatusOK)
+	handle("GET /sw.js", p.serviceWorkerScript, http.StatusOK)
 	handle("GET /entry/boxes", page(p.searchBoxes), http.StatusOK)
 	handle("POST /entry", page(write(p.submitEntry)), http.StatusCreated, http.StatusOK, http.StatusUnprocessableEntity)
 	handle("GET /anahtarlama", page(p.keyingPage), http.StatusOK)

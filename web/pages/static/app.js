@@ -132,7 +132,60 @@
   }
 
   const FIXED = ["registered", "voted_by_law", "voted", "valid_without_objection", "valid_upon_objection", "valid_total", "invalid_total"];
-  const STORE = "sandik.pending";
+  const STORE = "sandik.pending"; // where an older version kept its one unsent sheet
+  // USED says this phone has kept something in the outbox: a form opened
+  // on a phone that never has opens IndexedDB only ten seconds later.
+  const USED = "sandik.outbox";
+
+  // ---- The phone's outbox -------------------------------------------
+  // Sheets and photos the centre has not acknowledged wait in IndexedDB,
+  // which outlives the tab and the browser (docs/offline.md). Where it is
+  // missing or full, they wait in memory while the page is open.
+  const outboxDB = (function () {
+    const mem = { sheets: new Map(), photos: new Map() };
+    const keyOf = (s, v) => s === "sheets" ? v.id : v.key;
+    let open = null;
+    function db() {
+      if (!open) {
+        open = new Promise((ok, fail) => {
+          const r = indexedDB.open("sandik-outbox", 1);
+          r.onupgradeneeded = () => {
+            r.result.createObjectStore("sheets", { keyPath: "id" });
+            r.result.createObjectStore("photos", { keyPath: "key" });
+          };
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => fail(r.error);
+        }).catch(() => null);
+      }
+      return open;
+    }
+    // write runs fn(put, del) in one transaction over both stores: a sheet
+    // and its photos are kept together or not at all.
+    async function write(fn) {
+      try { localStorage.setItem(USED, "1"); } catch (e) { /* private mode: the load sends anyway */ }
+      const d = window.indexedDB ? await db() : null;
+      const inMemory = () => fn((s, v) => mem[s].set(keyOf(s, v), v), (s, k) => mem[s].delete(k));
+      if (!d) { inMemory(); return; }
+      try {
+        const t = d.transaction(["sheets", "photos"], "readwrite");
+        fn((s, v) => t.objectStore(s).put(v), (s, k) => t.objectStore(s).delete(k));
+        await new Promise((ok, fail) => { t.oncomplete = ok; t.onerror = t.onabort = () => fail(t.error); });
+      } catch (e) { inMemory(); }
+    }
+    async function all(s) {
+      const d = window.indexedDB ? await db() : null;
+      let rows = [];
+      if (d) {
+        rows = await new Promise((ok) => {
+          const r = d.transaction(s).objectStore(s).getAll();
+          r.onsuccess = () => ok(r.result); r.onerror = () => ok([]);
+        });
+      }
+      const seen = new Set(rows.map(v => keyOf(s, v)));
+      return rows.concat([...mem[s].values()].filter(v => !seen.has(keyOf(s, v))));
+    }
+    return { write, all };
+  })();
 
   function sheetForm(form) {
     const races = JSON.parse(document.getElementById("races-data").textContent);
@@ -201,7 +254,9 @@
       list.replaceChildren(...hits.map(option));
       pick.replaceChildren(...hits.map(pickButton));
       pick.hidden = false;
-      if (hits.length === 1 && !boxIn.value.trim()) choose(hits[0].code);
+      // The page drew the one box chosen already; choosing it again draws
+      // the same, so nothing moves.
+      if (hits.length === 1 && (!boxIn.value.trim() || boxIn.value.trim() === hits[0].code)) choose(hits[0].code);
     }
     function layoutVotes() {
       votes.querySelectorAll(".field").forEach(n => n.remove());
@@ -299,70 +354,202 @@
       for (const n of FIXED) if (b[n] !== undefined) input(n).value = b[n];
       for (const [k, v] of Object.entries(b.votes || {})) { const i = input("votes." + k); if (i) i.value = v; }
     }
-    async function deliver(b) {
-      inFlight = true; send.disabled = true;
-      formMsg.textContent = ""; receipt.textContent = tx("form.sending"); if (proof) proof.hidden = true;
-      let res;
-      try {
-        res = await fetch("/entry", { method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(b), credentials: "same-origin", redirect: "manual" });
-      } catch (e) {
-        res = null;
+    // ---- Sending, through the outbox --------------------------------
+    // Every sheet sent is first kept in the outbox with its id, then
+    // posted; it stays there until the centre acknowledges it, and is
+    // posted again, with the same id, on every occasion: the page opened,
+    // the connection back, a timer. The centre counts an id once.
+    const me = form.dataset.user || "";
+    const photoIn = form.querySelector("#photos");
+    const photoMsg = form.querySelector("#m-photos");
+    const outbox = document.getElementById("outbox");
+    const outMsg = document.getElementById("outbox-msg");
+    const MAX_PHOTOS = 5, MAX_PHOTO_MB = 10;
+    const KEEP_ACKED = 72 * 3600 * 1000; // an acknowledged sheet is shown this long
+    let flushing = false, again = false, retryTimer = null;
+    function clock(ms) {
+      return new Date(ms).toLocaleTimeString(lang === "en" ? "en-GB" : "tr-TR", { timeZone: "Europe/Istanbul", hour: "2-digit", minute: "2-digit" });
+    }
+    function checkPhotos() {
+      const files = Array.from(photoIn.files || []);
+      let m = files.length > MAX_PHOTOS ? tx("form.photo.many", MAX_PHOTOS) : "";
+      for (const p of files) {
+        if (m) break;
+        if (p.type !== "image/jpeg" && p.type !== "image/png") m = tx("form.photo.type", p.name);
+        else if (p.size > MAX_PHOTO_MB * 1048576) m = tx("form.photo.size", MAX_PHOTO_MB, p.name);
       }
-      if (res === null || res.status >= 500 || res.status === 429 || res.status === 408) {
-        // Not acknowledged: keep the sheet and its id, and try again.
-        const wait = Math.min(30, 2 ** Math.min(attempt, 5));
-        attempt++;
-        receipt.textContent = tx("form.retry", wait);
-        setTimeout(() => deliver(b), wait * 1000);
-        return;
-      }
-      if (res.status === 401 || res.type === "opaqueredirect") {
-        // The session ended (a server restart forgets sessions). The sheet
-        // stays on the phone with its id; sending resumes by itself once
-        // the observer signs in again, here or in another tab.
-        receipt.textContent = "";
-        formMsg.replaceChildren(tx("form.session") + " ");
-        const a = document.createElement("a");
-        a.href = "/login?next=/entry"; a.target = "_blank"; a.textContent = tx("login");
-        formMsg.appendChild(a);
-        setTimeout(() => deliver(b), 3000);
-        return;
-      }
-      inFlight = false; send.disabled = false; attempt = 0;
-      let data = null;
-      try { data = await res.json(); } catch (e) { data = null; }
-      if ((res.status === 200 || res.status === 201) && data && data.id === b.id) {
-        localStorage.removeItem(STORE);
-        const warns = (data.warnings || []).map(w => tx("warning." + w)).join(", ");
-        receipt.textContent = data.replayed ? tx("form.replayed", data.seq) : warns ? tx("form.ok.warn", data.seq, warns) : tx("form.ok", data.seq);
-        form.dataset.acked = data.id;
-        // The ledger's receipt, for the observer to keep: it proves the
-        // sheet is in the log, and /makbuz checks it later.
-        if (proof && data.receipt) {
-          if (proofSave.href.startsWith("blob:")) URL.revokeObjectURL(proofSave.href);
-          proofSave.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], {type: "application/json"}));
-          proofSave.download = "makbuz-" + data.id + ".json";
-          proof.hidden = false;
-        }
-        const r = races.find(x => x.code === b.race);
-        const h = r && (r.assigned || []).find(x => x.code === b.box);
-        if (h) { h.sent = data.seq; showSent(); }
-        id = null; // the next sheet gets a new id
-        return;
-      }
-      data = data || {};
-      // Refused (422 and the like): nothing was written, so the same id
-      // may carry the corrected sheet.
-      localStorage.removeItem(STORE);
+      photoMsg.textContent = m;
+      if (m) photoIn.setAttribute("aria-invalid", "true"); else photoIn.removeAttribute("aria-invalid");
+      return !m;
+    }
+    photoIn.addEventListener("change", checkPhotos);
+    function problemsOf(data, status) {
+      const err = (data && data.error) || {};
+      return { message: err.message || String(status), problems: err.problems || [] };
+    }
+    function showRefusal(err) {
       receipt.textContent = "";
-      const err = data.error || {};
-      formMsg.textContent = err.problems && err.problems.length ? tx("form.fix") : tx("form.refused", err.message || res.status);
-      for (const p of err.problems || []) {
+      formMsg.textContent = err.problems.length ? tx("form.fix") : tx("form.refused", err.message);
+      for (const p of err.problems) {
         if (p.field === "box" || document.getElementById("m-" + p.field)) setMsg(p.field, p.message);
         else formMsg.textContent += " " + p.message;
       }
       focusFirst();
     }
+    function showReceipt(data) {
+      const warns = (data.warnings || []).map(w => tx("warning." + w)).join(", ");
+      receipt.textContent = data.replayed ? tx("form.replayed", data.seq) : warns ? tx("form.ok.warn", data.seq, warns) : tx("form.ok", data.seq);
+      form.dataset.acked = data.id;
+      // The ledger's receipt, for the observer to keep: it proves the
+      // sheet is in the log, and /makbuz checks it later.
+      if (proof && data.receipt) {
+        if (proofSave.href.startsWith("blob:")) URL.revokeObjectURL(proofSave.href);
+        proofSave.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], { type: "application/json" }));
+        proofSave.download = "makbuz-" + data.id + ".json";
+        proof.hidden = false;
+      }
+    }
+    // sendSheet posts one kept sheet: "ok", "refused" (nothing was
+    // written; the same id may carry the corrected sheet), "retry" (not
+    // acknowledged) or "session" (sign in again; the sheet waits).
+    async function sendSheet(s) {
+      // The form may have moved on to another sheet while this one waited:
+      // only the sheet in the form speaks in the form.
+      const mine = () => s.id === id;
+      if (mine()) { formMsg.textContent = ""; receipt.textContent = tx("form.sending"); if (proof) proof.hidden = true; }
+      let res = null;
+      try {
+        res = await fetch("/entry", { method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(s.body), credentials: "same-origin", redirect: "manual" });
+      } catch (e) { res = null; }
+      if (res === null || res.status >= 500 || res.status === 429 || res.status === 408) return "retry";
+      if (res.status === 401 || res.type === "opaqueredirect") return "session";
+      let data = null;
+      try { data = await res.json(); } catch (e) { data = null; }
+      if ((res.status === 200 || res.status === 201) && data && data.id === s.id) {
+        s.state = "acked"; s.ack = { seq: data.seq, at: Date.now(), replayed: !!data.replayed };
+        await outboxDB.write(put => put("sheets", s));
+        const r = races.find(x => x.code === s.body.race);
+        const h = r && (r.assigned || []).find(x => x.code === s.body.box);
+        if (h) { h.sent = data.seq; showSent(); }
+        if (mine()) { showReceipt(data); id = null; inFlight = false; send.disabled = false; } // the next sheet gets a new id
+        return "ok";
+      }
+      s.state = "refused"; s.error = problemsOf(data, res.status);
+      await outboxDB.write(put => put("sheets", s));
+      if (mine()) { inFlight = false; send.disabled = false; showRefusal(s.error); }
+      return "refused";
+    }
+    // sendPhoto posts one kept photo: "ok", "refused", "retry", or "later"
+    // (the centre takes no photo from this form now: it waits for the next
+    // page load or connection).
+    async function sendPhoto(p) {
+      const url = form.dataset.photos.replace("{race}", encodeURIComponent(p.race)).replace("{box}", encodeURIComponent(p.box));
+      let res = null;
+      try {
+        res = await fetch(url, { method: "POST", headers: { "Content-Type": p.type, "Accept": "application/json" }, body: p.blob, credentials: "same-origin", redirect: "manual" });
+      } catch (e) { res = null; }
+      if (res === null || (res.status >= 500 && res.status !== 501) || res.status === 429 || res.status === 408) return "retry";
+      let data = null;
+      try { data = await res.json(); } catch (e) { data = null; }
+      if (res.status === 200 || res.status === 201) p.state = "acked";
+      else if (res.status === 413 || res.status === 415 || res.status === 422) { p.state = "refused"; p.error = problemsOf(data, res.status).message; }
+      else return "later";
+      p.sha256 = (data && data.sha256) || ""; p.blob = null; // sent or refused: the bytes leave the phone's storage
+      await outboxDB.write(put => put("photos", p));
+      return p.state === "acked" ? "ok" : "refused";
+    }
+    // flush sends what waits, oldest first, one request at a time.
+    async function flush() {
+      if (flushing) { again = true; return; }
+      flushing = true; clearTimeout(retryTimer);
+      let wait = "";
+      try {
+        const sheets = (await outboxDB.all("sheets")).filter(s => s.user === me && s.state === "waiting").sort((a, b) => a.saved - b.saved);
+        for (const s of sheets) {
+          wait = await sendSheet(s);
+          if (wait === "retry" || wait === "session") break;
+          wait = "";
+        }
+        if (!wait) {
+          for (const p of (await outboxDB.all("photos")).filter(p => p.user === me && p.state === "waiting")) {
+            if (await sendPhoto(p) === "retry") { wait = "retry"; break; }
+          }
+        }
+      } catch (e) { wait = "retry"; }
+      flushing = false;
+      await showOutbox();
+      outMsg.textContent = wait === "session" ? tx("outbox.session") : "";
+      if (wait) {
+        const secs = wait === "session" ? 3 : Math.min(30, 2 ** Math.min(attempt, 5));
+        attempt++;
+        retryTimer = setTimeout(flush, secs * 1000);
+        if (id && (await outboxDB.all("sheets")).some(s => s.id === id && s.state === "waiting")) {
+          if (wait === "session") {
+            // The session ended (a server restart used to forget them).
+            // The sheet stays on the phone with its id; sending resumes by
+            // itself once the observer signs in again, here or elsewhere.
+            receipt.textContent = "";
+            formMsg.replaceChildren(tx("form.session") + " ");
+            const a = document.createElement("a");
+            a.href = "/login?next=/entry"; a.target = "_blank"; a.textContent = tx("login");
+            formMsg.appendChild(a);
+          } else {
+            receipt.textContent = navigator.onLine === false ? tx("form.offline") : tx("form.retry", secs);
+          }
+        }
+      } else attempt = 0;
+      if (again) { again = false; flush(); }
+    }
+    // showOutbox lists this user's kept sheets, newest first, each with
+    // what became of it and of its photos.
+    async function showOutbox() {
+      const sheets = (await outboxDB.all("sheets")).filter(s => s.user === me).sort((a, b) => b.saved - a.saved);
+      const photos = (await outboxDB.all("photos")).filter(p => p.user === me);
+      const rows = sheets.map(s => {
+        const li = document.createElement("li");
+        li.dataset.id = s.id; li.dataset.state = s.state; li.className = s.state;
+        const r = races.find(x => x.code === s.body.race);
+        const rn = r ? r.name : s.body.race;
+        const bx = known[s.body.box] ? known[s.body.box].label + " · " + s.body.box : s.body.box;
+        if (s.state === "acked") li.append(tx(s.ack.replayed ? "outbox.replayed" : "outbox.acked", rn, bx, s.ack.seq, clock(s.ack.at)));
+        else if (s.state === "refused") li.append(tx("outbox.refused", rn, bx, s.error.message));
+        else li.append(tx("outbox.waiting", rn, bx));
+        const ps = photos.filter(p => p.sheet === s.id);
+        for (const [st, key] of [["waiting", "outbox.photos.waiting"], ["acked", "outbox.photos.sent"], ["refused", "outbox.photos.refused"]]) {
+          const these = ps.filter(p => p.state === st);
+          if (!these.length) continue;
+          const sp = document.createElement("span");
+          sp.className = "photos"; sp.dataset.state = st;
+          sp.textContent = " · " + tx(key, these.length, these[0].error || "");
+          li.append(sp);
+        }
+        if (s.state === "refused") {
+          const b = document.createElement("button");
+          b.type = "button"; b.textContent = tx("outbox.open");
+          b.addEventListener("click", () => {
+            fill(s.body); id = s.id; capturedAt = s.body.captured_at;
+            boxMsg.textContent = known[s.body.box] ? known[s.body.box].label : "";
+            showRefusal(s.error);
+          });
+          li.append(" ", b);
+        }
+        return li;
+      });
+      outbox.querySelector("ul").replaceChildren(...rows);
+      outbox.hidden = rows.length === 0;
+      document.getElementById("outbox-clear").hidden = !sheets.some(s => s.state !== "waiting");
+    }
+    // forget removes this user's sheets that match, with their photos.
+    async function forget(match) {
+      const gone = new Set((await outboxDB.all("sheets")).filter(s => s.user === me && match(s)).map(s => s.id));
+      if (!gone.size) return;
+      const photos = (await outboxDB.all("photos")).filter(p => gone.has(p.sheet));
+      await outboxDB.write((put, del) => { for (const k of gone) del("sheets", k); for (const p of photos) del("photos", p.key); });
+    }
+    document.getElementById("outbox-clear").addEventListener("click", async () => {
+      await forget(s => s.state !== "waiting");
+      showOutbox();
+    });
 
     let timer = null;
     boxIn.addEventListener("input", () => {
@@ -404,26 +591,33 @@
       check(false);
       if (!form.querySelector('[aria-invalid="true"]')) formMsg.textContent = "";
     });
-    form.addEventListener("submit", (e) => {
+    form.addEventListener("submit", async (e) => {
       e.preventDefault();
       if (inFlight) return;
       formMsg.textContent = "";
       if (!boxIn.value.trim()) { setMsg("box", tx("form.pick_box")); boxIn.focus(); return; }
       // A second send of the figure the voter list disagrees with confirms it.
       if (regWarned === boxIn.value.trim() + "/" + value("registered")) regAck = regWarned;
-      if (!check(true)) {
+      const photosOK = checkPhotos();
+      if (!check(true) || !photosOK) {
         formMsg.textContent = tx("form.fix");
-        focusFirst();
+        if (!focusFirst()) photoIn.focus();
         return;
       }
       if (!id) { id = uuidv7(); capturedAt = new Date().toISOString(); }
       const b = body();
-      localStorage.setItem(STORE, JSON.stringify(b));
-      deliver(b);
+      const files = Array.from(photoIn.files || []);
+      const s = { id: b.id, user: me, body: b, state: "waiting", saved: Date.now() };
+      const photos = files.map((p, i) => ({ key: b.id + "/" + i, sheet: b.id, user: me, race: b.race, box: b.box, type: p.type, blob: p, state: "waiting" }));
+      inFlight = true; send.disabled = true;
+      await outboxDB.write(put => { put("sheets", s); for (const p of photos) put("photos", p); });
+      photoIn.value = "";
+      attempt = 0;
+      flush();
     });
     form.querySelector("#new-sheet").addEventListener("click", () => {
-      if (inFlight) return;
-      form.reset(); layoutVotes(); id = null; touched = {}; regAck = "";
+      // A sheet still waiting stays in the outbox and goes by itself.
+      form.reset(); layoutVotes(); id = null; touched = {}; regAck = ""; inFlight = false; send.disabled = false;
       form.querySelectorAll(".problem").forEach(p => p.textContent = "");
       form.querySelectorAll('[aria-invalid="true"]').forEach(i => i.removeAttribute("aria-invalid"));
       hitsEl.replaceChildren(); hitsEl.hidden = true; showSent();
@@ -431,15 +625,42 @@
     });
 
     layoutVotes();
-    const saved = localStorage.getItem(STORE);
-    if (saved) {
-      try {
-        const b = JSON.parse(saved);
-        fill(b); id = b.id; capturedAt = b.captured_at; formMsg.textContent = tx("form.pending"); deliver(b);
-      } catch (e) { localStorage.removeItem(STORE); }
+    (async () => {
+      // The one unsent sheet an older version kept joins the outbox.
+      const saved = localStorage.getItem(STORE);
+      if (saved) {
+        try {
+          const b = JSON.parse(saved);
+          await outboxDB.write(put => put("sheets", { id: b.id, user: me, body: b, state: "waiting", saved: Date.now() }));
+        } catch (e) { /* unreadable: nothing to send */ }
+        localStorage.removeItem(STORE);
+      }
+      // A phone that never kept anything looks ten seconds after the page
+      // opened, out of its way (the mark might be lost while IndexedDB is
+      // not); one that did, at once.
+      if (!localStorage.getItem(USED)) await new Promise(ok => setTimeout(ok, 10000));
+      await forget(s => s.state === "acked" && Date.now() - s.ack.at > KEEP_ACKED);
+      flush();
+    })();
+    window.addEventListener("online", () => { attempt = 0; flush(); });
+    document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") flush(); });
+    // The worker keeps the form and its assets for the next visit without
+    // a connection; registered once the page has loaded, out of its way.
+    if ("serviceWorker" in navigator && form.dataset.sw) {
+      const register = () => { navigator.serviceWorker.register(form.dataset.sw, { scope: "/entry" }).catch(() => {}); };
+      window.addEventListener("load", () => { if (window.requestIdleCallback) requestIdleCallback(register, { timeout: 3000 }); else setTimeout(register, 1000); });
     }
   }
 
+  // Signing out forgets the form page the worker kept (docs/offline.md);
+  // the sheets waiting to be sent stay.
+  document.addEventListener("submit", (e) => {
+    const f = e.target;
+    if (f.getAttribute("action") !== "/logout" || !window.caches || f.dataset.cleared) return;
+    e.preventDefault();
+    f.dataset.cleared = "1";
+    caches.delete("sandik-entry-v1").catch(() => {}).finally(() => f.submit());
+  });
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-live]").forEach(live);
     document.querySelectorAll("table.sortable").forEach(sortable);
