@@ -175,6 +175,7 @@ type KeyingStore interface {
 	// last, and returns it as stored. Nothing in a chain is ever changed
 	// or removed: the tables refuse updates and deletes.
 	AppendCustody(ctx context.Context, e CustodyEvent) (CustodyEvent, error)
-	// Custody returns a box's chain in order.
+	// Custody returns a box's chain in order; with box empty, every
+	// box's chain, by box (for copying a whole database).
 	Custody(ctx context.Context, box AreaCode) ([]CustodyEvent, error)
 }

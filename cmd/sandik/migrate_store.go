@@ -38,7 +38,7 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 	from := fs.String("from", "", "database to copy: an SQLite file or a postgres:// URL")
 	to := fs.String("to", "", "empty database to copy into: an SQLite file or a postgres:// URL")
 	unsafe := fs.Bool("unsafe-durability", false, "open databases whose durability settings are unsafe (logged)")
-	leave := fs.Bool("leave-uncopied", false, "copy what can be copied even if the source holds meetings, visits or congresses, which migrate-store does not copy yet (they are named and stay in the source)")
+	leave := fs.Bool("leave-uncopied", false, "copy what can be copied even if the source holds meetings, visits, congresses, sheet photos or custody, which migrate-store does not copy yet (they are named and stay in the source)")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
 	if err := e.Parse(fs, args); err != nil {
 		return err
@@ -201,7 +201,8 @@ func (m *migration) copy(ctx context.Context) error {
 // uncopied names what src holds that migrate-store does not copy yet:
 // the organisation's life between elections (meetings with their
 // surveys and decisions, visits with their commitments and photos,
-// tours, sister districts, congresses). Copying would lose them without
+// tours, sister districts, congresses) and the sheets' photos, keying
+// and paper custody. Copying would lose them without
 // a word; the command names them instead.
 func uncopied(ctx context.Context, src sandik.Store) ([]string, error) {
 	var out []string
@@ -240,6 +241,21 @@ func uncopied(ctx context.Context, src sandik.Store) ([]string, error) {
 		return nil, fmt.Errorf("count congresses: %w", err)
 	}
 	add(len(cs), "congresses")
+	photos, err := src.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("count sheet photos: %w", err)
+	}
+	add(len(photos), "sheet photos")
+	leases, err := src.Leases(ctx, sandik.LeaseFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("count keying leases: %w", err)
+	}
+	add(len(leases), "sheets handed to keying volunteers")
+	chain, err := src.Custody(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("count custody events: %w", err)
+	}
+	add(len(chain), "custody events of paper sheets")
 	return out, nil
 }
 

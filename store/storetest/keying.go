@@ -139,6 +139,16 @@ func testCustodyChain(t *testing.T, o Opener) {
 	if other, err := s.Custody(ctx, Box2); err != nil || len(other) != 0 {
 		t.Errorf("another box: %v %v", other, err)
 	}
+	// Every box's chains at once, by box, for a copy of the database.
+	e2 := e
+	e2.Box = Box2
+	if _, err := s.AppendCustody(ctx, e2); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Custody(ctx, "")
+	if err != nil || len(all) != len(chain)+1 || all[len(all)-1].Box != Box2 && all[0].Box != Box2 {
+		t.Errorf("every chain: %d events, %v; want %d with box 2's", len(all), err, len(chain)+1)
+	}
 	if !slices.IsSorted(seqs) {
 		t.Errorf("out of order: %v", seqs)
 	}

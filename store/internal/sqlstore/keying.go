@@ -158,6 +158,9 @@ func scanCustody(row Row) (sandik.CustodyEvent, error) {
 
 // Custody implements sandik.KeyingStore.
 func (k Keying) Custody(ctx context.Context, box sandik.AreaCode) ([]sandik.CustodyEvent, error) {
+	if box == "" {
+		return All(ctx, k.DB, "read custody", scanCustody, k.q(`SELECT `+custodyCols+` FROM custody ORDER BY box, seq`))
+	}
 	return All(ctx, k.DB, "read custody", scanCustody, k.q(`SELECT `+custodyCols+` FROM custody WHERE box = ? ORDER BY seq`), string(box))
 }
 
