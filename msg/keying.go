@@ -54,7 +54,7 @@ var keyingMessages = map[string][2]string{
 	"custody.f.holder":          {"Teslim alan kişi", "Person who took it"},
 	"custody.f.place":           {"Nereye", "Where to"},
 	"custody.f.at":              {"Tarih ve saat", "Day and time"},
-	"custody.f.note":            {"Not", "Note"},
+	"custody.f.note":            {"Açıklama", "Note"},
 	"custody.place.musahit":     {"Müşahit", "Observer"},
 	"custody.place.merkez":      {"Merkez", "Centre"},
 	"custody.place.avukat":      {"Avukat", "Lawyer"},
