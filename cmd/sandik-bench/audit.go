@@ -44,7 +44,7 @@ func cmdAudit(e *cli.Env, args []string) error {
 	scale := fs.Float64("scale", 0.05, "share of İstanbul's ballot boxes in the demo, 0 < scale ≤ 1")
 	seed := fs.Int64("seed", 2019, "random seed of the synthetic night")
 	only := fs.String("pages", "", "comma-separated names of the pages to audit (default: every page)")
-	jobFlag := fs.Int("jobs", 2, "pages audited at once, each job a Lighthouse of its own with its own Chromium (1 to 4)")
+	jobFlag := fs.Int("jobs", 1, "pages audited at once, each job a Lighthouse of its own with its own Chromium (1 to 4)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
