@@ -191,6 +191,27 @@ async function auditPage(p) {
   }
 }
 
+// perfRun measures a page's performance again, in a fresh context.
+async function perfRun(p) {
+  const context = await browser.createBrowserContext();
+  try {
+    if (p.cookies?.length) await context.setCookie(...p.cookies);
+    return await lighthouseRun(await context.newPage(), p.url, ['performance']);
+  } finally {
+    await context.close();
+  }
+}
+
+// mergeCategories takes the performance category and its audits from a
+// repeated run into the page's full report: the other categories' audits
+// stay those of the first run.
+function mergeCategories(full, perf) {
+  const audits = { ...full.audits };
+  for (const ref of perf.categories.performance.auditRefs) audits[ref.id] = perf.audits[ref.id];
+  return { ...full, audits, environment: perf.environment, configSettings: perf.configSettings,
+    categories: { ...full.categories, performance: perf.categories.performance } };
+}
+
 const score = (lhr, cat) => Math.round((lhr.categories[cat]?.score ?? 0) * 100);
 
 // failingAudits lists a category's audits that cost it points.
@@ -211,12 +232,53 @@ function failingAudits(lhr, cat) {
   return out;
 }
 
+// The host's CPU from /proc/stat (Linux; elsewhere the audit just does not
+// report it): a run is only as good as the cores it had, and a score
+// that fell because something else on the machine was busy says so.
+function cpuTimes() {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] || 0), steal = f[7] || 0;
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { idle, steal, total };
+  } catch {
+    return null;
+  }
+}
+function busySince(t0) {
+  const t1 = cpuTimes();
+  if (!t0 || !t1 || t1.total === t0.total) return null;
+  const d = t1.total - t0.total;
+  return { busy: Math.round(100 * (1 - (t1.idle - t0.idle) / d)), steal: Math.round(100 * (t1.steal - t0.steal) / d) };
+}
+
+// Before a page is measured again the audit waits, up to QUIET_WAIT_MS,
+// for the host to be quiet (under QUIET_BUSY percent of all cores busy
+// over a second, the demo night's own work included): measuring again
+// while the same neighbour still holds the cores would only repeat the
+// first run.
+const QUIET_BUSY = 50, QUIET_WAIT_MS = 30_000;
+async function quiet() {
+  const start = Date.now();
+  let last = null;
+  while (Date.now() - start < QUIET_WAIT_MS) {
+    const t0 = cpuTimes();
+    if (!t0) return '';
+    await new Promise((ok) => setTimeout(ok, 1000));
+    last = busySince(t0);
+    if (!last || last.busy < QUIET_BUSY) break;
+  }
+  const waited = Math.round((Date.now() - start) / 1000);
+  return last ? `after ${waited} s, the host ${last.busy}% busy (steal ${last.steal}%)` : '';
+}
+
 const rows = [];
 let failed = false;
 await calibrate(plan.pages[0]);
 for (const p of plan.pages) {
   const started = Date.now();
   let res;
+  const t0 = cpuTimes();
   try {
     res = await auditPage(p);
   } catch (e) {
@@ -225,14 +287,25 @@ for (const p of plan.pages) {
     failed = true;
     continue;
   }
+  let host = busySince(t0);
   // Performance moves with the host's load (about ±10 on a shared
   // machine): a page short of it only there is measured again, up to
-  // twice, and its best run counts, as Lighthouse CI's several runs do.
+  // twice, once the host is quiet, and its best run counts, as
+  // Lighthouse CI's several runs do. Only Lighthouse's performance run is
+  // repeated: the rest does not move with the load.
   for (let again = 0; again < 2 && res.lhr.categories.performance &&
     score(res.lhr, 'performance') < THRESHOLDS.performance; again++) {
-    console.log(`\n${p.name}: performance ${score(res.lhr, 'performance')}, measured again`);
-    const next = await auditPage(p);
-    if (score(next.lhr, 'performance') > score(res.lhr, 'performance')) res = next;
+    const before = host ? ` (the host ${host.busy}% busy, steal ${host.steal}%, during it)` : '';
+    const waited = await quiet();
+    console.log(`\n${p.name}: performance ${score(res.lhr, 'performance')}${before}, measured again${waited ? ' ' + waited : ''}`);
+    const t1 = cpuTimes();
+    const next = await perfRun(p);
+    const h = busySince(t1);
+    if (score(next.lhr, 'performance') > score(res.lhr, 'performance')) {
+      fs.writeFileSync(path.join(plan.out, `${p.name}.lighthouse-performance.json`), next.report);
+      res = { lhr: mergeCategories(res.lhr, next.lhr), axe: res.axe };
+      host = h;
+    }
   }
   const { lhr, axe } = res;
   const s = {
@@ -250,7 +323,8 @@ for (const p of plan.pages) {
     ? `; FCP ${lhr.audits['first-contentful-paint']?.displayValue}, LCP ${lhr.audits['largest-contentful-paint']?.displayValue}, ` +
       `TBT ${lhr.audits['total-blocking-time']?.displayValue}, CLS ${lhr.audits['cumulative-layout-shift']?.displayValue}, ` +
       `transferred ${Math.round((lhr.audits['total-byte-weight']?.numericValue ?? 0) / 1024)} KiB, ` +
-      `host benchmark ${Math.round(lhr.environment.benchmarkIndex)}, CPU slowdown ${lhr.configSettings.throttling.cpuSlowdownMultiplier}×`
+      `host benchmark ${Math.round(lhr.environment.benchmarkIndex)}, CPU slowdown ${lhr.configSettings.throttling.cpuSlowdownMultiplier}×` +
+      (host ? `, host CPU ${host.busy}% busy (steal ${host.steal}%)` : '')
     : ' (a snapshot: the page answers an error status)';
   console.log(`   performance ${s.performance}, accessibility ${s.accessibility}, best practices ${s['best-practices']}${metrics}`);
   for (const cat of ['performance', 'accessibility', 'best-practices']) {
