@@ -89,4 +89,16 @@ func TestOfficialChangeInBrowser(t *testing.T) {
 	if moved != "120|100" {
 		t.Errorf("figures marked as moved: %q", moved)
 	}
+	// On a phone the alerts are blocks that fit the screen: no sideways
+	// scroll, the box first, the source's long address broken inside it.
+	run("the alerts on a phone",
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(e.HTTP.URL+"/resmi"),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-alert] th a`)))
+	if fits := eval(`String(document.documentElement.scrollWidth <= window.innerWidth)`); fits != "true" {
+		t.Errorf("the alerts page scrolls sideways at 390 px: %s px wide", eval(`String(document.documentElement.scrollWidth)`))
+	}
+	if order := eval(`(() => { const r = document.querySelector("tr[data-alert]"); return String(r.querySelector("th").getBoundingClientRect().top <= r.querySelector("td").getBoundingClientRect().top) })()`); order != "true" {
+		t.Errorf("at 390 px the alert's box is not on its first line")
+	}
 }
