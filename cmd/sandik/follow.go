@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/feed"
 	"github.com/sandik-dev/sandik/web/feedhttp"
@@ -54,7 +55,7 @@ func (f *followFlags) secretVar(prefix string) string {
 
 // webhook builds the alerts' webhook; nil when no URL is given. The
 // secret is required and never taken from the command line.
-func (f *followFlags) webhook(getenv func(string) string, log *slog.Logger) (*feed.Webhook, error) {
+func (f *followFlags) webhook(getenv func(string) string, log *slog.Logger, progress feed.Progress) (*feed.Webhook, error) {
 	if f.Webhook == "" {
 		return nil, nil
 	}
@@ -72,7 +73,7 @@ func (f *followFlags) webhook(getenv func(string) string, log *slog.Logger) (*fe
 	if len(secret) < 16 {
 		return nil, fmt.Errorf("-%swebhook needs a signing secret of at least 16 bytes in -%swebhook-secret-file or %s", f.prefix, f.prefix, f.secretVar(f.prefix))
 	}
-	return &feed.Webhook{URL: f.Webhook, Secret: secret, Post: feedhttp.Poster{}, Log: log}, nil
+	return &feed.Webhook{URL: f.Webhook, Secret: secret, Post: feedhttp.Poster{}, Progress: progress, Log: log}, nil
 }
 
 // follower builds the follower; nil when no URL is given.
@@ -131,11 +132,14 @@ func cmdFollow(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	hook, err := ff.webhook(e.Getenv, log)
+	hook, err := ff.webhook(e.Getenv, log, app.Center)
 	if err != nil {
 		return err
 	}
 	if hook != nil && !*once {
+		if err := hook.Resume(e.Ctx); err != nil {
+			return fmt.Errorf("webhook: %w", err)
+		}
 		go hook.Run(e.Ctx)
 		f.Notify = hook.Notify
 	}
@@ -162,16 +166,19 @@ func cmdFollow(e *cli.Env, args []string) error {
 
 // startFollowing runs the follower of `serve -follow` beside the server,
 // and its webhook when one is given.
-func startFollowing(ctx context.Context, ff *followFlags, sink feed.Sink, log *slog.Logger, getenv func(string) string) error {
-	f, err := ff.follower(sink, log)
+func startFollowing(ctx context.Context, ff *followFlags, c *center.Center, log *slog.Logger, getenv func(string) string) error {
+	f, err := ff.follower(c, log)
 	if err != nil || f == nil {
 		return err
 	}
-	hook, err := ff.webhook(getenv, log)
+	hook, err := ff.webhook(getenv, log, c)
 	if err != nil {
 		return err
 	}
 	if hook != nil {
+		if err := hook.Resume(ctx); err != nil {
+			return fmt.Errorf("webhook: %w", err)
+		}
 		go hook.Run(ctx)
 		f.Notify = hook.Notify
 	}
