@@ -2,8 +2,6 @@ package pages
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
 
 // A district congress in the browser: the organiser freezes Adalar's
@@ -21,13 +20,7 @@ import (
 // the new chair signs in and opens the coverage page of their district,
 // closed to them before the approval — rights follow the position.
 func TestCongressInBrowser(t *testing.T) {
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
+	path := webtest.ChromiumPath(t)
 	e := newEnv(t, func(c *Config) { c.LiveInterval = 50 * time.Millisecond })
 	peopleFixture(t, e)
 	ctx := context.Background()
@@ -67,14 +60,7 @@ func TestCongressInBrowser(t *testing.T) {
 	chair := sandik.User{ID: "yeni-baskan", Name: "Yeni başkan", Role: sandik.RoleObserver, Person: "k-c1"}
 	e.AddUser(chair)
 
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 1280))
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	tab, cancel := context.WithTimeout(tab, 120*time.Second)
-	defer cancel()
+	tab := webtest.Chromium(t, path, 800, 1280, 120*time.Second)
 	run := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {

@@ -3,8 +3,6 @@ package pages
 import (
 	"context"
 	"net/http"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,13 +20,7 @@ import (
 // two boxes, disagree on one, and the disagreement goes to the third,
 // whose typing settles it; both boxes end verified on the box pages.
 func TestKeyingInBrowser(t *testing.T) {
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
+	path := webtest.ChromiumPath(t)
 	e := &env{}
 	e.Env = webtest.Start(t, webtest.Registry(t), openStore, func(w *webtest.Env) (http.Handler, func()) {
 		e.base = handler.New(handler.Config{Logger: w.Logger, Authenticate: w.Center.Authenticate, Seq: w.Center.Seq, MaxInFlightWrites: 64})
@@ -45,14 +37,7 @@ func TestKeyingInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
-	first, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	first, cancel := context.WithTimeout(first, 120*time.Second)
-	defer cancel()
+	first := webtest.Chromium(t, path, 1280, 900, 120*time.Second)
 	run := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {

@@ -3,8 +3,6 @@ package pages
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
 
 // A workshop in the browser: the organiser makes it from the last one
@@ -21,23 +20,10 @@ import (
 // and names a moderator, whose phone records two findings; the organiser
 // closes the meeting with minutes and a decision.
 func TestWorkshopInBrowser(t *testing.T) {
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
+	path := webtest.ChromiumPath(t)
 	e := newEnv(t, func(c *Config) { c.LiveInterval = 50 * time.Millisecond })
 	meetingPagesFixture(t, e)
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1920, 1080))
-	defer cancelAlloc()
-	organiser, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	organiser, cancel := context.WithTimeout(organiser, 120*time.Second)
-	defer cancel()
+	organiser := webtest.Chromium(t, path, 1920, 1080, 120*time.Second)
 	run := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {

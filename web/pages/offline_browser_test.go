@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -124,14 +123,7 @@ type phoneRig struct {
 
 func newPhoneRig(t *testing.T, photos http.Handler) *phoneRig {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
-	p := &phoneRig{t: t, e: &env{}, chrome: path, profile: t.TempDir()}
+	p := &phoneRig{t: t, e: &env{}, chrome: webtest.ChromiumPath(t), profile: t.TempDir()}
 	inner := p.e.mount()
 	p.e.Env = webtest.Start(t, webtest.Registry(t), openStore, func(w *webtest.Env) (http.Handler, func()) {
 		h, closeFirst := inner(w)

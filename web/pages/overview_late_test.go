@@ -1,11 +1,8 @@
 package pages
 
 import (
-	"context"
 	"html"
 	"net/http"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,6 +14,7 @@ import (
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/itiraz"
 	"github.com/sandik-dev/sandik/tally"
+	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
 
 // lateNight is the demo's İstanbul at a hundredth of its boxes, its
@@ -162,27 +160,14 @@ func TestCloseRaceDecimals(t *testing.T) {
 // map's labels give way to the table; and the objections board counts
 // down to a deadline still ahead while the demo runs.
 func TestLateDistrictsMapAndCountdownInBrowser(t *testing.T) {
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
+	path := webtest.ChromiumPath(t)
 	e, late := lateNight(t)
 	box := e.Center.Registry().RaceBoxes(demo.RaceMayor)[0]
 	if _, err := e.Center.CreateCase(t.Context(), e.User(lawyer), itiraz.Draft{Race: demo.RaceMayor, Boxes: []sandik.AreaCode{box},
 		Ground: itiraz.GroundDiscrepancy, Remedy: itiraz.RemedyRecount, Board: itiraz.BoardIlce, Filer: "İl Başkanlığı", Title: "Sayım"}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := webtest.Chromium(t, path, 0, 0, 90*time.Second)
 	poll := func(what, expr string) {
 		t.Helper()
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {

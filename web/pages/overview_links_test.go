@@ -2,11 +2,8 @@ package pages
 
 import (
 	"cmp"
-	"context"
 	"html"
 	"net/http"
-	"os"
-	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
@@ -181,23 +178,10 @@ func TestOverviewChoiceFiguresLinkToSortedChildren(t *testing.T) {
 // table still sorts from the keyboard: Enter on the server-sorted
 // column's button turns the order round.
 func TestOverviewSortedTableInBrowser(t *testing.T) {
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
+	path := webtest.ChromiumPath(t)
 	e := newEnv(t)
 	linksFixture(t, e)
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := webtest.Chromium(t, path, 0, 0, 60*time.Second)
 	rows := `Array.from(document.querySelectorAll("#children tbody th")).map(th => th.textContent.trim()).join(",")`
 	poll := func(what, expr string) {
 		t.Helper()

@@ -3,13 +3,13 @@ package pages
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
 
 // chromium opens a headless Chromium tab signed in as user on e, with a
@@ -17,21 +17,8 @@ import (
 // Chromium the test is skipped, unless SANDIK_REQUIRE_BROWSER=1.
 func chromium(t *testing.T, e *env, user string) (context.Context, func(what, expr string)) {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(cancelTab)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel)
+	path := webtest.ChromiumPath(t)
+	ctx := webtest.Chromium(t, path, 390, 844, 90*time.Second)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(e.HTTP.URL+"/login"),
 		chromedp.SendKeys(chromedp.CSS("#token"), e.Tokens[user]),

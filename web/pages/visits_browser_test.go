@@ -3,7 +3,6 @@ package pages
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,13 +38,7 @@ func tourRegistry(t testing.TB) *sandik.Registry {
 // and then finds them on the scorecard and the overdue board, and the
 // visited stop green on the tour's map.
 func TestTourAndVisitInBrowser(t *testing.T) {
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("SANDIK_REQUIRE_BROWSER") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
+	path := webtest.ChromiumPath(t)
 	e := newEnvWith(t, tourRegistry(t))
 	ch := sandik.OrgChange{
 		Units:  []sandik.Unit{{Code: "34", Kind: sandik.UnitIl, Name: "İstanbul", Area: "34"}},
@@ -62,14 +55,7 @@ func TestTourAndVisitInBrowser(t *testing.T) {
 	if err := os.WriteFile(photo, pageJPEG(t), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
-	chair, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	chair, cancel := context.WithTimeout(chair, 120*time.Second)
-	defer cancel()
+	chair := webtest.Chromium(t, path, 1280, 900, 120*time.Second)
 	run := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
