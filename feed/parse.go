@@ -3,7 +3,6 @@ package feed
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -107,72 +106,6 @@ func (d *Decoder) Decode(body []byte) ([]sandik.ImportedSheet, error) {
 func garbage(format string, args ...any) error {
 	return sandik.Invalid("the feed served something that is not a feed; nothing was stored",
 		[]sandik.Problem{{Field: "body", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf(format, args...)}})
-}
-
-func (d *Decoder) jsonRows(body []byte) ([]row, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var doc map[string]json.RawMessage
-	if err := dec.Decode(&doc); err != nil {
-		return nil, garbage("not a JSON object (%v); a page cut short or an error page", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, garbage("data after the JSON document")
-	}
-	raw, ok := doc[d.m.Boxes]
-	if !ok {
-		return nil, garbage("no %q array of boxes", d.m.Boxes)
-	}
-	// One pass over the rows, numbers kept as written: a figure is
-	// checked as a whole number below, never rounded through a float.
-	items := []map[string]any{}
-	idec := json.NewDecoder(bytes.NewReader(raw))
-	idec.UseNumber()
-	if err := idec.Decode(&items); err != nil {
-		return nil, garbage("%q is not an array of objects: %v", d.m.Boxes, err)
-	}
-	if d.m.Count != "-" {
-		var n int
-		if err := json.Unmarshal(doc[d.m.Count], &n); err != nil {
-			return nil, garbage("no whole number %q of boxes: the page cannot be told complete", d.m.Count)
-		}
-		if n != len(items) {
-			return nil, garbage("partial page: %q says %d boxes, the page holds %d", d.m.Count, n, len(items))
-		}
-	}
-	rows := make([]row, len(items))
-	for i, it := range items {
-		r := row{where: d.m.Boxes + "[" + strconv.Itoa(i) + "]", fields: make(map[string]string, len(it)), votes: map[string]string{}}
-		for k, v := range it {
-			if k == d.m.Votes {
-				votes, ok := v.(map[string]any)
-				if !ok {
-					r.fields["\x00votes"] = fmt.Sprintf("%v", v)
-					continue
-				}
-				for c, n := range votes {
-					r.votes[c] = scalar(n)
-				}
-				continue
-			}
-			r.fields[k] = scalar(v)
-		}
-		rows[i] = r
-	}
-	return rows, nil
-}
-
-// scalar writes a JSON value as the text a figure or a code is read from.
-func scalar(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case json.Number:
-		return v.String()
-	case nil:
-		return ""
-	}
-	return fmt.Sprintf("%v", v)
 }
 
 func (d *Decoder) csvRows(body []byte) ([]row, error) {

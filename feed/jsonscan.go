@@ -1,0 +1,309 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// A national page is about 50 MB of JSON: 200,000 flat objects of a
+// dozen scalars and one object of votes. Decoding it through maps of
+// interfaces spent most of a reading's time on allocations that were
+// turned into strings at once. jsonRows below checks the body's syntax
+// in one pass (json.Valid, which allocates nothing) and then walks it,
+// knowing it well formed, taking each row's fields straight into the
+// row's maps, keys interned across rows.
+
+// jsonRows reads the body's rows: a JSON object whose d.m.Boxes member is
+// an array of objects, each a box's fields with d.m.Votes an object of
+// figures by choice.
+func (d *Decoder) jsonRows(body []byte) ([]row, error) {
+	s := scanner{b: body}
+	s.ws()
+	if s.i >= len(body) || body[s.i] != '{' || !json.Valid(body) {
+		return nil, d.jsonGarbage(body)
+	}
+	var (
+		boxes    []row
+		haveRows bool
+		count    []byte
+	)
+	s.i++
+	for s.ws(); s.b[s.i] != '}'; s.ws() {
+		if s.b[s.i] == ',' {
+			s.i++
+			s.ws()
+		}
+		key := s.str()
+		s.ws()
+		s.i++ // ':'
+		s.ws()
+		switch key {
+		case d.m.Boxes:
+			rows, err := d.rowsOf(&s)
+			if err != nil {
+				return nil, err
+			}
+			boxes, haveRows = rows, true
+		case d.m.Count:
+			start := s.i
+			s.skip()
+			count = s.b[start:s.i]
+		default:
+			s.skip()
+		}
+	}
+	if !haveRows {
+		return nil, garbage("no %q array of boxes", d.m.Boxes)
+	}
+	if d.m.Count != "-" {
+		var n int
+		if count == nil || json.Unmarshal(count, &n) != nil {
+			return nil, garbage("no whole number %q of boxes: the page cannot be told complete", d.m.Count)
+		}
+		if n != len(boxes) {
+			return nil, garbage("partial page: %q says %d boxes, the page holds %d", d.m.Count, n, len(boxes))
+		}
+	}
+	return boxes, nil
+}
+
+// jsonGarbage says why a body that is not one well-formed JSON object is
+// refused, in the words of encoding/json.
+func (d *Decoder) jsonGarbage(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var doc map[string]json.RawMessage
+	if err := dec.Decode(&doc); err != nil {
+		return garbage("not a JSON object (%v); a page cut short or an error page", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return garbage("data after the JSON document")
+	}
+	return garbage("no %q array of boxes", d.m.Boxes) // the body is null
+}
+
+// rowsOf reads the array of boxes at s.
+func (d *Decoder) rowsOf(s *scanner) ([]row, error) {
+	if s.b[s.i] == 'n' { // null: no boxes
+		s.i += 4
+		return []row{}, nil
+	}
+	if s.b[s.i] != '[' {
+		return nil, garbage("%q is not an array of objects: it is %s", d.m.Boxes, kindOf(s.b[s.i]))
+	}
+	s.i++
+	keys := map[string]string{}
+	intern := func(b []byte) string {
+		if k, ok := keys[string(b)]; ok {
+			return k
+		}
+		k := string(b)
+		keys[k] = k
+		return k
+	}
+	rows := []row{}
+	for s.ws(); s.b[s.i] != ']'; s.ws() {
+		if s.b[s.i] == ',' {
+			s.i++
+			s.ws()
+		}
+		i := len(rows)
+		r := row{where: d.m.Boxes + "[" + strconv.Itoa(i) + "]", fields: make(map[string]string, 8), votes: make(map[string]string, 8)}
+		switch s.b[s.i] {
+		case 'n':
+			s.i += 4
+			rows = append(rows, r)
+			continue
+		case '{':
+		default:
+			return nil, garbage("%q is not an array of objects: element %d is %s", d.m.Boxes, i, kindOf(s.b[s.i]))
+		}
+		s.i++
+		for s.ws(); s.b[s.i] != '}'; s.ws() {
+			if s.b[s.i] == ',' {
+				s.i++
+				s.ws()
+			}
+			key := s.key(intern)
+			s.ws()
+			s.i++ // ':'
+			s.ws()
+			if key != d.m.Votes {
+				r.fields[key] = s.figure(intern)
+				continue
+			}
+			// A member named twice counts as written last.
+			delete(r.fields, "\x00votes")
+			clear(r.votes)
+			if s.b[s.i] != '{' {
+				r.fields["\x00votes"] = s.scalar()
+				continue
+			}
+			s.i++
+			for s.ws(); s.b[s.i] != '}'; s.ws() {
+				if s.b[s.i] == ',' {
+					s.i++
+					s.ws()
+				}
+				c := s.key(intern)
+				s.ws()
+				s.i++ // ':'
+				s.ws()
+				r.votes[c] = s.figure(intern)
+			}
+			s.i++
+		}
+		s.i++
+		rows = append(rows, r)
+	}
+	s.i++
+	return rows, nil
+}
+
+// kindOf names the JSON value that starts with c.
+func kindOf(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// scanner walks a body json.Valid has accepted: it never meets a syntax
+// error, so it checks none.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// strEnd returns the index just past the string starting at s.i, and
+// whether it holds an escape or a byte beyond ASCII.
+func (s *scanner) strEnd() (int, bool) {
+	plain := true
+	for j := s.i + 1; ; j++ {
+		switch c := s.b[j]; {
+		case c == '"':
+			return j + 1, plain
+		case c == '\\':
+			plain = false
+			j++
+		case c >= utf8.RuneSelf:
+			plain = false
+		}
+	}
+}
+
+// str reads the string at s.i.
+func (s *scanner) str() string {
+	end, plain := s.strEnd()
+	raw := s.b[s.i:end]
+	s.i = end
+	if plain {
+		return string(raw[1 : len(raw)-1])
+	}
+	return unquote(raw)
+}
+
+// key reads the string at s.i, interned when it needs no unescaping.
+func (s *scanner) key(intern func([]byte) string) string {
+	end, plain := s.strEnd()
+	raw := s.b[s.i:end]
+	s.i = end
+	if plain {
+		return intern(raw[1 : len(raw)-1])
+	}
+	return unquote(raw)
+}
+
+// unquote decodes a JSON string as encoding/json does: escapes resolved,
+// invalid UTF-8 replaced.
+func unquote(raw []byte) string {
+	var v string
+	_ = json.Unmarshal(raw, &v) // raw is a valid JSON string
+	return v
+}
+
+// scalar reads the value at s.i as the text a figure or a code is read
+// from: a string's contents, a number as written, "" for null, true or
+// false; an object or an array as its JSON text.
+func (s *scanner) scalar() string {
+	switch s.b[s.i] {
+	case '"':
+		return s.str()
+	case 'n':
+		s.i += 4
+		return ""
+	}
+	start := s.i
+	s.skip()
+	return string(s.b[start:s.i])
+}
+
+// figure reads the value at s.i as scalar does, sharing the text of a
+// short number (a box's figures repeat from row to row) across rows.
+func (s *scanner) figure(intern func([]byte) string) string {
+	if c := s.b[s.i]; c != '-' && (c < '0' || c > '9') {
+		return s.scalar()
+	}
+	start := s.i
+	s.skip()
+	if s.i-start <= 4 {
+		return intern(s.b[start:s.i])
+	}
+	return string(s.b[start:s.i])
+}
+
+// skip passes over the value at s.i.
+func (s *scanner) skip() {
+	switch c := s.b[s.i]; c {
+	case '"':
+		s.i, _ = s.strEnd()
+	case '{', '[':
+		depth := 0
+		for {
+			switch s.b[s.i] {
+			case '"':
+				s.i, _ = s.strEnd()
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			s.i++
+			if depth == 0 {
+				return
+			}
+		}
+	default: // a number, true, false or null
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return
+			}
+			s.i++
+		}
+	}
+}
