@@ -3,7 +3,7 @@
 // upload before anything keeps it — size, kind, pixels read from the
 // header before any decoding — and strips the metadata a phone writes
 // into a photo (EXIF with its GPS position, XMP, comments), so that what
-// is kept and served is the picture alone. Where the bytes live is the
+// is kept and served is the picture alone, turned as it was taken. Where the bytes live is the
 // store's: a directory beside the SQLite file (Dir), or a PostgreSQL
 // table shared by every instance.
 package blob
@@ -74,11 +74,12 @@ func Clean(data []byte, lim Limits) (Photo, error) {
 	}
 	var ct string
 	var stripped []byte
+	var orientation uint16
 	var err error
 	switch {
 	case bytes.HasPrefix(data, []byte{0xff, 0xd8, 0xff}):
 		ct = "image/jpeg"
-		stripped, err = stripJPEG(data)
+		stripped, orientation, err = stripJPEG(data)
 	case bytes.HasPrefix(data, pngMagic):
 		ct = "image/png"
 		stripped, err = stripPNG(data)
@@ -101,8 +102,12 @@ func Clean(data []byte, lim Limits) (Photo, error) {
 	if _, _, err := image.Decode(bytes.NewReader(stripped)); err != nil {
 		return Photo{}, refuse("fotoğraf bozuk", "the photo is damaged")
 	}
+	w, h := cfg.Width, cfg.Height
+	if orientation >= 5 { // turned a quarter: shown h wide and w high
+		w, h = h, w
+	}
 	sum := sha256.Sum256(stripped)
-	return Photo{Sum: hex.EncodeToString(sum[:]), ContentType: ct, Width: cfg.Width, Height: cfg.Height, Size: len(stripped), Data: stripped}, nil
+	return Photo{Sum: hex.EncodeToString(sum[:]), ContentType: ct, Width: w, Height: h, Size: len(stripped), Data: stripped}, nil
 }
 
 // Put cleans data and keeps it in s under the SHA-256 of the cleaned
@@ -138,37 +143,51 @@ var errTruncated = errors.New("the file ends inside a segment")
 // comments; APP0 (JFIF) and APP14 (Adobe, which says how colours are
 // coded) stay. Everything from the start of scan on is image data and
 // is copied as is.
-func stripJPEG(b []byte) ([]byte, error) {
+//
+// A phone stores a photo taken upright as the sensor saw it, sideways,
+// and says how to turn it in EXIF's Orientation tag: dropping EXIF whole
+// would show every portrait photo on its side. Where the EXIF block
+// carries an orientation other than upright, a new EXIF block holding
+// that one tag and nothing else takes its place; it reports the
+// orientation (1, upright, when none is kept).
+func stripJPEG(b []byte) ([]byte, uint16, error) {
 	out := make([]byte, 0, len(b))
 	out = append(out, 0xff, 0xd8)
+	orientation := uint16(1)
 	i := 2
 	for {
 		for i < len(b) && b[i] == 0xff && i+1 < len(b) && b[i+1] == 0xff {
 			i++ // fill bytes
 		}
 		if i+2 > len(b) || b[i] != 0xff {
-			return nil, errors.New("no segment marker where one was expected")
+			return nil, 0, errors.New("no segment marker where one was expected")
 		}
 		m := b[i+1]
 		switch {
 		case m == 0xd9: // end of image without a scan
-			return nil, errors.New("no image data")
+			return nil, 0, errors.New("no image data")
 		case m >= 0xd0 && m <= 0xd7 || m == 0x01:
 			out = append(out, b[i:i+2]...)
 			i += 2
 			continue
 		}
 		if i+4 > len(b) {
-			return nil, errTruncated
+			return nil, 0, errTruncated
 		}
 		n := int(binary.BigEndian.Uint16(b[i+2:]))
 		if n < 2 || i+2+n > len(b) {
-			return nil, errTruncated
+			return nil, 0, errTruncated
 		}
 		seg := b[i : i+2+n]
 		if m == 0xda { // start of scan: the rest is the picture
 			out = append(out, b[i:]...)
-			return out, nil
+			return out, orientation, nil
+		}
+		if m == 0xe1 && orientation == 1 {
+			if o := exifOrientation(seg[4:]); o != 1 {
+				orientation = o
+				out = append(out, orientationEXIF(o)...)
+			}
 		}
 		drop := (m >= 0xe1 && m <= 0xef && m != 0xee) || m == 0xfe
 		if !drop {
@@ -176,6 +195,57 @@ func stripJPEG(b []byte) ([]byte, error) {
 		}
 		i += 2 + n
 	}
+}
+
+// exifOrientation reads the Orientation tag (0x0112) of an APP1
+// segment's payload, "Exif\0\0" and a TIFF block; 1 (upright) when the
+// payload is not EXIF, has no such tag, or holds anything but 2 to 8.
+func exifOrientation(p []byte) uint16 {
+	tiff, ok := bytes.CutPrefix(p, []byte("Exif\x00\x00"))
+	if !ok || len(tiff) < 8 {
+		return 1
+	}
+	var bo binary.ByteOrder
+	switch string(tiff[:4]) {
+	case "MM\x00\x2a":
+		bo = binary.BigEndian
+	case "II\x2a\x00":
+		bo = binary.LittleEndian
+	default:
+		return 1
+	}
+	ifd := int64(bo.Uint32(tiff[4:]))
+	if ifd < 8 || ifd+2 > int64(len(tiff)) {
+		return 1
+	}
+	count := int64(bo.Uint16(tiff[ifd:]))
+	for e := range count {
+		at := ifd + 2 + 12*e
+		if at+12 > int64(len(tiff)) {
+			return 1
+		}
+		entry := tiff[at : at+12]
+		// SHORT (3), one value, kept in the first two bytes of the field.
+		if bo.Uint16(entry) != 0x0112 || bo.Uint16(entry[2:]) != 3 || bo.Uint32(entry[4:]) != 1 {
+			continue
+		}
+		if o := bo.Uint16(entry[8:]); o >= 2 && o <= 8 {
+			return o
+		}
+		return 1
+	}
+	return 1
+}
+
+// orientationEXIF is an APP1 segment whose EXIF block holds only the
+// Orientation tag, o.
+func orientationEXIF(o uint16) []byte {
+	seg := []byte{0xff, 0xe1, 0, 34}
+	seg = append(seg, "Exif\x00\x00"...)
+	seg = append(seg, "MM\x00\x2a\x00\x00\x00\x08"...) // big-endian TIFF, IFD0 at 8
+	seg = append(seg, 0, 1) // one entry
+	seg = append(seg, 0x01, 0x12, 0, 3, 0, 0, 0, 1, byte(o>>8), byte(o), 0, 0)
+	return append(seg, 0, 0, 0, 0) // no next IFD
 }
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")

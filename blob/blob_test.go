@@ -195,10 +195,120 @@ func FuzzClean(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add(bomb())
 	f.Add(exifWithGPS())
+	var enc bytes.Buffer
+	jpeg.Encode(&enc, image.NewGray(image.Rect(0, 0, 8, 4)), nil)
+	f.Add(append(append([]byte{0xff, 0xd8}, exifTurned(binary.LittleEndian, 6)...), enc.Bytes()[2:]...))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Clean(b, Limits{MaxBytes: 1 << 20, MaxPixels: 1 << 20, MaxSide: 4096})
 		if err == nil && (len(p.Data) == 0 || p.Width*p.Height > 1<<20) {
 			t.Fatalf("kept %+v", p)
 		}
+		// What is kept of EXIF is at most the one Orientation block.
+		if err == nil && p.ContentType == "image/jpeg" {
+			for _, seg := range app1Segments(p.Data) {
+				if o := exifOrientation(seg[4:]); !bytes.Equal(seg, orientationEXIF(o)) {
+					t.Fatalf("kept an APP1 segment other than an orientation's: %q", seg)
+				}
+			}
+		}
 	})
+}
+
+// exifTurned is an APP1 EXIF segment in bo's byte order whose IFD0 holds
+// Make ("Telefon"), Orientation o and a GPSInfo pointer to a GPS IFD with
+// the latitude above.
+func exifTurned(bo binary.ByteOrder, o uint16) []byte {
+	var t bytes.Buffer
+	if bo == binary.BigEndian {
+		t.WriteString("MM\x00\x2a")
+	} else {
+		t.WriteString("II\x2a\x00")
+	}
+	binary.Write(&t, bo, uint32(8))
+	// IFD0 at 8: three entries (8 + 2 + 36 + 4 = 50), Make's text at 50,
+	// the GPS IFD at 58, its rationals at 76.
+	binary.Write(&t, bo, uint16(3))
+	binary.Write(&t, bo, []uint16{0x010f, 2})
+	binary.Write(&t, bo, []uint32{8, 50})
+	binary.Write(&t, bo, []uint16{0x0112, 3})
+	binary.Write(&t, bo, uint32(1))
+	binary.Write(&t, bo, []uint16{o, 0})
+	binary.Write(&t, bo, []uint16{0x8825, 4})
+	binary.Write(&t, bo, []uint32{1, 58})
+	binary.Write(&t, bo, uint32(0))
+	t.WriteString("Telefon\x00")
+	binary.Write(&t, bo, uint16(1))
+	binary.Write(&t, bo, []uint16{2, 5})
+	binary.Write(&t, bo, []uint32{3, 76})
+	binary.Write(&t, bo, uint32(0))
+	t.Write(gpsLatitude)
+	payload := append([]byte("Exif\x00\x00"), t.Bytes()...)
+	seg := []byte{0xff, 0xe1, 0, 0}
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
+	return append(seg, payload...)
+}
+
+// A photo taken upright on a phone held sideways keeps the one EXIF tag
+// that turns it — Orientation, in a block of its own — and nothing else:
+// no GPS, no maker. Its width and height are those it is shown at.
+func TestOrientationKeptAloneWithoutGPS(t *testing.T) {
+	var enc bytes.Buffer
+	if err := jpeg.Encode(&enc, picture(), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		bo   binary.ByteOrder
+		o    uint16
+		w, h int
+	}{{binary.BigEndian, 6, 48, 64}, {binary.LittleEndian, 8, 48, 64}, {binary.LittleEndian, 3, 64, 48}, {binary.BigEndian, 1, 64, 48}, {binary.BigEndian, 9, 64, 48}} {
+		in := append([]byte{0xff, 0xd8}, exifTurned(tc.bo, tc.o)...)
+		in = append(in, enc.Bytes()[2:]...)
+		if !bytes.Contains(in, gpsLatitude) || !bytes.Contains(in, []byte("Telefon")) {
+			t.Fatal("the test photo has nothing to strip")
+		}
+		p, err := Clean(in, DefaultLimits())
+		if err != nil {
+			t.Fatalf("orientation %d: %v", tc.o, err)
+		}
+		for _, needle := range [][]byte{gpsLatitude, []byte("Telefon")} {
+			if bytes.Contains(p.Data, needle) {
+				t.Errorf("orientation %d: the kept bytes still hold %q", tc.o, needle)
+			}
+		}
+		kept := bytes.Contains(p.Data, orientationEXIF(tc.o))
+		if turned := tc.o >= 2 && tc.o <= 8; kept != turned || bytes.Count(p.Data, []byte("Exif")) != map[bool]int{true: 1, false: 0}[turned] {
+			t.Errorf("orientation %d: orientation block kept %v, EXIF blocks %d", tc.o, kept, bytes.Count(p.Data, []byte("Exif")))
+		}
+		if got := exifOrientation(orientationEXIF(6)[4:]); got != 6 {
+			t.Errorf("the written block reads back as orientation %d", got)
+		}
+		if p.Width != tc.w || p.Height != tc.h {
+			t.Errorf("orientation %d: %d × %d, want %d × %d", tc.o, p.Width, p.Height, tc.w, tc.h)
+		}
+		if img, err := jpeg.Decode(bytes.NewReader(p.Data)); err != nil || img.Bounds().Dx() != 64 {
+			t.Errorf("orientation %d: the kept bytes do not decode: %v", tc.o, err)
+		}
+	}
+}
+
+// app1Segments returns a cleaned JPEG's APP1 segments, those before its
+// image data.
+func app1Segments(b []byte) [][]byte {
+	var out [][]byte
+	for i := 2; i+4 <= len(b) && b[i] == 0xff; {
+		m := b[i+1]
+		if m >= 0xd0 && m <= 0xd7 || m == 0x01 {
+			i += 2
+			continue
+		}
+		n := int(binary.BigEndian.Uint16(b[i+2:]))
+		if m == 0xda || i+2+n > len(b) {
+			break
+		}
+		if m == 0xe1 {
+			out = append(out, b[i:i+2+n])
+		}
+		i += 2 + n
+	}
+	return out
 }
