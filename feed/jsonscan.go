@@ -32,16 +32,8 @@ func (d *Decoder) jsonRows(body []byte) ([]row, error) {
 		count    []byte
 	)
 	s.i++
-	for s.ws(); s.b[s.i] != '}'; s.ws() {
-		if s.b[s.i] == ',' {
-			s.i++
-			s.ws()
-		}
-		key := s.str()
-		s.ws()
-		s.i++ // ':'
-		s.ws()
-		switch key {
+	for s.next('}') {
+		switch s.name(nil) {
 		case d.m.Boxes:
 			rows, err := d.rowsOf(&s)
 			if err != nil {
@@ -105,11 +97,7 @@ func (d *Decoder) rowsOf(s *scanner) ([]row, error) {
 		return k
 	}
 	rows := []row{}
-	for s.ws(); s.b[s.i] != ']'; s.ws() {
-		if s.b[s.i] == ',' {
-			s.i++
-			s.ws()
-		}
+	for s.next(']') {
 		i := len(rows)
 		r := row{where: d.m.Boxes + "[" + strconv.Itoa(i) + "]", fields: make(map[string]string, 8), votes: make(map[string]string, 8)}
 		switch s.b[s.i] {
@@ -122,15 +110,8 @@ func (d *Decoder) rowsOf(s *scanner) ([]row, error) {
 			return nil, garbage("%q is not an array of objects: element %d is %s", d.m.Boxes, i, kindOf(s.b[s.i]))
 		}
 		s.i++
-		for s.ws(); s.b[s.i] != '}'; s.ws() {
-			if s.b[s.i] == ',' {
-				s.i++
-				s.ws()
-			}
-			key := s.key(intern)
-			s.ws()
-			s.i++ // ':'
-			s.ws()
+		for s.next('}') {
+			key := s.name(intern)
 			if key != d.m.Votes {
 				r.fields[key] = s.figure(intern)
 				continue
@@ -143,23 +124,13 @@ func (d *Decoder) rowsOf(s *scanner) ([]row, error) {
 				continue
 			}
 			s.i++
-			for s.ws(); s.b[s.i] != '}'; s.ws() {
-				if s.b[s.i] == ',' {
-					s.i++
-					s.ws()
-				}
-				c := s.key(intern)
-				s.ws()
-				s.i++ // ':'
-				s.ws()
+			for s.next('}') {
+				c := s.name(intern)
 				r.votes[c] = s.figure(intern)
 			}
-			s.i++
 		}
-		s.i++
 		rows = append(rows, r)
 	}
-	s.i++
 	return rows, nil
 }
 
@@ -196,6 +167,36 @@ func (s *scanner) ws() {
 			return
 		}
 	}
+}
+
+// next moves to the next member or element of the object or array being
+// read, past a comma; at its end it moves past end and reports false.
+func (s *scanner) next(end byte) bool {
+	s.ws()
+	if s.b[s.i] == end {
+		s.i++
+		return false
+	}
+	if s.b[s.i] == ',' {
+		s.i++
+		s.ws()
+	}
+	return true
+}
+
+// name reads a member's name and the colon after it, up to its value;
+// interned when intern is set.
+func (s *scanner) name(intern func([]byte) string) string {
+	var k string
+	if intern != nil {
+		k = s.key(intern)
+	} else {
+		k = s.str()
+	}
+	s.ws()
+	s.i++ // ':'
+	s.ws()
+	return k
 }
 
 // strEnd returns the index just past the string starting at s.i, and
