@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/sandik-dev/sandik/jsonkind"
 )
 
 // A national page is about 50 MB of JSON: 200,000 flat objects of a
@@ -84,7 +86,7 @@ func (d *Decoder) rowsOf(s *scanner) ([]row, error) {
 		return []row{}, nil
 	}
 	if s.b[s.i] != '[' {
-		return nil, garbage("%q is not an array of objects: it is %s", d.m.Boxes, kindOf(s.b[s.i]))
+		return nil, garbage("%q is not an array of objects: it is %s", d.m.Boxes, jsonkind.Of(s.b[s.i:]))
 	}
 	s.i++
 	keys := map[string]string{}
@@ -107,7 +109,7 @@ func (d *Decoder) rowsOf(s *scanner) ([]row, error) {
 			continue
 		case '{':
 		default:
-			return nil, garbage("%q is not an array of objects: element %d is %s", d.m.Boxes, i, kindOf(s.b[s.i]))
+			return nil, garbage("%q is not an array of objects: element %d is %s", d.m.Boxes, i, jsonkind.Of(s.b[s.i:]))
 		}
 		s.i++
 		for s.next('}') {
@@ -132,23 +134,6 @@ func (d *Decoder) rowsOf(s *scanner) ([]row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
-}
-
-// kindOf names the JSON value that starts with c.
-func kindOf(c byte) string {
-	switch c {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }
 
 // scanner walks a body json.Valid has accepted: it never meets a syntax

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/jsonkind"
 )
 
 // ObserverBox is one ballot box of an observer network's export (Oy ve
@@ -153,25 +154,6 @@ func describe(tok json.Token) string {
 	return fmt.Sprintf("%v", tok)
 }
 
-func kindOf(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return "empty"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "a number"
-}
-
 func schoolID(name string) string {
 	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
 	base = strings.TrimSuffix(base, path.Ext(base))
@@ -201,7 +183,7 @@ type member struct {
 // (encoding/json would silently keep the last one).
 func members(raw json.RawMessage, at string, p *jsonProblems) ([]member, bool) {
 	if len(raw) == 0 || raw[0] != '{' {
-		p.add(at, RuleWrongType, "is %s, want an object", kindOf(raw))
+		p.add(at, RuleWrongType, "is %s, want an object", jsonkind.Of(raw))
 		return nil, false
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -320,7 +302,7 @@ func decodeVotes(raw json.RawMessage, at string, p *jsonProblems) []int64 {
 func integer(raw json.RawMessage, at string, p *jsonProblems, limit int64) int64 {
 	s := string(raw)
 	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
-		p.add(at, RuleWrongType, "is %s, want a whole number", kindOf(raw))
+		p.add(at, RuleWrongType, "is %s, want a whole number", jsonkind.Of(raw))
 		return 0
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
@@ -341,7 +323,7 @@ func integer(raw json.RawMessage, at string, p *jsonProblems, limit int64) int64
 func str(raw json.RawMessage, at string, p *jsonProblems) string {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		p.add(at, RuleWrongType, "is %s, want a string", kindOf(raw))
+		p.add(at, RuleWrongType, "is %s, want a string", jsonkind.Of(raw))
 	}
 	return strings.TrimSpace(s)
 }
