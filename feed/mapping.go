@@ -32,9 +32,12 @@ type Mapping struct {
 	Format Format `json:"format"`
 	// Kind is the race kind (sandik.RaceKind) of the feed's races; a
 	// row's race is the race of that kind whose scope holds its box,
-	// unless the row names its race (Race field).
+	// unless the row names its race (Race field). Races, instead of a
+	// kind, lists the feed's races by code: for races whose codes carry
+	// no kind (an election imported before kinds, the demo's).
 	Election sandik.ElectionCode `json:"election"`
-	Kind     string              `json:"kind"`
+	Kind     string              `json:"kind,omitempty"`
+	Races    []sandik.RaceCode   `json:"races,omitempty"`
 
 	Boxes string `json:"boxes"` // JSON only: key of the rows' array
 	Count string `json:"count"` // JSON only: key of the row count; "-" for none
@@ -92,8 +95,19 @@ func (m *Mapping) Validate() error {
 	if err := sandik.ValidateCode(string(m.Election)); err != nil {
 		ps = append(ps, sandik.Problem{Field: "election", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("election %q %v", m.Election, err)})
 	}
-	if err := sandik.ValidateCode(m.Kind); err != nil {
-		ps = append(ps, sandik.Problem{Field: "kind", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("race kind %q %v", m.Kind, err)})
+	switch {
+	case len(m.Races) > 0 && m.Kind != "":
+		ps = append(ps, sandik.Problem{Field: "kind", Rule: sandik.RuleInvalidValue, Message: "give the feed's races by kind or by code (races), not both"})
+	case len(m.Races) > 0:
+		for i, rc := range m.Races {
+			if err := sandik.ValidateCode(string(rc)); err != nil {
+				ps = append(ps, sandik.Problem{Field: fmt.Sprintf("races[%d]", i), Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("race %q %v", rc, err)})
+			}
+		}
+	default:
+		if err := sandik.ValidateCode(m.Kind); err != nil {
+			ps = append(ps, sandik.Problem{Field: "kind", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("race kind %q %v", m.Kind, err)})
+		}
 	}
 	need("box", m.Box)
 	need("registered", m.Registered)

@@ -30,9 +30,13 @@ func NewDecoder(reg *sandik.Registry, m Mapping) (*Decoder, error) {
 		return nil, err
 	}
 	d := &Decoder{m: m, raceOf: map[sandik.AreaCode]*sandik.Race{}, races: map[sandik.RaceCode]*sandik.Race{}, choice: map[sandik.RaceCode]map[string]int{}}
+	named := map[sandik.RaceCode]bool{}
+	for _, rc := range m.Races {
+		named[rc] = true
+	}
 	for i := range reg.Races {
 		rc := &reg.Races[i]
-		if rc.Election != m.Election || sandik.RaceKind(rc) != m.Kind {
+		if rc.Election != m.Election || len(named) == 0 && sandik.RaceKind(rc) != m.Kind || len(named) > 0 && !named[rc.Code] {
 			continue
 		}
 		d.races[rc.Code] = rc
@@ -44,6 +48,11 @@ func NewDecoder(reg *sandik.Registry, m Mapping) (*Decoder, error) {
 		d.choice[rc.Code] = ix
 		for _, b := range reg.RaceBoxes(rc.Code) {
 			d.raceOf[b] = rc
+		}
+	}
+	for _, rc := range m.Races {
+		if d.races[rc] == nil {
+			return nil, sandik.Errorf(sandik.ENotFound, "election %q has no race %q to follow", m.Election, rc)
 		}
 	}
 	if len(d.races) == 0 {

@@ -104,3 +104,27 @@ func TestBackoffWithJitter(t *testing.T) {
 		t.Errorf("only %d distinct waits in 20: no jitter", len(seen))
 	}
 }
+
+// A mapping may name its races instead of a kind: the demo's race codes
+// carry none. A race not in the election, or both kind and races, is
+// refused by name.
+func TestMappingByRaceCodes(t *testing.T) {
+	reg := registry(t)
+	m := feed.DefaultMapping()
+	m.Election, m.Races = election, []sandik.RaceCode{reg.Races[0].Code}
+	if _, err := feed.NewDecoder(reg, m); err != nil {
+		t.Fatalf("races by code: %v", err)
+	}
+	m.Races = append(m.Races, "yok")
+	if _, err := feed.NewDecoder(reg, m); sandik.CodeOf(err) != sandik.ENotFound || !strings.Contains(err.Error(), `"yok"`) {
+		t.Errorf("an unknown race: %v", err)
+	}
+	m.Races, m.Kind = m.Races[:1], "meclis"
+	if err := m.Validate(); err == nil || sandik.ProblemsOf(err)[0].Field != "kind" {
+		t.Errorf("kind and races both: %v", err)
+	}
+	m.Kind, m.Races = "", []sandik.RaceCode{"BAD CODE"}
+	if err := m.Validate(); err == nil || sandik.ProblemsOf(err)[0].Field != "races[0]" {
+		t.Errorf("a bad race code: %v", err)
+	}
+}

@@ -162,12 +162,13 @@ func cmdDemo(e *cli.Env, args []string) error {
 			<-served
 			return fmt.Errorf("official figures: %w", err)
 		}
-		fr, fbox, err := cli.SeedFeedReading(e.Ctx, a.Center, reg, time.Now())
+		fr, fbox, stopFeed, err := cli.SeedFeedReading(e.Ctx, a.Center, reg, time.Now())
 		if err != nil {
 			stop()
 			<-served
 			return err
 		}
+		defer stopFeed()
 		fmt.Fprintf(e.Stdout, m["feed"], fr.Written, len(fr.Alerts), url, url, demo.RaceMayor, fbox)
 		held, err := cli.SeedMunicipalities(e.Ctx, a.Center, *seed)
 		if err != nil {

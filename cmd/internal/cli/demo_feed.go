@@ -2,27 +2,41 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/demo"
+	"github.com/sandik-dev/sandik/feed"
+	"github.com/sandik-dev/sandik/web/feedhttp"
 )
 
-// DemoFeedURL is where the demo's official feed reading says it came
-// from: no publisher is contacted.
-const DemoFeedURL = "https://sentetik-ysk.example/il/34.json"
+// DemoFeedPath is the page the demo's fake publisher serves, on a port
+// of its own on the loopback.
+const DemoFeedPath = "/il/34.json"
 
-// SeedFeedReading records one reading of an official feed for the demo,
-// as the follower records one (center.RecordOfficial): the YSK corrects
-// two of the mayoral race's published boxes, moving 20 and 7 votes from
-// the box's leader to its second. The alerts page (/resmi) and those
-// boxes' versions then show the change on first start. It returns the
-// reading's result and the first changed box.
-func SeedFeedReading(ctx context.Context, c *center.Center, reg *sandik.Registry, at time.Time) (center.FeedResult, sandik.AreaCode, error) {
+// SeedFeedReading reads an official feed once for the demo, as `sandik
+// follow` does: a fake publisher (feed.Fake, the one `sandik feed serve`
+// runs) serves a page on which the YSK corrects two of the mayoral
+// race's published boxes, moving 20 and 7 votes from the box's leader to
+// its second, and a follower polls it over HTTP and records what
+// changed. The alerts page (/resmi) and those boxes' versions then show
+// the change on first start, each with the publisher's address as its
+// source. It returns the reading's result, the first changed box and a
+// stop that closes the publisher (its address answers until then).
+func SeedFeedReading(ctx context.Context, c *center.Center, reg *sandik.Registry, at time.Time) (center.FeedResult, sandik.AreaCode, func(), error) {
 	view := c.View(Operator())
-	var rows []sandik.ImportedSheet
+	rc, ok := reg.Race(demo.RaceMayor)
+	if !ok {
+		return center.FeedResult{}, "", nil, fmt.Errorf("demo feed: no race %s", demo.RaceMayor)
+	}
+	var boxes []feed.FakeBox
+	var first sandik.AreaCode
 	for _, box := range reg.RaceBoxes(demo.RaceMayor) {
 		d, err := view.Box(ctx, demo.RaceMayor, box)
 		if err != nil || d.State.Official == nil {
@@ -39,24 +53,53 @@ func SeedFeedReading(ctx context.Context, c *center.Center, reg *sandik.Registry
 				second = i
 			}
 		}
-		moved := []int64{20, 7}[len(rows)]
+		moved := []int64{20, 7}[len(boxes)]
 		if lead == second || t.Votes[lead] < moved {
 			continue
 		}
 		t.Votes[lead] -= moved
 		t.Votes[second] += moved
-		rows = append(rows, sandik.ImportedSheet{Race: demo.RaceMayor, Box: box, User: "ysk", Source: sandik.SourceOfficial, Sheet: t, CapturedAt: at})
-		if len(rows) == 2 {
+		votes := map[string]int64{}
+		for i, ch := range rc.Choices {
+			votes[string(ch.Code)] = t.Votes[i]
+		}
+		boxes = append(boxes, feed.FakeBox{Box: string(box), Race: string(rc.Code), Registered: t.Registered, VotedByLaw: t.VotedByLaw, Voted: t.Voted,
+			ValidWithoutObjection: t.ValidWithoutObjection, ValidUponObjection: t.ValidUponObjection, ValidTotal: t.ValidTotal, Invalid: t.Invalid, Votes: votes})
+		if first == "" {
+			first = box
+		}
+		if len(boxes) == 2 {
 			break
 		}
 	}
-	if len(rows) == 0 {
-		return center.FeedResult{}, "", fmt.Errorf("demo feed: no published box to correct")
+	if len(boxes) == 0 {
+		return center.FeedResult{}, "", nil, fmt.Errorf("demo feed: no published box to correct")
 	}
-	res, err := c.RecordOfficial(ctx, center.FeedBatch{SourceURL: DemoFeedURL, SeenAt: at, Sheets: rows,
-		State: sandik.FeedState{Feed: "demo", PolledAt: at}})
+	fake, err := feed.NewFake(&feed.Script{Steps: []feed.Step{{Boxes: boxes}}}, at)
 	if err != nil {
-		return res, "", fmt.Errorf("demo feed: %w", err)
+		return center.FeedResult{}, "", nil, fmt.Errorf("demo feed: %w", err)
 	}
-	return res, rows[0].Box, nil
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return center.FeedResult{}, "", nil, fmt.Errorf("demo feed: %w", err)
+	}
+	srv := &http.Server{Handler: feedhttp.Fake(fake), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	stop := func() {
+		srv.Close()
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			slog.Warn("demo feed: the fake publisher stopped", "err", err)
+		}
+	}
+	m := feed.DefaultMapping()
+	m.Election, m.Races = rc.Election, []sandik.RaceCode{rc.Code}
+	f := &feed.Follower{Name: "demo", URL: "http://" + ln.Addr().String() + DemoFeedPath, Mapping: m, Sink: c,
+		Fetch: feedhttp.Fetcher{Client: &http.Client{Timeout: 30 * time.Second}}}
+	out, err := f.Poll(ctx)
+	if err != nil {
+		stop()
+		return center.FeedResult{}, "", nil, fmt.Errorf("demo feed: %w", err)
+	}
+	return out.FeedResult, first, stop, nil
 }

@@ -160,10 +160,12 @@ func (n *Night) play(ctx context.Context, a *cli.App, seed int64) error {
 	if err := caughtUp(ctx, a); err != nil {
 		return err
 	}
-	_, feedBox, err := cli.SeedFeedReading(ctx, a.Center, reg, time.Now())
+	_, feedBox, stopFeed, err := cli.SeedFeedReading(ctx, a.Center, reg, time.Now())
 	if err != nil {
 		return err
 	}
+	closeNight := n.stop
+	n.stop = func() { stopFeed(); closeNight() }
 	if err := caughtUp(ctx, a); err != nil {
 		return err
 	}
