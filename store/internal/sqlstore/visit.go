@@ -189,8 +189,9 @@ func (o Org) VisitCounts(ctx context.Context, at time.Time, areas []sandik.AreaC
 		return nil
 	}, o.q(`SELECT area, n_visits, n_open, n_overdue FROM visit_area_counts WHERE n_visits + n_open > 0`+in+`
 UNION ALL SELECT area, -1, 0, 0 FROM visits WHERE at > ?`+in+`
-UNION ALL SELECT c.area, 0, 0, CASE WHEN c.due < ? THEN 1 ELSE -1 END FROM commitments c, visit_counts_day d
- WHERE c.status = 'open' AND c.due >= CASE WHEN d.as_of < ? THEN d.as_of ELSE ? END AND c.due < CASE WHEN d.as_of < ? THEN ? ELSE d.as_of END`+strings.ReplaceAll(in, "area", "c.area")), args...)
+UNION ALL SELECT c.area, 0, 0, CASE WHEN c.due < ? THEN 1 ELSE -1 END FROM commitments c
+ WHERE c.status = 'open' AND c.due >= (SELECT CASE WHEN as_of < ? THEN as_of ELSE ? END FROM visit_counts_day)
+ AND c.due < (SELECT CASE WHEN as_of < ? THEN ? ELSE as_of END FROM visit_counts_day)`+strings.ReplaceAll(in, "area", "c.area")), args...)
 	if err != nil {
 		return nil, fmt.Errorf("count visits and commitments: %w", err)
 	}
