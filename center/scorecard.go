@@ -105,12 +105,13 @@ type scoreData struct {
 
 // ilceFinder returns a function that tells the district (ilçe) area at
 // or above an area, or "". Most areas counted are mahalleler, many of
-// one district: it remembers each area it walked up from, so each is
-// walked once.
+// one district: it remembers the answer for each parent it walked up
+// from, so each is walked once, and the mahalleler, each asked about
+// once, are not kept.
 func ilceFinder(reg *sandik.Registry) func(sandik.AreaCode) sandik.AreaCode {
 	memo := map[sandik.AreaCode]sandik.AreaCode{}
-	var find func(a sandik.AreaCode) sandik.AreaCode
-	find = func(a sandik.AreaCode) sandik.AreaCode {
+	var find func(a sandik.AreaCode, keep bool) sandik.AreaCode
+	find = func(a sandik.AreaCode, keep bool) sandik.AreaCode {
 		if d, ok := memo[a]; ok {
 			return d
 		}
@@ -121,12 +122,14 @@ func ilceFinder(reg *sandik.Registry) func(sandik.AreaCode) sandik.AreaCode {
 		case x.Level == sandik.LevelIlce:
 			d = a
 		case x.Parent != "" && x.Parent != a:
-			d = find(x.Parent)
+			d = find(x.Parent, true)
 		}
-		memo[a] = d
+		if keep {
+			memo[a] = d
+		}
 		return d
 	}
-	return find
+	return func(a sandik.AreaCode) sandik.AreaCode { return find(a, false) }
 }
 
 // loadScoreData reads the rows for the districts of ds.

@@ -171,18 +171,24 @@ func (o Org) VisitCounts(ctx context.Context, at time.Time, areas []sandik.AreaC
 	}
 	day := string(sandik.DateOf(at))
 	args := slices.Concat(inArgs, []any{Nanos(at)}, inArgs, []any{day, day, day, day, day}, inArgs)
-	by := map[sandik.AreaCode]*sandik.AreaVisitCounts{}
+	// An area comes once with its counts, then maybe again with what
+	// differs at the instant: rows are summed by index, and come in
+	// order of area from SQLite's table, so most reads need no sort.
+	var all []sandik.AreaVisitCounts
+	index := map[sandik.AreaCode]int{}
 	err := Each(ctx, o.db.Query, func(row Row) error {
 		var a sandik.AreaCode
 		var visits, open, overdue int
 		if err := row.Scan(&a, &visits, &open, &overdue); err != nil {
 			return err
 		}
-		c := by[a]
-		if c == nil {
-			c = &sandik.AreaVisitCounts{Area: a}
-			by[a] = c
+		i, ok := index[a]
+		if !ok {
+			i = len(all)
+			index[a] = i
+			all = append(all, sandik.AreaVisitCounts{Area: a})
 		}
+		c := &all[i]
 		c.Visits += visits
 		c.OpenCommitments += open
 		c.OverdueCommitments += overdue
@@ -195,12 +201,15 @@ UNION ALL SELECT c.area, 0, 0, CASE WHEN c.due < ? THEN 1 ELSE -1 END FROM commi
 	if err != nil {
 		return nil, fmt.Errorf("count visits and commitments: %w", err)
 	}
-	out := make([]sandik.AreaVisitCounts, 0, len(by))
-	for _, c := range by {
+	out := make([]sandik.AreaVisitCounts, 0, len(all))
+	for _, c := range all {
 		if c.Visits+c.OpenCommitments > 0 {
-			out = append(out, *c)
+			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, func(a, b sandik.AreaVisitCounts) int { return cmp.Compare(a.Area, b.Area) })
+	byArea := func(a, b sandik.AreaVisitCounts) int { return cmp.Compare(a.Area, b.Area) }
+	if !slices.IsSortedFunc(out, byArea) {
+		slices.SortFunc(out, byArea)
+	}
 	return out, nil
 }
