@@ -222,6 +222,8 @@ type OrgStore interface {
 	AddedPositionKinds(ctx context.Context) ([]PositionKind, error)
 	// Units returns every unit, by code.
 	Units(ctx context.Context) ([]Unit, error)
+	// UnitsOfKind returns the units of one kind, by code.
+	UnitsOfKind(ctx context.Context, kind UnitKind) ([]Unit, error)
 	// Children returns the units whose parent is code, by code.
 	Children(ctx context.Context, code UnitCode) ([]Unit, error)
 	// Unit returns one unit; ENotFound if none has the code.

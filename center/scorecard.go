@@ -103,14 +103,33 @@ type scoreData struct {
 	outcome  map[sandik.AreaCode]belediye.Result
 }
 
-// ilceOf is the district (ilçe) area at or above area, or "".
-func ilceOf(reg *sandik.Registry, area sandik.AreaCode) sandik.AreaCode {
-	for _, a := range append([]sandik.AreaCode{area}, reg.Ancestors(area)...) {
-		if x, ok := reg.Area(a); ok && x.Level == sandik.LevelIlce {
-			return a
+// ilceFinder returns a function that tells the district (ilçe) area at
+// or above an area, or "". Most areas counted are mahalleler, many of
+// one district: it remembers the answer for each parent it walked up
+// from, so each is walked once, and the mahalleler, each asked about
+// once, are not kept.
+func ilceFinder(reg *sandik.Registry) func(sandik.AreaCode) sandik.AreaCode {
+	memo := map[sandik.AreaCode]sandik.AreaCode{}
+	var find func(a sandik.AreaCode, keep bool) sandik.AreaCode
+	find = func(a sandik.AreaCode, keep bool) sandik.AreaCode {
+		if d, ok := memo[a]; ok {
+			return d
 		}
+		x, ok := reg.Area(a)
+		d := sandik.AreaCode("")
+		switch {
+		case !ok:
+		case x.Level == sandik.LevelIlce:
+			d = a
+		case x.Parent != "" && x.Parent != a:
+			d = find(x.Parent, true)
+		}
+		if keep {
+			memo[a] = d
+		}
+		return d
 	}
-	return ""
+	return func(a sandik.AreaCode) sandik.AreaCode { return find(a, false) }
 }
 
 // loadScoreData reads the rows for the districts of ds.
@@ -137,8 +156,9 @@ func (c *Center) loadScoreData(ctx context.Context, ds []sandik.Unit) (*scoreDat
 	if err != nil {
 		return nil, err
 	}
+	ilceAt := ilceFinder(reg)
 	for _, vc := range counts {
-		code, ok := byArea[ilceOf(reg, vc.Area)]
+		code, ok := byArea[ilceAt(vc.Area)]
 		if !ok {
 			continue
 		}
@@ -345,13 +365,13 @@ func (c *Center) districtsUnder(ctx context.Context, u sandik.User, area sandik.
 		}
 	}
 	reg := c.Registry()
-	units, err := c.store.Units(ctx)
+	units, err := c.store.UnitsOfKind(ctx, sandik.UnitIlce)
 	if err != nil {
 		return nil, err
 	}
 	var out []sandik.Unit
 	for _, x := range units {
-		if x.Kind == sandik.UnitIlce && (area == "" || x.Area == area || reg.Contains(area, x.Area)) && c.OrgAllow(u, x.Area, false) == nil {
+		if (area == "" || x.Area == area || reg.Contains(area, x.Area)) && c.OrgAllow(u, x.Area, false) == nil {
 			out = append(out, x)
 		}
 	}

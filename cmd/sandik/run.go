@@ -17,6 +17,7 @@ func commands() map[string]cli.Command {
 		"check":  {Summary: "check a result file and flag unusual boxes without importing it", Run: cmdCheck},
 		"user":   {Summary: "add, list users and reset their API tokens", Run: cmdUser},
 		"org":    {Summary: "import or export the organisation: units, people, positions (CSV)", Run: cmdOrg},
+		"visits": {Summary: "list visits and the overdue board of commitments of an area (tab-separated or CSV)", Run: cmdVisits},
 		"backup": {Summary: "copy the SQLite database, while the server runs, into a checked backup file", Run: cmdBackup},
 		"log":    {Summary: "verify the tamper-evident log of every write, or a receipt from it", Run: cmdLog},
 

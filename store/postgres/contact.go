@@ -29,11 +29,12 @@ func (s *Store) LogContactViews(ctx context.Context, vs []sandik.ContactView, pe
 	return out, nil
 }
 
-// ErasePerson implements sandik.ContactStore. The row is updated in
-// place, which leaves the old version as a dead tuple in the table's
-// pages; VACUUM FULL then rewrites the table (and its TOAST) into new
-// files, so no live file of the database holds it. It takes the table's
-// exclusive lock for as long as copying the people takes. What
+// ErasePerson implements sandik.ContactStore. The row, and the visits
+// and commitments whose texts named the person, are updated in place,
+// which leaves the old versions as dead tuples in the tables' pages;
+// VACUUM FULL then rewrites the tables (and their TOAST) into new files,
+// so no live file of the database holds them. It takes each table's
+// exclusive lock for as long as copying it takes. What
 // PostgreSQL keeps elsewhere — the write-ahead log until it is recycled,
 // archived WAL and base backups — is the operator's to expire: see
 // docs/org.md.
@@ -49,8 +50,8 @@ func (s *Store) ErasePerson(ctx context.Context, id sandik.PersonID, day sandik.
 		return recs, err
 	})
 	if err == nil {
-		if _, verr := s.pool.Exec(context.WithoutCancel(ctx), `VACUUM FULL org_people`); verr != nil {
-			err = fmt.Errorf("the record is erased; rewriting the table failed, run VACUUM FULL org_people: %w", verr)
+		if _, verr := s.pool.Exec(context.WithoutCancel(ctx), `VACUUM FULL org_people, visits, commitments`); verr != nil {
+			err = fmt.Errorf("the record is erased; rewriting the tables failed, run VACUUM FULL org_people, visits, commitments: %w", verr)
 		}
 	}
 	if err != nil {

@@ -15,7 +15,8 @@ import (
 
 // Visits, tours and sister pairs are written under the organisation's
 // lock like the rest of it; attachments go to the table blobs, which
-// every instance shares.
+// every instance shares. A write of visits or commitments first moves
+// the overdue counts to today (RollVisitCounts).
 
 func (s *Store) orgWrite(ctx context.Context, fn func(t sqlstore.OrgTx) ([]ledger.Record, error)) error {
 	return s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
@@ -27,10 +28,20 @@ func (s *Store) orgWrite(ctx context.Context, fn func(t sqlstore.OrgTx) ([]ledge
 	})
 }
 
+// visitWrite is an orgWrite of visits or commitments.
+func (s *Store) visitWrite(ctx context.Context, fn func(t sqlstore.OrgTx) ([]ledger.Record, error)) error {
+	return s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
+		if err := t.RollVisitCounts(ctx, sandik.DateOf(s.now())); err != nil {
+			return nil, err
+		}
+		return fn(t)
+	})
+}
+
 // SaveVisit implements sandik.VisitStore.
 func (s *Store) SaveVisit(ctx context.Context, v sandik.Visit, cs []sandik.Commitment) (sandik.Visit, error) {
 	out := v
-	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
+	err := s.visitWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		got, recs, err := t.SaveVisit(ctx, v, cs)
 		out = got
 		return recs, err
@@ -44,7 +55,7 @@ func (s *Store) SaveVisit(ctx context.Context, v sandik.Visit, cs []sandik.Commi
 // SaveCommitment implements sandik.VisitStore.
 func (s *Store) SaveCommitment(ctx context.Context, cm sandik.Commitment) (sandik.Commitment, error) {
 	out := cm
-	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
+	err := s.visitWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		got, recs, err := t.SaveCommitment(ctx, cm)
 		out = got
 		return recs, err
@@ -57,7 +68,7 @@ func (s *Store) SaveCommitment(ctx context.Context, cm sandik.Commitment) (sandi
 
 // SetCommitmentStatus implements sandik.VisitStore.
 func (s *Store) SetCommitmentStatus(ctx context.Context, id sandik.CommitmentID, st sandik.CommitmentStatus) error {
-	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) { return t.SetCommitmentStatus(ctx, id, st) })
+	err := s.visitWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) { return t.SetCommitmentStatus(ctx, id, st) })
 	if err != nil {
 		return fmt.Errorf("postgres: status of commitment %q: %w", id, err)
 	}

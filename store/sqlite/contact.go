@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"unicode"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
@@ -72,10 +74,12 @@ func (s *Store) queueBare(ctx context.Context, fn func(ctx context.Context, c *s
 }
 
 // needles are the bytes of p's data that must not be left in the file:
-// texts of three bytes or more (shorter ones are everywhere).
+// texts of three bytes or more (shorter ones are everywhere), the name
+// also in capitals and in lower case, as visit notes may write it.
 func needles(p sandik.Person) [][]byte {
 	var out [][]byte
-	for _, v := range append([]string{p.Name, p.Email, p.Note}, p.Phones...) {
+	upper, lower := strings.ToUpperSpecial(unicode.TurkishCase, p.Name), strings.ToLowerSpecial(unicode.TurkishCase, p.Name)
+	for _, v := range append([]string{p.Name, upper, lower, p.Email, p.Note}, p.Phones...) {
 		if len(v) >= 3 {
 			out = append(out, []byte(v))
 		}

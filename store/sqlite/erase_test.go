@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
 
@@ -83,5 +84,69 @@ func TestEraseLeavesNoStaleCopy(t *testing.T) {
 	p, err := s.Person(ctx, "k-3")
 	if err != nil || p.Name != "Zeynep Kaya" {
 		t.Errorf("k-3 after the rebuild: %+v, %v", p, err)
+	}
+}
+
+// TestEraseLeavesNoNameInVisits: visits and commitments that name the
+// person, in several cases, and a stale copy of one left in free space
+// by an earlier rewrite: after the erasure neither the file nor its
+// write-ahead log holds any of those forms.
+func TestEraseLeavesNoNameInVisits(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v.db")
+	s, err := Open(ctx, Options{Path: path, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	storetest.SaveVisitsNaming(t, s)
+	// Notes that name her in capitals only, rewritten larger: the old
+	// cell is freed without zeros, a stale copy.
+	caps := storetest.VisitFixture("v-caps")
+	caps.Notes = "Toplantıda AYŞE YILMAZ konuştu."
+	// Another row after it, so that its cell is not the one next to the
+	// page's free gap, which the larger row would overwrite.
+	for _, v := range []sandik.Visit{caps, storetest.VisitFixture("v-after")} {
+		if _, err := s.SaveVisit(ctx, v, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.exec(ctx, `UPDATE visits SET notes = notes || printf('%.300c', 'x') WHERE id = 'v-caps'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.queueBare(ctx, checkpointTruncate); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, needle := range storetest.ErasedInVisits {
+		if !bytes.Contains(b, []byte(needle)) {
+			t.Fatalf("the file does not hold %q before the erasure", needle)
+		}
+	}
+	if n := bytes.Count(b, []byte("Toplantıda AYŞE YILMAZ")); n < 2 {
+		t.Fatalf("the file holds the old notes %d times before erasure, want a stale copy beside the row", n)
+	}
+	if err := s.ErasePerson(ctx, "k-1", "2025-03-01", "talep"); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, needle := range storetest.ErasedInVisits {
+			if bytes.Contains(b, []byte(needle)) {
+				t.Errorf("%s still holds %q", filepath.Base(f), needle)
+			}
+		}
+	}
+	if v, err := s.Visit(ctx, "v-caps"); err != nil || !strings.HasPrefix(v.Notes, "Toplantıda [silinmiş kişi] konuştu.") {
+		t.Errorf("the rest of the notes after the erasure: %+v, %v", v, err)
 	}
 }

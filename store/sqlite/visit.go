@@ -13,7 +13,9 @@ import (
 )
 
 // Visits, tours and sister pairs are written on the writer's connection
-// like the rest of the organisation; the reads are orgReads'. Their
+// like the rest of the organisation; the reads are orgReads'. A write of
+// visits or commitments first moves the overdue counts to today
+// (RollVisitCounts). Their
 // attachments are files in a directory beside the database file
 // (<file>-blobs), so photos do not swell the database and its backups.
 
@@ -21,7 +23,11 @@ import (
 func (s *Store) SaveVisit(ctx context.Context, v sandik.Visit, cs []sandik.Commitment) (sandik.Visit, error) {
 	out := v
 	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
-		got, recs, err := orgTx(c).SaveVisit(ctx, v, cs)
+		t := orgTx(c)
+		if err := t.RollVisitCounts(ctx, sandik.DateOf(s.now())); err != nil {
+			return nil, err
+		}
+		got, recs, err := t.SaveVisit(ctx, v, cs)
 		out = got
 		return recs, err
 	})
@@ -35,7 +41,11 @@ func (s *Store) SaveVisit(ctx context.Context, v sandik.Visit, cs []sandik.Commi
 func (s *Store) SaveCommitment(ctx context.Context, cm sandik.Commitment) (sandik.Commitment, error) {
 	out := cm
 	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
-		got, recs, err := orgTx(c).SaveCommitment(ctx, cm)
+		t := orgTx(c)
+		if err := t.RollVisitCounts(ctx, sandik.DateOf(s.now())); err != nil {
+			return nil, err
+		}
+		got, recs, err := t.SaveCommitment(ctx, cm)
 		out = got
 		return recs, err
 	})
@@ -48,7 +58,11 @@ func (s *Store) SaveCommitment(ctx context.Context, cm sandik.Commitment) (sandi
 // SetCommitmentStatus implements sandik.VisitStore.
 func (s *Store) SetCommitmentStatus(ctx context.Context, id sandik.CommitmentID, st sandik.CommitmentStatus) error {
 	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
-		return orgTx(c).SetCommitmentStatus(ctx, id, st)
+		t := orgTx(c)
+		if err := t.RollVisitCounts(ctx, sandik.DateOf(s.now())); err != nil {
+			return nil, err
+		}
+		return t.SetCommitmentStatus(ctx, id, st)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: status of commitment %q: %w", id, err)

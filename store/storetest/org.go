@@ -27,6 +27,30 @@ var orgTests = []test{
 	{"SurvivesReopen", testOrgSurvivesReopen},
 	{"Audited", testOrgAudited},
 	{"UnitRecords", testOrgUnitRecords},
+	{"UnitsOfKind", testOrgUnitsOfKind},
+}
+
+// testOrgUnitsOfKind: the units of a kind are those of Units with it.
+func testOrgUnitsOfKind(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	saveOrg(t, s, OrgFixture())
+	all, err := s.Units(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []sandik.UnitKind{sandik.UnitIlce, sandik.UnitMahalle, sandik.UnitWomen, sandik.UnitIl, sandik.UnitHQ, "yok"} {
+		var want []sandik.Unit
+		for _, u := range all {
+			if u.Kind == kind {
+				want = append(want, u)
+			}
+		}
+		got, err := s.UnitsOfKind(ctx, kind)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) || kind != "yok" && len(got) != 1 {
+			t.Errorf("UnitsOfKind(%s) = %+v, %v; want %+v", kind, got, err, want)
+		}
+	}
 }
 
 // OrgFixture is a small organisation: a genel merkez, an il, an ilçe

@@ -22,6 +22,8 @@ var visitTests = []test{
 	{"SisterPairs", testSisterPairs},
 	{"CountsEqualRows", testVisitCounts},
 	{"Blobs", testBlobs},
+	{"CountsKeptAsWritten", testVisitCountsKept},
+	{"ErasureScrubsTexts", testVisitErasure},
 }
 
 // VisitAt is 1 May 2024 at 10:00 in İstanbul, with nanoseconds so that a

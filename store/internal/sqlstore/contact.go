@@ -95,8 +95,9 @@ func scanInt(row Row) (int64, error) {
 	return n, row.Scan(&n)
 }
 
-// Erase empties person id's name, phones, e-mail and note, marks the
-// record erased on day for reason and returns the record as it was, for
+// Erase empties person id's name, phones, e-mail and note, takes them
+// out of the free text of visits and commitments, marks the record
+// erased on day for reason and returns the record as it was, for
 // the caller to make sure nothing of it is left in files, and the leaf
 // of the erased record.
 func (t OrgTx) Erase(ctx context.Context, id sandik.PersonID, day sandik.Date, reason string) (sandik.Person, []ledger.Record, error) {
@@ -117,6 +118,51 @@ func (t OrgTx) Erase(ctx context.Context, id sandik.PersonID, day sandik.Date, r
 		string(day), reason, string(id)); err != nil {
 		return was, nil, err
 	}
+	if err := t.scrubVisits(ctx, was); err != nil {
+		return was, nil, err
+	}
 	now := sandik.Person{ID: was.ID, Home: was.Home, Purpose: was.Purpose, Consent: was.Consent, Erased: day, EraseReason: reason}
 	return was, []ledger.Record{ledger.ErasedPersonRecord(now)}, nil
+}
+
+// scrubVisits replaces p's name, phones and e-mail in the free text of
+// every visit and commitment (sandik.ScrubPerson). The references by id
+// (visitors, attendees, the person visited, an owner) stay: they lead to
+// the erased record, which reads as a removed person. Every row is read,
+// since a name may be written in any case; an erasure is rare.
+func (t OrgTx) scrubVisits(ctx context.Context, p sandik.Person) error {
+	type visitText struct{ id, place, institution, notes string }
+	vs, err := All(ctx, t.db, "read the texts of visits", func(row Row) (visitText, error) {
+		var v visitText
+		return v, row.Scan(&v.id, &v.place, &v.institution, &v.notes)
+	}, `SELECT id, place, institution, notes FROM visits WHERE place <> '' OR institution <> '' OR notes <> ''`)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		place, a := sandik.ScrubPerson(v.place, p)
+		inst, b := sandik.ScrubPerson(v.institution, p)
+		notes, c := sandik.ScrubPerson(v.notes, p)
+		if a || b || c {
+			if err := t.Exec(ctx, t.q(`UPDATE visits SET place = ?, institution = ?, notes = ? WHERE id = ?`), place, inst, notes, v.id); err != nil {
+				return fmt.Errorf("scrub visit %q: %w", v.id, err)
+			}
+		}
+	}
+	type commitText struct{ id, text string }
+	cs, err := All(ctx, t.db, "read the texts of commitments", func(row Row) (commitText, error) {
+		var c commitText
+		return c, row.Scan(&c.id, &c.text)
+	}, `SELECT id, text FROM commitments`)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if text, ok := sandik.ScrubPerson(c.text, p); ok {
+			if err := t.Exec(ctx, t.q(`UPDATE commitments SET text = ? WHERE id = ?`), text, c.id); err != nil {
+				return fmt.Errorf("scrub commitment %q: %w", c.id, err)
+			}
+		}
+	}
+	return nil
 }

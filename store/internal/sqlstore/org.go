@@ -100,6 +100,11 @@ func (o Org) Units(ctx context.Context) ([]sandik.Unit, error) {
 	return All(ctx, o.db, "read units", scanUnit, selectUnit+` ORDER BY code`)
 }
 
+// UnitsOfKind implements sandik.OrgStore, through the index by kind.
+func (o Org) UnitsOfKind(ctx context.Context, kind sandik.UnitKind) ([]sandik.Unit, error) {
+	return All(ctx, o.db, "read units of kind "+string(kind), scanUnit, o.q(selectUnit+` WHERE kind = ? ORDER BY code`), string(kind))
+}
+
 // Children implements sandik.OrgStore.
 func (o Org) Children(ctx context.Context, code sandik.UnitCode) ([]sandik.Unit, error) {
 	return All(ctx, o.db, "read units under "+string(code), scanUnit, o.q(selectUnit+` WHERE parent = ? ORDER BY code`), string(code))

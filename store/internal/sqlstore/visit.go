@@ -153,8 +153,14 @@ func (o Org) SisterPairs(ctx context.Context) ([]sandik.SisterPair, error) {
 	return All(ctx, o.db, "read sister pairs", scanPair, selectPair+` ORDER BY id`)
 }
 
-// VisitCounts implements sandik.VisitStore: two GROUP BYs over the
-// indexes by area, so the province table never reads the rows.
+// VisitCounts implements sandik.VisitStore. The counts are kept by
+// area as visits and commitments are written (migration 0018); one
+// statement, so one snapshot, reads them with what differs at instant
+// at: less the visits made after it (none, unless one was dated ahead),
+// plus the open commitments due between the day the overdue were
+// counted on and at's day (minus, for a day before it), each through
+// its index. The province table thus reads one row an area, not every
+// visit and commitment.
 func (o Org) VisitCounts(ctx context.Context, at time.Time, areas []sandik.AreaCode) ([]sandik.AreaVisitCounts, error) {
 	in, inArgs := "", []any{}
 	if len(areas) > 0 {
@@ -163,45 +169,47 @@ func (o Org) VisitCounts(ctx context.Context, at time.Time, areas []sandik.AreaC
 			inArgs = append(inArgs, string(a))
 		}
 	}
-	by := map[sandik.AreaCode]*sandik.AreaVisitCounts{}
-	get := func(a sandik.AreaCode) *sandik.AreaVisitCounts {
-		c := by[a]
-		if c == nil {
-			c = &sandik.AreaVisitCounts{Area: a}
-			by[a] = c
-		}
-		return c
-	}
+	day := string(sandik.DateOf(at))
+	args := slices.Concat(inArgs, []any{Nanos(at)}, inArgs, []any{day, day, day, day, day}, inArgs)
+	// An area comes once with its counts, then maybe again with what
+	// differs at the instant: rows are summed by index, and come in
+	// order of area from SQLite's table, so most reads need no sort.
+	var all []sandik.AreaVisitCounts
+	index := map[sandik.AreaCode]int{}
 	err := Each(ctx, o.db.Query, func(row Row) error {
 		var a sandik.AreaCode
-		var n int
-		if err := row.Scan(&a, &n); err != nil {
+		var visits, open, overdue int
+		if err := row.Scan(&a, &visits, &open, &overdue); err != nil {
 			return err
 		}
-		get(a).Visits = n
-		return nil
-	}, o.q(`SELECT area, COUNT(*) FROM visits WHERE at <= ?`+in+` GROUP BY area`), append([]any{Nanos(at)}, inArgs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("count visits: %w", err)
-	}
-	err = Each(ctx, o.db.Query, func(row Row) error {
-		var a sandik.AreaCode
-		var open, overdue int
-		if err := row.Scan(&a, &open, &overdue); err != nil {
-			return err
+		i, ok := index[a]
+		if !ok {
+			i = len(all)
+			index[a] = i
+			all = append(all, sandik.AreaVisitCounts{Area: a})
 		}
-		c := get(a)
-		c.OpenCommitments, c.OverdueCommitments = open, overdue
+		c := &all[i]
+		c.Visits += visits
+		c.OpenCommitments += open
+		c.OverdueCommitments += overdue
 		return nil
-	}, o.q(`SELECT area, COUNT(*), CAST(SUM(CASE WHEN due < ? THEN 1 ELSE 0 END) AS BIGINT) FROM commitments WHERE status = 'open'`+in+` GROUP BY area`),
-		append([]any{string(sandik.DateOf(at))}, inArgs...)...)
+	}, o.q(`SELECT area, n_visits, n_open, n_overdue FROM visit_area_counts WHERE n_visits + n_open > 0`+in+`
+UNION ALL SELECT area, -1, 0, 0 FROM visits WHERE at > ?`+in+`
+UNION ALL SELECT c.area, 0, 0, CASE WHEN c.due < ? THEN 1 ELSE -1 END FROM commitments c
+ WHERE c.status = 'open' AND c.due >= (SELECT CASE WHEN as_of < ? THEN as_of ELSE ? END FROM visit_counts_day)
+ AND c.due < (SELECT CASE WHEN as_of < ? THEN ? ELSE as_of END FROM visit_counts_day)`+strings.ReplaceAll(in, "area", "c.area")), args...)
 	if err != nil {
-		return nil, fmt.Errorf("count commitments: %w", err)
+		return nil, fmt.Errorf("count visits and commitments: %w", err)
 	}
-	out := make([]sandik.AreaVisitCounts, 0, len(by))
-	for _, c := range by {
-		out = append(out, *c)
+	out := make([]sandik.AreaVisitCounts, 0, len(all))
+	for _, c := range all {
+		if c.Visits+c.OpenCommitments > 0 {
+			out = append(out, c)
+		}
 	}
-	slices.SortFunc(out, func(a, b sandik.AreaVisitCounts) int { return cmp.Compare(a.Area, b.Area) })
+	byArea := func(a, b sandik.AreaVisitCounts) int { return cmp.Compare(a.Area, b.Area) }
+	if !slices.IsSortedFunc(out, byArea) {
+		slices.SortFunc(out, byArea)
+	}
 	return out, nil
 }

@@ -271,3 +271,31 @@ func (t OrgTx) SaveSisterPair(ctx context.Context, p sandik.SisterPair) ([]ledge
 	return nil, t.Exec(ctx, t.q(`INSERT INTO sister_pairs (id, units, start_day, end_day, meeting, goals) VALUES (?, ?, ?, ?, ?, ?)`),
 		string(p.ID), string(units), string(p.Start), string(p.End), string(p.Meeting), string(goals))
 }
+
+// RollVisitCounts moves the day the counts of overdue commitments are
+// kept at (migration 0018) to today: each area's count takes the open
+// commitments that fell due since (or gives back those not yet due, if
+// the clock went back). Called before each write of visits and
+// commitments, it keeps what a read must add to the counts to a day or
+// so of commitments.
+func (t OrgTx) RollVisitCounts(ctx context.Context, today sandik.Date) error {
+	asOf, _, err := One(ctx, t.db, "read the day of the visit counts", func(row Row) (sandik.Date, error) {
+		var d sandik.Date
+		return d, row.Scan(&d)
+	}, `SELECT as_of FROM visit_counts_day`)
+	if err != nil || asOf == today {
+		return err
+	}
+	lo, hi, sign := asOf, today, 1
+	if today < asOf {
+		lo, hi, sign = today, asOf, -1
+	}
+	if err := t.Exec(ctx, t.q(`UPDATE visit_area_counts SET n_overdue = n_overdue + ? * (SELECT COUNT(*) FROM commitments c WHERE c.status = 'open' AND c.area = visit_area_counts.area AND c.due >= ? AND c.due < ?)
+WHERE area IN (SELECT area FROM commitments WHERE status = 'open' AND due >= ? AND due < ?)`), sign, string(lo), string(hi), string(lo), string(hi)); err != nil {
+		return fmt.Errorf("count the commitments overdue on %s: %w", today, err)
+	}
+	if err := t.Exec(ctx, t.q(`UPDATE visit_counts_day SET as_of = ?`), string(today)); err != nil {
+		return fmt.Errorf("count the commitments overdue on %s: %w", today, err)
+	}
+	return nil
+}
