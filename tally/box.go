@@ -60,6 +60,11 @@ func (b *box) enter(a *arena, en entry, sheet []int32) (gone ref) {
 		}
 		return gone
 	}
+	if b.entries == nil {
+		// Room for the quorum of two from the start: one allocation per
+		// box instead of two, and none left as garbage.
+		b.entries = make([]entry, 0, 2)
+	}
 	b.entries = append(b.entries, en)
 	return 0
 }
