@@ -82,6 +82,7 @@ func benchRebuild(e *cli.Env, args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the rebuild to this file")
 	memprofile := fs.String("memprofile", "", "write a heap profile of the loaded centre to this file")
 	mah := fs.Int("mahalles", synth.National.MahallesPerIlce, "mahalle per ilçe (42 gives about 204,000 boxes, 2,041,200 submissions)")
+	serve := fs.Duration("serve", 0, "after the rebuild, read totals and boxes this long, then report the memory again (the SQLite store renews its read connections every minute)")
 	mmap := fs.Int64("mmap", 0, "bytes of the database file the read connections map (0: the store's default; negative: none)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
@@ -171,6 +172,15 @@ func benchRebuild(e *cli.Env, args []string) error {
 		ms.HeapAlloc>>20, ms.HeapObjects, procStatusKiB("VmRSS")>>10, procStatusKiB("VmHWM")>>10, before>>10)
 	fmt.Fprintf(e.Stdout, "memory: of the RSS, the process's own (RssAnon) %d MiB now, %d MiB peak while opening (sampled every 10 ms); the database file's mapped pages (RssFile) %d MiB\n",
 		procStatusKiB("RssAnon")>>10, peakAnon>>10, procStatusKiB("RssFile")>>10)
+	if *serve > 0 {
+		reads, err := serveReads(e.Ctx, view, race, boxes, *serve)
+		if err != nil {
+			return err
+		}
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(e.Stdout, "after %s of serving (%d reads of totals and boxes): RSS %d MiB (RssAnon %d, RssFile %d), Go heap in use %d MiB\n",
+			*serve, reads, procStatusKiB("VmRSS")>>10, procStatusKiB("RssAnon")>>10, procStatusKiB("RssFile")>>10, ms.HeapInuse>>20)
+	}
 	if *memprofile != "" {
 		f, err := os.Create(*memprofile)
 		if err != nil {
@@ -182,6 +192,27 @@ func benchRebuild(e *cli.Env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// serveReads reads the national totals and a box's page (its entries read
+// from the store) in turn for d, as a quiet evening's readers would.
+func serveReads(ctx context.Context, view *center.View, race sandik.RaceCode, boxes []sandik.AreaCode, d time.Duration) (int, error) {
+	end := time.Now().Add(d)
+	n := 0
+	for ; time.Now().Before(end); n++ {
+		if _, err := view.Totals(race, "TR"); err != nil {
+			return n, err
+		}
+		if _, err := view.Box(ctx, race, boxes[(n*7919)%len(boxes)]); err != nil {
+			return n, err
+		}
+		select {
+		case <-ctx.Done():
+			return n, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return n, nil
 }
 
 // generate writes a fresh database for shape, then gives the generator's
