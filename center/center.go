@@ -215,17 +215,18 @@ const rebuildGCPercent = 50
 // importMu.
 func (c *Center) rebuild(ctx context.Context, reg *sandik.Registry) (*tally.Engine, error) {
 	start := time.Now()
-	// An operator's slower pace (GOGC) or none (off, -1) is kept.
-	if prev := debug.SetGCPercent(rebuildGCPercent); prev >= 0 && prev < rebuildGCPercent || prev < 0 {
+	prev := debug.SetGCPercent(rebuildGCPercent)
+	if prev < rebuildGCPercent {
+		// An operator's lower GOGC (collecting more often), or none
+		// (GOGC=off, -1), is kept.
 		debug.SetGCPercent(prev)
-	} else {
-		defer func() {
-			debug.SetGCPercent(prev)
-			// What the rebuild decoded goes back to the system now rather
-			// than over the next minutes.
-			debug.FreeOSMemory()
-		}()
 	}
+	defer func() {
+		debug.SetGCPercent(prev)
+		// What the rebuild decoded goes back to the system now rather
+		// than over the next minutes.
+		debug.FreeOSMemory()
+	}()
 	eng := tally.New(reg)
 	n, err := catchUp(ctx, c.store, eng)
 	if err != nil {
