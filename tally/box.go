@@ -1,110 +1,124 @@
 package tally
 
 import (
-	"slices"
-
 	"github.com/sandik-dev/sandik"
 )
 
 // box is the double-entry state of one box in one race. It holds what the
-// rule needs and nothing more: each person's latest entry, the number of
-// those per distinct sheet, and the latest adjudication. A person who
-// enters the box again replaces their own entry, so the size of a box and
-// the cost of an entry grow with the number of people who entered it,
-// never with how often they did.
+// rule needs and nothing more: each person's latest entry and the latest
+// adjudication, their sheets kept once per distinct sheet in the race's
+// arena. A person who enters the box again replaces their own entry, so
+// the size of a box and the cost of an entry grow with the number of
+// people who entered it, never with how often they did. The box's full
+// history (replaced entries, reasons, sources) is the log's: the box page
+// reads it from the store.
 type box struct {
-	status sandik.BoxStatus
-	// entries holds each person's latest entry, in log order.
+	// entries holds each person's latest entry, in log order. Entries
+	// with equal sheets share one ref, so agreement is a comparison of
+	// refs and a group is the entries holding the same ref.
 	entries []entry
-	// groups counts entries per distinct sheet; every group has n ≥ 1.
-	groups []group
-	adj    *entry // the latest adjudication, or nil
+	adj     *entry // the latest adjudication, or nil
 	// first is when the box's first entry or adjudication arrived (unix
 	// nanoseconds, 0 for none): the box's arrival, which a person
 	// replacing their entry later does not move.
 	first int64
-	// prov and res are the figures the box now contributes to provisional
-	// and verified totals (nil for none). They alias entries' sheets.
-	prov, res []int32
+	// prov and res are the sheets the box now contributes to provisional
+	// and verified totals (0 for none): refs of its entries or
+	// adjudication.
+	prov, res ref
+	status    sandik.BoxStatus
 }
 
 type entry struct {
 	seq      int64
-	received int64 // unix nanoseconds
-	user     sandik.UserID
-	kind     sandik.Kind
+	received int64  // unix nanoseconds
+	user     uint32 // in the engine's users
+	sheet    ref
 	// entered counts the person's entries of the box, the replaced ones
 	// included: what entry quotas are counted from.
 	entered int32
-	// sheet is shared by equal entries of the box (their group's), so that
-	// agreement is a pointer comparison.
-	sheet []int32
-}
-
-// group is the entries of a box with equal sheets.
-type group struct {
-	sheet []int32
-	n     int
+	kind    sandik.Kind
 }
 
 // enter records en as its person's entry of the box, replacing their
-// earlier one. sheet holds en's figures and is copied if kept.
-func (b *box) enter(en entry, sheet []int32) {
-	en.sheet = b.join(sheet)
+// earlier one. sheet holds en's figures and is copied if kept. It returns
+// a sheet the box no longer holds (0 for none), for the caller to drop
+// once the box's old contribution has been taken off the totals.
+func (b *box) enter(a *arena, en entry, sheet []int32) (gone ref) {
+	en.sheet = b.intern(a, sheet)
 	en.entered = 1
-	if i := slices.IndexFunc(b.entries, func(o entry) bool { return o.user == en.user }); i >= 0 {
-		en.entered = b.entries[i].entered + 1
-		b.leave(b.entries[i].sheet)
-		b.entries = slices.Delete(b.entries, i, i+1)
+	for i := range b.entries {
+		if b.entries[i].user != en.user {
+			continue
+		}
+		old := b.entries[i]
+		en.entered = old.entered + 1
+		copy(b.entries[i:], b.entries[i+1:])
+		b.entries[len(b.entries)-1] = en
+		if !b.holds(old.sheet) {
+			gone = old.sheet
+		}
+		return gone
+	}
+	if b.entries == nil {
+		// Room for the quorum of two from the start: one allocation per
+		// box instead of two, and none left as garbage.
+		b.entries = make([]entry, 0, 2)
 	}
 	b.entries = append(b.entries, en)
+	return 0
 }
 
 // adjudicate records en as the box's latest adjudication; earlier ones
-// no longer matter. sheet holds en's figures and is copied.
-func (b *box) adjudicate(en entry, sheet []int32) {
-	if g := b.group(sheet); g >= 0 {
-		en.sheet = b.groups[g].sheet
-	} else {
-		en.sheet = slices.Clone(sheet)
-	}
+// no longer matter. sheet holds en's figures and is copied if kept. It
+// returns a sheet the box no longer holds, as enter does.
+func (b *box) adjudicate(a *arena, en entry, sheet []int32) (gone ref) {
+	en.sheet = b.intern(a, sheet)
+	old := b.adj
 	b.adj = &en
-}
-
-// group returns the index of the group whose sheet equals sheet, or -1.
-func (b *box) group(sheet []int32) int {
-	return slices.IndexFunc(b.groups, func(g group) bool { return slices.Equal(g.sheet, sheet) })
-}
-
-// join adds one entry to the group of sheet, starting it if needed, and
-// returns the group's sheet.
-func (b *box) join(sheet []int32) []int32 {
-	if g := b.group(sheet); g >= 0 {
-		b.groups[g].n++
-		return b.groups[g].sheet
+	if old != nil && !b.holds(old.sheet) {
+		gone = old.sheet
 	}
-	b.groups = append(b.groups, group{sheet: slices.Clone(sheet), n: 1})
-	return b.groups[len(b.groups)-1].sheet
+	return gone
 }
 
-// leave takes one entry from the group of the interned sheet, dropping the
-// group when it empties.
-func (b *box) leave(sheet []int32) {
-	g := slices.IndexFunc(b.groups, func(g group) bool { return same(g.sheet, sheet) })
-	if g < 0 {
-		panic("tally: an entry's sheet belongs to no group")
+// intern returns the ref of the box's sheet equal to sheet, keeping a copy
+// if the box holds none.
+func (b *box) intern(a *arena, sheet []int32) ref {
+	for i := range b.entries {
+		if equal(a.get(b.entries[i].sheet), sheet) {
+			return b.entries[i].sheet
+		}
 	}
-	if b.groups[g].n--; b.groups[g].n == 0 {
-		last := len(b.groups) - 1
-		b.groups[g] = b.groups[last]
-		b.groups[last] = group{}
-		b.groups = b.groups[:last]
+	if b.adj != nil && equal(a.get(b.adj.sheet), sheet) {
+		return b.adj.sheet
 	}
+	return a.add(sheet)
 }
 
-// same reports whether two interned sheets are the same sheet.
-func same(a, b []int32) bool {
-	return len(a) > 0 && len(b) > 0 && &a[0] == &b[0]
+// holds reports whether an entry or the adjudication of the box holds r.
+func (b *box) holds(r ref) bool {
+	if b.adj != nil && b.adj.sheet == r {
+		return true
+	}
+	for i := range b.entries {
+		if b.entries[i].sheet == r {
+			return true
+		}
+	}
+	return false
+}
+
+func equal(a, b []int32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // decide applies the double-entry rule to a box: the latest adjudication
@@ -112,31 +126,73 @@ func same(a, b []int32) bool {
 // equal sheets of at least quorum size that outnumbers every other group
 // is verified; agreement below quorum is pending; anything else is a
 // conflict. Provisional figures are the settled ones, else the earliest
-// counted entry. Its cost is that of a look at every group.
-func (b *box) decide(quorum int) (status sandik.BoxStatus, prov, res []int32) {
+// counted entry.
+func (b *box) decide(quorum int) (status sandik.BoxStatus, prov, res ref) {
 	if b.adj != nil {
 		return sandik.StatusAdjudicated, b.adj.sheet, b.adj.sheet
 	}
 	if len(b.entries) == 0 {
-		return sandik.StatusMissing, nil, nil
+		return sandik.StatusMissing, 0, 0
 	}
-	var best []int32
-	bestCount, ties := 0, 0
-	for _, g := range b.groups {
-		switch {
-		case g.n > bestCount:
-			best, bestCount, ties = g.sheet, g.n, 1
-		case g.n == bestCount:
-			ties++
-		}
-	}
+	best, bestCount, ties, groups := b.groups()
 	first := b.entries[0].sheet
 	switch {
 	case bestCount >= quorum && ties == 1:
 		return sandik.StatusVerified, best, best
-	case len(b.groups) == 1:
-		return sandik.StatusPending, first, nil
+	case groups == 1:
+		return sandik.StatusPending, first, 0
 	default:
-		return sandik.StatusConflict, first, nil
+		return sandik.StatusConflict, first, 0
 	}
+}
+
+// manyPeople is where counting groups by comparing every pair of entries
+// gives way to a map: a box is entered by a handful of people unless the
+// entry quotas were lifted.
+const manyPeople = 32
+
+// groups counts the entries per distinct sheet: the largest group's sheet
+// and size, how many groups have that size, and how many groups there are.
+func (b *box) groups() (best ref, bestCount, ties, groups int) {
+	count := func(r ref, n int) {
+		groups++
+		switch {
+		case n > bestCount:
+			best, bestCount, ties = r, n, 1
+		case n == bestCount:
+			ties++
+		}
+	}
+	if len(b.entries) > manyPeople {
+		n := make(map[ref]int, len(b.entries))
+		for i := range b.entries {
+			n[b.entries[i].sheet]++
+		}
+		// In the order of first appearance, as below, so that the
+		// result does not depend on the map's order.
+		for i := range b.entries {
+			if r := b.entries[i].sheet; n[r] > 0 {
+				count(r, n[r])
+				n[r] = 0
+			}
+		}
+		return best, bestCount, ties, groups
+	}
+next:
+	for i := range b.entries {
+		r := b.entries[i].sheet
+		for j := range i {
+			if b.entries[j].sheet == r {
+				continue next
+			}
+		}
+		n := 1
+		for j := i + 1; j < len(b.entries); j++ {
+			if b.entries[j].sheet == r {
+				n++
+			}
+		}
+		count(r, n)
+	}
+	return best, bestCount, ties, groups
 }

@@ -17,6 +17,7 @@ type Engine struct {
 	reg *sandik.Registry
 
 	mu      sync.RWMutex
+	users   users
 	races   map[sandik.RaceCode]*raceTally
 	seq     int64
 	skipped int64
@@ -24,7 +25,11 @@ type Engine struct {
 }
 
 // New returns an engine with every race of reg at zero.
-func New(reg *sandik.Registry) *Engine {
+func New(reg *sandik.Registry) *Engine { return newEngine(reg, storedMin) }
+
+// newEngine keeps the figures of nodes of at least stored boxes (1: all
+// of them, as tests compare).
+func newEngine(reg *sandik.Registry, stored int) *Engine {
 	e := &Engine{reg: reg, races: make(map[sandik.RaceCode]*raceTally, len(reg.Races)), changed: make(chan struct{})}
 	// Shapes are independent of each other: build them side by side.
 	shapes := map[shapeKey]*shape{}
@@ -43,7 +48,7 @@ func New(reg *sandik.Registry) *Engine {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			built[i] = newShape(reg, k.election, k.scope)
+			built[i] = newShape(reg, k.election, k.scope, stored)
 		})
 	}
 	wg.Wait()
@@ -52,7 +57,7 @@ func New(reg *sandik.Registry) *Engine {
 	}
 	for i := range reg.Races {
 		rc := &reg.Races[i]
-		e.races[rc.Code] = newRaceTally(reg, rc, shapes[shapeKey{rc.Election, rc.Scope}])
+		e.races[rc.Code] = newRaceTally(reg, rc, shapes[shapeKey{rc.Election, rc.Scope}], &e.users)
 	}
 	return e
 }
@@ -176,24 +181,56 @@ func (e *Engine) Totals(race sandik.RaceCode, area sandik.AreaCode) (AreaTotals,
 
 func (rt *raceTally) nodeTotals(ni int32) Totals {
 	n := &rt.nodes[ni]
-	st := &rt.status[ni]
 	w := rt.width
-	base := int(ni) * 2 * w
-	t := Totals{
+	var st [5]int32
+	var prov, res, off, rec []int64
+	var offBoxes, recBoxes int
+	if sl := int(rt.slot[ni]); sl >= 0 {
+		st = rt.status[sl]
+		prov, res = rt.vals[sl*2*w:sl*2*w+w], rt.vals[sl*2*w+w:sl*2*w+2*w]
+		off, rec = make([]int64, w), res
+		if rt.off != nil {
+			off, offBoxes = rt.off.vals[sl*w:(sl+1)*w], int(rt.off.boxes[sl])
+		}
+		if rt.rec != nil {
+			rec, recBoxes = rt.rec.vals[sl*w:(sl+1)*w], int(rt.rec.counted[sl])
+		}
+	} else {
+		// A small node: summed from its boxes, at most storedMin of them.
+		prov, res, off, rec = make([]int64, w), make([]int64, w), make([]int64, w), make([]int64, w)
+		rt.eachBox(ni, func(bi int32) {
+			b := &rt.boxes[bi]
+			st[b.status]++
+			addDelta(prov, nil, rt.sheets.get(b.prov))
+			addDelta(res, nil, rt.sheets.get(b.res))
+			if rt.off != nil && rt.off.sheets[bi] != 0 {
+				addDelta(off, nil, rt.sheets.get(rt.off.sheets[bi]))
+				offBoxes++
+			}
+			if r := rt.recountedRes(bi); r != 0 {
+				addDelta(rec, nil, rt.sheets.get(r))
+				recBoxes++
+			} else {
+				addDelta(rec, nil, rt.sheets.get(b.res))
+			}
+		})
+	}
+	return Totals{
 		Race: rt.race.Code, Area: n.area.Code, Level: n.area.Level, Name: n.area.Name,
 		BoxesExpected:    n.expected,
-		BoxesReported:    n.expected - st[sandik.StatusMissing],
-		BoxesPending:     st[sandik.StatusPending],
-		BoxesVerified:    st[sandik.StatusVerified] + st[sandik.StatusAdjudicated],
-		BoxesConflict:    st[sandik.StatusConflict],
-		BoxesAdjudicated: st[sandik.StatusAdjudicated],
+		BoxesReported:    n.expected - int(st[sandik.StatusMissing]),
+		BoxesPending:     int(st[sandik.StatusPending]),
+		BoxesVerified:    int(st[sandik.StatusVerified] + st[sandik.StatusAdjudicated]),
+		BoxesConflict:    int(st[sandik.StatusConflict]),
+		BoxesAdjudicated: int(st[sandik.StatusAdjudicated]),
 		Registered:       n.registered,
-		Provisional:      counts64(rt.vals[base : base+w]),
-		Verified:         counts64(rt.vals[base+w : base+2*w]),
+		Provisional:      counts64(prov),
+		Verified:         counts64(res),
+		Official:         counts64(off),
+		BoxesOfficial:    offBoxes,
+		Recounted:        counts64(rec),
+		BoxesRecounted:   recBoxes,
 	}
-	t.Official, t.BoxesOfficial = rt.officialTotals(ni)
-	t.Recounted, t.BoxesRecounted = rt.recountedTotals(ni)
-	return t
 }
 
 func (rt *raceTally) boxTotals(bi int32) Totals {
@@ -201,7 +238,7 @@ func (rt *raceTally) boxTotals(bi int32) Totals {
 	t := Totals{
 		Race: rt.race.Code, Area: in.area.Code, Level: in.area.Level, Name: in.area.Name,
 		BoxesExpected: 1, Registered: in.registered,
-		Provisional: counts32(b.prov, rt.width), Verified: counts32(b.res, rt.width),
+		Provisional: counts32(rt.sheets.get(b.prov), rt.width), Verified: counts32(rt.sheets.get(b.res), rt.width),
 		Official: counts64(make([]int64, rt.width)),
 	}
 	if off, _, _ := rt.officialBox(bi); off != nil {
@@ -259,20 +296,20 @@ func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error
 	b := &rt.boxes[bi]
 	st := BoxState{Race: race, Box: box, Status: b.status, Entries: make([]Entry, 0, len(b.entries)+1)}
 	for _, en := range b.entries {
-		st.Entries = append(st.Entries, entryOf(&en))
+		st.Entries = append(st.Entries, rt.entryOf(&en))
 	}
 	if b.adj != nil {
 		// Entries are in log order: the adjudication goes before the
 		// entries that came after it.
 		i, _ := slices.BinarySearchFunc(st.Entries, b.adj.seq, func(e Entry, seq int64) int { return cmp.Compare(e.Seq, seq) })
-		st.Entries = slices.Insert(st.Entries, i, entryOf(b.adj))
+		st.Entries = slices.Insert(st.Entries, i, rt.entryOf(b.adj))
 	}
-	if b.prov != nil {
-		t := tutanak(b.prov)
+	if b.prov != 0 {
+		t := tutanak(rt.sheets.get(b.prov))
 		st.Provisional = &t
 	}
-	if b.res != nil {
-		t := tutanak(b.res)
+	if b.res != 0 {
+		t := tutanak(rt.sheets.get(b.res))
 		st.Resolved = &t
 	}
 	st.Official, st.OfficialSeq, st.OfficialWarnings = rt.officialBox(bi)
@@ -280,8 +317,9 @@ func (e *Engine) Box(race sandik.RaceCode, box sandik.AreaCode) (BoxState, error
 	return st, nil
 }
 
-func entryOf(en *entry) Entry {
-	return Entry{Seq: en.seq, User: en.user, Kind: en.kind, ReceivedAt: time.Unix(0, en.received).UTC(), Sheet: tutanak(en.sheet), Entered: max(int(en.entered), 1)}
+func (rt *raceTally) entryOf(en *entry) Entry {
+	return Entry{Seq: en.seq, User: rt.users.name(en.user), Kind: en.kind, ReceivedAt: time.Unix(0, en.received).UTC(),
+		Sheet: tutanak(rt.sheets.get(en.sheet)), Entered: max(int(en.entered), 1)}
 }
 
 func tutanak(v []int32) sandik.Tutanak {

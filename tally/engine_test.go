@@ -52,7 +52,13 @@ func TestEngineMatchesRecount(t *testing.T) {
 	reg := testRegistry()
 	rapid.Check(t, func(t *rapid.T) {
 		log := genLog(t, reg, rapid.IntRange(1, 60).Draw(t, "n"))
+		// Every node's figures kept, or only the scope's and the rest
+		// summed from the boxes when read (the test tree's nodes are
+		// smaller than storedMin).
 		e := New(reg)
+		if rapid.Bool().Draw(t, "store every node") {
+			e = newEngine(reg, 1)
+		}
 		for i := range log {
 			e.Apply(log[i : i+1])
 			got, err := engineTotals(e)

@@ -64,16 +64,16 @@ func (e *Engine) Figures(race sandik.RaceCode, area sandik.AreaCode) ([]BoxFigur
 func (rt *raceTally) figures(bi int32) BoxFigures {
 	b, in := &rt.boxes[bi], &rt.info[bi]
 	f := BoxFigures{Box: in.area.Code, Name: in.area.Name, Parent: in.area.Parent, Status: b.status, Registered: in.registered}
-	if b.res != nil {
-		t := tutanak(b.res)
+	if b.res != 0 {
+		t := tutanak(rt.sheets.get(b.res))
 		f.Resolved = &t
 	}
-	if b.prov != nil {
-		t := tutanak(b.prov)
+	if b.prov != 0 {
+		t := tutanak(rt.sheets.get(b.prov))
 		f.Provisional = &t
 	}
 	for _, en := range b.entries {
-		f.Entries = append(f.Entries, tutanak(en.sheet))
+		f.Entries = append(f.Entries, tutanak(rt.sheets.get(en.sheet)))
 	}
 	f.Official, _, f.OfficialWarnings = rt.officialBox(bi)
 	if rc := rt.recountedBox(bi); rc != nil && rc.Resolved != nil {

@@ -1,8 +1,6 @@
 package tally
 
 import (
-	"slices"
-
 	"github.com/sandik-dev/sandik"
 )
 
@@ -11,11 +9,11 @@ import (
 // It is allocated at the first official row, so races without official
 // figures cost nothing.
 type official struct {
-	sheets [][]int32 // per box, the latest official figures; nil for none
-	seqs   []int64   // per box, the log position of those figures
+	sheets []ref   // per box, the latest official figures; 0 for none
+	seqs   []int64 // per box, the log position of those figures
 	warns  []sandik.Warnings
-	vals   []int64 // per node, the summed official figures
-	boxes  []int   // per node, boxes with official figures
+	vals   []int64 // per stored node, the summed official figures
+	boxes  []int32 // per stored node, boxes with official figures
 }
 
 // applyOfficial records s as box's official figures; a later official row
@@ -27,42 +25,37 @@ func (rt *raceTally) applyOfficial(s *sandik.Submission) bool {
 	}
 	if rt.off == nil {
 		rt.off = &official{
-			sheets: make([][]int32, len(rt.boxes)),
+			sheets: make([]ref, len(rt.boxes)),
 			seqs:   make([]int64, len(rt.boxes)),
 			warns:  make([]sandik.Warnings, len(rt.boxes)),
-			vals:   make([]int64, len(rt.nodes)*rt.width),
-			boxes:  make([]int, len(rt.nodes)),
+			vals:   make([]int64, rt.stored*rt.width),
+			boxes:  make([]int32, rt.stored),
 		}
 	}
 	o := rt.off
-	sheet := slices.Clone(rt.layout(&s.Sheet))
+	sheet := rt.layout(&s.Sheet)
 	old := o.sheets[bi]
 	w := rt.width
 	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
-		addDelta(o.vals[int(p)*w:int(p+1)*w], old, sheet)
-		if old == nil {
-			o.boxes[p]++
+		sl := rt.slot[p]
+		if sl < 0 {
+			continue
+		}
+		addDelta(o.vals[int(sl)*w:int(sl+1)*w], rt.sheets.get(old), sheet)
+		if old == 0 {
+			o.boxes[sl]++
 		}
 	}
-	o.sheets[bi], o.seqs[bi], o.warns[bi] = sheet, s.Seq, s.Warnings
+	rt.sheets.drop(old)
+	o.sheets[bi], o.seqs[bi], o.warns[bi] = rt.sheets.add(sheet), s.Seq, s.Warnings
 	return true
-}
-
-// officialTotals returns node ni's summed official figures and the number
-// of its boxes that have them.
-func (rt *raceTally) officialTotals(ni int32) (Counts, int) {
-	w := rt.width
-	if rt.off == nil {
-		return counts64(make([]int64, w)), 0
-	}
-	return counts64(rt.off.vals[int(ni)*w : int(ni+1)*w]), rt.off.boxes[ni]
 }
 
 // officialBox returns box bi's official figures, or nil.
 func (rt *raceTally) officialBox(bi int32) (*sandik.Tutanak, int64, sandik.Warnings) {
-	if rt.off == nil || rt.off.sheets[bi] == nil {
+	if rt.off == nil || rt.off.sheets[bi] == 0 {
 		return nil, 0, 0
 	}
-	t := tutanak(rt.off.sheets[bi])
+	t := tutanak(rt.sheets.get(rt.off.sheets[bi]))
 	return &t, rt.off.seqs[bi], rt.off.warns[bi]
 }

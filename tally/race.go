@@ -13,22 +13,34 @@ const fixedFields = 7
 // race's scope that is not a box, and per-box double-entry state. A box's
 // change applies its delta to its ancestors only, so an update costs
 // O(depth × choices) however large the race.
+//
+// Only nodes of at least storedMin boxes keep their figures (shape.slot):
+// the many small areas at the bottom of the tree (buildings, villages,
+// most neighbourhoods) are summed from their boxes when read, which costs
+// at most storedMin boxes each. On a national night that keeps a few
+// thousand nodes' figures instead of a quarter of a million per race.
 type raceTally struct {
 	race   *sandik.Race
 	quorum int
 	width  int // fixedFields + choices
 	*shape
+	users *users // the engine's, shared by its races
 
-	// vals holds, per node, the provisional figures then the verified
-	// ones: node i's provisional sheet is vals[i*2*width:][:width].
+	// vals holds, per stored node, the provisional figures then the
+	// verified ones: slot s's provisional sheet is vals[s*2*width:][:width].
 	vals      []int64
-	status    [][5]int // per node, boxes per sandik.BoxStatus
+	status    [][5]int32 // per stored node, boxes per sandik.BoxStatus
 	boxes     []box
+	sheets    arena
 	conflicts map[int32]Conflict
 	off       *official // nil until the race has official figures
 	rec       *recounts // nil until the race has a recount sheet
 	scratch   []int32   // a sheet being applied, before it is kept
 }
+
+// storedMin is the least number of boxes of a node whose figures are kept
+// rather than summed from its boxes when read.
+const storedMin = 32
 
 // shape is the fixed structure of a race's tree. Races of the same
 // election over the same scope (mayor, council, muhtar…) share one.
@@ -37,6 +49,10 @@ type shape struct {
 	nodes   []node
 	boxIdx  map[sandik.AreaCode]int32
 	info    []boxInfo
+	// slot is, per node, its row in the stored figures, or -1 for a node
+	// summed from its boxes when read; stored counts the rows.
+	slot   []int32
+	stored int
 }
 
 type shapeKey struct {
@@ -59,9 +75,17 @@ type boxInfo struct {
 	registered int64
 }
 
-func newShape(reg *sandik.Registry, election sandik.ElectionCode, scope sandik.AreaCode) *shape {
+func newShape(reg *sandik.Registry, election sandik.ElectionCode, scope sandik.AreaCode, stored int) *shape {
 	sh := &shape{nodeIdx: map[sandik.AreaCode]int32{}, boxIdx: map[sandik.AreaCode]int32{}}
 	sh.addNode(reg, election, scope, -1)
+	sh.slot = make([]int32, len(sh.nodes))
+	for i := range sh.nodes {
+		sh.slot[i] = -1
+		if sh.nodes[i].expected >= stored || sh.nodes[i].parent < 0 {
+			sh.slot[i] = int32(sh.stored)
+			sh.stored++
+		}
+	}
 	return sh
 }
 
@@ -98,22 +122,37 @@ func (sh *shape) addNode(reg *sandik.Registry, election sandik.ElectionCode, cod
 	}
 }
 
-func newRaceTally(reg *sandik.Registry, rc *sandik.Race, sh *shape) *raceTally {
+// eachBox calls f for every box below node ni, in the tree's order.
+func (sh *shape) eachBox(ni int32, f func(bi int32)) {
+	n := &sh.nodes[ni]
+	for _, bi := range n.childBoxes {
+		f(bi)
+	}
+	for _, c := range n.childNodes {
+		sh.eachBox(c, f)
+	}
+}
+
+func newRaceTally(reg *sandik.Registry, rc *sandik.Race, sh *shape, us *users) *raceTally {
 	el, _ := reg.Election(rc.Election)
 	rt := &raceTally{
 		race:      rc,
 		quorum:    el.Quorum,
 		width:     fixedFields + len(rc.Choices),
 		shape:     sh,
+		users:     us,
 		conflicts: map[int32]Conflict{},
 	}
 	if rt.quorum < 1 {
 		rt.quorum = sandik.DefaultQuorum
 	}
-	rt.vals = make([]int64, len(sh.nodes)*2*rt.width)
-	rt.status = make([][5]int, len(sh.nodes))
+	rt.sheets.width = rt.width
+	rt.vals = make([]int64, sh.stored*2*rt.width)
+	rt.status = make([][5]int32, sh.stored)
 	for i := range sh.nodes {
-		rt.status[i][sandik.StatusMissing] = sh.nodes[i].expected
+		if s := sh.slot[i]; s >= 0 {
+			rt.status[s][sandik.StatusMissing] = int32(sh.nodes[i].expected)
+		}
 	}
 	rt.boxes = make([]box, len(sh.info))
 	rt.scratch = make([]int32, rt.width)
@@ -130,17 +169,21 @@ func (rt *raceTally) apply(s *sandik.Submission) bool {
 		return false
 	}
 	b := &rt.boxes[bi]
-	en := entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: s.User, kind: s.Kind}
+	en := entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: rt.users.intern(s.User), kind: s.Kind}
 	if b.first == 0 {
 		b.first = en.received
 	}
+	var gone ref
 	switch s.Kind {
 	case sandik.KindEntry:
-		b.enter(en, rt.layout(&s.Sheet))
+		gone = b.enter(&rt.sheets, en, rt.layout(&s.Sheet))
 	case sandik.KindAdjudication:
-		b.adjudicate(en, rt.layout(&s.Sheet))
+		gone = b.adjudicate(&rt.sheets, en, rt.layout(&s.Sheet))
 	}
 	rt.settle(bi, s)
+	// Only now: settling took the old contribution, which may be this
+	// sheet, off the totals.
+	rt.sheets.drop(gone)
 	return true
 }
 
@@ -163,16 +206,22 @@ func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 	b := &rt.boxes[bi]
 	status, prov, res := b.decide(rt.quorum)
 	w := rt.width
+	oldProv, newProv := rt.sheets.get(b.prov), rt.sheets.get(prov)
+	oldRes, newRes := rt.sheets.get(b.res), rt.sheets.get(res)
 	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
-		rt.status[p][b.status]--
-		rt.status[p][status]++
-		base := int(p) * 2 * w
-		if !same(prov, b.prov) {
-			addDelta(rt.vals[base:base+w], b.prov, prov)
+		sl := rt.slot[p]
+		if sl < 0 {
+			continue
 		}
-		if !same(res, b.res) {
-			addDelta(rt.vals[base+w:base+2*w], b.res, res)
-			rt.settledMoved(bi, p, b.res, res)
+		rt.status[sl][b.status]--
+		rt.status[sl][status]++
+		base := int(sl) * 2 * w
+		if prov != b.prov {
+			addDelta(rt.vals[base:base+w], oldProv, newProv)
+		}
+		if res != b.res {
+			addDelta(rt.vals[base+w:base+2*w], oldRes, newRes)
+			rt.settledMoved(bi, sl, oldRes, newRes)
 		}
 	}
 	switch {

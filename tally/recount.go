@@ -14,20 +14,20 @@ import (
 // without recounts cost nothing.
 type recounts struct {
 	boxes map[int32]*recountBox
-	// vals holds, per node, the as-recounted figures: each box's settled
-	// recount, else its settled sheet of the night.
+	// vals holds, per stored node, the as-recounted figures: each box's
+	// settled recount, else its settled sheet of the night.
 	vals []int64
-	// counted is, per node, the boxes with a settled recount.
-	counted []int
+	// counted is, per stored node, the boxes with a settled recount.
+	counted []int32
 }
 
 // recountBox is one box's recount entries with the board's decision
 // reference each carries.
 type recountBox struct {
 	box
-	refs   map[sandik.UserID]string // each person's latest entry's reference
-	adjRef string                   // the latest adjudication's reason
-	ref    string                   // the settled recount's reference
+	refs   map[uint32]string // each person's latest entry's reference, by user
+	adjRef string            // the latest adjudication's reason
+	ref    string            // the settled recount's reference
 }
 
 // RecountState is where one box's recount stands.
@@ -52,58 +52,64 @@ func (rt *raceTally) applyRecount(s *sandik.Submission) bool {
 	}
 	if rt.rec == nil {
 		w := rt.width
-		rt.rec = &recounts{boxes: map[int32]*recountBox{}, vals: make([]int64, len(rt.nodes)*w), counted: make([]int, len(rt.nodes))}
+		rt.rec = &recounts{boxes: map[int32]*recountBox{}, vals: make([]int64, rt.stored*w), counted: make([]int32, rt.stored)}
 		// Until a recount settles, as recounted is as verified.
-		for ni := range rt.nodes {
-			copy(rt.rec.vals[ni*w:(ni+1)*w], rt.vals[ni*2*w+w:ni*2*w+2*w])
+		for sl := range rt.stored {
+			copy(rt.rec.vals[sl*w:(sl+1)*w], rt.vals[sl*2*w+w:sl*2*w+2*w])
 		}
 	}
 	rb := rt.rec.boxes[bi]
 	if rb == nil {
-		rb = &recountBox{refs: map[sandik.UserID]string{}}
+		rb = &recountBox{refs: map[uint32]string{}}
 		rt.rec.boxes[bi] = rb
 	}
-	en := entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: s.User, kind: s.Kind}
+	en := entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: rt.users.intern(s.User), kind: s.Kind}
 	if rb.first == 0 {
 		rb.first = en.received
 	}
+	var gone ref
 	switch s.Kind {
 	case sandik.KindEntry:
-		rb.enter(en, rt.layout(&s.Sheet))
-		rb.refs[s.User] = s.Reason
+		gone = rb.enter(&rt.sheets, en, rt.layout(&s.Sheet))
+		rb.refs[en.user] = s.Reason
 	case sandik.KindAdjudication:
-		rb.adjudicate(en, rt.layout(&s.Sheet))
+		gone = rb.adjudicate(&rt.sheets, en, rt.layout(&s.Sheet))
 		rb.adjRef = s.Reason
 	}
 	status, prov, res := rb.decide(rt.quorum)
 	old, now := rb.res, res
-	if old == nil {
+	if old == 0 {
 		old = rt.boxes[bi].res
 	}
-	if now == nil {
+	if now == 0 {
 		now = rt.boxes[bi].res
 	}
 	w := rt.width
 	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
-		if !same(old, now) {
-			addDelta(rt.rec.vals[int(p)*w:int(p+1)*w], old, now)
+		sl := rt.slot[p]
+		if sl < 0 {
+			continue
+		}
+		if old != now {
+			addDelta(rt.rec.vals[int(sl)*w:int(sl+1)*w], rt.sheets.get(old), rt.sheets.get(now))
 		}
 		switch {
-		case rb.res == nil && res != nil:
-			rt.rec.counted[p]++
-		case rb.res != nil && res == nil:
-			rt.rec.counted[p]--
+		case rb.res == 0 && res != 0:
+			rt.rec.counted[sl]++
+		case rb.res != 0 && res == 0:
+			rt.rec.counted[sl]--
 		}
 	}
+	rt.sheets.drop(gone)
 	rb.status, rb.prov, rb.res = status, prov, res
 	rb.ref = ""
 	switch {
 	case status == sandik.StatusAdjudicated:
 		rb.ref = rb.adjRef
-	case res != nil:
+	case res != 0:
 		// The reference of the latest entry of the agreeing sheet.
 		for i := len(rb.entries) - 1; i >= 0; i-- {
-			if same(rb.entries[i].sheet, res) {
+			if rb.entries[i].sheet == res {
 				rb.ref = rb.refs[rb.entries[i].user]
 				break
 			}
@@ -113,27 +119,28 @@ func (rt *raceTally) applyRecount(s *sandik.Submission) bool {
 }
 
 // settledMoved carries a change of box bi's settled figures of the night
-// into the as-recounted view, unless a settled recount stands in for them.
-func (rt *raceTally) settledMoved(bi int32, p int32, old, new []int32) {
+// into the as-recounted view of stored node slot sl, unless a settled
+// recount stands in for them.
+func (rt *raceTally) settledMoved(bi int32, sl int32, old, new []int32) {
 	if rt.rec == nil {
 		return
 	}
-	if rb := rt.rec.boxes[bi]; rb != nil && rb.res != nil {
+	if rb := rt.rec.boxes[bi]; rb != nil && rb.res != 0 {
 		return
 	}
 	w := rt.width
-	addDelta(rt.rec.vals[int(p)*w:int(p+1)*w], old, new)
+	addDelta(rt.rec.vals[int(sl)*w:int(sl+1)*w], old, new)
 }
 
-// recountedTotals returns node ni's as-recounted figures and the number of
-// its boxes with a settled recount.
-func (rt *raceTally) recountedTotals(ni int32) (Counts, int) {
-	w := rt.width
+// recountedRes returns box bi's settled recount, or 0.
+func (rt *raceTally) recountedRes(bi int32) ref {
 	if rt.rec == nil {
-		base := int(ni) * 2 * w
-		return counts64(rt.vals[base+w : base+2*w]), 0
+		return 0
 	}
-	return counts64(rt.rec.vals[int(ni)*w : int(ni+1)*w]), rt.rec.counted[ni]
+	if rb := rt.rec.boxes[bi]; rb != nil {
+		return rb.res
+	}
+	return 0
 }
 
 // recountedBox returns box bi's recount state, or nil when it has none.
@@ -144,18 +151,18 @@ func (rt *raceTally) recountedBox(bi int32) *RecountState {
 	rb := rt.rec.boxes[bi]
 	st := &RecountState{Status: rb.status, Decision: rb.ref, Entries: make([]Entry, 0, len(rb.entries)+1)}
 	for _, en := range rb.entries {
-		st.Entries = append(st.Entries, entryOf(&en))
+		st.Entries = append(st.Entries, rt.entryOf(&en))
 	}
 	if rb.adj != nil {
 		i, _ := slices.BinarySearchFunc(st.Entries, rb.adj.seq, func(e Entry, seq int64) int { return cmp.Compare(e.Seq, seq) })
-		st.Entries = slices.Insert(st.Entries, i, entryOf(rb.adj))
+		st.Entries = slices.Insert(st.Entries, i, rt.entryOf(rb.adj))
 	}
-	if rb.res != nil {
-		t := tutanak(rb.res)
+	if rb.res != 0 {
+		t := tutanak(rt.sheets.get(rb.res))
 		st.Resolved = &t
 	}
-	if rb.prov != nil {
-		t := tutanak(rb.prov)
+	if rb.prov != 0 {
+		t := tutanak(rt.sheets.get(rb.prov))
 		st.Provisional = &t
 	}
 	return st
