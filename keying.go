@@ -2,9 +2,14 @@ package sandik
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Sheet photos, blind keying and paper custody. A photo of a box's
@@ -15,7 +20,10 @@ import (
 // events per box, appended and never changed.
 
 // SheetPhoto is one photo of a box's sheet for one race, kept in the
-// blob store by the SHA-256 of its cleaned bytes.
+// blob store by the SHA-256 of its cleaned bytes — or, when URL is set,
+// a reference to a photo whose bytes live elsewhere (an observer
+// network's server): then Sum is the SHA-256 of the URL (RefSum) and
+// the size fields are 0.
 type SheetPhoto struct {
 	Seq    int64     `json:"-"` // order of arrival in the store
 	Race   RaceCode  `json:"race"`
@@ -26,6 +34,57 @@ type SheetPhoto struct {
 	Bytes  int       `json:"bytes"`
 	Width  int       `json:"width"`
 	Height int       `json:"height"`
+	URL    string    `json:"url,omitempty"`
+}
+
+// MaxPhotoURL bounds a photo reference's length; the observer network's
+// addresses are under 200 characters.
+const MaxPhotoURL = 1000
+
+// CheckPhotoURL says what is wrong with s as the address of a photo kept
+// elsewhere: an absolute http or https URL with a host, no user or
+// password, no spaces or control characters, at most MaxPhotoURL bytes.
+// Anything else (javascript:, data:, file:, a relative path) is refused,
+// for the address is shown to users as a link. An empty result means s
+// is fine.
+func CheckPhotoURL(s string) string {
+	switch {
+	case s == "":
+		return "is empty"
+	case len(s) > MaxPhotoURL:
+		return fmt.Sprintf("is %d bytes long; a photo address is at most %d", len(s), MaxPhotoURL)
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar }) >= 0:
+		return "holds a space or a control character"
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "is not a URL"
+	}
+	switch {
+	case u.Scheme == "":
+		return "is not an absolute address (want https://…)"
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Sprintf("must begin with https:// or http:// (got %q)", cut(u.Scheme, 20)+":")
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return "has no host"
+	case u.User != nil:
+		return "must not carry a user name or password"
+	}
+	return ""
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// RefSum is the Sum a photo reference is kept under: the SHA-256 of its
+// address, so the same address for the same box is recorded once.
+func RefSum(u string) string {
+	h := sha256.Sum256([]byte("url:" + u))
+	return hex.EncodeToString(h[:])
 }
 
 // SheetPhotoFilter selects sheet photos; zero fields select all.

@@ -65,7 +65,8 @@ type sheetKey struct {
 
 type queuedSheet struct {
 	key       sheetKey
-	photos    []string // sums, in arrival order
+	photos    []string          // sums, in arrival order
+	urls      map[string]string // sum → address, of the photos kept elsewhere
 	uploaders map[sandik.UserID]bool
 	lastPhoto time.Time
 	reported  time.Time // latest report; the sheet waits again once a newer photo arrives
@@ -73,6 +74,17 @@ type queuedSheet struct {
 	// out is set when the sheet, settled, left the drawing order; a new
 	// photo brings it back.
 	out bool
+}
+
+// bestPhoto is the photo to type: the newest whose bytes are here, else
+// the newest reference.
+func (s *queuedSheet) bestPhoto() string {
+	for i := len(s.photos) - 1; i >= 0; i-- {
+		if s.urls[s.photos[i]] == "" {
+			return s.photos[i]
+		}
+	}
+	return s.photos[len(s.photos)-1]
 }
 
 func (s *queuedSheet) isReported() bool {
@@ -131,6 +143,12 @@ func (q *keyQueue) addPhoto(p sandik.SheetPhoto) {
 	}
 	if !slices.Contains(s.photos, p.Sum) {
 		s.photos = append(s.photos, p.Sum)
+	}
+	if p.URL != "" {
+		if s.urls == nil {
+			s.urls = map[string]string{}
+		}
+		s.urls[p.Sum] = p.URL
 	}
 	s.uploaders[p.By] = true
 	if p.At.After(s.lastPhoto) {
@@ -272,14 +290,17 @@ type KeyingTask struct {
 	BoxName string          `json:"box_name"`
 	Photo   string          `json:"sha256"`
 	Photos  []string        `json:"photos"`
-	Expires time.Time       `json:"expires"`
-	Fields  []string        `json:"fields"`
-	Choices []sandik.Choice `json:"choices"`
+	// PhotoURL is the address of Photo when it is kept elsewhere (an
+	// observer network's server): the page links to it.
+	PhotoURL string          `json:"photo_url,omitempty"`
+	Expires  time.Time       `json:"expires"`
+	Fields   []string        `json:"fields"`
+	Choices  []sandik.Choice `json:"choices"`
 }
 
-func (c *Center) task(l sandik.KeyingLease, photos []string) KeyingTask {
+func (c *Center) task(l sandik.KeyingLease, photos []string, photoURL string) KeyingTask {
 	reg := c.Registry()
-	t := KeyingTask{Lease: l.ID, Race: l.Race, Box: l.Box, Photo: l.Photo, Photos: slices.Clone(photos), Expires: l.Expires, Choices: []sandik.Choice{}}
+	t := KeyingTask{Lease: l.ID, Race: l.Race, Box: l.Box, Photo: l.Photo, Photos: slices.Clone(photos), PhotoURL: photoURL, Expires: l.Expires, Choices: []sandik.Choice{}}
 	if a, ok := reg.Area(l.Box); ok {
 		t.BoxName = a.Name
 	}
@@ -314,7 +335,7 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
 		s := q.sheets[sheetKey{l.Race, l.Box}]
 		if need, _ := c.needs(s, u.ID); need > 0 && !s.isReported() {
-			t := c.task(l, s.photos)
+			t := c.task(l, s.photos, s.urls[l.Photo])
 			q.mu.Unlock()
 			return t, true, nil
 		}
@@ -357,9 +378,9 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 		return KeyingTask{}, false, nil
 	}
 	l := sandik.KeyingLease{ID: sandik.LeaseID("l-" + randomHex(10)), Race: pick.key.race, Box: pick.key.box,
-		Photo: pick.photos[len(pick.photos)-1], User: u.ID, Leased: now, Expires: now.Add(q.cfg.Lease)}
+		Photo: pick.bestPhoto(), User: u.ID, Leased: now, Expires: now.Add(q.cfg.Lease)}
 	q.addLease(l)
-	photos := slices.Clone(pick.photos)
+	photos, photoURL := slices.Clone(pick.photos), pick.urls[l.Photo]
 	sv := &savingLease{done: make(chan struct{})}
 	q.saving[l.ID] = sv
 	q.mu.Unlock()
@@ -382,7 +403,7 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 		q.mu.Unlock()
 		close(sv.done)
 	}()
-	return c.task(l, photos), true, nil
+	return c.task(l, photos, photoURL), true, nil
 }
 
 // leaseOf returns lease id if it is u's.
@@ -663,6 +684,57 @@ func (c *Center) AddSheetPhoto(ctx context.Context, u sandik.User, race sandik.R
 	return sp, created, nil
 }
 
+// ImportSheetPhotoRefs keeps the addresses of photos kept elsewhere (an
+// observer network's image_url) as photos of their boxes' sheets, for an
+// import: they are queued for keying like photos uploaded here, and
+// shown as links. Each is checked — a known race and box of it, an
+// http(s) address (sandik.CheckPhotoURL) — before any is written; the
+// same address for the same box again is kept once. created counts the
+// new ones.
+func (c *Center) ImportSheetPhotoRefs(ctx context.Context, ps []sandik.SheetPhoto) (created int, err error) {
+	eng := c.engine.Load()
+	var probs []sandik.Problem
+	for i, p := range ps {
+		field := fmt.Sprintf("photos[%d]", i)
+		if msg := sandik.CheckPhotoURL(p.URL); msg != "" {
+			probs = append(probs, sandik.Problem{Field: field + ".url", Rule: sandik.RuleInvalidValue, Message: "photo address " + msg})
+		}
+		if _, err := eng.Box(p.Race, p.Box); err != nil {
+			probs = append(probs, sandik.Problem{Field: field + ".box", Rule: sandik.RuleInvalidValue, Message: sandik.MessageOf(err)})
+		}
+		if err := sandik.ValidateCode(string(p.By)); err != nil {
+			probs = append(probs, sandik.Problem{Field: field + ".by", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("user %q %v", p.By, err)})
+		}
+		if len(probs) >= 20 {
+			break
+		}
+	}
+	if len(probs) > 0 {
+		return 0, sandik.Invalid("invalid photo references; none was kept", probs)
+	}
+	now := c.now()
+	q := c.keys
+	for _, p := range ps {
+		p.Sum, p.Bytes, p.Width, p.Height = sandik.RefSum(p.URL), 0, 0, 0
+		if p.At.IsZero() {
+			p.At = now
+		}
+		sp, isNew, err := c.store.AddSheetPhoto(ctx, p)
+		if err != nil {
+			return created, err
+		}
+		if isNew {
+			created++
+			q.mu.Lock()
+			if q.loaded {
+				q.addPhoto(sp)
+			}
+			q.mu.Unlock()
+		}
+	}
+	return created, nil
+}
+
 // SheetPhotos returns the photos of a box (of every race when race is
 // empty) if u may read the box.
 func (c *Center) SheetPhotos(ctx context.Context, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) ([]sandik.SheetPhoto, error) {
@@ -682,6 +754,11 @@ func (c *Center) SheetPhoto(ctx context.Context, u sandik.User, sum string) ([]b
 	ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{Sum: sum})
 	if err != nil {
 		return nil, err
+	}
+	if len(ps) > 0 && ps[0].URL != "" {
+		// A reference: the bytes are on another server, and the address
+		// is given with the box's photos to those who may read it.
+		return nil, sandik.Errorf(sandik.ENotFound, "photo %s is kept elsewhere; its address is listed with the box's photos", sum)
 	}
 	reg := c.Registry()
 	for _, p := range ps {

@@ -62,4 +62,8 @@ var keyingMessages = map[string][2]string{
 	"custody.place.arsiv":       {"Arşiv", "Archive"},
 	"custody.photos":            {"Tutanak fotoğrafları", "Photos of the sheet"},
 	"custody.photo":             {"Fotoğraf %s", "Photo %s"},
+	"custody.photo_elsewhere":   {"Fotoğraf %s (başka sunucuda: %s)", "Photo %s (on another server: %s)"},
+	"keying.photo_elsewhere":    {"Bu tutanağın fotoğrafı gözlemci ağının sunucusunda. Yeni sekmede açın:", "The photo of this sheet is on the observer network's server. Open it in a new tab:"},
+	"keying.empty.title":        {"Şu an yazılacak tutanak yok", "No sheet waits to be typed"},
+	"keying.empty.help":         {"Yeni bir fotoğraf geldiğinde burada kendiliğinden açılır; sayfayı yenilemeniz gerekmez.", "When a new photo arrives it opens here by itself; there is no need to reload the page."},
 }

@@ -277,6 +277,12 @@ func decodeResult(res *ObserverResult, raw json.RawMessage, at string, p *jsonPr
 		case "image_url":
 			if string(m.val) != "null" {
 				res.ImageURL = str(m.val, field, p)
+				// The address is kept as the sheet's photo and shown as a
+				// link: only http(s), bounded, no script.
+				if msg := sandik.CheckPhotoURL(res.ImageURL); res.ImageURL != "" && msg != "" {
+					p.add(field, sandik.RuleInvalidValue, "photo address %s", msg)
+					res.ImageURL = ""
+				}
 			}
 		case "submission_id":
 			res.SubmissionID = integer(m.val, field, p, 1<<53)

@@ -122,6 +122,12 @@ func TestObserverProblems(t *testing.T) {
 		{"key too high", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {"201": 3}}}`, "[1].cm_result.votes.201", sandik.RuleUnknownChoice},
 		{"votes array", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": [3]}}`, "[1].cm_result.votes", RuleWrongType},
 		{"image url number", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": 3}}`, "[1].cm_result.image_url", RuleWrongType},
+		{"image url javascript", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "javascript:alert(1)"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url data", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "data:image/png;base64,AAAA"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url relative", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "/image/a.jpg"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url with password", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "https://u:p@example.org/a.jpg"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url space", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "https://example.org/a b.jpg"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url too long", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "https://example.org/` + strings.Repeat("a", sandik.MaxPhotoURL) + `"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
 		{"submission negative", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "submission_id": -1}}`, "[1].cm_result.submission_id", sandik.RuleNegative},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,6 +15,31 @@ var keyingTests = []test{
 	{"SheetPhotos", testSheetPhotos},
 	{"Leases", testLeases},
 	{"CustodyChain", testCustodyChain},
+	{"SheetPhotoReferences", testSheetPhotoRefs},
+}
+
+// testSheetPhotoRefs: a photo kept elsewhere is recorded with its
+// address and read back with it, beside photos whose bytes are here.
+func testSheetPhotoRefs(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	u := "https://api-secim.oyveotesi.org/image/secim-images.oyveotesi.org/oyveotesi/raw/server/1881_bulk_a_b.jpg"
+	ref := sandik.SheetPhoto{Race: Race, Box: Box1, Sum: sandik.RefSum(u), By: "ovo", At: Received(), URL: u}
+	got, created, err := s.AddSheetPhoto(ctx, ref)
+	if err != nil || !created || got.URL != u || got.Bytes != 0 {
+		t.Fatalf("reference: %+v %v %v", got, created, err)
+	}
+	if _, created, err := s.AddSheetPhoto(ctx, ref); err != nil || created {
+		t.Errorf("the same reference again: %v %v", created, err)
+	}
+	own := sandik.SheetPhoto{Race: Race, Box: Box1, Sum: strings.Repeat("ef", 32), By: "ayse", At: Received(), Bytes: 10, Width: 1, Height: 1}
+	if _, _, err := s.AddSheetPhoto(ctx, own); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.SheetPhotos(ctx, sandik.SheetPhotoFilter{Box: Box1})
+	if err != nil || len(all) != 2 || all[0].URL != u || all[1].URL != "" {
+		t.Errorf("the box's photos: %+v %v", all, err)
+	}
 }
 
 func testSheetPhotos(t *testing.T, o Opener) {
