@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -96,18 +98,23 @@ type keyQueue struct {
 	cfg     KeyingConfig
 	decodes chan struct{}
 
+	// loaded and read (Unix nanoseconds of the last read of new photos)
+	// let a request that finds the queue fresh skip the lock: under 200
+	// volunteers every taking of mu queues behind the others.
+	loaded atomic.Bool
+	read   atomic.Int64
+
 	mu      sync.Mutex
-	loaded  bool
 	seq     int64 // highest photo Seq read
-	read    time.Time
 	sheets  map[sheetKey]*queuedSheet
 	order   []*queuedSheet                      // for drawing at random
 	handed  map[sandik.UserID]map[sheetKey]bool // sheets ever leased to each user
 	current map[sandik.UserID]sandik.KeyingLease
 	rnd     *rand.Rand
-	// saving holds the leases handed out whose row is being written:
-	// the answer does not wait for the write, the typing does.
-	saving map[sandik.LeaseID]*savingLease
+	// saving holds the leases handed out whose row is being written
+	// (sandik.LeaseID → *savingLease), outside mu: the answer does not
+	// wait for the write, the typing does.
+	saving sync.Map
 	// refreshing is set while one caller reads the new photos.
 	refreshing bool
 }
@@ -121,7 +128,7 @@ func newKeyQueue(cfg KeyingConfig) *keyQueue {
 	cfg = cfg.withDefaults()
 	return &keyQueue{cfg: cfg, decodes: make(chan struct{}, cfg.Decodes),
 		sheets: map[sheetKey]*queuedSheet{}, handed: map[sandik.UserID]map[sheetKey]bool{},
-		current: map[sandik.UserID]sandik.KeyingLease{}, saving: map[sandik.LeaseID]*savingLease{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+		current: map[sandik.UserID]sandik.KeyingLease{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 }
 
 // sheet returns the queue's entry of k, adding it.
@@ -183,8 +190,11 @@ func (q *keyQueue) addLease(l sandik.KeyingLease) {
 // a slow read holds up no one asking for a sheet. The caller does not
 // hold q.mu.
 func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) error {
+	if q.loaded.Load() && now.Sub(time.Unix(0, q.read.Load())) < q.cfg.Refresh {
+		return nil
+	}
 	q.mu.Lock()
-	if !q.loaded {
+	if !q.loaded.Load() {
 		defer q.mu.Unlock()
 		ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
 		if err != nil {
@@ -200,10 +210,11 @@ func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) e
 		for _, l := range ls {
 			q.addLease(l)
 		}
-		q.loaded, q.read = true, now
+		q.read.Store(now.UnixNano())
+		q.loaded.Store(true)
 		return nil
 	}
-	if q.refreshing || now.Sub(q.read) < q.cfg.Refresh {
+	if q.refreshing || now.Sub(time.Unix(0, q.read.Load())) < q.cfg.Refresh {
 		q.mu.Unlock()
 		return nil
 	}
@@ -220,7 +231,7 @@ func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) e
 	for _, p := range ps {
 		q.addPhoto(p)
 	}
-	q.read = now
+	q.read.Store(now.UnixNano())
 	return nil
 }
 
@@ -234,11 +245,13 @@ func quorumOf(reg *sandik.Registry, race sandik.RaceCode) int {
 	return sandik.DefaultQuorum
 }
 
-// needs returns how many more typings a sheet waits for (0: none), and
-// whether u has entered the box already.
-func (c *Center) needs(s *queuedSheet, u sandik.UserID) (need int, entered bool) {
+// needs returns how many more typings the sheet k waits for (0: none),
+// and whether u has entered the box already. It reads the tally, never
+// the queue, so that callers ask it without holding q.mu: a tally read
+// under the queue's lock made 200 volunteers wait on each other's.
+func (c *Center) needs(k sheetKey, u sandik.UserID) (need int, entered bool) {
 	eng := c.engine.Load()
-	st, err := eng.Box(s.key.race, s.key.box)
+	st, err := eng.Box(k.race, k.box)
 	if err != nil {
 		return 0, false
 	}
@@ -253,21 +266,16 @@ func (c *Center) needs(s *queuedSheet, u sandik.UserID) (need int, entered bool)
 	case sandik.StatusConflict:
 		return 1, entered
 	}
-	return max(quorumOf(eng.Registry(), s.key.race)-len(st.Entries), 1), entered
+	return max(quorumOf(eng.Registry(), k.race)-len(st.Entries), 1), entered
 }
 
-// eligible reports whether s may be handed to u now: it waits for
-// typings, more than are leased out, and u neither uploaded a photo of
-// it, entered it, nor was handed it before.
-func (c *Center) eligible(q *keyQueue, s *queuedSheet, u sandik.User, now time.Time) bool {
-	if len(s.photos) == 0 || s.isReported() || s.uploaders[u.ID] || q.handed[u.ID][s.key] {
-		return false
-	}
-	if c.Registry().Allow(u, sandik.ActionSubmit, s.key.box) != nil {
-		return false
-	}
-	need, entered := c.needs(s, u.ID)
-	if entered || need == 0 {
+// fits reports, as far as the queue knows, whether s may go to u now:
+// it has a photo and is not with the coordinators, u neither uploaded a
+// photo of it nor was handed it before, and fewer than need volunteers
+// hold it (leases past their time are dropped). The caller holds q.mu;
+// the tally's part (needs) and the scope are checked outside it.
+func (q *keyQueue) fits(s *queuedSheet, u sandik.UserID, now time.Time, need int) bool {
+	if len(s.photos) == 0 || s.isReported() || s.uploaders[u] || q.handed[u][s.key] {
 		return false
 	}
 	busy := 0
@@ -279,6 +287,48 @@ func (c *Center) eligible(q *keyQueue, s *queuedSheet, u sandik.User, now time.T
 		}
 	}
 	return busy < need
+}
+
+// candidate is a sheet that fits, with what the tally says it needs.
+type candidate struct {
+	s    *queuedSheet
+	need int
+}
+
+// judge checks sheets drawn under the lock against the scope and the
+// tally, without the lock: those u may type, and those settled (which
+// leave the drawing order). It stops after enough fitting ones.
+func (c *Center) judge(u sandik.User, drawn []*queuedSheet, enough int) (fit []candidate, settled []*queuedSheet) {
+	reg := c.Registry()
+	for _, s := range drawn {
+		need, entered := c.needs(s.key, u.ID)
+		switch {
+		case need == 0:
+			settled = append(settled, s)
+		case entered || reg.Allow(u, sandik.ActionSubmit, s.key.box) != nil:
+		default:
+			fit = append(fit, candidate{s, need})
+			if len(fit) >= enough {
+				return fit, settled
+			}
+		}
+	}
+	return fit, settled
+}
+
+// drop takes settled sheets no one holds out of the drawing order; a
+// new photo brings them back. The caller holds q.mu.
+func (q *keyQueue) drop(settled []*queuedSheet) {
+	n := 0
+	for _, s := range settled {
+		if !s.out && len(s.open) == 0 {
+			s.out = true
+			n++
+		}
+	}
+	if n > 0 {
+		q.order = slices.DeleteFunc(q.order, func(s *queuedSheet) bool { return s.out })
+	}
 }
 
 // KeyingTask is a sheet handed to a volunteer: the photo and what to
@@ -334,43 +384,56 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	q.mu.Lock()
 	if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
 		s := q.sheets[sheetKey{l.Race, l.Box}]
-		if need, _ := c.needs(s, u.ID); need > 0 && !s.isReported() {
-			t := c.task(l, s.photos, s.urls[l.Photo])
-			q.mu.Unlock()
-			return t, true, nil
+		reported, photos, photoURL := s.isReported(), slices.Clone(s.photos), s.urls[l.Photo]
+		q.mu.Unlock()
+		if need, _ := c.needs(s.key, u.ID); need > 0 && !reported {
+			return c.task(l, photos, photoURL), true, nil
 		}
+		q.mu.Lock()
 	}
+	// Draw a few sheets at random that fit as far as the queue knows;
+	// when the draws keep missing, take every sheet that fits, in random
+	// order. The tally and the scope judge them outside the lock; the
+	// lock is taken again to hand one out, and whether it still fits is
+	// checked then (another volunteer may have taken the last place).
 	var pick *queuedSheet
-	// Draw at random; when the draws keep missing, look at every sheet
-	// and draw among those that fit.
-	for range 32 {
-		if len(q.order) == 0 {
-			break
-		}
-		if s := q.order[q.rnd.IntN(len(q.order))]; c.eligible(q, s, u, now) {
-			pick = s
-			break
-		}
-	}
-	if pick == nil {
-		var fit []*queuedSheet
-		kept := q.order[:0]
-		for _, s := range q.order {
-			if need, _ := c.needs(s, ""); need == 0 && len(s.open) == 0 {
-				// Settled: out of the drawing until a new photo brings
-				// it back.
-				s.out = true
-				continue
+	for round := range 2 {
+		var drawn []*queuedSheet
+		if round == 0 {
+			for range 32 {
+				if len(q.order) == 0 {
+					break
+				}
+				if s := q.order[q.rnd.IntN(len(q.order))]; !slices.Contains(drawn, s) && q.fits(s, u.ID, now, math.MaxInt) {
+					drawn = append(drawn, s)
+					if len(drawn) == 4 {
+						break
+					}
+				}
 			}
-			kept = append(kept, s)
-			if c.eligible(q, s, u, now) {
-				fit = append(fit, s)
+		} else {
+			for _, s := range q.order {
+				if q.fits(s, u.ID, now, math.MaxInt) {
+					drawn = append(drawn, s)
+				}
+			}
+			q.rnd.Shuffle(len(drawn), func(i, j int) { drawn[i], drawn[j] = drawn[j], drawn[i] })
+		}
+		if len(drawn) == 0 {
+			continue
+		}
+		q.mu.Unlock()
+		fit, settled := c.judge(u, drawn, 4)
+		q.mu.Lock()
+		q.drop(settled)
+		for _, f := range fit {
+			if q.fits(f.s, u.ID, now, f.need) {
+				pick = f.s
+				break
 			}
 		}
-		clear(q.order[len(kept):])
-		q.order = kept
-		if len(fit) > 0 {
-			pick = fit[q.rnd.IntN(len(fit))]
+		if pick != nil {
+			break
 		}
 	}
 	if pick == nil {
@@ -382,7 +445,7 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	q.addLease(l)
 	photos, photoURL := slices.Clone(pick.photos), pick.urls[l.Photo]
 	sv := &savingLease{done: make(chan struct{})}
-	q.saving[l.ID] = sv
+	q.saving.Store(l.ID, sv)
 	q.mu.Unlock()
 	// The lease is written behind the answer: the store's writer may be
 	// busy with many typings, and the volunteer need not wait for it to
@@ -390,15 +453,19 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	// (leaseOf); a failed write gives the sheet back.
 	go func() {
 		err := c.store.SaveLease(context.WithoutCancel(ctx), l)
-		q.mu.Lock()
 		sv.err = err
-		if err != nil {
-			c.log.Error("keep a keying lease", "lease", l.ID, "err", err)
-			delete(pick.open, u.ID)
-			delete(q.handed[u.ID], pick.key)
-			if cur, ok := q.current[u.ID]; ok && cur.ID == l.ID {
-				delete(q.current, u.ID)
-			}
+		if err == nil {
+			close(sv.done)
+			// A typing from now on finds the row in the store.
+			q.saving.Delete(l.ID)
+			return
+		}
+		c.log.Error("keep a keying lease", "lease", l.ID, "err", err)
+		q.mu.Lock()
+		delete(pick.open, u.ID)
+		delete(q.handed[u.ID], pick.key)
+		if cur, ok := q.current[u.ID]; ok && cur.ID == l.ID {
+			delete(q.current, u.ID)
 		}
 		q.mu.Unlock()
 		close(sv.done)
@@ -406,21 +473,52 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	return c.task(l, photos, photoURL), true, nil
 }
 
+// SheetWaits reports whether a sheet waits for u now — one u holds, or
+// one NextSheet could hand u — without handing one out: the keying page
+// says "nothing waits" from its first paint instead of an empty frame.
+func (c *Center) SheetWaits(ctx context.Context, u sandik.User) (bool, error) {
+	if err := mayKey(u); err != nil {
+		return false, err
+	}
+	q := c.keys
+	now := c.now()
+	if err := c.refreshQueue(ctx, q, now); err != nil {
+		return false, err
+	}
+	q.mu.Lock()
+	if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
+		q.mu.Unlock()
+		return true, nil
+	}
+	var drawn []*queuedSheet
+	for _, s := range q.order {
+		if q.fits(s, u.ID, now, math.MaxInt) {
+			drawn = append(drawn, s)
+		}
+	}
+	q.mu.Unlock()
+	fit, _ := c.judge(u, drawn, len(drawn))
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, f := range fit {
+		if q.fits(f.s, u.ID, now, f.need) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // leaseOf returns lease id if it is u's.
 func (c *Center) leaseOf(ctx context.Context, u sandik.User, id sandik.LeaseID) (sandik.KeyingLease, error) {
 	q := c.keys
-	q.mu.Lock()
-	sv := q.saving[id]
-	q.mu.Unlock()
-	if sv != nil {
+	if v, ok := q.saving.Load(id); ok {
+		sv := v.(*savingLease)
 		select {
 		case <-sv.done:
 		case <-ctx.Done():
 			return sandik.KeyingLease{}, ctx.Err()
 		}
-		q.mu.Lock()
-		delete(q.saving, id)
-		q.mu.Unlock()
+		q.saving.Delete(id)
 		if sv.err != nil {
 			return sandik.KeyingLease{}, fmt.Errorf("lease %s was not kept: %w", id, sv.err)
 		}
@@ -614,14 +712,18 @@ func (c *Center) KeyingStats(ctx context.Context, u sandik.User) (KeyingStats, e
 			out.Reported = append(out.Reported, l)
 		}
 	}
+	var open []sheetKey
 	for _, s := range q.order {
 		if !s.isReported() {
-			if need, _ := c.needs(s, ""); need > 0 {
-				out.Waiting++
-			}
+			open = append(open, s.key)
 		}
 	}
 	q.mu.Unlock()
+	for _, k := range open {
+		if need, _ := c.needs(k, ""); need > 0 {
+			out.Waiting++
+		}
+	}
 	slices.SortFunc(out.Reported, func(a, b sandik.KeyingLease) int { return a.Done.Compare(b.Done) })
 	return out, nil
 }
@@ -676,7 +778,7 @@ func (c *Center) AddSheetPhoto(ctx context.Context, u sandik.User, race sandik.R
 	}
 	if created {
 		q.mu.Lock()
-		if q.loaded {
+		if q.loaded.Load() {
 			q.addPhoto(sp)
 		}
 		q.mu.Unlock()
@@ -726,7 +828,7 @@ func (c *Center) ImportSheetPhotoRefs(ctx context.Context, ps []sandik.SheetPhot
 		if isNew {
 			created++
 			q.mu.Lock()
-			if q.loaded {
+			if q.loaded.Load() {
 				q.addPhoto(sp)
 			}
 			q.mu.Unlock()
@@ -812,4 +914,75 @@ func (c *Center) Custody(ctx context.Context, u sandik.User, box sandik.AreaCode
 		return nil, err
 	}
 	return c.store.Custody(ctx, box)
+}
+
+// PhotoChain is the chain of custody of one sheet photo an objection
+// relies on: who brought it and when (its SHA-256, or the address it is
+// kept at), each time it was handed to a volunteer to type and how that
+// ended, and the decisions coordinators took on the box's figures.
+type PhotoChain struct {
+	Photo     sandik.SheetPhoto
+	Keyings   []sandik.KeyingLease // of this photo, by time handed out
+	Decisions []sandik.Submission  // the box's adjudications in this race, in log order
+}
+
+// BoxChain is what a case file shows of one box: its photos' chains and
+// the chain of the wet-signed paper.
+type BoxChain struct {
+	Box    sandik.AreaCode
+	Photos []PhotoChain
+	Paper  []sandik.CustodyEvent
+}
+
+// EvidenceChains returns, for each box of race in boxes that u may read,
+// the chains of custody a case file lists: every sheet photo of the box
+// with its keyings and the box's decisions, and the paper's chain.
+// Boxes with neither photo nor paper event are left out.
+func (c *Center) EvidenceChains(ctx context.Context, u sandik.User, race sandik.RaceCode, boxes []sandik.AreaCode) ([]BoxChain, error) {
+	reg := c.Registry()
+	var out []BoxChain
+	for _, box := range boxes {
+		if reg.Allow(u, sandik.ActionReadBox, box) != nil {
+			continue
+		}
+		ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{Race: race, Box: box})
+		if err != nil {
+			return nil, err
+		}
+		paper, err := c.store.Custody(ctx, box)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 && len(paper) == 0 {
+			continue
+		}
+		bc := BoxChain{Box: box, Paper: paper}
+		if len(ps) > 0 {
+			ls, err := c.store.Leases(ctx, sandik.LeaseFilter{Race: race, Box: box})
+			if err != nil {
+				return nil, err
+			}
+			d, err := c.View(u).Box(ctx, race, box)
+			if err != nil {
+				return nil, err
+			}
+			var decisions []sandik.Submission
+			for _, e := range d.Entries {
+				if e.Kind == sandik.KindAdjudication {
+					decisions = append(decisions, e)
+				}
+			}
+			for _, p := range ps {
+				pc := PhotoChain{Photo: p, Decisions: decisions}
+				for _, l := range ls {
+					if l.Photo == p.Sum {
+						pc.Keyings = append(pc.Keyings, l)
+					}
+				}
+				bc.Photos = append(bc.Photos, pc)
+			}
+		}
+		out = append(out, bc)
+	}
+	return out, nil
 }

@@ -588,3 +588,37 @@ func TestCustodyAppendOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestSheetWaits: the keying page's "nothing waits" answer agrees with
+// what NextSheet would do, and asking hands nothing out.
+func TestSheetWaits(t *testing.T) {
+	f := openKeying(t, backends(t)["sqlite"](t), 1, 2)
+	ctx := context.Background()
+	waits := func(u sandik.User) bool {
+		t.Helper()
+		ok, err := f.c.SheetWaits(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if waits(volunteer(1)) {
+		t.Fatal("a sheet waits before any photo")
+	}
+	f.upload(t, f.obs, keyBox(0), 1)
+	if !waits(volunteer(1)) || waits(f.obs) {
+		t.Fatalf("after a photo: volunteer %v, its uploader %v", waits(volunteer(1)), waits(f.obs))
+	}
+	// Asking took no place: two others still get the sheet.
+	for _, v := range []int{2, 3} {
+		if _, ok, err := f.c.NextSheet(ctx, volunteer(v)); !ok || err != nil {
+			t.Fatalf("volunteer %d: %v %v", v, ok, err)
+		}
+	}
+	if waits(volunteer(1)) {
+		t.Error("a sheet two hold waits for a third")
+	}
+	if !waits(volunteer(2)) {
+		t.Error("the sheet a volunteer holds does not wait for them")
+	}
+}

@@ -22,6 +22,10 @@ type keyingView struct {
 	base
 	Texts  template.JS
 	Labels []fieldLabel
+	// Empty is set when no sheet waits for the volunteer as the page is
+	// drawn: the page opens on its "nothing waits" message, in the place
+	// the photo and form take, so neither appears only to vanish.
+	Empty bool
 }
 
 type fieldLabel struct{ Name, Label string }
@@ -47,6 +51,11 @@ func (p *Pages) keyingPage(w http.ResponseWriter, r *http.Request, u sandik.User
 		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not type sheets", u.ID, u.Role)
 	}
 	v := keyingView{base: p.baseOf(r, u, "keying.title")}
+	waits, err := p.c.SheetWaits(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	v.Empty = !waits
 	texts, err := json.Marshal(keyingTexts(v.L))
 	if err != nil {
 		return err
