@@ -426,6 +426,14 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 		fit, settled := c.judge(u, drawn, 4)
 		q.mu.Lock()
 		q.drop(settled)
+		if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
+			// The same volunteer asked twice at once and the other
+			// request was answered meanwhile: one sheet at a time.
+			s := q.sheets[sheetKey{l.Race, l.Box}]
+			t := c.task(l, s.photos, s.urls[l.Photo])
+			q.mu.Unlock()
+			return t, true, nil
+		}
 		for _, f := range fit {
 			if q.fits(f.s, u.ID, now, f.need) {
 				pick = f.s

@@ -622,3 +622,31 @@ func TestSheetWaits(t *testing.T) {
 		t.Error("the sheet a volunteer holds does not wait for them")
 	}
 }
+
+// TestOneSheetAtATime: a volunteer asking many times at once (several
+// tabs, a retrying phone) holds one sheet, not one per request.
+func TestOneSheetAtATime(t *testing.T) {
+	f := openKeying(t, backends(t)["sqlite"](t), 20, 2)
+	ctx := context.Background()
+	for i := range 20 {
+		f.upload(t, f.obs, keyBox(i), i+1)
+	}
+	u := volunteer(1)
+	leases := make([]sandik.LeaseID, 16)
+	var wg sync.WaitGroup
+	for i := range leases {
+		wg.Go(func() {
+			task, ok, err := f.c.NextSheet(ctx, u)
+			if err != nil || !ok {
+				t.Errorf("request %d: %v %v", i, ok, err)
+			}
+			leases[i] = task.Lease
+		})
+	}
+	wg.Wait()
+	for _, l := range leases {
+		if l != leases[0] {
+			t.Fatalf("one volunteer holds several sheets: %v", leases)
+		}
+	}
+}
