@@ -505,13 +505,19 @@ func (c *Center) SheetWaits(ctx context.Context, u sandik.User) (bool, error) {
 		}
 	}
 	q.mu.Unlock()
-	fit, _ := c.judge(u, drawn, len(drawn))
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	for _, f := range fit {
-		if q.fits(f.s, u.ID, now, f.need) {
-			return true, nil
+	// A few at a time: the first that fits answers, and settled sheets
+	// met on the way leave the drawing order as NextSheet would drop them.
+	for chunk := range slices.Chunk(drawn, 8) {
+		fit, settled := c.judge(u, chunk, len(chunk))
+		q.mu.Lock()
+		q.drop(settled)
+		for _, f := range fit {
+			if q.fits(f.s, u.ID, now, f.need) {
+				q.mu.Unlock()
+				return true, nil
+			}
 		}
+		q.mu.Unlock()
 	}
 	return false, nil
 }
