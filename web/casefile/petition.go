@@ -53,7 +53,7 @@ func petitionWords(lang msg.Lang, title string) petitionText {
 		Box: t("pet.box"), Source: t("pet.source"), Sheet: t("pet.sheet"), Official: t("pet.official"), Invalid: t("pet.invalid"),
 		DiffNote: t("pet.diffnote"), Legal: t("pet.legal"), Evidence: t("pet.evidence"), NoEvidence: t("pet.evidence.no"),
 		Request: t("pet.request"), Sign: t("pet.sign"),
-		Chain: t("chain.title"), ChainHelp: t("chain.help"), ChainNone: t("chain.none"), ChainPaper: t("chain.paper_title")}
+		Chain: t("chain.title"), ChainHelp: t("chain.help"), ChainPaper: t("chain.paper_title")}
 }
 
 // Petition renders a case's petition (dilekçe) as a print-ready page,
