@@ -656,6 +656,9 @@ type KeyingStats struct {
 	Waiting    int                  `json:"waiting"`
 	Threshold  float64              `json:"threshold"`
 	MinJudged  int                  `json:"min_judged"`
+	// PhotoURLs gives, for the reported photos kept elsewhere, their
+	// addresses by sum: the coordinator opens them there.
+	PhotoURLs map[string]string `json:"photo_urls,omitempty"`
 }
 
 // KeyingStats returns every volunteer's figures, for coordinators.
@@ -723,6 +726,12 @@ func (c *Center) KeyingStats(ctx context.Context, u sandik.User) (KeyingStats, e
 	for k, l := range lastReport {
 		if s := q.sheets[k]; s != nil && s.isReported() && reg.InScope(u, k.box) {
 			out.Reported = append(out.Reported, l)
+			if addr := s.urls[l.Photo]; addr != "" {
+				if out.PhotoURLs == nil {
+					out.PhotoURLs = map[string]string{}
+				}
+				out.PhotoURLs[l.Photo] = addr
+			}
 		}
 	}
 	var open []sheetKey

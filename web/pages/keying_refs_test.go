@@ -26,3 +26,24 @@ func TestBoxPagePhotoReference(t *testing.T) {
 		t.Errorf("the reference is loaded or served here")
 	}
 }
+
+// A photo kept elsewhere that a volunteer sends to the coordinators is
+// opened there from the keying figures' page, at its address.
+func TestReportedPhotoReference(t *testing.T) {
+	e := newEnv(t)
+	const ref = "https://api-secim.oyveotesi.org/image/secim-images.oyveotesi.org/oyveotesi/raw/client/22499_cb_1a_2b.jpg"
+	if _, err := e.Center.ImportSheetPhotoRefs(t.Context(), []sandik.SheetPhoto{{Race: raceIST, Box: box2, By: "ovo", URL: ref}}); err != nil {
+		t.Fatal(err)
+	}
+	vol := sandik.User{ID: "rvol", Name: "Gönüllü", Role: sandik.RoleVolunteer}
+	e.AddUser(vol)
+	task, ok, err := e.Center.NextSheet(t.Context(), vol)
+	if err != nil || !ok || task.PhotoURL != ref {
+		t.Fatalf("handed %+v %v %v", task, ok, err)
+	}
+	if err := e.Center.ReportSheet(t.Context(), vol, task.Lease, sandik.ReportUnreadable); err != nil {
+		t.Fatal(err)
+	}
+	body := e.Browser(coordinator).Page("/anahtarlama/durum", http.StatusOK)
+	webtest.MustContain(t, body, `<a href="`+ref+`" rel="noopener noreferrer nofollow" target="_blank">`)
+}
