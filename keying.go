@@ -41,36 +41,47 @@ type SheetPhoto struct {
 // addresses are under 200 characters.
 const MaxPhotoURL = 1000
 
-// CheckPhotoURL says what is wrong with s as the address of a photo kept
-// elsewhere: an absolute http or https URL with a host, no user or
-// password, no spaces or control characters, at most MaxPhotoURL bytes.
-// Anything else (javascript:, data:, file:, a relative path) is refused,
-// for the address is shown to users as a link. An empty result means s
-// is fine.
-func CheckPhotoURL(s string) string {
+// PhotoURL checks s as the address of a photo kept elsewhere and
+// returns it in its one written form: an absolute http or https URL with
+// a host, no user or password, no control characters, at most
+// MaxPhotoURL bytes once written. Anything else (javascript:, data:,
+// file:, a relative path) is refused, for the address is shown to users
+// as a link. Spaces inside the path are kept, escaped (%20): the
+// observer network's own addresses carry them ("…/Adana OveO
+// Tutanak/WhatsApp Image 2023-05-14 at 21.10.44.jpeg"). problem is empty
+// when s is fine, else says what is wrong.
+func PhotoURL(s string) (addr, problem string) {
 	switch {
 	case s == "":
-		return "is empty"
+		return "", "is empty"
 	case len(s) > MaxPhotoURL:
-		return fmt.Sprintf("is %d bytes long; a photo address is at most %d", len(s), MaxPhotoURL)
-	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar }) >= 0:
-		return "holds a space or a control character"
+		return "", fmt.Sprintf("is %d bytes long; a photo address is at most %d", len(s), MaxPhotoURL)
+	case strings.TrimSpace(s) != s:
+		return "", "begins or ends with a space"
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == unicode.ReplacementChar }) >= 0:
+		return "", "holds a control character"
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "is not a URL"
+		return "", "is not a URL"
 	}
 	switch {
 	case u.Scheme == "":
-		return "is not an absolute address (want https://…)"
+		return "", "is not an absolute address (want https://…)"
 	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Sprintf("must begin with https:// or http:// (got %q)", cut(u.Scheme, 20)+":")
+		return "", fmt.Sprintf("must begin with https:// or http:// (got %q)", cut(u.Scheme, 20)+":")
 	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
-		return "has no host"
+		return "", "has no host"
+	case strings.ContainsAny(u.Host, " \t"):
+		return "", "has a space in its host"
 	case u.User != nil:
-		return "must not carry a user name or password"
+		return "", "must not carry a user name or password"
 	}
-	return ""
+	addr = u.String()
+	if len(addr) > MaxPhotoURL {
+		return "", fmt.Sprintf("is %d bytes long once escaped; a photo address is at most %d", len(addr), MaxPhotoURL)
+	}
+	return addr, ""
 }
 
 func cut(s string, n int) string {

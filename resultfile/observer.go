@@ -276,12 +276,14 @@ func decodeResult(res *ObserverResult, raw json.RawMessage, at string, p *jsonPr
 		switch m.key {
 		case "image_url":
 			if string(m.val) != "null" {
-				res.ImageURL = str(m.val, field, p)
 				// The address is kept as the sheet's photo and shown as a
-				// link: only http(s), bounded, no script.
-				if msg := sandik.CheckPhotoURL(res.ImageURL); res.ImageURL != "" && msg != "" {
-					p.add(field, sandik.RuleInvalidValue, "photo address %s", msg)
-					res.ImageURL = ""
+				// link: only http(s), bounded, no script; kept escaped.
+				if raw := str(m.val, field, p); raw != "" {
+					addr, msg := sandik.PhotoURL(raw)
+					if msg != "" {
+						p.add(field, sandik.RuleInvalidValue, "photo address %s", msg)
+					}
+					res.ImageURL = addr
 				}
 			}
 		case "submission_id":

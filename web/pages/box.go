@@ -332,7 +332,7 @@ type photoLink struct {
 }
 
 // hostOf is the host of an address already checked by
-// sandik.CheckPhotoURL, for the label of a link out.
+// sandik.PhotoURL, for the label of a link out.
 func hostOf(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
