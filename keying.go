@@ -37,6 +37,9 @@ type SheetPhoto struct {
 	URL    string    `json:"url,omitempty"`
 }
 
+// MaxPhotoBatch bounds the photos of one AddSheetPhotos.
+const MaxPhotoBatch = 64
+
 // MaxPhotoURL bounds a photo reference's length; the observer network's
 // addresses are under 200 characters.
 const MaxPhotoURL = 1000
@@ -230,6 +233,10 @@ type KeyingStore interface {
 	// again writes nothing and returns the photo as first stored with
 	// created false.
 	AddSheetPhoto(ctx context.Context, p SheetPhoto) (stored SheetPhoto, created bool, err error)
+	// AddSheetPhotos records several photos in one transaction, each as
+	// AddSheetPhoto would, and returns those newly stored: an import's
+	// photo references, a few dozen at a time (MaxPhotoBatch).
+	AddSheetPhotos(ctx context.Context, ps []SheetPhoto) (created []SheetPhoto, err error)
 	// SheetPhotos returns the photos f selects in Seq order.
 	SheetPhotos(ctx context.Context, f SheetPhotoFilter) ([]SheetPhoto, error)
 	// SaveLease stores a new open lease; EConflict if its id is taken.

@@ -1,10 +1,8 @@
 package center
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/blob"
@@ -60,9 +58,6 @@ func (c *Center) AddSheetPhoto(ctx context.Context, u sandik.User, race sandik.R
 	return sp, created, nil
 }
 
-// refWriters is how many photo references an import writes at once.
-const refWriters = 16
-
 // ImportSheetPhotoRefs keeps the addresses of photos kept elsewhere (an
 // observer network's image_url) as photos of their boxes' sheets, for an
 // import: they are queued for keying like photos uploaded here, and
@@ -96,57 +91,34 @@ func (c *Center) ImportSheetPhotoRefs(ctx context.Context, ps []sandik.SheetPhot
 	}
 	now := c.now()
 	q := c.keys
-	// Several at once: the store's writer commits the writes in flight
-	// together, where one after another each waited for its own commit
-	// (Adana's 6,373 addresses took seconds).
-	var (
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	work := make(chan sandik.SheetPhoto)
-	for range min(refWriters, len(ps)) {
-		wg.Go(func() {
-			for p := range work {
-				sp, isNew, err := c.store.AddSheetPhoto(ctx, p)
-				mu.Lock()
-				switch {
-				case err != nil:
-					firstErr = cmp.Or(firstErr, err)
-				case isNew:
-					created++
-				}
-				mu.Unlock()
-				if err == nil && isNew {
-					q.mu.Lock()
-					if q.loaded.Load() {
-						q.addPhoto(sp)
-					}
-					q.mu.Unlock()
-				}
+	// A few dozen to a transaction: one commit each made Adana's 6,373
+	// addresses cost seconds.
+	batch := make([]sandik.SheetPhoto, 0, sandik.MaxPhotoBatch)
+	for start := 0; start < len(ps); start += sandik.MaxPhotoBatch {
+		batch = batch[:0]
+		for i := start; i < min(start+sandik.MaxPhotoBatch, len(ps)); i++ {
+			p := ps[i]
+			p.URL = addrs[i]
+			p.Sum, p.Bytes, p.Width, p.Height = sandik.RefSum(p.URL), 0, 0, 0
+			if p.At.IsZero() {
+				p.At = now
 			}
-		})
-	}
-	for i, p := range ps {
-		mu.Lock()
-		failed := firstErr != nil
-		mu.Unlock()
-		if failed || ctx.Err() != nil {
-			break
+			batch = append(batch, p)
 		}
-		p.URL = addrs[i]
-		p.Sum, p.Bytes, p.Width, p.Height = sandik.RefSum(p.URL), 0, 0, 0
-		if p.At.IsZero() {
-			p.At = now
+		kept, err := c.store.AddSheetPhotos(ctx, batch)
+		if err != nil {
+			return created, err
 		}
-		work <- p
+		created += len(kept)
+		q.mu.Lock()
+		if q.loaded.Load() {
+			for _, sp := range kept {
+				q.addPhoto(sp)
+			}
+		}
+		q.mu.Unlock()
 	}
-	close(work)
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx.Err()
-	}
-	return created, firstErr
+	return created, nil
 }
 
 // SheetPhotos returns the photos of a box (of every race when race is
