@@ -2,9 +2,14 @@ package sandik
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Sheet photos, blind keying and paper custody. A photo of a box's
@@ -15,7 +20,10 @@ import (
 // events per box, appended and never changed.
 
 // SheetPhoto is one photo of a box's sheet for one race, kept in the
-// blob store by the SHA-256 of its cleaned bytes.
+// blob store by the SHA-256 of its cleaned bytes — or, when URL is set,
+// a reference to a photo whose bytes live elsewhere (an observer
+// network's server): then Sum is the SHA-256 of the URL (RefSum) and
+// the size fields are 0.
 type SheetPhoto struct {
 	Seq    int64     `json:"-"` // order of arrival in the store
 	Race   RaceCode  `json:"race"`
@@ -26,6 +34,71 @@ type SheetPhoto struct {
 	Bytes  int       `json:"bytes"`
 	Width  int       `json:"width"`
 	Height int       `json:"height"`
+	URL    string    `json:"url,omitempty"`
+}
+
+// MaxPhotoBatch bounds the photos of one AddSheetPhotos.
+const MaxPhotoBatch = 64
+
+// MaxPhotoURL bounds a photo reference's length; the observer network's
+// addresses are under 200 characters.
+const MaxPhotoURL = 1000
+
+// PhotoURL checks s as the address of a photo kept elsewhere and
+// returns it in its one written form: an absolute http or https URL with
+// a host, no user or password, no control characters, at most
+// MaxPhotoURL bytes once written. Anything else (javascript:, data:,
+// file:, a relative path) is refused, for the address is shown to users
+// as a link. Spaces inside the path are kept, escaped (%20): the
+// observer network's own addresses carry them ("…/Adana OveO
+// Tutanak/WhatsApp Image 2023-05-14 at 21.10.44.jpeg"). problem is empty
+// when s is fine, else says what is wrong.
+func PhotoURL(s string) (addr, problem string) {
+	switch {
+	case s == "":
+		return "", "is empty"
+	case len(s) > MaxPhotoURL:
+		return "", fmt.Sprintf("is %d bytes long; a photo address is at most %d", len(s), MaxPhotoURL)
+	case strings.TrimSpace(s) != s:
+		return "", "begins or ends with a space"
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == unicode.ReplacementChar }) >= 0:
+		return "", "holds a control character"
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", "is not a URL"
+	}
+	switch {
+	case u.Scheme == "":
+		return "", "is not an absolute address (want https://…)"
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", fmt.Sprintf("must begin with https:// or http:// (got %q)", cut(u.Scheme, 20)+":")
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return "", "has no host"
+	case strings.ContainsAny(u.Host, " \t"):
+		return "", "has a space in its host"
+	case u.User != nil:
+		return "", "must not carry a user name or password"
+	}
+	addr = u.String()
+	if len(addr) > MaxPhotoURL {
+		return "", fmt.Sprintf("is %d bytes long once escaped; a photo address is at most %d", len(addr), MaxPhotoURL)
+	}
+	return addr, ""
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// RefSum is the Sum a photo reference is kept under: the SHA-256 of its
+// address, so the same address for the same box is recorded once.
+func RefSum(u string) string {
+	h := sha256.Sum256([]byte("url:" + u))
+	return hex.EncodeToString(h[:])
 }
 
 // SheetPhotoFilter selects sheet photos; zero fields select all.
@@ -160,6 +233,10 @@ type KeyingStore interface {
 	// again writes nothing and returns the photo as first stored with
 	// created false.
 	AddSheetPhoto(ctx context.Context, p SheetPhoto) (stored SheetPhoto, created bool, err error)
+	// AddSheetPhotos records several photos in one transaction, each as
+	// AddSheetPhoto would, and returns those newly stored: an import's
+	// photo references, a few dozen at a time (MaxPhotoBatch).
+	AddSheetPhotos(ctx context.Context, ps []SheetPhoto) (created []SheetPhoto, err error)
 	// SheetPhotos returns the photos f selects in Seq order.
 	SheetPhotos(ctx context.Context, f SheetPhotoFilter) ([]SheetPhoto, error)
 	// SaveLease stores a new open lease; EConflict if its id is taken.

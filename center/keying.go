@@ -4,14 +4,15 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sandik-dev/sandik"
-	"github.com/sandik-dev/sandik/blob"
 )
 
 // Sheet photos and blind keying. An observer (or anyone who may enter a
@@ -65,7 +66,8 @@ type sheetKey struct {
 
 type queuedSheet struct {
 	key       sheetKey
-	photos    []string // sums, in arrival order
+	photos    []string          // sums, in arrival order
+	urls      map[string]string // sum → address, of the photos kept elsewhere
 	uploaders map[sandik.UserID]bool
 	lastPhoto time.Time
 	reported  time.Time // latest report; the sheet waits again once a newer photo arrives
@@ -73,6 +75,17 @@ type queuedSheet struct {
 	// out is set when the sheet, settled, left the drawing order; a new
 	// photo brings it back.
 	out bool
+}
+
+// bestPhoto is the photo to type: the newest whose bytes are here, else
+// the newest reference.
+func (s *queuedSheet) bestPhoto() string {
+	for i := len(s.photos) - 1; i >= 0; i-- {
+		if s.urls[s.photos[i]] == "" {
+			return s.photos[i]
+		}
+	}
+	return s.photos[len(s.photos)-1]
 }
 
 func (s *queuedSheet) isReported() bool {
@@ -84,18 +97,23 @@ type keyQueue struct {
 	cfg     KeyingConfig
 	decodes chan struct{}
 
+	// loaded and read (Unix nanoseconds of the last read of new photos)
+	// let a request that finds the queue fresh skip the lock: under 200
+	// volunteers every taking of mu queues behind the others.
+	loaded atomic.Bool
+	read   atomic.Int64
+
 	mu      sync.Mutex
-	loaded  bool
 	seq     int64 // highest photo Seq read
-	read    time.Time
 	sheets  map[sheetKey]*queuedSheet
 	order   []*queuedSheet                      // for drawing at random
 	handed  map[sandik.UserID]map[sheetKey]bool // sheets ever leased to each user
 	current map[sandik.UserID]sandik.KeyingLease
 	rnd     *rand.Rand
-	// saving holds the leases handed out whose row is being written:
-	// the answer does not wait for the write, the typing does.
-	saving map[sandik.LeaseID]*savingLease
+	// saving holds the leases handed out whose row is being written
+	// (sandik.LeaseID → *savingLease), outside mu: the answer does not
+	// wait for the write, the typing does.
+	saving sync.Map
 	// refreshing is set while one caller reads the new photos.
 	refreshing bool
 }
@@ -109,7 +127,7 @@ func newKeyQueue(cfg KeyingConfig) *keyQueue {
 	cfg = cfg.withDefaults()
 	return &keyQueue{cfg: cfg, decodes: make(chan struct{}, cfg.Decodes),
 		sheets: map[sheetKey]*queuedSheet{}, handed: map[sandik.UserID]map[sheetKey]bool{},
-		current: map[sandik.UserID]sandik.KeyingLease{}, saving: map[sandik.LeaseID]*savingLease{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+		current: map[sandik.UserID]sandik.KeyingLease{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 }
 
 // sheet returns the queue's entry of k, adding it.
@@ -131,6 +149,12 @@ func (q *keyQueue) addPhoto(p sandik.SheetPhoto) {
 	}
 	if !slices.Contains(s.photos, p.Sum) {
 		s.photos = append(s.photos, p.Sum)
+	}
+	if p.URL != "" {
+		if s.urls == nil {
+			s.urls = map[string]string{}
+		}
+		s.urls[p.Sum] = p.URL
 	}
 	s.uploaders[p.By] = true
 	if p.At.After(s.lastPhoto) {
@@ -165,8 +189,11 @@ func (q *keyQueue) addLease(l sandik.KeyingLease) {
 // a slow read holds up no one asking for a sheet. The caller does not
 // hold q.mu.
 func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) error {
+	if q.loaded.Load() && now.Sub(time.Unix(0, q.read.Load())) < q.cfg.Refresh {
+		return nil
+	}
 	q.mu.Lock()
-	if !q.loaded {
+	if !q.loaded.Load() {
 		defer q.mu.Unlock()
 		ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
 		if err != nil {
@@ -182,10 +209,11 @@ func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) e
 		for _, l := range ls {
 			q.addLease(l)
 		}
-		q.loaded, q.read = true, now
+		q.read.Store(now.UnixNano())
+		q.loaded.Store(true)
 		return nil
 	}
-	if q.refreshing || now.Sub(q.read) < q.cfg.Refresh {
+	if q.refreshing || now.Sub(time.Unix(0, q.read.Load())) < q.cfg.Refresh {
 		q.mu.Unlock()
 		return nil
 	}
@@ -202,7 +230,7 @@ func (c *Center) refreshQueue(ctx context.Context, q *keyQueue, now time.Time) e
 	for _, p := range ps {
 		q.addPhoto(p)
 	}
-	q.read = now
+	q.read.Store(now.UnixNano())
 	return nil
 }
 
@@ -216,11 +244,13 @@ func quorumOf(reg *sandik.Registry, race sandik.RaceCode) int {
 	return sandik.DefaultQuorum
 }
 
-// needs returns how many more typings a sheet waits for (0: none), and
-// whether u has entered the box already.
-func (c *Center) needs(s *queuedSheet, u sandik.UserID) (need int, entered bool) {
+// needs returns how many more typings the sheet k waits for (0: none),
+// and whether u has entered the box already. It reads the tally, never
+// the queue, so that callers ask it without holding q.mu: a tally read
+// under the queue's lock made 200 volunteers wait on each other's.
+func (c *Center) needs(k sheetKey, u sandik.UserID) (need int, entered bool) {
 	eng := c.engine.Load()
-	st, err := eng.Box(s.key.race, s.key.box)
+	st, err := eng.Box(k.race, k.box)
 	if err != nil {
 		return 0, false
 	}
@@ -235,21 +265,16 @@ func (c *Center) needs(s *queuedSheet, u sandik.UserID) (need int, entered bool)
 	case sandik.StatusConflict:
 		return 1, entered
 	}
-	return max(quorumOf(eng.Registry(), s.key.race)-len(st.Entries), 1), entered
+	return max(quorumOf(eng.Registry(), k.race)-len(st.Entries), 1), entered
 }
 
-// eligible reports whether s may be handed to u now: it waits for
-// typings, more than are leased out, and u neither uploaded a photo of
-// it, entered it, nor was handed it before.
-func (c *Center) eligible(q *keyQueue, s *queuedSheet, u sandik.User, now time.Time) bool {
-	if len(s.photos) == 0 || s.isReported() || s.uploaders[u.ID] || q.handed[u.ID][s.key] {
-		return false
-	}
-	if c.Registry().Allow(u, sandik.ActionSubmit, s.key.box) != nil {
-		return false
-	}
-	need, entered := c.needs(s, u.ID)
-	if entered || need == 0 {
+// fits reports, as far as the queue knows, whether s may go to u now:
+// it has a photo and is not with the coordinators, u neither uploaded a
+// photo of it nor was handed it before, and fewer than need volunteers
+// hold it (leases past their time are dropped). The caller holds q.mu;
+// the tally's part (needs) and the scope are checked outside it.
+func (q *keyQueue) fits(s *queuedSheet, u sandik.UserID, now time.Time, need int) bool {
+	if len(s.photos) == 0 || s.isReported() || s.uploaders[u] || q.handed[u][s.key] {
 		return false
 	}
 	busy := 0
@@ -263,6 +288,48 @@ func (c *Center) eligible(q *keyQueue, s *queuedSheet, u sandik.User, now time.T
 	return busy < need
 }
 
+// candidate is a sheet that fits, with what the tally says it needs.
+type candidate struct {
+	s    *queuedSheet
+	need int
+}
+
+// judge checks sheets drawn under the lock against the scope and the
+// tally, without the lock: those u may type, and those settled (which
+// leave the drawing order). It stops after enough fitting ones.
+func (c *Center) judge(u sandik.User, drawn []*queuedSheet, enough int) (fit []candidate, settled []*queuedSheet) {
+	reg := c.Registry()
+	for _, s := range drawn {
+		need, entered := c.needs(s.key, u.ID)
+		switch {
+		case need == 0:
+			settled = append(settled, s)
+		case entered || reg.Allow(u, sandik.ActionSubmit, s.key.box) != nil:
+		default:
+			fit = append(fit, candidate{s, need})
+			if len(fit) >= enough {
+				return fit, settled
+			}
+		}
+	}
+	return fit, settled
+}
+
+// drop takes settled sheets no one holds out of the drawing order; a
+// new photo brings them back. The caller holds q.mu.
+func (q *keyQueue) drop(settled []*queuedSheet) {
+	n := 0
+	for _, s := range settled {
+		if !s.out && len(s.open) == 0 {
+			s.out = true
+			n++
+		}
+	}
+	if n > 0 {
+		q.order = slices.DeleteFunc(q.order, func(s *queuedSheet) bool { return s.out })
+	}
+}
+
 // KeyingTask is a sheet handed to a volunteer: the photo and what to
 // type, never what anyone else typed.
 type KeyingTask struct {
@@ -272,14 +339,17 @@ type KeyingTask struct {
 	BoxName string          `json:"box_name"`
 	Photo   string          `json:"sha256"`
 	Photos  []string        `json:"photos"`
-	Expires time.Time       `json:"expires"`
-	Fields  []string        `json:"fields"`
-	Choices []sandik.Choice `json:"choices"`
+	// PhotoURL is the address of Photo when it is kept elsewhere (an
+	// observer network's server): the page links to it.
+	PhotoURL string          `json:"photo_url,omitempty"`
+	Expires  time.Time       `json:"expires"`
+	Fields   []string        `json:"fields"`
+	Choices  []sandik.Choice `json:"choices"`
 }
 
-func (c *Center) task(l sandik.KeyingLease, photos []string) KeyingTask {
+func (c *Center) task(l sandik.KeyingLease, photos []string, photoURL string) KeyingTask {
 	reg := c.Registry()
-	t := KeyingTask{Lease: l.ID, Race: l.Race, Box: l.Box, Photo: l.Photo, Photos: slices.Clone(photos), Expires: l.Expires, Choices: []sandik.Choice{}}
+	t := KeyingTask{Lease: l.ID, Race: l.Race, Box: l.Box, Photo: l.Photo, Photos: slices.Clone(photos), PhotoURL: photoURL, Expires: l.Expires, Choices: []sandik.Choice{}}
 	if a, ok := reg.Area(l.Box); ok {
 		t.BoxName = a.Name
 	}
@@ -313,43 +383,64 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	q.mu.Lock()
 	if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
 		s := q.sheets[sheetKey{l.Race, l.Box}]
-		if need, _ := c.needs(s, u.ID); need > 0 && !s.isReported() {
-			t := c.task(l, s.photos)
+		reported, photos, photoURL := s.isReported(), slices.Clone(s.photos), s.urls[l.Photo]
+		q.mu.Unlock()
+		if need, _ := c.needs(s.key, u.ID); need > 0 && !reported {
+			return c.task(l, photos, photoURL), true, nil
+		}
+		q.mu.Lock()
+	}
+	// Draw a few sheets at random that fit as far as the queue knows;
+	// when the draws keep missing, take every sheet that fits, in random
+	// order. The tally and the scope judge them outside the lock; the
+	// lock is taken again to hand one out, and whether it still fits is
+	// checked then (another volunteer may have taken the last place).
+	var pick *queuedSheet
+	for round := range 2 {
+		var drawn []*queuedSheet
+		if round == 0 {
+			for range 32 {
+				if len(q.order) == 0 {
+					break
+				}
+				if s := q.order[q.rnd.IntN(len(q.order))]; !slices.Contains(drawn, s) && q.fits(s, u.ID, now, math.MaxInt) {
+					drawn = append(drawn, s)
+					if len(drawn) == 4 {
+						break
+					}
+				}
+			}
+		} else {
+			for _, s := range q.order {
+				if q.fits(s, u.ID, now, math.MaxInt) {
+					drawn = append(drawn, s)
+				}
+			}
+			q.rnd.Shuffle(len(drawn), func(i, j int) { drawn[i], drawn[j] = drawn[j], drawn[i] })
+		}
+		if len(drawn) == 0 {
+			continue
+		}
+		q.mu.Unlock()
+		fit, settled := c.judge(u, drawn, 4)
+		q.mu.Lock()
+		q.drop(settled)
+		if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
+			// The same volunteer asked twice at once and the other
+			// request was answered meanwhile: one sheet at a time.
+			s := q.sheets[sheetKey{l.Race, l.Box}]
+			t := c.task(l, s.photos, s.urls[l.Photo])
 			q.mu.Unlock()
 			return t, true, nil
 		}
-	}
-	var pick *queuedSheet
-	// Draw at random; when the draws keep missing, look at every sheet
-	// and draw among those that fit.
-	for range 32 {
-		if len(q.order) == 0 {
-			break
-		}
-		if s := q.order[q.rnd.IntN(len(q.order))]; c.eligible(q, s, u, now) {
-			pick = s
-			break
-		}
-	}
-	if pick == nil {
-		var fit []*queuedSheet
-		kept := q.order[:0]
-		for _, s := range q.order {
-			if need, _ := c.needs(s, ""); need == 0 && len(s.open) == 0 {
-				// Settled: out of the drawing until a new photo brings
-				// it back.
-				s.out = true
-				continue
-			}
-			kept = append(kept, s)
-			if c.eligible(q, s, u, now) {
-				fit = append(fit, s)
+		for _, f := range fit {
+			if q.fits(f.s, u.ID, now, f.need) {
+				pick = f.s
+				break
 			}
 		}
-		clear(q.order[len(kept):])
-		q.order = kept
-		if len(fit) > 0 {
-			pick = fit[q.rnd.IntN(len(fit))]
+		if pick != nil {
+			break
 		}
 	}
 	if pick == nil {
@@ -357,11 +448,11 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 		return KeyingTask{}, false, nil
 	}
 	l := sandik.KeyingLease{ID: sandik.LeaseID("l-" + randomHex(10)), Race: pick.key.race, Box: pick.key.box,
-		Photo: pick.photos[len(pick.photos)-1], User: u.ID, Leased: now, Expires: now.Add(q.cfg.Lease)}
+		Photo: pick.bestPhoto(), User: u.ID, Leased: now, Expires: now.Add(q.cfg.Lease)}
 	q.addLease(l)
-	photos := slices.Clone(pick.photos)
+	photos, photoURL := slices.Clone(pick.photos), pick.urls[l.Photo]
 	sv := &savingLease{done: make(chan struct{})}
-	q.saving[l.ID] = sv
+	q.saving.Store(l.ID, sv)
 	q.mu.Unlock()
 	// The lease is written behind the answer: the store's writer may be
 	// busy with many typings, and the volunteer need not wait for it to
@@ -369,37 +460,78 @@ func (c *Center) NextSheet(ctx context.Context, u sandik.User) (KeyingTask, bool
 	// (leaseOf); a failed write gives the sheet back.
 	go func() {
 		err := c.store.SaveLease(context.WithoutCancel(ctx), l)
-		q.mu.Lock()
 		sv.err = err
-		if err != nil {
-			c.log.Error("keep a keying lease", "lease", l.ID, "err", err)
-			delete(pick.open, u.ID)
-			delete(q.handed[u.ID], pick.key)
-			if cur, ok := q.current[u.ID]; ok && cur.ID == l.ID {
-				delete(q.current, u.ID)
-			}
+		if err == nil {
+			close(sv.done)
+			// A typing from now on finds the row in the store.
+			q.saving.Delete(l.ID)
+			return
+		}
+		c.log.Error("keep a keying lease", "lease", l.ID, "err", err)
+		q.mu.Lock()
+		delete(pick.open, u.ID)
+		delete(q.handed[u.ID], pick.key)
+		if cur, ok := q.current[u.ID]; ok && cur.ID == l.ID {
+			delete(q.current, u.ID)
 		}
 		q.mu.Unlock()
 		close(sv.done)
 	}()
-	return c.task(l, photos), true, nil
+	return c.task(l, photos, photoURL), true, nil
+}
+
+// SheetWaits reports whether a sheet waits for u now — one u holds, or
+// one NextSheet could hand u — without handing one out: the keying page
+// says "nothing waits" from its first paint instead of an empty frame.
+func (c *Center) SheetWaits(ctx context.Context, u sandik.User) (bool, error) {
+	if err := mayKey(u); err != nil {
+		return false, err
+	}
+	q := c.keys
+	now := c.now()
+	if err := c.refreshQueue(ctx, q, now); err != nil {
+		return false, err
+	}
+	q.mu.Lock()
+	if l, ok := q.current[u.ID]; ok && l.Expires.After(now) {
+		q.mu.Unlock()
+		return true, nil
+	}
+	var drawn []*queuedSheet
+	for _, s := range q.order {
+		if q.fits(s, u.ID, now, math.MaxInt) {
+			drawn = append(drawn, s)
+		}
+	}
+	q.mu.Unlock()
+	// A few at a time: the first that fits answers, and settled sheets
+	// met on the way leave the drawing order as NextSheet would drop them.
+	for chunk := range slices.Chunk(drawn, 8) {
+		fit, settled := c.judge(u, chunk, len(chunk))
+		q.mu.Lock()
+		q.drop(settled)
+		for _, f := range fit {
+			if q.fits(f.s, u.ID, now, f.need) {
+				q.mu.Unlock()
+				return true, nil
+			}
+		}
+		q.mu.Unlock()
+	}
+	return false, nil
 }
 
 // leaseOf returns lease id if it is u's.
 func (c *Center) leaseOf(ctx context.Context, u sandik.User, id sandik.LeaseID) (sandik.KeyingLease, error) {
 	q := c.keys
-	q.mu.Lock()
-	sv := q.saving[id]
-	q.mu.Unlock()
-	if sv != nil {
+	if v, ok := q.saving.Load(id); ok {
+		sv := v.(*savingLease)
 		select {
 		case <-sv.done:
 		case <-ctx.Done():
 			return sandik.KeyingLease{}, ctx.Err()
 		}
-		q.mu.Lock()
-		delete(q.saving, id)
-		q.mu.Unlock()
+		q.saving.Delete(id)
 		if sv.err != nil {
 			return sandik.KeyingLease{}, fmt.Errorf("lease %s was not kept: %w", id, sv.err)
 		}
@@ -524,6 +656,9 @@ type KeyingStats struct {
 	Waiting    int                  `json:"waiting"`
 	Threshold  float64              `json:"threshold"`
 	MinJudged  int                  `json:"min_judged"`
+	// PhotoURLs gives, for the reported photos kept elsewhere, their
+	// addresses by sum: the coordinator opens them there.
+	PhotoURLs map[string]string `json:"photo_urls,omitempty"`
 }
 
 // KeyingStats returns every volunteer's figures, for coordinators.
@@ -591,16 +726,26 @@ func (c *Center) KeyingStats(ctx context.Context, u sandik.User) (KeyingStats, e
 	for k, l := range lastReport {
 		if s := q.sheets[k]; s != nil && s.isReported() && reg.InScope(u, k.box) {
 			out.Reported = append(out.Reported, l)
-		}
-	}
-	for _, s := range q.order {
-		if !s.isReported() {
-			if need, _ := c.needs(s, ""); need > 0 {
-				out.Waiting++
+			if addr := s.urls[l.Photo]; addr != "" {
+				if out.PhotoURLs == nil {
+					out.PhotoURLs = map[string]string{}
+				}
+				out.PhotoURLs[l.Photo] = addr
 			}
 		}
 	}
+	var open []sheetKey
+	for _, s := range q.order {
+		if !s.isReported() {
+			open = append(open, s.key)
+		}
+	}
 	q.mu.Unlock()
+	for _, k := range open {
+		if need, _ := c.needs(k, ""); need > 0 {
+			out.Waiting++
+		}
+	}
 	slices.SortFunc(out.Reported, func(a, b sandik.KeyingLease) int { return a.Done.Compare(b.Done) })
 	return out, nil
 }
@@ -615,124 +760,4 @@ func median(v []float64) float64 {
 		return v[len(v)/2]
 	}
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2
-}
-
-// AddSheetPhoto checks, cleans and keeps a photo of box's sheet of race
-// for u, who must be allowed to enter that box. created is false when
-// the same photo was kept for the box and race already.
-func (c *Center) AddSheetPhoto(ctx context.Context, u sandik.User, race sandik.RaceCode, box sandik.AreaCode, data []byte) (sandik.SheetPhoto, bool, error) {
-	if !u.Role.CanSubmit() {
-		return sandik.SheetPhoto{}, false, sandik.Errorf(sandik.EForbidden, "user %q (%s) may not submit sheets", u.ID, u.Role)
-	}
-	reg := c.Registry()
-	if _, ok := reg.Race(race); !ok {
-		return sandik.SheetPhoto{}, false, sandik.Errorf(sandik.ENotFound, "no race %q", race)
-	}
-	if err := reg.Allow(u, sandik.ActionSubmit, box); err != nil {
-		return sandik.SheetPhoto{}, false, err
-	}
-	if _, err := c.engine.Load().Box(race, box); err != nil {
-		return sandik.SheetPhoto{}, false, err
-	}
-	q := c.keys
-	select {
-	case q.decodes <- struct{}{}:
-	case <-ctx.Done():
-		return sandik.SheetPhoto{}, false, ctx.Err()
-	}
-	p, err := blob.Clean(data, blob.DefaultLimits())
-	<-q.decodes
-	if err != nil {
-		return sandik.SheetPhoto{}, false, err
-	}
-	if err := c.store.PutBlob(ctx, p.Sum, p.Data); err != nil {
-		return sandik.SheetPhoto{}, false, fmt.Errorf("keep photo %s: %w", p.Sum, err)
-	}
-	sp, created, err := c.store.AddSheetPhoto(ctx, sandik.SheetPhoto{Race: race, Box: box, Sum: p.Sum, By: u.ID, At: c.now(),
-		Bytes: p.Size, Width: p.Width, Height: p.Height})
-	if err != nil {
-		return sp, false, err
-	}
-	if created {
-		q.mu.Lock()
-		if q.loaded {
-			q.addPhoto(sp)
-		}
-		q.mu.Unlock()
-	}
-	return sp, created, nil
-}
-
-// SheetPhotos returns the photos of a box (of every race when race is
-// empty) if u may read the box.
-func (c *Center) SheetPhotos(ctx context.Context, u sandik.User, race sandik.RaceCode, box sandik.AreaCode) ([]sandik.SheetPhoto, error) {
-	if err := c.Registry().Allow(u, sandik.ActionReadBox, box); err != nil {
-		return nil, err
-	}
-	return c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{Race: race, Box: box})
-}
-
-// SheetPhoto returns a sheet photo's bytes to u if u may read a box it
-// shows, or holds a lease of it. Any other photo is not found, whether
-// it exists or not.
-func (c *Center) SheetPhoto(ctx context.Context, u sandik.User, sum string) ([]byte, error) {
-	if !validSum(sum) {
-		return nil, sandik.Errorf(sandik.ENotFound, "no photo %q", sum)
-	}
-	ps, err := c.store.SheetPhotos(ctx, sandik.SheetPhotoFilter{Sum: sum})
-	if err != nil {
-		return nil, err
-	}
-	reg := c.Registry()
-	for _, p := range ps {
-		if reg.Allow(u, sandik.ActionReadBox, p.Box) == nil {
-			return c.store.Blob(ctx, sum)
-		}
-	}
-	if len(ps) > 0 {
-		ls, err := c.store.Leases(ctx, sandik.LeaseFilter{User: u.ID, Race: ps[0].Race, Box: ps[0].Box})
-		if err != nil {
-			return nil, err
-		}
-		if len(ls) > 0 {
-			return c.store.Blob(ctx, sum)
-		}
-	}
-	return nil, sandik.Errorf(sandik.ENotFound, "no sheet photo %s among the boxes user %q may read", sum, u.ID)
-}
-
-// RecordCustody appends a custody event to a box's chain for u, who
-// must be allowed to enter the box or handle objections there.
-func (c *Center) RecordCustody(ctx context.Context, u sandik.User, e sandik.CustodyEvent) (sandik.CustodyEvent, error) {
-	reg := c.Registry()
-	if _, ok := reg.Area(e.Box); !ok {
-		return e, sandik.Errorf(sandik.ENotFound, "no box %q", e.Box)
-	}
-	if err := reg.Allow(u, sandik.ActionSubmit, e.Box); err != nil {
-		if reg.Allow(u, sandik.ActionHandleCases, e.Box) != nil {
-			return e, err
-		}
-	}
-	if e.Race != "" {
-		if _, err := c.engine.Load().Box(e.Race, e.Box); err != nil {
-			return e, sandik.Invalid("invalid custody event", []sandik.Problem{{Field: "race", Rule: sandik.RuleInvalidValue, Message: sandik.MessageOf(err)}})
-		}
-	}
-	e.By, e.Recorded, e.Seq = u.ID, c.now(), 0
-	if err := e.Validate(); err != nil {
-		return e, err
-	}
-	return c.store.AppendCustody(ctx, e)
-}
-
-// Custody returns a box's chain of custody to u if u may read the box.
-func (c *Center) Custody(ctx context.Context, u sandik.User, box sandik.AreaCode) ([]sandik.CustodyEvent, error) {
-	reg := c.Registry()
-	if _, ok := reg.Area(box); !ok {
-		return nil, sandik.Errorf(sandik.ENotFound, "no box %q", box)
-	}
-	if err := reg.Allow(u, sandik.ActionReadBox, box); err != nil {
-		return nil, err
-	}
-	return c.store.Custody(ctx, box)
 }

@@ -588,3 +588,65 @@ func TestCustodyAppendOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestSheetWaits: the keying page's "nothing waits" answer agrees with
+// what NextSheet would do, and asking hands nothing out.
+func TestSheetWaits(t *testing.T) {
+	f := openKeying(t, backends(t)["sqlite"](t), 1, 2)
+	ctx := context.Background()
+	waits := func(u sandik.User) bool {
+		t.Helper()
+		ok, err := f.c.SheetWaits(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if waits(volunteer(1)) {
+		t.Fatal("a sheet waits before any photo")
+	}
+	f.upload(t, f.obs, keyBox(0), 1)
+	if !waits(volunteer(1)) || waits(f.obs) {
+		t.Fatalf("after a photo: volunteer %v, its uploader %v", waits(volunteer(1)), waits(f.obs))
+	}
+	// Asking took no place: two others still get the sheet.
+	for _, v := range []int{2, 3} {
+		if _, ok, err := f.c.NextSheet(ctx, volunteer(v)); !ok || err != nil {
+			t.Fatalf("volunteer %d: %v %v", v, ok, err)
+		}
+	}
+	if waits(volunteer(1)) {
+		t.Error("a sheet two hold waits for a third")
+	}
+	if !waits(volunteer(2)) {
+		t.Error("the sheet a volunteer holds does not wait for them")
+	}
+}
+
+// TestOneSheetAtATime: a volunteer asking many times at once (several
+// tabs, a retrying phone) holds one sheet, not one per request.
+func TestOneSheetAtATime(t *testing.T) {
+	f := openKeying(t, backends(t)["sqlite"](t), 20, 2)
+	ctx := context.Background()
+	for i := range 20 {
+		f.upload(t, f.obs, keyBox(i), i+1)
+	}
+	u := volunteer(1)
+	leases := make([]sandik.LeaseID, 16)
+	var wg sync.WaitGroup
+	for i := range leases {
+		wg.Go(func() {
+			task, ok, err := f.c.NextSheet(ctx, u)
+			if err != nil || !ok {
+				t.Errorf("request %d: %v %v", i, ok, err)
+			}
+			leases[i] = task.Lease
+		})
+	}
+	wg.Wait()
+	for _, l := range leases {
+		if l != leases[0] {
+			t.Fatalf("one volunteer holds several sheets: %v", leases)
+		}
+	}
+}

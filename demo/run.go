@@ -72,6 +72,7 @@ type Stats struct {
 	Failed    int           // requests given up
 	Skipped   int           // no token for the actor
 	Warnings  int           // accepted with warnings (late, voted over registered…)
+	Keyed     int           // sheet photos of the keying queue typed by the volunteers
 	NightTime time.Time     // the simulated clock: the latest planned time sent
 	Elapsed   time.Duration // wall time since the start
 	LastError string
@@ -146,6 +147,8 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 
 	jobs := make(chan *Event)
 	var wg sync.WaitGroup
+	night := make(chan struct{})
+	wg.Go(func() { r.key(ctx, night) })
 	for range cfg.Workers {
 		wg.Go(func() {
 			for ev := range jobs {
@@ -155,6 +158,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	err := r.dispatch(ctx, jobs)
 	close(jobs)
+	close(night)
 	wg.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -304,6 +308,6 @@ func (r *run) finish(f func(*Stats)) {
 
 // String is a one-line summary for a terminal.
 func (s Stats) String() string {
-	return fmt.Sprintf("%s  %d/%d sheets sent (%d accepted, %d repeats recognised, %d rejected, %d failed, %d retries)",
-		s.NightTime.Format("15:04"), s.Done, s.Events, s.Accepted, s.Replayed, s.Invalid+s.Conflicts+s.Denied, s.Failed, s.Retries)
+	return fmt.Sprintf("%s  %d/%d sheets sent (%d accepted, %d repeats recognised, %d rejected, %d failed, %d retries); %d photos keyed",
+		s.NightTime.Format("15:04"), s.Done, s.Events, s.Accepted, s.Replayed, s.Invalid+s.Conflicts+s.Denied, s.Failed, s.Retries, s.Keyed)
 }

@@ -45,6 +45,10 @@ type ObserverPlan struct {
 	Boxes, NewAreas int
 	Flagged         []Flagged
 	FlaggedRows     int
+	// Photos are the results' image_url: references to the photos of the
+	// sheets on the network's server, kept as the sheets' photos so
+	// volunteers can type them like photos uploaded here.
+	Photos []sandik.SheetPhoto
 }
 
 // PlanObserver decides the import of observer boxes (resultfile.ReadObserverFile
@@ -215,6 +219,9 @@ func PlanObserver(base *sandik.Registry, boxes []resultfile.ObserverBox, opts Ob
 			}
 			plan.Sheets = append(plan.Sheets, in)
 			plan.Origins = append(plan.Origins, where)
+			if r.ImageURL != "" {
+				plan.Photos = append(plan.Photos, sandik.SheetPhoto{Race: or.Code, Box: box, By: opts.User, URL: r.ImageURL, Sum: sandik.RefSum(r.ImageURL)})
+			}
 		}
 	}
 	if nrejected > 0 || len(ps) > 0 {

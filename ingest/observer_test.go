@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -205,5 +206,122 @@ func TestObserverPlanRejects(t *testing.T) {
 	_, err = ingest.PlanObserver(sandik.EmptyRegistry(), boxes, opts)
 	if ps = sandik.ProblemsOf(err); len(ps) == 0 || ps[0].Field != "province_name" {
 		t.Errorf("province name: %v", ps)
+	}
+}
+
+// TestImportObserverPhotoRefs: each result's image_url in the network's
+// files (resultfile/testdata/ovo2023-adana, 30 of Adana's school files of
+// 14 May 2023 from the Oy ve Ötesi export) is kept as the photo of its
+// box's sheet — the address, not the bytes — once, and queued for
+// keying: a volunteer is handed it with its address.
+func TestImportObserverPhotoRefs(t *testing.T) {
+	ctx := context.Background()
+	c := newCenter(t)
+	boxes, files := readObserver(t)
+	// The addresses per box number and race, read with encoding/json
+	// alone: the independent answer.
+	want := map[string]string{} // school/box/race → url
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc []struct {
+			Box int `json:"ballot_box_number"`
+			CM  *struct {
+				URL string `json:"image_url"`
+			} `json:"cm_result"`
+			MV *struct {
+				URL string `json:"image_url"`
+			} `json:"mv_result"`
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "school_"), ".json")
+		for _, b := range doc {
+			if b.CM != nil && b.CM.URL != "" {
+				want[fmt.Sprintf("01.okul-%s.%d/2023-genel.cb", id, b.Box)] = b.CM.URL
+			}
+			if b.MV != nil && b.MV.URL != "" {
+				want[fmt.Sprintf("01.okul-%s.%d/2023-genel.mv", id, b.Box)] = b.MV.URL
+			}
+		}
+	}
+	if len(want) < 100 {
+		t.Fatalf("only %d addresses in the files", len(want))
+	}
+	plan, err := ingest.PlanObserver(c.Registry(), boxes, observerOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ingest.ImportObserver(ctx, c, plan, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Photos != len(want) {
+		t.Fatalf("%d photo references kept, the files hold %d", res.Photos, len(want))
+	}
+	if err := c.WaitFor(ctx, res.LastSeq); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for key, u := range want {
+		box, race, _ := strings.Cut(key, "/")
+		ps, err := c.SheetPhotos(ctx, admin, sandik.RaceCode(race), sandik.AreaCode(box))
+		if err != nil || len(ps) != 1 || ps[0].URL != u || ps[0].By != "ovo" || ps[0].Sum != sandik.RefSum(u) || ps[0].Bytes != 0 {
+			t.Fatalf("%s: %+v %v, want the reference %s", key, ps, err, u)
+		}
+		checked++
+		if checked == 20 {
+			break
+		}
+	}
+	// The bytes are not here: the photo route says so, never serves.
+	var any string
+	for _, u := range want {
+		any = u
+		break
+	}
+	if _, err := c.SheetPhoto(ctx, admin, sandik.RefSum(any)); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("bytes of a reference: %v", err)
+	}
+	// A volunteer is handed a sheet with its address: the network's
+	// entry is one, the quorum two, so every box waits for one typing.
+	vol := sandik.User{ID: "gonullu", Name: "Gönüllü", Role: sandik.RoleVolunteer}
+	task, ok, err := c.NextSheet(ctx, vol)
+	if err != nil || !ok {
+		t.Fatalf("next sheet: %v %v", ok, err)
+	}
+	if u := want[string(task.Box)+"/"+string(task.Race)]; task.PhotoURL == "" || task.PhotoURL != u || task.Photo != sandik.RefSum(u) {
+		t.Errorf("handed %s/%s with address %q, want %q", task.Box, task.Race, task.PhotoURL, u)
+	}
+	// Again: nothing new.
+	plan2, err := ingest.PlanObserver(c.Registry(), boxes, observerOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2, err := ingest.ImportObserver(ctx, c, plan2, nil)
+	if err != nil || res2.Photos != 0 {
+		t.Errorf("second import kept %d references (%v)", res2.Photos, err)
+	}
+}
+
+// TestImportObserverBadPhotoURL: one script address in a file rejects
+// the import, naming the file and the field, and nothing is kept.
+func TestImportObserverBadPhotoURL(t *testing.T) {
+	c := newCenter(t)
+	in := `[{"ballot_box_number": 7, "school_name": "OKUL", "cm_result": {"image_url": "javascript:alert(document.cookie)", "submission_id": 1, "total_vote": 3, "votes": {"1": 3}}, "mv_result": null}]`
+	boxes, err := resultfile.ReadObserverFile("school_99.json", strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ingest.PlanObserver(c.Registry(), boxes, observerOpts())
+	if err == nil || !strings.Contains(sandik.MessageOf(err)+fmt.Sprint(sandik.ProblemsOf(err)), "school_99.json [0].cm_result.image_url") {
+		t.Fatalf("want the import refused naming the field: %v %+v", err, sandik.ProblemsOf(err))
+	}
+	// And the centre refuses such an address from any caller.
+	if _, err := c.ImportSheetPhotoRefs(context.Background(), []sandik.SheetPhoto{{Race: "x", Box: "y", By: "ovo", URL: "data:text/html,<script>"}}); sandik.CodeOf(err) != sandik.EInvalid {
+		t.Errorf("centre took a data: address: %v", err)
 	}
 }

@@ -45,6 +45,8 @@ type Result struct {
 	// LastSeq is the highest log position of the import's sheets, for
 	// waiting until the totals show them.
 	LastSeq int64
+	// Photos counts the photo references newly kept (observer imports).
+	Photos int
 }
 
 func (r *Result) count(rs []sandik.Receipt) {
@@ -212,8 +214,16 @@ func openTable(open Opener, format Format) (*resultfile.Reader, func(), error) {
 	return r, func() { r.Close(); f.Close() }, nil
 }
 
+// PhotoSink is a Sink that keeps references to sheet photos kept
+// elsewhere (the centre does).
+type PhotoSink interface {
+	ImportSheetPhotoRefs(ctx context.Context, ps []sandik.SheetPhoto) (created int, err error)
+}
+
 // ImportObserver stores a planned observer import: registry first, then
-// the sheets in batches.
+// the sheets in batches, then the photos' addresses when sink keeps
+// them. The photos come after the sheets so that a volunteer is never
+// handed a photo of a box whose network entry is not in yet.
 func ImportObserver(ctx context.Context, sink Sink, plan *ObserverPlan, progress Progress) (Result, error) {
 	if err := sink.ImportRegistry(ctx, plan.Registry); err != nil {
 		return Result{}, fmt.Errorf("merge the observer files' schools and boxes: %w", err)
@@ -224,5 +234,16 @@ func ImportObserver(ctx context.Context, sink Sink, plan *ObserverPlan, progress
 			break
 		}
 	}
-	return ap.wait()
+	res, err := ap.wait()
+	if err != nil {
+		return res, err
+	}
+	if ps, ok := sink.(PhotoSink); ok && len(plan.Photos) > 0 {
+		n, err := ps.ImportSheetPhotoRefs(ctx, plan.Photos)
+		res.Photos = n
+		if err != nil {
+			return res, fmt.Errorf("keep the sheets' photo addresses: %w", err)
+		}
+	}
+	return res, nil
 }

@@ -258,7 +258,15 @@ func decodeResult(res *ObserverResult, raw json.RawMessage, at string, p *jsonPr
 		switch m.key {
 		case "image_url":
 			if string(m.val) != "null" {
-				res.ImageURL = str(m.val, field, p)
+				// The address is kept as the sheet's photo and shown as a
+				// link: only http(s), bounded, no script; kept escaped.
+				if raw := str(m.val, field, p); raw != "" {
+					addr, msg := sandik.PhotoURL(raw)
+					if msg != "" {
+						p.add(field, sandik.RuleInvalidValue, "photo address %s", msg)
+					}
+					res.ImageURL = addr
+				}
 			}
 		case "submission_id":
 			res.SubmissionID = integer(m.val, field, p, 1<<53)

@@ -122,6 +122,12 @@ func TestObserverProblems(t *testing.T) {
 		{"key too high", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {"201": 3}}}`, "[1].cm_result.votes.201", sandik.RuleUnknownChoice},
 		{"votes array", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": [3]}}`, "[1].cm_result.votes", RuleWrongType},
 		{"image url number", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": 3}}`, "[1].cm_result.image_url", RuleWrongType},
+		{"image url javascript", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "javascript:alert(1)"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url data", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "data:image/png;base64,AAAA"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url relative", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "/image/a.jpg"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url with password", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "https://u:p@example.org/a.jpg"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url space", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "https://exa mple.org/a.jpg"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
+		{"image url too long", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "image_url": "https://example.org/` + strings.Repeat("a", sandik.MaxPhotoURL) + `"}}`, "[1].cm_result.image_url", sandik.RuleInvalidValue},
 		{"submission negative", `{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {}, "submission_id": -1}}`, "[1].cm_result.submission_id", sandik.RuleNegative},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,4 +206,20 @@ func (spaces) Read(p []byte) (int, error) {
 		p[i] = ' '
 	}
 	return len(p), nil
+}
+
+// The network's addresses may hold spaces (48 of Adana's, e.g. ".../raw/
+// Adana OveO Tutanak/WhatsApp Image 2023-05-14 at 21.10.44.jpeg"): the
+// box is read, and the address kept escaped.
+func TestObserverImageURLWithSpaces(t *testing.T) {
+	in := `[{"ballot_box_number": 1, "cm_result": {"total_vote": 1, "votes": {"1": 1},
+		"image_url": "https://api-secim.oyveotesi.org/image/source2-secim-images.oyveotesi.org/raw/Adana OveO Tutanak/WhatsApp Image 2023-05-14 at 21.10.44.jpeg"}}]`
+	boxes, err := ReadObserverFile("school_1.json", strings.NewReader(in))
+	if err != nil || len(boxes) != 1 || len(boxes[0].Problems) > 0 {
+		t.Fatalf("%+v %v", boxes, err)
+	}
+	const want = "https://api-secim.oyveotesi.org/image/source2-secim-images.oyveotesi.org/raw/Adana%20OveO%20Tutanak/WhatsApp%20Image%202023-05-14%20at%2021.10.44.jpeg"
+	if got := boxes[0].Results[0].ImageURL; got != want {
+		t.Errorf("kept %q, want %q", got, want)
+	}
 }

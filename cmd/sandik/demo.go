@@ -150,6 +150,7 @@ func cmdDemo(e *cli.Env, args []string) error {
 	defer cancelWait()
 	if werr := a.Center.WaitFor(wctx, mustSeq(a)); werr == nil {
 		fmt.Fprintf(e.Stdout, m["done"], time.Since(start).Round(time.Second), stats.Accepted, stats.Replayed, totalsLine(a.Center, m))
+		fmt.Fprintf(e.Stdout, m["keyed"], stats.Keyed)
 		conflicts, _ := a.Center.View(cli.Operator()).Conflicts(demo.RaceMayor, "", 0)
 		fmt.Fprintf(e.Stdout, m["conflicts"], len(conflicts))
 		if err := cli.PublishOfficial(e, a.Center, reg, *seed, url, m); err != nil {

@@ -185,8 +185,8 @@ func cmdImportObserver(e *cli.Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("stopped after %d sheets; importing the files again completes it: %w", res.Written+res.Replayed, err)
 		}
-		fmt.Fprintf(e.Stdout, "imported %d files: %d boxes, %d sheets; %d new, %d already stored; %d new areas\n",
-			len(files), plan.Boxes, len(plan.Sheets), res.Written, res.Replayed, plan.NewAreas)
+		fmt.Fprintf(e.Stdout, "imported %d files: %d boxes, %d sheets; %d new, %d already stored; %d new areas; %d new photo addresses (of %d) queued for keying\n",
+			len(files), plan.Boxes, len(plan.Sheets), res.Written, res.Replayed, plan.NewAreas, res.Photos, len(plan.Photos))
 		printFlagged(e.Stdout, plan.Flagged, plan.FlaggedRows)
 		return nil
 	})

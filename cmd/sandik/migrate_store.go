@@ -182,6 +182,9 @@ func (m *migration) copy(ctx context.Context) error {
 	if err := m.copyRights(ctx, users, hashes); err != nil {
 		return fmt.Errorf("rights: %w", err)
 	}
+	if err := m.copyPhotoRefs(ctx); err != nil {
+		return fmt.Errorf("photo addresses: %w", err)
+	}
 	for after := int64(0); ; {
 		page, err := m.src.Since(ctx, after, migrateStorePage)
 		if err != nil {
@@ -245,7 +248,9 @@ func uncopied(ctx context.Context, src sandik.Store) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("count sheet photos: %w", err)
 	}
-	add(len(photos), "sheet photos")
+	// The addresses of photos kept elsewhere (observer imports) are
+	// copied; photos whose bytes are here are not yet.
+	add(len(photos)-len(photoRefs(photos)), "sheet photos")
 	leases, err := src.Leases(ctx, sandik.LeaseFilter{})
 	if err != nil {
 		return nil, fmt.Errorf("count keying leases: %w", err)
@@ -586,6 +591,32 @@ func (m *migration) copyMunicipalities(ctx context.Context) error {
 			return err
 		}
 		c = sandik.MunicipalChange{}
+	}
+	return nil
+}
+
+// photoRefs are the photos of ps kept elsewhere: an address, no bytes.
+func photoRefs(ps []sandik.SheetPhoto) []sandik.SheetPhoto {
+	var out []sandik.SheetPhoto
+	for _, p := range ps {
+		if p.URL != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// copyPhotoRefs copies the addresses of sheet photos kept elsewhere (an
+// observer network's image_url), in their order; they hold no bytes.
+func (m *migration) copyPhotoRefs(ctx context.Context) error {
+	ps, err := m.src.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
+	if err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(photoRefs(ps), sandik.MaxPhotoBatch) {
+		if _, err := m.dst.AddSheetPhotos(ctx, chunk); err != nil {
+			return err
+		}
 	}
 	return nil
 }

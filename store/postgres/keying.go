@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,6 +44,45 @@ func (s *Store) AddSheetPhoto(ctx context.Context, p sandik.SheetPhoto) (sandik.
 		return p, false, fmt.Errorf("postgres: add sheet photo of %s/%s: %w", p.Race, p.Box, err)
 	}
 	return out, created, nil
+}
+
+// AddSheetPhotos implements sandik.KeyingStore. The boxes' locks are
+// taken in one order, so two batches never wait for each other in a
+// circle.
+func (s *Store) AddSheetPhotos(ctx context.Context, ps []sandik.SheetPhoto) ([]sandik.SheetPhoto, error) {
+	if len(ps) > sandik.MaxPhotoBatch {
+		return nil, sandik.Errorf(sandik.EInvalid, "at most %d photos at once (got %d)", sandik.MaxPhotoBatch, len(ps))
+	}
+	keys := make([]string, 0, len(ps))
+	for _, p := range ps {
+		keys = append(keys, string(p.Race)+"/"+string(p.Box))
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	var out []sandik.SheetPhoto
+	err := s.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		out = out[:0]
+		for _, k := range keys {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sheet_photos:' || $1))`, k); err != nil {
+				return err
+			}
+		}
+		q, exec := onTx(tx)
+		for _, p := range ps {
+			sp, created, err := s.keying().AddSheetPhoto(ctx, q, exec, p)
+			if err != nil {
+				return err
+			}
+			if created {
+				out = append(out, sp)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: add %d sheet photos: %w", len(ps), err)
+	}
+	return out, nil
 }
 
 // SheetPhotos implements sandik.KeyingStore.

@@ -40,6 +40,32 @@ func (s *Store) AddSheetPhoto(ctx context.Context, p sandik.SheetPhoto) (sandik.
 	return out, created, nil
 }
 
+// AddSheetPhotos implements sandik.KeyingStore.
+func (s *Store) AddSheetPhotos(ctx context.Context, ps []sandik.SheetPhoto) ([]sandik.SheetPhoto, error) {
+	if len(ps) > sandik.MaxPhotoBatch {
+		return nil, sandik.Errorf(sandik.EInvalid, "at most %d photos at once (got %d)", sandik.MaxPhotoBatch, len(ps))
+	}
+	var out []sandik.SheetPhoto
+	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		out = out[:0]
+		q, exec := onConn(c)
+		for _, p := range ps {
+			sp, created, err := s.keying().AddSheetPhoto(ctx, q, exec, p)
+			if err != nil {
+				return err
+			}
+			if created {
+				out = append(out, sp)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: add %d sheet photos: %w", len(ps), err)
+	}
+	return out, nil
+}
+
 // SheetPhotos implements sandik.KeyingStore.
 func (s *Store) SheetPhotos(ctx context.Context, f sandik.SheetPhotoFilter) ([]sandik.SheetPhoto, error) {
 	return s.keying().SheetPhotos(ctx, f)

@@ -15,6 +15,61 @@ var keyingTests = []test{
 	{"SheetPhotos", testSheetPhotos},
 	{"Leases", testLeases},
 	{"CustodyChain", testCustodyChain},
+	{"SheetPhotoReferences", testSheetPhotoRefs},
+	{"SheetPhotoBatch", testSheetPhotoBatch},
+}
+
+// testSheetPhotoBatch: a batch stores what is new, returns only that,
+// and a batch over the bound is refused with nothing stored.
+func testSheetPhotoBatch(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	ref := func(box sandik.AreaCode, n int) sandik.SheetPhoto {
+		u := "https://example.org/ovo/" + strings.Repeat("x", n) + ".jpg"
+		return sandik.SheetPhoto{Race: Race, Box: box, Sum: sandik.RefSum(u), By: "ovo", At: Received(), URL: u}
+	}
+	if _, _, err := s.AddSheetPhoto(ctx, ref(Box1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AddSheetPhotos(ctx, []sandik.SheetPhoto{ref(Box1, 1), ref(Box1, 2), ref(Box2, 1)})
+	if err != nil || len(got) != 2 || got[0].URL != ref(Box1, 2).URL || got[1].Box != Box2 || got[0].Seq == 0 {
+		t.Fatalf("batch: %+v %v", got, err)
+	}
+	var big []sandik.SheetPhoto
+	for i := range sandik.MaxPhotoBatch + 1 {
+		big = append(big, ref(Box2, 10+i))
+	}
+	if _, err := s.AddSheetPhotos(ctx, big); sandik.CodeOf(err) != sandik.EInvalid {
+		t.Errorf("a batch over the bound: %v", err)
+	}
+	all, err := s.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
+	if err != nil || len(all) != 3 {
+		t.Errorf("%d photos stored, want 3: %v", len(all), err)
+	}
+}
+
+// testSheetPhotoRefs: a photo kept elsewhere is recorded with its
+// address and read back with it, beside photos whose bytes are here.
+func testSheetPhotoRefs(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	u := "https://api-secim.oyveotesi.org/image/secim-images.oyveotesi.org/oyveotesi/raw/server/1881_bulk_a_b.jpg"
+	ref := sandik.SheetPhoto{Race: Race, Box: Box1, Sum: sandik.RefSum(u), By: "ovo", At: Received(), URL: u}
+	got, created, err := s.AddSheetPhoto(ctx, ref)
+	if err != nil || !created || got.URL != u || got.Bytes != 0 {
+		t.Fatalf("reference: %+v %v %v", got, created, err)
+	}
+	if _, created, err := s.AddSheetPhoto(ctx, ref); err != nil || created {
+		t.Errorf("the same reference again: %v %v", created, err)
+	}
+	own := sandik.SheetPhoto{Race: Race, Box: Box1, Sum: strings.Repeat("ef", 32), By: "ayse", At: Received(), Bytes: 10, Width: 1, Height: 1}
+	if _, _, err := s.AddSheetPhoto(ctx, own); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.SheetPhotos(ctx, sandik.SheetPhotoFilter{Box: Box1})
+	if err != nil || len(all) != 2 || all[0].URL != u || all[1].URL != "" {
+		t.Errorf("the box's photos: %+v %v", all, err)
+	}
 }
 
 func testSheetPhotos(t *testing.T, o Opener) {

@@ -37,11 +37,27 @@ func New(base string, conns int) *Client {
 // connection is reused) and the wait a Retry-After header asks for. An
 // error means no answer arrived.
 func (c *Client) Post(ctx context.Context, path, token string, body []byte) (status int, answer []byte, retryAfter time.Duration, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	return c.do(ctx, http.MethodPost, path, token, body)
+}
+
+// Get reads path with the API token, answering as Post does.
+func (c *Client) Get(ctx context.Context, path, token string) (status int, answer []byte, retryAfter time.Duration, err error) {
+	return c.do(ctx, http.MethodGet, path, token, nil)
+}
+
+func (c *Client) do(ctx context.Context, method, path, token string, body []byte) (status int, answer []byte, retryAfter time.Duration, err error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
 		return 0, nil, 0, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -50,7 +66,7 @@ func (c *Client) Post(ctx context.Context, path, token string, body []byte) (sta
 	defer resp.Body.Close()
 	answer, err = io.ReadAll(io.LimitReader(resp.Body, MaxAnswer))
 	if err != nil {
-		return 0, nil, 0, fmt.Errorf("read the answer to POST %s: %w", path, err)
+		return 0, nil, 0, fmt.Errorf("read the answer to %s %s: %w", method, path, err)
 	}
 	io.Copy(io.Discard, resp.Body) // past the limit: drained so the connection is reused
 	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {

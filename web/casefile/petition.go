@@ -43,6 +43,7 @@ type petitionBox struct {
 type petitionText struct {
 	Title, Print, PrintNote, Filer, Subject, Election, Deadline, Reference, Facts, Box, Source, Sheet, Official,
 	Invalid, DiffNote, Legal, Evidence, NoEvidence, Request, Sign string
+	Chain, ChainHelp, ChainNone, ChainPaper string
 }
 
 func petitionWords(lang msg.Lang, title string) petitionText {
@@ -51,7 +52,8 @@ func petitionWords(lang msg.Lang, title string) petitionText {
 		Subject: t("pet.subject"), Election: t("pet.election"), Deadline: t("pet.deadline"), Reference: t("pet.reference"), Facts: t("pet.facts"),
 		Box: t("pet.box"), Source: t("pet.source"), Sheet: t("pet.sheet"), Official: t("pet.official"), Invalid: t("pet.invalid"),
 		DiffNote: t("pet.diffnote"), Legal: t("pet.legal"), Evidence: t("pet.evidence"), NoEvidence: t("pet.evidence.no"),
-		Request: t("pet.request"), Sign: t("pet.sign")}
+		Request: t("pet.request"), Sign: t("pet.sign"),
+		Chain: t("chain.title"), ChainHelp: t("chain.help"), ChainPaper: t("chain.paper_title")}
 }
 
 // Petition renders a case's petition (dilekçe) as a print-ready page,
@@ -90,6 +92,7 @@ func petition(ctr *center.Center, now time.Time, w http.ResponseWriter, r *http.
 		More, Footer                            string
 		Paragraphs                              []string
 		Boxes                                   []petitionBox
+		Chains                                  []Chain
 	}{Lang: lang, T: petitionWords(lang, c.Title), Case: c, Race: rc, Election: el, Address: itiraz.Address(reg, c, lang),
 		Remedy: msg.T(lang, "pet.remedy."+string(c.Remedy)), Today: Date(lang, now.In(loc)), Paragraphs: Paragraphs(c.Body),
 		Footer: msg.F(lang, "pet.footer", c.ID, c.Version)}
@@ -112,6 +115,9 @@ func petition(ctr *center.Center, now time.Time, w http.ResponseWriter, r *http.
 		pb := petitionBox{Code: b, Label: itiraz.BoxLabel(d.Area.Name, lang), Place: place(reg, b)}
 		pb.Sheet, pb.Official = figures(lang, d.State.Resolved, d.State.Official, len(rc.Choices))
 		data.Boxes = append(data.Boxes, pb)
+	}
+	if data.Chains, err = Chains(r.Context(), ctr, u, c, lang); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := petitionTemplate.Execute(&buf, data); err != nil {

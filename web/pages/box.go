@@ -57,7 +57,7 @@ type boxPageView struct {
 	Custody      []custodyRow
 	CustodyWrite bool
 	Places       []placeOption
-	Photos       []string
+	Photos       []photoLink
 	Now          string
 }
 
@@ -324,6 +324,23 @@ func inputOf(e *sandik.Submission, rc *sandik.Race) sandik.SheetInput {
 	return in
 }
 
+// photoLink is one sheet photo on the box page: served here, or, for a
+// reference (an observer network's image_url), the address elsewhere.
+type photoLink struct {
+	Href, Label string
+	External    bool
+}
+
+// hostOf is the host of an address already checked by
+// sandik.PhotoURL, for the label of a link out.
+func hostOf(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
 // custodyOf fills the box page's chain of custody and sheet photos.
 func (p *Pages) custodyOf(r *http.Request, u sandik.User, v *boxPageView, race sandik.RaceCode, box sandik.AreaCode) error {
 	ctx, l := r.Context(), v.base.L
@@ -346,7 +363,13 @@ func (p *Pages) custodyOf(r *http.Request, u sandik.User, v *boxPageView, race s
 		return err
 	}
 	for _, ph := range ps {
-		v.Photos = append(v.Photos, ph.Sum)
+		if ph.URL != "" {
+			// Kept elsewhere: a link out, the address shown, never an image
+			// loaded from another server into the page.
+			v.Photos = append(v.Photos, photoLink{Href: ph.URL, Label: l.F("custody.photo_elsewhere", ph.Sum[:12], hostOf(ph.URL)), External: true})
+			continue
+		}
+		v.Photos = append(v.Photos, photoLink{Href: "/api/v1/photos/" + ph.Sum, Label: l.F("custody.photo", ph.Sum[:12])})
 	}
 	return nil
 }

@@ -167,6 +167,7 @@ type caseView struct {
 	Claim                         []claimRow
 	History                       []historyRow
 	Evidence                      []evidenceRow
+	Chains                        []casefile.Chain
 	Petition, Action, Upload      string
 	Version                       int
 	CanFile, CanDecide, CanAppeal bool
@@ -233,6 +234,9 @@ func (p *Pages) casePage(w http.ResponseWriter, r *http.Request, u sandik.User) 
 	}
 	for _, ev := range c.Evidence {
 		v.Evidence = append(v.Evidence, evidenceRow{Name: ev.Name, Href: "/evidence/" + ev.SHA256, Size: l.Num(ev.Size), Sum: ev.SHA256})
+	}
+	if v.Chains, err = casefile.Chains(r.Context(), p.c, u, c, msg.Of(l.Code)); err != nil {
+		return err
 	}
 	return p.render(w, http.StatusOK, "case", v)
 }

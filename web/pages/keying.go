@@ -22,6 +22,10 @@ type keyingView struct {
 	base
 	Texts  template.JS
 	Labels []fieldLabel
+	// Empty is set when no sheet waits for the volunteer as the page is
+	// drawn: the page opens on its "nothing waits" message, in the place
+	// the photo and form take, so neither appears only to vanish.
+	Empty bool
 }
 
 type fieldLabel struct{ Name, Label string }
@@ -47,6 +51,11 @@ func (p *Pages) keyingPage(w http.ResponseWriter, r *http.Request, u sandik.User
 		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not type sheets", u.ID, u.Role)
 	}
 	v := keyingView{base: p.baseOf(r, u, "keying.title")}
+	waits, err := p.c.SheetWaits(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	v.Empty = !waits
 	texts, err := json.Marshal(keyingTexts(v.L))
 	if err != nil {
 		return err
@@ -71,7 +80,10 @@ type keyingRow struct {
 	Flagged                               bool
 }
 
-type reportRow struct{ Box, Href, Race, Reason, User, When, Photo string }
+type reportRow struct {
+	Box, Href, Race, Reason, User, When, Photo string
+	External                                   bool // Photo is an address elsewhere
+}
 
 func (p *Pages) keyingStatsPage(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	st, err := p.c.KeyingStats(r.Context(), u)
@@ -96,8 +108,12 @@ func (p *Pages) keyingStatsPage(w http.ResponseWriter, r *http.Request, u sandik
 		if a, ok := reg.Area(rp.Box); ok {
 			name = a.Name + " · " + string(rp.Box)
 		}
+		photo, far := "/api/v1/photos/"+rp.Photo, false
+		if addr := st.PhotoURLs[rp.Photo]; addr != "" {
+			photo, far = addr, true
+		}
 		v.Reported = append(v.Reported, reportRow{Box: name, Href: "/races/" + url.PathEscape(string(rp.Race)) + "/boxes/" + url.PathEscape(string(rp.Box)),
-			Race: string(rp.Race), Reason: l.T("keying.reason." + string(rp.Reason)), User: string(rp.User), When: l.Time(rp.Done), Photo: rp.Photo})
+			Race: string(rp.Race), Reason: l.T("keying.reason." + string(rp.Reason)), User: string(rp.User), When: l.Time(rp.Done), Photo: photo, External: far})
 	}
 	return p.render(w, http.StatusOK, "keying_stats", v)
 }

@@ -130,6 +130,44 @@ func TestKeyingInBrowser(t *testing.T) {
 			t.Errorf("%s shows status %q", box, s)
 		}
 	}
+
+	// Nothing waits for the third volunteer now: the page opens on a
+	// message, in both languages, with no empty photo frame, and nothing
+	// moves once the script has asked (the layout shifts add up to 0).
+	for _, tc := range []struct{ q, want string }{{"", "Şu an yazılacak tutanak yok"}, {"?lang=en", "No sheet waits to be typed"}} {
+		run(c, "open the page with nothing waiting"+tc.q, chromedp.Navigate(e.HTTP.URL+"/anahtarlama"+tc.q), chromedp.WaitVisible(chromedp.CSS("#k-empty")),
+			chromedp.Evaluate[chromedp.Void](`window.__cls = 0; window.__ready = false;
+				window.__shifts = [];
+				new PerformanceObserver(l => { for (const x of l.getEntries()) { window.__cls += x.value;
+					for (const s of x.sources || []) window.__shifts.push((s.node ? (s.node.id || s.node.nodeName + "." + s.node.className) : "?") + " " + JSON.stringify(s.previousRect) + "→" + JSON.stringify(s.currentRect) + " @" + Math.round(x.startTime)); } }).observe({type: "layout-shift", buffered: true});`),
+			// The script's first answer (204) has come and been drawn.
+			chromedp.Poll[chromedp.Void](`performance.getEntriesByType("resource").some(r => r.name.includes("/api/v1/keying/next")) &&
+				document.getElementById("k-status").textContent === ""`, chromedp.WithPollingTimeout(10*time.Second)),
+			chromedp.Evaluate[chromedp.Void](`requestAnimationFrame(() => requestAnimationFrame(() => { window.__ready = true; }))`),
+			chromedp.Poll[chromedp.Void](`window.__ready`, chromedp.WithPollingTimeout(5*time.Second)))
+		if got := eval(c, `document.getElementById("k-empty-t").textContent`); got != tc.want {
+			t.Errorf("nothing waits%s: title %q, want %q", tc.q, got, tc.want)
+		}
+		if d := eval(c, `getComputedStyle(document.getElementById("keying")).display + " " + document.querySelector(".photo-frame").getBoundingClientRect().height`); d != "none 0" {
+			t.Errorf("nothing waits%s: the photo frame is drawn (display, height: %s)", tc.q, d)
+		}
+		if cls := eval(c, `String(window.__cls)`); cls != "0" {
+			t.Errorf("nothing waits%s: layout shift %s, want 0: %s", tc.q, cls, eval(c, `window.__shifts.join("; ")`))
+		}
+	}
+
+	// A photo an observer network keeps on its server is handed with its
+	// address: a link out where the photo would be, no image loaded.
+	const far = "https://api-secim.oyveotesi.org/image/secim-images.oyveotesi.org/oyveotesi/raw/server/1881_bulk_0a1b_2c3d.jpg"
+	if _, err := e.Center.ImportSheetPhotoRefs(t.Context(), []sandik.SheetPhoto{{Race: raceIST, Box: box3, By: "ovo", URL: far}}); err != nil {
+		t.Fatal(err)
+	}
+	run(c, "a sheet kept elsewhere", chromedp.Navigate(e.HTTP.URL+"/anahtarlama"), chromedp.Poll[chromedp.Void](`(() => {
+		const f = document.getElementById("keying-form"); return !f.classList.contains("waiting") && f.dataset.box === `+jsString(box3)+`; })()`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if got := eval(c, `[document.getElementById("photo-link").href, document.getElementById("photo-ext").hidden, document.getElementById("photo").hidden, document.getElementById("photo").getAttribute("src")].join(" ")`); got != far+" false true " {
+		t.Errorf("the sheet kept elsewhere is drawn as %q", got)
+	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -103,6 +103,7 @@ var DemoMessages = map[string]map[string]string{
 		"municipal": "SENTETİK belediyeler: İBB ve 39 ilçe belediyesi, 2019 ve 2024 dönemleri; partimiz %d ilçe belediyesinde. %s/belediyeler\n",
 		"org":       "SENTETİK örgüt: %d birim, %d kişi, %d görev (/birimler).\n",
 		"chair":     "İlçe başkanına bağlı kullanıcı %s (yetkisi görevinden gelir), API anahtarı: %s\n",
+		"keyed":     "Gönüllüler kuyruktaki %d tutanak fotoğrafını yazdı; doğruluk ve hız: /anahtarlama/durum\n",
 	},
 	"en": {
 		"built":     "Demo database built: %d areas, %d ballot boxes, %d races.\n",
@@ -123,6 +124,7 @@ var DemoMessages = map[string]map[string]string{
 		"municipal": "SYNTHETIC municipalities: İstanbul's metropolitan and 39 district municipalities, 2019 and 2024 terms; our party holds %d districts. %s/belediyeler\n",
 		"org":       "SYNTHETIC organisation: %d units, %d people, %d positions (/birimler).\n",
 		"chair":     "User %s linked to a district chair (their rights come from the position), API token: %s\n",
+		"keyed":     "Volunteers typed %d sheet photos from the keying queue; accuracy and speed: /anahtarlama/durum\n",
 	},
 }
 

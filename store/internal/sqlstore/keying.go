@@ -25,12 +25,12 @@ func (k Keying) q(s string) string {
 	return k.Rebind(s)
 }
 
-const photoCols = `seq, race, box, sha256, by_user, at, bytes, width, height`
+const photoCols = `seq, race, box, sha256, by_user, at, bytes, width, height, url`
 
 func scanSheetPhoto(row Row) (sandik.SheetPhoto, error) {
 	var p sandik.SheetPhoto
 	var at int64
-	err := row.Scan(&p.Seq, &p.Race, &p.Box, &p.Sum, &p.By, &at, &p.Bytes, &p.Width, &p.Height)
+	err := row.Scan(&p.Seq, &p.Race, &p.Box, &p.Sum, &p.By, &at, &p.Bytes, &p.Width, &p.Height, &p.URL)
 	p.At = Time(at)
 	return p, err
 }
@@ -67,8 +67,8 @@ func (k Keying) AddSheetPhoto(ctx context.Context, q Query, exec Exec, p sandik.
 	if len(got) > 0 {
 		return got[0], false, nil
 	}
-	err = exec(ctx, k.q(`INSERT INTO sheet_photos (race, box, sha256, by_user, at, bytes, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		string(p.Race), string(p.Box), p.Sum, string(p.By), Nanos(p.At), p.Bytes, p.Width, p.Height)
+	err = exec(ctx, k.q(`INSERT INTO sheet_photos (race, box, sha256, by_user, at, bytes, width, height, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		string(p.Race), string(p.Box), p.Sum, string(p.By), Nanos(p.At), p.Bytes, p.Width, p.Height, p.URL)
 	if err != nil {
 		return p, false, fmt.Errorf("add sheet photo %s: %w", p.Sum, err)
 	}

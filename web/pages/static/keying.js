@@ -9,6 +9,8 @@
   const lang = root.dataset.lang;
   const form = document.getElementById("keying-form");
   const img = document.getElementById("photo");
+  const ext = document.getElementById("photo-ext"), extLink = document.getElementById("photo-link");
+  const empty = document.getElementById("k-empty");
   const status = document.getElementById("k-status");
   const votes = document.getElementById("k-votes");
   const formMsg = document.getElementById("km-form");
@@ -73,7 +75,12 @@
   function draw(t) {
     task = t;
     zoom = 1; turn = 0; light = 1; view();
-    img.src = "/api/v1/photos/" + t.sha256;
+    // A photo kept on an observer network's server is a link out, never
+    // loaded into the page; the server checked it is http(s).
+    const far = typeof t.photo_url === "string" && /^https?:\/\//i.test(t.photo_url);
+    if (far) { img.removeAttribute("src"); extLink.href = t.photo_url; extLink.textContent = t.photo_url; }
+    else { img.src = "/api/v1/photos/" + t.sha256; extLink.removeAttribute("href"); extLink.textContent = ""; }
+    ext.hidden = !far;
     img.alt = tx("keying.photo_alt", t.box_name || t.box);
     document.getElementById("k-box").textContent = tx("keying.box", t.box_name || t.box, t.box);
     votes.querySelectorAll(".field").forEach(n => n.remove());
@@ -90,7 +97,8 @@
     }
     for (const n of FIXED) { input(n).value = ""; setMsg(n, ""); }
     setMsg("votes", ""); formMsg.textContent = "";
-    img.hidden = false;
+    img.hidden = far;
+    empty.hidden = true; root.hidden = false;
     form.dataset.box = t.box;
     form.classList.remove("waiting");
     input("registered").focus();
@@ -101,7 +109,11 @@
     let r;
     try { r = await fetch("/api/v1/keying/next", { headers: { Accept: "application/json" }, credentials: "same-origin" }); }
     catch (e) { wait = setTimeout(next, 5000); return; }
-    if (r.status === 204) { form.classList.add("waiting"); form.dataset.box = ""; task = null; img.hidden = true; img.removeAttribute("src"); status.textContent = tx("keying.none"); wait = setTimeout(next, 15000); return; }
+    if (r.status === 204) {
+      form.classList.add("waiting"); form.dataset.box = ""; task = null; img.hidden = true; img.removeAttribute("src"); ext.hidden = true;
+      root.hidden = true; empty.hidden = false; status.textContent = "";
+      wait = setTimeout(next, 15000); return;
+    }
     if (r.status === 401) { status.textContent = tx("form.session"); return; }
     if (!r.ok) { status.textContent = tx("form.refused"); wait = setTimeout(next, 15000); return; }
     const t = await r.json();
