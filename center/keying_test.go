@@ -650,3 +650,25 @@ func TestOneSheetAtATime(t *testing.T) {
 		}
 	}
 }
+
+// A centre opened on a store with photos reads its keying queue at once,
+// not when the first volunteer asks: read under the queue's lock, it made
+// every volunteer asking in that moment wait.
+func TestKeyingQueueReadAtOpen(t *testing.T) {
+	st := backends(t)["sqlite"](t)
+	f := openKeying(t, st, 4, 2)
+	f.upload(t, f.obs, keyBox(0), 1)
+	f.c.Close()
+	c, err := center.Open(context.Background(), center.Config{Store: st, Now: f.clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for range 500 {
+		if c.KeyingQueueLoaded() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the keying queue was not read in the 5 s after the centre opened")
+}
