@@ -27,6 +27,7 @@ func cmdRehearse(e *cli.Env, args []string) error {
 	readers := fs.Int("readers", 50, "dashboards reading an area's totals")
 	readEvery := fs.Duration("read-every", 500*time.Millisecond, "how often each dashboard reads")
 	sse := fs.Int("sse", 200, "live pages holding the overview's event stream open")
+	withFeed := fs.Bool("feed", true, "publish the council race's official figures from a fake feed that the first server follows")
 	store := fs.String("store", "", "database: empty for a temporary SQLite file, an SQLite path, or an empty PostgreSQL database's postgres:// URL")
 	instances := fs.Int("instances", 1, "servers started on the database (more than one needs PostgreSQL); requests are spread over them")
 	urls := fs.String("url", "", "comma-separated base URLs of servers already running on a database made by -prepare; nothing is started")
@@ -52,7 +53,7 @@ func cmdRehearse(e *cli.Env, args []string) error {
 		return nil
 	}
 	cfg := rehearse.Config{Scale: *scale, Seed: *seed, Disagree: *disagree, Rate: *rate, Conns: *conns,
-		Readers: *readers, ReadEvery: *readEvery, SSE: *sse, Store: *store, Instances: *instances, Progress: e.Stderr}
+		Readers: *readers, ReadEvery: *readEvery, SSE: *sse, Feed: *withFeed && *urls == "", Store: *store, Instances: *instances, Progress: e.Stderr}
 	if *urls != "" {
 		if *planFile == "" {
 			return fmt.Errorf("-url needs -plan, the file -prepare wrote")

@@ -81,10 +81,10 @@ const maxAttempts = 5
 // servers, each entry at its intended time (open model): latency runs
 // from the intended send time to the acknowledgement, retries included,
 // so a server that falls behind is not flattered.
-func replay(ctx context.Context, n *Night, sched []slot, hosts []string, typists []string, conns int, st *loadStats) loadResult {
+func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts []string, typists []string, conns int, st *loadStats) loadResult {
 	res := loadResult{acked: make([]bool, 2*n.Pairs()), errors: map[int]int64{}}
 	work := make(chan slot, 1<<16)
-	res.start = time.Now()
+	res.start = start
 	go func() {
 		defer close(work)
 		timer := time.NewTimer(0)

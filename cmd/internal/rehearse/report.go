@@ -33,6 +33,7 @@ type Report struct {
 	Submissions Submissions `json:"submissions"`
 	Readers     Reads       `json:"readers"`
 	Live        Live        `json:"live"`
+	Feed        *Feed       `json:"official_feed,omitempty"`
 
 	// ServerRSSPeakMiB is each started server's peak resident memory;
 	// empty for servers started by hand.
@@ -91,6 +92,17 @@ type Live struct {
 	Cut     int    `json:"cut"` // ended by the server before the night did
 	Events  int64  `json:"events"`
 	Error   string `json:"first_error,omitempty"`
+}
+
+// Feed is what the fake official feed published and the servers showed.
+type Feed struct {
+	Boxes    int     `json:"boxes"`  // the council race's, all published by the last page
+	Differ   int     `json:"differ"` // published with other figures than the sheet
+	Interval float64 `json:"follow_interval_seconds"`
+	Seen     []int   `json:"official_boxes_seen"` // by instance
+	// LastPageToAllSeconds runs from the last page's publication until
+	// every instance counted all its boxes as official.
+	LastPageToAllSeconds float64 `json:"last_page_to_all_seconds"`
 }
 
 // Verification compares the log and the totals with what was sent.
@@ -228,6 +240,10 @@ func (r *Report) WriteText(w io.Writer) {
 		msText(r.Readers.Latency.P99), msText(r.Readers.Latency.Max), errorsText(r.Readers.Errors))
 	fmt.Fprintf(w, "live pages: %d event streams, %d opened, %d failed, %d cut; %d events received\n",
 		r.Live.Clients, r.Live.Opened, r.Live.Failed, r.Live.Cut, r.Live.Events)
+	if f := r.Feed; f != nil {
+		fmt.Fprintf(w, "official feed: %d council boxes published in %d pages (%d differing from their sheet), followed every %.0f s; seen as official %v; last page to every instance %.1f s\n",
+			f.Boxes, feedSteps, f.Differ, f.Interval, f.Seen, f.LastPageToAllSeconds)
+	}
 	if len(r.ServerRSSPeakMiB) > 0 {
 		parts := make([]string, len(r.ServerRSSPeakMiB))
 		for i, m := range r.ServerRSSPeakMiB {

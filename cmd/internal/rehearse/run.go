@@ -26,6 +26,9 @@ type Config struct {
 	Readers   int           // dashboards polling an area's totals
 	ReadEvery time.Duration // each reader's period
 	SSE       int           // live pages holding an event stream open
+	// Feed publishes the council race's official figures from a fake
+	// feed that the first server follows.
+	Feed bool
 
 	// Store is the database: empty for a temporary SQLite file, else an
 	// SQLite path or a postgres:// URL (which must be empty).
@@ -64,8 +67,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	progress(cfg.Progress, "synthetic night: %d il, %d ilçe, %d boxes × %d races = %d sheets, each entered twice",
 		n.Provinces, n.Districts, len(n.Boxes), len(n.Races), n.Pairs())
 
+	sched := n.Schedule(cfg.Rate)
+	night := sched[len(sched)-1].at
 	var servers []*server
+	var official *officialFeed
 	urls, plan, db := cfg.URLs, cfg.Plan, cfg.Store
+	if cfg.Feed && urls != nil {
+		return nil, fmt.Errorf("-feed starts the servers following a fake feed; with -url, start them with -follow yourself (docs/rehearse.md)")
+	}
 	if urls == nil {
 		tmp, err := os.MkdirTemp("", "sandik-rehearse-")
 		if err != nil {
@@ -84,8 +93,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if plan, err = prepare(ctx, db, n, cfg.Scale, cfg.Disagree); err != nil {
 			return nil, err
 		}
+		if cfg.Feed {
+			if official, err = listenFeed(n, night); err != nil {
+				return nil, err
+			}
+			defer official.close()
+		}
 		for i := range cfg.Instances {
-			s, err := startServer(ctx, cfg.Bin, db, filepath.Join(tmp, "ledger.key"), nil, cfg.Progress)
+			// One instance follows the feed, as a deployment would run
+			// one follower; the others read its figures from the log.
+			var extra []string
+			if official != nil && i == 0 {
+				extra = official.followArgs()
+			}
+			s, err := startServer(ctx, cfg.Bin, db, filepath.Join(tmp, "ledger.key"), extra, cfg.Progress)
 			if err != nil {
 				return nil, err
 			}
@@ -105,7 +126,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 
-	sched := n.Schedule(cfg.Rate)
 	rep.IntendedRate, rep.IntendedPeak = cfg.Rate, peakRate(sched)
 	rep.NightSeconds = sched[len(sched)-1].at.Seconds()
 	progress(cfg.Progress, "replaying %d entries over %.0f s (on average %.0f/s, %d/s at the poll-close peak) through %d connections, %d dashboards, %d live streams",
@@ -130,7 +150,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	var peakRSS sampledRSS
 	var progWG sync.WaitGroup
 	progWG.Go(func() { showProgress(cfg.Progress, &st, len(sched), servers, &peakRSS, stopProgress) })
-	load := replay(ctx, n, sched, hosts, plan.Typists, cfg.Conns, &st)
+	start := time.Now()
+	if official != nil {
+		if err := official.publish(n, night, start); err != nil {
+			return nil, err
+		}
+	}
+	load := replay(ctx, n, sched, start, hosts, plan.Typists, cfg.Conns, &st)
 	close(stopProgress)
 	progWG.Wait()
 	rep.fillLoad(load, &st)
@@ -143,6 +169,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.problem("full verification: %v", err)
 	} else {
 		rep.FullVerificationSeconds = time.Since(lastAck).Seconds()
+	}
+	if official != nil {
+		rep.Feed = &Feed{Boxes: official.Boxes, Differ: official.Differ, Interval: official.Interval.Seconds()}
+		lastPage := start.Add(time.Duration(float64(night) * 0.9))
+		seen, err := waitOfficial(ctx, urls, plan.Coordinator, official.Boxes, 3*official.Interval+time.Minute)
+		rep.Feed.Seen = seen
+		if err != nil {
+			rep.problem("official feed: %v", err)
+		} else {
+			rep.Feed.LastPageToAllSeconds = time.Since(lastPage).Seconds()
+		}
 	}
 	stopReading()
 	side.Wait()
