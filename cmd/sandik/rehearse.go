@@ -34,6 +34,7 @@ func cmdRehearse(e *cli.Env, args []string) error {
 	planFile := fs.String("plan", "", "file of the plan (tokens and the night's seed): written by -prepare, read with -url")
 	prepareOnly := fs.Bool("prepare", false, "only load the night's registry and accounts into -store and write -plan, for servers started by hand")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	bin := fs.String("bin", "", "the sandik binary whose serve the rehearsal starts (default: this one)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -63,12 +64,12 @@ func cmdRehearse(e *cli.Env, args []string) error {
 			return err
 		}
 		cfg.Plan, cfg.URLs = plan, strings.Split(*urls, ",")
-	} else {
-		bin, err := os.Executable()
+	} else if cfg.Bin = *bin; cfg.Bin == "" {
+		self, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("find the sandik binary to start servers with: %w", err)
 		}
-		cfg.Bin = bin
+		cfg.Bin = self
 	}
 	rep, err := rehearse.Run(e.Ctx, cfg)
 	if err != nil {

@@ -57,6 +57,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("-instances %d needs a shared PostgreSQL database: give -store postgres://…", cfg.Instances)
 	}
 	t0 := time.Now()
+	// The servers' own logs go to the same writer from other goroutines.
+	cfg.Progress = &lockedWriter{w: cfg.Progress}
 	n, err := NewNight(cfg.Scale, cfg.Seed, cfg.Disagree)
 	if err != nil {
 		return nil, err
@@ -320,4 +322,16 @@ type nationalTotals struct {
 			Votes []int64 `json:"votes"`
 		} `json:"verified"`
 	} `json:"totals"`
+}
+
+// lockedWriter serialises writes from the rehearsal and its servers.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -103,9 +104,11 @@ var ServeArgs = []string{"-addr-write-rate", "off", "-user-write-rate", "off", "
 
 // server is one `sandik serve` process the rehearsal started.
 type server struct {
-	cmd  *exec.Cmd
-	URL  string
-	done chan error
+	cmd     *exec.Cmd
+	URL     string
+	done    chan error
+	once    sync.Once
+	stopErr error
 }
 
 // startServer starts bin serve on db at a free loopback port and waits
@@ -174,14 +177,16 @@ func procStatus(pid int, field string) int64 {
 }
 
 // stop asks the server to shut down cleanly and waits, killing it after
-// half a minute.
+// half a minute. Only the first call does anything.
 func (s *server) stop() error {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-s.done:
-		return err
-	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-		return fmt.Errorf("the server did not stop within 30 s and was killed")
-	}
+	s.once.Do(func() {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case s.stopErr = <-s.done:
+		case <-time.After(30 * time.Second):
+			s.cmd.Process.Kill()
+			s.stopErr = fmt.Errorf("the server did not stop within 30 s and was killed")
+		}
+	})
+	return s.stopErr
 }
