@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 	"github.com/sandik-dev/sandik/feed"
 	"github.com/sandik-dev/sandik/web/feedhttp"
 )
@@ -113,10 +114,10 @@ func waitOfficial(ctx context.Context, urls []string, token string, boxes int, l
 	path := "/api/v1/races/" + string(Election) + "." + FeedKind + ".TR/totals/TR"
 	for i, u := range urls {
 		host, _ := hostOf(u)
-		c := &rawClient{addr: host}
-		defer c.close()
+		c := &loadclient.Client{Addr: host}
+		defer c.Close()
 		for {
-			code, _, body, err := c.do("GET", path, "Bearer "+token, nil)
+			code, _, body, err := c.Do("GET", path, "Bearer "+token, nil)
 			if err != nil || code != 200 {
 				return seen, fmt.Errorf("official totals on %s: %d %v", u, code, err)
 			}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 )
 
 // slot is one entry's intended send time, from the start of the night.
@@ -109,8 +111,8 @@ func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts 
 	var wg sync.WaitGroup
 	for w := range conns {
 		wg.Go(func() {
-			c := &rawClient{addr: hosts[w%len(hosts)]}
-			defer c.close()
+			c := &loadclient.Client{Addr: hosts[w%len(hosts)]}
+			defer c.Close()
 			var buf bytes.Buffer
 			var lat []time.Duration
 			errs := map[int]int64{}
@@ -122,7 +124,7 @@ func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts 
 				st.sent.Add(1)
 				intended := res.start.Add(s.at)
 				for attempt := 1; ; attempt++ {
-					code, retry, body, err := c.do("POST", "/api/v1/submissions", auth, buf.Bytes())
+					code, retry, body, err := c.Do("POST", "/api/v1/submissions", auth, buf.Bytes())
 					if err == nil && code/100 == 2 {
 						res.acked[2*p+k] = true
 						lat = append(lat, time.Since(intended))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 )
 
 // readResult is what the dashboard readers saw.
@@ -39,8 +40,8 @@ func readDashboards(ctx context.Context, n *Night, hosts []string, token string,
 	for r := range readers {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(n.seed, uint64(r)))
-			c := &rawClient{addr: hosts[r%len(hosts)]}
-			defer c.close()
+			c := &loadclient.Client{Addr: hosts[r%len(hosts)]}
+			defer c.Close()
 			var lat []time.Duration
 			errs := map[int]int64{}
 			// Readers start spread over one period, not all at once.
@@ -62,7 +63,7 @@ func readDashboards(ctx context.Context, n *Night, hosts []string, token string,
 				}
 				rc := n.Races[rng.IntN(len(n.Races))]
 				area := areas[rng.IntN(len(areas))]
-				code, _, _, err := c.do("GET", "/api/v1/races/"+string(rc.Code)+"/totals/"+string(area), "Bearer "+token, nil)
+				code, _, _, err := c.Do("GET", "/api/v1/races/"+string(rc.Code)+"/totals/"+string(area), "Bearer "+token, nil)
 				switch {
 				case err != nil:
 					if ctx.Err() == nil {

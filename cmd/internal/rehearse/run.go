@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 	"github.com/sandik-dev/sandik/store/postgres"
 )
 
@@ -278,13 +279,13 @@ func waitApplied(ctx context.Context, urls []string, token string, n *Night, seq
 	out := make([][]nationalTotals, len(urls))
 	for i, u := range urls {
 		host, _ := hostOf(u)
-		c := &rawClient{addr: host}
-		defer c.close()
+		c := &loadclient.Client{Addr: host}
+		defer c.Close()
 		for {
 			out[i] = out[i][:0]
 			behind := false
 			for _, rc := range n.Races {
-				code, _, body, err := c.do("GET", "/api/v1/races/"+string(rc.Code)+"/totals/TR", "Bearer "+token, nil)
+				code, _, body, err := c.Do("GET", "/api/v1/races/"+string(rc.Code)+"/totals/TR", "Bearer "+token, nil)
 				if err != nil || code != 200 {
 					return nil, fmt.Errorf("national totals of %s on %s: %d %v", rc.Code, u, code, err)
 				}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 )
 
 // logCheck is what the log holds of the night's entries.
@@ -77,10 +78,10 @@ func sameEntry(n *Night, p, k int, s *sandik.Submission) bool {
 // rehearsal has no access to the database: presence only.
 func readBackHTTP(host, token string, n *Night, acked []bool) *logCheck {
 	lc := &logCheck{present: make([]bool, len(acked))}
-	c := &rawClient{addr: host}
-	defer c.close()
+	c := &loadclient.Client{Addr: host}
+	defer c.Close()
 	for e := range acked {
-		code, _, _, err := c.do("GET", "/api/v1/submissions/"+string(EntryID(e/2, e%2)), "Bearer "+token, nil)
+		code, _, _, err := c.Do("GET", "/api/v1/submissions/"+string(EntryID(e/2, e%2)), "Bearer "+token, nil)
 		lc.present[e] = err == nil && code == 200
 	}
 	lc.countLost(acked)
