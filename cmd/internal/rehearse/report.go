@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,12 @@ type Report struct {
 	// ServerRSSPeakMiB is each started server's peak resident memory;
 	// empty for servers started by hand.
 	ServerRSSPeakMiB []float64 `json:"server_rss_peak_mib"`
+	// ServerCPUSeconds is each started server's CPU time (user and
+	// system) over the whole rehearsal; GeneratorCPUSeconds the
+	// rehearsal's own (sending, reading, the feed, the checks so far), so
+	// that a shared machine's share of each shows.
+	ServerCPUSeconds    []float64 `json:"server_cpu_seconds"`
+	GeneratorCPUSeconds float64   `json:"generator_cpu_seconds"`
 	// FullVerificationSeconds runs from the last acknowledgement until
 	// every instance's tally had applied every acknowledged entry.
 	FullVerificationSeconds float64 `json:"full_verification_seconds"`
@@ -250,6 +257,12 @@ func (r *Report) WriteText(w io.Writer) {
 			parts[i] = fmt.Sprintf("%.0f MiB", m)
 		}
 		fmt.Fprintf(w, "server peak RSS: %s\n", strings.Join(parts, ", "))
+		cpu := make([]string, len(r.ServerCPUSeconds))
+		for i, c := range r.ServerCPUSeconds {
+			cpu[i] = fmt.Sprintf("%.1f s", c)
+		}
+		fmt.Fprintf(w, "CPU used: servers %s; the rehearsal itself (load, readers, feed) %.1f s; over %.1f s of night on %d CPUs\n",
+			strings.Join(cpu, ", "), r.GeneratorCPUSeconds, r.Submissions.Seconds, runtime.NumCPU())
 	}
 	fmt.Fprintf(w, "last acknowledgement to full verification (every instance's tally at the last acknowledged entry): %.2f s\n", r.FullVerificationSeconds)
 	v := &r.Verification

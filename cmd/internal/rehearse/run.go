@@ -189,7 +189,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.fillReads(reads, live, cfg)
 	for _, s := range servers {
 		rep.ServerRSSPeakMiB = append(rep.ServerRSSPeakMiB, float64(max(s.peakRSS(), peakRSS.get()))/(1<<20))
+		rep.ServerCPUSeconds = append(rep.ServerCPUSeconds, s.cpuSeconds())
 	}
+	rep.GeneratorCPUSeconds = selfCPUSeconds()
 	for _, s := range servers {
 		if err := s.stop(); err != nil {
 			rep.problem("stopping a server: %v", err)

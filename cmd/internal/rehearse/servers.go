@@ -162,6 +162,40 @@ func (s *server) peakRSS() int64 { return procStatus(s.cmd.Process.Pid, "VmHWM:"
 // rss is its resident memory now.
 func (s *server) rss() int64 { return procStatus(s.cmd.Process.Pid, "VmRSS:") }
 
+// cpuSeconds is the CPU time (user and system) the process has used so
+// far, from /proc (0 elsewhere).
+func (s *server) cpuSeconds() float64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces: count fields
+	// after its closing one. utime and stime are fields 14 and 15, in
+	// clock ticks of 1/100 s on Linux.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	sy, _ := strconv.ParseInt(f[12], 10, 64)
+	return float64(u+sy) / 100
+}
+
+// selfCPUSeconds is the CPU time this process (the load generator, the
+// readers and the fake feed) has used so far.
+func selfCPUSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
 func procStatus(pid int, field string) int64 {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
