@@ -90,9 +90,14 @@ func readDashboards(ctx context.Context, n *Night, hosts []string, token string,
 
 // sseResult is what the live pages' event streams saw.
 type sseResult struct {
-	opened, failed, cut int
-	events              int64
-	firstErr            error
+	opened, failed int
+	// cut counts streams the server ended during the night (a slow
+	// subscriber dropped by the broker, say); each was opened again after
+	// the two seconds the server's retry field asks for, as a browser
+	// does. reopenFailed counts reconnections refused.
+	cut, reopenFailed int
+	events            int64
+	firstErr          error
 }
 
 // watchLive holds clients event streams of the race overview's country
@@ -106,20 +111,32 @@ func watchLive(ctx context.Context, n *Night, hosts []string, cookie string, cli
 	for i := range clients {
 		wg.Go(func() {
 			rc := n.Races[i%len(n.Races)]
-			opened, cut, err := streamLive(ctx, hosts[i%len(hosts)], "/races/"+string(rc.Code)+"/areas/TR/live", cookie, &events)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case !opened:
-				res.failed++
-				if res.firstErr == nil {
+			path := "/races/" + string(rc.Code) + "/areas/TR/live"
+			for first := true; ctx.Err() == nil; first = false {
+				opened, cut, err := streamLive(ctx, hosts[i%len(hosts)], path, cookie, &events)
+				mu.Lock()
+				switch {
+				case !opened && first:
+					res.failed++
+				case !opened:
+					res.reopenFailed++
+				case first:
+					res.opened++
+				}
+				if !opened && res.firstErr == nil {
 					res.firstErr = err
 				}
-			case cut:
-				res.opened++
-				res.cut++
-			default:
-				res.opened++
+				if cut {
+					res.cut++
+				}
+				mu.Unlock()
+				if !opened && first {
+					return
+				}
+				select {
+				case <-time.After(2 * time.Second):
+				case <-ctx.Done():
+				}
 			}
 		})
 	}

@@ -93,12 +93,14 @@ type Reads struct {
 
 // Live are the event streams' figures.
 type Live struct {
-	Clients int    `json:"clients"`
-	Opened  int    `json:"opened"`
-	Failed  int    `json:"failed"`
-	Cut     int    `json:"cut"` // ended by the server before the night did
-	Events  int64  `json:"events"`
-	Error   string `json:"first_error,omitempty"`
+	Clients int `json:"clients"`
+	Opened  int `json:"opened"`
+	Failed  int `json:"failed"`
+	Cut     int `json:"cut"` // ended by the server during the night, then reopened
+	// ReopenFailed counts reopenings the server refused.
+	ReopenFailed int    `json:"reopen_failed"`
+	Events       int64  `json:"events"`
+	Error        string `json:"first_error,omitempty"`
 }
 
 // Feed is what the fake official feed published and the servers showed.
@@ -166,15 +168,15 @@ func (r *Report) fillReads(rd readResult, lv sseResult, cfg Config) {
 	for code, v := range rd.errors {
 		r.Readers.Errors[statusKey(code)] += v
 	}
-	r.Live = Live{Clients: cfg.SSE, Opened: lv.opened, Failed: lv.failed, Cut: lv.cut, Events: lv.events}
+	r.Live = Live{Clients: cfg.SSE, Opened: lv.opened, Failed: lv.failed, Cut: lv.cut, ReopenFailed: lv.reopenFailed, Events: lv.events}
 	if lv.firstErr != nil {
 		r.Live.Error = lv.firstErr.Error()
 	}
 	if lv.failed > 0 {
 		r.problem("%d of %d live streams failed to open: %v", lv.failed, cfg.SSE, lv.firstErr)
 	}
-	if lv.cut > 0 {
-		r.problem("%d live streams were cut by the server during the night", lv.cut)
+	if lv.reopenFailed > 0 {
+		r.problem("%d reopenings of cut live streams failed: %v", lv.reopenFailed, lv.firstErr)
 	}
 }
 
@@ -245,8 +247,8 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "dashboards: %d readers of an area's totals every %s: %d answered; p50 %s  p90 %s  p99 %s  max %s; errors %s\n",
 		r.Readers.Readers, msText(r.Readers.EveryMS), r.Readers.Answered, msText(r.Readers.Latency.P50), msText(r.Readers.Latency.P90),
 		msText(r.Readers.Latency.P99), msText(r.Readers.Latency.Max), errorsText(r.Readers.Errors))
-	fmt.Fprintf(w, "live pages: %d event streams, %d opened, %d failed, %d cut; %d events received\n",
-		r.Live.Clients, r.Live.Opened, r.Live.Failed, r.Live.Cut, r.Live.Events)
+	fmt.Fprintf(w, "live pages: %d event streams, %d opened, %d failed; cut by the server %d times and reopened (%d reopenings failed); %d events received\n",
+		r.Live.Clients, r.Live.Opened, r.Live.Failed, r.Live.Cut, r.Live.ReopenFailed, r.Live.Events)
 	if f := r.Feed; f != nil {
 		fmt.Fprintf(w, "official feed: %d council boxes published in %d pages (%d differing from their sheet), followed every %.0f s; seen as official %v; last page to every instance %.1f s\n",
 			f.Boxes, feedSteps, f.Differ, f.Interval, f.Seen, f.LastPageToAllSeconds)
