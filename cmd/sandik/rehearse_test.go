@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sandik-dev/sandik/cmd/internal/rehearse"
+	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 )
 
 // A small night through a real `sandik serve` on SQLite: every entry is
@@ -79,5 +80,36 @@ func TestRehearseInstancesNeedPostgres(t *testing.T) {
 	code, _, errOut := runSandik(t, "rehearse", "-bin", "sandik", "-scale", "0.001", "-instances", "2")
 	if code == 0 || !strings.Contains(errOut, "needs a shared PostgreSQL database") {
 		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+}
+
+// Two instances on one PostgreSQL database: requests spread over both,
+// and each instance's totals, the log read back and the feed's official
+// boxes must all agree with what was sent.
+func TestRehearsePostgresTwoInstances(t *testing.T) {
+	url := pgtest.Schema(t)
+	bin, err := exec.LookPath("sandik")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runSandik(t, "rehearse", "-bin", bin, "-store", url, "-instances", "2", "-scale", "0.001", "-seed", "2",
+		"-rate", "400", "-conns", "16", "-readers", "2", "-read-every", "100ms", "-sse", "4", "-json")
+	if code != 0 {
+		t.Fatalf("rehearse exited %d\n%s\n%s", code, out, errOut)
+	}
+	var rep rehearse.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	v := rep.Verification
+	switch {
+	case !rep.OK || rep.Instances != 2 || len(rep.ServerRSSPeakMiB) != 2:
+		t.Errorf("ok %t, %d instances, RSS %v; problems %v", rep.OK, rep.Instances, rep.ServerRSSPeakMiB, rep.Problems)
+	case rep.Submissions.Acknowledged != int64(rep.Entries) || v.Lost != 0 || v.Changed != 0 || !v.ContentCompared:
+		t.Errorf("%d of %d acknowledged; read back %+v", rep.Submissions.Acknowledged, rep.Entries, v)
+	case v.Verified != v.AgreeingSheets || v.Conflicts != v.ExpectedConflicts || !v.VotesMatch:
+		t.Errorf("verification %+v", v)
+	case rep.Feed == nil || len(rep.Feed.Seen) != 2 || rep.Feed.Seen[0] != rep.Boxes || rep.Feed.Seen[1] != rep.Boxes:
+		t.Errorf("official feed %+v, %d boxes", rep.Feed, rep.Boxes)
 	}
 }
