@@ -155,7 +155,9 @@ func streamLive(ctx context.Context, host, path, cookie string, events *atomic.I
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: text/event-stream\r\nCookie: %s\r\n\r\n", path, host, cookie)
+	// Connection: close, so that a stream the server ends ends the
+	// connection too rather than waiting, kept alive, for a next request.
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: text/event-stream\r\nConnection: close\r\nCookie: %s\r\n\r\n", path, host, cookie)
 	r := bufio.NewReaderSize(conn, 32<<10)
 	status, err := r.ReadString('\n')
 	if err != nil || !strings.Contains(status, " 200 ") {
