@@ -114,6 +114,9 @@ func watchLive(ctx context.Context, n *Night, hosts []string, cookie string, cli
 			path := "/races/" + string(rc.Code) + "/areas/TR/live"
 			for first := true; ctx.Err() == nil; first = false {
 				opened, cut, err := streamLive(ctx, hosts[i%len(hosts)], path, cookie, &events)
+				if !opened && ctx.Err() != nil {
+					return // the night ended while it was opening
+				}
 				mu.Lock()
 				switch {
 				case !opened && first:

@@ -41,8 +41,9 @@ type Report struct {
 	ServerRSSPeakMiB []float64 `json:"server_rss_peak_mib"`
 	// ServerCPUSeconds is each started server's CPU time (user and
 	// system) over the whole rehearsal; GeneratorCPUSeconds the
-	// rehearsal's own (sending, reading, the feed, the checks so far), so
-	// that a shared machine's share of each shows.
+	// rehearsal's own from the night's start until the servers stop
+	// (sending, reading, the feed), so that a shared machine's share of
+	// each shows.
 	ServerCPUSeconds    []float64 `json:"server_cpu_seconds"`
 	GeneratorCPUSeconds float64   `json:"generator_cpu_seconds"`
 	// FullVerificationSeconds runs from the last acknowledgement until

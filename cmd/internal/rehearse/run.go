@@ -153,7 +153,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	var peakRSS sampledRSS
 	var progWG sync.WaitGroup
 	progWG.Go(func() { showProgress(cfg.Progress, &st, len(sched), servers, &peakRSS, stopProgress) })
-	start := time.Now()
+	start, cpu0 := time.Now(), selfCPUSeconds()
 	if official != nil {
 		if err := official.publish(n, night, start); err != nil {
 			return nil, err
@@ -188,10 +188,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	side.Wait()
 	rep.fillReads(reads, live, cfg)
 	for _, s := range servers {
-		rep.ServerRSSPeakMiB = append(rep.ServerRSSPeakMiB, float64(max(s.peakRSS(), peakRSS.get()))/(1<<20))
+		peak := s.peakRSS()
+		if peak == 0 {
+			peak = peakRSS.get() // no VmHWM: the most the progress line saw
+		}
+		rep.ServerRSSPeakMiB = append(rep.ServerRSSPeakMiB, float64(peak)/(1<<20))
 		rep.ServerCPUSeconds = append(rep.ServerCPUSeconds, s.cpuSeconds())
 	}
-	rep.GeneratorCPUSeconds = selfCPUSeconds()
+	rep.GeneratorCPUSeconds = selfCPUSeconds() - cpu0
 	for _, s := range servers {
 		if err := s.stop(); err != nil {
 			rep.problem("stopping a server: %v", err)
