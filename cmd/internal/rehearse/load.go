@@ -92,6 +92,11 @@ func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts 
 		timer := time.NewTimer(0)
 		defer timer.Stop()
 		for _, s := range sched {
+			// A select picks at random among ready cases: check the end
+			// first, or a stopped night would go on sending.
+			if ctx.Err() != nil {
+				return
+			}
 			if wait := time.Until(res.start.Add(s.at)); wait > 0 {
 				timer.Reset(wait)
 				select {
@@ -117,6 +122,9 @@ func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts 
 			var lat []time.Duration
 			errs := map[int]int64{}
 			for s := range work {
+				if ctx.Err() != nil {
+					continue // drain what the dispatcher queued, unsent
+				}
 				p, k := int(s.p), int(s.k)
 				buf.Reset()
 				n.JSON(&buf, p, k)

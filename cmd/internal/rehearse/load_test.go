@@ -246,3 +246,29 @@ func TestSeqOf(t *testing.T) {
 		}
 	}
 }
+
+// A night stopped half-way (Ctrl-C) sends nothing more.
+func TestReplayStops(t *testing.T) {
+	n, err := NewNight(0.0005, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var got atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if got.Add(1) == 20 {
+			cancel()
+		}
+		w.WriteHeader(201)
+		io.WriteString(w, `{"seq":1}`)
+	}))
+	defer srv.Close()
+	// 1,000 entries over about 10 s; the first 20 come within a tenth of it.
+	var st loadStats
+	start := time.Now()
+	replay(ctx, n, n.Schedule(100), start, []string{strings.TrimPrefix(srv.URL, "http://")}, []string{"a", "b"}, 8, &st)
+	if took := time.Since(start); took > 5*time.Second || got.Load() > 100 {
+		t.Errorf("after the stop: %d entries reached the server, replay took %s", got.Load(), took)
+	}
+}

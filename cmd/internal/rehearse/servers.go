@@ -118,6 +118,7 @@ func startServer(ctx context.Context, bin, db, keyFile string, extra []string, s
 	args = append(args, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Stderr = stderr
+	dieWithParent(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
