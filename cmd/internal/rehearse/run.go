@@ -163,6 +163,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	close(stopProgress)
 	progWG.Wait()
 	rep.fillLoad(load, &st)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("stopped after %d of %d entries were acknowledged; the servers are stopped and nothing was checked", st.acked.Load(), len(sched))
+	}
 
 	// Full verification: every instance's tally has applied every
 	// acknowledged entry, so its figures are final.
