@@ -24,6 +24,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/web"
@@ -564,13 +565,13 @@ func ownOrigin(ctx context.Context, tmp string) (*readersOrigin, func(), error) 
 		})
 		for range 32 {
 			writers.Go(func() {
-				client := &rawClient{addr: addr}
-				defer client.close()
+				client := &loadclient.Client{Addr: addr}
+				defer client.Close()
 				var buf bytes.Buffer
 				for i := range next {
 					buf.Reset()
 					gen.json(&buf, i)
-					code, err := client.post("/api/v1/submissions", tokens[gen.user(i)], buf.Bytes())
+					code, err := client.Post("/api/v1/submissions", tokens[gen.user(i)], buf.Bytes())
 					if err != nil || code/100 != 2 {
 						failed.Add(1)
 						continue

@@ -21,6 +21,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/web"
@@ -338,13 +339,13 @@ func submitAtRate(e *cli.Env, addr string, gen *sheetGen, tokens []string, worke
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			client := &rawClient{addr: addr}
-			defer client.close()
+			client := &loadclient.Client{Addr: addr}
+			defer client.Close()
 			var buf bytes.Buffer
 			for sl := range slots {
 				buf.Reset()
 				gen.json(&buf, sl.i)
-				code, err := client.post("/api/v1/submissions", tokens[gen.user(sl.i)], buf.Bytes())
+				code, err := client.Post("/api/v1/submissions", tokens[gen.user(sl.i)], buf.Bytes())
 				mu.Lock()
 				switch {
 				case err != nil:

@@ -17,6 +17,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
+	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/synth"
 	"github.com/sandik-dev/sandik/web"
@@ -287,8 +288,8 @@ func runLoad(e *cli.Env, addrs []string, gen *sheetGen, tokens []string, first i
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			client := &rawClient{addr: addrs[w%len(addrs)]}
-			defer client.close()
+			client := &loadclient.Client{Addr: addrs[w%len(addrs)]}
+			defer client.Close()
 			var buf bytes.Buffer
 			var lat []time.Duration
 			var ok int64
@@ -304,7 +305,7 @@ func runLoad(e *cli.Env, addrs []string, gen *sheetGen, tokens []string, first i
 				i := next.Add(1)
 				buf.Reset()
 				gen.json(&buf, i)
-				code, err := client.post("/api/v1/submissions", tokens[gen.user(i)], buf.Bytes())
+				code, err := client.Post("/api/v1/submissions", tokens[gen.user(i)], buf.Bytes())
 				if err != nil {
 					if ctx.Err() == nil {
 						errs[-1]++

@@ -25,6 +25,7 @@ func commands() map[string]cli.Command {
 		"feed":   {Summary: "serve a scripted fake official feed for rehearsals (feed serve SCRIPT)", Run: cmdFeed},
 
 		"migrate-store": {Summary: "copy a whole database between SQLite and PostgreSQL, verified by totals", Run: cmdMigrateStore},
+		"rehearse":      {Summary: "replay a synthetic national night through the real HTTP API and report what was lost and how fast", Run: cmdRehearse},
 
 		"bench":       {Summary: "moved to the sandik-bench command", Run: movedToBench("")},
 		"screenshots": {Summary: "moved to the sandik-bench command", Run: movedToBench("screenshots")},

@@ -1,0 +1,119 @@
+// Package loadclient is the load generators' HTTP client (sandik
+// rehearse, sandik-bench): a minimal HTTP/1.1 keep-alive client with one
+// connection, one request at a time and no goroutine of its own. The
+// generators share the server's cores, so every cycle it saves is
+// measured as server throughput rather than lost to the harness.
+package loadclient
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Client talks to one server over one connection, opened when first
+// needed and again after an error. It is not safe for concurrent use.
+type Client struct {
+	Addr string // host:port
+	conn net.Conn
+	r    *bufio.Reader
+	req  bytes.Buffer
+	body []byte
+}
+
+// Do sends one request and returns the status, the Retry-After header in
+// seconds (0 when absent) and the body, valid until the next call.
+func (c *Client) Do(method, path, auth string, body []byte) (code, retryAfter int, answer []byte, err error) {
+	if c.conn == nil {
+		conn, err := net.DialTimeout("tcp", c.Addr, 5*time.Second)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		c.conn, c.r = conn, bufio.NewReaderSize(conn, 8192)
+	}
+	c.req.Reset()
+	fmt.Fprintf(&c.req, "%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\n", method, path, c.Addr, auth)
+	if body != nil {
+		fmt.Fprintf(&c.req, "Content-Type: application/json\r\nContent-Length: %d\r\n", len(body))
+	}
+	c.req.WriteString("\r\n")
+	c.req.Write(body)
+	c.conn.SetDeadline(time.Now().Add(60 * time.Second))
+	if _, err := c.conn.Write(c.req.Bytes()); err != nil {
+		c.Close()
+		return 0, 0, nil, err
+	}
+	code, retryAfter, err = c.readResponse()
+	if err != nil {
+		c.Close()
+	}
+	return code, retryAfter, c.body, err
+}
+
+func (c *Client) readResponse() (code, retryAfter int, err error) {
+	line, err := c.r.ReadString('\n')
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(line) < 12 {
+		return 0, 0, fmt.Errorf("bad status line %q", line)
+	}
+	if code, err = strconv.Atoi(line[9:12]); err != nil {
+		return 0, 0, fmt.Errorf("bad status line %q", line)
+	}
+	length, closing := -1, false
+	for {
+		h, err := c.r.ReadString('\n')
+		if err != nil {
+			return 0, 0, err
+		}
+		h = strings.TrimRight(h, "\r\n")
+		if h == "" {
+			break
+		}
+		name, value, _ := strings.Cut(h, ":")
+		value = strings.TrimSpace(value)
+		switch strings.ToLower(name) {
+		case "content-length":
+			length, _ = strconv.Atoi(value)
+		case "connection":
+			closing = strings.EqualFold(value, "close")
+		case "retry-after":
+			retryAfter, _ = strconv.Atoi(value)
+		case "transfer-encoding":
+			return 0, 0, fmt.Errorf("chunked responses are not supported by the load client")
+		}
+	}
+	if length < 0 {
+		return 0, 0, fmt.Errorf("response without Content-Length")
+	}
+	if cap(c.body) < length {
+		c.body = make([]byte, length)
+	}
+	c.body = c.body[:length]
+	if _, err := io.ReadFull(c.r, c.body); err != nil {
+		return 0, 0, err
+	}
+	if closing {
+		c.Close()
+	}
+	return code, retryAfter, nil
+}
+
+func (c *Client) Close() {
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+	}
+}
+
+// Post sends a JSON body with a bearer token and returns the status.
+func (c *Client) Post(path, token string, body []byte) (int, error) {
+	code, _, _, err := c.Do("POST", path, "Bearer "+token, body)
+	return code, err
+}
