@@ -260,14 +260,18 @@ func (n *notary) prove(ctx context.Context, rs []sandik.Receipt) ([]ledger.Recei
 }
 
 // writeFileAtomic replaces path with data, so that a crash leaves the old
-// file or the new one, never half of one.
+// file or the new one, never half of one. The temporary file's name is
+// its own: two instances on one machine share the key's checkpoint file,
+// and with one fixed name each renamed the other's away mid-write.
 func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return err
+		return fmt.Errorf("write checkpoint file: %w", err)
 	}
-	_, err = f.Write(data)
+	tmp := f.Name()
+	if err = f.Chmod(0o600); err == nil {
+		_, err = f.Write(data)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
