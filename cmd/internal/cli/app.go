@@ -27,7 +27,10 @@ func OpenApp(ctx context.Context, sf *StoreFlags, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	st, err := OpenStore(ctx, sf.DB, sf.Unsafe, log)
+	if sf.MmapMiB < 0 || sf.MmapMiB > 1<<20 {
+		return nil, fmt.Errorf("-sqlite-mmap-mib %d: want 0 (none) to %d", sf.MmapMiB, 1<<20)
+	}
+	st, err := openStore(ctx, sf.DB, sf.Unsafe, sf.mmapBytes(), log)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +74,11 @@ func (a *App) Close() {
 // URL is a PostgreSQL database that several instances may share; anything
 // else is the path of an SQLite file, the default.
 func OpenStore(ctx context.Context, db string, unsafe bool, log *slog.Logger) (sandik.Store, error) {
+	return openStore(ctx, db, unsafe, 0, log)
+}
+
+// openStore is OpenStore with the SQLite map's size (sqlite.Options.MmapSize).
+func openStore(ctx context.Context, db string, unsafe bool, mmap int64, log *slog.Logger) (sandik.Store, error) {
 	var (
 		st  sandik.Store
 		err error
@@ -78,7 +86,7 @@ func OpenStore(ctx context.Context, db string, unsafe bool, log *slog.Logger) (s
 	if postgres.IsURL(db) {
 		st, err = postgres.Open(ctx, postgres.Options{URL: db, Logger: log, Unsafe: unsafe})
 	} else {
-		st, err = sqlite.Open(ctx, sqlite.Options{Path: db, Logger: log, Unsafe: unsafe})
+		st, err = sqlite.Open(ctx, sqlite.Options{Path: db, Logger: log, Unsafe: unsafe, MmapSize: mmap})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", DisplayDB(db), err)

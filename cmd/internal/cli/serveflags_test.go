@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,38 @@ func TestServeFlags(t *testing.T) {
 		if _, err := s.Config(); err == nil {
 			t.Errorf("%q accepted", args)
 		}
+	}
+}
+
+// The SQLite map is set by -sqlite-mmap-mib or SANDIK_SQLITE_MMAP_MIB: 0
+// maps none; flags not registered (the demo's) keep the store's default;
+// a negative size is refused when the store is opened.
+func TestSQLiteMmapFlag(t *testing.T) {
+	parse := func(env map[string]string, args ...string) StoreFlags {
+		e := &Env{Prog: "prog", Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }}
+		fs := e.Flags("serve", "serve")
+		var s StoreFlags
+		s.Register(fs)
+		if err := e.Parse(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		s    StoreFlags
+		want int64
+	}{
+		{parse(nil), 4096 << 20},
+		{parse(nil, "-sqlite-mmap-mib", "0"), -1},
+		{parse(map[string]string{"SANDIK_SQLITE_MMAP_MIB": "256"}), 256 << 20},
+		{StoreFlags{DB: "x.db"}, 0},
+	} {
+		if got := tc.s.mmapBytes(); got != tc.want {
+			t.Errorf("%+v: map %d bytes, want %d", tc.s, got, tc.want)
+		}
+	}
+	s := parse(nil, "-sqlite-mmap-mib", "-1", "-db", t.TempDir()+"/x.db")
+	if _, err := OpenApp(t.Context(), &s, nil); err == nil || !strings.Contains(err.Error(), "-sqlite-mmap-mib") {
+		t.Errorf("a negative map: %v", err)
 	}
 }
