@@ -49,10 +49,10 @@ func TestReplayRetries(t *testing.T) {
 		mu.Unlock()
 		switch {
 		case id == string(EntryID(0, 1)):
-			http.Error(w, "unprocessable", 422)
+			http.Error(w, "unprocessable", http.StatusUnprocessableEntity)
 		case strings.HasSuffix(id, "-0") && k == 1:
 			w.Header().Set("Retry-After", "0")
-			http.Error(w, "busy", 503)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
 		default:
 			w.WriteHeader(201)
 			fmt.Fprintf(w, `{"seq":%d,"id":%q}`, seq.Add(1), id)
@@ -96,7 +96,7 @@ func TestWatchLiveReopens(t *testing.T) {
 	second := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Cookie") != "s=1" {
-			http.Error(w, "no session", 401)
+			http.Error(w, "no session", http.StatusUnauthorized)
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
@@ -156,7 +156,7 @@ func TestReadDashboards(t *testing.T) {
 			once.Do(func() { close(enough) })
 		}
 		if reads.Load()%10 == 0 {
-			http.Error(w, "busy", 503)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
 		io.WriteString(w, "{}")
