@@ -12,9 +12,10 @@ import (
 )
 
 // webhookValue is how far an alerts webhook has got, kept as a setting.
+// The URL is not kept: it may carry the receiver's token, and settings
+// are records of the ledger, which auditors read.
 type webhookValue struct {
-	URL  string `json:"url"`
-	Done int64  `json:"done"`
+	Done int64 `json:"done"`
 }
 
 // webhookKey derives a webhook's setting key from its URL: a URL can be
@@ -47,7 +48,7 @@ func (c *Center) WebhookDone(ctx context.Context, url string) (int64, bool, erro
 // one further on wins.
 func (c *Center) SetWebhookDone(ctx context.Context, url string, n int64) error {
 	key := webhookKey(url)
-	value, _ := json.Marshal(webhookValue{URL: url, Done: n})
+	value, _ := json.Marshal(webhookValue{Done: n})
 	for try := 0; ; try++ {
 		prev := 0
 		st, err := c.store.Setting(ctx, key)

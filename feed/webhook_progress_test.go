@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,17 @@ func TestWebhookPostsWhatAStopLeft(t *testing.T) {
 	waitDone(t, e, srv.URL, b[0].N)
 	cancel()
 	<-ran
+	// The receiver's address, which may carry its token, is kept in no
+	// setting (settings are ledger records auditors read).
+	settings, err := e.st.Settings(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range settings {
+		if strings.Contains(st.Key+string(st.Value), srv.URL) || strings.Contains(st.Key+string(st.Value), strings.TrimPrefix(srv.URL, "http://")) {
+			t.Errorf("setting %s holds the webhook's address: %s", st.Key, st.Value)
+		}
+	}
 	select {
 	case extra := <-posted:
 		t.Fatalf("%s posted twice", extra)
