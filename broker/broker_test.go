@@ -101,7 +101,10 @@ func TestCoalescesBurstIntoOneEventPerInterval(t *testing.T) {
 	})
 }
 
-func TestSlowSubscriberIsDroppedNotWaitedFor(t *testing.T) {
+// A subscriber that does not read is never waited for, and is not cut
+// off either: when it reads again it finds the newest versions, its
+// oldest waiting events having made room for them.
+func TestSlowSubscriberSkipsToTheNewestNotWaitedFor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		src := newFake()
 		b := New(src, 10*time.Millisecond, nil)
@@ -109,24 +112,33 @@ func TestSlowSubscriberIsDroppedNotWaitedFor(t *testing.T) {
 		slow, fast := b.Subscribe(), b.Subscribe()
 		<-fast.C
 		// The slow one never reads; the fast one keeps receiving.
-		for i := int64(1); i <= Buffer+2; i++ {
+		const last = Buffer + 5
+		for i := int64(1); i <= last; i++ {
 			src.set(i)
 			if ev := <-fast.C; ev.Seq != i {
 				t.Fatalf("fast got %+v, want %d", ev, i)
 			}
 		}
-		n := 0
-		for range slow.C {
-			n++
+		var got []int64
+		for len(got) < Buffer {
+			ev := <-slow.C
+			if ev.Snapshot {
+				t.Fatalf("slow subscriber's event %d %+v: its snapshot was among the skipped", len(got), ev)
+			}
+			got = append(got, ev.Seq)
 		}
-		if n != Buffer || !slow.Dropped() {
-			t.Fatalf("slow subscriber got %d events then dropped=%v; want %d then dropped", n, slow.Dropped(), Buffer)
+		for i, seq := range got {
+			if want := int64(last - Buffer + 1 + i); seq != want {
+				t.Fatalf("slow subscriber read %v; want the newest %d versions, %d to %d", got, Buffer, last-Buffer+1, last)
+			}
 		}
-		if b.Dropped() != 1 || b.Subscribers() != 1 {
-			t.Fatalf("dropped %d, subscribers %d; want 1 and 1", b.Dropped(), b.Subscribers())
+		if b.Skipped() != last+1-Buffer || b.Subscribers() != 2 {
+			t.Fatalf("skipped %d, subscribers %d; want %d and 2", b.Skipped(), b.Subscribers(), last+1-Buffer)
 		}
-		if fast.Dropped() {
-			t.Fatal("fast subscriber marked dropped")
+		// It reads on from there.
+		src.set(last + 1)
+		if ev := <-slow.C; ev.Seq != last+1 {
+			t.Fatalf("slow subscriber then got %+v", ev)
 		}
 	})
 }
