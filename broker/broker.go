@@ -5,14 +5,9 @@
 // cost 1,000 small channel sends per interval, not one per submission.
 //
 // A subscriber first receives a snapshot (the version now), then changes
-// with rising versions; the snapshot of one that leaves its buffer full
-// is skipped like any other event. A subscriber is never waited for: one whose
-// buffer is full when the next event is ready loses its oldest waiting
-// event to the new one, since an event only names the version to show
-// and the newest makes the older ones moot. Dropping such a subscriber
-// instead, as this package once did, sent its page back for a fresh
-// snapshot; on a machine short of CPU every page fell behind at once and
-// the reconnections cost more than the events (`sandik rehearse`).
+// with rising versions. A subscriber that has not taken its previous
+// event when the next one is ready is dropped, never waited for: its page
+// reconnects and starts again from a fresh snapshot.
 package broker
 
 import (
@@ -37,8 +32,8 @@ type Event struct {
 	Snapshot bool
 }
 
-// Buffer is how many events a subscriber may leave untaken before its
-// oldest ones are skipped: two seconds at the default interval.
+// Buffer is how many events a subscriber may leave untaken before it is
+// dropped: two seconds of slack at the default interval.
 const Buffer = 8
 
 // DefaultInterval is the shortest time between two published events.
@@ -57,7 +52,7 @@ type Broker struct {
 	stop    chan struct{} // closed by Close
 	closed  bool
 	last    Event // the last published event, the snapshot of new subscribers
-	skipped int64
+	dropped int64
 }
 
 // New returns a broker over src publishing at most once per interval
@@ -73,11 +68,20 @@ func New(src Source, interval time.Duration, now func() time.Time) *Broker {
 }
 
 // Sub is one subscription. C delivers events; it is closed when the
-// subscriber unsubscribes or the broker closes.
+// subscriber is dropped, unsubscribed or the broker closes.
 type Sub struct {
-	C <-chan Event
-	c chan Event
-	b *Broker
+	C       <-chan Event
+	c       chan Event
+	b       *Broker
+	dropped bool // guarded by b.mu
+}
+
+// Dropped reports, once C is closed, whether the subscriber was dropped
+// for being slow (rather than unsubscribed or closed).
+func (s *Sub) Dropped() bool {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	return s.dropped
 }
 
 // Subscribe starts a subscription whose first event, already waiting in
@@ -124,11 +128,11 @@ func (b *Broker) Subscribers() int {
 	return len(b.subs)
 }
 
-// Skipped returns how many events slow subscribers lost to newer ones.
-func (b *Broker) Skipped() int64 {
+// Dropped returns how many subscribers were dropped for being slow.
+func (b *Broker) Dropped() int64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.skipped
+	return b.dropped
 }
 
 // Close ends every subscription (their streams end, so that a server
@@ -194,9 +198,8 @@ func (b *Broker) loop() {
 // idleCheck is how often a waiting loop looks whether everyone left.
 const idleCheck = time.Second
 
-// publish sends the current version to every subscriber, a slow one's
-// oldest waiting event making room. It reports false when the broker is
-// closed.
+// publish sends the current version to every subscriber that is keeping
+// up and drops the rest. It reports false when the broker is closed.
 func (b *Broker) publish() bool {
 	seq := b.src.Seq()
 	b.mu.Lock()
@@ -212,18 +215,12 @@ func (b *Broker) publish() bool {
 	for s := range b.subs {
 		select {
 		case s.c <- ev:
-			continue
 		default:
+			delete(b.subs, s)
+			s.dropped = true
+			b.dropped++
+			close(s.c)
 		}
-		// Full: only this goroutine sends, under b.mu, so once one event
-		// is taken out (by the subscriber meanwhile, or here) the send
-		// cannot block.
-		select {
-		case <-s.c:
-			b.skipped++
-		default:
-		}
-		s.c <- ev
 	}
 	return true
 }

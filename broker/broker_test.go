@@ -101,10 +101,7 @@ func TestCoalescesBurstIntoOneEventPerInterval(t *testing.T) {
 	})
 }
 
-// A subscriber that does not read is never waited for, and is not cut
-// off either: when it reads again it finds the newest versions, its
-// oldest waiting events having made room for them.
-func TestSlowSubscriberSkipsToTheNewestNotWaitedFor(t *testing.T) {
+func TestSlowSubscriberIsDroppedNotWaitedFor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		src := newFake()
 		b := New(src, 10*time.Millisecond, nil)
@@ -112,33 +109,24 @@ func TestSlowSubscriberSkipsToTheNewestNotWaitedFor(t *testing.T) {
 		slow, fast := b.Subscribe(), b.Subscribe()
 		<-fast.C
 		// The slow one never reads; the fast one keeps receiving.
-		const last = Buffer + 5
-		for i := int64(1); i <= last; i++ {
+		for i := int64(1); i <= Buffer+2; i++ {
 			src.set(i)
 			if ev := <-fast.C; ev.Seq != i {
 				t.Fatalf("fast got %+v, want %d", ev, i)
 			}
 		}
-		var got []int64
-		for len(got) < Buffer {
-			ev := <-slow.C
-			if ev.Snapshot {
-				t.Fatalf("slow subscriber's event %d %+v: its snapshot was among the skipped", len(got), ev)
-			}
-			got = append(got, ev.Seq)
+		n := 0
+		for range slow.C {
+			n++
 		}
-		for i, seq := range got {
-			if want := int64(last - Buffer + 1 + i); seq != want {
-				t.Fatalf("slow subscriber read %v; want the newest %d versions, %d to %d", got, Buffer, last-Buffer+1, last)
-			}
+		if n != Buffer || !slow.Dropped() {
+			t.Fatalf("slow subscriber got %d events then dropped=%v; want %d then dropped", n, slow.Dropped(), Buffer)
 		}
-		if b.Skipped() != last+1-Buffer || b.Subscribers() != 2 {
-			t.Fatalf("skipped %d, subscribers %d; want %d and 2", b.Skipped(), b.Subscribers(), last+1-Buffer)
+		if b.Dropped() != 1 || b.Subscribers() != 1 {
+			t.Fatalf("dropped %d, subscribers %d; want 1 and 1", b.Dropped(), b.Subscribers())
 		}
-		// It reads on from there.
-		src.set(last + 1)
-		if ev := <-slow.C; ev.Seq != last+1 {
-			t.Fatalf("slow subscriber then got %+v", ev)
+		if fast.Dropped() {
+			t.Fatal("fast subscriber marked dropped")
 		}
 	})
 }

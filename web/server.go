@@ -164,6 +164,6 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 // Close ends the live streams; the server keeps answering other requests.
 func (s *Server) Close() { s.pages.Close() }
 
-// SkippedLiveEvents counts the live pages' events skipped for newer ones
-// while a page was too slow to take them.
-func (s *Server) SkippedLiveEvents() int64 { return s.pages.SkippedLiveEvents() }
+// DroppedSubscribers counts live pages dropped for being too slow to take
+// their events (they reconnect by themselves).
+func (s *Server) DroppedSubscribers() int64 { return s.pages.DroppedSubscribers() }

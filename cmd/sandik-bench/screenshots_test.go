@@ -62,7 +62,7 @@ func TestBenchSSESmall(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
-	for _, want := range []string{"20 live clients", "skipped for newer ones while a client was slow: 0", "streams cut: 0", "never delivered 0", "p99"} {
+	for _, want := range []string{"20 live clients", "dropped as slow by the server: 0", "streams cut: 0", "never delivered 0", "p99"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Fatalf("output lacks %q:\n%s", want, stdout.String())
 		}

@@ -94,9 +94,9 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 // Close ends the live streams; the pages keep answering other requests.
 func (p *Pages) Close() { p.broker.Close() }
 
-// SkippedLiveEvents counts the live pages' events skipped for newer ones
-// while a page was too slow to take them.
-func (p *Pages) SkippedLiveEvents() int64 { return p.broker.Skipped() }
+// DroppedSubscribers counts live pages dropped for being too slow to take
+// their events (they reconnect by themselves).
+func (p *Pages) DroppedSubscribers() int64 { return p.broker.Dropped() }
 
 // Streams counts the live streams open now.
 func (p *Pages) Streams() int { return p.broker.Subscribers() }

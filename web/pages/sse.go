@@ -72,18 +72,11 @@ func (c *liveCache) get(key string, ev broker.Event, build func() ([]byte, error
 // keep it open and the page can tell a quiet night from a lost link.
 const keepAlive = 15 * time.Second
 
-// streamWriteTimeout bounds one write of a stream: a client that takes
-// nothing for this long (gone without a word, or reading on purpose never)
-// gives its connection and goroutine back.
-const streamWriteTimeout = 30 * time.Second
-
 // stream serves server-sent events for one view: a snapshot first (its id
 // is the tally version), then one event per coalesced change. A client
-// reconnecting with Last-Event-ID simply gets a fresh snapshot. A stream
-// that fell behind (a starved CPU, a slow link) skips to the newest
-// version waiting, so it catches up at the cost of one rendering; one
-// whose client takes nothing for streamWriteTimeout is ended, and its
-// browser reconnects by itself.
+// reconnecting with Last-Event-ID simply gets a fresh snapshot. A client
+// too slow to take its events is dropped by the broker; its browser
+// reconnects by itself.
 //
 // u is the user the stream was opened for, its key and checks chosen for
 // them. The stream ends when that user changes: a new role or new areas
@@ -137,26 +130,13 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request, u sandik.User, ke
 			if !still() {
 				return nil
 			}
-			rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 			if _, err := fmt.Fprintf(w, "event: ping\ndata: %d\n\n", time.Now().Unix()); err != nil {
 				return nil
 			}
 			rc.Flush()
 		case ev, ok := <-sub.C:
 			if !ok {
-				return nil // shutting down: the browser reconnects
-			}
-			// Only the newest version waiting is worth rendering.
-			for drained := false; !drained; {
-				select {
-				case next, ok := <-sub.C:
-					if !ok {
-						return nil
-					}
-					ev = next
-				default:
-					drained = true
-				}
+				return nil // dropped or shutting down: the browser reconnects
 			}
 			if (p.c.UsersChanged() != gen || time.Since(checked) >= min(p.keepAlive, time.Second)) && !still() {
 				return nil
@@ -172,7 +152,6 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request, u sandik.User, ke
 				p.b.Log().Warn("live view failed", "view", key, "err", err)
 				return nil
 			}
-			rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 			if _, err := fmt.Fprintf(w, "id: %s\nevent: totals\ndata: %s\n\n", strconv.FormatInt(ev.Seq, 10), body); err != nil {
 				return nil
 			}
