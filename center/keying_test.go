@@ -664,11 +664,8 @@ func TestKeyingQueueReadAtOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	for range 500 {
-		if c.KeyingQueueLoaded() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
+	c.WaitKeyingQueueRead()
+	if !c.KeyingQueueLoaded() {
+		t.Fatal("the keying queue was not read when the centre opened")
 	}
-	t.Fatal("the keying queue was not read in the 5 s after the centre opened")
 }
