@@ -16,6 +16,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/baseline"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 	"github.com/sandik-dev/sandik/store/postgres"
@@ -35,12 +36,27 @@ func benchSubmit(e *cli.Env, args []string) error {
 	db := fs.String("db", "", "an empty PostgreSQL database (postgres:// URL) to run on; default a temporary SQLite file")
 	receipts := fs.Bool("receipts", true, "sign ledger checkpoints and answer every submission with its ledger receipt (key in a temporary directory)")
 	instances := fs.Int("instances", 1, "instances sharing the PostgreSQL database, each with its own HTTP server; connections are spread over them")
+	baselineList := fs.String("baselines", "prototype,field", "baselines measured in the same run with the same load: prototype (the limit: decode, one group commit), field (one row per result, totals by SUM … GROUP BY), both comma-separated, or none")
+	fieldCommit := fs.String("field-commit", baseline.CommitEach, "how the field baseline commits: tx (one transaction per submission, as a typical web application) or group (Sandık's group commit); both durable before the answer")
+	fieldFull := fs.Bool("field-full", false, "after the field baseline's run, fill its table with every box of every race and read the totals again (the SUM's cost grows with the table; Sandık's does not)")
+	readers := fs.Int("readers", 4, "dashboards reading an area's totals during the HTTP runs of Sandık and the field baseline (by turns the country's and an il's), each every -read-every")
+	readEvery := fs.Duration("read-every", 20*time.Millisecond, "interval between one reader's reads")
 	orgSize := fs.String("org", "none", "a synthetic organisation imported before the run, whose units' charts are read during it: none, tenth or national (81 il, 973 ilçe, 32,000 mahalle units, 1,000,000 people, 2,000,000 terms)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 {
 		return fmt.Errorf("-workers must be ≥ 1, -duration > 0, -rate ≥ 0 and -instances ≥ 1")
+	}
+	if *readers < 0 || *readEvery <= 0 {
+		return fmt.Errorf("-readers must be ≥ 0 and -read-every > 0")
+	}
+	bases, err := parseBaselines(*baselineList)
+	if err != nil {
+		return err
+	}
+	if *fieldCommit != baseline.CommitEach && *fieldCommit != baseline.CommitGroup {
+		return fmt.Errorf("-field-commit %q: want %s or %s", *fieldCommit, baseline.CommitEach, baseline.CommitGroup)
 	}
 	orgShape, withOrg := orgShapes[*orgSize]
 	if !withOrg && *orgSize != "none" {
@@ -51,6 +67,9 @@ func benchSubmit(e *cli.Env, args []string) error {
 	}
 	log := slog.New(slog.DiscardHandler)
 	backend := "SQLite synchronous=FULL, WAL"
+	// The baselines' own databases: a schema each in the PostgreSQL
+	// database, or a file each beside Sandık's.
+	baseWhere := *db
 	if postgres.IsURL(*db) {
 		backend = fmt.Sprintf("PostgreSQL %s, %d instance(s)", cli.DisplayDB(*db), *instances)
 	} else {
@@ -60,6 +79,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 		}
 		defer os.RemoveAll(tmp)
 		*db = filepath.Join(tmp, "submit.db")
+		baseWhere = tmp
 	}
 	st, err := cli.OpenStore(e.Ctx, *db, false, log)
 	if err != nil {
@@ -103,6 +123,12 @@ func benchSubmit(e *cli.Env, args []string) error {
 			return err
 		}
 	}
+	readerToken, err := c.CreateUser(e.Ctx, sandik.User{ID: "bench-reader", Name: "Bench", Role: sandik.RoleAdmin})
+	if err != nil {
+		return err
+	}
+	country, ils := readAreas(reg)
+	rl := readLoad{readers: *readers, every: *readEvery, race: string(reg.Races[0].Code), country: country, ils: ils, token: readerToken}
 	fmt.Fprintf(e.Stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; %s\n",
 		machine(), shape.Boxes(), shape.Races, shape.Choices, backend)
 	var units []sandik.Unit
@@ -142,6 +168,17 @@ func benchSubmit(e *cli.Env, args []string) error {
 		if adminToken, err = c.CreateUser(e.Ctx, sandik.User{ID: "bench-admin", Name: "Bench", Role: sandik.RoleAdmin}); err != nil {
 			return err
 		}
+	}
+
+	var proto protoResult
+	if bases.prototype {
+		if proto, err = runPrototype(e, baseWhere, gen, tokens, *workers, *rate, *duration); err != nil {
+			return fmt.Errorf("prototype: %w", err)
+		}
+		fmt.Fprintf(e.Stdout, "prototype (JSON decode, one group-commit goroutine, %s window, up to %d a batch; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; %d commits\n",
+			baseline.Window, baseline.MaxBatch, baseDB(baseWhere), proto.load.ok, proto.load.took.Round(time.Millisecond), proto.load.rate(), proto.load.errors, proto.stats.Batches)
+		fmt.Fprintf(e.Stdout, "prototype latency%s: p50 %s  p90 %s  p99 %s  max %s; table holds %d; lost %d\n", proto.load.from,
+			proto.load.pct(0.50), proto.load.pct(0.90), proto.load.pct(0.99), proto.load.pct(1), proto.rows, proto.lost)
 	}
 
 	// Baseline: the same validation and durable commit without HTTP.
@@ -211,7 +248,9 @@ func benchSubmit(e *cli.Env, args []string) error {
 			coverage = probeCoverage(probeCtx, addrs[0], adminToken, covElection, covAreas, 20*time.Millisecond)
 		})
 	}
-	res := runLoad(e, addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
+	stopReaders := rl.underLoad(e.Ctx, addrs[0])
+	res := runLoad(e, "Sandık", addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
+	busy := stopReaders()
 	stopProbe()
 	probes.Wait()
 	last, err := st.LastSeq(e.Ctx)
@@ -222,6 +261,9 @@ func benchSubmit(e *cli.Env, args []string) error {
 		res.mode, res.ok, res.took.Round(time.Millisecond), float64(res.ok)/res.took.Seconds(), res.errors)
 	fmt.Fprintf(e.Stdout, "latency%s: p50 %s  p90 %s  p99 %s  max %s\n", res.from,
 		res.pct(0.50), res.pct(0.90), res.pct(0.99), res.pct(1))
+	if busy != nil {
+		fmt.Fprintf(e.Stdout, "totals of an area, under the load (GET /api/v1/races/{race}/totals/{area}, %d readers every %s): %s\n", *readers, *readEvery, busy)
+	}
 	if charts != nil {
 		fmt.Fprintf(e.Stdout, "chart of a unit as of a day, under the load (GET /api/v1/units/{code}?at=, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
 			len(charts.lat), charts.pct(0.5), charts.pct(0.99), charts.pct(1), charts.errs)
@@ -233,7 +275,81 @@ func benchSubmit(e *cli.Env, args []string) error {
 	acked := baseOK.Load() + res.ok
 	fmt.Fprintf(e.Stdout, "log holds %d submissions; acknowledged %d (baseline %d + HTTP %d); lost %d\n",
 		last, acked, baseOK.Load(), res.ok, max(0, acked-last))
+	if !bases.field && !bases.prototype {
+		return nil
+	}
+	// The tally caught up, Sandık's reads alone, as the field's are after
+	// its run.
+	if err := c.WaitFor(e.Ctx, last); err != nil {
+		return err
+	}
+	alone := rl.idle(e.Ctx, addrs[0], 100, 20*time.Second)
+	fmt.Fprintf(e.Stdout, "totals of an area, the writes over: %s\n", alone)
+	var field fieldResult
+	if bases.field {
+		if field, err = runField(e, baseWhere, *fieldCommit, *fieldFull, reg, gen, tokens, *workers, *rate, *duration, rl); err != nil {
+			return fmt.Errorf("field baseline: %w", err)
+		}
+		fmt.Fprintf(e.Stdout, "field (one row per result, SUM … GROUP BY on every read; %s; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; table holds %d rows\n",
+			fieldCommitName(*fieldCommit), baseDB(baseWhere), field.load.ok, field.load.took.Round(time.Millisecond), field.load.rate(), field.load.errors, field.rows)
+		fmt.Fprintf(e.Stdout, "field latency%s: p50 %s  p90 %s  p99 %s  max %s\n", field.load.from,
+			field.load.pct(0.50), field.load.pct(0.90), field.load.pct(0.99), field.load.pct(1))
+		if field.busy != nil {
+			fmt.Fprintf(e.Stdout, "field totals of an area, under the load (%d readers every %s): %s\n", *readers, *readEvery, field.busy)
+		}
+		fmt.Fprintf(e.Stdout, "field totals of an area, the writes over: %s\n", field.alone)
+		if field.full != nil {
+			fmt.Fprintf(e.Stdout, "field totals of an area on a table of every box of every race (%d rows, filled in %s): %s\n",
+				field.fullRows, field.fillTook.Round(time.Millisecond), field.full)
+		}
+	}
+	fmt.Fprintf(e.Stdout, "Sandık against the baselines measured in this run (same load: %s, %s):\n", res.mode, *duration)
+	if bases.prototype {
+		fmt.Fprintf(e.Stdout, "prototype: %s/s p99 %s  → Sandık %s (%s/s p99 %s)\n", thousands(int64(proto.load.rate())), ms(proto.load.pct(0.99)),
+			ratio(res.rate(), proto.load.rate()), thousands(int64(res.rate())), ms(res.pct(0.99)))
+	}
+	if bases.field {
+		reads := fmt.Sprintf("reads alone p99 country %s, il %s → Sandık's %s and %s faster",
+			ms(field.alone.country.pct(0.99)), ms(field.alone.il.pct(0.99)),
+			ratio(float64(field.alone.country.pct(0.99)), float64(alone.country.pct(0.99))),
+			ratio(float64(field.alone.il.pct(0.99)), float64(alone.il.pct(0.99))))
+		if field.busy != nil && busy != nil {
+			reads += fmt.Sprintf("; under the load p99 country %s, il %s → %s and %s",
+				ms(field.busy.country.pct(0.99)), ms(field.busy.il.pct(0.99)),
+				ratio(float64(field.busy.country.pct(0.99)), float64(busy.country.pct(0.99))),
+				ratio(float64(field.busy.il.pct(0.99)), float64(busy.il.pct(0.99))))
+		}
+		if field.full != nil {
+			reads += fmt.Sprintf("; on the full table p99 country %s, il %s → %s and %s",
+				ms(field.full.country.pct(0.99)), ms(field.full.il.pct(0.99)),
+				ratio(float64(field.full.country.pct(0.99)), float64(alone.country.pct(0.99))),
+				ratio(float64(field.full.il.pct(0.99)), float64(alone.il.pct(0.99))))
+		}
+		fmt.Fprintf(e.Stdout, "field (SUM…GROUP BY, %s): %s/s p99 %s  → Sandık %s; %s\n", fieldCommitName(*fieldCommit),
+			thousands(int64(field.load.rate())), ms(field.load.pct(0.99)), ratio(res.rate(), field.load.rate()), reads)
+	}
 	return nil
+}
+
+func (r *loadResult) rate() float64 {
+	if r.took <= 0 {
+		return 0
+	}
+	return float64(r.ok) / r.took.Seconds()
+}
+
+func fieldCommitName(mode string) string {
+	if mode == baseline.CommitGroup {
+		return "group commit"
+	}
+	return "one transaction per submission"
+}
+
+func baseDB(where string) string {
+	if postgres.IsURL(where) {
+		return "PostgreSQL, a schema of its own, synchronous_commit on"
+	}
+	return "SQLite synchronous=FULL, WAL, a file of its own"
 }
 
 type loadResult struct {
@@ -252,13 +368,36 @@ func (r *loadResult) pct(p float64) time.Duration {
 	return r.lat[i].Round(10 * time.Microsecond)
 }
 
-func runLoad(e *cli.Env, addrs []string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
+// runLoad sends the sheets from first on to addrs for d, showing its
+// progress under label on the terminal every second.
+func runLoad(e *cli.Env, label string, addrs []string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
 	res := loadResult{mode: "closed loop, " + strconv.Itoa(workers) + " connections", errors: map[int]int64{}}
 	var next atomic.Int64
 	next.Store(first)
 	var mu sync.Mutex
 	ctx, cancel := benchContext(e, d)
 	defer cancel()
+	var acked atomic.Int64
+	progressDone := make(chan struct{})
+	go func() {
+		defer close(progressDone)
+		t0 := time.Now()
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				fmt.Fprintf(e.Stderr, "\r%s: %s, %d acknowledged\n", label, time.Since(t0).Round(time.Second), acked.Load())
+				return
+			case <-tick.C:
+				fmt.Fprintf(e.Stderr, "\r%s: %s of %s, %d acknowledged", label, time.Since(t0).Round(time.Second), d, acked.Load())
+			}
+		}
+	}()
+	defer func() {
+		cancel()
+		<-progressDone
+	}()
 	// Open model: a ticker hands out intended send times; latency counts
 	// from them, so a server that falls behind is not flattered.
 	var slots chan time.Time
@@ -314,6 +453,7 @@ func runLoad(e *cli.Env, addrs []string, gen *sheetGen, tokens []string, first i
 				}
 				if code/100 == 2 {
 					ok++
+					acked.Add(1)
 					lat = append(lat, time.Since(intended))
 				} else {
 					errs[code]++

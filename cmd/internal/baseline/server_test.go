@@ -215,6 +215,22 @@ func TestFieldTotals(t *testing.T) {
 				if n, err := f.Rows(t.Context()); err != nil || n != 8 {
 					t.Errorf("rows %d, %v: want 8 (4 box×race × 2 choices)", n, err)
 				}
+				// Filled outside the load, the same rows count the same way.
+				if err := f.Fill(t.Context(), []Submission{
+					{Race: "r1", Box: "b2", Votes: map[string]int64{"a": 2, "b": 2}},
+					{Race: "r2", Box: "b1", Votes: map[string]int64{"a": 1, "b": 1}},
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if got, err := f.Totals(t.Context(), "r1", "01"); err != nil || got["a"] != 14 || got["b"] != 5 {
+					t.Errorf("il 01 after Fill: %v, %v; want a 14, b 5", got, err)
+				}
+				if n, err := f.Rows(t.Context()); err != nil || n != 10 {
+					t.Errorf("rows %d, %v after Fill: want 10", n, err)
+				}
+				if err := f.Fill(t.Context(), []Submission{{Race: "r1", Box: "nowhere"}}); err == nil {
+					t.Error("Fill with an unknown box: no error")
+				}
 				for _, tc := range []struct {
 					b    []byte
 					code int
