@@ -220,15 +220,11 @@ type fieldResult struct {
 	fillTook          time.Duration
 }
 
-// fieldConns bounds the field's PostgreSQL pool, a typical web
-// application's; its SQLite file has one writer and as many readers.
-const fieldConns = 16
-
 // runField measures the field's way with Sandık's load and readers on
 // its own table in where.
-func runField(e *cli.Env, where, commit string, full bool, reg *sandik.Registry, gen *sheetGen, tokens []string, workers, rate int, d time.Duration, rl readLoad) (fieldResult, error) {
+func runField(e *cli.Env, where, commit string, conns int, full bool, reg *sandik.Registry, gen *sheetGen, tokens []string, workers, rate int, d time.Duration, rl readLoad) (fieldResult, error) {
 	var r fieldResult
-	db, err := baseline.Open(e.Ctx, where, "field", fieldConns)
+	db, err := baseline.Open(e.Ctx, where, "field", conns)
 	if err != nil {
 		return r, err
 	}

@@ -38,6 +38,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 	instances := fs.Int("instances", 1, "instances sharing the PostgreSQL database, each with its own HTTP server; connections are spread over them")
 	baselineList := fs.String("baselines", "prototype,field", "baselines measured in the same run with the same load: prototype (the limit: decode, one group commit), field (one row per result, totals by SUM … GROUP BY), both comma-separated, or none")
 	fieldCommit := fs.String("field-commit", baseline.CommitEach, "how the field baseline commits: tx (one transaction per submission, as a typical web application) or group (Sandık's group commit); both durable before the answer")
+	fieldConns := fs.Int("field-conns", 16, "the field baseline's database connections: PostgreSQL's pool (a typical web application's), SQLite's readers beside its one writer")
 	fieldFull := fs.Bool("field-full", false, "after the field baseline's run, fill its table with every box of every race and read the totals again (the SUM's cost grows with the table; Sandık's does not)")
 	readers := fs.Int("readers", 4, "dashboards reading an area's totals during the HTTP runs of Sandık and the field baseline (by turns the country's and an il's), each every -read-every")
 	readEvery := fs.Duration("read-every", 20*time.Millisecond, "interval between one reader's reads")
@@ -48,8 +49,8 @@ func benchSubmit(e *cli.Env, args []string) error {
 	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 {
 		return fmt.Errorf("-workers must be ≥ 1, -duration > 0, -rate ≥ 0 and -instances ≥ 1")
 	}
-	if *readers < 0 || *readEvery <= 0 {
-		return fmt.Errorf("-readers must be ≥ 0 and -read-every > 0")
+	if *readers < 0 || *readEvery <= 0 || *fieldConns < 1 {
+		return fmt.Errorf("-readers must be ≥ 0, -read-every > 0 and -field-conns ≥ 1")
 	}
 	bases, err := parseBaselines(*baselineList)
 	if err != nil {
@@ -287,11 +288,11 @@ func benchSubmit(e *cli.Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "totals of an area, the writes over: %s\n", alone)
 	var field fieldResult
 	if bases.field {
-		if field, err = runField(e, baseWhere, *fieldCommit, *fieldFull, reg, gen, tokens, *workers, *rate, *duration, rl); err != nil {
+		if field, err = runField(e, baseWhere, *fieldCommit, *fieldConns, *fieldFull, reg, gen, tokens, *workers, *rate, *duration, rl); err != nil {
 			return fmt.Errorf("field baseline: %w", err)
 		}
-		fmt.Fprintf(e.Stdout, "field (one row per result, SUM … GROUP BY on every read; %s; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; table holds %d rows\n",
-			fieldCommitName(*fieldCommit), baseDB(baseWhere), field.load.ok, field.load.took.Round(time.Millisecond), field.load.rate(), field.load.errors, field.rows)
+		fmt.Fprintf(e.Stdout, "field (one row per result, SUM … GROUP BY on every read; %s, %d connections; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; table holds %d rows\n",
+			fieldCommitName(*fieldCommit), *fieldConns, baseDB(baseWhere), field.load.ok, field.load.took.Round(time.Millisecond), field.load.rate(), field.load.errors, field.rows)
 		fmt.Fprintf(e.Stdout, "field latency%s: p50 %s  p90 %s  p99 %s  max %s\n", field.load.from,
 			field.load.pct(0.50), field.load.pct(0.90), field.load.pct(0.99), field.load.pct(1))
 		if field.busy != nil {
