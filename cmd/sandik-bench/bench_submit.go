@@ -380,9 +380,9 @@ func runLoad(e *cli.Env, label string, addrs []string, gen *sheetGen, tokens []s
 	defer cancel()
 	var acked atomic.Int64
 	progressDone := make(chan struct{})
+	t0 := time.Now()
 	go func() {
 		defer close(progressDone)
-		t0 := time.Now()
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
