@@ -16,6 +16,7 @@ import (
 	"github.com/sandik-dev/sandik/cmd/internal/baseline"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
+	"github.com/sandik-dev/sandik/store/postgres"
 )
 
 // baselines are the servers measured beside Sandık in the same run
@@ -338,3 +339,93 @@ func thousands(n int64) string {
 func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
 }
+
+func fieldCommitName(mode string) string {
+	if mode == baseline.CommitGroup {
+		return "group commit"
+	}
+	return "one transaction per submission"
+}
+
+func baseDB(where string) string {
+	if postgres.IsURL(where) {
+		return "PostgreSQL, a schema of its own, synchronous_commit on"
+	}
+	return "SQLite synchronous=FULL, WAL, a file of its own"
+}
+
+// baselineRun is what the baselines' runs share with Sandık's: the
+// same load and readers, on their own databases in where.
+type baselineRun struct {
+	where, commit string
+	conns         int
+	full          bool
+	workers, rate int
+	duration      time.Duration
+	rl            readLoad
+}
+
+// prototype runs the prototype and prints its figures.
+func (b baselineRun) prototype(e *cli.Env, gen *sheetGen, tokens []string) (*protoResult, error) {
+	p, err := runPrototype(e, b.where, gen, tokens, b.workers, b.rate, b.duration)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.Stdout, "prototype (JSON decode, one group-commit goroutine, %s window, up to %d a batch; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; %d commits\n",
+		baseline.Window, baseline.MaxBatch, baseDB(b.where), p.load.ok, p.load.took.Round(time.Millisecond), p.load.rate(), p.load.errors, p.stats.Batches)
+	fmt.Fprintf(e.Stdout, "prototype latency%s: p50 %s  p90 %s  p99 %s  max %s; table holds %d; lost %d\n", p.load.from,
+		p.load.pct(0.50), p.load.pct(0.90), p.load.pct(0.99), p.load.pct(1), p.rows, p.lost)
+	return &p, nil
+}
+
+// field runs the field's way and prints its figures.
+func (b baselineRun) field(e *cli.Env, reg *sandik.Registry, gen *sheetGen, tokens []string) (*fieldResult, error) {
+	f, err := runField(e, b.where, b.commit, b.conns, b.full, reg, gen, tokens, b.workers, b.rate, b.duration, b.rl)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.Stdout, "field (one row per result, SUM … GROUP BY on every read; %s, %d connections; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; table holds %d rows\n",
+		fieldCommitName(b.commit), b.conns, baseDB(b.where), f.load.ok, f.load.took.Round(time.Millisecond), f.load.rate(), f.load.errors, f.rows)
+	fmt.Fprintf(e.Stdout, "field latency%s: p50 %s  p90 %s  p99 %s  max %s\n", f.load.from,
+		f.load.pct(0.50), f.load.pct(0.90), f.load.pct(0.99), f.load.pct(1))
+	if f.busy != nil {
+		fmt.Fprintf(e.Stdout, "field totals of an area, under the load (%d readers every %s): %s\n", b.rl.readers, b.rl.every, f.busy)
+	}
+	fmt.Fprintf(e.Stdout, "field totals of an area, the writes over: %s\n", f.alone)
+	if f.full != nil {
+		fmt.Fprintf(e.Stdout, "field totals of an area on a table of every box of every race (%d rows, filled in %s): %s\n",
+			f.fullRows, f.fillTook.Round(time.Millisecond), f.full)
+	}
+	return &f, nil
+}
+
+// summary prints Sandık's figures as ratios to the baselines run (nil
+// when not run): throughput against the prototype's and the field's,
+// and the field's read times against Sandık's.
+func (b baselineRun) summary(e *cli.Env, res loadResult, busy, alone *readLatency, proto *protoResult, field *fieldResult) {
+	fmt.Fprintf(e.Stdout, "Sandık against the baselines measured in this run (same load: %s, %s):\n", res.mode, b.duration)
+	if proto != nil {
+		fmt.Fprintf(e.Stdout, "prototype: %s/s p99 %s  → Sandık %s (%s/s p99 %s)\n", thousands(int64(proto.load.rate())), ms(proto.load.pct(0.99)),
+			ratio(res.rate(), proto.load.rate()), thousands(int64(res.rate())), ms(res.pct(0.99)))
+	}
+	if field == nil {
+		return
+	}
+	p99 := func(r *readLatency) (country, il time.Duration) { return r.country.pct(0.99), r.il.pct(0.99) }
+	against := func(f, s *readLatency) (string, string, string, string) {
+		fc, fi := p99(f)
+		sc, si := p99(s)
+		return ms(fc), ms(fi), ratio(float64(fc), float64(sc)), ratio(float64(fi), float64(si))
+	}
+	reads := fmt.Sprintf("reads alone p99 country %s, il %s → Sandık's %s and %s faster", strs(against(field.alone, alone))...)
+	if field.busy != nil && busy != nil {
+		reads += fmt.Sprintf("; under the load p99 country %s, il %s → %s and %s", strs(against(field.busy, busy))...)
+	}
+	if field.full != nil {
+		reads += fmt.Sprintf("; on the full table p99 country %s, il %s → %s and %s", strs(against(field.full, alone))...)
+	}
+	fmt.Fprintf(e.Stdout, "field (SUM…GROUP BY, %s): %s/s p99 %s  → Sandık %s; %s\n", fieldCommitName(b.commit),
+		thousands(int64(field.load.rate())), ms(field.load.pct(0.99)), ratio(res.rate(), field.load.rate()), reads)
+}
+
+func strs(a, b, c, d string) []any { return []any{a, b, c, d} }

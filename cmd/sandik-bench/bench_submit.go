@@ -171,15 +171,13 @@ func benchSubmit(e *cli.Env, args []string) error {
 		}
 	}
 
-	var proto protoResult
+	br := baselineRun{where: baseWhere, commit: *fieldCommit, conns: *fieldConns, full: *fieldFull,
+		workers: *workers, rate: *rate, duration: *duration, rl: rl}
+	var proto *protoResult
 	if bases.prototype {
-		if proto, err = runPrototype(e, baseWhere, gen, tokens, *workers, *rate, *duration); err != nil {
+		if proto, err = br.prototype(e, gen, tokens); err != nil {
 			return fmt.Errorf("prototype: %w", err)
 		}
-		fmt.Fprintf(e.Stdout, "prototype (JSON decode, one group-commit goroutine, %s window, up to %d a batch; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; %d commits\n",
-			baseline.Window, baseline.MaxBatch, baseDB(baseWhere), proto.load.ok, proto.load.took.Round(time.Millisecond), proto.load.rate(), proto.load.errors, proto.stats.Batches)
-		fmt.Fprintf(e.Stdout, "prototype latency%s: p50 %s  p90 %s  p99 %s  max %s; table holds %d; lost %d\n", proto.load.from,
-			proto.load.pct(0.50), proto.load.pct(0.90), proto.load.pct(0.99), proto.load.pct(1), proto.rows, proto.lost)
 	}
 
 	// Baseline: the same validation and durable commit without HTTP.
@@ -286,49 +284,13 @@ func benchSubmit(e *cli.Env, args []string) error {
 	}
 	alone := rl.idle(e.Ctx, addrs[0], 100, 20*time.Second)
 	fmt.Fprintf(e.Stdout, "totals of an area, the writes over: %s\n", alone)
-	var field fieldResult
+	var field *fieldResult
 	if bases.field {
-		if field, err = runField(e, baseWhere, *fieldCommit, *fieldConns, *fieldFull, reg, gen, tokens, *workers, *rate, *duration, rl); err != nil {
+		if field, err = br.field(e, reg, gen, tokens); err != nil {
 			return fmt.Errorf("field baseline: %w", err)
 		}
-		fmt.Fprintf(e.Stdout, "field (one row per result, SUM … GROUP BY on every read; %s, %d connections; %s): %d acknowledged in %s = %.0f submissions/s; errors %v; table holds %d rows\n",
-			fieldCommitName(*fieldCommit), *fieldConns, baseDB(baseWhere), field.load.ok, field.load.took.Round(time.Millisecond), field.load.rate(), field.load.errors, field.rows)
-		fmt.Fprintf(e.Stdout, "field latency%s: p50 %s  p90 %s  p99 %s  max %s\n", field.load.from,
-			field.load.pct(0.50), field.load.pct(0.90), field.load.pct(0.99), field.load.pct(1))
-		if field.busy != nil {
-			fmt.Fprintf(e.Stdout, "field totals of an area, under the load (%d readers every %s): %s\n", *readers, *readEvery, field.busy)
-		}
-		fmt.Fprintf(e.Stdout, "field totals of an area, the writes over: %s\n", field.alone)
-		if field.full != nil {
-			fmt.Fprintf(e.Stdout, "field totals of an area on a table of every box of every race (%d rows, filled in %s): %s\n",
-				field.fullRows, field.fillTook.Round(time.Millisecond), field.full)
-		}
 	}
-	fmt.Fprintf(e.Stdout, "Sandık against the baselines measured in this run (same load: %s, %s):\n", res.mode, *duration)
-	if bases.prototype {
-		fmt.Fprintf(e.Stdout, "prototype: %s/s p99 %s  → Sandık %s (%s/s p99 %s)\n", thousands(int64(proto.load.rate())), ms(proto.load.pct(0.99)),
-			ratio(res.rate(), proto.load.rate()), thousands(int64(res.rate())), ms(res.pct(0.99)))
-	}
-	if bases.field {
-		reads := fmt.Sprintf("reads alone p99 country %s, il %s → Sandık's %s and %s faster",
-			ms(field.alone.country.pct(0.99)), ms(field.alone.il.pct(0.99)),
-			ratio(float64(field.alone.country.pct(0.99)), float64(alone.country.pct(0.99))),
-			ratio(float64(field.alone.il.pct(0.99)), float64(alone.il.pct(0.99))))
-		if field.busy != nil && busy != nil {
-			reads += fmt.Sprintf("; under the load p99 country %s, il %s → %s and %s",
-				ms(field.busy.country.pct(0.99)), ms(field.busy.il.pct(0.99)),
-				ratio(float64(field.busy.country.pct(0.99)), float64(busy.country.pct(0.99))),
-				ratio(float64(field.busy.il.pct(0.99)), float64(busy.il.pct(0.99))))
-		}
-		if field.full != nil {
-			reads += fmt.Sprintf("; on the full table p99 country %s, il %s → %s and %s",
-				ms(field.full.country.pct(0.99)), ms(field.full.il.pct(0.99)),
-				ratio(float64(field.full.country.pct(0.99)), float64(alone.country.pct(0.99))),
-				ratio(float64(field.full.il.pct(0.99)), float64(alone.il.pct(0.99))))
-		}
-		fmt.Fprintf(e.Stdout, "field (SUM…GROUP BY, %s): %s/s p99 %s  → Sandık %s; %s\n", fieldCommitName(*fieldCommit),
-			thousands(int64(field.load.rate())), ms(field.load.pct(0.99)), ratio(res.rate(), field.load.rate()), reads)
-	}
+	br.summary(e, res, busy, alone, proto, field)
 	return nil
 }
 
@@ -337,20 +299,6 @@ func (r *loadResult) rate() float64 {
 		return 0
 	}
 	return float64(r.ok) / r.took.Seconds()
-}
-
-func fieldCommitName(mode string) string {
-	if mode == baseline.CommitGroup {
-		return "group commit"
-	}
-	return "one transaction per submission"
-}
-
-func baseDB(where string) string {
-	if postgres.IsURL(where) {
-		return "PostgreSQL, a schema of its own, synchronous_commit on"
-	}
-	return "SQLite synchronous=FULL, WAL, a file of its own"
 }
 
 type loadResult struct {
