@@ -94,8 +94,11 @@ type Center struct {
 	kinds    kindsCache
 	// charts keeps what units' charts are drawn from while the
 	// organisation stands still.
-	charts  chartCache
-	userTTL time.Duration
+	charts chartCache
+	// chartMem holds every unit's chart in memory once loaded
+	// (chart_memory.go); charts is for while it is not.
+	chartMem chartMemory
+	userTTL  time.Duration
 	// observerBoxes is Config.ObserverBoxes.
 	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
 	rules         []itiraz.Rule
@@ -210,6 +213,9 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 			c.log.Warn("keying queue: first read failed; the first request reads it again", "err", err)
 		}
 	}()
+	// A national organisation's two million terms take seconds to read:
+	// charts are read from the store until they are in memory.
+	c.startChartMemory(fctx)
 	return c, nil
 }
 
@@ -346,6 +352,7 @@ func (c *Center) Close() error {
 		<-c.done
 		<-c.signer
 		<-c.warmed
+		<-c.chartMem.done
 	}
 	return nil
 }

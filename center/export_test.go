@@ -1,8 +1,22 @@
 package center
 
+import (
+	"context"
+
+	"github.com/sandik-dev/sandik/orgmem"
+)
+
 // KeyingQueueLoaded reports whether the keying queue has read the store.
 func (c *Center) KeyingQueueLoaded() bool { return c.keys.loaded.Load() }
 
 // WaitKeyingQueueRead waits for the keying queue's first read, started
 // when the centre opened, to be over.
 func (c *Center) WaitKeyingQueueRead() { <-c.warmed }
+
+// LoadCharts loads the organisation's charts into memory now, as the
+// loader does in the background.
+func (c *Center) LoadCharts(ctx context.Context) { c.loadCharts(ctx) }
+
+// ChartIndex returns the charts in memory if they are current, nil if
+// charts are read from the store.
+func (c *Center) ChartIndex(ctx context.Context) *orgmem.Index { return c.currentCharts(ctx) }
