@@ -13,10 +13,6 @@ func (c *Center) KeyingQueueLoaded() bool { return c.keys.loaded.Load() }
 // when the centre opened, to be over.
 func (c *Center) WaitKeyingQueueRead() { <-c.warmed }
 
-// LoadCharts loads the organisation's charts into memory now, as the
-// loader does in the background.
-func (c *Center) LoadCharts(ctx context.Context) { c.loadCharts(ctx) }
-
 // ChartIndex returns the charts in memory if they are current, nil if
 // charts are read from the store.
 func (c *Center) ChartIndex(ctx context.Context) *orgmem.Index { return c.currentCharts(ctx) }

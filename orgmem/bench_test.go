@@ -92,4 +92,3 @@ func BenchmarkIndex(b *testing.B) {
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(c)
 }
-
