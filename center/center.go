@@ -98,7 +98,11 @@ type Center struct {
 	// chartMem holds every unit's chart in memory once loaded
 	// (chart_memory.go); charts is for while it is not.
 	chartMem chartMemory
-	userTTL  time.Duration
+	// bg ends when the centre closes; Close waits for bgWork, the work
+	// started on it (warmCoverage).
+	bg      context.Context
+	bgWork  sync.WaitGroup
+	userTTL time.Duration
 	// observerBoxes is Config.ObserverBoxes.
 	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
 	rules         []itiraz.Rule
@@ -216,6 +220,7 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	// A national organisation's two million terms take seconds to read:
 	// charts are read from the store until they are in memory.
 	c.startChartMemory(fctx)
+	c.bg = fctx
 	return c, nil
 }
 
@@ -353,6 +358,7 @@ func (c *Center) Close() error {
 		<-c.signer
 		<-c.warmed
 		<-c.chartMem.done
+		c.bgWork.Wait()
 	}
 	return nil
 }

@@ -101,8 +101,10 @@ func (c *Center) SaveOrg(ctx context.Context, u sandik.User, ch sandik.OrgChange
 	if len(ch.Kinds) > 0 && u.Role != sandik.RoleAdmin {
 		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not add kinds of position; administrators may", u.ID, u.Role)
 	}
-	err := c.writeOrg(ctx, orgChanges(ch), func() error { return c.store.SaveOrg(ctx, ch) },
-		func(x *orgmem.Index, gen int64) error { return x.Apply(ch, gen) })
+	err := c.writeAssignments(ctx, ch.Assignments, func() error {
+		return c.writeOrg(ctx, orgChanges(ch), func() error { return c.store.SaveOrg(ctx, ch) },
+			func(x *orgmem.Index, gen int64) error { return x.Apply(ch, gen) })
+	})
 	if err != nil {
 		return err
 	}
@@ -126,8 +128,11 @@ func (c *Center) EndPosition(ctx context.Context, u sandik.User, id sandik.Posit
 	if err := c.mayRecord(ctx, u, p.Kind, un.Area); err != nil {
 		return p, err
 	}
-	err = c.writeOrg(ctx, true, func() error { return c.store.EndPosition(ctx, id, end, reason) },
-		func(x *orgmem.Index, gen int64) error { return x.End(p.Unit, id, end, reason, gen) })
+	// A term gives rights, not boxes: the coverages stay.
+	err = c.writeAssignments(ctx, nil, func() error {
+		return c.writeOrg(ctx, true, func() error { return c.store.EndPosition(ctx, id, end, reason) },
+			func(x *orgmem.Index, gen int64) error { return x.End(p.Unit, id, end, reason, gen) })
+	})
 	if err != nil {
 		return p, err
 	}
