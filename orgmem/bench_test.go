@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/org"
 	"github.com/sandik-dev/sandik/orgmem"
+	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/synth"
 )
 
@@ -91,4 +93,31 @@ func BenchmarkIndex(b *testing.B) {
 	b.ReportMetric(loadTook.Seconds(), "load-s")
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(c)
+}
+
+// BenchmarkLoadSQLite loads the index from a SQLite store holding a
+// synthetic organisation (a tenth of the national one by default,
+// SANDIK_BENCH_ORG=national for all of it): what a centre does in the
+// background at a start.
+func BenchmarkLoadSQLite(b *testing.B) {
+	shape := synth.OrgShape{Il: 81, Ilce: 973, Mahalle: 3200, People: 100_000, Positions: 200_000}
+	if os.Getenv("SANDIK_BENCH_ORG") == "national" {
+		shape = synth.NationalOrg
+	}
+	shape.Assignments = 0
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(b.TempDir(), "o.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SaveOrg(ctx, synth.Org(shape, 1)); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := orgmem.Load(ctx, st, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
