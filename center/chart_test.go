@@ -9,6 +9,8 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/org"
+	"github.com/sandik-dev/sandik/store/postgres"
+	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/store/sqlite"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
@@ -212,4 +214,63 @@ func mustChart(t *testing.T, c *center.Center, code sandik.UnitCode, at sandik.D
 		t.Fatal(err)
 	}
 	return ch
+}
+
+// Two instances on one PostgreSQL schema: a term one adds and a person
+// it erases reach the other's chart at the store's notice, and the other
+// loads its charts again rather than keep showing them from memory.
+func TestChartsAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Schema(t)
+	open := func() (*center.Center, *postgres.Store) {
+		st, err := postgres.Open(ctx, postgres.Options{URL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := center.Open(ctx, center.Config{Store: st, Now: func() time.Time { return now }})
+		if err != nil {
+			st.Close()
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close(); st.Close() })
+		return c, st
+	}
+	a, st := open()
+	if err := a.ImportRegistry(ctx, storetest.Registry(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := open()
+	b.LoadCharts(ctx)
+	x := b.ChartIndex(ctx)
+	if x == nil {
+		t.Fatal("the second instance holds no charts after a load")
+	}
+	add := sandik.OrgChange{
+		People:    []sandik.Person{{ID: "k-5", Name: "Deniz Aksoy", Home: "34", Purpose: "örgüt üyeliği", Consent: "2024-01-01"}},
+		Positions: []sandik.Position{{ID: "g-7", Kind: "sayman", Unit: "34", Person: "k-5", Start: "2024-05-01", Source: sandik.SourceAppointment}},
+	}
+	if err := a.SaveOrg(ctx, admin, add); err != nil {
+		t.Fatal(err)
+	}
+	seenWithin(t, 5*time.Second, "a term the other instance added", func() bool {
+		got := holderOf(mustChart(t, b, "34", "2024-06-01"), "sayman")
+		return len(got) == 1 && got[0] == "Deniz Aksoy"
+	})
+	if err := a.ErasePerson(ctx, admin, "k-5", "KVKK m.7 talebi"); err != nil {
+		t.Fatal(err)
+	}
+	seenWithin(t, 5*time.Second, "a person the other instance erased", func() bool {
+		got := holderOf(mustChart(t, b, "34", "2024-06-01"), "sayman")
+		return len(got) == 1 && got[0] == sandik.RemovedPerson
+	})
+	seenWithin(t, 10*time.Second, "the charts loaded again after the other instance's writes", func() bool {
+		got := b.ChartIndex(ctx)
+		return got != nil && got != x
+	})
+	if got := holderOf(mustChart(t, b, "34", "2024-06-01"), "sayman"); len(got) != 1 || got[0] != sandik.RemovedPerson {
+		t.Fatalf("sayman from the charts loaded again = %v, want %q", got, sandik.RemovedPerson)
+	}
 }
