@@ -34,7 +34,7 @@ type Source interface {
 // page is how many terms or people a load reads in one statement: large
 // enough that the statements' own cost is small, small enough that a
 // page's structs are a few MiB at most.
-const page = 50_000
+var page = 50_000
 
 // term is one term of a position: 20 bytes, against about 200 for a
 // sandik.Position and its strings. Days are written yyyymmdd, which
@@ -168,19 +168,38 @@ func load(ctx context.Context, src Source, gen int64) (*Index, error) {
 		x.loading[x.view(p.off, uint32(p.idLen))] = int32(i)
 	}
 	defer func() { x.loading = nil }()
-	var afterTerm sandik.PositionID
+	// The next page is read while this one is added, so the load costs
+	// about the larger of reading and adding, not their sum.
+	type result struct {
+		terms []sandik.Position
+		err   error
+	}
+	fetch := func(after sandik.PositionID) <-chan result {
+		ch := make(chan result, 1)
+		go func() {
+			ps, err := src.Positions(ctx, sandik.PositionFilter{After: after, Limit: page})
+			ch <- result{ps, err}
+		}()
+		return ch
+	}
+	next := fetch("")
 	for {
-		ps, err := src.Positions(ctx, sandik.PositionFilter{After: afterTerm, Limit: page})
-		if err != nil {
-			return nil, err
+		r := <-next
+		if r.err != nil {
+			return nil, r.err
 		}
-		for _, p := range ps {
+		if len(r.terms) == page {
+			next = fetch(r.terms[len(r.terms)-1].ID)
+		}
+		for _, p := range r.terms {
 			if err := x.addTerm(p); err != nil {
+				if len(r.terms) == page {
+					<-next // the read in flight ends before the load returns
+				}
 				return nil, err
 			}
-			afterTerm = p.ID
 		}
-		if len(ps) < page {
+		if len(r.terms) < page {
 			break
 		}
 	}

@@ -102,6 +102,8 @@ func day(t *rapid.T, label string) sandik.Date {
 // index gives every unit's records and its chart as of a random day as
 // the store does, and a fresh load equals the index kept in step.
 func TestIndexEqualsStore(t *testing.T) {
+	// Pages of three: the loads below read many, one ahead of another.
+	defer orgmem.SetPage(3)()
 	backends(t, func(t *testing.T, st store) {
 		ctx := context.Background()
 		x, err := orgmem.Load(ctx, st, 1)
