@@ -192,6 +192,12 @@ func injectFaults(ctx context.Context, env *faultEnv, names []string) []FaultRes
 		if !lastFail.IsZero() {
 			r.FailingSeconds = lastFail.Sub(at).Seconds()
 		}
+		if n := r.ErrorsDuring["500"]; n > 0 && (name == "conn-reset" || name == "pg-restart") {
+			// Retried and acknowledged all the same, but a phone told
+			// "internal error" rather than "unavailable, retry after"
+			// cannot tell an outage from a bug.
+			r.Summary += fmt.Sprintf("; %d tries were answered 500 rather than 503 with Retry-After while the database was away", n)
+		}
 		progress(env.progress, "fault %s: %s", name, r.Summary)
 		out = append(out, r)
 	}
