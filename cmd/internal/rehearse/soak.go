@@ -25,9 +25,9 @@ const (
 // Soak is what the steady load after the night did, and each server's
 // heap and goroutines sampled from its /metrics during it.
 type Soak struct {
-	Seconds     float64 `json:"seconds"`
-	Rate        float64 `json:"rate"` // corrections sent per second
-	Submissions Submissions
+	Seconds     float64        `json:"seconds"`
+	Rate        float64        `json:"rate"` // corrections sent per second
+	Submissions Submissions    `json:"submissions"`
 	Servers     []ServerSeries `json:"servers"`
 	// Verdict is "flat", "growing" or "too short to judge".
 	Verdict string `json:"verdict"`
