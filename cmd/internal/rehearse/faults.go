@@ -79,8 +79,10 @@ type Overload struct {
 	WithRetry int64   `json:"shed_with_retry_after"`
 	Other     int64   `json:"other"` // another status or no answer
 	// ShedLatency is the time to a 503 or 429 from the intended send
-	// time; AckLatency to an acknowledgement.
+	// time (the generator's own queue included), ShedAnswer from the
+	// moment the request was sent; AckLatency to an acknowledgement.
 	ShedLatency Latency `json:"shed_latency_ms"`
+	ShedAnswer  Latency `json:"shed_answer_ms"`
 	AckLatency  Latency `json:"ack_latency_ms"`
 }
 

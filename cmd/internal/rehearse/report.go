@@ -306,7 +306,9 @@ func (r *Report) WriteText(w io.Writer) {
 	for _, f := range r.Faults {
 		fmt.Fprintf(w, "fault %s at %.0f s for %.1f s: %s\n  the load meanwhile: %d acknowledged, p99 %s (before %s); failed tries %s",
 			f.Name, f.At, f.Seconds, f.Summary, f.AckedDuring, msText(f.During.P99), msText(f.Before.P99), errorsText(f.ErrorsDuring))
-		fmt.Fprintf(w, "; first acknowledgement %.2f s after the fault", f.FirstAckSeconds)
+		if f.FirstAckSeconds >= 0 {
+			fmt.Fprintf(w, "; first acknowledgement %.2f s after the fault", f.FirstAckSeconds)
+		}
 		if f.FailingSeconds > 0 {
 			fmt.Fprintf(w, ", last failed try %.2f s after it", f.FailingSeconds)
 		}
