@@ -135,7 +135,7 @@ func TestRehearseSoakAndFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := runSandik(t, "rehearse", "-bin", bin, "-scale", "0.0015", "-seed", "7", "-rate", "600", "-conns", "32",
-		"-readers", "4", "-read-every", "100ms", "-sse", "4", "-soak", "6s", "-soak-rate", "200", "-sample-every", "250ms",
+		"-readers", "4", "-read-every", "100ms", "-sse", "4", "-soak", "10s", "-soak-rate", "200", "-sample-every", "250ms",
 		"-faults", "slow-client,disconnect-mid-body,overload", "-fault-for", "1s", "-body-timeout", "2s", "-json")
 	if code != 0 {
 		t.Fatalf("rehearse exited %d\n%s\n%s", code, out, errOut)
@@ -169,7 +169,9 @@ func TestRehearseSoakAndFaults(t *testing.T) {
 			t.Errorf("fault %d: %+v", i, f)
 		}
 	}
-	if g := rep.Faults[1].Goroutines; len(g) != 3 || g[1] <= g[0] || g[2] > g[0]+10 {
+	// Held: 64 connections more than after they were let go; after: back
+	// to what they were before (the most of five reads under load).
+	if g := rep.Faults[1].Goroutines; len(g) != 3 || g[1] < g[2]+32 || g[2] > g[0]+10 {
 		t.Errorf("goroutines before, with half bodies held, after: %v", g)
 	}
 	if o := rep.Faults[2].Overload; o == nil || o.Sent == 0 || o.Acked+o.Shed503+o.Shed429+o.Other != o.Sent {

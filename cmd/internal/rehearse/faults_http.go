@@ -49,7 +49,9 @@ func (env *faultEnv) slowClients(ctx context.Context, r *FaultResult) {
 		env.n.correctionJSON(&buf, num, p, k)
 		body := slices.Clone(buf.Bytes())
 		slow := i%2 == 1
-		span := env.length * 8 / 10
+		// Well within the timeout, or a starved machine's late ticks
+		// would make it a slow one.
+		span := min(env.length*8/10, env.bodyTimeout/2)
 		if slow {
 			span = 2 * env.bodyTimeout
 		}
@@ -201,7 +203,9 @@ func readSlowly(ctx context.Context, host, path, auth string, d time.Duration) (
 // nothing of them may be logged (the check proves it) and the servers'
 // goroutines must come back to what they were.
 func (env *faultEnv) disconnectMidBody(ctx context.Context, r *FaultResult) {
-	base, err := env.metrics.goroutinesMax(5, 100*time.Millisecond)
+	// The load moves the count: the least of five reads says when the
+	// half bodies are held, the most when they have been let go.
+	low, base, err := env.metrics.goroutinesRange(5, 100*time.Millisecond)
 	if err != nil {
 		r.Problem, r.Summary = err.Error(), err.Error()
 		return
@@ -232,9 +236,18 @@ func (env *faultEnv) disconnectMidBody(ctx context.Context, r *FaultResult) {
 			host, env.typists[typistOf(p, k, len(env.typists))], buf.Len())
 		c.Write(buf.Bytes()[:buf.Len()/2])
 	}
-	// The servers hold a goroutine per connection waiting for the rest.
-	sleepCtx(ctx, 500*time.Millisecond)
-	held, _ := env.metrics.goroutinesMax(1, 0)
+	// The servers hold a goroutine per connection waiting for the rest;
+	// a starved machine may take a while to accept them all. A bounded
+	// poll: only the servers' count says when they hold them.
+	held := 0.0
+	for t0 := time.Now(); time.Since(t0) < 5*time.Second && ctx.Err() == nil; sleepCtx(ctx, 50*time.Millisecond) {
+		if g, err := env.metrics.goroutinesMax(1, 0); err == nil {
+			held = max(held, g)
+		}
+		if held >= low+float64(len(conns))/2 {
+			break
+		}
+	}
 	for _, c := range conns {
 		c.(*net.TCPConn).SetLinger(0) // a reset, not a polite close
 		c.Close()

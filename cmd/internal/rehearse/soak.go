@@ -110,22 +110,29 @@ func (s *sampler) record() ([]scrape, error) {
 // goroutinesMax is the most goroutines of all servers together over
 // times reads gap apart.
 func (s *sampler) goroutinesMax(times int, gap time.Duration) (float64, error) {
-	best := 0.0
+	_, hi, err := s.goroutinesRange(times, gap)
+	return hi, err
+}
+
+// goroutinesRange is the least and the most goroutines of all servers
+// together over times reads gap apart.
+func (s *sampler) goroutinesRange(times int, gap time.Duration) (lo, hi float64, err error) {
+	lo = math.Inf(1)
 	for i := range times {
 		if i > 0 {
 			sleepCtx(context.Background(), gap)
 		}
 		sc, err := s.read()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		sum := 0.0
 		for _, x := range sc {
 			sum += x.goroutines
 		}
-		best = max(best, sum)
+		lo, hi = min(lo, sum), max(hi, sum)
 	}
-	return best, nil
+	return lo, hi, nil
 }
 
 // run records a sample every period until stop closes, calling each(…)
