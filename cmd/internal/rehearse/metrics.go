@@ -21,8 +21,12 @@ const totalsRoute = "GET /api/v1/races/{race}/totals/{area}"
 // runtime's heap in use and goroutines, and the histogram of the time the
 // server itself took to answer an area's totals (200s only).
 type scrape struct {
-	at         time.Time
-	heapInuse  float64 // bytes
+	at        time.Time
+	heapInuse float64 // bytes
+	// heapGoal is the heap size the next collection is due at, set from
+	// the live heap the last one marked: the in-use figure without the
+	// sawtooth of garbage waiting for collection.
+	heapGoal   float64
 	goroutines float64
 	totals     histogram
 }
@@ -84,6 +88,8 @@ func parseMetrics(body []byte, at time.Time) (scrape, error) {
 		switch {
 		case strings.HasPrefix(line, "go_memstats_heap_inuse_bytes "):
 			s.heapInuse, seenHeap = value(line), true
+		case strings.HasPrefix(line, "go_memstats_next_gc_bytes "):
+			s.heapGoal = value(line)
 		case strings.HasPrefix(line, "go_goroutines "):
 			s.goroutines, seenG = value(line), true
 		case strings.HasPrefix(line, "sandik_http_request_duration_seconds_bucket{") &&

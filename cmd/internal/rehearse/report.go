@@ -296,12 +296,13 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "soak: %.0f s at %.0f corrections/s: %d acknowledged of %d, retried %d, failed %d; errors %s; latency p50 %s p99 %s max %s\n",
 			sk.Seconds, sk.Rate, ss.Acknowledged, ss.Sent, ss.Retried, ss.Failed, errorsText(ss.Errors), msText(ss.Latency.P50), msText(ss.Latency.P99), msText(ss.Latency.Max))
 		for i, sv := range sk.Servers {
-			fmt.Fprintf(w, "  server %d (%d samples): heap in use first %.0f, last %.0f, max %.0f MiB, slope %+.2f MiB/min; goroutines first %.0f, last %.0f, max %.0f, slope %+.1f/min; at rest %.0f before the night, %.0f after\n",
+			fmt.Fprintf(w, "  server %d (%d samples): heap in use first %.0f, last %.0f, max %.0f MiB, slope %+.2f MiB/min; heap goal (next GC) first %.0f, last %.0f, max %.0f MiB, slope %+.2f MiB/min; goroutines first %.0f, last %.0f, max %.0f, slope %+.1f/min; at rest %.0f before the night, %.0f after\n",
 				i+1, sv.Samples, sv.HeapMiB.First, sv.HeapMiB.Last, sv.HeapMiB.Max, sv.HeapSlopeMiBPerMin,
+				sv.HeapGoalMiB.First, sv.HeapGoalMiB.Last, sv.HeapGoalMiB.Max, sv.HeapGoalSlopeMiBPerMin,
 				sv.Goroutines.First, sv.Goroutines.Last, sv.Goroutines.Max, sv.GoroutineSlopePerMin, sv.GoroutinesAtRestBefore, sv.GoroutinesAtRestAfter)
 		}
-		fmt.Fprintf(w, "  verdict: %s (flat: over the second half, heap < %g MiB/min and goroutines < %g/min; judged when that half lasts %s or more)\n",
-			sk.Verdict, FlatHeapMiBPerMin, FlatGoroutinesPerMin, minJudged)
+		fmt.Fprintf(w, "  verdict: %s (flat: over the second half the heap goal grows < %g MiB/min, and the goroutines come back to within 10 of their count at rest; judged when that half lasts %s or more)\n",
+			sk.Verdict, FlatHeapMiBPerMin, minJudged)
 	}
 	for _, f := range r.Faults {
 		fmt.Fprintf(w, "fault %s at %.0f s for %.1f s: %s\n  the load meanwhile: %d acknowledged, p99 %s (before %s); failed tries %s",

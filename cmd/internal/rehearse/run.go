@@ -341,6 +341,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			rep.Soak.Servers[i].GoroutinesAtRestBefore, rep.Soak.Servers[i].GoroutinesAtRestAfter = atRest[i].goroutines, g
 			if g > atRest[i].goroutines+10 {
 				rep.problem("server %d had %.0f goroutines 30 s after the load stopped, %.0f at rest before the night", i+1, g, atRest[i].goroutines)
+				if rep.Soak.Verdict == "flat" {
+					rep.Soak.Verdict = "growing"
+				}
 			}
 		}
 	}

@@ -10,16 +10,18 @@ import (
 	"time"
 )
 
-// Flat is the verdict's threshold: a soak whose heap in use grows by less
-// than FlatHeapMiBPerMin and whose goroutines by less than
-// FlatGoroutinesPerMin over its second half is flat. A leak at the heap
-// bound would add 720 MiB over a 12-hour night; the sawtooth of garbage
-// collection needs minutes to average out, so a second half shorter than
-// minJudged is reported, not judged.
+// FlatHeapMiBPerMin is the verdict's threshold: a soak is flat when every
+// server's heap goal (the size the next collection is due at, which follows
+// the live heap each collection marks) grows by less than this over the
+// soak's second half, and its goroutines come back to their count at rest
+// once everything stops. A leak at that rate would add 720 MiB over a
+// 12-hour night. The heap in use and the goroutines under load are
+// reported with their slopes too, but not judged: the first saws up and
+// down with garbage collection, the second with the requests in flight. A
+// second half shorter than minJudged is reported, not judged.
 const (
-	FlatHeapMiBPerMin    = 1.0
-	FlatGoroutinesPerMin = 1.0
-	minJudged            = 5 * time.Minute
+	FlatHeapMiBPerMin = 1.0
+	minJudged         = 5 * time.Minute
 )
 
 // Soak is what the steady load after the night did, and each server's
@@ -35,12 +37,14 @@ type Soak struct {
 
 // ServerSeries is one server's samples over the soak.
 type ServerSeries struct {
-	Samples    int    `json:"samples"`
-	HeapMiB    Series `json:"heap_inuse_mib"`
-	Goroutines Series `json:"goroutines"`
+	Samples     int    `json:"samples"`
+	HeapMiB     Series `json:"heap_inuse_mib"`
+	HeapGoalMiB Series `json:"heap_goal_mib"`
+	Goroutines  Series `json:"goroutines"`
 	// Slopes are least-squares fits over the soak's second half.
-	HeapSlopeMiBPerMin   float64 `json:"heap_slope_mib_per_min"`
-	GoroutineSlopePerMin float64 `json:"goroutine_slope_per_min"`
+	HeapSlopeMiBPerMin     float64 `json:"heap_slope_mib_per_min"`
+	HeapGoalSlopeMiBPerMin float64 `json:"heap_goal_slope_mib_per_min"`
+	GoroutineSlopePerMin   float64 `json:"goroutine_slope_per_min"`
 	// AtRest are the goroutines before the night and after every load,
 	// reader and stream had stopped.
 	GoroutinesAtRestBefore float64 `json:"goroutines_at_rest_before"`
@@ -192,23 +196,26 @@ func (s *sampler) soakSeries(from, to time.Time) ([]ServerSeries, string) {
 			continue
 		}
 		ss.HeapMiB = Series{First: in[0].heapInuse / (1 << 20), Last: in[len(in)-1].heapInuse / (1 << 20)}
+		ss.HeapGoalMiB = Series{First: in[0].heapGoal / (1 << 20), Last: in[len(in)-1].heapGoal / (1 << 20)}
 		ss.Goroutines = Series{First: in[0].goroutines, Last: in[len(in)-1].goroutines}
 		mid := from.Add(to.Sub(from) / 2)
-		var xs, heap, gr []float64
+		var xs, heap, goal, gr []float64
 		for _, x := range in {
 			ss.HeapMiB.Max = math.Max(ss.HeapMiB.Max, x.heapInuse/(1<<20))
+			ss.HeapGoalMiB.Max = math.Max(ss.HeapGoalMiB.Max, x.heapGoal/(1<<20))
 			ss.Goroutines.Max = math.Max(ss.Goroutines.Max, x.goroutines)
 			if !x.at.Before(mid) {
 				xs = append(xs, x.at.Sub(from).Minutes())
 				heap = append(heap, x.heapInuse/(1<<20))
+				goal = append(goal, x.heapGoal/(1<<20))
 				gr = append(gr, x.goroutines)
 			}
 		}
-		ss.HeapSlopeMiBPerMin, ss.GoroutineSlopePerMin = slope(xs, heap), slope(xs, gr)
+		ss.HeapSlopeMiBPerMin, ss.HeapGoalSlopeMiBPerMin, ss.GoroutineSlopePerMin = slope(xs, heap), slope(xs, goal), slope(xs, gr)
 		switch {
 		case to.Sub(mid) < minJudged || len(xs) < 10:
 			verdict = "too short to judge"
-		case verdict == "flat" && (ss.HeapSlopeMiBPerMin >= FlatHeapMiBPerMin || ss.GoroutineSlopePerMin >= FlatGoroutinesPerMin):
+		case verdict == "flat" && ss.HeapGoalSlopeMiBPerMin >= FlatHeapMiBPerMin:
 			verdict = "growing"
 		}
 	}
