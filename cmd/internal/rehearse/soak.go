@@ -234,3 +234,48 @@ func soakProgress(w io.Writer, start time.Time, length, every time.Duration, st 
 		el.Seconds(), length.Seconds(), acked, float64(acked-*prev)/every.Seconds(), st.retried.Load(), st.failed.Load(), strings.Join(parts, "; "))
 	*prev = acked
 }
+
+// correctionsNeeded is about how many corrections the soak and the faults
+// send.
+func correctionsNeeded(cfg Config, night time.Duration) int64 {
+	need := cfg.SoakRate * cfg.Soak.Seconds()
+	for _, f := range cfg.Faults {
+		switch f {
+		case "overload":
+			rate := cfg.Rate
+			if cfg.Soak > 0 {
+				rate = cfg.SoakRate
+			}
+			need += 2 * rate * cfg.FaultFor.Seconds()
+		case "slow-client":
+			need += slowWriters
+		case "disconnect-mid-body":
+			need += abandoned
+		}
+	}
+	return int64(need) + 1
+}
+
+// restingGoroutines waits, up to 30 s, until every server's goroutines
+// are back to at most ten more than at rest, and returns the last count.
+func restingGoroutines(ctx context.Context, smp *sampler, atRest []scrape) []float64 {
+	var last []float64
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		sc, err := smp.read()
+		if err == nil {
+			last = last[:0]
+			back := true
+			for i := range sc {
+				last = append(last, sc[i].goroutines)
+				back = back && sc[i].goroutines <= atRest[i].goroutines+10
+			}
+			if back {
+				return last
+			}
+		}
+		if time.Now().After(deadline) || !sleepCtx(ctx, 200*time.Millisecond) {
+			return last
+		}
+	}
+}
