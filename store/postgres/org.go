@@ -34,7 +34,8 @@ func orgTx(ctx context.Context, tx pgx.Tx) (sqlstore.OrgTx, error) {
 // SaveOrg implements sandik.OrgStore. Terms give rights: the user
 // generation moves so cached users are read again.
 func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
-	err := s.inTxRights(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+	// A bulk change's records are batch leaves of the ledger.
+	err := s.inTxRightsLedger(ctx, sqlstore.Bulk(ch), func(tx pgx.Tx) ([]ledger.Record, error) {
 		t, err := orgTx(ctx, tx)
 		if err != nil {
 			return nil, err

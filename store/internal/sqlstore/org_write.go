@@ -25,6 +25,17 @@ type OrgTx struct {
 	Prepare func(ctx context.Context, query string) (exec func(args ...any) error, done func(), err error)
 }
 
+// BulkRows is the size of a change of the organisation from which it is
+// a bulk change: its records become batch leaves of the ledger
+// (AppendBatches), and SQLite loads it with its secondary indexes built
+// after the rows.
+const BulkRows = 20_000
+
+// Bulk reports whether c is a bulk change.
+func Bulk(c sandik.OrgChange) bool {
+	return len(c.People)+len(c.Positions)+len(c.Assignments) >= BulkRows
+}
+
 // Save writes c and returns a leaf for every record written.
 func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, error) {
 	if err := c.Validate(); err != nil {
