@@ -28,6 +28,10 @@ func orgTx(ctx context.Context, tx pgx.Tx) (sqlstore.OrgTx, error) {
 			return err
 		},
 		Unique: isUniqueViolation,
+		Copy: func(ctx context.Context, table string, cols []string, rows [][]any) error {
+			_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+			return err
+		},
 	}, nil
 }
 

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/sandik-dev/sandik"
@@ -250,19 +252,34 @@ func AppendLeaves(e *ledger.Edge, recs []ledger.Record) (Leaves, error) {
 // AppendBatches appends recs to e as batch leaves of ledger.BatchSize
 // records each and returns their rows, the members beside each leaf:
 // for a bulk change, whose records would otherwise cost more rows than
-// the change itself.
+// the change itself. The batches are hashed and encoded on every core
+// (a national import has 810 of them); their leaves go in in order.
 func AppendBatches(e *ledger.Edge, recs []ledger.Record) (Leaves, error) {
-	bs, err := ledger.Batches(recs, ledger.BatchSize)
-	if err != nil {
-		return Leaves{}, err
+	n := (len(recs) + ledger.BatchSize - 1) / ledger.BatchSize
+	leaves := make([]ledger.Record, n)
+	members := make([][]byte, n)
+	errs := make([]error, n)
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
 	}
-	leaves := make([]ledger.Record, len(bs))
-	members := make([][]byte, len(bs))
-	for i, b := range bs {
-		leaves[i] = b.Leaf
-		if members[i], err = b.MarshalMembers(); err != nil {
-			return Leaves{}, err
-		}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				b, err := ledger.NewBatch(recs[i*ledger.BatchSize : min((i+1)*ledger.BatchSize, len(recs))])
+				if err == nil {
+					leaves[i] = b.Leaf
+					members[i], err = b.MarshalMembers()
+				}
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Leaves{}, err
 	}
 	lv, err := AppendLeaves(e, leaves)
 	if err != nil {
