@@ -220,3 +220,65 @@ func TestTamperWithBulkOrgIsDetected(t *testing.T) {
 		t.Errorf("a batch rewritten with its leaf: audit says %v, want a fault at record %d", err, leafIdx)
 	}
 }
+
+// TestOldBulkLedgerVerifies: a bulk change written before batch leaves
+// existed, a leaf per record (the writer's job without work.batched, as
+// it ran then), still audits, and an edit of one of its rows is named at
+// that row's own leaf.
+func TestOldBulkLedgerVerifies(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(ctx, Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := synth.Org(synth.OrgShape{Il: 2, Ilce: 4, Mahalle: 40, People: bulkRows / 2, Positions: bulkRows}, 5)
+	old := func(ctx context.Context, conn *sql.Conn) ([]ledger.Record, error) { return orgTx(conn).Save(ctx, c) }
+	if _, err := s.queue.Do(ctx, work{logged: bumping(old), unchecked: true}); err != nil {
+		t.Fatal(err)
+	}
+	records := len(c.Units) + len(c.People) + len(c.Positions)
+	size, err := s.LedgerSize(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size != int64(records) {
+		t.Fatalf("the old way wrote %d leaves for %d records", size, records)
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit of a ledger of the old layout: %v", err)
+	}
+	recs, err := s.LedgerRecords(ctx, 0, int(size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	person := c.People[len(c.People)/3]
+	leaf := int64(-1)
+	for _, r := range recs {
+		if ledger.Kind(r.Kind) == ledger.KindBatch {
+			t.Fatalf("leaf %d is a batch", r.Index)
+		}
+		if r.ID == ledger.OrgPersonPrefix+string(person.ID) {
+			leaf = r.Index
+		}
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`UPDATE org_people SET email = 'x@example.org' WHERE id = ?`, string(person.ID)); err != nil {
+		t.Fatal(err)
+	}
+	err = audit.Run(ctx, newTxStore(tx), "", audit.Options{})
+	if f := (*audit.Fault)(nil); !errors.As(err, &f) || f.Index != leaf {
+		t.Fatalf("an edit of a person of the old layout: audit says %v, want a fault at record %d", err, leaf)
+	}
+}
