@@ -241,6 +241,20 @@ type OrgStore interface {
 	// in it by id with the shown name of each holder (RemovedPerson for
 	// one erased); ENotFound if there is no such unit.
 	UnitRecords(ctx context.Context, code UnitCode) (UnitRecords, error)
+	// OrgGeneration returns a counter that every write of kinds, units,
+	// people and terms moves (an erasure too, assignments alone not), in
+	// the write's transaction.
+	OrgGeneration(ctx context.Context) (int64, error)
+	// PersonNames returns the shown names of the people with an id after
+	// after, by id, at most limit (0: all): RemovedPerson for one erased.
+	// It reads no contact data: it is what a chart needs of everyone.
+	PersonNames(ctx context.Context, after PersonID, limit int) ([]PersonName, error)
+}
+
+// PersonName is a person's id and shown name.
+type PersonName struct {
+	ID   PersonID
+	Name string
 }
 
 // UnitRecords are a unit's own records: what its chart is drawn from.

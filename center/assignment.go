@@ -36,7 +36,7 @@ func (c *Center) SaveAssignments(ctx context.Context, u sandik.User, as []sandik
 			return nil, fmt.Errorf("assignments[%d].box: %w", i, err)
 		}
 	}
-	if err := c.store.SaveAssignments(ctx, out); err != nil {
+	if err := c.writeAssignments(ctx, out, func() error { return c.store.SaveAssignments(ctx, out) }); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -64,7 +64,8 @@ func (c *Center) RemoveAssignment(ctx context.Context, u sandik.User, election s
 	if err := c.Registry().Allow(u, sandik.ActionReadBox, box); err != nil {
 		return err
 	}
-	return c.store.RemoveAssignment(ctx, election, box, person)
+	removed := []sandik.Assignment{{Election: election, Box: box, Person: person}}
+	return c.writeAssignments(ctx, removed, func() error { return c.store.RemoveAssignment(ctx, election, box, person) })
 }
 
 // Assignments returns the assignments of election within area that u may

@@ -3,6 +3,7 @@ package center_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -320,5 +321,84 @@ func TestSilentListOutlivesTheContactLimit(t *testing.T) {
 	}
 	if phones != 1 {
 		t.Errorf("%d observers shown with phones, want 1 (the limit)", phones)
+	}
+}
+
+// This centre's own write of an assignment updates the counts of its box
+// and drops only the coverages of the areas above it; a write of people
+// keeps every coverage; a write by another process empties the cache.
+// Each coverage read after equals a count over every stored assignment.
+func TestCoverageKeptAcrossOwnWrites(t *testing.T) {
+	c, st := orgCenter(t, now)
+	ctx := context.Background()
+	reg := c.Registry()
+	cover := func(area sandik.AreaCode) org.Coverage {
+		t.Helper()
+		got, err := c.View(admin).Coverage(ctx, storetest.Election, area)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := st.Assignments(ctx, sandik.AssignmentFilter{Election: storetest.Election})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := org.CoverageOf(reg, storetest.Election, area, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("coverage of %s from the cache:\n %+v\ncounted:\n %+v", area, got, want)
+		}
+		return got
+	}
+	areas := []sandik.AreaCode{"34.0135", storetest.Box1, storetest.Box2}
+	for _, a := range areas {
+		cover(a)
+	}
+	people := sandik.OrgChange{People: []sandik.Person{{ID: "k-9", Name: "Deniz Aksoy", Home: "34", Purpose: "örgüt üyeliği", Consent: "2024-01-01"}}}
+	if err := c.SaveOrg(ctx, admin, people); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range areas {
+		if !c.CoverageCached(ctx, storetest.Election, a) {
+			t.Fatalf("a write of people dropped the coverage of %s", a)
+		}
+	}
+	if _, err := c.SaveAssignments(ctx, admin, []sandik.Assignment{assign(storetest.Box1, "k-9")}); err != nil {
+		t.Fatal(err)
+	}
+	if c.CoverageCached(ctx, storetest.Election, "34.0135") || c.CoverageCached(ctx, storetest.Election, storetest.Box1) {
+		t.Fatal("an assignment at box 1 kept the coverages above it")
+	}
+	if !c.CoverageCached(ctx, storetest.Election, storetest.Box2) {
+		t.Fatal("an assignment at box 1 dropped box 2's coverage")
+	}
+	if cov := cover("34.0135"); cov.One+cov.Many == 0 {
+		t.Fatalf("after the assignment nothing is covered: %+v", cov)
+	}
+	cover(storetest.Box1)
+	if err := c.RemoveAssignment(ctx, admin, storetest.Election, storetest.Box1, "k-9"); err != nil {
+		t.Fatal(err)
+	}
+	if !c.CoverageCached(ctx, storetest.Election, storetest.Box2) {
+		t.Fatal("a removal at box 1 dropped box 2's coverage")
+	}
+	cover("34.0135")
+	cover(storetest.Box1)
+
+	other, err := sqlite.Open(ctx, sqlite.Options{Path: st.Path()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.SaveAssignments(ctx, []sandik.Assignment{{Election: storetest.Election, Box: storetest.Box2, Person: "k-9", AssignedAt: now, AssignedBy: "baska"}}); err != nil {
+		t.Fatal(err)
+	}
+	seenWithin(t, 5*time.Second, "an assignment another process made", func() bool {
+		cov, err := c.View(admin).Coverage(ctx, storetest.Election, storetest.Box2)
+		return err == nil && cov.None == 0
+	})
+	for _, a := range areas {
+		cover(a)
 	}
 }

@@ -94,7 +94,14 @@ type Center struct {
 	kinds    kindsCache
 	// charts keeps what units' charts are drawn from while the
 	// organisation stands still.
-	charts  chartCache
+	charts chartCache
+	// chartMem holds every unit's chart in memory once loaded
+	// (chart_memory.go); charts is for while it is not.
+	chartMem chartMemory
+	// bg ends when the centre closes; Close waits for bgWork, the work
+	// started on it (warmCoverage).
+	bg      context.Context
+	bgWork  sync.WaitGroup
 	userTTL time.Duration
 	// observerBoxes is Config.ObserverBoxes.
 	observerBoxes func(ctx context.Context, person sandik.PersonID) ([]sandik.AreaCode, error)
@@ -210,6 +217,10 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 			c.log.Warn("keying queue: first read failed; the first request reads it again", "err", err)
 		}
 	}()
+	// A national organisation's two million terms take seconds to read:
+	// charts are read from the store until they are in memory.
+	c.startChartMemory(fctx)
+	c.bg = fctx
 	return c, nil
 }
 
@@ -346,6 +357,8 @@ func (c *Center) Close() error {
 		<-c.done
 		<-c.signer
 		<-c.warmed
+		<-c.chartMem.done
+		c.bgWork.Wait()
 	}
 	return nil
 }

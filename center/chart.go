@@ -32,15 +32,24 @@ const maxCachedCharts = 1024
 // under it that u may see, by code: ENotFound if there is no such unit,
 // EForbidden unless u may read the organisation in its area.
 func (c *Center) UnitChart(ctx context.Context, u sandik.User, code sandik.UnitCode, at sandik.Date) (org.Chart, []sandik.Unit, error) {
-	src, err := c.chartSource(ctx, code)
-	if err != nil {
-		return org.Chart{}, nil, err
+	var src *sandik.UnitRecords
+	var kinds []sandik.PositionKind
+	if x := c.currentCharts(ctx); x != nil {
+		recs, ok := x.Records(code)
+		if !ok {
+			return org.Chart{}, nil, sandik.Errorf(sandik.ENotFound, "no unit %q", code)
+		}
+		src, kinds = &recs, x.Kinds()
+	} else {
+		var err error
+		if src, err = c.chartSource(ctx, code); err != nil {
+			return org.Chart{}, nil, err
+		}
+		if kinds, err = c.PositionKinds(ctx); err != nil {
+			return org.Chart{}, nil, err
+		}
 	}
 	if err := c.OrgAllow(u, src.Unit.Area, false); err != nil {
-		return org.Chart{}, nil, err
-	}
-	kinds, err := c.PositionKinds(ctx)
-	if err != nil {
 		return org.Chart{}, nil, err
 	}
 	children := []sandik.Unit{}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/orgmem"
 )
 
 // Contacts under KVKK: a person's phones, e-mail and note are shown only
@@ -114,5 +115,8 @@ func (c *Center) ErasePerson(ctx context.Context, u sandik.User, id sandik.Perso
 	if err := sandik.CheckEraseReason(reason); err != nil {
 		return err
 	}
-	return c.store.ErasePerson(ctx, id, sandik.DateOf(c.now()), reason)
+	// The index shows a removed person, its name overwritten, before
+	// this returns (KVKK).
+	return c.writeOrg(ctx, true, func() error { return c.store.ErasePerson(ctx, id, sandik.DateOf(c.now()), reason) },
+		func(x *orgmem.Index, gen int64) error { return x.Erase(id, gen) })
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/org"
+	"github.com/sandik-dev/sandik/orgmem"
 )
 
 // Org is the organisation as stored, for reads; what a user may see of
@@ -100,7 +101,11 @@ func (c *Center) SaveOrg(ctx context.Context, u sandik.User, ch sandik.OrgChange
 	if len(ch.Kinds) > 0 && u.Role != sandik.RoleAdmin {
 		return sandik.Errorf(sandik.EForbidden, "user %q (%s) may not add kinds of position; administrators may", u.ID, u.Role)
 	}
-	if err := c.store.SaveOrg(ctx, ch); err != nil {
+	err := c.writeAssignments(ctx, ch.Assignments, func() error {
+		return c.writeOrg(ctx, orgChanges(ch), func() error { return c.store.SaveOrg(ctx, ch) },
+			func(x *orgmem.Index, gen int64) error { return x.Apply(ch, gen) })
+	})
+	if err != nil {
 		return err
 	}
 	c.forget("")
@@ -123,7 +128,12 @@ func (c *Center) EndPosition(ctx context.Context, u sandik.User, id sandik.Posit
 	if err := c.mayRecord(ctx, u, p.Kind, un.Area); err != nil {
 		return p, err
 	}
-	if err := c.store.EndPosition(ctx, id, end, reason); err != nil {
+	// A term gives rights, not boxes: the coverages stay.
+	err = c.writeAssignments(ctx, nil, func() error {
+		return c.writeOrg(ctx, true, func() error { return c.store.EndPosition(ctx, id, end, reason) },
+			func(x *orgmem.Index, gen int64) error { return x.End(p.Unit, id, end, reason, gen) })
+	})
+	if err != nil {
 		return p, err
 	}
 	c.forget("")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
+	"github.com/sandik-dev/sandik/cmd/internal/baseline"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
 	"github.com/sandik-dev/sandik/cmd/internal/loadclient"
 	"github.com/sandik-dev/sandik/store/postgres"
@@ -35,12 +36,28 @@ func benchSubmit(e *cli.Env, args []string) error {
 	db := fs.String("db", "", "an empty PostgreSQL database (postgres:// URL) to run on; default a temporary SQLite file")
 	receipts := fs.Bool("receipts", true, "sign ledger checkpoints and answer every submission with its ledger receipt (key in a temporary directory)")
 	instances := fs.Int("instances", 1, "instances sharing the PostgreSQL database, each with its own HTTP server; connections are spread over them")
+	baselineList := fs.String("baselines", "prototype,field", "baselines measured in the same run with the same load: prototype (the limit: decode, one group commit), field (one row per result, totals by SUM … GROUP BY), both comma-separated, or none")
+	fieldCommit := fs.String("field-commit", baseline.CommitEach, "how the field baseline commits: tx (one transaction per submission, as a typical web application) or group (Sandık's group commit); both durable before the answer")
+	fieldConns := fs.Int("field-conns", 16, "the field baseline's database connections: PostgreSQL's pool (a typical web application's), SQLite's readers beside its one writer")
+	fieldFull := fs.Bool("field-full", false, "after the field baseline's run, fill its table with every box of every race and read the totals again (the SUM's cost grows with the table; Sandık's does not)")
+	readers := fs.Int("readers", 4, "dashboards reading an area's totals during the HTTP runs of Sandık and the field baseline (by turns the country's and an il's), each every -read-every")
+	readEvery := fs.Duration("read-every", 20*time.Millisecond, "interval between one reader's reads")
 	orgSize := fs.String("org", "none", "a synthetic organisation imported before the run, whose units' charts are read during it: none, tenth or national (81 il, 973 ilçe, 32,000 mahalle units, 1,000,000 people, 2,000,000 terms)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 {
 		return fmt.Errorf("-workers must be ≥ 1, -duration > 0, -rate ≥ 0 and -instances ≥ 1")
+	}
+	if *readers < 0 || *readEvery <= 0 || *fieldConns < 1 {
+		return fmt.Errorf("-readers must be ≥ 0, -read-every > 0 and -field-conns ≥ 1")
+	}
+	bases, err := parseBaselines(*baselineList)
+	if err != nil {
+		return err
+	}
+	if *fieldCommit != baseline.CommitEach && *fieldCommit != baseline.CommitGroup {
+		return fmt.Errorf("-field-commit %q: want %s or %s", *fieldCommit, baseline.CommitEach, baseline.CommitGroup)
 	}
 	orgShape, withOrg := orgShapes[*orgSize]
 	if !withOrg && *orgSize != "none" {
@@ -51,6 +68,9 @@ func benchSubmit(e *cli.Env, args []string) error {
 	}
 	log := slog.New(slog.DiscardHandler)
 	backend := "SQLite synchronous=FULL, WAL"
+	// The baselines' own databases: a schema each in the PostgreSQL
+	// database, or a file each beside Sandık's.
+	baseWhere := *db
 	if postgres.IsURL(*db) {
 		backend = fmt.Sprintf("PostgreSQL %s, %d instance(s)", cli.DisplayDB(*db), *instances)
 	} else {
@@ -60,6 +80,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 		}
 		defer os.RemoveAll(tmp)
 		*db = filepath.Join(tmp, "submit.db")
+		baseWhere = tmp
 	}
 	st, err := cli.OpenStore(e.Ctx, *db, false, log)
 	if err != nil {
@@ -103,6 +124,12 @@ func benchSubmit(e *cli.Env, args []string) error {
 			return err
 		}
 	}
+	readerToken, err := c.CreateUser(e.Ctx, sandik.User{ID: "bench-reader", Name: "Bench", Role: sandik.RoleAdmin})
+	if err != nil {
+		return err
+	}
+	country, ils := readAreas(reg)
+	rl := readLoad{readers: *readers, every: *readEvery, race: string(reg.Races[0].Code), country: country, ils: ils, token: readerToken}
 	fmt.Fprintf(e.Stdout, "machine: %s\nsynthetic registry: %d boxes × %d races, %d choices; %s\n",
 		machine(), shape.Boxes(), shape.Races, shape.Choices, backend)
 	var units []sandik.Unit
@@ -139,8 +166,25 @@ func benchSubmit(e *cli.Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "an instance starts on the database with the organisation in %s\n", time.Since(t0).Round(time.Millisecond))
 		c2.Close()
 		st2.Close()
+		// The centre running the night holds the charts in memory from
+		// here on: it loads them as it would after another process's
+		// write, in the background at a start.
+		// The heap they take is BenchmarkIndex's (package orgmem): here
+		// the import's garbage and the store's caches blur it.
+		took := c.LoadCharts(e.Ctx)
+		fmt.Fprintf(e.Stdout, "the organisation's charts loaded into memory in %s (in the background at a start, charts read from the store until then)\n",
+			took.Round(time.Millisecond))
 		if adminToken, err = c.CreateUser(e.Ctx, sandik.User{ID: "bench-admin", Name: "Bench", Role: sandik.RoleAdmin}); err != nil {
 			return err
+		}
+	}
+
+	br := baselineRun{where: baseWhere, commit: *fieldCommit, conns: *fieldConns, full: *fieldFull,
+		workers: *workers, rate: *rate, duration: *duration, rl: rl}
+	var proto *protoResult
+	if bases.prototype {
+		if proto, err = br.prototype(e, gen, tokens); err != nil {
+			return fmt.Errorf("prototype: %w", err)
 		}
 	}
 
@@ -211,7 +255,9 @@ func benchSubmit(e *cli.Env, args []string) error {
 			coverage = probeCoverage(probeCtx, addrs[0], adminToken, covElection, covAreas, 20*time.Millisecond)
 		})
 	}
-	res := runLoad(e, addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
+	stopReaders := rl.underLoad(e.Ctx, addrs[0])
+	res := runLoad(e, "Sandık", addrs, gen, tokens, next.Load(), *workers, *rate, *duration)
+	busy := stopReaders()
 	stopProbe()
 	probes.Wait()
 	last, err := st.LastSeq(e.Ctx)
@@ -222,6 +268,9 @@ func benchSubmit(e *cli.Env, args []string) error {
 		res.mode, res.ok, res.took.Round(time.Millisecond), float64(res.ok)/res.took.Seconds(), res.errors)
 	fmt.Fprintf(e.Stdout, "latency%s: p50 %s  p90 %s  p99 %s  max %s\n", res.from,
 		res.pct(0.50), res.pct(0.90), res.pct(0.99), res.pct(1))
+	if busy != nil {
+		fmt.Fprintf(e.Stdout, "totals of an area, under the load (GET /api/v1/races/{race}/totals/{area}, %d readers every %s): %s\n", *readers, *readEvery, busy)
+	}
 	if charts != nil {
 		fmt.Fprintf(e.Stdout, "chart of a unit as of a day, under the load (GET /api/v1/units/{code}?at=, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
 			len(charts.lat), charts.pct(0.5), charts.pct(0.99), charts.pct(1), charts.errs)
@@ -233,7 +282,31 @@ func benchSubmit(e *cli.Env, args []string) error {
 	acked := baseOK.Load() + res.ok
 	fmt.Fprintf(e.Stdout, "log holds %d submissions; acknowledged %d (baseline %d + HTTP %d); lost %d\n",
 		last, acked, baseOK.Load(), res.ok, max(0, acked-last))
+	if !bases.field && !bases.prototype {
+		return nil
+	}
+	// The tally caught up, Sandık's reads alone, as the field's are after
+	// its run.
+	if err := c.WaitFor(e.Ctx, last); err != nil {
+		return err
+	}
+	alone := rl.idle(e.Ctx, addrs[0], 100, 20*time.Second)
+	fmt.Fprintf(e.Stdout, "totals of an area, the writes over: %s\n", alone)
+	var field *fieldResult
+	if bases.field {
+		if field, err = br.field(e, reg, gen, tokens); err != nil {
+			return fmt.Errorf("field baseline: %w", err)
+		}
+	}
+	br.summary(e, res, busy, alone, proto, field)
 	return nil
+}
+
+func (r *loadResult) rate() float64 {
+	if r.took <= 0 {
+		return 0
+	}
+	return float64(r.ok) / r.took.Seconds()
 }
 
 type loadResult struct {
@@ -252,13 +325,36 @@ func (r *loadResult) pct(p float64) time.Duration {
 	return r.lat[i].Round(10 * time.Microsecond)
 }
 
-func runLoad(e *cli.Env, addrs []string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
+// runLoad sends the sheets from first on to addrs for d, showing its
+// progress under label on the terminal every second.
+func runLoad(e *cli.Env, label string, addrs []string, gen *sheetGen, tokens []string, first int64, workers, rate int, d time.Duration) loadResult {
 	res := loadResult{mode: "closed loop, " + strconv.Itoa(workers) + " connections", errors: map[int]int64{}}
 	var next atomic.Int64
 	next.Store(first)
 	var mu sync.Mutex
 	ctx, cancel := benchContext(e, d)
 	defer cancel()
+	var acked atomic.Int64
+	progressDone := make(chan struct{})
+	t0 := time.Now()
+	go func() {
+		defer close(progressDone)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				fmt.Fprintf(e.Stderr, "\r%s: %s, %d acknowledged\n", label, time.Since(t0).Round(time.Second), acked.Load())
+				return
+			case <-tick.C:
+				fmt.Fprintf(e.Stderr, "\r%s: %s of %s, %d acknowledged", label, time.Since(t0).Round(time.Second), d, acked.Load())
+			}
+		}
+	}()
+	defer func() {
+		cancel()
+		<-progressDone
+	}()
 	// Open model: a ticker hands out intended send times; latency counts
 	// from them, so a server that falls behind is not flattered.
 	var slots chan time.Time
@@ -314,6 +410,7 @@ func runLoad(e *cli.Env, addrs []string, gen *sheetGen, tokens []string, first i
 				}
 				if code/100 == 2 {
 					ok++
+					acked.Add(1)
 					lat = append(lat, time.Since(intended))
 				} else {
 					errs[code]++

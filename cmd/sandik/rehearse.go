@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -35,6 +36,14 @@ func cmdRehearse(e *cli.Env, args []string) error {
 	prepareOnly := fs.Bool("prepare", false, "only load the night's registry and accounts into -store and write -plan, for servers started by hand")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	bin := fs.String("bin", "", "the sandik binary whose serve the rehearsal starts (default: this one)")
+	soak := fs.Duration("soak", 0, "after the night, keep a steady load of corrections for this long, sampling each server's heap and goroutines (e.g. 30m)")
+	soakRate := fs.Float64("soak-rate", 0, "corrections sent per second during the soak (default: half of -rate)")
+	sampleEvery := fs.Duration("sample-every", 2*time.Second, "how often each server's /metrics is read during the run")
+	faults := fs.String("faults", "", "comma-separated faults injected during the soak (or the night): "+strings.Join(rehearse.Faults, ", ")+" (docs/rehearse.md); pg-restart restarts the local PostgreSQL cluster")
+	faultFor := fs.Duration("fault-for", 10*time.Second, "how long each fault lasts; each is compared with as long a time just before it")
+	bodyTimeout := fs.Duration("body-timeout", 20*time.Second, "the started servers' -body-timeout: slow-client expects slower bodies to be cut then")
+	serveArgs := fs.String("serve-args", "", "more flags for the started servers, space-separated (e.g. \"-max-writes 64\")")
+	metricsToken := fs.String("metrics-token", "", "with -url: the servers' -metrics-token, to read their /metrics")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -53,8 +62,14 @@ func cmdRehearse(e *cli.Env, args []string) error {
 			cli.DisplayDB(*store), len(n.Boxes), len(n.Races), rehearse.Typists, *planFile, cli.DisplayDB(*store), strings.Join(rehearse.ServeArgs, " "))
 		return nil
 	}
+	faultList, err := rehearse.ParseFaults(*faults, *store)
+	if err != nil {
+		return err
+	}
 	cfg := rehearse.Config{Scale: *scale, Seed: *seed, Disagree: *disagree, Rate: *rate, Conns: *conns,
-		Readers: *readers, ReadEvery: *readEvery, SSE: *sse, Feed: *withFeed && *urls == "", Store: *store, Instances: *instances, Progress: e.Stderr}
+		Readers: *readers, ReadEvery: *readEvery, SSE: *sse, Feed: *withFeed && *urls == "", Store: *store, Instances: *instances, Progress: e.Stderr,
+		Soak: *soak, SoakRate: cmp.Or(*soakRate, *rate/2), SampleEvery: *sampleEvery, Faults: faultList, FaultFor: *faultFor,
+		BodyTimeout: *bodyTimeout, ServeArgs: strings.Fields(*serveArgs), MetricsToken: *metricsToken}
 	if *urls != "" {
 		if *planFile == "" {
 			return fmt.Errorf("-url needs -plan, the file -prepare wrote")

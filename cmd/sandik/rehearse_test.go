@@ -92,8 +92,12 @@ func TestRehearsePostgresTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A short soak with every PostgreSQL connection of the servers ended
+	// half-way (only theirs: the URL's application_name is this test's
+	// schema). Never pg-restart here: other tests share the server.
 	code, out, errOut := runSandik(t, "rehearse", "-bin", bin, "-store", url, "-instances", "2", "-scale", "0.001", "-seed", "2",
-		"-rate", "400", "-conns", "16", "-readers", "2", "-read-every", "100ms", "-sse", "4", "-json")
+		"-rate", "400", "-conns", "16", "-readers", "2", "-read-every", "100ms", "-sse", "4",
+		"-soak", "3s", "-soak-rate", "150", "-sample-every", "250ms", "-faults", "conn-reset", "-fault-for", "1s", "-json")
 	if code != 0 {
 		t.Fatalf("rehearse exited %d\n%s\n%s", code, out, errOut)
 	}
@@ -111,5 +115,69 @@ func TestRehearsePostgresTwoInstances(t *testing.T) {
 		t.Errorf("verification %+v", v)
 	case rep.Feed == nil || len(rep.Feed.Seen) != 2 || rep.Feed.Seen[0] != rep.Boxes || rep.Feed.Seen[1] != rep.Boxes:
 		t.Errorf("official feed %+v, %d boxes", rep.Feed, rep.Boxes)
+	case rep.Soak == nil || len(rep.Soak.Servers) != 2 || rep.Soak.Submissions.Acknowledged != rep.Soak.Submissions.Sent:
+		t.Errorf("soak %+v", rep.Soak)
+	case len(rep.Faults) != 1 || rep.Faults[0].Name != "conn-reset" || rep.Faults[0].Problem != "" || !strings.Contains(rep.Faults[0].Summary, "ended"):
+		t.Errorf("faults %+v", rep.Faults)
+	case v.Corrections < int(rep.Soak.Submissions.Acknowledged) || v.CorrectionsLost != 0:
+		t.Errorf("corrections: %d acknowledged by the soak, read back %+v", rep.Soak.Submissions.Acknowledged, v)
+	}
+}
+
+// The CI-sized soak and faults on SQLite: a few seconds of corrections
+// after the night with bodies sent a byte at a time, bodies cut off
+// half-way and three times the rate; everything acknowledged is read
+// back, nothing refused or cut off is in the log, the slow bodies past
+// the body timeout are cut, the servers' goroutines come back.
+func TestRehearseSoakAndFaults(t *testing.T) {
+	bin, err := exec.LookPath("sandik")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runSandik(t, "rehearse", "-bin", bin, "-scale", "0.0015", "-seed", "7", "-rate", "600", "-conns", "32",
+		"-readers", "4", "-read-every", "100ms", "-sse", "4", "-soak", "10s", "-soak-rate", "200", "-sample-every", "250ms",
+		"-faults", "slow-client,disconnect-mid-body,overload", "-fault-for", "1s", "-body-timeout", "2s", "-json")
+	if code != 0 {
+		t.Fatalf("rehearse exited %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "rehearse: soak ") || !strings.Contains(errOut, "goroutines") {
+		t.Errorf("no soak progress on stderr:\n%s", errOut)
+	}
+	var rep rehearse.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	v, sk := rep.Verification, rep.Soak
+	if !rep.OK || v.Lost != 0 || v.Changed != 0 || v.RefusedYetLogged != 0 || !v.ContentCompared {
+		t.Fatalf("ok %t, read back %+v, problems %v", rep.OK, v, rep.Problems)
+	}
+	if sk == nil || sk.Submissions.Acknowledged == 0 || sk.Submissions.Acknowledged != sk.Submissions.Sent || len(sk.Servers) != 1 {
+		t.Fatalf("soak %+v", sk)
+	}
+	if s := sk.Servers[0]; s.Samples < 4 || s.HeapMiB.Max <= 0 || s.Goroutines.Max <= 0 || s.GoroutinesAtRestBefore <= 0 ||
+		s.GoroutinesAtRestAfter > s.GoroutinesAtRestBefore+10 || sk.Verdict != "too short to judge" {
+		t.Errorf("soak samples %+v, verdict %q", s, sk.Verdict)
+	}
+	if v.Corrections < int(sk.Submissions.Acknowledged) {
+		t.Errorf("%d corrections read back, the soak alone had %d acknowledged", v.Corrections, sk.Submissions.Acknowledged)
+	}
+	if len(rep.Faults) != 3 {
+		t.Fatalf("faults %+v", rep.Faults)
+	}
+	for i, name := range []string{"slow-client", "disconnect-mid-body", "overload"} {
+		if f := rep.Faults[i]; f.Name != name || f.Problem != "" || f.Summary == "" {
+			t.Errorf("fault %d: %+v", i, f)
+		}
+	}
+	// Held: 64 connections more than after they were let go; after: back
+	// to what they were before (the most of five reads under load).
+	if g := rep.Faults[1].Goroutines; len(g) != 3 || g[1] < g[2]+32 || g[2] > g[0]+10 {
+		t.Errorf("goroutines before, with half bodies held, after: %v", g)
+	}
+	if o := rep.Faults[2].Overload; o == nil || o.Sent == 0 || o.Acked+o.Shed503+o.Shed429+o.Other != o.Sent {
+		t.Errorf("overload %+v", o)
+	}
+	if o := rep.Origin; o == nil || o.Night == nil || o.Night.Answered == 0 || o.Soak == nil || o.Soak.Answered == 0 {
+		t.Errorf("origin figures %+v", o)
 	}
 }

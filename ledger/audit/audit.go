@@ -57,6 +57,14 @@ const page = 10_000
 // first bad record, another error when the store cannot be read or a
 // checkpoint does not open, or nil.
 func Run(ctx context.Context, s Store, verifierKey string, opt Options) error {
+	// The head first: every submission at or below it was committed, with
+	// its leaf, before the records are read. Later ones may come from an
+	// instance writing while this one audits, and their leaves may have
+	// come after the read.
+	head, err := s.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
 	size, err := s.LedgerSize(ctx)
 	if err != nil {
 		return err
@@ -65,7 +73,7 @@ func Run(ctx context.Context, s Store, verifierKey string, opt Options) error {
 	if err != nil {
 		return err
 	}
-	recs, fault, err := recompute(ctx, s, stored)
+	recs, fault, err := recompute(ctx, s, stored, head)
 	if err != nil {
 		return err
 	}
@@ -141,8 +149,9 @@ func storedRecords(ctx context.Context, s Store, size int64, progress func(done,
 
 // recompute rebuilds the record of every stored one from the write it
 // names and returns them up to (without) the first that differs, and the
-// fault there.
-func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord) ([]ledger.Record, *Fault, error) {
+// fault there. A submission after the last stored record's is a fault
+// only at or below head, the log's head before the records were read.
+func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord, head int64) ([]ledger.Record, *Fault, error) {
 	recs := make([]ledger.Record, 0, len(stored))
 	subs := submissions{s: s}
 	o, err := loadOthers(ctx, s)
@@ -199,7 +208,7 @@ func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord) ([]le
 	if err != nil {
 		return recs, &Fault{Index: int64(len(stored)), Reason: fmt.Sprintf("the log after seq %d cannot be read: %v", subs.after, err)}, nil
 	}
-	if sub != nil {
+	if sub != nil && sub.Seq <= head {
 		return recs, &Fault{Index: int64(len(stored)), Kind: ledger.SubmissionKind(sub), ID: string(sub.ID),
 			Reason: fmt.Sprintf("submission %q (seq %d) has no record in the ledger", sub.ID, sub.Seq)}, nil
 	}

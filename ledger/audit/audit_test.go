@@ -76,3 +76,46 @@ func TestRun(t *testing.T) {
 		t.Fatalf("the store's own checkpoint beyond the log: %v", err)
 	}
 }
+
+// writingMeanwhile is a store another instance appends to while the
+// audit reads it: right after the audit has read the ledger's records.
+type writingMeanwhile struct {
+	*sqlite.Store
+	t    *testing.T
+	done bool
+}
+
+func (w *writingMeanwhile) LedgerRecords(ctx context.Context, from int64, limit int) ([]sandik.LedgerRecord, error) {
+	recs, err := w.Store.LedgerRecords(ctx, from, limit)
+	if err == nil && len(recs) < limit && !w.done {
+		w.done = true
+		if _, err := w.Store.Append(ctx, storetest.Subs("meanwhile", 3)); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	return recs, err
+}
+
+// A submission written, with its leaf, after the audit read the ledger is
+// another instance at work, not a submission without a record.
+func TestRunWhileAnotherInstanceWrites(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(t.TempDir(), "a.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Append(ctx, storetest.Subs("a", 10)); err != nil {
+		t.Fatal(err)
+	}
+	w := &writingMeanwhile{Store: s, t: t}
+	if err := audit.Run(ctx, w, "", audit.Options{}); err != nil {
+		t.Fatalf("audit while another instance writes: %v", err)
+	}
+	if !w.done {
+		t.Fatal("nothing was written during the audit: the test proved nothing")
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit after: %v", err)
+	}
+}

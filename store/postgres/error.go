@@ -42,6 +42,19 @@ func transient(err error) bool {
 	return false
 }
 
+// errUnavailable is what a reader is told when the database cannot be
+// reached.
+var errUnavailable = sandik.Errorf(sandik.EUnavailable, "the database cannot be reached at the moment; retry later")
+
+// unavailable marks err as EUnavailable when a retry may get past it and
+// it carries no code of its own.
+func unavailable(err error) error {
+	if err == nil || !transient(err) || sandik.CodeOf(err) != sandik.EInternal {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errUnavailable, err)
+}
+
 // wrapInsert turns a unique violation of a registry insert into EConflict.
 func wrapInsert(err error, what string) error {
 	if err == nil {

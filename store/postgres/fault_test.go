@@ -257,3 +257,24 @@ func TestResolveLostCommit(t *testing.T) {
 		t.Error("resolve took a partly present group for committed")
 	}
 }
+
+// A read while the database cannot be reached is EUnavailable, so the
+// reader is told to retry (503), not that the server failed; a read that
+// finds nothing stays ENotFound.
+func TestReadsUnavailableWhileCut(t *testing.T) {
+	live := openAt(t, pgtest.Schema(t))
+	ctx := context.Background()
+	if _, err := live.UserByToken(ctx, [32]byte{1}); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Fatalf("an unknown token: %v, want ENotFound", err)
+	}
+	live.pool.Close()
+	if _, err := live.UserByToken(ctx, [32]byte{1}); sandik.CodeOf(err) != sandik.EUnavailable {
+		t.Fatalf("a token read on a closed pool: %v (code %q), want EUnavailable", err, sandik.CodeOf(err))
+	}
+	if unavailable(&pgconn.PgError{Code: "23505"}) != nil && sandik.CodeOf(unavailable(&pgconn.PgError{Code: "23505"})) == sandik.EUnavailable {
+		t.Error("a unique violation was made EUnavailable")
+	}
+	if sandik.CodeOf(unavailable(&pgconn.PgError{Code: "57P01"})) != sandik.EUnavailable {
+		t.Error("an administrator's termination of the connection is not EUnavailable")
+	}
+}

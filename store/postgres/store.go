@@ -234,11 +234,23 @@ func (s *Store) inTx(ctx context.Context, opts pgx.TxOptions, fn func(tx pgx.Tx)
 	return nil
 }
 
-// queryOn adapts the pool or a transaction to sqlstore's reads.
+// queryOn adapts the pool or a transaction to sqlstore's reads. A read
+// that fails because the database cannot be reached (restarting, the
+// connection cut) is EUnavailable: the reader is told to retry (503),
+// not that the server failed.
 func queryOn(q interface {
 	Query(ctx context.Context, query string, args ...any) (pgx.Rows, error)
 }) sqlstore.Query {
 	return func(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-		return q.Query(ctx, query, args...)
+		rows, err := q.Query(ctx, query, args...)
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		return unavailableRows{rows}, nil
 	}
 }
+
+// unavailableRows marks the error that ends a read as unavailable's does.
+type unavailableRows struct{ pgx.Rows }
+
+func (r unavailableRows) Err() error { return unavailable(r.Rows.Err()) }

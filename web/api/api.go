@@ -42,6 +42,8 @@ type API struct {
 	now func() time.Time
 	// snaps holds the public snapshots; nil when they are off.
 	snaps *snapshot.Cache
+	// totals keeps encoded answers of an area's live totals.
+	totals *totalsCache
 }
 
 // Mount registers the API's routes on b.
@@ -50,6 +52,8 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) {
 	if a.now == nil {
 		a.now = c.Now
 	}
+	a.totals = newTotalsCache(totalsCacheBytes)
+	b.RegisterMetrics(a.totals.metrics()...)
 	a.snapshots()
 	a.routes()
 }

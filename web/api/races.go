@@ -83,14 +83,23 @@ func (a *API) getTotals(w http.ResponseWriter, r *http.Request, u sandik.User) e
 	if err != nil {
 		return err
 	}
-	t := &at.Totals
-	a.b.WriteJSON(w, http.StatusOK, totalsJSON{
-		Unofficial: true,
-		Notice: fmt.Sprintf("Unofficial: added up from observers' copies of the result sheets; %d of %d boxes verified. Only the YSK's results are official.%s",
-			t.BoxesVerified, t.BoxesExpected, blindNote(u)),
-		Race: rc.Code, Choices: rc.Choices, BoxesVerified: t.BoxesVerified, BoxesExpected: t.BoxesExpected,
-		AreaTotals: at,
+	// What this reader was allowed is decided above, as for any read;
+	// the cache only saves encoding it again (totals_cache.go).
+	key := totalsKey{race: rc.Code, area: area, seesAll: u.Role.SeesAllEntries()}
+	body, err := a.totals.body(key, v.Registry(), &at, func() ([]byte, error) {
+		t := &at.Totals
+		return encodeJSON(totalsJSON{
+			Unofficial: true,
+			Notice: fmt.Sprintf("Unofficial: added up from observers' copies of the result sheets; %d of %d boxes verified. Only the YSK's results are official.%s",
+				t.BoxesVerified, t.BoxesExpected, blindNote(u)),
+			Race: rc.Code, Choices: rc.Choices, BoxesVerified: t.BoxesVerified, BoxesExpected: t.BoxesExpected,
+			AreaTotals: at,
+		})
 	})
+	if err != nil {
+		return err
+	}
+	writeJSONBytes(w, body)
 	return nil
 }
 

@@ -110,7 +110,15 @@ func (p *Pages) page(h pageFunc) handler.Func {
 		if err := p.cop.Check(r); err != nil {
 			return p.errorPage(w, r, sandik.User{}, sandik.Errorf(sandik.EForbidden, "cross-origin request refused"))
 		}
-		u, ok := p.sessions.user(r)
+		u, ok, err := p.sessions.lookup(r)
+		if err != nil {
+			// The store cannot be read: the session may be live, so the
+			// user is asked to retry, not sent to sign in again.
+			if r.Header.Get("Accept") == "application/json" {
+				return err
+			}
+			return p.errorPage(w, r, sandik.User{}, err)
+		}
 		if !ok && r.Header.Get("Accept") == "application/json" {
 			// A script's request: a redirect to a page would be followed
 			// and mistaken for an answer.

@@ -124,24 +124,33 @@ func (ss *sessions) expired(s sandik.Session, now time.Time) bool {
 // user returns the signed-in user of r, if the session is live and its
 // token still the user's. A store that cannot be read signs no one in.
 func (ss *sessions) user(r *http.Request) (sandik.User, bool) {
+	u, ok, _ := ss.lookup(r)
+	return u, ok
+}
+
+// lookup is user, telling apart a store that cannot be read (err, an
+// EUnavailable): the session may well be live, so the caller answers
+// "retry" rather than sending the user to sign in again.
+func (ss *sessions) lookup(r *http.Request) (sandik.User, bool, error) {
 	key, ok := ss.key(r)
 	if !ok {
-		return sandik.User{}, false
+		return sandik.User{}, false, nil
 	}
 	ctx := r.Context()
 	s, u, err := ss.store.SessionUser(ctx, key)
 	if err != nil {
-		if sandik.CodeOf(err) != sandik.ENotFound && ctx.Err() == nil {
-			ss.log.Warn("reading a session failed", "err", err)
+		if sandik.CodeOf(err) == sandik.ENotFound || ctx.Err() != nil {
+			return sandik.User{}, false, nil
 		}
-		return sandik.User{}, false
+		ss.log.Warn("reading a session failed", "err", err)
+		return sandik.User{}, false, unreadable(err)
 	}
 	now := ss.now()
 	if ss.expired(s, now) {
 		if err := ss.store.DeleteSession(ctx, key); err != nil {
 			ss.log.Warn("deleting an expired session failed", "err", err)
 		}
-		return sandik.User{}, false
+		return sandik.User{}, false, nil
 	}
 	if now.Sub(s.Seen) > sessionTouch {
 		// The session is live either way; a lost touch only brings its idle
@@ -153,14 +162,20 @@ func (ss *sessions) user(r *http.Request) (sandik.User, bool) {
 	if ss.effective != nil {
 		eff, err := ss.effective(ctx, u)
 		if err != nil {
-			if ctx.Err() == nil {
-				ss.log.Warn("reading a user's rights failed", "err", err)
+			if ctx.Err() != nil {
+				return sandik.User{}, false, nil
 			}
-			return sandik.User{}, false
+			ss.log.Warn("reading a user's rights failed", "err", err)
+			return sandik.User{}, false, unreadable(err)
 		}
 		u = eff
 	}
-	return u, true
+	return u, true, nil
+}
+
+// unreadable is the answer when a session's store cannot be read.
+func unreadable(err error) error {
+	return fmt.Errorf("%w: %w", sandik.Errorf(sandik.EUnavailable, "the session cannot be checked at the moment; retry shortly"), err)
 }
 
 // end deletes r's session, on every instance.

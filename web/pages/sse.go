@@ -116,7 +116,12 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request, u sandik.User, ke
 	checked, gen := time.Now(), p.c.UsersChanged()
 	still := func() bool {
 		checked, gen = time.Now(), p.c.UsersChanged()
-		cur, ok := p.sessions.user(r)
+		cur, ok, err := p.sessions.lookup(r)
+		if err != nil {
+			// The store cannot be read for now: the stream goes on with
+			// the rights it was opened with until it can be.
+			return true
+		}
 		return ok && cur.ID == u.ID && cur.Role == u.Role && slices.Equal(cur.Areas, u.Areas)
 	}
 	for {

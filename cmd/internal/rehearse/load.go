@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -18,6 +19,9 @@ type slot struct {
 	at time.Duration
 	p  int32
 	k  int8
+	// corr is a correction's number plus one (corrections.go); 0 for the
+	// night's own entry (p, k).
+	corr int64
 }
 
 // Schedule returns every entry's intended send time for a night whose
@@ -40,7 +44,7 @@ func (n *Night) Schedule(rate float64) []slot {
 			t1 = 0.1 + 0.65*rng.Float64()
 		}
 		t2 := t1 + rng.Float64()/6
-		out = append(out, slot{time.Duration(t1 * float64(night)), int32(p), 0}, slot{time.Duration(t2 * float64(night)), int32(p), 1})
+		out = append(out, slot{at: time.Duration(t1 * float64(night)), p: int32(p)}, slot{at: time.Duration(t2 * float64(night)), p: int32(p), k: 1})
 	}
 	slices.SortFunc(out, func(a, b slot) int { return cmp.Compare(a.at, b.at) })
 	return out
@@ -64,6 +68,11 @@ type loadStats struct {
 	sent, acked, failed, retried atomic.Int64
 	maxSeq                       atomic.Int64
 	lastAck                      atomic.Int64 // unix nanoseconds
+	// corr keeps what became of corrections; nil when none are sent.
+	corr *corrections
+	// window, when set, also collects what happens while a fault is
+	// injected (faults.go).
+	window atomic.Pointer[window]
 }
 
 // loadResult is what the submissions did.
@@ -84,6 +93,11 @@ const maxAttempts = 5
 // from the intended send time to the acknowledgement, retries included,
 // so a server that falls behind is not flattered.
 func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts []string, typists []string, conns int, st *loadStats) loadResult {
+	return replaySeq(ctx, n, slices.Values(sched), start, hosts, typists, conns, st)
+}
+
+// replaySeq is replay of a schedule made as it is sent (the soak's).
+func replaySeq(ctx context.Context, n *Night, sched iter.Seq[slot], start time.Time, hosts []string, typists []string, conns int, st *loadStats) loadResult {
 	res := loadResult{acked: make([]bool, 2*n.Pairs()), errors: map[int]int64{}}
 	work := make(chan slot, 1<<16)
 	res.start = start
@@ -91,7 +105,7 @@ func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts 
 		defer close(work)
 		timer := time.NewTimer(0)
 		defer timer.Stop()
-		for _, s := range sched {
+		for s := range sched {
 			// A select picks at random among ready cases: check the end
 			// first, or a stopped night would go on sending.
 			if ctx.Err() != nil {
@@ -127,15 +141,27 @@ func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts 
 				}
 				p, k := int(s.p), int(s.k)
 				buf.Reset()
-				n.JSON(&buf, p, k)
+				if s.corr > 0 {
+					p, k = st.corr.entry(s.corr - 1)
+					n.correctionJSON(&buf, s.corr-1, p, k)
+				} else {
+					n.JSON(&buf, p, k)
+				}
 				auth := "Bearer " + typists[typistOf(p, k, len(typists))]
 				st.sent.Add(1)
 				intended := res.start.Add(s.at)
 				for attempt := 1; ; attempt++ {
 					code, retry, body, err := c.Do("POST", "/api/v1/submissions", auth, buf.Bytes())
 					if err == nil && code/100 == 2 {
-						res.acked[2*p+k] = true
+						if s.corr > 0 {
+							st.corr.set(s.corr-1, corrAcked)
+						} else {
+							res.acked[2*p+k] = true
+						}
 						lat = append(lat, time.Since(intended))
+						if w := st.window.Load(); w != nil {
+							w.ack(time.Since(intended))
+						}
 						st.acked.Add(1)
 						st.lastAck.Store(time.Now().UnixNano())
 						if q := seqOf(body); q > 0 {
@@ -148,9 +174,13 @@ func replay(ctx context.Context, n *Night, sched []slot, start time.Time, hosts 
 						code = -1
 					}
 					errs[code]++
-					// Only a refusal that says "later" or a lost answer is
-					// worth another try; a 4xx about the sheet is final.
-					if ctx.Err() != nil || attempt == maxAttempts || !(code == -1 || code == 429 || code == 503) {
+					if w := st.window.Load(); w != nil {
+						w.fail(code)
+					}
+					// As the observer form does (app.js): a lost answer, a
+					// server's failure (5xx), 429 and 408 are tried again
+					// with the same id; a 4xx about the sheet is final.
+					if ctx.Err() != nil || attempt == maxAttempts || !(code == -1 || code >= 500 || code == 429 || code == 408) {
 						st.failed.Add(1)
 						break
 					}

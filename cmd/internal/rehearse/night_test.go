@@ -174,6 +174,7 @@ func TestCheckFindsLoss(t *testing.T) {
 	// Nothing lost, and the totals the generator expects: ok.
 	lc.present[5] = true
 	lc.lost = 0
+	lc.countLost(acked)
 	rep = &Report{}
 	rep.check(n, lc, final)
 	if !rep.OK {

@@ -35,6 +35,11 @@ type Report struct {
 	Readers     Reads       `json:"readers"`
 	Live        Live        `json:"live"`
 	Feed        *Feed       `json:"official_feed,omitempty"`
+	// Origin is the servers' own time to answer an area's totals, from
+	// their request histograms.
+	Origin *Origin       `json:"origin_totals,omitempty"`
+	Soak   *Soak         `json:"soak,omitempty"`
+	Faults []FaultResult `json:"faults,omitempty"`
 
 	// ServerRSSPeakMiB is each started server's peak resident memory;
 	// empty for servers started by hand.
@@ -121,6 +126,12 @@ type Verification struct {
 	Lost            int  `json:"lost"`             // acknowledged, missing from the log
 	Changed         int  `json:"changed"`          // logged with other figures
 	Duplicates      int  `json:"duplicates"`
+	// Corrections are the soak's and the faults' entries: how many were
+	// acknowledged, how many of those are missing (also in Lost), and
+	// how many refused for load or cut off half-way are in the log.
+	Corrections      int `json:"corrections_acknowledged"`
+	CorrectionsLost  int `json:"corrections_lost"`
+	RefusedYetLogged int `json:"refused_yet_logged"`
 	// AgreeingSheets is how many sheets' two entries agree (the
 	// generator's count); ExpectedVerified how many of them the log holds
 	// both entries of; Verified what the servers' totals say (the least
@@ -192,6 +203,10 @@ func (r *Report) check(n *Night, lc *logCheck, final [][]nationalTotals) {
 	if lc.changed > 0 {
 		r.problem("%d entries are in the log with other figures than were sent", lc.changed)
 	}
+	v.Corrections, v.CorrectionsLost, v.RefusedYetLogged = lc.corrAcked, lc.corrLost, lc.refusedLogged
+	if lc.refusedLogged > 0 {
+		r.problem("%d entries refused for load or cut off half-way are in the log", lc.refusedLogged)
+	}
 	if lc.duplicates > 0 {
 		r.problem("%d client ids are in the log twice", lc.duplicates)
 	}
@@ -248,6 +263,15 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "dashboards: %d readers of an area's totals every %s: %d answered; p50 %s  p90 %s  p99 %s  max %s; errors %s\n",
 		r.Readers.Readers, msText(r.Readers.EveryMS), r.Readers.Answered, msText(r.Readers.Latency.P50), msText(r.Readers.Latency.P90),
 		msText(r.Readers.Latency.P99), msText(r.Readers.Latency.Max), errorsText(r.Readers.Errors))
+	if o := r.Origin; o != nil {
+		var parts []string
+		for _, t := range []string{o.Peak.text("poll-close peak"), o.Night.text("whole night"), o.Soak.text("soak")} {
+			if t != "" {
+				parts = append(parts, t)
+			}
+		}
+		fmt.Fprintf(w, "origin's own time to answer an area's totals (its request histogram): %s\n", strings.Join(parts, "; "))
+	}
 	fmt.Fprintf(w, "live pages: %d event streams, %d opened, %d failed; cut by the server %d times and reopened (%d reopenings failed); %d events received\n",
 		r.Live.Clients, r.Live.Opened, r.Live.Failed, r.Live.Cut, r.Live.ReopenFailed, r.Live.Events)
 	if f := r.Feed; f != nil {
@@ -267,13 +291,44 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "CPU used: servers %s; the rehearsal itself (load, readers, feed) %.1f s; over %.1f s of night on %d CPUs\n",
 			strings.Join(cpu, ", "), r.GeneratorCPUSeconds, r.Submissions.Seconds, runtime.NumCPU())
 	}
+	if sk := r.Soak; sk != nil {
+		ss := &sk.Submissions
+		fmt.Fprintf(w, "soak: %.0f s at %.0f corrections/s: %d acknowledged of %d, retried %d, failed %d; errors %s; latency p50 %s p99 %s max %s\n",
+			sk.Seconds, sk.Rate, ss.Acknowledged, ss.Sent, ss.Retried, ss.Failed, errorsText(ss.Errors), msText(ss.Latency.P50), msText(ss.Latency.P99), msText(ss.Latency.Max))
+		for i, sv := range sk.Servers {
+			fmt.Fprintf(w, "  server %d (%d samples): heap in use first %.0f, last %.0f, max %.0f MiB, slope %+.2f MiB/min; heap goal (next GC) first %.0f, last %.0f, max %.0f MiB, slope %+.2f MiB/min; goroutines first %.0f, last %.0f, max %.0f, slope %+.1f/min; at rest %.0f before the night, %.0f after\n",
+				i+1, sv.Samples, sv.HeapMiB.First, sv.HeapMiB.Last, sv.HeapMiB.Max, sv.HeapSlopeMiBPerMin,
+				sv.HeapGoalMiB.First, sv.HeapGoalMiB.Last, sv.HeapGoalMiB.Max, sv.HeapGoalSlopeMiBPerMin,
+				sv.Goroutines.First, sv.Goroutines.Last, sv.Goroutines.Max, sv.GoroutineSlopePerMin, sv.GoroutinesAtRestBefore, sv.GoroutinesAtRestAfter)
+		}
+		fmt.Fprintf(w, "  verdict: %s (flat: over the second half the heap goal grows < %g MiB/min, and the goroutines come back to within 10 of their count at rest; judged when that half lasts %s or more)\n",
+			sk.Verdict, FlatHeapMiBPerMin, minJudged)
+	}
+	for _, f := range r.Faults {
+		fmt.Fprintf(w, "fault %s at %.0f s for %.1f s: %s\n  the load meanwhile: %d acknowledged, p99 %s (before %s); failed tries %s",
+			f.Name, f.At, f.Seconds, f.Summary, f.AckedDuring, msText(f.During.P99), msText(f.Before.P99), errorsText(f.ErrorsDuring))
+		if f.FirstAckSeconds >= 0 {
+			fmt.Fprintf(w, "; first acknowledgement %.2f s after the fault", f.FirstAckSeconds)
+		}
+		if f.FailingSeconds > 0 {
+			fmt.Fprintf(w, ", last failed try %.2f s after it", f.FailingSeconds)
+		}
+		fmt.Fprintln(w)
+		if f.Problem != "" {
+			fmt.Fprintf(w, "  PROBLEM: %s\n", f.Problem)
+		}
+	}
 	fmt.Fprintf(w, "last acknowledgement to full verification (every instance's tally at the last acknowledged entry): %.2f s\n", r.FullVerificationSeconds)
 	v := &r.Verification
 	how := "figures compared"
 	if !v.ContentCompared {
 		how = "presence only, over HTTP"
 	}
-	fmt.Fprintf(w, "read back (%s): lost %d, changed %d, duplicated %d\n", how, v.Lost, v.Changed, v.Duplicates)
+	fmt.Fprintf(w, "read back (%s): lost %d, changed %d, duplicated %d", how, v.Lost, v.Changed, v.Duplicates)
+	if v.Corrections > 0 || v.RefusedYetLogged > 0 {
+		fmt.Fprintf(w, "; of them corrections: %d acknowledged, %d lost; refused or cut off yet logged %d", v.Corrections, v.CorrectionsLost, v.RefusedYetLogged)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "verified sheets: %d (expected %d; %d agree in all), in conflict %d (expected %d); verified votes match: %t\n",
 		v.Verified, v.ExpectedVerified, v.AgreeingSheets, v.Conflicts, v.ExpectedConflicts, v.VotesMatch)
 	fmt.Fprintf(w, "setup %.1f s, whole rehearsal %.1f s\n", r.SetupSeconds, r.TotalSeconds)

@@ -2,6 +2,8 @@ package rehearse
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
@@ -42,6 +45,24 @@ type Config struct {
 	URLs []string
 	Plan *Plan
 
+	// Soak keeps a steady load of corrections at SoakRate per second for
+	// this long after the night (corrections.go), sampling each server's
+	// heap and goroutines every SampleEvery.
+	Soak        time.Duration
+	SoakRate    float64
+	SampleEvery time.Duration
+	// Faults are injected in turn during the soak, or the night without
+	// one, each lasting FaultFor (faults.go).
+	Faults   []string
+	FaultFor time.Duration
+	// BodyTimeout is the started servers' -body-timeout (the slow-client
+	// fault expects bodies slower than it to be cut); ServeArgs more flags
+	// for them. MetricsToken is the -metrics-token of servers started by
+	// hand (-url); the rehearsal makes its own for those it starts.
+	BodyTimeout  time.Duration
+	ServeArgs    []string
+	MetricsToken string
+
 	Progress io.Writer // progress lines; the report goes elsewhere
 }
 
@@ -56,6 +77,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	if cfg.Instances > 1 && cfg.URLs == nil && !postgres.IsURL(cfg.Store) {
 		return nil, fmt.Errorf("-instances %d needs a shared PostgreSQL database: give -store postgres://…", cfg.Instances)
+	}
+	if cfg.Soak < 0 || (cfg.Soak > 0 && cfg.SoakRate <= 0) || cfg.SampleEvery <= 0 || (len(cfg.Faults) > 0 && cfg.FaultFor <= 0) || cfg.BodyTimeout <= 0 {
+		return nil, fmt.Errorf("-soak must be ≥ 0 with -soak-rate > 0; -sample-every, -fault-for and -body-timeout > 0")
+	}
+	for _, f := range cfg.Faults {
+		if _, err := ParseFaults(f, cfg.Store); err != nil {
+			return nil, err
+		}
 	}
 	t0 := time.Now()
 	// The servers' own logs go to the same writer from other goroutines.
@@ -72,9 +101,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	sched := n.Schedule(cfg.Rate)
 	night := sched[len(sched)-1].at
+	corr := newCorrections(n)
+	if need := correctionsNeeded(cfg, night); need > corr.capacity() {
+		return nil, fmt.Errorf("-soak %s at -soak-rate %g and the faults need about %d corrections; the night's %d entries take %d (each corrected at most %d times by its typist): lower -soak-rate or raise -scale",
+			cfg.Soak, cfg.SoakRate, need, 2*n.Pairs(), corr.capacity(), maxCorrectionRounds)
+	}
+	metricsToken := cfg.MetricsToken
 	var servers []*server
 	var official *officialFeed
 	urls, plan, db := cfg.URLs, cfg.Plan, cfg.Store
+	var appName string
+	if postgres.IsURL(db) && urls != nil {
+		db, appName = withAppName(db)
+	}
 	if cfg.Feed && urls != nil {
 		return nil, fmt.Errorf("-feed starts the servers following a fake feed; with -url, start them with -follow yourself (docs/rehearse.md)")
 	}
@@ -89,6 +128,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			db = filepath.Join(tmp, "prova.db")
 		case postgres.IsURL(db):
 			rep.Store = "PostgreSQL " + cli.DisplayDB(db)
+			// conn-reset ends the connections of this name only.
+			db, appName = withAppName(db)
 		default:
 			rep.Store = "SQLite " + db + ", synchronous=FULL, WAL"
 		}
@@ -102,12 +143,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 			defer official.close()
 		}
+		metricsToken = randomToken()
 		for i := range cfg.Instances {
 			// One instance follows the feed, as a deployment would run
 			// one follower; the others read its figures from the log.
-			var extra []string
+			extra := append([]string{"-metrics-token", metricsToken, "-body-timeout", cfg.BodyTimeout.String()}, cfg.ServeArgs...)
 			if official != nil && i == 0 {
-				extra = official.followArgs()
+				extra = append(extra, official.followArgs()...)
 			}
 			s, err := startServer(ctx, cfg.Bin, db, filepath.Join(tmp, "ledger.key"), extra, cfg.Progress)
 			if err != nil {
@@ -148,27 +190,88 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	side.Go(func() { reads = readDashboards(readCtx, n, hosts, plan.Coordinator, cfg.Readers, cfg.ReadEvery) })
 	side.Go(func() { live = watchLive(readCtx, n, hosts, cookie, cfg.SSE) })
 
-	var st loadStats
+	// Each server's /metrics: its heap, goroutines and own time to answer
+	// the totals. The servers at rest are the goroutines' baseline.
+	smp := newSampler(hosts, metricsToken)
+	defer smp.close()
+	atRest, err := smp.record()
+	if err != nil {
+		if cfg.Soak > 0 || len(cfg.Faults) > 0 {
+			return nil, fmt.Errorf("the soak and the faults read the servers' /metrics: %w", err)
+		}
+		progress(cfg.Progress, "no origin figures: %v", err)
+		smp = nil
+	}
+	var onSample atomic.Pointer[func([]scrape)]
+	stopSampling := make(chan struct{})
+	var sampWG sync.WaitGroup
+	if smp != nil {
+		sampWG.Go(func() {
+			smp.run(cfg.SampleEvery, stopSampling, func(sc []scrape) {
+				if f := onSample.Load(); f != nil {
+					(*f)(sc)
+				}
+			}, cfg.Progress)
+		})
+	}
+	defer func() { close(stopSampling); sampWG.Wait() }()
+	// mark scrapes the servers for the origin's figures.
+	mark := func() []scrape {
+		if smp == nil {
+			return nil
+		}
+		sc, err := smp.read()
+		if err != nil {
+			progress(cfg.Progress, "reading the servers' /metrics: %v", err)
+		}
+		return sc
+	}
+
+	st := loadStats{corr: corr}
 	stopProgress := make(chan struct{})
 	var peakRSS sampledRSS
 	var progWG sync.WaitGroup
 	progWG.Go(func() { showProgress(cfg.Progress, &st, len(sched), servers, &peakRSS, stopProgress) })
+	markStart := mark()
 	start, cpu0 := time.Now(), selfCPUSeconds()
+	var markPeak []scrape
+	peakDone := make(chan struct{})
+	peakTimer := time.AfterFunc(night/10, func() { markPeak = mark(); close(peakDone) })
 	if official != nil {
 		if err := official.publish(n, night, start); err != nil {
 			return nil, err
 		}
 	}
+	env := &faultEnv{n: n, hosts: hosts, typists: plan.Typists, coordinator: plan.Coordinator, corr: corr, db: db, appName: appName,
+		length: cfg.FaultFor, bodyTimeout: cfg.BodyTimeout, metrics: smp, progress: cfg.Progress}
+	var faultWG sync.WaitGroup
+	faultsNow := func(st *loadStats, rate float64, at time.Time) {
+		if len(cfg.Faults) == 0 {
+			return
+		}
+		env.st, env.baseRate, env.start = st, rate, at
+		faultWG.Go(func() { rep.Faults = injectFaults(ctx, env, cfg.Faults) })
+	}
+	if cfg.Soak == 0 {
+		faultsNow(&st, cfg.Rate, start)
+	}
 	load := replay(ctx, n, sched, start, hosts, plan.Typists, cfg.Conns, &st)
 	close(stopProgress)
 	progWG.Wait()
+	if !peakTimer.Stop() {
+		<-peakDone
+	}
+	markNight := mark()
 	rep.fillLoad(load, &st)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("stopped after %d of %d entries were acknowledged; the servers are stopped and nothing was checked", st.acked.Load(), len(sched))
 	}
+	if cfg.Soak == 0 {
+		faultWG.Wait() // injected into the night
+	}
 
 	// Full verification: every instance's tally has applied every
-	// acknowledged entry, so its figures are final.
+	// acknowledged entry of the night, so its figures are final.
 	lastAck := time.Unix(0, st.lastAck.Load())
 	final, err := waitApplied(ctx, urls, plan.Coordinator, n, st.maxSeq.Load(), 2*time.Minute)
 	if err != nil {
@@ -187,9 +290,63 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			rep.Feed.LastPageToAllSeconds = time.Since(lastPage).Seconds()
 		}
 	}
+
+	var markSoak []scrape
+	if cfg.Soak > 0 {
+		progress(cfg.Progress, "soak: %.0f corrections/s for %s, sampling every server's heap and goroutines every %s", cfg.SoakRate, cfg.Soak, cfg.SampleEvery)
+		soakSt := loadStats{corr: corr}
+		soakStart := time.Now()
+		var prev int64
+		each := func(sc []scrape) {
+			soakProgress(cfg.Progress, soakStart, cfg.Soak, cfg.SampleEvery, &soakSt, &prev, sc)
+		}
+		onSample.Store(&each)
+		faultsNow(&soakSt, cfg.SoakRate, soakStart)
+		sl := replaySeq(ctx, n, steady(corr, cfg.SoakRate, cfg.Soak), soakStart, hosts, plan.Typists, cfg.Conns, &soakSt)
+		faultWG.Wait()
+		onSample.Store(nil)
+		soakEnd := time.Now()
+		markSoak = mark()
+		var sr Report
+		sr.fillLoad(sl, &soakSt)
+		rep.Problems = append(rep.Problems, sr.Problems...)
+		rep.Soak = &Soak{Seconds: soakEnd.Sub(soakStart).Seconds(), Rate: cfg.SoakRate, Submissions: sr.Submissions}
+		rep.Soak.Servers, rep.Soak.Verdict = smp.soakSeries(soakStart, soakEnd)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("stopped during the soak; the servers are stopped and nothing was checked")
+		}
+		// The totals checked are those after the soak's corrections.
+		if final, err = waitApplied(ctx, urls, plan.Coordinator, n, max(st.maxSeq.Load(), soakSt.maxSeq.Load()), 2*time.Minute); err != nil {
+			rep.problem("full verification after the soak: %v", err)
+		}
+	}
+	for _, f := range rep.Faults {
+		if f.Problem != "" {
+			rep.problem("fault %s: %s", f.Name, f.Problem)
+		}
+	}
+	if smp != nil {
+		rep.Origin = &Origin{Peak: originWindow(markStart, markPeak), Night: originWindow(markStart, markNight)}
+		if markSoak != nil {
+			rep.Origin.Soak = originWindow(markNight, markSoak)
+		}
+	}
 	stopReading()
 	side.Wait()
 	rep.fillReads(reads, live, cfg)
+	if rep.Soak != nil {
+		// Every load, reader and stream has stopped: the servers'
+		// goroutines must come back to what they were at rest.
+		for i, g := range restingGoroutines(ctx, smp, atRest) {
+			rep.Soak.Servers[i].GoroutinesAtRestBefore, rep.Soak.Servers[i].GoroutinesAtRestAfter = atRest[i].goroutines, g
+			if g > atRest[i].goroutines+10 {
+				rep.problem("server %d had %.0f goroutines 30 s after the load stopped, %.0f at rest before the night", i+1, g, atRest[i].goroutines)
+				if rep.Soak.Verdict == "flat" {
+					rep.Soak.Verdict = "growing"
+				}
+			}
+		}
+	}
 	for _, s := range servers {
 		peak := s.peakRSS()
 		if peak == 0 {
@@ -211,12 +368,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// implies.
 	var logged *logCheck
 	if db != "" {
-		if logged, err = readBack(ctx, db, n, load.acked); err != nil {
+		if logged, err = readBack(ctx, db, n, load.acked, corr.states()); err != nil {
 			return nil, err
 		}
 	} else {
 		progress(cfg.Progress, "reading back every acknowledged entry over HTTP…")
-		logged = readBackHTTP(hosts[0], plan.Coordinator, n, load.acked)
+		logged = readBackHTTP(hosts[0], plan.Coordinator, n, load.acked, corr.states())
 	}
 	rep.check(n, logged, final)
 	rep.TotalSeconds = time.Since(t0).Seconds()
@@ -344,4 +501,11 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+// randomToken is a -metrics-token for the servers the rehearsal starts.
+func randomToken() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -12,22 +12,30 @@ import (
 
 // logCheck is what the log holds of the night's entries.
 type logCheck struct {
-	present     []bool // by entry index 2p+k
-	lost        int    // acknowledged, not in the log
-	changed     int    // in the log with other figures, race or box than sent
-	duplicates  int    // one client id logged twice
-	contentRead bool   // figures compared, not only presence
+	present []bool // by entry index 2p+k
+	// counted is present, or corrected by the same person with the same
+	// figures: the entry the tally counts (corrections.go).
+	counted    []bool
+	corrLogged []bool // by correction number
+	// corrLost are acknowledged corrections missing from the log (also in
+	// lost); refusedLogged corrections refused for load, or whose body
+	// was cut off, that are in the log all the same.
+	corrAcked, corrLost, refusedLogged int
+	lost                               int  // acknowledged, not in the log
+	changed                            int  // in the log with other figures, race or box than sent
+	duplicates                         int  // one client id logged twice
+	contentRead                        bool // figures compared, not only presence
 }
 
 // readBack reads the whole log from the database and compares it with
 // what was sent and acknowledged.
-func readBack(ctx context.Context, db string, n *Night, acked []bool) (*logCheck, error) {
+func readBack(ctx context.Context, db string, n *Night, acked []bool, corr []uint8) (*logCheck, error) {
 	st, err := cli.OpenStore(ctx, db, false, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	lc := &logCheck{present: make([]bool, len(acked)), contentRead: true}
+	lc := &logCheck{present: make([]bool, len(acked)), corrLogged: make([]bool, len(corr)), contentRead: true}
 	for after := int64(0); ; {
 		page, err := st.Since(ctx, after, 50_000)
 		if err != nil {
@@ -38,6 +46,17 @@ func readBack(ctx context.Context, db string, n *Night, acked []bool) (*logCheck
 		}
 		for i := range page {
 			s := &page[i]
+			if num, ok := ParseCorrectionID(s.ID); ok && num < int64(len(corr)) {
+				if lc.corrLogged[num] {
+					lc.duplicates++
+				}
+				lc.corrLogged[num] = true
+				e := int(num % int64(len(acked)))
+				if !sameEntry(n, e/2, e%2, s) {
+					lc.changed++
+				}
+				continue
+			}
 			p, k, ok := ParseEntryID(s.ID)
 			if !ok || p >= n.Pairs() {
 				continue // not the rehearsal's: the feed's official figures
@@ -54,6 +73,7 @@ func readBack(ctx context.Context, db string, n *Night, acked []bool) (*logCheck
 		after = page[len(page)-1].Seq
 	}
 	lc.countLost(acked)
+	lc.countCorrections(corr)
 	return lc, nil
 }
 
@@ -61,6 +81,28 @@ func (lc *logCheck) countLost(acked []bool) {
 	for e, a := range acked {
 		if a && !lc.present[e] {
 			lc.lost++
+		}
+	}
+	lc.counted = slices.Clone(lc.present)
+}
+
+// countCorrections compares the corrections' fates with the log, and
+// marks the entries they counted for.
+func (lc *logCheck) countCorrections(states []uint8) {
+	for num, st := range states {
+		logged := num < len(lc.corrLogged) && lc.corrLogged[num]
+		if st == corrAcked {
+			lc.corrAcked++
+		}
+		switch {
+		case st == corrAcked && !logged:
+			lc.corrLost++
+			lc.lost++
+		case (st == corrRefused || st == corrAbandoned) && logged:
+			lc.refusedLogged++
+		}
+		if logged {
+			lc.counted[num%len(lc.counted)] = true
 		}
 	}
 }
@@ -76,7 +118,7 @@ func sameEntry(n *Night, p, k int, s *sandik.Submission) bool {
 
 // readBackHTTP asks a server for every entry by its client id, when the
 // rehearsal has no access to the database: presence only.
-func readBackHTTP(host, token string, n *Night, acked []bool) *logCheck {
+func readBackHTTP(host, token string, n *Night, acked []bool, corr []uint8) *logCheck {
 	lc := &logCheck{present: make([]bool, len(acked))}
 	c := &loadclient.Client{Addr: host}
 	defer c.Close()
@@ -85,6 +127,15 @@ func readBackHTTP(host, token string, n *Night, acked []bool) *logCheck {
 		lc.present[e] = err == nil && code == 200
 	}
 	lc.countLost(acked)
+	lc.corrLogged = make([]bool, len(corr))
+	for num, st := range corr {
+		// Presence is asked of those whose fate the check knows.
+		if st != corrUnanswered {
+			code, _, _, err := c.Do("GET", "/api/v1/submissions/"+string(CorrectionID(int64(num))), "Bearer "+token, nil)
+			lc.corrLogged[num] = err == nil && code == 200
+		}
+	}
+	lc.countCorrections(corr)
 	return lc
 }
 
@@ -97,7 +148,7 @@ func expectFromLog(n *Night, lc *logCheck) []Expected {
 		out[r] = Expected{Race: rc.Code, Votes: make([]int64, len(rc.Choices))}
 	}
 	for p := range n.Pairs() {
-		if !lc.present[2*p] || !lc.present[2*p+1] {
+		if !lc.counted[2*p] || !lc.counted[2*p+1] {
 			continue
 		}
 		e := &out[p%len(n.Races)]

@@ -121,6 +121,9 @@ func (t OrgTx) Erase(ctx context.Context, id sandik.PersonID, day sandik.Date, r
 	if err := t.scrubVisits(ctx, was); err != nil {
 		return was, nil, err
 	}
+	if err := t.bumpOrgGeneration(ctx); err != nil {
+		return was, nil, err
+	}
 	now := sandik.Person{ID: was.ID, Home: was.Home, Purpose: was.Purpose, Consent: was.Consent, Erased: day, EraseReason: reason}
 	return was, []ledger.Record{ledger.ErasedPersonRecord(now)}, nil
 }

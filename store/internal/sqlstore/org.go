@@ -199,6 +199,31 @@ func (o Org) UnitRecords(ctx context.Context, code sandik.UnitCode) (sandik.Unit
 	return out, err
 }
 
+// OrgGeneration implements sandik.OrgStore.
+func (o Org) OrgGeneration(ctx context.Context) (int64, error) {
+	gen, _, err := One(ctx, o.db, "read the organisation's generation", func(row Row) (int64, error) {
+		var g int64
+		return g, row.Scan(&g)
+	}, `SELECT gen FROM org_generation`)
+	return gen, err
+}
+
+// PersonNames implements sandik.OrgStore: the id, name and mark of
+// erasure only, never a phone, an e-mail or a note.
+func (o Org) PersonNames(ctx context.Context, after sandik.PersonID, n int) ([]sandik.PersonName, error) {
+	var w where
+	w.after("id", string(after))
+	return All(ctx, o.db, "read people's names", func(row Row) (sandik.PersonName, error) {
+		var p sandik.PersonName
+		var erased string
+		err := row.Scan(&p.ID, &p.Name, &erased)
+		if erased != "" {
+			p.Name = sandik.RemovedPerson
+		}
+		return p, err
+	}, o.q(`SELECT id, name, COALESCE(erased, '') FROM org_people`+w.sql()+` ORDER BY id`+limit(n)), w.args...)
+}
+
 // where builds the conditions of a filtered read.
 type where struct {
 	conds []string

@@ -182,6 +182,11 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange) (kindsAndUnits, ass
 		[]string{"id", "kind", "unit", "person", "start_day", "end_day", "source", "end_reason"}); err != nil {
 		return nil, nil, err
 	}
+	if len(c.Kinds)+len(c.Units)+len(c.People)+len(c.Positions) > 0 {
+		if err := t.bumpOrgGeneration(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
 	if len(c.Assignments) > 0 {
 		// Only people of this change stand at no stored box; people
 		// holds those looked up in the store too.
@@ -457,7 +462,20 @@ func (t OrgTx) End(ctx context.Context, id sandik.PositionID, end sandik.Date, r
 	if err := t.Exec(ctx, t.q(`UPDATE org_positions SET end_day = ?, end_reason = ? WHERE id = ?`), string(end), reason, string(id)); err != nil {
 		return nil, err
 	}
+	if err := t.bumpOrgGeneration(ctx); err != nil {
+		return nil, err
+	}
 	return []ledger.Record{ledger.PositionRecord(p)}, nil
+}
+
+// bumpOrgGeneration moves the organisation's generation in the write's
+// transaction: servers holding charts in memory learn from it that a
+// write they did not make changed what the charts are drawn from.
+func (t OrgTx) bumpOrgGeneration(ctx context.Context) error {
+	if err := t.Exec(ctx, `UPDATE org_generation SET gen = gen + 1`); err != nil {
+		return fmt.Errorf("move the organisation's generation: %w", err)
+	}
+	return nil
 }
 
 func invalidField(field, format string, args ...any) error {

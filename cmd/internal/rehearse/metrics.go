@@ -1,0 +1,244 @@
+package rehearse
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// totalsRoute is the route label of an area's totals in the servers'
+// request histogram (web/handler/metrics.go).
+const totalsRoute = "GET /api/v1/races/{race}/totals/{area}"
+
+// scrape is what the rehearsal reads of one server's /metrics: the Go
+// runtime's heap in use and goroutines, and the histogram of the time the
+// server itself took to answer an area's totals (200s only).
+type scrape struct {
+	at        time.Time
+	heapInuse float64 // bytes
+	// heapGoal is the heap size the next collection is due at, set from
+	// the live heap the last one marked: the in-use figure without the
+	// sawtooth of garbage waiting for collection.
+	heapGoal   float64
+	goroutines float64
+	totals     histogram
+}
+
+// histogram is a cumulative Prometheus histogram: counts[i] requests took
+// at most bounds[i] seconds.
+type histogram struct {
+	bounds []float64
+	counts []float64
+}
+
+// metricsReader scrapes one server's /metrics (a streamed, chunked
+// answer: net/http's client, not the load client).
+type metricsReader struct {
+	c     *http.Client
+	url   string
+	token string
+}
+
+func newMetricsReader(host, token string) *metricsReader {
+	return &metricsReader{c: &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}},
+		url: "http://" + host + "/metrics", token: token}
+}
+
+func (m *metricsReader) close() { m.c.CloseIdleConnections() }
+
+func (m *metricsReader) read() (scrape, error) {
+	req, err := http.NewRequest("GET", m.url, nil)
+	if err != nil {
+		return scrape{}, err
+	}
+	if m.token != "" {
+		req.Header.Set("Authorization", "Bearer "+m.token)
+	}
+	resp, err := m.c.Do(req)
+	if err != nil {
+		return scrape{}, fmt.Errorf("read /metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return scrape{}, fmt.Errorf("read /metrics: %w", err)
+	}
+	if resp.StatusCode != 200 {
+		return scrape{}, fmt.Errorf("read /metrics: answered %d (give the servers' -metrics-token)", resp.StatusCode)
+	}
+	return parseMetrics(body, time.Now())
+}
+
+// parseMetrics reads the lines the rehearsal needs from Prometheus' text
+// format.
+func parseMetrics(body []byte, at time.Time) (scrape, error) {
+	s := scrape{at: at}
+	var seenHeap, seenG bool
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "go_memstats_heap_inuse_bytes "):
+			s.heapInuse, seenHeap = value(line), true
+		case strings.HasPrefix(line, "go_memstats_next_gc_bytes "):
+			s.heapGoal = value(line)
+		case strings.HasPrefix(line, "go_goroutines "):
+			s.goroutines, seenG = value(line), true
+		case strings.HasPrefix(line, "sandik_http_request_duration_seconds_bucket{") &&
+			strings.Contains(line, `code="200"`) && strings.Contains(line, `route="`+totalsRoute+`"`):
+			i := strings.Index(line, `le="`)
+			if i < 0 {
+				continue
+			}
+			le, _, _ := strings.Cut(line[i+4:], `"`)
+			b, err := strconv.ParseFloat(le, 64)
+			if err != nil {
+				return s, fmt.Errorf("/metrics: bucket bound %q: %w", le, err)
+			}
+			s.totals.bounds = append(s.totals.bounds, b)
+			s.totals.counts = append(s.totals.counts, value(line))
+		}
+	}
+	if !seenHeap || !seenG {
+		return s, fmt.Errorf("/metrics has no go_memstats_heap_inuse_bytes or go_goroutines")
+	}
+	return s, sc.Err()
+}
+
+func value(line string) float64 {
+	f := strings.Fields(line)
+	v, _ := strconv.ParseFloat(f[len(f)-1], 64)
+	return v
+}
+
+// sub is what h counted since an earlier scrape's histogram.
+func (h histogram) sub(old histogram) histogram {
+	out := histogram{bounds: h.bounds, counts: slices.Clone(h.counts)}
+	if slices.Equal(h.bounds, old.bounds) {
+		for i := range out.counts {
+			out.counts[i] -= old.counts[i]
+		}
+	}
+	return out
+}
+
+// add sums two servers' histograms of the same buckets.
+func (h histogram) add(o histogram) histogram {
+	if len(h.bounds) == 0 {
+		return histogram{bounds: o.bounds, counts: slices.Clone(o.counts)}
+	}
+	out := histogram{bounds: h.bounds, counts: slices.Clone(h.counts)}
+	if slices.Equal(h.bounds, o.bounds) {
+		for i := range out.counts {
+			out.counts[i] += o.counts[i]
+		}
+	}
+	return out
+}
+
+func (h histogram) count() float64 {
+	if len(h.counts) == 0 {
+		return 0
+	}
+	return h.counts[len(h.counts)-1] // the +Inf bucket
+}
+
+// within is the share of requests answered within bound seconds, exact
+// when bound is a bucket's; NaN when there were none.
+func (h histogram) within(bound float64) float64 {
+	for i, b := range h.bounds {
+		if b == bound {
+			return h.counts[i] / h.count()
+		}
+	}
+	return math.NaN()
+}
+
+// quantile is the q-quantile, interpolated within its bucket as
+// Prometheus' histogram_quantile does; the answer is only as fine as the
+// buckets.
+func (h histogram) quantile(q float64) float64 {
+	total := h.count()
+	if total == 0 {
+		return math.NaN()
+	}
+	rank := q * total
+	lower, below := 0.0, 0.0
+	for i, b := range h.bounds {
+		if h.counts[i] >= rank {
+			if math.IsInf(b, 1) {
+				return lower // above the highest finite bucket
+			}
+			return lower + (b-lower)*(rank-below)/(h.counts[i]-below)
+		}
+		lower, below = b, h.counts[i]
+	}
+	return lower
+}
+
+// slope is the least-squares slope of ys over xs.
+func slope(xs, ys []float64) float64 {
+	n := float64(len(xs))
+	if n < 2 {
+		return 0
+	}
+	var sx, sy, sxx, sxy float64
+	for i := range xs {
+		sx += xs[i]
+		sy += ys[i]
+		sxx += xs[i] * xs[i]
+		sxy += xs[i] * ys[i]
+	}
+	d := n*sxx - sx*sx
+	if d == 0 {
+		return 0
+	}
+	return (n*sxy - sx*sy) / d
+}
+
+// Origin is the servers' own time to answer an area's totals (200s),
+// from their request histograms: over the poll-close peak (the night's
+// first tenth), the whole night and the soak. Each is as fine as the
+// histogram's buckets; Within1ms is exact (a bucket's bound).
+type Origin struct {
+	Peak  *OriginWindow `json:"peak,omitempty"`
+	Night *OriginWindow `json:"night,omitempty"`
+	Soak  *OriginWindow `json:"soak,omitempty"`
+}
+
+// OriginWindow is the totals route over one stretch of the run.
+type OriginWindow struct {
+	Seconds   float64 `json:"seconds"`
+	Answered  float64 `json:"answered"`
+	P50       float64 `json:"p50_ms"`
+	P99       float64 `json:"p99_ms"`
+	Within1ms float64 `json:"share_within_1ms"`
+}
+
+func originWindow(from, to []scrape) *OriginWindow {
+	if from == nil || to == nil {
+		return nil
+	}
+	h := totalsBetween(from, to)
+	w := &OriginWindow{Seconds: to[0].at.Sub(from[0].at).Seconds(), Answered: h.count()}
+	if w.Answered > 0 {
+		w.P50, w.P99, w.Within1ms = 1000*h.quantile(0.5), 1000*h.quantile(0.99), h.within(0.001)
+	}
+	return w
+}
+
+func (w *OriginWindow) text(name string) string {
+	if w == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s (%.1f s): %.0f answered, p50 %s p99 %s, %.2f%% within 1 ms", name, w.Seconds, w.Answered,
+		msText(w.P50), msText(w.P99), 100*w.Within1ms)
+}

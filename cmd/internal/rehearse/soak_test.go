@@ -1,0 +1,217 @@
+package rehearse
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sandik-dev/sandik"
+)
+
+const metricsText = `# HELP go_goroutines Number of goroutines that currently exist.
+# TYPE go_goroutines gauge
+go_goroutines 42
+go_memstats_heap_inuse_bytes 1.048576e+07
+go_memstats_next_gc_bytes 4.194304e+06
+sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}/totals/{area}",le="0.0005"} 50
+sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}/totals/{area}",le="0.001"} 90
+sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}/totals/{area}",le="0.01"} 100
+sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}/totals/{area}",le="+Inf"} 100
+sandik_http_request_duration_seconds_bucket{code="403",route="GET /api/v1/races/{race}/totals/{area}",le="0.0005"} 7
+sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}",le="0.0005"} 9
+`
+
+// The rehearsal reads the heap, the goroutines and the totals route's
+// histogram of 200s from the Prometheus text, and computes quantiles as
+// histogram_quantile does.
+func TestParseMetrics(t *testing.T) {
+	s, err := parseMetrics([]byte(metricsText), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.goroutines != 42 || s.heapInuse != 10<<20 || s.heapGoal != 4<<20 {
+		t.Errorf("goroutines %v heap %v", s.goroutines, s.heapInuse)
+	}
+	h := s.totals
+	if len(h.bounds) != 4 || h.count() != 100 || !math.IsInf(h.bounds[3], 1) {
+		t.Fatalf("histogram %+v", h)
+	}
+	// p50: the 50th request is the last of the first bucket; p99: 9/10
+	// of the way through (0.001, 0.01].
+	if q := h.quantile(0.5); math.Abs(q-0.0005) > 1e-12 {
+		t.Errorf("p50 %v", q)
+	}
+	if q := h.quantile(0.99); math.Abs(q-0.0091) > 1e-9 {
+		t.Errorf("p99 %v", q)
+	}
+	if w := h.within(0.001); w != 0.9 {
+		t.Errorf("within 1 ms %v", w)
+	}
+	// Counted between two scrapes, and summed over two servers.
+	later := histogram{bounds: h.bounds, counts: []float64{150, 190, 200, 200}}
+	if d := later.sub(h); d.count() != 100 || d.counts[0] != 100 {
+		t.Errorf("difference %+v", d)
+	}
+	if sum := (histogram{}).add(h).add(h); sum.count() != 200 {
+		t.Errorf("sum %+v", sum)
+	}
+	if _, err := parseMetrics([]byte("sandik_tally_seq 3\n"), time.Now()); err == nil {
+		t.Error("metrics without the runtime's figures accepted")
+	}
+}
+
+func TestSlope(t *testing.T) {
+	xs := []float64{0, 1, 2, 3, 4}
+	if s := slope(xs, []float64{5, 7, 9, 11, 13}); math.Abs(s-2) > 1e-12 {
+		t.Errorf("slope %v, want 2", s)
+	}
+	if s := slope(xs, []float64{3, 3, 3, 3, 3}); s != 0 {
+		t.Errorf("flat slope %v", s)
+	}
+}
+
+// A soak's verdict: flat when the heap goal's slope over the second half is
+// under the threshold, growing when it climbs (the in-use figure's
+// sawtooth aside), not judged when short.
+func TestSoakVerdict(t *testing.T) {
+	from := time.Date(2029, 3, 24, 22, 0, 0, 0, time.UTC)
+	soaked := func(length time.Duration, heapPerMin float64) *sampler {
+		s := &sampler{series: make([][]scrape, 1)}
+		for at := time.Duration(0); at <= length; at += 10 * time.Second {
+			// A sawtooth of ±8 MiB, as garbage collection makes, over a
+			// trend of heapPerMin.
+			saw := float64(int(at/(10*time.Second))%4) * 4
+			heap := (100 + saw + heapPerMin*at.Minutes()) * (1 << 20)
+			goal := 2 * (100 + heapPerMin*at.Minutes()) * (1 << 20)
+			s.series[0] = append(s.series[0], scrape{at: from.Add(at), heapInuse: heap, heapGoal: goal, goroutines: 300 + saw})
+		}
+		return s
+	}
+	for _, c := range []struct {
+		length     time.Duration
+		heapPerMin float64
+		want       string
+	}{
+		{30 * time.Minute, 0, "flat"},
+		{30 * time.Minute, 3, "growing"},
+		{2 * time.Minute, 0, "too short to judge"},
+	} {
+		series, verdict := soaked(c.length, c.heapPerMin).soakSeries(from, from.Add(c.length))
+		if verdict != c.want {
+			t.Errorf("%s at %g MiB/min: %q (slope %.2f), want %q", c.length, c.heapPerMin, verdict, series[0].HeapGoalSlopeMiBPerMin, c.want)
+		}
+		if s := series[0]; s.HeapMiB.First != 100 || s.HeapMiB.Max < s.HeapMiB.Last || s.Goroutines.First != 300 {
+			t.Errorf("series %+v", s)
+		}
+	}
+}
+
+func TestParseFaults(t *testing.T) {
+	pg := "postgres://u@127.0.0.1/db"
+	if got, err := ParseFaults("conn-reset, overload", pg); err != nil || len(got) != 2 || got[1] != "overload" {
+		t.Errorf("%v %v", got, err)
+	}
+	for _, c := range []struct{ list, store, want string }{
+		{"conn-reset", "", "needs -store postgres"},
+		{"pg-restart", "/tmp/x.db", "needs -store postgres"},
+		{"overload,overload", "", "given twice"},
+		{"flood", "", "unknown fault"},
+	} {
+		if _, err := ParseFaults(c.list, c.store); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q on %q: %v, want %q", c.list, c.store, err, c.want)
+		}
+	}
+}
+
+// A correction is the night's entry under its own id, a valid sheet; the
+// corrections run out after maxCorrectionRounds of every entry, so no
+// typist meets the per-box quota.
+func TestCorrections(t *testing.T) {
+	n, err := NewNight(0.0005, 3, 0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corr := newCorrections(n)
+	entries := 2 * n.Pairs()
+	seen := map[[2]int]int{}
+	var buf bytes.Buffer
+	for {
+		num, ok := corr.take()
+		if !ok {
+			break
+		}
+		p, k := corr.entry(num)
+		seen[[2]int{p, k}]++
+		if num%97 != 0 {
+			continue
+		}
+		n.correctionJSON(&buf, num, p, k)
+		var in sandik.SheetInput
+		dec := json.NewDecoder(&buf)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			t.Fatalf("correction %d: %v", num, err)
+		}
+		if back, ok := ParseCorrectionID(in.ID); !ok || back != num {
+			t.Errorf("id %q read back as %d", in.ID, back)
+		}
+		if _, _, ok := ParseEntryID(in.ID); ok {
+			t.Errorf("correction id %q taken for a night entry's", in.ID)
+		}
+	}
+	if len(seen) != entries {
+		t.Errorf("%d entries corrected, want %d", len(seen), entries)
+	}
+	for e, times := range seen {
+		if times != maxCorrectionRounds {
+			t.Fatalf("entry %v corrected %d times, want %d", e, times, maxCorrectionRounds)
+		}
+	}
+	if sandik.DefaultMaxEntriesPerPerson < 1+maxCorrectionRounds {
+		t.Error("a typist's entry and its corrections exceed the per-box quota")
+	}
+}
+
+// The check finds an acknowledged correction missing from the log and a
+// refused or cut-off one present in it; a logged correction counts for
+// its entry when the night's own is missing.
+func TestCheckCorrections(t *testing.T) {
+	n, err := NewNight(0.0005, 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acked := make([]bool, 2*n.Pairs())
+	lc := &logCheck{present: make([]bool, len(acked)), contentRead: true}
+	for e := range acked {
+		acked[e], lc.present[e] = true, true
+	}
+	lc.present[3], acked[3] = false, false // never acknowledged
+	lc.countLost(acked)
+	states := []uint8{corrAcked, corrAcked, corrRefused, corrAbandoned, corrUnanswered}
+	lc.corrLogged = []bool{true, false, true, false, true}
+	lc.countCorrections(states)
+	if lc.corrAcked != 2 || lc.corrLost != 1 || lc.lost != 1 || lc.refusedLogged != 1 {
+		t.Errorf("acked %d, lost %d (%d), refused yet logged %d", lc.corrAcked, lc.corrLost, lc.lost, lc.refusedLogged)
+	}
+	if lc.counted[3] || !lc.counted[0] {
+		t.Error("counted entries wrong")
+	}
+	// A correction of entry 3 in the log makes it count.
+	lc2 := &logCheck{present: lc.present}
+	lc2.countLost(acked)
+	big := make([]uint8, len(acked)+4)
+	lc2.corrLogged = make([]bool, len(big))
+	lc2.corrLogged[len(acked)+3] = true
+	lc2.countCorrections(big)
+	if !lc2.counted[3] {
+		t.Error("a logged correction of a missing entry does not count for it")
+	}
+	rep := &Report{}
+	rep.check(n, lc, nil)
+	if rep.OK || !strings.Contains(strings.Join(rep.Problems, "\n"), "refused for load or cut off") {
+		t.Errorf("problems %v", rep.Problems)
+	}
+}

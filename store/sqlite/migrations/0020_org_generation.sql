@@ -1,0 +1,10 @@
+-- 0020: a counter every write of kinds of position, units, people and
+-- terms moves in the same transaction (an erasure too; assignments of
+-- observers do not). A server holds the organisation's charts in memory
+-- while it stands still, and reads them again when another process
+-- (`sandik org import`, another server) moved it.
+CREATE TABLE org_generation (
+	one INTEGER NOT NULL PRIMARY KEY CHECK (one = 1),
+	gen INTEGER NOT NULL
+);
+INSERT INTO org_generation (one, gen) VALUES (1, 0);

@@ -1,0 +1,41 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/sandik-dev/sandik/synth"
+)
+
+// BenchmarkTotals measures what the origin spends on a dashboard's read of
+// an area's live totals (GET /api/v1/races/{race}/totals/{area}): the
+// country (81 provinces as children) and a province, as a coordinator,
+// through the whole handler stack without the network, uncompressed.
+func BenchmarkTotals(b *testing.B) {
+	shape := synth.Shape{Provinces: 81, DistrictsPerIl: 4, MahallesPerIlce: 4, BuildingsPerMah: 5, BoxesPerBuilding: 2,
+		Races: 1, Choices: 12, RegisteredPerBox: 350}
+	reg, err := synth.Registry(shape)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := newEnvWith(b, reg)
+	race := string(reg.Races[0].Code)
+	h := e.base.Handler()
+	auth := "Bearer " + e.Tokens[coordinator]
+	for _, area := range []string{string(reg.Roots()[0]), string(reg.Areas[1].Code)} {
+		path := "/api/v1/races/" + race + "/totals/" + area
+		b.Run(area, func(b *testing.B) {
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest("GET", path, nil)
+				r.Header.Set("Authorization", auth)
+				h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%s: %d %s", path, w.Code, w.Body)
+				}
+				b.SetBytes(int64(w.Body.Len()))
+			}
+		})
+	}
+}
