@@ -56,6 +56,9 @@ type LedgerReader interface {
 	// LedgerRecords returns up to limit records from index from on, in
 	// index order.
 	LedgerRecords(ctx context.Context, from int64, limit int) ([]LedgerRecord, error)
+	// LedgerBatch returns the members kept for the batch leaf at index
+	// (package ledger's encoding); ENotFound if none are kept.
+	LedgerBatch(ctx context.Context, index int64) ([]byte, error)
 	// LatestCheckpoint returns the checkpoint of the largest size kept;
 	// ENotFound if none is.
 	LatestCheckpoint(ctx context.Context) (SignedCheckpoint, error)

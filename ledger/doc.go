@@ -16,6 +16,12 @@
 // describe; the store hands them back through a tlog.HashReader (Tree).
 // Memory is an in-memory implementation for tests and small logs.
 //
+// A bulk change (an organisation imported at once) is not a leaf per
+// record: every BatchSize of its records are one batch leaf (KindBatch),
+// whose content hash is the Merkle tree hash of the records' leaf hashes,
+// and the store keeps the records beside it (batch.go). The audit checks
+// each record of a batch as it would a leaf of its own.
+//
 // Verify is the audit: given the records recomputed from the store's rows,
 // the stored hashes and the last signed checkpoint, it names the first record
 // that does not match.

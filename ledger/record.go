@@ -21,6 +21,7 @@ const (
 	KindUser         Kind = 5 // a user added or changed: role, areas
 	KindThreshold    Kind = 6 // an anomaly threshold changed
 	KindOrg          Kind = 7 // a unit, person, kind of position or term of the organisation
+	KindBatch        Kind = 8 // many records of one bulk change (batch.go)
 )
 
 var kindNames = map[Kind]string{
@@ -31,6 +32,7 @@ var kindNames = map[Kind]string{
 	KindUser:         "user",
 	KindThreshold:    "threshold",
 	KindOrg:          "org",
+	KindBatch:        "batch",
 }
 
 func (k Kind) String() string {

@@ -72,7 +72,7 @@ func TestRecordInvalid(t *testing.T) {
 		want string
 	}{
 		{"unknown kind", func(r *Record) { r.Kind = 0 }, "unknown kind"},
-		{"kind past the last", func(r *Record) { r.Kind = KindOrg + 1 }, "unknown kind"},
+		{"kind past the last", func(r *Record) { r.Kind = KindBatch + 1 }, "unknown kind"},
 		{"empty id", func(r *Record) { r.ID = "" }, "empty id"},
 		{"long id", func(r *Record) { r.ID = strings.Repeat("x", MaxIDBytes+1) }, "longer than 1024"},
 		{"id not UTF-8", func(r *Record) { r.ID = "a\xffb" }, "not UTF-8"},

@@ -164,8 +164,18 @@ func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord, head 
 		}
 		switch ledger.Kind(st.Kind) {
 		case ledger.KindSubmission, ledger.KindAdjudication, ledger.KindImport:
+		case ledger.KindBatch:
+			rec, bad, err := o.batch(ctx, s, st)
+			if err != nil {
+				return nil, nil, err
+			}
+			if bad != "" {
+				return fail("%s", bad)
+			}
+			recs = append(recs, rec)
+			continue
 		default:
-			rec, bad := o.check(int64(i), st)
+			rec, bad := o.check(st)
 			if bad != "" {
 				return fail("%s", bad)
 			}
@@ -202,7 +212,7 @@ func recompute(ctx context.Context, s Store, stored []sandik.LedgerRecord, head 
 		return recs, &Fault{Index: int64(len(stored)), Kind: ledger.SubmissionKind(sub), ID: string(sub.ID),
 			Reason: fmt.Sprintf("submission %q (seq %d) has no record in the ledger", sub.ID, sub.Seq)}, nil
 	}
-	if f := o.finish(stored); f != nil {
+	if f := o.finish(int64(len(stored))); f != nil {
 		return recs[:min(int64(len(recs)), f.Index)], f, nil
 	}
 	return recs, nil, nil

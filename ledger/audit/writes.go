@@ -48,14 +48,16 @@ type others struct {
 	seen     map[string]bool
 	users    map[string]ledger.Record // the current rows' records
 	settings map[string]ledger.Record
-	org      map[string]ledger.Record         // units, people, kinds and terms, by record id
-	last     map[ledger.Kind]map[string]int64 // kind → id → index of its latest leaf
+	org      map[string]ledger.Record // units, people, kinds and terms, by record id
+	// kind → id → its latest record, with the index of its leaf (a
+	// batch leaf's for a member of a batch)
+	last map[ledger.Kind]map[string]sandik.LedgerRecord
 }
 
 func loadOthers(ctx context.Context, w Writes) (*others, error) {
 	o := &others{events: map[string]sandik.CaseEvent{}, seen: map[string]bool{},
 		users: map[string]ledger.Record{}, settings: map[string]ledger.Record{}, org: map[string]ledger.Record{},
-		last: map[ledger.Kind]map[string]int64{ledger.KindUser: {}, ledger.KindThreshold: {}, ledger.KindOrg: {}}}
+		last: map[ledger.Kind]map[string]sandik.LedgerRecord{ledger.KindUser: {}, ledger.KindThreshold: {}, ledger.KindOrg: {}}}
 	events, err := w.CaseEvents(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read objection events: %w", err)
@@ -91,9 +93,10 @@ func loadOthers(ctx context.Context, w Writes) (*others, error) {
 	return o, nil
 }
 
-// check recomputes stored record i of a kind other than a submission;
-// it returns the record to hash, or why it cannot be one.
-func (o *others) check(i int64, st sandik.LedgerRecord) (ledger.Record, string) {
+// check recomputes stored record st (a leaf, or a member of a batch
+// leaf, with that leaf's index) of a kind other than a submission; it
+// returns the record to hash, or why it cannot be one.
+func (o *others) check(st sandik.LedgerRecord) (ledger.Record, string) {
 	stored := ledger.Record{Kind: ledger.Kind(st.Kind), ID: st.ID, Seq: st.Seq, ContentHash: st.ContentHash}
 	switch stored.Kind {
 	case ledger.KindObjection:
@@ -115,7 +118,7 @@ func (o *others) check(i int64, st sandik.LedgerRecord) (ledger.Record, string) 
 		return rec, ""
 	case ledger.KindUser, ledger.KindThreshold, ledger.KindOrg:
 		// Checked against the row once the last leaf of its id is known.
-		o.last[stored.Kind][st.ID] = i
+		o.last[stored.Kind][st.ID] = st
 		return stored, ""
 	}
 	return stored, fmt.Sprintf("a record of kind %d, which no write of this store makes", st.Kind)
@@ -124,11 +127,11 @@ func (o *others) check(i int64, st sandik.LedgerRecord) (ledger.Record, string) 
 // finish returns the first fault among the rows checked at the end: an
 // event, user or setting with no leaf, or a user or setting whose row is
 // not what its latest leaf recorded.
-func (o *others) finish(stored []sandik.LedgerRecord) *Fault {
+func (o *others) finish(size int64) *Fault {
 	var faults []*Fault
 	for id, e := range o.events {
 		if !o.seen[id] {
-			faults = append(faults, &Fault{Index: int64(len(stored)), Kind: ledger.KindObjection, ID: id,
+			faults = append(faults, &Fault{Index: size, Kind: ledger.KindObjection, ID: id,
 				Reason: fmt.Sprintf("objection event %d of case %s has no record in the ledger", e.Version, e.Case)})
 		}
 	}
@@ -138,26 +141,25 @@ func (o *others) finish(stored []sandik.LedgerRecord) *Fault {
 		rows map[string]ledger.Record
 	}{{ledger.KindUser, "user", o.users}, {ledger.KindThreshold, "setting", o.settings}, {ledger.KindOrg, "organisation record", o.org}} {
 		for id, want := range set.rows {
-			i, ok := o.last[set.kind][id]
+			st, ok := o.last[set.kind][id]
 			if !ok {
-				faults = append(faults, &Fault{Index: int64(len(stored)), Kind: set.kind, ID: id,
+				faults = append(faults, &Fault{Index: size, Kind: set.kind, ID: id,
 					Reason: fmt.Sprintf("%s %q has no record in the ledger", set.what, id)})
 				continue
 			}
-			st := stored[i]
 			if st.ContentHash != want.ContentHash || st.Seq != want.Seq {
-				faults = append(faults, &Fault{Index: i, Kind: set.kind, ID: id,
+				faults = append(faults, &Fault{Index: st.Index, Kind: set.kind, ID: id,
 					Reason: fmt.Sprintf("%s %q is not what its latest record in the log says", set.what, id)})
 			}
 		}
-		for id, i := range o.last[set.kind] {
+		for id, st := range o.last[set.kind] {
 			// A removed assignment's row is gone and its last leaf says so.
 			if set.kind == ledger.KindOrg && strings.HasPrefix(id, ledger.OrgAssignmentPrefix) &&
-				stored[i].ContentHash == ledger.AssignmentRemovedRecord(id).ContentHash {
+				st.ContentHash == ledger.AssignmentRemovedRecord(id).ContentHash {
 				continue
 			}
 			if _, ok := set.rows[id]; !ok {
-				faults = append(faults, &Fault{Index: i, Kind: set.kind, ID: id,
+				faults = append(faults, &Fault{Index: st.Index, Kind: set.kind, ID: id,
 					Reason: fmt.Sprintf("%s %q is in the log but not in the database", set.what, id)})
 			}
 		}
@@ -171,6 +173,32 @@ func (o *others) finish(stored []sandik.LedgerRecord) *Fault {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+}
+
+// batch checks the batch leaf st: the members kept for it must be the
+// ones it commits to, and each is then checked as a leaf of its own
+// would be. It returns the leaf's record to hash, or why it cannot be
+// one; an error is a store that cannot be read.
+func (o *others) batch(ctx context.Context, s sandik.LedgerReader, st sandik.LedgerRecord) (ledger.Record, string, error) {
+	leaf := ledger.Record{Kind: ledger.Kind(st.Kind), ID: st.ID, Seq: st.Seq, ContentHash: st.ContentHash}
+	members, err := s.LedgerBatch(ctx, st.Index)
+	switch {
+	case sandik.CodeOf(err) == sandik.ENotFound:
+		return leaf, fmt.Sprintf("batch leaf %d has no records kept for it", st.Index), nil
+	case err != nil:
+		return leaf, "", fmt.Errorf("read the records of batch leaf %d: %w", st.Index, err)
+	}
+	b, err := ledger.ParseBatch(leaf, members)
+	if err != nil {
+		return leaf, fmt.Sprintf("the records kept for batch leaf %d are not the ones it commits to: %v", st.Index, err), nil
+	}
+	for k, m := range b.Members {
+		member := sandik.LedgerRecord{Index: st.Index, Kind: uint8(m.Kind), ID: m.ID, Seq: m.Seq, ContentHash: m.ContentHash}
+		if _, bad := o.check(member); bad != "" {
+			return leaf, fmt.Sprintf("member %d of the batch: %s", k, bad), nil
+		}
+	}
+	return b.Leaf, "", nil
 }
 
 // loadOrg recomputes the record of every row of the organisation.

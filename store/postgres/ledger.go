@@ -19,6 +19,7 @@ var ledgerQueries = sqlstore.LedgerQueries{
 	Records:   `SELECT idx, kind, ref, seq, content_hash FROM ledger_records WHERE idx >= $1 ORDER BY idx LIMIT $2`,
 	Latest:    `SELECT size, signed, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1`,
 	Save:      `INSERT INTO ledger_checkpoints (size, signed, signed_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING`,
+	Batch:     `SELECT members FROM ledger_batches WHERE idx = $1`,
 	HashesArg: func(idx []int64) any { return idx },
 }
 
@@ -42,6 +43,16 @@ SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5:
 		hidx[i], hashes[i] = lv.HashFrom+int64(i), lv.Hashes[i][:]
 	}
 	b.Queue(`INSERT INTO ledger_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, hidx, hashes)
+	var bidx []int64
+	var members [][]byte
+	for i, m := range lv.Members {
+		if m != nil {
+			bidx, members = append(bidx, lv.First+int64(i)), append(members, m)
+		}
+	}
+	if len(bidx) > 0 {
+		b.Queue(`INSERT INTO ledger_batches (idx, members) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, bidx, members)
+	}
 }
 
 // WatchLedger implements sandik.LedgerStore.
@@ -52,6 +63,12 @@ func (s *Store) WatchLedger(fn func(sandik.LedgerGrowth)) { s.writer.edges.Watch
 // submission writer does, so that leaves of every kind and every
 // instance follow one order.
 func (s *Store) inTxLogged(ctx context.Context, fn func(tx pgx.Tx) ([]ledger.Record, error)) error {
+	return s.inTxLedger(ctx, false, fn)
+}
+
+// inTxLedger is inTxLogged whose records are, batched, batch leaves
+// (sqlstore.AppendBatches).
+func (s *Store) inTxLedger(ctx context.Context, batched bool, fn func(tx pgx.Tx) ([]ledger.Record, error)) error {
 	var grown sqlstore.Grown
 	err := s.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		recs, err := fn(tx)
@@ -70,7 +87,11 @@ func (s *Store) inTxLogged(ctx context.Context, fn func(tx pgx.Tx) ([]ledger.Rec
 		if err != nil {
 			return err
 		}
-		lv, err := sqlstore.AppendLeaves(&edge, recs)
+		appendLeaves := sqlstore.AppendLeaves
+		if batched {
+			appendLeaves = sqlstore.AppendBatches
+		}
+		lv, err := appendLeaves(&edge, recs)
 		if err != nil {
 			return err
 		}

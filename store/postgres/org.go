@@ -28,13 +28,18 @@ func orgTx(ctx context.Context, tx pgx.Tx) (sqlstore.OrgTx, error) {
 			return err
 		},
 		Unique: isUniqueViolation,
+		Copy: func(ctx context.Context, table string, cols []string, rows [][]any) error {
+			_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+			return err
+		},
 	}, nil
 }
 
 // SaveOrg implements sandik.OrgStore. Terms give rights: the user
 // generation moves so cached users are read again.
 func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
-	err := s.inTxRights(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+	// A bulk change's records are batch leaves of the ledger.
+	err := s.inTxRightsLedger(ctx, sqlstore.Bulk(ch), func(tx pgx.Tx) ([]ledger.Record, error) {
 		t, err := orgTx(ctx, tx)
 		if err != nil {
 			return nil, err

@@ -19,8 +19,14 @@ import (
 // generation, which this process knows at once (others by the
 // notification).
 func (s *Store) inTxRights(ctx context.Context, fn func(tx pgx.Tx) ([]ledger.Record, error)) error {
+	return s.inTxRightsLedger(ctx, false, fn)
+}
+
+// inTxRightsLedger is inTxRights whose records are, batched, batch
+// leaves of the ledger.
+func (s *Store) inTxRightsLedger(ctx context.Context, batched bool, fn func(tx pgx.Tx) ([]ledger.Record, error)) error {
 	var gen int64
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+	err := s.inTxLedger(ctx, batched, func(tx pgx.Tx) ([]ledger.Record, error) {
 		recs, err := fn(tx)
 		if err != nil {
 			return nil, err

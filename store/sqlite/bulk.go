@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // bulkRows is the size of a change from which it is loaded as a bulk
@@ -12,7 +14,7 @@ import (
 // million terms) spent most of its time keeping secondary indexes in
 // step row by row, each insert landing on a random page of an index far
 // larger than the page cache.
-const bulkRows = 20_000
+const bulkRows = sqlstore.BulkRows
 
 // bulkLoad runs load (inside the writer's open transaction on c) with
 // the indexes named dropped and a page cache sized for about rows rows,

@@ -23,6 +23,7 @@ var ledgerQueries = sqlstore.LedgerQueries{
 	Records: `SELECT idx, kind, ref, seq, content_hash FROM ledger_records WHERE idx >= ? ORDER BY idx LIMIT ?`,
 	Latest:  `SELECT size, signed, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1`,
 	Save:    `INSERT INTO ledger_checkpoints (size, signed, signed_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`,
+	Batch:   `SELECT members FROM ledger_batches WHERE idx = ?`,
 	// SQLite binds no arrays; a JSON array of the indexes is one argument.
 	HashesArg: func(idx []int64) any { b, _ := json.Marshal(idx); return string(b) },
 }
@@ -61,7 +62,7 @@ func (w *writer) appendLeaves(ctx context.Context, group []*request, answers []c
 			}
 		}
 	}
-	return w.addLeaves(ctx, size, recs)
+	return w.addLeaves(ctx, size, recs, false)
 }
 
 func (w *writer) ledgerSize(ctx context.Context) (int64, error) {
@@ -71,14 +72,19 @@ func (w *writer) ledgerSize(ctx context.Context) (int64, error) {
 }
 
 // addLeaves appends recs to the ledger of size leaves inside the
-// writer's open transaction.
-func (w *writer) addLeaves(ctx context.Context, size int64, recs []ledger.Record) (sqlstore.Grown, error) {
+// writer's open transaction: a leaf each, or, batched, a leaf per
+// ledger.BatchSize of them.
+func (w *writer) addLeaves(ctx context.Context, size int64, recs []ledger.Record, batched bool) (sqlstore.Grown, error) {
 	db := sqlstore.DB{Name: "sqlite", Query: queryOn(w.conn)}
 	edge, err := w.edges.At(size, sqlstore.HashReader(ctx, db, ledgerQueries))
 	if err != nil {
 		return sqlstore.Grown{}, err
 	}
-	lv, err := sqlstore.AppendLeaves(&edge, recs)
+	appendLeaves := sqlstore.AppendLeaves
+	if batched {
+		appendLeaves = sqlstore.AppendBatches
+	}
+	lv, err := appendLeaves(&edge, recs)
 	if err != nil {
 		return sqlstore.Grown{}, err
 	}
@@ -114,6 +120,14 @@ func (w *writer) insertLeaves(ctx context.Context, lv sqlstore.Leaves) error {
 			args = append(args, lv.HashFrom+int64(from+k), hs[k][:])
 		}
 		if err := w.execRows(ctx, "INSERT INTO ledger_hashes (idx, hash) VALUES ", "(?, ?)", len(hs), args); err != nil {
+			return err
+		}
+	}
+	for k, m := range lv.Members {
+		if m == nil {
+			continue
+		}
+		if err := w.execRows(ctx, "INSERT INTO ledger_batches (idx, members) VALUES ", "(?, ?)", 1, []any{lv.First + int64(k), m}); err != nil {
 			return err
 		}
 	}

@@ -40,7 +40,7 @@ func orgTx(c *sql.Conn) sqlstore.OrgTx {
 func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 	// Terms give rights: the generation moves so cached users are read
 	// again.
-	if len(ch.People)+len(ch.Positions)+len(ch.Assignments) < bulkRows {
+	if !sqlstore.Bulk(ch) {
 		err := s.writeRights(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 			return orgTx(c).Save(ctx, ch)
 		})
@@ -51,7 +51,8 @@ func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 	}
 	// A bulk change: its checks look up every reference it makes (the
 	// conformance suite's References and the bulk tests refuse each kind
-	// of dangling one), so SQLite's own foreign-key checks are off for it.
+	// of dangling one), so SQLite's own foreign-key checks are off for it;
+	// its records are batch leaves of the ledger.
 	err := s.writeRightsBulk(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
 		var recs []ledger.Record
 		// The checks of a change read people and terms by their keys,

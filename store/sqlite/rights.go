@@ -21,9 +21,10 @@ func (s *Store) writeRights(ctx context.Context, fn func(ctx context.Context, c 
 }
 
 // writeRightsBulk is writeRights for a bulk change that checks its own
-// references (work.unchecked).
+// references (work.unchecked) and whose records are batch leaves
+// (work.batched).
 func (s *Store) writeRightsBulk(ctx context.Context, fn func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error)) error {
-	if _, err := s.queue.Do(ctx, work{logged: bumping(fn), unchecked: true}); err != nil {
+	if _, err := s.queue.Do(ctx, work{logged: bumping(fn), unchecked: true, batched: true}); err != nil {
 		return err
 	}
 	return s.readUserGeneration(context.WithoutCancel(ctx))

@@ -29,6 +29,10 @@ type work struct {
 	// bulk change that has looked up every reference itself, and would
 	// otherwise pay two more index lookups a row for the same answer.
 	unchecked bool
+	// batched makes the records logged returns batch leaves
+	// (ledger.Batch): for a bulk change, whose leaf per record would cost
+	// more rows than the change itself.
+	batched bool
 }
 
 type request = commitq.Request[work]
@@ -125,7 +129,7 @@ func (w *writer) runJob(r *request) (err error) {
 		if err != nil {
 			return err
 		}
-		grown, err = w.addLeaves(ctx, size, recs)
+		grown, err = w.addLeaves(ctx, size, recs, r.Work.batched)
 		return err
 	})
 	if err == nil {

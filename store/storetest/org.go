@@ -12,6 +12,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/ledger/audit"
+	"github.com/sandik-dev/sandik/synth"
 )
 
 var orgTests = []test{
@@ -28,6 +29,7 @@ var orgTests = []test{
 	{"Audited", testOrgAudited},
 	{"UnitRecords", testOrgUnitRecords},
 	{"UnitsOfKind", testOrgUnitsOfKind},
+	{"BulkAudited", testOrgBulkAudited},
 }
 
 // testOrgUnitsOfKind: the units of a kind are those of Units with it.
@@ -413,4 +415,57 @@ func uniqueHolders(terms []sandik.Position) map[sandik.PersonID]bool {
 		m[p.Person] = true
 	}
 	return m
+}
+
+// testOrgBulkAudited: a bulk change's records are batch leaves of
+// ledger.BatchSize records, kept beside their leaves; the audit checks
+// each against its row, and a term of it ended later is a leaf of its
+// own.
+func testOrgBulkAudited(t *testing.T, o Opener) {
+	s := o.Open(t)
+	ctx := context.Background()
+	c := synth.Org(synth.OrgShape{Il: 2, Ilce: 4, Mahalle: 40, People: 10_000, Positions: 20_000, Assignments: 0}, 11)
+	saveOrg(t, s, c)
+	records := len(c.Kinds) + len(c.Units) + len(c.People) + len(c.Positions)
+	size, err := s.LedgerSize(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64((records + ledger.BatchSize - 1) / ledger.BatchSize); size != want {
+		t.Fatalf("%d records of a bulk change make %d leaves, want %d", records, size, want)
+	}
+	recs, err := s.LedgerRecords(ctx, 0, int(size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members int64
+	for _, r := range recs {
+		leaf := ledger.Record{Kind: ledger.Kind(r.Kind), ID: r.ID, Seq: r.Seq, ContentHash: r.ContentHash}
+		enc, err := s.LedgerBatch(ctx, r.Index)
+		if err != nil {
+			t.Fatalf("records of leaf %s: %v", leaf, err)
+		}
+		b, err := ledger.ParseBatch(leaf, enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members += int64(len(b.Members))
+	}
+	if members != int64(records) {
+		t.Errorf("the batches hold %d records, want %d", members, records)
+	}
+	if _, err := s.LedgerBatch(ctx, size); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("records of a leaf past the log: %v, want not found", err)
+	}
+	for _, p := range c.Positions {
+		if p.End == "" {
+			if err := s.EndPosition(ctx, p.ID, "2026-01-31", "istifa"); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit of a bulk change: %v", err)
+	}
 }

@@ -48,10 +48,7 @@ func (t OrgTx) saveAssignments(ctx context.Context, as []sandik.Assignment, newP
 	if err := sandik.CheckAssignments(as); err != nil {
 		return nil, err
 	}
-	people := map[string]bool{}
-	for p := range newPeople {
-		people[p] = true
-	}
+	people := map[string]bool{} // stored people looked up
 	type personElection struct {
 		p sandik.PersonID
 		e sandik.ElectionCode
@@ -61,8 +58,10 @@ func (t OrgTx) saveAssignments(ctx context.Context, as []sandik.Assignment, newP
 	rows := make([][]any, len(as))
 	for i, a := range as {
 		field := fmt.Sprintf("assignments[%d]", i)
-		if err := t.exists(ctx, people, "org_people", "id", string(a.Person), field+".person", "person"); err != nil {
-			return nil, err
+		if !newPeople[string(a.Person)] {
+			if err := t.exists(ctx, people, "org_people", "id", string(a.Person), field+".person", "person"); err != nil {
+				return nil, err
+			}
 		}
 		k := personElection{a.Person, a.Election}
 		n, counted := boxes[k]

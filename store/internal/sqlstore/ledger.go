@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/sandik-dev/sandik"
@@ -15,10 +17,11 @@ import (
 // makes of a list holds; Records selects idx, kind, ref, seq and
 // content_hash from idx $1 on, up to $2 rows; Latest selects size, signed
 // and signed_at of the largest checkpoint; Save inserts size, signed and
-// signed_at, leaving a stored size as it is.
+// signed_at, leaving a stored size as it is; Batch selects the members
+// of the batch leaf at idx $1.
 type LedgerQueries struct {
-	Size, Hashes, Records, Latest, Save string
-	HashesArg                           func([]int64) any
+	Size, Hashes, Records, Latest, Save, Batch string
+	HashesArg                                  func([]int64) any
 }
 
 // LedgerReads implement sandik.LedgerStore over a dialect's statements.
@@ -104,6 +107,19 @@ func (l LedgerReads) LedgerRecords(ctx context.Context, from int64, limit int) (
 		r.Kind, r.ContentHash = uint8(kind), [32]byte(h)
 		return r, nil
 	}, l.q.Records, from, limit)
+}
+
+// LedgerBatch implements sandik.LedgerStore.
+func (l LedgerReads) LedgerBatch(ctx context.Context, index int64) ([]byte, error) {
+	b, found, err := One(ctx, l.db, fmt.Sprintf("read the members of batch leaf %d", index), func(row Row) ([]byte, error) {
+		var b []byte
+		err := row.Scan(&b)
+		return b, err
+	}, l.q.Batch, index)
+	if err == nil && !found {
+		return nil, sandik.Errorf(sandik.ENotFound, "no members are kept for ledger leaf %d", index)
+	}
+	return b, err
 }
 
 // SaveCheckpoint implements sandik.LedgerStore.
@@ -206,12 +222,15 @@ func (c *EdgeCache) Committed(g Grown) {
 }
 
 // Leaves are the rows a transaction adds to the ledger: its records, the
-// first leaf's index, and the stored hashes from stored index HashFrom on.
+// first leaf's index, and the stored hashes from stored index HashFrom on;
+// Members, when set, holds beside each batch leaf the members kept for it
+// (nil beside a leaf of one record).
 type Leaves struct {
 	Records  []ledger.Record
 	First    int64
 	HashFrom int64
 	Hashes   [][32]byte
+	Members  [][]byte
 }
 
 // AppendLeaves appends recs to e and returns their rows.
@@ -230,11 +249,55 @@ func AppendLeaves(e *ledger.Edge, recs []ledger.Record) (Leaves, error) {
 	return lv, nil
 }
 
+// AppendBatches appends recs to e as batch leaves of ledger.BatchSize
+// records each and returns their rows, the members beside each leaf:
+// for a bulk change, whose records would otherwise cost more rows than
+// the change itself. The batches are hashed and encoded on every core
+// (a national import has 810 of them); their leaves go in in order.
+func AppendBatches(e *ledger.Edge, recs []ledger.Record) (Leaves, error) {
+	n := (len(recs) + ledger.BatchSize - 1) / ledger.BatchSize
+	leaves := make([]ledger.Record, n)
+	members := make([][]byte, n)
+	errs := make([]error, n)
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				b, err := ledger.NewBatch(recs[i*ledger.BatchSize : min((i+1)*ledger.BatchSize, len(recs))])
+				if err == nil {
+					leaves[i] = b.Leaf
+					members[i], err = b.MarshalMembers()
+				}
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Leaves{}, err
+	}
+	lv, err := AppendLeaves(e, leaves)
+	if err != nil {
+		return Leaves{}, err
+	}
+	lv.Members = members
+	return lv, nil
+}
+
 // AdoptedRecords checks records to adopt and makes them ledger records.
 func AdoptedRecords(recs []sandik.LedgerRecord) ([]ledger.Record, error) {
 	out := make([]ledger.Record, len(recs))
 	for i, r := range recs {
 		out[i] = ledger.Record{Kind: ledger.Kind(r.Kind), ID: r.ID, Seq: r.Seq, ContentHash: r.ContentHash}
+		if out[i].Kind == ledger.KindBatch {
+			// Its members would not be kept: nothing could check them.
+			return nil, sandik.Errorf(sandik.EInvalid, "adopt record %d: a batch leaf is never adopted", i)
+		}
 		if err := out[i].Validate(); err != nil {
 			return nil, sandik.Errorf(sandik.EInvalid, "adopt record %d: %v", i, err)
 		}
