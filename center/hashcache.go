@@ -21,6 +21,12 @@ type hashCache struct {
 	base int64       // stored index of tail[0]
 	tail []tlog.Hash // contiguous stored hashes from base
 	old  map[int64]tlog.Hash
+	// early holds growths that came before the one they follow, by their
+	// first stored index: a store with several writers in flight (the
+	// PostgreSQL one) may report its commits out of order, and without
+	// them the tail would stop growing at the first gap, every proof
+	// after it reading the database.
+	early map[int64][][32]byte
 }
 
 const (
@@ -29,7 +35,7 @@ const (
 )
 
 func newHashCache(s sandik.LedgerStore) *hashCache {
-	return &hashCache{store: s, old: map[int64]tlog.Hash{}}
+	return &hashCache{store: s, old: map[int64]tlog.Hash{}, early: map[int64][][32]byte{}}
 }
 
 func (c *hashCache) reader(ctx context.Context) tlog.HashReader {
@@ -105,6 +111,7 @@ func (c *hashCache) grow(ctx context.Context, from, to int64) error {
 	for i := cur - lo; i < int64(len(hs)); i++ {
 		c.tail = append(c.tail, tlog.Hash(hs[i]))
 	}
+	c.drain()
 	c.trim()
 	return nil
 }
@@ -115,14 +122,47 @@ func (c *hashCache) grow(ctx context.Context, from, to int64) error {
 func (c *hashCache) add(from int64, hs [][32]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	end := c.base + int64(len(c.tail))
-	if from > end {
+	if end := c.base + int64(len(c.tail)); from > end {
+		if len(c.early) < maxEarly {
+			c.early[from] = hs
+		}
 		return
 	}
+	c.extend(from, hs)
+	c.drain()
+	c.trim()
+}
+
+// drain extends the tail with the early growths that now follow it. The
+// caller holds c.mu.
+func (c *hashCache) drain() {
+	for len(c.early) > 0 {
+		end := c.base + int64(len(c.tail))
+		next, ok := int64(-1), false
+		for f := range c.early {
+			if f <= end {
+				next, ok = f, true
+				break
+			}
+		}
+		if !ok {
+			break
+		}
+		c.extend(next, c.early[next])
+		delete(c.early, next)
+	}
+}
+
+// maxEarly bounds the growths kept waiting for the one before them.
+const maxEarly = 64
+
+// extend appends what hs, from stored index from, adds past the tail's
+// end. The caller holds c.mu and has checked from is not past the end.
+func (c *hashCache) extend(from int64, hs [][32]byte) {
+	end := c.base + int64(len(c.tail))
 	for i := end - from; i < int64(len(hs)); i++ {
 		c.tail = append(c.tail, tlog.Hash(hs[i]))
 	}
-	c.trim()
 }
 
 // trim drops the older half of the tail once it is too long. The caller

@@ -93,3 +93,41 @@ func TestHashCacheKeepsItsTailWhenCommitsRace(t *testing.T) {
 		t.Errorf("tail [%d, %d), want [0, %d)", c.base, end, tlog.StoredHashCount(180))
 	}
 }
+
+// Commits reported out of order (PostgreSQL keeps two group commits in
+// flight, and the second may tell its growth before the first) must
+// still extend the tail: before, the later one was dropped at the gap
+// and every proof from then on read the database.
+func TestHashCacheTakesCommitsOutOfOrder(t *testing.T) {
+	st := &hashStore{}
+	c := newHashCache(st)
+	ctx := context.Background()
+	at := tlog.StoredHashCount
+	c.add(0, hashesFrom(0, at(100)))
+	c.add(at(120), hashesFrom(at(120), at(130))) // the second commit first
+	c.add(at(100), hashesFrom(at(100), at(120)))
+	c.add(at(140), hashesFrom(at(140), at(150)))
+	c.add(at(130), hashesFrom(at(130), at(140)))
+	if end := c.base + int64(len(c.tail)); c.base != 0 || end != at(150) {
+		t.Fatalf("tail [%d, %d), want [0, %d)", c.base, end, at(150))
+	}
+	all := make([]int64, at(150))
+	for i := range all {
+		all[i] = int64(i)
+	}
+	got, err := c.read(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range got {
+		if h != tlog.Hash(storedHash(int64(i))) {
+			t.Fatalf("stored hash %d is wrong in the cache", i)
+		}
+	}
+	if st.reads != 0 {
+		t.Errorf("reading the hashes of 150 leaves went to the store %d times", st.reads)
+	}
+	if len(c.early) != 0 {
+		t.Errorf("%d growths still wait", len(c.early))
+	}
+}

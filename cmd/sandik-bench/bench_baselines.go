@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/cmd/internal/baseline"
 	"github.com/sandik-dev/sandik/cmd/internal/cli"
@@ -375,7 +376,28 @@ func (b baselineRun) prototype(e *cli.Env, gen *sheetGen, tokens []string) (*pro
 		baseline.Window, baseline.MaxBatch, baseDB(b.where), p.load.ok, p.load.took.Round(time.Millisecond), p.load.rate(), p.load.errors, p.stats.Batches)
 	fmt.Fprintf(e.Stdout, "prototype latency%s: p50 %s  p90 %s  p99 %s  max %s; table holds %d; lost %d\n", p.load.from,
 		p.load.pct(0.50), p.load.pct(0.90), p.load.pct(0.99), p.load.pct(1), p.rows, p.lost)
+	if err := settle(e.Ctx, b.where); err != nil {
+		return nil, err
+	}
 	return &p, nil
+}
+
+// settle writes PostgreSQL's dirty pages out after the prototype's run,
+// so that the checkpoint its hundreds of thousands of rows call for
+// does not fall inside Sandık's run, measured next.
+func settle(ctx context.Context, where string) error {
+	if !postgres.IsURL(where) {
+		return nil // the prototype's SQLite file is its own, deleted
+	}
+	c, err := pgx.Connect(ctx, where)
+	if err != nil {
+		return fmt.Errorf("settle the database after the prototype: %w", err)
+	}
+	defer c.Close(context.WithoutCancel(ctx))
+	if _, err := c.Exec(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("settle the database after the prototype (CHECKPOINT, which needs a superuser or pg_checkpoint): %w", err)
+	}
+	return nil
 }
 
 // field runs the field's way and prints its figures.
