@@ -177,6 +177,14 @@ func benchSubmit(e *cli.Env, args []string) error {
 		if adminToken, err = c.CreateUser(e.Ctx, sandik.User{ID: "bench-admin", Name: "Bench", Role: sandik.RoleAdmin}); err != nil {
 			return err
 		}
+		// After the last write of users: the coverage is kept per user
+		// generation.
+		covTook, err := c.WarmCoverage(e.Ctx, covElection)
+		if err != nil {
+			return fmt.Errorf("warm the coverage: %w", err)
+		}
+		fmt.Fprintf(e.Stdout, "the coverage of every area of %s computed in %s (in the background at the first read of a night)\n",
+			covElection, covTook.Round(time.Millisecond))
 	}
 
 	br := baselineRun{where: baseWhere, commit: *fieldCommit, conns: *fieldConns, full: *fieldFull,
