@@ -157,6 +157,38 @@ func (d *DB) count(ctx context.Context, q string) (int64, error) {
 	return n, err
 }
 
+// each runs a read on the reader, scanning every row into dest and then
+// calling fn.
+func (d *DB) each(ctx context.Context, q string, args []any, dest []any, fn func()) error {
+	var rows interface {
+		Next() bool
+		Scan(...any) error
+		Err() error
+	}
+	if d.pg != nil {
+		r, err := d.pg.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		rows = r
+	} else {
+		r, err := d.read.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		rows = r
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		fn()
+	}
+	return rows.Err()
+}
+
 // Close closes the handles and drops a PostgreSQL schema with its tables.
 func (d *DB) Close() error {
 	if d.pg == nil {

@@ -251,36 +251,12 @@ func (f *Field) Totals(ctx context.Context, race, area string) (map[string]int64
 	if !f.db.Postgres() {
 		q = strings.NewReplacer("$1", "?", "$2", "?").Replace(q)
 	}
-	if f.db.Postgres() {
-		rows, err := f.db.pg.Query(ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c string
-			var n int64
-			if err := rows.Scan(&c, &n); err != nil {
-				return nil, err
-			}
-			out[c] = n
-		}
-		return out, rows.Err()
-	}
-	rows, err := f.db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		var n int64
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, err
-		}
-		out[c] = n
-	}
-	return out, rows.Err()
+	var (
+		c string
+		n int64
+	)
+	err := f.db.each(ctx, q, args, []any{&c, &n}, func() { out[c] = n })
+	return out, err
 }
 
 var errUnknownArea = fmt.Errorf("area: not the country, an il or an ilçe")

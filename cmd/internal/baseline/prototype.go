@@ -107,34 +107,9 @@ func (p *Prototype) Rows(ctx context.Context) (int64, error) {
 // IDs lists the ids written, for checking that every acknowledged one is.
 func (p *Prototype) IDs(ctx context.Context) (map[string]int, error) {
 	ids := map[string]int{}
-	if p.db.Postgres() {
-		rows, err := p.db.pg.Query(ctx, `SELECT id FROM proto_submissions`)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids[id]++
-		}
-		return ids, rows.Err()
-	}
-	rows, err := p.db.read.QueryContext(ctx, `SELECT id FROM proto_submissions`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids[id]++
-	}
-	return ids, rows.Err()
+	var id string
+	err := p.db.each(ctx, `SELECT id FROM proto_submissions`, nil, []any{&id}, func() { ids[id]++ })
+	return ids, err
 }
 
 // Stats counts the batches committed.
