@@ -64,21 +64,9 @@ func TestHashCacheKeepsItsTailWhenCommitsRace(t *testing.T) {
 	// A commit after the round continues the tail.
 	c.add(tlog.StoredHashCount(150), hashesFrom(tlog.StoredHashCount(150), tlog.StoredHashCount(160)))
 	reads := st.reads
-	all := make([]int64, tlog.StoredHashCount(160))
-	for i := range all {
-		all[i] = int64(i)
-	}
-	got, err := c.read(ctx, all)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, h := range got {
-		if h != tlog.Hash(storedHash(int64(i))) {
-			t.Fatalf("stored hash %d is wrong in the cache", i)
-		}
-	}
+	readAll(t, c, 160)
 	if st.reads != reads {
-		t.Errorf("reading the %d hashes of 160 leaves went to the store %d times; the tail was dropped", len(all), st.reads-reads)
+		t.Errorf("reading the hashes of 160 leaves went to the store %d times; the tail was dropped", st.reads-reads)
 	}
 	// A commit past a gap (another server's leaves in between) is not
 	// kept, and the next grow fills the gap and continues.
@@ -101,7 +89,6 @@ func TestHashCacheKeepsItsTailWhenCommitsRace(t *testing.T) {
 func TestHashCacheTakesCommitsOutOfOrder(t *testing.T) {
 	st := &hashStore{}
 	c := newHashCache(st)
-	ctx := context.Background()
 	at := tlog.StoredHashCount
 	c.add(0, hashesFrom(0, at(100)))
 	c.add(at(120), hashesFrom(at(120), at(130))) // the second commit first
@@ -111,11 +98,24 @@ func TestHashCacheTakesCommitsOutOfOrder(t *testing.T) {
 	if end := c.base + int64(len(c.tail)); c.base != 0 || end != at(150) {
 		t.Fatalf("tail [%d, %d), want [0, %d)", c.base, end, at(150))
 	}
-	all := make([]int64, at(150))
+	readAll(t, c, 150)
+	if st.reads != 0 {
+		t.Errorf("reading the hashes of 150 leaves went to the store %d times", st.reads)
+	}
+	if len(c.early) != 0 {
+		t.Errorf("%d growths still wait", len(c.early))
+	}
+}
+
+// readAll reads every stored hash of a tree of n leaves through c and
+// checks each.
+func readAll(t *testing.T, c *hashCache, n int64) {
+	t.Helper()
+	all := make([]int64, tlog.StoredHashCount(n))
 	for i := range all {
 		all[i] = int64(i)
 	}
-	got, err := c.read(ctx, all)
+	got, err := c.read(context.Background(), all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,11 +123,5 @@ func TestHashCacheTakesCommitsOutOfOrder(t *testing.T) {
 		if h != tlog.Hash(storedHash(int64(i))) {
 			t.Fatalf("stored hash %d is wrong in the cache", i)
 		}
-	}
-	if st.reads != 0 {
-		t.Errorf("reading the hashes of 150 leaves went to the store %d times", st.reads)
-	}
-	if len(c.early) != 0 {
-		t.Errorf("%d growths still wait", len(c.early))
 	}
 }
