@@ -131,11 +131,17 @@ func TestWebhookPostsWhatAStopLeft(t *testing.T) {
 // just after the receiver answers.
 func waitDone(t *testing.T, e *env, url string, n int64) {
 	t.Helper()
-	for range 200 {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
 		if done, _, err := e.c.WebhookDone(t.Context(), url); err == nil && done == n {
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("the webhook's progress never reached %d within 10 s", n)
+		}
 	}
-	t.Fatalf("the webhook's progress never reached %d", n)
 }
