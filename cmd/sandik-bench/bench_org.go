@@ -7,9 +7,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/cmd/internal/promhist"
 	"github.com/sandik-dev/sandik/synth"
 )
 
@@ -114,4 +116,44 @@ func probeGets(ctx context.Context, addr, token string, every time.Duration, nex
 		}
 		p.lat = append(p.lat, time.Since(t0))
 	}
+}
+
+// Routes whose origin time the benchmark reports beside its clients'.
+const (
+	chartRoute    = "GET /api/v1/units/{code}"
+	coverageRoute = "GET /api/v1/elections/{election}/coverage/{area}"
+	totalsRoute   = "GET /api/v1/races/{race}/totals/{area}"
+)
+
+// originTimes reads the request histograms of the server at addr: how
+// long the server itself took to answer each route (200s), without the
+// time a request waited in the load generator's process or in the
+// kernel, which on these shared cores is most of what a client measures.
+func originTimes(ctx context.Context, addr string) (map[string]promhist.Histogram, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("read %s/metrics: %w", addr, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("read %s/metrics: answered %d: %v", addr, resp.StatusCode, err)
+	}
+	return promhist.Routes(body, "200")
+}
+
+// originLine describes the origin's own time for route between two
+// readings of its histograms.
+func originLine(before, after map[string]promhist.Histogram, route string) string {
+	h := after[route].Sub(before[route])
+	if h.Count() == 0 {
+		return "none answered"
+	}
+	ms := func(s float64) string { return strconv.FormatFloat(s*1000, 'f', 2, 64) + "ms" }
+	return fmt.Sprintf("%.0f answered; p50 %s  p99 %s  within 1 ms %.1f%%  within 5 ms %.1f%%",
+		h.Count(), ms(h.Quantile(0.5)), ms(h.Quantile(0.99)), 100*h.Within(0.001), 100*h.Within(0.005))
 }

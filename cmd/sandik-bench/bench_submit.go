@@ -254,6 +254,10 @@ func benchSubmit(e *cli.Env, args []string) error {
 	if len(addrs) > 1 {
 		fmt.Fprintf(e.Stdout, "HTTP load spread over %d instances sharing the database\n", len(addrs))
 	}
+	originBefore, err := originTimes(e.Ctx, addrs[0])
+	if err != nil {
+		return err
+	}
 	var charts, coverage *probe
 	var probes sync.WaitGroup
 	probeCtx, stopProbe := context.WithCancel(e.Ctx)
@@ -268,6 +272,10 @@ func benchSubmit(e *cli.Env, args []string) error {
 	busy := stopReaders()
 	stopProbe()
 	probes.Wait()
+	originAfter, err := originTimes(e.Ctx, addrs[0])
+	if err != nil {
+		return err
+	}
 	last, err := st.LastSeq(e.Ctx)
 	if err != nil {
 		return err
@@ -278,12 +286,15 @@ func benchSubmit(e *cli.Env, args []string) error {
 		res.pct(0.50), res.pct(0.90), res.pct(0.99), res.pct(1))
 	if busy != nil {
 		fmt.Fprintf(e.Stdout, "totals of an area, under the load (GET /api/v1/races/{race}/totals/{area}, %d readers every %s): %s\n", *readers, *readEvery, busy)
+		fmt.Fprintf(e.Stdout, "  the origin's own time for them (its request histogram): %s\n", originLine(originBefore, originAfter, totalsRoute))
 	}
 	if charts != nil {
 		fmt.Fprintf(e.Stdout, "chart of a unit as of a day, under the load (GET /api/v1/units/{code}?at=, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
 			len(charts.lat), charts.pct(0.5), charts.pct(0.99), charts.pct(1), charts.errs)
 		fmt.Fprintf(e.Stdout, "coverage of an area, under the load (GET /api/v1/elections/{e}/coverage/{area}, any of %d areas, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
 			len(covAreas), len(coverage.lat), coverage.pct(0.5), coverage.pct(0.99), coverage.pct(1), coverage.errs)
+		fmt.Fprintf(e.Stdout, "  the origin's own time for the charts: %s\n", originLine(originBefore, originAfter, chartRoute))
+		fmt.Fprintf(e.Stdout, "  the origin's own time for the coverage: %s\n", originLine(originBefore, originAfter, coverageRoute))
 	}
 	// Requests cut off by the end of a run may be committed unanswered, so
 	// the log may hold more than was acknowledged, never less.
