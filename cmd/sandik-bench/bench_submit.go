@@ -221,12 +221,14 @@ func benchSubmit(e *cli.Env, args []string) error {
 	// Each further instance opens the database after the registry is in,
 	// as a second `sandik serve` started later would.
 	centers := []*center.Center{c}
+	stores := []sandik.Store{st}
 	for range *instances - 1 {
 		sti, err := cli.OpenStore(e.Ctx, *db, false, log)
 		if err != nil {
 			return err
 		}
 		defer sti.Close()
+		stores = append(stores, sti)
 		ci, err := center.Open(e.Ctx, center.Config{Store: sti, Logger: log, LedgerKey: ledgerKey()})
 		if err != nil {
 			return err
@@ -288,6 +290,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "totals of an area, under the load (GET /api/v1/races/{race}/totals/{area}, %d readers every %s): %s\n", *readers, *readEvery, busy)
 		fmt.Fprintf(e.Stdout, "  the origin's own time for them (its request histogram): %s\n", originLine(originBefore, originAfter, totalsRoute))
 	}
+	printTipStats(e, stores)
 	if charts != nil {
 		fmt.Fprintf(e.Stdout, "chart of a unit as of a day, under the load (GET /api/v1/units/{code}?at=, every 20 ms): %d answered; p50 %s  p99 %s  max %s; other answers %v\n",
 			len(charts.lat), charts.pct(0.5), charts.pct(0.99), charts.pct(1), charts.errs)
@@ -531,4 +534,18 @@ func (g *sheetGen) json(w *bytes.Buffer, i int64) {
 	}
 	b = append(b, "}}"...)
 	w.Write(b)
+}
+
+// printTipStats says, for PostgreSQL, how many group commits went in one
+// round trip on the tip each instance expected and how many were decided
+// under the log's lock (docs/postgres-log.md), the baseline's included.
+func printTipStats(e *cli.Env, stores []sandik.Store) {
+	for i, st := range stores {
+		ts, ok := st.(interface{ TipStats() (int64, int64) })
+		if !ok {
+			return
+		}
+		onTip, underLock := ts.TipStats()
+		fmt.Fprintf(e.Stdout, "instance %d: %d group commits in one round trip on the expected tip, %d decided under the log's lock\n", i+1, onTip, underLock)
+	}
 }

@@ -65,6 +65,7 @@ func (s *Store) CopyLog(ctx context.Context, subs []sandik.Submission) error {
 		_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, strconv.FormatInt(last, 10))
 		return err
 	})
+	s.writer.forgetTip() // the log's head moved without the writer
 	if err != nil {
 		return fmt.Errorf("postgres: copy log: %w", err)
 	}

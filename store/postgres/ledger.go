@@ -105,6 +105,7 @@ func (s *Store) inTxLedger(ctx context.Context, batched bool, fn func(tx pgx.Tx)
 	})
 	if err == nil {
 		s.writer.edges.Committed(grown)
+		s.writer.forgetTip()
 	}
 	return err
 }

@@ -199,6 +199,14 @@ type Stats = commitq.Stats
 // Stats returns the writer's counters.
 func (s *Store) Stats() Stats { return s.queue.Stats() }
 
+// TipStats counts the writer's group commits made in one round trip on
+// the log's tip as this instance expected it, and those decided again
+// under the log's lock because the tip was unknown or had moved (another
+// instance or another ledger write went in between).
+func (s *Store) TipStats() (onTip, underLock int64) {
+	return s.writer.onTip.Load(), s.writer.refetched.Load()
+}
+
 // Close lets the writer finish every queued request, stops the listener
 // and closes the pool. Appends after Close fail with EUnavailable; a
 // second Close waits for the first.

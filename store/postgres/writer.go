@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,11 +48,9 @@ func (r *result) shift(base int64) {
 }
 
 // writer commits the groups the commit queue gathers, each in one
-// transaction. Two goroutines of the queue run it: while one group waits
-// for its COMMIT to reach the disk, the next is sent and queues on the
-// log's lock, ready to go the moment the first lets go. (One goroutine
-// idles the server between commits; two instances ran three times as fast
-// as one.)
+// transaction. Two goroutines of the queue run it: while one group is
+// being inserted, the next is looked up, ready to go the moment the
+// first is answered.
 type writer struct {
 	pool    *pgxpool.Pool
 	channel string
@@ -59,6 +59,33 @@ type writer struct {
 	// insert of every attempt.
 	beforeInsert func()
 	edges        sqlstore.EdgeCache
+
+	// tipMu is held by a group from its numbering to its answer (insert),
+	// and guards tip, skipTip and skipNext.
+	tipMu sync.Mutex
+	// tip is the log and the ledger as this process's last group left
+	// them, when known: the next group is then numbered, hashed and sent
+	// in one round trip (insertOnTip).
+	tip tip
+	// skipTip is how many groups are still to be decided under the lock
+	// after the tip was found wrong, and skipNext how many the next wrong
+	// tip skips: while other instances write as fast as this one, the tip
+	// is mostly wrong, and trying it first would cost a refused round trip
+	// per group.
+	skipTip, skipNext int
+	// onTip counts the groups committed on the tip; refetched those whose
+	// tip was wrong or unknown, decided again under the lock.
+	onTip, refetched atomic.Int64
+}
+
+// tip is the head of the log and the ledger's edge as a group expects to
+// find them, with the ledger's last record, which no other write shares
+// (its id is unique in the log and its content hash names its content).
+type tip struct {
+	known bool
+	head  int64 // the log's head
+	edge  ledger.Edge
+	last  ledger.Record // the record of leaf edge.Size()-1
 }
 
 func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
@@ -185,7 +212,117 @@ FROM submissions s WHERE client_id = ANY($1)`, ids)
 }
 
 // insert commits the n rows of ins, with their leaves in the ledger, and
-// returns the new head and each row's leaf.
+// returns the new head and each row's leaf: on the tip in one round trip
+// when it is known and right, otherwise under the lock in two. One group
+// of this process is being inserted at a time: a second sent on the tip
+// before the first's answer could reach the log's lock first and be
+// refused, and one decided under the lock would move the tip under the
+// first (both would cost more round trips than they save; the log's lock
+// lets only one commit at a time anyway).
+func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
+	w.tipMu.Lock()
+	defer w.tipMu.Unlock()
+	if w.tip.known && w.skipTip == 0 {
+		head, leaves, err := w.insertOnTip(ctx, c, ins, n)
+		if sqlState(err) != tipMoved {
+			if err == nil {
+				w.onTip.Add(1)
+			}
+			return head, leaves, err
+		}
+	}
+	w.skipTip = max(0, w.skipTip-1)
+	w.refetched.Add(1)
+	return w.insertLocked(ctx, c, ins, n)
+}
+
+// tipMoved is the SQLSTATE of tipGuard's refusal (division by zero).
+const tipMoved = "22012"
+
+// tipGuard runs once the transaction holds log_head's lock, after moving
+// it on by the group's rows ($1 is the head that must then be there): it
+// fails, and with it the transaction, unless the log and the ledger are
+// what the group was numbered and hashed on: that head, $2 leaves, the
+// last of which is the record ($3, $4) this process put there. Every
+// writer of either takes the same lock, so nothing moves between the
+// check and the commit. (The divisor is computed, so the planner cannot
+// fold the division away.)
+const tipGuard = `SELECT 1 / (CASE WHEN (SELECT seq FROM log_head) = $1
+	AND (SELECT coalesce(max(idx) + 1, 0) FROM ledger_records) = $2::bigint
+	AND ($2::bigint = 0 OR EXISTS (SELECT 1 FROM ledger_records WHERE idx = $2::bigint - 1 AND ref = $3 AND content_hash = $4))
+	THEN 1 ELSE 0 END)`
+
+// insertOnTip numbers and hashes the group on the tip, and sends BEGIN,
+// the move of the head, tipGuard, the rows, the ledger's rows and COMMIT
+// as one batch: the log's lock is taken and let go within that one round
+// trip, never held across a round trip to this process. The caller holds
+// tipMu.
+//
+// When the tip was wrong (another instance, or a ledger write of another
+// process, went in between), tipGuard refuses the group and nothing is
+// written; the tip is forgotten until a group decided under the lock sets
+// it again, and the groups after skip it (0, 1, 2, 4 … 64 of them as
+// refusals follow one another).
+func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
+	t := w.tip
+	size := t.edge.Size()
+	recs := make([]ledger.Record, len(ins.seq))
+	leaves = make(map[sandik.SubmissionID]int64, len(ins.seq))
+	for i := range ins.seq {
+		recs[i] = ins.rows[i].Record(t.head + ins.seq[i])
+		leaves[ins.rows[i].ID] = size + int64(i)
+	}
+	edge := t.edge
+	lv, err := sqlstore.AppendLeaves(&edge, recs)
+	if err != nil {
+		return 0, nil, err
+	}
+	head = t.head + n
+	var b pgx.Batch
+	b.Queue("BEGIN")
+	b.Queue(`UPDATE log_head SET seq = seq + $1`, n)
+	b.Queue(tipGuard, head, size, t.last.ID, t.last.ContentHash[:])
+	b.Queue(insertSubmissions, append([]any{n}, ins.args()...)...)
+	queueLeaves(&b, lv)
+	b.Queue(`SELECT pg_notify($1, (SELECT seq FROM log_head)::text)`, w.channel)
+	var tag string
+	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct.String(); return nil })
+	if err := closeCommit(c.SendBatch(ctx, &b), &tag); err != nil {
+		rollback(c)
+		w.tip = tip{}
+		if sqlState(err) == tipMoved {
+			w.skipTip, w.skipNext = w.skipNext, min(max(1, 2*w.skipNext), 64)
+		}
+		return 0, nil, err
+	}
+	w.skipNext = 0
+	w.tip = tip{known: true, head: head, edge: edge, last: recs[len(recs)-1]}
+	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
+	return head, leaves, nil
+}
+
+// forgetTip is called after a ledger write of this process other than a
+// group of submissions: the tip no longer holds, and the next group is
+// decided under the lock rather than refused.
+func (w *writer) forgetTip() {
+	w.tipMu.Lock()
+	defer w.tipMu.Unlock()
+	w.tip = tip{}
+}
+
+// closeCommit reads a batch ending in COMMIT whose tag goes to *tag: an
+// error if any statement failed or the transaction was rolled back.
+func closeCommit(br pgx.BatchResults, tag *string) error {
+	if err := br.Close(); err != nil {
+		return err
+	}
+	if *tag != "COMMIT" {
+		return fmt.Errorf("the transaction was rolled back (%s)", *tag)
+	}
+	return nil
+}
+
+// insertLocked commits the n rows of ins under the log's lock.
 //
 // Two round trips: the first begins, moves log_head on (taking its lock)
 // and reads the ledger's size; the second inserts the rows, the ledger
@@ -193,10 +330,10 @@ FROM submissions s WHERE client_id = ANY($1)`, ids)
 // hashes depend on the seqs and the ledger's edge, known only once the
 // lock is held, so the lock is held across one round trip to this
 // process (two when the cached edge is stale, as after another instance
-// wrote): that is what the ledger costs in PostgreSQL, where before the
-// lock was held only while the server worked. Every instance takes the
-// same lock, so leaves follow the log's one total order by seq.
-func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
+// wrote). Every instance takes the same lock, so leaves follow the log's
+// one total order by seq. Once committed, the group sets the tip for the
+// groups after it. The caller holds tipMu.
+func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
 	var b pgx.Batch
 	var size int64
 	b.Queue("BEGIN")
@@ -237,6 +374,7 @@ func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n in
 		return 0, nil, fmt.Errorf("the transaction was rolled back (%s)", tag)
 	}
 	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
+	w.tip = tip{known: true, head: head, edge: edge, last: recs[len(recs)-1]}
 	return head, leaves, nil
 }
 

@@ -1,0 +1,120 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
+	"github.com/sandik-dev/sandik/ledger/audit"
+	"github.com/sandik-dev/sandik/store/postgres/pgtest"
+	"github.com/sandik-dev/sandik/store/storetest"
+)
+
+// TestTipAcrossInstances races three instances' writers, whose tips are
+// wrong whenever another instance committed in between: every leaf must
+// still be hashed on the ledger as it is (the audit recomputes the tree
+// from the records and checks every stored hash), and each receipt's leaf
+// must be its own submission's.
+func TestTipAcrossInstances(t *testing.T) {
+	url := pgtest.Schema(t)
+	stores := []*Store{openAt(t, url), openAt(t, url), openAt(t, url)}
+	const writersPer, calls = 4, 25
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		receipts []sandik.Receipt
+	)
+	for i, s := range stores {
+		for w := range writersPer {
+			wg.Go(func() {
+				for c := range calls {
+					rs, err := s.Append(context.Background(), storetest.Subs(fmt.Sprintf("tip%d-%d-%d", i, w, c), 1+c%3))
+					if err != nil {
+						t.Errorf("Append: %v", err)
+						return
+					}
+					mu.Lock()
+					receipts = append(receipts, rs...)
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	ctx := context.Background()
+	if err := audit.Run(ctx, stores[0], "", audit.Options{}); err != nil {
+		t.Fatalf("audit after three instances raced: %v", err)
+	}
+	recs, err := stores[1].LedgerRecords(ctx, 0, len(receipts)+10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(receipts) {
+		t.Fatalf("ledger holds %d records for %d submissions", len(recs), len(receipts))
+	}
+	for _, r := range receipts {
+		if got := recs[r.LeafIndex]; got.ID != string(r.ID) || got.Seq != r.Seq {
+			t.Fatalf("receipt of %s (seq %d) names leaf %d, which holds %s seq %d", r.ID, r.Seq, r.LeafIndex, got.ID, got.Seq)
+		}
+	}
+	var onTip, underLock int64
+	for _, s := range stores {
+		a, b := s.TipStats()
+		onTip, underLock = onTip+a, underLock+b
+	}
+	// Each instance's first group is decided under the lock; with three
+	// instances racing, tips go wrong and groups are decided again.
+	if onTip == 0 || underLock < int64(len(stores)) {
+		t.Errorf("groups on the tip %d, under the lock %d: want both paths taken", onTip, underLock)
+	}
+}
+
+// TestTipWithAnotherLastLeafRefused gives the writer a tip whose head and
+// size are right but whose last leaf is not the ledger's: a group hashed
+// on it would corrupt the tree, so the guard must refuse it and the group
+// be decided under the lock.
+func TestTipWithAnotherLastLeafRefused(t *testing.T) {
+	s := openAt(t, pgtest.Schema(t))
+	ctx := context.Background()
+	mustAppend(t, s, storetest.Subs("first", 3)...)
+	s.writer.tipMu.Lock()
+	if !s.writer.tip.known {
+		s.writer.tipMu.Unlock()
+		t.Fatal("no tip after a committed group")
+	}
+	// The same head and size, another history: the last leaf's content
+	// differs, and so does the edge the next leaves would be hashed on.
+	wrong := s.writer.tip
+	wrong.last.ContentHash[0] ^= 0xff
+	var other ledger.Edge
+	for i := range wrong.edge.Size() {
+		if _, _, err := other.Append(ledger.Record{Kind: ledger.KindSubmission, ID: fmt.Sprintf("forged-%d", i), Seq: i + 1, ContentHash: wrong.last.ContentHash}); err != nil {
+			s.writer.tipMu.Unlock()
+			t.Fatal(err)
+		}
+	}
+	wrong.edge = other
+	s.writer.tip = wrong
+	s.writer.tipMu.Unlock()
+	_, before := s.TipStats()
+
+	rs := mustAppend(t, s, storetest.Subs("second", 2)...)
+	if _, after := s.TipStats(); after != before+1 {
+		t.Errorf("groups decided under the lock went from %d to %d, want one more", before, after)
+	}
+	if rs[0].Seq != 4 || rs[0].LeafIndex != 3 {
+		t.Errorf("second group got seq %d leaf %d, want 4 and 3", rs[0].Seq, rs[0].LeafIndex)
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	// The tip is right again: the next group goes in one round trip.
+	onTip, _ := s.TipStats()
+	mustAppend(t, s, storetest.Subs("third", 1)...)
+	if now, _ := s.TipStats(); now != onTip+1 {
+		t.Errorf("groups on the tip went from %d to %d after the tip was set again, want one more", onTip, now)
+	}
+}
