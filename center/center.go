@@ -21,6 +21,7 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/itiraz"
+	"github.com/sandik-dev/sandik/overload"
 	"github.com/sandik-dev/sandik/tally"
 )
 
@@ -119,6 +120,12 @@ type Center struct {
 
 	importMu sync.Mutex // one registry import at a time
 
+	// writeTimes keeps how long the store took to append sheets, and
+	// appending counts the appends under way, so that the server can tell
+	// a queue that does not drain (WriteTime).
+	writeTimes *overload.Window
+	appending  atomic.Int64
+
 	// swapped is closed and replaced whenever a registry import installs
 	// a new engine, so that waiters move to it.
 	swapMu  sync.Mutex
@@ -147,7 +154,8 @@ func Open(ctx context.Context, cfg Config) (*Center, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("center: no store")
 	}
-	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{}), observerBoxes: cfg.ObserverBoxes}
+	c := &Center{store: cfg.Store, log: cfg.Logger, now: cfg.Now, poll: cfg.Poll, swapped: make(chan struct{}), observerBoxes: cfg.ObserverBoxes,
+		writeTimes: overload.New(WriteTimeSpan)}
 	if c.observerBoxes == nil {
 		// An observer linked to a person watches the boxes assigned to
 		// that person (box_assignments).
@@ -505,7 +513,30 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 		}
 	}
 	// The store's receipts carry the stored warnings, a replay's included.
-	return c.store.Append(ctx, subs)
+	start := time.Now()
+	c.appending.Add(1)
+	rs, err := c.store.Append(ctx, subs)
+	c.appending.Add(-1)
+	if err == nil {
+		end := time.Now()
+		c.writeTimes.Observe(end, end.Sub(start))
+	}
+	return rs, err
+}
+
+// WriteTimeSpan is the span over which WriteTime takes its minimum.
+const WriteTimeSpan = 500 * time.Millisecond
+
+// WriteTime is the shortest time the store took to append sheets, queue
+// and commit, over the last span or two of WriteTimeSpan; ok is false
+// when no append ended in them, or none is under way: a queue that has
+// drained stands no more, however slow it was. When even the shortest is
+// long, the store's queue is not draining (package overload).
+func (c *Center) WriteTime() (min time.Duration, ok bool) {
+	if c.appending.Load() == 0 {
+		return 0, false
+	}
+	return c.writeTimes.Min(time.Now())
 }
 
 func allowAll(reg *sandik.Registry, user sandik.User, act sandik.Action, in []sandik.SheetInput) error {

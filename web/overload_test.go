@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,6 +135,28 @@ func TestOverloadShedsBodyBytes(t *testing.T) {
 		c.Limits = &handler.Limits{BodyBytesTotal: int64(2 * size)}
 	})
 	overload(t, e, 6, 20, http.StatusServiceUnavailable)
+}
+
+// Every append is slower than a nanosecond: while one is under way, even
+// the fastest recent one took too long, and writes are refused at once
+// until the appends under way are done.
+func TestOverloadShedsWriteTime(t *testing.T) {
+	e := newBlindEnv(t, func(c *Config) {
+		c.MaxInFlightWrites = -1
+		c.MaxWriteWait = time.Nanosecond
+		c.Limits = &handler.Limits{}
+	})
+	overload(t, e, 6, 20, http.StatusServiceUnavailable)
+	r := e.Do("GET", "/metrics", "", nil)
+	const counter = `sandik_http_writes_shed_total{bound="write_time"} `
+	i := strings.Index(string(r.Body), counter)
+	if i < 0 {
+		t.Fatalf("/metrics (%d) has no %s", r.Status, counter)
+	}
+	line, _, _ := strings.Cut(string(r.Body[i+len(counter):]), "\n")
+	if n, err := strconv.ParseFloat(line, 64); err != nil || n < 20 {
+		t.Errorf("/metrics counts %q writes shed for their write time, want at least 20", line)
+	}
 }
 
 // newBlindEnv serves the blind fixture's 64 boxes.

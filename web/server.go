@@ -28,6 +28,7 @@ const (
 	DefaultMaxBatchBytes     = 8 << 20 // a batch of up to center.MaxBatch sheets
 	DefaultWaitTimeout       = 2 * time.Second
 	DefaultMaxInFlightWrites = 4096
+	DefaultMaxWriteWait      = time.Second
 )
 
 // Config holds what a Server needs. Zero values mean the defaults.
@@ -45,6 +46,11 @@ type Config struct {
 	// instead of queueing without bound. DefaultMaxInFlightWrites; negative
 	// means no cap.
 	MaxInFlightWrites int
+	// MaxWriteWait is the longest even the fastest recent append of
+	// sheets may take, queueing included, before writes are refused at
+	// once with 503 and Retry-After (a queue that does not drain, package
+	// overload). DefaultMaxWriteWait; negative means never.
+	MaxWriteWait time.Duration
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
 	// Limits bound what one user, session or address may hold or do;
@@ -106,6 +112,7 @@ func New(cfg Config) *Server {
 	cfg.MaxBatchBytes = cmp.Or(cfg.MaxBatchBytes, DefaultMaxBatchBytes)
 	cfg.WaitTimeout = cmp.Or(cfg.WaitTimeout, DefaultWaitTimeout)
 	cfg.MaxInFlightWrites = cmp.Or(cfg.MaxInFlightWrites, DefaultMaxInFlightWrites)
+	cfg.MaxWriteWait = cmp.Or(cfg.MaxWriteWait, DefaultMaxWriteWait)
 	cfg.ReadHeaderTimeout = cmp.Or(cfg.ReadHeaderTimeout, 5*time.Second)
 	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 30*time.Second)
 	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 30*time.Second)
@@ -118,6 +125,7 @@ func New(cfg Config) *Server {
 	c := cfg.Center
 	b := handler.New(handler.Config{Logger: cfg.Logger, Authenticate: c.Authenticate, Seq: c.Seq,
 		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken,
+		WriteTime: c.WriteTime, MaxWriteWait: cfg.MaxWriteWait,
 		Limits: *cfg.Limits, TrustedProxies: cfg.TrustedProxies})
 	api.Mount(b, c, api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxBatchBytes: cfg.MaxBatchBytes,
 		WaitTimeout: cfg.WaitTimeout, Now: cfg.Now, OpenAPI: openAPISpec,

@@ -169,9 +169,9 @@ func TestRehearseSoakAndFaults(t *testing.T) {
 			t.Errorf("fault %d: %+v", i, f)
 		}
 	}
-	// Held: 64 connections more than after they were let go; after: back
-	// to what they were before (the most of five reads under load).
-	if g := rep.Faults[1].Goroutines; len(g) != 3 || g[1] < g[2]+32 || g[2] > g[0]+10 {
+	// Held: at least half the 64 connections more than before (the most
+	// of five reads under load); after: back to what they were before.
+	if g := rep.Faults[1].Goroutines; len(g) != 3 || g[1] < g[0]+32 || g[2] > g[0]+10 {
 		t.Errorf("goroutines before, with half bodies held, after: %v", g)
 	}
 	if o := rep.Faults[2].Overload; o == nil || o.Sent == 0 || o.Acked+o.Shed503+o.Shed429+o.Other != o.Sent {

@@ -32,6 +32,13 @@ type Config struct {
 	// MaxInFlightWrites caps the write requests served at once, API and
 	// pages together; zero or less means no cap.
 	MaxInFlightWrites int
+	// WriteTime is the shortest time the store recently took to append
+	// sheets (center.Center.WriteTime), and MaxWriteWait the longest that
+	// may be: past it, writes are refused at once with 503 and
+	// Retry-After until an append is fast again or none is left. Zero
+	// MaxWriteWait or a nil WriteTime refuses nothing.
+	WriteTime    func() (time.Duration, bool)
+	MaxWriteWait time.Duration
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
 	// Limits bound what one user, session or address can hold or do; the

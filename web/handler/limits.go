@@ -152,6 +152,12 @@ func (b *Base) Write(h UserFunc) UserFunc {
 // reads its body; release gives back what it holds.
 func (b *Base) admitWrite(w http.ResponseWriter, r *http.Request, uid string) (release func(), err error) {
 	nothing := func() {}
+	if b.cfg.MaxWriteWait > 0 && b.cfg.WriteTime != nil {
+		if took, ok := b.cfg.WriteTime(); ok && took > b.cfg.MaxWriteWait {
+			b.metrics.shed[shedWriteTime].Inc()
+			return nothing, Busy("the server is behind with writes; retry shortly with the same submission id")
+		}
+	}
 	if ok, wait := b.guards.userWrites.Allow(uid); !ok {
 		return nothing, TooMany(wait, "too many writes from this user; retry after the time in Retry-After")
 	}

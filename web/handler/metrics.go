@@ -34,10 +34,11 @@ const (
 	shedUserBytes  shedReason = iota // 429: the user's body budget
 	shedTotalBytes                   // 503: everyone's body budget
 	shedSlots                        // 503: every write slot taken
+	shedWriteTime                    // 503: even the fastest recent append too slow
 	numSheds
 )
 
-var shedNames = [numSheds]string{"user_body_bytes", "total_body_bytes", "write_slots"}
+var shedNames = [numSheds]string{"user_body_bytes", "total_body_bytes", "write_slots", "write_time"}
 
 // Results of a submitted sheet.
 type result int

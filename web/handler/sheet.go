@@ -3,6 +3,7 @@ package handler
 import (
 	"net/http"
 	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -48,6 +49,17 @@ func (b *Base) WriteReceipt(w http.ResponseWriter, out Receipt) error {
 		status = http.StatusOK
 		w.Header()[ReplayHeader] = []string{"true"}
 	}
-	b.WriteJSON(w, status, out)
+	buf := GetBuffer()
+	defer PutBuffer(buf)
+	data, ok := out.appendJSON(buf.AvailableBuffer())
+	if !ok {
+		b.WriteJSON(w, status, out)
+		return nil
+	}
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(data))}
+	w.WriteHeader(status)
+	w.Write(data)
 	return nil
 }

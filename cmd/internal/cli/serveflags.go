@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/sandik-dev/sandik/web"
 	"github.com/sandik-dev/sandik/web/handler"
@@ -20,6 +21,7 @@ type ServeFlags struct {
 	metricsToken    string
 	MaxConns        int
 	maxWrites       int
+	maxWriteWait    time.Duration
 	limits          handler.Limits
 	userBodyMiB     int64
 	totalBodyMiB    int64
@@ -37,6 +39,7 @@ func (s *ServeFlags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&s.metricsToken, "metrics-token", "", "bearer token /metrics requires; open when empty")
 	fs.IntVar(&s.MaxConns, "max-conns", 20000, "connections open at once; more wait to be accepted (0: no cap)")
 	fs.IntVar(&s.maxWrites, "max-writes", web.DefaultMaxInFlightWrites, "write requests served at once by everyone, past which 503 (-1: no cap)")
+	fs.DurationVar(&s.maxWriteWait, "max-write-wait", web.DefaultMaxWriteWait, "refuse writes at once (503, Retry-After) while even the fastest append of the last second took longer than this, queueing included (0: never)")
 	fs.IntVar(&l.WritesPerUser, "user-writes", l.WritesPerUser, "write requests one user may have in flight, bodies being read included; more get 429")
 	s.userBodyMiB, s.totalBodyMiB = l.BodyBytesPerUser>>20, l.BodyBytesTotal>>20
 	fs.Int64Var(&s.userBodyMiB, "user-body-mib", s.userBodyMiB, "MiB of request bodies one user may have in memory at once; more get 429")
@@ -71,6 +74,13 @@ func (s *ServeFlags) Config() (web.Config, error) {
 	}
 	if s.userBodyMiB < 1 || s.totalBodyMiB < s.userBodyMiB {
 		return cfg, fmt.Errorf("-user-body-mib must be at least 1 and -body-mib at least -user-body-mib")
+	}
+	if s.maxWriteWait < 0 {
+		return cfg, fmt.Errorf("-max-write-wait must not be negative (0 turns it off)")
+	}
+	cfg.MaxWriteWait = s.maxWriteWait
+	if s.maxWriteWait == 0 {
+		cfg.MaxWriteWait = -1
 	}
 	if s.snapVersions < 1 || s.snapMiB < 1 {
 		return cfg, fmt.Errorf("-snapshot-versions and -snapshot-mib must be at least 1")

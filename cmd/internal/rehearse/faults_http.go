@@ -203,9 +203,11 @@ func readSlowly(ctx context.Context, host, path, auth string, d time.Duration) (
 // nothing of them may be logged (the check proves it) and the servers'
 // goroutines must come back to what they were.
 func (env *faultEnv) disconnectMidBody(ctx context.Context, r *FaultResult) {
-	// The load moves the count: the least of five reads says when the
-	// half bodies are held, the most when they have been let go.
-	low, base, err := env.metrics.goroutinesRange(5, 100*time.Millisecond)
+	// The load moves the count: the most of five reads is the count
+	// before, which the half bodies held must top by half their number,
+	// and which the count must come back to (with a slack) once they are
+	// let go.
+	_, base, err := env.metrics.goroutinesRange(5, 100*time.Millisecond)
 	if err != nil {
 		r.Problem, r.Summary = err.Error(), err.Error()
 		return
@@ -244,7 +246,7 @@ func (env *faultEnv) disconnectMidBody(ctx context.Context, r *FaultResult) {
 		if g, err := env.metrics.goroutinesMax(1, 0); err == nil {
 			held = max(held, g)
 		}
-		if held >= low+float64(len(conns))/2 {
+		if held >= base+float64(len(conns))/2 {
 			break
 		}
 	}

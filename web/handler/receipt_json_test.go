@@ -1,0 +1,77 @@
+package handler
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+	"pgregory.net/rapid"
+
+	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/ledger"
+)
+
+// TestReceiptJSONAsEncodingJSON: the receipt's own encoder writes what
+// json.Encoder writes, for any receipt it takes on.
+func TestReceiptJSONAsEncodingJSON(t *testing.T) {
+	istanbul := time.FixedZone("TRT", 3*3600)
+	tricky := rapid.SampledFrom([]string{"", "a<b>&c", "tab\there", "\u2028\u2029", "quote\"back\\", "\x00\x1f\x7f", "ğüşıöçİ", "bad\xffutf8", "—"})
+	text := rapid.OneOf(rapid.String(), rapid.StringMatching(`[0-9a-f-]{1,40}`), tricky)
+	hash := rapid.Custom(func(t *rapid.T) tlog.Hash {
+		var h tlog.Hash
+		copy(h[:], rapid.SliceOfN(rapid.Byte(), 32, 32).Draw(t, "hash"))
+		return h
+	})
+	rapid.Check(t, func(t *rapid.T) {
+		at := time.Unix(rapid.Int64Range(-62135596800, 253402300799).Draw(t, "at"), rapid.Int64Range(0, 999999999).Draw(t, "ns"))
+		if rapid.Bool().Draw(t, "istanbul") {
+			at = at.In(istanbul)
+		}
+		r := Receipt{Seq: rapid.Int64().Draw(t, "seq"), ID: sandik.SubmissionID(text.Draw(t, "id")), ReceivedAt: at,
+			Replayed: rapid.Bool().Draw(t, "replayed")}
+		if rapid.Bool().Draw(t, "warnings") {
+			r.Warnings = rapid.SliceOfN(text, 0, 3).Draw(t, "names")
+		}
+		if rapid.Bool().Draw(t, "ledger") {
+			l := &ledger.Receipt{LeafIndex: rapid.Int64().Draw(t, "leaf"), LeafHash: hash.Draw(t, "leaf hash"),
+				Checkpoint: text.Draw(t, "checkpoint")}
+			if rapid.Bool().Draw(t, "proof") {
+				l.Proof = rapid.SliceOfN(hash, 0, 20).Draw(t, "proof hashes")
+			}
+			r.Ledger = l
+		}
+		var want bytes.Buffer
+		got, ok := r.appendJSON(nil)
+		if err := json.NewEncoder(&want).Encode(r); err != nil {
+			// A time encoding/json refuses (a year past 9999 where it
+			// is) is left to it, to be refused the same way.
+			if ok {
+				t.Fatalf("encoded %s, which encoding/json refuses: %v", got, err)
+			}
+			return
+		}
+		if !ok {
+			t.Fatalf("receipt %+v left to encoding/json", r)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("encoded\n%s\nencoding/json\n%s", got, want.Bytes())
+		}
+		// The checkpoint's kept encoding is the one asked for.
+		if r.Ledger != nil {
+			if again, _ := r.appendJSON(nil); !bytes.Equal(again, got) {
+				t.Fatalf("second encoding differs:\n%s\n%s", again, got)
+			}
+		}
+	})
+}
+
+// A box status goes to encoding/json.
+func TestReceiptJSONLeavesStatus(t *testing.T) {
+	s := sandik.BoxStatus(0)
+	r := Receipt{Status: &s}
+	if _, ok := r.appendJSON(nil); ok {
+		t.Fatal("a receipt with a status was encoded by hand")
+	}
+}
