@@ -33,18 +33,7 @@ func (r *Receipt) appendJSON(dst []byte) (out []byte, ok bool) {
 	dst = append(dst, `","replayed":`...)
 	dst = strconv.AppendBool(dst, r.Replayed)
 	dst = append(dst, `,"warnings":`...)
-	if r.Warnings == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, w := range r.Warnings {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, w)
-		}
-		dst = append(dst, ']')
-	}
+	dst = appendList(dst, r.Warnings, appendString)
 	if l := r.Ledger; l != nil {
 		dst = append(dst, `,"receipt":{"leaf_index":`...)
 		dst = strconv.AppendInt(dst, l.LeafIndex, 10)
@@ -53,21 +42,26 @@ func (r *Receipt) appendJSON(dst []byte) (out []byte, ok bool) {
 		dst = append(dst, `,"checkpoint":`...)
 		dst = append(dst, encodedCheckpoint(l.Checkpoint)...)
 		dst = append(dst, `,"proof":`...)
-		if l.Proof == nil {
-			dst = append(dst, "null"...)
-		} else {
-			dst = append(dst, '[')
-			for i, h := range l.Proof {
-				if i > 0 {
-					dst = append(dst, ',')
-				}
-				dst = appendHash(dst, h)
-			}
-			dst = append(dst, ']')
-		}
+		dst = appendList(dst, l.Proof, appendHash)
 		dst = append(dst, '}')
 	}
 	return append(dst, "}\n"...), true
+}
+
+// appendList appends xs as a JSON array, each element by each; a nil
+// slice is null, as encoding/json has it.
+func appendList[T any](dst []byte, xs []T, each func([]byte, T) []byte) []byte {
+	if xs == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, x := range xs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = each(dst, x)
+	}
+	return append(dst, ']')
 }
 
 func appendHash(dst []byte, h tlog.Hash) []byte {
