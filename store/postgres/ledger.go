@@ -25,7 +25,11 @@ var ledgerQueries = sqlstore.LedgerQueries{
 
 // queueLeaves adds the inserts of a transaction's ledger rows to b: one
 // statement per table, each row's columns as arrays.
-func queueLeaves(b *pgx.Batch, lv sqlstore.Leaves) {
+func queueLeaves(b *pgx.Batch, lv sqlstore.Leaves) { queueLeavesIf(b, lv, "true") }
+
+// queueLeavesIf is queueLeaves whose rows are inserted only where cond,
+// an SQL condition, holds.
+func queueLeavesIf(b *pgx.Batch, lv sqlstore.Leaves, cond string) {
 	if len(lv.Records) == 0 {
 		return
 	}
@@ -37,12 +41,12 @@ func queueLeaves(b *pgx.Batch, lv sqlstore.Leaves) {
 		content[i] = r.ContentHash[:]
 	}
 	b.Queue(`INSERT INTO ledger_records (idx, kind, ref, seq, content_hash)
-SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5::bytea[])`, idx, kind, ref, seq, content)
+SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5::bytea[]) WHERE `+cond, idx, kind, ref, seq, content)
 	hidx, hashes := make([]int64, len(lv.Hashes)), make([][]byte, len(lv.Hashes))
 	for i := range lv.Hashes {
 		hidx[i], hashes[i] = lv.HashFrom+int64(i), lv.Hashes[i][:]
 	}
-	b.Queue(`INSERT INTO ledger_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, hidx, hashes)
+	b.Queue(`INSERT INTO ledger_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[]) WHERE `+cond, hidx, hashes)
 	var bidx []int64
 	var members [][]byte
 	for i, m := range lv.Members {
@@ -51,7 +55,7 @@ SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5:
 		}
 	}
 	if len(bidx) > 0 {
-		b.Queue(`INSERT INTO ledger_batches (idx, members) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, bidx, members)
+		b.Queue(`INSERT INTO ledger_batches (idx, members) SELECT * FROM unnest($1::bigint[], $2::bytea[]) WHERE `+cond, bidx, members)
 	}
 }
 

@@ -224,7 +224,7 @@ func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n in
 	defer w.tipMu.Unlock()
 	if w.tip.known && w.skipTip == 0 {
 		head, leaves, err := w.insertOnTip(ctx, c, ins, n)
-		if sqlState(err) != tipMoved {
+		if !errors.Is(err, errTipMoved) {
 			if err == nil {
 				w.onTip.Add(1)
 			}
@@ -236,33 +236,38 @@ func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n in
 	return w.insertLocked(ctx, c, ins, n)
 }
 
-// tipMoved is the SQLSTATE of tipGuard's refusal (division by zero).
-const tipMoved = "22012"
+// errTipMoved is a group on the tip that tipCheck found wrong.
+var errTipMoved = errors.New("the log's tip moved")
 
-// tipGuard runs once the transaction holds log_head's lock, after moving
-// it on by the group's rows ($1 is the head that must then be there): it
-// fails, and with it the transaction, unless the log and the ledger are
-// what the group was numbered and hashed on: that head, $2 leaves, the
-// last of which is the record ($3, $4) this process put there. Every
-// writer of either takes the same lock, so nothing moves between the
-// check and the commit. (The divisor is computed, so the planner cannot
-// fold the division away.)
-const tipGuard = `SELECT 1 / (CASE WHEN (SELECT seq FROM log_head) = $1
+// onTip is the condition every write of a group on the tip is made on:
+// the transaction's setting tipCheck leaves on when the tip was right.
+const onTip = `current_setting('sandik.tip') = 'on'`
+
+// tipCheck runs once the transaction holds log_head's lock: it says, and
+// sets sandik.tip for the rest of the transaction to say, whether the log
+// and the ledger are what the group was numbered and hashed on: head $1,
+// $2 leaves, the last of which is the record ($3, $4) this process put
+// there. Every writer of either takes the same lock, so nothing moves
+// between the check and the commit. A wrong tip is no error: every write
+// after is made on onTip, so the transaction writes nothing and commits,
+// and the connection's prepared statements stay (a failed batch would
+// have pgx prepare them all again).
+const tipCheck = `SELECT set_config('sandik.tip', CASE WHEN (SELECT seq FROM log_head) = $1
 	AND (SELECT coalesce(max(idx) + 1, 0) FROM ledger_records) = $2::bigint
 	AND ($2::bigint = 0 OR EXISTS (SELECT 1 FROM ledger_records WHERE idx = $2::bigint - 1 AND ref = $3 AND content_hash = $4))
-	THEN 1 ELSE 0 END)`
+	THEN 'on' ELSE 'off' END, true) = 'on'`
 
 // insertOnTip numbers and hashes the group on the tip, and sends BEGIN,
-// the move of the head, tipGuard, the rows, the ledger's rows and COMMIT
-// as one batch: the log's lock is taken and let go within that one round
-// trip, never held across a round trip to this process. The caller holds
-// tipMu.
+// the log's lock, tipCheck, the move of the head, the rows, the ledger's
+// rows and COMMIT as one batch: the lock is taken and let go within that
+// one round trip, never held across a round trip to this process. The
+// caller holds tipMu.
 //
 // When the tip was wrong (another instance, or a ledger write of another
-// process, went in between), tipGuard refuses the group and nothing is
-// written; the tip is forgotten until a group decided under the lock sets
-// it again, and the groups after skip it (0, 1, 2, 4 … 64 of them as
-// refusals follow one another).
+// process, went in between), nothing is written and errTipMoved is
+// returned; the tip is forgotten until a group decided under the lock
+// sets it again, and the groups after skip it (0, 1, 2, 4 … 64 of them as
+// wrong tips follow one another).
 func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
 	t := w.tip
 	size := t.edge.Size()
@@ -279,20 +284,26 @@ func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts,
 	}
 	head = t.head + n
 	var b pgx.Batch
+	var right bool
 	b.Queue("BEGIN")
-	b.Queue(`UPDATE log_head SET seq = seq + $1`, n)
-	b.Queue(tipGuard, head, size, t.last.ID, t.last.ContentHash[:])
-	b.Queue(insertSubmissions, append([]any{n}, ins.args()...)...)
-	queueLeaves(&b, lv)
-	b.Queue(`SELECT pg_notify($1, (SELECT seq FROM log_head)::text)`, w.channel)
+	b.Queue(`SELECT seq FROM log_head FOR UPDATE`)
+	b.Queue(tipCheck, t.head, size, t.last.ID, t.last.ContentHash[:]).QueryRow(func(row pgx.Row) error { return row.Scan(&right) })
+	b.Queue(`UPDATE log_head SET seq = seq + $1 WHERE `+onTip, n)
+	b.Queue(insertSubmissions+` WHERE `+onTip, append([]any{n}, ins.args()...)...)
+	queueLeavesIf(&b, lv, onTip)
+	b.Queue(`SELECT pg_notify($1, (SELECT seq FROM log_head)::text) WHERE `+onTip, w.channel)
 	var tag string
 	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct.String(); return nil })
-	if err := closeCommit(c.SendBatch(ctx, &b), &tag); err != nil {
-		rollback(c)
-		w.tip = tip{}
-		if sqlState(err) == tipMoved {
-			w.skipTip, w.skipNext = w.skipNext, min(max(1, 2*w.skipNext), 64)
+	err = closeCommit(c.SendBatch(ctx, &b), &tag)
+	if err == nil && !right {
+		err = errTipMoved
+		w.skipTip, w.skipNext = w.skipNext, min(max(1, 2*w.skipNext), 64)
+	}
+	if err != nil {
+		if !errors.Is(err, errTipMoved) {
+			rollback(c)
 		}
+		w.tip = tip{}
 		return 0, nil, err
 	}
 	w.skipNext = 0
