@@ -241,19 +241,27 @@ func TestResolveLostCommit(t *testing.T) {
 	}
 	written := group("lost", 3)
 	subs := storetest.Subs("lost", 3)
-	mustAppend(t, s, subs...)
-	if head, ok := s.writer.resolve(written, 3); !ok || head != 5 {
+	rs := mustAppend(t, s, subs...)
+	head, leaves, ok := s.writer.resolve(written, 3)
+	if !ok || head != 5 {
 		t.Errorf("resolve of a committed group = %d, %v; want head 5", head, ok)
 	}
-	if _, ok := s.writer.resolve(group("never", 2), 2); ok {
+	// The receipts a resolved group answers with name the same leaves as
+	// the answer that was lost.
+	for _, r := range rs {
+		if leaves[r.ID] != r.LeafIndex || r.LeafIndex < 2 {
+			t.Errorf("resolve gives %s leaf %d, its receipt said %d", r.ID, leaves[r.ID], r.LeafIndex)
+		}
+	}
+	if _, _, ok := s.writer.resolve(group("never", 2), 2); ok {
 		t.Error("resolve took a group that is not in the log for committed")
 	}
 	other := group("lost", 3)
 	other.hash[2] = make([]byte, 32)
-	if _, ok := s.writer.resolve(other, 3); ok {
+	if _, _, ok := s.writer.resolve(other, 3); ok {
 		t.Error("resolve took rows with other content for this group's")
 	}
-	if _, ok := s.writer.resolve(group("before", 3), 3); ok {
+	if _, _, ok := s.writer.resolve(group("before", 3), 3); ok {
 		t.Error("resolve took a partly present group for committed")
 	}
 }

@@ -173,8 +173,8 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 		head, leaves, err = w.insert(ctx, c, &ins, n)
 		if err != nil && sqlState(err) == "" {
 			// No answer from the server: the COMMIT may have happened.
-			if h, ok := w.resolve(&ins, n); ok {
-				head, err = h, nil
+			if h, lv, ok := w.resolve(&ins, n); ok {
+				head, leaves, err = h, lv, nil
 			}
 		}
 		if isUniqueViolation(err) && attempt < 3 {
@@ -391,43 +391,47 @@ func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts
 
 // resolve finds out, on a fresh connection, whether a transaction whose
 // answer was lost did commit: it did if every row of ins is in the log
-// with its content and the numbers the transaction would have given it.
-// Then the callers get their receipts rather than an error for something
-// that was saved. ok is false when the rows are not there or the log
+// with its content and the numbers the transaction would have given it,
+// and its leaf in the ledger. Then the callers get their receipts, leaves
+// included, rather than an error for something that was saved. ok is false when the rows are not there or the log
 // cannot be read (the callers then get an error, and a retry with the
 // same ids is answered from the log either way).
-func (w *writer) resolve(ins *inserts, n int64) (head int64, ok bool) {
+func (w *writer) resolve(ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, ok bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	rows, err := w.pool.Query(ctx, `SELECT client_id, seq, hash FROM submissions WHERE client_id = ANY($1)`, ins.id)
+	rows, err := w.pool.Query(ctx, `SELECT client_id, seq, hash,
+	coalesce((SELECT idx FROM ledger_records l WHERE l.seq = s.seq AND l.ref = s.client_id), -1)
+FROM submissions s WHERE client_id = ANY($1)`, ins.id)
 	if err != nil {
-		return 0, false
+		return 0, nil, false
 	}
 	type found struct {
-		seq  int64
-		hash []byte
+		seq, leaf int64
+		hash      []byte
 	}
 	in := map[string]found{}
 	var (
 		id string
 		f  found
 	)
-	if _, err := pgx.ForEachRow(rows, []any{&id, &f.seq, &f.hash}, func() error { in[id] = f; return nil }); err != nil {
-		return 0, false
+	if _, err := pgx.ForEachRow(rows, []any{&id, &f.seq, &f.hash, &f.leaf}, func() error { in[id] = f; return nil }); err != nil {
+		return 0, nil, false
 	}
 	first, ok := in[ins.id[0]]
 	if !ok || int64(len(in)) != n {
-		return 0, false
+		return 0, nil, false
 	}
 	base := first.seq - ins.seq[0]
+	leaves = make(map[sandik.SubmissionID]int64, len(ins.id))
 	for i, id := range ins.id {
 		f := in[id]
-		if f.seq != base+ins.seq[i] || string(f.hash) != string(ins.hash[i]) {
-			return 0, false
+		if f.seq != base+ins.seq[i] || string(f.hash) != string(ins.hash[i]) || f.leaf < 0 {
+			return 0, nil, false
 		}
+		leaves[sandik.SubmissionID(id)] = f.leaf
 	}
 	w.log.Warn("the answer to a group commit was lost, but the log holds it: acknowledging", "rows", n)
-	return base + n, true
+	return base + n, leaves, true
 }
 
 // decide answers one caller: EConflict if any of its ids is in the log,
