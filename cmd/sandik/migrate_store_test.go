@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,7 +252,7 @@ func TestVerifyCopyFindsDifferences(t *testing.T) {
 			}
 			a, b := openSQLite(t, src), openSQLite(t, dst)
 			c.change(t, b)
-			_, err := verifyCopy(ctx, a, b, slog.New(slog.DiscardHandler))
+			_, _, err := verifyCopy(ctx, a, b, slog.New(slog.DiscardHandler))
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("verifyCopy after %s: %v, want %q", c.name, err, c.want)
 			}
@@ -287,9 +288,10 @@ func TestSameSubmission(t *testing.T) {
 	}
 }
 
-// A source holding what migrate-store does not copy yet (a visit here)
-// is refused with what it holds named and nothing written; with
-// -leave-uncopied the rest is copied and what stays behind is named.
+// A source whose records name a photo it cannot give (an SQLite file
+// moved without its -blobs directory) is refused with the photo named
+// and nothing written; with -leave-uncopied the records are copied, the
+// photo named as left behind, and the copy proved.
 func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
@@ -298,7 +300,10 @@ func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SaveVisit(ctx, storetest.VisitFixture("v-1"), nil); err != nil {
+	v := storetest.VisitFixture("v-1")
+	lost := strings.Repeat("ab", 32)
+	v.Photos = []string{lost}
+	if _, err := st.SaveVisit(ctx, v, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
@@ -307,7 +312,7 @@ func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	dst := filepath.Join(dir, "dst.db")
 	var out, errb bytes.Buffer
 	code := run(ctx, []string{"migrate-store", "-from", src, "-to", dst}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	if code != 1 || !strings.Contains(errb.String(), "1 visits") || !strings.Contains(errb.String(), "nothing was copied") {
+	if code != 1 || !strings.Contains(errb.String(), "visits[v-1].photos[0] "+lost+" (its bytes are missing)") || !strings.Contains(errb.String(), "nothing was copied") {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	if _, err := os.Stat(dst); err == nil {
@@ -316,7 +321,10 @@ func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	out.Reset()
 	errb.Reset()
 	code = run(ctx, []string{"migrate-store", "-from", src, "-to", dst, "-leave-uncopied"}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	if code != 0 || !strings.Contains(out.String(), "verified:") || !strings.Contains(errb.String(), "left behind in "+src+", as -leave-uncopied asked: 1 visits") {
+	if code != 0 || !strings.Contains(out.String(), "verified:") || !strings.Contains(errb.String(), "left behind, as -leave-uncopied asked") || !strings.Contains(errb.String(), lost) {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if got, err := openSQLite(t, dst).Visit(ctx, "v-1"); err != nil || !slices.Equal(got.Photos, []string{lost}) {
+		t.Errorf("the copied visit: %+v, %v", got, err)
 	}
 }
