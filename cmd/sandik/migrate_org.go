@@ -512,6 +512,23 @@ func provenancesOf(ctx context.Context, s sandik.FeedStore, page []sandik.Submis
 // compared.
 func sameLife(ctx context.Context, a, b sandik.Store) (int, error) {
 	c := lifeCompare{ctx: ctx, a: a, b: b}
+	// What the organisation's copy carries beside the units, people,
+	// terms and assignments (compared by verifyRecords).
+	c.all("municipalities", func(s sandik.Store) (any, error) { return s.Municipalities(ctx, sandik.MunicipalFilter{}) })
+	c.all("versions of municipal terms", func(s sandik.Store) (any, error) {
+		return s.MunicipalTerms(ctx, sandik.MunicipalFilter{History: true})
+	})
+	c.all("contact views", func(s sandik.Store) (any, error) {
+		// In their order; the numbers are the copy's own where the
+		// source's skip one (a refused view's).
+		vs, err := s.ContactViews(ctx, sandik.ContactViewFilter{})
+		for i := range vs {
+			vs[i].Seq = 0
+		}
+		return vs, err
+	})
+	c.all("rights of kinds", func(s sandik.Store) (any, error) { return s.AddedKindRights(ctx) })
+	c.all("grants", func(s sandik.Store) (any, error) { return s.Grants(ctx, sandik.GrantFilter{}) })
 	c.all("meetings", func(s sandik.Store) (any, error) { return s.Meetings(ctx, sandik.MeetingFilter{}) })
 	ms, err := a.Meetings(ctx, sandik.MeetingFilter{})
 	if err != nil {
@@ -549,6 +566,8 @@ func sameLife(ctx context.Context, a, b sandik.Store) (int, error) {
 	c.all("sister district pairs", func(s sandik.Store) (any, error) { return s.SisterPairs(ctx) })
 	c.all("visits", func(s sandik.Store) (any, error) { return s.Visits(ctx, sandik.VisitFilter{}) })
 	c.all("commitments", func(s sandik.Store) (any, error) { return s.Commitments(ctx, sandik.CommitmentFilter{}) })
+	now := time.Now()
+	c.all("counts of visits and commitments by area", func(s sandik.Store) (any, error) { return s.VisitCounts(ctx, now, nil) })
 	cs, err := a.Congresses(ctx, sandik.CongressFilter{})
 	if err != nil {
 		return 0, err

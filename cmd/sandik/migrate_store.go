@@ -43,10 +43,11 @@ const migrateStorePage = 10_000
 //
 // The copy's ledger is its own: the copy's writes add their leaves in
 // the copy's order (the organisation and its life, written through the
-// store, leaf by leaf as the source's were), the log's and whatever else
-// COPY wrote are adopted once the copy is proved equal, and the whole is
-// checked. It attests the copy from the moment it was made; the source's
-// ledger, its checkpoints and receipts, stay with the source.
+// store, leaf by leaf as the source's were; the log's submissions as
+// they are appended), what PostgreSQL's COPY wrote without leaves is
+// adopted once the copy is proved equal, and the whole is checked. It
+// attests the copy from the moment it was made; the source's ledger,
+// its checkpoints and receipts, stay with the source.
 func cmdMigrateStore(e *cli.Env, args []string) error {
 	fs := e.Flags("migrate-store", "migrate-store -from DB -to DB [flags]")
 	from := fs.String("from", "", "database to copy: an SQLite file or a postgres:// URL")
@@ -160,6 +161,9 @@ func (m *migration) copy(ctx context.Context) error {
 	if err := cli.RequireEmpty(ctx, m.dst); err != nil {
 		return err
 	}
+	if err := requireNoOrg(ctx, m.dst); err != nil {
+		return err
+	}
 	reg, err := m.src.LoadRegistry(ctx)
 	if err != nil {
 		return err
@@ -226,6 +230,37 @@ func (m *migration) copy(ctx context.Context) error {
 	}
 	if err := m.copyFeed(ctx); err != nil {
 		return fmt.Errorf("official feed: %w", err)
+	}
+	return nil
+}
+
+// requireNoOrg refuses a target that holds any of the organisation or
+// its life (which RequireEmpty does not look at): the copy would stop
+// half way on the first id taken.
+func requireNoOrg(ctx context.Context, st sandik.Store) error {
+	units, err := st.Units(ctx)
+	if err != nil {
+		return err
+	}
+	people, err := st.People(ctx, sandik.PeopleFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	meetings, err := st.Meetings(ctx, sandik.MeetingFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	visits, err := st.Visits(ctx, sandik.VisitFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	photos, err := st.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
+	if err != nil {
+		return err
+	}
+	if len(units)+len(people)+len(meetings)+len(visits)+len(photos) > 0 {
+		return sandik.Errorf(sandik.EConflict, "the target database is not empty (it holds %d units, %d sheet photos, and people, meetings or visits); nothing was copied",
+			len(units), len(photos))
 	}
 	return nil
 }

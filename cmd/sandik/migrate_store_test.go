@@ -217,6 +217,28 @@ func TestMigrateStoreRefusesNonEmptyPostgres(t *testing.T) {
 	}
 }
 
+// A target that holds only an organisation is refused too, before a
+// record is written.
+func TestMigrateStoreRefusesATargetWithAnOrganisation(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src.db"), filepath.Join(dir, "dst.db")
+	fillForMigration(t, src)
+	st := openSQLite(t, dst)
+	if err := st.SaveOrg(context.Background(), sandik.OrgChange{Units: storetest.OrgFixture().Units}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runSandik(t, "migrate-store", "-from", src, "-to", dst)
+	if code != 1 || !strings.Contains(errs, "not empty (it holds 5 units") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if reg, _ := openSQLite(t, dst).LoadRegistry(context.Background()); len(reg.Areas) != 0 {
+		t.Fatalf("the refused target holds %d areas", len(reg.Areas))
+	}
+}
+
 // verifyCopy finds a copy that differs from its source, in the log, the
 // users or the registry.
 func TestVerifyCopyFindsDifferences(t *testing.T) {
