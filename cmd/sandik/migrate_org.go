@@ -255,10 +255,10 @@ func (m *migration) copyBlob(ctx context.Context, sum string) error {
 	if m.blobs[sum] {
 		return nil
 	}
-	data, err := m.src.Blob(ctx, sum)
-	if m.leave && (sandik.CodeOf(err) == sandik.ENotFound || err == nil && !blobIs(data, sum)) {
+	if m.leave[sum] {
 		return nil // named by uncopied, left behind as -leave-uncopied asked
 	}
+	data, err := m.src.Blob(ctx, sum)
 	if err != nil {
 		return fmt.Errorf("the source's attachment %s: %w", sum, err)
 	}
@@ -713,10 +713,13 @@ func sameBlobs(ctx context.Context, a, b sandik.Store) error {
 	}
 	slices.Sort(sums)
 	for _, sum := range slices.Compact(sums) {
-		if data, err := a.Blob(ctx, sum); sandik.CodeOf(err) == sandik.ENotFound || err == nil && !blobIs(data, sum) {
-			continue // missing from the source, named when copying
-		} else if err != nil {
-			return fmt.Errorf("the source's attachment %s: %w", sum, err)
+		if data, err := a.Blob(ctx, sum); err != nil || !blobIs(data, sum) {
+			// What the source cannot give was named when copying and left
+			// behind; the copy must not hold it either.
+			if _, err := b.Blob(ctx, sum); sandik.CodeOf(err) != sandik.ENotFound {
+				return fmt.Errorf("the copy holds attachment %s, which the source cannot give (%v)", sum, err)
+			}
+			continue
 		}
 		data, err := b.Blob(ctx, sum)
 		if err != nil {

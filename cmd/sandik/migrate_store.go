@@ -77,12 +77,12 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	left, err := uncopied(e.Ctx, src)
+	left, leftSums, err := uncopied(e.Ctx, src)
 	if err != nil {
 		return err
 	}
 	if len(left) > 0 && !*leave {
-		return fmt.Errorf("%s names %d attachments it cannot give: %s; nothing was copied. Put the bytes back (an SQLite file keeps them in the directory beside it, FILE-blobs), or give -leave-uncopied to copy the records without them",
+		return fmt.Errorf("%s names %d photos it cannot give: %s; nothing was copied. Put the bytes back (an SQLite file keeps them in the directory beside it, FILE-blobs), or give -leave-uncopied to copy the records without them",
 			cli.DisplayDB(*from), len(left), strings.Join(left, "; "))
 	}
 	dst, copyLog, err := openCopyTarget(e.Ctx, *to, *unsafe, log)
@@ -90,7 +90,7 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 		return err
 	}
 	defer dst.Close()
-	m := migration{src: src, dst: dst, copyLog: copyLog, leave: *leave}
+	m := migration{src: src, dst: dst, copyLog: copyLog, leave: leftSums}
 	if err := m.copy(e.Ctx); err != nil {
 		return fmt.Errorf("copy %s to %s: %w", cli.DisplayDB(*from), cli.DisplayDB(*to), err)
 	}
@@ -154,7 +154,7 @@ type migration struct {
 	org                             int // units, people, added kinds and terms
 	life                            lifeCounts
 	blobs                           map[string]bool // attachments copied, by SHA-256
-	leave                           bool            // -leave-uncopied: attachments the source lacks are left out
+	leave                           map[string]bool // attachments the source cannot give, left out as -leave-uncopied asked
 }
 
 func (m *migration) copy(ctx context.Context) error {
@@ -271,43 +271,51 @@ func requireNoOrg(ctx context.Context, st sandik.Store) error {
 // -blobs directory. Copying would carry the records and lose the
 // pictures without a word; the command names them instead, and with
 // -leave-uncopied copies the records, the bytes left missing.
-func uncopied(ctx context.Context, src sandik.Store) ([]string, error) {
-	var out []string
+func uncopied(ctx context.Context, src sandik.Store) (out []string, sums map[string]bool, err error) {
+	sums = map[string]bool{}
 	check := func(sum, what string) error {
+		if sums[sum] {
+			out = append(out, fmt.Sprintf("%s %s (as above)", what, sum))
+			return nil
+		}
 		data, err := src.Blob(ctx, sum)
 		switch {
 		case sandik.CodeOf(err) == sandik.ENotFound:
 			out = append(out, fmt.Sprintf("%s %s (its bytes are missing)", what, sum))
 		case err != nil:
-			return fmt.Errorf("read %s %s: %w", what, sum, err)
+			// The stores check a blob against its name as they read it.
+			out = append(out, fmt.Sprintf("%s %s (it cannot be read: %v)", what, sum, err))
 		case !blobIs(data, sum):
 			out = append(out, fmt.Sprintf("%s %s (its bytes are damaged)", what, sum))
+		default:
+			return nil
 		}
+		sums[sum] = true
 		return nil
 	}
 	vs, err := src.Visits(ctx, sandik.VisitFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("read visits: %w", err)
+		return nil, nil, fmt.Errorf("read visits: %w", err)
 	}
 	for _, v := range vs {
 		for i, sum := range v.Photos {
 			if err := check(sum, fmt.Sprintf("the photo visits[%s].photos[%d]", v.ID, i)); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	photos, err := src.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("read sheet photos: %w", err)
+		return nil, nil, fmt.Errorf("read sheet photos: %w", err)
 	}
 	for _, p := range photos {
 		if p.URL == "" {
 			if err := check(p.Sum, fmt.Sprintf("the photo of the sheet of box %s, race %s,", p.Box, p.Race)); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	return out, nil
+	return out, sums, nil
 }
 
 // appendKeepingSeq appends page, whose ReceivedAt and Warnings the store

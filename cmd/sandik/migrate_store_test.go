@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -328,13 +330,28 @@ func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	if _, err := st.SaveVisit(ctx, v, nil); err != nil {
 		t.Fatal(err)
 	}
+	// A second photo whose file is there but no longer its bytes.
+	pic := pngOf(t, 1)
+	sum := sha256.Sum256(pic)
+	damaged := hex.EncodeToString(sum[:])
+	if err := st.PutBlob(ctx, damaged, pic); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src+"-blobs", damaged[:2], damaged), []byte("not the photo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v.ID, v.Photos = "v-2", []string{damaged}
+	if _, err := st.SaveVisit(ctx, v, nil); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(dir, "dst.db")
 	var out, errb bytes.Buffer
 	code := run(ctx, []string{"migrate-store", "-from", src, "-to", dst}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	if code != 1 || !strings.Contains(errb.String(), "visits[v-1].photos[0] "+lost+" (its bytes are missing)") || !strings.Contains(errb.String(), "nothing was copied") {
+	if code != 1 || !strings.Contains(errb.String(), "visits[v-1].photos[0] "+lost+" (its bytes are missing)") ||
+		!strings.Contains(errb.String(), "visits[v-2].photos[0] "+damaged+" (it cannot be read: sqlite: attachment "+damaged+" is damaged") || !strings.Contains(errb.String(), "nothing was copied") {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	if _, err := os.Stat(dst); err == nil {
