@@ -20,7 +20,8 @@ import (
 // decisions; tours, sister districts, visits with their commitments and
 // photos; congresses with their electorate, contests, lists, check-ins,
 // approved results and the mandates they gave; the sheets' photos,
-// keying leases and paper custody. Each keeps its id, author, times,
+// keying leases and paper custody; the official feed's provenance,
+// alerts and states. Each keeps its id, author, times,
 // versions and order; what a store fills in itself (a visit's area, a
 // commitment's) is filled in again and then compared.
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -106,7 +107,11 @@ func TestMigrateStoreCopiesTheOrganisationsLife(t *testing.T) {
 
 // fillLife builds the demo's world in an SQLite file at path, through
 // the centre as the demo does, and adds what the demo does not make.
-func fillLife(t *testing.T, path string) {
+func fillLife(t *testing.T, path string) { fillLifeAt(t, path, 0.01, nil) }
+
+// fillLifeAt is fillLife with the demo's registry at scale, and more
+// written into the store before it is closed.
+func fillLifeAt(t *testing.T, path string, scale float64, more func(st *sqlite.Store)) {
 	t.Helper()
 	ctx := context.Background()
 	st := openSQLite(t, path)
@@ -121,7 +126,7 @@ func fillLife(t *testing.T, path string) {
 		}
 	}()
 	now := c.Now()
-	reg, err := demo.Istanbul(demo.Options{Scale: 0.01, Seed: 3, Day: demo.LiveDay(now)})
+	reg, err := demo.Istanbul(demo.Options{Scale: scale, Seed: 3, Day: demo.LiveDay(now)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,16 +240,93 @@ func fillLife(t *testing.T, path string) {
 		[]sandik.FeedAlert{{ID: "alert-1", Kind: sandik.AlertChanged, Race: subs[0].Race, Box: subs[0].Box, At: now.UTC(), To: subs[0].ID, SourceURL: feedURL, Summary: "değişti (sentetik)"}},
 		sandik.FeedState{Feed: feedURL, ETag: `"1"`, PolledAt: now.UTC(), Versions: 2})
 	must(err)
+	if more != nil {
+		more(st)
+	}
 	closed = true
 	must(c.Close())
 	must(st.Close())
 }
 
+// TestMigrateStoreFixture writes, when SANDIK_MIGRATE_FIXTURE names a
+// new SQLite file, the source BENCHMARKS.md times migrate-store on: the
+// demo's world at a twentieth with two years of an organisation's life
+// beside it — 200 meetings of 50 invited, 40 checked in and 30 answering
+// a survey, and 2,000 visits (300 with a photo) each with a commitment.
+// It times nothing.
+func TestMigrateStoreFixture(t *testing.T) {
+	path := os.Getenv("SANDIK_MIGRATE_FIXTURE")
+	if path == "" {
+		t.Skip("SANDIK_MIGRATE_FIXTURE names no file to write")
+	}
+	ctx := context.Background()
+	fillLifeAt(t, path, 0.05, func(st *sqlite.Store) {
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		people, err := st.People(ctx, sandik.PeopleFilter{Limit: 2000})
+		must(err)
+		base, err := st.Meeting(ctx, demo.WorkshopID)
+		must(err)
+		const meetings, invited, came, answered = 200, 50, 40, 30
+		for i := range meetings {
+			m := base
+			m.ID, m.Invite, m.Agenda = sandik.MeetingID(fmt.Sprintf("mt-%04d", i)), sandik.InviteRule{}, nil
+			m.Start = base.Start.AddDate(0, 0, -3*(i+1))
+			m.End = m.Start.Add(2 * time.Hour)
+			for j := range invited {
+				m.Invite.People = append(m.Invite.People, people[(i*7+j)%len(people)].ID)
+			}
+			_, err := st.SaveMeeting(ctx, m)
+			must(err)
+			sv := demo.WorkshopSurvey()
+			sv.ID, sv.Meeting, sv.K = sandik.SurveyID(fmt.Sprintf("sv-%04d", i)), m.ID, 5
+			for q := range sv.Questions {
+				sv.Questions[q].State = sandik.QuestionDraft
+			}
+			must(st.SaveSurvey(ctx, sv))
+			must(st.SetQuestion(ctx, sv.ID, 1, sandik.QuestionOpen, false))
+			for j, p := range m.Invite.People[:came] {
+				a, _, err := st.CheckIn(ctx, sandik.Attendance{Meeting: m.ID, Person: p, Mode: sandik.CheckInDoor, Arrived: m.Start},
+					sha256.Sum256([]byte(string(m.ID)+string(p))))
+				must(err)
+				if j < answered {
+					must(st.Answer(ctx, sv.ID, 1, a, fmt.Sprint(j%3), map[sandik.Dimension]string{sandik.ByDistrict: "34", sandik.ByKind: "named"}))
+				}
+			}
+			must(st.SetQuestion(ctx, sv.ID, 1, sandik.QuestionClosed, true))
+		}
+		vs, err := st.Visits(ctx, sandik.VisitFilter{})
+		must(err)
+		cs, err := st.Commitments(ctx, sandik.CommitmentFilter{})
+		must(err)
+		for i := range 2000 {
+			v := vs[0]
+			v.ID, v.Area, v.Tour, v.Photos = sandik.VisitID(fmt.Sprintf("vv-%05d", i)), "", "", nil
+			if i < 300 {
+				pic := pngOf(t, i)
+				sum := sha256.Sum256(pic)
+				must(st.PutBlob(ctx, hex.EncodeToString(sum[:]), pic))
+				v.Photos = []string{hex.EncodeToString(sum[:])}
+			}
+			_, err := st.SaveVisit(ctx, v, nil)
+			must(err)
+			cm := cs[0]
+			cm.ID, cm.Visit, cm.Area, cm.Follows = sandik.CommitmentID(fmt.Sprintf("cc-%05d", i)), v.ID, "", ""
+			_, err = st.SaveCommitment(ctx, cm)
+			must(err)
+		}
+	})
+}
+
 // pngOf is a small PNG whose pixels depend on n.
 func pngOf(t *testing.T, n int) []byte {
 	t.Helper()
-	img := image.NewGray(image.Rect(0, 0, 8, 8))
-	img.Set(n%8, n/8%8, color.White)
+	img := image.NewGray(image.Rect(0, 0, 32, 32))
+	img.Set(n%32, n/32%32, color.White)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
