@@ -66,6 +66,7 @@ type Meeting struct {
 const (
 	MaxAgendaItems   = 100
 	MaxInvitedPeople = 5000
+	MaxInvitations   = 100_000 // the people a meeting's rule may invite, bounded for a restore
 	MaxMeetingLength = 7 * 24 * time.Hour
 )
 
@@ -267,6 +268,14 @@ type MeetingStore interface {
 	// names a unit, kind or person not stored; EConflict if the id is
 	// taken.
 	SaveMeeting(ctx context.Context, m Meeting) ([]Invitation, error)
+	// RestoreMeeting stores a meeting with the invitations it was given
+	// when another store saved it (Invitations), replies included, for
+	// copying a database whole: resolving its rule again over terms
+	// changed since would invite others. EInvalid as SaveMeeting, or if
+	// an invitation is not m's, is out of order by person, names a person
+	// not stored or a term not stored or not the person's of that kind
+	// and unit; EConflict if the id is taken.
+	RestoreMeeting(ctx context.Context, m Meeting, invs []Invitation) error
 	// Meeting returns one meeting; ENotFound if there is none.
 	Meeting(ctx context.Context, id MeetingID) (Meeting, error)
 	// Meetings returns the meetings f selects, by id.

@@ -163,6 +163,9 @@ type FeedStore interface {
 	Provenances(ctx context.Context, ids []SubmissionID) (map[SubmissionID]Provenance, error)
 	// FeedState returns a feed's state; ENotFound if never saved.
 	FeedState(ctx context.Context, feed string) (FeedState, error)
+	// FeedStates returns every feed's state, by feed (for copying a
+	// database whole).
+	FeedStates(ctx context.Context) ([]FeedState, error)
 	// Alerts returns up to limit alerts with N > after, in N order, of
 	// box (all boxes when empty).
 	Alerts(ctx context.Context, after int64, box AreaCode, limit int) ([]FeedAlert, error)

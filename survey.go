@@ -3,6 +3,7 @@ package sandik
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -288,4 +289,87 @@ type SurveyStore interface {
 	Answered(ctx context.Context, id SurveyID, p PersonID) ([]int, error)
 	// Participants counts the attendees who answered question n.
 	Participants(ctx context.Context, id SurveyID, n int) (int, error)
+	// QuestionAnswers returns all that question n holds of its answers,
+	// each part apart as it is kept; ENotFound if there is no such
+	// question.
+	QuestionAnswers(ctx context.Context, id SurveyID, n int) (QuestionAnswers, error)
+	// RestoreAnswers writes question n's answers as another store holds
+	// them (QuestionAnswers), all or nothing, whatever the question's
+	// state: EInvalid if qa fails its Check or a mark names a person not
+	// stored, ENotFound if there is no such question, EConflict if it
+	// holds answers already. Like Answer, nothing of it is a leaf of the
+	// ledger.
+	RestoreAnswers(ctx context.Context, id SurveyID, n int, qa QuestionAnswers) error
+}
+
+// QuestionAnswers is what a question holds of its answers, in the parts
+// a store keeps apart: who answered, the values given and the counts by
+// group. It is what a copy of a whole database moves: Answer cannot
+// re-create the counts of a breakdown without being told each value's
+// groups, which nothing stored joins (and must not).
+type QuestionAnswers struct {
+	Marks   []PersonID   `json:"marks"`   // who answered, by id
+	Values  []string     `json:"values"`  // the values given, sorted
+	Tallies []GroupTally `json:"tallies"` // by dimension and group
+}
+
+// MaxRestoredAnswers bounds the answers of one question a restore
+// writes: far above a hall's attendance.
+const MaxRestoredAnswers = 100_000
+
+// Check returns an EInvalid *Error naming every part of qa that no
+// question could hold, or nil: as many values as marks, marks sorted
+// and each once, groups sorted by dimension and group and each once, no
+// group counting more answers than there are, nor a category more than
+// its group's answers.
+func (qa QuestionAnswers) Check() error {
+	var ps problems
+	if len(qa.Marks) > MaxRestoredAnswers {
+		ps.add("marks", RuleTooLarge, "at most %d answers to a question (got %d)", MaxRestoredAnswers, len(qa.Marks))
+	}
+	if len(qa.Values) != len(qa.Marks) {
+		ps.add("values", RuleInvalidValue, "%d values for %d marks: every answer is one of each", len(qa.Values), len(qa.Marks))
+	}
+	for i, p := range qa.Marks {
+		if err := ValidateCode(string(p)); err != nil {
+			ps.add(fmt.Sprintf("marks[%d]", i), RuleInvalidValue, "%v", err)
+		} else if i > 0 && p <= qa.Marks[i-1] {
+			ps.add(fmt.Sprintf("marks[%d]", i), RuleInvalidValue, "%q is not after %q: marks are sorted, each once", p, qa.Marks[i-1])
+		}
+	}
+	for i, v := range qa.Values {
+		if v == "" || len(v) > 4*MaxAnswerText {
+			ps.add(fmt.Sprintf("values[%d]", i), RuleInvalidValue, "must be 1 to %d bytes (got %d)", 4*MaxAnswerText, len(v))
+		}
+	}
+	if len(qa.Tallies) > len(Dimensions())*(len(qa.Marks)+1) {
+		ps.add("tallies", RuleTooLarge, "%d groups for %d answers", len(qa.Tallies), len(qa.Marks))
+	}
+	for i, g := range qa.Tallies {
+		f := fmt.Sprintf("tallies[%d]", i)
+		if !slices.Contains(Dimensions(), g.Dimension) {
+			ps.add(f+".dimension", RuleInvalidValue, "unknown dimension %q", g.Dimension)
+		}
+		if prev := qa.Tallies[max(i-1, 0)]; i > 0 && (g.Dimension < prev.Dimension || g.Dimension == prev.Dimension && g.Group <= prev.Group) {
+			ps.add(f, RuleInvalidValue, "group %q of %s is not after group %q of %s: groups are sorted, each once", g.Group, g.Dimension, prev.Group, prev.Dimension)
+		}
+		if len(g.Group) > 200 {
+			ps.add(f+".group", RuleTooLarge, "is longer than 200 bytes (got %d)", len(g.Group))
+		}
+		if g.Answers < 0 || g.Answers > len(qa.Values) {
+			ps.add(f+".answers", RuleInvalidValue, "counts %d of %d answers", g.Answers, len(qa.Values))
+		}
+		if len(g.Counts) > MaxOptions+1 {
+			ps.add(f+".counts", RuleTooLarge, "at most %d categories (got %d)", MaxOptions+1, len(g.Counts))
+		}
+		for _, cat := range slices.Sorted(maps.Keys(g.Counts)) {
+			if c := g.Counts[cat]; cat == "" || c < 1 || c > g.Answers {
+				ps.add(f+".counts."+cat, RuleInvalidValue, "counts %d of the group's %d answers", c, g.Answers)
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return Invalid("invalid answers of a question", ps)
+	}
+	return nil
 }

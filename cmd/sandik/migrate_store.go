@@ -26,19 +26,34 @@ const migrateStorePage = 10_000
 
 // cmdMigrateStore copies a whole database — registry, users with their
 // token hashes, objections, settings (such as the saved anomaly
-// thresholds, with their versions and authors), and the submission log
-// with its sequence numbers — into an empty one, SQLite to PostgreSQL or
-// back, and then proves the copy: the same records, the same log
-// submission by submission, and the same totals from a fresh tally of
-// each. Page sessions are not copied: they
-// are ephemeral (36 hours at most), and a user signs in again on the new
-// database with the same token.
+// thresholds, with their versions and authors), the organisation and
+// its life between elections (meetings with their invitations,
+// attendance, tables, findings, surveys with their answers, minutes and
+// decisions; tours, sister districts, visits with their commitments and
+// photos; congresses with their lists, check-ins, results and
+// mandates), the sheets' photos, keying and paper custody, the official
+// feed's provenance, alerts and state, and the submission log with its
+// sequence numbers — into an empty one, SQLite to PostgreSQL or back,
+// and then proves the copy: the same records field by field, the same
+// attachments byte for byte, the same log submission by submission, and
+// the same totals from a fresh tally of each. Page sessions and meeting
+// check-in tokens are not copied: only their hashes are kept, and they
+// are ephemeral; a user signs in again on the new database with the same
+// token, and an attendee checks in again to answer a survey.
+//
+// The copy's ledger is its own: the copy's writes add their leaves in
+// the copy's order (the organisation and its life, written through the
+// store, leaf by leaf as the source's were; the log's submissions as
+// they are appended), what PostgreSQL's COPY wrote without leaves is
+// adopted once the copy is proved equal, and the whole is checked. It
+// attests the copy from the moment it was made; the source's ledger,
+// its checkpoints and receipts, stay with the source.
 func cmdMigrateStore(e *cli.Env, args []string) error {
 	fs := e.Flags("migrate-store", "migrate-store -from DB -to DB [flags]")
 	from := fs.String("from", "", "database to copy: an SQLite file or a postgres:// URL")
 	to := fs.String("to", "", "empty database to copy into: an SQLite file or a postgres:// URL")
 	unsafe := fs.Bool("unsafe-durability", false, "open databases whose durability settings are unsafe (logged)")
-	leave := fs.Bool("leave-uncopied", false, "copy what can be copied even if the source holds meetings, visits, congresses, sheet photos or custody, which migrate-store does not copy yet (they are named and stay in the source)")
+	leave := fs.Bool("leave-uncopied", false, "copy even if photos the source's records name have their bytes missing or damaged there (they are named; the records are copied, the bytes stay missing)")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
 	if err := e.Parse(fs, args); err != nil {
 		return err
@@ -62,34 +77,39 @@ func cmdMigrateStore(e *cli.Env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	left, err := uncopied(e.Ctx, src)
+	left, leftSums, err := uncopied(e.Ctx, src)
 	if err != nil {
 		return err
 	}
 	if len(left) > 0 && !*leave {
-		return fmt.Errorf("%s holds %s, which migrate-store does not copy yet; nothing was copied. Keep serving from it, or give -leave-uncopied to copy the rest and leave these behind in it",
-			cli.DisplayDB(*from), strings.Join(left, ", "))
+		return fmt.Errorf("%s names %d photos it cannot give: %s; nothing was copied. Put the bytes back (an SQLite file keeps them in the directory beside it, FILE-blobs), or give -leave-uncopied to copy the records without them",
+			cli.DisplayDB(*from), len(left), strings.Join(left, "; "))
 	}
 	dst, copyLog, err := openCopyTarget(e.Ctx, *to, *unsafe, log)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
-	m := migration{src: src, dst: dst, copyLog: copyLog}
+	m := migration{src: src, dst: dst, copyLog: copyLog, leave: leftSums}
 	if err := m.copy(e.Ctx); err != nil {
 		return fmt.Errorf("copy %s to %s: %w", cli.DisplayDB(*from), cli.DisplayDB(*to), err)
 	}
 	fmt.Fprintf(e.Stdout, "copied %s to %s: %d areas, %d races, %d registrations, %d users, %d submissions, %d case events, %d evidence files, %d settings\n",
 		cli.DisplayDB(*from), cli.DisplayDB(*to), m.areas, m.races, m.regs, m.users, m.subs, m.events, m.files, m.settings)
-	fmt.Fprintf(e.Stdout, "copied the organisation: %d records (units, people, added position kinds, terms, assignments to boxes)\n", m.org)
+	fmt.Fprintf(e.Stdout, "copied the organisation: %d records (units, people, added position kinds, terms, assignments to boxes, municipalities)\n", m.org)
+	l := m.life
+	fmt.Fprintf(e.Stdout, "copied its life: %d meetings, %d surveys, %d decisions, %d tours, %d sister district pairs, %d visits, %d commitments, %d congresses, %d mandates\n",
+		l.meetings, l.surveys, l.decisions, l.tours, l.pairs, l.visits, l.commitments, l.congresses, l.mandates)
+	fmt.Fprintf(e.Stdout, "copied the sheets' work: %d sheet photos, %d keying leases, %d custody events, %d attachments; the official feed: %d provenances, %d alerts\n",
+		l.photos, l.leases, l.custody, l.blobs, l.provenance, l.alerts)
 	if len(left) > 0 {
-		fmt.Fprintf(e.Stderr, "warning: left behind in %s, as -leave-uncopied asked: %s\n", cli.DisplayDB(*from), strings.Join(left, ", "))
+		fmt.Fprintf(e.Stderr, "warning: left behind, as -leave-uncopied asked (%s cannot give them): %s\n", cli.DisplayDB(*from), strings.Join(left, "; "))
 	}
-	races, err := verifyCopy(e.Ctx, src, dst, log)
+	races, life, err := verifyCopy(e.Ctx, src, dst, log)
 	if err != nil {
 		return fmt.Errorf("verify the copy: %w", err)
 	}
-	fmt.Fprintf(e.Stdout, "verified: the same registry, users and log in both, and the same objections and settings; totals of %d races equal\n", races)
+	fmt.Fprintf(e.Stdout, "verified: the same registry, users and log in both, the same objections and settings, the same organisation and its life (%d records) and attachments byte for byte; totals of %d races equal\n", life, races)
 	// The copy's ledger is a new one: its writes come in another order
 	// than the source's, and COPY writes no leaves. What the copy holds
 	// has just been proved equal to the source, so it is adopted as it
@@ -132,10 +152,16 @@ type migration struct {
 	events, files                   int // objection case events and evidence files
 	settings                        int
 	org                             int // units, people, added kinds and terms
+	life                            lifeCounts
+	blobs                           map[string]bool // attachments copied, by SHA-256
+	leave                           map[string]bool // attachments the source cannot give, left out as -leave-uncopied asked
 }
 
 func (m *migration) copy(ctx context.Context) error {
 	if err := cli.RequireEmpty(ctx, m.dst); err != nil {
+		return err
+	}
+	if err := requireNoOrg(ctx, m.dst); err != nil {
 		return err
 	}
 	reg, err := m.src.LoadRegistry(ctx)
@@ -182,8 +208,8 @@ func (m *migration) copy(ctx context.Context) error {
 	if err := m.copyRights(ctx, users, hashes); err != nil {
 		return fmt.Errorf("rights: %w", err)
 	}
-	if err := m.copyPhotoRefs(ctx); err != nil {
-		return fmt.Errorf("photo addresses: %w", err)
+	if err := m.copyLife(ctx); err != nil {
+		return err
 	}
 	for after := int64(0); ; {
 		page, err := m.src.Since(ctx, after, migrateStorePage)
@@ -191,7 +217,7 @@ func (m *migration) copy(ctx context.Context) error {
 			return err
 		}
 		if len(page) == 0 {
-			return nil
+			break
 		}
 		if err := m.copyLog(ctx, page); err != nil {
 			return fmt.Errorf("submissions after seq %d: %w", after, err)
@@ -199,69 +225,97 @@ func (m *migration) copy(ctx context.Context) error {
 		m.subs += len(page)
 		after = page[len(page)-1].Seq
 	}
+	if err := m.copyKeying(ctx); err != nil {
+		return fmt.Errorf("keying: %w", err)
+	}
+	if err := m.copyFeed(ctx); err != nil {
+		return fmt.Errorf("official feed: %w", err)
+	}
+	return nil
 }
 
-// uncopied names what src holds that migrate-store does not copy yet:
-// the organisation's life between elections (meetings with their
-// surveys and decisions, visits with their commitments and photos,
-// tours, sister districts, congresses) and the sheets' photos, keying
-// and paper custody. Copying would lose them without
-// a word; the command names them instead.
-func uncopied(ctx context.Context, src sandik.Store) ([]string, error) {
-	var out []string
-	add := func(n int, what string) {
-		if n > 0 {
-			out = append(out, fmt.Sprintf("%d %s", n, what))
+// requireNoOrg refuses a target that holds any of the organisation or
+// its life (which RequireEmpty does not look at): the copy would stop
+// half way on the first id taken.
+func requireNoOrg(ctx context.Context, st sandik.Store) error {
+	units, err := st.Units(ctx)
+	if err != nil {
+		return err
+	}
+	people, err := st.People(ctx, sandik.PeopleFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	meetings, err := st.Meetings(ctx, sandik.MeetingFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	visits, err := st.Visits(ctx, sandik.VisitFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	photos, err := st.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
+	if err != nil {
+		return err
+	}
+	if len(units)+len(people)+len(meetings)+len(visits)+len(photos) > 0 {
+		return sandik.Errorf(sandik.EConflict, "the target database is not empty (it holds %d units, %d sheet photos, and people, meetings or visits); nothing was copied",
+			len(units), len(photos))
+	}
+	return nil
+}
+
+// uncopied names what src refers to but cannot give: attachments (the
+// photos of visits and of sheets) whose bytes are missing from it or do
+// not hash to their name, as when an SQLite file is moved without its
+// -blobs directory. Copying would carry the records and lose the
+// pictures without a word; the command names them instead, and with
+// -leave-uncopied copies the records, the bytes left missing.
+func uncopied(ctx context.Context, src sandik.Store) (out []string, sums map[string]bool, err error) {
+	sums = map[string]bool{}
+	check := func(sum, what string) error {
+		if sums[sum] {
+			out = append(out, fmt.Sprintf("%s %s (as above)", what, sum))
+			return nil
 		}
+		data, err := src.Blob(ctx, sum)
+		switch {
+		case sandik.CodeOf(err) == sandik.ENotFound:
+			out = append(out, fmt.Sprintf("%s %s (its bytes are missing)", what, sum))
+		case err != nil:
+			// The stores check a blob against its name as they read it.
+			out = append(out, fmt.Sprintf("%s %s (it cannot be read: %v)", what, sum, err))
+		case !blobIs(data, sum):
+			out = append(out, fmt.Sprintf("%s %s (its bytes are damaged)", what, sum))
+		default:
+			return nil
+		}
+		sums[sum] = true
+		return nil
 	}
-	ms, err := src.Meetings(ctx, sandik.MeetingFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("count meetings: %w", err)
-	}
-	add(len(ms), "meetings")
-	ds, err := src.Decisions(ctx, sandik.DecisionFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("count decisions: %w", err)
-	}
-	add(len(ds), "decisions")
 	vs, err := src.Visits(ctx, sandik.VisitFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("count visits: %w", err)
+		return nil, nil, fmt.Errorf("read visits: %w", err)
 	}
-	add(len(vs), "visits")
-	ts, err := src.Tours(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("count tours: %w", err)
+	for _, v := range vs {
+		for i, sum := range v.Photos {
+			if err := check(sum, fmt.Sprintf("the photo visits[%s].photos[%d]", v.ID, i)); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
-	add(len(ts), "tours")
-	ps, err := src.SisterPairs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("count sister pairs: %w", err)
-	}
-	add(len(ps), "sister district pairs")
-	cs, err := src.Congresses(ctx, sandik.CongressFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("count congresses: %w", err)
-	}
-	add(len(cs), "congresses")
 	photos, err := src.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("count sheet photos: %w", err)
+		return nil, nil, fmt.Errorf("read sheet photos: %w", err)
 	}
-	// The addresses of photos kept elsewhere (observer imports) are
-	// copied; photos whose bytes are here are not yet.
-	add(len(photos)-len(photoRefs(photos)), "sheet photos")
-	leases, err := src.Leases(ctx, sandik.LeaseFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("count keying leases: %w", err)
+	for _, p := range photos {
+		if p.URL == "" {
+			if err := check(p.Sum, fmt.Sprintf("the photo of the sheet of box %s, race %s,", p.Box, p.Race)); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
-	add(len(leases), "sheets handed to keying volunteers")
-	chain, err := src.Custody(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("count custody events: %w", err)
-	}
-	add(len(chain), "custody events of paper sheets")
-	return out, nil
+	return out, sums, nil
 }
 
 // appendKeepingSeq appends page, whose ReceivedAt and Warnings the store
@@ -281,8 +335,19 @@ func appendKeepingSeq(ctx context.Context, dst sandik.LogWriter, page []sandik.S
 }
 
 // verifyCopy compares the two stores and returns how many races' totals
-// it compared.
-func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, error) {
+// and how many records of the organisation's life it compared.
+func verifyCopy(ctx context.Context, a, b sandik.Store, log *slog.Logger) (races, life int, err error) {
+	races, err = verifyRecords(ctx, a, b, log)
+	if err != nil {
+		return 0, 0, err
+	}
+	life, err = sameLife(ctx, a, b)
+	return races, life, err
+}
+
+// verifyRecords compares everything but the organisation's life and
+// returns how many races' totals it compared.
+func verifyRecords(ctx context.Context, a, b sandik.Store, log *slog.Logger) (int, error) {
 	ra, err := a.LoadRegistry(ctx)
 	if err != nil {
 		return 0, err
@@ -591,32 +656,6 @@ func (m *migration) copyMunicipalities(ctx context.Context) error {
 			return err
 		}
 		c = sandik.MunicipalChange{}
-	}
-	return nil
-}
-
-// photoRefs are the photos of ps kept elsewhere: an address, no bytes.
-func photoRefs(ps []sandik.SheetPhoto) []sandik.SheetPhoto {
-	var out []sandik.SheetPhoto
-	for _, p := range ps {
-		if p.URL != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// copyPhotoRefs copies the addresses of sheet photos kept elsewhere (an
-// observer network's image_url), in their order; they hold no bytes.
-func (m *migration) copyPhotoRefs(ctx context.Context) error {
-	ps, err := m.src.SheetPhotos(ctx, sandik.SheetPhotoFilter{})
-	if err != nil {
-		return err
-	}
-	for chunk := range slices.Chunk(photoRefs(ps), sandik.MaxPhotoBatch) {
-		if _, err := m.dst.AddSheetPhotos(ctx, chunk); err != nil {
-			return err
-		}
 	}
 	return nil
 }

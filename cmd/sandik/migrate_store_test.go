@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -216,6 +219,28 @@ func TestMigrateStoreRefusesNonEmptyPostgres(t *testing.T) {
 	}
 }
 
+// A target that holds only an organisation is refused too, before a
+// record is written.
+func TestMigrateStoreRefusesATargetWithAnOrganisation(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src.db"), filepath.Join(dir, "dst.db")
+	fillForMigration(t, src)
+	st := openSQLite(t, dst)
+	if err := st.SaveOrg(context.Background(), sandik.OrgChange{Units: storetest.OrgFixture().Units}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runSandik(t, "migrate-store", "-from", src, "-to", dst)
+	if code != 1 || !strings.Contains(errs, "not empty (it holds 5 units") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if reg, _ := openSQLite(t, dst).LoadRegistry(context.Background()); len(reg.Areas) != 0 {
+		t.Fatalf("the refused target holds %d areas", len(reg.Areas))
+	}
+}
+
 // verifyCopy finds a copy that differs from its source, in the log, the
 // users or the registry.
 func TestVerifyCopyFindsDifferences(t *testing.T) {
@@ -251,7 +276,7 @@ func TestVerifyCopyFindsDifferences(t *testing.T) {
 			}
 			a, b := openSQLite(t, src), openSQLite(t, dst)
 			c.change(t, b)
-			_, err := verifyCopy(ctx, a, b, slog.New(slog.DiscardHandler))
+			_, _, err := verifyCopy(ctx, a, b, slog.New(slog.DiscardHandler))
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("verifyCopy after %s: %v, want %q", c.name, err, c.want)
 			}
@@ -287,9 +312,10 @@ func TestSameSubmission(t *testing.T) {
 	}
 }
 
-// A source holding what migrate-store does not copy yet (a visit here)
-// is refused with what it holds named and nothing written; with
-// -leave-uncopied the rest is copied and what stays behind is named.
+// A source whose records name a photo it cannot give (an SQLite file
+// moved without its -blobs directory) is refused with the photo named
+// and nothing written; with -leave-uncopied the records are copied, the
+// photo named as left behind, and the copy proved.
 func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
@@ -298,7 +324,24 @@ func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SaveVisit(ctx, storetest.VisitFixture("v-1"), nil); err != nil {
+	v := storetest.VisitFixture("v-1")
+	lost := strings.Repeat("ab", 32)
+	v.Photos = []string{lost}
+	if _, err := st.SaveVisit(ctx, v, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A second photo whose file is there but no longer its bytes.
+	pic := pngOf(t, 1)
+	sum := sha256.Sum256(pic)
+	damaged := hex.EncodeToString(sum[:])
+	if err := st.PutBlob(ctx, damaged, pic); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src+"-blobs", damaged[:2], damaged), []byte("not the photo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v.ID, v.Photos = "v-2", []string{damaged}
+	if _, err := st.SaveVisit(ctx, v, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
@@ -307,7 +350,8 @@ func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	dst := filepath.Join(dir, "dst.db")
 	var out, errb bytes.Buffer
 	code := run(ctx, []string{"migrate-store", "-from", src, "-to", dst}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	if code != 1 || !strings.Contains(errb.String(), "1 visits") || !strings.Contains(errb.String(), "nothing was copied") {
+	if code != 1 || !strings.Contains(errb.String(), "visits[v-1].photos[0] "+lost+" (its bytes are missing)") ||
+		!strings.Contains(errb.String(), "visits[v-2].photos[0] "+damaged+" (it cannot be read: sqlite: attachment "+damaged+" is damaged") || !strings.Contains(errb.String(), "nothing was copied") {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	if _, err := os.Stat(dst); err == nil {
@@ -316,7 +360,10 @@ func TestMigrateStoreNamesWhatItLeaves(t *testing.T) {
 	out.Reset()
 	errb.Reset()
 	code = run(ctx, []string{"migrate-store", "-from", src, "-to", dst, "-leave-uncopied"}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	if code != 0 || !strings.Contains(out.String(), "verified:") || !strings.Contains(errb.String(), "left behind in "+src+", as -leave-uncopied asked: 1 visits") {
+	if code != 0 || !strings.Contains(out.String(), "verified:") || !strings.Contains(errb.String(), "left behind, as -leave-uncopied asked") || !strings.Contains(errb.String(), lost) {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if got, err := openSQLite(t, dst).Visit(ctx, "v-1"); err != nil || !slices.Equal(got.Photos, []string{lost}) {
+		t.Errorf("the copied visit: %+v, %v", got, err)
 	}
 }

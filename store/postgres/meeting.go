@@ -33,6 +33,21 @@ func (s *Store) SaveMeeting(ctx context.Context, m sandik.Meeting) ([]sandik.Inv
 	return invs, nil
 }
 
+// RestoreMeeting implements sandik.MeetingStore.
+func (s *Store) RestoreMeeting(ctx context.Context, m sandik.Meeting, invs []sandik.Invitation) error {
+	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
+		t, err := orgTx(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return t.RestoreMeeting(ctx, m, invs)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: restore meeting %q: %w", m.ID, err)
+	}
+	return nil
+}
+
 // SetReply implements sandik.MeetingStore.
 func (s *Store) SetReply(ctx context.Context, id sandik.MeetingID, p sandik.PersonID, r sandik.Reply) error {
 	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
@@ -130,6 +145,29 @@ func (s *Store) Answer(ctx context.Context, id sandik.SurveyID, n int, who sandi
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: answer to question %d of survey %q: %w", n, id, err)
+	}
+	return nil
+}
+
+// RestoreAnswers implements sandik.SurveyStore.
+func (s *Store) RestoreAnswers(ctx context.Context, id sandik.SurveyID, n int, qa sandik.QuestionAnswers) error {
+	err := s.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		t := sqlstore.OrgTx{
+			Org: sqlstore.NewOrg(sqlstore.DB{Name: "postgres", Query: queryOn(tx)}, sqlstore.Dollars),
+			Exec: func(ctx context.Context, query string, args ...any) error {
+				_, err := tx.Exec(ctx, query, args...)
+				return err
+			},
+			Unique: isUniqueViolation,
+		}
+		// A question's row held against a close or an answer meanwhile.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM survey_questions WHERE survey_id = $1 AND n = $2 FOR UPDATE`, string(id), n); err != nil {
+			return err
+		}
+		return t.RestoreAnswers(ctx, id, n, qa)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: restore the answers to question %d of survey %q: %w", n, id, err)
 	}
 	return nil
 }

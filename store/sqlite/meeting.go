@@ -27,6 +27,17 @@ func (s *Store) SaveMeeting(ctx context.Context, m sandik.Meeting) ([]sandik.Inv
 	return invs, nil
 }
 
+// RestoreMeeting implements sandik.MeetingStore.
+func (s *Store) RestoreMeeting(ctx context.Context, m sandik.Meeting, invs []sandik.Invitation) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return orgTx(c).RestoreMeeting(ctx, m, invs)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: restore meeting %q: %w", m.ID, err)
+	}
+	return nil
+}
+
 // SetReply implements sandik.MeetingStore.
 func (s *Store) SetReply(ctx context.Context, id sandik.MeetingID, p sandik.PersonID, r sandik.Reply) error {
 	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
@@ -93,6 +104,17 @@ func (s *Store) Answer(ctx context.Context, id sandik.SurveyID, n int, who sandi
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: answer to question %d of survey %q: %w", n, id, err)
+	}
+	return nil
+}
+
+// RestoreAnswers implements sandik.SurveyStore.
+func (s *Store) RestoreAnswers(ctx context.Context, id sandik.SurveyID, n int, qa sandik.QuestionAnswers) error {
+	err := s.writeLogged(ctx, func(ctx context.Context, c *sql.Conn) ([]ledger.Record, error) {
+		return nil, orgTx(c).RestoreAnswers(ctx, id, n, qa)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: restore the answers to question %d of survey %q: %w", n, id, err)
 	}
 	return nil
 }

@@ -100,6 +100,15 @@ func testFeedState(t *testing.T, o Opener) {
 		}
 		st.ETag, st.Versions = `"v2"`, 5
 	}
+	other := sandik.FeedState{Feed: "il-34", ETag: `"x"`, PolledAt: time.Date(2024, 3, 31, 21, 0, 0, 0, time.UTC)}
+	if _, err := s.SaveFeed(ctx, nil, nil, other); err != nil {
+		t.Fatal(err)
+	}
+	st.ETag, st.Versions = `"v2"`, 5
+	all, err := s.FeedStates(ctx)
+	if diff := cmp.Diff([]sandik.FeedState{other, st}, all); err != nil || diff != "" {
+		t.Errorf("FeedStates (-want +got), %v:\n%s", err, diff)
+	}
 }
 
 func testBadProvenance(t *testing.T, o Opener) {

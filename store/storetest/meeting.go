@@ -24,6 +24,8 @@ var meetingTests = []test{
 	{"Tables", testMeetingTables},
 	{"Decisions", testMeetingDecisions},
 	{"Audited", testMeetingAudited},
+	{"Restore", testMeetingRestore},
+	{"SurveyRestore", testSurveyRestore},
 }
 
 // MeetingFixture is a board meeting of İstanbul on day at 19:00 in

@@ -61,17 +61,26 @@ func (o Org) Provenances(ctx context.Context, ids []sandik.SubmissionID) (map[sa
 	return out, nil
 }
 
+const selectFeedState = `SELECT feed, etag, last_modified, body_hash, polled_at, versions FROM feed_state`
+
+func scanFeedState(row Row) (sandik.FeedState, error) {
+	var (
+		st sandik.FeedState
+		at int64
+	)
+	err := row.Scan(&st.Feed, &st.ETag, &st.LastModified, &st.BodyHash, &at, &st.Versions)
+	st.PolledAt = Time(at)
+	return st, err
+}
+
+// FeedStates implements sandik.FeedStore.
+func (o Org) FeedStates(ctx context.Context) ([]sandik.FeedState, error) {
+	return All(ctx, o.db, "read feed states", scanFeedState, o.q(selectFeedState+` ORDER BY feed`))
+}
+
 // FeedState implements sandik.FeedStore.
 func (o Org) FeedState(ctx context.Context, feed string) (sandik.FeedState, error) {
-	st, found, err := One(ctx, o.db, "read feed state", func(row Row) (sandik.FeedState, error) {
-		var (
-			st sandik.FeedState
-			at int64
-		)
-		err := row.Scan(&st.Feed, &st.ETag, &st.LastModified, &st.BodyHash, &at, &st.Versions)
-		st.PolledAt = Time(at)
-		return st, err
-	}, o.q(`SELECT feed, etag, last_modified, body_hash, polled_at, versions FROM feed_state WHERE feed = ?`), feed)
+	st, found, err := One(ctx, o.db, "read feed state", scanFeedState, o.q(selectFeedState+` WHERE feed = ?`), feed)
 	if err == nil && !found {
 		return st, sandik.Errorf(sandik.ENotFound, "feed %q has no state yet", feed)
 	}

@@ -152,6 +152,28 @@ func (o Org) Answered(ctx context.Context, id sandik.SurveyID, p sandik.PersonID
 	}, o.q(`SELECT n FROM survey_participation WHERE survey_id = ? AND person_id = ? ORDER BY n`), string(id), string(p))
 }
 
+// QuestionAnswers implements sandik.SurveyStore.
+func (o Org) QuestionAnswers(ctx context.Context, id sandik.SurveyID, n int) (sandik.QuestionAnswers, error) {
+	var qa sandik.QuestionAnswers
+	if _, found, err := One(ctx, o.db, "read question", scanQuestion, o.q(selectQuestion+` WHERE survey_id = ? AND n = ?`), string(id), n); err != nil {
+		return qa, err
+	} else if !found {
+		return qa, sandik.Errorf(sandik.ENotFound, "survey %q has no question %d", id, n)
+	}
+	marks, err := All(ctx, o.db, "read marks", scanString, o.q(`SELECT person_id FROM survey_participation WHERE survey_id = ? AND n = ? ORDER BY person_id`), string(id), n)
+	if err != nil {
+		return qa, err
+	}
+	for _, m := range marks {
+		qa.Marks = append(qa.Marks, sandik.PersonID(m))
+	}
+	if qa.Values, err = o.Answers(ctx, id, n); err != nil {
+		return qa, err
+	}
+	qa.Tallies, err = o.Tallies(ctx, id, n)
+	return qa, err
+}
+
 // Tallies implements sandik.SurveyStore.
 func (o Org) Tallies(ctx context.Context, id sandik.SurveyID, n int) ([]sandik.GroupTally, error) {
 	type cell struct {

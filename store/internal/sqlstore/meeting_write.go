@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -15,6 +16,49 @@ import (
 // SaveMeeting writes a new meeting and the invitations its rule gives
 // over the units and terms as they stand in this transaction.
 func (t OrgTx) SaveMeeting(ctx context.Context, m sandik.Meeting) ([]sandik.Invitation, []ledger.Record, error) {
+	return t.saveMeeting(ctx, m, nil, false)
+}
+
+// RestoreMeeting writes a meeting with the invitations it was given
+// when it was saved, replies included, as another store holds them.
+func (t OrgTx) RestoreMeeting(ctx context.Context, m sandik.Meeting, invs []sandik.Invitation) ([]ledger.Record, error) {
+	if len(invs) > sandik.MaxInvitations {
+		return nil, invalidMeeting("invitations", "at most %d invitations (got %d)", sandik.MaxInvitations, len(invs))
+	}
+	for i, inv := range invs {
+		f := fmt.Sprintf("invitations[%d]", i)
+		switch {
+		case inv.Meeting != m.ID:
+			return nil, invalidMeeting(f+".meeting", "is %q, not the meeting's id %q", inv.Meeting, m.ID)
+		case i > 0 && inv.Person <= invs[i-1].Person:
+			return nil, invalidMeeting(f+".person", "%q is not after %q: invitations are by person, each once", inv.Person, invs[i-1].Person)
+		case !inv.Reply.Valid():
+			return nil, invalidMeeting(f+".reply", "unknown reply %q (want pending, yes, no or maybe)", inv.Reply)
+		}
+		if _, err := t.Person(ctx, inv.Person); err != nil {
+			return nil, meetingField(err, f+".person")
+		}
+		if inv.Position == "" {
+			if inv.Kind != "" || inv.Unit != "" {
+				return nil, invalidMeeting(f+".position", "an invitation by kind and unit names the term it was given for")
+			}
+			continue
+		}
+		p, err := t.Position(ctx, inv.Position)
+		if err != nil {
+			return nil, meetingField(err, f+".position")
+		}
+		if p.Person != inv.Person || p.Kind != inv.Kind || p.Unit != inv.Unit {
+			return nil, invalidMeeting(f+".position", "term %q is %s's %s in %s, not %s's %s in %s", p.ID, p.Person, p.Kind, p.Unit, inv.Person, inv.Kind, inv.Unit)
+		}
+	}
+	_, recs, err := t.saveMeeting(ctx, m, invs, true)
+	return recs, err
+}
+
+// saveMeeting writes m with the invitations its rule gives now, or,
+// when restore is set, with invs.
+func (t OrgTx) saveMeeting(ctx context.Context, m sandik.Meeting, invs []sandik.Invitation, restore bool) ([]sandik.Invitation, []ledger.Record, error) {
 	if err := m.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -47,7 +91,7 @@ func (t OrgTx) SaveMeeting(ctx context.Context, m sandik.Meeting) ([]sandik.Invi
 	}
 	var units []sandik.Unit
 	var terms []sandik.Position
-	if len(m.Invite.Kinds) > 0 {
+	if len(m.Invite.Kinds) > 0 && !restore {
 		if units, err = t.Units(ctx); err != nil {
 			return nil, nil, err
 		}
@@ -67,7 +111,9 @@ func (t OrgTx) SaveMeeting(ctx context.Context, m sandik.Meeting) ([]sandik.Invi
 	if err != nil {
 		return nil, nil, err
 	}
-	invs := sandik.Invitees(stored, units, terms)
+	if !restore {
+		invs = sandik.Invitees(stored, units, terms)
+	}
 	recs := []ledger.Record{ledger.MeetingRecord(stored)}
 	for _, inv := range invs {
 		if err := t.Exec(ctx, t.q(`INSERT INTO meeting_invitations (meeting_id, person_id, position_id, kind, unit, reply) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -270,6 +316,63 @@ func (t OrgTx) Answer(ctx context.Context, id sandik.SurveyID, n int, who sandik
 			if err := t.Exec(ctx, t.q(`INSERT INTO survey_tallies (survey_id, n, dimension, grp, category, count) VALUES (?, ?, ?, ?, ?, 1)
 				ON CONFLICT (survey_id, n, dimension, grp, category) DO UPDATE SET count = survey_tallies.count + 1`),
 				string(id), n, string(dim), g, cat); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RestoreAnswers writes a question's answers as another store holds
+// them: the marks by person, the values in their sorted order under
+// random keys, and the counts as they were; an order that joins
+// nothing.
+func (t OrgTx) RestoreAnswers(ctx context.Context, id sandik.SurveyID, n int, qa sandik.QuestionAnswers) error {
+	if err := qa.Check(); err != nil {
+		return err
+	}
+	if _, found, err := One(ctx, t.db, "read question", scanQuestion, t.q(selectQuestion+` WHERE survey_id = ? AND n = ?`), string(id), n); err != nil {
+		return err
+	} else if !found {
+		return sandik.Errorf(sandik.ENotFound, "survey %q has no question %d", id, n)
+	}
+	held, err := t.Participants(ctx, id, n)
+	if err != nil {
+		return err
+	}
+	tallies, err := t.Tallies(ctx, id, n)
+	if err != nil {
+		return err
+	}
+	if held > 0 || len(tallies) > 0 {
+		return conflict("answers", "question %d of survey %q holds %d answers already", n, id, held)
+	}
+	for i, p := range qa.Marks {
+		if _, err := t.Person(ctx, p); err != nil {
+			return meetingField(err, fmt.Sprintf("marks[%d]", i))
+		}
+		if err := t.Exec(ctx, t.q(`INSERT INTO survey_participation (survey_id, n, person_id) VALUES (?, ?, ?)`), string(id), n, string(p)); err != nil {
+			return err
+		}
+	}
+	for _, v := range qa.Values {
+		key := make([]byte, 16)
+		rand.Read(key)
+		if err := t.Exec(ctx, t.q(`INSERT INTO survey_answers (answer_key, survey_id, n, value) VALUES (?, ?, ?, ?)`), key, string(id), n, v); err != nil {
+			return err
+		}
+	}
+	for _, g := range qa.Tallies {
+		counts := maps.Clone(g.Counts)
+		if g.Answers > 0 {
+			if counts == nil {
+				counts = map[string]int{}
+			}
+			counts[""] = g.Answers
+		}
+		for _, cat := range slices.Sorted(maps.Keys(counts)) {
+			if err := t.Exec(ctx, t.q(`INSERT INTO survey_tallies (survey_id, n, dimension, grp, category, count) VALUES (?, ?, ?, ?, ?, ?)`),
+				string(id), n, string(g.Dimension), g.Group, cat, counts[cat]); err != nil {
 				return err
 			}
 		}
