@@ -120,11 +120,13 @@ type Center struct {
 
 	importMu sync.Mutex // one registry import at a time
 
-	// writeTimes keeps how long the store took to append sheets, and
-	// appending counts the appends under way, so that the server can tell
-	// a queue that does not drain (WriteTime).
-	writeTimes *overload.Window
-	appending  atomic.Int64
+	// writeTimes keeps how long the store took to append single sheets
+	// and which are under way, and batches counts the batches under way,
+	// so that the server can tell a queue that does not drain
+	// (WriteTime); maxWriteWait is SetMaxWriteWait's.
+	writeTimes   *overload.Window
+	batches      atomic.Int64
+	maxWriteWait atomic.Int64
 
 	// swapped is closed and replaced whenever a registry import installs
 	// a new engine, so that waiters move to it.
@@ -513,34 +515,47 @@ func (c *Center) append(ctx context.Context, user sandik.User, kind sandik.Kind,
 		}
 	}
 	// The store's receipts carry the stored warnings, a replay's included.
-	start := time.Now()
-	c.appending.Add(1)
-	rs, err := c.store.Append(ctx, subs)
-	c.appending.Add(-1)
-	if err == nil && len(subs) == 1 {
-		// Only single sheets, the phones' writes, are timed: a large
-		// batch takes long on its own, and one account's batches must not
-		// have everyone else's writes refused.
-		end := time.Now()
-		c.writeTimes.Observe(end, end.Sub(start))
+	if len(subs) > 1 {
+		// Batches are refused first when the store is behind: one
+		// account's large batches queued ahead of everyone's sheets must
+		// not have everyone's writes refused, so they are not timed, and
+		// while one is under way single sheets are not refused at all.
+		if wait := time.Duration(c.maxWriteWait.Load()); wait > 0 {
+			if took, ok := c.writeTimes.Min(time.Now()); ok && took > wait {
+				return nil, sandik.Errorf(sandik.EUnavailable, "the server is behind with writes; send the batch again shortly, or its sheets one by one")
+			}
+		}
+		c.batches.Add(1)
+		defer c.batches.Add(-1)
+		return c.store.Append(ctx, subs)
 	}
+	w := c.writeTimes.Begin(time.Now())
+	rs, err := c.store.Append(ctx, subs)
+	c.writeTimes.End(w, time.Now(), err == nil)
 	return rs, err
 }
 
 // WriteTimeSpan is the span over which WriteTime takes its minimum.
 const WriteTimeSpan = 500 * time.Millisecond
 
-// WriteTime is the shortest time the store took to append sheets, queue
-// and commit, over the last span or two of WriteTimeSpan; ok is false
-// when no append ended in them, or none is under way: a queue that has
-// drained stands no more, however slow it was. When even the shortest is
-// long, the store's queue is not draining (package overload).
+// WriteTime is the shortest time the store took to append a single
+// sheet, queue and commit, over the last span or two of WriteTimeSpan,
+// or how long the oldest has waited when none ended (package overload).
+// ok is false when too few ended to judge, when no sheet is under way (a
+// queue that has drained stands no more, however slow it was), and while
+// a batch is under way (batches are refused first, by the centre). When
+// even the shortest is long, the store's queue is not draining.
 func (c *Center) WriteTime() (min time.Duration, ok bool) {
-	if c.appending.Load() == 0 {
+	if c.batches.Load() > 0 {
 		return 0, false
 	}
 	return c.writeTimes.Min(time.Now())
 }
+
+// SetMaxWriteWait sets how long even the fastest recent append of a
+// single sheet may take before batches are refused (0: never); the web
+// server refuses every write past it (web.Config.MaxWriteWait).
+func (c *Center) SetMaxWriteWait(d time.Duration) { c.maxWriteWait.Store(int64(max(d, 0))) }
 
 func allowAll(reg *sandik.Registry, user sandik.User, act sandik.Action, in []sandik.SheetInput) error {
 	var outside []string

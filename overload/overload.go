@@ -11,19 +11,36 @@ import (
 	"time"
 )
 
+// MinSamples is how many writes must have ended in the window before
+// their fastest says anything: one slow write at a quiet moment is not a
+// queue.
+const MinSamples = 3
+
 // Window keeps the shortest time a write took over the last span and the
-// one before it. It is safe for concurrent use.
+// one before it, and when the writes still under way began. It is safe
+// for concurrent use.
 type Window struct {
 	span time.Duration
 	mu   sync.Mutex
 	cur  slot // the span now running
 	prev slot // the span just before cur
+	// flying holds the writes under way from flying[head] on, in the
+	// order they began; a write that ended is marked and dropped once
+	// those before it have ended too.
+	flying []*Write
+	head   int
 }
 
 type slot struct {
 	start time.Time
 	min   time.Duration
 	n     int
+}
+
+// A Write is one write under way, from Begin to End.
+type Write struct {
+	start time.Time
+	ended bool
 }
 
 // New returns a window of spans of the given length.
@@ -34,10 +51,41 @@ func New(span time.Duration) *Window {
 	return &Window{span: span}
 }
 
+// Begin records that a write began at now.
+func (w *Window) Begin(now time.Time) *Write {
+	wr := &Write{start: now}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.flying = append(w.flying, wr)
+	return wr
+}
+
+// End records that wr ended at now: its time counts if it succeeded.
+func (w *Window) End(wr *Write, now time.Time, succeeded bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	wr.ended = true
+	for w.head < len(w.flying) && w.flying[w.head].ended {
+		w.flying[w.head] = nil
+		w.head++
+	}
+	if w.head > 64 && w.head*2 > len(w.flying) {
+		w.flying = append(w.flying[:0], w.flying[w.head:]...)
+		w.head = 0
+	}
+	if succeeded {
+		w.observe(now, now.Sub(wr.start))
+	}
+}
+
 // Observe records that a write ended at now after took.
 func (w *Window) Observe(now time.Time, took time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.observe(now, took)
+}
+
+func (w *Window) observe(now time.Time, took time.Duration) {
 	w.roll(now)
 	if w.cur.n == 0 || took < w.cur.min {
 		w.cur.min = took
@@ -46,18 +94,33 @@ func (w *Window) Observe(now time.Time, took time.Duration) {
 }
 
 // Min is the shortest time a write took in the span now running and the
-// one before it; ok is false when no write ended in either (nothing came,
-// or everything was refused and what was queued has drained).
+// one before it, once MinSamples writes ended in them. When none ended
+// in them while one is still under way, the queue has stopped moving:
+// Min is then how long the oldest has been waiting. ok is false when no
+// write (of those Begin was told of) is under way — a queue that has
+// drained stands no more, however slow it was — and when too few ended
+// to judge.
 func (w *Window) Min(now time.Time) (min time.Duration, ok bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.roll(now)
+	if w.head == len(w.flying) {
+		return 0, false
+	}
+	n := 0
 	for _, s := range [2]slot{w.prev, w.cur} {
-		if s.n > 0 && (!ok || s.min < min) {
-			min, ok = s.min, true
+		n += s.n
+		if s.n > 0 && (n == s.n || s.min < min) {
+			min = s.min
 		}
 	}
-	return min, ok
+	switch {
+	case n >= MinSamples:
+		return min, true
+	case n == 0:
+		return now.Sub(w.flying[w.head].start), true
+	}
+	return 0, false
 }
 
 // roll moves the spans on to the one holding now.

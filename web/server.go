@@ -46,10 +46,11 @@ type Config struct {
 	// instead of queueing without bound. DefaultMaxInFlightWrites; negative
 	// means no cap.
 	MaxInFlightWrites int
-	// MaxWriteWait is the longest even the fastest recent append of
-	// sheets may take, queueing included, before writes are refused at
-	// once with 503 and Retry-After (a queue that does not drain, package
-	// overload). DefaultMaxWriteWait; negative means never.
+	// MaxWriteWait is the longest even the fastest recent append of a
+	// single sheet may take, queueing included, before writes are refused
+	// at once with 503 and Retry-After, batches first (a queue that does
+	// not drain, package overload). DefaultMaxWriteWait; negative means
+	// never.
 	MaxWriteWait time.Duration
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
@@ -123,6 +124,7 @@ func New(cfg Config) *Server {
 		cfg.Limits = &l
 	}
 	c := cfg.Center
+	c.SetMaxWriteWait(cfg.MaxWriteWait)
 	b := handler.New(handler.Config{Logger: cfg.Logger, Authenticate: c.Authenticate, Seq: c.Seq,
 		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken,
 		WriteTime: c.WriteTime, MaxWriteWait: cfg.MaxWriteWait,

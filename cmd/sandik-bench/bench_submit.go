@@ -541,11 +541,11 @@ func (g *sheetGen) json(w *bytes.Buffer, i int64) {
 // under the log's lock (docs/postgres-log.md), the baseline's included.
 func printTipStats(e *cli.Env, stores []sandik.Store) {
 	for i, st := range stores {
-		ts, ok := st.(interface{ TipStats() (int64, int64) })
+		ts, ok := st.(interface{ TipStats() (int64, int64, int64) })
 		if !ok {
 			return
 		}
-		onTip, underLock := ts.TipStats()
-		fmt.Fprintf(e.Stdout, "instance %d: %d group commits in one round trip on the expected tip, %d decided under the log's lock\n", i+1, onTip, underLock)
+		onTip, underLock, wrong := ts.TipStats()
+		fmt.Fprintf(e.Stdout, "instance %d: %d group commits in one round trip on the expected tip, %d decided under the log's lock (%d after the database found the tip wrong)\n", i+1, onTip, underLock, wrong)
 	}
 }

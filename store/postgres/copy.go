@@ -25,7 +25,7 @@ func (s *Store) CopyLog(ctx context.Context, subs []sandik.Submission) error {
 		}
 	}
 	last := subs[len(subs)-1].Seq
-	err := s.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 		var head int64
 		if err := tx.QueryRow(ctx, `SELECT seq FROM log_head FOR UPDATE`).Scan(&head); err != nil {
 			return err

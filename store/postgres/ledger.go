@@ -74,7 +74,10 @@ func (s *Store) inTxLogged(ctx context.Context, fn func(tx pgx.Tx) ([]ledger.Rec
 // (sqlstore.AppendBatches).
 func (s *Store) inTxLedger(ctx context.Context, batched bool, fn func(tx pgx.Tx) ([]ledger.Record, error)) error {
 	var grown sqlstore.Grown
-	err := s.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+	// READ COMMITTED whatever the database's default: the size and the
+	// edge read after taking the log's lock must be what its last holder
+	// committed.
+	err := s.inTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 		recs, err := fn(tx)
 		if err != nil || len(recs) == 0 {
 			return err
@@ -107,9 +110,10 @@ func (s *Store) inTxLedger(ctx context.Context, batched bool, fn func(tx pgx.Tx)
 		grown = sqlstore.Grown{Edge: edge, Leaves: lv}
 		return nil
 	})
+	// Even after an error: a lost answer may hide a commit.
+	s.writer.forgetTip()
 	if err == nil {
 		s.writer.edges.Committed(grown)
-		s.writer.forgetTip()
 	}
 	return err
 }

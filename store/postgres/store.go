@@ -200,11 +200,12 @@ type Stats = commitq.Stats
 func (s *Store) Stats() Stats { return s.queue.Stats() }
 
 // TipStats counts the writer's group commits made in one round trip on
-// the log's tip as this instance expected it, and those decided again
-// under the log's lock because the tip was unknown or had moved (another
-// instance or another ledger write went in between).
-func (s *Store) TipStats() (onTip, underLock int64) {
-	return s.writer.onTip.Load(), s.writer.refetched.Load()
+// the log's tip as this instance expected it, those decided under the
+// log's lock (the tip unknown, skipped, or found wrong because another
+// instance or another ledger write went in between), and of those the
+// tips the database found wrong.
+func (s *Store) TipStats() (onTip, underLock, wrong int64) {
+	return s.writer.onTip.Load(), s.writer.refetched.Load(), s.writer.wrongTips.Load()
 }
 
 // Close lets the writer finish every queued request, stops the listener

@@ -62,7 +62,7 @@ func TestTipAcrossInstances(t *testing.T) {
 	}
 	var onTip, underLock int64
 	for _, s := range stores {
-		a, b := s.TipStats()
+		a, b, _ := s.TipStats()
 		onTip, underLock = onTip+a, underLock+b
 	}
 	// Each instance's first group is decided under the lock; with three
@@ -99,11 +99,11 @@ func TestTipWithAnotherLastLeafRefused(t *testing.T) {
 	wrong.edge = other
 	s.writer.tip = wrong
 	s.writer.tipMu.Unlock()
-	_, before := s.TipStats()
+	_, before, wrongBefore := s.TipStats()
 
 	rs := mustAppend(t, s, storetest.Subs("second", 2)...)
-	if _, after := s.TipStats(); after != before+1 {
-		t.Errorf("groups decided under the lock went from %d to %d, want one more", before, after)
+	if _, after, wrong := s.TipStats(); after != before+1 || wrong != wrongBefore+1 {
+		t.Errorf("groups decided under the lock went from %d to %d, wrong tips from %d to %d; want one more of each", before, after, wrongBefore, wrong)
 	}
 	if rs[0].Seq != 4 || rs[0].LeafIndex != 3 {
 		t.Errorf("second group got seq %d leaf %d, want 4 and 3", rs[0].Seq, rs[0].LeafIndex)
@@ -112,9 +112,36 @@ func TestTipWithAnotherLastLeafRefused(t *testing.T) {
 		t.Fatalf("audit: %v", err)
 	}
 	// The tip is right again: the next group goes in one round trip.
-	onTip, _ := s.TipStats()
+	onTip, _, _ := s.TipStats()
 	mustAppend(t, s, storetest.Subs("third", 1)...)
-	if now, _ := s.TipStats(); now != onTip+1 {
+	if now, _, _ := s.TipStats(); now != onTip+1 {
 		t.Errorf("groups on the tip went from %d to %d after the tip was set again, want one more", onTip, now)
+	}
+}
+
+// TestTipForgottenAfterAnotherLedgerWrite: a ledger write of this process
+// (a user added) moves the ledger under the writer's tip; the next group
+// is decided under the lock at once, without a round trip on a tip the
+// database would find wrong, and the one after goes on the tip again.
+func TestTipForgottenAfterAnotherLedgerWrite(t *testing.T) {
+	s := openAt(t, pgtest.Schema(t))
+	ctx := context.Background()
+	mustAppend(t, s, storetest.Subs("a", 2)...)
+	mustAppend(t, s, storetest.Subs("b", 2)...)
+	onTip, underLock, wrong := s.TipStats()
+	if onTip != 1 || underLock != 1 {
+		t.Fatalf("after two groups: %d on the tip, %d under the lock; want 1 and 1", onTip, underLock)
+	}
+	if err := s.CreateUser(ctx, sandik.User{ID: "tip-user", Name: "Tip", Role: sandik.RoleVolunteer}, [32]byte{7}); err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, s, storetest.Subs("c", 2)...)
+	mustAppend(t, s, storetest.Subs("d", 2)...)
+	o, u, w := s.TipStats()
+	if o != onTip+1 || u != underLock+1 || w != wrong {
+		t.Errorf("after a user and two groups: %d on the tip, %d under the lock, %d wrong tips; want %d, %d, %d", o, u, w, onTip+1, underLock+1, wrong)
+	}
+	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
+		t.Fatalf("audit: %v", err)
 	}
 }

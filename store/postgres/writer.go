@@ -63,6 +63,10 @@ type writer struct {
 	// tipMu is held by a group from its numbering to its answer (insert),
 	// and guards tip, skipTip and skipNext.
 	tipMu sync.Mutex
+	// tipGen moves on after every other ledger write of this process
+	// (forgetTip): a tip set before it is not tried. An atomic, so that
+	// those writes never wait for a group commit.
+	tipGen atomic.Int64
 	// tip is the log and the ledger as this process's last group left
 	// them, when known: the next group is then numbered, hashed and sent
 	// in one round trip (insertOnTip).
@@ -73,9 +77,10 @@ type writer struct {
 	// is mostly wrong, and trying it first would cost a refused round trip
 	// per group.
 	skipTip, skipNext int
-	// onTip counts the groups committed on the tip; refetched those whose
-	// tip was wrong or unknown, decided again under the lock.
-	onTip, refetched atomic.Int64
+	// onTip counts the groups committed on the tip; refetched those
+	// decided under the lock, the tip being unknown, skipped or wrong;
+	// wrongTips the tips the database found wrong.
+	onTip, refetched, wrongTips atomic.Int64
 }
 
 // tip is the head of the log and the ledger's edge as a group expects to
@@ -83,6 +88,7 @@ type writer struct {
 // (its id is unique in the log and its content hash names its content).
 type tip struct {
 	known bool
+	gen   int64 // tipGen when the group that set it began
 	head  int64 // the log's head
 	edge  ledger.Edge
 	last  ledger.Record // the record of leaf edge.Size()-1
@@ -106,7 +112,11 @@ func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n
 // whose rows conflict with the log is answered EConflict and its rows are
 // left out; any other failure, the COMMIT's included, fails every caller.
 func (w *writer) commit(group []*request) commitq.Outcome {
-	ctx := context.Background() // callers' contexts must not interrupt a shared transaction
+	// Callers' contexts must not interrupt a shared transaction; a bound
+	// of its own ends one whose connection went silent (the answer is
+	// then lost, and resolve finds out whether it committed).
+	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
+	defer cancel()
 	results := make([]result, len(group))
 	start := time.Now()
 	head, stage, err := w.commitGroup(ctx, group, results)
@@ -222,8 +232,13 @@ FROM submissions s WHERE client_id = ANY($1)`, ids)
 func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
 	w.tipMu.Lock()
 	defer w.tipMu.Unlock()
-	if w.tip.known && w.skipTip == 0 {
-		head, leaves, err := w.insertOnTip(ctx, c, ins, n)
+	gen := w.tipGen.Load()
+	switch {
+	case !w.tip.known || w.tip.gen != gen:
+	case w.skipTip > 0:
+		w.skipTip--
+	default:
+		head, leaves, err := w.insertOnTip(ctx, c, ins, n, gen)
 		if !errors.Is(err, errTipMoved) {
 			if err == nil {
 				w.onTip.Add(1)
@@ -231,9 +246,8 @@ func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n in
 			return head, leaves, err
 		}
 	}
-	w.skipTip = max(0, w.skipTip-1)
 	w.refetched.Add(1)
-	return w.insertLocked(ctx, c, ins, n)
+	return w.insertLocked(ctx, c, ins, n, gen)
 }
 
 // errTipMoved is a group on the tip that tipCheck found wrong.
@@ -268,7 +282,7 @@ const tipCheck = `SELECT set_config('sandik.tip', CASE WHEN (SELECT seq FROM log
 // returned; the tip is forgotten until a group decided under the lock
 // sets it again, and the groups after skip it (0, 1, 2, 4 … 64 of them as
 // wrong tips follow one another).
-func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
+func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts, n, gen int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
 	t := w.tip
 	size := t.edge.Size()
 	recs := make([]ledger.Record, len(ins.seq))
@@ -285,9 +299,12 @@ func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts,
 	head = t.head + n
 	var b pgx.Batch
 	var right bool
-	b.Queue("BEGIN")
+	b.Queue(beginReadCommitted)
 	b.Queue(`SELECT seq FROM log_head FOR UPDATE`)
 	b.Queue(tipCheck, t.head, size, t.last.ID, t.last.ContentHash[:]).QueryRow(func(row pgx.Row) error { return row.Scan(&right) })
+	// The row lock gave the transaction an id: a wrong tip's empty
+	// commit would wait for a flush of the WAL, holding the lock.
+	b.Queue(`SELECT set_config('synchronous_commit', 'off', true) WHERE NOT ` + onTip)
 	b.Queue(`UPDATE log_head SET seq = seq + $1 WHERE `+onTip, n)
 	b.Queue(insertSubmissions+` WHERE `+onTip, append([]any{n}, ins.args()...)...)
 	queueLeavesIf(&b, lv, onTip)
@@ -297,6 +314,7 @@ func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts,
 	err = closeCommit(c.SendBatch(ctx, &b), &tag)
 	if err == nil && !right {
 		err = errTipMoved
+		w.wrongTips.Add(1)
 		w.skipTip, w.skipNext = w.skipNext, min(max(1, 2*w.skipNext), 64)
 	}
 	if err != nil {
@@ -307,19 +325,28 @@ func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts,
 		return 0, nil, err
 	}
 	w.skipNext = 0
-	w.tip = tip{known: true, head: head, edge: edge, last: recs[len(recs)-1]}
+	w.tip = tip{known: true, gen: gen, head: head, edge: edge, last: recs[len(recs)-1]}
 	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
 	return head, leaves, nil
 }
 
 // forgetTip is called after a ledger write of this process other than a
 // group of submissions: the tip no longer holds, and the next group is
-// decided under the lock rather than refused.
-func (w *writer) forgetTip() {
-	w.tipMu.Lock()
-	defer w.tipMu.Unlock()
-	w.tip = tip{}
-}
+// decided under the lock rather than sent on a tip the database would
+// find wrong. It never waits.
+func (w *writer) forgetTip() { w.tipGen.Add(1) }
+
+// groupTimeout bounds a group commit, its look-ups and retries included:
+// a connection that dies without a word (a dropped NAT entry, a failover)
+// would otherwise hold every group of the instance behind tipMu until the
+// operating system gave up on it, many minutes later.
+const groupTimeout = 30 * time.Second
+
+// beginReadCommitted begins a transaction of the writer: what it reads
+// after taking the log's lock must be what the lock's last holder
+// committed, which a database defaulting to REPEATABLE READ would not
+// show.
+const beginReadCommitted = "BEGIN ISOLATION LEVEL READ COMMITTED"
 
 // closeCommit reads a batch ending in COMMIT whose tag goes to *tag: an
 // error if any statement failed or the transaction was rolled back.
@@ -344,10 +371,13 @@ func closeCommit(br pgx.BatchResults, tag *string) error {
 // wrote). Every instance takes the same lock, so leaves follow the log's
 // one total order by seq. Once committed, the group sets the tip for the
 // groups after it. The caller holds tipMu.
-func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
+func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts, n, gen int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
+	// Whatever happens, the tip is this group's or none: an answer lost
+	// on the way may hide a commit.
+	w.tip = tip{}
 	var b pgx.Batch
 	var size int64
-	b.Queue("BEGIN")
+	b.Queue(beginReadCommitted)
 	b.Queue(`UPDATE log_head SET seq = seq + $1 RETURNING seq`, n).QueryRow(func(row pgx.Row) error { return row.Scan(&head) })
 	b.Queue(ledgerQueries.Size).QueryRow(func(row pgx.Row) error { return row.Scan(&size) })
 	if err := c.SendBatch(ctx, &b).Close(); err != nil {
@@ -385,7 +415,7 @@ func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts
 		return 0, nil, fmt.Errorf("the transaction was rolled back (%s)", tag)
 	}
 	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
-	w.tip = tip{known: true, head: head, edge: edge, last: recs[len(recs)-1]}
+	w.tip = tip{known: true, gen: gen, head: head, edge: edge, last: recs[len(recs)-1]}
 	return head, leaves, nil
 }
 

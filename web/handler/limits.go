@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"strconv"
@@ -155,7 +156,10 @@ func (b *Base) admitWrite(w http.ResponseWriter, r *http.Request, uid string) (r
 	if b.cfg.MaxWriteWait > 0 && b.cfg.WriteTime != nil {
 		if took, ok := b.cfg.WriteTime(); ok && took > b.cfg.MaxWriteWait {
 			b.metrics.shed[shedWriteTime].Inc()
-			return nothing, Busy("the server is behind with writes; retry shortly with the same submission id")
+			// Retry-After of 1 to 3 s, at random: phones refused together
+			// must not all come back in the same second.
+			return nothing, &retryError{sandik.Errorf(sandik.EUnavailable,
+				"the server is behind with writes; retry shortly with the same submission id"), time.Second + rand.N(2*time.Second)}
 		}
 	}
 	if ok, wait := b.guards.userWrites.Allow(uid); !ok {

@@ -21,7 +21,9 @@ import (
 // appendJSON appends r as json.Encoder encodes it, newline included; ok
 // is false for what it leaves to encoding/json (a box status).
 func (r *Receipt) appendJSON(dst []byte) (out []byte, ok bool) {
-	if r.Status != nil || r.ReceivedAt.Year() < 0 || r.ReceivedAt.Year() > 9999 {
+	// What time.Time.MarshalJSON refuses goes to encoding/json, to be
+	// refused the same way.
+	if _, off := r.ReceivedAt.Zone(); r.Status != nil || r.ReceivedAt.Year() < 0 || r.ReceivedAt.Year() > 9999 || off <= -24*3600 || off >= 24*3600 {
 		return dst, false
 	}
 	dst = append(dst, `{"seq":`...)

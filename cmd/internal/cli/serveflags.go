@@ -39,7 +39,7 @@ func (s *ServeFlags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&s.metricsToken, "metrics-token", "", "bearer token /metrics requires; open when empty")
 	fs.IntVar(&s.MaxConns, "max-conns", 20000, "connections open at once; more wait to be accepted (0: no cap)")
 	fs.IntVar(&s.maxWrites, "max-writes", web.DefaultMaxInFlightWrites, "write requests served at once by everyone, past which 503 (-1: no cap)")
-	fs.DurationVar(&s.maxWriteWait, "max-write-wait", web.DefaultMaxWriteWait, "refuse writes at once (503, Retry-After) while even the fastest append of the last second took longer than this, queueing included (0: never)")
+	fs.DurationVar(&s.maxWriteWait, "max-write-wait", web.DefaultMaxWriteWait, "refuse writes at once (503, Retry-After) while even the fastest append of a single sheet in the last second took longer than this, queueing included; batches are refused first (0: never)")
 	fs.IntVar(&l.WritesPerUser, "user-writes", l.WritesPerUser, "write requests one user may have in flight, bodies being read included; more get 429")
 	s.userBodyMiB, s.totalBodyMiB = l.BodyBytesPerUser>>20, l.BodyBytesTotal>>20
 	fs.Int64Var(&s.userBodyMiB, "user-body-mib", s.userBodyMiB, "MiB of request bodies one user may have in memory at once; more get 429")
