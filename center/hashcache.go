@@ -195,7 +195,7 @@ func (c *hashCache) extend(from int64, hs [][32]byte) {
 // c.max in all: append would grow it by a quarter past the bound, and a
 // trim that copied the kept half into a slice of its length alone would
 // make the next append grow it again. Past the bound the older hashes
-// go, down to half of it. The caller holds c.mu.
+// go, down to half of it, within the same array. The caller holds c.mu.
 func (c *hashCache) room(n int) {
 	if len(c.tail)+n <= cap(c.tail) {
 		return
@@ -207,8 +207,14 @@ func (c *hashCache) room(n int) {
 		return
 	}
 	keep := min(len(c.tail), c.max/2, max(c.max-n, 0))
+	c.base += int64(len(c.tail) - keep)
+	if cap(c.tail) >= keep+n {
+		// Readers copy hashes out under c.mu, so the kept ones can move
+		// down in place: no new array, no old one left as garbage.
+		c.tail = c.tail[:copy(c.tail, c.tail[len(c.tail)-keep:])]
+		return
+	}
 	next := make([]tlog.Hash, keep, max(c.max, keep+n))
 	copy(next, c.tail[len(c.tail)-keep:])
-	c.base += int64(len(c.tail) - keep)
 	c.tail = next
 }

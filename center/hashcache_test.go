@@ -154,6 +154,19 @@ func TestHashCacheKeepsToItsBound(t *testing.T) {
 	if got, want := c.bytes(), int64(32*c.max); got > want {
 		t.Errorf("the cache reckons %d bytes, bound %d", got, want)
 	}
+	// At the bound the older hashes move down within the same array: the
+	// commits that pass a trim allocate no new one.
+	array, base := &c.tail[:1][0], c.base
+	for range 300 {
+		c.add(at(n), hashesFrom(at(n), at(n+1)))
+		n++
+	}
+	if c.base == base {
+		t.Fatal("300 more leaves passed no trim; the test proves nothing")
+	}
+	if &c.tail[:1][0] != array {
+		t.Error("a trim at the bound allocated a new array")
+	}
 	var fresh []int64
 	for i := at(n) - int64(c.max/2); i < at(n); i++ {
 		fresh = append(fresh, i)
