@@ -16,6 +16,7 @@ import (
 // for every proof) are kept as they are read, up to a bound.
 type hashCache struct {
 	store sandik.LedgerStore
+	max   int // hashes the tail holds at most, its capacity included
 
 	mu   sync.RWMutex
 	base int64       // stored index of tail[0]
@@ -29,13 +30,34 @@ type hashCache struct {
 	early map[int64][][32]byte
 }
 
+// maxTail is 16 MiB of hashes, the last 130,000 to 260,000 leaves. Proofs
+// are asked for as entries are acknowledged, of leaves a checkpoint or
+// two old, so that is minutes of a national night's peak; the larger
+// subtrees on their left have their roots in old. It was 64 MiB, and with
+// the slice's spare capacity and the copy at each trim the tail took up
+// to 110 MiB of a national night's heap.
 const (
-	maxTail = 1 << 21 // 64 MiB of hashes: about a million leaves
+	maxTail = 1 << 19
 	maxOld  = 1 << 16
 )
 
 func newHashCache(s sandik.LedgerStore) *hashCache {
-	return &hashCache{store: s, old: map[int64]tlog.Hash{}, early: map[int64][][32]byte{}}
+	return &hashCache{store: s, max: maxTail, old: map[int64]tlog.Hash{}, early: map[int64][][32]byte{}}
+}
+
+// hashBytes is one stored hash in old with its slot in the map (an
+// estimate: a slot costs about twice its key and value).
+const hashBytes = 2 * (8 + 32)
+
+// bytes is about what the cache holds in memory, for /metrics.
+func (c *hashCache) bytes() int64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	n := 32*int64(cap(c.tail)) + hashBytes*int64(len(c.old))
+	for _, hs := range c.early {
+		n += 32 * int64(cap(hs))
+	}
+	return n
 }
 
 func (c *hashCache) reader(ctx context.Context) tlog.HashReader {
@@ -80,16 +102,19 @@ func (c *hashCache) read(ctx context.Context, idx []int64) ([]tlog.Hash, error) 
 func (c *hashCache) grow(ctx context.Context, from, to int64) error {
 	lo, hi := tlog.StoredHashCount(from), tlog.StoredHashCount(to)
 	c.mu.RLock()
-	end := c.base + int64(len(c.tail))
+	end, kept := c.base+int64(len(c.tail)), len(c.tail) > 0
 	c.mu.RUnlock()
-	if len(c.tail) > 0 && lo > end {
-		lo = end // fill the gap so the tail stays contiguous
-	}
-	if len(c.tail) > 0 && lo < end {
-		lo = end
+	if kept {
+		lo = end // fill a gap so the tail stays contiguous; skip what it has
 	}
 	if hi <= lo {
 		return nil
+	}
+	if keep := int64(c.max / 2); hi-lo > keep {
+		// The tail restarts past what it would keep anyway (the first
+		// round after a start, or a long gap another server filled):
+		// reading all of it would hold the whole log's hashes at once.
+		lo = hi - keep
 	}
 	idx := make([]int64, hi-lo)
 	for i := range idx {
@@ -104,15 +129,11 @@ func (c *hashCache) grow(ctx context.Context, from, to int64) error {
 	// The writer's commits may have added to the tail meanwhile (add):
 	// only what lies past its end now is appended. A tail that stops
 	// short of lo cannot be continued and starts again at lo.
-	cur := c.base + int64(len(c.tail))
-	if len(c.tail) == 0 || cur < lo {
-		c.base, c.tail, cur = lo, c.tail[:0], lo
+	if cur := c.base + int64(len(c.tail)); len(c.tail) == 0 || cur < lo {
+		c.base, c.tail = lo, c.tail[:0]
 	}
-	for i := cur - lo; i < int64(len(hs)); i++ {
-		c.tail = append(c.tail, tlog.Hash(hs[i]))
-	}
+	c.extend(lo, hs)
 	c.drain()
-	c.trim()
 	return nil
 }
 
@@ -130,7 +151,6 @@ func (c *hashCache) add(from int64, hs [][32]byte) {
 	}
 	c.extend(from, hs)
 	c.drain()
-	c.trim()
 }
 
 // drain extends the tail with the early growths that now follow it. The
@@ -160,17 +180,41 @@ const maxEarly = 64
 // end. The caller holds c.mu and has checked from is not past the end.
 func (c *hashCache) extend(from int64, hs [][32]byte) {
 	end := c.base + int64(len(c.tail))
-	for i := end - from; i < int64(len(hs)); i++ {
-		c.tail = append(c.tail, tlog.Hash(hs[i]))
+	if k := end - from; k < int64(len(hs)) {
+		hs = hs[k:]
+	} else {
+		return
+	}
+	c.room(len(hs))
+	for _, h := range hs {
+		c.tail = append(c.tail, tlog.Hash(h))
 	}
 }
 
-// trim drops the older half of the tail once it is too long. The caller
-// holds c.mu.
-func (c *hashCache) trim() {
-	if len(c.tail) > maxTail {
-		drop := len(c.tail) - maxTail/2
-		c.base += int64(drop)
-		c.tail = append([]tlog.Hash(nil), c.tail[drop:]...)
+// room makes the tail's capacity hold n more hashes, never more than
+// c.max in all: append would grow it by a quarter past the bound, and a
+// trim that copied the kept half into a slice of its length alone would
+// make the next append grow it again. Past the bound the older hashes
+// go, down to half of it, within the same array. The caller holds c.mu.
+func (c *hashCache) room(n int) {
+	if len(c.tail)+n <= cap(c.tail) {
+		return
 	}
+	if len(c.tail)+n <= c.max {
+		next := make([]tlog.Hash, len(c.tail), min(c.max, max(2*cap(c.tail), len(c.tail)+n, 1024)))
+		copy(next, c.tail)
+		c.tail = next
+		return
+	}
+	keep := min(len(c.tail), c.max/2, max(c.max-n, 0))
+	c.base += int64(len(c.tail) - keep)
+	if cap(c.tail) >= keep+n {
+		// Readers copy hashes out under c.mu, so the kept ones can move
+		// down in place: no new array, no old one left as garbage.
+		c.tail = c.tail[:copy(c.tail, c.tail[len(c.tail)-keep:])]
+		return
+	}
+	next := make([]tlog.Hash, keep, max(c.max, keep+n))
+	copy(next, c.tail[len(c.tail)-keep:])
+	c.tail = next
 }

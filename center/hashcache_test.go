@@ -15,6 +15,7 @@ import (
 type hashStore struct {
 	sandik.LedgerStore
 	reads  int
+	most   int // the most hashes one read asked for
 	during func()
 }
 
@@ -24,6 +25,7 @@ func storedHash(i int64) [32]byte {
 
 func (s *hashStore) LedgerHashes(_ context.Context, idx []int64) ([][32]byte, error) {
 	s.reads++
+	s.most = max(s.most, len(idx))
 	if s.during != nil {
 		f := s.during
 		s.during = nil
@@ -123,5 +125,93 @@ func readAll(t *testing.T, c *hashCache, n int64) {
 		if h != tlog.Hash(storedHash(int64(i))) {
 			t.Fatalf("stored hash %d is wrong in the cache", i)
 		}
+	}
+}
+
+// The tail keeps to its bound, its spare capacity included, however many
+// commits extend it, and still answers every hash of the leaves a proof
+// is asked for (the last half of the bound) without the store. It was
+// trimmed only past the bound and append grew its capacity by a quarter
+// beyond it first: 64 MiB of bound held up to 80 MiB, and 32 more at each
+// trim's copy.
+func TestHashCacheKeepsToItsBound(t *testing.T) {
+	st := &hashStore{}
+	c := newHashCache(st)
+	c.max = 1000
+	at := tlog.StoredHashCount
+	var n int64
+	for n < 20_000 {
+		next := n + 1 + n%37 // commits of 1 to 37 leaves
+		c.add(at(n), hashesFrom(at(n), at(next)))
+		n = next
+		if cap(c.tail) > c.max {
+			t.Fatalf("after %d leaves the tail's capacity is %d hashes, bound %d", n, cap(c.tail), c.max)
+		}
+		if end := c.base + int64(len(c.tail)); end != at(n) {
+			t.Fatalf("after %d leaves the tail ends at %d, want %d", n, end, at(n))
+		}
+	}
+	if got, want := c.bytes(), int64(32*c.max); got > want {
+		t.Errorf("the cache reckons %d bytes, bound %d", got, want)
+	}
+	// At the bound the older hashes move down within the same array: the
+	// commits that pass a trim allocate no new one.
+	array, base := &c.tail[:1][0], c.base
+	for range 300 {
+		c.add(at(n), hashesFrom(at(n), at(n+1)))
+		n++
+	}
+	if c.base == base {
+		t.Fatal("300 more leaves passed no trim; the test proves nothing")
+	}
+	if &c.tail[:1][0] != array {
+		t.Error("a trim at the bound allocated a new array")
+	}
+	var fresh []int64
+	for i := at(n) - int64(c.max/2); i < at(n); i++ {
+		fresh = append(fresh, i)
+	}
+	got, err := c.read(context.Background(), fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range got {
+		if h != tlog.Hash(storedHash(fresh[i])) {
+			t.Fatalf("stored hash %d is wrong in the cache", fresh[i])
+		}
+	}
+	if st.reads != 0 {
+		t.Errorf("reading the last %d hashes went to the store %d times", len(fresh), st.reads)
+	}
+}
+
+// The first signing round after a start reads no more of the log's
+// hashes than the tail keeps, not all of them at once (4 million, 128
+// MiB, for a national night's log), and the tree's head it signs is
+// still the log's.
+func TestHashCacheStartReadsWhatItKeeps(t *testing.T) {
+	st := &hashStore{}
+	c := newHashCache(st)
+	c.max = 1000
+	const n = 50_000
+	if err := c.grow(context.Background(), 0, n); err != nil {
+		t.Fatal(err)
+	}
+	if st.most > c.max/2 {
+		t.Errorf("the first round read %d hashes at once; the tail keeps %d", st.most, c.max/2)
+	}
+	if end := c.base + int64(len(c.tail)); end != tlog.StoredHashCount(n) || len(c.tail) > c.max/2 {
+		t.Errorf("tail [%d, %d), want %d hashes ending at %d", c.base, end, c.max/2, tlog.StoredHashCount(n))
+	}
+	got, err := tlog.TreeHash(n, c.reader(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := tlog.TreeHash(n, hashes(context.Background(), &hashStore{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Error("the head read through the cache differs from the log's")
 	}
 }

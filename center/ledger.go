@@ -337,6 +337,16 @@ func (c *Center) Ledger(ctx context.Context) (Ledger, error) {
 	return Ledger{VerifierKey: c.notary.signer.VerifierKey(), Checkpoint: *cp}, nil
 }
 
+// LedgerCacheBytes is about what the ledger's hashes kept in memory for
+// receipts' proofs hold (bounded: hashcache.go); 0 when the server signs
+// no ledger.
+func (c *Center) LedgerCacheBytes() int64 {
+	if c.notary == nil {
+		return 0
+	}
+	return c.notary.cache.bytes()
+}
+
 // Prove returns the ledger receipt of each of rs, against a checkpoint
 // signed for them if none yet covers them; nil when the server signs no
 // ledger.

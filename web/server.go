@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/api"
 	"github.com/sandik-dev/sandik/web/handler"
@@ -129,6 +131,9 @@ func New(cfg Config) *Server {
 		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken,
 		WriteTime: c.WriteTime, MaxWriteWait: cfg.MaxWriteWait,
 		Limits: *cfg.Limits, TrustedProxies: cfg.TrustedProxies})
+	b.RegisterMetrics(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "sandik_ledger_hash_cache_bytes",
+		Help: "Bytes the ledger's hashes kept for receipts' proofs hold in memory (bounded)."},
+		func() float64 { return float64(c.LedgerCacheBytes()) }))
 	api.Mount(b, c, api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxBatchBytes: cfg.MaxBatchBytes,
 		WaitTimeout: cfg.WaitTimeout, Now: cfg.Now, OpenAPI: openAPISpec,
 		PublicSnapshots: cfg.PublicSnapshots, Snapshots: cfg.Snapshots})

@@ -137,6 +137,10 @@ func TestMetrics(t *testing.T) {
 		`sandik_http_request_duration_seconds_count{code="422",route="POST /api/v1/submissions"} 1`,
 		`sandik_tally_seq 1`,
 		`go_goroutines`,
+		// What the bounded caches hold, for a soak to tell them from a leak.
+		`sandik_ledger_hash_cache_bytes `,
+		`sandik_totals_cache_bytes `,
+		`sandik_totals_cache_bytes_limit 3.3554432e+07`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("metrics lack %s", want)

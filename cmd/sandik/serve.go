@@ -41,7 +41,7 @@ func cmdServe(e *cli.Env, args []string) error {
 	if err := startFollowing(e.Ctx, &ff, app.Center, log, e.Getenv); err != nil {
 		return err
 	}
-	opts := cli.ServeOptions{Web: cfg, TLSCert: srv.TLSCert, TLSKey: srv.TLSKey, MaxConns: srv.MaxConns}
+	opts := cli.ServeOptions{Web: cfg, TLSCert: srv.TLSCert, TLSKey: srv.TLSKey, MaxConns: srv.MaxConns, PprofAddr: srv.PprofAddr}
 	return cli.ServeWith(e.Ctx, log, app.Center, *addr, opts, func(url string) {
 		fmt.Fprintf(e.Stdout, "Sandık is serving %s (database %s)\n", url, cli.DisplayDB(sf.DB))
 	})

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -34,6 +35,7 @@ type totalsCache struct {
 	max     int64
 
 	hits, misses atomic.Int64
+	kept         atomic.Int64 // bytes, for /metrics without taking mu
 }
 
 type totalsKey struct {
@@ -47,6 +49,33 @@ type totalsEntry struct {
 	reg  *sandik.Registry
 	at   tally.AreaTotals
 	body []byte
+	size int64 // what it holds in memory, as sizeOf reckons it
+}
+
+// Fixed costs of a kept answer beside its slices: a tally.Totals, and the
+// entry with its key and its slot in the map (an estimate: a map slot
+// costs about twice its key and value).
+var (
+	totalsStructBytes = int64(reflect.TypeFor[tally.Totals]().Size())
+	totalsEntryBytes  = int64(reflect.TypeFor[totalsEntry]().Size() + 2*(reflect.TypeFor[totalsKey]().Size()+8))
+)
+
+// sizeOf is what e holds in memory: the encoded body, and the copy of the
+// totals it was made from, which is as large as the body for an area with
+// many children (a Totals is some 450 bytes and four vote arrays). It
+// was once reckoned at 64 bytes a child, and the cache held about
+// twice its bound.
+func (e *totalsEntry) sizeOf() int64 {
+	n := totalsEntryBytes + int64(cap(e.body)) + totalsStructBytes*int64(cap(e.at.Children))
+	n += totalsVotesBytes(&e.at.Totals)
+	for i := range e.at.Children {
+		n += totalsVotesBytes(&e.at.Children[i])
+	}
+	return n
+}
+
+func totalsVotesBytes(t *tally.Totals) int64 {
+	return 8 * int64(cap(t.Provisional.Votes)+cap(t.Verified.Votes)+cap(t.Official.Votes)+cap(t.Recounted.Votes))
 }
 
 // totalsCacheBytes bounds the kept answers: the country's is about 80 KB,
@@ -62,9 +91,14 @@ func (c *totalsCache) metrics() []prometheus.Collector {
 	counter := func(name, help string, v *atomic.Int64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v.Load()) })
 	}
+	gauge := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	}
 	return []prometheus.Collector{
 		counter("sandik_totals_cache_hits_total", "Reads of an area's live totals answered from kept bytes.", &c.hits),
 		counter("sandik_totals_cache_misses_total", "Reads of an area's live totals encoded anew.", &c.misses),
+		gauge("sandik_totals_cache_bytes", "Bytes the kept answers of areas' live totals hold in memory.", func() float64 { return float64(c.kept.Load()) }),
+		gauge("sandik_totals_cache_bytes_limit", "The bound of sandik_totals_cache_bytes.", func() float64 { return float64(c.max) }),
 	}
 }
 
@@ -84,21 +118,26 @@ func (c *totalsCache) body(key totalsKey, reg *sandik.Registry, at *tally.AreaTo
 		return nil, err
 	}
 	e = &totalsEntry{reg: reg, at: cloneAreaTotals(at), body: body}
-	size := int64(len(body)) + 64*int64(len(at.Children)+1)
+	e.size = e.sizeOf()
+	if e.size > c.max {
+		return body, nil // larger than the whole cache: answered, not kept
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.entries[key]; old != nil {
-		c.bytes -= int64(len(old.body)) + 64*int64(len(old.at.Children)+1)
+		c.bytes -= old.size
+		delete(c.entries, key)
 	}
 	for k, v := range c.entries {
-		if c.bytes+size <= c.max {
+		if c.bytes+e.size <= c.max {
 			break
 		}
-		c.bytes -= int64(len(v.body)) + 64*int64(len(v.at.Children)+1)
+		c.bytes -= v.size
 		delete(c.entries, k)
 	}
 	c.entries[key] = e
-	c.bytes += size
+	c.bytes += e.size
+	c.kept.Store(c.bytes)
 	return body, nil
 }
 

@@ -3,7 +3,11 @@ package api
 import (
 	"bytes"
 	"reflect"
+	"runtime"
+	"strconv"
 	"testing"
+
+	"github.com/sandik-dev/sandik"
 
 	"github.com/sandik-dev/sandik/tally"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
@@ -91,5 +95,55 @@ func TestSameTotalsSeesEveryField(t *testing.T) {
 	b.Totals.Verified.Votes = nil
 	if sameAreaTotals(&a, &b) {
 		t.Error("votes missing compared equal")
+	}
+}
+
+// The cache holds no more memory than its bound, the copies of the totals
+// its answers were made from included. It once reckoned a child at 64
+// bytes while its copy takes some 850 (a Totals and four vote arrays of
+// 12 choices), and so held about twice its bound: 70 MiB of a serving
+// instance's heap for a bound of 32.
+func TestTotalsCacheHoldsItsBound(t *testing.T) {
+	const max = 4 << 20
+	areaTotals := func(i int) tally.AreaTotals {
+		votes := func() []int64 { return make([]int64, 12) }
+		counts := func() tally.Counts { return tally.Counts{Voted: int64(i), Votes: votes()} }
+		tot := func(area string) tally.Totals {
+			return tally.Totals{Area: sandik.AreaCode(area), Provisional: counts(), Verified: counts(), Official: counts(), Recounted: counts()}
+		}
+		at := tally.AreaTotals{Seq: int64(i), Totals: tot("34")}
+		for range 40 {
+			at.Children = append(at.Children, tot("34.01"))
+		}
+		return at
+	}
+	reg := &sandik.Registry{}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	c := newTotalsCache(max)
+	for i := range 1000 {
+		at := areaTotals(i)
+		if _, err := c.body(totalsKey{race: "r", area: sandik.AreaCode(strconv.Itoa(i))}, reg, &at,
+			func() ([]byte, error) { return encodeJSON(&at) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	held := int64(ms.HeapAlloc) - int64(before)
+	runtime.KeepAlive(c)
+	t.Logf("%d answers kept, reckoned %d bytes, heap held %d bytes (bound %d)", len(c.entries), c.bytes, held, max)
+	if c.bytes > max || c.kept.Load() != c.bytes {
+		t.Errorf("reckoned %d bytes (gauge %d), bound %d", c.bytes, c.kept.Load(), max)
+	}
+	// A tenth over the bound for what the reckoning leaves out (the map's
+	// own growth, allocation rounding).
+	if held > max*11/10 {
+		t.Errorf("the cache holds %d bytes of heap, bound %d", held, max)
+	}
+	if len(c.entries) < 10 {
+		t.Errorf("only %d answers kept: the reckoning overshoots", len(c.entries))
 	}
 }

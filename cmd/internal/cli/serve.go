@@ -26,6 +26,7 @@ type ServeOptions struct {
 	Web             web.Config
 	TLSCert, TLSKey string // HTTPS when set
 	MaxConns        int    // connections at once; 0 is no cap
+	PprofAddr       string // loopback address of the runtime's profiles; none when empty
 }
 
 // ServeWith is Serve with the options of `sandik serve`.
@@ -35,6 +36,12 @@ func ServeWith(ctx context.Context, log *slog.Logger, c *center.Center, addr str
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	ln = limits.Listener(ln, opts.MaxConns)
+	if opts.PprofAddr != "" {
+		if err := servePprof(ctx, log, opts.PprofAddr); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	cfg := opts.Web
 	cfg.Center, cfg.Logger = c, log
 	srv := web.New(cfg).HTTPServer(addr)

@@ -20,6 +20,7 @@ type ServeFlags struct {
 	trustedProxies  string
 	metricsToken    string
 	MaxConns        int
+	PprofAddr       string
 	maxWrites       int
 	maxWriteWait    time.Duration
 	limits          handler.Limits
@@ -36,6 +37,7 @@ func (s *ServeFlags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&s.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs -tls-key")
 	fs.StringVar(&s.TLSKey, "tls-key", "", "PEM private key of -tls-cert")
 	fs.StringVar(&s.trustedProxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default")
+	fs.StringVar(&s.PprofAddr, "pprof-addr", "", "loopback address (127.0.0.1:PORT) to serve the runtime's profiles on, /debug/pprof/; off when empty")
 	fs.StringVar(&s.metricsToken, "metrics-token", "", "bearer token /metrics requires; open when empty")
 	fs.IntVar(&s.MaxConns, "max-conns", 20000, "connections open at once; more wait to be accepted (0: no cap)")
 	fs.IntVar(&s.maxWrites, "max-writes", web.DefaultMaxInFlightWrites, "write requests served at once by everyone, past which 503 (-1: no cap)")
@@ -67,6 +69,9 @@ func (s *ServeFlags) Config() (web.Config, error) {
 		if _, err := tls.LoadX509KeyPair(s.TLSCert, s.TLSKey); err != nil {
 			return cfg, fmt.Errorf("-tls-cert, -tls-key: %w", err)
 		}
+	}
+	if err := checkPprofAddr(s.PprofAddr); err != nil {
+		return cfg, err
 	}
 	proxies, err := handler.ParseProxies(s.trustedProxies)
 	if err != nil {

@@ -29,6 +29,14 @@ type scrape struct {
 	heapGoal   float64
 	goroutines float64
 	totals     histogram
+	// caches is what the server's bounded caches say they hold (the
+	// totals' kept answers and the ledger's hashes): they fill up to
+	// their bounds over a soak, which is not a leak. 0 from a server that
+	// does not say.
+	caches float64
+	// gogc is the runtime's GOGC: the heap goal is about the live heap
+	// times 1+gogc/100. 0 when not read.
+	gogc float64
 }
 
 // histogram is a cumulative Prometheus histogram: counts[i] requests took
@@ -92,6 +100,10 @@ func parseMetrics(body []byte, at time.Time) (scrape, error) {
 			s.heapGoal = value(line)
 		case strings.HasPrefix(line, "go_goroutines "):
 			s.goroutines, seenG = value(line), true
+		case strings.HasPrefix(line, "go_gc_gogc_percent "):
+			s.gogc = value(line)
+		case strings.HasPrefix(line, "sandik_totals_cache_bytes "), strings.HasPrefix(line, "sandik_ledger_hash_cache_bytes "):
+			s.caches += value(line)
 		case strings.HasPrefix(line, "sandik_http_request_duration_seconds_bucket{") &&
 			strings.Contains(line, `code="200"`) && strings.Contains(line, `route="`+totalsRoute+`"`):
 			i := strings.Index(line, `le="`)

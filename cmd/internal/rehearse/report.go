@@ -300,8 +300,11 @@ func (r *Report) WriteText(w io.Writer) {
 				i+1, sv.Samples, sv.HeapMiB.First, sv.HeapMiB.Last, sv.HeapMiB.Max, sv.HeapSlopeMiBPerMin,
 				sv.HeapGoalMiB.First, sv.HeapGoalMiB.Last, sv.HeapGoalMiB.Max, sv.HeapGoalSlopeMiBPerMin,
 				sv.Goroutines.First, sv.Goroutines.Last, sv.Goroutines.Max, sv.GoroutineSlopePerMin, sv.GoroutinesAtRestBefore, sv.GoroutinesAtRestAfter)
+			fmt.Fprintf(w, "    bounded caches first %.1f, last %.1f, max %.1f MiB, slope %+.2f MiB/min; heap goal slope less theirs %+.2f MiB/min; heap goal per entry %.0f bytes, less the caches' %.0f\n",
+				sv.CachesMiB.First, sv.CachesMiB.Last, sv.CachesMiB.Max, sv.CachesSlopeMiBPerMin, sv.UnexplainedHeapGoalSlopeMiBPerMin,
+				sv.HeapGoalBytesPerEntry, sv.UnexplainedHeapGoalBytesPerEntry)
 		}
-		fmt.Fprintf(w, "  verdict: %s (flat: over the second half the heap goal grows < %g MiB/min, and the goroutines come back to within 10 of their count at rest; judged when that half lasts %s or more)\n",
+		fmt.Fprintf(w, "  verdict: %s (flat: over the second half the heap goal grows < %g MiB/min, and the goroutines come back to within 10 of their count at rest; bounded: it grows faster only by the bounded caches filling; judged when that half lasts %s or more)\n",
 			sk.Verdict, FlatHeapMiBPerMin, minJudged)
 	}
 	for _, f := range r.Faults {

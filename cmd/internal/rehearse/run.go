@@ -311,7 +311,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		sr.fillLoad(sl, &soakSt)
 		rep.Problems = append(rep.Problems, sr.Problems...)
 		rep.Soak = &Soak{Seconds: soakEnd.Sub(soakStart).Seconds(), Rate: cfg.SoakRate, Submissions: sr.Submissions}
-		rep.Soak.Servers, rep.Soak.Verdict = smp.soakSeries(soakStart, soakEnd)
+		// Every server applies every entry, whichever took it.
+		perMin := float64(sr.Submissions.Acknowledged) / soakEnd.Sub(soakStart).Minutes()
+		rep.Soak.Servers, rep.Soak.Verdict = smp.soakSeries(soakStart, soakEnd, perMin)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("stopped during the soak; the servers are stopped and nothing was checked")
 		}
@@ -341,7 +343,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			rep.Soak.Servers[i].GoroutinesAtRestBefore, rep.Soak.Servers[i].GoroutinesAtRestAfter = atRest[i].goroutines, g
 			if g > atRest[i].goroutines+10 {
 				rep.problem("server %d had %.0f goroutines 30 s after the load stopped, %.0f at rest before the night", i+1, g, atRest[i].goroutines)
-				if rep.Soak.Verdict == "flat" {
+				if rep.Soak.Verdict == "flat" || rep.Soak.Verdict == "bounded" {
 					rep.Soak.Verdict = "growing"
 				}
 			}

@@ -19,6 +19,11 @@ import (
 // reported with their slopes too, but not judged: the first saws up and
 // down with garbage collection, the second with the requests in flight. A
 // second half shorter than minJudged is reported, not judged.
+//
+// A heap goal that grows that fast only by as much as the server's
+// bounded caches (sandik_*_cache_bytes) grow, times 1+GOGC/100, is
+// "bounded", not "growing": the caches fill up to bounds their own tests
+// hold them to, and stop. What grows beyond them is judged as before.
 const (
 	FlatHeapMiBPerMin = 1.0
 	minJudged         = 5 * time.Minute
@@ -31,7 +36,8 @@ type Soak struct {
 	Rate        float64        `json:"rate"` // corrections sent per second
 	Submissions Submissions    `json:"submissions"`
 	Servers     []ServerSeries `json:"servers"`
-	// Verdict is "flat", "growing" or "too short to judge".
+	// Verdict is "flat", "bounded" (the heap goal grows only as the
+	// bounded caches fill), "growing" or "too short to judge".
 	Verdict string `json:"verdict"`
 }
 
@@ -45,6 +51,14 @@ type ServerSeries struct {
 	HeapSlopeMiBPerMin     float64 `json:"heap_slope_mib_per_min"`
 	HeapGoalSlopeMiBPerMin float64 `json:"heap_goal_slope_mib_per_min"`
 	GoroutineSlopePerMin   float64 `json:"goroutine_slope_per_min"`
+	// Caches is what the bounded caches held, and Unexplained the heap
+	// goal's slope less theirs times 1+GOGC/100: the growth the verdict
+	// judges.
+	CachesMiB                         Series  `json:"bounded_caches_mib"`
+	CachesSlopeMiBPerMin              float64 `json:"bounded_caches_slope_mib_per_min"`
+	UnexplainedHeapGoalSlopeMiBPerMin float64 `json:"heap_goal_slope_unexplained_mib_per_min"`
+	HeapGoalBytesPerEntry             float64 `json:"heap_goal_bytes_per_entry"`
+	UnexplainedHeapGoalBytesPerEntry  float64 `json:"heap_goal_bytes_per_entry_unexplained"`
 	// AtRest are the goroutines before the night and after every load,
 	// reader and stream had stopped.
 	GoroutinesAtRestBefore float64 `json:"goroutines_at_rest_before"`
@@ -176,11 +190,13 @@ func totalsBetween(from, to []scrape) histogram {
 }
 
 // soakSeries builds each server's series from the samples taken in
-// [from, to].
-func (s *sampler) soakSeries(from, to time.Time) ([]ServerSeries, string) {
+// [from, to], during which each server took about entriesPerMin entries a
+// minute.
+func (s *sampler) soakSeries(from, to time.Time, entriesPerMin float64) ([]ServerSeries, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	verdict := "flat"
+	worse := map[string]int{"flat": 0, "bounded": 1, "growing": 2}
 	out := make([]ServerSeries, len(s.series))
 	for i, all := range s.series {
 		var in []scrape
@@ -198,25 +214,47 @@ func (s *sampler) soakSeries(from, to time.Time) ([]ServerSeries, string) {
 		ss.HeapMiB = Series{First: in[0].heapInuse / (1 << 20), Last: in[len(in)-1].heapInuse / (1 << 20)}
 		ss.HeapGoalMiB = Series{First: in[0].heapGoal / (1 << 20), Last: in[len(in)-1].heapGoal / (1 << 20)}
 		ss.Goroutines = Series{First: in[0].goroutines, Last: in[len(in)-1].goroutines}
+		ss.CachesMiB = Series{First: in[0].caches / (1 << 20), Last: in[len(in)-1].caches / (1 << 20)}
 		mid := from.Add(to.Sub(from) / 2)
-		var xs, heap, goal, gr []float64
+		var xs, heap, goal, gr, caches []float64
 		for _, x := range in {
 			ss.HeapMiB.Max = math.Max(ss.HeapMiB.Max, x.heapInuse/(1<<20))
 			ss.HeapGoalMiB.Max = math.Max(ss.HeapGoalMiB.Max, x.heapGoal/(1<<20))
 			ss.Goroutines.Max = math.Max(ss.Goroutines.Max, x.goroutines)
+			ss.CachesMiB.Max = math.Max(ss.CachesMiB.Max, x.caches/(1<<20))
 			if !x.at.Before(mid) {
 				xs = append(xs, x.at.Sub(from).Minutes())
 				heap = append(heap, x.heapInuse/(1<<20))
 				goal = append(goal, x.heapGoal/(1<<20))
 				gr = append(gr, x.goroutines)
+				caches = append(caches, x.caches/(1<<20))
 			}
 		}
 		ss.HeapSlopeMiBPerMin, ss.HeapGoalSlopeMiBPerMin, ss.GoroutineSlopePerMin = slope(xs, heap), slope(xs, goal), slope(xs, gr)
+		ss.CachesSlopeMiBPerMin = slope(xs, caches)
+		// GOGC off (negative) or unread: a goal of twice the live heap,
+		// the default's.
+		gogc := in[len(in)-1].gogc
+		if gogc <= 0 {
+			gogc = 100
+		}
+		ss.UnexplainedHeapGoalSlopeMiBPerMin = ss.HeapGoalSlopeMiBPerMin - (1+gogc/100)*max(ss.CachesSlopeMiBPerMin, 0)
+		if entriesPerMin > 0 {
+			ss.HeapGoalBytesPerEntry = ss.HeapGoalSlopeMiBPerMin * (1 << 20) / entriesPerMin
+			ss.UnexplainedHeapGoalBytesPerEntry = ss.UnexplainedHeapGoalSlopeMiBPerMin * (1 << 20) / entriesPerMin
+		}
+		v := "flat"
+		switch {
+		case ss.UnexplainedHeapGoalSlopeMiBPerMin >= FlatHeapMiBPerMin:
+			v = "growing"
+		case ss.HeapGoalSlopeMiBPerMin >= FlatHeapMiBPerMin:
+			v = "bounded"
+		}
 		switch {
 		case to.Sub(mid) < minJudged || len(xs) < 10:
 			verdict = "too short to judge"
-		case verdict == "flat" && ss.HeapGoalSlopeMiBPerMin >= FlatHeapMiBPerMin:
-			verdict = "growing"
+		case verdict != "too short to judge" && worse[v] > worse[verdict]:
+			verdict = v
 		}
 	}
 	return out, verdict

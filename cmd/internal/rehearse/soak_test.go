@@ -16,6 +16,10 @@ const metricsText = `# HELP go_goroutines Number of goroutines that currently ex
 go_goroutines 42
 go_memstats_heap_inuse_bytes 1.048576e+07
 go_memstats_next_gc_bytes 4.194304e+06
+go_gc_gogc_percent 100
+sandik_totals_cache_bytes 1.048576e+06
+sandik_totals_cache_bytes_limit 3.3554432e+07
+sandik_ledger_hash_cache_bytes 2.097152e+06
 sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}/totals/{area}",le="0.0005"} 50
 sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}/totals/{area}",le="0.001"} 90
 sandik_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/races/{race}/totals/{area}",le="0.01"} 100
@@ -32,8 +36,11 @@ func TestParseMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.goroutines != 42 || s.heapInuse != 10<<20 || s.heapGoal != 4<<20 {
-		t.Errorf("goroutines %v heap %v", s.goroutines, s.heapInuse)
+	if s.goroutines != 42 || s.heapInuse != 10<<20 || s.heapGoal != 4<<20 || s.gogc != 100 {
+		t.Errorf("goroutines %v heap %v goal %v gogc %v", s.goroutines, s.heapInuse, s.heapGoal, s.gogc)
+	}
+	if s.caches != 3<<20 {
+		t.Errorf("bounded caches %v bytes, want the two gauges' sum without the limit", s.caches)
 	}
 	h := s.totals
 	if len(h.bounds) != 4 || h.count() != 100 || !math.IsInf(h.bounds[3], 1) {
@@ -75,10 +82,12 @@ func TestSlope(t *testing.T) {
 
 // A soak's verdict: flat when the heap goal's slope over the second half is
 // under the threshold, growing when it climbs (the in-use figure's
-// sawtooth aside), not judged when short.
+// sawtooth aside), not judged when short; bounded when it climbs only as
+// the bounded caches fill (twice their growth at GOGC 100), growing when
+// it climbs faster than they explain.
 func TestSoakVerdict(t *testing.T) {
 	from := time.Date(2029, 3, 24, 22, 0, 0, 0, time.UTC)
-	soaked := func(length time.Duration, heapPerMin float64) *sampler {
+	soaked := func(length time.Duration, heapPerMin, cachesPerMin float64) *sampler {
 		s := &sampler{series: make([][]scrape, 1)}
 		for at := time.Duration(0); at <= length; at += 10 * time.Second {
 			// A sawtooth of ±8 MiB, as garbage collection makes, over a
@@ -86,26 +95,48 @@ func TestSoakVerdict(t *testing.T) {
 			saw := float64(int(at/(10*time.Second))%4) * 4
 			heap := (100 + saw + heapPerMin*at.Minutes()) * (1 << 20)
 			goal := 2 * (100 + heapPerMin*at.Minutes()) * (1 << 20)
-			s.series[0] = append(s.series[0], scrape{at: from.Add(at), heapInuse: heap, heapGoal: goal, goroutines: 300 + saw})
+			caches := (10 + cachesPerMin*at.Minutes()) * (1 << 20)
+			s.series[0] = append(s.series[0], scrape{at: from.Add(at), heapInuse: heap, heapGoal: goal, goroutines: 300 + saw,
+				caches: caches, gogc: 100})
 		}
 		return s
 	}
 	for _, c := range []struct {
-		length     time.Duration
-		heapPerMin float64
-		want       string
+		length                   time.Duration
+		heapPerMin, cachesPerMin float64
+		want                     string
 	}{
-		{30 * time.Minute, 0, "flat"},
-		{30 * time.Minute, 3, "growing"},
-		{2 * time.Minute, 0, "too short to judge"},
+		{30 * time.Minute, 0, 0, "flat"},
+		{30 * time.Minute, 3, 0, "growing"},
+		{2 * time.Minute, 0, 0, "too short to judge"},
+		{2 * time.Minute, 3, 3, "too short to judge"},
+		// The live heap grows 3 MiB/min, all of it the caches': bounded.
+		{30 * time.Minute, 3, 3, "bounded"},
+		// 3 MiB/min of which the caches explain 1: 4 MiB/min of goal
+		// unexplained.
+		{30 * time.Minute, 3, 1, "growing"},
+		// The caches shrinking (evicting) take nothing off the heap's growth.
+		{30 * time.Minute, 0.6, -2, "growing"},
 	} {
-		series, verdict := soaked(c.length, c.heapPerMin).soakSeries(from, from.Add(c.length))
+		series, verdict := soaked(c.length, c.heapPerMin, c.cachesPerMin).soakSeries(from, from.Add(c.length), 600)
+		s := series[0]
 		if verdict != c.want {
-			t.Errorf("%s at %g MiB/min: %q (slope %.2f), want %q", c.length, c.heapPerMin, verdict, series[0].HeapGoalSlopeMiBPerMin, c.want)
+			t.Errorf("%s at %g MiB/min, caches %g: %q (slope %.2f, unexplained %.2f), want %q", c.length, c.heapPerMin, c.cachesPerMin,
+				verdict, s.HeapGoalSlopeMiBPerMin, s.UnexplainedHeapGoalSlopeMiBPerMin, c.want)
 		}
-		if s := series[0]; s.HeapMiB.First != 100 || s.HeapMiB.Max < s.HeapMiB.Last || s.Goroutines.First != 300 {
+		if s.HeapMiB.First != 100 || s.HeapMiB.Max < s.HeapMiB.Last || s.Goroutines.First != 300 || s.CachesMiB.First != 10 {
 			t.Errorf("series %+v", s)
 		}
+		// 600 entries a minute: the goal's slope in bytes per entry.
+		if want := 2 * c.heapPerMin * (1 << 20) / 600; c.length > 5*time.Minute && math.Abs(s.HeapGoalBytesPerEntry-want) > 1 {
+			t.Errorf("heap goal per entry %.0f bytes, want %.0f", s.HeapGoalBytesPerEntry, want)
+		}
+	}
+	// Of two servers, the worse verdict.
+	two := soaked(30*time.Minute, 3, 3)
+	two.series = append(two.series, soaked(30*time.Minute, 3, 0).series[0])
+	if _, v := two.soakSeries(from, from.Add(30*time.Minute), 600); v != "growing" {
+		t.Errorf("a bounded and a growing server: %q", v)
 	}
 }
 
