@@ -18,7 +18,8 @@ import (
 
 // TestSeedCoverage: the demo's observers stand at about nine boxes in
 // ten, a few boxes have two, every name is marked synthetic, a second
-// seeding changes nothing, and the whole of İstanbul seeds fast.
+// seeding changes nothing. (How fast the whole of İstanbul seeds is logged,
+// not asserted: the demo's start is what measures it.)
 func TestSeedCoverage(t *testing.T) {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(t.TempDir(), "d.db")})
@@ -46,9 +47,6 @@ func TestSeedCoverage(t *testing.T) {
 	took := time.Since(start)
 	boxes := len(reg.RaceBoxes(demo.RaceMayor))
 	t.Logf("%d boxes: %d people and %d assignments seeded in %v", boxes, len(ch.People), len(ch.Assignments), took)
-	if took > 10*time.Second {
-		t.Errorf("seeding took %v", took)
-	}
 	cov, err := c.View(Operator()).Coverage(ctx, demo.ElectionCode, "34")
 	if err != nil {
 		t.Fatal(err)
