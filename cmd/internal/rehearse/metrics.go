@@ -5,12 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sandik-dev/sandik/cmd/internal/promhist"
 )
 
 // totalsRoute is the route label of an area's totals in the servers'
@@ -28,7 +28,7 @@ type scrape struct {
 	// sawtooth of garbage waiting for collection.
 	heapGoal   float64
 	goroutines float64
-	totals     histogram
+	totals     promhist.Histogram
 	// caches is what the server's bounded caches say they hold (the
 	// totals' kept answers and the ledger's hashes): they fill up to
 	// their bounds over a soak, which is not a leak. 0 from a server that
@@ -37,13 +37,6 @@ type scrape struct {
 	// gogc is the runtime's GOGC: the heap goal is about the live heap
 	// times 1+gogc/100. 0 when not read.
 	gogc float64
-}
-
-// histogram is a cumulative Prometheus histogram: counts[i] requests took
-// at most bounds[i] seconds.
-type histogram struct {
-	bounds []float64
-	counts []float64
 }
 
 // metricsReader scrapes one server's /metrics (a streamed, chunked
@@ -104,96 +97,23 @@ func parseMetrics(body []byte, at time.Time) (scrape, error) {
 			s.gogc = value(line)
 		case strings.HasPrefix(line, "sandik_totals_cache_bytes "), strings.HasPrefix(line, "sandik_ledger_hash_cache_bytes "):
 			s.caches += value(line)
-		case strings.HasPrefix(line, "sandik_http_request_duration_seconds_bucket{") &&
-			strings.Contains(line, `code="200"`) && strings.Contains(line, `route="`+totalsRoute+`"`):
-			i := strings.Index(line, `le="`)
-			if i < 0 {
-				continue
-			}
-			le, _, _ := strings.Cut(line[i+4:], `"`)
-			b, err := strconv.ParseFloat(le, 64)
-			if err != nil {
-				return s, fmt.Errorf("/metrics: bucket bound %q: %w", le, err)
-			}
-			s.totals.bounds = append(s.totals.bounds, b)
-			s.totals.counts = append(s.totals.counts, value(line))
 		}
 	}
 	if !seenHeap || !seenG {
 		return s, fmt.Errorf("/metrics has no go_memstats_heap_inuse_bytes or go_goroutines")
 	}
-	return s, sc.Err()
+	if err := sc.Err(); err != nil {
+		return s, err
+	}
+	routes, err := promhist.Routes(body, "200")
+	s.totals = routes[totalsRoute]
+	return s, err
 }
 
 func value(line string) float64 {
 	f := strings.Fields(line)
 	v, _ := strconv.ParseFloat(f[len(f)-1], 64)
 	return v
-}
-
-// sub is what h counted since an earlier scrape's histogram.
-func (h histogram) sub(old histogram) histogram {
-	out := histogram{bounds: h.bounds, counts: slices.Clone(h.counts)}
-	if slices.Equal(h.bounds, old.bounds) {
-		for i := range out.counts {
-			out.counts[i] -= old.counts[i]
-		}
-	}
-	return out
-}
-
-// add sums two servers' histograms of the same buckets.
-func (h histogram) add(o histogram) histogram {
-	if len(h.bounds) == 0 {
-		return histogram{bounds: o.bounds, counts: slices.Clone(o.counts)}
-	}
-	out := histogram{bounds: h.bounds, counts: slices.Clone(h.counts)}
-	if slices.Equal(h.bounds, o.bounds) {
-		for i := range out.counts {
-			out.counts[i] += o.counts[i]
-		}
-	}
-	return out
-}
-
-func (h histogram) count() float64 {
-	if len(h.counts) == 0 {
-		return 0
-	}
-	return h.counts[len(h.counts)-1] // the +Inf bucket
-}
-
-// within is the share of requests answered within bound seconds, exact
-// when bound is a bucket's; NaN when there were none.
-func (h histogram) within(bound float64) float64 {
-	for i, b := range h.bounds {
-		if b == bound {
-			return h.counts[i] / h.count()
-		}
-	}
-	return math.NaN()
-}
-
-// quantile is the q-quantile, interpolated within its bucket as
-// Prometheus' histogram_quantile does; the answer is only as fine as the
-// buckets.
-func (h histogram) quantile(q float64) float64 {
-	total := h.count()
-	if total == 0 {
-		return math.NaN()
-	}
-	rank := q * total
-	lower, below := 0.0, 0.0
-	for i, b := range h.bounds {
-		if h.counts[i] >= rank {
-			if math.IsInf(b, 1) {
-				return lower // above the highest finite bucket
-			}
-			return lower + (b-lower)*(rank-below)/(h.counts[i]-below)
-		}
-		lower, below = b, h.counts[i]
-	}
-	return lower
 }
 
 // slope is the least-squares slope of ys over xs.
@@ -240,9 +160,9 @@ func originWindow(from, to []scrape) *OriginWindow {
 		return nil
 	}
 	h := totalsBetween(from, to)
-	w := &OriginWindow{Seconds: to[0].at.Sub(from[0].at).Seconds(), Answered: h.count()}
+	w := &OriginWindow{Seconds: to[0].at.Sub(from[0].at).Seconds(), Answered: h.Count()}
 	if w.Answered > 0 {
-		w.P50, w.P99, w.Within1ms = 1000*h.quantile(0.5), 1000*h.quantile(0.99), h.within(0.001)
+		w.P50, w.P99, w.Within1ms = 1000*h.Quantile(0.5), 1000*h.Quantile(0.99), h.Within(0.001)
 	}
 	return w
 }

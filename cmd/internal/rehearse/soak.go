@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sandik-dev/sandik/cmd/internal/promhist"
 )
 
 // FlatHeapMiBPerMin is the verdict's threshold: a soak is flat when every
@@ -181,10 +183,10 @@ func (s *sampler) run(every time.Duration, stop <-chan struct{}, each func([]scr
 
 // totalsBetween is every server's totals histogram, summed, counted
 // between two sets of scrapes.
-func totalsBetween(from, to []scrape) histogram {
-	var h histogram
+func totalsBetween(from, to []scrape) promhist.Histogram {
+	var h promhist.Histogram
 	for i := range to {
-		h = h.add(to[i].totals.sub(from[i].totals))
+		h = h.Add(to[i].totals.Sub(from[i].totals))
 	}
 	return h
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+
+	"github.com/sandik-dev/sandik/cmd/internal/promhist"
 )
 
 const metricsText = `# HELP go_goroutines Number of goroutines that currently exist.
@@ -43,26 +45,26 @@ func TestParseMetrics(t *testing.T) {
 		t.Errorf("bounded caches %v bytes, want the two gauges' sum without the limit", s.caches)
 	}
 	h := s.totals
-	if len(h.bounds) != 4 || h.count() != 100 || !math.IsInf(h.bounds[3], 1) {
+	if len(h.Bounds) != 4 || h.Count() != 100 || !math.IsInf(h.Bounds[3], 1) {
 		t.Fatalf("histogram %+v", h)
 	}
 	// p50: the 50th request is the last of the first bucket; p99: 9/10
 	// of the way through (0.001, 0.01].
-	if q := h.quantile(0.5); math.Abs(q-0.0005) > 1e-12 {
+	if q := h.Quantile(0.5); math.Abs(q-0.0005) > 1e-12 {
 		t.Errorf("p50 %v", q)
 	}
-	if q := h.quantile(0.99); math.Abs(q-0.0091) > 1e-9 {
+	if q := h.Quantile(0.99); math.Abs(q-0.0091) > 1e-9 {
 		t.Errorf("p99 %v", q)
 	}
-	if w := h.within(0.001); w != 0.9 {
+	if w := h.Within(0.001); w != 0.9 {
 		t.Errorf("within 1 ms %v", w)
 	}
 	// Counted between two scrapes, and summed over two servers.
-	later := histogram{bounds: h.bounds, counts: []float64{150, 190, 200, 200}}
-	if d := later.sub(h); d.count() != 100 || d.counts[0] != 100 {
+	later := promhist.Histogram{Bounds: h.Bounds, Counts: []float64{150, 190, 200, 200}}
+	if d := later.Sub(h); d.Count() != 100 || d.Counts[0] != 100 {
 		t.Errorf("difference %+v", d)
 	}
-	if sum := (histogram{}).add(h).add(h); sum.count() != 200 {
+	if sum := (promhist.Histogram{}).Add(h).Add(h); sum.Count() != 200 {
 		t.Errorf("sum %+v", sum)
 	}
 	if _, err := parseMetrics([]byte("sandik_tally_seq 3\n"), time.Now()); err == nil {
