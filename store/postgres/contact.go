@@ -8,17 +8,14 @@ import (
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
+	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
 
 // LogContactViews implements sandik.ContactStore. The organisation's
 // lock makes two requests of one user count each other's views.
 func (s *Store) LogContactViews(ctx context.Context, vs []sandik.ContactView, perMinute int) ([]sandik.ContactView, error) {
 	var out []sandik.ContactView
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		views, recs, err := t.LogViews(ctx, vs, perMinute)
 		out = views
 		return recs, err

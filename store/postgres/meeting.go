@@ -18,11 +18,7 @@ import (
 // SaveMeeting implements sandik.MeetingStore.
 func (s *Store) SaveMeeting(ctx context.Context, m sandik.Meeting) ([]sandik.Invitation, error) {
 	var invs []sandik.Invitation
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		out, recs, err := t.SaveMeeting(ctx, m)
 		invs = out
 		return recs, err
@@ -35,11 +31,7 @@ func (s *Store) SaveMeeting(ctx context.Context, m sandik.Meeting) ([]sandik.Inv
 
 // RestoreMeeting implements sandik.MeetingStore.
 func (s *Store) RestoreMeeting(ctx context.Context, m sandik.Meeting, invs []sandik.Invitation) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.RestoreMeeting(ctx, m, invs)
 	})
 	if err != nil {
@@ -50,11 +42,7 @@ func (s *Store) RestoreMeeting(ctx context.Context, m sandik.Meeting, invs []san
 
 // SetReply implements sandik.MeetingStore.
 func (s *Store) SetReply(ctx context.Context, id sandik.MeetingID, p sandik.PersonID, r sandik.Reply) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.SetReply(ctx, id, p, r)
 	})
 	if err != nil {
@@ -67,11 +55,7 @@ func (s *Store) SetReply(ctx context.Context, id sandik.MeetingID, p sandik.Pers
 func (s *Store) CheckIn(ctx context.Context, a sandik.Attendance, tokenHash [32]byte) (sandik.Attendance, bool, error) {
 	var out sandik.Attendance
 	var fresh bool
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		got, isNew, recs, err := t.CheckIn(ctx, a, tokenHash)
 		out, fresh = got, isNew
 		return recs, err
@@ -84,11 +68,7 @@ func (s *Store) CheckIn(ctx context.Context, a sandik.Attendance, tokenHash [32]
 
 // Leave implements sandik.MeetingStore.
 func (s *Store) Leave(ctx context.Context, id sandik.MeetingID, p sandik.PersonID, at time.Time) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.Leave(ctx, id, p, at)
 	})
 	if err != nil {
@@ -99,11 +79,7 @@ func (s *Store) Leave(ctx context.Context, id sandik.MeetingID, p sandik.PersonI
 
 // SaveSurvey implements sandik.SurveyStore.
 func (s *Store) SaveSurvey(ctx context.Context, sv sandik.Survey) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.SaveSurvey(ctx, sv)
 	})
 	if err != nil {
@@ -114,11 +90,7 @@ func (s *Store) SaveSurvey(ctx context.Context, sv sandik.Survey) error {
 
 // SetQuestion implements sandik.SurveyStore.
 func (s *Store) SetQuestion(ctx context.Context, id sandik.SurveyID, n int, st sandik.QuestionState, revealed bool) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.SetQuestion(ctx, id, n, st, revealed)
 	})
 	if err != nil {
@@ -174,11 +146,7 @@ func (s *Store) RestoreAnswers(ctx context.Context, id sandik.SurveyID, n int, q
 
 // SaveTables implements sandik.TableStore.
 func (s *Store) SaveTables(ctx context.Context, id sandik.MeetingID, tables []sandik.Table) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.SaveTables(ctx, id, tables)
 	})
 	if err != nil {
@@ -189,11 +157,7 @@ func (s *Store) SaveTables(ctx context.Context, id sandik.MeetingID, tables []sa
 
 // CloseMeeting implements sandik.DecisionStore.
 func (s *Store) CloseMeeting(ctx context.Context, m sandik.Minutes, ds []sandik.Decision) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.CloseMeeting(ctx, m, ds)
 	})
 	if err != nil {
@@ -204,11 +168,7 @@ func (s *Store) CloseMeeting(ctx context.Context, m sandik.Minutes, ds []sandik.
 
 // SaveDecision implements sandik.DecisionStore.
 func (s *Store) SaveDecision(ctx context.Context, d sandik.Decision) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.SaveDecision(ctx, d)
 	})
 	if err != nil {
@@ -219,11 +179,7 @@ func (s *Store) SaveDecision(ctx context.Context, d sandik.Decision) error {
 
 // SetDecisionStatus implements sandik.DecisionStore.
 func (s *Store) SetDecisionStatus(ctx context.Context, id sandik.DecisionID, st sandik.DecisionStatus) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.SetDecisionStatus(ctx, id, st)
 	})
 	if err != nil {
@@ -234,11 +190,7 @@ func (s *Store) SetDecisionStatus(ctx context.Context, id sandik.DecisionID, st 
 
 // AddFinding implements sandik.FindingStore.
 func (s *Store) AddFinding(ctx context.Context, f sandik.Finding) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.AddFinding(ctx, f)
 	})
 	if err != nil {

@@ -72,11 +72,7 @@ type orgReads = sqlstore.Org
 
 // SaveMunicipalities implements sandik.MunicipalStore.
 func (s *Store) SaveMunicipalities(ctx context.Context, ch sandik.MunicipalChange) error {
-	err := s.inTxLogged(ctx, func(tx pgx.Tx) ([]ledger.Record, error) {
-		t, err := orgTx(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
+	err := s.orgWrite(ctx, func(t sqlstore.OrgTx) ([]ledger.Record, error) {
 		return t.SaveMunicipalities(ctx, ch)
 	})
 	if err != nil {
