@@ -22,6 +22,9 @@ func orgTx(c *sql.Conn) sqlstore.OrgTx {
 			return err
 		},
 		Unique: isUniqueViolation,
+		// A statement SQLite refuses for a constraint is undone alone;
+		// the transaction goes on.
+		KeysByConstraint: true,
 		Prepare: func(ctx context.Context, query string) (func(args ...any) error, func(), error) {
 			st, err := c.PrepareContext(ctx, query)
 			if err != nil {
