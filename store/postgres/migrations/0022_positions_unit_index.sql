@@ -1,0 +1,8 @@
+-- 0022: the index of terms by unit keys the unit and the term's id
+-- alone. Every read of it asks for one unit's terms in id order (a
+-- chart, the seats a new term is checked against, a kind of position
+-- filtered among a unit's sixty-odd terms); the kind and first day it
+-- held only made those reads sort, and cost a national import (two
+-- million terms) more to keep in step.
+DROP INDEX org_positions_unit;
+CREATE INDEX org_positions_unit ON org_positions (unit, id);
