@@ -53,49 +53,9 @@ func Bulk(c sandik.OrgChange) bool {
 	return len(c.People)+len(c.Positions)+len(c.Assignments) >= BulkRows
 }
 
-// Save writes c and returns a leaf for every record written.
-//
-// Checking c's records one by one and computing the leaves of its people
-// and terms read nothing of the store: they run beside the writes (a
-// national import checks and hashes three million records), which wait
-// for them before returning. A change that does not validate is refused
-// with its problems, whatever its writes met first; its transaction is
-// rolled back by the caller.
-func (t OrgTx) Save(ctx context.Context, c sandik.OrgChange) ([]ledger.Record, error) {
-	valid := make(chan error, 1)
-	go func() { valid <- c.Validate() }()
-	type leaves struct{ people, positions []ledger.Record }
-	done := make(chan leaves, 1)
-	go func() {
-		var lv leaves
-		lv.people = make([]ledger.Record, len(c.People))
-		for i, p := range c.People {
-			lv.people[i] = ledger.PersonLeaf(p)
-		}
-		lv.positions = make([]ledger.Record, len(c.Positions))
-		for i, p := range c.Positions {
-			lv.positions[i] = ledger.PositionRecord(p)
-		}
-		done <- lv
-	}()
-	units, assigned, err := t.save(ctx, c)
-	lv := <-done
-	if verr := <-valid; verr != nil {
-		return nil, verr
-	}
-	if err != nil {
-		return nil, err
-	}
-	recs := make([]ledger.Record, 0, len(units)+len(lv.people)+len(lv.positions)+len(assigned))
-	recs = append(recs, units...)
-	recs = append(recs, lv.people...)
-	recs = append(recs, lv.positions...)
-	return append(recs, assigned...), nil
-}
-
 // save writes c, checked by Save, and returns the leaves of its kinds
 // and units, and of its assignments.
-func (t OrgTx) save(ctx context.Context, c sandik.OrgChange) (kindsAndUnits, assigned []ledger.Record, err error) {
+func (t OrgTx) save(ctx context.Context, c sandik.OrgChange, ready beside) (kindsAndUnits, assigned []ledger.Record, err error) {
 	recs := make([]ledger.Record, 0, len(c.Kinds)+len(c.Units))
 	kinds, err := t.PositionKinds(ctx)
 	if err != nil {
@@ -127,7 +87,20 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange) (kindsAndUnits, ass
 	for _, u := range c.Units {
 		units[string(u.Code)] = true
 	}
-	people := make(map[string]bool, len(c.People))
+	for i, p := range c.People {
+		// The field is named only when the lookup misses: a million
+		// people would otherwise each format it.
+		if !units[string(p.Home)] {
+			if err := t.exists(ctx, units, "org_units", "code", string(p.Home), fmt.Sprintf("people[%d].home", i), "unit"); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	rp := <-ready.people
+	if err := t.insertNew(ctx, "org_people", "id", "people", "person", rp.rows,
+		[]string{"id", "name", "phones", "email", "home", "note", "purpose", "consent", "erased", "erase_reason"}); err != nil {
+		return nil, nil, err
+	}
 	// The names of this change's people are needed only to name the
 	// holder of a seat a term of the change is refused; a map of a
 	// million of them is built only then.
@@ -142,34 +115,15 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange) (kindsAndUnits, ass
 		name, ok := names[id]
 		return name, ok
 	}
-	personRows := make([][]any, len(c.People))
-	for i, p := range c.People {
-		// The field is named only when the lookup misses: a million
-		// people would otherwise each format it.
-		if !units[string(p.Home)] {
-			if err := t.exists(ctx, units, "org_units", "code", string(p.Home), fmt.Sprintf("people[%d].home", i), "unit"); err != nil {
-				return nil, nil, err
-			}
-		}
-		people[string(p.ID)] = true
-		var erased any // NULL while not erased
-		if p.Erased != "" {
-			erased = string(p.Erased)
-		}
-		personRows[i] = []any{string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent), erased, p.EraseReason}
-	}
-	if err := t.insertNew(ctx, "org_people", "id", "people", "person", personRows,
-		[]string{"id", "name", "phones", "email", "home", "note", "purpose", "consent", "erased", "erase_reason"}); err != nil {
-		return nil, nil, err
-	}
 	// Units of this change have no stored terms; units holds stored ones
-	// too once looked up.
+	// too once looked up, stored the people looked up.
 	newUnits := make(map[string]bool, len(c.Units))
 	for _, u := range c.Units {
 		newUnits[string(u.Code)] = true
 	}
+	stored := map[string]bool{}
 	seats := make(map[seat][]sandik.Position)
-	positionRows := make([][]any, len(c.Positions))
+	rt := <-ready.terms
 	for i, p := range c.Positions {
 		field := func() string { return fmt.Sprintf("positions[%d]", i) }
 		one, known := oneHolder[p.Kind]
@@ -182,8 +136,8 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange) (kindsAndUnits, ass
 				return nil, nil, err
 			}
 		}
-		if !people[string(p.Person)] {
-			if err := t.exists(ctx, people, "org_people", "id", string(p.Person), field()+".person", "person"); err != nil {
+		if !rt.personNew[i] {
+			if err := t.exists(ctx, stored, "org_people", "id", string(p.Person), field()+".person", "person"); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -192,12 +146,8 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange) (kindsAndUnits, ass
 				return nil, nil, err
 			}
 		}
-		var end any
-		if p.End != "" {
-			end = string(p.End)
-		}
-		positionRows[i] = []any{string(p.ID), string(p.Kind), string(p.Unit), string(p.Person), string(p.Start), end, string(p.Source), p.EndReason}
 	}
+	positionRows := rt.rows
 	if err := t.insertNew(ctx, "org_positions", "id", "positions", "position", positionRows,
 		[]string{"id", "kind", "unit", "person", "start_day", "end_day", "source", "end_reason"}); err != nil {
 		return nil, nil, err
@@ -208,13 +158,8 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange) (kindsAndUnits, ass
 		}
 	}
 	if len(c.Assignments) > 0 {
-		// Only people of this change stand at no stored box; people
-		// holds those looked up in the store too.
-		newPeople := make(map[string]bool, len(c.People))
-		for _, p := range c.People {
-			newPeople[string(p.ID)] = true
-		}
-		if assigned, err = t.saveAssignments(ctx, c.Assignments, newPeople); err != nil {
+		// Only people of this change stand at no stored box.
+		if assigned, err = t.saveAssignments(ctx, c.Assignments, rp.ids); err != nil {
 			return nil, nil, err
 		}
 	}
