@@ -108,8 +108,8 @@ func TestIsURL(t *testing.T) {
 	}
 }
 
-// Migration 0022 narrows the index of terms by unit to the unit and the
-// id, which a unit's terms are read in.
+// Migration 0022 keys the index of terms by unit on the unit, the kind
+// and the id, which a unit's terms of a kind are read in.
 func TestPositionsUnitIndexNarrowed(t *testing.T) {
 	s := openAt(t, pgtest.Schema(t))
 	defer s.Close()
@@ -118,7 +118,7 @@ func TestPositionsUnitIndexNarrowed(t *testing.T) {
 		`SELECT indexdef FROM pg_indexes WHERE indexname = 'org_positions_unit' AND schemaname = current_schema()`).Scan(&def); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(def, "(unit, id)") {
-		t.Errorf("org_positions_unit: %s, want (unit, id)", def)
+	if !strings.HasSuffix(def, "(unit, kind, id)") {
+		t.Errorf("org_positions_unit: %s, want (unit, kind, id)", def)
 	}
 }

@@ -94,9 +94,11 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 }
 
-// Migration 0022 narrows the index of terms by unit to the unit and the
-// id: the terms stored before it stay, the store reads them after it,
-// and a unit's terms in id order come from the index without a sort.
+// Migration 0022 keys the index of terms by unit on the unit, the kind
+// and the id: the terms stored before it stay, the store reads them
+// after it, a unit's terms of a kind come in id order from the index
+// without a sort, and the terms of some kinds in many units are still
+// found through it.
 func TestPositionsUnitIndexMigrationKeepsTerms(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "m.db")
@@ -127,25 +129,31 @@ func TestPositionsUnitIndexMigrationKeepsTerms(t *testing.T) {
 	if err := c.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE name = 'org_positions_unit'`).Scan(&def); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(def, "(unit, id)") {
-		t.Errorf("org_positions_unit after 0022: %s, want (unit, id)", def)
+	if !strings.HasSuffix(def, "(unit, kind, id)") {
+		t.Errorf("org_positions_unit after 0022: %s, want (unit, kind, id)", def)
 	}
-	rows, err := c.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT id FROM org_positions WHERE unit = ? ORDER BY id`, "34")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+	plan := func(q string, args ...any) string {
+		rows, err := c.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
 			t.Fatal(err)
 		}
-		plan = append(plan, detail)
+		defer rows.Close()
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		return strings.Join(plan, "; ")
 	}
-	rows.Close()
-	if p := strings.Join(plan, "; "); !strings.Contains(p, "org_positions_unit") || strings.Contains(p, "TEMP B-TREE") {
-		t.Errorf("a unit's terms in id order: plan %q, want org_positions_unit and no sort", p)
+	if p := plan(`SELECT id FROM org_positions WHERE unit = ? AND kind = ? ORDER BY id`, "34", "il_baskani"); !strings.Contains(p, "org_positions_unit (unit=? AND kind=?)") || strings.Contains(p, "TEMP B-TREE") {
+		t.Errorf("a unit's terms of a kind in id order: plan %q, want org_positions_unit and no sort", p)
+	}
+	if p := plan(`SELECT id FROM org_positions WHERE unit IN (?, ?) AND kind IN (?, ?) ORDER BY id`, "34", "35", "il_baskani", "ilce_baskani"); !strings.Contains(p, "org_positions_unit (unit=? AND kind=?)") {
+		t.Errorf("the terms of some kinds in many units: plan %q, want org_positions_unit on unit and kind", p)
 	}
 	c.Close()
 
