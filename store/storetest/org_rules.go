@@ -156,6 +156,11 @@ func testOrgIDsTaken(t *testing.T, o Opener) {
 			ps[180].ID = c.Positions[2].ID
 			return sandik.OrgChange{People: newPeople(10), Positions: ps}
 		}()},
+		{"person 20,500 of a bulk change", "people[20500].id", func() sandik.OrgChange {
+			ps := newPeople(21_000)
+			ps[20500].ID = c.People[3].ID
+			return sandik.OrgChange{People: ps}
+		}()},
 		{"term 20,990 of a bulk change", "positions[20990].id", func() sandik.OrgChange {
 			ps := newTerms(21_000)
 			ps[20990].ID = c.Positions[4].ID

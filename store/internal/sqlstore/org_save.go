@@ -56,20 +56,22 @@ func (t OrgTx) SaveThen(ctx context.Context, c sandik.OrgChange, then func() err
 // SQLite writer 3 s of its own time. Each channel gets one value; a save
 // that stops early leaves them to the collector.
 type beside struct {
-	people  <-chan preparedPeople
+	// people are the rows of org_people for the change's people, in
+	// order, peopleChunk at a time, then closed: the writer starts on
+	// the first while the next are made.
+	people  <-chan [][]any
 	terms   <-chan preparedTerms
 	checked <-chan checked
 	stop    *atomic.Bool // the save failed: its leaves are not wanted
 }
 
-type preparedPeople struct {
-	rows [][]any         // a row of org_people for each person of the change
-	ids  map[string]bool // the people of the change; only read once sent
-}
+// peopleChunk is the people whose rows the writer gets at a time.
+const peopleChunk = 20_000
 
 type preparedTerms struct {
-	rows      [][]any // a row of org_positions for each term of the change
-	personNew []bool  // the holder of each term is a person of the change
+	rows      [][]any         // a row of org_positions for each term of the change
+	personNew []bool          // the holder of each term is a person of the change
+	ids       map[string]bool // the people of the change; only read once sent
 }
 
 type checked struct {
@@ -78,22 +80,30 @@ type checked struct {
 }
 
 func startBeside(c sandik.OrgChange) beside {
-	people, terms, done := make(chan preparedPeople, 1), make(chan preparedTerms, 1), make(chan checked, 1)
+	// Room for every chunk: the goroutine never waits for the writer.
+	people := make(chan [][]any, len(c.People)/peopleChunk+1)
+	terms, done := make(chan preparedTerms, 1), make(chan checked, 1)
 	b := beside{people: people, terms: terms, checked: done, stop: new(atomic.Bool)}
 	go func() {
-		rp := preparedPeople{rows: make([][]any, len(c.People)), ids: make(map[string]bool, len(c.People))}
-		for i, p := range c.People {
-			rp.ids[string(p.ID)] = true
-			var erased any // NULL while not erased
-			if p.Erased != "" {
-				erased = string(p.Erased)
+		for from := 0; from < len(c.People); from += peopleChunk {
+			chunk := c.People[from:min(len(c.People), from+peopleChunk)]
+			rows := make([][]any, len(chunk))
+			for i, p := range chunk {
+				var erased any // NULL while not erased
+				if p.Erased != "" {
+					erased = string(p.Erased)
+				}
+				rows[i] = []any{string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent), erased, p.EraseReason}
 			}
-			rp.rows[i] = []any{string(p.ID), p.Name, strings.Join(p.Phones, "\n"), p.Email, string(p.Home), p.Note, p.Purpose, string(p.Consent), erased, p.EraseReason}
+			people <- rows
 		}
-		people <- rp
-		rt := preparedTerms{rows: make([][]any, len(c.Positions)), personNew: make([]bool, len(c.Positions))}
+		close(people)
+		rt := preparedTerms{rows: make([][]any, len(c.Positions)), personNew: make([]bool, len(c.Positions)), ids: make(map[string]bool, len(c.People))}
+		for _, p := range c.People {
+			rt.ids[string(p.ID)] = true
+		}
 		for i, p := range c.Positions {
-			rt.personNew[i] = rp.ids[string(p.Person)]
+			rt.personNew[i] = rt.ids[string(p.Person)]
 			var end any
 			if p.End != "" {
 				end = string(p.End)

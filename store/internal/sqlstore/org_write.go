@@ -96,10 +96,13 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange, ready beside) (kind
 			}
 		}
 	}
-	rp := <-ready.people
-	if err := t.insertNew(ctx, "org_people", "id", "people", "person", rp.rows,
-		[]string{"id", "name", "phones", "email", "home", "note", "purpose", "consent", "erased", "erase_reason"}); err != nil {
-		return nil, nil, err
+	from := 0
+	for rows := range ready.people {
+		if err := t.insertNew(ctx, "org_people", "id", "people", "person", rows, from,
+			[]string{"id", "name", "phones", "email", "home", "note", "purpose", "consent", "erased", "erase_reason"}); err != nil {
+			return nil, nil, err
+		}
+		from += len(rows)
 	}
 	// The names of this change's people are needed only to name the
 	// holder of a seat a term of the change is refused; a map of a
@@ -148,7 +151,7 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange, ready beside) (kind
 		}
 	}
 	positionRows := rt.rows
-	if err := t.insertNew(ctx, "org_positions", "id", "positions", "position", positionRows,
+	if err := t.insertNew(ctx, "org_positions", "id", "positions", "position", positionRows, 0,
 		[]string{"id", "kind", "unit", "person", "start_day", "end_day", "source", "end_reason"}); err != nil {
 		return nil, nil, err
 	}
@@ -159,7 +162,7 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange, ready beside) (kind
 	}
 	if len(c.Assignments) > 0 {
 		// Only people of this change stand at no stored box.
-		if assigned, err = t.saveAssignments(ctx, c.Assignments, rp.ids); err != nil {
+		if assigned, err = t.saveAssignments(ctx, c.Assignments, rt.ids); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -390,14 +393,14 @@ func (t OrgTx) insertPrepared(ctx context.Context, table, head string, values fu
 
 // insertNew refuses with EConflict, naming the field "list[i].id", the
 // first row whose key (its first value) is stored already, then inserts
-// them all. With KeysByConstraint the keys are looked up only when the
+// them all; rows[0] is list[start]. With KeysByConstraint the keys are looked up only when the
 // table refuses one: the rows that went in before were not stored (the
 // key would have refused them), and the change holds no key twice (its
 // Validate refuses that), so the first of the rest found stored is the
 // first taken.
-func (t OrgTx) insertNew(ctx context.Context, table, key, list, what string, rows [][]any, cols []string) error {
+func (t OrgTx) insertNew(ctx context.Context, table, key, list, what string, rows [][]any, start int, cols []string) error {
 	if !t.KeysByConstraint {
-		if err := t.refuseTaken(ctx, table, key, list, what, rows, 0); err != nil {
+		if err := t.refuseTaken(ctx, table, key, list, what, rows, start); err != nil {
 			return err
 		}
 		_, err := t.insertRows(ctx, table, cols, rows)
@@ -405,7 +408,7 @@ func (t OrgTx) insertNew(ctx context.Context, table, key, list, what string, row
 	}
 	n, err := t.insertRows(ctx, table, cols, rows)
 	if err != nil && t.Unique != nil && t.Unique(err) {
-		if terr := t.refuseTaken(ctx, table, key, list, what, rows[n:], n); terr != nil {
+		if terr := t.refuseTaken(ctx, table, key, list, what, rows[n:], start+n); terr != nil {
 			return terr
 		}
 	}
