@@ -118,8 +118,8 @@ func (t OrgTx) save(ctx context.Context, c sandik.OrgChange, ready beside) (kind
 		name, ok := names[id]
 		return name, ok
 	}
-	// Units of this change have no stored terms; units holds stored ones
-	// too once looked up, stored the people looked up.
+	// Units of this change have no stored terms. units holds the stored
+	// units looked up as well, stored the stored people looked up.
 	newUnits := make(map[string]bool, len(c.Units))
 	for _, u := range c.Units {
 		newUnits[string(u.Code)] = true
