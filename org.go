@@ -95,7 +95,7 @@ type PositionFilter struct {
 	Kind KindCode
 	// Units and Kinds, when given, narrow to terms in one of these units
 	// and of one of these kinds: a table of many districts reads their
-	// board's terms in one statement through the (unit, kind) index
+	// board's terms in one statement through the (unit, kind, id) index
 	// rather than scanning every term of a kind nationwide.
 	Units  []UnitCode
 	Kinds  []KindCode

@@ -107,3 +107,18 @@ func TestIsURL(t *testing.T) {
 		}
 	}
 }
+
+// Migration 0022 keys the index of terms by unit on the unit, the kind
+// and the id, which a unit's terms of a kind are read in.
+func TestPositionsUnitIndexNarrowed(t *testing.T) {
+	s := openAt(t, pgtest.Schema(t))
+	defer s.Close()
+	var def string
+	if err := s.pool.QueryRow(context.Background(),
+		`SELECT indexdef FROM pg_indexes WHERE indexname = 'org_positions_unit' AND schemaname = current_schema()`).Scan(&def); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(def, "(unit, kind, id)") {
+		t.Errorf("org_positions_unit: %s, want (unit, kind, id)", def)
+	}
+}

@@ -17,13 +17,15 @@ import (
 const bulkRows = sqlstore.BulkRows
 
 // bulkLoad runs load (inside the writer's open transaction on c) with
-// the indexes named dropped and a page cache sized for about rows rows,
-// then builds the indexes again from their stored definitions, which
-// sorts each once. Only indexes load never reads through may be named:
-// a check of the load would otherwise scan the table. The transaction holds the drop:
-// if load or a rebuild fails, its rollback brings the indexes back as
-// they were, and readers never see a table without them.
-func bulkLoad(ctx context.Context, c *sql.Conn, rows int, names []string, load func() error) error {
+// the indexes named dropped and a page cache sized for about rows rows;
+// load calls rebuild once its rows are in, which builds the indexes
+// again from their stored definitions, sorting each once (load may
+// finish work of its own beside it). Only indexes load never reads
+// through may be named: a check of the load would otherwise scan the
+// table. The transaction holds the drop: if load or a rebuild fails,
+// its rollback brings the indexes back as they were, and readers never
+// see a table without them.
+func bulkLoad(ctx context.Context, c *sql.Conn, rows int, names []string, load func(rebuild func() error) error) error {
 	var cache int64
 	if err := c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
 		return fmt.Errorf("read the page cache size: %w", err)
@@ -68,13 +70,21 @@ func bulkLoad(ctx context.Context, c *sql.Conn, rows int, names []string, load f
 			return fmt.Errorf("drop index %s for a bulk load: %w", ix.name, err)
 		}
 	}
-	if err := load(); err != nil {
+	rebuilt := false
+	rebuild := func() error {
+		rebuilt = true
+		for _, ix := range indexes {
+			if _, err := c.ExecContext(ctx, ix.sql); err != nil {
+				return fmt.Errorf("build index %s again after a bulk load: %w", ix.name, err)
+			}
+		}
+		return nil
+	}
+	if err := load(rebuild); err != nil {
 		return err
 	}
-	for _, ix := range indexes {
-		if _, err := c.ExecContext(ctx, ix.sql); err != nil {
-			return fmt.Errorf("build index %s again after a bulk load: %w", ix.name, err)
-		}
+	if !rebuilt {
+		return fmt.Errorf("a bulk load returned without building the indexes %v again", names)
 	}
 	return nil
 }

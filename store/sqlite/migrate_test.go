@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sandik-dev/sandik"
 	schema "github.com/sandik-dev/sandik/store/migration"
 )
 
@@ -89,5 +91,78 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	if _, err := Open(context.Background(), Options{Path: path}); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("Open of a newer schema = %v, want a refusal", err)
+	}
+}
+
+// Migration 0022 keys the index of terms by unit on the unit, the kind
+// and the id: the terms stored before it stay, the store reads them
+// after it, a unit's terms of a kind come in id order from the index
+// without a sort, and the terms of some kinds in many units are still
+// found through it.
+func TestPositionsUnitIndexMigrationKeepsTerms(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "m.db")
+	c := conn(t, path)
+	ms, err := schema.Load(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := slices.DeleteFunc(slices.Clone(ms), func(m schema.Migration) bool { return m.Version >= 22 })
+	if err := applyMigrations(ctx, c, before, testLogger(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO org_units (code, kind, name, parent, area_code) VALUES ('34', 'il', 'İstanbul', NULL, '34')`,
+		`INSERT INTO org_people (id, name, phones, email, home, note, purpose, consent) VALUES ('k-1', 'Ayşe', '', '', '34', '', 'üyelik', '2024-01-01')`,
+		`INSERT INTO org_positions (id, kind, unit, person, start_day, end_day, source, end_reason) VALUES
+			('g-2', 'il_baskani', '34', 'k-1', '2024-01-01', NULL, 'kongre', ''),
+			('g-1', 'il_baskani', '34', 'k-1', '2020-01-01', '2023-12-31', 'kongre', 'kongre')`,
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := applyMigrations(ctx, c, ms, testLogger(t)); err != nil {
+		t.Fatal(err)
+	}
+	var def string
+	if err := c.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE name = 'org_positions_unit'`).Scan(&def); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(def, "(unit, kind, id)") {
+		t.Errorf("org_positions_unit after 0022: %s, want (unit, kind, id)", def)
+	}
+	plan := func(q string, args ...any) string {
+		rows, err := c.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		return strings.Join(plan, "; ")
+	}
+	if p := plan(`SELECT id FROM org_positions WHERE unit = ? AND kind = ? ORDER BY id`, "34", "il_baskani"); !strings.Contains(p, "org_positions_unit (unit=? AND kind=?)") || strings.Contains(p, "TEMP B-TREE") {
+		t.Errorf("a unit's terms of a kind in id order: plan %q, want org_positions_unit and no sort", p)
+	}
+	if p := plan(`SELECT id FROM org_positions WHERE unit IN (?, ?) AND kind IN (?, ?) ORDER BY id`, "34", "35", "il_baskani", "ilce_baskani"); !strings.Contains(p, "org_positions_unit (unit=? AND kind=?)") {
+		t.Errorf("the terms of some kinds in many units: plan %q, want org_positions_unit on unit and kind", p)
+	}
+	c.Close()
+
+	s := openAt(t, path)
+	terms, err := s.Positions(ctx, sandik.PositionFilter{Unit: "34", Kind: "il_baskani"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(terms) != 2 || terms[0].ID != "g-1" || terms[0].End != "2023-12-31" || terms[1].ID != "g-2" || terms[1].End != "" {
+		t.Errorf("terms after 0022: %+v, want g-1 (ended 2023-12-31) and g-2 (open)", terms)
 	}
 }

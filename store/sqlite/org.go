@@ -22,6 +22,9 @@ func orgTx(c *sql.Conn) sqlstore.OrgTx {
 			return err
 		},
 		Unique: isUniqueViolation,
+		// A statement SQLite refuses for a constraint is undone alone;
+		// the transaction goes on.
+		KeysByConstraint: true,
 		Prepare: func(ctx context.Context, query string) (func(args ...any) error, func(), error) {
 			st, err := c.PrepareContext(ctx, query)
 			if err != nil {
@@ -63,8 +66,10 @@ func (s *Store) SaveOrg(ctx context.Context, ch sandik.OrgChange) error {
 		if allNew(ch) {
 			indexes = append(indexes, "org_positions_unit", "box_assignments_person")
 		}
-		err := bulkLoad(ctx, c, len(ch.People)+len(ch.Positions)+len(ch.Assignments), indexes, func() (err error) {
-			recs, err = orgTx(c).Save(ctx, ch)
+		err := bulkLoad(ctx, c, len(ch.People)+len(ch.Positions)+len(ch.Assignments), indexes, func(rebuild func() error) (err error) {
+			// The indexes are built while the change's own checks finish
+			// on the other core.
+			recs, err = orgTx(c).SaveThen(ctx, ch, rebuild)
 			return err
 		})
 		return recs, err

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -118,6 +120,57 @@ func testOrgIDsTaken(t *testing.T, o Opener) {
 	} {
 		if err := s.SaveOrg(context.Background(), tc.c); sandik.CodeOf(err) != sandik.EConflict {
 			t.Errorf("%s taken: error %v, want conflict", tc.name, err)
+		}
+	}
+	wantOrg(t, s, c)
+
+	// A taken id far into a long change, one statement of many rows or
+	// a bulk change: the first taken is named by its place and nothing
+	// of the change stays.
+	newPeople := func(n int) []sandik.Person {
+		ps := make([]sandik.Person, n)
+		for i := range ps {
+			ps[i] = sandik.Person{ID: sandik.PersonID(fmt.Sprintf("y-%05d", i)), Name: "Yeni Üye", Home: "34", Purpose: "örgüt üyeliği", Consent: "2024-01-01"}
+		}
+		return ps
+	}
+	newTerms := func(n int) []sandik.Position {
+		ps := make([]sandik.Position, n)
+		for i := range ps {
+			ps[i] = sandik.Position{ID: sandik.PositionID(fmt.Sprintf("y-%05d", i)), Kind: "delege", Unit: "34.0135", Person: c.People[i%len(c.People)].ID,
+				Start: "2024-01-01", Source: sandik.SourceCongress}
+		}
+		return ps
+	}
+	for _, tc := range []struct {
+		name, field string
+		c           sandik.OrgChange
+	}{
+		{"person 237 of 250", "people[237].id", func() sandik.OrgChange {
+			ps := newPeople(250)
+			ps[237].ID, ps[240].ID = c.People[1].ID, c.People[0].ID
+			return sandik.OrgChange{People: ps}
+		}()},
+		{"term 180 of 250", "positions[180].id", func() sandik.OrgChange {
+			ps := newTerms(250)
+			ps[180].ID = c.Positions[2].ID
+			return sandik.OrgChange{People: newPeople(10), Positions: ps}
+		}()},
+		{"person 20,500 of a bulk change", "people[20500].id", func() sandik.OrgChange {
+			ps := newPeople(21_000)
+			ps[20500].ID = c.People[3].ID
+			return sandik.OrgChange{People: ps}
+		}()},
+		{"term 20,990 of a bulk change", "positions[20990].id", func() sandik.OrgChange {
+			ps := newTerms(21_000)
+			ps[20990].ID = c.Positions[4].ID
+			return sandik.OrgChange{Positions: ps}
+		}()},
+	} {
+		err := s.SaveOrg(context.Background(), tc.c)
+		var e *sandik.Error
+		if !errors.As(err, &e) || e.Code != sandik.EConflict || len(e.Problems) != 1 || e.Problems[0].Field != tc.field {
+			t.Errorf("%s taken: error %v, want a conflict naming %s", tc.name, err, tc.field)
 		}
 	}
 	wantOrg(t, s, c)

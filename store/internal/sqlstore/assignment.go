@@ -84,7 +84,7 @@ func (t OrgTx) saveAssignments(ctx context.Context, as []sandik.Assignment, newP
 	if err := t.refuseAssigned(ctx, as); err != nil {
 		return nil, err
 	}
-	if err := t.insertRows(ctx, "box_assignments", []string{"election", "box", "person", "assigned_at", "assigned_by", "note"}, rows); err != nil {
+	if _, err := t.insertRows(ctx, "box_assignments", []string{"election", "box", "person", "assigned_at", "assigned_by", "note"}, rows); err != nil {
 		return nil, err
 	}
 	return recs, nil
