@@ -130,6 +130,10 @@ func load(ctx context.Context, src Source, gen int64) (*Index, error) {
 	if err := x.addUnits(units); err != nil {
 		return nil, err
 	}
+	// The terms are read from the start, beside the people and the adding:
+	// reading them is the longest part of a load.
+	terms, stop := readTerms(ctx, src)
+	defer stop()
 	var after sandik.PersonID
 	for {
 		ps, err := src.PersonNames(ctx, after, page)
@@ -168,39 +172,14 @@ func load(ctx context.Context, src Source, gen int64) (*Index, error) {
 		x.loading[x.view(p.off, uint32(p.idLen))] = int32(i)
 	}
 	defer func() { x.loading = nil }()
-	// The next page is read while this one is added, so the load costs
-	// about the larger of reading and adding, not their sum.
-	type result struct {
-		terms []sandik.Position
-		err   error
-	}
-	fetch := func(after sandik.PositionID) <-chan result {
-		ch := make(chan result, 1)
-		go func() {
-			ps, err := src.Positions(ctx, sandik.PositionFilter{After: after, Limit: page})
-			ch <- result{ps, err}
-		}()
-		return ch
-	}
-	next := fetch("")
-	for {
-		r := <-next
+	for r := range terms {
 		if r.err != nil {
 			return nil, r.err
 		}
-		if len(r.terms) == page {
-			next = fetch(r.terms[len(r.terms)-1].ID)
-		}
 		for _, p := range r.terms {
 			if err := x.addTerm(p); err != nil {
-				if len(r.terms) == page {
-					<-next // the read in flight ends before the load returns
-				}
 				return nil, err
 			}
-		}
-		if len(r.terms) < page {
-			break
 		}
 	}
 	// Appends leave up to half of each slice unused: the two million
@@ -215,6 +194,46 @@ func load(ctx context.Context, src Source, gen int64) (*Index, error) {
 		}
 	}
 	return x, nil
+}
+
+// termsPage is a page of terms read, or why the reading stopped.
+type termsPage struct {
+	terms []sandik.Position
+	err   error
+}
+
+// aheadPages is how many pages of terms the reader may be ahead of the
+// load: enough to keep reading while the people are read and sorted
+// (about a third of a national load), a few MiB of structs each.
+const aheadPages = 8
+
+// readTerms reads every term, page after page, from a goroutine of its
+// own, so that a load costs about the longest of reading the terms,
+// reading the people and adding, not their sum. The channel is closed
+// after the last page or an error; stop ends the reading early and
+// returns once the reader has stopped, so that nothing reads src after
+// the load returns.
+func readTerms(ctx context.Context, src Source) (<-chan termsPage, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	out := make(chan termsPage, aheadPages)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(out)
+		var after sandik.PositionID
+		for {
+			ps, err := src.Positions(ctx, sandik.PositionFilter{After: after, Limit: page})
+			select {
+			case out <- termsPage{ps, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(ps) < page {
+				return
+			}
+			after = ps[len(ps)-1].ID
+		}
+	})
+	return out, func() { cancel(); wg.Wait() }
 }
 
 // Gen is the organisation generation x holds.
