@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -74,7 +73,6 @@ func (p *Pages) lateOf(l *lang, view *center.View, rc *sandik.Race, v *overviewV
 		row.More = len(a.Missing) - len(row.Boxes)
 		v.Late = append(v.Late, row)
 	}
-	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
 	buckets, step := arrivals.Buckets(times, p.loc)
 	hm := func(t time.Time) string { return t.In(p.loc).Format("15:04") }
 	if len(buckets) > 0 {

@@ -60,13 +60,24 @@ var steps = [...]time.Duration{5 * time.Minute, 10 * time.Minute, 15 * time.Minu
 
 const maxBuckets = 24
 
-// Buckets counts sorted arrival times in spans of a round length, aligned
-// to the clock in loc, from the first arrival's span to the last's.
+// Buckets counts arrival times, in any order, in spans of a round length,
+// aligned to the clock in loc, from the first arrival's span to the
+// last's. It takes two passes and no sort: the country's overview counts
+// every box that has reported, and sorting them on every live update was
+// most of a national night's CPU (BENCHMARKS.md, sixth session).
 func Buckets(times []time.Time, loc *time.Location) ([]Bucket, time.Duration) {
 	if len(times) == 0 {
 		return nil, 0
 	}
-	first, last := times[0], times[len(times)-1]
+	first, last := times[0], times[0]
+	for _, t := range times[1:] {
+		if t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
 	step := steps[len(steps)-1]
 	for _, s := range steps {
 		if last.Sub(align(first, s, loc))/s < maxBuckets {
@@ -74,18 +85,16 @@ func Buckets(times []time.Time, loc *time.Location) ([]Bucket, time.Duration) {
 			break
 		}
 	}
-	var out []Bucket
-	start, i, total := align(first, step, loc), 0, 0
-	for !start.After(last) {
-		end := start.Add(step)
-		n := 0
-		for i < len(times) && times[i].Before(end) {
-			i++
-			n++
-		}
-		total += n
-		out = append(out, Bucket{Start: start, N: n, Total: total})
-		start = end
+	start := align(first, step, loc)
+	out := make([]Bucket, last.Sub(start)/step+1)
+	for _, t := range times {
+		out[t.Sub(start)/step].N++
+	}
+	total := 0
+	for i := range out {
+		out[i].Start = start.Add(time.Duration(i) * step)
+		total += out[i].N
+		out[i].Total = total
 	}
 	return out, step
 }

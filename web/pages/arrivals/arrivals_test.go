@@ -1,6 +1,7 @@
 package arrivals
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,13 @@ func TestBuckets(t *testing.T) {
 	}
 	if sum != len(times) {
 		t.Fatalf("buckets hold %d of %d", sum, len(times))
+	}
+	// The same times in another order make the same buckets.
+	shuffled := []time.Time{at(19, 5), at(17, 45), at(18, 30), at(17, 42), at(17, 44)}
+	if again, step2 := Buckets(shuffled, ist); step2 != step || !slices.EqualFunc(again, b, func(x, y Bucket) bool {
+		return x.Start.Equal(y.Start) && x.N == y.N && x.Total == y.Total
+	}) {
+		t.Fatalf("unsorted times gave %v %+v", step2, again)
 	}
 	// A whole night, 17:40 to 04:10, takes half-hour spans.
 	night := []time.Time{at(17, 40), at(23, 0), at(28, 10)}
