@@ -1,7 +1,6 @@
 package tally
 
 import (
-	"slices"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -18,8 +17,10 @@ type Progress struct {
 // (the child itself when it is a box).
 type ChildProgress struct {
 	Area sandik.AreaCode `json:"area"`
-	// Arrived holds when each reported box's first entry arrived, oldest
-	// first. A person replacing their entry later does not move it.
+	// Arrived holds when each reported box's first entry arrived, in the
+	// tree's order (not sorted: a national overview of every box was
+	// sorted on each live update, most of the night's CPU). A person
+	// replacing their entry later does not move it.
 	Arrived []time.Time `json:"arrived"`
 	// Missing lists the boxes with no entry yet, in the tree's order.
 	Missing []sandik.AreaCode `json:"missing"`
@@ -27,10 +28,13 @@ type ChildProgress struct {
 
 // Last is when the child's latest box arrived; zero when none has.
 func (c *ChildProgress) Last() time.Time {
-	if len(c.Arrived) == 0 {
-		return time.Time{}
+	var last time.Time
+	for _, t := range c.Arrived {
+		if t.After(last) {
+			last = t
+		}
 	}
-	return c.Arrived[len(c.Arrived)-1]
+	return last
 }
 
 // Progress returns the arrivals below area in race, per direct child. Its
@@ -56,7 +60,6 @@ func (e *Engine) Progress(race sandik.RaceCode, area sandik.AreaCode) (Progress,
 	for _, c := range n.childNodes {
 		cp := ChildProgress{Area: rt.nodes[c].area.Code, Arrived: []time.Time{}, Missing: []sandik.AreaCode{}}
 		rt.collect(c, &cp)
-		slices.SortFunc(cp.Arrived, func(a, b time.Time) int { return a.Compare(b) })
 		out.Children = append(out.Children, cp)
 	}
 	for _, c := range n.childBoxes {
