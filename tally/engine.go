@@ -22,6 +22,8 @@ type Engine struct {
 	seq     int64
 	skipped int64
 	changed chan struct{} // closed and replaced whenever seq moves
+	// progress keeps the last Progress of each area asked for.
+	progress progressCache
 }
 
 // New returns an engine with every race of reg at zero.

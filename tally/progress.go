@@ -1,6 +1,8 @@
 package tally
 
 import (
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/sandik-dev/sandik"
@@ -38,11 +40,29 @@ func (c *ChildProgress) Last() time.Time {
 }
 
 // Progress returns the arrivals below area in race, per direct child. Its
-// cost is a walk over the area's boxes, which the overview pays once per
-// version of the figures, like Totals.
+// cost is a walk over the area's boxes, paid once per version of the
+// figures (seq) and area however many ask: every live overview of the
+// area renders at each version, one per user whose rights are scoped,
+// and the country's walk is over every box of the race. The slices in
+// the children are shared with other callers and must not be changed;
+// the Children slice itself is the caller's.
 func (e *Engine) Progress(race sandik.RaceCode, area sandik.AreaCode) (Progress, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	key := progressKey{race, area}
+	if p, ok := e.progress.get(key, e.seq); ok {
+		return p, nil
+	}
+	p, err := e.progressOf(race, area)
+	if err == nil {
+		e.progress.put(key, p)
+		p.Children = slices.Clone(p.Children)
+	}
+	return p, err
+}
+
+// progressOf walks the boxes below area; the caller holds e.mu.
+func (e *Engine) progressOf(race sandik.RaceCode, area sandik.AreaCode) (Progress, error) {
 	rt, err := e.race(race)
 	if err != nil {
 		return Progress{}, err
@@ -92,4 +112,51 @@ func (rt *raceTally) addBox(bi int32, cp *ChildProgress) {
 		return
 	}
 	cp.Arrived = append(cp.Arrived, time.Unix(0, b.first).UTC())
+}
+
+// progressCache keeps the last progress of each area for its version of
+// the figures, up to maxProgressItems arrival times and missing boxes in
+// all (about 50 MB), past which it starts again.
+type progressCache struct {
+	mu    sync.Mutex
+	m     map[progressKey]Progress
+	items int
+}
+
+type progressKey struct {
+	race sandik.RaceCode
+	area sandik.AreaCode
+}
+
+const maxProgressItems = 2_000_000
+
+// get returns the kept progress of key at seq, its Children cloned.
+func (c *progressCache) get(key progressKey, seq int64) (Progress, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.m[key]
+	if !ok || p.Seq != seq {
+		return Progress{}, false
+	}
+	p.Children = slices.Clone(p.Children)
+	return p, true
+}
+
+func (c *progressCache) put(key progressKey, p Progress) {
+	n := 0
+	for _, ch := range p.Children {
+		n += len(ch.Arrived) + len(ch.Missing)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[key]; ok {
+		for _, ch := range old.Children {
+			c.items -= len(ch.Arrived) + len(ch.Missing)
+		}
+	}
+	if c.m == nil || c.items+n > maxProgressItems {
+		c.m, c.items = map[progressKey]Progress{}, 0
+	}
+	c.m[key] = p
+	c.items += n
 }
