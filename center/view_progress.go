@@ -26,3 +26,20 @@ func (v *View) Progress(race sandik.RaceCode, area sandik.AreaCode) (tally.Progr
 	p.Children = slices.DeleteFunc(p.Children, func(c tally.ChildProgress) bool { return v.reg.AllowTotals(v.user, c.Area) != nil })
 	return p, nil
 }
+
+// Lasts returns when the latest box below each child of area that the
+// user may read arrived, under the same rights as Progress: what a live
+// overview shows at each update, without a walk over the boxes.
+func (v *View) Lasts(race sandik.RaceCode, area sandik.AreaCode) ([]tally.ChildLast, error) {
+	if err := v.reg.AllowTotals(v.user, area); err != nil {
+		return nil, err
+	}
+	if err := sandik.AllowPending(v.user); err != nil {
+		return nil, err
+	}
+	lasts, _, err := v.eng.Lasts(race, area)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(lasts, func(c tally.ChildLast) bool { return v.reg.AllowTotals(v.user, c.Area) != nil }), nil
+}

@@ -61,6 +61,47 @@ func (e *Engine) Progress(race sandik.RaceCode, area sandik.AreaCode) (Progress,
 	return p, err
 }
 
+// ChildLast is when the latest box below a child of an area arrived.
+type ChildLast struct {
+	Area sandik.AreaCode `json:"area"`
+	Last time.Time       `json:"last"` // zero when no box below has
+}
+
+// Lasts returns, per direct child of area in race in the tree's order,
+// when its latest box arrived: the Last of Progress's children, read from
+// figures kept as entries apply, so it costs a look at each child, not a
+// walk over the boxes. A live overview needs only this at each update.
+func (e *Engine) Lasts(race sandik.RaceCode, area sandik.AreaCode) ([]ChildLast, int64, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	rt, err := e.race(race)
+	if err != nil {
+		return nil, 0, err
+	}
+	at := func(ns int64) time.Time {
+		if ns == 0 {
+			return time.Time{}
+		}
+		return time.Unix(0, ns).UTC()
+	}
+	if bi, ok := rt.boxIdx[area]; ok {
+		return []ChildLast{{Area: area, Last: at(rt.boxes[bi].first)}}, e.seq, nil
+	}
+	ni, ok := rt.nodeIdx[area]
+	if !ok {
+		return nil, 0, sandik.Errorf(sandik.ENotFound, "area %q is not part of race %q", area, race)
+	}
+	n := &rt.nodes[ni]
+	out := make([]ChildLast, 0, len(n.childNodes)+len(n.childBoxes))
+	for _, c := range n.childNodes {
+		out = append(out, ChildLast{Area: rt.nodes[c].area.Code, Last: at(rt.last[c])})
+	}
+	for _, bi := range n.childBoxes {
+		out = append(out, ChildLast{Area: rt.info[bi].area.Code, Last: at(rt.boxes[bi].first)})
+	}
+	return out, e.seq, nil
+}
+
 // progressOf walks the boxes below area; the caller holds e.mu.
 func (e *Engine) progressOf(race sandik.RaceCode, area sandik.AreaCode) (Progress, error) {
 	rt, err := e.race(race)

@@ -116,3 +116,58 @@ func TestProgressOfABoxAndOfNothing(t *testing.T) {
 		t.Fatal("no arrival has a time")
 	}
 }
+
+// Lasts, kept as entries apply, names for every child of every area the
+// latest arrival that a walk over its boxes (Progress) finds, at every
+// point of a log whose arrival times are in no order.
+func TestLastsAgreeWithProgress(t *testing.T) {
+	reg := testRegistry()
+	rapid.Check(t, func(t *rapid.T) {
+		log := genLog(t, reg, rapid.IntRange(0, 60).Draw(t, "n"))
+		for i := range log {
+			log[i].ReceivedAt = t0.Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "at")) * time.Second)
+		}
+		e := New(reg)
+		for done := 0; done <= len(log); {
+			step := rapid.IntRange(1, 10).Draw(t, "step")
+			e.Apply(log[done:min(done+step, len(log))])
+			done += step
+			for _, rc := range reg.Races {
+				areas := map[sandik.AreaCode]bool{rc.Scope: true}
+				for _, box := range reg.RaceBoxes(rc.Code) {
+					areas[box] = true
+					for _, a := range reg.Ancestors(box) {
+						if reg.Contains(rc.Scope, a) {
+							areas[a] = true
+						}
+					}
+				}
+				for area := range areas {
+					p, err := e.Progress(rc.Code, area)
+					if err != nil {
+						t.Fatal(err)
+					}
+					lasts, seq, err := e.Lasts(rc.Code, area)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if seq != p.Seq || len(lasts) != len(p.Children) {
+						t.Fatalf("%s/%s: %d lasts at %d, progress has %d at %d", rc.Code, area, len(lasts), seq, len(p.Children), p.Seq)
+					}
+					for i, c := range p.Children {
+						if lasts[i].Area != c.Area || !lasts[i].Last.Equal(c.Last()) {
+							t.Fatalf("%s/%s: child %d is %s last %v, progress says %s last %v", rc.Code, area, i, lasts[i].Area, lasts[i].Last, c.Area, c.Last())
+						}
+					}
+				}
+			}
+		}
+	})
+	e := New(reg)
+	if _, _, err := e.Lasts("all", "nowhere"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Fatalf("an unknown area: %v", err)
+	}
+	if _, _, err := e.Lasts("nope", "TR"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Fatalf("an unknown race: %v", err)
+	}
+}

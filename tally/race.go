@@ -36,6 +36,11 @@ type raceTally struct {
 	off       *official // nil until the race has official figures
 	rec       *recounts // nil until the race has a recount sheet
 	scratch   []int32   // a sheet being applied, before it is kept
+	// last is, per node, when the latest box below it arrived (its first
+	// entry, Unix nanoseconds; 0 while none has): a live overview names
+	// each child's latest arrival at every update, and a walk over the
+	// boxes below the country for it was most of a national night's CPU.
+	last []int64
 }
 
 // storedMin is the least number of boxes of a node whose figures are kept
@@ -155,6 +160,7 @@ func newRaceTally(reg *sandik.Registry, rc *sandik.Race, sh *shape, us *users) *
 		}
 	}
 	rt.boxes = make([]box, len(sh.info))
+	rt.last = make([]int64, len(sh.nodes))
 	rt.scratch = make([]int32, rt.width)
 	return rt
 }
@@ -172,6 +178,7 @@ func (rt *raceTally) apply(s *sandik.Submission) bool {
 	en := entry{seq: s.Seq, received: s.ReceivedAt.UnixNano(), user: rt.users.intern(s.User), kind: s.Kind}
 	if b.first == 0 {
 		b.first = en.received
+		rt.arrived(bi, en.received)
 	}
 	var gone ref
 	switch s.Kind {
@@ -185,6 +192,15 @@ func (rt *raceTally) apply(s *sandik.Submission) bool {
 	// sheet, off the totals.
 	rt.sheets.drop(gone)
 	return true
+}
+
+// arrived carries box bi's first arrival at t up to the latest of its
+// ancestors. An ancestor already as late stops the climb: every node above
+// it is at least as late.
+func (rt *raceTally) arrived(bi int32, t int64) {
+	for p := rt.info[bi].parent; p >= 0 && rt.last[p] < t; p = rt.nodes[p].parent {
+		rt.last[p] = t
+	}
 }
 
 // layout writes t in the engine's layout to rt.scratch and returns it; it

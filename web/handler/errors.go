@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 
@@ -72,9 +71,13 @@ func (b *Base) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	code := sandik.CodeOf(err)
 	if code == sandik.EInternal || code == "" {
 		code = sandik.EInternal
-		if errors.Is(err, r.Context().Err()) && r.Context().Err() != nil {
-			// The client went away or the request timed out: nothing to
-			// fix on our side, and nobody reads the answer.
+		if r.Context().Err() != nil {
+			// The client went away or the request timed out: nobody reads
+			// the answer. The store's own error for a cancelled read
+			// (SQLite's "interrupted") is not the context's, so any
+			// failure once the request is done counts as cancelled.
+			b.log.LogAttrs(r.Context(), slog.LevelDebug, "request cancelled",
+				slog.String("method", r.Method), slog.String("route", routeOf(r)), slog.Any("err", err))
 			code = sandik.EUnavailable
 			err = sandik.Errorf(code, "the request was cancelled")
 		} else {

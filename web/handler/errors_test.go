@@ -84,6 +84,13 @@ func TestWriteErrorCancelled(t *testing.T) {
 	if rec.Code != http.StatusServiceUnavailable || logs.Len() != 0 {
 		t.Errorf("cancelled request: %d, logs %q", rec.Code, logs.String())
 	}
+	// The store's own word for a read cut short (SQLite says
+	// "interrupted") is no error of ours either once the client is gone.
+	rec = httptest.NewRecorder()
+	s.WriteError(rec, req.WithContext(ctx), errors.New("survey: interrupted (9)"))
+	if rec.Code != http.StatusServiceUnavailable || logs.Len() != 0 {
+		t.Errorf("a store error after the client left: %d, logs %q", rec.Code, logs.String())
+	}
 }
 
 func TestBearer(t *testing.T) {

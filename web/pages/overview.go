@@ -144,7 +144,11 @@ func areaHref(race sandik.RaceCode, a sandik.AreaCode, level sandik.AreaLevel) s
 }
 
 // overviewOf builds the view of area in race, coloured by metric key.
-func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sandik.AreaCode, mkey string) (*overviewView, error) {
+// A live update (live) sends only the texts, meters and colours that move
+// (K, Meter, Fill): the map, the late areas and the arrivals chart are
+// left out, and each child's latest arrival is read from figures the tally
+// keeps instead of a walk over every box below the area.
+func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sandik.AreaCode, mkey string, live bool) (*overviewView, error) {
 	view := p.c.View(u)
 	reg := view.Registry()
 	rc, ok := reg.Race(race)
@@ -248,6 +252,9 @@ func (p *Pages) overviewOf(l *lang, u sandik.User, race sandik.RaceCode, code sa
 			k[id+".off"] = l.Int(ch.BoxesOfficial) + "/" + l.Int(ch.BoxesExpected)
 		}
 		v.Fill[id] = m.fill(ch)
+	}
+	if live {
+		return v, lastsOf(l, view, rc, v)
 	}
 	if len(at.Children) > 0 {
 		v.Map, v.MapNote = p.mapOf(rc, at.Children, m, l)
@@ -360,7 +367,7 @@ func (p *Pages) overview(w http.ResponseWriter, r *http.Request, u sandik.User) 
 		return nil
 	}
 	l := p.langOf(r)
-	v, err := p.overviewOf(l, u, race, code, r.URL.Query().Get("m"))
+	v, err := p.overviewOf(l, u, race, code, r.URL.Query().Get("m"), false)
 	if err != nil {
 		return err
 	}

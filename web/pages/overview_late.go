@@ -84,6 +84,24 @@ func (p *Pages) lateOf(l *lang, view *center.View, rc *sandik.Race, v *overviewV
 	return nil
 }
 
+// lastsOf fills the time of each child's latest arrival, as lateOf does,
+// for a live update.
+func lastsOf(l *lang, view *center.View, rc *sandik.Race, v *overviewView) error {
+	if len(v.Children) == 0 {
+		return nil
+	}
+	lasts, err := view.Lasts(rc.Code, v.Area.Code)
+	if err != nil {
+		return err
+	}
+	for _, c := range lasts {
+		if _, shown := v.K[string(c.Area)+".last"]; shown && !c.Last.IsZero() {
+			v.K[string(c.Area)+".last"] = l.Clock(c.Last)
+		}
+	}
+	return nil
+}
+
 // missingBox names box the way a coordinator on the phone needs it: its
 // name, and where it stands below the late area (mahalle, school).
 func (p *Pages) missingBox(reg *sandik.Registry, race sandik.RaceCode, box, under sandik.AreaCode) missingBox {

@@ -3,6 +3,7 @@ package pages
 import (
 	"html"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -328,5 +329,42 @@ func TestLateBoxesBelowAMahalle(t *testing.T) {
 	rows := lateRowName.FindAllStringSubmatch(sec, -1)
 	if len(rows) != 1 || rows[0][1] != "/races/"+raceIST+"/boxes/"+box2 || rows[0][2] != "Sandık 1002" || strings.Contains(sec, "<li>") {
 		t.Fatalf("late boxes of Burgazada:\n%s", sec)
+	}
+}
+
+// A live update of an overview carries the figures the page shows: the
+// same texts (each child's latest arrival among them, read from what the
+// tally keeps rather than a walk over the boxes), meters and colours, in
+// both languages, at the city, a late district and a complete one.
+func TestLiveOverviewHasThePagesFigures(t *testing.T) {
+	e, _ := lateNight(t)
+	u := e.User(coordinator)
+	for _, area := range []string{"34", districtCode(e, "Esenyurt"), districtCode(e, "Pendik"), districtCode(e, "Adalar")} {
+		for _, code := range []string{"tr", "en"} {
+			l := &lang{Code: code, loc: e.pages.loc}
+			page, err := e.pages.overviewOf(l, u, demo.RaceMayor, sandik.AreaCode(area), "", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, err := e.pages.overviewOf(l, u, demo.RaceMayor, sandik.AreaCode(area), "", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(page.K, live.K) || !reflect.DeepEqual(page.Meter, live.Meter) || !reflect.DeepEqual(page.Fill, live.Fill) {
+				t.Fatalf("%s (%s): the live update's figures differ from the page's:\npage %v\nlive %v", area, code, page.K, live.K)
+			}
+			var arrived int
+			for k, v := range live.K {
+				if strings.HasSuffix(k, ".last") && v != "–" {
+					arrived++
+				}
+			}
+			if arrived == 0 && area != districtCode(e, "Esenyurt") {
+				t.Fatalf("%s: no child names its latest arrival", area)
+			}
+			if live.Map != "" || live.Late != nil || live.Chart != "" {
+				t.Fatalf("%s: a live update drew the map, the late list or the chart", area)
+			}
+		}
 	}
 }

@@ -179,7 +179,7 @@ func (p *Pages) liveOverview(w http.ResponseWriter, r *http.Request, u sandik.Us
 		key += "|" + string(u.ID) // their children only
 	}
 	return p.stream(w, r, u, key, func(ev broker.Event) (*livePayload, error) {
-		v, err := p.overviewOf(l, u, sandik.RaceCode(race), sandik.AreaCode(area), m)
+		v, err := p.overviewOf(l, u, sandik.RaceCode(race), sandik.AreaCode(area), m, true)
 		if err != nil {
 			return nil, err
 		}
