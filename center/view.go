@@ -49,22 +49,30 @@ func (v *View) Seq() int64 { return v.eng.Seq() }
 // Config.BlindMinBoxes boxes: nothing in it moves when another person
 // types a sheet, until two agree.
 func (v *View) Totals(race sandik.RaceCode, area sandik.AreaCode) (tally.AreaTotals, error) {
+	at, _, err := v.TotalsChanged(race, area)
+	return at, err
+}
+
+// TotalsChanged is Totals with the area's latest change (tally.Change),
+// read with them: what names a version of the figures alike on every
+// instance.
+func (v *View) TotalsChanged(race sandik.RaceCode, area sandik.AreaCode) (tally.AreaTotals, tally.Change, error) {
 	acc, err := v.reg.AllowTotalsOf(v.user, area, v.c.blindMin)
 	if err != nil {
-		return tally.AreaTotals{}, err
+		return tally.AreaTotals{}, tally.Change{}, err
 	}
-	at, err := v.eng.Totals(race, area)
+	at, ch, err := v.eng.TotalsChanged(race, area)
 	if err != nil {
-		return at, err
+		return at, ch, err
 	}
 	if !acc.Allows(at.Totals.BoxesExpected) {
-		return tally.AreaTotals{}, sandik.Errorf(sandik.EForbidden,
+		return tally.AreaTotals{}, tally.Change{}, sandik.Errorf(sandik.EForbidden,
 			"%s has %d boxes in race %s; user %q (%s) types sheets, so reads the totals of areas of at least %d boxes only, where no one's entry can be read off",
 			area, at.Totals.BoxesExpected, race, v.user.ID, v.user.Role, acc.MinBoxes)
 	}
 	at.Children = slices.DeleteFunc(at.Children, func(t tally.Totals) bool { return v.reg.AllowTotals(v.user, t.Area) != nil })
 	if acc.Pending {
-		return at, nil
+		return at, ch, nil
 	}
 	boxes := make([]int, len(at.Children))
 	for i := range at.Children {
@@ -78,7 +86,21 @@ func (v *View) Totals(race sandik.RaceCode, area sandik.AreaCode) (tally.AreaTot
 		}
 	}
 	at.Totals, at.Children = settledOnly(at.Totals), kept
-	return at, nil
+	return at, ch, nil
+}
+
+// Changes returns the latest Change of each of areas in race whose totals
+// the user may read, and the race's own, read together: a race's index of
+// versions, made without summing any area.
+func (v *View) Changes(race sandik.RaceCode, areas []sandik.AreaCode) ([]tally.AreaChange, tally.Change, error) {
+	all, own, err := v.eng.Changes(race, areas)
+	if err != nil {
+		return nil, tally.Change{}, err
+	}
+	return slices.DeleteFunc(all, func(c tally.AreaChange) bool {
+		acc, err := v.reg.AllowTotalsOf(v.user, c.Area, v.c.blindMin)
+		return err != nil || !acc.Allows(c.Expected)
+	}), own, nil
 }
 
 // settledOnly clears what entries not yet verified make of t.

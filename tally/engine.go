@@ -86,19 +86,26 @@ func (e *Engine) Apply(subs []sandik.Submission) {
 		}
 		e.seq, moved = s.Seq, true
 		rt, ok := e.races[s.Race]
+		if !ok {
+			e.skipped++
+			continue
+		}
+		var applied bool
+		switch s.Source {
+		case sandik.SourceOfficial:
+			applied = rt.applyOfficial(s)
+		case sandik.SourceRecount:
+			applied = rt.applyRecount(s)
+		default:
+			applied = rt.apply(s)
+		}
 		switch {
-		case !ok:
+		case !applied:
 			e.skipped++
-		case s.Source == sandik.SourceOfficial:
-			if !rt.applyOfficial(s) {
-				e.skipped++
-			}
-		case s.Source == sandik.SourceRecount:
-			if !rt.applyRecount(s) {
-				e.skipped++
-			}
-		case !rt.apply(s):
-			e.skipped++
+		case s.Source == sandik.SourceOfficial || s.Source == sandik.SourceRecount:
+			// Official and recounted figures are public: any of them moves
+			// the box (an entry moves it only when it settles it, in settle).
+			rt.publicMoved(rt.boxIdx[s.Box], s)
 		}
 	}
 	if moved {
@@ -157,18 +164,65 @@ func (e *Engine) race(code sandik.RaceCode) (*raceTally, error) {
 // Totals returns an area's totals for a race with its children's. The area
 // must lie within the race's scope (a box included).
 func (e *Engine) Totals(race sandik.RaceCode, area sandik.AreaCode) (AreaTotals, error) {
+	at, _, err := e.TotalsChanged(race, area)
+	return at, err
+}
+
+// Change is the latest submission that moved what the public reads of an
+// area (its settled, official and recounted figures and its children's;
+// an entry left pending moves nothing): its log position and arrival. Two
+// instances that have read the same log name the same Change of an area
+// however late each looks, and those figures are the same at any position
+// from it until the next.
+type Change struct {
+	Seq int64
+	At  time.Time
+}
+
+// AreaChange is an area's latest Change, with its number of boxes.
+type AreaChange struct {
+	Area     sandik.AreaCode
+	Expected int
+	Change   Change
+}
+
+// Changes returns the latest Change of each of areas in race, in their
+// order, read together (areas not part of the race are left out), and
+// the race's own (its scope's). It costs a look at each area, not its
+// totals.
+func (e *Engine) Changes(race sandik.RaceCode, areas []sandik.AreaCode) ([]AreaChange, Change, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	rt, err := e.race(race)
 	if err != nil {
-		return AreaTotals{}, err
+		return nil, Change{}, err
+	}
+	out := make([]AreaChange, 0, len(areas))
+	for _, a := range areas {
+		if bi, ok := rt.boxIdx[a]; ok {
+			out = append(out, AreaChange{Area: a, Expected: 1, Change: rt.boxChanged[bi].public()})
+		} else if ni, ok := rt.nodeIdx[a]; ok {
+			out = append(out, AreaChange{Area: a, Expected: rt.nodes[ni].expected, Change: rt.changeOf(ni)})
+		}
+	}
+	return out, rt.changeOf(0), nil
+}
+
+// TotalsChanged returns Totals and the area's latest Change, read
+// together.
+func (e *Engine) TotalsChanged(race sandik.RaceCode, area sandik.AreaCode) (AreaTotals, Change, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	rt, err := e.race(race)
+	if err != nil {
+		return AreaTotals{}, Change{}, err
 	}
 	if bi, ok := rt.boxIdx[area]; ok {
-		return AreaTotals{Seq: e.seq, Totals: rt.boxTotals(bi), Children: []Totals{}}, nil
+		return AreaTotals{Seq: e.seq, Totals: rt.boxTotals(bi), Children: []Totals{}}, rt.boxChanged[bi].public(), nil
 	}
 	ni, ok := rt.nodeIdx[area]
 	if !ok {
-		return AreaTotals{}, sandik.Errorf(sandik.ENotFound, "area %q is not part of race %q", area, race)
+		return AreaTotals{}, Change{}, sandik.Errorf(sandik.ENotFound, "area %q is not part of race %q", area, race)
 	}
 	n := &rt.nodes[ni]
 	out := AreaTotals{Seq: e.seq, Totals: rt.nodeTotals(ni), Children: make([]Totals, 0, len(n.childNodes)+len(n.childBoxes))}
@@ -178,7 +232,7 @@ func (e *Engine) Totals(race sandik.RaceCode, area sandik.AreaCode) (AreaTotals,
 	for _, c := range n.childBoxes {
 		out.Children = append(out.Children, rt.boxTotals(c))
 	}
-	return out, nil
+	return out, rt.changeOf(ni), nil
 }
 
 func (rt *raceTally) nodeTotals(ni int32) Totals {

@@ -94,7 +94,7 @@ func (e *Engine) Lasts(race sandik.RaceCode, area sandik.AreaCode) ([]ChildLast,
 	n := &rt.nodes[ni]
 	out := make([]ChildLast, 0, len(n.childNodes)+len(n.childBoxes))
 	for _, c := range n.childNodes {
-		out = append(out, ChildLast{Area: rt.nodes[c].area.Code, Last: at(rt.last[c])})
+		out = append(out, ChildLast{Area: rt.nodes[c].area.Code, Last: at(rt.lastOf(c))})
 	}
 	for _, bi := range n.childBoxes {
 		out = append(out, ChildLast{Area: rt.info[bi].area.Code, Last: at(rt.boxes[bi].first)})

@@ -1,6 +1,8 @@
 package tally
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -128,6 +130,9 @@ func TestLastsAgreeWithProgress(t *testing.T) {
 			log[i].ReceivedAt = t0.Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "at")) * time.Second)
 		}
 		e := New(reg)
+		if rapid.Bool().Draw(t, "store every node") {
+			e = newEngine(reg, 1)
+		}
 		for done := 0; done <= len(log); {
 			step := rapid.IntRange(1, 10).Draw(t, "step")
 			e.Apply(log[done:min(done+step, len(log))])
@@ -170,4 +175,70 @@ func TestLastsAgreeWithProgress(t *testing.T) {
 	if _, _, err := e.Lasts("nope", "TR"); sandik.CodeOf(err) != sandik.ENotFound {
 		t.Fatalf("an unknown race: %v", err)
 	}
+}
+
+// An area's Change is the latest submission that moved its public figures
+// (settled, official, recounted; the children's too): a Change names the
+// same public figures whenever they are read, and figures that moved name
+// the submission that moved them. That is what numbers public snapshots
+// alike on every instance.
+func TestChangeNamesThePublicFigures(t *testing.T) {
+	reg := testRegistry()
+	// What the public reads: nothing of entries not yet settled.
+	public := func(at AreaTotals) AreaTotals {
+		clear := func(t Totals) Totals {
+			t.BoxesReported, t.BoxesPending, t.BoxesConflict, t.Provisional = 0, 0, 0, Counts{}
+			return t
+		}
+		out := AreaTotals{Totals: clear(at.Totals)}
+		for _, c := range at.Children {
+			out.Children = append(out.Children, clear(c))
+		}
+		return out
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		log := genLog(t, reg, rapid.IntRange(0, 40).Draw(t, "n"))
+		e := New(reg)
+		if rapid.Bool().Draw(t, "store every node") {
+			e = newEngine(reg, 1)
+		}
+		kept := map[string]AreaTotals{}
+		before := map[string]AreaTotals{}
+		for i := 0; i <= len(log); i++ {
+			if i > 0 {
+				e.Apply(log[i-1 : i])
+			}
+			for _, rc := range reg.Races {
+				areas := []sandik.AreaCode{rc.Scope}
+				for _, box := range reg.RaceBoxes(rc.Code) {
+					areas = append(areas, box)
+					for _, a := range reg.Ancestors(box) {
+						if reg.Contains(rc.Scope, a) {
+							areas = append(areas, a)
+						}
+					}
+				}
+				for _, area := range areas {
+					at, ch, err := e.TotalsChanged(rc.Code, area)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ch.Seq > at.Seq || ch.Seq > 0 && !ch.At.Equal(log[ch.Seq-1].ReceivedAt) {
+						t.Fatalf("%s/%s after %d: change %+v", rc.Code, area, i, ch)
+					}
+					pub := public(at)
+					where := string(rc.Code) + "/" + string(area)
+					if old, ok := before[where]; ok && !reflect.DeepEqual(old, pub) && ch.Seq != int64(i) {
+						t.Fatalf("%s: submission %d moved the public figures, the change names %d", where, i, ch.Seq)
+					}
+					before[where] = pub
+					k := fmt.Sprintf("%s/%d", where, ch.Seq)
+					if old, ok := kept[k]; ok && !reflect.DeepEqual(old, pub) {
+						t.Fatalf("%s: one change names other figures:\n%+v\n%+v", k, old, pub)
+					}
+					kept[k] = pub
+				}
+			}
+		}
+	})
 }

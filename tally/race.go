@@ -1,6 +1,8 @@
 package tally
 
 import (
+	"time"
+
 	"github.com/sandik-dev/sandik"
 )
 
@@ -36,12 +38,24 @@ type raceTally struct {
 	off       *official // nil until the race has official figures
 	rec       *recounts // nil until the race has a recount sheet
 	scratch   []int32   // a sheet being applied, before it is kept
-	// last is, per node, when the latest box below it arrived (its first
-	// entry, Unix nanoseconds; 0 while none has): a live overview names
-	// each child's latest arrival at every update, and a walk over the
-	// boxes below the country for it was most of a national night's CPU.
+	// last is, per stored node (slot), when the latest box below it
+	// arrived (its first entry, Unix nanoseconds; 0 while none has): a
+	// live overview names each child's latest arrival at every update, and
+	// a walk over the boxes below the country for it was most of a
+	// national night's CPU. A small node looks at its few boxes instead.
 	last []int64
+	// changed is, per stored node, the latest submission that moved what
+	// the public reads below it (settled, official and recounted figures;
+	// not a pending entry): a version of those figures that every instance
+	// reading the same log names alike, whenever it looks. Public snapshots
+	// are numbered by it. boxChanged is the same per box; a small node
+	// takes the latest of its boxes'.
+	changed    []change
+	boxChanged []change
 }
+
+// change is a Change as kept: a log position and Unix nanoseconds.
+type change struct{ seq, at int64 }
 
 // storedMin is the least number of boxes of a node whose figures are kept
 // rather than summed from its boxes when read.
@@ -160,7 +174,9 @@ func newRaceTally(reg *sandik.Registry, rc *sandik.Race, sh *shape, us *users) *
 		}
 	}
 	rt.boxes = make([]box, len(sh.info))
-	rt.last = make([]int64, len(sh.nodes))
+	rt.last = make([]int64, sh.stored)
+	rt.changed = make([]change, sh.stored)
+	rt.boxChanged = make([]change, len(sh.info))
 	rt.scratch = make([]int32, rt.width)
 	return rt
 }
@@ -194,13 +210,74 @@ func (rt *raceTally) apply(s *sandik.Submission) bool {
 	return true
 }
 
+// publicMoved marks s as the latest change of what the public reads of
+// box bi and of every node above it.
+func (rt *raceTally) publicMoved(bi int32, s *sandik.Submission) {
+	c := change{s.Seq, s.ReceivedAt.UnixNano()}
+	rt.boxChanged[bi] = c
+	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
+		if sl := rt.slot[p]; sl >= 0 {
+			rt.changed[sl] = c
+		}
+	}
+}
+
+// changeOf returns node ni's latest public change: kept for a stored
+// node, the latest of its few boxes' for a small one.
+func (rt *raceTally) changeOf(ni int32) Change {
+	var c change
+	if sl := rt.slot[ni]; sl >= 0 {
+		c = rt.changed[sl]
+	} else {
+		rt.eachBox(ni, func(bi int32) {
+			if b := rt.boxChanged[bi]; b.seq > c.seq {
+				c = b
+			}
+		})
+	}
+	return c.public()
+}
+
+func (c change) public() Change {
+	if c.seq == 0 {
+		return Change{}
+	}
+	return Change{Seq: c.seq, At: time.Unix(0, c.at).UTC()}
+}
+
+// settledAs is what the public reads of a box's status: verified,
+// adjudicated, or neither.
+func settledAs(s sandik.BoxStatus) sandik.BoxStatus {
+	if s == sandik.StatusVerified || s == sandik.StatusAdjudicated {
+		return s
+	}
+	return sandik.StatusMissing
+}
+
 // arrived carries box bi's first arrival at t up to the latest of its
 // ancestors. An ancestor already as late stops the climb: every node above
 // it is at least as late.
 func (rt *raceTally) arrived(bi int32, t int64) {
-	for p := rt.info[bi].parent; p >= 0 && rt.last[p] < t; p = rt.nodes[p].parent {
-		rt.last[p] = t
+	for p := rt.info[bi].parent; p >= 0; p = rt.nodes[p].parent {
+		sl := rt.slot[p]
+		if sl < 0 {
+			continue
+		}
+		if rt.last[sl] >= t {
+			return
+		}
+		rt.last[sl] = t
 	}
+}
+
+// lastOf returns when the latest box below node ni arrived (0: none has).
+func (rt *raceTally) lastOf(ni int32) int64 {
+	if sl := rt.slot[ni]; sl >= 0 {
+		return rt.last[sl]
+	}
+	var last int64
+	rt.eachBox(ni, func(bi int32) { last = max(last, rt.boxes[bi].first) })
+	return last
 }
 
 // layout writes t in the engine's layout to rt.scratch and returns it; it
@@ -239,6 +316,9 @@ func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 			addDelta(rt.vals[base+w:base+2*w], oldRes, newRes)
 			rt.settledMoved(bi, sl, oldRes, newRes)
 		}
+	}
+	if res != b.res || settledAs(status) != settledAs(b.status) {
+		rt.publicMoved(bi, s)
 	}
 	switch {
 	case status == sandik.StatusConflict && b.status != sandik.StatusConflict:

@@ -136,7 +136,7 @@ func (a *API) routes() {
 	// Public, without an account: cacheable snapshots of the totals.
 	handle("GET /api/v1/snapshots/{race}", a.getRaceSnapshotIndex, http.StatusOK, http.StatusNotModified)
 	handle("GET /api/v1/snapshots/{race}/{area}", a.getSnapshotIndex, http.StatusOK, http.StatusNotModified)
-	handle("GET /api/v1/snapshots/{race}/{area}/{version}", a.getSnapshot, http.StatusOK, http.StatusNotModified)
+	handle("GET /api/v1/snapshots/{race}/{area}/{version}", a.getSnapshot, http.StatusOK, http.StatusFound, http.StatusNotModified)
 
 	handle("GET /api/v1/openapi.yaml", a.openAPI, http.StatusOK)
 	handle("GET /healthz", a.healthz, http.StatusOK)

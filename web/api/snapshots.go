@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -100,13 +101,15 @@ func (a *API) currentSnapshot(r *http.Request) (snapshot.Key, snapshot.Version, 
 // areaSnapshot makes or finds the current version of an area of race rc.
 func (a *API) areaSnapshot(v *center.View, rc *sandik.Race, area sandik.AreaCode) (snapshot.Key, snapshot.Version, time.Time, error) {
 	key := snapshot.Key{Race: string(rc.Code), Area: string(area)}
-	ver, at, err := a.snaps.Current(key, v.Seq(), func() (int64, []byte, error) {
-		at, err := v.Totals(rc.Code, area)
+	ver, at, err := a.snaps.Current(key, v.Seq(), func() (snapshot.Built, error) {
+		// Numbered by the area's latest change, not by this instance's
+		// position: instances behind one cache name a version alike.
+		at, ch, err := v.TotalsChanged(rc.Code, area)
 		if sandik.CodeOf(err) == sandik.EForbidden {
-			return 0, nil, sandik.Errorf(sandik.EForbidden, "%s: the public reads the totals of areas of at least %d boxes only, so that no box can be read off, and never a box on its own", area, a.c.BlindMinBoxes())
+			return snapshot.Built{}, sandik.Errorf(sandik.EForbidden, "%s: the public reads the totals of areas of at least %d boxes only, so that no box can be read off, and never a box on its own", area, a.c.BlindMinBoxes())
 		}
 		if err != nil {
-			return 0, nil, err
+			return snapshot.Built{}, err
 		}
 		t := &at.Totals
 		content, err := json.Marshal(snapshotJSON{
@@ -118,7 +121,7 @@ func (a *API) areaSnapshot(v *center.View, rc *sandik.Race, area sandik.AreaCode
 			Choices: rc.Choices, BoxesVerified: t.BoxesVerified, BoxesExpected: t.BoxesExpected,
 			Totals: at.Totals, Children: at.Children,
 		})
-		return at.Seq, content, err
+		return snapshot.Built{Seq: at.Seq, N: ch.Seq, Made: ch.At, Content: content}, err
 	})
 	return key, ver, at, err
 }
@@ -169,11 +172,27 @@ func (a *API) getSnapshot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ver := cur
+	if n > cur.N {
+		// Another instance behind the same cache may have named a version
+		// this one has not read up to yet: wait a moment for it.
+		key, cur, err = a.awaitSnapshot(r, n)
+		if err != nil {
+			return err
+		}
+		ver = cur
+	}
 	if n != cur.N {
 		var st snapshot.Status
 		ver, st, _ = a.snaps.Get(key, n)
 		switch st {
-		case snapshot.NotYet, snapshot.Unknown:
+		case snapshot.Unknown:
+			// A version another instance made and this one never did (it
+			// read past it without being asked): the current one holds
+			// every change of it, and a reader is sent there.
+			w.Header().Set("Location", snapshotURL(key, cur.N))
+			w.WriteHeader(http.StatusFound)
+			return nil
+		case snapshot.NotYet:
 			return sandik.Errorf(sandik.ENotFound, "%s/%s has no version %d; the current one is %d: read %s%s/%s", key.Race, key.Area, n, cur.N, snapshotsPath, key.Race, key.Area)
 		case snapshot.Gone:
 			w.Header().Set("Cache-Control", goneMaxAge)
@@ -192,6 +211,34 @@ func (a *API) getSnapshot(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Length", strconv.Itoa(len(ver.Doc)))
 	w.Write(ver.Doc)
 	return nil
+}
+
+// snapshotCatchUp is how long a request for a version past this
+// instance's current one waits for it: longer than a follower's lag behind
+// another instance, short enough that a made-up version costs little.
+const snapshotCatchUp = 500 * time.Millisecond
+
+// awaitSnapshot waits, up to snapshotCatchUp, until the current version of
+// the key in r's URL is at least n, and returns it (or the latest one
+// when the time is up).
+func (a *API) awaitSnapshot(r *http.Request, n int64) (snapshot.Key, snapshot.Version, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), snapshotCatchUp)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		// The log must reach n before the area can have changed at n.
+		_ = a.c.WaitFor(ctx, n)
+		key, cur, _, err := a.currentSnapshot(r)
+		if err != nil || cur.N >= n {
+			return key, cur, err
+		}
+		select {
+		case <-ctx.Done():
+			return key, cur, nil
+		case <-tick.C: // past the cache's MinCheck, the next look builds
+		}
+	}
 }
 
 // notModified reports whether r's If-None-Match names etag (weakly, as
@@ -233,24 +280,28 @@ func (a *API) getRaceSnapshotIndex(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	key := snapshot.Key{Race: string(rc.Code)} // no area: the race's index
-	ver, checked, err := a.snaps.Current(key, v.Seq(), func() (int64, []byte, error) {
-		out := raceIndexJSON{Race: rc.Code, URL: snapshotsPath + string(rc.Code) + "/{area}/{version}.json", Areas: map[sandik.AreaCode]int64{}}
+	ver, checked, err := a.snaps.Current(key, v.Seq(), func() (snapshot.Built, error) {
+		// Every area's version is its latest public change, read at once
+		// from the tally; the index is numbered by the race's own, so it
+		// moves with no pending entry and reads alike on every instance.
+		seq := v.Seq()
 		reg := v.Registry()
+		var areas []sandik.AreaCode
 		for _, area := range reg.Areas {
-			if area.Level > sandik.LevelIlce || !reg.Contains(rc.Scope, area.Code) {
-				continue
-			}
-			_, av, _, err := a.areaSnapshot(v, rc, area.Code)
-			switch sandik.CodeOf(err) {
-			case "":
-				out.Areas[area.Code] = av.N
-			case sandik.EForbidden, sandik.ENotFound: // too small, or not in the race
-			default:
-				return 0, nil, err
+			if area.Level <= sandik.LevelIlce && reg.Contains(rc.Scope, area.Code) {
+				areas = append(areas, area.Code)
 			}
 		}
+		changes, own, err := v.Changes(rc.Code, areas)
+		if err != nil {
+			return snapshot.Built{}, err
+		}
+		out := raceIndexJSON{Race: rc.Code, URL: snapshotsPath + string(rc.Code) + "/{area}/{version}.json", Areas: map[sandik.AreaCode]int64{}}
+		for _, c := range changes {
+			out.Areas[c.Area] = c.Change.Seq
+		}
 		content, err := json.Marshal(out)
-		return v.Seq(), content, err
+		return snapshot.Built{Seq: max(seq, own.Seq), N: own.Seq, Made: own.At, Content: content}, err
 	})
 	if err != nil {
 		return err

@@ -150,7 +150,18 @@ func TestSnapshots(t *testing.T) {
 	}
 	later := fmt.Sprintf("/api/v1/snapshots/%s/34/%d.json", webtest.BlindRace, idx4.Version+1000)
 	between := fmt.Sprintf("/api/v1/snapshots/%s/34/%d.json", webtest.BlindRace, idx4.Version-1)
-	for _, path := range []string{later, between, "/api/v1/snapshots/" + webtest.BlindRace + "/34/x.json",
+	// A version between two kept ones that this instance never made (one
+	// behind the same cache made it) sends the reader to the current one.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(e.HTTP.URL + between)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != idx4.URL || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("a version never made here: %d, Location %q, Cache-Control %q", resp.StatusCode, resp.Header.Get("Location"), resp.Header.Get("Cache-Control"))
+	}
+	for _, path := range []string{later, "/api/v1/snapshots/" + webtest.BlindRace + "/34/x.json",
 		"/api/v1/snapshots/" + webtest.BlindRace + "/34/0" + strconv.FormatInt(idx4.Version, 10) + ".json",
 		"/api/v1/snapshots/" + webtest.BlindRace + "/34/" + strconv.FormatInt(idx4.Version, 10),
 		"/api/v1/snapshots/NO-RACE/34", "/api/v1/snapshots/" + webtest.BlindRace + "/99"} {

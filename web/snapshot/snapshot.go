@@ -13,7 +13,6 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -29,10 +28,24 @@ type Version struct {
 	ETag string    // a strong validator, quoted
 }
 
-// Build returns a key's content now, as a JSON object, and the log
-// position it reflects. The content must not hold that position itself:
-// two positions with the same content are one version.
-type Build func() (seq int64, content []byte, err error)
+// Build returns a key's content now.
+type Build func() (Built, error)
+
+// Built is a key's content as a Build found it.
+type Built struct {
+	// Seq is the log position the content reflects.
+	Seq int64
+	// N numbers the version: the log position of the content's latest
+	// change, at most Seq. The content must be the same at every position
+	// from N until the next change, so that every instance reading the
+	// same log names the same content by the same N, whenever it looks.
+	N int64
+	// Made is when the version's change happened, so that its document
+	// is the same bytes on every instance; zero for the time of the build.
+	Made time.Time
+	// Content is a JSON object, without the version's number and time.
+	Content []byte
+}
 
 // Status says what became of a request for one version.
 type Status int
@@ -87,7 +100,6 @@ type entry struct {
 	elem     *list.Element
 	checked  int64     // the log position the current version was last confirmed at
 	at       time.Time // when
-	hash     [sha256.Size]byte
 	versions []Version // oldest first; the last is current
 	bytes    int64
 }
@@ -112,8 +124,8 @@ func New(o Options) *Cache {
 // Current returns key's current version and when it was last confirmed
 // as current. seq is the log position the caller's state has reached: if
 // the key was confirmed at that position already, or less than MinCheck
-// ago, nothing is built; otherwise build runs (outside the cache's lock) and a new version is
-// made only if the content differs from the current version's.
+// ago, nothing is built; otherwise build runs (outside the cache's lock)
+// and a new version is made only if its N is past the current one's.
 func (c *Cache) Current(key Key, seq int64, build Build) (Version, time.Time, error) {
 	c.mu.Lock()
 	if e, ok := c.m[key]; ok && (e.checked >= seq || c.now().Sub(e.at) < c.minCheck) {
@@ -124,11 +136,10 @@ func (c *Cache) Current(key Key, seq int64, build Build) (Version, time.Time, er
 	}
 	c.mu.Unlock()
 
-	built, content, err := build()
+	b, err := build()
 	if err != nil {
 		return Version{}, time.Time{}, err
 	}
-	hash := sha256.Sum256(content)
 	now := c.now()
 
 	c.mu.Lock()
@@ -142,20 +153,27 @@ func (c *Cache) Current(key Key, seq int64, build Build) (Version, time.Time, er
 		c.lru.MoveToFront(e.elem)
 	}
 	switch {
-	case len(e.versions) > 0 && built <= e.checked:
+	case len(e.versions) > 0 && b.Seq <= e.checked:
 		// Another request confirmed a later position meanwhile: its answer
 		// stands.
-	case len(e.versions) > 0 && hash == e.hash:
-		e.checked, e.at = built, now
+	case len(e.versions) > 0 && b.N <= e.versions[len(e.versions)-1].N:
+		e.checked, e.at = b.Seq, now
 	default:
-		v := Version{N: built, Made: now, Doc: document(built, now, content), ETag: strconv.Quote(fmt.Sprintf("%s/%s/%d", key.Race, key.Area, built))}
+		made := b.Made
+		if made.IsZero() {
+			made = now
+		}
+		doc := document(b.N, made, b.Content)
+		// The tag names the bytes, not only the number: a version 0 (nothing
+		// public yet) is made at each instance's own time.
+		v := Version{N: b.N, Made: made, Doc: doc, ETag: etag(key, b.N, doc)}
 		e.versions = append(e.versions, v)
 		e.bytes += int64(len(v.Doc))
 		c.bytes += int64(len(v.Doc))
 		if len(e.versions) > c.keep {
 			c.bytes -= e.dropOldest()
 		}
-		e.hash, e.checked, e.at = hash, built, now
+		e.checked, e.at = b.Seq, now
 		c.made++
 		c.evict(e)
 	}
@@ -193,6 +211,12 @@ func (e *entry) dropOldest() int64 {
 	e.versions = e.versions[:len(e.versions)-1]
 	e.bytes -= n
 	return n
+}
+
+// etag is a strong validator of version n's bytes doc.
+func etag(key Key, n int64, doc []byte) string {
+	sum := sha256.Sum256(doc)
+	return fmt.Sprintf(`"%s/%s/%d-%x"`, key.Race, key.Area, n, sum[:8])
 }
 
 // document writes content, a JSON object, with the version's number and

@@ -11,29 +11,30 @@ import (
 	"time"
 )
 
-// source is a key's content that moves as a test says.
+// source is a key's content that moves as a test says: n is the position
+// of its latest change, seq the position it is read at.
 type source struct {
-	seq     int64
+	seq, n  int64
 	content string
 	builds  int
 }
 
-func (s *source) build() (int64, []byte, error) {
+func (s *source) build() (Built, error) {
 	s.builds++
-	return s.seq, []byte(s.content), nil
+	return Built{Seq: s.seq, N: s.n, Content: []byte(s.content)}, nil
 }
 
 func TestVersions(t *testing.T) {
 	clock := time.Date(2026, 3, 31, 18, 0, 0, 0, time.UTC)
 	c := New(Options{Keep: 3, MinCheck: time.Second, Now: func() time.Time { return clock }})
 	k := Key{"r1", "TR"}
-	src := &source{seq: 10, content: `{"votes":[1,2]}`}
+	src := &source{seq: 10, n: 10, content: `{"votes":[1,2]}`}
 
 	v1, at, err := c.Current(k, 10, src.build)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v1.N != 10 || !at.Equal(clock) || v1.ETag != `"r1/TR/10"` {
+	if v1.N != 10 || !at.Equal(clock) || !strings.HasPrefix(v1.ETag, `"r1/TR/10-`) || !strings.HasSuffix(v1.ETag, `"`) {
 		t.Fatalf("first version %+v at %v", v1, at)
 	}
 	var doc struct {
@@ -49,7 +50,8 @@ func TestVersions(t *testing.T) {
 	if _, _, err := c.Current(k, 10, src.build); err != nil || src.builds != 1 {
 		t.Fatalf("built %d times for one position (%v)", src.builds, err)
 	}
-	// The log moved but the content did not: the same version, confirmed later.
+	// The log moved but nothing changed below the key: the same version,
+	// confirmed later.
 	clock = clock.Add(time.Second)
 	src.seq = 12
 	v, at, _ := c.Current(k, 12, src.build)
@@ -58,7 +60,7 @@ func TestVersions(t *testing.T) {
 	}
 	// The content moved, but within MinCheck of the last build the
 	// current version stands.
-	src.seq, src.content = 15, `{"votes":[3,2]}`
+	src.seq, src.n, src.content = 15, 15, `{"votes":[3,2]}`
 	clock = clock.Add(time.Second - 1)
 	if v, _, _ := c.Current(k, 15, src.build); v.N != 10 || src.builds != 2 {
 		t.Fatalf("within MinCheck: version %d after %d builds", v.N, src.builds)
@@ -85,6 +87,7 @@ func TestVersions(t *testing.T) {
 	for i, votes := range []string{"4", "5", "6"} {
 		clock = clock.Add(time.Second)
 		src.seq, src.content = int64(20+i), `{"votes":[`+votes+`]}`
+		src.n = src.seq
 		c.Current(k, src.seq, src.build)
 	}
 	if _, st, _ := c.Get(k, 15); st != Gone {
@@ -105,7 +108,7 @@ func TestVersions(t *testing.T) {
 func TestBuildError(t *testing.T) {
 	c := New(Options{})
 	boom := errors.New("boom")
-	if _, _, err := c.Current(Key{"r", "a"}, 1, func() (int64, []byte, error) { return 0, nil, boom }); !errors.Is(err, boom) {
+	if _, _, err := c.Current(Key{"r", "a"}, 1, func() (Built, error) { return Built{}, boom }); !errors.Is(err, boom) {
 		t.Fatalf("err %v", err)
 	}
 	if s := c.Stats(); s.Keys != 0 {
@@ -121,8 +124,8 @@ func TestMemoryBound(t *testing.T) {
 	for i := range 200 {
 		k := Key{"r", fmt.Sprint(i)}
 		for seq := int64(1); seq <= 3; seq++ {
-			c.Current(k, seq, func() (int64, []byte, error) {
-				return seq, []byte(content[:len(content)-2] + fmt.Sprint(seq) + `"}`), nil
+			c.Current(k, seq, func() (Built, error) {
+				return Built{Seq: seq, N: seq, Content: []byte(content[:len(content)-2] + fmt.Sprint(seq) + `"}`)}, nil
 			})
 		}
 		if s := c.Stats(); s.Bytes > 20_000 {
@@ -145,7 +148,7 @@ func TestConcurrentReaders(t *testing.T) {
 	docs := make([][]byte, 64)
 	for i := range docs {
 		wg.Go(func() {
-			v, _, err := c.Current(Key{"r", "a"}, 7, func() (int64, []byte, error) { return 7, []byte(`{"a":1}`), nil })
+			v, _, err := c.Current(Key{"r", "a"}, 7, func() (Built, error) { return Built{Seq: 7, N: 7, Content: []byte(`{"a":1}`)}, nil })
 			if err != nil {
 				t.Error(err)
 			}
@@ -160,5 +163,35 @@ func TestConcurrentReaders(t *testing.T) {
 	}
 	if s := c.Stats(); s.Made != 1 {
 		t.Fatalf("%d versions made for one position", s.Made)
+	}
+}
+
+// Two instances that read the same log name a key's versions alike,
+// whatever positions each was asked at: a version is the position of the
+// content's latest change, and its document, time included, is the same
+// bytes on both.
+func TestVersionsAgreeAcrossInstances(t *testing.T) {
+	changedAt := time.Date(2026, 3, 31, 18, 4, 5, 0, time.UTC)
+	// The log: the key's content changes at 10 and 30; positions between
+	// are other areas' entries.
+	at := func(seq int64) Built {
+		b := Built{Seq: seq, N: 10, Made: changedAt, Content: []byte(`{"votes":[1]}`)}
+		if seq >= 30 {
+			b.N, b.Made, b.Content = 30, changedAt.Add(time.Minute), []byte(`{"votes":[2]}`)
+		}
+		return b
+	}
+	k := Key{"r", "TR"}
+	a := New(Options{MinCheck: -1, Now: func() time.Time { return changedAt.Add(time.Hour) }})
+	b := New(Options{MinCheck: -1, Now: func() time.Time { return changedAt.Add(2 * time.Hour) }})
+	for _, step := range []struct{ a, b int64 }{{12, 25}, {29, 11}, {30, 31}, {40, 33}} {
+		va, _, _ := a.Current(k, step.a, func() (Built, error) { return at(step.a), nil })
+		vb, _, _ := b.Current(k, step.b, func() (Built, error) { return at(step.b), nil })
+		if va.N != vb.N || va.ETag != vb.ETag || !bytes.Equal(va.Doc, vb.Doc) {
+			t.Fatalf("asked at %d and %d: version %d %s, and %d %s", step.a, step.b, va.N, va.Doc, vb.N, vb.Doc)
+		}
+	}
+	if s := a.Stats(); s.Made != 2 {
+		t.Fatalf("%d versions made for two changes", s.Made)
 	}
 }
