@@ -160,15 +160,17 @@ func startServer(t *testing.T, bin, db string) (string, *exec.Cmd, time.Duration
 	return startServerLog(t, bin, db, os.Stderr)
 }
 
-// startServerLog is startServer with the server's log going to w. A server
+// startServerLog is startServer with the server's log going to w and
+// flags added to its command line. A server
 // still running when the test ends is killed then.
-func startServerLog(t *testing.T, bin, db string, w io.Writer) (string, *exec.Cmd, time.Duration) {
+func startServerLog(t *testing.T, bin, db string, w io.Writer, flags ...string) (string, *exec.Cmd, time.Duration) {
 	t.Helper()
 	start := time.Now()
 	// One token stands for a whole network of observers here: no per-user
 	// or per-address rate.
-	cmd := exec.Command(bin, "serve", "-db", db, "-addr", "127.0.0.1:0", "-log-level", "warn",
-		"-user-write-rate", "off", "-addr-write-rate", "off")
+	args := append([]string{"serve", "-db", db, "-addr", "127.0.0.1:0", "-log-level", "warn",
+		"-user-write-rate", "off", "-addr-write-rate", "off"}, flags...)
+	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

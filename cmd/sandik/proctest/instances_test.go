@@ -1,10 +1,13 @@
 package proctest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"reflect"
 	"sync"
 	"syscall"
@@ -12,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/tally"
@@ -202,5 +206,105 @@ func TestKillOneInstance(t *testing.T) {
 			t.Fatalf("the restarted instance disagrees with the survivor:\n%+v\n%+v", again.Totals, got.Totals)
 		}
 		return
+	}
+}
+
+// TestTwoInstancesNameSnapshotsAlike: two instances on one database, each
+// box entered once on each and so verified, publish every province's
+// snapshot under the same version number with the same bytes, and either
+// answers the version the other's index names, as readers behind one
+// cache are sent to either.
+func TestTwoInstancesNameSnapshotsAlike(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs two real servers")
+	}
+	url := pgtest.Schema(t)
+	_, bin := proctest.BuildSandik(t)
+	st := proctest.OpenPostgres(t, url)
+	reg, token := proctest.PrepareStore(t, st)
+	c, err := center.Open(t.Context(), center.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.CreateUser(t.Context(), sandik.User{ID: "crash2", Name: "Second Entry", Role: sandik.RoleCoordinator})
+	c.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls := make([]string, 2)
+	for i := range urls {
+		u, proc, _ := startServerLog(t, bin, url, os.Stderr, "-public-snapshots")
+		urls[i] = u
+		t.Cleanup(func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() })
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	const boxes = 120
+	for i := range boxes {
+		// Boxes 41 apart: every province gets some.
+		_, body, _ := crashSubmission(reg, i*41, false)
+		if code := post(t.Context(), client, urls[i%2], token, body); code != http.StatusCreated {
+			t.Fatalf("first entry %d: HTTP %d", i, code)
+		}
+		body = bytes.Replace(body, []byte(`"crash-`), []byte(`"second-`), 1)
+		if code := post(t.Context(), client, urls[(i+1)%2], second, body); code != http.StatusCreated {
+			t.Fatalf("second entry %d: HTTP %d", i, code)
+		}
+	}
+	head, err := st.LastSeq(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range urls {
+		totalsAt(t, u, token, head)
+	}
+	get := func(u string) (int, []byte, http.Header) {
+		t.Helper()
+		resp, err := client.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body, resp.Header
+	}
+	var verified int
+	for _, a := range reg.Areas {
+		if a.Level != sandik.LevelIl {
+			continue
+		}
+		var idx [2]struct {
+			Version int64  `json:"version"`
+			URL     string `json:"url"`
+		}
+		var docs [2][]byte
+		var tags [2]string
+		for i, u := range urls {
+			code, body, _ := get(u + "/api/v1/snapshots/race1/" + string(a.Code))
+			if code != http.StatusOK || json.Unmarshal(body, &idx[i]) != nil {
+				t.Fatalf("%s index of %s: HTTP %d %s", u, a.Code, code, body)
+			}
+		}
+		for i, u := range urls {
+			// The version the other instance's index names.
+			code, body, h := get(u + idx[1-i].URL)
+			if code != http.StatusOK {
+				t.Fatalf("%s asked for %s: HTTP %d %s", u, idx[1-i].URL, code, body)
+			}
+			docs[i], tags[i] = body, h.Get("ETag")
+		}
+		if idx[0].Version != idx[1].Version || idx[0].Version == 0 || !bytes.Equal(docs[0], docs[1]) || tags[0] != tags[1] {
+			t.Fatalf("%s: versions %d and %d, tags %s and %s, documents\n%s\n%s", a.Code, idx[0].Version, idx[1].Version, tags[0], tags[1], docs[0], docs[1])
+		}
+		var doc struct {
+			Verified int `json:"boxes_verified"`
+		}
+		json.Unmarshal(docs[0], &doc)
+		verified += doc.Verified
+	}
+	if verified != boxes {
+		t.Fatalf("the provinces' snapshots count %d boxes verified, want %d", verified, boxes)
 	}
 }
