@@ -435,32 +435,25 @@ func (m *migration) copyKeying(ctx context.Context) error {
 	return nil
 }
 
-// copyFeed copies what the official results feed left: the provenance
-// of every official submission, the alerts in their order, and each
-// feed's state (its validators and the count of versions it stored), so
-// that a follower started on the copy goes on where it stopped. After
-// the log, whose submissions a provenance names.
-func (m *migration) copyFeed(ctx context.Context) error {
-	for after := int64(0); ; {
-		page, err := m.src.Since(ctx, after, migrateStorePage)
-		if err != nil {
-			return err
-		}
-		if len(page) == 0 {
-			break
-		}
-		ps, err := provenancesOf(ctx, m.src, page)
-		if err != nil {
-			return err
-		}
-		if len(ps) > 0 {
-			if _, err := m.dst.SaveFeed(ctx, ps, nil, sandik.FeedState{}); err != nil {
-				return fmt.Errorf("provenance after seq %d: %w", after, err)
-			}
-		}
-		m.life.provenance += len(ps)
-		after = page[len(page)-1].Seq
+// copyProvenance copies the official feed's provenance of the
+// submissions of page, which the copy of the log has just written.
+func (m *migration) copyProvenance(ctx context.Context, page []sandik.Submission) error {
+	ps, err := provenancesOf(ctx, m.src, page)
+	if err != nil || len(ps) == 0 {
+		return err
 	}
+	if _, err := m.dst.SaveFeed(ctx, ps, nil, sandik.FeedState{}); err != nil {
+		return err
+	}
+	m.life.provenance += len(ps)
+	return nil
+}
+
+// copyFeed copies the rest of what the official results feed left (the
+// provenance went with the log): the alerts in their order and each
+// feed's state (its validators and the count of versions it stored), so
+// that a follower started on the copy goes on where it stopped.
+func (m *migration) copyFeed(ctx context.Context) error {
 	for after := int64(0); ; {
 		as, err := m.src.Alerts(ctx, after, "", migrateStorePage)
 		if err != nil {

@@ -222,6 +222,11 @@ func (m *migration) copy(ctx context.Context) error {
 		if err := m.copyLog(ctx, page); err != nil {
 			return fmt.Errorf("submissions after seq %d: %w", after, err)
 		}
+		// The official feed's provenance of these submissions, now that
+		// they are there to be named, without reading the log again.
+		if err := m.copyProvenance(ctx, page); err != nil {
+			return fmt.Errorf("official feed: provenance after seq %d: %w", after, err)
+		}
 		m.subs += len(page)
 		after = page[len(page)-1].Seq
 	}
