@@ -18,12 +18,9 @@ import (
 func TestProgressMatchesTheLog(t *testing.T) {
 	reg := testRegistry()
 	rapid.Check(t, func(t *rapid.T) {
-		log := genLog(t, reg, rapid.IntRange(0, 60).Draw(t, "n"))
 		// Arrival times out of log order: a box's arrival is its first
 		// submission's, not its earliest time.
-		for i := range log {
-			log[i].ReceivedAt = t0.Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "at")) * time.Second)
-		}
+		log := genShuffledLog(t, reg, 60)
 		e := New(reg)
 		// Half the log, a progress of each race asked for (and kept) and
 		// its children changed by the caller, as a scoped view does; then
@@ -125,29 +122,14 @@ func TestProgressOfABoxAndOfNothing(t *testing.T) {
 func TestLastsAgreeWithProgress(t *testing.T) {
 	reg := testRegistry()
 	rapid.Check(t, func(t *rapid.T) {
-		log := genLog(t, reg, rapid.IntRange(0, 60).Draw(t, "n"))
-		for i := range log {
-			log[i].ReceivedAt = t0.Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "at")) * time.Second)
-		}
-		e := New(reg)
-		if rapid.Bool().Draw(t, "store every node") {
-			e = newEngine(reg, 1)
-		}
+		log := genShuffledLog(t, reg, 60)
+		e := drawEngine(t, reg)
 		for done := 0; done <= len(log); {
 			step := rapid.IntRange(1, 10).Draw(t, "step")
 			e.Apply(log[done:min(done+step, len(log))])
 			done += step
 			for _, rc := range reg.Races {
-				areas := map[sandik.AreaCode]bool{rc.Scope: true}
-				for _, box := range reg.RaceBoxes(rc.Code) {
-					areas[box] = true
-					for _, a := range reg.Ancestors(box) {
-						if reg.Contains(rc.Scope, a) {
-							areas[a] = true
-						}
-					}
-				}
-				for area := range areas {
+				for _, area := range raceAreas(reg, &rc) {
 					p, err := e.Progress(rc.Code, area)
 					if err != nil {
 						t.Fatal(err)
@@ -198,10 +180,7 @@ func TestChangeNamesThePublicFigures(t *testing.T) {
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		log := genLog(t, reg, rapid.IntRange(0, 40).Draw(t, "n"))
-		e := New(reg)
-		if rapid.Bool().Draw(t, "store every node") {
-			e = newEngine(reg, 1)
-		}
+		e := drawEngine(t, reg)
 		kept := map[string]AreaTotals{}
 		before := map[string]AreaTotals{}
 		for i := 0; i <= len(log); i++ {
@@ -209,16 +188,7 @@ func TestChangeNamesThePublicFigures(t *testing.T) {
 				e.Apply(log[i-1 : i])
 			}
 			for _, rc := range reg.Races {
-				areas := []sandik.AreaCode{rc.Scope}
-				for _, box := range reg.RaceBoxes(rc.Code) {
-					areas = append(areas, box)
-					for _, a := range reg.Ancestors(box) {
-						if reg.Contains(rc.Scope, a) {
-							areas = append(areas, a)
-						}
-					}
-				}
-				for _, area := range areas {
+				for _, area := range raceAreas(reg, &rc) {
 					at, ch, err := e.TotalsChanged(rc.Code, area)
 					if err != nil {
 						t.Fatal(err)
@@ -241,4 +211,42 @@ func TestChangeNamesThePublicFigures(t *testing.T) {
 			}
 		}
 	})
+}
+
+// genShuffledLog is genLog with arrival times in no order.
+func genShuffledLog(t *rapid.T, reg *sandik.Registry, most int) []sandik.Submission {
+	log := genLog(t, reg, rapid.IntRange(0, most).Draw(t, "n"))
+	for i := range log {
+		log[i].ReceivedAt = t0.Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "at")) * time.Second)
+	}
+	return log
+}
+
+// drawEngine returns an engine keeping the figures of large nodes only, as
+// in production, or of every node.
+func drawEngine(t *rapid.T, reg *sandik.Registry) *Engine {
+	if rapid.Bool().Draw(t, "store every node") {
+		return newEngine(reg, 1)
+	}
+	return New(reg)
+}
+
+// raceAreas lists every area of rc's tree: its scope, the nodes below and
+// the boxes, each once.
+func raceAreas(reg *sandik.Registry, rc *sandik.Race) []sandik.AreaCode {
+	seen := map[sandik.AreaCode]bool{rc.Scope: true}
+	out := []sandik.AreaCode{rc.Scope}
+	add := func(a sandik.AreaCode) {
+		if !seen[a] && reg.Contains(rc.Scope, a) {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	for _, box := range reg.RaceBoxes(rc.Code) {
+		add(box)
+		for _, a := range reg.Ancestors(box) {
+			add(a)
+		}
+	}
+	return out
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/proctest"
+	"github.com/sandik-dev/sandik/store/postgres"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/tally"
 )
@@ -28,16 +29,7 @@ func TestTwoInstancesAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs two real servers")
 	}
-	url := pgtest.Schema(t)
-	_, bin := proctest.BuildSandik(t)
-	st := proctest.OpenPostgres(t, url)
-	reg, token := proctest.PrepareStore(t, st)
-	urls := make([]string, 2)
-	for i := range urls {
-		u, proc, _ := startServer(t, bin, url)
-		urls[i] = u
-		t.Cleanup(func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() })
-	}
+	st, reg, token, urls := twoInstances(t, nil)
 	const workers, each = 8, 150
 	var (
 		mu     sync.Mutex
@@ -81,6 +73,28 @@ func TestTwoInstancesAgree(t *testing.T) {
 	if got := a.Totals.Provisional.ValidTotal; got != want || a.Totals.BoxesReported != len(acked) {
 		t.Fatalf("totals: valid %d over %d boxes; brute-force sum %d over %d", got, a.Totals.BoxesReported, want, len(acked))
 	}
+}
+
+// twoInstances prepares a PostgreSQL database, lets prepare add to it,
+// and starts two `sandik serve` on it with flags added, stopped with
+// SIGTERM when the test ends. It returns the store, the registry, a
+// coordinator's token and the instances' URLs.
+func twoInstances(t *testing.T, prepare func(sandik.Store), flags ...string) (*postgres.Store, *sandik.Registry, string, []string) {
+	t.Helper()
+	url := pgtest.Schema(t)
+	_, bin := proctest.BuildSandik(t)
+	st := proctest.OpenPostgres(t, url)
+	reg, token := proctest.PrepareStore(t, st)
+	if prepare != nil {
+		prepare(st)
+	}
+	urls := make([]string, 2)
+	for i := range urls {
+		u, proc, _ := startServerLog(t, bin, url, os.Stderr, flags...)
+		urls[i] = u
+		t.Cleanup(func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() })
+	}
+	return st, reg, token, urls
 }
 
 // totalsAt polls an instance until its totals of race1 in TR reflect the
@@ -218,25 +232,17 @@ func TestTwoInstancesNameSnapshotsAlike(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs two real servers")
 	}
-	url := pgtest.Schema(t)
-	_, bin := proctest.BuildSandik(t)
-	st := proctest.OpenPostgres(t, url)
-	reg, token := proctest.PrepareStore(t, st)
-	c, err := center.Open(t.Context(), center.Config{Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := c.CreateUser(t.Context(), sandik.User{ID: "crash2", Name: "Second Entry", Role: sandik.RoleCoordinator})
-	c.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	urls := make([]string, 2)
-	for i := range urls {
-		u, proc, _ := startServerLog(t, bin, url, os.Stderr, "-public-snapshots")
-		urls[i] = u
-		t.Cleanup(func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() })
-	}
+	var second string
+	st, reg, token, urls := twoInstances(t, func(st sandik.Store) {
+		c, err := center.Open(t.Context(), center.Config{Store: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if second, err = c.CreateUser(t.Context(), sandik.User{ID: "crash2", Name: "Second Entry", Role: sandik.RoleCoordinator}); err != nil {
+			t.Fatal(err)
+		}
+	}, "-public-snapshots")
 	client := &http.Client{Timeout: 10 * time.Second}
 	const boxes = 120
 	for i := range boxes {
