@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/synth"
@@ -100,4 +102,64 @@ func BenchmarkBoxFlood(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(log)), "ns/entry")
 	})
+}
+
+// BenchmarkReadDuringApply measures how long readers of the country's
+// totals wait while a follower that fell behind applies a page of 50,000
+// submissions (a tenth of a national night's shape), with the lock held
+// for a chunk at a time as Apply does, and for the whole page as it did.
+// The metrics are the readers' p99 and longest read.
+func BenchmarkReadDuringApply(b *testing.B) {
+	reg, err := synth.Registry(memoryShape)
+	if err != nil {
+		b.Fatal(err)
+	}
+	subs := synth.Entries(reg, 2, 1)[:50_000]
+	for i := range subs {
+		subs[i].Seq = int64(i + 1)
+	}
+	rc := reg.Races[0]
+	for _, bc := range []struct {
+		name  string
+		chunk int
+	}{{"chunked", applyChunkSize}, {"whole", len(subs)}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var waits []time.Duration
+			for range b.N {
+				e := New(reg)
+				e.chunk = bc.chunk
+				done := make(chan struct{})
+				var wg sync.WaitGroup
+				var mu sync.Mutex
+				for range 2 {
+					wg.Go(func() {
+						var mine []time.Duration
+						for {
+							select {
+							case <-done:
+								mu.Lock()
+								waits = append(waits, mine...)
+								mu.Unlock()
+								return
+							default:
+							}
+							start := time.Now()
+							if _, err := e.Totals(rc.Code, rc.Scope); err != nil {
+								b.Error(err)
+							}
+							mine = append(mine, time.Since(start))
+						}
+					})
+				}
+				e.Apply(subs)
+				close(done)
+				wg.Wait()
+			}
+			slices.Sort(waits)
+			if len(waits) > 0 {
+				b.ReportMetric(float64(waits[len(waits)*99/100].Microseconds()), "p99-µs")
+				b.ReportMetric(float64(waits[len(waits)-1].Microseconds()), "max-µs")
+			}
+		})
+	}
 }

@@ -22,6 +22,7 @@ type Engine struct {
 	seq     int64
 	skipped int64
 	changed chan struct{} // closed and replaced whenever seq moves
+	chunk   int           // submissions applied under one hold of mu
 	// progress keeps the last Progress of each area asked for.
 	progress progressCache
 }
@@ -32,7 +33,7 @@ func New(reg *sandik.Registry) *Engine { return newEngine(reg, storedMin) }
 // newEngine keeps the figures of nodes of at least stored boxes (1: all
 // of them, as tests compare).
 func newEngine(reg *sandik.Registry, stored int) *Engine {
-	e := &Engine{reg: reg, races: make(map[sandik.RaceCode]*raceTally, len(reg.Races)), changed: make(chan struct{})}
+	e := &Engine{reg: reg, races: make(map[sandik.RaceCode]*raceTally, len(reg.Races)), changed: make(chan struct{}), chunk: applyChunkSize}
 	// Shapes are independent of each other: build them side by side.
 	shapes := map[shapeKey]*shape{}
 	var keys []shapeKey
@@ -72,10 +73,33 @@ func (e *Engine) Registry() *sandik.Registry { return e.reg }
 // boxes the registry does not know leave the totals as they are. Official
 // figures are kept beside the sheets, for comparison, and never count as an
 // entry.
+//
+// The lock is taken for at most applyChunk submissions at a time, so a
+// reader waits for a fraction of a millisecond however far behind the
+// follower is: a page of 50,000 applied at once kept every reader of the
+// totals waiting about 65 ms. Readers between chunks see a prefix of the
+// log, as they would between two calls.
 func (e *Engine) Apply(subs []sandik.Submission) {
-	if len(subs) == 0 {
-		return
+	moved := false
+	for len(subs) > 0 {
+		n := min(len(subs), e.chunk)
+		moved = e.applyChunk(subs[:n]) || moved
+		subs = subs[n:]
 	}
+	if moved {
+		e.mu.Lock()
+		close(e.changed)
+		e.changed = make(chan struct{})
+		e.mu.Unlock()
+	}
+}
+
+// applyChunkSize is how many submissions Apply applies under one hold of
+// the lock: about 0.3 ms of work.
+const applyChunkSize = 256
+
+// applyChunk applies subs under the lock and reports whether Seq moved.
+func (e *Engine) applyChunk(subs []sandik.Submission) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	moved := false
@@ -108,10 +132,7 @@ func (e *Engine) Apply(subs []sandik.Submission) {
 			rt.publicMoved(rt.boxIdx[s.Box], s)
 		}
 	}
-	if moved {
-		close(e.changed)
-		e.changed = make(chan struct{})
-	}
+	return moved
 }
 
 // Seq returns the last applied log position: the version of every total.
