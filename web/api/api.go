@@ -8,6 +8,7 @@
 package api
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/sandik-dev/sandik/center"
@@ -42,6 +43,11 @@ type API struct {
 	now func() time.Time
 	// snaps holds the public snapshots; nil when they are off.
 	snaps *snapshot.Cache
+	// snapWaits bounds the requests waiting at once for a version past
+	// this instance's (awaitSnapshot); snapWaitsRefused counts those that
+	// found every place taken and were answered at once.
+	snapWaits        chan struct{}
+	snapWaitsRefused atomic.Int64
 	// totals keeps encoded answers of an area's live totals.
 	totals *totalsCache
 }

@@ -69,6 +69,7 @@ func (a *API) snapshots() {
 		return
 	}
 	a.snaps = snapshot.New(a.cfg.Snapshots)
+	a.snapWaits = make(chan struct{}, maxSnapshotWaits)
 	gauge := func(name, help string, f func(snapshot.Stats) float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return f(a.snaps.Stats()) })
 	}
@@ -77,6 +78,8 @@ func (a *API) snapshots() {
 		gauge("sandik_snapshot_bytes", "Bytes of public snapshot documents held in memory.", func(s snapshot.Stats) float64 { return float64(s.Bytes) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "sandik_snapshot_versions_made_total", Help: "Public snapshot versions made since the start."},
 			func() float64 { return float64(a.snaps.Stats().Made) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "sandik_snapshot_waits_refused_total", Help: "Requests for a snapshot version past this instance's answered at once because too many already waited."},
+			func() float64 { return float64(a.snapWaitsRefused.Load()) }),
 	)
 }
 
@@ -216,19 +219,32 @@ func (a *API) getSnapshot(w http.ResponseWriter, r *http.Request) error {
 // snapshotCatchUp is how long a request for a version past this
 // instance's current one waits for it: longer than a follower's lag behind
 // another instance, short enough that a made-up version costs little.
-const snapshotCatchUp = 500 * time.Millisecond
+// maxSnapshotWaits bounds such requests waiting at once: the routes take
+// no account, and anyone may ask for a version that will never be.
+const (
+	snapshotCatchUp  = 500 * time.Millisecond
+	maxSnapshotWaits = 64
+)
 
 // awaitSnapshot waits, up to snapshotCatchUp, until the current version of
 // the key in r's URL is at least n, and returns it (or the latest one
-// when the time is up).
+// when the time is up, or at once when too many wait already).
 func (a *API) awaitSnapshot(r *http.Request, n int64) (snapshot.Key, snapshot.Version, error) {
+	select {
+	case a.snapWaits <- struct{}{}:
+		defer func() { <-a.snapWaits }()
+	default:
+		a.snapWaitsRefused.Add(1)
+		key, cur, _, err := a.currentSnapshot(r)
+		return key, cur, err
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), snapshotCatchUp)
 	defer cancel()
+	// The log must reach n before the area can have changed at n.
+	_ = a.c.WaitFor(ctx, n)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		// The log must reach n before the area can have changed at n.
-		_ = a.c.WaitFor(ctx, n)
 		key, cur, _, err := a.currentSnapshot(r)
 		if err != nil || cur.N >= n {
 			return key, cur, err

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -268,5 +271,36 @@ func TestRaceSnapshotIndex(t *testing.T) {
 	e.Do("GET", "/api/v1/snapshots/"+webtest.BlindRace, "", nil).Decode(t, http.StatusOK, &idx2)
 	if idx2.Version <= idx.Version || idx2.Areas["34"] <= idx.Areas["34"] || idx2.Areas["34.01"] <= idx.Areas["34.01"] || idx2.Areas["34.02"] != idx.Areas["34.02"] {
 		t.Fatalf("race index before %+v after %+v", idx, idx2)
+	}
+}
+
+// An attacker asking, without an account, for versions that will never
+// be holds at most maxSnapshotWaits requests waiting for this instance to
+// catch up; the rest are answered at once, and every one is a 404.
+func TestSnapshotWaitsBounded(t *testing.T) {
+	e := newEnvWith(t, webtest.BlindRegistry(t), publicSnapshots(3))
+	future := fmt.Sprintf("/api/v1/snapshots/%s/34/%d.json", webtest.BlindRace, int64(1)<<50)
+	const n = maxSnapshotWaits + 40
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { codes[i] = e.Do("GET", future, "", nil).Status })
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusNotFound {
+			t.Fatalf("request %d for a version that will never be: %d", i, c)
+		}
+	}
+	rec := httptest.NewRecorder()
+	if err := e.base.ServeMetrics(rec, httptest.NewRequest("GET", "/metrics", nil)); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^sandik_snapshot_waits_refused_total (\d+)$`).FindStringSubmatch(rec.Body.String())
+	if m == nil {
+		t.Fatal("no sandik_snapshot_waits_refused_total in /metrics")
+	}
+	if refused, _ := strconv.Atoi(m[1]); refused == 0 || refused > n-1 {
+		t.Fatalf("%d of %d requests at once were answered without waiting; want some, for at most %d wait", refused, n, maxSnapshotWaits)
 	}
 }
