@@ -85,6 +85,12 @@ func (e *Engine) Apply(subs []sandik.Submission) {
 		n := min(len(subs), e.chunk)
 		moved = e.applyChunk(subs[:n]) || moved
 		subs = subs[n:]
+		if len(subs) > 0 {
+			// Let a reader woken meanwhile run now rather than after
+			// the scheduler preempts this loop, up to 10 ms later, on
+			// cores the night keeps busy.
+			runtime.Gosched()
+		}
 	}
 	if moved {
 		e.mu.Lock()
