@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Default is the bound of `sandik serve` when none is given: the issue's
@@ -90,7 +91,12 @@ type Governor struct {
 	prev    int64  // Go's limit before Start, restored by Stop
 	limit   uint64 // the last limit set
 	raised  bool   // whether the last limit was the floor, above the bound
+	warned  time.Time
 }
+
+// warnEvery spaces the warnings of a live heap above the bound: near it,
+// collections go from one side to the other many times a minute.
+const warnEvery = 10 * time.Minute
 
 // Start bounds the process to total bytes until Stop. It sets the limit
 // at once and again after every collection.
@@ -137,7 +143,8 @@ func (g *Governor) Update() uint64 {
 		return g.limit
 	}
 	raised := limit > g.total-min(g.total, f.Outside())
-	if raised && !g.raised {
+	if raised && !g.raised && time.Since(g.warned) >= warnEvery {
+		g.warned = time.Now()
 		g.log.Warn("memory: the live heap leaves too little room under -memory-limit; the collector keeps half the live heap as headroom instead",
 			"memory_limit_mib", g.total>>20, "live_mib", f.Live>>20, "outside_go_mib", f.Outside()>>20, "go_limit_mib", limit>>20)
 	}
