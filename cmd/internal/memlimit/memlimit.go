@@ -30,10 +30,6 @@ import (
 	"time"
 )
 
-// Default is the bound of `sandik serve` when none is given: the issue's
-// target for a national night loaded and serving.
-const Default = 1 << 30
-
 // minHeadroomDiv sets the least headroom over the live heap: live/2.
 const minHeadroomDiv = 2
 
@@ -41,8 +37,9 @@ const minHeadroomDiv = 2
 type Figures struct {
 	// Live is the heap marked live by the last collection.
 	Live uint64
-	// GoOther is the runtime's memory that is not heap: stacks, metadata,
-	// the collector's own. It counts against Go's limit too.
+	// GoOther is the runtime's memory other than heap objects: stacks,
+	// metadata, the collector's own, and the heap's free and unused room
+	// not returned to the system. It all counts against Go's limit.
 	GoOther uint64
 	// GoResident is what the runtime holds and has not returned to the
 	// system (its total less released heap).
@@ -85,6 +82,7 @@ type Governor struct {
 	total uint64
 	log   *slog.Logger
 	read  func() Figures
+	goal  func() uint64 // the runtime's heap goal; 0 when unknown
 
 	mu      sync.Mutex
 	stopped bool
@@ -102,6 +100,7 @@ const warnEvery = 10 * time.Minute
 // at once and again after every collection.
 func Start(total uint64, log *slog.Logger) *Governor {
 	g := newGovernor(total, log, readFigures)
+	g.goal = heapGoal
 	g.prev = debug.SetMemoryLimit(-1)
 	g.Update()
 	g.arm()
@@ -112,7 +111,7 @@ func newGovernor(total uint64, log *slog.Logger, read func() Figures) *Governor 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Governor{total: total, log: log, read: read}
+	return &Governor{total: total, log: log, read: read, goal: func() uint64 { return 0 }}
 }
 
 // sentinel is unreachable as soon as it is made; its finalizer runs after
@@ -143,6 +142,16 @@ func (g *Governor) Update() uint64 {
 		return g.limit
 	}
 	raised := limit > g.total-min(g.total, f.Outside())
+	debug.SetMemoryLimit(int64(min(limit, math.MaxInt64)))
+	// The runtime also counts room the figures cannot split from the
+	// heap's (free spans not yet returned, fragmentation): ask it what
+	// goal the limit gave, and raise the limit by what the goal misses
+	// of the floor's headroom.
+	if goal, want := g.goal(), f.Live+f.Live/minHeadroomDiv; goal > 0 && goal < want {
+		limit += want - goal
+		raised = true
+		debug.SetMemoryLimit(int64(min(limit, math.MaxInt64)))
+	}
 	if raised && !g.raised && time.Since(g.warned) >= warnEvery {
 		g.warned = time.Now()
 		g.log.Warn("memory: the live heap leaves too little room under -memory-limit; the collector keeps half the live heap as headroom instead",
@@ -150,8 +159,17 @@ func (g *Governor) Update() uint64 {
 	}
 	g.raised = raised
 	g.limit = limit
-	debug.SetMemoryLimit(int64(min(limit, math.MaxInt64)))
 	return limit
+}
+
+// heapGoal is the runtime's heap goal now, the memory limit included.
+func heapGoal() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 // Limit is the last limit given to Go.
@@ -176,9 +194,7 @@ var samples = []metrics.Sample{
 	{Name: "/gc/heap/live:bytes"},
 	{Name: "/memory/classes/total:bytes"},
 	{Name: "/memory/classes/heap/released:bytes"},
-	{Name: "/memory/classes/heap/free:bytes"},
 	{Name: "/memory/classes/heap/objects:bytes"},
-	{Name: "/memory/classes/heap/unused:bytes"},
 }
 
 var samplesMu sync.Mutex
@@ -193,11 +209,11 @@ func readFigures() Figures {
 		}
 	}
 	samplesMu.Unlock()
-	live, total, released, free, objects, unused := v[0], v[1], v[2], v[3], v[4], v[5]
-	heap := released + free + objects + unused
+	live, total, released, objects := v[0], v[1], v[2], v[3]
 	f := Figures{Live: live, GoResident: total - min(total, released), Anon: residentAnon()}
-	if total > heap {
-		f.GoOther = total - heap
+	// Free and unused heap room count against Go's limit as well.
+	if f.GoResident > objects {
+		f.GoOther = f.GoResident - objects
 	}
 	return f
 }
