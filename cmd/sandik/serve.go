@@ -32,6 +32,11 @@ func cmdServe(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	unbound, err := srv.BoundMemory(log)
+	if err != nil {
+		return err
+	}
+	defer unbound()
 	app, err := cli.OpenApp(e.Ctx, &sf, log)
 	if err != nil {
 		return err

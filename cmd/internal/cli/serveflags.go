@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
+	"runtime/debug"
 	"time"
 
+	"github.com/sandik-dev/sandik/cmd/internal/memlimit"
 	"github.com/sandik-dev/sandik/web"
 	"github.com/sandik-dev/sandik/web/handler"
 	"github.com/sandik-dev/sandik/web/limits"
@@ -29,6 +32,7 @@ type ServeFlags struct {
 	snapshots       bool
 	snapVersions    int
 	snapMiB         int64
+	memoryLimit     string
 }
 
 func (s *ServeFlags) Register(fs *flag.FlagSet) {
@@ -56,6 +60,7 @@ func (s *ServeFlags) Register(fs *flag.FlagSet) {
 	fs.IntVar(&s.snapVersions, "snapshot-versions", snapshot.DefaultKeep, "versions of each area's public snapshot kept; older ones answer 410")
 	fs.Int64Var(&s.snapMiB, "snapshot-mib", snapshot.DefaultMaxBytes>>20, "MiB of public snapshots kept in memory in all; the least recently read areas go first")
 	fs.IntVar(&l.StreamsPerUser, "user-streams", l.StreamsPerUser, "live streams one user may hold open; more get 429")
+	fs.StringVar(&s.memoryLimit, "memory-limit", "off", "resident memory the process aims to stay under (e.g. 1GiB, 700MiB; off for none); the collector works harder near it but always keeps half the live heap as headroom, so it never collects back to back; GOMEMLIMIT, when set, is used instead")
 }
 
 // Config checks the flags and builds the web server's settings from them.
@@ -90,12 +95,36 @@ func (s *ServeFlags) Config() (web.Config, error) {
 	if s.snapVersions < 1 || s.snapMiB < 1 {
 		return cfg, fmt.Errorf("-snapshot-versions and -snapshot-mib must be at least 1")
 	}
+	if _, err := memlimit.ParseSize(s.memoryLimit); err != nil {
+		return cfg, fmt.Errorf("-memory-limit: %w", err)
+	}
 	cfg.PublicSnapshots = s.snapshots
 	cfg.Snapshots = snapshot.Options{Keep: s.snapVersions, MaxBytes: s.snapMiB << 20}
 	l := s.limits
 	l.BodyBytesPerUser, l.BodyBytesTotal = s.userBodyMiB<<20, s.totalBodyMiB<<20
 	cfg.Limits, cfg.TrustedProxies, cfg.MetricsToken, cfg.MaxInFlightWrites = &l, proxies, s.metricsToken, s.maxWrites
 	return cfg, nil
+}
+
+// BoundMemory starts holding the process to -memory-limit, unless it is
+// off or the operator set GOMEMLIMIT, whose fixed limit is then kept. The
+// returned stop ends it. Call it before the store opens, so that the
+// start-up rebuild is held to it too.
+func (s *ServeFlags) BoundMemory(log *slog.Logger) (stop func(), err error) {
+	total, err := memlimit.ParseSize(s.memoryLimit)
+	if err != nil {
+		return nil, fmt.Errorf("-memory-limit: %w", err)
+	}
+	if total == 0 {
+		return func() {}, nil
+	}
+	if prev := debug.SetMemoryLimit(-1); prev != math.MaxInt64 {
+		log.Info("memory: GOMEMLIMIT is set; -memory-limit is not applied", "go_limit_mib", prev>>20)
+		return func() {}, nil
+	}
+	g := memlimit.Start(total, log)
+	log.Info("memory: bounded", "memory_limit_mib", total>>20, "go_limit_mib", g.Limit()>>20)
+	return g.Stop, nil
 }
 
 // RaiseOpenFiles lifts the open-files limit as far as it goes: every

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"log/slog"
+	"math"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -76,5 +79,53 @@ func TestSQLiteMmapFlag(t *testing.T) {
 	s := parse(nil, "-sqlite-mmap-mib", "-1", "-db", t.TempDir()+"/x.db")
 	if _, err := OpenApp(t.Context(), &s, nil); err == nil || !strings.Contains(err.Error(), "-sqlite-mmap-mib") {
 		t.Errorf("a negative map: %v", err)
+	}
+}
+
+// -memory-limit (or SANDIK_MEMORY_LIMIT) bounds the process unless it is
+// off (the default) or GOMEMLIMIT set Go's limit already; a malformed size
+// is refused.
+func TestMemoryLimitFlag(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	parse := func(env map[string]string, args ...string) ServeFlags {
+		e := &Env{Prog: "prog", Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }}
+		fs := e.Flags("serve", "serve")
+		var s ServeFlags
+		s.Register(fs)
+		if err := e.Parse(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	log := slog.New(slog.DiscardHandler)
+	bound := func(s ServeFlags) int64 {
+		t.Helper()
+		stop, err := s.BoundMemory(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stop()
+		return debug.SetMemoryLimit(-1)
+	}
+	if got := bound(parse(nil)); got != math.MaxInt64 {
+		t.Errorf("by default Go's limit is %d, want none", got)
+	}
+	if got := bound(parse(map[string]string{"SANDIK_MEMORY_LIMIT": "1GiB"})); got > 1<<30 {
+		t.Errorf("SANDIK_MEMORY_LIMIT=1GiB: Go's limit is %d, above the bound", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("after stop Go's limit is %d, want none", got)
+	}
+	if got := bound(parse(nil, "-memory-limit", "4GiB")); got <= 1<<30 || got > 4<<30 {
+		t.Errorf("-memory-limit 4GiB: Go's limit is %d", got)
+	}
+	debug.SetMemoryLimit(700 << 20) // as GOMEMLIMIT=700MiB would
+	if got := bound(parse(nil, "-memory-limit", "4GiB")); got != 700<<20 {
+		t.Errorf("with GOMEMLIMIT set, Go's limit became %d", got)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	s := parse(nil, "-memory-limit", "lots")
+	if _, err := s.Config(); err == nil || !strings.Contains(err.Error(), "-memory-limit") {
+		t.Errorf("-memory-limit lots: %v", err)
 	}
 }
