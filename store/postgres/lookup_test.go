@@ -1,0 +1,55 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/sandik-dev/sandik/store/postgres/pgtest"
+	"github.com/sandik-dev/sandik/store/storetest"
+)
+
+// TestLookUpKeepsNoPlan checks that no connection keeps a plan of the
+// writer's look-up of ids. PostgreSQL turns a statement prepared on a
+// connection into a generic plan after a few executions; made while the
+// log is nearly empty, that plan scans the whole log for every group and
+// stays in use as the log grows. The inserts, whose plans do not depend
+// on the log's size, are kept: that shows the connections do prepare.
+func TestLookUpKeepsNoPlan(t *testing.T) {
+	s := openAt(t, pgtest.Schema(t))
+	ctx := context.Background()
+	for i := range 12 {
+		if _, err := s.Append(ctx, storetest.Subs(fmt.Sprintf("plan%d", i), 1+i%3)); err != nil {
+			t.Fatalf("Append: %v", err)
+		}
+	}
+	// A replay goes through the look-up and must still be answered.
+	again, err := s.Append(ctx, storetest.Subs("plan3", 1))
+	if err != nil || len(again) != 1 || !again[0].Replayed {
+		t.Fatalf("replay after the groups: %+v, %v", again, err)
+	}
+	conns := s.pool.AcquireAllIdle(ctx)
+	defer func() {
+		for _, c := range conns {
+			c.Release()
+		}
+	}()
+	var lookUps, inserts int
+	for _, c := range conns {
+		var l, in int
+		// The patterns are parameters: this statement is prepared too.
+		err := c.QueryRow(ctx, `SELECT count(*) FILTER (WHERE statement = $1),
+	count(*) FILTER (WHERE statement LIKE $2)
+FROM pg_prepared_statements`, lookUpIDs, "INSERT INTO submissions%").Scan(&l, &in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lookUps, inserts = lookUps+l, inserts+in
+	}
+	if inserts == 0 {
+		t.Fatalf("no connection of %d kept the insert of submissions: the test no longer sees prepared statements", len(conns))
+	}
+	if lookUps != 0 {
+		t.Errorf("%d connections kept a plan of the look-up of ids", lookUps)
+	}
+}
