@@ -10,7 +10,7 @@ import (
 )
 
 // TestLookUpKeepsNoPlan checks that no connection keeps a plan of the
-// writer's look-up of ids. PostgreSQL turns a statement prepared on a
+// writer's look-up of ids, nor of the read of stored hashes. PostgreSQL turns a statement prepared on a
 // connection into a generic plan after a few executions; made while the
 // log is nearly empty, that plan scans the whole log for every group and
 // stays in use as the log grows. The inserts, whose plans do not depend
@@ -21,6 +21,12 @@ func TestLookUpKeepsNoPlan(t *testing.T) {
 	for i := range 12 {
 		if _, err := s.Append(ctx, storetest.Subs(fmt.Sprintf("plan%d", i), 1+i%3)); err != nil {
 			t.Fatalf("Append: %v", err)
+		}
+	}
+	for i := range int64(12) {
+		hs, err := s.LedgerHashes(ctx, []int64{0, i})
+		if err != nil || len(hs) != 2 {
+			t.Fatalf("LedgerHashes: %d hashes, %v", len(hs), err)
 		}
 	}
 	// A replay goes through the look-up and must still be answered.
@@ -38,9 +44,9 @@ func TestLookUpKeepsNoPlan(t *testing.T) {
 	for _, c := range conns {
 		var l, in int
 		// The patterns are parameters: this statement is prepared too.
-		err := c.QueryRow(ctx, `SELECT count(*) FILTER (WHERE statement = $1),
-	count(*) FILTER (WHERE statement LIKE $2)
-FROM pg_prepared_statements`, lookUpIDs, "INSERT INTO submissions%").Scan(&l, &in)
+		err := c.QueryRow(ctx, `SELECT count(*) FILTER (WHERE statement IN ($1, $2)),
+	count(*) FILTER (WHERE statement LIKE $3)
+FROM pg_prepared_statements`, lookUpIDs, ledgerQueries.Hashes, "INSERT INTO submissions%").Scan(&l, &in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,6 +56,6 @@ FROM pg_prepared_statements`, lookUpIDs, "INSERT INTO submissions%").Scan(&l, &i
 		t.Fatalf("no connection of %d kept the insert of submissions: the test no longer sees prepared statements", len(conns))
 	}
 	if lookUps != 0 {
-		t.Errorf("%d connections kept a plan of the look-up of ids", lookUps)
+		t.Errorf("%d connections kept a plan of the look-up of ids or of stored hashes", lookUps)
 	}
 }
