@@ -261,7 +261,7 @@ func (c *Center) rebuild(ctx context.Context, reg *sandik.Registry) (*tally.Engi
 		debug.FreeOSMemory()
 	}()
 	eng := tally.New(reg)
-	n, err := catchUp(ctx, c.store.Since, eng)
+	n, err := catchUp(ctx, c.store, eng)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild tally: %w", err)
 	}
@@ -269,24 +269,10 @@ func (c *Center) rebuild(ctx context.Context, reg *sandik.Registry) (*tally.Engi
 	return eng, nil
 }
 
-// sinceFunc reads a page of the log after a sequence number (Since).
-type sinceFunc = func(ctx context.Context, after int64, limit int) ([]sandik.Submission, error)
-
-// follower is a store that hands the process's own follower the entries
-// its writer committed last without reading them back (PostgreSQL). A
-// page of FollowSince may stop short of the log's head, at an entry of
-// another instance: catchUp then returns, and follow's WaitFor, the head
-// being past the engine, has it read on. Only follow uses it: a rebuild
-// and an install must reach the head in one catchUp (an engine installed
-// behind the one it replaces would show totals going back).
-type follower interface {
-	FollowSince(ctx context.Context, after int64, limit int) ([]sandik.Submission, error)
-}
-
 // catchUp applies everything in the log after the engine's position. The
 // next page is read while the engine applies the current one, so a
 // rebuild costs about the larger of reading and applying, not their sum.
-func catchUp(ctx context.Context, since sinceFunc, eng *tally.Engine) (int, error) {
+func catchUp(ctx context.Context, log sandik.LogReader, eng *tally.Engine) (int, error) {
 	const page = 50_000
 	type result struct {
 		subs []sandik.Submission
@@ -295,7 +281,7 @@ func catchUp(ctx context.Context, since sinceFunc, eng *tally.Engine) (int, erro
 	fetch := func(after int64) <-chan result {
 		ch := make(chan result, 1)
 		go func() {
-			subs, err := since(ctx, after, page)
+			subs, err := log.Since(ctx, after, page)
 			ch <- result{subs, err}
 		}()
 		return ch
@@ -330,16 +316,12 @@ func (c *Center) follow(ctx context.Context) {
 	var seen *tally.Engine
 	var skipped int64
 	var reloaded time.Time
-	since := c.store.Since
-	if f, ok := c.store.(follower); ok {
-		since = f.FollowSince
-	}
 	for ctx.Err() == nil {
 		eng := c.engine.Load()
 		if eng != seen {
 			seen, skipped = eng, eng.Skipped()
 		}
-		if _, err := catchUp(ctx, since, eng); err != nil {
+		if _, err := catchUp(ctx, c.store, eng); err != nil {
 			if ctx.Err() != nil {
 				return
 			}
@@ -447,7 +429,7 @@ func (c *Center) ImportRegistry(ctx context.Context, reg *sandik.Registry) error
 // log during the rebuild: eng is brought at least as far first, so totals
 // never go back.
 func (c *Center) install(ctx context.Context, eng *tally.Engine) error {
-	if _, err := catchUp(ctx, c.store.Since, eng); err != nil {
+	if _, err := catchUp(ctx, c.store, eng); err != nil {
 		return fmt.Errorf("rebuild tally: %w", err)
 	}
 	c.swapMu.Lock()

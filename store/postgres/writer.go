@@ -59,9 +59,6 @@ type writer struct {
 	// insert of every attempt.
 	beforeInsert func()
 	edges        sqlstore.EdgeCache
-	// recent is what this writer committed last, for the process's own
-	// follower (FollowSince).
-	recent recent
 
 	// tipMu is held by a group from its numbering to its answer (insert),
 	// and guards tip, skipTip and skipNext.
@@ -338,7 +335,6 @@ func (w *writer) insertOnTip(ctx context.Context, c *pgxpool.Conn, ins *inserts,
 	}
 	w.skipNext = 0
 	w.tip = tip{known: true, gen: gen, head: head, edge: edge, last: recs[len(recs)-1]}
-	w.recent.committed(ins, head, n)
 	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
 	return head, leaves, nil
 }
@@ -427,7 +423,6 @@ func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts
 	if tag != "COMMIT" {
 		return 0, nil, fmt.Errorf("the transaction was rolled back (%s)", tag)
 	}
-	w.recent.committed(ins, head, n)
 	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
 	w.tip = tip{known: true, gen: gen, head: head, edge: edge, last: recs[len(recs)-1]}
 	return head, leaves, nil
