@@ -3,8 +3,10 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/postgres/pgtest"
 	"github.com/sandik-dev/sandik/store/storetest"
 )
@@ -57,5 +59,49 @@ FROM pg_prepared_statements`, lookUpIDs, ledgerQueries.Hashes, "INSERT INTO subm
 	}
 	if lookUps != 0 {
 		t.Errorf("%d connections kept a plan of the look-up of ids or of stored hashes", lookUps)
+	}
+}
+
+// TestInsertFirstThenLookUp has groups insert without looking their ids
+// up, as the writer does while no id came twice lately: a replay must
+// still get its first receipt, leaf included, a reused id with another
+// content EConflict, and new rows of the same call must not be written
+// with a conflicting one. The writer then looks up first for a while.
+func TestInsertFirstThenLookUp(t *testing.T) {
+	s := openAt(t, pgtest.Schema(t))
+	ctx := context.Background()
+	s.writer.lookUpFor.Store(0)
+	first, err := s.Append(ctx, storetest.Subs("opt", 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.writer.lookUpFor.Load(); n != 0 {
+		t.Fatalf("fresh ids made the writer look up the next %d groups", n)
+	}
+	again, err := s.Append(ctx, storetest.Subs("opt", 3))
+	if err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	for i := range first {
+		want := first[i]
+		want.Replayed = true
+		if !reflect.DeepEqual(again[i], want) {
+			t.Errorf("replay %d: %+v, want %+v", i, again[i], want)
+		}
+	}
+	if n := s.writer.lookUpFor.Load(); n <= 0 {
+		t.Errorf("after a replay the writer does not look up first")
+	}
+	s.writer.lookUpFor.Store(0)
+	other := append(storetest.Subs("opt-new", 1), storetest.Sub("opt-1", storetest.Box2, 9, 9))
+	if _, err := s.Append(ctx, other); sandik.CodeOf(err) != sandik.EConflict {
+		t.Fatalf("an id reused with another content: %v, want %s", err, sandik.EConflict)
+	}
+	if _, err := s.Submission(ctx, "opt-new-0"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("the conflicting call's new row: %v, want %s (all or nothing)", err, sandik.ENotFound)
+	}
+	log, err := s.Since(ctx, 0, 100)
+	if err != nil || len(log) != 3 {
+		t.Fatalf("the log holds %d entries (%v), want 3", len(log), err)
 	}
 }
