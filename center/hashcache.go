@@ -18,6 +18,10 @@ type hashCache struct {
 	store sandik.LedgerStore
 	max   int // hashes the tail holds at most, its capacity included
 
+	// filling is held by a fillGap reading a gap, so that the proofs
+	// that find it wait for that one read rather than each make theirs.
+	filling sync.Mutex
+
 	mu   sync.RWMutex
 	base int64       // stored index of tail[0]
 	tail []tlog.Hash // contiguous stored hashes from base
@@ -66,19 +70,19 @@ func (c *hashCache) reader(ctx context.Context) tlog.HashReader {
 
 func (c *hashCache) read(ctx context.Context, idx []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(idx))
-	var miss []int64
-	var at []int
-	c.mu.RLock()
-	for i, x := range idx {
-		if k := x - c.base; k >= 0 && k < int64(len(c.tail)) {
-			out[i] = c.tail[k]
-		} else if h, ok := c.old[x]; ok {
-			out[i] = h
-		} else {
-			miss, at = append(miss, x), append(at, i)
+	miss, at, past := c.hits(idx, out)
+	// A few gaps at most lie between the tail and what a proof of a fresh
+	// leaf needs: one per commit of another server since this one's last.
+	for tries := 0; past && tries < 4; tries++ {
+		filled, err := c.fillGap(ctx)
+		if err != nil {
+			return nil, err
 		}
+		if !filled {
+			break
+		}
+		miss, at, past = c.hits(idx, out)
 	}
-	c.mu.RUnlock()
 	if len(miss) == 0 {
 		return out, nil
 	}
@@ -96,6 +100,71 @@ func (c *hashCache) read(ctx context.Context, idx []int64) ([]tlog.Hash, error) 
 	}
 	c.mu.Unlock()
 	return out, nil
+}
+
+// hits copies into out the hashes of idx the cache holds, and returns
+// the indexes it lacks with their places in idx; past says whether one
+// of them lies past the tail's end while a growth waits there (a gap
+// fillGap can close).
+func (c *hashCache) hits(idx []int64, out []tlog.Hash) (miss []int64, at []int, past bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	end := c.base + int64(len(c.tail))
+	for i, x := range idx {
+		if k := x - c.base; k >= 0 && k < int64(len(c.tail)) {
+			out[i] = c.tail[k]
+		} else if h, ok := c.old[x]; ok {
+			out[i] = h
+		} else {
+			miss, at = append(miss, x), append(at, i)
+			past = past || x >= end
+		}
+	}
+	return miss, at, past && len(c.tail) > 0 && len(c.early) > 0
+}
+
+// fillGap reads, in one ranged read, the stored hashes between the
+// tail's end and the first growth waiting past it: the leaves another
+// server added between two commits of this one. Without it, until the
+// next signing round read the gap, every proof of this server's fresh
+// leaves read its own hashes from the database (with two instances, one
+// read per receipt). Callers wait for a fill under way, then find its
+// hashes in the tail. filled is false when there was no gap to fill, or
+// one too long to keep.
+func (c *hashCache) fillGap(ctx context.Context) (filled bool, err error) {
+	c.filling.Lock()
+	defer c.filling.Unlock()
+	c.mu.RLock()
+	end, next := c.base+int64(len(c.tail)), int64(-1)
+	for f := range c.early {
+		if f > end && (next < 0 || f < next) {
+			next = f
+		}
+	}
+	c.mu.RUnlock()
+	if next < 0 {
+		// Nothing waits past the tail: a fill that ran while this
+		// caller waited may have closed the gap.
+		return true, nil
+	}
+	if next-end > int64(c.max/2) {
+		return false, nil
+	}
+	idx := make([]int64, next-end)
+	for i := range idx {
+		idx[i] = end + int64(i)
+	}
+	hs, err := c.store.LedgerHashes(ctx, idx)
+	if err != nil {
+		return false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// The tail only grows at its end (a trim moves its base), so the gap
+	// read still starts at or before the end.
+	c.extend(end, hs)
+	c.drain()
+	return true, nil
 }
 
 // grow reads the stored hashes of leaves [from, to) into the tail.

@@ -109,6 +109,46 @@ func TestHashCacheTakesCommitsOutOfOrder(t *testing.T) {
 	}
 }
 
+// Another server's leaves between two commits of this one leave a gap
+// before this one's growth. The proofs of its fresh leaves need the gap's
+// hashes: the first proof reads the gap in one read, the tail takes it
+// and the growth after it, and the proofs after it read nothing. Before,
+// each proof read its own hashes until the next signing round, one read
+// of the database per receipt with two instances.
+func TestHashCacheFillsAnotherServersGapOnce(t *testing.T) {
+	st := &hashStore{}
+	c := newHashCache(st)
+	at := tlog.StoredHashCount
+	c.add(0, hashesFrom(0, at(100)))
+	// Leaves 100 to 120 are another server's; this one commits 120 to 130.
+	c.add(at(120), hashesFrom(at(120), at(130)))
+	readAll(t, c, 130)
+	if st.reads != 1 || st.most != int(at(120)-at(100)) {
+		t.Errorf("the first proof past the gap: %d reads, the largest of %d hashes; want one read of the gap's %d",
+			st.reads, st.most, at(120)-at(100))
+	}
+	if end := c.base + int64(len(c.tail)); c.base != 0 || end != at(130) || len(c.early) != 0 {
+		t.Errorf("tail [%d, %d) with %d growths waiting, want [0, %d) and none", c.base, end, len(c.early), at(130))
+	}
+	// Two more gaps, then proofs of the newest leaves: one read per gap,
+	// each of the gap alone, and the tail holds every leaf after them.
+	c.add(at(140), hashesFrom(at(140), at(150)))
+	c.add(at(160), hashesFrom(at(160), at(170)))
+	reads := st.reads
+	st.most = 0
+	for range 10 {
+		readAll(t, c, 170)
+	}
+	gap := max(at(140)-at(130), at(160)-at(150))
+	if st.reads-reads != 2 || st.most > int(gap) {
+		t.Errorf("ten proofs past two gaps: %d reads, the largest of %d hashes; want 2 of at most %d",
+			st.reads-reads, st.most, gap)
+	}
+	if end := c.base + int64(len(c.tail)); end != at(170) || len(c.early) != 0 {
+		t.Errorf("tail ends at %d with %d growths waiting, want %d and none", end, len(c.early), at(170))
+	}
+}
+
 // readAll reads every stored hash of a tree of n leaves through c and
 // checks each.
 func readAll(t *testing.T, c *hashCache, n int64) {

@@ -15,7 +15,7 @@ type ledgerReads = sqlstore.LedgerReads
 
 var ledgerQueries = sqlstore.LedgerQueries{
 	Size:      `SELECT coalesce(max(idx) + 1, 0) FROM ledger_records`,
-	Hashes:    `SELECT idx, hash FROM ledger_hashes WHERE idx = ANY($1)`,
+	Hashes:    `SELECT idx, hash FROM ledger_hashes WHERE idx = ANY($1::bigint[])`,
 	Records:   `SELECT idx, kind, ref, seq, content_hash FROM ledger_records WHERE idx >= $1 ORDER BY idx LIMIT $2`,
 	Latest:    `SELECT size, signed, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1`,
 	Save:      `INSERT INTO ledger_checkpoints (size, signed, signed_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING`,

@@ -251,6 +251,12 @@ func queryOn(q interface {
 	Query(ctx context.Context, query string, args ...any) (pgx.Rows, error)
 }) sqlstore.Query {
 	return func(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+		if query == ledgerQueries.Hashes {
+			// Planned at each execution, as the writer's look-up of ids
+			// (lookUpIDs): a generic plan made while the ledger was
+			// nearly empty reads every stored hash for each proof.
+			args = append([]any{pgx.QueryExecModeExec}, args...)
+		}
 		rows, err := q.Query(ctx, query, args...)
 		if err != nil {
 			return nil, unavailable(err)

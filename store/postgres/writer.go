@@ -81,6 +81,9 @@ type writer struct {
 	// decided under the lock, the tip being unknown, skipped or wrong;
 	// wrongTips the tips the database found wrong.
 	onTip, refetched, wrongTips atomic.Int64
+	// lookUpFor is how many groups to come look their ids up before
+	// inserting (lookUpFirst).
+	lookUpFor atomic.Int64
 }
 
 // tip is the head of the log and the ledger's edge as a group expects to
@@ -96,6 +99,7 @@ type tip struct {
 
 func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
 	w := &writer{pool: pool, channel: channel, log: log}
+	w.lookUpFor.Store(lookUpAfterDuplicate)
 	q := commitq.Start(commitq.Options[[]row]{
 		Commit:   w.commit,
 		Failed:   writeFailed,
@@ -138,8 +142,9 @@ type stored struct {
 	leaf       int64
 }
 
-// commitGroup looks up which of the group's ids are in the log, answers
-// each caller, and commits the new rows in one round trip: BEGIN; move
+// commitGroup looks up which of the group's ids are in the log (or, while
+// none has come twice lately, lets the insert find out: lookUpFirst),
+// answers each caller, and commits the new rows in one round trip: BEGIN; move
 // log_head on by the number of new rows, which takes the row lock every
 // appending transaction of every instance takes and holds it to the end;
 // insert the rows with the numbers below the new head; NOTIFY (delivered
@@ -160,10 +165,14 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 			ids = append(ids, string(r.Work[i].ID))
 		}
 	}
+	looked := 0
 	for attempt := 1; ; attempt++ {
-		existing, err := lookUp(ctx, c, ids)
-		if err != nil {
-			return 0, "look up", err
+		existing := map[sandik.SubmissionID]stored{}
+		if attempt > 1 || w.lookUpFirst() {
+			looked++
+			if existing, err = lookUp(ctx, c, ids); err != nil {
+				return 0, "look up", err
+			}
 		}
 		var (
 			ins   inserts
@@ -187,8 +196,13 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 				head, leaves, err = h, lv, nil
 			}
 		}
-		if isUniqueViolation(err) && attempt < 3 {
-			w.log.Info("an id of the group was written by another instance meanwhile; deciding again", "err", err)
+		if isUniqueViolation(err) && looked < 3 {
+			w.lookUpFor.Store(lookUpAfterDuplicate)
+			if looked == 0 {
+				w.log.Debug("an id of the group is in the log; looking the group up", "err", err)
+			} else {
+				w.log.Info("an id of the group was written by another instance meanwhile; deciding again", "err", err)
+			}
 			continue
 		}
 		if err != nil {
@@ -202,10 +216,44 @@ func (w *writer) commitGroup(ctx context.Context, group []*request, results []re
 	}
 }
 
-func lookUp(ctx context.Context, c *pgxpool.Conn, ids []string) (map[sandik.SubmissionID]stored, error) {
-	rows, err := c.Query(ctx, `SELECT client_id, seq, received_at, hash, warnings,
+// lookUpIDs finds which of the ids $1 are in the log, with each one's
+// leaf. It is planned afresh at every execution (pgx.QueryExecModeExec),
+// never from a plan the connection kept: a plan PostgreSQL makes generic
+// while the log is still nearly empty scans the whole table and compares
+// every row with every id of the array, and stays in use as the log
+// grows. That scan was three quarters of the database's CPU per
+// submission, and would grow with the night.
+const lookUpIDs = `SELECT client_id, seq, received_at, hash, warnings,
 	coalesce((SELECT idx FROM ledger_records l WHERE l.seq = s.seq AND l.ref = s.client_id), -1)
-FROM submissions s WHERE client_id = ANY($1)`, ids)
+FROM submissions s WHERE client_id = ANY($1::text[])`
+
+// lookUpAfterDuplicate is how many groups look their ids up first after
+// a group met one already in the log, and after a start: replays come in
+// runs (clients sending again after a cut or a restart), and a group that
+// inserts one costs a refused round trip before it is looked up.
+const lookUpAfterDuplicate = 64
+
+// lookUpFirst says whether the next group looks its ids up before
+// inserting. Otherwise it inserts at once, and the log's unique index
+// refuses an id already there (a replay, a conflict, another instance's
+// write): nothing is written and the group is looked up and decided again,
+// so every caller gets the answer a look-up first would have given. That
+// saves a statement, its plan and a round trip per group while no id
+// comes twice.
+func (w *writer) lookUpFirst() bool {
+	for {
+		n := w.lookUpFor.Load()
+		if n <= 0 {
+			return false
+		}
+		if w.lookUpFor.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
+}
+
+func lookUp(ctx context.Context, c *pgxpool.Conn, ids []string) (map[sandik.SubmissionID]stored, error) {
+	rows, err := c.Query(ctx, lookUpIDs, pgx.QueryExecModeExec, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -429,9 +477,12 @@ func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts
 func (w *writer) resolve(ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, ok bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	rows, err := w.pool.Query(ctx, `SELECT client_id, seq, hash,
-	coalesce((SELECT idx FROM ledger_records l WHERE l.seq = s.seq AND l.ref = s.client_id), -1)
-FROM submissions s WHERE client_id = ANY($1)`, ins.id)
+	c, err := w.pool.Acquire(ctx)
+	if err != nil {
+		return 0, nil, false
+	}
+	defer c.Release()
+	got, err := lookUp(ctx, c, ins.id)
 	if err != nil {
 		return 0, nil, false
 	}
@@ -439,13 +490,9 @@ FROM submissions s WHERE client_id = ANY($1)`, ins.id)
 		seq, leaf int64
 		hash      []byte
 	}
-	in := map[string]found{}
-	var (
-		id string
-		f  found
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&id, &f.seq, &f.hash, &f.leaf}, func() error { in[id] = f; return nil }); err != nil {
-		return 0, nil, false
+	in := make(map[string]found, len(got))
+	for id, s := range got {
+		in[string(id)] = found{seq: s.seq, leaf: s.leaf, hash: s.hash}
 	}
 	first, ok := in[ins.id[0]]
 	if !ok || int64(len(in)) != n {
