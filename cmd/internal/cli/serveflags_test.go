@@ -107,8 +107,11 @@ func TestMemoryLimitFlag(t *testing.T) {
 		defer stop()
 		return debug.SetMemoryLimit(-1)
 	}
-	if got := bound(parse(nil)); got != math.MaxInt64 {
-		t.Errorf("by default Go's limit is %d, want none", got)
+	if got := bound(parse(nil)); got > 1<<30 || got < 256<<20 {
+		t.Errorf("by default Go's limit is %d, want 1 GiB less what is outside the heap", got)
+	}
+	if got := bound(parse(nil, "-memory-limit", "off")); got != math.MaxInt64 {
+		t.Errorf("-memory-limit off: Go's limit is %d, want none", got)
 	}
 	if got := bound(parse(map[string]string{"SANDIK_MEMORY_LIMIT": "1GiB"})); got > 1<<30 {
 		t.Errorf("SANDIK_MEMORY_LIMIT=1GiB: Go's limit is %d, above the bound", got)
