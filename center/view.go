@@ -89,20 +89,6 @@ func (v *View) TotalsChanged(race sandik.RaceCode, area sandik.AreaCode) (tally.
 	return at, ch, nil
 }
 
-// Changes returns the latest Change of each of areas in race whose totals
-// the user may read, and the race's own, read together: a race's index of
-// versions, made without summing any area.
-func (v *View) Changes(race sandik.RaceCode, areas []sandik.AreaCode) ([]tally.AreaChange, tally.Change, error) {
-	all, own, err := v.eng.Changes(race, areas)
-	if err != nil {
-		return nil, tally.Change{}, err
-	}
-	return slices.DeleteFunc(all, func(c tally.AreaChange) bool {
-		acc, err := v.reg.AllowTotalsOf(v.user, c.Area, v.c.blindMin)
-		return err != nil || !acc.Allows(c.Expected)
-	}), own, nil
-}
-
 // settledOnly clears what entries not yet verified make of t.
 func settledOnly(t tally.Totals) tally.Totals {
 	t.BoxesReported, t.BoxesPending, t.BoxesConflict = 0, 0, 0

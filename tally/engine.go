@@ -206,35 +206,6 @@ type Change struct {
 	At  time.Time
 }
 
-// AreaChange is an area's latest Change, with its number of boxes.
-type AreaChange struct {
-	Area     sandik.AreaCode
-	Expected int
-	Change   Change
-}
-
-// Changes returns the latest Change of each of areas in race, in their
-// order, read together (areas not part of the race are left out), and
-// the race's own (its scope's). It costs a look at each area, not its
-// totals.
-func (e *Engine) Changes(race sandik.RaceCode, areas []sandik.AreaCode) ([]AreaChange, Change, error) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	rt, err := e.race(race)
-	if err != nil {
-		return nil, Change{}, err
-	}
-	out := make([]AreaChange, 0, len(areas))
-	for _, a := range areas {
-		if bi, ok := rt.boxIdx[a]; ok {
-			out = append(out, AreaChange{Area: a, Expected: 1, Change: rt.boxChanged[bi].public()})
-		} else if ni, ok := rt.nodeIdx[a]; ok {
-			out = append(out, AreaChange{Area: a, Expected: rt.nodes[ni].expected, Change: rt.changeOf(ni)})
-		}
-	}
-	return out, rt.changeOf(0), nil
-}
-
 // TotalsChanged returns Totals and the area's latest Change, read
 // together.
 func (e *Engine) TotalsChanged(race sandik.RaceCode, area sandik.AreaCode) (AreaTotals, Change, error) {

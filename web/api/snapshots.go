@@ -297,27 +297,35 @@ func (a *API) getRaceSnapshotIndex(w http.ResponseWriter, r *http.Request) error
 	}
 	key := snapshot.Key{Race: string(rc.Code)} // no area: the race's index
 	ver, checked, err := a.snaps.Current(key, v.Seq(), func() (snapshot.Built, error) {
-		// Every area's version is its latest public change, read at once
-		// from the tally; the index is numbered by the race's own, so it
-		// moves with no pending entry and reads alike on every instance.
+		// The index names versions this instance has made (a reader asks
+		// for them next), each numbered by its area's latest public change.
+		// The index's own number is the sum of those: it grows whenever one
+		// of them does and never otherwise, so no pending entry moves it,
+		// and the same index reads alike on every instance.
 		seq := v.Seq()
+		out := raceIndexJSON{Race: rc.Code, URL: snapshotsPath + string(rc.Code) + "/{area}/{version}.json", Areas: map[sandik.AreaCode]int64{}}
+		var sum int64
+		var made time.Time
 		reg := v.Registry()
-		var areas []sandik.AreaCode
 		for _, area := range reg.Areas {
-			if area.Level <= sandik.LevelIlce && reg.Contains(rc.Scope, area.Code) {
-				areas = append(areas, area.Code)
+			if area.Level > sandik.LevelIlce || !reg.Contains(rc.Scope, area.Code) {
+				continue
+			}
+			_, av, _, err := a.areaSnapshot(v, rc, area.Code)
+			switch sandik.CodeOf(err) {
+			case "":
+				out.Areas[area.Code] = av.N
+				sum += av.N
+				if av.N > 0 && av.Made.After(made) {
+					made = av.Made
+				}
+			case sandik.EForbidden, sandik.ENotFound: // too small, or not in the race
+			default:
+				return snapshot.Built{}, err
 			}
 		}
-		changes, own, err := v.Changes(rc.Code, areas)
-		if err != nil {
-			return snapshot.Built{}, err
-		}
-		out := raceIndexJSON{Race: rc.Code, URL: snapshotsPath + string(rc.Code) + "/{area}/{version}.json", Areas: map[sandik.AreaCode]int64{}}
-		for _, c := range changes {
-			out.Areas[c.Area] = c.Change.Seq
-		}
 		content, err := json.Marshal(out)
-		return snapshot.Built{Seq: max(seq, own.Seq), N: own.Seq, Made: own.At, Content: content}, err
+		return snapshot.Built{Seq: seq, N: sum, Made: made, Content: content}, err
 	})
 	if err != nil {
 		return err
