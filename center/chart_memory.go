@@ -102,7 +102,10 @@ func (c *Center) loadCharts(ctx context.Context) time.Duration {
 		return took
 	}
 	m.write.Lock()
-	if old := m.idx.Load(); old == nil || old.Gen() <= x.Gen() {
+	// Only a newer index replaces the one held: a slow load (the one at
+	// the start, say) of the generation already held would drop the
+	// writes this centre applied to it meanwhile in step.
+	if old := m.idx.Load(); old == nil || old.Gen() < x.Gen() {
 		m.idx.Store(x)
 	}
 	m.write.Unlock()
