@@ -88,13 +88,14 @@ func (a *API) getTotals(w http.ResponseWriter, r *http.Request, u sandik.User) e
 	key := totalsKey{race: rc.Code, area: area, seesAll: u.Role.SeesAllEntries()}
 	body, err := a.totals.body(key, v.Registry(), &at, func() ([]byte, error) {
 		t := &at.Totals
-		return encodeJSON(totalsJSON{
+		out := totalsJSON{
 			Unofficial: true,
 			Notice: fmt.Sprintf("Unofficial: added up from observers' copies of the result sheets; %d of %d boxes verified. Only the YSK's results are official.%s",
 				t.BoxesVerified, t.BoxesExpected, blindNote(u)),
 			Race: rc.Code, Choices: rc.Choices, BoxesVerified: t.BoxesVerified, BoxesExpected: t.BoxesExpected,
 			AreaTotals: at,
-		})
+		}
+		return out.appendJSON(make([]byte, 0, totalsJSONSize(&out))), nil
 	})
 	if err != nil {
 		return err

@@ -2,11 +2,9 @@ package handler
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"strconv"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -29,13 +27,13 @@ func (r *Receipt) appendJSON(dst []byte) (out []byte, ok bool) {
 	dst = append(dst, `{"seq":`...)
 	dst = strconv.AppendInt(dst, r.Seq, 10)
 	dst = append(dst, `,"id":`...)
-	dst = appendString(dst, string(r.ID))
+	dst = AppendJSONString(dst, string(r.ID))
 	dst = append(dst, `,"received_at":"`...)
 	dst = r.ReceivedAt.AppendFormat(dst, time.RFC3339Nano)
 	dst = append(dst, `","replayed":`...)
 	dst = strconv.AppendBool(dst, r.Replayed)
 	dst = append(dst, `,"warnings":`...)
-	dst = appendList(dst, r.Warnings, appendString)
+	dst = appendList(dst, r.Warnings, AppendJSONString)
 	if l := r.Ledger; l != nil {
 		dst = append(dst, `,"receipt":{"leaf_index":`...)
 		dst = strconv.AppendInt(dst, l.LeafIndex, 10)
@@ -72,21 +70,6 @@ func appendHash(dst []byte, h tlog.Hash) []byte {
 	return append(dst, '"')
 }
 
-// appendString appends s as a JSON string: as it is when it holds only
-// printable ASCII that needs no escape, else as encoding/json escapes it
-// (HTML characters included, as json.Encoder does by default).
-func appendString(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			b, _ := json.Marshal(s) // a string always encodes
-			return append(dst, b...)
-		}
-	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
-	return append(dst, '"')
-}
-
 // lastCheckpoint keeps the last signed checkpoint encoded: the notary
 // signs one every few seconds, and every receipt until the next names it.
 var lastCheckpoint atomic.Pointer[[2]string]
@@ -95,7 +78,7 @@ func encodedCheckpoint(cp string) string {
 	if p := lastCheckpoint.Load(); p != nil && p[0] == cp {
 		return p[1]
 	}
-	enc := string(appendString(nil, cp))
+	enc := string(AppendJSONString(nil, cp))
 	lastCheckpoint.Store(&[2]string{cp, enc})
 	return enc
 }
