@@ -43,6 +43,7 @@ func cmdRehearse(e *cli.Env, args []string) error {
 	faultFor := fs.Duration("fault-for", 10*time.Second, "how long each fault lasts; each is compared with as long a time just before it")
 	bodyTimeout := fs.Duration("body-timeout", 20*time.Second, "the started servers' -body-timeout: slow-client expects slower bodies to be cut then")
 	serveArgs := fs.String("serve-args", "", "more flags for the started servers, space-separated (e.g. \"-max-writes 64\")")
+	nice := fs.Int("nice", 0, "once the servers run, lower the rehearsal's own priority to this Linux nice value (1-19), as clients on other machines would not take the servers' cores; 0 keeps it")
 	metricsToken := fs.String("metrics-token", "", "with -url: the servers' -metrics-token, to read their /metrics")
 	if err := e.Parse(fs, args); err != nil {
 		return err
@@ -62,6 +63,9 @@ func cmdRehearse(e *cli.Env, args []string) error {
 			cli.DisplayDB(*store), len(n.Boxes), len(n.Races), rehearse.Typists, *planFile, cli.DisplayDB(*store), strings.Join(rehearse.ServeArgs, " "))
 		return nil
 	}
+	if *nice < 0 || *nice > 19 {
+		return fmt.Errorf("-nice %d: give a Linux nice value from 1 to 19 (0 keeps the priority)", *nice)
+	}
 	faultList, err := rehearse.ParseFaults(*faults, *store)
 	if err != nil {
 		return err
@@ -69,7 +73,7 @@ func cmdRehearse(e *cli.Env, args []string) error {
 	cfg := rehearse.Config{Scale: *scale, Seed: *seed, Disagree: *disagree, Rate: *rate, Conns: *conns,
 		Readers: *readers, ReadEvery: *readEvery, SSE: *sse, Feed: *withFeed && *urls == "", Store: *store, Instances: *instances, Progress: e.Stderr,
 		Soak: *soak, SoakRate: cmp.Or(*soakRate, *rate/2), SampleEvery: *sampleEvery, Faults: faultList, FaultFor: *faultFor,
-		BodyTimeout: *bodyTimeout, ServeArgs: strings.Fields(*serveArgs), MetricsToken: *metricsToken}
+		BodyTimeout: *bodyTimeout, ServeArgs: strings.Fields(*serveArgs), MetricsToken: *metricsToken, Nice: *nice}
 	if *urls != "" {
 		if *planFile == "" {
 			return fmt.Errorf("-url needs -plan, the file -prepare wrote")

@@ -83,6 +83,16 @@ func TestRehearseInstancesNeedPostgres(t *testing.T) {
 	}
 }
 
+// A nice value Linux has no use for is refused before anything starts.
+func TestRehearseNiceOutOfRange(t *testing.T) {
+	for _, n := range []string{"20", "-1"} {
+		code, _, errOut := runSandik(t, "rehearse", "-bin", "sandik", "-scale", "0.001", "-nice", n)
+		if code == 0 || !strings.Contains(errOut, "-nice "+n+": give a Linux nice value from 1 to 19") {
+			t.Errorf("-nice %s: exit %d:\n%s", n, code, errOut)
+		}
+	}
+}
+
 // Two instances on one PostgreSQL database: requests spread over both,
 // and each instance's totals, the log read back and the feed's official
 // boxes must all agree with what was sent.

@@ -51,6 +51,9 @@ type Report struct {
 	// each shows.
 	ServerCPUSeconds    []float64 `json:"server_cpu_seconds"`
 	GeneratorCPUSeconds float64   `json:"generator_cpu_seconds"`
+	// GeneratorNice is the priority the rehearsal ran at (Config.Nice);
+	// 0 when it kept the servers'.
+	GeneratorNice int `json:"generator_nice,omitempty"`
 	// FullVerificationSeconds runs from the last acknowledgement until
 	// every instance's tally had applied every acknowledged entry.
 	FullVerificationSeconds float64 `json:"full_verification_seconds"`
@@ -288,8 +291,12 @@ func (r *Report) WriteText(w io.Writer) {
 		for i, c := range r.ServerCPUSeconds {
 			cpu[i] = fmt.Sprintf("%.1f s", c)
 		}
-		fmt.Fprintf(w, "CPU used: servers %s; the rehearsal itself (load, readers, feed) %.1f s; over %.1f s of night on %d CPUs\n",
-			strings.Join(cpu, ", "), r.GeneratorCPUSeconds, r.Submissions.Seconds, runtime.NumCPU())
+		nice := ""
+		if r.GeneratorNice > 0 {
+			nice = fmt.Sprintf(" at nice %d", r.GeneratorNice)
+		}
+		fmt.Fprintf(w, "CPU used: servers %s; the rehearsal itself (load, readers, feed%s) %.1f s; over %.1f s of night on %d CPUs\n",
+			strings.Join(cpu, ", "), nice, r.GeneratorCPUSeconds, r.Submissions.Seconds, runtime.NumCPU())
 	}
 	if sk := r.Soak; sk != nil {
 		ss := &sk.Submissions

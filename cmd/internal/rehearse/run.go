@@ -63,6 +63,13 @@ type Config struct {
 	ServeArgs    []string
 	MetricsToken string
 
+	// Nice, when above 0, is the priority (Linux nice) the rehearsal
+	// itself runs at once the servers have started, which keep theirs:
+	// the clients of a real night are on other machines, and on one
+	// machine the load generator otherwise takes cores from the servers
+	// whose own answer times the report gives.
+	Nice int
+
 	Progress io.Writer // progress lines; the report goes elsewhere
 }
 
@@ -162,6 +169,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	} else {
 		rep.Store = "servers started by hand: " + fmt.Sprint(urls)
+	}
+	if cfg.Nice > 0 {
+		if err := lowerPriority(cfg.Nice); err != nil {
+			return nil, err
+		}
+		rep.GeneratorNice = cfg.Nice
 	}
 	rep.SetupSeconds = time.Since(t0).Seconds()
 	hosts := make([]string, len(urls))
