@@ -5,21 +5,27 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/synth"
 )
 
-// BenchmarkTotals measures what the origin spends on a dashboard's read of
-// an area's live totals (GET /api/v1/races/{race}/totals/{area}): the
-// country (81 provinces as children) and a province, as a coordinator,
-// through the whole handler stack without the network, uncompressed.
-func BenchmarkTotals(b *testing.B) {
+// countryEnv serves a country of 81 provinces (12 choices, one race).
+func countryEnv(b *testing.B) (*env, *sandik.Registry) {
 	shape := synth.Shape{Provinces: 81, DistrictsPerIl: 4, MahallesPerIlce: 4, BuildingsPerMah: 5, BoxesPerBuilding: 2,
 		Races: 1, Choices: 12, RegisteredPerBox: 350}
 	reg, err := synth.Registry(shape)
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := newEnvWith(b, reg)
+	return newEnvWith(b, reg), reg
+}
+
+// BenchmarkTotals measures what the origin spends on a dashboard's read of
+// an area's live totals (GET /api/v1/races/{race}/totals/{area}): the
+// country (81 provinces as children) and a province, as a coordinator,
+// through the whole handler stack without the network, uncompressed.
+func BenchmarkTotals(b *testing.B) {
+	e, reg := countryEnv(b)
 	race := string(reg.Races[0].Code)
 	h := e.base.Handler()
 	auth := "Bearer " + e.Tokens[coordinator]
@@ -44,13 +50,7 @@ func BenchmarkTotals(b *testing.B) {
 // that misses the cache makes (the country: 81 provinces of 12 choices):
 // encoding/json against the hand-written one.
 func BenchmarkTotalsEncode(b *testing.B) {
-	shape := synth.Shape{Provinces: 81, DistrictsPerIl: 4, MahallesPerIlce: 4, BuildingsPerMah: 5, BoxesPerBuilding: 2,
-		Races: 1, Choices: 12, RegisteredPerBox: 350}
-	reg, err := synth.Registry(shape)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := newEnvWith(b, reg)
+	e, reg := countryEnv(b)
 	rc := reg.Races[0]
 	u, err := e.Center.Authenticate(b.Context(), e.Tokens[coordinator])
 	if err != nil {

@@ -3,6 +3,7 @@ package api
 import (
 	"strconv"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/tally"
 	"github.com/sandik-dev/sandik/web/handler"
 )
@@ -23,22 +24,13 @@ func (t *totalsJSON) appendJSON(dst []byte) []byte {
 	dst = append(dst, `,"race":`...)
 	dst = handler.AppendJSONString(dst, string(t.Race))
 	dst = append(dst, `,"choices":`...)
-	if t.Choices == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, c := range t.Choices {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"code":`...)
-			dst = handler.AppendJSONString(dst, string(c.Code))
-			dst = append(dst, `,"name":`...)
-			dst = handler.AppendJSONString(dst, c.Name)
-			dst = append(dst, '}')
-		}
-		dst = append(dst, ']')
-	}
+	dst = appendArray(dst, t.Choices, func(dst []byte, c *sandik.Choice) []byte {
+		dst = append(dst, `{"code":`...)
+		dst = handler.AppendJSONString(dst, string(c.Code))
+		dst = append(dst, `,"name":`...)
+		dst = handler.AppendJSONString(dst, c.Name)
+		return append(dst, '}')
+	})
 	dst = append(dst, `,"boxes_verified":`...)
 	dst = strconv.AppendInt(dst, int64(t.BoxesVerified), 10)
 	dst = append(dst, `,"boxes_expected":`...)
@@ -48,19 +40,24 @@ func (t *totalsJSON) appendJSON(dst []byte) []byte {
 	dst = append(dst, `,"totals":`...)
 	dst = appendTotals(dst, &t.Totals)
 	dst = append(dst, `,"children":`...)
-	if t.Children == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i := range t.Children {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendTotals(dst, &t.Children[i])
-		}
-		dst = append(dst, ']')
-	}
+	dst = appendArray(dst, t.Children, appendTotals)
 	return append(dst, "}\n"...)
+}
+
+// appendArray appends xs as a JSON array, each element by each; a nil
+// slice is null, as encoding/json has it.
+func appendArray[T any](dst []byte, xs []T, each func([]byte, *T) []byte) []byte {
+	if xs == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i := range xs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = each(dst, &xs[i])
+	}
+	return append(dst, ']')
 }
 
 func appendTotals(dst []byte, t *tally.Totals) []byte {
@@ -110,18 +107,7 @@ func appendCounts(dst []byte, c *tally.Counts) []byte {
 		dst = strconv.AppendInt(dst, f.n, 10)
 	}
 	dst = append(dst, `,"votes":`...)
-	if c.Votes == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, v := range c.Votes {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = strconv.AppendInt(dst, v, 10)
-		}
-		dst = append(dst, ']')
-	}
+	dst = appendArray(dst, c.Votes, func(dst []byte, v *int64) []byte { return strconv.AppendInt(dst, *v, 10) })
 	return append(dst, '}')
 }
 
