@@ -48,9 +48,11 @@ func (r *result) shift(base int64) {
 }
 
 // writer commits the groups the commit queue gathers, each in one
-// transaction. Two goroutines of the queue run it: while one group is
-// being inserted, the next is looked up, ready to go the moment the
-// first is answered.
+// transaction. One goroutine of the queue runs it by default
+// (Options.Writers), so that a group gathers every caller that queued
+// while the one before it was being committed; with more, while one
+// group is being inserted the next is looked up (when ids came twice
+// lately), ready to go the moment the first is answered.
 type writer struct {
 	pool    *pgxpool.Pool
 	channel string
