@@ -48,9 +48,11 @@ func (r *result) shift(base int64) {
 }
 
 // writer commits the groups the commit queue gathers, each in one
-// transaction. Two goroutines of the queue run it: while one group is
-// being inserted, the next is looked up, ready to go the moment the
-// first is answered.
+// transaction. One goroutine of the queue runs it by default
+// (Options.Writers), so that a group gathers every caller that queued
+// while the one before it was being committed; with more, while one
+// group is being inserted the next is looked up (when ids came twice
+// lately), ready to go the moment the first is answered.
 type writer struct {
 	pool    *pgxpool.Pool
 	channel string
@@ -97,6 +99,18 @@ type tip struct {
 	last  ledger.Record // the record of leaf edge.Size()-1
 }
 
+// gatherWindow and busyAt: after a group of busyAt callers or more, the
+// next group waits up to gatherWindow for more callers. With 128
+// connections a group then holds 75-85 submissions instead of 55, and
+// PostgreSQL spent about a tenth less CPU per submission (a transaction,
+// its statements and its flush are per group), for the same throughput
+// and p99 (two runs each of 1 and 2 ms against none, shared machine). A
+// lone caller, or a trickle, never waits.
+const (
+	gatherWindow = time.Millisecond
+	busyAt       = 16
+)
+
 func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
 	w := &writer{pool: pool, channel: channel, log: log}
 	w.lookUpFor.Store(lookUpAfterDuplicate)
@@ -106,6 +120,8 @@ func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n
 		Size:     func(rows []row) int { return len(rows) },
 		MaxBatch: maxBatch,
 		Writers:  goroutines,
+		Window:   gatherWindow,
+		BusyAt:   busyAt,
 		Notify:   n,
 		Log:      log,
 	})

@@ -1,7 +1,9 @@
 package strict
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -213,4 +215,137 @@ func TestRequireAll(t *testing.T) {
 	if err := Decode([]byte(`{"version": 2, "inner": {"z": 1, "n": 0.5}}`), sh, &in); sandik.CodeOf(err) != EBadRequest {
 		t.Fatalf("a fraction for a whole number: %v", err)
 	}
+}
+
+// everyKind has a field of every kind a shape knows, for the walk's
+// filling to be compared with encoding/json's.
+type everyKind struct {
+	S     string                       `json:"s"`
+	Named sandik.RaceCode              `json:"named"`
+	I     int                          `json:"i"`
+	I8    int8                         `json:"i8"`
+	I32   *int32                       `json:"i32"`
+	F     float64                      `json:"f"`
+	F32   float32                      `json:"f32"`
+	B     bool                         `json:"b"`
+	PB    *bool                        `json:"pb"`
+	PP    **int64                      `json:"pp"`
+	T     time.Time                    `json:"t"`
+	PT    *time.Time                   `json:"pt"`
+	Raw   json.RawMessage              `json:"raw"`
+	Text  upper                        `json:"text"`
+	Votes map[sandik.ChoiceCode]*int64 `json:"votes"`
+	Keys  map[upper]int                `json:"keys"`
+	List  []everyInner                 `json:"list"`
+	Ptrs  []*everyInner                `json:"ptrs"`
+	In    everyInner                   `json:"in"`
+	PIn   *everyInner                  `json:"pin"`
+	Nest  map[string][]string          `json:"nest"`
+}
+
+type everyInner struct {
+	N  int64    `json:"n"`
+	Ss []string `json:"ss"`
+}
+
+// upper is a text unmarshaler: upper case, never empty.
+type upper string
+
+func (u *upper) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		return errors.New("empty")
+	}
+	*u = upper(strings.ToUpper(string(b)))
+	return nil
+}
+
+var everyShape = ShapeOf(reflect.TypeFor[everyKind]())
+
+// prefilled is the value both decoders start from: encoding/json fills
+// into what is there (maps gain keys, pointers are written through), and
+// so must the walk.
+func prefilled() everyKind {
+	one, two := int64(1), int64(2)
+	p := &two
+	return everyKind{S: "was", I: 7, PP: &p, Votes: map[sandik.ChoiceCode]*int64{"OLD": &one},
+		List: make([]everyInner, 1, 4), PIn: &everyInner{N: 9, Ss: []string{"x"}}, Keys: map[upper]int{"K": 1}}
+}
+
+const everyBody = `{"s":"a\u00e7b","named":"IST","i":-12,"i8":-128,"i32":2147483647,"f":1.5e3,"f32":-0.25,
+"b":true,"pb":false,"pp":3,"t":"2019-03-31T19:40:00+03:00","pt":null,"raw":"x\"y","text":"abc",
+"votes":{"CHP":100,"AKP":null},"keys":{"k":2,"z":3},"list":[{"n":1,"ss":["a","b"]},{"n":2,"ss":[]}],
+"ptrs":[null,{"n":3}],"in":{"n":4},"pin":{"ss":null},"nest":{"a":["b"],"c":null}}`
+
+// The walk fills a value exactly as encoding/json does, from a zero value
+// and from a filled one.
+func TestDecodeFillsAsEncodingJSON(t *testing.T) {
+	for _, body := range []string{everyBody, `{}`, `{"list":[],"votes":{},"pp":null,"pin":null}`} {
+		for _, start := range []func() everyKind{func() everyKind { return everyKind{} }, prefilled} {
+			got, want := start(), start()
+			if err := Decode([]byte(body), everyShape, &got); err != nil {
+				t.Fatalf("%s: %v", body, err)
+			}
+			if err := decodeJSON([]byte(body), &want); err != nil {
+				t.Fatalf("encoding/json: %s: %v", body, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s (-encoding/json +walk):\n%s", body, diff)
+			}
+		}
+	}
+	if got := everyKind(prefilled()); **got.PP != 2 {
+		t.Fatal("prefilled shares its pointers")
+	}
+}
+
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// Numbers that fit an int64 or a float64 but not the field are refused
+// with the field's name.
+func TestDecodeNarrowNumbers(t *testing.T) {
+	for body, field := range map[string]string{`{"i8":128}`: "i8", `{"i32":-2147483649}`: "i32", `{"f32":1e39}`: "f32",
+		`{"keys":{"":1}}`: "keys.", `{"text":""}`: "text"} {
+		var v everyKind
+		ps := sandik.ProblemsOf(Decode([]byte(body), everyShape, &v))
+		if len(ps) != 1 || ps[0].Field != field || ps[0].Rule != RuleType {
+			t.Errorf("%s: problems %+v", body, ps)
+		}
+	}
+}
+
+// A value of another type than the shape's is filled by encoding/json
+// after the walk, as before the walk filled values itself.
+func TestDecodeOtherType(t *testing.T) {
+	var m map[string]any
+	if err := Decode([]byte(`{"id":"a","votes":{"X":1}}`), sheetShape, &m); err != nil || m["id"] != "a" {
+		t.Fatalf("%v %v", m, err)
+	}
+}
+
+// FuzzDecodeFillsAsEncodingJSON: whatever the walk accepts, encoding/json
+// accepts too and fills the same value, from a zero value and from a
+// filled one.
+func FuzzDecodeFillsAsEncodingJSON(f *testing.F) {
+	f.Add([]byte(everyBody))
+	f.Add([]byte(`{"pp":null,"ptrs":[],"keys":{"a":1,"A":2}}`))
+	f.Add([]byte(`{"f":-0,"i":-0,"f32":3.4e38,"nest":{"":[""]}}`))
+	f.Add([]byte(validSheet))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, start := range []func() everyKind{func() everyKind { return everyKind{} }, prefilled} {
+			got, want := start(), start()
+			if err := Decode(data, everyShape, &got); err != nil {
+				return
+			}
+			if err := decodeJSON(data, &want); err != nil {
+				t.Fatalf("accepted %q, which encoding/json refuses: %v", data, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("%q (-encoding/json +walk):\n%s", data, diff)
+			}
+		}
+	})
 }

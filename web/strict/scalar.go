@@ -8,8 +8,8 @@ import (
 )
 
 // number checks a JSON number, fractions and exponents allowed, that fits
-// a float64.
-func (d *walker) number() bool {
+// a float64, and returns it.
+func (d *walker) number() (float64, bool) {
 	start := d.pos
 	digits := func() int {
 		n := 0
@@ -19,9 +19,9 @@ func (d *walker) number() bool {
 		}
 		return n
 	}
-	bad := func() bool {
+	bad := func() (float64, bool) {
 		d.pos = start
-		return d.fail(RuleType, "expected a number, got %s", d.describe())
+		return 0, d.fail(RuleType, "expected a number, got %s", d.describe())
 	}
 	if d.peek() == '-' {
 		d.pos++
@@ -33,12 +33,12 @@ func (d *walker) number() bool {
 	}
 	if d.data[intAt] == '0' && n > 1 {
 		d.pos = start
-		return d.fail(RuleSyntax, "a number must not start with 0")
+		return 0, d.fail(RuleSyntax, "a number must not start with 0")
 	}
 	if d.peek() == '.' {
 		d.pos++
 		if digits() == 0 {
-			return d.fail(RuleSyntax, "expected a digit after the decimal point")
+			return 0, d.fail(RuleSyntax, "expected a digit after the decimal point")
 		}
 	}
 	if c := d.peek(); c == 'e' || c == 'E' {
@@ -47,21 +47,21 @@ func (d *walker) number() bool {
 			d.pos++
 		}
 		if digits() == 0 {
-			return d.fail(RuleSyntax, "expected a digit in the exponent")
+			return 0, d.fail(RuleSyntax, "expected a digit in the exponent")
 		}
 	}
-	var f float64
-	if err := json.Unmarshal(d.data[start:d.pos], &f); err != nil {
-		num := string(d.data[start:d.pos])
+	num := string(d.data[start:d.pos])
+	f, err := strconv.ParseFloat(num, 64) // as encoding/json parses it
+	if err != nil {
 		d.pos = start
-		return d.fail(RuleType, "number %s is out of range", num)
+		return 0, d.fail(RuleType, "number %s is out of range", num)
 	}
-	return true
+	return f, true
 }
 
 // integer checks a JSON number that fits an int64 without fraction or
-// exponent, as encoding/json requires for integer fields.
-func (d *walker) integer() bool {
+// exponent, as encoding/json requires for integer fields, and returns it.
+func (d *walker) integer() (int64, bool) {
 	start := d.pos
 	if d.peek() == '-' {
 		d.pos++
@@ -72,11 +72,11 @@ func (d *walker) integer() bool {
 	}
 	if d.pos == digits {
 		d.pos = start
-		return d.fail(RuleType, "expected a whole number, got %s", d.describe())
+		return 0, d.fail(RuleType, "expected a whole number, got %s", d.describe())
 	}
 	if d.data[digits] == '0' && d.pos-digits > 1 {
 		d.pos = start
-		return d.fail(RuleSyntax, "a number must not start with 0")
+		return 0, d.fail(RuleSyntax, "a number must not start with 0")
 	}
 	if c := d.peek(); c == '.' || c == 'e' || c == 'E' {
 		end := d.pos
@@ -85,16 +85,26 @@ func (d *walker) integer() bool {
 		}
 		num := string(d.data[start:end])
 		d.pos = start
-		return d.fail(RuleType, "expected a whole number, got %s", num)
+		return 0, d.fail(RuleType, "expected a whole number, got %s", num)
 	}
 	if d.pos-digits > 18 { // may not fit: let strconv decide
-		if _, err := strconv.ParseInt(string(d.data[start:d.pos]), 10, 64); err != nil {
+		n, err := strconv.ParseInt(string(d.data[start:d.pos]), 10, 64)
+		if err != nil {
 			num := string(d.data[start:d.pos])
 			d.pos = start
-			return d.fail(RuleType, "number %s is out of range", num)
+			return 0, d.fail(RuleType, "number %s is out of range", num)
 		}
+		return n, true
 	}
-	return true
+	// Up to 18 digits cannot overflow an int64.
+	var n int64
+	for _, c := range d.data[digits:d.pos] {
+		n = 10*n + int64(c-'0')
+	}
+	if digits > start {
+		n = -n
+	}
+	return n, true
 }
 
 // str checks a string at the current position and returns its value;

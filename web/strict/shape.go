@@ -15,8 +15,14 @@ type Shape struct {
 	nullable bool
 	required bool              // kindObject: every field must be given
 	fields   map[string]*Shape // kindObject: JSON name → shape
+	index    map[string]int    // kindObject: JSON name → the field's index in typ
 	elem     *Shape            // kindMap value, kindArray element
-	typ      reflect.Type      // kindUnmarshaler, kindText
+	// typ is the Go type described, pointers taken off: Decode fills a
+	// value of it as it walks.
+	typ reflect.Type
+	// keyText says that a kindMap's keys are encoding.TextUnmarshalers,
+	// which encoding/json (and so Decode) asks to parse each key.
+	keyText bool
 }
 
 type shapeKind uint8
@@ -54,7 +60,7 @@ func ShapeOf(t reflect.Type) *Shape {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		s := &Shape{kind: kindObject, fields: map[string]*Shape{}}
+		s := &Shape{kind: kindObject, fields: map[string]*Shape{}, index: map[string]int{}, typ: t}
 		for f := range t.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if !f.IsExported() || name == "-" {
@@ -64,23 +70,25 @@ func ShapeOf(t reflect.Type) *Shape {
 				panic(fmt.Sprintf("strict: field %s.%s needs a json name", t, f.Name))
 			}
 			s.fields[name] = ShapeOf(f.Type)
+			s.index[name] = f.Index[0]
 		}
 		return s
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
 			panic(fmt.Sprintf("strict: map key of %s is not a string", t))
 		}
-		return &Shape{kind: kindMap, nullable: true, elem: ShapeOf(t.Elem())}
+		return &Shape{kind: kindMap, nullable: true, elem: ShapeOf(t.Elem()), typ: t,
+			keyText: reflect.PointerTo(t.Key()).Implements(textUnmarshalerType)}
 	case reflect.Slice:
-		return &Shape{kind: kindArray, nullable: true, elem: ShapeOf(t.Elem())}
+		return &Shape{kind: kindArray, nullable: true, elem: ShapeOf(t.Elem()), typ: t}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return &Shape{kind: kindInt}
+		return &Shape{kind: kindInt, typ: t}
 	case reflect.Float32, reflect.Float64:
-		return &Shape{kind: kindFloat}
+		return &Shape{kind: kindFloat, typ: t}
 	case reflect.String:
-		return &Shape{kind: kindString}
+		return &Shape{kind: kindString, typ: t}
 	case reflect.Bool:
-		return &Shape{kind: kindBool}
+		return &Shape{kind: kindBool, typ: t}
 	}
 	panic(fmt.Sprintf("strict: cannot decode %s", t))
 }

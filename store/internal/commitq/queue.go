@@ -92,6 +92,13 @@ type Options[W any] struct {
 	MaxBatch int
 	// Writers is how many goroutines commit groups. Default 1.
 	Writers int
+	// Window, when set, is how long a group waits for more callers, up
+	// to MaxBatch, after a group of at least BusyAt callers: while many
+	// callers write at once, fewer and larger groups cost the database
+	// less per submission (a transaction, its statements and a flush per
+	// group); a lone caller never waits.
+	Window time.Duration
+	BusyAt int
 	// Notify learns the head after every commit; may be nil.
 	Notify *Notifier
 	// Log receives failed commits; nil discards them.
@@ -183,6 +190,8 @@ func (q *Queue[W]) Close() {
 // next group queues up. Work that runs alone is kept for the next turn.
 func (q *Queue[W]) serve() {
 	var next *Request[W]
+	busy := false // the last group had BusyAt callers or more
+	var window *time.Timer
 	for {
 		r := next
 		next = nil
@@ -218,13 +227,48 @@ func (q *Queue[W]) serve() {
 					group, n = append(group, x), n+q.size(x)
 				}
 			default:
-				break gather
+				if !busy || q.opt.Window <= 0 {
+					break gather
+				}
+				busy = false // wait once per group
+				if window == nil {
+					window = time.NewTimer(q.opt.Window)
+				} else {
+					window.Reset(q.opt.Window)
+				}
+				if next = q.wait(window, &group, &n); next != nil {
+					break gather
+				}
 			}
 		}
+		busy = q.opt.BusyAt > 0 && len(group) >= q.opt.BusyAt
 		if len(group) > 0 {
 			q.answer(group, q.opt.Commit(group))
 		}
 	}
+}
+
+// wait adds to the group what arrives before t fires, up to MaxBatch,
+// and returns work that runs alone, kept for the next turn.
+func (q *Queue[W]) wait(t *time.Timer, group *[]*Request[W], n *int) *Request[W] {
+	defer t.Stop()
+	for *n < q.opt.MaxBatch {
+		select {
+		case x, ok := <-q.reqs:
+			if !ok {
+				return nil
+			}
+			if q.alone(x) {
+				return x
+			}
+			if x.take() {
+				*group, *n = append(*group, x), *n+q.size(x)
+			}
+		case <-t.C:
+			return nil
+		}
+	}
+	return nil
 }
 
 func (q *Queue[W]) alone(r *Request[W]) bool { return q.opt.Alone != nil && q.opt.Alone(r.Work) }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 )
@@ -290,5 +291,53 @@ func TestQueueCloseDrains(t *testing.T) {
 			}
 		}
 		q.Close() // a second Close returns at once
+	})
+}
+
+// After a group of BusyAt callers or more, the next group waits up to
+// Window for more callers; after a smaller one a caller is committed at
+// once.
+func TestQueueWindowWhileBusy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var f fakeWriter
+		q := Start(Options[work]{
+			Commit:   f.commit,
+			Failed:   func(stage string, err error) error { return err },
+			MaxBatch: 100,
+			Window:   time.Millisecond,
+			BusyAt:   2,
+		})
+		defer q.Close()
+		_, release := f.busy(t.Context(), q, one("a"))
+		busy := inOrder(t.Context(), q, one("b"), one("c"))
+		release()
+		for _, ch := range busy {
+			<-ch
+		}
+		start := time.Now()
+		waiting := inOrder(t.Context(), q, one("d"), one("e"))
+		if len(f.groups) != 2 {
+			t.Fatalf("groups %v: d was committed without waiting for the window", f.groups)
+		}
+		for _, ch := range waiting {
+			if r := <-ch; r.err != nil {
+				t.Fatal(r.err)
+			}
+		}
+		if waited := time.Since(start); waited != time.Millisecond {
+			t.Errorf("the group after a busy one waited %v, want the window", waited)
+		}
+		// {d, e} was busy too: f waits alone, and g, after a group of
+		// one, does not wait.
+		<-goDo(t.Context(), q, one("f"))
+		start = time.Now()
+		<-goDo(t.Context(), q, one("g"))
+		if waited := time.Since(start); waited != 0 {
+			t.Errorf("a caller after a group of one waited %v", waited)
+		}
+		want := [][]string{{"a"}, {"b", "c"}, {"d", "e"}, {"f"}, {"g"}}
+		if !slices.EqualFunc(f.groups, want, slices.Equal) {
+			t.Errorf("groups %v, want %v", f.groups, want)
+		}
 	})
 }
