@@ -36,10 +36,10 @@ type ServeFlags struct {
 }
 
 // DefaultMemoryLimit is -memory-limit's default: a national night served
-// under 1 GiB of resident memory with room for the official feed's pages
-// and the collector's overshoot (BENCHMARKS.md, issue 23). The bound is
-// on the process's own memory (RssAnon); its mapped binary adds about
-// 30 MiB of resident file pages.
+// at about 800 MiB of resident memory, leaving room under 1 GiB for the
+// official feed's pages, which raise the live heap while one is recorded
+// (issue 23). The bound is on the process's own memory (RssAnon); its
+// mapped binary adds about 30 MiB of resident file pages.
 const DefaultMemoryLimit = "800MiB"
 
 func (s *ServeFlags) Register(fs *flag.FlagSet) {
