@@ -177,7 +177,7 @@ func (r *Registry) AssignedBoxes(u User, rc *Race, limit int) []AreaCode {
 			}
 			return true
 		}
-		for _, c := range r.children[code] {
+		for _, c := range r.Children(code) {
 			if !walk(c) {
 				return false
 			}

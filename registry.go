@@ -18,8 +18,13 @@ type Registry struct {
 	Races         []Race
 	Registrations []Registration
 
-	area       map[AreaCode]int
-	children   map[AreaCode][]AreaCode
+	area map[AreaCode]int
+	// kids holds every area's children grouped by parent, in registry
+	// order: those of Areas[i] are kids[kidsAt[i]:kidsAt[i+1]]. One array
+	// rather than a map of slices: on a national registry the map was
+	// about 32 MiB, most of it a building's slice of one box.
+	kids       []AreaCode
+	kidsAt     []int32
 	election   map[ElectionCode]int
 	race       map[RaceCode]int
 	registered map[ElectionCode]map[AreaCode]int64
@@ -33,7 +38,6 @@ func NewRegistry(areas []Area, elections []Election, races []Race, regs []Regist
 	r := &Registry{
 		Areas: areas, Elections: elections, Races: races, Registrations: regs,
 		area:       make(map[AreaCode]int, len(areas)),
-		children:   make(map[AreaCode][]AreaCode),
 		election:   make(map[ElectionCode]int, len(elections)),
 		race:       make(map[RaceCode]int, len(races)),
 		registered: make(map[ElectionCode]map[AreaCode]int64),
@@ -59,24 +63,29 @@ func NewRegistry(areas []Area, elections []Election, races []Race, regs []Regist
 		}
 		r.area[a.Code] = i
 	}
+	parents := make([]int32, len(areas)) // index of each area's parent, -1 for none
 	for i := range areas {
+		parents[i] = -1
 		a := &areas[i]
 		if a.Parent == "" {
 			continue
 		}
-		f := fmt.Sprintf("areas[%d].parent", i)
 		pi, ok := r.area[a.Parent]
 		if !ok {
-			ps.add(f, RuleUnknownArea, "parent %q of area %q does not exist", a.Parent, a.Code)
+			ps.add(fmt.Sprintf("areas[%d].parent", i), RuleUnknownArea, "parent %q of area %q does not exist", a.Parent, a.Code)
 			continue
 		}
 		p := &areas[pi]
 		if p.Level >= a.Level {
-			ps.add(f, RuleInvalidValue, "parent %q is a %s, which cannot contain %q, a %s", p.Code, p.Level, a.Code, a.Level)
+			ps.add(fmt.Sprintf("areas[%d].parent", i), RuleInvalidValue, "parent %q is a %s, which cannot contain %q, a %s", p.Code, p.Level, a.Code, a.Level)
 			continue
 		}
-		r.children[a.Parent] = append(r.children[a.Parent], a.Code)
+		// The parent's own code: equal, and its memory is then held
+		// once (a store reads each row's parent as a string of its own).
+		a.Parent = p.Code
+		parents[i] = int32(pi)
 	}
+	r.kids, r.kidsAt = groupChildren(areas, parents)
 	for i, e := range elections {
 		f := fmt.Sprintf("elections[%d]", i)
 		if err := ValidateCode(string(e.Code)); err != nil {
@@ -258,8 +267,42 @@ func (r *Registry) AreaRef(code AreaCode) (*Area, bool) {
 	return &r.Areas[i], true
 }
 
-// Children returns the codes of an area's direct children in registry order.
-func (r *Registry) Children(code AreaCode) []AreaCode { return r.children[code] }
+// groupChildren lays out the children of every area in one array,
+// grouped by parent in registry order, with each parent's start.
+func groupChildren(areas []Area, parents []int32) (kids []AreaCode, at []int32) {
+	at = make([]int32, len(areas)+1)
+	for _, p := range parents {
+		if p >= 0 {
+			at[p+1]++
+		}
+	}
+	for i := range areas {
+		at[i+1] += at[i]
+	}
+	kids = make([]AreaCode, at[len(areas)])
+	next := slices.Clone(at[:len(areas)])
+	for i, p := range parents {
+		if p >= 0 {
+			kids[next[p]] = areas[i].Code
+			next[p]++
+		}
+	}
+	return kids, at
+}
+
+// Children returns the codes of an area's direct children in registry
+// order, nil for none. The caller must not change them.
+func (r *Registry) Children(code AreaCode) []AreaCode {
+	i, ok := r.area[code]
+	if !ok {
+		return nil
+	}
+	lo, hi := r.kidsAt[i], r.kidsAt[i+1]
+	if lo == hi {
+		return nil
+	}
+	return r.kids[lo:hi:hi]
+}
 
 // Roots returns the areas without a parent.
 func (r *Registry) Roots() []AreaCode {
@@ -295,7 +338,7 @@ func (r *Registry) walk(code AreaCode, fn func(*Area)) {
 		return
 	}
 	fn(&r.Areas[i])
-	for _, c := range r.children[code] {
+	for _, c := range r.Children(code) {
 		r.walk(c, fn)
 	}
 }

@@ -24,15 +24,21 @@ import (
 // nationalFeed is a registry of 1,000 council races of 200 boxes each
 // (200,000 boxes) and the feed's rows for it.
 func nationalFeed(b *testing.B) (*sandik.Registry, []feed.FakeBox) {
+	districts := 1000
+	if n, err := strconv.Atoi(os.Getenv("SANDIK_FEED_BENCH_RACES")); err == nil && n > 0 {
+		districts = n // a smaller night to look into
+	}
+	return councilFeed(b, districts)
+}
+
+// councilFeed is a registry of districts council races of 200 boxes each
+// and the feed's rows for it.
+func councilFeed(tb testing.TB, districts int) (*sandik.Registry, []feed.FakeBox) {
 	areas := []sandik.Area{{Code: "TR", Level: sandik.LevelCountry, Name: "Türkiye"}}
 	var races []sandik.Race
 	var regs []sandik.Registration
 	var rows []feed.FakeBox
 	choices := []sandik.Choice{{Code: "chp", Name: "CHP"}, {Code: "ak-parti", Name: "AK PARTİ"}, {Code: "mhp", Name: "MHP"}, {Code: "iyi", Name: "İYİ"}, {Code: "dem", Name: "DEM"}}
-	districts := 1000
-	if n, err := strconv.Atoi(os.Getenv("SANDIK_FEED_BENCH_RACES")); err == nil && n > 0 {
-		districts = n // a smaller night to look into
-	}
 	for d := range districts {
 		il := fmt.Sprintf("%d", 1+d/13)
 		if d%13 == 0 {
@@ -54,7 +60,7 @@ func nationalFeed(b *testing.B) (*sandik.Registry, []feed.FakeBox) {
 	}
 	reg, err := sandik.NewRegistry(areas, []sandik.Election{{Code: election, Name: "Yerel", Date: start, Quorum: 2}}, races, regs)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return reg, rows
 }

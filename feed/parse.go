@@ -80,34 +80,40 @@ type row struct {
 // Decode reads a body whole: garbage (not the format, a page of HTML), a
 // partial page (fewer rows than announced, a cut line) or any row that
 // cannot be stored refuses all of it with every problem found, and
-// nothing is returned.
+// nothing is returned. Each row becomes its sheet as it is read: only
+// the sheets are held, never the page's rows.
 func (d *Decoder) Decode(body []byte) ([]sandik.ImportedSheet, error) {
-	var (
-		rows []row
-		err  error
-	)
-	if d.m.Format == FormatCSV {
-		rows, err = d.csvRows(body)
-	} else {
-		rows, err = d.jsonRows(body)
-	}
-	if err != nil {
-		return nil, err
-	}
 	var ps []sandik.Problem
-	out := make([]sandik.ImportedSheet, 0, len(rows))
-	for i := range rows {
-		s, rps := d.sheet(&rows[i])
+	// Room for the sheets at once rather than by doubling: a national
+	// page's are 70 MB. The box's member name once a row is a fair guess
+	// (a guess only: it may be escaped, or appear as a value).
+	out := make([]sandik.ImportedSheet, 0, min(bytes.Count(body, []byte(`"`+d.m.Box+`"`)), len(body)/32))
+	each := func(r *row) {
+		s, rps := d.sheet(r)
 		if len(rps) > 0 {
 			if len(ps) < MaxProblems {
 				ps = append(ps, rps...)
 			}
-			continue
+			return
 		}
-		out = append(out, s)
+		if len(ps) == 0 {
+			out = append(out, s)
+		}
+	}
+	var (
+		rows int
+		err  error
+	)
+	if d.m.Format == FormatCSV {
+		rows, err = d.csvRows(body, each)
+	} else {
+		rows, err = d.jsonRows(body, each)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if len(ps) > 0 {
-		return nil, sandik.Invalid(fmt.Sprintf("the feed's body has rows that cannot be stored; nothing was stored (%d rows)", len(rows)), ps)
+		return nil, sandik.Invalid(fmt.Sprintf("the feed's body has rows that cannot be stored; nothing was stored (%d rows)", rows), ps)
 	}
 	return out, nil
 }
@@ -117,9 +123,11 @@ func garbage(format string, args ...any) error {
 		[]sandik.Problem{{Field: "body", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf(format, args...)}})
 }
 
-func (d *Decoder) csvRows(body []byte) ([]row, error) {
+// csvRows reads the body's rows, a header line then a box a line, and
+// hands each to each as jsonRows does.
+func (d *Decoder) csvRows(body []byte, each func(*row)) (int, error) {
 	if len(body) == 0 || body[len(body)-1] != '\n' {
-		return nil, garbage("partial page: the body does not end with a line break, so its last line may be cut")
+		return 0, garbage("partial page: the body does not end with a line break, so its last line may be cut")
 	}
 	body = bytes.TrimPrefix(body, []byte("\uFEFF"))
 	cr := csv.NewReader(bytes.NewReader(body))
@@ -128,7 +136,7 @@ func (d *Decoder) csvRows(body []byte) ([]row, error) {
 	}
 	header, err := cr.Read()
 	if err != nil {
-		return nil, garbage("no header row: %v", err)
+		return 0, garbage("no header row: %v", err)
 	}
 	known := map[string]bool{}
 	for _, k := range []string{d.m.Box, d.m.Race, d.m.Registered, d.m.VotedByLaw, d.m.Voted, d.m.ValidWithoutObjection, d.m.ValidUponObjection, d.m.ValidTotal, d.m.Invalid} {
@@ -137,9 +145,10 @@ func (d *Decoder) csvRows(body []byte) ([]row, error) {
 		}
 	}
 	if !containsAll(header, d.m.Box, d.m.Registered, d.m.Voted, d.m.ValidTotal, d.m.Invalid) {
-		return nil, garbage("the header lacks the mapped columns (%s, %s, %s, %s, %s)", d.m.Box, d.m.Registered, d.m.Voted, d.m.ValidTotal, d.m.Invalid)
+		return 0, garbage("the header lacks the mapped columns (%s, %s, %s, %s, %s)", d.m.Box, d.m.Registered, d.m.Voted, d.m.ValidTotal, d.m.Invalid)
 	}
-	var rows []row
+	r := row{fields: map[string]string{}, votes: map[string]string{}}
+	rows := 0
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -147,10 +156,12 @@ func (d *Decoder) csvRows(body []byte) ([]row, error) {
 		}
 		if err != nil {
 			// The error names its line (a *csv.ParseError).
-			return nil, garbage("%v", err)
+			return 0, garbage("%v", err)
 		}
 		line, _ := cr.FieldPos(0)
-		r := row{where: fmt.Sprintf("line %d", line), line: line, fields: map[string]string{}, votes: map[string]string{}}
+		clear(r.fields)
+		clear(r.votes)
+		r.where, r.line = fmt.Sprintf("line %d", line), line
 		for i, h := range header {
 			if known[h] {
 				r.fields[h] = rec[i]
@@ -158,7 +169,8 @@ func (d *Decoder) csvRows(body []byte) ([]row, error) {
 				r.votes[h] = rec[i]
 			}
 		}
-		rows = append(rows, r)
+		each(&r)
+		rows++
 	}
 	return rows, nil
 }

@@ -1,6 +1,8 @@
 package tally
 
 import (
+	"slices"
+
 	"github.com/sandik-dev/sandik"
 )
 
@@ -109,12 +111,16 @@ func (b *box) holds(r ref) bool {
 	return false
 }
 
-func equal(a, b []int32) bool {
-	if len(a) != len(b) {
+// equal reports whether kept sheet a holds the figures of sheet b.
+func equal(a view, b []int32) bool {
+	if a.len() != len(b) {
 		return false
 	}
-	for i := range a {
-		if a[i] != b[i] {
+	if a.w != nil {
+		return slices.Equal(a.w, b)
+	}
+	for i, x := range a.n {
+		if int32(x) != b[i] {
 			return false
 		}
 	}

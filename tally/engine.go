@@ -255,17 +255,17 @@ func (rt *raceTally) nodeTotals(ni int32) Totals {
 		rt.eachBox(ni, func(bi int32) {
 			b := &rt.boxes[bi]
 			st[b.status]++
-			addDelta(prov, nil, rt.sheets.get(b.prov))
-			addDelta(res, nil, rt.sheets.get(b.res))
+			addDelta(prov, view{}, rt.sheets.get(b.prov))
+			addDelta(res, view{}, rt.sheets.get(b.res))
 			if rt.off != nil && rt.off.sheets[bi] != 0 {
-				addDelta(off, nil, rt.sheets.get(rt.off.sheets[bi]))
+				addDelta(off, view{}, rt.sheets.get(rt.off.sheets[bi]))
 				offBoxes++
 			}
 			if r := rt.recountedRes(bi); r != 0 {
-				addDelta(rec, nil, rt.sheets.get(r))
+				addDelta(rec, view{}, rt.sheets.get(r))
 				recBoxes++
 			} else {
-				addDelta(rec, nil, rt.sheets.get(b.res))
+				addDelta(rec, view{}, rt.sheets.get(b.res))
 			}
 		})
 	}
@@ -327,10 +327,10 @@ func counts64(v []int64) Counts {
 	}
 }
 
-func counts32(v []int32, width int) Counts {
+func counts32(v view, width int) Counts {
 	w := make([]int64, width)
-	for i, x := range v {
-		w[i] = int64(x)
+	for i := range v.len() {
+		w[i] = v.at(i)
 	}
 	return counts64(w)
 }
@@ -376,14 +376,14 @@ func (rt *raceTally) entryOf(en *entry) Entry {
 		Sheet: tutanak(rt.sheets.get(en.sheet)), Entered: max(int(en.entered), 1)}
 }
 
-func tutanak(v []int32) sandik.Tutanak {
+func tutanak(v view) sandik.Tutanak {
 	t := sandik.Tutanak{
-		Registered: int64(v[0]), VotedByLaw: int64(v[1]), Voted: int64(v[2]),
-		ValidWithoutObjection: int64(v[3]), ValidUponObjection: int64(v[4]), ValidTotal: int64(v[5]), Invalid: int64(v[6]),
-		Votes: make([]int64, len(v)-fixedFields),
+		Registered: v.at(0), VotedByLaw: v.at(1), Voted: v.at(2),
+		ValidWithoutObjection: v.at(3), ValidUponObjection: v.at(4), ValidTotal: v.at(5), Invalid: v.at(6),
+		Votes: make([]int64, v.len()-fixedFields),
 	}
-	for i, x := range v[fixedFields:] {
-		t.Votes[i] = int64(x)
+	for i := range t.Votes {
+		t.Votes[i] = v.at(fixedFields + i)
 	}
 	return t
 }

@@ -36,11 +36,17 @@ func genLog(t *rapid.T, reg *sandik.Registry, n int) []sandik.Submission {
 		case 5:
 			kind, source = sandik.KindAdjudication, sandik.SourceRecount
 		}
+		votes := []int64{100 + variant, 50, 20 * variant}[:len(rc.Choices)]
+		if rapid.IntRange(0, 14).Draw(t, "beyond 16 bits") == 0 {
+			// Figures past 65,535: the race's sheets are kept in 32 bits
+			// from then on, those kept before included.
+			votes[0] += 70_000
+		}
 		log = append(log, sandik.Submission{
 			Seq: int64(i + 1), ID: sandik.SubmissionID(fmt.Sprintf("s%d", i)), Race: rc.Code, Box: box,
 			User: users[rapid.IntRange(0, len(users)-1).Draw(t, "user")], Source: source, Kind: kind,
 			ReceivedAt: t0.Add(time.Duration(i) * time.Second),
-			Sheet:      sheet(300, variant, []int64{100 + variant, 50, 20 * variant}[:len(rc.Choices)]...),
+			Sheet:      sheet(300, variant, votes...),
 		})
 	}
 	return log

@@ -43,12 +43,14 @@ func memoryLog(tb testing.TB) (*sandik.Registry, []sandik.Submission) {
 }
 
 // TestMemoryPerBox: a box of a race entered twice alike costs the engine
-// at most 350 bytes, the tree, the shape and the interned users included.
-// At this writing it is about 310: the sheet once (108 bytes), two
-// entries of 32, the box's 56, and the shape's share (a mahalle and a
-// building per box here, shared by the 5 races). Before the sheets moved
-// into arenas and small nodes stopped keeping figures it was about 1,430.
-// A national night is 204,120 boxes × 5 races: 350 bytes each is 357 MB.
+// at most 290 bytes, the tree, the shape and the interned users included.
+// At this writing it is about 267: the sheet once (54 bytes, its 27
+// figures in 16 bits), two entries of 32, the box's 56, its public change
+// (16), and the shape's share (a mahalle and a building per box here,
+// shared by the 5 races). With 32-bit figures it was about 324; before
+// the sheets moved into arenas and small nodes stopped keeping figures,
+// about 1,430. A national night is 204,120 boxes × 5 races: 290 bytes
+// each is 296 MB.
 func TestMemoryPerBox(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a tenth of a national night")
@@ -58,8 +60,8 @@ func TestMemoryPerBox(t *testing.T) {
 	boxes := memoryShape.Boxes() * memoryShape.Races
 	per := float64(heap) / float64(boxes)
 	t.Logf("%d box×race pairs: engine heap %.1f MiB, %.0f bytes each", boxes, float64(heap)/(1<<20), per)
-	if per > 350 {
-		t.Errorf("the engine holds %.0f bytes per box of a race, want at most 350", per)
+	if per > 290 {
+		t.Errorf("the engine holds %.0f bytes per box of a race, want at most 290", per)
 	}
 	tot, err := e.Totals(reg.Races[0].Code, reg.Races[0].Scope)
 	if err != nil || tot.Totals.BoxesVerified != memoryShape.Boxes() {

@@ -41,7 +41,7 @@ func (rt *raceTally) applyOfficial(s *sandik.Submission) bool {
 		if sl < 0 {
 			continue
 		}
-		addDelta(o.vals[int(sl)*w:int(sl+1)*w], rt.sheets.get(old), sheet)
+		addDelta(o.vals[int(sl)*w:int(sl+1)*w], rt.sheets.get(old), wideView(sheet))
 		if old == 0 {
 			o.boxes[sl]++
 		}

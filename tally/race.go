@@ -329,12 +329,18 @@ func (rt *raceTally) settle(bi int32, s *sandik.Submission) {
 	b.status, b.prov, b.res = status, prov, res
 }
 
-// addDelta adds new − old to dst; nil stands for zeros.
-func addDelta(dst []int64, old, new []int32) {
-	for i, v := range old {
+// addDelta adds new − old to dst; no sheet stands for zeros.
+func addDelta(dst []int64, old, new view) {
+	for i, v := range old.n {
 		dst[i] -= int64(v)
 	}
-	for i, v := range new {
+	for i, v := range old.w {
+		dst[i] -= int64(v)
+	}
+	for i, v := range new.n {
+		dst[i] += int64(v)
+	}
+	for i, v := range new.w {
 		dst[i] += int64(v)
 	}
 }

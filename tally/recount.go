@@ -121,7 +121,7 @@ func (rt *raceTally) applyRecount(s *sandik.Submission) bool {
 // settledMoved carries a change of box bi's settled figures of the night
 // into the as-recounted view of stored node slot sl, unless a settled
 // recount stands in for them.
-func (rt *raceTally) settledMoved(bi int32, sl int32, old, new []int32) {
+func (rt *raceTally) settledMoved(bi int32, sl int32, old, new view) {
 	if rt.rec == nil {
 		return
 	}

@@ -3,6 +3,7 @@ package feedhttp_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +72,32 @@ func TestFetcherRefusesACutBody(t *testing.T) {
 	r, err := fetch.Fetch(t.Context(), feed.Request{URL: srv.URL + "/big", MaxBody: 10})
 	if err != nil || len(r.Body) != 11 {
 		t.Fatalf("a body over the limit: %d bytes, %v; want 11", len(r.Body), err)
+	}
+}
+
+// A body of announced length is read into one buffer of that length: a
+// national page is 100 MB, and read by growing it was held twice at the
+// last copy. Without a length it is read as it comes.
+func TestFetcherReadsAnAnnouncedLengthAtOnce(t *testing.T) {
+	page := strings.Repeat("y", 70_001)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/chunked" {
+			w.Write([]byte(page[:35_000]))
+			w.(http.Flusher).Flush() // no length: sent in chunks
+			w.Write([]byte(page[35_000:]))
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+		w.Write([]byte(page))
+	}))
+	defer srv.Close()
+	fetch := feedhttp.Fetcher{Client: srv.Client()}
+	r, err := fetch.Fetch(t.Context(), feed.Request{URL: srv.URL})
+	if err != nil || string(r.Body) != page || cap(r.Body) != len(page) {
+		t.Fatalf("a page of announced length: %d bytes in a buffer of %d, %v; want %d in one of as many", len(r.Body), cap(r.Body), err, len(page))
+	}
+	r, err = fetch.Fetch(t.Context(), feed.Request{URL: srv.URL + "/chunked"})
+	if err != nil || string(r.Body) != page {
+		t.Fatalf("a page without a length: %d bytes, %v; want %d", len(r.Body), err, len(page))
 	}
 }
