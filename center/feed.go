@@ -72,12 +72,12 @@ func (c *Center) RecordOfficial(ctx context.Context, b FeedBatch) (FeedResult, e
 		seen[key] = i
 		// A row equal to the box's stored official figures was checked
 		// when they were stored: most of a republished page is skipped
-		// here without a hash or a check.
-		st, err := eng.Box(in.Race, in.Box)
-		if err == nil && st.Official != nil && st.Official.Equal(in.Sheet) {
+		// here without a hash, a check or a copy of the box's state.
+		if eng.SameOfficial(in.Race, in.Box, &in.Sheet) {
 			res.Unchanged++
 			continue
 		}
+		st, _ := eng.Box(in.Race, in.Box) // a box the race lacks is refused by NewImported
 		s, err := reg.NewImported(in, now, prefix)
 		if err != nil {
 			problems = append(problems, sandik.ProblemsOf(err)...)
