@@ -221,6 +221,14 @@ var kindNames = [...]string{
 	kindString: "a string", kindBool: "true or false", kindUnmarshaler: "a string", kindText: "a string",
 }
 
+// outOfRange refuses the number read from start: too large for the
+// field it fills (an int8, an int32, a float32).
+func (d *walker) outOfRange(start int) bool {
+	num := string(d.data[start:d.pos])
+	d.pos = start
+	return d.fail(RuleType, "number %s is out of range", num)
+}
+
 // value checks one value of shape sh, and sets v to it when v is valid.
 func (d *walker) value(sh *Shape, v reflect.Value) bool {
 	d.skipSpace()
@@ -253,9 +261,7 @@ func (d *walker) value(sh *Shape, v reflect.Value) bool {
 		n, ok := d.integer()
 		if ok && v.IsValid() {
 			if v = indirect(v); v.OverflowInt(n) {
-				num := string(d.data[start:d.pos])
-				d.pos = start
-				return d.fail(RuleType, "number %s is out of range", num)
+				return d.outOfRange(start)
 			}
 			v.SetInt(n)
 		}
@@ -265,9 +271,7 @@ func (d *walker) value(sh *Shape, v reflect.Value) bool {
 		f, ok := d.number()
 		if ok && v.IsValid() {
 			if v = indirect(v); v.OverflowFloat(f) {
-				num := string(d.data[start:d.pos])
-				d.pos = start
-				return d.fail(RuleType, "number %s is out of range", num)
+				return d.outOfRange(start)
 			}
 			v.SetFloat(f)
 		}
