@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +123,19 @@ func TestSlowClientFinishes(t *testing.T) {
 	waitFor(t, "the bytes given back", func() bool { _, all := ws.base.guards.bodies.Used(""); return all == 0 })
 	if got := ws.metric(t, `sandik_http_writes_shed_total{bound="total_body_bytes"}`); got != "1" {
 		t.Errorf("writes shed for everyone's bytes: %s, want 1", got)
+	}
+}
+
+// /metrics carries the Go runtime's waits for a core, its collector's
+// pauses and CPU, under the names sandik rehearse reads them by
+// (cmd/internal/rehearse/metrics.go): a renamed metric would leave its
+// report's runtime line silently empty.
+func TestMetricsCarryRuntimeLatencies(t *testing.T) {
+	ws := newWriteServer(t, Config{})
+	for _, name := range []string{"go_cpu_classes_gc_total_cpu_seconds_total", "go_cpu_classes_total_cpu_seconds_total",
+		"go_gc_cycles_total_gc_cycles_total", "go_sched_latencies_seconds_count", "go_sched_pauses_total_gc_seconds_count"} {
+		if v, err := strconv.ParseFloat(ws.metric(t, name), 64); err != nil || v < 0 {
+			t.Errorf("%s: %v %v", name, v, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -80,10 +81,19 @@ func newMetrics(tallySeq func() int64) *metrics {
 		Help: "The log sequence number the live totals reflect.",
 	}, func() float64 { return float64(tallySeq()) })
 	m.reg.MustRegister(m.requests, m.inFlight, sheets, seq,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(runtimeLatencies)),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
 }
+
+// runtimeLatencies are the Go runtime's own measures of what delays an
+// answer beside the handler's work: how long runnable goroutines waited
+// for a core, the collector's stop-the-world pauses, and its share of
+// the CPU. A slow tail of the request histogram is read against them
+// (sandik rehearse reports them for the poll-close peak).
+var runtimeLatencies = collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(
+	`^/sched/latencies:seconds$|^/sched/pauses/total/gc:seconds$|^/cpu/classes/(gc/total|total):cpu-seconds$|^/gc/cycles/total:gc-cycles$`)}
 
 // watchLoad adds the gauges of what writes hold now: body bytes in
 // memory and write slots taken, beside their caps, and the counter of

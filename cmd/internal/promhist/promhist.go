@@ -60,6 +60,45 @@ func Routes(body []byte, code string) (map[string]Histogram, error) {
 	return out, sc.Err()
 }
 
+// Named reads the buckets of one histogram without labels other than
+// its bound (the Go runtime's, such as go_sched_latencies_seconds); an
+// empty Histogram when the body has none of that name.
+func Named(body []byte, name string) (Histogram, error) {
+	var h Histogram
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	prefix := name + `_bucket{le="`
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		le, _, _ := strings.Cut(line[len(prefix):], `"`)
+		b, err := strconv.ParseFloat(le, 64)
+		if err != nil {
+			return Histogram{}, fmt.Errorf("/metrics: bucket bound %q of %s: %w", le, name, err)
+		}
+		f := strings.Fields(line)
+		n, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			return Histogram{}, fmt.Errorf("/metrics: bucket count of %s: %w", name, err)
+		}
+		h.Bounds, h.Counts = append(h.Bounds, b), append(h.Counts, n)
+	}
+	return h, sc.Err()
+}
+
+// Above is how many were counted above the first bound at or over x: the
+// histogram's own view of "slower than x", as fine as its buckets.
+func (h Histogram) Above(x float64) (bound, n float64) {
+	for i, b := range h.Bounds {
+		if b >= x {
+			return b, h.Count() - h.Counts[i]
+		}
+	}
+	return math.Inf(1), 0
+}
+
 // label is the value of name="…" in a metric line; route patterns hold
 // no quotes, so the first closing quote ends it.
 func label(line, name string) (string, bool) {

@@ -85,3 +85,33 @@ func TestRoutesRefusesABadBound(t *testing.T) {
 		t.Fatal("a bucket bound that is no number was read")
 	}
 }
+
+// A histogram of the Go runtime, with no labels but its bound, is read
+// by name; Above counts what passed the first bound at or over a value.
+func TestNamedAndAbove(t *testing.T) {
+	body := []byte(`go_sched_latencies_seconds_bucket{le="8.191999999999999e-05"} 90
+go_sched_latencies_seconds_bucket{le="0.0009175039999999999"} 97
+go_sched_latencies_seconds_bucket{le="+Inf"} 100
+go_sched_latencies_seconds_sum 0.5
+go_sched_pauses_total_gc_seconds_bucket{le="0.0009175039999999999"} 3
+`)
+	h, err := Named(body, "go_sched_latencies_seconds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Count() != 100 || len(h.Bounds) != 3 {
+		t.Fatalf("histogram %+v", h)
+	}
+	if b, n := h.Above(0.0009); b != 0.0009175039999999999 || n != 3 {
+		t.Errorf("above 0.9 ms: bound %v, %v counted", b, n)
+	}
+	if b, n := h.Above(1); !math.IsInf(b, 1) || n != 0 {
+		t.Errorf("above every bound: %v %v", b, n)
+	}
+	if none, err := Named(body, "go_gc_pauses_seconds"); err != nil || none.Count() != 0 {
+		t.Errorf("a histogram not there: %+v %v", none, err)
+	}
+	if _, err := Named([]byte(`x_bucket{le="soon"} 1`), "x"); err == nil {
+		t.Error("a bad bound accepted")
+	}
+}

@@ -34,6 +34,11 @@ type scrape struct {
 	// their bounds over a soak, which is not a leak. 0 from a server that
 	// does not say.
 	caches float64
+	// The Go runtime's own latencies (web/handler's runtimeLatencies):
+	// how long runnable goroutines waited for a core, the collector's
+	// stop-the-world pauses, and CPU seconds spent collecting and in all.
+	runnable, pauses     promhist.Histogram
+	gcCPU, allCPU, cycles float64
 	// gogc is the runtime's GOGC: the heap goal is about the live heap
 	// times 1+gogc/100. 0 when not read.
 	gogc float64
@@ -93,6 +98,12 @@ func parseMetrics(body []byte, at time.Time) (scrape, error) {
 			s.heapGoal = value(line)
 		case strings.HasPrefix(line, "go_goroutines "):
 			s.goroutines, seenG = value(line), true
+		case strings.HasPrefix(line, "go_cpu_classes_gc_total_cpu_seconds_total "):
+			s.gcCPU = value(line)
+		case strings.HasPrefix(line, "go_cpu_classes_total_cpu_seconds_total "):
+			s.allCPU = value(line)
+		case strings.HasPrefix(line, "go_gc_cycles_total_gc_cycles_total "):
+			s.cycles = value(line)
 		case strings.HasPrefix(line, "go_gc_gogc_percent "):
 			s.gogc = value(line)
 		case strings.HasPrefix(line, "sandik_totals_cache_bytes "), strings.HasPrefix(line, "sandik_ledger_hash_cache_bytes "):
@@ -106,7 +117,14 @@ func parseMetrics(body []byte, at time.Time) (scrape, error) {
 		return s, err
 	}
 	routes, err := promhist.Routes(body, "200")
+	if err != nil {
+		return s, err
+	}
 	s.totals = routes[totalsRoute]
+	if s.runnable, err = promhist.Named(body, "go_sched_latencies_seconds"); err != nil {
+		return s, err
+	}
+	s.pauses, err = promhist.Named(body, "go_sched_pauses_total_gc_seconds")
 	return s, err
 }
 
@@ -153,6 +171,49 @@ type OriginWindow struct {
 	P50       float64 `json:"p50_ms"`
 	P99       float64 `json:"p99_ms"`
 	Within1ms float64 `json:"share_within_1ms"`
+	// Runtime is what the servers' Go runtimes say delayed everything in
+	// the same stretch; nil from servers that do not say.
+	Runtime *RuntimeWindow `json:"runtime,omitempty"`
+}
+
+// RuntimeWindow is the servers' Go runtimes over one stretch, summed: a
+// slow tail of answers with no wait of its own in the handler is read
+// against these. The runtime's histograms have coarse buckets (about
+// ×11), so "slow" is above the bound nearest 1 ms, which is printed.
+type RuntimeWindow struct {
+	GCCycles  float64 `json:"gc_cycles"`
+	GCCPU     float64 `json:"gc_cpu_share"` // of the servers' CPU time
+	SlowBound float64 `json:"slow_bound_ms"`
+	// Runnable waits: goroutines made runnable and how many of them
+	// waited longer than SlowBound for a core.
+	Runnable     float64 `json:"runnable_waits"`
+	RunnableSlow float64 `json:"runnable_waits_slow"`
+	// Pauses: the collector's stop-the-world pauses, and how many were
+	// longer than SlowBound.
+	Pauses     float64 `json:"gc_pauses"`
+	PausesSlow float64 `json:"gc_pauses_slow"`
+}
+
+func runtimeWindow(from, to []scrape) *RuntimeWindow {
+	var rw RuntimeWindow
+	var runnable, pauses promhist.Histogram
+	var gc, all float64
+	for i := range to {
+		runnable = runnable.Add(to[i].runnable.Sub(from[i].runnable))
+		pauses = pauses.Add(to[i].pauses.Sub(from[i].pauses))
+		rw.GCCycles += to[i].cycles - from[i].cycles
+		gc += to[i].gcCPU - from[i].gcCPU
+		all += to[i].allCPU - from[i].allCPU
+	}
+	if runnable.Count() == 0 || all <= 0 {
+		return nil
+	}
+	rw.GCCPU = gc / all
+	bound, slow := runnable.Above(0.0009)
+	rw.SlowBound, rw.Runnable, rw.RunnableSlow = 1000*bound, runnable.Count(), slow
+	_, rw.PausesSlow = pauses.Above(0.0009)
+	rw.Pauses = pauses.Count()
+	return &rw
 }
 
 func originWindow(from, to []scrape) *OriginWindow {
@@ -164,6 +225,7 @@ func originWindow(from, to []scrape) *OriginWindow {
 	if w.Answered > 0 {
 		w.P50, w.P99, w.Within1ms = 1000*h.Quantile(0.5), 1000*h.Quantile(0.99), h.Within(0.001)
 	}
+	w.Runtime = runtimeWindow(from, to)
 	return w
 }
 
@@ -171,6 +233,11 @@ func (w *OriginWindow) text(name string) string {
 	if w == nil {
 		return ""
 	}
-	return fmt.Sprintf("%s (%.1f s): %.0f answered, p50 %s p99 %s, %.2f%% within 1 ms", name, w.Seconds, w.Answered,
+	t := fmt.Sprintf("%s (%.1f s): %.0f answered, p50 %s p99 %s, %.2f%% within 1 ms", name, w.Seconds, w.Answered,
 		msText(w.P50), msText(w.P99), 100*w.Within1ms)
+	if r := w.Runtime; r != nil {
+		t += fmt.Sprintf(" [runtime: %.0f collections, %.1f%% of CPU collecting; %.0f of %.0f stop-the-world pauses and %.2f%% of runnable waits over %.2f ms]",
+			r.GCCycles, 100*r.GCCPU, r.PausesSlow, r.Pauses, 100*r.RunnableSlow/r.Runnable, r.SlowBound)
+	}
+	return t
 }

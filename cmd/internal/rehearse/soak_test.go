@@ -3,6 +3,7 @@ package rehearse
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -69,6 +70,60 @@ func TestParseMetrics(t *testing.T) {
 	}
 	if _, err := parseMetrics([]byte("sandik_tally_seq 3\n"), time.Now()); err == nil {
 		t.Error("metrics without the runtime's figures accepted")
+	}
+}
+
+// runtimeText is a server's Go runtime figures as client_golang exposes
+// them, with the runtime's coarse buckets.
+func runtimeText(gcCPU, allCPU, cycles float64, runnable, pauses [4]float64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "go_cpu_classes_gc_total_cpu_seconds_total %g\ngo_cpu_classes_total_cpu_seconds_total %g\ngo_gc_cycles_total_gc_cycles_total %g\n", gcCPU, allCPU, cycles)
+	for _, h := range []struct {
+		name   string
+		counts [4]float64
+	}{{"go_sched_latencies_seconds", runnable}, {"go_sched_pauses_total_gc_seconds", pauses}} {
+		for i, le := range []string{"8.191999999999999e-05", "0.0009175039999999999", "0.010485759999999998", "+Inf"} {
+			fmt.Fprintf(&b, "%s_bucket{le=%q} %g\n", h.name, le, h.counts[i])
+		}
+	}
+	return b.String()
+}
+
+// The report's runtime line is the difference of two scrapes, summed
+// over the servers: collections, the collector's share of the CPU, and
+// how many waits for a core and pauses were over the bound nearest 1 ms.
+func TestRuntimeWindow(t *testing.T) {
+	scrapeOf := func(text string) scrape {
+		t.Helper()
+		s, err := parseMetrics([]byte(metricsText+text), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	from := []scrape{
+		scrapeOf(runtimeText(1, 10, 5, [4]float64{100, 150, 160, 160}, [4]float64{10, 10, 10, 10})),
+		scrapeOf(runtimeText(2, 20, 7, [4]float64{10, 10, 10, 10}, [4]float64{4, 4, 4, 4})),
+	}
+	to := []scrape{
+		scrapeOf(runtimeText(3, 20, 9, [4]float64{300, 390, 400, 400}, [4]float64{18, 19, 20, 20})),
+		scrapeOf(runtimeText(3, 30, 8, [4]float64{100, 108, 110, 110}, [4]float64{6, 6, 6, 6})),
+	}
+	rw := runtimeWindow(from, to)
+	if rw == nil {
+		t.Fatal("no runtime window")
+	}
+	want := RuntimeWindow{GCCycles: 5, GCCPU: 3.0 / 20, SlowBound: 0.9175039999999999, Runnable: 340, RunnableSlow: 2, Pauses: 12, PausesSlow: 1}
+	if *rw != want {
+		t.Errorf("runtime window %+v, want %+v", *rw, want)
+	}
+	text := (&OriginWindow{Seconds: 1, Answered: 1, Runtime: rw}).text("peak")
+	if !strings.Contains(text, "5 collections, 15.0% of CPU collecting; 1 of 12 stop-the-world pauses and 0.59% of runnable waits over 0.92 ms") {
+		t.Errorf("report line %q", text)
+	}
+	// Servers that do not expose the runtime's figures: no line, not zeros.
+	if rw := runtimeWindow([]scrape{scrapeOf("")}, []scrape{scrapeOf("")}); rw != nil {
+		t.Errorf("runtime window from servers without figures: %+v", rw)
 	}
 }
 
