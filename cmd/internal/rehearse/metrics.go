@@ -37,7 +37,7 @@ type scrape struct {
 	// The Go runtime's own latencies (web/handler's runtimeLatencies):
 	// how long runnable goroutines waited for a core, the collector's
 	// stop-the-world pauses, and CPU seconds spent collecting and in all.
-	runnable, pauses     promhist.Histogram
+	runnable, pauses      promhist.Histogram
 	gcCPU, allCPU, cycles float64
 	// gogc is the runtime's GOGC: the heap goal is about the live heap
 	// times 1+gogc/100. 0 when not read.
