@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -55,4 +56,38 @@ func FuzzUnpack(f *testing.F) {
 			t.Fatalf("round trip of %x changed it (-first +second):\n%s", b, d)
 		}
 	})
+}
+
+// A page of a few rows carves its votes from a small slab; slabs double
+// as a read goes on, up to the largest, and a sheet larger than that gets
+// one of its own size. Votes of one row never overlap another's.
+func TestVotesSlabGrows(t *testing.T) {
+	var u unpacker
+	first := u.votes(20)
+	if cap(u.slab) != minSlab {
+		t.Fatalf("first slab %d votes, want %d", cap(u.slab), minSlab)
+	}
+	var caps []int
+	for range 400 {
+		v := u.votes(20)
+		v[0], v[19] = 1, 1
+		if c := cap(u.slab); len(caps) == 0 || caps[len(caps)-1] != c {
+			caps = append(caps, c)
+		}
+	}
+	if first[0] != 0 || first[19] != 0 {
+		t.Error("a later row's votes overlap the first's")
+	}
+	if want := []int{256, 512, 1024, 2048, 4096, 8192}; !slices.Equal(caps, want) {
+		t.Errorf("slab sizes %v, want %v", caps, want)
+	}
+	for range 2000 {
+		u.votes(20)
+	}
+	if cap(u.slab) != maxSlab {
+		t.Errorf("slab %d votes after a long read, want the largest, %d", cap(u.slab), maxSlab)
+	}
+	if big := u.votes(maxSlab + 1); len(big) != maxSlab+1 || cap(u.slab) != maxSlab+1 {
+		t.Errorf("a sheet larger than the largest slab: %d votes, slab %d", len(big), cap(u.slab))
+	}
 }

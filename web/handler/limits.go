@@ -220,7 +220,10 @@ func (b *Base) readBody(w http.ResponseWriter, r *http.Request, key string) (rel
 		if err := reserve(n); err != nil {
 			return release, err
 		}
-		buf.Grow(int(n))
+		// ReadFrom wants MinRead bytes free before each read, the one
+		// that meets the end too: without them a full body is copied
+		// into a buffer twice its size.
+		buf.Grow(int(n) + bytes.MinRead)
 		_, err = buf.ReadFrom(r.Body)
 	} else {
 		for err == nil {

@@ -48,6 +48,21 @@ func (r *Receipt) appendJSON(dst []byte) (out []byte, ok bool) {
 	return append(dst, "}\n"...), true
 }
 
+// jsonSizeHint is about the length of r's encoding: the fixed names, the
+// strings, and 46 bytes per hash in base64 with its quotes and comma. It
+// is at least the length for strings that need no escaping, which are
+// those of the night (TestReceiptSizeHint).
+func (r *Receipt) jsonSizeHint() int {
+	n := 160 + len(r.ID)
+	for _, w := range r.Warnings {
+		n += len(w) + 3
+	}
+	if l := r.Ledger; l != nil {
+		n += 80 + len(l.Checkpoint) + 47*(1+len(l.Proof))
+	}
+	return n
+}
+
 // appendList appends xs as a JSON array, each element by each; a nil
 // slice is null, as encoding/json has it.
 func appendList[T any](dst []byte, xs []T, each func([]byte, T) []byte) []byte {

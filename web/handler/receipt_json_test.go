@@ -103,3 +103,30 @@ func TestReceiptJSONKnowsEveryField(t *testing.T) {
 		t.Errorf("ledger.Receipt's fields %q, the encoder writes %q: change appendJSON with them", got, want)
 	}
 }
+
+// A receipt of the night, with a proof of a national log's depth and a
+// signed checkpoint, fits the room made for it: encoding it is one
+// allocation at most, not a buffer grown by appends.
+func TestReceiptSizeHint(t *testing.T) {
+	proof := make([]tlog.Hash, 22)
+	for i := range proof {
+		proof[i][0] = byte(i)
+	}
+	cp := "sandik.example/ledger\n2000000\nq2Y1v5PtqZ3z6cC0G5n7oFzqB8dJf1uJtI1XcN2w9kE=\n\n— sandik.example/ledger Az8ZqH7n3lM0mW2pY4bX6cV8dF0gJ2kL4mN6pQ8rS0tU2vW4xY6zA8bC0dE2fG4hI6jK8lM0nO2pQ4rS6tU8vW==\n"
+	for _, r := range []Receipt{
+		{Seq: 1999999, ID: "9f1c2d3e-4b5a-6978-8899-aabbccddeeff", ReceivedAt: time.Date(2026, 3, 31, 21, 4, 5, 123456789, time.FixedZone("", 3*3600)),
+			Warnings: []string{"turnout_high", "invalid_high"}, Ledger: &ledger.Receipt{LeafIndex: 2000123, Checkpoint: cp, Proof: proof}},
+		{Seq: 7, ID: "x", ReceivedAt: time.Unix(0, 0).UTC()},
+	} {
+		got, ok := r.appendJSON(nil)
+		if !ok {
+			t.Fatal("not encoded")
+		}
+		if hint := r.jsonSizeHint(); len(got) > hint {
+			t.Errorf("encoded %d bytes, hint %d", len(got), hint)
+		}
+		if allocs := testing.AllocsPerRun(20, func() { r.appendJSON(make([]byte, 0, r.jsonSizeHint())) }); allocs > 1 {
+			t.Errorf("%v allocations with the hint's room", allocs)
+		}
+	}
+}
