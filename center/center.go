@@ -622,8 +622,8 @@ func (c *Center) CreateUser(ctx context.Context, u sandik.User) (string, error) 
 // stands still: any change of any user by any process on the database
 // (a token revoked by `sandik user reset`, areas changed on another
 // instance) moves it, and the next request reads the user again. The
-// generation is one read of a one-row table on SQLite, and a value the
-// notifications keep on PostgreSQL.
+// generation is read from memory: SQLite's store reads its one-row table
+// every 20 ms, PostgreSQL's notifications keep it.
 //
 // The user returned is Effective's: their own role and areas with the
 // rights of their linked person's terms and of their grants, trusted no
