@@ -90,6 +90,8 @@ type Center struct {
 	// every change this process makes, so a read that raced with one is
 	// not cached and forget empties the cache.
 	users sync.Map // [32]byte → cachedUser
+	// rights caches Effective's answers alike (rights.go).
+	rights sync.Map // sandik.UserID → cachedRights
 	// covCache keeps coverages of areas while assignments stand still.
 	covCache coverageCache
 	kinds    kindsCache
@@ -741,6 +743,7 @@ func (c *Center) AssignAreas(ctx context.Context, id sandik.UserID, areas []sand
 func (c *Center) forget(sandik.UserID) {
 	c.tokenGen.Add(1)
 	c.users.Clear()
+	c.rights.Clear()
 }
 
 // ResetToken gives a user a new token; the old one stops working.

@@ -343,3 +343,109 @@ func TestObserverBoxesFed(t *testing.T) {
 		t.Errorf("a box not assigned: %v", err)
 	}
 }
+
+// grantCountingStore counts the reads of grants, the first query of every
+// reading of a user's rights.
+type grantCountingStore struct {
+	sandik.Store
+	mu     sync.Mutex
+	grants int
+}
+
+func (s *grantCountingStore) Grants(ctx context.Context, f sandik.GrantFilter) ([]sandik.Grant, error) {
+	s.mu.Lock()
+	s.grants++
+	s.mu.Unlock()
+	return s.Store.Grants(ctx, f)
+}
+
+func (s *grantCountingStore) reads() int { s.mu.Lock(); defer s.mu.Unlock(); return s.grants }
+
+// TestEffectiveKeptWhileNothingChanges: a user's rights, read for every
+// check of a live page's session, are read from the store once while
+// nothing changes, and again at once after a grant by this process, a
+// term ended by another process (within the store's poll), the TTL, and
+// the instant a grant ends; a changed stored user is never answered from
+// another's rights.
+func TestEffectiveKeptWhileNothingChanges(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "k.db")
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &grantCountingStore{Store: st}
+	clk := &clock{t: istanbul("2026-05-01 09:00:00")}
+	c, err := center.Open(ctx, center.Config{Store: cs, Now: clk.now, UserCacheTTL: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.ImportRegistry(ctx, rightsRegistry(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
+		t.Fatal(err)
+	}
+	admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
+	if _, err := c.CreateUserAs(ctx, admin, sandik.User{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver, Person: "k-3"}); err != nil {
+		t.Fatal(err)
+	}
+	stored := sandik.User{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver, Person: "k-3"}
+	role := func(stored sandik.User) sandik.Role {
+		t.Helper()
+		u, _, err := c.Effective(ctx, stored)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Role
+	}
+	before := cs.reads()
+	for range 5 {
+		if r := role(stored); r != sandik.RoleCoordinator {
+			t.Fatalf("the chair's user: %s", r)
+		}
+	}
+	if n := cs.reads() - before; n != 1 {
+		t.Errorf("five readings of unchanged rights read the store %d times, want 1", n)
+	}
+	// Another stored user of the same id (its fields changed) is read anew.
+	if r := role(sandik.User{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver}); r != sandik.RoleObserver {
+		t.Errorf("the user unlinked from the chair: %s", r)
+	}
+	// The TTL ends the kept answer.
+	n := cs.reads()
+	clk.set(istanbul("2026-05-01 09:01:01"))
+	role(stored)
+	if cs.reads() == n {
+		t.Error("rights kept past the TTL")
+	}
+	// A grant by this process is seen at once, and ends at its instant.
+	until, _ := sandik.ParseUntil("2026-05-01")
+	if _, err := c.GrantAs(ctx, admin, sandik.Grant{ID: "y-1", User: "zeynep", Role: sandik.RoleAdmin, Until: until, Reason: "seçim gecesi"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := role(stored); r != sandik.RoleAdmin {
+		t.Fatalf("with the grant: %s", r)
+	}
+	clk.set(istanbul("2026-05-02 00:00:00"))
+	if r := role(stored); r != sandik.RoleCoordinator {
+		t.Fatalf("after the grant's last day: %s", r)
+	}
+	// A term ended by another process is seen within the store's poll.
+	other, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	cli, err := center.Open(ctx, center.Config{Store: other, Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if _, err := cli.EndPosition(ctx, admin, "g-5", "2026-04-30", "istifa"); err != nil {
+		t.Fatal(err)
+	}
+	within(t, "a term ended by another process", func() bool { return role(stored) == sandik.RoleObserver })
+}

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime/debug"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -104,6 +105,11 @@ func (b *Base) Handle(pattern string, h Func, statuses ...int) {
 	b.patterns = append(b.patterns, pattern)
 	b.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// A region per request, named by its route, in execution traces
+		// (serve -pprof-addr, /debug/pprof/trace): what a slow answer
+		// waited on is then read per route. Nothing is done while no
+		// trace runs.
+		region := trace.StartRegion(r.Context(), route.label)
 		gz := newGzipWriter(w, r)
 		sw := &statusWriter{ResponseWriter: gz}
 		setSecurityHeaders(w.Header())
@@ -125,6 +131,7 @@ func (b *Base) Handle(pattern string, h Func, statuses ...int) {
 			d := time.Since(start)
 			b.metrics.inFlight.Dec()
 			route.observe(sw.status, d)
+			region.End()
 			b.logRequest(r, route.label, sw, d)
 		}()
 		if err := h(sw, r); err != nil {
