@@ -146,18 +146,27 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request, u sandik.User, ke
 			if (p.c.UsersChanged() != gen || time.Since(checked) >= min(p.keepAlive, time.Second)) && !still() {
 				return nil
 			}
-			body, err := p.live.get(key, ev, func() ([]byte, error) {
+			// The whole event is made once for every stream of the view:
+			// formatting a country's overview into each of hundreds of
+			// streams was a third of their CPU.
+			frame, err := p.live.get(key, ev, func() ([]byte, error) {
 				p, err := build(ev)
 				if err != nil {
 					return nil, err
 				}
-				return json.Marshal(p)
+				body, err := json.Marshal(p)
+				if err != nil {
+					return nil, err
+				}
+				frame := make([]byte, 0, len(body)+64)
+				frame = append(strconv.AppendInt(append(frame, "id: "...), ev.Seq, 10), "\nevent: totals\ndata: "...)
+				return append(append(frame, body...), "\n\n"...), nil
 			})
 			if err != nil {
 				p.b.Log().Warn("live view failed", "view", key, "err", err)
 				return nil
 			}
-			if _, err := fmt.Fprintf(w, "id: %s\nevent: totals\ndata: %s\n\n", strconv.FormatInt(ev.Seq, 10), body); err != nil {
+			if _, err := w.Write(frame); err != nil {
 				return nil
 			}
 			rc.Flush()
