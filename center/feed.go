@@ -19,6 +19,18 @@ type FeedBatch struct {
 	// State is saved once the batch is stored, so a restart that finds it
 	// knows the body was stored whole.
 	State sandik.FeedState
+	// Unchanged counts the rows its reader left out of Sheets, each
+	// checked and found equal to its box's official figures
+	// (SameOfficial), none twice: most of a republished national page,
+	// whose 200,000 rows held as sheets were the page's largest part in
+	// memory (60 MB). They count in the result's Rows and Unchanged.
+	Unchanged int
+}
+
+// SameOfficial reports whether t equals the official figures the tally
+// holds for the box: a feed's row that RecordOfficial would skip.
+func (c *Center) SameOfficial(race sandik.RaceCode, box sandik.AreaCode, t *sandik.Tutanak) bool {
+	return c.engine.Load().SameOfficial(race, box, t)
 }
 
 // FeedResult says what a batch changed.
@@ -48,7 +60,11 @@ func (c *Center) RecordOfficial(ctx context.Context, b FeedBatch) (FeedResult, e
 	if b.SeenAt.IsZero() {
 		b.SeenAt = now
 	}
-	res := FeedResult{Rows: len(b.Sheets)}
+	if b.Unchanged < 0 {
+		return FeedResult{}, sandik.Invalid("the feed's reading is not valid; nothing was stored",
+			[]sandik.Problem{{Field: "unchanged", Rule: sandik.RuleInvalidValue, Message: fmt.Sprintf("%d rows left out as unchanged is not a count", b.Unchanged)}})
+	}
+	res := FeedResult{Rows: len(b.Sheets) + b.Unchanged, Unchanged: b.Unchanged}
 	var (
 		problems []sandik.Problem
 		changed  []sandik.ImportedSheet

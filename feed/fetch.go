@@ -2,6 +2,7 @@ package feed
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -23,6 +24,11 @@ type Request struct {
 	// MaxBody bounds the body read: a fetcher reads at most MaxBody+1
 	// bytes, so that a follower can tell a page over the limit.
 	MaxBody int64
+	// Stream asks for the body as it arrives (Response.Stream) rather
+	// than read whole: a follower hashes and decodes a national page of
+	// 50-100 MB without ever holding it. A fetcher may ignore it and
+	// fill Body.
+	Stream bool
 }
 
 // Response is a publisher's answer. Body is read whole only for
@@ -33,6 +39,13 @@ type Response struct {
 	StatusText         string // e.g. "502 Bad Gateway", for logs
 	ETag, LastModified string
 	Body               []byte
+	// Stream, when not nil, is the body of a StatusOK answer as it
+	// arrives, in place of Body, for a Request with Stream; the caller
+	// closes it. A body cut short in transit is its read error, never an
+	// early end; it gives at most MaxBody+1 bytes.
+	Stream io.ReadCloser
+	// Length is Stream's announced length; -1 when unknown.
+	Length int64
 }
 
 // The statuses a follower acts on.

@@ -1,11 +1,14 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -19,6 +22,9 @@ type Sink interface {
 	Registry() *sandik.Registry
 	RecordOfficial(ctx context.Context, b center.FeedBatch) (center.FeedResult, error)
 	FeedState(ctx context.Context, feed string) (sandik.FeedState, error)
+	// SameOfficial reports whether t equals the box's official figures:
+	// such a row is checked and counted but not held or handed on.
+	SameOfficial(race sandik.RaceCode, box sandik.AreaCode, t *sandik.Tutanak) bool
 }
 
 // Defaults of a follower.
@@ -102,7 +108,10 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
 	}
-	resp, err := f.Fetch.Fetch(ctx, Request{URL: f.URL, ETag: f.state.ETag, LastModified: f.state.LastModified, MaxBody: limit})
+	resp, err := f.Fetch.Fetch(ctx, Request{URL: f.URL, ETag: f.state.ETag, LastModified: f.state.LastModified, MaxBody: limit, Stream: true})
+	if resp.Stream != nil {
+		defer resp.Stream.Close()
+	}
 	if err != nil {
 		// A body cut off in transit is an error here (its length was
 		// announced), never a shorter page.
@@ -116,12 +125,51 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	if resp.Status != StatusOK {
 		return out, fmt.Errorf("feed %s: the publisher answered %s", f.name(), resp.StatusText)
 	}
-	body := resp.Body
-	if int64(len(body)) > limit {
-		return out, fmt.Errorf("feed %s: the body is over %d bytes (nothing was stored)", f.name(), limit)
+	overLimit := fmt.Errorf("feed %s: the body is over %d bytes (nothing was stored)", f.name(), limit)
+	var body io.Reader = bytes.NewReader(resp.Body)
+	if resp.Stream != nil {
+		if resp.Length > limit {
+			return out, overLimit
+		}
+		body = resp.Stream
 	}
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
+	// The body is hashed and decoded in one reading as it arrives, never
+	// held whole (a national page is 50-100 MB): its hash is known only
+	// at its end, so a page already stored is decoded again and then
+	// left, as a refused one is when it turns out to be the page stored.
+	page := &pageReader{r: body, limit: limit, hash: sha256.New()}
+	reg := f.Sink.Registry()
+	var (
+		sheets []sandik.ImportedSheet
+		same   int
+		derr   error
+	)
+	if f.dec == nil || f.decReg != reg {
+		f.dec, f.decReg = nil, nil
+		if dec, err := NewDecoder(reg, f.Mapping); err != nil {
+			derr = fmt.Errorf("feed %s: %w", f.name(), err)
+		} else {
+			f.dec, f.decReg = dec, reg
+		}
+	}
+	if f.dec != nil {
+		// Rows equal to their box's official figures are only counted:
+		// most of a republished page.
+		sheets, same, err = f.dec.DecodeFrom(page, 0, func(s *sandik.ImportedSheet) bool { return f.Sink.SameOfficial(s.Race, s.Box, &s.Sheet) })
+		if err != nil {
+			derr = fmt.Errorf("feed %s: %w", f.name(), err)
+		}
+	}
+	if _, err := io.Copy(io.Discard, page); err != nil && page.err == nil {
+		page.err = err
+	}
+	switch {
+	case page.over:
+		return out, overLimit
+	case page.err != nil:
+		return out, fmt.Errorf("feed %s: read the body: %w (nothing was stored)", f.name(), page.err)
+	}
+	hash := hex.EncodeToString(page.hash.Sum(nil))
 	next := sandik.FeedState{Feed: f.name(), ETag: resp.ETag, LastModified: resp.LastModified,
 		BodyHash: hash, PolledAt: f.now().UTC(), Versions: f.state.Versions}
 	if hash == f.state.BodyHash {
@@ -134,16 +182,8 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 		f.state = next
 		return out, nil
 	}
-	reg := f.Sink.Registry()
-	if f.dec == nil || f.decReg != reg {
-		if f.dec, err = NewDecoder(reg, f.Mapping); err != nil {
-			return out, fmt.Errorf("feed %s: %w", f.name(), err)
-		}
-		f.decReg = reg
-	}
-	sheets, err := f.dec.Decode(body)
-	if err != nil {
-		return out, fmt.Errorf("feed %s: %w", f.name(), err)
+	if derr != nil {
+		return out, derr
 	}
 	// A version is dated by the publisher's Last-Modified when it gives
 	// one, else by the reading: a box changed back to earlier figures is
@@ -156,7 +196,7 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	for i := range sheets {
 		sheets[i].CapturedAt = published
 	}
-	res, err := f.Sink.RecordOfficial(ctx, center.FeedBatch{SourceURL: f.URL, SeenAt: next.PolledAt, Sheets: sheets, State: next})
+	res, err := f.Sink.RecordOfficial(ctx, center.FeedBatch{SourceURL: f.URL, SeenAt: next.PolledAt, Sheets: sheets, Unchanged: same, State: next})
 	out.FeedResult = res
 	if err != nil {
 		return out, fmt.Errorf("feed %s: %w", f.name(), err)
@@ -168,6 +208,36 @@ func (f *Follower) Poll(ctx context.Context) (Outcome, error) {
 	}
 	return out, nil
 }
+
+// pageReader is a body read once for its hash and its decoder: what it
+// reads is hashed, and a body over limit is an error of the reading.
+type pageReader struct {
+	r     io.Reader
+	limit int64
+	n     int64
+	hash  hash.Hash
+	over  bool
+	err   error
+}
+
+func (p *pageReader) Read(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n, err := p.r.Read(b)
+	p.hash.Write(b[:n])
+	if p.n += int64(n); p.n > p.limit {
+		p.over = true
+		p.err = errOverLimit
+		return n, p.err
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		p.err = err
+	}
+	return n, err
+}
+
+var errOverLimit = errors.New("the body is over the limit")
 
 // Backoff is the wait after failures consecutive failed readings: the
 // interval doubled per failure up to max, then a random part of up to half

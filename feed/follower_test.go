@@ -208,6 +208,7 @@ type feedSink = interface {
 	Registry() *sandik.Registry
 	RecordOfficial(ctx context.Context, b center.FeedBatch) (center.FeedResult, error)
 	FeedState(ctx context.Context, feed string) (sandik.FeedState, error)
+	SameOfficial(race sandik.RaceCode, box sandik.AreaCode, t *sandik.Tutanak) bool
 }
 
 func (f *forgetful) RecordOfficial(ctx context.Context, b center.FeedBatch) (center.FeedResult, error) {

@@ -303,3 +303,44 @@ func sameRefusal(t interface{ Fatalf(string, ...any) }, page string, gerr, werr 
 		t.Fatalf("page %q: refused with %q, want %q", page, g[0].Message, w[0].Message)
 	}
 }
+
+// A page read as it arrives, in pieces of any size, is read as the same
+// page held whole: the same rows, or the same refusal.
+func TestScannerReadsPagesInPieces(t *testing.T) {
+	m := DefaultMapping()
+	rapid.Check(t, func(t *rapid.T) {
+		page := genPage(t)
+		d := &Decoder{m: m}
+		want, werr := jsonRowsOf(d, []byte(page))
+		piece := rapid.IntRange(1, 7).Draw(t, "piece")
+		var got []row
+		n, gerr := d.jsonRowsFrom(&pieces{b: []byte(page), n: piece}, func(r *row) {
+			got = append(got, row{where: r.where, line: r.line, fields: maps.Clone(r.fields), votes: maps.Clone(r.votes)})
+		})
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("page %q in pieces of %d: error %v, want %v", page, piece, gerr, werr)
+		}
+		if werr != nil {
+			sameRefusal(t, page, gerr, werr)
+			return
+		}
+		if n != len(want) || !reflect.DeepEqual(got, want) && len(want) > 0 {
+			t.Fatalf("page %q in pieces of %d:\n got %d %+v\nwant %+v", page, piece, n, got, want)
+		}
+	})
+}
+
+// pieces hands out b n bytes at a time, as a network does.
+type pieces struct {
+	b []byte
+	n int
+}
+
+func (p *pieces) Read(b []byte) (int, error) {
+	if len(p.b) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(b[:min(len(b), p.n)], p.b)
+	p.b = p.b[k:]
+	return k, nil
+}

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -83,39 +84,113 @@ type row struct {
 // nothing is returned. Each row becomes its sheet as it is read: only
 // the sheets are held, never the page's rows.
 func (d *Decoder) Decode(body []byte) ([]sandik.ImportedSheet, error) {
-	var ps []sandik.Problem
 	// Room for the sheets at once rather than by doubling: a national
 	// page's are 70 MB. The box's member name once a row is a fair guess
 	// (a guess only: it may be escaped, or appear as a value).
-	out := make([]sandik.ImportedSheet, 0, min(bytes.Count(body, []byte(`"`+d.m.Box+`"`)), len(body)/32))
+	sheets, _, err := d.DecodeFrom(bytes.NewReader(body), min(bytes.Count(body, []byte(`"`+d.m.Box+`"`)), len(body)/32), nil)
+	return sheets, err
+}
+
+// DecodeFrom reads a body from r as it arrives, as Decode reads one held
+// whole, without ever holding it: a national page is 50-100 MB. rows is
+// a guess at the rows to come, for room made once rather than by
+// doubling. When same is set, a row it reports the same (equal to its
+// box's official figures) is checked like every other but only counted,
+// in left, not returned: a republished national page is 200,000 rows,
+// most of them unchanged, and their sheets were 60 MB; rows are then
+// also refused when two are of the same box and race, as RecordOfficial
+// refuses them among the rows it is given. r is read to its end even
+// when the body is refused, so that a hash taken through it covers the
+// whole body. An error reading r is returned wrapped, never as a refusal
+// of the body.
+func (d *Decoder) DecodeFrom(r io.Reader, rows int, same func(*sandik.ImportedSheet) bool) (sheets []sandik.ImportedSheet, left int, err error) {
+	var ps []sandik.Problem
+	out := make([]sandik.ImportedSheet, 0, max(rows, 0))
+	var seen map[[2]string]int
+	if same != nil {
+		seen = map[[2]string]int{}
+	}
+	ordinal := 0
 	each := func(r *row) {
+		i := ordinal
+		ordinal++
 		s, rps := d.sheet(r)
+		if len(rps) == 0 && seen != nil {
+			key := [2]string{string(s.Race), string(s.Box)}
+			if j, dup := seen[key]; dup {
+				rps = []sandik.Problem{{Field: r.where + "." + d.m.Box, Line: r.line, Rule: sandik.RuleDuplicate,
+					Message: fmt.Sprintf("box %s of race %s is also row %d", s.Box, s.Race, j)}}
+			} else {
+				seen[key] = i
+			}
+		}
 		if len(rps) > 0 {
 			if len(ps) < MaxProblems {
 				ps = append(ps, rps...)
 			}
 			return
 		}
-		if len(ps) == 0 {
-			out = append(out, s)
+		if len(ps) > 0 {
+			return
+		}
+		// Appended before it is asked about, so that s stays on the stack.
+		out = append(out, s)
+		if last := &out[len(out)-1]; same != nil && same(last) {
+			*last = sandik.ImportedSheet{}
+			out = out[:len(out)-1]
+			left++
 		}
 	}
-	var (
-		rows int
-		err  error
-	)
+	var n int
+	src := &readSource{r: r}
 	if d.m.Format == FormatCSV {
-		rows, err = d.csvRows(body, each)
+		n, err = d.csvRows(src, each)
 	} else {
-		rows, err = d.jsonRows(body, each)
+		n, err = d.jsonRowsFrom(src, each)
+	}
+	if src.err != nil {
+		return nil, 0, fmt.Errorf("read the body: %w", src.err)
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(ps) > 0 {
-		return nil, sandik.Invalid(fmt.Sprintf("the feed's body has rows that cannot be stored; nothing was stored (%d rows)", rows), ps)
+		return nil, 0, sandik.Invalid(fmt.Sprintf("the feed's body has rows that cannot be stored; nothing was stored (%d rows)", n), ps)
 	}
-	return out, nil
+	return out, left, nil
+}
+
+// readSource reads a body for a decoder, keeping apart what the body
+// says from whether it could be read: an error of the reader (a body cut
+// short in transit, one over the limit) is kept and reported as such,
+// the decoder only seeing the body end. It also keeps the body's last
+// byte and whether it had any.
+type readSource struct {
+	r    io.Reader
+	err  error
+	any  bool
+	last byte
+}
+
+func (s *readSource) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, io.EOF
+	}
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.any, s.last = true, p[n-1]
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		s.err = err
+		err = io.EOF
+	}
+	return n, err
+}
+
+// drain reads the rest of the body, so that the whole of it passes
+// through whatever hashes it.
+func (s *readSource) drain() {
+	io.Copy(io.Discard, s) //nolint:errcheck // s keeps its reader's error
 }
 
 func garbage(format string, args ...any) error {
@@ -124,14 +199,28 @@ func garbage(format string, args ...any) error {
 }
 
 // csvRows reads the body's rows, a header line then a box a line, and
-// hands each to each as jsonRows does.
-func (d *Decoder) csvRows(body []byte, each func(*row)) (int, error) {
-	if len(body) == 0 || body[len(body)-1] != '\n' {
+// hands each to each as jsonRowsFrom does, reading src to its end.
+func (d *Decoder) csvRows(src *readSource, each func(*row)) (int, error) {
+	rows, err := d.csvRead(src, each)
+	src.drain()
+	// A body cut within its last line is told first, as the partial page
+	// it is, whatever else its rows hold.
+	if !src.any || src.last != '\n' {
 		return 0, garbage("partial page: the body does not end with a line break, so its last line may be cut")
 	}
-	body = bytes.TrimPrefix(body, []byte("\uFEFF"))
-	cr := csv.NewReader(bytes.NewReader(body))
-	if first, _, _ := bytes.Cut(body, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+	return rows, err
+}
+
+func (d *Decoder) csvRead(src io.Reader, each func(*row)) (int, error) {
+	br := bufio.NewReaderSize(src, 64<<10)
+	// The header line decides the separator, before the reader starts.
+	first, err := br.ReadBytes('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return 0, err
+	}
+	first = bytes.TrimPrefix(first, []byte("\uFEFF"))
+	cr := csv.NewReader(io.MultiReader(bytes.NewReader(first), br))
+	if line, _, _ := bytes.Cut(first, []byte("\n")); bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
 		cr.Comma = ';'
 	}
 	header, err := cr.Read()

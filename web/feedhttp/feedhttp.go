@@ -41,15 +41,24 @@ func (f Fetcher) Fetch(ctx context.Context, r feed.Request) (feed.Response, erro
 	if err != nil {
 		return feed.Response{}, err
 	}
-	defer resp.Body.Close()
 	out := feed.Response{Status: resp.StatusCode, StatusText: resp.Status, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16)) //nolint:errcheck // the status is the answer
-		return out, nil
-	}
 	limit := r.MaxBody
 	if limit <= 0 {
 		limit = feed.DefaultMaxBody
+	}
+	if r.Stream && resp.StatusCode == http.StatusOK {
+		// The caller reads the body as it arrives and closes it. A body
+		// that ends before its announced length is the transport's
+		// unexpected EOF; one without a length is cut at limit+1 bytes,
+		// so that the caller can tell it is over.
+		out.Stream = readCloser{io.LimitReader(resp.Body, limit+1), resp.Body}
+		out.Length = resp.ContentLength
+		return out, nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16)) //nolint:errcheck // the status is the answer
+		return out, nil
 	}
 	if n := resp.ContentLength; n >= 0 && n <= limit {
 		// The announced length read into one buffer of that size: read
@@ -68,6 +77,12 @@ func (f Fetcher) Fetch(ctx context.Context, r feed.Request) (feed.Response, erro
 		return out, fmt.Errorf("read the body: %w", err)
 	}
 	return out, nil
+}
+
+// readCloser reads through a limit and closes the body beneath.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // Fake serves a fake feed's answers over HTTP, with ETag and
