@@ -122,7 +122,7 @@ func BenchmarkReadDuringApply(b *testing.B) {
 	for _, bc := range []struct {
 		name  string
 		chunk int
-	}{{"chunked", applyChunkSize}, {"whole", len(subs)}} {
+	}{{"chunked", applyChunkSize}, {"chunk64", 64}, {"chunk256", 256}, {"whole", len(subs)}} {
 		b.Run(bc.name, func(b *testing.B) {
 			var waits []time.Duration
 			for range b.N {
