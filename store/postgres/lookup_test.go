@@ -105,3 +105,20 @@ func TestInsertFirstThenLookUp(t *testing.T) {
 		t.Fatalf("the log holds %d entries (%v), want 3", len(log), err)
 	}
 }
+
+// The store's connections have PostgreSQL's JIT off unless the URL asks
+// for it: compiling a plan costs more than the store's statements take.
+func TestJITOffUnlessAsked(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Schema(t)
+	for _, c := range []struct{ url, want string }{{url, "off"}, {url + "&jit=on", "on"}} {
+		s := openAt(t, c.url)
+		var jit string
+		if err := s.pool.QueryRow(ctx, `SHOW jit`).Scan(&jit); err != nil {
+			t.Fatal(err)
+		}
+		if jit != c.want {
+			t.Errorf("%s: jit %s, want %s", c.url, jit, c.want)
+		}
+	}
+}
