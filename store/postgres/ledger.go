@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
@@ -15,71 +14,17 @@ import (
 type ledgerReads = sqlstore.LedgerReads
 
 var ledgerQueries = sqlstore.LedgerQueries{
-	Size:       `SELECT coalesce(max(idx) + 1, 0) FROM ledger_records`,
-	Hashes:     readHashes,
-	Records:    `SELECT idx, kind, ref, seq, content_hash FROM ledger_records WHERE idx >= $1 ORDER BY idx LIMIT $2`,
-	Latest:     `SELECT size, signed, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1`,
-	Save:       `INSERT INTO ledger_checkpoints (size, signed, signed_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING`,
-	Batch:      `SELECT members FROM ledger_batches WHERE idx = $1`,
-	HashesArgs: hashSpans,
-}
-
-// readHashes selects the stored hashes in the spans of indexes from $1[i]
-// to $2[i] (hashSpans): for each span, the run holding its first index
-// (the greatest first at or below it, one probe of the primary key) and
-// the runs starting within it, each cut to the part the span wants. A
-// proof asks for a few hashes scattered over the tree (a span and a probe
-// each, 32 bytes back), an audit for thousands in a row (one span: a
-// probe, then a scan of the runs in order), and neither reads a hash it
-// did not ask for. An index no run holds selects nothing.
-const readHashes = `SELECT greatest(r.first, s.lo), substring(r.hashes
-	FROM (greatest(r.first, s.lo) - r.first)::int * 32 + 1
-	FOR (least(s.hi + 1, r.first + length(r.hashes) / 32) - greatest(r.first, s.lo))::int * 32)
-FROM unnest($1::bigint[], $2::bigint[]) AS s(lo, hi)
-CROSS JOIN LATERAL (SELECT first, hashes FROM ledger_hash_runs
-	WHERE first >= coalesce((SELECT first FROM ledger_hash_runs WHERE first <= s.lo ORDER BY first DESC LIMIT 1), s.lo)
-		AND first <= s.hi) r
-WHERE r.first + length(r.hashes) / 32 > s.lo`
-
-// hashSpans turns the wanted stored indexes into the arguments of
-// readHashes: the first and last index of each span of consecutive ones.
-func hashSpans(indexes []int64) []any {
-	idx := slices.Clone(indexes)
-	slices.Sort(idx)
-	idx = slices.Compact(idx)
-	var lo, hi []int64
-	for i, x := range idx {
-		if i == 0 || x != idx[i-1]+1 {
-			lo, hi = append(lo, x), append(hi, x)
-			continue
-		}
-		hi[len(hi)-1] = x
-	}
-	return []any{lo, hi}
-}
-
-// runHashes is the most hashes a row of ledger_hash_runs holds (its
-// CHECK says the same): 6,400 bytes, so that a row fits a page and is
-// never moved out of the table.
-const runHashes = 200
-
-// hashRuns cuts the stored hashes lv adds into runs of at most runHashes:
-// each run's first stored index and its hashes end to end.
-func hashRuns(lv sqlstore.Leaves) (first []int64, hashes [][]byte) {
-	for from := 0; from < len(lv.Hashes); from += runHashes {
-		run := lv.Hashes[from:min(from+runHashes, len(lv.Hashes))]
-		b := make([]byte, 0, 32*len(run))
-		for _, h := range run {
-			b = append(b, h[:]...)
-		}
-		first, hashes = append(first, lv.HashFrom+int64(from)), append(hashes, b)
-	}
-	return first, hashes
+	Size:      `SELECT coalesce(max(idx) + 1, 0) FROM ledger_records`,
+	Hashes:    `SELECT idx, hash FROM ledger_hashes WHERE idx = ANY($1::bigint[])`,
+	Records:   `SELECT idx, kind, ref, seq, content_hash FROM ledger_records WHERE idx >= $1 ORDER BY idx LIMIT $2`,
+	Latest:    `SELECT size, signed, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1`,
+	Save:      `INSERT INTO ledger_checkpoints (size, signed, signed_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING`,
+	Batch:     `SELECT members FROM ledger_batches WHERE idx = $1`,
+	HashesArg: func(idx []int64) any { return idx },
 }
 
 // queueLeaves adds the inserts of a transaction's ledger rows to b: one
-// statement per table, each row's columns as arrays; the stored hashes go
-// in as runs (hashRuns), one row for up to 200 of them.
+// statement per table, each row's columns as arrays.
 func queueLeaves(b *pgx.Batch, lv sqlstore.Leaves) { queueLeavesIf(b, lv, "true") }
 
 // queueLeavesIf is queueLeaves whose rows are inserted only where cond,
@@ -97,8 +42,11 @@ func queueLeavesIf(b *pgx.Batch, lv sqlstore.Leaves, cond string) {
 	}
 	b.Queue(`INSERT INTO ledger_records (idx, kind, ref, seq, content_hash)
 SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5::bytea[]) WHERE `+cond, idx, kind, ref, seq, content)
-	first, runs := hashRuns(lv)
-	b.Queue(`INSERT INTO ledger_hash_runs (first, hashes) SELECT * FROM unnest($1::bigint[], $2::bytea[]) WHERE `+cond, first, runs)
+	hidx, hashes := make([]int64, len(lv.Hashes)), make([][]byte, len(lv.Hashes))
+	for i := range lv.Hashes {
+		hidx[i], hashes[i] = lv.HashFrom+int64(i), lv.Hashes[i][:]
+	}
+	b.Queue(`INSERT INTO ledger_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[]) WHERE `+cond, hidx, hashes)
 	var bidx []int64
 	var members [][]byte
 	for i, m := range lv.Members {

@@ -25,7 +25,7 @@ var ledgerQueries = sqlstore.LedgerQueries{
 	Save:    `INSERT INTO ledger_checkpoints (size, signed, signed_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`,
 	Batch:   `SELECT members FROM ledger_batches WHERE idx = ?`,
 	// SQLite binds no arrays; a JSON array of the indexes is one argument.
-	HashesArgs: func(idx []int64) []any { b, _ := json.Marshal(idx); return []any{string(b)} },
+	HashesArg: func(idx []int64) any { b, _ := json.Marshal(idx); return string(b) },
 }
 
 // appendLeaves adds a leaf for every submission the group wrote, in seq

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +20,6 @@ var ledgerTests = []test{
 	{"Reopened", testLedgerReopened},
 	{"Checkpoints", testLedgerCheckpoints},
 	{"OtherWritesAreLeaves", testLedgerOtherWrites},
-	{"HashesInAnyOrder", testLedgerHashesInAnyOrder},
 }
 
 // kinds returns submissions of every kind of record a submission makes.
@@ -192,87 +190,5 @@ func testLedgerCheckpoints(t *testing.T, o Opener) {
 	c, err := s.LatestCheckpoint(ctx)
 	if err != nil || c.Size != 7 || string(c.Signed) != "seven\n" || !c.Time.Equal(at.Add(time.Second)) {
 		t.Errorf("LatestCheckpoint = %+v, %v; want the first of size 7", c, err)
-	}
-}
-
-// LedgerHashes answers any list of stored indexes, whatever the rows
-// hold them (PostgreSQL keeps runs of up to 200 consecutive hashes): in
-// any order, repeated, scattered or in a row across many groups' writes,
-// one group of 150 leaves among them; an index not stored is ENotFound,
-// even beside stored ones.
-func testLedgerHashesInAnyOrder(t *testing.T, o Opener) {
-	s := o.Open(t)
-	ctx := context.Background()
-	var subs []sandik.Submission
-	add := func(ss ...sandik.Submission) {
-		mustAppend(t, s, ss...)
-		subs = append(subs, ss...)
-	}
-	add(Subs("one", 1)...)
-	add(Subs("big", 150)...)
-	for i := range 6 {
-		add(Subs(fmt.Sprint("small", i), 1+i)...)
-	}
-	recs, err := s.LedgerRecords(ctx, 0, len(subs)+1)
-	if err != nil || len(recs) != len(subs) {
-		t.Fatalf("LedgerRecords: %d records, %v; want %d", len(recs), err, len(subs))
-	}
-	var m ledger.Memory
-	for _, r := range recs {
-		if _, err := m.Append(ledger.Record{Kind: ledger.Kind(r.Kind), ID: r.ID, Seq: r.Seq, ContentHash: r.ContentHash}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	n := tlog.StoredHashCount(m.Size())
-	check := func(what string, idx []int64) {
-		t.Helper()
-		got, err := s.LedgerHashes(ctx, idx)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		want, err := m.ReadHashes(idx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(idx) {
-			t.Fatalf("%s: %d hashes for %d indexes", what, len(got), len(idx))
-		}
-		for i := range idx {
-			if got[i] != [32]byte(want[i]) {
-				t.Fatalf("%s: stored hash %d (position %d) differs from ledger.Memory's", what, idx[i], i)
-			}
-		}
-	}
-	all := make([]int64, n)
-	for i := range all {
-		all[i] = n - 1 - int64(i)
-	}
-	check("every index, last first", all)
-	for x := range n {
-		check(fmt.Sprint("index ", x, " alone"), []int64{x})
-	}
-	seed := rand.Uint64()
-	r := rand.New(rand.NewPCG(seed, 0))
-	for range 50 {
-		idx := make([]int64, 1+r.IntN(40))
-		for i := range idx {
-			idx[i] = r.Int64N(n)
-		}
-		if r.IntN(2) == 0 { // a stretch in a row, as an audit reads
-			from := r.Int64N(n)
-			for x := from; x < min(n, from+r.Int64N(300)); x++ {
-				idx = append(idx, x)
-			}
-		}
-		idx = append(idx, idx[r.IntN(len(idx))])
-		check(fmt.Sprintf("indexes %v (seed %d)", idx, seed), idx)
-	}
-	for _, idx := range [][]int64{{n}, {0, n, 1}, {n - 1, n + 5}, {-1}, {n + 1000}} {
-		if _, err := s.LedgerHashes(ctx, idx); sandik.CodeOf(err) != sandik.ENotFound {
-			t.Errorf("LedgerHashes(%v) of %d stored: %v, want %s", idx, n, err, sandik.ENotFound)
-		}
-	}
-	if hs, err := s.LedgerHashes(ctx, nil); err != nil || len(hs) != 0 {
-		t.Errorf("LedgerHashes of no index: %d hashes, %v", len(hs), err)
 	}
 }

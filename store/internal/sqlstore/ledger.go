@@ -12,19 +12,16 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// LedgerQueries are the statements LedgerReads runs. Hashes selects the
-// stored hashes at the indexes a list holds, given as the arguments
-// HashesArgs makes of it: each row a run of consecutive stored hashes,
-// the first one's index and the hashes end to end, 32 bytes each (a row
-// of one hash is a run of one), with every wanted hash stored in some run
-// and no unwanted one; Records selects idx, kind, ref, seq and
+// LedgerQueries are the statements LedgerReads runs. Hashes selects idx
+// and hash of the stored hashes whose indexes the one argument HashesArg
+// makes of a list holds; Records selects idx, kind, ref, seq and
 // content_hash from idx $1 on, up to $2 rows; Latest selects size, signed
 // and signed_at of the largest checkpoint; Save inserts size, signed and
 // signed_at, leaving a stored size as it is; Batch selects the members
 // of the batch leaf at idx $1.
 type LedgerQueries struct {
 	Size, Hashes, Records, Latest, Save, Batch string
-	HashesArgs                                 func([]int64) []any
+	HashesArg                                  func([]int64) any
 }
 
 // LedgerReads implement sandik.LedgerStore over a dialect's statements.
@@ -64,20 +61,18 @@ func ReadLedgerHashes(ctx context.Context, db DB, q LedgerQueries, indexes []int
 	got := make(map[int64][32]byte, len(indexes))
 	err := Each(ctx, db.Query, func(row Row) error {
 		var (
-			first int64
-			run   []byte
+			idx int64
+			h   []byte
 		)
-		if err := row.Scan(&first, &run); err != nil {
+		if err := row.Scan(&idx, &h); err != nil {
 			return err
 		}
-		if len(run) == 0 || len(run)%32 != 0 {
-			return fmt.Errorf("stored hashes from %d: %d bytes, not a run of 32-byte hashes", first, len(run))
+		if len(h) != 32 {
+			return fmt.Errorf("stored hash %d has %d bytes", idx, len(h))
 		}
-		for k := 0; k < len(run); k += 32 {
-			got[first+int64(k/32)] = [32]byte(run[k : k+32])
-		}
+		got[idx] = [32]byte(h)
 		return nil
-	}, q.Hashes, q.HashesArgs(indexes)...)
+	}, q.Hashes, q.HashesArg(indexes))
 	if err != nil {
 		return nil, db.fail("read ledger hashes", err)
 	}
