@@ -118,9 +118,10 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	cfg.MaxConns = opt.MaxConns
 	// The store's statements are short and planned to run in well under
 	// a millisecond; PostgreSQL's JIT compiles a plan whose estimated
-	// cost passes jit_above_cost, 9-20 ms of compiling for a read of many
-	// scattered stored hashes on a large ledger. An operator may still
-	// ask for it in the URL (jit=on).
+	// cost passes jit_above_cost, 9-20 ms of compiling (seen for a read
+	// of many scattered stored hashes on a large ledger) before a read
+	// that takes less. An operator may still ask for it in the URL
+	// (jit=on).
 	if _, ok := cfg.ConnConfig.RuntimeParams["jit"]; !ok {
 		cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	}
