@@ -377,17 +377,7 @@ func TestEffectiveKeptWhileNothingChanges(t *testing.T) {
 	defer st.Close()
 	cs := &grantCountingStore{Store: st}
 	clk := &clock{t: istanbul("2026-05-01 09:00:00")}
-	c, err := center.Open(ctx, center.Config{Store: cs, Now: clk.now, UserCacheTTL: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.ImportRegistry(ctx, rightsRegistry(t)); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SaveOrg(ctx, storetest.OrgFixture()); err != nil {
-		t.Fatal(err)
-	}
+	c := openRights(t, cs, clk) // users and rights kept for an hour
 	admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
 	if _, err := c.CreateUserAs(ctx, admin, sandik.User{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver, Person: "k-3"}); err != nil {
 		t.Fatal(err)
@@ -416,7 +406,7 @@ func TestEffectiveKeptWhileNothingChanges(t *testing.T) {
 	}
 	// The TTL ends the kept answer.
 	n := cs.reads()
-	clk.set(istanbul("2026-05-01 09:01:01"))
+	clk.set(istanbul("2026-05-01 10:00:01"))
 	role(stored)
 	if cs.reads() == n {
 		t.Error("rights kept past the TTL")

@@ -13,17 +13,7 @@ import (
 // about 1.6 KB a box in maps, 300 MB at once for a national page: the
 // serving process's peak on a national night (BENCHMARKS.md).
 func TestDecodeAllocatesAboutTheSheets(t *testing.T) {
-	reg, rows := councilFeed(t, 20) // 4,000 boxes of 5 choices
-	body, err := json.Marshal(map[string]any{"count": len(rows), "boxes": rows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := feed.DefaultMapping()
-	m.Election, m.Kind = election, "meclis"
-	d, err := feed.NewDecoder(reg, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows, body, d := councilPage(t)
 	if _, err := d.Decode(body); err != nil { // warm: nothing lazy counted below
 		t.Fatal(err)
 	}
@@ -46,4 +36,22 @@ func TestDecodeAllocatesAboutTheSheets(t *testing.T) {
 	if per > 500 {
 		t.Errorf("decoding allocated %.0f bytes a box, want at most 500", per)
 	}
+}
+
+// councilPage is a council race's page of 4,000 boxes of 5 choices, its
+// rows, and a decoder of the default mapping for it.
+func councilPage(t *testing.T) ([]feed.FakeBox, []byte, *feed.Decoder) {
+	t.Helper()
+	reg, rows := councilFeed(t, 20)
+	body, err := json.Marshal(map[string]any{"count": len(rows), "boxes": rows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := feed.DefaultMapping()
+	m.Election, m.Kind = election, "meclis"
+	d, err := feed.NewDecoder(reg, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, body, d
 }

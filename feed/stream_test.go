@@ -215,17 +215,7 @@ func problemFields(err error) []string {
 // part of the sheets that decoding it whole keeps (about 240 bytes a box
 // of 5 choices).
 func TestUnchangedRowsAreNotHeld(t *testing.T) {
-	reg, rows := councilFeed(t, 20) // 4,000 boxes of 5 choices
-	body, err := json.Marshal(map[string]any{"count": len(rows), "boxes": rows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := feed.DefaultMapping()
-	m.Election, m.Kind = election, "meclis"
-	d, err := feed.NewDecoder(reg, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows, body, d := councilPage(t)
 	asked := 0
 	same := func(*sandik.ImportedSheet) bool { asked++; return true }
 	kept := func(same func(*sandik.ImportedSheet) bool) ([]sandik.ImportedSheet, int, float64) {
