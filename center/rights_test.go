@@ -276,16 +276,7 @@ func TestTermEndedElsewhereSeenAtOnce(t *testing.T) {
 	defer st.Close()
 	clk := &clock{t: istanbul("2026-06-01 12:00:00")}
 	server := openRights(t, st, clk)
-	other, err := sqlite.Open(ctx, sqlite.Options{Path: path}) // another process's connection
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	cli, err := center.Open(ctx, center.Config{Store: other, Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := anotherProcess(t, path, clk)
 	admin := sandik.User{ID: "root", Role: sandik.RoleAdmin}
 	token, err := cli.CreateUserAs(ctx, admin, sandik.User{ID: "zeynep", Name: "Zeynep Kaya", Role: sandik.RoleObserver, Person: "k-3"})
 	if err != nil {
@@ -424,18 +415,26 @@ func TestEffectiveKeptWhileNothingChanges(t *testing.T) {
 		t.Fatalf("after the grant's last day: %s", r)
 	}
 	// A term ended by another process is seen within the store's poll.
-	other, err := sqlite.Open(ctx, sqlite.Options{Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	cli, err := center.Open(ctx, center.Config{Store: other, Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := anotherProcess(t, path, clk)
 	if _, err := cli.EndPosition(ctx, admin, "g-5", "2026-04-30", "istifa"); err != nil {
 		t.Fatal(err)
 	}
 	within(t, "a term ended by another process", func() bool { return role(stored) == sandik.RoleObserver })
+}
+
+// anotherProcess opens a centre on its own connection to the SQLite file
+// at path, as the CLI or another server would.
+func anotherProcess(t *testing.T, path string, clk *clock) *center.Center {
+	t.Helper()
+	other, err := sqlite.Open(context.Background(), sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	cli, err := center.Open(context.Background(), center.Config{Store: other, Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	return cli
 }
