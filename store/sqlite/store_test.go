@@ -48,3 +48,20 @@ func cmpSubs(want, got []sandik.Submission) string {
 func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
+
+// A read of the user generation that started before a write and ends
+// after it never moves the generation back: a user cached under the older
+// value would be trusted again.
+func TestUserGenerationNeverMovesBack(t *testing.T) {
+	s := openAt(t, filepath.Join(t.TempDir(), "sandik.db"))
+	ctx := context.Background()
+	before, err := s.UserGeneration(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.sawUserGeneration(before + 2)
+	s.sawUserGeneration(before + 1) // the poll's late answer
+	if got, _ := s.UserGeneration(ctx); got != before+2 {
+		t.Errorf("after seeing %d then %d: %d, want %d", before+2, before+1, got, before+2)
+	}
+}

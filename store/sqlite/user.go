@@ -169,8 +169,17 @@ func (s *Store) readUserGeneration(ctx context.Context) error {
 	if err := s.userGen.QueryRowContext(ctx).Scan(&gen); err != nil {
 		return fmt.Errorf("sqlite: read user generation: %w", err)
 	}
-	s.users.Store(gen)
+	s.sawUserGeneration(gen)
 	return nil
+}
+
+// sawUserGeneration moves the generation to gen unless it is already
+// past it: the poll's read may start before a write of this process
+// commits and end after the write has read the newer value, and storing
+// its older one would trust users cached before the write again.
+func (s *Store) sawUserGeneration(gen int64) {
+	for cur := s.users.Load(); cur < gen && !s.users.CompareAndSwap(cur, gen); cur = s.users.Load() {
+	}
 }
 
 // pollUserGeneration reads the generation every interval until stopped.
