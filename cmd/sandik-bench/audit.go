@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,9 @@ type auditPage struct {
 	URL     string        `json:"url"`
 	Status  int           `json:"status"`
 	Cookies []auditCookie `json:"cookies"`
+	// AxeOnly pages are checked by axe-core at both widths without a
+	// Lighthouse run (-lighthouse).
+	AxeOnly bool `json:"axeOnly,omitempty"`
 }
 
 type auditCookie struct {
@@ -45,6 +49,7 @@ func cmdAudit(e *cli.Env, args []string) error {
 	seed := fs.Int64("seed", 2019, "random seed of the synthetic night")
 	only := fs.String("pages", "", "comma-separated names of the pages to audit (default: every page)")
 	jobFlag := fs.Int("jobs", 1, "pages audited at once, each job a Lighthouse of its own with its own Chromium (1 to 4)")
+	lhFlag := fs.String("lighthouse", "all", "pages Lighthouse runs on, the others checked by axe alone: all, sample (one page of each kind) or comma-separated names")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -84,10 +89,14 @@ func cmdAudit(e *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	measured, err := lighthousePages(n, *lhFlag)
+	if err != nil {
+		return err
+	}
 	clients := map[night.Role]*http.Client{}
 	var all []auditPage
 	for _, p := range pages {
-		ap := auditPage{Name: p.Name, URL: n.URL + p.Path, Status: p.Status, Cookies: []auditCookie{}}
+		ap := auditPage{Name: p.Name, URL: n.URL + p.Path, Status: p.Status, Cookies: []auditCookie{}, AxeOnly: measured != nil && !measured[p.Name]}
 		if p.Role != night.Anonymous {
 			c, ok := clients[p.Role]
 			if !ok {
@@ -159,6 +168,35 @@ func cmdAudit(e *cli.Env, args []string) error {
 		return errors.New("audit: some pages fall short of the thresholds (above)")
 	}
 	return nil
+}
+
+// lighthousePages reads -lighthouse: nil for every page, else the set
+// of pages Lighthouse runs on, each a page of the night.
+func lighthousePages(n *night.Night, flag string) (map[string]bool, error) {
+	var names []string
+	switch flag {
+	case "all":
+		return nil, nil
+	case "sample":
+		names = night.LighthouseSample
+	default:
+		for name := range strings.SplitSeq(flag, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				names = append(names, name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("-lighthouse %q: want all, sample or page names", flag)
+	}
+	set := map[string]bool{}
+	for _, name := range names {
+		if _, ok := n.Page(name); !ok {
+			return nil, fmt.Errorf("-lighthouse: no page named %q; the pages are %s", name, strings.Join(n.Names(), ", "))
+		}
+		set[name] = true
+	}
+	return set, nil
 }
 
 // auditPlan is the file tools/audit/audit.mjs reads.

@@ -5,7 +5,10 @@
 //   node audit.mjs plan.json
 //
 // plan.json: {"chromium": "/usr/bin/chromium", "out": "dir",
-//   "pages": [{"name", "url", "status", "cookies": [{name, value, url}]}]}
+//   "pages": [{"name", "url", "status", "cookies": [{name, value, url}], "axeOnly"}]}
+//
+// A page marked axeOnly is checked by axe at both widths without a
+// Lighthouse run (`sandik-bench audit -lighthouse sample`, what CI runs).
 //
 // It prints the scores per page and every violation, writes the full
 // Lighthouse and axe reports to out/, and exits 1 when a page falls short
@@ -148,8 +151,10 @@ async function auditPage(p) {
     // a page answered with an error status (the error page's 404): that
     // one is audited as a snapshot of the loaded page, which has no
     // performance score but checks the rest.
-    let lh;
-    if (!p.status || p.status === 200) {
+    let lh = null;
+    if (p.axeOnly) {
+      // axe alone below.
+    } else if (!p.status || p.status === 200) {
       const categories = ['performance', 'accessibility', 'best-practices'];
       lh = await lighthouseRun(page, p.url, categories);
       // The host's speed changes with its load: when the benchmark this
@@ -167,8 +172,8 @@ async function auditPage(p) {
       lh = await snapshot(page, { flags: { logLevel: 'error', output: 'json', onlyCategories: ['accessibility', 'best-practices'] } });
       if (!lh?.lhr) throw new Error('lighthouse snapshot returned no report');
     }
-    fs.writeFileSync(path.join(plan.out, `${p.name}.lighthouse.json`), lh.report);
-    const lhr = lh.lhr;
+    if (lh) fs.writeFileSync(path.join(plan.out, `${p.name}.lighthouse.json`), lh.report);
+    const lhr = lh?.lhr ?? null;
 
     const axe = [];
     for (const vp of AXE_VIEWPORTS) {
@@ -274,7 +279,8 @@ async function quiet() {
 
 const rows = [];
 let failed = false;
-await calibrate(plan.pages[0]);
+const measured = plan.pages.filter((p) => !p.axeOnly);
+if (measured.length) await calibrate(measured[0]);
 for (const p of plan.pages) {
   const started = Date.now();
   let res;
@@ -293,7 +299,7 @@ for (const p of plan.pages) {
   // twice, once the host is quiet, and its best run counts, as
   // Lighthouse CI's several runs do. Only Lighthouse's performance run is
   // repeated: the rest does not move with the load.
-  for (let again = 0; again < 2 && res.lhr.categories.performance &&
+  for (let again = 0; again < 2 && res.lhr?.categories.performance &&
     score(res.lhr, 'performance') < THRESHOLDS.performance; again++) {
     const before = host ? ` (the host ${host.busy}% busy, steal ${host.steal}%, during it)` : '';
     const waited = await quiet();
@@ -309,9 +315,9 @@ for (const p of plan.pages) {
   }
   const { lhr, axe } = res;
   const s = {
-    performance: lhr.categories.performance ? score(lhr, 'performance') : 'n/a',
-    accessibility: score(lhr, 'accessibility'),
-    'best-practices': score(lhr, 'best-practices'),
+    performance: lhr?.categories.performance ? score(lhr, 'performance') : 'n/a',
+    accessibility: lhr ? score(lhr, 'accessibility') : 'n/a',
+    'best-practices': lhr ? score(lhr, 'best-practices') : 'n/a',
   };
   const refused = axe.filter((v) => THRESHOLDS.axeImpactsRefused.includes(v.impact));
   const short = Object.keys(s).filter((k) => s[k] !== 'n/a' && s[k] < THRESHOLDS[k]);
@@ -319,7 +325,8 @@ for (const p of plan.pages) {
   rows.push({ name: p.name, ...s, axe: axe.length, refused: refused.length, short });
 
   console.log(`\n== ${p.name} ${p.url} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  const metrics = lhr.categories.performance
+  const metrics = !lhr ? ' (axe alone: Lighthouse runs on a sample of the pages)'
+    : lhr.categories.performance
     ? `; FCP ${lhr.audits['first-contentful-paint']?.displayValue}, LCP ${lhr.audits['largest-contentful-paint']?.displayValue}, ` +
       `TBT ${lhr.audits['total-blocking-time']?.displayValue}, CLS ${lhr.audits['cumulative-layout-shift']?.displayValue}, ` +
       `transferred ${Math.round((lhr.audits['total-byte-weight']?.numericValue ?? 0) / 1024)} KiB, ` +
@@ -327,7 +334,7 @@ for (const p of plan.pages) {
       (host ? `, host CPU ${host.busy}% busy (steal ${host.steal}%)` : '')
     : ' (a snapshot: the page answers an error status)';
   console.log(`   performance ${s.performance}, accessibility ${s.accessibility}, best practices ${s['best-practices']}${metrics}`);
-  for (const cat of ['performance', 'accessibility', 'best-practices']) {
+  for (const cat of lhr ? ['performance', 'accessibility', 'best-practices'] : []) {
     for (const line of failingAudits(lhr, cat)) console.log(`   lighthouse ${cat}: ${line}`);
   }
   for (const v of axe) {

@@ -344,9 +344,7 @@ func (n *Night) Select(only string) ([]Page, error) {
 		return n.Pages, nil
 	}
 	var out []Page
-	names := make([]string, 0, len(n.Pages))
 	for _, p := range n.Pages {
-		names = append(names, p.Name)
 		if want[p.Name] {
 			out = append(out, p)
 			delete(want, p.Name)
@@ -354,9 +352,32 @@ func (n *Night) Select(only string) ([]Page, error) {
 	}
 	if len(want) > 0 {
 		missing := slices.Sorted(maps.Keys(want))
-		return nil, fmt.Errorf("-pages: no page named %s; the pages are %s", strings.Join(missing, ", "), strings.Join(names, ", "))
+		return nil, fmt.Errorf("-pages: no page named %s; the pages are %s", strings.Join(missing, ", "), strings.Join(n.Names(), ", "))
 	}
 	return out, nil
+}
+
+// LighthouseSample is the pages `sandik-bench audit -lighthouse sample`
+// (CI) runs Lighthouse on: one of each kind the pages are made of (a live dashboard and its
+// table, a form, a list, a record, a printable page, a projector, the
+// anonymous pages, an error, the congress's count, a scorecard, the
+// official feed, the keying queue). The pages of a kind share their
+// layout, stylesheet, script and markup helpers, so a regression in
+// weight or blocking time shows on the kind's sample; axe still checks
+// every page. Lighthouse is three quarters of a page's audit (8 s against
+// axe's 2), which CI's 20 minutes could no longer hold for 42 pages.
+var LighthouseSample = []string{
+	"overview", "conflicts", "entry", "people", "case", "petition", "projector", "join",
+	"login", "error", "congress-count", "scorecard", "feed", "keying",
+}
+
+// Names returns the names of the pages, in their order.
+func (n *Night) Names() []string {
+	names := make([]string, len(n.Pages))
+	for i, p := range n.Pages {
+		names[i] = p.Name
+	}
+	return names
 }
 
 // Page returns the page named name.

@@ -21,6 +21,11 @@ func TestNightPages(t *testing.T) {
 	if len(n.Pages) != 42 || len(n.Downloads) != 4 {
 		t.Fatalf("%d pages, %d downloads", len(n.Pages), len(n.Downloads))
 	}
+	for _, name := range LighthouseSample {
+		if _, ok := n.Page(name); !ok {
+			t.Errorf("LighthouseSample names %q, which is no page", name)
+		}
+	}
 	anon, err := n.Client(t.Context(), Anonymous)
 	if err != nil {
 		t.Fatal(err)
