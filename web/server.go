@@ -54,6 +54,10 @@ type Config struct {
 	// not drain, package overload). DefaultMaxWriteWait; negative means
 	// never.
 	MaxWriteWait time.Duration
+	// WriteWork bounds the writes of sheets decoding their body or
+	// making their answer at once, so that a burst of writes leaves cores
+	// for reads (handler.Base.Work); 0 means no bound.
+	WriteWork int
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
 	// Limits bound what one user, session or address may hold or do;
@@ -129,7 +133,7 @@ func New(cfg Config) *Server {
 	c.SetMaxWriteWait(cfg.MaxWriteWait)
 	b := handler.New(handler.Config{Logger: cfg.Logger, Authenticate: c.Authenticate, Seq: c.Seq,
 		MaxInFlightWrites: cfg.MaxInFlightWrites, MetricsToken: cfg.MetricsToken,
-		WriteTime: c.WriteTime, MaxWriteWait: cfg.MaxWriteWait,
+		WriteTime: c.WriteTime, MaxWriteWait: cfg.MaxWriteWait, WriteWork: cfg.WriteWork,
 		Limits: *cfg.Limits, TrustedProxies: cfg.TrustedProxies})
 	b.RegisterMetrics(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "sandik_ledger_hash_cache_bytes",
 		Help: "Bytes the ledger's hashes kept for receipts' proofs hold in memory (bounded)."},

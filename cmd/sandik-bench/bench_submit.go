@@ -41,13 +41,14 @@ func benchSubmit(e *cli.Env, args []string) error {
 	fieldConns := fs.Int("field-conns", 16, "the field baseline's database connections: PostgreSQL's pool (a typical web application's), SQLite's readers beside its one writer")
 	fieldFull := fs.Bool("field-full", false, "after the field baseline's run, fill its table with every box of every race and read the totals again (the SUM's cost grows with the table; Sandık's does not)")
 	readers := fs.Int("readers", 4, "dashboards reading an area's totals during the HTTP runs of Sandık and the field baseline (by turns the country's and an il's), each every -read-every")
+	writeWork := fs.Int("write-work", 0, "Sandık's writes that may decode a body or make an answer at once, as serve's -write-work (0: no bound)")
 	readEvery := fs.Duration("read-every", 20*time.Millisecond, "interval between one reader's reads")
 	orgSize := fs.String("org", "none", "a synthetic organisation imported before the run, whose units' charts are read during it: none, tenth or national (81 il, 973 ilçe, 32,000 mahalle units, 1,000,000 people, 2,000,000 terms)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
-	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 {
-		return fmt.Errorf("-workers must be ≥ 1, -duration > 0, -rate ≥ 0 and -instances ≥ 1")
+	if *workers < 1 || *duration <= 0 || *rate < 0 || *instances < 1 || *writeWork < 0 {
+		return fmt.Errorf("-workers must be ≥ 1, -duration > 0, -rate ≥ 0, -instances ≥ 1 and -write-work ≥ 0")
 	}
 	if *readers < 0 || *readEvery <= 0 || *fieldConns < 1 {
 		return fmt.Errorf("-readers must be ≥ 0, -read-every > 0 and -field-conns ≥ 1")
@@ -242,7 +243,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		srv := web.New(web.Config{Center: ci, Logger: log, Limits: benchLimits()}).HTTPServer(ln.Addr().String())
+		srv := web.New(web.Config{Center: ci, Logger: log, Limits: benchLimits(), WriteWork: *writeWork}).HTTPServer(ln.Addr().String())
 		go srv.Serve(ln)
 		defer srv.Close()
 		addrs = append(addrs, ln.Addr().String())

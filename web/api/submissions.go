@@ -20,7 +20,7 @@ func (a *API) submit(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 		return err
 	}
 	var in sandik.SheetInput
-	if err := handler.ReadJSON(w, r, a.cfg.MaxBodyBytes, handler.SheetShape, &in); err != nil {
+	if err := a.readWrite(w, r, a.cfg.MaxBodyBytes, handler.SheetShape, &in); err != nil {
 		a.b.CountSheets(sandik.KindEntry, 1, nil, err)
 		return err
 	}
@@ -29,6 +29,11 @@ func (a *API) submit(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 	if err != nil {
 		return err
 	}
+	release, err := a.b.Work(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	proofs, err := a.c.Prove(r.Context(), rs)
 	if err != nil {
 		return err
@@ -59,7 +64,7 @@ func (a *API) waitStatus(ctx context.Context, u sandik.User, seq int64, race san
 // submitBatch takes up to center.MaxBatch sheets, all or nothing.
 func (a *API) submitBatch(w http.ResponseWriter, r *http.Request, u sandik.User) error {
 	var in batchInput
-	if err := handler.ReadJSON(w, r, a.cfg.MaxBatchBytes, batchShape, &in); err != nil {
+	if err := a.readWrite(w, r, a.cfg.MaxBatchBytes, batchShape, &in); err != nil {
 		a.b.CountSheets(sandik.KindEntry, 1, nil, err)
 		return err
 	}
@@ -71,6 +76,11 @@ func (a *API) submitBatch(w http.ResponseWriter, r *http.Request, u sandik.User)
 		}
 		return err
 	}
+	release, err := a.b.Work(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	proofs, err := a.c.Prove(r.Context(), rs)
 	if err != nil {
 		return err
@@ -91,6 +101,17 @@ func (a *API) submitBatch(w http.ResponseWriter, r *http.Request, u sandik.User)
 	}
 	a.b.WriteJSON(w, status, out)
 	return nil
+}
+
+// readWrite decodes a write's body (read whole already, by the write's
+// bounds) within one of the server's work slots (handler.Base.Work).
+func (a *API) readWrite(w http.ResponseWriter, r *http.Request, max int64, shape *strict.Shape, v any) error {
+	release, err := a.b.Work(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
+	return handler.ReadJSON(w, r, max, shape, v)
 }
 
 // proofOf is the i-th ledger receipt, nil when the server signs none.

@@ -33,6 +33,10 @@ type Config struct {
 	// MaxInFlightWrites caps the write requests served at once, API and
 	// pages together; zero or less means no cap.
 	MaxInFlightWrites int
+	// WriteWork bounds the writes decoding their body or making their
+	// answer at once (Base.Work); the wait for the store's commit is
+	// outside it. Zero or less: no bound.
+	WriteWork int
 	// WriteTime is the shortest time the store recently took to append
 	// sheets (center.Center.WriteTime), and MaxWriteWait the longest that
 	// may be: past it, writes are refused at once with 503 and
@@ -57,6 +61,7 @@ type Base struct {
 	mux      *http.ServeMux
 	metrics  *metrics
 	writes   chan struct{} // write slots; nil means no cap
+	work     chan struct{} // Work's slots; nil means no bound
 	guards   guards
 	patterns []string // registered patterns, for tests and docs
 	// session and sessionCheck authenticate the API by a page session
@@ -82,6 +87,9 @@ func New(cfg Config) *Base {
 	b := &Base{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), metrics: newMetrics(cfg.Seq), guards: newGuards(cfg.Limits)}
 	if cfg.MaxInFlightWrites > 0 {
 		b.writes = make(chan struct{}, cfg.MaxInFlightWrites)
+	}
+	if cfg.WriteWork > 0 {
+		b.work = make(chan struct{}, cfg.WriteWork)
 	}
 	b.metrics.watchLoad(b)
 	return b

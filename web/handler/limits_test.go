@@ -365,3 +365,43 @@ func TestStalledBodyTimesOut(t *testing.T) {
 		t.Fatalf("the same user's next write: %d; the slot was not given back", resp.StatusCode)
 	}
 }
+
+// Work admits WriteWork writes at once: another waits for a release, or
+// ends with its request; with no bound every write goes on at once.
+func TestWorkBoundsWritesAtOnce(t *testing.T) {
+	b := New(Config{WriteWork: 1})
+	release, err := b.Work(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := b.Work(ctx); sandik.CodeOf(err) != sandik.EUnavailable {
+		t.Errorf("a request that ended while it waited: %v, want unavailable", err)
+	}
+	admitted := make(chan error, 1)
+	go func() {
+		r, err := b.Work(t.Context())
+		if err == nil {
+			r()
+		}
+		admitted <- err
+	}()
+	release()
+	if err := <-admitted; err != nil {
+		t.Errorf("the write waiting when the slot was released: %v", err)
+	}
+	rec := httptest.NewRecorder()
+	b.metrics.handler.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), "sandik_http_write_work_slots 1\n") ||
+		!strings.Contains(rec.Body.String(), "sandik_http_write_work_waits_total ") {
+		t.Errorf("/metrics has no work slots or waits:\n%s", rec.Body.String())
+	}
+
+	free := New(Config{})
+	for range 100 {
+		if _, err := free.Work(ctx); err != nil {
+			t.Fatalf("no bound, an ended request: %v", err)
+		}
+	}
+}

@@ -26,6 +26,8 @@ type metrics struct {
 	// shed counts writes refused for load, by why: the user's body bytes,
 	// everyone's body bytes, the write slots.
 	shed [numSheds]prometheus.Counter
+	// workWaits counts writes that waited for a slot of Base.Work.
+	workWaits prometheus.Counter
 }
 
 // Why a write was refused for load.
@@ -109,7 +111,11 @@ func (m *metrics) watchLoad(b *Base) {
 	gauge := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
 	}
-	m.reg.MustRegister(shed,
+	m.workWaits = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "sandik_http_write_work_waits_total",
+		Help: "Writes that waited for a slot to decode their body or make their answer (-write-work).",
+	})
+	m.reg.MustRegister(shed, m.workWaits,
 		gauge("sandik_http_body_bytes_in_flight", "Bytes of request bodies reserved in memory now, by everyone.",
 			func() float64 { _, all := b.guards.bodies.Used(""); return float64(all) }),
 		gauge("sandik_http_body_bytes_limit", "The cap of request body bytes in memory at once, by everyone (0: none).",
@@ -120,6 +126,8 @@ func (m *metrics) watchLoad(b *Base) {
 			func() float64 { return float64(len(b.writes)) }),
 		gauge("sandik_http_write_slots", "The global write slots (0: no cap).",
 			func() float64 { return float64(cap(b.writes)) }),
+		gauge("sandik_http_write_work_slots", "The writes that may decode a body or make an answer at once (-write-work; 0: no bound).",
+			func() float64 { return float64(cap(b.work)) }),
 	)
 }
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// The snapshots and the body budgets are set by flag or SANDIK_*
+// The snapshots, the body budgets and the writes' work are set by flag or SANDIK_*
 // variable, and checked.
 func TestServeFlags(t *testing.T) {
 	parse := func(env map[string]string, args ...string) (ServeFlags, error) {
@@ -22,7 +22,7 @@ func TestServeFlags(t *testing.T) {
 		}
 		return s, nil
 	}
-	s, err := parse(map[string]string{"SANDIK_PUBLIC_SNAPSHOTS": "true", "SANDIK_BODY_MIB": "64", "SANDIK_USER_BODY_MIB": "8"}, "-snapshot-versions", "4")
+	s, err := parse(map[string]string{"SANDIK_PUBLIC_SNAPSHOTS": "true", "SANDIK_BODY_MIB": "64", "SANDIK_USER_BODY_MIB": "8", "SANDIK_WRITE_WORK": "1"}, "-snapshot-versions", "4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,14 +31,14 @@ func TestServeFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !cfg.PublicSnapshots || cfg.Snapshots.Keep != 4 || cfg.Snapshots.MaxBytes != 64<<20 ||
-		cfg.Limits.BodyBytesTotal != 64<<20 || cfg.Limits.BodyBytesPerUser != 8<<20 {
+		cfg.Limits.BodyBytesTotal != 64<<20 || cfg.Limits.BodyBytesPerUser != 8<<20 || cfg.WriteWork != 1 {
 		t.Fatalf("config %+v limits %+v", cfg, cfg.Limits)
 	}
 	s, _ = parse(nil)
-	if cfg, err := s.Config(); err != nil || cfg.PublicSnapshots {
-		t.Fatalf("by default the snapshots are off: %v %v", cfg.PublicSnapshots, err)
+	if cfg, err := s.Config(); err != nil || cfg.PublicSnapshots || cfg.WriteWork != 0 {
+		t.Fatalf("by default the snapshots are off and writes' work unbounded: %v %d %v", cfg.PublicSnapshots, cfg.WriteWork, err)
 	}
-	for _, args := range [][]string{{"-snapshot-versions", "0"}, {"-snapshot-mib", "0"}, {"-user-body-mib", "0"}, {"-body-mib", "4", "-user-body-mib", "8"}} {
+	for _, args := range [][]string{{"-write-work", "-1"}, {"-snapshot-versions", "0"}, {"-snapshot-mib", "0"}, {"-user-body-mib", "0"}, {"-body-mib", "4", "-user-body-mib", "8"}} {
 		s, err := parse(nil, args...)
 		if err != nil {
 			t.Fatal(err)
