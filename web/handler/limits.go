@@ -157,8 +157,8 @@ func (b *Base) Write(h UserFunc) UserFunc {
 // waits behind them for one. On two cores with SQLite, one slot kept the
 // origin's answers to reads within 1 ms at the 99th percentile under a
 // closed loop of 128 writers, and the writes went faster, fighting less
-// for the cores; with PostgreSQL on the same cores they went slower
-// (BENCHMARKS.md, docs/rehearse.md). So it is a setting, off by default.
+// for the cores; through a national night's burst the reads' tail and
+// the writes' catch-up both shortened (docs/rehearse.md).
 // The wait ends with an error when the request's context does.
 func (b *Base) Work(ctx context.Context) (release func(), err error) {
 	if b.work == nil {

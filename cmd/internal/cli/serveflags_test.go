@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -35,8 +36,11 @@ func TestServeFlags(t *testing.T) {
 		t.Fatalf("config %+v limits %+v", cfg, cfg.Limits)
 	}
 	s, _ = parse(nil)
-	if cfg, err := s.Config(); err != nil || cfg.PublicSnapshots || cfg.WriteWork != 0 {
-		t.Fatalf("by default the snapshots are off and writes' work unbounded: %v %d %v", cfg.PublicSnapshots, cfg.WriteWork, err)
+	if cfg, err := s.Config(); err != nil || cfg.PublicSnapshots || cfg.WriteWork != max(1, runtime.GOMAXPROCS(0)-1) {
+		t.Fatalf("by default the snapshots are off and writes' work has all cores but one: %v %d %v", cfg.PublicSnapshots, cfg.WriteWork, err)
+	}
+	if s, _ = parse(nil, "-write-work", "0"); func() bool { cfg, err := s.Config(); return err != nil || cfg.WriteWork != 0 }() {
+		t.Errorf("-write-work 0 is refused or bounds the work")
 	}
 	for _, args := range [][]string{{"-write-work", "-1"}, {"-snapshot-versions", "0"}, {"-snapshot-mib", "0"}, {"-user-body-mib", "0"}, {"-body-mib", "4", "-user-body-mib", "8"}} {
 		s, err := parse(nil, args...)
