@@ -29,7 +29,7 @@ func (a *API) submit(w http.ResponseWriter, r *http.Request, u sandik.User) erro
 	if err != nil {
 		return err
 	}
-	release, err := a.b.Work(r.Context())
+	release, err := a.b.Work(r)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (a *API) submitBatch(w http.ResponseWriter, r *http.Request, u sandik.User)
 		}
 		return err
 	}
-	release, err := a.b.Work(r.Context())
+	release, err := a.b.Work(r)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (a *API) submitBatch(w http.ResponseWriter, r *http.Request, u sandik.User)
 // readWrite decodes a write's body (read whole already, by the write's
 // bounds) within one of the server's work slots (handler.Base.Work).
 func (a *API) readWrite(w http.ResponseWriter, r *http.Request, max int64, shape *strict.Shape, v any) error {
-	release, err := a.b.Work(r.Context())
+	release, err := a.b.Work(r)
 	if err != nil {
 		return err
 	}

@@ -150,7 +150,7 @@ func (b *Base) Write(h UserFunc) UserFunc {
 	}
 }
 
-// Work waits for one of Config.WriteWork's slots, for the part of a
+// Work waits for one of Config.WriteWork's slots, for the part of r's
 // write that keeps a core busy (decoding the body, proving and encoding
 // the answer), and returns its release. A burst of writes on a machine
 // with few cores otherwise takes every core, and a dashboard's read
@@ -159,9 +159,14 @@ func (b *Base) Write(h UserFunc) UserFunc {
 // closed loop of 128 writers, and the writes went faster, fighting less
 // for the cores; through a national night's burst the reads' tail and
 // the writes' catch-up both shortened (docs/rehearse.md).
-// The wait ends with an error when the request's context does.
-func (b *Base) Work(ctx context.Context) (release func(), err error) {
-	if b.work == nil {
+//
+// A write whose body is over WorkMaxBody (a batch, or a sheet padded)
+// works outside the turns, as every write did before them: one account
+// sending such bodies would otherwise hold every other writer's turn for
+// as long as each takes to decode. The wait ends with an error when the
+// request's context does.
+func (b *Base) Work(r *http.Request) (release func(), err error) {
+	if b.work == nil || r.ContentLength < 0 || r.ContentLength > WorkMaxBody {
 		return func() {}, nil
 	}
 	select {
@@ -173,10 +178,14 @@ func (b *Base) Work(ctx context.Context) (release func(), err error) {
 	select {
 	case b.work <- struct{}{}:
 		return func() { <-b.work }, nil
-	case <-ctx.Done():
-		return func() {}, sandik.Errorf(sandik.EUnavailable, "the request ended while it waited for the server: %v", context.Cause(ctx))
+	case <-r.Context().Done():
+		return func() {}, sandik.Errorf(sandik.EUnavailable, "the request ended while it waited for the server: %v", context.Cause(r.Context()))
 	}
 }
+
+// WorkMaxBody is the largest body whose write takes turns in Work: a
+// sheet's is about 1 KB.
+const WorkMaxBody = 64 << 10
 
 // admitWrite applies the bounds of a write before its handler runs, and
 // reads its body; release gives back what it holds.

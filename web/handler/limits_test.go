@@ -367,21 +367,30 @@ func TestStalledBodyTimesOut(t *testing.T) {
 }
 
 // Work admits WriteWork writes at once: another waits for a release, or
-// ends with its request; with no bound every write goes on at once.
+// ends with its request; a write with a large body, and every write with
+// no bound, goes on at once.
 func TestWorkBoundsWritesAtOnce(t *testing.T) {
 	b := New(Config{WriteWork: 1})
-	release, err := b.Work(t.Context())
+	sheet := func(ctx context.Context, size int) *http.Request {
+		return httptest.NewRequestWithContext(ctx, "POST", "/api/v1/submissions", strings.NewReader(strings.Repeat(" ", size)))
+	}
+	release, err := b.Work(sheet(t.Context(), 1000))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := b.Work(ctx); sandik.CodeOf(err) != sandik.EUnavailable {
+	if _, err := b.Work(sheet(ctx, 1000)); sandik.CodeOf(err) != sandik.EUnavailable {
 		t.Errorf("a request that ended while it waited: %v, want unavailable", err)
+	}
+	// A large body does not take turns, even with the slot held: one
+	// account's batches would otherwise hold everyone's turn.
+	if _, err := b.Work(sheet(ctx, WorkMaxBody+1)); err != nil {
+		t.Errorf("a body over WorkMaxBody waited: %v", err)
 	}
 	admitted := make(chan error, 1)
 	go func() {
-		r, err := b.Work(t.Context())
+		r, err := b.Work(sheet(t.Context(), WorkMaxBody))
 		if err == nil {
 			r()
 		}
@@ -400,7 +409,7 @@ func TestWorkBoundsWritesAtOnce(t *testing.T) {
 
 	free := New(Config{})
 	for range 100 {
-		if _, err := free.Work(ctx); err != nil {
+		if _, err := free.Work(sheet(ctx, 1000)); err != nil {
 			t.Fatalf("no bound, an ended request: %v", err)
 		}
 	}
