@@ -2,6 +2,7 @@ package center
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -57,10 +58,26 @@ func (c *Center) coverage(ctx context.Context, reg *sandik.Registry, election sa
 	if err != nil {
 		return org.Coverage{}, err
 	}
+	return c.coverageAt(ctx, reg, election, area, gen, true)
+}
+
+// errCacheMoved ends a warm-up whose cache moved on.
+var errCacheMoved = errors.New("the coverage cache moved on")
+
+// coverageAt is coverage at the user generation gen. A cache at another
+// generation is started again at gen when reset is set; otherwise
+// errCacheMoved is returned: the warm-up must not empty a cache that a
+// write of this centre is about to move on itself (writeAssignments),
+// which it would between the write's commit and its update of the cache.
+func (c *Center) coverageAt(ctx context.Context, reg *sandik.Registry, election sandik.ElectionCode, area sandik.AreaCode, gen int64, reset bool) (org.Coverage, error) {
 	cc := &c.covCache
 	key := coverageKey{election, area}
 	cc.mu.Lock()
 	if cc.reg != reg || cc.gen != gen {
+		if !reset {
+			cc.mu.Unlock()
+			return org.Coverage{}, errCacheMoved
+		}
 		cc.reset(reg, gen)
 	}
 	if cov, ok := cc.areas[key]; ok {
@@ -123,18 +140,14 @@ func (cc *coverageCache) reset(reg *sandik.Registry, gen int64) {
 // province's boxes and sorting its gaps under the night's load. It stops
 // when the cache moves on.
 func (c *Center) warmCoverage(ctx context.Context, reg *sandik.Registry, election sandik.ElectionCode, gen int64) {
-	cc := &c.covCache
 	for _, a := range reg.Areas {
 		if a.Level == sandik.LevelSandik {
 			continue
 		}
-		cc.mu.Lock()
-		moved := cc.reg != reg || cc.gen != gen
-		cc.mu.Unlock()
-		if moved || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return
 		}
-		if _, err := c.coverage(ctx, reg, election, a.Code); err != nil {
+		if _, err := c.coverageAt(ctx, reg, election, a.Code, gen, false); err != nil {
 			return
 		}
 	}
