@@ -49,6 +49,17 @@ type LogReader interface {
 	BoxSubmissions(ctx context.Context, race RaceCode, box AreaCode) ([]Submission, error)
 }
 
+// RecentWrites is a LogReader that keeps what its own process committed
+// lately, as the log holds it. RecentSince returns the submissions of seqs
+// after+1, after+2, … up to limit, stopping at the first this process did
+// not write or no longer keeps; none when it does not keep after+1. A
+// follower of the log (the centre's tally) reads there first rather than
+// read back rows it has just written; every other reader, an audit above
+// all, reads the database.
+type RecentWrites interface {
+	RecentSince(after int64, limit int) []Submission
+}
+
 // UserStore keeps users and the hashes of their API tokens.
 type UserStore interface {
 	// CreateUser adds a user; EConflict if the id is taken.

@@ -274,14 +274,25 @@ func (c *Center) rebuild(ctx context.Context, reg *sandik.Registry) (*tally.Engi
 // catchUp applies everything in the log after the engine's position. The
 // next page is read while the engine applies the current one, so a
 // rebuild costs about the larger of reading and applying, not their sum.
+// Submissions this process committed itself come from the store's memory
+// when it keeps them (sandik.RecentWrites).
 func catchUp(ctx context.Context, log sandik.LogReader, eng *tally.Engine) (int, error) {
 	const page = 50_000
 	type result struct {
 		subs []sandik.Submission
 		err  error
 	}
+	recent, _ := log.(sandik.RecentWrites)
 	fetch := func(after int64) <-chan result {
 		ch := make(chan result, 1)
+		if recent != nil {
+			// What this process wrote itself, up to the first seq it did
+			// not: a short page, after which the follower reads again.
+			if subs := recent.RecentSince(after, page); len(subs) > 0 {
+				ch <- result{subs: subs}
+				return ch
+			}
+		}
 		go func() {
 			subs, err := log.Since(ctx, after, page)
 			ch <- result{subs, err}

@@ -137,7 +137,8 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	s := &Store{url: opt.URL, log: opt.Logger.With("store", "postgres"), now: opt.Now, pool: pool}
 	s.db = sqlstore.DB{Name: "postgres", Query: queryOn(pool)}
 	s.userWrites = sqlstore.NewUserWrites("postgres", s.saveUsers)
-	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
+	recent := sqlstore.NewRecent()
+	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify, recent)
 	s.ledgerReads = sqlstore.NewLedgerReads(s.db, s.exec, ledgerQueries)
 	s.orgReads = sqlstore.NewOrg(s.db, sqlstore.Dollars)
 	s.close = sync.OnceValue(s.shutdown)
@@ -164,7 +165,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	// test cutting connections) can tell it from the pool's.
 	lcfg.RuntimeParams["application_name"] = strings.TrimSpace(lcfg.RuntimeParams["application_name"] + " listener")
 	s.listener = startListener(lcfg, s.channel, &s.notify, &s.users, s.log)
-	s.writer, s.queue = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, s.log)
+	s.writer, s.queue = startWriter(pool, s.channel, opt.MaxBatch, opt.Writers, &s.notify, recent, s.log)
 	return s, nil
 }
 

@@ -76,6 +76,16 @@ func (in *inserts) add(seq int64, r *row) {
 	in.warnings = append(in.warnings, int64(s.Warnings))
 }
 
+// committed returns the rows as the log holds them once committed below
+// base (the head before the group).
+func (in *inserts) committed(base int64) []sandik.Submission {
+	out := make([]sandik.Submission, len(in.rows))
+	for i, r := range in.rows {
+		out[i] = sqlstore.NormalizeStored(*r.sub, base+in.seq[i], r.Pending)
+	}
+	return out
+}
+
 // hashOf returns the hash of the row given seq in this group.
 func (in *inserts) hashOf(seq int64) [32]byte {
 	return [32]byte(in.hash[seq-in.firstSeq])

@@ -16,6 +16,7 @@ import (
 	"github.com/sandik-dev/sandik/ledger"
 	"github.com/sandik-dev/sandik/store/internal/commitq"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // A request is the rows of one Append call, committed all or nothing.
@@ -57,6 +58,9 @@ type writer struct {
 	pool    *pgxpool.Pool
 	channel string
 	log     *slog.Logger
+	// recent keeps each committed group's submissions for the log's
+	// readers, this centre's follower first.
+	recent *sqlstore.Recent
 	// beforeInsert, when set (by tests), runs between the look-up and the
 	// insert of every attempt.
 	beforeInsert func()
@@ -83,6 +87,10 @@ type writer struct {
 	// decided under the lock, the tip being unknown, skipped or wrong;
 	// wrongTips the tips the database found wrong.
 	onTip, refetched, wrongTips atomic.Int64
+	// hashMismatches counts the groups whose leaves the database hashed
+	// otherwise than package ledger (insertInDB): never, but for a defect
+	// or a changed function.
+	hashMismatches atomic.Int64
 	// lookUpFor is how many groups to come look their ids up before
 	// inserting (lookUpFirst).
 	lookUpFor atomic.Int64
@@ -111,8 +119,8 @@ const (
 	busyAt       = 16
 )
 
-func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
-	w := &writer{pool: pool, channel: channel, log: log}
+func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, recent *sqlstore.Recent, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
+	w := &writer{pool: pool, channel: channel, log: log, recent: recent}
 	w.lookUpFor.Store(lookUpAfterDuplicate)
 	q := commitq.Start(commitq.Options[[]row]{
 		Commit:   w.commit,
@@ -296,6 +304,14 @@ func lookUp(ctx context.Context, c *pgxpool.Conn, ids []string) (map[sandik.Subm
 func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
 	w.tipMu.Lock()
 	defer w.tipMu.Unlock()
+	w.recent.Begin()
+	defer func() {
+		var done []sandik.Submission
+		if err == nil {
+			done = ins.committed(head - n)
+		}
+		w.recent.End(done)
+	}()
 	gen := w.tipGen.Load()
 	switch {
 	case !w.tip.known || w.tip.gen != gen:
@@ -311,7 +327,7 @@ func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n in
 		}
 	}
 	w.refetched.Add(1)
-	return w.insertLocked(ctx, c, ins, n, gen)
+	return w.insertInDB(ctx, c, ins, n, gen)
 }
 
 // errTipMoved is a group on the tip that tipCheck found wrong.
@@ -424,63 +440,110 @@ func closeCommit(br pgx.BatchResults, tag *string) error {
 	return nil
 }
 
-// insertLocked commits the n rows of ins under the log's lock.
+// appendLeavesInDB appends the ledger's leaves of a group in the
+// database (ledger_append_leaves, migration 0023): $1-$4 the records'
+// kinds, ids, numbers within the group and content hashes, $5 the
+// group's size, by which the head has just moved on.
+const appendLeavesInDB = `SELECT first_leaf, old_edge, hashes FROM ledger_append_leaves($1::smallint[], $2::text[],
+	$3::bigint[], $4::bytea[], (SELECT seq FROM log_head) - $5::bigint)`
+
+// insertInDB commits the n rows of ins when the tip is not known, in one
+// round trip: BEGIN, the move of log_head (its row lock), the rows, the
+// ledger's leaves hashed by the database on the edge it finds under the
+// lock, NOTIFY and COMMIT. The lock is held only while the database
+// works, never across a round trip to this process, whichever instance
+// committed last. Every instance takes the same lock, so leaves follow
+// the log's one total order by seq.
 //
-// Two round trips: the first begins, moves log_head on (taking its lock)
-// and reads the ledger's size; the second inserts the rows, the ledger
-// records and their stored hashes, notifies and commits. The leaves'
-// hashes depend on the seqs and the ledger's edge, known only once the
-// lock is held, so the lock is held across one round trip to this
-// process (two when the cached edge is stale, as after another instance
-// wrote). Every instance takes the same lock, so leaves follow the log's
-// one total order by seq. Once committed, the group sets the tip for the
-// groups after it. The caller holds tipMu.
-func (w *writer) insertLocked(ctx context.Context, c *pgxpool.Conn, ins *inserts, n, gen int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
+// The database answers with the edge it hashed on and the hashes it
+// stored; this process hashes the same records on that edge again. A
+// group whose hashes differ is still acknowledged (its rows are durable),
+// but logged as an error and kept neither as the tip nor in the receipts'
+// hash cache, whose proofs then read the stored hashes: the tip and the
+// cache only ever hold what package ledger computes. Once committed and
+// checked, the group sets the tip for the groups after it. The caller
+// holds tipMu.
+func (w *writer) insertInDB(ctx context.Context, c *pgxpool.Conn, ins *inserts, n, gen int64) (head int64, leaves map[sandik.SubmissionID]int64, err error) {
 	// Whatever happens, the tip is this group's or none: an answer lost
 	// on the way may hide a commit.
 	w.tip = tip{}
-	var b pgx.Batch
-	var size int64
+	k := len(ins.seq)
+	kinds, refs, content := make([]int16, k), make([]string, k), make([][]byte, k)
+	for i := range ins.seq {
+		r := ins.rows[i].Record(ins.seq[i])
+		kinds[i], refs[i], content[i] = int16(r.Kind), r.ID, r.ContentHash[:]
+	}
+	var (
+		first         int64
+		edgeAt, added [][]byte
+		tag           string
+		b             pgx.Batch
+	)
 	b.Queue(beginReadCommitted)
 	b.Queue(`UPDATE log_head SET seq = seq + $1 RETURNING seq`, n).QueryRow(func(row pgx.Row) error { return row.Scan(&head) })
-	b.Queue(ledgerQueries.Size).QueryRow(func(row pgx.Row) error { return row.Scan(&size) })
-	if err := c.SendBatch(ctx, &b).Close(); err != nil {
+	b.Queue(insertSubmissions, append([]any{n}, ins.args()...)...)
+	b.Queue(appendLeavesInDB, kinds, refs, ins.seq, content, n).QueryRow(func(row pgx.Row) error { return row.Scan(&first, &edgeAt, &added) })
+	b.Queue(`SELECT pg_notify($1, (SELECT seq FROM log_head)::text)`, w.channel)
+	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct.String(); return nil })
+	if err := closeCommit(c.SendBatch(ctx, &b), &tag); err != nil {
 		rollback(c)
 		return 0, nil, err
 	}
-	db := sqlstore.DB{Name: "postgres", Query: queryOn(c)}
-	edge, err := w.edges.At(size, sqlstore.HashReader(ctx, db, ledgerQueries))
-	if err != nil {
-		rollback(c)
-		return 0, nil, err
-	}
-	recs := make([]ledger.Record, len(ins.seq))
-	leaves = make(map[sandik.SubmissionID]int64, len(ins.seq))
+	recs := make([]ledger.Record, k)
+	leaves = make(map[sandik.SubmissionID]int64, k)
 	for i := range ins.seq {
 		recs[i] = ins.rows[i].Record(head - n + ins.seq[i])
-		leaves[ins.rows[i].ID] = size + int64(i)
+		leaves[ins.rows[i].ID] = first + int64(i)
 	}
-	lv, err := sqlstore.AppendLeaves(&edge, recs)
+	edge, err := ledger.LoadEdge(first, storedEdge(edgeAt))
+	var lv sqlstore.Leaves
+	if err == nil {
+		lv, err = sqlstore.AppendLeaves(&edge, recs)
+	}
+	if err == nil && !sameHashes(lv.Hashes, added) {
+		err = fmt.Errorf("the database hashed leaves %d to %d otherwise than package ledger", first, first+int64(k)-1)
+	}
 	if err != nil {
-		rollback(c)
-		return 0, nil, err
-	}
-	b = pgx.Batch{}
-	b.Queue(insertSubmissions, append([]any{n}, ins.args()...)...)
-	queueLeaves(&b, lv)
-	b.Queue(`SELECT pg_notify($1, (SELECT seq FROM log_head)::text)`, w.channel)
-	var tag string
-	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct.String(); return nil })
-	if err := c.SendBatch(ctx, &b).Close(); err != nil {
-		rollback(c)
-		return 0, nil, err
-	}
-	if tag != "COMMIT" {
-		return 0, nil, fmt.Errorf("the transaction was rolled back (%s)", tag)
+		// The rows are durable and the callers are answered so; what no
+		// longer holds is this process's copy of the tree, which is why
+		// nothing of it is kept. An audit finds which side is wrong.
+		w.hashMismatches.Add(1)
+		w.log.Error("the ledger's leaves the database committed differ from package ledger's; not keeping them as the tip", "err", err)
+		return head, leaves, nil
 	}
 	w.edges.Committed(sqlstore.Grown{Edge: edge, Leaves: lv})
-	w.tip = tip{known: true, gen: gen, head: head, edge: edge, last: recs[len(recs)-1]}
+	w.tip = tip{known: true, gen: gen, head: head, edge: edge, last: recs[k-1]}
 	return head, leaves, nil
+}
+
+// storedEdge is the edge ledger_append_leaves read, one hash per level
+// from the leaves up: the order ledger.LoadEdge asks for them.
+type storedEdge [][]byte
+
+func (e storedEdge) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	if len(idx) != len(e) {
+		return nil, fmt.Errorf("the database read %d hashes of the edge, %d needed", len(e), len(idx))
+	}
+	out := make([]tlog.Hash, len(e))
+	for i, h := range e {
+		if len(h) != len(out[i]) {
+			return nil, fmt.Errorf("a hash of the edge has %d bytes", len(h))
+		}
+		out[i] = tlog.Hash(h)
+	}
+	return out, nil
+}
+
+func sameHashes(ours [][32]byte, theirs [][]byte) bool {
+	if len(ours) != len(theirs) {
+		return false
+	}
+	for i := range ours {
+		if string(ours[i][:]) != string(theirs[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // resolve finds out, on a fresh connection, whether a transaction whose

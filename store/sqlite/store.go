@@ -153,7 +153,8 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		return fail(err)
 	}
 	s.db = sqlstore.DB{Name: "sqlite", Query: queryOn(s.read)}
-	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify)
+	recent := sqlstore.NewRecent()
+	s.logReads = sqlstore.NewLogReads(s.db, logQueries, s.query, &s.notify, recent)
 	s.ledgerReads = sqlstore.NewLedgerReads(s.db, s.exec, ledgerQueries)
 	s.orgReads = sqlstore.NewOrg(s.db, nil)
 	s.read.SetMaxOpenConns(opt.Readers)
@@ -179,7 +180,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		return fail(err)
 	}
 	s.stopPoll = s.pollUserGeneration(cmp.Or(opt.UserPoll, 20*time.Millisecond))
-	s.writer, s.queue, err = startWriter(ctx, wdb, conn, opt.MaxBatch, &s.notify, s.log)
+	s.writer, s.queue, err = startWriter(ctx, wdb, conn, opt.MaxBatch, &s.notify, recent, s.log)
 	if err != nil {
 		s.read.Close()
 		return fail(err)

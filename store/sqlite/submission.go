@@ -14,12 +14,13 @@ import (
 type row struct {
 	sqlstore.Pending
 	args []any
+	sub  *sandik.Submission // for the log's readers once committed (sqlstore.Recent)
 }
 
 func newRow(s *sandik.Submission, p sqlstore.Pending) row {
 	t := &s.Sheet
 	hash := s.Hash // the row's own copy, bound as a blob
-	r := row{Pending: p}
+	r := row{Pending: p, sub: s}
 	r.args = []any{
 		string(s.ID), string(s.Race), string(s.Box), string(s.User), string(s.Source), int64(s.Kind), s.Reason,
 		sqlstore.Nanos(s.CapturedAt), p.ReceivedAt,

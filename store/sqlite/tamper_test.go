@@ -115,7 +115,7 @@ func newTxStore(tx *sql.Tx) txStore {
 		return subs, rows.Err()
 	}
 	return txStore{
-		LogReads:    sqlstore.NewLogReads(db, logQueries, read, &commitq.Notifier{}),
+		LogReads:    sqlstore.NewLogReads(db, logQueries, read, &commitq.Notifier{}, nil),
 		LedgerReads: sqlstore.NewLedgerReads(db, nil, ledgerQueries),
 		txWrites:    txWrites{db},
 	}

@@ -49,6 +49,9 @@ type writer struct {
 	rowStmts                                      map[string]*sql.Stmt // by text and rows: see execRows
 
 	edges sqlstore.EdgeCache
+	// recent keeps each committed group's submissions for the log's
+	// readers, this centre's follower first.
+	recent *sqlstore.Recent
 }
 
 const (
@@ -64,8 +67,8 @@ FROM submissions s WHERE client_id = ?`
 
 // startWriter prepares the writer's statements and starts the queue that
 // feeds it.
-func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, n *commitq.Notifier, log *slog.Logger) (*writer, *commitq.Queue[work], error) {
-	w := &writer{db: db, conn: conn}
+func startWriter(ctx context.Context, db *sql.DB, conn *sql.Conn, maxBatch int, n *commitq.Notifier, recent *sqlstore.Recent, log *slog.Logger) (*writer, *commitq.Queue[work], error) {
+	w := &writer{db: db, conn: conn, recent: recent}
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -144,6 +147,7 @@ func (w *writer) runJob(r *request) (err error) {
 func (w *writer) commitGroup(group []*request) commitq.Outcome {
 	ctx := context.Background() // callers' contexts must not interrupt a shared transaction
 	answers := make([]commitq.Answer, len(group))
+	w.recent.Begin()
 	last, grown, stage, err := w.writeGroup(ctx, group, answers, len(group))
 	var redo redoFrom
 	if errors.As(err, &redo) {
@@ -163,8 +167,29 @@ func (w *writer) commitGroup(group []*request) commitq.Outcome {
 	}
 	if err != nil {
 		rollback(w.conn)
+		w.recent.End(nil)
+	} else {
+		w.recent.End(committed(group, answers))
 	}
 	return commitq.Outcome{Answers: answers, Head: last, Stage: stage, Err: err, CommitTime: took}
+}
+
+// committed returns the submissions the group's answers say were written,
+// as the log holds them.
+func committed(group []*request, answers []commitq.Answer) []sandik.Submission {
+	var out []sandik.Submission
+	for i, r := range group {
+		if answers[i].Err != nil {
+			continue
+		}
+		for j, rc := range answers[i].Receipts {
+			if !rc.Replayed && j < len(r.Work.rows) {
+				rw := &r.Work.rows[j]
+				out = append(out, sqlstore.NormalizeStored(*rw.sub, rc.Seq, rw.Pending))
+			}
+		}
+	}
+	return out
 }
 
 // redoFrom asks for the group to be written again, with a savepoint for

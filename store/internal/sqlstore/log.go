@@ -29,11 +29,13 @@ type LogReads struct {
 	q      LogQueries
 	read   ReadSubmissions
 	notify *commitq.Notifier
+	recent *Recent
 }
 
-// NewLogReads returns the log reads of a store.
-func NewLogReads(db DB, q LogQueries, read ReadSubmissions, notify *commitq.Notifier) LogReads {
-	return LogReads{db: db, q: q, read: read, notify: notify}
+// NewLogReads returns the log reads of a store; recent, when not nil,
+// holds what the store's own writer committed lately.
+func NewLogReads(db DB, q LogQueries, read ReadSubmissions, notify *commitq.Notifier, recent *Recent) LogReads {
+	return LogReads{db: db, q: q, read: read, notify: notify, recent: recent}
 }
 
 // Since implements sandik.LogReader.
@@ -49,6 +51,11 @@ func (l LogReads) Since(ctx context.Context, after int64, limit int) ([]sandik.S
 		return nil, l.db.fail(fmt.Sprintf("read log after %d", after), err)
 	}
 	return subs, nil
+}
+
+// RecentSince implements sandik.RecentWrites.
+func (l LogReads) RecentSince(after int64, limit int) []sandik.Submission {
+	return l.recent.Since(after, limit)
 }
 
 // Submission implements sandik.LogReader.

@@ -225,7 +225,7 @@ func TestLogReads(t *testing.T) {
 	}
 	var n commitq.Notifier
 	n.Publish(30)
-	l := NewLogReads(f.db(), LogQueries{Since: "since", ByID: "by id", ByBox: "by box", Head: "head"}, read, &n)
+	l := NewLogReads(f.db(), LogQueries{Since: "since", ByID: "by id", ByBox: "by box", Head: "head"}, read, &n, nil)
 	if subs, err := l.Since(ctx, 10, 0); err != nil || subs == nil || len(subs) != 0 || len(hints) != 0 {
 		t.Errorf("Since with no room: %v, %v", subs, err)
 	}
@@ -249,13 +249,13 @@ func TestLogReads(t *testing.T) {
 	if seq, err := l.LastSeq(ctx); err != nil || seq != 42 {
 		t.Errorf("LastSeq = %d, %v", seq, err)
 	}
-	broken := NewLogReads(f.db(), LogQueries{ByBox: "broken"}, read, &n)
+	broken := NewLogReads(f.db(), LogQueries{ByBox: "broken"}, read, &n, nil)
 	if _, err := broken.BoxSubmissions(ctx, "r", "b"); err == nil || !strings.HasPrefix(err.Error(), `fake: read submissions of box "b" race "r": `) {
 		t.Errorf("a failed read: %v", err)
 	}
 	synctest.Test(t, func(t *testing.T) {
 		var n commitq.Notifier
-		l := NewLogReads(f.db(), LogQueries{}, read, &n)
+		l := NewLogReads(f.db(), LogQueries{}, read, &n, nil)
 		done := make(chan error, 1)
 		go func() { done <- l.WaitFor(context.Background(), 1, 0) }()
 		synctest.Wait()
