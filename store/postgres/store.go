@@ -230,6 +230,7 @@ func (s *Store) Close() error { return s.close() }
 
 func (s *Store) shutdown() error {
 	s.queue.Close()
+	s.writer.stats.stop()
 	s.listener.stop()
 	s.pool.Close()
 	return nil

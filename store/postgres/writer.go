@@ -61,6 +61,8 @@ type writer struct {
 	// recent keeps each committed group's submissions for the log's
 	// readers, this centre's follower first.
 	recent *sqlstore.Recent
+	// stats has the log's tables analyzed as the log grows.
+	stats *statistics
 	// beforeInsert, when set (by tests), runs between the look-up and the
 	// insert of every attempt.
 	beforeInsert func()
@@ -120,7 +122,7 @@ const (
 )
 
 func startWriter(pool *pgxpool.Pool, channel string, maxBatch, goroutines int, n *commitq.Notifier, recent *sqlstore.Recent, log *slog.Logger) (*writer, *commitq.Queue[[]row]) {
-	w := &writer{pool: pool, channel: channel, log: log, recent: recent}
+	w := &writer{pool: pool, channel: channel, log: log, recent: recent, stats: newStatistics(pool, log)}
 	w.lookUpFor.Store(lookUpAfterDuplicate)
 	q := commitq.Start(commitq.Options[[]row]{
 		Commit:   w.commit,
@@ -309,6 +311,7 @@ func (w *writer) insert(ctx context.Context, c *pgxpool.Conn, ins *inserts, n in
 		var done []sandik.Submission
 		if err == nil {
 			done = ins.committed(head - n)
+			w.stats.grew(head)
 		}
 		w.recent.End(done)
 	}()
