@@ -50,6 +50,7 @@ func cmdAudit(e *cli.Env, args []string) error {
 	only := fs.String("pages", "", "comma-separated names of the pages to audit (default: every page)")
 	jobFlag := fs.Int("jobs", 1, "pages audited at once, each job a Lighthouse of its own with its own Chromium (1 to 4)")
 	lhFlag := fs.String("lighthouse", "all", "pages Lighthouse runs on, the others checked by axe alone: all, sample (one page of each kind) or comma-separated names")
+	axeJobs := fs.Int("axe-jobs", 2, "pages checked by axe alone at once, before the Lighthouse runs (1 to 4)")
 	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
@@ -58,6 +59,9 @@ func cmdAudit(e *cli.Env, args []string) error {
 	}
 	if *jobFlag < 1 || *jobFlag > 4 {
 		return fmt.Errorf("-jobs %d: want 1 to 4", *jobFlag)
+	}
+	if *axeJobs < 1 || *axeJobs > 4 {
+		return fmt.Errorf("-axe-jobs %d: want 1 to 4", *axeJobs)
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -111,38 +115,79 @@ func cmdAudit(e *cli.Env, args []string) error {
 		}
 		all = append(all, ap)
 	}
-	// Each job is a node process of its own: Lighthouse keeps state per
-	// process and traces its whole browser, so runs sharing either would
-	// read each other's work. Each job fits its CPU slowdown to the host
-	// as it finds it, busier with the other jobs running, so the scores
-	// stay those of the emulated phone.
-	jobs := min(*jobFlag, len(all))
+	// The pages axe alone checks go first, several at once: axe's verdict
+	// does not depend on how busy the host is. The Lighthouse runs follow,
+	// -jobs at once (1 in CI), with the host to themselves.
+	var axeOnly, withLighthouse []auditPage
+	for _, p := range all {
+		if p.AxeOnly {
+			axeOnly = append(axeOnly, p)
+		} else {
+			withLighthouse = append(withLighthouse, p)
+		}
+	}
+	r := auditRun{e: e, node: node, script: script, chrome: chrome, out: *out, tmp: tmp}
+	var short bool
+	for i, phase := range []struct {
+		pages []auditPage
+		jobs  int
+	}{{axeOnly, *axeJobs}, {withLighthouse, *jobFlag}} {
+		if len(phase.pages) == 0 {
+			continue
+		}
+		s, err := r.run(fmt.Sprintf("plan-%d", i+1), phase.pages, phase.jobs)
+		if err != nil {
+			return err
+		}
+		short = short || s
+	}
+	if short {
+		return errors.New("audit: some pages fall short of the thresholds (above)")
+	}
+	return nil
+}
+
+// auditRun runs tools/audit/audit.mjs over plans of pages.
+type auditRun struct {
+	e                         *cli.Env
+	node, script, chrome, out string
+	tmp                       string // where the plans are written
+}
+
+// run audits pages in jobs node processes at once, the pages dealt out
+// among them in turn; short says whether a page fell short of the
+// thresholds. Each job is a node process of its own: Lighthouse keeps
+// state per process and traces its whole browser, so runs sharing either
+// would read each other's work. Each job fits its CPU slowdown to the
+// host as it finds it, busier with the other jobs running, so the scores
+// stay those of the emulated phone.
+func (r auditRun) run(name string, pages []auditPage, jobs int) (short bool, err error) {
+	jobs = min(jobs, len(pages))
 	plans := make([]auditPlan, jobs)
-	for i, p := range all {
+	for i, p := range pages {
 		plans[i%jobs].Pages = append(plans[i%jobs].Pages, p)
 	}
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
-		short   bool
 		crashed []error
 	)
 	for i := range plans {
-		plans[i].Chromium, plans[i].Out = chrome, *out
-		planFile := filepath.Join(tmp, fmt.Sprintf("plan-%d.json", i+1))
+		plans[i].Chromium, plans[i].Out = r.chrome, r.out
+		planFile := filepath.Join(r.tmp, fmt.Sprintf("%s-%d.json", name, i+1))
 		data, err := json.Marshal(plans[i])
 		if err != nil {
-			return err
+			return false, err
 		}
 		if err := os.WriteFile(planFile, data, 0o600); err != nil {
-			return err
+			return false, err
 		}
-		cmd := exec.CommandContext(e.Ctx, node, script, planFile)
+		cmd := exec.CommandContext(r.e.Ctx, r.node, r.script, planFile)
 		prefix := ""
 		if jobs > 1 {
 			prefix = fmt.Sprintf("[%d] ", i+1)
 		}
-		stdout, stderr := &linePrefixer{w: e.Stdout, mu: &mu, prefix: prefix}, &linePrefixer{w: e.Stderr, mu: &mu, prefix: prefix}
+		stdout, stderr := &linePrefixer{w: r.e.Stdout, mu: &mu, prefix: prefix}, &linePrefixer{w: r.e.Stderr, mu: &mu, prefix: prefix}
 		cmd.Stdout, cmd.Stderr = stdout, stderr
 		wg.Go(func() {
 			err := cmd.Run()
@@ -161,13 +206,7 @@ func cmdAudit(e *cli.Env, args []string) error {
 		})
 	}
 	wg.Wait()
-	if len(crashed) > 0 {
-		return errors.Join(crashed...)
-	}
-	if short {
-		return errors.New("audit: some pages fall short of the thresholds (above)")
-	}
-	return nil
+	return short, errors.Join(crashed...)
 }
 
 // lighthousePages reads -lighthouse: nil for every page, else the set

@@ -13,7 +13,6 @@ import (
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/chromium"
 	"github.com/sandik-dev/sandik/cmd/internal/chromium/chromiumtest"
-	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/itiraz"
 )
@@ -71,7 +70,8 @@ func objectionDB(t *testing.T, db string) (box sandik.AreaCode, lawyerToken stri
 // board, files it and prints its petition.
 func TestBrowserObjectionFromDiscrepancy(t *testing.T) {
 	chrome := chromiumtest.Require(t)
-	dir, bin := proctest.BuildSandik(t)
+	t.Parallel()
+	dir, bin := t.TempDir(), binOnPath(t)
 	db := filepath.Join(dir, "itiraz.db")
 	box, token := objectionDB(t, db)
 	addr := freeAddr(t)

@@ -25,7 +25,6 @@ import (
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/cmd/internal/chromium"
 	"github.com/sandik-dev/sandik/cmd/internal/chromium/chromiumtest"
-	"github.com/sandik-dev/sandik/cmd/internal/proctest"
 	"github.com/sandik-dev/sandik/demo"
 	"github.com/sandik-dev/sandik/store/sqlite"
 )
@@ -176,7 +175,8 @@ func fillSheet(t *testing.T, ctx context.Context, rc *sandik.Race, box sandik.Ar
 
 func TestBrowserEndToEnd(t *testing.T) {
 	chrome := chromiumtest.Require(t)
-	dir, bin := proctest.BuildSandik(t)
+	t.Parallel()
+	dir, bin := t.TempDir(), binOnPath(t)
 	db := filepath.Join(dir, "e2e.db")
 	reg, tokens := browserDB(t, db)
 	addr := freeAddr(t)

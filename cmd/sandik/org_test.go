@@ -37,6 +37,7 @@ func registryFor(t *rapid.T, c sandik.OrgChange) *sandik.Registry {
 // imported into an empty database and exported again, are the same
 // bytes; and the export holds what was imported.
 func TestOrgImportExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(rt *rapid.T) {
 		shape := synth.OrgShape{Il: rapid.IntRange(1, 3).Draw(rt, "il"), Ilce: rapid.IntRange(0, 4).Draw(rt, "ilce"),
 			Mahalle: rapid.IntRange(0, 6).Draw(rt, "mahalle"), People: rapid.IntRange(0, 12).Draw(rt, "people"), Positions: rapid.IntRange(0, 40).Draw(rt, "positions")}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -16,12 +15,9 @@ import (
 // generator, not from the report), the live pages and dashboards were
 // answered, and the fake feed's boxes all became official.
 func TestRehearseSmallNight(t *testing.T) {
-	// testscript.Main puts a "sandik" running runMain on PATH; the
-	// rehearsal starts its servers with it.
-	bin, err := exec.LookPath("sandik")
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	// The rehearsal starts its servers with the binary on PATH.
+	bin := binOnPath(t)
 	const scale, seed, disagree = 0.0015, 5, 0.05 // 300 boxes
 	code, out, errOut := runSandik(t, "rehearse", "-bin", bin, "-scale", "0.0015", "-seed", "5", "-disagree", "0.05",
 		"-rate", "600", "-conns", "32", "-readers", "4", "-read-every", "100ms", "-sse", "6", "-json")
@@ -97,11 +93,9 @@ func TestRehearseNiceOutOfRange(t *testing.T) {
 // and each instance's totals, the log read back and the feed's official
 // boxes must all agree with what was sent.
 func TestRehearsePostgresTwoInstances(t *testing.T) {
+	t.Parallel()
 	url := pgtest.Schema(t)
-	bin, err := exec.LookPath("sandik")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binOnPath(t)
 	// A short soak with every PostgreSQL connection of the servers ended
 	// half-way (only theirs: the URL's application_name is this test's
 	// schema). Never pg-restart here: other tests share the server.
@@ -140,10 +134,8 @@ func TestRehearsePostgresTwoInstances(t *testing.T) {
 // back, nothing refused or cut off is in the log, the slow bodies past
 // the body timeout are cut, the servers' goroutines come back.
 func TestRehearseSoakAndFaults(t *testing.T) {
-	bin, err := exec.LookPath("sandik")
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel() // a soak of 10 s, mostly waiting
+	bin := binOnPath(t)
 	code, out, errOut := runSandik(t, "rehearse", "-bin", bin, "-scale", "0.0015", "-seed", "7", "-rate", "600", "-conns", "32",
 		"-readers", "4", "-read-every", "100ms", "-sse", "4", "-soak", "10s", "-soak-rate", "200", "-sample-every", "250ms",
 		"-faults", "slow-client,disconnect-mid-body,overload", "-fault-for", "1s", "-body-timeout", "2s", "-json")

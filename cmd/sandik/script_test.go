@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -20,6 +21,17 @@ func TestMain(m *testing.M) {
 // directory with its own database.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
+}
+
+// binOnPath is the "sandik" testscript.Main puts on PATH: this test
+// binary, running runMain as the real one does, and already built.
+func binOnPath(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("sandik")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 // runSandik runs the command in-process with no environment.

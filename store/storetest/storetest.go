@@ -55,8 +55,13 @@ func Run(t *testing.T, o Opener) {
 		{"Recounts", recountTests},
 		{"Keying", keyingTests},
 	}
+	// The groups run two at a time (go test's -parallel, GOMAXPROCS by
+	// default): each test opens stores of its own, and on PostgreSQL a
+	// test waits mostly on its schema's creation, its migrations and its
+	// commits' flushes.
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
+			t.Parallel()
 			for _, tc := range g.tests {
 				t.Run(tc.name, func(t *testing.T) { tc.fn(t, o) })
 			}

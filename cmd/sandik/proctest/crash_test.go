@@ -34,6 +34,9 @@ func TestKillNineLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a real server")
 	}
+	// The crash tests each run a server (and one a database) of their own;
+	// they wait mostly on start-ups and flushes, so two at a time.
+	t.Parallel()
 	cycles := crashCycles(t, "SANDIK_CRASH_CYCLES", 100)
 	dir, bin := proctest.BuildSandik(t)
 	db := filepath.Join(dir, "crash.db")

@@ -117,6 +117,9 @@ func TestPostgresCrashLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a PostgreSQL server of its own and crashes it")
 	}
+	// The crash tests each run a server (and one a database) of their own;
+	// they wait mostly on start-ups and flushes, so two at a time.
+	t.Parallel()
 	cycles := crashCycles(t, "SANDIK_PG_CRASH_CYCLES", 3)
 	pg := newPrivateCluster(t)
 	_, bin := proctest.BuildSandik(t)

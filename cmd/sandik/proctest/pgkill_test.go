@@ -27,6 +27,9 @@ func TestPostgresKillNineLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a real server on PostgreSQL")
 	}
+	// The crash tests each run a server (and one a database) of their own;
+	// they wait mostly on start-ups and flushes, so two at a time.
+	t.Parallel()
 	cycles := crashCycles(t, "SANDIK_CRASH_CYCLES", 40)
 	db := pgtest.Schema(t)
 	_, bin := proctest.BuildSandik(t)
