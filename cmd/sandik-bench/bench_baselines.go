@@ -376,6 +376,7 @@ func (b baselineRun) prototype(e *cli.Env, gen *sheetGen, tokens []string) (*pro
 		baseline.Window, baseline.MaxBatch, baseDB(b.where), p.load.ok, p.load.took.Round(time.Millisecond), p.load.rate(), p.load.errors, p.stats.Batches)
 	fmt.Fprintf(e.Stdout, "prototype latency%s: p50 %s  p90 %s  p99 %s  max %s; table holds %d; lost %d\n", p.load.from,
 		p.load.pct(0.50), p.load.pct(0.90), p.load.pct(0.99), p.load.pct(1), p.rows, p.lost)
+	fmt.Fprintf(e.Stdout, "prototype CPU per acknowledged submission: %s\n", p.load.cpu.perSubmission(p.load.ok, postgres.IsURL(b.where)))
 	if err := settle(e.Ctx, b.where); err != nil {
 		return nil, err
 	}
@@ -429,6 +430,9 @@ func (b baselineRun) summary(e *cli.Env, res loadResult, busy, alone *readLatenc
 	if proto != nil {
 		fmt.Fprintf(e.Stdout, "prototype: %s/s p99 %s  → Sandık %s (%s/s p99 %s)\n", thousands(int64(proto.load.rate())), ms(proto.load.pct(0.99)),
 			ratio(res.rate(), proto.load.rate()), thousands(int64(res.rate())), ms(res.pct(0.99)))
+		if c := cpuRatio(res, proto.load, postgres.IsURL(b.where)); c != "" {
+			fmt.Fprintf(e.Stdout, "  CPU per submission: %s the prototype's\n", c)
+		}
 	}
 	if field == nil {
 		return
@@ -448,6 +452,24 @@ func (b baselineRun) summary(e *cli.Env, res loadResult, busy, alone *readLatenc
 	}
 	fmt.Fprintf(e.Stdout, "field (SUM…GROUP BY, %s): %s/s p99 %s  → Sandık %s; %s\n", fieldCommitName(b.commit),
 		thousands(int64(field.load.rate())), ms(field.load.pct(0.99)), ratio(res.rate(), field.load.rate()), reads)
+}
+
+// cpuRatio compares what a submission cost Sandık in CPU with what it
+// cost the prototype, this process and the database together: unlike
+// throughput, it does not move with what else the machine runs.
+func cpuRatio(sandik, proto loadResult, onPG bool) string {
+	if sandik.ok <= 0 || proto.ok <= 0 {
+		return ""
+	}
+	total := func(r loadResult) float64 {
+		t := r.cpu.self
+		if onPG && r.cpu.dbSeen {
+			t += r.cpu.db
+		}
+		return float64(t) / float64(r.ok)
+	}
+	s, p := total(sandik), total(proto)
+	return fmt.Sprintf("%.0f µs against %.0f µs, %s", s/1e3, p/1e3, ratio(s, p))
 }
 
 func strs(a, b, c, d string) []any { return []any{a, b, c, d} }

@@ -69,6 +69,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 	}
 	log := slog.New(slog.DiscardHandler)
 	backend := "SQLite synchronous=FULL, WAL"
+	onPG := postgres.IsURL(*db)
 	// The baselines' own databases: a schema each in the PostgreSQL
 	// database, or a file each beside Sandık's.
 	baseWhere := *db
@@ -287,6 +288,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 		res.mode, res.ok, res.took.Round(time.Millisecond), float64(res.ok)/res.took.Seconds(), res.errors)
 	fmt.Fprintf(e.Stdout, "latency%s: p50 %s  p90 %s  p99 %s  max %s\n", res.from,
 		res.pct(0.50), res.pct(0.90), res.pct(0.99), res.pct(1))
+	fmt.Fprintf(e.Stdout, "CPU per acknowledged submission: %s\n", res.cpu.perSubmission(res.ok, onPG))
 	if busy != nil {
 		fmt.Fprintf(e.Stdout, "totals of an area, under the load (GET /api/v1/races/{race}/totals/{area}, %d readers every %s): %s\n", *readers, *readEvery, busy)
 		fmt.Fprintf(e.Stdout, "  the origin's own time for them (its request histogram): %s\n", originLine(originBefore, originAfter, totalsRoute))
@@ -338,6 +340,8 @@ type loadResult struct {
 	took       time.Duration
 	errors     map[int]int64
 	lat        []time.Duration
+	// cpu is what the run cost in CPU, this process's and PostgreSQL's.
+	cpu cpuUse
 }
 
 func (r *loadResult) pct(p float64) time.Duration {
@@ -403,7 +407,7 @@ func runLoad(e *cli.Env, label string, addrs []string, gen *sheetGen, tokens []s
 			close(slots)
 		}()
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), readCPU()
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
@@ -449,7 +453,7 @@ func runLoad(e *cli.Env, label string, addrs []string, gen *sheetGen, tokens []s
 		})
 	}
 	wg.Wait()
-	res.took = time.Since(start)
+	res.took, res.cpu = time.Since(start), readCPU().since(cpu0)
 	slices.Sort(res.lat)
 	return res
 }
