@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/ledger"
@@ -162,4 +163,39 @@ func TestTipForgottenAfterAnotherLedgerWrite(t *testing.T) {
 	if err := audit.Run(ctx, s, "", audit.Options{}); err != nil {
 		t.Fatalf("audit: %v", err)
 	}
+}
+
+// A group that follows another instance's commit has the next groups
+// gather for contendedWindow; an instance writing alone, or again alone
+// for contendedGroups groups, gathers for gatherWindow.
+func TestContendedGroupsGatherLonger(t *testing.T) {
+	url := pgtest.Schema(t)
+	a, b := openAt(t, url), openAt(t, url)
+	n := 0
+	write := func(s *Store) {
+		t.Helper()
+		n++
+		if _, err := s.Append(context.Background(), storetest.Subs(fmt.Sprintf("contended-%d", n), 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	window := func(s *Store, want time.Duration, when string) {
+		t.Helper()
+		if got := s.writer.window(); got != want {
+			t.Fatalf("%s: window %v, want %v", when, got, want)
+		}
+	}
+	write(a)
+	write(a)
+	window(a, gatherWindow, "one instance writing alone")
+	write(b)
+	window(b, gatherWindow, "a first group, with nothing of its own before it")
+	write(a)
+	window(a, contendedWindow, "a group after another instance's commit")
+	for range contendedGroups - 1 {
+		write(a)
+	}
+	window(a, contendedWindow, "still within contendedGroups")
+	write(a)
+	window(a, gatherWindow, "after contendedGroups groups alone")
 }

@@ -99,6 +99,10 @@ type Options[W any] struct {
 	// group); a lone caller never waits.
 	Window time.Duration
 	BusyAt int
+	// WindowFor, when set, is asked before each wait how long it lasts,
+	// instead of Window: a writer whose commits take turns with another
+	// instance's may wait as long as the other's commit holds the log.
+	WindowFor func() time.Duration
 	// Notify learns the head after every commit; may be nil.
 	Notify *Notifier
 	// Log receives failed commits; nil discards them.
@@ -227,14 +231,18 @@ func (q *Queue[W]) serve() {
 					group, n = append(group, x), n+q.size(x)
 				}
 			default:
-				if !busy || q.opt.Window <= 0 {
+				if !busy {
+					break gather
+				}
+				d := q.window()
+				if d <= 0 {
 					break gather
 				}
 				busy = false // wait once per group
 				if window == nil {
-					window = time.NewTimer(q.opt.Window)
+					window = time.NewTimer(d)
 				} else {
-					window.Reset(q.opt.Window)
+					window.Reset(d)
 				}
 				if next = q.wait(window, &group, &n); next != nil {
 					break gather
@@ -269,6 +277,14 @@ func (q *Queue[W]) wait(t *time.Timer, group *[]*Request[W], n *int) *Request[W]
 		}
 	}
 	return nil
+}
+
+// window is how long the next group may wait for more callers.
+func (q *Queue[W]) window() time.Duration {
+	if q.opt.WindowFor != nil {
+		return q.opt.WindowFor()
+	}
+	return q.opt.Window
 }
 
 func (q *Queue[W]) alone(r *Request[W]) bool { return q.opt.Alone != nil && q.opt.Alone(r.Work) }

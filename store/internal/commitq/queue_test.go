@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -347,6 +348,42 @@ func TestQueueWindowWhileBusy(t *testing.T) {
 		want := [][]string{{"a"}, {"b", "c"}, {"d", "e"}, {"f"}, {"g"}}
 		if !slices.EqualFunc(f.groups, want, slices.Equal) {
 			t.Errorf("groups %v, want %v", f.groups, want)
+		}
+	})
+}
+
+// WindowFor, when set, says how long each wait lasts, asked afresh before
+// every group that waits.
+func TestQueueWindowFor(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var f fakeWriter
+		var asked atomic.Int64
+		windows := []time.Duration{3 * time.Millisecond, 5 * time.Millisecond}
+		q := Start(Options[work]{
+			Commit:    f.commit,
+			Failed:    func(stage string, err error) error { return err },
+			MaxBatch:  100,
+			Window:    time.Millisecond, // not used: WindowFor answers
+			WindowFor: func() time.Duration { return windows[(asked.Add(1)-1)%2] },
+			BusyAt:    2,
+		})
+		defer q.Close()
+		_, release := f.busy(t.Context(), q, one("a"))
+		busy := inOrder(t.Context(), q, one("b"), one("c"))
+		release()
+		for _, ch := range busy {
+			<-ch
+		}
+		for _, want := range windows {
+			start := time.Now()
+			for _, ch := range inOrder(t.Context(), q, one("x"), one("y")) {
+				if r := <-ch; r.err != nil {
+					t.Fatal(r.err)
+				}
+			}
+			if waited := time.Since(start); waited != want {
+				t.Errorf("the group after a busy one waited %v, want %v", waited, want)
+			}
 		}
 	})
 }
