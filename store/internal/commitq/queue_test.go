@@ -316,12 +316,7 @@ func TestQueueWindowWhileBusy(t *testing.T) {
 			BusyAt:   2,
 		})
 		defer q.Close()
-		_, release := f.busy(t.Context(), q, one("a"))
-		busy := inOrder(t.Context(), q, one("b"), one("c"))
-		release()
-		for _, ch := range busy {
-			<-ch
-		}
+		afterBusyGroup(t, &f, q)
 		start := time.Now()
 		waiting := inOrder(t.Context(), q, one("d"), one("e"))
 		// Read under the writer's lock: its commit of {d, e} is yet to
@@ -368,12 +363,7 @@ func TestQueueWindowFor(t *testing.T) {
 			BusyAt:    2,
 		})
 		defer q.Close()
-		_, release := f.busy(t.Context(), q, one("a"))
-		busy := inOrder(t.Context(), q, one("b"), one("c"))
-		release()
-		for _, ch := range busy {
-			<-ch
-		}
+		afterBusyGroup(t, &f, q)
 		for _, want := range windows {
 			start := time.Now()
 			for _, ch := range inOrder(t.Context(), q, one("x"), one("y")) {
@@ -386,4 +376,16 @@ func TestQueueWindowFor(t *testing.T) {
 			}
 		}
 	})
+}
+
+// afterBusyGroup commits {a} while {b, c} queue, then {b, c}: a group of
+// two, busy for a queue whose BusyAt is 2.
+func afterBusyGroup(t *testing.T, f *fakeWriter, q *Queue[work]) {
+	t.Helper()
+	_, release := f.busy(t.Context(), q, one("a"))
+	busy := inOrder(t.Context(), q, one("b"), one("c"))
+	release()
+	for _, ch := range busy {
+		<-ch
+	}
 }
