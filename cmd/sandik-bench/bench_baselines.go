@@ -455,8 +455,8 @@ func (b baselineRun) summary(e *cli.Env, res loadResult, busy, alone *readLatenc
 }
 
 // cpuRatio compares what a submission cost Sandık in CPU with what it
-// cost the prototype, this process and the database together: unlike
-// throughput, it does not move with what else the machine runs.
+// cost the prototype, this process and the database together: it says
+// where a difference in throughput comes from.
 func cpuRatio(sandik, proto loadResult, onPG bool) string {
 	if sandik.ok <= 0 || proto.ok <= 0 {
 		return ""
