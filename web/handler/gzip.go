@@ -38,6 +38,12 @@ var gzipPool = sync.Pool{New: func() any {
 
 // compressible says whether a body of media type ct is worth gzipping.
 func compressible(ct string) bool {
+	// The types Sandık's own answers carry need no parse: it allocates,
+	// and it ran for every submission's receipt.
+	switch ct {
+	case jsonContentType[0], "text/html; charset=utf-8":
+		return true
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return false
@@ -74,9 +80,10 @@ func acceptsGzip(r *http.Request) bool {
 // compressed, from its type, encoding, length and status.
 type gzipWriter struct {
 	http.ResponseWriter
-	accepts bool // the client takes gzip and the method has a body
-	decided bool
-	gz      *gzip.Writer // nil unless compressing
+	accepts  bool // the client takes gzip and the method has a body
+	identity bool // the handler asked for no compression (Uncompressed)
+	decided  bool
+	gz       *gzip.Writer // nil unless compressing
 }
 
 func newGzipWriter(w http.ResponseWriter, r *http.Request) *gzipWriter {
@@ -89,7 +96,7 @@ func (w *gzipWriter) decide(status int) {
 	}
 	w.decided = true
 	h := w.Header()
-	if !compressible(h.Get("Content-Type")) || h.Get("Content-Encoding") != "" {
+	if w.identity || !compressible(h.Get("Content-Type")) || h.Get("Content-Encoding") != "" {
 		return
 	}
 	// Whether this client took gzip or not, a cache must keep the two
@@ -141,6 +148,23 @@ func (w *gzipWriter) FlushError() error {
 		}
 	}
 	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Uncompressed keeps w's answer as it is written, whatever the client
+// accepts, for an answer gzip cannot shrink enough to pay for itself. It
+// must come before the first header is written.
+func Uncompressed(w http.ResponseWriter) {
+	for {
+		switch x := w.(type) {
+		case *gzipWriter:
+			x.identity = true
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return
+		}
+	}
 }
 
 // Unwrap lets http.ResponseController reach the connection's deadlines.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -170,5 +171,42 @@ func TestGzipStreams(t *testing.T) {
 		if err != nil || !strings.HasPrefix(line, "data: şş") {
 			t.Fatalf("%s: first line %.20q, %v", c.path, line, err)
 		}
+	}
+}
+
+// A receipt is answered as it is, whatever the client accepts: its proof's
+// hashes would cost gzip more CPU than the rest of the submission. Both
+// ways a receipt is written (its own encoder, and encoding/json when it
+// carries a box status) keep it so; an answer that is not a receipt is
+// still compressed on the same server.
+func TestReceiptUncompressed(t *testing.T) {
+	receipt := nightReceipt()
+	withStatus := receipt
+	status := sandik.BoxStatus(1)
+	withStatus.Status = &status
+	_, ts := serve(t, Config{}, func(b *Base) {
+		b.Handle("GET /receipt", func(w http.ResponseWriter, r *http.Request) error {
+			return b.WriteReceipt(w, receipt)
+		}, http.StatusOK)
+		b.Handle("GET /receipt-status", func(w http.ResponseWriter, r *http.Request) error {
+			return b.WriteReceipt(w, withStatus)
+		}, http.StatusOK)
+		b.Handle("GET /big.json", func(w http.ResponseWriter, r *http.Request) error {
+			b.WriteJSON(w, http.StatusOK, strings.Repeat("x", 5000))
+			return nil
+		}, http.StatusOK)
+	})
+	for _, path := range []string{"/receipt", "/receipt-status"} {
+		resp, body := fetch(t, "GET", ts.URL+path, "gzip, deflate, br")
+		var got Receipt
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("%s: %v (encoding %q)", path, err, resp.Header.Get("Content-Encoding"))
+		}
+		if len(body) < minGzip || resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Vary") != "" || got.Seq != receipt.Seq || len(got.Ledger.Proof) != 18 {
+			t.Errorf("%s: %d bytes, encoding %q, vary %q, %+v", path, len(body), resp.Header.Get("Content-Encoding"), resp.Header.Get("Vary"), got)
+		}
+	}
+	if resp, _ := fetch(t, "GET", ts.URL+"/big.json", "gzip, deflate, br"); resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("another answer of the same server: encoding %q", resp.Header.Get("Content-Encoding"))
 	}
 }

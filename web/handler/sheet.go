@@ -49,6 +49,11 @@ func (b *Base) WriteReceipt(w http.ResponseWriter, out Receipt) error {
 		status = http.StatusOK
 		w.Header()[ReplayHeader] = []string{"true"}
 	}
+	// A receipt is mostly its proof's hashes in base64: gzip took a fifth
+	// off 1.3 KB for 28 µs of CPU, more than the rest of the submission
+	// costs the server. Every browser and most phones' libraries accept
+	// gzip, so without this each sheet of the night would pay it.
+	Uncompressed(w)
 	buf := GetBuffer()
 	defer PutBuffer(buf)
 	// Room for the whole receipt at once, kept by the pooled buffer: a
