@@ -108,12 +108,13 @@ func (t *Tutanak) Check(prefix string, choices []Choice) []Problem {
 	}
 	var sum int64
 	for i, v := range t.Votes {
-		name := prefix + "votes." + string(choices[i].Code)
+		// The field's name is made only for a problem: every sheet of the
+		// night comes here, and nearly every one is clean.
 		switch {
 		case v < 0:
-			ps.add(name, RuleNegative, "must not be negative (got %d)", v)
+			ps.add(prefix+"votes."+string(choices[i].Code), RuleNegative, "must not be negative (got %d)", v)
 		case v > MaxSheetNumber:
-			ps.add(name, RuleTooLarge, "is larger than %d (got %d); check for a typing error", MaxSheetNumber, v)
+			ps.add(prefix+"votes."+string(choices[i].Code), RuleTooLarge, "is larger than %d (got %d); check for a typing error", MaxSheetNumber, v)
 		}
 		sum += v
 	}
