@@ -61,3 +61,40 @@ func TestClient(t *testing.T) {
 		t.Errorf("%d connections, want a second after the server closed the first", n)
 	}
 }
+
+// Header names are matched whatever their case, and a malformed length
+// is an error rather than a body read short.
+func TestClientHeaders(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	answers := []string{
+		"HTTP/1.1 429 Too Many Requests\r\nretry-after: 7\r\nCONTENT-LENGTH: 2\r\n\r\nno",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2x\r\n\r\nok",
+	}
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf := make([]byte, 4096)
+		for _, a := range answers {
+			if _, err := conn.Read(buf); err != nil {
+				return
+			}
+			io.WriteString(conn, a)
+		}
+	}()
+	c := &Client{Addr: ln.Addr().String()}
+	defer c.Close()
+	code, retry, body, err := c.Do("GET", "/a", "Bearer t", nil)
+	if err != nil || code != 429 || retry != 7 || string(body) != "no" {
+		t.Fatalf("%d retry %d %q %v", code, retry, body, err)
+	}
+	if _, _, _, err := c.Do("GET", "/b", "Bearer t", nil); err == nil || !strings.Contains(err.Error(), "Content-Length") {
+		t.Fatalf("a malformed length: %v", err)
+	}
+}
