@@ -281,3 +281,44 @@ func TestWaitFor(t *testing.T) {
 		t.Fatal("WaitFor past the head returned without the context ending")
 	}
 }
+
+// TestEntryCountsAsBox: what the entry quotas ask of a box (how many
+// people entered it, how many times a user did) is what Box's entries
+// say, for every user, one who never entered included, at every step of
+// random logs with corrections and adjudications.
+func TestEntryCountsAsBox(t *testing.T) {
+	reg := testRegistry()
+	users := []sandik.UserID{"ayse", "mehmet", "zeynep", "ali", "nobody"}
+	rapid.Check(t, func(t *rapid.T) {
+		log := genLog(t, reg, rapid.IntRange(1, 60).Draw(t, "n"))
+		e := New(reg)
+		for i := range log {
+			e.Apply(log[i : i+1])
+			rc, box := log[i].Race, log[i].Box
+			st, err := e.Box(rc, box)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range users {
+				people, mine := 0, 0
+				for _, en := range st.Entries {
+					if en.Kind != sandik.KindEntry {
+						continue
+					}
+					people++
+					if en.User == u {
+						mine = en.Entered
+					}
+				}
+				gotPeople, gotMine, err := e.EntryCounts(rc, box, u)
+				if err != nil || gotPeople != people || gotMine != mine {
+					t.Fatalf("after %d submissions, %s/%s for %s: EntryCounts %d people, %d mine (%v); Box says %d and %d",
+						i+1, rc, box, u, gotPeople, gotMine, err, people, mine)
+				}
+			}
+		}
+	})
+	if _, _, err := New(reg).EntryCounts(reg.Races[0].Code, "no-such-box", "ayse"); sandik.CodeOf(err) != sandik.ENotFound {
+		t.Errorf("unknown box: %v", err)
+	}
+}
