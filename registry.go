@@ -329,7 +329,17 @@ func (r *Registry) Contains(scope, area AreaCode) bool {
 	if scope == area {
 		return true
 	}
-	return slices.Contains(r.Ancestors(area), scope)
+	// Up the parents in place: every submission and every scoped read
+	// asks, and a list of the ancestors was an allocation each time.
+	for i, ok := r.area[area]; ok; i, ok = r.area[r.Areas[i].Parent] {
+		switch r.Areas[i].Parent {
+		case "":
+			return false
+		case scope:
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Registry) walk(code AreaCode, fn func(*Area)) {

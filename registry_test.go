@@ -22,6 +22,24 @@ func TestRegistryReferences(t *testing.T) {
 	}
 }
 
+// Contains is "is the scope the area or one of its ancestors", for every
+// pair of the registry's areas and codes it does not know.
+func TestContainsAsAncestors(t *testing.T) {
+	reg := testRegistry(t)
+	codes := []AreaCode{"", "99", "34-9"}
+	for _, a := range reg.Areas {
+		codes = append(codes, a.Code)
+	}
+	for _, scope := range codes {
+		for _, area := range codes {
+			want := scope == area || slices.Contains(reg.Ancestors(area), scope)
+			if got := reg.Contains(scope, area); got != want {
+				t.Errorf("Contains(%q, %q) = %v, want %v", scope, area, got, want)
+			}
+		}
+	}
+}
+
 func TestRegistryProblems(t *testing.T) {
 	day := time.Date(2019, 3, 31, 0, 0, 0, 0, time.UTC)
 	_, err := NewRegistry(
