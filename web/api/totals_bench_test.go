@@ -1,11 +1,14 @@
 package api
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/sandik-dev/sandik"
+	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/synth"
 )
 
@@ -73,4 +76,58 @@ func BenchmarkTotalsEncode(b *testing.B) {
 			out.appendJSON(make([]byte, 0, totalsJSONSize(&out)))
 		}
 	})
+}
+
+// BenchmarkTotalsGzip is a dashboard's read of the country's totals in a
+// browser, which accepts gzip: a quarter of the boxes reported, so that
+// the figures vary as on the night. During the night every write changes
+// the answer, so it is compressed anew at every read; gzbytes is what
+// goes on the wire.
+func BenchmarkTotalsGzip(b *testing.B) {
+	e, reg := countryEnv(b)
+	rc := &reg.Races[0]
+	u, err := e.Center.Authenticate(b.Context(), e.Tokens[volunteer])
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 9))
+	var batch []sandik.SheetInput
+	var last int64
+	boxes := reg.RaceBoxes(rc.Code)
+	for i := 0; i < len(boxes); i += 4 {
+		t := synth.Sheet(rng, 350, len(rc.Choices))
+		in := sandik.SheetInput{ID: sandik.SubmissionID(fmt.Sprintf("gz-%d", i)), Race: rc.Code, Box: boxes[i],
+			Registered: &t.Registered, Voted: &t.Voted, ValidWithoutObjection: &t.ValidWithoutObjection,
+			ValidUponObjection: &t.ValidUponObjection, ValidTotal: &t.ValidTotal, Invalid: &t.Invalid,
+			Votes: map[sandik.ChoiceCode]*int64{}}
+		for j, c := range rc.Choices {
+			in.Votes[c.Code] = &t.Votes[j]
+		}
+		if batch = append(batch, in); len(batch) == center.MaxBatch || i+4 >= len(boxes) {
+			rs, err := e.Center.Submit(b.Context(), u, batch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			last, batch = rs[len(rs)-1].Seq, nil
+		}
+	}
+	if err := e.Center.WaitFor(b.Context(), last); err != nil {
+		b.Fatal(err)
+	}
+	h := e.base.Handler()
+	auth := "Bearer " + e.Tokens[coordinator]
+	path := "/api/v1/races/" + string(rc.Code) + "/totals/" + string(reg.Roots()[0])
+	var size int
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", path, nil)
+		r.Header.Set("Authorization", auth)
+		r.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK || w.Header().Get("Content-Encoding") != "gzip" {
+			b.Fatalf("%s: %d %q", path, w.Code, w.Header().Get("Content-Encoding"))
+		}
+		size = w.Body.Len()
+	}
+	b.ReportMetric(float64(size), "gzbytes")
 }
