@@ -129,7 +129,8 @@ func (rl readLoad) underLoad(ctx context.Context, addr string) func() *readLaten
 	var mu sync.Mutex
 	for w := range rl.readers {
 		wg.Go(func() {
-			client := &loadclient.Client{Addr: addr}
+			// A dashboard is a browser, which accepts gzip.
+			client := &loadclient.Client{Addr: addr, Gzip: true}
 			defer client.Close()
 			tick := time.NewTicker(rl.every)
 			defer tick.Stop()
@@ -155,7 +156,7 @@ func (rl readLoad) underLoad(ctx context.Context, addr string) func() *readLaten
 // read alone, on the table the run filled. It stops early after limit.
 func (rl readLoad) idle(ctx context.Context, addr string, n int, limit time.Duration) *readLatency {
 	res := newReadLatency()
-	client := &loadclient.Client{Addr: addr}
+	client := &loadclient.Client{Addr: addr, Gzip: true}
 	defer client.Close()
 	end := time.Now().Add(limit)
 	for k := 0; k < 2*n && ctx.Err() == nil && time.Now().Before(end); k++ {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"time"
 )
 
@@ -18,6 +19,11 @@ import (
 // needed and again after an error. It is not safe for concurrent use.
 type Client struct {
 	Addr string // host:port
+	// Gzip sends Accept-Encoding: gzip, as browsers do, so that the
+	// server spends on each answer what a browser's read costs it. The
+	// body comes back as sent, compressed, for callers that only time it
+	// or read its status.
+	Gzip bool
 	conn net.Conn
 	r    *bufio.Reader
 	req  bytes.Buffer
@@ -36,6 +42,9 @@ func (c *Client) Do(method, path, auth string, body []byte) (code, retryAfter in
 	}
 	c.req.Reset()
 	fmt.Fprintf(&c.req, "%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\n", method, path, c.Addr, auth)
+	if c.Gzip {
+		c.req.WriteString("Accept-Encoding: gzip\r\n")
+	}
 	if body != nil {
 		fmt.Fprintf(&c.req, "Content-Type: application/json\r\nContent-Length: %d\r\n", len(body))
 	}
@@ -68,7 +77,7 @@ func (c *Client) readResponse() (code, retryAfter int, err error) {
 	if code, err = atoi(line[9:12]); err != nil {
 		return 0, 0, fmt.Errorf("bad status line %q", line)
 	}
-	length, closing := -1, false
+	length, closing, chunked := -1, false, false
 	for {
 		h, err := c.r.ReadSlice('\n')
 		if err != nil {
@@ -90,8 +99,18 @@ func (c *Client) readResponse() (code, retryAfter int, err error) {
 		case bytes.EqualFold(name, []byte("retry-after")):
 			retryAfter, _ = atoi(value)
 		case bytes.EqualFold(name, []byte("transfer-encoding")):
-			return 0, 0, fmt.Errorf("chunked responses are not supported by the load client")
+			if !bytes.EqualFold(value, []byte("chunked")) {
+				return 0, 0, fmt.Errorf("transfer encoding %q is not supported by the load client", value)
+			}
+			chunked = true
 		}
+	}
+	if chunked {
+		err := c.readChunked()
+		if err == nil && closing {
+			c.Close()
+		}
+		return code, retryAfter, err
 	}
 	if length < 0 {
 		return 0, 0, fmt.Errorf("response without Content-Length")
@@ -107,6 +126,43 @@ func (c *Client) readResponse() (code, retryAfter int, err error) {
 		c.Close()
 	}
 	return code, retryAfter, nil
+}
+
+// readChunked reads a chunked body into c.body: a compressed answer's
+// length is not known before it is written.
+func (c *Client) readChunked() error {
+	c.body = c.body[:0]
+	for {
+		line, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		size, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
+		n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 32)
+		if err != nil || n < 0 {
+			return fmt.Errorf("bad chunk size %q", line)
+		}
+		if n == 0 {
+			break
+		}
+		start := len(c.body)
+		c.body = append(c.body, make([]byte, n)...)
+		if _, err := io.ReadFull(c.r, c.body[start:]); err != nil {
+			return err
+		}
+		if crlf, err := c.r.ReadSlice('\n'); err != nil || len(bytes.TrimRight(crlf, "\r\n")) != 0 {
+			return fmt.Errorf("a chunk does not end where its size says")
+		}
+	}
+	for { // trailers, up to the blank line
+		line, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		if len(bytes.TrimRight(line, "\r\n")) == 0 {
+			return nil
+		}
+	}
 }
 
 // atoi reads a non-negative decimal number.

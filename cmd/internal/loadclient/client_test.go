@@ -1,6 +1,8 @@
 package loadclient
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
 	"net"
 	"net/http"
@@ -96,5 +98,57 @@ func TestClientHeaders(t *testing.T) {
 	}
 	if _, _, _, err := c.Do("GET", "/b", "Bearer t", nil); err == nil || !strings.Contains(err.Error(), "Content-Length") {
 		t.Fatalf("a malformed length: %v", err)
+	}
+}
+
+// A client that accepts gzip says so, and a chunked answer (a compressed
+// one has no length ahead) comes back whole, as sent, on a connection
+// kept for the next request.
+func TestClientGzipChunked(t *testing.T) {
+	page := strings.Repeat("Bağcılar 1.234 ", 2000)
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Encoding") != "gzip" {
+			io.WriteString(w, "plain")
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		for i := 0; i < len(page); i += 5000 {
+			io.WriteString(zw, page[i:min(i+5000, len(page))])
+			zw.Flush()
+			w.(http.Flusher).Flush() // a chunk at a time
+		}
+		zw.Close()
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c := &Client{Addr: strings.TrimPrefix(srv.URL, "http://"), Gzip: true}
+	defer c.Close()
+	for range 2 {
+		code, _, body, err := c.Do("GET", "/", "Bearer t", nil)
+		if err != nil || code != 200 {
+			t.Fatalf("%d %v", code, err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("not gzip: %v", err)
+		}
+		if got, err := io.ReadAll(zr); err != nil || string(got) != page {
+			t.Fatalf("%d bytes decoded, %v", len(got), err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections, want one kept alive after chunked answers", n)
+	}
+	plain := &Client{Addr: c.Addr}
+	defer plain.Close()
+	if _, _, body, err := plain.Do("GET", "/", "Bearer t", nil); err != nil || string(body) != "plain" {
+		t.Errorf("without Gzip: %q %v", body, err)
 	}
 }

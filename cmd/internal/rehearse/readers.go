@@ -40,7 +40,8 @@ func readDashboards(ctx context.Context, n *Night, hosts []string, token string,
 	for r := range readers {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(n.seed, uint64(r)))
-			c := &loadclient.Client{Addr: hosts[r%len(hosts)]}
+			// A dashboard is a browser, which accepts gzip.
+			c := &loadclient.Client{Addr: hosts[r%len(hosts)], Gzip: true}
 			defer c.Close()
 			var lat []time.Duration
 			errs := map[int]int64{}
