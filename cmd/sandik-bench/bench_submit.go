@@ -40,7 +40,7 @@ func benchSubmit(e *cli.Env, args []string) error {
 	fieldCommit := fs.String("field-commit", baseline.CommitEach, "how the field baseline commits: tx (one transaction per submission, as a typical web application) or group (Sandık's group commit); both durable before the answer")
 	fieldConns := fs.Int("field-conns", 16, "the field baseline's database connections: PostgreSQL's pool (a typical web application's), SQLite's readers beside its one writer")
 	fieldFull := fs.Bool("field-full", false, "after the field baseline's run, fill its table with every box of every race and read the totals again (the SUM's cost grows with the table; Sandık's does not)")
-	readers := fs.Int("readers", 4, "dashboards reading an area's totals during the HTTP runs of Sandık and the field baseline (by turns the country's and an il's), each every -read-every")
+	readers := fs.Int("readers", 4, "dashboards reading an area's totals during the HTTP runs of Sandık and the field baseline (by turns the country's and an il's), each every -read-every, accepting gzip as browsers do")
 	writeWork := fs.Int("write-work", cli.DefaultWriteWork(), "Sandık's writes that may decode a body or make an answer at once, as serve's -write-work (0: no bound)")
 	readEvery := fs.Duration("read-every", 20*time.Millisecond, "interval between one reader's reads")
 	orgSize := fs.String("org", "none", "a synthetic organisation imported before the run, whose units' charts are read during it: none, tenth or national (81 il, 973 ilçe, 32,000 mahalle units, 1,000,000 people, 2,000,000 terms)")
