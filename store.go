@@ -84,8 +84,9 @@ type UserStore interface {
 	// another store with their tokens still valid.
 	TokenHashes(ctx context.Context) (map[UserID][32]byte, error)
 	// UserGeneration returns a counter that every change of any user, by
-	// any process on the database, moves: a cache of users is good only
-	// while it stands still.
+	// any process on the database, moves (and the end of a session,
+	// SessionStore.DeleteSession): a cache of users or sessions is good
+	// only while it stands still.
 	UserGeneration(ctx context.Context) (int64, error)
 }
 
@@ -123,6 +124,8 @@ type SessionStore interface {
 	// gone is left gone without an error.
 	TouchSession(ctx context.Context, id [32]byte, seen time.Time) error
 	// DeleteSession ends a session; one already gone is not an error.
+	// Ending one moves the user generation (UserStore), so that those
+	// holding a session read earlier know to read it again.
 	DeleteSession(ctx context.Context, id [32]byte) error
 	// DeleteStaleSessions deletes up to limit sessions last seen before
 	// seenBefore, created before createdBefore, or whose token is no

@@ -699,6 +699,14 @@ type cachedUser struct {
 // stream) know to read the user again.
 func (c *Center) UsersChanged() uint64 { return uint64(c.tokenGen.Load()) }
 
+// UserGeneration is the store's user generation (sandik.UserStore): it
+// moves at every change of users and rights and at the end of any
+// session, by any instance, so a session or user read while it stands
+// still is still good.
+func (c *Center) UserGeneration(ctx context.Context) (int64, error) {
+	return c.store.UserGeneration(ctx)
+}
+
 // Sessions returns where the pages keep their sessions: the store, so
 // that every instance on the database shares them and a restart keeps
 // them.

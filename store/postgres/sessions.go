@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/store/internal/sqlstore"
 )
@@ -31,9 +32,19 @@ func (s *Store) TouchSession(ctx context.Context, id [32]byte, seen time.Time) e
 	return nil
 }
 
-// DeleteSession implements sandik.SessionStore.
+// DeleteSession implements sandik.SessionStore. Ending a session moves
+// the user generation (and so notifies every instance), which holders of
+// a session read earlier (a live stream) watch instead of reading it
+// again every second.
 func (s *Store) DeleteSession(ctx context.Context, id [32]byte) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, id[:]); err != nil {
+	err := s.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, id[:])
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return s.bumpUserGeneration(ctx, tx)
+	})
+	if err != nil {
 		return fmt.Errorf("postgres: delete session: %w", err)
 	}
 	return nil

@@ -37,12 +37,28 @@ func (s *Store) TouchSession(ctx context.Context, id [32]byte, seen time.Time) e
 	return nil
 }
 
-// DeleteSession implements sandik.SessionStore.
+// DeleteSession implements sandik.SessionStore. Ending a session moves
+// the user generation, which holders of a session read earlier (a live
+// stream) watch instead of reading it again every second.
 func (s *Store) DeleteSession(ctx context.Context, id [32]byte) error {
-	if err := s.exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, id[:]); err != nil {
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, c *sql.Conn) error {
+		res, err := c.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, id[:])
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return bumpUserGeneration(ctx, c)
+	})
+	if err != nil {
 		return fmt.Errorf("sqlite: delete session: %w", err)
 	}
-	return nil
+	if n == 0 {
+		return nil
+	}
+	return s.readUserGeneration(context.WithoutCancel(ctx))
 }
 
 // DeleteStaleSessions implements sandik.SessionStore.

@@ -15,8 +15,8 @@ var instanceTests = []test{
 	{"UserChangesSeenEverywhere", testUserGenerationAcrossInstances},
 }
 
-// testUserGenerationAcrossInstances: a change of a user on one instance
-// moves the user generation every instance reads, promptly (at once on
+// testUserGenerationAcrossInstances: a change of a user on one instance,
+// or the end of a session, moves the user generation every instance reads, promptly (at once on
 // SQLite, where it is read from the file; at the notification on
 // PostgreSQL), so that no instance keeps trusting a revoked token.
 func testUserGenerationAcrossInstances(t *testing.T, o Opener) {
@@ -30,6 +30,15 @@ func testUserGenerationAcrossInstances(t *testing.T, o Opener) {
 		func() error { return b.SetToken(ctx, "tek", [32]byte{2}) },
 		func() error { return b.SetUserAreas(ctx, "tek", []sandik.AreaCode{Box1}) },
 		func() error { return a.SetToken(ctx, "tek", [32]byte{3}) },
+		// Ending a session moves it too: live streams holding a session
+		// read earlier watch the generation instead of reading it again.
+		func() error {
+			ss := sandik.Session{ID: SessionID("tek"), TokenHash: [32]byte{3}, User: "tek", Created: sessionAt(), Seen: sessionAt()}
+			if err := a.CreateSession(ctx, ss); err != nil {
+				return err
+			}
+			return b.DeleteSession(ctx, ss.ID)
+		},
 	} {
 		before := [2]int64{}
 		for k, s := range []sandik.Store{a, b} {

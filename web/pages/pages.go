@@ -79,6 +79,7 @@ func Mount(b *handler.Base, c *center.Center, cfg Config) *Pages {
 	p.loc = sandik.Istanbul()
 	p.sessions = newSessions(c.Sessions(), b.Log(), p.now, b.Secure)
 	p.sessions.effective = c.EffectiveUser
+	p.sessions.generation = c.UserGeneration
 	p.cop = http.NewCrossOriginProtection()
 	// The API takes the session cookie too, so that the pages' scripts
 	// (the keying page, the observer form's queued photos) call it.

@@ -8,13 +8,17 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/sandik-dev/sandik"
 	"github.com/sandik-dev/sandik/center"
 	"github.com/sandik-dev/sandik/web/internal/webtest"
 )
@@ -374,4 +378,148 @@ func TestSessionCookieRules(t *testing.T) {
 		ck.Secure || ck.Domain != "" || ck.MaxAge != int(sessionAbsolute/time.Second) || len(ck.Value) != sessionIDLen {
 		t.Fatalf("session cookie %+v", ck)
 	}
+}
+
+// countingSessions counts the sessions read from the store.
+type countingSessions struct {
+	sandik.SessionStore
+	reads atomic.Int64
+}
+
+func (c *countingSessions) SessionUser(ctx context.Context, id [32]byte) (sandik.Session, sandik.User, error) {
+	c.reads.Add(1)
+	return c.SessionStore.SessionUser(ctx, id)
+}
+
+// A live stream's watch on its session reads the session from the store
+// only when it may have changed — the user generation moved, a minute
+// passed (its use is recorded), the caller asks — and still sees every
+// way a session ends or changes, on either instance.
+func TestSessionWatchReadsOnlyWhenItMayHaveChanged(t *testing.T) {
+	a := newEnv(t)
+	b := a.secondInstance(t)
+	clk := &clock{now: testNow}
+	clk.use(a, b)
+	store := &countingSessions{SessionStore: a.Center.Sessions()}
+	ss := newSessions(store, a.pages.sessions.log, clk.Now, func(*http.Request) bool { return false })
+	ss.effective, ss.generation = a.Center.EffectiveUser, a.Center.UserGeneration
+	watchOf := func(br *webtest.Browser) (*sessionWatch, [32]byte) {
+		cookie := sessionCookie(br)
+		r := httptest.NewRequestWithContext(t.Context(), "GET", "/", nil)
+		r.AddCookie(&http.Cookie{Name: "sandik_session", Value: cookie})
+		return ss.watch(r), sha256.Sum256([]byte(cookie))
+	}
+	ask := func(w *sessionWatch, fresh bool) (sandik.User, bool) {
+		t.Helper()
+		u, ok, err := w.user(fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u, ok
+	}
+	// until asks w until done says yes, for at most 5 s: another
+	// instance's change reaches this one at its next read of the user
+	// generation (every 20 ms on SQLite).
+	until := func(w *sessionWatch, what string, done func(u sandik.User, ok bool) bool) {
+		t.Helper()
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		deadline := time.Now().Add(5 * time.Second)
+		for !done(ask(w, false)) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not seen after 5 s", what)
+			}
+			<-tick.C
+		}
+	}
+
+	obs := a.Browser(observer1)
+	w, key := watchOf(obs)
+	for i := range 50 {
+		clk.advance(time.Second / 2)
+		if u, ok := ask(w, false); !ok || u.ID != observer1 {
+			t.Fatalf("asking %d: %v %v", i, u.ID, ok)
+		}
+	}
+	if n := store.reads.Load(); n != 1 {
+		t.Fatalf("50 askings over 25 s read the session %d times, want 1", n)
+	}
+	// A minute after its last use the session is read again and its use
+	// recorded, as every request does: an open stream keeps it alive.
+	clk.advance(36 * time.Second)
+	ask(w, false)
+	if n := store.reads.Load(); n != 2 {
+		t.Fatalf("a minute on, %d reads, want 2", n)
+	}
+	if s, _, err := a.Store.SessionUser(t.Context(), key); err != nil || !s.Seen.Equal(clk.Now()) {
+		t.Fatalf("last seen %v (%v), want %v", s.Seen, err, clk.Now())
+	}
+	ask(w, false)
+	ask(w, true)
+	if n := store.reads.Load(); n != 3 {
+		t.Fatalf("after a fresh asking, %d reads, want 3", n)
+	}
+
+	// A change of the user's areas on the other instance is seen.
+	if err := b.Store.SetUserAreas(t.Context(), observer1, []sandik.AreaCode{webtest.Box3}); err != nil {
+		t.Fatal(err)
+	}
+	until(w, "areas changed on B", func(u sandik.User, ok bool) bool {
+		return ok && slices.Equal(u.Areas, []sandik.AreaCode{webtest.Box3})
+	})
+	// So is a logout there.
+	if r := obs.On(b.Env).Post("/logout", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("logout on B: %d", r.Status)
+	}
+	until(w, "logout on B", func(_ sandik.User, ok bool) bool { return !ok })
+
+	// A token reset in the store, as `sandik user token` in another
+	// process does, ends the user's session.
+	vol := a.Browser(volunteer)
+	wv, _ := watchOf(vol)
+	if _, ok := ask(wv, false); !ok {
+		t.Fatal("the volunteer's session is not held")
+	}
+	if err := b.Store.SetToken(t.Context(), volunteer, center.HashToken(center.NewToken())); err != nil {
+		t.Fatal(err)
+	}
+	until(wv, "token reset on B", func(_ sandik.User, ok bool) bool { return !ok })
+
+	// The clock ends a session held since, without any change in the store.
+	coord := a.Browser(coordinator)
+	wc, _ := watchOf(coord)
+	if _, ok := ask(wc, false); !ok {
+		t.Fatal("the coordinator's session is not held")
+	}
+	clk.advance(sessionAbsolute)
+	if _, ok := ask(wc, false); ok {
+		t.Fatal("a held session outlived its 36 hours")
+	}
+}
+
+// BenchmarkStreamSessionCheck is what a live stream's check of its
+// session costs, every second of every open stream: read from the store
+// (SQLite) each time, as before the watch, against the watch while
+// nothing changed.
+func BenchmarkStreamSessionCheck(b *testing.B) {
+	e := newEnv(b)
+	cookie := sessionCookie(e.Browser(observer1))
+	r := httptest.NewRequestWithContext(b.Context(), "GET", "/", nil)
+	r.AddCookie(&http.Cookie{Name: "sandik_session", Value: cookie})
+	ss := e.pages.sessions
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			if _, ok, err := ss.lookup(r); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+	b.Run("watch", func(b *testing.B) {
+		w := ss.watch(r)
+		for b.Loop() {
+			if _, ok, err := w.user(false); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
 }

@@ -113,10 +113,14 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request, u sandik.User, ke
 	// still re-reads the user: on every ping, and before an event when this
 	// process changed a user since, or the last check is older than the
 	// keep-alive interval or a second (a change made by another process).
+	// The session itself is read again only when it may have changed
+	// (sessionWatch).
+	watch := p.sessions.watch(r)
 	checked, gen := time.Now(), p.c.UsersChanged()
 	still := func() bool {
+		moved := p.c.UsersChanged() != gen
 		checked, gen = time.Now(), p.c.UsersChanged()
-		cur, ok, err := p.sessions.lookup(r)
+		cur, ok, err := watch.user(moved)
 		if err != nil {
 			// The store cannot be read for now: the stream goes on with
 			// the rights it was opened with until it can be.
