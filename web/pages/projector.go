@@ -127,16 +127,7 @@ func (p *Pages) liveProjector(w http.ResponseWriter, r *http.Request, u sandik.U
 	}
 	defer release()
 	l := p.langOf(r)
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Time{})
-	rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
-	rc.Flush()
+	rc := startEventStream(w, r)
 	interval := projectorInterval
 	if p.cfg.LiveInterval > 0 {
 		interval = min(interval, p.cfg.LiveInterval)

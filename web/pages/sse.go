@@ -72,6 +72,35 @@ func (c *liveCache) get(key string, ev broker.Event, build func() ([]byte, error
 // keep it open and the page can tell a quiet night from a lost link.
 const keepAlive = 15 * time.Second
 
+// startEventStream answers r with the headers of a live stream and its
+// retry field, and returns the controller that flushes its events.
+//
+// Over HTTP/1.1 the stream is sent as it is, not chunked
+// (Transfer-Encoding: identity, the setup the Server-Sent Events
+// recommendation suggests; the connection then ends with the stream, as
+// it would anyway). Chunked, an event of the country's overview (about
+// 20 KB) left the server in three writes to the socket — the first 4 KB
+// through the connection's buffer, the rest, and the chunk's closing two
+// bytes at the flush — each waking the reader, where one write does.
+// HTTP/2 has no chunks: the header is for HTTP/1 only.
+func startEventStream(w http.ResponseWriter, r *http.Request) *http.ResponseController {
+	rc := http.NewResponseController(w)
+	// A stream outlives the server's read and write timeouts by design.
+	rc.SetReadDeadline(time.Time{})
+	rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	if r.ProtoMajor == 1 {
+		h.Set("Transfer-Encoding", "identity")
+	}
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
+	rc.Flush()
+	return rc
+}
+
 // stream serves server-sent events for one view: a snapshot first (its id
 // is the tally version), then one event per coalesced change. A client
 // reconnecting with Last-Event-ID simply gets a fresh snapshot. A client
@@ -97,17 +126,7 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request, u sandik.User, ke
 		return nil
 	}
 	defer p.broker.Unsubscribe(sub)
-	rc := http.NewResponseController(w)
-	// A stream outlives the server's read and write timeouts by design.
-	rc.SetReadDeadline(time.Time{})
-	rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
-	rc.Flush()
+	rc := startEventStream(w, r)
 	ping := time.NewTicker(p.keepAlive)
 	defer ping.Stop()
 	// still re-reads the user: on every ping, and before an event when this

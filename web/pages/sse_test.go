@@ -1,7 +1,10 @@
 package pages
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -105,6 +108,48 @@ func TestStreamEndsWithItsSession(t *testing.T) {
 			}
 		case <-deadline.C:
 			t.Fatal("stream still open 10 s after logout")
+		}
+	}
+}
+
+// Over HTTP/1.1 a live stream is sent as it is, not chunked: the body is
+// the events from its first byte. Chunked, an event of the country's
+// overview left the server in three writes to the socket
+// (startEventStream).
+func TestStreamIsNotChunked(t *testing.T) {
+	e := newEnv(t)
+	e.Settle(e.Submit(observer1, sheet("sh-1", raceIST, box1, 100, 90, 10)).Seq)
+	cookie := sessionCookie(e.Browser(coordinator))
+	host := strings.TrimPrefix(e.HTTP.URL, "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET /races/%s/areas/34/live HTTP/1.1\r\nHost: %s\r\nAccept: text/event-stream\r\nCookie: sandik_session=%s\r\n\r\n", raceIST, host, cookie)
+	r := bufio.NewReader(conn)
+	line := func() string {
+		t.Helper()
+		l, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the stream: %v (so far %q)", err, l)
+		}
+		return strings.TrimRight(l, "\r\n")
+	}
+	if status := line(); !strings.HasPrefix(status, "HTTP/1.1 200 ") {
+		t.Fatalf("status %q", status)
+	}
+	for h := line(); h != ""; h = line() {
+		if name, v, _ := strings.Cut(h, ":"); strings.EqualFold(name, "Transfer-Encoding") {
+			t.Fatalf("the stream is sent with Transfer-Encoding %q", strings.TrimSpace(v))
+		}
+	}
+	for _, want := range []string{"retry: 2000", "", "id: ", "event: totals", "data: {"} {
+		if got := line(); !strings.HasPrefix(got, want) || (want == "" && got != "") {
+			t.Fatalf("stream line %q, want %q", got, want)
 		}
 	}
 }
