@@ -29,6 +29,10 @@ func chromium(t *testing.T, e *env, user string) (context.Context, func(what, ex
 	}
 	poll := func(what, expr string) {
 		t.Helper()
+		// A page still loading may lack an element the expression reads
+		// (the next page's counter, on a loaded machine): not yet, rather
+		// than a failure.
+		expr = "(() => { try { return !!(" + expr + "); } catch (e) { return false; } })()"
 		deadline := time.Now().Add(20 * time.Second)
 		for {
 			_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
