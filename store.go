@@ -125,7 +125,9 @@ type SessionStore interface {
 	TouchSession(ctx context.Context, id [32]byte, seen time.Time) error
 	// DeleteSession ends a session; one already gone is not an error.
 	// Ending one moves the user generation (UserStore), so that those
-	// holding a session read earlier know to read it again.
+	// holding a session read earlier know to read it again. Each session
+	// takes a sign-in, bounded per account (handler's SignIns, 10 a minute),
+	// so no account can empty every instance's caches of users more often.
 	DeleteSession(ctx context.Context, id [32]byte) error
 	// DeleteStaleSessions deletes up to limit sessions last seen before
 	// seenBefore, created before createdBefore, or whose token is no
