@@ -169,3 +169,46 @@ func TestSecureCookiesAndHSTS(t *testing.T) {
 		})
 	}
 }
+
+// Ending a session moves the user generation, which empties every
+// instance's caches of users; one account signing in and out in a loop
+// moves it no more often than its sign-ins allow.
+func TestSignInOutLoopBoundedBySignIns(t *testing.T) {
+	perMinute := limits.Rate{PerSecond: 1.0 / 60, Burst: 3}
+	e := newBaseEnv(t, func(c *handler.Config) { c.Limits = handler.Limits{SignIns: perMinute} })
+	gen := func() int64 {
+		t.Helper()
+		g, err := e.Center.UserGeneration(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	before := gen()
+	signedIn := 0
+	for range 10 {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.PostForm(e.HTTP.URL+"/login", url.Values{"token": {e.Tokens[coordinator]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusSeeOther {
+			signedIn++
+		}
+		if resp, err = c.PostForm(e.HTTP.URL+"/logout", nil); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("logout answered %d", resp.StatusCode)
+		}
+	}
+	if signedIn != 3 {
+		t.Fatalf("%d of 10 sign-ins let in, want the burst of 3", signedIn)
+	}
+	if moved := gen() - before; moved != 3 {
+		t.Fatalf("ten sign-in and logout rounds moved the user generation %d times, want 3", moved)
+	}
+}
